@@ -1,0 +1,294 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+/** Raised when the environment is invalid; `message` is meant for the operator as is. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const emptyToUndefined = (value: unknown) =>
+  typeof value === 'string' && value.trim() === '' ? undefined : value;
+
+/** An optional string variable: blank counts as unset, so `.env.example` copied as is stays valid. */
+const optionalString = () => z.preprocess(emptyToUndefined, z.string().trim().optional());
+
+const integer = (min: number, max: number, fallback: number) =>
+  z.preprocess(
+    emptyToUndefined,
+    z.coerce
+      .number({ error: `expected an integer from ${min} to ${max}` })
+      .int({ error: `expected an integer from ${min} to ${max}` })
+      .min(min, { error: `expected an integer from ${min} to ${max}` })
+      .max(max, { error: `expected an integer from ${min} to ${max}` })
+      .default(fallback),
+  );
+
+const httpUrl = (what: string) =>
+  z
+    .url({ protocol: /^https?$/, error: `expected an http(s) URL of ${what}` })
+    .transform((u) => u.replace(/\/+$/, ''));
+
+const optionalUrl = (what: string) => z.preprocess(emptyToUndefined, httpUrl(what).optional());
+
+/** A comma-separated list of items; blank entries are dropped. */
+const csv = <T extends z.ZodType>(item: T) =>
+  z.preprocess(
+    (value) =>
+      typeof value === 'string'
+        ? value
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean)
+        : (value ?? []),
+    z.array(item),
+  );
+
+const telegramId = z
+  .string()
+  .regex(/^-?\d{1,20}$/, { error: 'expected Telegram numeric ids, comma-separated (e.g. 123456789)' });
+
+const secret = (minLength: number) =>
+  z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .min(minLength, { error: `expected at least ${minLength} characters` })
+      .regex(/^[A-Za-z0-9_-]+$/, { error: 'expected only letters, digits, "_" and "-"' })
+      .optional(),
+  );
+
+const envSchema = z.object({
+  NODE_ENV: z.preprocess(
+    emptyToUndefined,
+    z.enum(['development', 'production', 'test']).default('development'),
+  ),
+  PORT: integer(0, 65535, 3000),
+  HOST: z.preprocess(emptyToUndefined, z.string().default('0.0.0.0')),
+  PUBLIC_URL: z.preprocess(
+    emptyToUndefined,
+    z
+      .url({ protocol: /^https$/, error: 'expected the public https base URL, e.g. https://bot.example.com' })
+      .optional(),
+  ),
+  DATA_DIR: z.preprocess(emptyToUndefined, z.string().default('./data')),
+  MONGODB_URI: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(/^mongodb(\+srv)?:\/\//, { error: 'expected a mongodb:// or mongodb+srv:// connection string' })
+      .optional(),
+  ),
+  AVITO_CLIENT_ID: optionalString(),
+  AVITO_CLIENT_SECRET: optionalString(),
+  AVITO_USER_ID: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(/^\d{1,19}$/, { error: 'expected the numeric Avito account id' })
+      .optional(),
+  ),
+  AVITO_WEBHOOK_SECRET: secret(24),
+  AVITO_API_BASE: z.preprocess(emptyToUndefined, httpUrl('the Avito API').default('https://api.avito.ru')),
+  TELEGRAM_BOT_TOKEN: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(/^\d+:[A-Za-z0-9_-]{20,}$/, { error: 'expected a bot token from @BotFather, like 123456:ABC-…' })
+      .optional(),
+  ),
+  TELEGRAM_OWNER_IDS: csv(telegramId),
+  TELEGRAM_NOTIFY_CHAT_ID: z.preprocess(emptyToUndefined, telegramId.optional()),
+  TELEGRAM_API_ROOT: z.preprocess(
+    emptyToUndefined,
+    httpUrl('the Telegram Bot API').default('https://api.telegram.org'),
+  ),
+  TELEGRAM_WEBHOOK_SECRET: secret(16),
+  GEMINI_API_KEY: optionalString(),
+  GEMINI_BASE_URL: optionalUrl('the Gemini API'),
+  GEMINI_MODEL: z.preprocess(emptyToUndefined, z.string().default('gemini-2.5-flash-lite')),
+  GEMINI_FALLBACK_MODELS: csv(z.string()),
+  FILE_SEARCH_STORE: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(/^fileSearchStores\/[a-z0-9-]{1,40}$/, {
+        error: 'expected a name like fileSearchStores/my-store-abc123',
+      })
+      .optional(),
+  ),
+  DOCS_DIR: z.preprocess(emptyToUndefined, z.string().default('./docs')),
+  MODE: z.preprocess(
+    emptyToUndefined,
+    z.enum(['auto', 'review'], { error: 'expected "auto" or "review"' }).default('review'),
+  ),
+  CONTEXT_MESSAGES: integer(1, 200, 20),
+  DEBOUNCE_SECONDS: integer(0, 600, 8),
+  HUMAN_PAUSE_MINUTES: integer(1, 7 * 24 * 60, 60),
+  FALLBACK_TEXT: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .max(1000, { error: 'expected at most 1000 characters (Avito message limit)' })
+      .default('Спасибо за вопрос! Уточню детали и скоро вернусь с ответом.'),
+  ),
+  ESCALATION_KEYWORDS: csv(z.string().min(2)),
+  BOT_LOCALE: z.preprocess(
+    emptyToUndefined,
+    z.enum(['ru', 'en'], { error: 'expected "ru" or "en"' }).default('ru'),
+  ),
+  ADMIN_TOKEN: secret(16),
+  LOG_LEVEL: z.preprocess(
+    emptyToUndefined,
+    z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  ),
+});
+
+type Env = z.infer<typeof envSchema>;
+
+/** The service's whole configuration, parsed once at start-up. */
+export interface Config {
+  env: Env['NODE_ENV'];
+  http: { port: number; host: string; publicUrl: string | undefined };
+  dataDir: string;
+  storage: { kind: 'mongo'; uri: string } | { kind: 'sqlite'; path: string };
+  avito: {
+    clientId: string | undefined;
+    clientSecret: string | undefined;
+    userId: string | undefined;
+    webhookSecret: string | undefined;
+    apiBase: string;
+    /** Both credentials present: the Avito integration runs. */
+    enabled: boolean;
+  };
+  telegram: {
+    token: string | undefined;
+    ownerIds: string[];
+    notifyChatId: string | undefined;
+    apiRoot: string;
+    webhookSecret: string | undefined;
+    /** Token and at least one owner: the bot runs. */
+    enabled: boolean;
+  };
+  gemini: {
+    apiKey: string | undefined;
+    baseUrl: string | undefined;
+    model: string;
+    fallbackModels: string[];
+    fileSearchStore: string | undefined;
+    /** Without a key answers come from the local index and always go to review. */
+    enabled: boolean;
+  };
+  docsDir: string;
+  responder: {
+    mode: 'auto' | 'review';
+    contextMessages: number;
+    debounceSeconds: number;
+    humanPauseMinutes: number;
+    fallbackText: string;
+    escalationKeywords: string[];
+  };
+  locale: 'ru' | 'en';
+  adminToken: string | undefined;
+  logLevel: Env['LOG_LEVEL'];
+}
+
+/**
+ * Parses the environment into a {@link Config}. Throws {@link ConfigError} listing every bad variable.
+ * Optional integrations (Avito, Telegram, Gemini, MongoDB, PUBLIC_URL) switch features on; never required.
+ */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => {
+      const name = String(issue.path[0] ?? 'environment');
+      const raw = env[name];
+      const shown =
+        raw === undefined
+          ? 'it is not set'
+          : `got ${JSON.stringify(raw.length > 40 ? `${raw.slice(0, 40)}…` : raw)}`;
+      // Never echo secret-looking values back into logs.
+      const safe = /SECRET|TOKEN|KEY|URI/.test(name) ? '' : `, ${shown}`;
+      return `${name}: ${issue.message}${safe}`;
+    });
+    throw new ConfigError(problems);
+  }
+  const e = parsed.data;
+  const cross: string[] = [];
+  if (Boolean(e.AVITO_CLIENT_ID) !== Boolean(e.AVITO_CLIENT_SECRET)) {
+    cross.push('AVITO_CLIENT_ID / AVITO_CLIENT_SECRET: set both or neither');
+  }
+  if (e.TELEGRAM_BOT_TOKEN && e.TELEGRAM_OWNER_IDS.length === 0) {
+    cross.push('TELEGRAM_OWNER_IDS: expected at least one owner id when TELEGRAM_BOT_TOKEN is set');
+  }
+  if (cross.length > 0) throw new ConfigError(cross);
+
+  const dataDir = resolve(e.DATA_DIR);
+  return {
+    env: e.NODE_ENV,
+    http: { port: e.PORT, host: e.HOST, publicUrl: e.PUBLIC_URL?.replace(/\/+$/, '') },
+    dataDir,
+    storage: e.MONGODB_URI
+      ? { kind: 'mongo', uri: e.MONGODB_URI }
+      : { kind: 'sqlite', path: resolve(dataDir, 'avito-responder.sqlite') },
+    avito: {
+      clientId: e.AVITO_CLIENT_ID,
+      clientSecret: e.AVITO_CLIENT_SECRET,
+      userId: e.AVITO_USER_ID,
+      webhookSecret: e.AVITO_WEBHOOK_SECRET,
+      apiBase: e.AVITO_API_BASE,
+      enabled: Boolean(e.AVITO_CLIENT_ID && e.AVITO_CLIENT_SECRET),
+    },
+    telegram: {
+      token: e.TELEGRAM_BOT_TOKEN,
+      ownerIds: e.TELEGRAM_OWNER_IDS,
+      notifyChatId: e.TELEGRAM_NOTIFY_CHAT_ID ?? e.TELEGRAM_OWNER_IDS[0],
+      apiRoot: e.TELEGRAM_API_ROOT,
+      webhookSecret: e.TELEGRAM_WEBHOOK_SECRET,
+      enabled: Boolean(e.TELEGRAM_BOT_TOKEN),
+    },
+    gemini: {
+      apiKey: e.GEMINI_API_KEY,
+      baseUrl: e.GEMINI_BASE_URL,
+      model: e.GEMINI_MODEL,
+      fallbackModels: e.GEMINI_FALLBACK_MODELS,
+      fileSearchStore: e.FILE_SEARCH_STORE,
+      enabled: Boolean(e.GEMINI_API_KEY),
+    },
+    docsDir: resolve(e.DOCS_DIR),
+    responder: {
+      mode: e.MODE,
+      contextMessages: e.CONTEXT_MESSAGES,
+      debounceSeconds: e.DEBOUNCE_SECONDS,
+      humanPauseMinutes: e.HUMAN_PAUSE_MINUTES,
+      fallbackText: e.FALLBACK_TEXT,
+      escalationKeywords: e.ESCALATION_KEYWORDS,
+    },
+    locale: e.BOT_LOCALE,
+    adminToken: e.ADMIN_TOKEN,
+    logLevel: e.LOG_LEVEL,
+  };
+}
+
+/** Loads `.env` from the working directory into `process.env` when present (real env wins). */
+export function loadDotEnv(path = resolve('.env')): boolean {
+  if (!existsSync(path)) return false;
+  process.loadEnvFile(path);
+  return true;
+}
+
+/** Every configured secret value, for log redaction and leak checks. */
+export function secretsOf(config: Config): string[] {
+  return [
+    config.avito.clientSecret,
+    config.avito.webhookSecret,
+    config.telegram.token,
+    config.telegram.webhookSecret,
+    config.gemini.apiKey,
+    config.adminToken,
+    config.storage.kind === 'mongo' ? config.storage.uri : undefined,
+  ].filter((s): s is string => typeof s === 'string' && s.length >= 8);
+}

@@ -1,0 +1,196 @@
+import { type Connection, Schema } from 'mongoose';
+
+/**
+ * Mongoose schemas for the records in records.ts. `_id` holds our id (Avito's for chats and messages),
+ * so uniqueness comes from the primary key; the other unique keys have their own indexes.
+ */
+
+const listingSchema = new Schema(
+  {
+    title: String,
+    price: { type: String, default: null },
+    url: { type: String, default: null },
+    description: String,
+  },
+  { _id: false },
+);
+
+export const chatSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    itemId: { type: String, default: null },
+    buyerId: { type: String, default: null },
+    buyerName: { type: String, default: null },
+    listing: { type: listingSchema, default: null },
+    state: { type: String, enum: ['ai', 'human'], default: 'ai', required: true },
+    humanUntil: { type: Date, default: null },
+    mode: { type: String, enum: ['auto', 'review', null], default: null },
+    lastInboundAt: { type: Date, default: null },
+    lastOutboundAt: { type: Date, default: null },
+    createdAt: { type: Date, required: true },
+    updatedAt: { type: Date, required: true },
+  },
+  { versionKey: false, collection: 'chats' },
+);
+chatSchema.index({ state: 1, updatedAt: -1 });
+chatSchema.index({ state: 1, humanUntil: 1 });
+
+export const messageSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    chatId: { type: String, required: true },
+    direction: { type: String, enum: ['in', 'out'], required: true },
+    author: { type: String, enum: ['buyer', 'ai', 'owner', 'system'], required: true },
+    type: { type: String, required: true },
+    text: { type: String, default: null },
+    content: { type: Schema.Types.Mixed, default: null },
+    draftId: { type: String, default: null },
+    createdAt: { type: Date, required: true },
+    /** Arrival order, to break ties between messages with the same Avito second. */
+    seq: { type: Number, required: true },
+  },
+  { versionKey: false, collection: 'messages' },
+);
+messageSchema.index({ chatId: 1, createdAt: -1, seq: -1 });
+
+export const eventSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    messageId: { type: String, default: null },
+    payload: { type: Schema.Types.Mixed },
+    status: { type: String, enum: ['pending', 'processed', 'ignored', 'failed'], required: true },
+    attempts: { type: Number, default: 0 },
+    error: { type: String, default: null },
+    receivedAt: { type: Date, required: true },
+    processedAt: { type: Date, default: null },
+  },
+  { versionKey: false, collection: 'events', minimize: false },
+);
+// Partial: many events (pings, unknown types) have no message id.
+eventSchema.index(
+  { messageId: 1 },
+  { unique: true, partialFilterExpression: { messageId: { $type: 'string' } } },
+);
+eventSchema.index({ status: 1, receivedAt: 1 });
+
+const sourceSchema = new Schema(
+  {
+    title: String,
+    docId: { type: String, default: null },
+    itemId: { type: String, default: null },
+    snippet: { type: String, default: null },
+  },
+  { _id: false },
+);
+
+export const draftSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    chatId: { type: String, required: true },
+    kind: { type: String, enum: ['answer', 'fallback', 'escalation'], required: true },
+    status: {
+      type: String,
+      enum: ['pending', 'approved', 'sending', 'sent', 'dismissed', 'superseded', 'failed'],
+      required: true,
+    },
+    text: { type: String, required: true },
+    originalText: { type: String, required: true },
+    sources: { type: [sourceSchema], default: [] },
+    grounded: { type: Boolean, required: true },
+    findings: { type: [String], default: [] },
+    strategy: { type: String, required: true },
+    coversMessageIds: { type: [String], default: [] },
+    card: { type: new Schema({ chatId: String, messageId: Number }, { _id: false }), default: null },
+    approvedBy: { type: String, default: null },
+    sentMessageIds: { type: [String], default: [] },
+    attempts: { type: Number, default: 0 },
+    error: { type: String, default: null },
+    createdAt: { type: Date, required: true },
+    updatedAt: { type: Date, required: true },
+  },
+  { versionKey: false, collection: 'drafts' },
+);
+draftSchema.index({ chatId: 1, createdAt: -1 });
+draftSchema.index({ status: 1, createdAt: 1 });
+
+export const documentSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    title: { type: String, required: true },
+    scope: { type: String, enum: ['general', 'item'], required: true },
+    itemId: { type: String, default: null },
+    origin: { type: String, enum: ['upload', 'folder', 'listing'], required: true },
+    sourceKey: { type: String, default: null },
+    mimeType: { type: String, required: true },
+    sizeBytes: { type: Number, required: true },
+    sha256: { type: String, required: true },
+    remoteName: { type: String, default: null },
+    state: { type: String, enum: ['indexing', 'ready', 'failed'], required: true },
+    error: { type: String, default: null },
+    createdAt: { type: Date, required: true },
+    updatedAt: { type: Date, required: true },
+  },
+  { versionKey: false, collection: 'documents' },
+);
+documentSchema.index({ scope: 1, itemId: 1 });
+documentSchema.index({ origin: 1, sourceKey: 1 });
+
+export const chunkSchema = new Schema(
+  {
+    docId: { type: String, required: true },
+    index: { type: Number, required: true },
+    text: { type: String, required: true },
+  },
+  { versionKey: false, collection: 'chunks' },
+);
+chunkSchema.index({ docId: 1, index: 1 }, { unique: true });
+
+export const settingsSchema = new Schema(
+  { _id: { type: String, required: true }, value: { type: Schema.Types.Mixed, default: {} } },
+  { versionKey: false, collection: 'settings', minimize: false },
+);
+
+export const auditSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    at: { type: Date, required: true },
+    actor: { type: String, required: true },
+    action: { type: String, required: true },
+    chatId: { type: String, default: null },
+    draftId: { type: String, default: null },
+    before: { type: String, default: null },
+    after: { type: String, default: null },
+    details: { type: Schema.Types.Mixed, default: null },
+    seq: { type: Number, required: true },
+  },
+  { versionKey: false, collection: 'audit' },
+);
+auditSchema.index({ at: -1, seq: -1 });
+auditSchema.index({ chatId: 1, at: -1 });
+auditSchema.index({ draftId: 1, at: -1 });
+
+export const kvSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    value: { type: Schema.Types.Mixed },
+    expiresAt: { type: Date, default: null },
+  },
+  { versionKey: false, collection: 'kv' },
+);
+
+/** Registers every model on a connection (no global mongoose state). */
+export function registerModels(connection: Connection) {
+  return {
+    Chat: connection.model('Chat', chatSchema),
+    Message: connection.model('Message', messageSchema),
+    Event: connection.model('Event', eventSchema),
+    Draft: connection.model('Draft', draftSchema),
+    Document: connection.model('Document', documentSchema),
+    Chunk: connection.model('Chunk', chunkSchema),
+    Settings: connection.model('Settings', settingsSchema),
+    Audit: connection.model('Audit', auditSchema),
+    Kv: connection.model('Kv', kvSchema),
+  };
+}
+
+export type Models = ReturnType<typeof registerModels>;

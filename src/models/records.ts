@@ -1,0 +1,171 @@
+/**
+ * The records the service keeps, as plain objects. Both store adapters return exactly these shapes.
+ * Avito's numeric ids (user, author, item) exceed int32 and are kept as decimal strings.
+ */
+
+export type ChatState = 'ai' | 'human';
+export type Mode = 'auto' | 'review';
+
+/** What we know about the listing a chat is about (from the chat endpoint or the listings sync). */
+export interface ListingFacts {
+  title: string;
+  price: string | null;
+  url: string | null;
+  description?: string | null;
+}
+
+export interface Chat {
+  /** Avito chat id, e.g. `u2i-…`. */
+  id: string;
+  itemId: string | null;
+  buyerId: string | null;
+  buyerName: string | null;
+  listing: ListingFacts | null;
+  /** `human`: the seller has taken over; no drafts are made. */
+  state: ChatState;
+  /** When an automatic pause (seller wrote from the Avito app) ends; null for a manual take-over. */
+  humanUntil: Date | null;
+  /** Per-chat mode override; null follows the global mode. */
+  mode: Mode | null;
+  lastInboundAt: Date | null;
+  lastOutboundAt: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export type MessageDirection = 'in' | 'out';
+export type MessageAuthor = 'buyer' | 'ai' | 'owner' | 'system';
+
+export interface Message {
+  /** Avito message id (unique across chats). */
+  id: string;
+  chatId: string;
+  direction: MessageDirection;
+  author: MessageAuthor;
+  /** Avito message type: text, image, voice, system… */
+  type: string;
+  text: string | null;
+  /** The Avito `content` object as received, for non-text types. */
+  content: Record<string, unknown> | null;
+  /** The draft this outbound message delivered, when it was ours. */
+  draftId: string | null;
+  /** Avito's `created` time. */
+  createdAt: Date;
+}
+
+export type EventStatus = 'pending' | 'processed' | 'ignored' | 'failed';
+
+/** A raw webhook delivery kept for deduplication, replay and audit. */
+export interface InboxEvent {
+  /** Envelope id when Avito sent one, else derived from the message id. */
+  id: string;
+  /** `payload.value.id`: the second deduplication key. */
+  messageId: string | null;
+  payload: unknown;
+  status: EventStatus;
+  attempts: number;
+  error: string | null;
+  receivedAt: Date;
+  processedAt: Date | null;
+}
+
+export type DraftStatus = 'pending' | 'approved' | 'sending' | 'sent' | 'dismissed' | 'superseded' | 'failed';
+export type DraftKind = 'answer' | 'fallback' | 'escalation';
+export type DraftStrategy = 'item' | 'general' | 'local' | 'none';
+
+export interface DraftSource {
+  title: string;
+  docId: string | null;
+  itemId: string | null;
+  snippet: string | null;
+}
+
+/** Where a draft's card lives in Telegram, so it can be edited to its final state. */
+export interface CardRef {
+  chatId: string;
+  messageId: number;
+}
+
+export interface Draft {
+  id: string;
+  chatId: string;
+  kind: DraftKind;
+  status: DraftStatus;
+  text: string;
+  /** The text as first generated, kept when the owner edits. */
+  originalText: string;
+  sources: DraftSource[];
+  grounded: boolean;
+  /** What the grounding guard objected to (spans), or the escalation reason. */
+  findings: string[];
+  strategy: DraftStrategy;
+  /** The buyer messages this draft answers. */
+  coversMessageIds: string[];
+  card: CardRef | null;
+  /** Who approved it: `auto`, or a Telegram user id. */
+  approvedBy: string | null;
+  /** Avito message ids of the sent parts (a long answer is split). */
+  sentMessageIds: string[];
+  attempts: number;
+  error: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export type DocumentScope = 'general' | 'item';
+export type DocumentOrigin = 'upload' | 'folder' | 'listing';
+export type DocumentState = 'indexing' | 'ready' | 'failed';
+
+export interface KnowledgeDocument {
+  id: string;
+  title: string;
+  scope: DocumentScope;
+  itemId: string | null;
+  origin: DocumentOrigin;
+  /** Stable key within the origin (folder-relative path, listing id, Telegram file unique id). */
+  sourceKey: string | null;
+  mimeType: string;
+  sizeBytes: number;
+  sha256: string;
+  /** File Search document name, e.g. `fileSearchStores/s/documents/d`. */
+  remoteName: string | null;
+  state: DocumentState;
+  error: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface Chunk {
+  docId: string;
+  index: number;
+  text: string;
+}
+
+/** A chunk with the fields of its document that retrieval filters and cites on. */
+export interface ChunkWithDocument extends Chunk {
+  title: string;
+  scope: DocumentScope;
+  itemId: string | null;
+}
+
+/** The owner's choices; unset fields fall back to configuration. */
+export interface Settings {
+  mode?: Mode;
+  /** Global kill switch (`/pause`): nothing is sent automatically. */
+  paused?: boolean;
+  escalationKeywords?: string[];
+  locale?: 'ru' | 'en';
+}
+
+export interface AuditEntry {
+  id: string;
+  at: Date;
+  /** `system`, `auto`, or `tg:<user id>`. */
+  actor: string;
+  action: string;
+  chatId: string | null;
+  draftId: string | null;
+  before: string | null;
+  after: string | null;
+  details: Record<string, unknown> | null;
+}

@@ -1,0 +1,161 @@
+import type {
+  AuditEntry,
+  Chat,
+  Chunk,
+  ChunkWithDocument,
+  DocumentScope,
+  DocumentState,
+  Draft,
+  DraftStatus,
+  InboxEvent,
+  KnowledgeDocument,
+  Message,
+  Settings,
+} from '../models/records.js';
+
+/** Result of an insert-once: a duplicate is a normal outcome, not an error. */
+export type InsertOnce<T> = { inserted: true; record: T } | { inserted: false; existing: T };
+
+export type ChatUpsert = Pick<Chat, 'id'> & Partial<Omit<Chat, 'id' | 'createdAt' | 'updatedAt'>>;
+
+export interface ChatRepository {
+  /** Creates the chat or merges the given fields into it; returns the stored chat. */
+  upsert(chat: ChatUpsert): Promise<Chat>;
+  get(id: string): Promise<Chat | null>;
+  /** Chats in a state (e.g. `human` for `/chats`), most recently active first. */
+  listByState(state: Chat['state'], limit?: number): Promise<Chat[]>;
+  /** Chats whose automatic human pause ended before `now` (to hand them back to the AI). */
+  listPauseExpired(now: Date): Promise<Chat[]>;
+}
+
+export type MessageInput = Omit<Message, 'draftId'> & { draftId?: string | null };
+
+export interface MessageRepository {
+  insertOnce(message: MessageInput): Promise<InsertOnce<Message>>;
+  get(id: string): Promise<Message | null>;
+  /** The last `limit` messages of a chat in time order (oldest first). */
+  lastN(chatId: string, limit: number): Promise<Message[]>;
+}
+
+export type EventInput = Pick<InboxEvent, 'id' | 'messageId' | 'payload'> & { receivedAt?: Date };
+
+export interface EventRepository {
+  /** Stores a webhook delivery once; a repeat of its id or of its message id returns the existing one. */
+  insertOnce(event: EventInput): Promise<InsertOnce<InboxEvent>>;
+  get(id: string): Promise<InboxEvent | null>;
+  /** Records the outcome of processing (attempts are counted by `markAttempt`). */
+  setStatus(id: string, status: InboxEvent['status'], error?: string | null): Promise<InboxEvent | null>;
+  markAttempt(id: string): Promise<InboxEvent | null>;
+  listByStatus(status: InboxEvent['status'], limit?: number): Promise<InboxEvent[]>;
+  /** Deletes processed or ignored events received before `before`; returns how many. */
+  deleteProcessedBefore(before: Date): Promise<number>;
+}
+
+export type DraftInput = Pick<Draft, 'chatId' | 'kind' | 'text'> &
+  Partial<Omit<Draft, 'id' | 'chatId' | 'kind' | 'text' | 'createdAt' | 'updatedAt'>>;
+
+/** Fields a transition or update may change. */
+export type DraftPatch = Partial<Omit<Draft, 'id' | 'chatId' | 'status' | 'createdAt' | 'updatedAt'>>;
+
+export interface DraftRepository {
+  create(draft: DraftInput): Promise<Draft>;
+  get(id: string): Promise<Draft | null>;
+  /**
+   * Compare-and-set: moves the draft to `to` only if its status is one of `from`, applying `patch`.
+   * Returns the updated draft, or null when the draft was not in `from` (someone else won).
+   */
+  transition(
+    id: string,
+    from: readonly DraftStatus[],
+    to: DraftStatus,
+    patch?: DraftPatch,
+  ): Promise<Draft | null>;
+  /** Changes fields without touching the status (card reference, attempts). */
+  update(id: string, patch: DraftPatch): Promise<Draft | null>;
+  listByStatus(statuses: readonly DraftStatus[], limit?: number): Promise<Draft[]>;
+  /** Drafts of a chat, newest first, optionally only in the given statuses. */
+  listForChat(chatId: string, statuses?: readonly DraftStatus[]): Promise<Draft[]>;
+}
+
+export type DocumentInput = Omit<
+  KnowledgeDocument,
+  'id' | 'createdAt' | 'updatedAt' | 'error' | 'remoteName'
+> & {
+  id?: string;
+  error?: string | null;
+  remoteName?: string | null;
+};
+
+export interface DocumentFilter {
+  scope?: DocumentScope;
+  itemId?: string;
+  state?: DocumentState;
+  origin?: KnowledgeDocument['origin'];
+}
+
+export interface DocumentRepository {
+  /** Inserts a document, or replaces the one with the same id. */
+  save(doc: DocumentInput): Promise<KnowledgeDocument>;
+  get(id: string): Promise<KnowledgeDocument | null>;
+  /** The document that came from this origin + key (a folder path, a listing id), if any. */
+  findBySource(origin: KnowledgeDocument['origin'], sourceKey: string): Promise<KnowledgeDocument | null>;
+  list(filter?: DocumentFilter): Promise<KnowledgeDocument[]>;
+  update(
+    id: string,
+    patch: Partial<Pick<KnowledgeDocument, 'state' | 'error' | 'remoteName' | 'title'>>,
+  ): Promise<KnowledgeDocument | null>;
+  /** Removes the document and its chunks; false when it did not exist. */
+  remove(id: string): Promise<boolean>;
+  /** Replaces all chunks of a document at once. */
+  replaceChunks(docId: string, chunks: readonly Omit<Chunk, 'docId'>[]): Promise<void>;
+  /** Chunks of ready documents matching the filter, for the local index. */
+  chunks(filter?: Omit<DocumentFilter, 'state'>): Promise<ChunkWithDocument[]>;
+}
+
+export interface SettingsRepository {
+  get(): Promise<Settings>;
+  /** Merges `patch` into the stored settings; `undefined` fields are left as they are. */
+  update(patch: Settings): Promise<Settings>;
+}
+
+export type AuditInput = Pick<AuditEntry, 'actor' | 'action'> &
+  Partial<Pick<AuditEntry, 'chatId' | 'draftId' | 'before' | 'after' | 'details' | 'at'>>;
+
+export interface AuditQuery {
+  chatId?: string;
+  draftId?: string;
+  action?: string;
+  since?: Date;
+  limit?: number;
+}
+
+export interface AuditRepository {
+  append(entry: AuditInput): Promise<AuditEntry>;
+  /** Newest first. */
+  query(query?: AuditQuery): Promise<AuditEntry[]>;
+}
+
+export interface KvRepository {
+  get<T = unknown>(key: string): Promise<T | null>;
+  /** Stores a JSON value; with `ttlMs` it reads as absent after expiry. */
+  set(key: string, value: unknown, ttlMs?: number): Promise<void>;
+  /** Stores the value only when the key is absent (or expired); true when this call stored it. */
+  setIfAbsent(key: string, value: unknown, ttlMs?: number): Promise<boolean>;
+  delete(key: string): Promise<boolean>;
+}
+
+/** The one port to persistence. `src/` depends on this, never on an adapter. */
+export interface Store {
+  readonly kind: 'sqlite' | 'mongo';
+  readonly chats: ChatRepository;
+  readonly messages: MessageRepository;
+  readonly events: EventRepository;
+  readonly drafts: DraftRepository;
+  readonly documents: DocumentRepository;
+  readonly settings: SettingsRepository;
+  readonly audit: AuditRepository;
+  readonly kv: KvRepository;
+  /** Throws when the store cannot serve requests (used by `/ready`). */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,135 @@
+import { randomUUID } from 'node:crypto';
+import type { AuditEntry, Chat, Draft, KnowledgeDocument, Message } from '../models/records.js';
+import type { AuditInput, ChatUpsert, DocumentInput, DraftInput, MessageInput } from './port.js';
+import { checkDate, checkId, checkKey, StoreValidationError } from './validate.js';
+
+/**
+ * Building full records from inputs, shared by both adapters so they cannot drift apart:
+ * defaults, validation of ids and enums, timestamps.
+ */
+
+const DRAFT_STATUSES = [
+  'pending',
+  'approved',
+  'sending',
+  'sent',
+  'dismissed',
+  'superseded',
+  'failed',
+] as const;
+
+export function checkDraftStatus(value: unknown): Draft['status'] {
+  if (!DRAFT_STATUSES.includes(value as Draft['status'])) {
+    throw new StoreValidationError(
+      'draft status',
+      `expected one of ${DRAFT_STATUSES.join(', ')}, got ${String(value)}`,
+    );
+  }
+  return value as Draft['status'];
+}
+
+export function newChat(input: ChatUpsert, now: Date): Chat {
+  checkId('chat id', input.id);
+  return {
+    id: input.id,
+    itemId: input.itemId ?? null,
+    buyerId: input.buyerId ?? null,
+    buyerName: input.buyerName ?? null,
+    listing: input.listing ?? null,
+    state: input.state ?? 'ai',
+    humanUntil: input.humanUntil ?? null,
+    mode: input.mode ?? null,
+    lastInboundAt: input.lastInboundAt ?? null,
+    lastOutboundAt: input.lastOutboundAt ?? null,
+    createdAt: now,
+    updatedAt: now,
+  };
+}
+
+/** `existing` with every field of `input` that is not `undefined`. */
+export function mergeChat(existing: Chat, input: ChatUpsert, now: Date): Chat {
+  const merged: Chat = { ...existing, updatedAt: now };
+  for (const [key, value] of Object.entries(input) as [keyof Chat, unknown][]) {
+    if (value !== undefined && key !== 'id') (merged as unknown as Record<string, unknown>)[key] = value;
+  }
+  return merged;
+}
+
+export function newMessage(input: MessageInput): Message {
+  checkId('message id', input.id);
+  checkId('chat id', input.chatId);
+  checkDate('message createdAt', input.createdAt);
+  return {
+    ...input,
+    text: input.text ?? null,
+    content: input.content ?? null,
+    draftId: input.draftId ?? null,
+  };
+}
+
+export function newDraft(input: DraftInput, now: Date): Draft {
+  checkId('chat id', input.chatId);
+  const status = checkDraftStatus(input.status ?? 'pending');
+  return {
+    id: randomUUID(),
+    chatId: input.chatId,
+    kind: input.kind,
+    status,
+    text: input.text,
+    originalText: input.originalText ?? input.text,
+    sources: input.sources ?? [],
+    grounded: input.grounded ?? false,
+    findings: input.findings ?? [],
+    strategy: input.strategy ?? 'none',
+    coversMessageIds: input.coversMessageIds ?? [],
+    card: input.card ?? null,
+    approvedBy: input.approvedBy ?? null,
+    sentMessageIds: input.sentMessageIds ?? [],
+    attempts: input.attempts ?? 0,
+    error: input.error ?? null,
+    createdAt: now,
+    updatedAt: now,
+  };
+}
+
+export function newDocument(input: DocumentInput, now: Date, createdAt = now): KnowledgeDocument {
+  const id = input.id ?? randomUUID();
+  checkId('document id', id);
+  if (input.scope === 'item' && !input.itemId) {
+    throw new StoreValidationError('document itemId', 'an item-scoped document needs the listing id');
+  }
+  if (input.itemId) checkId('document itemId', input.itemId);
+  if (input.sourceKey !== null) checkKey('document sourceKey', input.sourceKey);
+  return {
+    id,
+    title: input.title,
+    scope: input.scope,
+    itemId: input.itemId ?? null,
+    origin: input.origin,
+    sourceKey: input.sourceKey ?? null,
+    mimeType: input.mimeType,
+    sizeBytes: input.sizeBytes,
+    sha256: input.sha256,
+    remoteName: input.remoteName ?? null,
+    state: input.state,
+    error: input.error ?? null,
+    createdAt,
+    updatedAt: now,
+  };
+}
+
+export function newAuditEntry(input: AuditInput, now: Date): AuditEntry {
+  checkKey('audit actor', input.actor);
+  checkKey('audit action', input.action);
+  return {
+    id: randomUUID(),
+    at: input.at ?? now,
+    actor: input.actor,
+    action: input.action,
+    chatId: input.chatId ?? null,
+    draftId: input.draftId ?? null,
+    before: input.before ?? null,
+    after: input.after ?? null,
+    details: input.details ?? null,
+  };
+}

@@ -1,0 +1,564 @@
+import type { SQLInputValue } from 'node:sqlite';
+import type { Chat, DraftStatus, Settings } from '../../models/records.js';
+import type {
+  AuditRepository,
+  ChatRepository,
+  DocumentFilter,
+  DocumentRepository,
+  DraftPatch,
+  DraftRepository,
+  EventRepository,
+  KvRepository,
+  MessageRepository,
+  SettingsRepository,
+  Store,
+} from '../port.js';
+import {
+  checkDraftStatus,
+  mergeChat,
+  newAuditEntry,
+  newChat,
+  newDocument,
+  newDraft,
+  newMessage,
+} from '../records.js';
+import { checkDate, checkId, checkKey, checkLimit } from '../validate.js';
+import { fromJson, SqliteDatabase, toJson, toMs } from './database.js';
+import {
+  auditFromRow,
+  chatFromRow,
+  documentFromRow,
+  draftFromRow,
+  eventFromRow,
+  messageFromRow,
+} from './rows.js';
+
+const placeholders = (n: number) => Array.from({ length: n }, () => '?').join(', ');
+
+function chatValues(c: Chat): SQLInputValue[] {
+  return [
+    c.id,
+    c.itemId,
+    c.buyerId,
+    c.buyerName,
+    toJson(c.listing),
+    c.state,
+    toMs(c.humanUntil),
+    c.mode,
+    toMs(c.lastInboundAt),
+    toMs(c.lastOutboundAt),
+    toMs(c.createdAt),
+    toMs(c.updatedAt),
+  ];
+}
+
+function chats(db: SqliteDatabase, now: () => Date): ChatRepository {
+  const get = (id: string) => {
+    const row = db.get('SELECT * FROM chats WHERE id = ?', checkId('chat id', id));
+    return row ? chatFromRow(row) : null;
+  };
+  return {
+    async upsert(input) {
+      // Read-merge-write in one write transaction, so another process cannot interleave.
+      return db.transaction(() => {
+        const existing = get(input.id);
+        const chat = existing ? mergeChat(existing, input, now()) : newChat(input, now());
+        db.run(
+          `INSERT OR REPLACE INTO chats (id, item_id, buyer_id, buyer_name, listing, state, human_until, mode,
+            last_inbound_at, last_outbound_at, created_at, updated_at) VALUES (${placeholders(12)})`,
+          ...chatValues(chat),
+        );
+        return chat;
+      });
+    },
+    async get(id) {
+      return get(id);
+    },
+    async listByState(state, limit) {
+      return db
+        .all(
+          'SELECT * FROM chats WHERE state = ? ORDER BY updated_at DESC LIMIT ?',
+          state,
+          checkLimit(limit, 100),
+        )
+        .map(chatFromRow);
+    },
+    async listPauseExpired(at) {
+      return db
+        .all(
+          "SELECT * FROM chats WHERE state = 'human' AND human_until IS NOT NULL AND human_until <= ? ORDER BY human_until",
+          checkDate('now', at).getTime(),
+        )
+        .map(chatFromRow);
+    },
+  };
+}
+
+function messages(db: SqliteDatabase): MessageRepository {
+  const get = (id: string) => {
+    const row = db.get('SELECT * FROM messages WHERE id = ?', checkId('message id', id));
+    return row ? messageFromRow(row) : null;
+  };
+  return {
+    async insertOnce(input) {
+      const m = newMessage(input);
+      const changed = db.run(
+        `INSERT INTO messages (id, chat_id, direction, author, type, text, content, draft_id, created_at)
+         VALUES (${placeholders(9)}) ON CONFLICT (id) DO NOTHING`,
+        m.id,
+        m.chatId,
+        m.direction,
+        m.author,
+        m.type,
+        m.text,
+        toJson(m.content),
+        m.draftId,
+        m.createdAt.getTime(),
+      );
+      return changed === 1 ? { inserted: true, record: m } : { inserted: false, existing: get(m.id)! };
+    },
+    async get(id) {
+      return get(id);
+    },
+    async lastN(chatId, limit) {
+      // Newest N by Avito time, ties broken by arrival order; then returned oldest first.
+      const rows = db.all(
+        'SELECT * FROM messages WHERE chat_id = ? ORDER BY created_at DESC, rowid DESC LIMIT ?',
+        checkId('chat id', chatId),
+        checkLimit(limit, 20),
+      );
+      return rows.reverse().map(messageFromRow);
+    },
+  };
+}
+
+function events(db: SqliteDatabase, now: () => Date): EventRepository {
+  const get = (id: string) => {
+    const row = db.get('SELECT * FROM events WHERE id = ?', checkId('event id', id));
+    return row ? eventFromRow(row) : null;
+  };
+  return {
+    async insertOnce(input) {
+      const id = checkId('event id', input.id);
+      const messageId = input.messageId === null ? null : checkId('event messageId', input.messageId);
+      const receivedAt = input.receivedAt ?? now();
+      const changed = db.run(
+        `INSERT INTO events (id, message_id, payload, status, attempts, received_at)
+         VALUES (?, ?, ?, 'pending', 0, ?) ON CONFLICT DO NOTHING`,
+        id,
+        messageId,
+        JSON.stringify(input.payload ?? null),
+        receivedAt.getTime(),
+      );
+      if (changed === 1) return { inserted: true, record: get(id)! };
+      const existing = db.get('SELECT * FROM events WHERE id = ? OR message_id = ? LIMIT 1', id, messageId);
+      return { inserted: false, existing: eventFromRow(existing!) };
+    },
+    async get(id) {
+      return get(id);
+    },
+    async setStatus(id, status, error = null) {
+      const processedAt = status === 'pending' ? null : now().getTime();
+      db.run(
+        'UPDATE events SET status = ?, error = ?, processed_at = ? WHERE id = ?',
+        status,
+        error,
+        processedAt,
+        checkId('event id', id),
+      );
+      return get(id);
+    },
+    async markAttempt(id) {
+      db.run('UPDATE events SET attempts = attempts + 1 WHERE id = ?', checkId('event id', id));
+      return get(id);
+    },
+    async listByStatus(status, limit) {
+      return db
+        .all(
+          'SELECT * FROM events WHERE status = ? ORDER BY received_at LIMIT ?',
+          status,
+          checkLimit(limit, 100),
+        )
+        .map(eventFromRow);
+    },
+    async deleteProcessedBefore(before) {
+      return db.run(
+        "DELETE FROM events WHERE status IN ('processed', 'ignored') AND received_at < ?",
+        checkDate('before', before).getTime(),
+      );
+    },
+  };
+}
+
+/** Draft fields a patch may set, with their column and encoding. */
+const DRAFT_PATCH_COLUMNS: {
+  [K in keyof Required<DraftPatch>]: [string, (v: DraftPatch[K]) => SQLInputValue];
+} = {
+  kind: ['kind', (v) => v ?? null],
+  text: ['text', (v) => v ?? null],
+  originalText: ['original_text', (v) => v ?? null],
+  sources: ['sources', (v) => toJson(v ?? [])],
+  grounded: ['grounded', (v) => (v ? 1 : 0)],
+  findings: ['findings', (v) => toJson(v ?? [])],
+  strategy: ['strategy', (v) => v ?? null],
+  coversMessageIds: ['covers', (v) => toJson(v ?? [])],
+  card: ['card', (v) => toJson(v)],
+  approvedBy: ['approved_by', (v) => v ?? null],
+  sentMessageIds: ['sent_message_ids', (v) => toJson(v ?? [])],
+  attempts: ['attempts', (v) => v ?? 0],
+  error: ['error', (v) => v ?? null],
+};
+
+function patchAssignments(patch: DraftPatch): { sql: string[]; values: SQLInputValue[] } {
+  const sql: string[] = [];
+  const values: SQLInputValue[] = [];
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === undefined) continue;
+    const column = DRAFT_PATCH_COLUMNS[key as keyof DraftPatch] as
+      | [string, (v: unknown) => SQLInputValue]
+      | undefined;
+    if (!column) continue;
+    sql.push(`${column[0]} = ?`);
+    values.push(column[1](value));
+  }
+  return { sql, values };
+}
+
+function drafts(db: SqliteDatabase, now: () => Date): DraftRepository {
+  const get = (id: string) => {
+    const row = db.get('SELECT * FROM drafts WHERE id = ?', checkId('draft id', id));
+    return row ? draftFromRow(row) : null;
+  };
+  const statusList = (statuses: readonly DraftStatus[]) => statuses.map(checkDraftStatus);
+  return {
+    async create(input) {
+      const d = newDraft(input, now());
+      db.run(
+        `INSERT INTO drafts (id, chat_id, kind, status, text, original_text, sources, grounded, findings, strategy,
+          covers, card, approved_by, sent_message_ids, attempts, error, created_at, updated_at)
+         VALUES (${placeholders(18)})`,
+        d.id,
+        d.chatId,
+        d.kind,
+        d.status,
+        d.text,
+        d.originalText,
+        toJson(d.sources),
+        d.grounded ? 1 : 0,
+        toJson(d.findings),
+        d.strategy,
+        toJson(d.coversMessageIds),
+        toJson(d.card),
+        d.approvedBy,
+        toJson(d.sentMessageIds),
+        d.attempts,
+        d.error,
+        toMs(d.createdAt),
+        toMs(d.updatedAt),
+      );
+      return d;
+    },
+    async get(id) {
+      return get(id);
+    },
+    async transition(id, from, to, patch = {}) {
+      checkId('draft id', id);
+      const fromStates = statusList(from);
+      if (fromStates.length === 0) return null;
+      const { sql, values } = patchAssignments(patch);
+      // One UPDATE with the status condition: atomic across callers and processes.
+      const row = db.get(
+        `UPDATE drafts SET ${['status = ?', 'updated_at = ?', ...sql].join(', ')}
+         WHERE id = ? AND status IN (${placeholders(fromStates.length)}) RETURNING *`,
+        checkDraftStatus(to),
+        now().getTime(),
+        ...values,
+        id,
+        ...fromStates,
+      );
+      return row ? draftFromRow(row) : null;
+    },
+    async update(id, patch) {
+      checkId('draft id', id);
+      const { sql, values } = patchAssignments(patch);
+      const row = db.get(
+        `UPDATE drafts SET ${['updated_at = ?', ...sql].join(', ')} WHERE id = ? RETURNING *`,
+        now().getTime(),
+        ...values,
+        id,
+      );
+      return row ? draftFromRow(row) : null;
+    },
+    async listByStatus(statuses, limit) {
+      const s = statusList(statuses);
+      if (s.length === 0) return [];
+      return db
+        .all(
+          `SELECT * FROM drafts WHERE status IN (${placeholders(s.length)}) ORDER BY created_at LIMIT ?`,
+          ...s,
+          checkLimit(limit, 100),
+        )
+        .map(draftFromRow);
+    },
+    async listForChat(chatId, statuses) {
+      checkId('chat id', chatId);
+      if (!statuses) {
+        return db
+          .all('SELECT * FROM drafts WHERE chat_id = ? ORDER BY created_at DESC, rowid DESC', chatId)
+          .map(draftFromRow);
+      }
+      const s = statusList(statuses);
+      if (s.length === 0) return [];
+      return db
+        .all(
+          `SELECT * FROM drafts WHERE chat_id = ? AND status IN (${placeholders(s.length)})
+           ORDER BY created_at DESC, rowid DESC`,
+          chatId,
+          ...s,
+        )
+        .map(draftFromRow);
+    },
+  };
+}
+
+function documentWhere(filter: DocumentFilter, alias = ''): { sql: string; values: SQLInputValue[] } {
+  const conditions: string[] = [];
+  const values: SQLInputValue[] = [];
+  const add = (column: string, value: string | undefined) => {
+    if (value === undefined) return;
+    conditions.push(`${alias}${column} = ?`);
+    values.push(value);
+  };
+  add('scope', filter.scope);
+  add('item_id', filter.itemId);
+  add('state', filter.state);
+  add('origin', filter.origin);
+  return { sql: conditions.length ? `WHERE ${conditions.join(' AND ')}` : '', values };
+}
+
+function documents(db: SqliteDatabase, now: () => Date): DocumentRepository {
+  const get = (id: string) => {
+    const row = db.get('SELECT * FROM documents WHERE id = ?', checkId('document id', id));
+    return row ? documentFromRow(row) : null;
+  };
+  return {
+    async save(input) {
+      const previous = input.id ? get(input.id) : null;
+      const d = newDocument(input, now(), previous?.createdAt);
+      db.run(
+        `INSERT INTO documents (id, title, scope, item_id, origin, source_key, mime_type, size_bytes, sha256,
+          remote_name, state, error, created_at, updated_at) VALUES (${placeholders(14)})
+         ON CONFLICT (id) DO UPDATE SET title = excluded.title, scope = excluded.scope, item_id = excluded.item_id,
+          origin = excluded.origin, source_key = excluded.source_key, mime_type = excluded.mime_type,
+          size_bytes = excluded.size_bytes, sha256 = excluded.sha256, remote_name = excluded.remote_name,
+          state = excluded.state, error = excluded.error, updated_at = excluded.updated_at`,
+        d.id,
+        d.title,
+        d.scope,
+        d.itemId,
+        d.origin,
+        d.sourceKey,
+        d.mimeType,
+        d.sizeBytes,
+        d.sha256,
+        d.remoteName,
+        d.state,
+        d.error,
+        toMs(d.createdAt),
+        toMs(d.updatedAt),
+      );
+      return d;
+    },
+    async get(id) {
+      return get(id);
+    },
+    async findBySource(origin, sourceKey) {
+      const row = db.get(
+        'SELECT * FROM documents WHERE origin = ? AND source_key = ? ORDER BY updated_at DESC LIMIT 1',
+        origin,
+        checkKey('sourceKey', sourceKey),
+      );
+      return row ? documentFromRow(row) : null;
+    },
+    async list(filter = {}) {
+      const where = documentWhere(filter);
+      return db
+        .all(`SELECT * FROM documents ${where.sql} ORDER BY created_at, rowid`, ...where.values)
+        .map(documentFromRow);
+    },
+    async update(id, patch) {
+      const sets: string[] = ['updated_at = ?'];
+      const values: SQLInputValue[] = [now().getTime()];
+      if (patch.state !== undefined) sets.push('state = ?') && values.push(patch.state);
+      if (patch.error !== undefined) sets.push('error = ?') && values.push(patch.error);
+      if (patch.remoteName !== undefined) sets.push('remote_name = ?') && values.push(patch.remoteName);
+      if (patch.title !== undefined) sets.push('title = ?') && values.push(patch.title);
+      const row = db.get(
+        `UPDATE documents SET ${sets.join(', ')} WHERE id = ? RETURNING *`,
+        ...values,
+        checkId('document id', id),
+      );
+      return row ? documentFromRow(row) : null;
+    },
+    async remove(id) {
+      // Chunks go with it (ON DELETE CASCADE).
+      return db.run('DELETE FROM documents WHERE id = ?', checkId('document id', id)) === 1;
+    },
+    async replaceChunks(docId, chunks) {
+      checkId('document id', docId);
+      db.transaction(() => {
+        db.run('DELETE FROM chunks WHERE doc_id = ?', docId);
+        for (const c of chunks)
+          db.run('INSERT INTO chunks (doc_id, idx, text) VALUES (?, ?, ?)', docId, c.index, c.text);
+      });
+    },
+    async chunks(filter = {}) {
+      const where = documentWhere({ ...filter, state: 'ready' }, 'd.');
+      return db
+        .all(
+          `SELECT c.doc_id, c.idx, c.text, d.title, d.scope, d.item_id FROM chunks c
+           JOIN documents d ON d.id = c.doc_id ${where.sql} ORDER BY d.created_at, d.rowid, c.idx`,
+          ...where.values,
+        )
+        .map((r) => ({
+          docId: String(r.doc_id),
+          index: Number(r.idx),
+          text: String(r.text),
+          title: String(r.title),
+          scope: r.scope as 'general' | 'item',
+          itemId: r.item_id === null ? null : String(r.item_id),
+        }));
+    },
+  };
+}
+
+function settings(db: SqliteDatabase): SettingsRepository {
+  const read = (): Settings => fromJson(db.get('SELECT value FROM settings WHERE id = 1')?.value, {});
+  return {
+    async get() {
+      return read();
+    },
+    async update(patch) {
+      return db.transaction(() => {
+        const merged: Settings = { ...read() };
+        for (const [k, v] of Object.entries(patch))
+          if (v !== undefined) (merged as Record<string, unknown>)[k] = v;
+        db.run(
+          'INSERT INTO settings (id, value) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET value = excluded.value',
+          JSON.stringify(merged),
+        );
+        return merged;
+      });
+    },
+  };
+}
+
+function audit(db: SqliteDatabase, now: () => Date): AuditRepository {
+  return {
+    async append(input) {
+      const e = newAuditEntry(input, now());
+      db.run(
+        `INSERT INTO audit (id, at, actor, action, chat_id, draft_id, before, after, details)
+         VALUES (${placeholders(9)})`,
+        e.id,
+        e.at.getTime(),
+        e.actor,
+        e.action,
+        e.chatId,
+        e.draftId,
+        e.before,
+        e.after,
+        toJson(e.details),
+      );
+      return e;
+    },
+    async query(q = {}) {
+      const conditions: string[] = [];
+      const values: SQLInputValue[] = [];
+      if (q.chatId !== undefined) conditions.push('chat_id = ?') && values.push(checkId('chat id', q.chatId));
+      if (q.draftId !== undefined)
+        conditions.push('draft_id = ?') && values.push(checkId('draft id', q.draftId));
+      if (q.action !== undefined) conditions.push('action = ?') && values.push(q.action);
+      if (q.since !== undefined)
+        conditions.push('at >= ?') && values.push(checkDate('since', q.since).getTime());
+      const where = conditions.length ? `WHERE ${conditions.join(' AND ')}` : '';
+      return db
+        .all(
+          `SELECT * FROM audit ${where} ORDER BY at DESC, rowid DESC LIMIT ?`,
+          ...values,
+          checkLimit(q.limit, 100),
+        )
+        .map(auditFromRow);
+    },
+  };
+}
+
+function kv(db: SqliteDatabase, now: () => Date): KvRepository {
+  const expiry = (ttlMs?: number) => (ttlMs === undefined ? null : now().getTime() + ttlMs);
+  return {
+    async get<T>(key: string) {
+      const row = db.get(
+        'SELECT value FROM kv WHERE key = ? AND (expires_at IS NULL OR expires_at > ?)',
+        checkKey('kv key', key),
+        now().getTime(),
+      );
+      return row ? (JSON.parse(String(row.value)) as T) : null;
+    },
+    async set(key, value, ttlMs) {
+      db.run(
+        `INSERT INTO kv (key, value, expires_at) VALUES (?, ?, ?)
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at`,
+        checkKey('kv key', key),
+        JSON.stringify(value ?? null),
+        expiry(ttlMs),
+      );
+    },
+    async setIfAbsent(key, value, ttlMs) {
+      // The WHERE on the upsert makes "absent or expired" one atomic check.
+      const changed = db.run(
+        `INSERT INTO kv (key, value, expires_at) VALUES (?, ?, ?)
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at
+         WHERE kv.expires_at IS NOT NULL AND kv.expires_at <= ?`,
+        checkKey('kv key', key),
+        JSON.stringify(value ?? null),
+        expiry(ttlMs),
+        now().getTime(),
+      );
+      return changed === 1;
+    },
+    async delete(key) {
+      return db.run('DELETE FROM kv WHERE key = ?', checkKey('kv key', key)) === 1;
+    },
+  };
+}
+
+export interface SqliteStoreOptions {
+  /** Database file; `:memory:` for a throwaway store. */
+  path: string;
+  /** Clock, replaceable in tests. */
+  now?: () => Date;
+}
+
+/** The embedded store: one SQLite file (WAL) through `node:sqlite`, no native dependency. */
+export function openSqliteStore(options: SqliteStoreOptions): Store & { readonly path: string } {
+  const db = new SqliteDatabase(options.path);
+  const now = options.now ?? (() => new Date());
+  return {
+    kind: 'sqlite',
+    path: options.path,
+    chats: chats(db, now),
+    messages: messages(db),
+    events: events(db, now),
+    drafts: drafts(db, now),
+    documents: documents(db, now),
+    settings: settings(db),
+    audit: audit(db, now),
+    kv: kv(db, now),
+    async ping() {
+      db.get('SELECT 1');
+    },
+    async close() {
+      db.close();
+    },
+  };
+}

@@ -1,0 +1,147 @@
+import type { DatabaseSync } from 'node:sqlite';
+
+/**
+ * Schema history. Append new steps; never edit a shipped one. Each runs once, in a transaction,
+ * and bumps `schema_version`. Dates are epoch milliseconds, JSON columns are text.
+ */
+export const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE chats (
+    id TEXT PRIMARY KEY,
+    item_id TEXT,
+    buyer_id TEXT,
+    buyer_name TEXT,
+    listing TEXT,
+    state TEXT NOT NULL DEFAULT 'ai' CHECK (state IN ('ai', 'human')),
+    human_until INTEGER,
+    mode TEXT CHECK (mode IN ('auto', 'review')),
+    last_inbound_at INTEGER,
+    last_outbound_at INTEGER,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+  );
+  CREATE INDEX chats_state ON chats (state, updated_at);
+
+  CREATE TABLE messages (
+    id TEXT NOT NULL UNIQUE,
+    chat_id TEXT NOT NULL,
+    direction TEXT NOT NULL CHECK (direction IN ('in', 'out')),
+    author TEXT NOT NULL CHECK (author IN ('buyer', 'ai', 'owner', 'system')),
+    type TEXT NOT NULL,
+    text TEXT,
+    content TEXT,
+    draft_id TEXT,
+    created_at INTEGER NOT NULL
+  );
+  CREATE INDEX messages_chat_time ON messages (chat_id, created_at);
+
+  CREATE TABLE events (
+    id TEXT PRIMARY KEY,
+    message_id TEXT UNIQUE,
+    payload TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('pending', 'processed', 'ignored', 'failed')),
+    attempts INTEGER NOT NULL DEFAULT 0,
+    error TEXT,
+    received_at INTEGER NOT NULL,
+    processed_at INTEGER
+  );
+  CREATE INDEX events_status ON events (status, received_at);
+
+  CREATE TABLE drafts (
+    id TEXT PRIMARY KEY,
+    chat_id TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('answer', 'fallback', 'escalation')),
+    status TEXT NOT NULL CHECK (status IN ('pending', 'approved', 'sending', 'sent', 'dismissed', 'superseded', 'failed')),
+    text TEXT NOT NULL,
+    original_text TEXT NOT NULL,
+    sources TEXT NOT NULL,
+    grounded INTEGER NOT NULL,
+    findings TEXT NOT NULL,
+    strategy TEXT NOT NULL,
+    covers TEXT NOT NULL,
+    card TEXT,
+    approved_by TEXT,
+    sent_message_ids TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    error TEXT,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+  );
+  CREATE INDEX drafts_chat ON drafts (chat_id, created_at);
+  CREATE INDEX drafts_status ON drafts (status, created_at);
+
+  CREATE TABLE documents (
+    id TEXT PRIMARY KEY,
+    title TEXT NOT NULL,
+    scope TEXT NOT NULL CHECK (scope IN ('general', 'item')),
+    item_id TEXT,
+    origin TEXT NOT NULL CHECK (origin IN ('upload', 'folder', 'listing')),
+    source_key TEXT,
+    mime_type TEXT NOT NULL,
+    size_bytes INTEGER NOT NULL,
+    sha256 TEXT NOT NULL,
+    remote_name TEXT,
+    state TEXT NOT NULL CHECK (state IN ('indexing', 'ready', 'failed')),
+    error TEXT,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+  );
+  CREATE INDEX documents_scope ON documents (scope, item_id);
+  CREATE INDEX documents_source ON documents (origin, source_key);
+
+  CREATE TABLE chunks (
+    doc_id TEXT NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
+    idx INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    PRIMARY KEY (doc_id, idx)
+  ) WITHOUT ROWID;
+
+  CREATE TABLE settings (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    value TEXT NOT NULL
+  );
+
+  CREATE TABLE audit (
+    id TEXT NOT NULL UNIQUE,
+    at INTEGER NOT NULL,
+    actor TEXT NOT NULL,
+    action TEXT NOT NULL,
+    chat_id TEXT,
+    draft_id TEXT,
+    before TEXT,
+    after TEXT,
+    details TEXT
+  );
+  CREATE INDEX audit_at ON audit (at);
+  CREATE INDEX audit_chat ON audit (chat_id, at);
+  CREATE INDEX audit_draft ON audit (draft_id, at);
+
+  CREATE TABLE kv (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL,
+    expires_at INTEGER
+  );
+  `,
+];
+
+/** Brings the schema up to date; safe when several processes open the file at once. */
+export function migrate(db: DatabaseSync): number {
+  db.exec('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)');
+  // IMMEDIATE takes the write lock first, so two processes never run the same step twice.
+  db.exec('BEGIN IMMEDIATE');
+  try {
+    const row = db.prepare('SELECT MAX(version) AS v FROM schema_version').get() as
+      | { v: number | null }
+      | undefined;
+    let version = row?.v ?? 0;
+    for (; version < MIGRATIONS.length; version += 1) {
+      db.exec(MIGRATIONS[version] as string);
+      db.prepare('INSERT INTO schema_version (version) VALUES (?)').run(version + 1);
+    }
+    db.exec('COMMIT');
+    return version;
+  } catch (err) {
+    db.exec('ROLLBACK');
+    throw err;
+  }
+}

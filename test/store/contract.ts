@@ -1,0 +1,532 @@
+import fc from 'fast-check';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { MessageInput, Store } from '../../src/store/port.js';
+import { StoreValidationError } from '../../src/store/validate.js';
+
+export interface ContractTarget {
+  /** A fresh, empty store. */
+  open(): Promise<Store>;
+  /** Closes `store` and opens the same data again (restart persistence). */
+  reopen?(store: Store): Promise<Store>;
+}
+
+const message = (over: Partial<MessageInput> & Pick<MessageInput, 'id' | 'chatId'>): MessageInput => ({
+  direction: 'in',
+  author: 'buyer',
+  type: 'text',
+  text: `text of ${over.id}`,
+  content: null,
+  createdAt: new Date(1_700_000_000_000),
+  ...over,
+});
+
+/** The behaviour every Store adapter must have. Run once per adapter. */
+export function describeStoreContract(name: string, target: ContractTarget): void {
+  describe(`Store contract: ${name}`, () => {
+    let store: Store;
+    beforeEach(async () => {
+      store = await target.open();
+    });
+    afterEach(async () => {
+      await store.close();
+    });
+
+    describe('chats', () => {
+      it('when a chat is upserted twice, then the second call merges fields and keeps createdAt', async () => {
+        const first = await store.chats.upsert({ id: 'u2i-1', itemId: '4341979279', buyerName: 'Анна' });
+        expect(first.state).toBe('ai');
+        expect(first.buyerName).toBe('Анна');
+        const second = await store.chats.upsert({ id: 'u2i-1', state: 'human', buyerName: undefined });
+        expect(second.buyerName).toBe('Анна');
+        expect(second.state).toBe('human');
+        expect(second.itemId).toBe('4341979279');
+        expect(second.createdAt.getTime()).toBe(first.createdAt.getTime());
+        expect(await store.chats.get('u2i-1')).toEqual(second);
+        expect(await store.chats.get('u2i-missing')).toBeNull();
+      });
+
+      it('when chats are listed by state, then only that state comes back and expired pauses are found', async () => {
+        const past = new Date(Date.now() - 60_000);
+        const future = new Date(Date.now() + 3_600_000);
+        await store.chats.upsert({ id: 'u2i-a', state: 'human', humanUntil: past });
+        await store.chats.upsert({ id: 'u2i-b', state: 'human', humanUntil: future });
+        await store.chats.upsert({ id: 'u2i-c', state: 'human' });
+        await store.chats.upsert({ id: 'u2i-d' });
+        const human = await store.chats.listByState('human');
+        expect(human.map((c) => c.id).sort()).toEqual(['u2i-a', 'u2i-b', 'u2i-c']);
+        const expired = await store.chats.listPauseExpired(new Date());
+        expect(expired.map((c) => c.id)).toEqual(['u2i-a']);
+      });
+
+      it('when listing facts are stored, then they come back as given', async () => {
+        const listing = { title: 'Диван', price: '54 900 ₽', url: 'https://avito.ru/1' };
+        await store.chats.upsert({ id: 'u2i-l', listing });
+        expect((await store.chats.get('u2i-l'))?.listing).toMatchObject(listing);
+      });
+    });
+
+    describe('messages', () => {
+      it('when the same message is inserted twice, then the second insert reports it already there', async () => {
+        const a = await store.messages.insertOnce(message({ id: 'm1', chatId: 'u2i-1' }));
+        expect(a.inserted).toBe(true);
+        const b = await store.messages.insertOnce(message({ id: 'm1', chatId: 'u2i-1', text: 'changed' }));
+        expect(b.inserted).toBe(false);
+        if (!b.inserted) expect(b.existing.text).toBe('text of m1');
+        expect((await store.messages.get('m1'))?.text).toBe('text of m1');
+      });
+
+      it('when messages arrive out of order, then lastN returns the newest N in time order', async () => {
+        const base = 1_700_000_000_000;
+        for (const i of [3, 1, 4, 0, 2]) {
+          await store.messages.insertOnce(
+            message({ id: `m${i}`, chatId: 'u2i-1', createdAt: new Date(base + i * 1000) }),
+          );
+        }
+        await store.messages.insertOnce(
+          message({ id: 'other', chatId: 'u2i-2', createdAt: new Date(base + 9000) }),
+        );
+        const last3 = await store.messages.lastN('u2i-1', 3);
+        expect(last3.map((m) => m.id)).toEqual(['m2', 'm3', 'm4']);
+        expect((await store.messages.lastN('u2i-1', 50)).map((m) => m.id)).toEqual([
+          'm0',
+          'm1',
+          'm2',
+          'm3',
+          'm4',
+        ]);
+      });
+
+      it('when messages share a timestamp, then lastN keeps their arrival order', async () => {
+        const at = new Date(1_700_000_000_000);
+        for (const id of ['x', 'y', 'z'])
+          await store.messages.insertOnce(message({ id, chatId: 'u2i-t', createdAt: at }));
+        expect((await store.messages.lastN('u2i-t', 2)).map((m) => m.id)).toEqual(['y', 'z']);
+      });
+
+      it('when non-text content and a draft id are stored, then they round-trip', async () => {
+        const content = { image: { sizes: { '140x105': 'https://img/1.jpg' } } };
+        await store.messages.insertOnce(
+          message({
+            id: 'img',
+            chatId: 'u2i-1',
+            type: 'image',
+            text: null,
+            content,
+            direction: 'out',
+            author: 'ai',
+            draftId: 'd-1',
+          }),
+        );
+        const got = await store.messages.get('img');
+        expect(got).toMatchObject({
+          type: 'image',
+          text: null,
+          content,
+          direction: 'out',
+          author: 'ai',
+          draftId: 'd-1',
+        });
+      });
+
+      it('property: inserting any sequence with repeats stores each id exactly once', async () => {
+        let round = 0;
+        await fc.assert(
+          fc.asyncProperty(
+            fc.array(fc.integer({ min: 0, max: 15 }), { minLength: 1, maxLength: 40 }),
+            async (ids) => {
+              round += 1;
+              const chatId = `u2i-prop-${round}`;
+              let inserted = 0;
+              for (const n of ids) {
+                const r = await store.messages.insertOnce(message({ id: `p${round}-${n}`, chatId }));
+                if (r.inserted) inserted += 1;
+              }
+              const distinct = new Set(ids).size;
+              expect(inserted).toBe(distinct);
+              expect((await store.messages.lastN(chatId, 100)).length).toBe(distinct);
+            },
+          ),
+          { numRuns: 30, seed: 42 },
+        );
+      });
+
+      it('property: lastN never returns more than N, and returns the N newest in order', async () => {
+        let round = 0;
+        await fc.assert(
+          fc.asyncProperty(
+            fc.array(fc.integer({ min: 0, max: 1_000_000 }), { minLength: 0, maxLength: 30 }),
+            fc.integer({ min: 0, max: 40 }),
+            async (times, n) => {
+              round += 1;
+              const chatId = `u2i-last-${round}`;
+              for (const [i, t] of times.entries()) {
+                await store.messages.insertOnce(
+                  message({ id: `l${round}-${i}`, chatId, createdAt: new Date(t * 1000) }),
+                );
+              }
+              const got = await store.messages.lastN(chatId, n);
+              expect(got.length).toBe(Math.min(n, times.length));
+              const gotTimes = got.map((m) => m.createdAt.getTime());
+              expect([...gotTimes].sort((a, b) => a - b)).toEqual(gotTimes);
+              const expected = times
+                .map((t) => t * 1000)
+                .sort((a, b) => a - b)
+                .slice(times.length - Math.min(n, times.length));
+              expect(gotTimes).toEqual(expected);
+            },
+          ),
+          { numRuns: 40, seed: 7 },
+        );
+      });
+    });
+
+    describe('events', () => {
+      it('when an event repeats its id or its message id, then it is reported already there', async () => {
+        const first = await store.events.insertOnce({ id: 'e1', messageId: 'm1', payload: { a: 1 } });
+        expect(first.inserted).toBe(true);
+        expect(
+          (await store.events.insertOnce({ id: 'e1', messageId: 'm1', payload: { a: 2 } })).inserted,
+        ).toBe(false);
+        const sameMessage = await store.events.insertOnce({ id: 'e2', messageId: 'm1', payload: { a: 3 } });
+        expect(sameMessage.inserted).toBe(false);
+        if (!sameMessage.inserted) expect(sameMessage.existing.id).toBe('e1');
+        expect(await store.events.get('e2')).toBeNull();
+      });
+
+      it('when events have no message id, then several can coexist', async () => {
+        expect((await store.events.insertOnce({ id: 'ping-1', messageId: null, payload: {} })).inserted).toBe(
+          true,
+        );
+        expect((await store.events.insertOnce({ id: 'ping-2', messageId: null, payload: {} })).inserted).toBe(
+          true,
+        );
+      });
+
+      it('when an event is processed, then status, attempts and cleanup follow', async () => {
+        await store.events.insertOnce({ id: 'e1', messageId: 'm1', payload: { deep: { x: [1, 2] } } });
+        await store.events.insertOnce({ id: 'e2', messageId: 'm2', payload: null });
+        expect((await store.events.get('e1'))?.payload).toEqual({ deep: { x: [1, 2] } });
+        await store.events.markAttempt('e1');
+        const done = await store.events.setStatus('e1', 'processed');
+        expect(done).toMatchObject({ status: 'processed', attempts: 1, error: null });
+        expect(done?.processedAt).toBeInstanceOf(Date);
+        await store.events.setStatus('e2', 'failed', 'boom');
+        expect((await store.events.listByStatus('failed')).map((e) => [e.id, e.error])).toEqual([
+          ['e2', 'boom'],
+        ]);
+        expect(await store.events.deleteProcessedBefore(new Date(Date.now() + 1000))).toBe(1);
+        expect(await store.events.get('e1')).toBeNull();
+        expect(await store.events.get('e2')).not.toBeNull();
+      });
+
+      it('property: any interleaving of duplicate deliveries stores each event once', async () => {
+        let round = 0;
+        await fc.assert(
+          fc.asyncProperty(
+            fc.array(fc.integer({ min: 0, max: 9 }), { minLength: 1, maxLength: 30 }),
+            async (seq) => {
+              round += 1;
+              const results = await Promise.all(
+                seq.map((n) =>
+                  store.events.insertOnce({
+                    id: `r${round}-e${n}`,
+                    messageId: `r${round}-m${n}`,
+                    payload: { n },
+                  }),
+                ),
+              );
+              expect(results.filter((r) => r.inserted).length).toBe(new Set(seq).size);
+            },
+          ),
+          { numRuns: 25, seed: 3 },
+        );
+      });
+    });
+
+    describe('drafts', () => {
+      it('when a draft is created, then defaults are filled and it reads back', async () => {
+        const d = await store.drafts.create({ chatId: 'u2i-1', kind: 'answer', text: 'Доставка 2 дня' });
+        expect(d).toMatchObject({
+          status: 'pending',
+          originalText: 'Доставка 2 дня',
+          sources: [],
+          grounded: false,
+          strategy: 'none',
+          card: null,
+          attempts: 0,
+        });
+        expect(await store.drafts.get(d.id)).toEqual(d);
+      });
+
+      it('when a transition matches, then it applies the patch once; a second identical one fails', async () => {
+        const d = await store.drafts.create({ chatId: 'u2i-1', kind: 'answer', text: 'a' });
+        const approved = await store.drafts.transition(d.id, ['pending'], 'approved', {
+          approvedBy: 'tg:1',
+          text: 'b',
+          sources: [{ title: 'Доставка.pdf', docId: 'doc1', itemId: null, snippet: 's' }],
+          card: { chatId: '100', messageId: 7 },
+          grounded: true,
+        });
+        expect(approved).toMatchObject({
+          status: 'approved',
+          approvedBy: 'tg:1',
+          text: 'b',
+          originalText: 'a',
+          grounded: true,
+        });
+        expect(approved?.card).toEqual({ chatId: '100', messageId: 7 });
+        expect(await store.drafts.transition(d.id, ['pending'], 'approved')).toBeNull();
+        expect(
+          await store.drafts.transition('00000000-0000-0000-0000-000000000000', ['pending'], 'approved'),
+        ).toBeNull();
+      });
+
+      it('when 50 callers race to approve one draft, then exactly one wins', async () => {
+        const d = await store.drafts.create({ chatId: 'u2i-1', kind: 'answer', text: 'a' });
+        const results = await Promise.all(
+          Array.from({ length: 50 }, (_, i) =>
+            store.drafts.transition(d.id, ['pending'], 'approved', { approvedBy: `tg:${i}` }),
+          ),
+        );
+        const winners = results.filter((r) => r !== null);
+        expect(winners).toHaveLength(1);
+        expect((await store.drafts.get(d.id))?.approvedBy).toBe(winners[0]?.approvedBy);
+      });
+
+      it('when drafts are listed, then status and chat filters apply, newest first per chat', async () => {
+        const a = await store.drafts.create({ chatId: 'u2i-1', kind: 'answer', text: 'a' });
+        await new Promise((r) => setTimeout(r, 5));
+        const b = await store.drafts.create({ chatId: 'u2i-1', kind: 'fallback', text: 'b' });
+        await store.drafts.create({ chatId: 'u2i-2', kind: 'escalation', text: 'c' });
+        await store.drafts.transition(a.id, ['pending'], 'superseded');
+        expect((await store.drafts.listForChat('u2i-1')).map((d) => d.id)).toEqual([b.id, a.id]);
+        expect((await store.drafts.listForChat('u2i-1', ['pending'])).map((d) => d.id)).toEqual([b.id]);
+        expect((await store.drafts.listByStatus(['pending'])).length).toBe(2);
+        expect(await store.drafts.listByStatus([])).toEqual([]);
+        const updated = await store.drafts.update(b.id, { attempts: 2, error: 'timeout' });
+        expect(updated).toMatchObject({ status: 'pending', attempts: 2, error: 'timeout' });
+      });
+
+      it('when a transition names an unknown status, then it is rejected clearly', async () => {
+        const d = await store.drafts.create({ chatId: 'u2i-1', kind: 'answer', text: 'a' });
+        await expect(store.drafts.transition(d.id, ['pending'], 'shipped' as never)).rejects.toThrow(
+          /draft status/,
+        );
+      });
+    });
+
+    describe('documents', () => {
+      const doc = {
+        title: 'Доставка.pdf',
+        scope: 'general' as const,
+        itemId: null,
+        origin: 'upload' as const,
+        sourceKey: 'tg-file-1',
+        mimeType: 'application/pdf',
+        sizeBytes: 1234,
+        sha256: 'a'.repeat(64),
+        state: 'indexing' as const,
+      };
+
+      it('when documents are saved, updated and listed, then filters and fields hold', async () => {
+        const g = await store.documents.save(doc);
+        const i = await store.documents.save({
+          ...doc,
+          title: 'Диван.md',
+          scope: 'item',
+          itemId: '4341979279',
+          sourceKey: 'x',
+        });
+        expect(await store.documents.get(g.id)).toEqual(g);
+        expect(
+          (await store.documents.list({ scope: 'item', itemId: '4341979279' })).map((d) => d.id),
+        ).toEqual([i.id]);
+        expect((await store.documents.list()).length).toBe(2);
+        const ready = await store.documents.update(g.id, {
+          state: 'ready',
+          remoteName: 'fileSearchStores/s/documents/d1',
+        });
+        expect(ready).toMatchObject({ state: 'ready', remoteName: 'fileSearchStores/s/documents/d1' });
+        expect((await store.documents.list({ state: 'ready' })).map((d) => d.id)).toEqual([g.id]);
+        expect((await store.documents.findBySource('upload', 'tg-file-1'))?.id).toBe(g.id);
+        expect(await store.documents.findBySource('folder', 'tg-file-1')).toBeNull();
+        const replaced = await store.documents.save({
+          ...doc,
+          id: g.id,
+          sha256: 'b'.repeat(64),
+          state: 'ready',
+        });
+        expect(replaced.createdAt.getTime()).toBe(g.createdAt.getTime());
+        expect((await store.documents.get(g.id))?.sha256).toBe('b'.repeat(64));
+      });
+
+      it('when chunks are replaced and a document removed, then only ready documents chunks are retrievable', async () => {
+        const g = await store.documents.save({ ...doc, state: 'ready' });
+        await new Promise((r) => setTimeout(r, 3)); // chunks come in document creation order
+        const i = await store.documents.save({
+          ...doc,
+          scope: 'item',
+          itemId: '77',
+          sourceKey: 'y',
+          state: 'ready',
+        });
+        const pending = await store.documents.save({ ...doc, sourceKey: 'z' });
+        await store.documents.replaceChunks(g.id, [
+          { index: 0, text: 'доставка' },
+          { index: 1, text: 'оплата' },
+        ]);
+        await store.documents.replaceChunks(g.id, [{ index: 0, text: 'только это' }]);
+        await store.documents.replaceChunks(i.id, [{ index: 0, text: 'диван' }]);
+        await store.documents.replaceChunks(pending.id, [{ index: 0, text: 'не готов' }]);
+        expect((await store.documents.chunks()).map((c) => c.text)).toEqual(['только это', 'диван']);
+        const item = await store.documents.chunks({ scope: 'item', itemId: '77' });
+        expect(item).toEqual([
+          { docId: i.id, index: 0, text: 'диван', title: doc.title, scope: 'item', itemId: '77' },
+        ]);
+        expect(await store.documents.remove(g.id)).toBe(true);
+        expect(await store.documents.remove(g.id)).toBe(false);
+        expect((await store.documents.chunks()).map((c) => c.text)).toEqual(['диван']);
+      });
+
+      it('when an item document has no listing id, then it is rejected', async () => {
+        await expect(store.documents.save({ ...doc, scope: 'item', itemId: null })).rejects.toThrow(
+          StoreValidationError,
+        );
+      });
+    });
+
+    describe('settings, audit, kv', () => {
+      it('when settings are updated in parts, then they merge', async () => {
+        expect(await store.settings.get()).toEqual({});
+        await store.settings.update({ mode: 'auto' });
+        await store.settings.update({ paused: true, mode: undefined });
+        expect(await store.settings.get()).toEqual({ mode: 'auto', paused: true });
+        expect(await store.settings.update({ escalationKeywords: ['юрист'] })).toEqual({
+          mode: 'auto',
+          paused: true,
+          escalationKeywords: ['юрист'],
+        });
+      });
+
+      it('when audit entries are appended, then queries filter and return newest first', async () => {
+        const t0 = new Date(Date.now() - 10_000);
+        await store.audit.append({
+          actor: 'tg:1',
+          action: 'draft.approve',
+          draftId: 'd1',
+          chatId: 'u2i-1',
+          at: t0,
+        });
+        await store.audit.append({
+          actor: 'auto',
+          action: 'draft.send',
+          draftId: 'd1',
+          chatId: 'u2i-1',
+          before: 'a',
+          after: 'b',
+        });
+        await store.audit.append({
+          actor: 'system',
+          action: 'chat.pause',
+          chatId: 'u2i-2',
+          details: { minutes: 60 },
+        });
+        const all = await store.audit.query();
+        expect(all.map((e) => e.action)).toEqual(['chat.pause', 'draft.send', 'draft.approve']);
+        expect((await store.audit.query({ draftId: 'd1' })).length).toBe(2);
+        expect((await store.audit.query({ chatId: 'u2i-2' }))[0]?.details).toEqual({ minutes: 60 });
+        expect((await store.audit.query({ action: 'draft.send' }))[0]).toMatchObject({
+          before: 'a',
+          after: 'b',
+        });
+        expect((await store.audit.query({ since: new Date(t0.getTime() + 1) })).length).toBe(2);
+        expect((await store.audit.query({ limit: 1 })).length).toBe(1);
+      });
+
+      it('when kv values are set with and without ttl, then expiry and setIfAbsent behave', async () => {
+        await store.kv.set('avito:token', { token: 't', expiresAt: 1 });
+        expect(await store.kv.get('avito:token')).toEqual({ token: 't', expiresAt: 1 });
+        await store.kv.set('short', 'v', 30);
+        expect(await store.kv.get('short')).toBe('v');
+        expect(await store.kv.setIfAbsent('short', 'w')).toBe(false);
+        await new Promise((r) => setTimeout(r, 60));
+        expect(await store.kv.get('short')).toBeNull();
+        expect(await store.kv.setIfAbsent('short', 'w')).toBe(true);
+        expect(await store.kv.get('short')).toBe('w');
+        expect(await store.kv.setIfAbsent('avito:token', 'x')).toBe(false);
+        expect(await store.kv.delete('avito:token')).toBe(true);
+        expect(await store.kv.delete('avito:token')).toBe(false);
+        expect(await store.kv.get('avito:token')).toBeNull();
+      });
+
+      it('when 20 callers race on setIfAbsent, then exactly one stores its value', async () => {
+        const results = await Promise.all(
+          Array.from({ length: 20 }, (_, i) => store.kv.setIfAbsent('lock', i, 10_000)),
+        );
+        expect(results.filter(Boolean)).toHaveLength(1);
+      });
+    });
+
+    describe('bad input', () => {
+      it('when ids are empty, too long, not strings or contain spaces, then a clear validation error is thrown', async () => {
+        await expect(store.chats.get('')).rejects.toThrow(/Invalid chat id: must not be empty/);
+        await expect(store.chats.upsert({ id: 'a b' })).rejects.toThrow(StoreValidationError);
+        await expect(store.messages.get('x'.repeat(201))).rejects.toThrow(/at most 200/);
+        await expect(store.drafts.get(42 as unknown as string)).rejects.toThrow(
+          /expected a string, got number/,
+        );
+        await expect(store.events.insertOnce({ id: '', messageId: null, payload: {} })).rejects.toThrow(
+          StoreValidationError,
+        );
+        await expect(
+          store.messages.insertOnce(message({ id: 'm', chatId: 'c', createdAt: new Date('nope') })),
+        ).rejects.toThrow(/valid Date/);
+        await expect(store.messages.lastN('c', -1)).rejects.toThrow(/limit/);
+        await expect(store.kv.get('')).rejects.toThrow(StoreValidationError);
+      });
+    });
+
+    it('when the store is pinged, then it answers', async () => {
+      await expect(store.ping()).resolves.toBeUndefined();
+    });
+
+    if (target.reopen) {
+      const reopen = target.reopen;
+      it('when the store is closed and reopened, then nothing written is lost', async () => {
+        await store.chats.upsert({ id: 'u2i-keep', state: 'human' });
+        await store.messages.insertOnce(message({ id: 'keep-m', chatId: 'u2i-keep' }));
+        await store.events.insertOnce({ id: 'keep-e', messageId: 'keep-m', payload: { x: 1 } });
+        const d = await store.drafts.create({ chatId: 'u2i-keep', kind: 'answer', text: 'keep' });
+        await store.drafts.transition(d.id, ['pending'], 'sending');
+        const docRec = await store.documents.save({
+          title: 't',
+          scope: 'general',
+          itemId: null,
+          origin: 'folder',
+          sourceKey: 'a.md',
+          mimeType: 'text/markdown',
+          sizeBytes: 1,
+          sha256: 'c'.repeat(64),
+          state: 'ready',
+        });
+        await store.documents.replaceChunks(docRec.id, [{ index: 0, text: 'chunk' }]);
+        await store.settings.update({ mode: 'auto' });
+        await store.audit.append({ actor: 'system', action: 'boot' });
+        await store.kv.set('k', { v: 1 });
+
+        store = await reopen(store);
+
+        expect((await store.chats.get('u2i-keep'))?.state).toBe('human');
+        expect(await store.messages.get('keep-m')).not.toBeNull();
+        expect(
+          (await store.events.insertOnce({ id: 'keep-e', messageId: 'keep-m', payload: {} })).inserted,
+        ).toBe(false);
+        expect((await store.drafts.get(d.id))?.status).toBe('sending');
+        expect((await store.documents.chunks()).map((c) => c.text)).toEqual(['chunk']);
+        expect((await store.settings.get()).mode).toBe('auto');
+        expect((await store.audit.query()).map((e) => e.action)).toEqual(['boot']);
+        expect(await store.kv.get('k')).toEqual({ v: 1 });
+      });
+    }
+  });
+}
