@@ -4,22 +4,24 @@ import { type DestinationStream, type Logger, pino } from 'pino';
 export type { Logger } from 'pino';
 
 /** Field names whose values are always secrets, wherever they appear in a log object. */
-const SECRET_KEYS = [
-  'token',
-  'accessToken',
-  'access_token',
-  'refreshToken',
-  'clientSecret',
-  'client_secret',
-  'apiKey',
-  'api_key',
-  'secret',
-  'password',
-  'authorization',
-  'cookie',
-  'x-telegram-bot-api-secret-token',
-  'x-goog-api-key',
-];
+const SECRET_KEYS = new Set(
+  [
+    'token',
+    'accessToken',
+    'access_token',
+    'refreshToken',
+    'clientSecret',
+    'client_secret',
+    'apiKey',
+    'api_key',
+    'secret',
+    'password',
+    'authorization',
+    'cookie',
+    'x-telegram-bot-api-secret-token',
+    'x-goog-api-key',
+  ].map((k) => k.toLowerCase()),
+);
 
 const REDACTED = '[redacted]';
 /** A Telegram bot token inside a URL (`/bot123:ABC…/` or `/file/bot123:ABC…/`). */
@@ -33,23 +35,14 @@ export function scrubText(text: string, secrets: readonly string[]): string {
   return out.replace(TELEGRAM_TOKEN_IN_TEXT, `bot${REDACTED}`).replace(BEARER_IN_TEXT, `Bearer ${REDACTED}`);
 }
 
-function scrubValue(value: unknown, secrets: readonly string[], depth: number): unknown {
-  if (typeof value === 'string') return scrubText(value, secrets);
+/** Replaces values under secret-named keys; errors become plain objects so the output scrub sees them. */
+function redactFields(value: unknown, depth: number): unknown {
   if (depth > 6 || value === null || typeof value !== 'object') return value;
-  if (value instanceof Error) {
-    return {
-      type: value.name,
-      message: scrubText(value.message, secrets),
-      stack: scrubText(value.stack ?? '', secrets),
-    };
-  }
-  if (Array.isArray(value)) return value.map((v) => scrubValue(v, secrets, depth + 1));
+  if (value instanceof Error) return { type: value.name, message: value.message, stack: value.stack };
+  if (Array.isArray(value)) return value.map((v) => redactFields(v, depth + 1));
   const out: Record<string, unknown> = {};
   for (const [key, v] of Object.entries(value)) {
-    out[key] =
-      SECRET_KEYS.includes(key.toLowerCase()) || SECRET_KEYS.includes(key)
-        ? REDACTED
-        : scrubValue(v, secrets, depth + 1);
+    out[key] = SECRET_KEYS.has(key.toLowerCase()) ? REDACTED : redactFields(v, depth + 1);
   }
   return out;
 }
@@ -64,43 +57,38 @@ export interface LoggerOptions {
   destination?: DestinationStream;
 }
 
-function prettyTransport(): pino.TransportSingleOptions | undefined {
+function prettyStream(): DestinationStream | undefined {
   // pino-pretty is a dev dependency: a production install simply logs JSON.
   try {
-    createRequire(import.meta.url).resolve('pino-pretty');
-    return {
-      target: 'pino-pretty',
-      options: { colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' },
-    };
+    const pretty = createRequire(import.meta.url)('pino-pretty') as (opts: object) => DestinationStream;
+    return pretty({ colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' });
   } catch {
     return undefined;
   }
 }
 
+/** Scrubs each finished line on its way out: catches secrets in child bindings and in any field. */
+function scrubbing(sink: DestinationStream, secrets: readonly string[]): DestinationStream {
+  return { write: (line: string) => sink.write(scrubText(line, secrets)) };
+}
+
 /**
- * The service logger: pino with every secret scrubbed from objects, error messages and the message text.
- * Make a child per request or job: `logger.child({ reqId })`.
+ * The service logger: pino with secret-named fields redacted and every known secret value or
+ * token-shaped substring scrubbed from the output. Make a child per request or job: `logger.child({ reqId })`.
  */
 export function createLogger(options: LoggerOptions): Logger {
   const secrets = [...(options.secrets ?? [])].sort((a, b) => b.length - a.length);
-  const transport = options.pretty && !options.destination ? prettyTransport() : undefined;
-  const config: pino.LoggerOptions = {
-    level: options.level,
-    base: undefined,
-    formatters: {
-      log: (object) => scrubValue(object, secrets, 0) as Record<string, unknown>,
-      bindings: (bindings) => scrubValue(bindings, secrets, 0) as Record<string, unknown>,
+  const sink =
+    options.destination ??
+    (options.pretty ? prettyStream() : undefined) ??
+    pino.destination(1);
+  return pino(
+    {
+      level: options.level,
+      base: undefined,
+      formatters: { log: (object) => redactFields(object, 0) as Record<string, unknown> },
+      serializers: { err: (err: unknown) => redactFields(err, 0) },
     },
-    hooks: {
-      logMethod(args, method) {
-        const scrubbed = args.map((a) => (typeof a === 'string' ? scrubText(a, secrets) : a)) as Parameters<
-          typeof method
-        >;
-        method.apply(this, scrubbed);
-      },
-    },
-    serializers: { err: (err: unknown) => scrubValue(err, secrets, 0) },
-    ...(transport ? { transport } : {}),
-  };
-  return options.destination ? pino(config, options.destination) : pino(config);
+    scrubbing(sink, secrets),
+  );
 }

@@ -1,0 +1,107 @@
+import { randomUUID } from 'node:crypto';
+import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
+import type { Logger } from '../logger.js';
+import type { Metrics } from './metrics.js';
+import type { Readiness } from './readiness.js';
+import { secretEquals } from './secrets.js';
+
+declare global {
+  namespace Express {
+    interface Locals {
+      requestId: string;
+      log: Logger;
+    }
+  }
+}
+
+export interface HttpAppDeps {
+  logger: Logger;
+  readiness: Readiness;
+  metrics: Metrics;
+  /** When set, `/metrics` requires `Authorization: Bearer <token>`. */
+  adminToken?: string | undefined;
+  /** Routes mounted by integrations (webhooks), before the JSON 404. */
+  mount?: Array<(app: Express) => void>;
+  /** Largest JSON body accepted by the default parser. */
+  jsonLimit?: string;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+/** The Express app: health, readiness, metrics, mounted integration routes, JSON 404 and errors. */
+export function createHttpApp(deps: HttpAppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+
+  app.use(requestContext(deps));
+  app.use(express.json({ limit: deps.jsonLimit ?? '256kb' }));
+
+  app.get('/health', (_req, res) => {
+    res.json({ status: 'ok', uptimeSeconds: Math.round(process.uptime()) });
+  });
+
+  app.get('/ready', async (_req, res) => {
+    const report = await deps.readiness.report();
+    res.status(report.status === 'ok' ? 200 : 503).json(report);
+  });
+
+  app.get('/metrics', async (req, res) => {
+    if (deps.adminToken && !secretEquals(bearer(req.get('authorization')), deps.adminToken)) {
+      res.status(401).json({ error: 'unauthorized' });
+      return;
+    }
+    res.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
+  });
+
+  for (const mount of deps.mount ?? []) mount(app);
+
+  app.use((_req, res) => {
+    res.status(404).json({ error: 'not_found' });
+  });
+  app.use(errorHandler);
+  return app;
+}
+
+function bearer(header: string | undefined): string | undefined {
+  const match = header?.match(/^Bearer\s+(.+)$/i);
+  return match?.[1];
+}
+
+function requestContext(deps: HttpAppDeps): RequestHandler {
+  return (req, res, next) => {
+    const incoming = req.get('x-request-id');
+    const requestId = incoming && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    res.locals.requestId = requestId;
+    res.locals.log = deps.logger.child({ reqId: requestId });
+    res.setHeader('x-request-id', requestId);
+    const stop = deps.metrics.httpDuration.startTimer();
+    res.on('finish', () => {
+      // The matched route pattern, not the raw path: webhook secrets must not become label values.
+      const route = (req.route?.path as string | undefined) ?? (res.statusCode === 404 ? 'unmatched' : 'other');
+      const labels = { method: req.method, route };
+      stop(labels);
+      deps.metrics.httpRequests.inc({ ...labels, status: String(res.statusCode) });
+    });
+    next();
+  };
+}
+
+/** Body-parser failures become 4xx with a reason; everything else a bare 500 (details only in the log). */
+const errorHandler: ErrorRequestHandler = (err, _req, res, _next) => {
+  const status = typeof err?.status === 'number' && err.status >= 400 && err.status < 500 ? err.status : 500;
+  const log = res.locals.log;
+  if (status >= 500) log?.error({ err }, 'request failed');
+  else log?.info({ status, type: err?.type }, 'request rejected');
+  if (res.headersSent) return;
+  const reasons: Record<string, string> = {
+    'entity.too.large': 'body_too_large',
+    'entity.parse.failed': 'invalid_json',
+    'encoding.unsupported': 'unsupported_encoding',
+    'charset.unsupported': 'unsupported_charset',
+  };
+  res.status(status).json({
+    error: status >= 500 ? 'internal_error' : (reasons[err?.type as string] ?? 'bad_request'),
+    requestId: res.locals.requestId,
+  });
+};

@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig, secretsOf } from '../src/config.js';
+
+const problemsOf = (env: Record<string, string>) => {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) return err.problems;
+    throw err;
+  }
+  throw new Error('expected a ConfigError');
+};
+
+describe('config', () => {
+  it('when the environment is empty, then defaults give an embedded-store service with integrations off', () => {
+    const config = loadConfig({});
+    expect(config.http.port).toBe(3000);
+    expect(config.storage.kind).toBe('sqlite');
+    expect(config.storage.kind === 'sqlite' && config.storage.path).toMatch(/data\/avito-responder\.sqlite$/);
+    expect(config.avito.enabled).toBe(false);
+    expect(config.telegram.enabled).toBe(false);
+    expect(config.gemini.enabled).toBe(false);
+    expect(config.responder).toMatchObject({ mode: 'review', contextMessages: 20, debounceSeconds: 8, humanPauseMinutes: 60 });
+    expect(config.responder.fallbackText).toMatch(/[а-я]/);
+    expect(config.locale).toBe('ru');
+  });
+
+  it('when optional integrations are set, then they switch modes instead of failing', () => {
+    const config = loadConfig({
+      MONGODB_URI: 'mongodb://localhost:27017/avito',
+      GEMINI_API_KEY: 'AIzaSyTEST',
+      PUBLIC_URL: 'https://bot.example.com/',
+      TELEGRAM_BOT_TOKEN: '123456:ABCDEFGHIJKLMNOPQRSTUVWXYZ',
+      TELEGRAM_OWNER_IDS: '111, 222',
+      GEMINI_FALLBACK_MODELS: 'a,b,,c',
+    });
+    expect(config.storage).toEqual({ kind: 'mongo', uri: 'mongodb://localhost:27017/avito' });
+    expect(config.gemini.enabled).toBe(true);
+    expect(config.http.publicUrl).toBe('https://bot.example.com');
+    expect(config.telegram.ownerIds).toEqual(['111', '222']);
+    expect(config.telegram.notifyChatId).toBe('111');
+    expect(config.gemini.fallbackModels).toEqual(['a', 'b', 'c']);
+  });
+
+  it('when several variables are wrong, then each is named once with what it expects', () => {
+    const problems = problemsOf({ PORT: 'abc', MODE: 'sometimes', CONTEXT_MESSAGES: '-1', PUBLIC_URL: 'http://x.y' });
+    expect(problems).toHaveLength(4);
+    expect(problems).toContain('PORT: expected an integer from 0 to 65535, got "abc"');
+    expect(problems.find((p) => p.startsWith('MODE:'))).toMatch(/"auto" or "review"/);
+    expect(problems.find((p) => p.startsWith('CONTEXT_MESSAGES:'))).toMatch(/integer from 1 to 200/);
+    expect(problems.find((p) => p.startsWith('PUBLIC_URL:'))).toMatch(/https/);
+  });
+
+  it('when a secret variable is malformed, then its value is not echoed', () => {
+    const problems = problemsOf({ AVITO_WEBHOOK_SECRET: 'short secret!' });
+    expect(problems[0]).toMatch(/^AVITO_WEBHOOK_SECRET:/);
+    expect(problems.join()).not.toContain('short secret!');
+  });
+
+  it('when credentials come half or a bot has no owner, then the pairing is explained', () => {
+    expect(problemsOf({ AVITO_CLIENT_ID: 'id' })).toEqual(['AVITO_CLIENT_ID / AVITO_CLIENT_SECRET: set both or neither']);
+    expect(problemsOf({ TELEGRAM_BOT_TOKEN: '123456:ABCDEFGHIJKLMNOPQRSTUVWXYZ' })[0]).toMatch(/^TELEGRAM_OWNER_IDS/);
+  });
+
+  it('when blank values are given (a copied .env.example), then they count as unset', () => {
+    const config = loadConfig({ PORT: '', MONGODB_URI: ' ', GEMINI_API_KEY: '' });
+    expect(config.http.port).toBe(3000);
+    expect(config.storage.kind).toBe('sqlite');
+    expect(config.gemini.enabled).toBe(false);
+  });
+
+  it('when secrets are configured, then secretsOf lists every one of them', () => {
+    const config = loadConfig({
+      AVITO_CLIENT_ID: 'id',
+      AVITO_CLIENT_SECRET: 'avito-client-secret',
+      TELEGRAM_BOT_TOKEN: '123456:ABCDEFGHIJKLMNOPQRSTUVWXYZ',
+      TELEGRAM_OWNER_IDS: '1',
+      GEMINI_API_KEY: 'gemini-key-123',
+      ADMIN_TOKEN: 'admin-token-123456',
+      AVITO_WEBHOOK_SECRET: 'w'.repeat(32),
+    });
+    expect(secretsOf(config).sort()).toEqual(
+      ['avito-client-secret', '123456:ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'gemini-key-123', 'admin-token-123456', 'w'.repeat(32)].sort(),
+    );
+  });
+});
