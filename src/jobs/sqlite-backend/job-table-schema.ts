@@ -1,0 +1,52 @@
+/**
+ * The jobs table. Dates are epoch milliseconds (INTEGER), JSON values are text, booleans 0/1.
+ *
+ * - `unique_key`: canonical JSON of the `unique` constraint the job was last saved with; indexed
+ *   with `name` so the usual unique/debounce upsert finds its row without scanning.
+ * - `rescheduled_while_locked`: set when a coalescing save (`every`, `unique`, debounce) changes a
+ *   row that a processor holds locked; the processor's later `saveJobState` then keeps the newer
+ *   `next_run_at` instead of overwriting it with the value it computed before the save.
+ */
+export function createJobTableSql(table: string): string {
+  return `
+    CREATE TABLE IF NOT EXISTS "${table}" (
+      id TEXT PRIMARY KEY,
+      name TEXT NOT NULL,
+      priority INTEGER NOT NULL DEFAULT 0,
+      next_run_at INTEGER,
+      type TEXT NOT NULL DEFAULT 'normal' CHECK (type IN ('normal', 'single')),
+      locked_at INTEGER,
+      last_run_at INTEGER,
+      last_finished_at INTEGER,
+      failed_at INTEGER,
+      fail_count INTEGER,
+      fail_reason TEXT,
+      repeat_interval TEXT,
+      repeat_timezone TEXT,
+      repeat_at TEXT,
+      data TEXT,
+      disabled INTEGER NOT NULL DEFAULT 0,
+      progress REAL,
+      fork INTEGER NOT NULL DEFAULT 0,
+      last_modified_by TEXT,
+      unique_key TEXT,
+      unique_opts TEXT,
+      debounce_started_at INTEGER,
+      start_date INTEGER,
+      end_date INTEGER,
+      skip_days TEXT,
+      rescheduled_while_locked INTEGER NOT NULL DEFAULT 0,
+      created_at INTEGER NOT NULL
+    );
+    CREATE INDEX IF NOT EXISTS "${table}_find_next"
+      ON "${table}" (name, disabled, next_run_at, priority DESC);
+    CREATE INDEX IF NOT EXISTS "${table}_locked_at"
+      ON "${table}" (locked_at) WHERE locked_at IS NOT NULL;
+    CREATE INDEX IF NOT EXISTS "${table}_next_run_at"
+      ON "${table}" (next_run_at);
+    CREATE INDEX IF NOT EXISTS "${table}_unique_key"
+      ON "${table}" (name, unique_key) WHERE unique_key IS NOT NULL;
+    CREATE UNIQUE INDEX IF NOT EXISTS "${table}_single"
+      ON "${table}" (name) WHERE type = 'single';
+  `;
+}

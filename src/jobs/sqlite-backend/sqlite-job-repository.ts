@@ -1,0 +1,527 @@
+import { randomUUID } from 'node:crypto';
+import type { DatabaseSync, StatementSync } from 'node:sqlite';
+import {
+  computeJobState,
+  type JobId,
+  type JobParameters,
+  type JobRepository,
+  type JobRepositoryOptions,
+  type JobsOverview,
+  type JobsQueryOptions,
+  type JobsResult,
+  type JobWithState,
+  type RemoveJobsOptions,
+} from 'agenda';
+import { debounceSchedule } from './debounce-schedule.js';
+import { orderByClause, queryJobsConditions, removeJobsConditions } from './job-filters.js';
+import { asJobRow, asJobRows, type JobRow, rowToJob, toJson, toMs } from './job-row.js';
+import { createJobTableSql } from './job-table-schema.js';
+import { joinConditions, type SqlCondition, uniqueConstraint } from './json-match.js';
+import { assertAgendaTableName, type SqliteConnection, type SqlParam } from './sqlite-connection.js';
+
+export interface SqliteJobRepositoryOptions {
+  /** Jobs table; must start with `agenda_`. Default `agenda_jobs`. */
+  tableName?: string;
+}
+
+/** Fields of a save that describe the job (as opposed to the processor-managed run state). */
+interface DefinitionValues {
+  name: string;
+  priority: number;
+  nextRunAt: number | null;
+  type: 'normal' | 'single';
+  repeatInterval: string | null;
+  repeatTimezone: string | null;
+  repeatAt: string | null;
+  data: string | null;
+  disabled: number;
+  fork: number;
+  lastModifiedBy: string | null;
+  debounceStartedAt: number | null;
+  startDate: number | null;
+  endDate: number | null;
+  skipDays: string | null;
+  uniqueKey: string | null;
+  uniqueOpts: string | null;
+}
+
+const changes = (result: { changes: number | bigint }): number => Number(result.changes);
+
+/**
+ * Agenda 6 `JobRepository` on SQLite (node:sqlite), safe for several Agenda instances, each with
+ * its own connection, on one database file:
+ * - claiming a job (`getNextJobToRun`, `lockJob`) is one `UPDATE … WHERE <lock conditions>
+ *   RETURNING *` statement, which SQLite runs under the database write lock;
+ * - read-then-write saves (`every`'s single jobs, `unique`, debounce) run in `BEGIN IMMEDIATE`.
+ *
+ * `saveJob` never writes the processor-managed fields (lockedAt, lastRunAt, lastFinishedAt,
+ * failedAt, failCount, failReason, progress) of an existing row: Agenda strips them from user
+ * saves precisely so a save can't clobber a running job's state; only `saveJobState`, the lock
+ * methods and a first insert write them.
+ */
+export class SqliteJobRepository implements JobRepository {
+  readonly tableName: string;
+  readonly #connection: SqliteConnection;
+  #statements = new WeakMap<DatabaseSync, Map<string, StatementSync>>();
+
+  constructor(connection: SqliteConnection, options: SqliteJobRepositoryOptions = {}) {
+    this.#connection = connection;
+    this.tableName = assertAgendaTableName(options.tableName ?? 'agenda_jobs');
+  }
+
+  async connect(): Promise<void> {
+    this.#connection.open();
+    this.#connection.immediate((db) => db.exec(createJobTableSql(this.tableName)));
+  }
+
+  async disconnect(): Promise<void> {
+    this.#connection.close();
+  }
+
+  /** Prepared statements are cached per connection, keyed by SQL text. */
+  #prepare(sql: string): StatementSync {
+    const db = this.#connection.db;
+    let cache = this.#statements.get(db);
+    if (!cache) {
+      cache = new Map();
+      this.#statements.set(db, cache);
+    }
+    let statement = cache.get(sql);
+    if (!statement) {
+      if (cache.size >= 256) cache.clear();
+      statement = db.prepare(sql);
+      cache.set(sql, statement);
+    }
+    return statement;
+  }
+
+  #get(sql: string, params: SqlParam[]): JobRow | undefined {
+    const row = this.#prepare(sql).get(...params);
+    return row === undefined ? undefined : asJobRow(row);
+  }
+
+  #all(sql: string, params: SqlParam[]): JobRow[] {
+    return asJobRows(this.#prepare(sql).all(...params));
+  }
+
+  #run(sql: string, params: SqlParam[]): number {
+    return changes(this.#prepare(sql).run(...params));
+  }
+
+  get #t(): string {
+    return `"${this.tableName}"`;
+  }
+
+  // ---- reads -------------------------------------------------------------------------------
+
+  async getJobById(id: string): Promise<JobParameters | null> {
+    const row = this.#get(`SELECT * FROM ${this.#t} WHERE id = ?`, [String(id)]);
+    return row ? rowToJob(row) : null;
+  }
+
+  async queryJobs(options: JobsQueryOptions = {}): Promise<JobsResult> {
+    const now = new Date();
+    const where = joinConditions(queryJobsConditions(options));
+    const order = orderByClause(options.sort);
+    const skip = Math.max(0, Math.floor(options.skip ?? 0));
+    const limit = Math.max(0, Math.floor(options.limit ?? 0));
+    const withState = (row: JobRow): JobWithState => {
+      const job = rowToJob(row) as JobWithState;
+      job.state = computeJobState(job, now);
+      return job;
+    };
+
+    if (!options.state) {
+      // The state can't exclude anything: paginate in SQL.
+      const countRow = this.#prepare(`SELECT count(*) AS n FROM ${this.#t} WHERE ${where.sql}`).get(
+        ...where.params,
+      ) as { n: number };
+      const rows = this.#all(
+        `SELECT * FROM ${this.#t} WHERE ${where.sql} ORDER BY ${order} LIMIT ? OFFSET ?`,
+        [...where.params, limit > 0 ? limit : -1, skip],
+      );
+      return { jobs: rows.map(withState), total: countRow.n };
+    }
+
+    const state = options.state;
+    const matching = this.#all(`SELECT * FROM ${this.#t} WHERE ${where.sql} ORDER BY ${order}`, where.params)
+      .map(withState)
+      .filter((job) => (state === 'paused' ? job.disabled === true : job.state === state));
+    const page = limit > 0 ? matching.slice(skip, skip + limit) : matching.slice(skip);
+    return { jobs: page, total: matching.length };
+  }
+
+  /** Per name: total and the count in each computed state; `paused` counts disabled jobs on top
+   * of their computed state (as the Mongo and Postgres backends do). */
+  async getJobsOverview(): Promise<JobsOverview[]> {
+    const now = new Date();
+    const overviews = new Map<string, JobsOverview>();
+    for (const row of this.#all(`SELECT * FROM ${this.#t} ORDER BY name`, [])) {
+      let overview = overviews.get(row.name);
+      if (!overview) {
+        overview = {
+          name: row.name,
+          total: 0,
+          running: 0,
+          scheduled: 0,
+          queued: 0,
+          completed: 0,
+          failed: 0,
+          repeating: 0,
+          paused: 0,
+        };
+        overviews.set(row.name, overview);
+      }
+      const job = rowToJob(row);
+      overview.total++;
+      overview[computeJobState(job, now)]++;
+      if (job.disabled) overview.paused++;
+    }
+    return [...overviews.values()];
+  }
+
+  async getDistinctJobNames(): Promise<string[]> {
+    const rows = this.#prepare(`SELECT DISTINCT name FROM ${this.#t} ORDER BY name`).all() as {
+      name: string;
+    }[];
+    return rows.map((row) => row.name);
+  }
+
+  /** Jobs whose nextRunAt has passed (locked and disabled included, as in the Mongo backend). */
+  async getQueueSize(): Promise<number> {
+    const row = this.#prepare(`SELECT count(*) AS n FROM ${this.#t} WHERE next_run_at < ?`).get(
+      Date.now(),
+    ) as {
+      n: number;
+    };
+    return row.n;
+  }
+
+  // ---- bulk changes ------------------------------------------------------------------------
+
+  async removeJobs(options: RemoveJobsOptions): Promise<number> {
+    const conditions = removeJobsConditions(options);
+    if (!conditions) return 0;
+    const where = joinConditions(conditions);
+    return changes(
+      this.#connection.db.prepare(`DELETE FROM ${this.#t} WHERE ${where.sql}`).run(...where.params),
+    );
+  }
+
+  async disableJobs(options: RemoveJobsOptions): Promise<number> {
+    return this.#setDisabled(options, true);
+  }
+
+  async enableJobs(options: RemoveJobsOptions): Promise<number> {
+    return this.#setDisabled(options, false);
+  }
+
+  /** Returns the number of jobs whose flag actually changed (Mongo's modifiedCount). */
+  #setDisabled(options: RemoveJobsOptions, disabled: boolean): number {
+    const conditions = removeJobsConditions(options);
+    if (!conditions) return 0;
+    const where = joinConditions([...conditions, { sql: 'disabled = ?', params: [disabled ? 0 : 1] }]);
+    return changes(
+      this.#connection.db
+        .prepare(`UPDATE ${this.#t} SET disabled = ? WHERE ${where.sql}`)
+        .run(disabled ? 1 : 0, ...where.params),
+    );
+  }
+
+  async purgeAllJobs(): Promise<number> {
+    return this.#run(`DELETE FROM ${this.#t}`, []);
+  }
+
+  // ---- saving ------------------------------------------------------------------------------
+
+  async saveJob<DATA = unknown>(
+    job: JobParameters<DATA>,
+    options: JobRepositoryOptions | undefined,
+  ): Promise<JobParameters<DATA>> {
+    const now = Date.now();
+    const values = this.#definitionValues(job, options);
+
+    if (job._id) {
+      const row = this.#updateDefinition(String(job._id), values, 'by-id');
+      // A job removed meanwhile is not resurrected (Mongo/Postgres return the input unchanged).
+      return row ? rowToJob<DATA>(row) : job;
+    }
+
+    if (job.type === 'single') {
+      // `every()`: one row per name. A nextRunAt already due does not replace the stored one
+      // (re-running every() at each start must not make the job run again immediately).
+      return this.#connection.immediate(() => {
+        const existing = this.#get(`SELECT * FROM ${this.#t} WHERE name = ? AND type = 'single' LIMIT 1`, [
+          values.name,
+        ]);
+        if (!existing) return rowToJob<DATA>(this.#insert(job, values, now));
+        const protect = values.nextRunAt !== null && values.nextRunAt <= now;
+        const nextRunAt = protect ? (existing.next_run_at ?? values.nextRunAt) : values.nextRunAt;
+        return rowToJob<DATA>(
+          this.#updateDefinition(existing.id, { ...values, nextRunAt }, 'coalescing') as JobRow,
+        );
+      });
+    }
+
+    if (job.unique) {
+      const constraint = uniqueConstraint(job.unique);
+      const insertOnly = job.uniqueOpts?.insertOnly === true;
+      const debounce = job.uniqueOpts?.debounce;
+      values.uniqueKey = constraint.key;
+      return this.#connection.immediate(() => {
+        const existing = this.#findUnique(values.name, constraint.key, constraint.conditions);
+        if (existing && insertOnly && !debounce) return rowToJob<DATA>(existing);
+        let scheduled = { nextRunAt: values.nextRunAt, debounceStartedAt: values.debounceStartedAt };
+        if (debounce) {
+          scheduled = debounceSchedule(
+            debounce,
+            now,
+            values.nextRunAt,
+            existing && {
+              nextRunAt: existing.next_run_at,
+              debounceStartedAt: existing.debounce_started_at,
+              lastRunAt: existing.last_run_at,
+            },
+          );
+        }
+        const next = { ...values, ...scheduled };
+        if (!existing) return rowToJob<DATA>(this.#insert(job, next, now));
+        return rowToJob<DATA>(this.#updateDefinition(existing.id, next, 'coalescing') as JobRow);
+      });
+    }
+
+    return rowToJob<DATA>(this.#insert(job, values, now));
+  }
+
+  /** The row a unique constraint designates: first among rows saved with the same constraint
+   * (indexed on name + unique_key), then among all rows of the name (a row saved without, or
+   * with another, constraint). The fields are checked either way. */
+  #findUnique(name: string, key: string, conditions: SqlCondition[]): JobRow | undefined {
+    const match = joinConditions(conditions);
+    const byKey = this.#connection.db
+      .prepare(
+        `SELECT * FROM ${this.#t} WHERE name = ? AND unique_key = ? AND (${match.sql}) ORDER BY rowid LIMIT 1`,
+      )
+      .get(name, key, ...match.params);
+    if (byKey) return asJobRow(byKey);
+    const any = this.#connection.db
+      .prepare(`SELECT * FROM ${this.#t} WHERE name = ? AND (${match.sql}) ORDER BY rowid LIMIT 1`)
+      .get(name, ...match.params);
+    return any === undefined ? undefined : asJobRow(any);
+  }
+
+  #definitionValues(
+    job: JobParameters<unknown>,
+    options: JobRepositoryOptions | undefined,
+  ): DefinitionValues {
+    return {
+      name: job.name,
+      priority: Number(job.priority ?? 0) || 0,
+      nextRunAt: toMs(job.nextRunAt),
+      type: job.type === 'single' ? 'single' : 'normal',
+      repeatInterval: toJson(job.repeatInterval ?? undefined),
+      repeatTimezone: job.repeatTimezone ?? null,
+      repeatAt: job.repeatAt ?? null,
+      data: toJson(job.data),
+      disabled: job.disabled ? 1 : 0,
+      fork: job.fork ? 1 : 0,
+      lastModifiedBy: options?.lastModifiedBy ?? null,
+      debounceStartedAt: toMs(job.debounceStartedAt),
+      startDate: toMs(job.startDate),
+      endDate: toMs(job.endDate),
+      skipDays: toJson(job.skipDays ?? undefined),
+      uniqueKey: job.unique ? uniqueConstraint(job.unique).key : null,
+      uniqueOpts: toJson(job.uniqueOpts ?? undefined),
+    };
+  }
+
+  #insert(job: JobParameters<unknown>, values: DefinitionValues, now: number): JobRow {
+    const row = this.#get(
+      `INSERT INTO ${this.#t} (
+         id, name, priority, next_run_at, type, repeat_interval, repeat_timezone, repeat_at, data,
+         disabled, fork, last_modified_by, debounce_started_at, start_date, end_date, skip_days,
+         unique_key, unique_opts, locked_at, last_run_at, last_finished_at, failed_at, fail_count,
+         fail_reason, progress, created_at
+       ) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       RETURNING *`,
+      [
+        randomUUID(),
+        values.name,
+        values.priority,
+        values.nextRunAt,
+        values.type,
+        values.repeatInterval,
+        values.repeatTimezone,
+        values.repeatAt,
+        values.data,
+        values.disabled,
+        values.fork,
+        values.lastModifiedBy,
+        values.debounceStartedAt,
+        values.startDate,
+        values.endDate,
+        values.skipDays,
+        values.uniqueKey,
+        values.uniqueOpts,
+        toMs(job.lockedAt),
+        toMs(job.lastRunAt),
+        toMs(job.lastFinishedAt),
+        toMs(job.failedAt),
+        job.failCount ?? null,
+        job.failReason ?? null,
+        job.progress ?? null,
+        now,
+      ],
+    );
+    if (!row) throw new Error(`Inserting job "${values.name}" returned no row`);
+    return row;
+  }
+
+  /**
+   * Writes the definition fields of an existing row. A `coalescing` save (every/unique/debounce,
+   * which reuses a row its caller did not load) that hits a row held by a processor marks it, so
+   * that processor's later saveJobState keeps this newer schedule (see job-table-schema.ts).
+   */
+  #updateDefinition(id: string, values: DefinitionValues, kind: 'by-id' | 'coalescing'): JobRow | undefined {
+    const rescheduled =
+      kind === 'coalescing'
+        ? 'CASE WHEN locked_at IS NOT NULL THEN 1 ELSE 0 END'
+        : 'rescheduled_while_locked';
+    return this.#get(
+      `UPDATE ${this.#t} SET
+         priority = ?, next_run_at = ?, type = ?, repeat_interval = ?, repeat_timezone = ?,
+         repeat_at = ?, data = ?, disabled = ?, fork = ?, last_modified_by = ?,
+         debounce_started_at = ?, start_date = ?, end_date = ?, skip_days = ?,
+         unique_key = coalesce(?, unique_key), unique_opts = coalesce(?, unique_opts),
+         rescheduled_while_locked = ${rescheduled}
+       WHERE id = ? AND name = ?
+       RETURNING *`,
+      [
+        values.priority,
+        values.nextRunAt,
+        values.type,
+        values.repeatInterval,
+        values.repeatTimezone,
+        values.repeatAt,
+        values.data,
+        values.disabled,
+        values.fork,
+        values.lastModifiedBy,
+        values.debounceStartedAt,
+        values.startDate,
+        values.endDate,
+        values.skipDays,
+        values.uniqueKey,
+        values.uniqueOpts,
+        id,
+        values.name,
+      ],
+    );
+  }
+
+  /**
+   * The processor's writes (run start, touch, run end). `nextRunAt` is not written over a newer
+   * schedule saved while the job was locked; the final write (lockedAt cleared) resets that mark.
+   */
+  async saveJobState(job: JobParameters, options: JobRepositoryOptions | undefined): Promise<void> {
+    if (!job._id) throw new Error('Cannot save job state without job ID');
+    const lockedAt = toMs(job.lockedAt);
+    const updated = this.#run(
+      `UPDATE ${this.#t} SET
+         locked_at = ?,
+         next_run_at = CASE WHEN rescheduled_while_locked = 1 THEN next_run_at ELSE ? END,
+         last_run_at = ?, progress = ?, fail_reason = ?, fail_count = ?, failed_at = ?,
+         last_finished_at = ?, last_modified_by = ?,
+         rescheduled_while_locked = CASE WHEN ? IS NULL THEN 0 ELSE rescheduled_while_locked END
+       WHERE id = ? AND name = ?`,
+      [
+        lockedAt,
+        toMs(job.nextRunAt),
+        toMs(job.lastRunAt),
+        job.progress ?? null,
+        job.failReason ?? null,
+        job.failCount ?? null,
+        toMs(job.failedAt),
+        toMs(job.lastFinishedAt),
+        options?.lastModifiedBy ?? null,
+        lockedAt,
+        String(job._id),
+        job.name,
+      ],
+    );
+    if (updated !== 1) {
+      throw new Error(
+        `job ${job._id} (name: ${job.name}) cannot be updated in the database, maybe it does not exist anymore?`,
+      );
+    }
+  }
+
+  // ---- locking -----------------------------------------------------------------------------
+
+  async lockJob(
+    job: JobParameters,
+    options: JobRepositoryOptions | undefined,
+  ): Promise<JobParameters | undefined> {
+    if (!job._id) return undefined;
+    const row = this.#get(
+      `UPDATE ${this.#t} SET locked_at = ?, last_modified_by = ?, rescheduled_while_locked = 0
+       WHERE id = ? AND name = ? AND locked_at IS NULL AND next_run_at IS ? AND disabled = 0
+       RETURNING *`,
+      [Date.now(), options?.lastModifiedBy ?? null, String(job._id), job.name, toMs(job.nextRunAt)],
+    );
+    return row ? rowToJob(row) : undefined;
+  }
+
+  /** Frees a job the processor won't run now; a job already running (nextRunAt null) keeps its lock. */
+  async unlockJob(job: JobParameters): Promise<void> {
+    // Agenda calls this without awaiting it; after disconnect the lock simply expires.
+    if (!job._id || !this.#connection.isOpen) return;
+    this.#run(
+      `UPDATE ${this.#t} SET locked_at = NULL, rescheduled_while_locked = 0
+       WHERE id = ? AND next_run_at IS NOT NULL`,
+      [String(job._id)],
+    );
+  }
+
+  async unlockJobs(jobIds: (JobId | string)[]): Promise<void> {
+    if (jobIds.length === 0 || !this.#connection.isOpen) return;
+    this.#run(
+      `UPDATE ${this.#t} SET locked_at = NULL, rescheduled_while_locked = 0
+       WHERE id IN (SELECT value FROM json_each(?))`,
+      [JSON.stringify(jobIds.map(String))],
+    );
+  }
+
+  /**
+   * Claims the next job of `jobName`: enabled, and either unlocked and due by `nextScanAt`, or
+   * locked at or before `lockDeadline` (its processor died). One statement, so two connections
+   * can never claim the same row.
+   */
+  async getNextJobToRun(
+    jobName: string,
+    nextScanAt: Date,
+    lockDeadline: Date,
+    now: Date | undefined,
+    options: JobRepositoryOptions | undefined,
+  ): Promise<JobParameters | undefined> {
+    const row = this.#get(
+      `UPDATE ${this.#t} SET locked_at = ?, last_modified_by = ?, rescheduled_while_locked = 0
+       WHERE id = (
+         SELECT id FROM ${this.#t}
+         WHERE name = ? AND disabled = 0
+           AND ((locked_at IS NULL AND next_run_at <= ?) OR locked_at <= ?)
+         ORDER BY next_run_at ASC NULLS LAST, priority DESC, rowid ASC
+         LIMIT 1
+       )
+       RETURNING *`,
+      [
+        (now ?? new Date()).getTime(),
+        options?.lastModifiedBy ?? null,
+        jobName,
+        nextScanAt.getTime(),
+        lockDeadline.getTime(),
+      ],
+    );
+    return row ? rowToJob(row) : undefined;
+  }
+}

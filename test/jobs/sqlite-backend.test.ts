@@ -1,0 +1,593 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { Agenda, type AgendaOptions, constant, type JobParameters } from 'agenda';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { debounceSchedule } from '../../src/jobs/sqlite-backend/debounce-schedule.js';
+import { SqliteBackend } from '../../src/jobs/sqlite-backend/index.js';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function waitFor(condition: () => boolean, timeoutMs = 5000, what = 'condition'): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await sleep(10);
+  }
+}
+
+let dir: string;
+let path: string;
+let agendas: Agenda[];
+let backends: SqliteBackend[];
+
+function newBackend(options: { logging?: boolean } = {}): SqliteBackend {
+  const backend = new SqliteBackend({ path, busyTimeoutMs: 2000, ...options });
+  backends.push(backend);
+  return backend;
+}
+
+function newAgenda(options: Partial<AgendaOptions> = {}, backend = newBackend()): Agenda {
+  const agenda = new Agenda({ backend, processEvery: 50, ...options });
+  agendas.push(agenda);
+  return agenda;
+}
+
+/** A job as Agenda's create()/save() would hand it to the repository. */
+function jobParams(name: string, fields: Partial<JobParameters> = {}): JobParameters {
+  return { name, type: 'normal', priority: 0, nextRunAt: new Date(), data: {}, ...fields };
+}
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'agenda-sqlite-'));
+  path = join(dir, 'store.sqlite');
+  agendas = [];
+  backends = [];
+});
+
+afterEach(async () => {
+  for (const agenda of agendas) await agenda.stop();
+  for (const backend of backends) await backend.disconnect();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('SqliteBackend with Agenda', () => {
+  it('when a job is scheduled now, then it runs exactly once and is stored as finished', async () => {
+    const agenda = newAgenda();
+    const runs: string[] = [];
+    agenda.define('once', async (job) => {
+      runs.push(String(job.attrs._id));
+    });
+    await agenda.start();
+    const job = await agenda.now('once', { greeting: 'привет' });
+
+    await waitFor(() => runs.length > 0, 3000, 'the run');
+    await sleep(300); // several more polls
+    expect(runs).toEqual([String(job.attrs._id)]);
+
+    const stored = await agenda.db.getJobById(String(job.attrs._id));
+    expect(stored?.data).toEqual({ greeting: 'привет' });
+    expect(stored?.nextRunAt).toBeNull();
+    expect(stored?.lockedAt).toBeUndefined();
+    expect(stored?.lastFinishedAt).toBeInstanceOf(Date);
+  });
+
+  it('when a job repeats every 100 ms, then it runs repeatedly from a single row', async () => {
+    const agenda = newAgenda();
+    let runs = 0;
+    agenda.define('tick', async () => {
+      runs++;
+    });
+    await agenda.start();
+    // Numeric ms: human-interval 2.0.1 reads '100 milliseconds' as 100 seconds.
+    await agenda.every(100, 'tick');
+    await agenda.every(100, 'tick'); // a second start of the app, or a second process
+
+    await waitFor(() => runs >= 3, 3000, 'three runs');
+    const { jobs, total } = await agenda.queryJobs({ name: 'tick' });
+    expect(total).toBe(1);
+    expect(jobs[0]?.type).toBe('single');
+    expect(jobs[0]?.repeatInterval).toBe(100);
+  });
+
+  it('when a job throws, then it is retried per its backoff and succeeds, keeping the failure record', async () => {
+    const agenda = newAgenda();
+    let attempts = 0;
+    agenda.define(
+      'flaky',
+      async () => {
+        attempts++;
+        if (attempts <= 2) throw new Error(`attempt ${attempts} failed`);
+      },
+      { backoff: constant({ delay: 50, maxRetries: 3 }) },
+    );
+    await agenda.start();
+    const job = await agenda.now('flaky');
+
+    await waitFor(() => attempts >= 3, 4000, 'the third attempt');
+    await sleep(200);
+    expect(attempts).toBe(3);
+    const stored = await agenda.db.getJobById(String(job.attrs._id));
+    expect(stored?.failReason).toBe('attempt 2 failed');
+    expect(stored?.failCount).toBe(0); // Agenda resets the count on success
+    expect(stored?.failedAt).toBeInstanceOf(Date);
+    expect(stored?.lastFinishedAt?.getTime()).toBeGreaterThan(stored?.failedAt?.getTime() ?? Infinity);
+    const { jobs } = await agenda.queryJobs({ id: String(job.attrs._id) });
+    expect(jobs[0]?.state).toBe('completed');
+  });
+
+  it('when a job keeps failing, then retries stop after maxRetries with failCount and failReason stored', async () => {
+    const agenda = newAgenda();
+    let attempts = 0;
+    let exhausted = false;
+    agenda.on('retry exhausted', () => {
+      exhausted = true;
+    });
+    agenda.define(
+      'broken',
+      async () => {
+        attempts++;
+        throw new Error('still broken');
+      },
+      { backoff: constant({ delay: 30, maxRetries: 2 }) },
+    );
+    await agenda.start();
+    const job = await agenda.now('broken');
+
+    await waitFor(() => exhausted, 4000, 'retry exhausted');
+    await sleep(250);
+    expect(attempts).toBe(3);
+    const stored = await agenda.db.getJobById(String(job.attrs._id));
+    expect(stored?.failCount).toBe(3);
+    expect(stored?.failReason).toBe('still broken');
+    const { jobs } = await agenda.queryJobs({ name: 'broken', state: 'failed' });
+    expect(jobs.map((j) => j._id)).toEqual([job.attrs._id]);
+  });
+
+  it('when a crashed process left a job locked, then another instance runs it only after lockLifetime', async () => {
+    const crashed = newBackend();
+    await crashed.connect();
+    await crashed.repository.saveJob(jobParams('orphan'), undefined);
+    const locked = await crashed.repository.getNextJobToRun(
+      'orphan',
+      new Date(Date.now() + 1000),
+      new Date(0),
+      undefined,
+      { lastModifiedBy: 'crashed' },
+    );
+    expect(locked?.lockedAt).toBeInstanceOf(Date);
+    const lockedAt = locked?.lockedAt?.getTime() ?? 0;
+    await crashed.disconnect(); // dies without unlocking
+
+    const agenda = newAgenda({ name: 'survivor' });
+    const runs: number[] = [];
+    agenda.define(
+      'orphan',
+      async () => {
+        runs.push(Date.now());
+      },
+      { lockLifetime: 600 },
+    );
+    await agenda.start();
+
+    await sleep(400);
+    expect(runs).toHaveLength(0);
+    await waitFor(() => runs.length > 0, 3000, 'the orphan to run');
+    expect((runs[0] ?? 0) - lockedAt).toBeGreaterThanOrEqual(600);
+    await sleep(200);
+    expect(runs).toHaveLength(1);
+    const stored = await agenda.db.getJobById(String(locked?._id));
+    expect(stored?.lastModifiedBy).toBe('survivor');
+  });
+
+  it('when a unique job is saved 5 times, then one row holds the last data, or the first with insertOnly', async () => {
+    const agenda = newAgenda();
+    const later = new Date(Date.now() + 60_000);
+    for (let n = 0; n < 5; n++) {
+      await agenda
+        .create('notify', { chatId: 'abc', n })
+        .unique({ 'data.chatId': 'abc' })
+        .schedule(later)
+        .save();
+      await agenda
+        .create('notify-once', { chatId: 'abc', n })
+        .unique({ 'data.chatId': 'abc' }, { insertOnly: true })
+        .schedule(later)
+        .save();
+    }
+    await agenda
+      .create('notify', { chatId: 'xyz', n: 9 })
+      .unique({ 'data.chatId': 'xyz' })
+      .schedule(later)
+      .save();
+
+    const notify = await agenda.queryJobs({ name: 'notify', sort: { data: 'asc' } });
+    expect(notify.total).toBe(2);
+    expect(notify.jobs.map((job) => job.data)).toEqual([
+      { chatId: 'abc', n: 4 },
+      { chatId: 'xyz', n: 9 },
+    ]);
+    const once = await agenda.queryJobs({ name: 'notify-once' });
+    expect(once.jobs.map((job) => job.data)).toEqual([{ chatId: 'abc', n: 0 }]);
+    expect(once.jobs[0]?.unique).toEqual({ 'data.chatId': 'abc' });
+  });
+
+  it('when two instances save the same unique key concurrently, then there is still one row', async () => {
+    const a = newAgenda();
+    const b = newAgenda();
+    await Promise.all(
+      Array.from({ length: 20 }, (_, n) =>
+        (n % 2 ? a : b)
+          .create('race', { chatId: 42, n })
+          .unique({ 'data.chatId': 42 })
+          .schedule(new Date(Date.now() + 60_000))
+          .save(),
+      ),
+    );
+    expect((await a.queryJobs({ name: 'race' })).total).toBe(1);
+    // A number key does not match a string key.
+    await a.create('race', { chatId: '42' }).unique({ 'data.chatId': '42' }).save();
+    expect((await a.queryJobs({ name: 'race' })).total).toBe(2);
+  });
+
+  it('when debounced saves come quickly, then the job runs once with the last data after the quiet period', async () => {
+    const agenda = newAgenda();
+    const runs: { at: number; data: unknown }[] = [];
+    agenda.define('respond', async (job) => {
+      runs.push({ at: Date.now(), data: job.attrs.data });
+    });
+    await agenda.start();
+
+    let lastSave = 0;
+    for (let n = 0; n < 5; n++) {
+      await agenda.nowDebounced('respond', { chatId: 'c1', n }, { 'data.chatId': 'c1' }, 300);
+      lastSave = Date.now();
+      await sleep(40);
+    }
+    expect(runs).toHaveLength(0);
+    await waitFor(() => runs.length > 0, 3000, 'the debounced run');
+    await sleep(400);
+    expect(runs).toHaveLength(1);
+    expect(runs[0]?.data).toEqual({ chatId: 'c1', n: 4 });
+    expect((runs[0]?.at ?? 0) - lastSave).toBeGreaterThanOrEqual(250);
+    expect((await agenda.queryJobs({ name: 'respond' })).total).toBe(1);
+  });
+
+  it('when a debounced save arrives while the job runs, then the job runs again afterwards with the new data', async () => {
+    const agenda = newAgenda();
+    const seen: unknown[] = [];
+    agenda.define('respond', async (job) => {
+      seen.push(job.attrs.data);
+      if (seen.length === 1) await sleep(300);
+    });
+    await agenda.start();
+    await agenda.nowDebounced('respond', { chatId: 'c1', n: 1 }, { 'data.chatId': 'c1' }, 50);
+    await waitFor(() => seen.length === 1, 3000, 'the first run');
+    await agenda.nowDebounced('respond', { chatId: 'c1', n: 2 }, { 'data.chatId': 'c1' }, 50);
+
+    await waitFor(() => seen.length === 2, 3000, 'the second run');
+    expect(seen).toEqual([
+      { chatId: 'c1', n: 1 },
+      { chatId: 'c1', n: 2 },
+    ]);
+  });
+
+  it('when Agenda restarts on the same file, then a job scheduled before the restart runs', async () => {
+    const first = newAgenda();
+    first.define('later', async () => {});
+    await first.start();
+    await first.schedule(new Date(Date.now() + 300), 'later', { keep: true });
+    await first.stop();
+
+    const second = newAgenda();
+    const seen: unknown[] = [];
+    second.define('later', async (job) => {
+      seen.push(job.attrs.data);
+    });
+    await second.start();
+    await waitFor(() => seen.length > 0, 3000, 'the job after restart');
+    expect(seen).toEqual([{ keep: true }]);
+  });
+
+  it('when two instances share the file, then each of 50 jobs executes exactly once', async () => {
+    const counts = new Map<string, number>();
+    const byInstance = new Map<string, number>();
+    const work = (instance: string) => async (job: { attrs: JobParameters }) => {
+      const id = String(job.attrs._id);
+      counts.set(id, (counts.get(id) ?? 0) + 1);
+      byInstance.set(instance, (byInstance.get(instance) ?? 0) + 1);
+      await sleep(5);
+    };
+    const a = newAgenda({ name: 'a' });
+    const b = newAgenda({ name: 'b' });
+    a.define('work', work('a'));
+    b.define('work', work('b'));
+    const ids = await Promise.all(
+      Array.from({ length: 50 }, async (_, n) => String((await a.now('work', { n })).attrs._id)),
+    );
+    await Promise.all([a.start(), b.start()]);
+
+    await waitFor(() => counts.size === 50, 8000, 'all 50 jobs');
+    await sleep(300);
+    expect([...counts.keys()].sort()).toEqual([...ids].sort());
+    expect([...counts.values()].every((count) => count === 1)).toBe(true);
+    expect(byInstance.get('a')).toBeGreaterThan(0);
+    expect(byInstance.get('b')).toBeGreaterThan(0);
+  });
+
+  it('when logging is on, then job events are stored and queryable', async () => {
+    const agenda = newAgenda({ logging: true }, newBackend({ logging: true }));
+    let done = false;
+    agenda.define('logged', async () => {
+      done = true;
+    });
+    await agenda.start();
+    const job = await agenda.now('logged');
+    await waitFor(() => done, 3000, 'the run');
+    await sleep(100);
+    const { entries, total } = await agenda.getLogs({ jobId: String(job.attrs._id), sort: 'asc' });
+    expect(entries.map((entry) => entry.event)).toEqual(
+      expect.arrayContaining(['start', 'success', 'complete']),
+    );
+    expect(total).toBe(entries.length);
+    expect(await agenda.clearLogs({ jobName: 'logged' })).toBe(total);
+  });
+});
+
+/**
+ * Runs in worker threads: each opens its own connection (as a separate process would), waits at a
+ * shared gate, then all save the same unique key and claim 'race' jobs as fast as they can.
+ * Plain JS because eval workers are not transformed; tsx loads the TypeScript backend.
+ */
+const RACE_WORKER = `
+const { parentPort, workerData } = require('node:worker_threads');
+(async () => {
+  const { register } = await import(workerData.tsxApi);
+  register();
+  const { SqliteBackend } = await import(workerData.backendModule);
+  const backend = new SqliteBackend({ path: workerData.path, busyTimeoutMs: 10000 });
+  await backend.connect();
+  const gate = new Int32Array(workerData.gate);
+  Atomics.add(gate, 1, 1);
+  Atomics.wait(gate, 0, 0);
+  const repo = backend.repository;
+  const far = new Date(Date.now() + 3600000);
+  for (let n = 0; n < 25; n++) {
+    await repo.saveJob({ name: 'coalesce', type: 'normal', priority: 0, nextRunAt: far,
+      data: { key: 'k', from: workerData.name, n }, unique: { 'data.key': 'k' } }, undefined);
+  }
+  const claimed = [];
+  for (;;) {
+    const job = await repo.getNextJobToRun('race', new Date(Date.now() + 60000), new Date(0), undefined,
+      { lastModifiedBy: workerData.name });
+    if (!job) break;
+    claimed.push(String(job._id));
+    if (claimed.length % 10 === 0) await new Promise((resolve) => setTimeout(resolve, 1));
+  }
+  await backend.disconnect();
+  parentPort.postMessage({ claimed });
+})().catch((error) => parentPort.postMessage({ error: String((error && error.stack) || error) }));
+`;
+
+function runRaceWorker(name: string, gate: SharedArrayBuffer, failures: Error[]): Promise<string[]> {
+  const worker = new Worker(RACE_WORKER, {
+    eval: true,
+    workerData: {
+      name,
+      path,
+      gate,
+      tsxApi: import.meta.resolve('tsx/esm/api'),
+      backendModule: pathToFileURL(
+        join(fileURLToPath(new URL('.', import.meta.url)), '../../src/jobs/sqlite-backend/index.ts'),
+      ).href,
+    },
+  });
+  const result = new Promise<string[]>((resolve, reject) => {
+    worker.once('error', reject);
+    worker.once('message', (message: { claimed?: string[]; error?: string }) => {
+      void worker.terminate();
+      if (message.error || !message.claimed) reject(new Error(message.error ?? 'no result'));
+      else resolve(message.claimed);
+    });
+  });
+  result.catch((error: Error) => failures.push(error));
+  return result;
+}
+
+describe('SqliteJobRepository across threads', () => {
+  it('when 4 threads with their own connections race, then no job is claimed twice and unique saves make one row', async () => {
+    const seeder = newBackend();
+    await seeder.connect();
+    const ids = new Set<string>();
+    for (let n = 0; n < 200; n++) {
+      ids.add(String((await seeder.repository.saveJob(jobParams('race', { data: { n } }), undefined))._id));
+    }
+    const gate = new SharedArrayBuffer(8);
+    const flags = new Int32Array(gate);
+    const failures: Error[] = [];
+    const results = ['w1', 'w2', 'w3', 'w4'].map((name) => runRaceWorker(name, gate, failures));
+    await waitFor(
+      () => Atomics.load(flags, 1) === 4 || failures.length > 0,
+      10_000,
+      'the workers to connect',
+    );
+    if (failures[0]) throw failures[0];
+    Atomics.store(flags, 0, 1);
+    Atomics.notify(flags, 0);
+    const claims = await Promise.all(results);
+
+    const all = claims.flat();
+    expect(all).toHaveLength(200);
+    expect(new Set(all)).toEqual(ids);
+    expect(claims.filter((claimed) => claimed.length > 0).length).toBeGreaterThanOrEqual(2);
+    expect((await seeder.repository.queryJobs({ name: 'coalesce' })).total).toBe(1);
+  });
+});
+
+describe('SqliteJobRepository queries (agendash)', () => {
+  async function seed() {
+    const backend = newBackend();
+    await backend.connect();
+    const repo = backend.repository;
+    const now = Date.now();
+    const at = (offset: number) => new Date(now + offset);
+    await repo.saveJob(
+      jobParams('report', { nextRunAt: at(3_600_000), data: { kind: 'weekly', to: 'a' } }),
+      undefined,
+    );
+    await repo.saveJob(jobParams('report', { nextRunAt: at(-60_000), data: { kind: 'daily' } }), undefined);
+    await repo.saveJob(
+      jobParams('report', {
+        nextRunAt: null,
+        lastRunAt: at(-5000),
+        lastFinishedAt: at(-4000),
+        data: { kind: 'x' },
+      }),
+      undefined,
+    );
+    await repo.saveJob(
+      jobParams('report', {
+        nextRunAt: null,
+        lastRunAt: at(-5000),
+        lastFinishedAt: at(-4000),
+        failedAt: at(-4000),
+        failCount: 1,
+        failReason: 'boom',
+        data: { kind: 'weekly', to: 'b' },
+      }),
+      undefined,
+    );
+    await repo.saveJob(
+      jobParams('report', { nextRunAt: null, lockedAt: at(-100), lastRunAt: at(-100) }),
+      undefined,
+    );
+    await repo.saveJob(jobParams('report', { nextRunAt: at(3_600_000), disabled: true }), undefined);
+    await repo.saveJob(
+      jobParams('cleanup', { type: 'single', repeatInterval: '1 hour', nextRunAt: at(3_600_000) }),
+      {
+        lastModifiedBy: 'seed',
+      },
+    );
+    return repo;
+  }
+
+  it('when jobs are in every state, then getJobsOverview counts each state per name', async () => {
+    const repo = await seed();
+    expect(await repo.getJobsOverview()).toEqual([
+      {
+        name: 'cleanup',
+        total: 1,
+        running: 0,
+        scheduled: 0,
+        queued: 0,
+        completed: 0,
+        failed: 0,
+        repeating: 1,
+        paused: 0,
+      },
+      {
+        name: 'report',
+        total: 6,
+        running: 1,
+        scheduled: 2,
+        queued: 1,
+        completed: 1,
+        failed: 1,
+        repeating: 0,
+        paused: 1,
+      },
+    ]);
+    expect(await repo.getDistinctJobNames()).toEqual(['cleanup', 'report']);
+    expect(await repo.getQueueSize()).toBe(1);
+  });
+
+  it('when queryJobs filters by state, name, search, data and pages, then totals and states are right', async () => {
+    const repo = await seed();
+    const failed = await repo.queryJobs({ state: 'failed' });
+    expect(failed.total).toBe(1);
+    expect(failed.jobs[0]).toMatchObject({
+      name: 'report',
+      state: 'failed',
+      failReason: 'boom',
+      failCount: 1,
+    });
+
+    expect((await repo.queryJobs({ state: 'paused' })).total).toBe(1);
+    expect((await repo.queryJobs({ state: 'running' })).jobs[0]?.lockedAt).toBeInstanceOf(Date);
+    expect((await repo.queryJobs({ search: 'REP' })).total).toBe(6);
+    expect((await repo.queryJobs({ names: ['report', 'cleanup'] })).total).toBe(7);
+    expect((await repo.queryJobs({ name: 'report', includeDisabled: false })).total).toBe(5);
+    expect((await repo.queryJobs({ data: { kind: 'weekly' } })).total).toBe(2);
+    expect((await repo.queryJobs({ data: { kind: 'weekly', to: 'b' } })).jobs[0]?.failReason).toBe('boom');
+
+    const page = await repo.queryJobs({ name: 'report', sort: { nextRunAt: 'asc' }, skip: 1, limit: 2 });
+    expect(page.total).toBe(6);
+    expect(page.jobs).toHaveLength(2);
+    expect(page.jobs[0]?.nextRunAt?.getTime()).toBeGreaterThan(Date.now()); // past one is first
+    const statePage = await repo.queryJobs({ name: 'report', state: 'scheduled', limit: 1 });
+    expect(statePage).toMatchObject({ total: 2 });
+    expect(statePage.jobs).toHaveLength(1);
+
+    const [cleanup] = (await repo.queryJobs({ name: 'cleanup' })).jobs;
+    expect(cleanup).toMatchObject({ state: 'repeating', repeatInterval: '1 hour', lastModifiedBy: 'seed' });
+    expect(await repo.getJobById(String(cleanup?._id))).toMatchObject({ name: 'cleanup', type: 'single' });
+    expect(await repo.getJobById('no-such-id')).toBeNull();
+  });
+
+  it('when jobs are disabled, enabled and removed by options, then the counts are the rows changed', async () => {
+    const repo = await seed();
+    expect(await repo.disableJobs({})).toBe(0);
+    expect(await repo.disableJobs({ name: 'report', data: { kind: 'weekly' } })).toBe(2);
+    expect(await repo.disableJobs({ names: ['report'] })).toBe(3); // one was already disabled
+    expect(await repo.enableJobs({ notNames: ['cleanup'] })).toBe(6);
+    const [first] = (await repo.queryJobs({ data: { kind: 'daily' } })).jobs;
+    expect(await repo.disableJobs({ id: String(first?._id) })).toBe(1);
+
+    expect(await repo.removeJobs({})).toBe(0);
+    expect(await repo.removeJobs({ data: { kind: 'weekly' } })).toBe(2);
+    expect(await repo.removeJobs({ ids: [String(first?._id), 'missing'] })).toBe(1);
+    expect(await repo.removeJobs({ notNames: ['report'] })).toBe(1);
+    expect(await repo.purgeAllJobs()).toBe(3);
+  });
+});
+
+describe('debounceSchedule', () => {
+  const t0 = 1_000_000;
+  it('when a trailing debounce has no row yet, then the run is delay after now', () => {
+    expect(debounceSchedule({ delay: 100 }, t0, t0, undefined)).toEqual({
+      nextRunAt: t0 + 100,
+      debounceStartedAt: t0,
+    });
+  });
+
+  it('when trailing saves keep coming, then maxWait caps the run at cycle start + maxWait', () => {
+    const existing = { nextRunAt: t0 + 390, debounceStartedAt: t0, lastRunAt: null };
+    expect(debounceSchedule({ delay: 100, maxWait: 400 }, t0 + 350, t0, existing)).toEqual({
+      nextRunAt: t0 + 400,
+      debounceStartedAt: t0,
+    });
+  });
+
+  it('when the row already ran in this cycle, then a trailing save starts a new cycle', () => {
+    const existing = { nextRunAt: null, debounceStartedAt: t0, lastRunAt: t0 + 150 };
+    expect(debounceSchedule({ delay: 100, maxWait: 400 }, t0 + 5000, t0 + 5000, existing)).toEqual({
+      nextRunAt: t0 + 5100,
+      debounceStartedAt: t0 + 5000,
+    });
+  });
+
+  it('when leading saves come within the window, then the schedule is kept; after it, a new cycle runs now', () => {
+    const existing = { nextRunAt: null, debounceStartedAt: t0, lastRunAt: t0 };
+    const leading = { delay: 100, strategy: 'leading' as const };
+    expect(debounceSchedule(leading, t0 + 50, t0 + 50, existing)).toEqual({
+      nextRunAt: null,
+      debounceStartedAt: t0,
+    });
+    expect(debounceSchedule(leading, t0 + 150, t0 + 150, existing)).toEqual({
+      nextRunAt: t0 + 150,
+      debounceStartedAt: t0 + 150,
+    });
+  });
+});
