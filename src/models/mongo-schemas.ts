@@ -5,7 +5,7 @@ import { type Connection, Schema } from 'mongoose';
  * so uniqueness comes from the primary key; the other unique keys have their own indexes.
  */
 
-const listingSchema = new Schema(
+const listingFactsSchema = new Schema(
   {
     title: String,
     price: { type: String, default: null },
@@ -21,7 +21,7 @@ export const chatSchema = new Schema(
     itemId: { type: String, default: null },
     buyerId: { type: String, default: null },
     buyerName: { type: String, default: null },
-    listing: { type: listingSchema, default: null },
+    listing: { type: listingFactsSchema, default: null },
     state: { type: String, enum: ['ai', 'human'], default: 'ai', required: true },
     humanUntil: { type: Date, default: null },
     mode: { type: String, enum: ['auto', 'review', null], default: null },
@@ -145,6 +145,21 @@ export const chunkSchema = new Schema(
 );
 chunkSchema.index({ docId: 1, index: 1 }, { unique: true });
 
+export const listingSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    title: { type: String, required: true },
+    price: { type: Number, default: null },
+    url: { type: String, default: null },
+    status: { type: String, required: true },
+    category: { type: String, default: null },
+    address: { type: String, default: null },
+    syncedAt: { type: Date, required: true },
+  },
+  { versionKey: false, collection: 'listings' },
+);
+listingSchema.index({ status: 1, title: 1 });
+
 export const settingsSchema = new Schema(
   { _id: { type: String, required: true }, value: { type: Schema.Types.Mixed, default: {} } },
   { versionKey: false, collection: 'settings', minimize: false },
@@ -187,6 +202,7 @@ export function registerModels(connection: Connection) {
     Draft: connection.model('Draft', draftSchema),
     Document: connection.model('Document', documentSchema),
     Chunk: connection.model('Chunk', chunkSchema),
+    Listing: connection.model('Listing', listingSchema),
     Settings: connection.model('Settings', settingsSchema),
     Audit: connection.model('Audit', auditSchema),
     Kv: connection.model('Kv', kvSchema),

@@ -53,6 +53,21 @@ export interface Message {
   createdAt: Date;
 }
 
+/** One of the seller's own Avito listings, as the listings sync last saw it. */
+export interface Listing {
+  /** Avito item id. */
+  id: string;
+  title: string;
+  /** Price in rubles; null when the listing has none ("договорная"). */
+  price: number | null;
+  url: string | null;
+  /** Avito status: active, old, blocked, rejected, removed. */
+  status: string;
+  category: string | null;
+  address: string | null;
+  syncedAt: Date;
+}
+
 export type EventStatus = 'pending' | 'processed' | 'ignored' | 'failed';
 
 /** A raw webhook delivery kept for deduplication, replay and audit. */

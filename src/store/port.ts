@@ -9,6 +9,7 @@ import type {
   DraftStatus,
   InboxEvent,
   KnowledgeDocument,
+  Listing,
   Message,
   Settings,
 } from '../models/records.js';
@@ -112,6 +113,15 @@ export interface DocumentRepository {
   chunks(filter?: Omit<DocumentFilter, 'state'>): Promise<ChunkWithDocument[]>;
 }
 
+export interface ListingRepository {
+  /** Inserts or replaces the listing with this id. */
+  upsert(listing: Listing): Promise<Listing>;
+  get(id: string): Promise<Listing | null>;
+  /** Listings ordered by title, optionally only with this status. */
+  list(filter?: { status?: string }): Promise<Listing[]>;
+  remove(id: string): Promise<boolean>;
+}
+
 export interface SettingsRepository {
   get(): Promise<Settings>;
   /** Merges `patch` into the stored settings; `undefined` fields are left as they are. */
@@ -152,6 +162,7 @@ export interface Store {
   readonly events: EventRepository;
   readonly drafts: DraftRepository;
   readonly documents: DocumentRepository;
+  readonly listings: ListingRepository;
   readonly settings: SettingsRepository;
   readonly audit: AuditRepository;
   readonly kv: KvRepository;

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Listing } from '../../src/models/records.js';
 import type { MessageInput, Store } from '../../src/store/port.js';
 import { StoreValidationError } from '../../src/store/validate.js';
 
@@ -392,6 +393,34 @@ export function describeStoreContract(name: string, target: ContractTarget): voi
         await expect(store.documents.save({ ...doc, scope: 'item', itemId: null })).rejects.toThrow(
           StoreValidationError,
         );
+      });
+    });
+
+    describe('listings', () => {
+      const listing = (id: string, over: Partial<Listing> = {}): Listing => ({
+        id,
+        title: `Объявление ${id}`,
+        price: 54900,
+        url: `https://www.avito.ru/moskva/${id}`,
+        status: 'active',
+        category: 'Мебель',
+        address: 'Москва',
+        syncedAt: new Date(1_700_000_000_000),
+        ...over,
+      });
+
+      it('when listings are upserted, listed and removed, then ids beyond int32 and null prices survive', async () => {
+        await store.listings.upsert(listing('4341979279', { title: 'Диван' }));
+        await store.listings.upsert(listing('2', { title: 'Абажур', price: null, status: 'old' }));
+        await store.listings.upsert(listing('4341979279', { title: 'Диван угловой' }));
+        expect((await store.listings.list()).map((l) => l.title)).toEqual(['Абажур', 'Диван угловой']);
+        expect((await store.listings.list({ status: 'active' })).map((l) => l.id)).toEqual(['4341979279']);
+        expect(await store.listings.get('2')).toEqual(
+          listing('2', { title: 'Абажур', price: null, status: 'old' }),
+        );
+        expect(await store.listings.remove('2')).toBe(true);
+        expect(await store.listings.remove('2')).toBe(false);
+        expect(await store.listings.get('2')).toBeNull();
       });
     });
 

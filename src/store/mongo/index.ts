@@ -7,6 +7,7 @@ import type {
   DraftStatus,
   InboxEvent,
   KnowledgeDocument,
+  Listing,
   Message,
   Settings,
 } from '../../models/records.js';
@@ -313,6 +314,27 @@ export async function openMongoStore(
             };
           })
           .sort((a, b) => order.indexOf(a.docId) - order.indexOf(b.docId) || a.index - b.index);
+      },
+    },
+    listings: {
+      async upsert(listing) {
+        checkId('listing id', listing.id);
+        checkDate('listing syncedAt', listing.syncedAt);
+        const { id, ...rest } = listing;
+        await m.Listing.replaceOne({ _id: id }, rest, { upsert: true });
+        return listing;
+      },
+      async get(id) {
+        return plain<Listing>(await m.Listing.findById(checkId('listing id', id)).lean<Doc>());
+      },
+      async list(filter = {}) {
+        const q = filter.status === undefined ? {} : { status: filter.status };
+        const docs = await m.Listing.find(q).sort({ title: 1, _id: 1 }).lean<Doc[]>();
+        return docs.map((d) => plain<Listing>(d)!);
+      },
+      async remove(id) {
+        const res = await m.Listing.deleteOne({ _id: checkId('listing id', id) });
+        return res.deletedCount === 1;
       },
     },
     settings: {

@@ -9,6 +9,7 @@ import type {
   DraftRepository,
   EventRepository,
   KvRepository,
+  ListingRepository,
   MessageRepository,
   SettingsRepository,
   Store,
@@ -30,6 +31,7 @@ import {
   documentFromRow,
   draftFromRow,
   eventFromRow,
+  listingFromRow,
   messageFromRow,
 } from './rows.js';
 
@@ -432,6 +434,42 @@ function documents(db: SqliteDatabase, now: () => Date): DocumentRepository {
   };
 }
 
+function listings(db: SqliteDatabase): ListingRepository {
+  return {
+    async upsert(l) {
+      checkId('listing id', l.id);
+      checkDate('listing syncedAt', l.syncedAt);
+      db.run(
+        `INSERT OR REPLACE INTO listings (id, title, price, url, status, category, address, synced_at)
+         VALUES (${placeholders(8)})`,
+        l.id,
+        l.title,
+        l.price,
+        l.url,
+        l.status,
+        l.category,
+        l.address,
+        l.syncedAt.getTime(),
+      );
+      return l;
+    },
+    async get(id) {
+      const row = db.get('SELECT * FROM listings WHERE id = ?', checkId('listing id', id));
+      return row ? listingFromRow(row) : null;
+    },
+    async list(filter = {}) {
+      const rows =
+        filter.status === undefined
+          ? db.all('SELECT * FROM listings ORDER BY title, id')
+          : db.all('SELECT * FROM listings WHERE status = ? ORDER BY title, id', filter.status);
+      return rows.map(listingFromRow);
+    },
+    async remove(id) {
+      return db.run('DELETE FROM listings WHERE id = ?', checkId('listing id', id)) === 1;
+    },
+  };
+}
+
 function settings(db: SqliteDatabase): SettingsRepository {
   const read = (): Settings => fromJson(db.get('SELECT value FROM settings WHERE id = 1')?.value, {});
   return {
@@ -551,6 +589,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store & { readonly
     events: events(db, now),
     drafts: drafts(db, now),
     documents: documents(db, now),
+    listings: listings(db),
     settings: settings(db),
     audit: audit(db, now),
     kv: kv(db, now),

@@ -122,6 +122,19 @@ export const MIGRATIONS: readonly string[] = [
     expires_at INTEGER
   );
   `,
+  `
+  CREATE TABLE listings (
+    id TEXT PRIMARY KEY,
+    title TEXT NOT NULL,
+    price INTEGER,
+    url TEXT,
+    status TEXT NOT NULL,
+    category TEXT,
+    address TEXT,
+    synced_at INTEGER NOT NULL
+  );
+  CREATE INDEX listings_status ON listings (status, title);
+  `,
 ];
 
 /** Brings the schema up to date; safe when several processes open the file at once. */

@@ -4,6 +4,7 @@ import type {
   Draft,
   InboxEvent,
   KnowledgeDocument,
+  Listing,
   Message,
 } from '../../models/records.js';
 import { fromJson, fromMs, type Row, str } from './database.js';
@@ -107,5 +108,18 @@ export function auditFromRow(r: Row): AuditEntry {
     before: str(r.before),
     after: str(r.after),
     details: fromJson(r.details, null),
+  };
+}
+
+export function listingFromRow(r: Row): Listing {
+  return {
+    id: String(r.id),
+    title: String(r.title),
+    price: r.price === null ? null : Number(r.price),
+    url: str(r.url),
+    status: String(r.status),
+    category: str(r.category),
+    address: str(r.address),
+    syncedAt: fromMs(r.synced_at) as Date,
   };
 }
