@@ -78,10 +78,7 @@ function scrubbing(sink: DestinationStream, secrets: readonly string[]): Destina
  */
 export function createLogger(options: LoggerOptions): Logger {
   const secrets = [...(options.secrets ?? [])].sort((a, b) => b.length - a.length);
-  const sink =
-    options.destination ??
-    (options.pretty ? prettyStream() : undefined) ??
-    pino.destination(1);
+  const sink = options.destination ?? (options.pretty ? prettyStream() : undefined) ?? pino.destination(1);
   return pino(
     {
       level: options.level,

@@ -20,7 +20,12 @@ describe('config', () => {
     expect(config.avito.enabled).toBe(false);
     expect(config.telegram.enabled).toBe(false);
     expect(config.gemini.enabled).toBe(false);
-    expect(config.responder).toMatchObject({ mode: 'review', contextMessages: 20, debounceSeconds: 8, humanPauseMinutes: 60 });
+    expect(config.responder).toMatchObject({
+      mode: 'review',
+      contextMessages: 20,
+      debounceSeconds: 8,
+      humanPauseMinutes: 60,
+    });
     expect(config.responder.fallbackText).toMatch(/[а-я]/);
     expect(config.locale).toBe('ru');
   });
@@ -43,7 +48,12 @@ describe('config', () => {
   });
 
   it('when several variables are wrong, then each is named once with what it expects', () => {
-    const problems = problemsOf({ PORT: 'abc', MODE: 'sometimes', CONTEXT_MESSAGES: '-1', PUBLIC_URL: 'http://x.y' });
+    const problems = problemsOf({
+      PORT: 'abc',
+      MODE: 'sometimes',
+      CONTEXT_MESSAGES: '-1',
+      PUBLIC_URL: 'http://x.y',
+    });
     expect(problems).toHaveLength(4);
     expect(problems).toContain('PORT: expected an integer from 0 to 65535, got "abc"');
     expect(problems.find((p) => p.startsWith('MODE:'))).toMatch(/"auto" or "review"/);
@@ -58,8 +68,12 @@ describe('config', () => {
   });
 
   it('when credentials come half or a bot has no owner, then the pairing is explained', () => {
-    expect(problemsOf({ AVITO_CLIENT_ID: 'id' })).toEqual(['AVITO_CLIENT_ID / AVITO_CLIENT_SECRET: set both or neither']);
-    expect(problemsOf({ TELEGRAM_BOT_TOKEN: '123456:ABCDEFGHIJKLMNOPQRSTUVWXYZ' })[0]).toMatch(/^TELEGRAM_OWNER_IDS/);
+    expect(problemsOf({ AVITO_CLIENT_ID: 'id' })).toEqual([
+      'AVITO_CLIENT_ID / AVITO_CLIENT_SECRET: set both or neither',
+    ]);
+    expect(problemsOf({ TELEGRAM_BOT_TOKEN: '123456:ABCDEFGHIJKLMNOPQRSTUVWXYZ' })[0]).toMatch(
+      /^TELEGRAM_OWNER_IDS/,
+    );
   });
 
   it('when blank values are given (a copied .env.example), then they count as unset', () => {
@@ -80,7 +94,13 @@ describe('config', () => {
       AVITO_WEBHOOK_SECRET: 'w'.repeat(32),
     });
     expect(secretsOf(config).sort()).toEqual(
-      ['avito-client-secret', '123456:ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'gemini-key-123', 'admin-token-123456', 'w'.repeat(32)].sort(),
+      [
+        'avito-client-secret',
+        '123456:ABCDEFGHIJKLMNOPQRSTUVWXYZ',
+        'gemini-key-123',
+        'admin-token-123456',
+        'w'.repeat(32),
+      ].sort(),
     );
   });
 });

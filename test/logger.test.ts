@@ -20,12 +20,16 @@ describe('logger', () => {
     const log = createLogger({ level: 'info', secrets, destination });
     const token = '123456789:AAHfiqksKZ8WmR2zSjiQ7_v4TMAKdiHm9T0';
     log.child({ url: 'https://x/?key=gemini-key-abcdef' }).info(
-      { clientSecret: 'anything', nested: { access_token: 'tok', note: 'has avito-client-secret-1 inside' } },
+      {
+        clientSecret: 'anything',
+        nested: { access_token: 'tok', note: 'has avito-client-secret-1 inside' },
+      },
       `downloading https://api.telegram.org/file/bot${token}/documents/file_1.pdf`,
     );
     log.error({ err: new Error('failed with Bearer abcdefghijklmnop and gemini-key-abcdef') }, 'call failed');
     const out = lines.join('\n');
-    for (const leaked of [...secrets, token, 'abcdefghijklmnop', '"tok"', 'anything']) expect(out).not.toContain(leaked);
+    for (const leaked of [...secrets, token, 'abcdefghijklmnop', '"tok"', 'anything'])
+      expect(out).not.toContain(leaked);
     expect(out).toContain('[redacted]');
     expect(out).toContain('documents/file_1.pdf');
   });

@@ -5,12 +5,11 @@ import type { Metrics } from './metrics.js';
 import type { Readiness } from './readiness.js';
 import { secretEquals } from './secrets.js';
 
-declare global {
-  namespace Express {
-    interface Locals {
-      requestId: string;
-      log: Logger;
-    }
+declare module 'express-serve-static-core' {
+  /** Set for every request by `requestContext`. */
+  interface Locals {
+    requestId: string;
+    log: Logger;
   }
 }
 
@@ -78,7 +77,8 @@ function requestContext(deps: HttpAppDeps): RequestHandler {
     const stop = deps.metrics.httpDuration.startTimer();
     res.on('finish', () => {
       // The matched route pattern, not the raw path: webhook secrets must not become label values.
-      const route = (req.route?.path as string | undefined) ?? (res.statusCode === 404 ? 'unmatched' : 'other');
+      const route =
+        (req.route?.path as string | undefined) ?? (res.statusCode === 404 ? 'unmatched' : 'other');
       const labels = { method: req.method, route };
       stop(labels);
       deps.metrics.httpRequests.inc({ ...labels, status: String(res.statusCode) });

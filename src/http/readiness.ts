@@ -35,7 +35,10 @@ export class Readiness {
           result = await Promise.race([
             check(),
             new Promise<CheckResult>((resolve) => {
-              timer = setTimeout(() => resolve({ status: 'fail', detail: `no answer within ${this.timeoutMs} ms` }), this.timeoutMs);
+              timer = setTimeout(
+                () => resolve({ status: 'fail', detail: `no answer within ${this.timeoutMs} ms` }),
+                this.timeoutMs,
+              );
             }),
           ]);
         } catch (err) {

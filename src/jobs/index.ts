@@ -1,0 +1,46 @@
+import { MongoBackend } from '@agendajs/mongo-backend';
+import { Agenda, type AgendaBackend } from 'agenda';
+import type { Config } from '../config.js';
+import type { Logger } from '../logger.js';
+import type { Store } from '../store/port.js';
+import { SqliteBackend } from './sqlite-backend/index.js';
+
+export interface JobsOptions {
+  /** Instance name in job locks (`lastModifiedBy`), e.g. host:pid. */
+  name?: string;
+  /** Poll interval in ms (tests use a short one). */
+  processEvery?: number;
+}
+
+/** Agenda on the store's backend: MongoDB collections, or `agenda_*` tables in the SQLite file. */
+export function createAgenda(storage: Config['storage'], options: JobsOptions = {}): Agenda {
+  const backend: AgendaBackend =
+    storage.kind === 'mongo'
+      ? new MongoBackend({ address: storage.uri, collection: 'agendaJobs' })
+      : new SqliteBackend({ path: storage.path });
+  return new Agenda({
+    backend,
+    name: options.name ?? `avito-responder:${process.pid}`,
+    processEvery: options.processEvery ?? 1000,
+    defaultLockLifetime: 5 * 60_000,
+  });
+}
+
+/** How long processed webhook events are kept for deduplication and audit. */
+export const EVENT_RETENTION_DAYS = 30;
+
+/** Scheduled housekeeping that every deployment runs. Feature jobs are defined by their modules. */
+export function defineCoreJobs(agenda: Agenda, deps: { store: Store; logger: Logger }): void {
+  agenda.define('cleanup-events', async () => {
+    const before = new Date(Date.now() - EVENT_RETENTION_DAYS * 24 * 3600_000);
+    const removed = await deps.store.events.deleteProcessedBefore(before);
+    deps.logger.info({ job: 'cleanup-events', removed }, 'old webhook events removed');
+  });
+}
+
+/** Starts processing and (idempotently) schedules the recurring core jobs. */
+export async function startJobs(agenda: Agenda): Promise<void> {
+  await agenda.start();
+  // Numbers, not phrases: the bundled human-interval misreads some unit names.
+  await agenda.every(24 * 3600_000, 'cleanup-events');
+}

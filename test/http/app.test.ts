@@ -1,0 +1,91 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.js';
+import { createLogger } from '../../src/logger.js';
+import { type Service, startService } from '../../src/service.js';
+
+describe('HTTP app (component: the real service on port 0)', () => {
+  let dir: string;
+  let service: Service;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'svc-'));
+    const config = loadConfig({
+      PORT: '0',
+      HOST: '127.0.0.1',
+      DATA_DIR: dir,
+      ADMIN_TOKEN: 'admin-token-123456',
+    });
+    service = await startService(config, createLogger({ level: 'silent' }), { processEvery: 100 });
+  });
+  afterAll(async () => {
+    await service.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('when /health is asked, then the process answers ok', async () => {
+    const res = await fetch(`${service.http.url}/health`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ status: 'ok' });
+  });
+
+  it('when /ready is asked, then each check reports and unconfigured integrations are disabled, not failing', async () => {
+    const res = await fetch(`${service.http.url}/ready`);
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { status: string; checks: Record<string, { status: string }> };
+    expect(body.status).toBe('ok');
+    expect(body.checks.store?.status).toBe('ok');
+    expect(body.checks.avito?.status).toBe('disabled');
+    expect(body.checks.gemini?.status).toBe('disabled');
+  });
+
+  it('when a readiness check fails, then /ready answers 503 naming it', async () => {
+    service.readiness.add('broken', async () => {
+      throw new Error('cannot reach it');
+    });
+    const res = await fetch(`${service.http.url}/ready`);
+    expect(res.status).toBe(503);
+    const body = (await res.json()) as { checks: Record<string, { status: string; detail?: string }> };
+    expect(body.checks.broken).toMatchObject({ status: 'fail', detail: 'cannot reach it' });
+    service.readiness.add('broken', async () => ({ status: 'ok' }));
+  });
+
+  it('when /metrics is asked without or with the admin token, then only the token gets Prometheus text', async () => {
+    expect((await fetch(`${service.http.url}/metrics`)).status).toBe(401);
+    const res = await fetch(`${service.http.url}/metrics`, {
+      headers: { authorization: 'Bearer admin-token-123456' },
+    });
+    expect(res.status).toBe(200);
+    const text = await res.text();
+    expect(text).toContain('process_cpu_user_seconds_total');
+    expect(text).toContain('http_requests_total');
+  });
+
+  it('when a route is unknown, then a JSON 404 comes back with a request id header', async () => {
+    const res = await fetch(`${service.http.url}/nope`, { headers: { 'x-request-id': 'abc-123' } });
+    expect(res.status).toBe(404);
+    expect(res.headers.get('x-request-id')).toBe('abc-123');
+    expect(await res.json()).toEqual({ error: 'not_found' });
+  });
+
+  it('when a body is invalid JSON or too large, then a 4xx explains it without a stack trace', async () => {
+    const bad = await fetch(`${service.http.url}/health`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"a":',
+    });
+    expect(bad.status).toBe(400);
+    const badBody = await bad.text();
+    expect(JSON.parse(badBody)).toMatchObject({ error: 'invalid_json' });
+    expect(badBody).not.toMatch(/at .*\.js/);
+    const huge = await fetch(`${service.http.url}/health`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ x: 'a'.repeat(300_000) }),
+    });
+    expect(huge.status).toBe(413);
+    expect(await huge.json()).toMatchObject({ error: 'body_too_large' });
+  });
+});
