@@ -61,6 +61,8 @@ const secret = (minLength: number) =>
       .optional(),
   );
 
+const LOOPBACK_HTTP = /^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?(\/|$)/;
+
 const envSchema = z.object({
   NODE_ENV: z.preprocess(
     emptyToUndefined,
@@ -71,7 +73,11 @@ const envSchema = z.object({
   PUBLIC_URL: z.preprocess(
     emptyToUndefined,
     z
-      .url({ protocol: /^https$/, error: 'expected the public https base URL, e.g. https://bot.example.com' })
+      .url({ protocol: /^https?$/, error: 'expected the public https base URL, e.g. https://bot.example.com' })
+      // Plain http only for loopback: local runs against the simulators.
+      .refine((u) => u.startsWith('https://') || LOOPBACK_HTTP.test(u), {
+        error: 'expected the public https base URL, e.g. https://bot.example.com (http only for localhost)',
+      })
       .optional(),
   ),
   DATA_DIR: z.preprocess(emptyToUndefined, z.string().default('./data')),

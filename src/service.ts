@@ -4,8 +4,11 @@ import { createHttpApp } from './http/app.js';
 import { createMetrics } from './http/metrics.js';
 import { Readiness } from './http/readiness.js';
 import { type RunningHttpServer, startHttpServer } from './http/server.js';
+import { type AvitoIntegration, createAvito } from './avito/index.js';
 import { createAgenda, defineCoreJobs, startJobs } from './jobs/index.js';
 import type { Logger } from './logger.js';
+import { logOnlyAlerts } from './responder/ports.js';
+import { scheduleRespond } from './responder/schedule.js';
 import { openStore } from './store/index.js';
 import type { Store } from './store/port.js';
 
@@ -16,6 +19,7 @@ export interface Service {
   agenda: Agenda;
   http: RunningHttpServer;
   readiness: Readiness;
+  avito: AvitoIntegration | undefined;
   /** Stops in order: HTTP (no new work), jobs (drain), store. Safe to call twice. */
   stop(): Promise<void>;
 }
@@ -43,7 +47,23 @@ export async function startService(
     logger.warn({ err, job: job.attrs.name }, 'job failed'),
   );
   defineCoreJobs(agenda, { store, logger: logger.child({ module: 'jobs' }) });
-  await startJobs(agenda);
+  const alerts = logOnlyAlerts(logger.child({ module: 'alerts' }));
+
+  const avito = config.avito.enabled
+    ? await createAvito({
+        config,
+        store,
+        agenda,
+        alerts,
+        logger,
+        hooks: {
+          buyerMessage: (chat) => scheduleRespond(agenda, chat.id, config.responder.debounceSeconds),
+          async sellerWroteFromApp(chat, message) {
+            await store.audit.append({ actor: 'avito-app', action: 'chat.seller-wrote', chatId: chat.id, after: message.text });
+          },
+        },
+      })
+    : undefined;
 
   const readiness = new Readiness();
   readiness.add('store', async () => {
@@ -56,7 +76,7 @@ export async function startService(
   }));
   const integration = (enabled: boolean, detail: string) => async () =>
     enabled ? { status: 'ok' as const, detail } : { status: 'disabled' as const, detail: 'not configured' };
-  readiness.add('avito', integration(config.avito.enabled, 'configured'));
+  readiness.add('avito', avito ? () => avito.check() : integration(false, ''));
   readiness.add('telegram', integration(config.telegram.enabled, 'configured'));
   readiness.add('gemini', async () =>
     config.gemini.enabled
@@ -65,9 +85,17 @@ export async function startService(
   );
 
   const metrics = createMetrics();
-  const app = createHttpApp({ logger, readiness, metrics, adminToken: config.adminToken });
+  const app = createHttpApp({
+    logger,
+    readiness,
+    metrics,
+    adminToken: config.adminToken,
+    mount: avito ? [(a) => avito.mount(a)] : [],
+  });
   const http = await startHttpServer(app, config.http.port, config.http.host);
   logger.info({ url: http.url }, 'listening');
+  await startJobs(agenda);
+  await avito?.start();
 
   let stopping: Promise<void> | undefined;
   return {
@@ -76,6 +104,7 @@ export async function startService(
     agenda,
     http,
     readiness,
+    avito,
     stop() {
       stopping ??= (async () => {
         await http.close();

@@ -19,10 +19,8 @@ export interface HttpAppDeps {
   metrics: Metrics;
   /** When set, `/metrics` requires `Authorization: Bearer <token>`. */
   adminToken?: string | undefined;
-  /** Routes mounted by integrations (webhooks), before the JSON 404. */
+  /** Routes mounted by integrations (webhooks), before the JSON 404. Each brings its own body parser and limit. */
   mount?: Array<(app: Express) => void>;
-  /** Largest JSON body accepted by the default parser. */
-  jsonLimit?: string;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
@@ -34,7 +32,6 @@ export function createHttpApp(deps: HttpAppDeps): Express {
   app.set('trust proxy', 'loopback');
 
   app.use(requestContext(deps));
-  app.use(express.json({ limit: deps.jsonLimit ?? '256kb' }));
 
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok', uptimeSeconds: Math.round(process.uptime()) });

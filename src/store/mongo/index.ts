@@ -91,7 +91,7 @@ export async function openMongoStore(
             }
           }
           const chat = mergeChat(existing, input, now());
-          const { id, createdAt, ...rest } = chat;
+          const { id, createdAt: _createdAt, ...rest } = chat;
           const res = await m.Chat.updateOne({ _id: id, updatedAt: existing.updatedAt }, { $set: rest });
           if (res.matchedCount === 1) return chat;
         }

@@ -64,6 +64,24 @@ export class SqliteDatabase {
   }
 }
 
+/** SQL fragments with `?` placeholders and their values, skipping fields that are undefined. */
+export class SqlParts {
+  readonly fragments: string[] = [];
+  readonly values: SQLInputValue[] = [];
+
+  add(fragment: string, value: SQLInputValue | undefined): this {
+    if (value !== undefined) {
+      this.fragments.push(fragment);
+      this.values.push(value);
+    }
+    return this;
+  }
+
+  where(): string {
+    return this.fragments.length ? `WHERE ${this.fragments.join(' AND ')}` : '';
+  }
+}
+
 // Column codecs: the one place where records become SQL values and back.
 export const toMs = (d: Date | null | undefined): number | null => (d ? d.getTime() : null);
 export const fromMs = (v: unknown): Date | null =>

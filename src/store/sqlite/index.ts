@@ -24,7 +24,7 @@ import {
   newMessage,
 } from '../records.js';
 import { checkDate, checkId, checkKey, checkLimit } from '../validate.js';
-import { fromJson, SqliteDatabase, toJson, toMs } from './database.js';
+import { fromJson, SqliteDatabase, SqlParts, toJson, toMs } from './database.js';
 import {
   auditFromRow,
   chatFromRow,
@@ -323,19 +323,12 @@ function drafts(db: SqliteDatabase, now: () => Date): DraftRepository {
   };
 }
 
-function documentWhere(filter: DocumentFilter, alias = ''): { sql: string; values: SQLInputValue[] } {
-  const conditions: string[] = [];
-  const values: SQLInputValue[] = [];
-  const add = (column: string, value: string | undefined) => {
-    if (value === undefined) return;
-    conditions.push(`${alias}${column} = ?`);
-    values.push(value);
-  };
-  add('scope', filter.scope);
-  add('item_id', filter.itemId);
-  add('state', filter.state);
-  add('origin', filter.origin);
-  return { sql: conditions.length ? `WHERE ${conditions.join(' AND ')}` : '', values };
+function documentWhere(filter: DocumentFilter, alias = ''): SqlParts {
+  return new SqlParts()
+    .add(`${alias}scope = ?`, filter.scope)
+    .add(`${alias}item_id = ?`, filter.itemId)
+    .add(`${alias}state = ?`, filter.state)
+    .add(`${alias}origin = ?`, filter.origin);
 }
 
 function documents(db: SqliteDatabase, now: () => Date): DocumentRepository {
@@ -385,19 +378,19 @@ function documents(db: SqliteDatabase, now: () => Date): DocumentRepository {
     async list(filter = {}) {
       const where = documentWhere(filter);
       return db
-        .all(`SELECT * FROM documents ${where.sql} ORDER BY created_at, rowid`, ...where.values)
+        .all(`SELECT * FROM documents ${where.where()} ORDER BY created_at, rowid`, ...where.values)
         .map(documentFromRow);
     },
     async update(id, patch) {
-      const sets: string[] = ['updated_at = ?'];
-      const values: SQLInputValue[] = [now().getTime()];
-      if (patch.state !== undefined) sets.push('state = ?') && values.push(patch.state);
-      if (patch.error !== undefined) sets.push('error = ?') && values.push(patch.error);
-      if (patch.remoteName !== undefined) sets.push('remote_name = ?') && values.push(patch.remoteName);
-      if (patch.title !== undefined) sets.push('title = ?') && values.push(patch.title);
+      const sets = new SqlParts()
+        .add('updated_at = ?', now().getTime())
+        .add('state = ?', patch.state)
+        .add('error = ?', patch.error)
+        .add('remote_name = ?', patch.remoteName)
+        .add('title = ?', patch.title);
       const row = db.get(
-        `UPDATE documents SET ${sets.join(', ')} WHERE id = ? RETURNING *`,
-        ...values,
+        `UPDATE documents SET ${sets.fragments.join(', ')} WHERE id = ? RETURNING *`,
+        ...sets.values,
         checkId('document id', id),
       );
       return row ? documentFromRow(row) : null;
@@ -419,7 +412,7 @@ function documents(db: SqliteDatabase, now: () => Date): DocumentRepository {
       return db
         .all(
           `SELECT c.doc_id, c.idx, c.text, d.title, d.scope, d.item_id FROM chunks c
-           JOIN documents d ON d.id = c.doc_id ${where.sql} ORDER BY d.created_at, d.rowid, c.idx`,
+           JOIN documents d ON d.id = c.doc_id ${where.where()} ORDER BY d.created_at, d.rowid, c.idx`,
           ...where.values,
         )
         .map((r) => ({
@@ -511,19 +504,15 @@ function audit(db: SqliteDatabase, now: () => Date): AuditRepository {
       return e;
     },
     async query(q = {}) {
-      const conditions: string[] = [];
-      const values: SQLInputValue[] = [];
-      if (q.chatId !== undefined) conditions.push('chat_id = ?') && values.push(checkId('chat id', q.chatId));
-      if (q.draftId !== undefined)
-        conditions.push('draft_id = ?') && values.push(checkId('draft id', q.draftId));
-      if (q.action !== undefined) conditions.push('action = ?') && values.push(q.action);
-      if (q.since !== undefined)
-        conditions.push('at >= ?') && values.push(checkDate('since', q.since).getTime());
-      const where = conditions.length ? `WHERE ${conditions.join(' AND ')}` : '';
+      const where = new SqlParts()
+        .add('chat_id = ?', q.chatId === undefined ? undefined : checkId('chat id', q.chatId))
+        .add('draft_id = ?', q.draftId === undefined ? undefined : checkId('draft id', q.draftId))
+        .add('action = ?', q.action)
+        .add('at >= ?', q.since === undefined ? undefined : checkDate('since', q.since).getTime());
       return db
         .all(
-          `SELECT * FROM audit ${where} ORDER BY at DESC, rowid DESC LIMIT ?`,
-          ...values,
+          `SELECT * FROM audit ${where.where()} ORDER BY at DESC, rowid DESC LIMIT ?`,
+          ...where.values,
           checkLimit(q.limit, 100),
         )
         .map(auditFromRow);

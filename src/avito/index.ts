@@ -1,0 +1,81 @@
+import type { Agenda } from 'agenda';
+import type { Express } from 'express';
+import type { Config } from '../config.js';
+import type { CheckResult } from '../http/readiness.js';
+import type { Logger } from '../logger.js';
+import type { OwnerAlerts } from '../responder/ports.js';
+import type { Store } from '../store/port.js';
+import { AvitoClient } from './client.js';
+import { AvitoApiError, explain } from './errors.js';
+import type { InboundHooks } from './inbound.js';
+import { defineAvitoJobs, enqueueInbound, scheduleAvitoJobs } from './jobs.js';
+import type { ListingKnowledge } from './listings.js';
+import { resolveWebhookSecret, webhookUrl } from './subscription.js';
+import { TokenManager } from './token.js';
+import { mountAvitoWebhook } from './webhook.js';
+
+export { AvitoClient } from './client.js';
+export { AvitoApiError, AvitoSendError } from './errors.js';
+export type { InboundHooks } from './inbound.js';
+export { TokenManager } from './token.js';
+
+export interface AvitoDeps {
+  config: Config;
+  store: Store;
+  agenda: Agenda;
+  hooks: InboundHooks;
+  alerts: OwnerAlerts;
+  logger: Logger;
+  knowledge?: ListingKnowledge;
+}
+
+export interface AvitoIntegration {
+  client: AvitoClient;
+  tokens: TokenManager;
+  /** Full webhook URL when `PUBLIC_URL` is set. */
+  webhookUrl: string | undefined;
+  mount(app: Express): void;
+  /** Starts the recurring jobs (token refresh, subscription check, listings sync, inbox sweep). */
+  start(): Promise<void>;
+  check(): Promise<CheckResult>;
+}
+
+/** Wires the Avito side: token manager, client, webhook route and jobs. Requires credentials in config. */
+export async function createAvito(deps: AvitoDeps): Promise<AvitoIntegration> {
+  const { config, store, agenda, logger } = deps;
+  const { clientId, clientSecret } = config.avito;
+  if (!clientId || !clientSecret) throw new Error('createAvito needs AVITO_CLIENT_ID and AVITO_CLIENT_SECRET');
+  const log = logger.child({ module: 'avito' });
+  const tokens = new TokenManager({
+    baseUrl: config.avito.apiBase,
+    clientId,
+    clientSecret,
+    kv: store.kv,
+    logger: log,
+    onProblem: (err) => void deps.alerts.alert('avito:token', `Avito: ${explain(err)}`),
+  });
+  const client = new AvitoClient({ baseUrl: config.avito.apiBase, tokens, userId: config.avito.userId, logger: log });
+  const secret = await resolveWebhookSecret(config.avito.webhookSecret, store.kv);
+  const url = config.http.publicUrl ? webhookUrl(config.http.publicUrl, secret) : undefined;
+
+  defineAvitoJobs(agenda, { ...deps, client, tokens, logger: log, webhookUrl: url });
+
+  return {
+    client,
+    tokens,
+    webhookUrl: url,
+    mount(app) {
+      mountAvitoWebhook(app, { store, secret, logger: log, enqueueInbound: (id) => enqueueInbound(agenda, id) });
+    },
+    start: () => scheduleAvitoJobs(agenda),
+    async check() {
+      const token = tokens.status();
+      if (token.status === 'fail') {
+        // Degraded, not failed: webhooks are still stored and processed once the token is back.
+        return { status: 'degraded', detail: token.lastError, consecutiveFailures: token.consecutiveFailures };
+      }
+      return { status: 'ok', token: token.status, expiresAt: token.expiresAt, webhook: url ? 'configured' : 'no PUBLIC_URL' };
+    },
+  };
+}
+

@@ -1,0 +1,98 @@
+import { createHash } from 'node:crypto';
+import express, { type Express, type Request, type Response } from 'express';
+import type { Logger } from '../logger.js';
+import { secretEquals } from '../http/secrets.js';
+import type { Store } from '../store/port.js';
+import { webhookEnvelopeSchema } from './schemas.js';
+
+/** Largest delivery we accept: one message is ≤ 1000 characters plus a small envelope. */
+export const WEBHOOK_BODY_LIMIT = '64kb';
+export const WEBHOOK_PATH = '/avito/webhook';
+
+export interface WebhookRouteDeps {
+  store: Store;
+  /** Resolves the secret path segment (config, or the one generated and kept in the store). */
+  secret: string;
+  /** Queues processing of a stored event; must be durable before it resolves. */
+  enqueueInbound(eventId: string): Promise<void>;
+  logger: Logger;
+}
+
+function isJsonContentType(req: Request): boolean {
+  const type = req.headers['content-type'];
+  // No content type at all is tolerated: Avito's own `{}` check is not documented to send one.
+  return type === undefined || /^application\/([\w.+-]*\+)?json\b/i.test(type);
+}
+
+/** Short, safe reason for a 400: the path of the first problem and zod's message. */
+function reasonOf(issues: ReadonlyArray<{ path: PropertyKey[]; message: string }>): string {
+  const first = issues[0];
+  if (!first) return 'invalid payload';
+  const path = first.path.map(String).join('.');
+  return `${path || 'body'}: ${first.message}`.slice(0, 200);
+}
+
+/**
+ * `POST /avito/webhook/:secret`: validates, stores the event once and queues it before answering 200.
+ * Wrong secret → the same 404 as an unknown route. Malformed → 400 with a reason, nothing stored.
+ * Store or queue failure → 503 so Avito delivers again. Duplicates → 200, dropped.
+ */
+export function mountAvitoWebhook(app: Express, deps: WebhookRouteDeps): void {
+  const raw = express.raw({ type: () => true, limit: WEBHOOK_BODY_LIMIT });
+  app.post(`${WEBHOOK_PATH}/:secret`, (req, res, next) => {
+    if (!secretEquals(String(req.params.secret), deps.secret)) {
+      res.status(404).json({ error: 'not_found' });
+      return;
+    }
+    if (!isJsonContentType(req)) {
+      res.status(415).json({ error: 'unsupported_media_type', reason: 'expected application/json' });
+      return;
+    }
+    raw(req, res, (err?: unknown) => (err ? next(err) : void handle(req, res, deps)));
+  });
+}
+
+async function handle(req: Request, res: Response, deps: WebhookRouteDeps): Promise<void> {
+  const log = res.locals.log ?? deps.logger;
+  const body: Buffer = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+  let json: unknown;
+  try {
+    json = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(body));
+  } catch {
+    res.status(400).json({ error: 'invalid_json', reason: 'body is not valid UTF-8 JSON' });
+    return;
+  }
+  // Avito checks a new subscription with a bare `{}`.
+  if (typeof json === 'object' && json !== null && !Array.isArray(json) && Object.keys(json).length === 0) {
+    res.status(200).json({ ok: true });
+    return;
+  }
+  const parsed = webhookEnvelopeSchema.safeParse(json);
+  if (!parsed.success) {
+    const reason = reasonOf(parsed.error.issues);
+    log.info({ reason }, 'avito webhook rejected');
+    res.status(400).json({ error: 'invalid_payload', reason });
+    return;
+  }
+  const envelope = parsed.data;
+  const value = envelope.payload.value as { id?: unknown } | null | undefined;
+  const messageId = envelope.payload.type === 'message' && typeof value?.id === 'string' ? value.id : null;
+  const eventId =
+    envelope.id ?? (messageId ? `msg:${messageId}` : `sha:${createHash('sha256').update(body).digest('hex').slice(0, 40)}`);
+
+  try {
+    const stored = await deps.store.events.insertOnce({ id: eventId, messageId, payload: json });
+    if (stored.inserted) {
+      await deps.enqueueInbound(eventId);
+      log.debug({ eventId, messageId }, 'avito event stored');
+      res.status(200).json({ ok: true });
+      return;
+    }
+    // A redelivery of an event we have but have not finished: make sure it is queued (idempotent).
+    if (stored.existing.status === 'pending') await deps.enqueueInbound(stored.existing.id);
+    res.status(200).json({ ok: true, duplicate: true });
+  } catch (err) {
+    log.error({ err, eventId }, 'avito event could not be stored; asking Avito to retry');
+    res.status(503).json({ error: 'unavailable', reason: 'could not store the event, retry later' });
+  }
+}

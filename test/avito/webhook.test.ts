@@ -1,0 +1,200 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type AvitoSim, startAvitoSim } from '../../sim/avito/index.js';
+import { mountAvitoWebhook } from '../../src/avito/webhook.js';
+import { createHttpApp } from '../../src/http/app.js';
+import { createMetrics } from '../../src/http/metrics.js';
+import { Readiness } from '../../src/http/readiness.js';
+import { startHttpServer } from '../../src/http/server.js';
+import { createLogger } from '../../src/logger.js';
+import type { Store } from '../../src/store/port.js';
+import { eventually, startTestService, type TestService } from '../support/service.js';
+
+const webhookEnvelope = (id: string, value: Record<string, unknown>) => ({
+  id: `delivery-${id}`,
+  version: 'v3.0.0',
+  timestamp: 1_700_000_000,
+  payload: {
+    type: 'message',
+    value: {
+      id,
+      chat_id: 'u2i-manual',
+      user_id: 3098765432,
+      author_id: 777,
+      created: 1_700_000_000,
+      published_at: '2023-11-14T22:13:20Z',
+      type: 'text',
+      chat_type: 'u2i',
+      item_id: 4341979279,
+      read: null,
+      content: { text: 'Здравствуйте' },
+      ...value,
+    },
+  },
+});
+
+describe('Avito webhook route (the real service, the Avito simulator as Avito)', () => {
+  let sim: AvitoSim;
+  let svc: TestService;
+  let hookUrl: string;
+
+  const post = (body: string | object, headers: Record<string, string> = { 'content-type': 'application/json' }, url = hookUrl) =>
+    fetch(url, { method: 'POST', headers, body: typeof body === 'string' ? body : JSON.stringify(body) });
+
+  beforeEach(async () => {
+    sim = await startAvitoSim();
+    svc = await startTestService(sim.env);
+    const secret = await svc.store.kv.get<string>('avito:webhook-secret');
+    hookUrl = `${svc.http.url}/avito/webhook/${secret}`;
+    await svc.avito!.client.subscribe(hookUrl);
+  });
+  afterEach(async () => {
+    await svc.dispose();
+    await sim.close();
+  });
+
+  it('when Avito subscribes, then its bare {} check gets 200 and nothing is stored', async () => {
+    expect(sim.subscriptionChecks.map((c) => c.status)).toEqual([200]);
+    expect(await svc.store.events.listByStatus('pending')).toEqual([]);
+    const res = await post({});
+    expect(res.status).toBe(200);
+  });
+
+  it('when the secret is wrong, then the answer is the same 404 as an unknown route and nothing is stored', async () => {
+    const wrong = await post(webhookEnvelope('m-1', {}), undefined, `${svc.http.url}/avito/webhook/not-the-secret`);
+    const unknown = await post(webhookEnvelope('m-1', {}), undefined, `${svc.http.url}/no/such/route`);
+    expect(wrong.status).toBe(404);
+    expect(await wrong.json()).toEqual(await unknown.json());
+    expect(await svc.store.events.get('delivery-m-1')).toBeNull();
+  });
+
+  it('when a buyer writes on Avito, then the event is stored, processed and an answer is scheduled', async () => {
+    const listing = sim.seedListing({ id: 4341979279, title: 'Диван угловой', price: 54900 });
+    const { chatId, messageId, delivery } = await sim.buyerWrites({
+      itemId: listing.id,
+      buyer: { name: 'Анна' },
+      text: 'Здравствуйте! Доставка есть?',
+    });
+    expect(delivery?.attempts.at(-1)?.status).toBe(200);
+    const message = await eventually(() => svc.store.messages.get(messageId));
+    expect(message).toMatchObject({ chatId, direction: 'in', author: 'buyer', text: 'Здравствуйте! Доставка есть?' });
+    const chat = await eventually(async () => (await svc.store.chats.get(chatId))?.listing && svc.store.chats.get(chatId));
+    expect(chat).toMatchObject({ itemId: '4341979279', buyerName: 'Анна', listing: { title: 'Диван угловой', price: '54 900 ₽' } });
+    const jobs = await eventually(async () => {
+      const { jobs } = await svc.agenda.queryJobs({ name: 'respond' });
+      return jobs.length ? jobs : null;
+    });
+    expect(jobs.map((j) => j.data)).toEqual([{ chatId }]);
+    await eventually(async () => (await svc.store.events.listByStatus('processed')).length === 1);
+  });
+
+  it('when the same delivery comes three times and the same message under a new envelope, then it is processed once', async () => {
+    const listing = sim.seedListing({ title: 'Ноутбук', price: 30000 });
+    sim.duplicateNext(1);
+    const { messageId, deliveries } = await sim.buyerWrites({ itemId: listing.id, buyer: { name: 'Олег' }, text: 'Есть?' });
+    expect(deliveries).toHaveLength(2);
+    await sim.redeliver(deliveries[0]!.id);
+    const manual = webhookEnvelope(messageId, { chat_id: deliveries[0]!.envelope.payload.value.chat_id });
+    const res = await post({ ...manual, id: 'another-envelope' });
+    expect(await res.json()).toEqual({ ok: true, duplicate: true });
+    await eventually(() => svc.store.messages.get(messageId));
+    await eventually(async () => (await svc.store.events.listByStatus('processed')).length === 1);
+    const { jobs } = await svc.agenda.queryJobs({ name: 'respond' });
+    expect(jobs).toHaveLength(1);
+  });
+
+  it('when deliveries arrive out of order, then the chat history is still in Avito time order', async () => {
+    const listing = sim.seedListing({ title: 'Шкаф', price: 12000 });
+    sim.holdDeliveries();
+    const texts = ['первое', 'второе', 'третье'];
+    let chatId = '';
+    for (const text of texts) {
+      const r = await sim.buyerWrites({ itemId: listing.id, buyer: { name: 'Ира' }, text });
+      chatId = r.chatId;
+      sim.advanceTime(1000);
+    }
+    await sim.releaseDeliveries({ order: 'reverse' });
+    const history = await eventually(async () => {
+      const messages = await svc.store.messages.lastN(chatId, 10);
+      return messages.length === 3 ? messages : null;
+    });
+    expect(history.map((m) => m.text)).toEqual(texts);
+  });
+
+  it('when every message type arrives, then each is stored and acknowledged, including unknown types', async () => {
+    const listing = sim.seedListing({ title: 'Велосипед', price: 20000 });
+    const types = ['image', 'voice', 'location', 'link', 'item', 'call', 'file', 'video', 'appCall'] as const;
+    for (const type of types) {
+      const r = await sim.buyerWrites({ itemId: listing.id, buyer: { name: `B-${type}` }, type });
+      expect(r.delivery?.attempts.at(-1)?.status).toBe(200);
+      const m = await eventually(() => svc.store.messages.get(r.messageId));
+      expect(m.type).toBe(type);
+      expect(m.author).toBe('buyer');
+    }
+    const unknown = await post(webhookEnvelope('m-hologram', { type: 'hologram', content: {} }));
+    expect(unknown.status).toBe(200);
+    const otherPayload = await post({ id: 'x-1', payload: { type: 'chat_archived', value: { chat_id: 'u2i-1' } } });
+    expect(otherPayload.status).toBe(200);
+    await eventually(async () => (await svc.store.events.get('x-1'))?.status === 'ignored');
+  });
+
+  it('when the body is malformed, then a 4xx names the reason and nothing is stored', async () => {
+    const before = (await svc.store.events.listByStatus('pending')).length;
+    const cases: Array<[string | object, Record<string, string> | undefined, number, string]> = [
+      ['{"id":', undefined, 400, 'invalid_json'],
+      [webhookEnvelope('m-bad', { chat_id: 42 }), undefined, 400, 'invalid_payload'],
+      [{ payload: { value: {} } }, undefined, 400, 'invalid_payload'],
+      [webhookEnvelope('m-ct', {}), { 'content-type': 'text/plain' }, 415, 'unsupported_media_type'],
+      [{ payload: { type: 'message', value: { id: 'x', text: 'a'.repeat(1_000_000) } } }, undefined, 413, 'body_too_large'],
+    ];
+    for (const [body, headers, status, error] of cases) {
+      const res = await post(body, headers);
+      expect(res.status, JSON.stringify(error)).toBe(status);
+      expect(await res.json()).toMatchObject({ error });
+    }
+    const bad = await post(webhookEnvelope('m-bad2', { chat_id: 42 }));
+    expect(((await bad.json()) as { reason: string }).reason).toMatch(/payload\.value\.chat_id/);
+    expect((await svc.store.events.listByStatus('pending')).length).toBe(before);
+    expect(await svc.store.events.get('delivery-m-bad')).toBeNull();
+  });
+
+  it('when invalid UTF-8 arrives, then it is a 400, not a crash', async () => {
+    const res = await fetch(hookUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x7d]),
+    });
+    expect(res.status).toBe(400);
+    expect((await fetch(`${svc.http.url}/ready`)).status).toBe(200);
+  });
+});
+
+describe('Avito webhook route with a failing store', () => {
+  it('when the store cannot write, then the answer is 503 so Avito delivers again', async () => {
+    const failing = {
+      events: {
+        insertOnce: async () => {
+          throw new Error('SQLITE_READONLY: attempt to write a readonly database');
+        },
+      },
+    } as unknown as Store;
+    const logger = createLogger({ level: 'silent' });
+    const app = createHttpApp({
+      logger,
+      readiness: new Readiness(),
+      metrics: createMetrics(),
+      mount: [(a) => mountAvitoWebhook(a, { store: failing, secret: 's'.repeat(32), logger, enqueueInbound: async () => {} })],
+    });
+    const http = await startHttpServer(app, 0, '127.0.0.1');
+    try {
+      const res = await fetch(`${http.url}/avito/webhook/${'s'.repeat(32)}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(webhookEnvelope('m-1', {})),
+      });
+      expect(res.status).toBe(503);
+      expect(await res.json()).toMatchObject({ error: 'unavailable' });
+    } finally {
+      await http.close();
+    }
+  });
+});

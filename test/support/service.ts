@@ -1,0 +1,66 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { loadConfig, secretsOf } from '../../src/config.js';
+import { createLogger } from '../../src/logger.js';
+import { type Service, startService } from '../../src/service.js';
+
+export interface TestService extends Service {
+  dataDir: string;
+  /** Every log line the service wrote (JSON), for leak checks and assertions. */
+  logs: string[];
+  /** Stops the service and removes its data dir. */
+  dispose(): Promise<void>;
+}
+
+/**
+ * The real service in-process on a random loopback port with a fresh embedded store. `env` is merged
+ * over the defaults (e.g. a simulator's `env`).
+ */
+export async function startTestService(env: Record<string, string> = {}, dataDir?: string): Promise<TestService> {
+  const dir = dataDir ?? mkdtempSync(join(tmpdir(), 'svc-'));
+  const config = loadConfig({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    DATA_DIR: dir,
+    DEBOUNCE_SECONDS: '0',
+    LOG_LEVEL: 'debug',
+    ...env,
+  });
+  const logs: string[] = [];
+  const destination = new Writable({
+    write(chunk, _enc, cb) {
+      logs.push(String(chunk));
+      cb();
+    },
+  });
+  const logger = createLogger({ level: config.logLevel, destination, secrets: secretsOf(config) });
+  const service = await startService(config, logger, { processEvery: 50 });
+  return Object.assign(service, {
+    dataDir: dir,
+    logs,
+    async dispose() {
+      await service.stop();
+      if (!dataDir) rmSync(dir, { recursive: true, force: true });
+    },
+  });
+}
+
+/** Polls `check` until it returns a truthy value (or throws after `timeoutMs`). */
+export async function eventually<T>(check: () => Promise<T | undefined | null | false> | T | undefined | null | false, timeoutMs = 5000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value) return value;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`eventually: condition not met within ${timeoutMs} ms${last ? `: ${String(last)}` : ''}`);
+    }
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
