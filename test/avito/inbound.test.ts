@@ -1,0 +1,94 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type AvitoSim, startAvitoSim } from '../../sim/avito/index.js';
+import { eventually, startTestService, type TestService } from '../support/service.js';
+
+describe('Avito inbound processing (buyer → webhook → inbound job)', () => {
+  let sim: AvitoSim;
+  let svc: TestService;
+
+  beforeEach(async () => {
+    sim = await startAvitoSim();
+    svc = await startTestService(sim.env);
+    const secret = await svc.store.kv.get<string>('avito:webhook-secret');
+    await svc.avito!.client.subscribe(`${svc.http.url}/avito/webhook/${secret}`);
+  });
+  afterEach(async () => {
+    await svc.dispose();
+    await sim.close();
+  });
+
+  async function buyerChat(text = 'Здравствуйте') {
+    const listing = sim.seedListing({ title: 'Кресло', price: 8000 });
+    const r = await sim.buyerWrites({ itemId: listing.id, buyer: { name: 'Вера' }, text });
+    await eventually(() => svc.store.messages.get(r.messageId));
+    return r;
+  }
+
+  it('when our own send is echoed back, then it is recognised as ours and nobody takes over', async () => {
+    const { chatId } = await buyerChat();
+    const draft = await svc.store.drafts.create({ chatId, kind: 'answer', text: 'Да, в наличии.' });
+    await svc.store.drafts.transition(draft.id, ['pending'], 'sending', { approvedBy: 'auto' });
+    const sent = await svc.avito!.client.sendText(chatId, 'Да, в наличии.');
+    const id = sent.messages[0]!.id;
+    const echo = await eventually(() => svc.store.messages.get(id));
+    expect(echo).toMatchObject({ direction: 'out', author: 'ai', draftId: draft.id });
+    await sim.settled();
+    await eventually(async () => (await svc.store.events.listByStatus('pending')).length === 0);
+    expect(await svc.store.audit.query({ action: 'chat.seller-wrote' })).toEqual([]);
+  });
+
+  it('when the echo of a message we already stored arrives, then nothing new is recorded', async () => {
+    const { chatId } = await buyerChat();
+    const sent = await svc.avito!.client.sendText(chatId, 'Ответ владельца.');
+    const id = sent.messages[0]!.id;
+    // The deliver job stores what it sent before the echo is processed.
+    await svc.store.messages.insertOnce({
+      id,
+      chatId,
+      direction: 'out',
+      author: 'owner',
+      type: 'text',
+      text: 'Ответ владельца.',
+      content: null,
+      createdAt: new Date(),
+    });
+    await sim.settled();
+    await eventually(async () => (await svc.store.events.listByStatus('pending')).length === 0);
+    expect((await svc.store.messages.get(id))?.author).toBe('owner');
+    expect(await svc.store.audit.query({ action: 'chat.seller-wrote' })).toEqual([]);
+  });
+
+  it('when the seller writes from the Avito app, then it is stored as an owner message and the takeover hook runs', async () => {
+    const { chatId } = await buyerChat();
+    const { messageId } = await sim.sellerWritesFromApp(chatId, 'Добрый день, отвечу сам.');
+    const message = await eventually(() => svc.store.messages.get(messageId));
+    expect(message).toMatchObject({ direction: 'out', author: 'owner', text: 'Добрый день, отвечу сам.' });
+    const audit = await eventually(async () => {
+      const entries = await svc.store.audit.query({ action: 'chat.seller-wrote' });
+      return entries.length ? entries : null;
+    });
+    expect(audit[0]).toMatchObject({ chatId, after: 'Добрый день, отвечу сам.' });
+  });
+
+  it('when Avito sends a system message, then it is kept as context and no answer is scheduled', async () => {
+    const listing = sim.seedListing({ title: 'Лампа', price: 900 });
+    const r = await sim.buyerWrites({ itemId: listing.id, buyer: { name: 'Кира' }, type: 'system', text: 'Автоответ продавца' });
+    const message = await eventually(() => svc.store.messages.get(r.messageId));
+    expect(message.author).toBe('system');
+    const { jobs } = await svc.agenda.queryJobs({ name: 'respond' });
+    expect(jobs).toEqual([]);
+  });
+
+  it('when a buyer sends a photo, then it is stored with its content and passed on for an answer', async () => {
+    const listing = sim.seedListing({ title: 'Тумба', price: 3000 });
+    const r = await sim.buyerWrites({ itemId: listing.id, buyer: { name: 'Лев' }, type: 'image' });
+    const message = await eventually(() => svc.store.messages.get(r.messageId));
+    expect(message.type).toBe('image');
+    expect(message.content).toHaveProperty('image');
+    const jobs = await eventually(async () => {
+      const { jobs } = await svc.agenda.queryJobs({ name: 'respond' });
+      return jobs.length ? jobs : null;
+    });
+    expect(jobs[0]?.data).toEqual({ chatId: r.chatId });
+  });
+});
