@@ -1,14 +1,18 @@
 import type { Agenda } from 'agenda';
+import { type AvitoIntegration, createAvito } from './avito/index.js';
+import { AvitoApiError } from './avito/errors.js';
 import type { Config } from './config.js';
 import { createHttpApp } from './http/app.js';
 import { createMetrics } from './http/metrics.js';
 import { Readiness } from './http/readiness.js';
 import { type RunningHttpServer, startHttpServer } from './http/server.js';
-import { type AvitoIntegration, createAvito } from './avito/index.js';
 import { createAgenda, defineCoreJobs, startJobs } from './jobs/index.js';
 import type { Logger } from './logger.js';
-import { logOnlyAlerts } from './responder/ports.js';
-import { scheduleRespond } from './responder/schedule.js';
+import { createKnowledge, type Knowledge } from './rag/index.js';
+import { defineKnowledgeJobs } from './rag/folder-sync.js';
+import { createResponder, type Responder } from './responder/index.js';
+import { logOnlyAlerts, type Notifier } from './responder/ports.js';
+import type { ResponderDeps } from './responder/deps.js';
 import { openStore } from './store/index.js';
 import type { Store } from './store/port.js';
 
@@ -20,6 +24,8 @@ export interface Service {
   http: RunningHttpServer;
   readiness: Readiness;
   avito: AvitoIntegration | undefined;
+  knowledge: Knowledge;
+  responder: Responder;
   /** Stops in order: HTTP (no new work), jobs (drain), store. Safe to call twice. */
   stop(): Promise<void>;
 }
@@ -27,17 +33,24 @@ export interface Service {
 export interface ServiceOptions {
   /** Job poll interval in ms (tests use a short one). */
   processEvery?: number;
+  /** Replaces the owner notifier (tests); by default the Telegram bot, or the log without one. */
+  notifier?: Notifier;
 }
 
+/** Without Avito credentials nothing can be sent; the responder still drafts (e.g. for `/ask`). */
+const avitoNotConfigured: ResponderDeps['avito'] = {
+  sendText: async () => {
+    throw new AvitoApiError('auth', 'Avito is not configured (AVITO_CLIENT_ID / AVITO_CLIENT_SECRET)');
+  },
+  markRead: async () => {},
+  listMessages: async () => [],
+};
+
 /**
- * The composition root: config → store → jobs → HTTP. Nothing connects before this runs,
- * and every module gets its collaborators from here.
+ * The composition root: config → store → jobs → knowledge → Avito → responder → HTTP. Nothing connects
+ * before this runs, and every module gets its collaborators from here.
  */
-export async function startService(
-  config: Config,
-  logger: Logger,
-  options: ServiceOptions = {},
-): Promise<Service> {
+export async function startService(config: Config, logger: Logger, options: ServiceOptions = {}): Promise<Service> {
   const store = await openStore(config.storage);
   logger.info({ store: store.kind }, 'store open');
 
@@ -47,23 +60,39 @@ export async function startService(
     logger.warn({ err, job: job.attrs.name }, 'job failed'),
   );
   defineCoreJobs(agenda, { store, logger: logger.child({ module: 'jobs' }) });
-  const alerts = logOnlyAlerts(logger.child({ module: 'alerts' }));
 
+  const notifier = options.notifier ?? logOnlyAlerts(logger.child({ module: 'alerts' }));
+  const knowledge = createKnowledge({ config, store, logger });
+  defineKnowledgeJobs(agenda, { knowledge, logger });
+
+  // The responder and the Avito inbound job need each other: the hooks reach the responder once it exists.
+  let responder: Responder | undefined;
   const avito = config.avito.enabled
     ? await createAvito({
         config,
         store,
         agenda,
-        alerts,
+        alerts: notifier,
         logger,
+        knowledge: {
+          upsertListing: async (listing) => void (await knowledge.ingestListing(listing)),
+          removeListing: async (itemId) => void (await knowledge.removeListingDocument(itemId)),
+        },
         hooks: {
-          buyerMessage: (chat) => scheduleRespond(agenda, chat.id, config.responder.debounceSeconds),
-          async sellerWroteFromApp(chat, message) {
-            await store.audit.append({ actor: 'avito-app', action: 'chat.seller-wrote', chatId: chat.id, after: message.text });
-          },
+          buyerMessage: (chat, message) => responder!.hooks.buyerMessage(chat, message),
+          sellerWroteFromApp: (chat, message) => responder!.hooks.sellerWroteFromApp(chat, message),
         },
       })
     : undefined;
+  responder = createResponder({
+    config,
+    store,
+    agenda,
+    avito: avito?.client ?? avitoNotConfigured,
+    knowledge,
+    notifier,
+    logger,
+  });
 
   const readiness = new Readiness();
   readiness.add('store', async () => {
@@ -74,15 +103,16 @@ export async function startService(
     status: 'ok',
     queued: await agenda.getRunningStats().then((s) => s.queuedJobs),
   }));
-  const integration = (enabled: boolean, detail: string) => async () =>
-    enabled ? { status: 'ok' as const, detail } : { status: 'disabled' as const, detail: 'not configured' };
-  readiness.add('avito', avito ? () => avito.check() : integration(false, ''));
-  readiness.add('telegram', integration(config.telegram.enabled, 'configured'));
-  readiness.add('gemini', async () =>
-    config.gemini.enabled
-      ? { status: 'ok', detail: 'configured' }
-      : { status: 'disabled', detail: 'no GEMINI_API_KEY: local index, review only' },
+  readiness.add('avito', avito ? () => avito.check() : async () => ({ status: 'disabled', detail: 'not configured' }));
+  readiness.add('telegram', async () =>
+    config.telegram.enabled ? { status: 'ok', detail: 'configured' } : { status: 'disabled', detail: 'not configured' },
   );
+  readiness.add('gemini', async () => {
+    const gemini = knowledge.status();
+    if (gemini.state === 'disabled') return { status: 'disabled', detail: 'no GEMINI_API_KEY: local index, review only' };
+    if (gemini.state === 'degraded') return { status: 'degraded', store: gemini.store, detail: gemini.lastError.message };
+    return { status: 'ok', store: gemini.store };
+  });
 
   const metrics = createMetrics();
   const app = createHttpApp({
@@ -96,6 +126,7 @@ export async function startService(
   logger.info({ url: http.url }, 'listening');
   await startJobs(agenda);
   await avito?.start();
+  await responder.start();
 
   let stopping: Promise<void> | undefined;
   return {
@@ -105,6 +136,8 @@ export async function startService(
     http,
     readiness,
     avito,
+    knowledge,
+    responder,
     stop() {
       stopping ??= (async () => {
         await http.close();

@@ -87,7 +87,7 @@ export const draftSchema = new Schema(
   {
     _id: { type: String, required: true },
     chatId: { type: String, required: true },
-    kind: { type: String, enum: ['answer', 'fallback', 'escalation'], required: true },
+    kind: { type: String, enum: ['answer', 'fallback', 'escalation', 'reply'], required: true },
     status: {
       type: String,
       enum: ['pending', 'approved', 'sending', 'sent', 'dismissed', 'superseded', 'failed'],

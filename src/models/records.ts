@@ -85,7 +85,8 @@ export interface InboxEvent {
 }
 
 export type DraftStatus = 'pending' | 'approved' | 'sending' | 'sent' | 'dismissed' | 'superseded' | 'failed';
-export type DraftKind = 'answer' | 'fallback' | 'escalation';
+/** `reply`: the owner's own words (reply to a card, ✍️); sent as is, author `owner`. */
+export type DraftKind = 'answer' | 'fallback' | 'escalation' | 'reply';
 export type DraftStrategy = 'item' | 'general' | 'local' | 'none';
 
 export interface DraftSource {

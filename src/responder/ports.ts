@@ -1,3 +1,5 @@
+import type { CardRef, Chat, Draft, Message } from '../models/records.js';
+
 /**
  * How the core tells the owner about problems without knowing about Telegram: the bot implements it,
  * a log-only version stands in when no bot is configured.
@@ -12,8 +14,77 @@ export interface OwnerAlerts {
   resolve(key: string): Promise<void>;
 }
 
+/** Everything a draft card shows: the draft in its current state, its chat, and the buyer messages it answers. */
+export interface CardView {
+  draft: Draft;
+  chat: Chat;
+  buyerMessages: Message[];
+}
+
+/** Short messages to the owner that are not draft cards. */
+export type Notice =
+  /** Auto mode: an answer went out; the entry offers 👎 feedback (callback `f:bad:<draftId>`). */
+  | { kind: 'auto-sent'; view: CardView }
+  /** Auto mode: the documents did not cover the question, the fallback text was sent. */
+  | { kind: 'fallback-sent'; view: CardView }
+  /** The seller wrote from the Avito app: the AI pauses in this chat until `until`. Sent once per pause. */
+  | { kind: 'chat-paused'; chat: Chat; until: Date }
+  /** A buyer wrote in a chat the owner has taken over: forwarded, no draft. */
+  | { kind: 'buyer-in-human-chat'; chat: Chat; messages: Message[] };
+
+/**
+ * The responder's way to Telegram (implemented by the bot). Every method is idempotent and must not throw
+ * for Telegram-side problems it can handle (a deleted card is sent again, "not modified" is success).
+ */
+export interface Notifier extends OwnerAlerts {
+  /**
+   * Makes the draft's card show the draft's current state: sends a new card when `view.draft.card` is null
+   * (or the old one was deleted), edits it otherwise. Returns where the card now lives.
+   */
+  syncCard(view: CardView): Promise<CardRef | null>;
+  notify(notice: Notice): Promise<void>;
+}
+
+/** Who did something: `auto`, `system`, or a Telegram user as `tg:<id>`. */
+export type Actor = string;
+
+export type ActionResult =
+  | { ok: true; draft: Draft }
+  /** `stale`: the draft is no longer in a state that allows this (double tap, already sent, superseded). */
+  | { ok: false; reason: 'not_found' | 'stale' | 'invalid'; draft?: Draft; detail?: string };
+
+/**
+ * What the owner can do from Telegram. Implemented by the responder; every action is idempotent
+ * (compare-and-set in the store), audited, and updates the card itself.
+ */
+export interface DraftActions {
+  /** ✅ pending → approved, then delivered by a job. */
+  approve(draftId: string, actor: Actor): Promise<ActionResult>;
+  /** ✏️ finished: pending → approved with the owner's text. */
+  editAndApprove(draftId: string, text: string, actor: Actor): Promise<ActionResult>;
+  /** ✖️ pending → dismissed. */
+  dismiss(draftId: string, actor: Actor): Promise<ActionResult>;
+  /** 🔄 pending → superseded and a fresh draft is made for the chat's unanswered messages. */
+  regenerate(draftId: string, actor: Actor): Promise<ActionResult>;
+  /** ❌→✅ failed → approved (delivery is tried again). */
+  retry(draftId: string, actor: Actor): Promise<ActionResult>;
+  /** 🤖 on an escalation card: answer it with the AI after all (escalation rules skipped once). */
+  letAiAnswer(draftId: string, actor: Actor): Promise<ActionResult>;
+  /** 👎 on an auto-mode log entry: recorded for the seller's review. */
+  feedback(draftId: string, actor: Actor, verdict: 'bad'): Promise<ActionResult>;
+  /** 🙋 the owner answers this chat personally: no drafts until handed back. */
+  takeOver(chatId: string, actor: Actor): Promise<Chat | null>;
+  /** Hand the chat back to the AI. */
+  handBack(chatId: string, actor: Actor): Promise<Chat | null>;
+  /**
+   * ✍️ / reply-to-card: the owner's own text goes to the buyer (no AI), through the same delivery path.
+   * `draftId` is the card replied to, noted on it.
+   */
+  replyToBuyer(chatId: string, text: string, actor: Actor, draftId?: string): Promise<ActionResult>;
+}
+
 /** Alerts that only go to the log: used when no Telegram bot is configured. */
-export function logOnlyAlerts(logger: { warn(obj: object, msg: string): void }): OwnerAlerts {
+export function logOnlyAlerts(logger: { warn(obj: object, msg: string): void }): Notifier {
   const open = new Set<string>();
   return {
     async alert(key, text) {
@@ -23,6 +94,12 @@ export function logOnlyAlerts(logger: { warn(obj: object, msg: string): void }):
     },
     async resolve(key) {
       open.delete(key);
+    },
+    async syncCard() {
+      return null;
+    },
+    async notify(notice) {
+      logger.warn({ notice: notice.kind }, 'owner notice (no Telegram bot configured)');
     },
   };
 }

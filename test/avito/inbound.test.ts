@@ -34,7 +34,7 @@ describe('Avito inbound processing (buyer → webhook → inbound job)', () => {
     expect(echo).toMatchObject({ direction: 'out', author: 'ai', draftId: draft.id });
     await sim.settled();
     await eventually(async () => (await svc.store.events.listByStatus('pending')).length === 0);
-    expect(await svc.store.audit.query({ action: 'chat.seller-wrote' })).toEqual([]);
+    expect(await svc.store.audit.query({ action: 'chat.paused' })).toEqual([]);
   });
 
   it('when the echo of a message we already stored arrives, then nothing new is recorded', async () => {
@@ -55,7 +55,7 @@ describe('Avito inbound processing (buyer → webhook → inbound job)', () => {
     await sim.settled();
     await eventually(async () => (await svc.store.events.listByStatus('pending')).length === 0);
     expect((await svc.store.messages.get(id))?.author).toBe('owner');
-    expect(await svc.store.audit.query({ action: 'chat.seller-wrote' })).toEqual([]);
+    expect(await svc.store.audit.query({ action: 'chat.paused' })).toEqual([]);
   });
 
   it('when the seller writes from the Avito app, then it is stored as an owner message and the takeover hook runs', async () => {
@@ -64,7 +64,7 @@ describe('Avito inbound processing (buyer → webhook → inbound job)', () => {
     const message = await eventually(() => svc.store.messages.get(messageId));
     expect(message).toMatchObject({ direction: 'out', author: 'owner', text: 'Добрый день, отвечу сам.' });
     const audit = await eventually(async () => {
-      const entries = await svc.store.audit.query({ action: 'chat.seller-wrote' });
+      const entries = await svc.store.audit.query({ action: 'chat.paused' });
       return entries.length ? entries : null;
     });
     expect(audit[0]).toMatchObject({ chatId, after: 'Добрый день, отвечу сам.' });

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { loadConfig, secretsOf } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
+import type { Notifier } from '../../src/responder/ports.js';
 import { type Service, startService } from '../../src/service.js';
 
 export interface TestService extends Service {
@@ -18,7 +19,11 @@ export interface TestService extends Service {
  * The real service in-process on a random loopback port with a fresh embedded store. `env` is merged
  * over the defaults (e.g. a simulator's `env`).
  */
-export async function startTestService(env: Record<string, string> = {}, dataDir?: string): Promise<TestService> {
+export async function startTestService(
+  env: Record<string, string> = {},
+  dataDir?: string,
+  options: { notifier?: Notifier } = {},
+): Promise<TestService> {
   const dir = dataDir ?? mkdtempSync(join(tmpdir(), 'svc-'));
   const config = loadConfig({
     PORT: '0',
@@ -36,7 +41,7 @@ export async function startTestService(env: Record<string, string> = {}, dataDir
     },
   });
   const logger = createLogger({ level: config.logLevel, destination, secrets: secretsOf(config) });
-  const service = await startService(config, logger, { processEvery: 50 });
+  const service = await startService(config, logger, { processEvery: 50, notifier: options.notifier });
   return Object.assign(service, {
     dataDir: dir,
     logs,

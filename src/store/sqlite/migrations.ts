@@ -135,6 +135,34 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX listings_status ON listings (status, title);
   `,
+  // Drafts gain the `reply` kind (the owner's own words); SQLite changes a CHECK by rebuilding the table.
+  `
+  CREATE TABLE drafts_v3 (
+    id TEXT PRIMARY KEY,
+    chat_id TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('answer', 'fallback', 'escalation', 'reply')),
+    status TEXT NOT NULL CHECK (status IN ('pending', 'approved', 'sending', 'sent', 'dismissed', 'superseded', 'failed')),
+    text TEXT NOT NULL,
+    original_text TEXT NOT NULL,
+    sources TEXT NOT NULL,
+    grounded INTEGER NOT NULL,
+    findings TEXT NOT NULL,
+    strategy TEXT NOT NULL,
+    covers TEXT NOT NULL,
+    card TEXT,
+    approved_by TEXT,
+    sent_message_ids TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    error TEXT,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+  );
+  INSERT INTO drafts_v3 SELECT * FROM drafts;
+  DROP TABLE drafts;
+  ALTER TABLE drafts_v3 RENAME TO drafts;
+  CREATE INDEX drafts_chat ON drafts (chat_id, created_at);
+  CREATE INDEX drafts_status ON drafts (status, created_at);
+  `,
 ];
 
 /** Brings the schema up to date; safe when several processes open the file at once. */

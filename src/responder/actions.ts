@@ -1,0 +1,125 @@
+import type { Draft, DraftStatus } from '../models/records.js';
+import type { DraftPatch } from '../store/port.js';
+import { handBack, takeOver } from './chat-state.js';
+import { unansweredBuyerMessages } from './context.js';
+import { type ResponderDeps, syncCard } from './deps.js';
+import type { ActionResult, Actor, DraftActions } from './ports.js';
+import { scheduleDeliver, scheduleRespond } from './schedule.js';
+
+/** Longest text the owner may send in one go (Avito splits at 1000; beyond this it is surely a mistake). */
+const MAX_OWNER_TEXT = 4000;
+
+/**
+ * The owner's card actions. Each is one compare-and-set in the store, so double taps, redelivered
+ * updates and two staff members tapping at once change a draft exactly once.
+ */
+export function createDraftActions(deps: ResponderDeps): DraftActions {
+  const { store } = deps;
+
+  async function move(
+    draftId: string,
+    from: readonly DraftStatus[],
+    to: DraftStatus,
+    actor: Actor,
+    action: string,
+    patch: DraftPatch = {},
+  ): Promise<ActionResult> {
+    const before = await store.drafts.get(draftId);
+    if (!before) return { ok: false, reason: 'not_found' };
+    const after = await store.drafts.transition(draftId, from, to, patch);
+    if (!after) return { ok: false, reason: 'stale', draft: before };
+    await store.audit.append({
+      actor,
+      action,
+      chatId: after.chatId,
+      draftId,
+      before: before.text !== after.text ? before.text : null,
+      after: before.text !== after.text ? after.text : null,
+    });
+    return { ok: true, draft: await syncCard(deps, after) };
+  }
+
+  const checkText = (text: string): string | null => {
+    const trimmed = text.trim();
+    if (!trimmed) return 'пустой текст';
+    if ([...trimmed].length > MAX_OWNER_TEXT) return `текст длиннее ${MAX_OWNER_TEXT} символов`;
+    return null;
+  };
+
+  return {
+    async approve(draftId, actor) {
+      const result = await move(draftId, ['pending'], 'approved', actor, 'draft.approve', { approvedBy: actor });
+      if (result.ok) await scheduleDeliver(deps.agenda, draftId);
+      return result;
+    },
+
+    async editAndApprove(draftId, text, actor) {
+      const problem = checkText(text);
+      if (problem) return { ok: false, reason: 'invalid', detail: problem };
+      const result = await move(draftId, ['pending'], 'approved', actor, 'draft.edit', {
+        text: text.trim(),
+        approvedBy: actor,
+      });
+      if (result.ok) await scheduleDeliver(deps.agenda, draftId);
+      return result;
+    },
+
+    dismiss: (draftId, actor) => move(draftId, ['pending'], 'dismissed', actor, 'draft.dismiss'),
+
+    async regenerate(draftId, actor) {
+      const result = await move(draftId, ['pending'], 'superseded', actor, 'draft.regenerate');
+      if (result.ok) await scheduleRespond(deps.agenda, result.draft.chatId, 0);
+      return result;
+    },
+
+    async retry(draftId, actor) {
+      const result = await move(draftId, ['failed'], 'approved', actor, 'draft.retry', { error: null, attempts: 0 });
+      if (result.ok) await scheduleDeliver(deps.agenda, draftId);
+      return result;
+    },
+
+    async letAiAnswer(draftId, actor) {
+      const draft = await store.drafts.get(draftId);
+      if (draft && draft.kind !== 'escalation') return { ok: false, reason: 'invalid', draft, detail: 'not an escalation' };
+      const result = await move(draftId, ['pending'], 'superseded', actor, 'escalation.let-ai-answer');
+      if (result.ok) await scheduleRespond(deps.agenda, result.draft.chatId, 0, { skipEscalation: true });
+      return result;
+    },
+
+    async feedback(draftId, actor, verdict) {
+      const draft = await store.drafts.get(draftId);
+      if (!draft) return { ok: false, reason: 'not_found' };
+      await store.audit.append({ actor, action: `draft.feedback.${verdict}`, chatId: draft.chatId, draftId, after: draft.text });
+      return { ok: true, draft };
+    },
+
+    takeOver: (chatId, actor) => takeOver(deps, chatId, actor),
+    handBack: (chatId, actor) => handBack(deps, chatId, actor),
+
+    async replyToBuyer(chatId, text, actor, draftId) {
+      const problem = checkText(text);
+      if (problem) return { ok: false, reason: 'invalid', detail: problem };
+      if (!(await store.chats.get(chatId))) return { ok: false, reason: 'not_found' };
+      const history = await store.messages.lastN(chatId, deps.config.responder.contextMessages);
+      const covers = unansweredBuyerMessages(history).map((m) => m.id);
+      // The owner's answer makes the card's own draft moot.
+      let replaced: Draft | null = null;
+      if (draftId) {
+        replaced = await store.drafts.transition(draftId, ['pending'], 'superseded');
+        if (replaced) await syncCard(deps, replaced);
+      }
+      const reply = await store.drafts.create({
+        chatId,
+        kind: 'reply',
+        status: 'approved',
+        text: text.trim(),
+        approvedBy: actor,
+        grounded: true,
+        coversMessageIds: replaced?.coversMessageIds.length ? replaced.coversMessageIds : covers,
+      });
+      await store.audit.append({ actor, action: 'chat.owner-reply', chatId, draftId: reply.id, after: reply.text });
+      await scheduleDeliver(deps.agenda, reply.id);
+      return { ok: true, draft: await syncCard(deps, reply) };
+    },
+  };
+}

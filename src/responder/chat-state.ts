@@ -1,0 +1,73 @@
+import type { Chat, Message } from '../models/records.js';
+import { humanHasChat } from './context.js';
+import { type ResponderDeps, syncCard } from './deps.js';
+import type { Actor } from './ports.js';
+import { scheduleRespond } from './schedule.js';
+
+/** Pending drafts of a chat become moot when a human answers it. */
+async function retirePendingDrafts(deps: ResponderDeps, chatId: string, to: 'superseded' | 'dismissed'): Promise<void> {
+  for (const draft of await deps.store.drafts.listForChat(chatId, ['pending'])) {
+    const retired = await deps.store.drafts.transition(draft.id, ['pending'], to);
+    if (retired) await syncCard(deps, retired);
+  }
+}
+
+/** 🙋 The owner answers this chat personally until handing it back. */
+export async function takeOver(deps: ResponderDeps, chatId: string, actor: Actor): Promise<Chat | null> {
+  if (!(await deps.store.chats.get(chatId))) return null;
+  const chat = await deps.store.chats.upsert({ id: chatId, state: 'human', humanUntil: null });
+  await retirePendingDrafts(deps, chatId, 'dismissed');
+  await deps.store.audit.append({ actor, action: 'chat.take-over', chatId });
+  return chat;
+}
+
+/** The AI answers this chat again; anything the buyer wrote meanwhile and nobody answered gets a draft. */
+export async function handBack(deps: ResponderDeps, chatId: string, actor: Actor): Promise<Chat | null> {
+  if (!(await deps.store.chats.get(chatId))) return null;
+  const chat = await deps.store.chats.upsert({ id: chatId, state: 'ai', humanUntil: null });
+  await deps.store.audit.append({ actor, action: 'chat.hand-back', chatId });
+  await scheduleRespond(deps.agenda, chatId, 0);
+  return chat;
+}
+
+/**
+ * The seller answered from the Avito app: the AI steps back for HUMAN_PAUSE_MINUTES. The owner is told
+ * once per pause; a further message from the app only extends it. A manual take-over is left as it is.
+ */
+export async function pauseForSeller(deps: ResponderDeps, chat: Chat, message: Message): Promise<void> {
+  const now = deps.now?.() ?? new Date();
+  if (chat.state === 'human' && chat.humanUntil === null) return;
+  const alreadyPaused = humanHasChat(chat, now);
+  const until = new Date(now.getTime() + deps.config.responder.humanPauseMinutes * 60_000);
+  const paused = await deps.store.chats.upsert({ id: chat.id, state: 'human', humanUntil: until });
+  await retirePendingDrafts(deps, chat.id, 'superseded');
+  await deps.store.audit.append({
+    actor: 'avito-app',
+    action: alreadyPaused ? 'chat.pause-extended' : 'chat.paused',
+    chatId: chat.id,
+    after: message.text,
+    details: { until: until.toISOString() },
+  });
+  if (!alreadyPaused) await deps.notifier.notify({ kind: 'chat-paused', chat: paused, until });
+}
+
+/** Chats whose automatic pause ended go back to the AI (a scheduled job). */
+export async function resumeExpiredPauses(deps: ResponderDeps): Promise<number> {
+  const now = deps.now?.() ?? new Date();
+  const expired = await deps.store.chats.listPauseExpired(now);
+  for (const chat of expired) {
+    await deps.store.chats.upsert({ id: chat.id, state: 'ai', humanUntil: null });
+    await deps.store.audit.append({ actor: 'system', action: 'chat.resumed', chatId: chat.id });
+  }
+  return expired.length;
+}
+
+/** A buyer wrote: answer it, or, while a human has the chat, forward it to the owner. */
+export async function onBuyerMessage(deps: ResponderDeps, chat: Chat, message: Message): Promise<void> {
+  const now = deps.now?.() ?? new Date();
+  if (humanHasChat(chat, now)) {
+    await deps.notifier.notify({ kind: 'buyer-in-human-chat', chat, messages: [message] });
+    return;
+  }
+  await scheduleRespond(deps.agenda, chat.id, deps.config.responder.debounceSeconds);
+}

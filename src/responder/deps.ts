@@ -1,0 +1,52 @@
+import type { Agenda } from 'agenda';
+import type { AvitoClient } from '../avito/client.js';
+import type { Config } from '../config.js';
+import type { Logger } from '../logger.js';
+import type { Draft } from '../models/records.js';
+import type { AnswerInput, Decision } from '../rag/answer.js';
+import type { Store } from '../store/port.js';
+import type { CardView, Notifier } from './ports.js';
+
+/** The answering side as the responder uses it (the rag module's `Knowledge` fits). */
+export interface Answerer {
+  answer(input: AnswerInput, options?: { keywords?: readonly string[]; skipEscalation?: boolean }): Promise<Decision>;
+}
+
+export interface ResponderDeps {
+  config: Config;
+  store: Store;
+  agenda: Agenda;
+  avito: Pick<AvitoClient, 'sendText' | 'markRead' | 'listMessages'>;
+  knowledge: Answerer;
+  notifier: Notifier;
+  logger: Logger;
+  now?: () => Date;
+}
+
+/** The draft with its chat and the buyer messages it answers, as a card shows it. */
+export async function loadView(store: Store, draft: Draft): Promise<CardView | null> {
+  const chat = await store.chats.get(draft.chatId);
+  if (!chat) return null;
+  const buyerMessages = (await Promise.all(draft.coversMessageIds.map((id) => store.messages.get(id)))).filter(
+    (m) => m !== null,
+  );
+  return { draft, chat, buyerMessages };
+}
+
+/**
+ * Brings the draft's Telegram card in line with its state and remembers where the card lives.
+ * Telegram problems are the notifier's to handle; anything it throws is logged, never fatal to the flow.
+ */
+export async function syncCard(deps: ResponderDeps, draft: Draft): Promise<Draft> {
+  const view = await loadView(deps.store, draft);
+  if (!view) return draft;
+  try {
+    const card = await deps.notifier.syncCard(view);
+    if (card && (card.chatId !== draft.card?.chatId || card.messageId !== draft.card?.messageId)) {
+      return (await deps.store.drafts.update(draft.id, { card })) ?? draft;
+    }
+  } catch (err) {
+    deps.logger.warn({ err, draftId: draft.id }, 'could not update the draft card');
+  }
+  return draft;
+}

@@ -1,0 +1,38 @@
+import type { CardRef, Draft } from '../../src/models/records.js';
+import type { CardView, Notice, Notifier } from '../../src/responder/ports.js';
+
+/**
+ * A Notifier that remembers what the owner would have seen: every card state and notice. Used where the
+ * responder is under test; the Telegram rendering has its own tests against the Telegram simulator.
+ */
+export class RecordingNotifier implements Notifier {
+  readonly cards: Draft[] = [];
+  readonly notices: Notice[] = [];
+  readonly alerts: Array<{ key: string; text: string }> = [];
+  private nextMessageId = 1;
+
+  async syncCard(view: CardView): Promise<CardRef> {
+    this.cards.push(structuredClone(view.draft));
+    return view.draft.card ?? { chatId: '100', messageId: this.nextMessageId++ };
+  }
+
+  async notify(notice: Notice): Promise<void> {
+    this.notices.push(notice);
+  }
+
+  async alert(key: string, text: string): Promise<void> {
+    this.alerts.push({ key, text });
+  }
+
+  async resolve(): Promise<void> {}
+
+  /** The states a draft's card went through, in order, without repeats. */
+  statesOf(draftId: string): string[] {
+    const states = this.cards.filter((d) => d.id === draftId).map((d) => d.status);
+    return states.filter((s, i) => s !== states[i - 1]);
+  }
+
+  noticesOf(kind: Notice['kind']): Notice[] {
+    return this.notices.filter((n) => n.kind === kind);
+  }
+}
