@@ -147,6 +147,7 @@ const envSchema = z.object({
     z.enum(['ru', 'en'], { error: 'expected "ru" or "en"' }).default('ru'),
   ),
   ADMIN_TOKEN: secret(16),
+  RATE_LIMIT_PER_MINUTE: integer(0, 1_000_000, 1200),
   LOG_LEVEL: z.preprocess(
     emptyToUndefined,
     z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -158,7 +159,7 @@ type Env = z.infer<typeof envSchema>;
 /** The service's whole configuration, parsed once at start-up. */
 export interface Config {
   env: Env['NODE_ENV'];
-  http: { port: number; host: string; publicUrl: string | undefined };
+  http: { port: number; host: string; publicUrl: string | undefined; rateLimitPerMinute: number };
   dataDir: string;
   storage: { kind: 'mongo'; uri: string } | { kind: 'sqlite'; path: string };
   avito: {
@@ -235,7 +236,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const dataDir = resolve(e.DATA_DIR);
   return {
     env: e.NODE_ENV,
-    http: { port: e.PORT, host: e.HOST, publicUrl: e.PUBLIC_URL?.replace(/\/+$/, '') },
+    http: {
+      port: e.PORT,
+      host: e.HOST,
+      publicUrl: e.PUBLIC_URL?.replace(/\/+$/, ''),
+      rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
+    },
     dataDir,
     storage: e.MONGODB_URI
       ? { kind: 'mongo', uri: e.MONGODB_URI }

@@ -120,6 +120,8 @@ export async function startService(config: Config, logger: Logger, options: Serv
     readiness,
     metrics,
     adminToken: config.adminToken,
+    rateLimitPerMinute: config.http.rateLimitPerMinute,
+    https: config.http.publicUrl?.startsWith('https://') ?? false,
     mount: avito ? [(a) => avito.mount(a)] : [],
   });
   const http = await startHttpServer(app, config.http.port, config.http.host);

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
+import { rateLimit } from 'express-rate-limit';
 import type { Logger } from '../logger.js';
 import type { Metrics } from './metrics.js';
 import type { Readiness } from './readiness.js';
@@ -21,6 +22,10 @@ export interface HttpAppDeps {
   adminToken?: string | undefined;
   /** Routes mounted by integrations (webhooks), before the JSON 404. Each brings its own body parser and limit. */
   mount?: Array<(app: Express) => void>;
+  /** Requests a minute one client IP may make to the public routes (loopback is exempt). 0 turns it off. */
+  rateLimitPerMinute?: number;
+  /** The service is reached over https (adds HSTS). */
+  https?: boolean;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
@@ -32,6 +37,8 @@ export function createHttpApp(deps: HttpAppDeps): Express {
   app.set('trust proxy', 'loopback');
 
   app.use(requestContext(deps));
+  app.use(securityHeaders(deps.https ?? false));
+  if (deps.rateLimitPerMinute) app.use(publicRateLimit(deps.rateLimitPerMinute));
 
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok', uptimeSeconds: Math.round(process.uptime()) });
@@ -57,6 +64,38 @@ export function createHttpApp(deps: HttpAppDeps): Express {
   });
   app.use(errorHandler);
   return app;
+}
+
+/** helmet-style headers for a JSON-only API: nothing here is ever meant to be framed or rendered. */
+function securityHeaders(https: boolean): RequestHandler {
+  return (_req, res, next) => {
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.setHeader('X-Frame-Options', 'DENY');
+    res.setHeader('Referrer-Policy', 'no-referrer');
+    res.setHeader('Content-Security-Policy', "default-src 'none'; frame-ancestors 'none'");
+    res.setHeader('Cross-Origin-Resource-Policy', 'same-origin');
+    if (https) res.setHeader('Strict-Transport-Security', 'max-age=15552000; includeSubDomains');
+    next();
+  };
+}
+
+const LOOPBACK_IP = /^(127\.|::1$|::ffff:127\.)/;
+
+/**
+ * Per-IP request budget on everything but /health. Loopback is exempt (local proxies and benchmarks);
+ * behind a reverse proxy on this host the client's own address counts (`trust proxy` is loopback).
+ */
+function publicRateLimit(perMinute: number): RequestHandler {
+  return rateLimit({
+    windowMs: 60_000,
+    limit: perMinute,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    skip: (req) => req.path === '/health' || LOOPBACK_IP.test(req.ip ?? ''),
+    handler: (_req, res) => {
+      res.status(429).json({ error: 'rate_limited', reason: 'too many requests, slow down' });
+    },
+  });
 }
 
 function bearer(header: string | undefined): string | undefined {

@@ -70,3 +70,51 @@ describe('HTTP app (component: the real service on port 0)', () => {
     expect(await res.json()).toEqual({ error: 'not_found' });
   });
 });
+
+describe('HTTP hardening', () => {
+  it('when any route answers, then helmet-style headers are set and HSTS only for https', async () => {
+    const { createHttpApp } = await import('../../src/http/app.js');
+    const { createMetrics } = await import('../../src/http/metrics.js');
+    const { Readiness } = await import('../../src/http/readiness.js');
+    const { startHttpServer } = await import('../../src/http/server.js');
+    for (const https of [false, true]) {
+      const app = createHttpApp({
+        logger: createLogger({ level: 'silent' }),
+        readiness: new Readiness(),
+        metrics: createMetrics(),
+        https,
+      });
+      const http = await startHttpServer(app, 0, '127.0.0.1');
+      const res = await fetch(`${http.url}/nope`);
+      expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(res.headers.get('x-frame-options')).toBe('DENY');
+      expect(res.headers.get('content-security-policy')).toContain("default-src 'none'");
+      expect(res.headers.get('x-powered-by')).toBeNull();
+      expect(res.headers.get('strict-transport-security') !== null).toBe(https);
+      await http.close();
+    }
+  });
+
+  it('when one client IP exceeds the per-minute budget, then it gets 429 while loopback and /health are exempt', async () => {
+    const { createHttpApp } = await import('../../src/http/app.js');
+    const { createMetrics } = await import('../../src/http/metrics.js');
+    const { Readiness } = await import('../../src/http/readiness.js');
+    const { startHttpServer } = await import('../../src/http/server.js');
+    const app = createHttpApp({
+      logger: createLogger({ level: 'silent' }),
+      readiness: new Readiness(),
+      metrics: createMetrics(),
+      rateLimitPerMinute: 3,
+    });
+    const http = await startHttpServer(app, 0, '127.0.0.1');
+    // A reverse proxy on this host reports the client's address; that address is what counts.
+    const asClient = (path: string, ip: string) => fetch(`${http.url}${path}`, { headers: { 'x-forwarded-for': ip } });
+    const statuses: number[] = [];
+    for (let i = 0; i < 5; i += 1) statuses.push((await asClient('/ready', '203.0.113.7')).status);
+    expect(statuses).toEqual([200, 200, 200, 429, 429]);
+    expect((await asClient('/ready', '203.0.113.8')).status).toBe(200);
+    expect((await asClient('/health', '203.0.113.7')).status).toBe(200);
+    for (let i = 0; i < 5; i += 1) expect((await fetch(`${http.url}/ready`)).status).toBe(200);
+    await http.close();
+  });
+});
