@@ -1,0 +1,257 @@
+import type { Logger } from '../logger.js';
+import type { DraftSource, ListingFacts } from '../models/records.js';
+import type { Store } from '../store/port.js';
+import { GeminiError } from './errors.js';
+import { detectEscalation, type EscalationReason } from './escalation.js';
+import type { GeneratedAnswer, GenerateRequest, GroundingChunk } from './gemini/generate.js';
+import { checkGrounding } from './guard.js';
+import type { LocalHit, LocalIndex } from './local-index.js';
+import { buildContents, buildSystemInstruction, type HistoryMessage, listingFactsText } from './prompt.js';
+import { tokenize } from './text/tokens.js';
+
+/** What the responder asks: the unanswered buyer messages in their chat's context. */
+export interface AnswerInput {
+  /** The unanswered buyer messages, oldest first. */
+  questions: string[];
+  /** The last N messages of the chat, oldest first. */
+  history: HistoryMessage[];
+  listing: (ListingFacts & { itemId: string | null }) | null;
+  locale?: 'ru' | 'en';
+}
+
+/** Where an answer came from: item documents, general documents (Gemini), or the local index. */
+export type AnswerStrategy = 'item' | 'general' | 'local';
+
+/**
+ * The answerer's verdict. `answer` with `grounded: false` or strategy `local` must go to the owner
+ * for review; `fallback` carries exactly the configured fallback text; `escalate` carries no text.
+ */
+export type Decision =
+  | {
+      kind: 'answer';
+      text: string;
+      sources: DraftSource[];
+      grounded: boolean;
+      findings: string[];
+      strategy: AnswerStrategy;
+    }
+  | {
+      kind: 'fallback';
+      text: string;
+      reason: 'nothing_found' | 'not_covered' | 'unavailable';
+      sources: DraftSource[];
+      strategy: 'none';
+      /** For `unavailable`: what failed (e.g. the daily quota), for the owner's card. */
+      detail?: string;
+    }
+  | { kind: 'escalate'; reason: EscalationReason; matched: string };
+
+export interface AnswerOptions {
+  /** Owner keywords set at run time (/settings), on top of ESCALATION_KEYWORDS. */
+  keywords?: readonly string[];
+  /** The owner chose «🤖 Пусть отвечает ИИ» on an escalation: answer from the sources this once. */
+  skipEscalation?: boolean;
+}
+
+export interface AnswererDeps {
+  store: Store;
+  logger: Logger;
+  fallbackText: string;
+  escalationKeywords: readonly string[];
+  /** Gemini with File Search; null without a key (the local index answers). */
+  generate: ((req: GenerateRequest) => Promise<GeneratedAnswer>) | null;
+  localIndex: LocalIndex;
+}
+
+const SNIPPET_CHARS = 300;
+
+/** The marker, also when the model wraps it in words or spaces it out. */
+const MARKER_LIKE = /\[\[\s*NO[_ ]?ANSWER\s*\]\]/i;
+
+const snippet = (text: string) => {
+  const clean = text.replace(/\s+/g, ' ').trim();
+  return clean.length > SNIPPET_CHARS ? `${clean.slice(0, SNIPPET_CHARS - 1)}…` : clean;
+};
+
+/** AIP-160 string literal. */
+const quoteFilterValue = (value: string) => `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+
+function priceNumber(price: string | null | undefined): number | null {
+  const digits = price?.replace(/[\s\u00a0]/g, '').match(/\d+(?:[.,]\d+)?/)?.[0];
+  return digits ? Number(digits.replace(',', '.')) : null;
+}
+
+/** The sentences of the best passages that share the most words with the question. */
+function quotePassages(hits: LocalHit[], question: string): { quote: string; hit: LocalHit } {
+  const best = hits[0]!;
+  const wanted = new Set(tokenize(question).map((t) => t.stem));
+  const sentences = (best.text.match(/[^.!?…\n]+[.!?…]*/g) ?? [best.text])
+    .map((s) => s.replace(/^[\s#>*•-]+/, '').trim())
+    .filter(Boolean);
+  const scored = sentences.map((s, i) => ({
+    s,
+    i,
+    overlap: new Set(
+      tokenize(s)
+        .filter((t) => wanted.has(t.stem) && t.word.length > 2)
+        .map((t) => t.stem),
+    ).size,
+  }));
+  const picked = [...scored]
+    .sort((a, b) => b.overlap - a.overlap || a.i - b.i)
+    .slice(0, 2)
+    // A second sentence only when it is nearly as relevant as the first.
+    .filter((p, k, all) => k === 0 || p.overlap * 2 > all[0]!.overlap)
+    .sort((a, b) => a.i - b.i)
+    .map((p) => p.s);
+  return { quote: picked.join(' '), hit: best };
+}
+
+/**
+ * Builds `answer(input)`: escalation rules first, then the retrieval cascade (this listing's
+ * documents → general documents → fallback), the model's answer checked by the grounding guard.
+ * Without Gemini the local index quotes the best passage (strategy `local`, always for review).
+ * Never throws for Gemini failures: they become a fallback with reason `unavailable`.
+ */
+export function createAnswerer(deps: AnswererDeps) {
+  const { logger, fallbackText } = deps;
+  const fallback = (
+    reason: 'nothing_found' | 'not_covered' | 'unavailable',
+    sources: DraftSource[] = [],
+    detail?: string,
+  ): Decision => ({
+    kind: 'fallback',
+    text: fallbackText,
+    reason,
+    sources,
+    strategy: 'none',
+    ...(detail ? { detail } : {}),
+  });
+
+  async function sourcesOf(chunks: GroundingChunk[]): Promise<DraftSource[]> {
+    const out = new Map<string, DraftSource>();
+    for (const c of chunks) {
+      const docId = c.metadata.doc_id ?? null;
+      const key = docId ?? `title:${c.title}`;
+      if (out.has(key)) continue;
+      const doc = docId ? await deps.store.documents.get(docId) : null;
+      out.set(key, {
+        title: doc?.title ?? c.title,
+        docId,
+        itemId: doc?.itemId ?? c.metadata.item_id ?? null,
+        snippet: snippet(c.text),
+      });
+    }
+    return [...out.values()];
+  }
+
+  async function withGemini(
+    generate: NonNullable<AnswererDeps['generate']>,
+    input: AnswerInput,
+  ): Promise<Decision> {
+    const itemId = input.listing?.itemId ?? null;
+    const stages: Array<{
+      strategy: 'item' | 'general';
+      filter: string;
+      owns: (c: GroundingChunk) => boolean;
+    }> = [];
+    if (itemId) {
+      stages.push({
+        strategy: 'item',
+        filter: `item_id = ${quoteFilterValue(itemId)}`,
+        owns: (c) => c.metadata.item_id === itemId,
+      });
+    }
+    stages.push({
+      strategy: 'general',
+      filter: 'scope = "general"',
+      owns: (c) => c.metadata.scope === 'general',
+    });
+    const systemInstruction = buildSystemInstruction(input.listing, input.locale);
+    const contents = buildContents(input.history, input.questions);
+    const facts = listingFactsText(input.listing);
+    let notCovered: DraftSource[] | null = null;
+    for (const stage of stages) {
+      let generated: GeneratedAnswer;
+      try {
+        generated = await generate({ systemInstruction, contents, metadataFilter: stage.filter });
+      } catch (err) {
+        if (!(err instanceof GeminiError)) throw err;
+        logger.warn({ kind: err.kind, strategy: stage.strategy }, 'answer unavailable: gemini failed');
+        return fallback('unavailable', [], err.message);
+      }
+      if (generated.chunks.length === 0) continue;
+      if (!generated.chunks.every(stage.owns)) {
+        // The filter should make this impossible; if the backend ever ignores it, use nothing.
+        logger.error({ strategy: stage.strategy }, 'File Search returned chunks outside the metadata filter');
+        continue;
+      }
+      const sources = await sourcesOf(generated.chunks);
+      if (generated.text === '' || MARKER_LIKE.test(generated.text)) {
+        notCovered = sources;
+        continue;
+      }
+      const guard = checkGrounding(generated.text, [
+        ...generated.chunks.map((c) => c.text),
+        ...generated.chunks.map((c) => c.title),
+        facts,
+      ]);
+      return {
+        kind: 'answer',
+        text: generated.text,
+        sources,
+        grounded: guard.grounded,
+        findings: guard.findings,
+        strategy: stage.strategy,
+      };
+    }
+    return notCovered ? fallback('not_covered', notCovered) : fallback('nothing_found');
+  }
+
+  async function withLocalIndex(input: AnswerInput): Promise<Decision> {
+    const question = input.questions.join('\n');
+    const itemId = input.listing?.itemId ?? null;
+    const filters: Array<{ scope: 'item'; itemId: string } | { scope: 'general' }> = itemId
+      ? [{ scope: 'item', itemId }, { scope: 'general' }]
+      : [{ scope: 'general' }];
+    for (const filter of filters) {
+      const hits = await deps.localIndex.search(question, { filter, limit: 3 });
+      if (hits.length === 0) continue;
+      const { quote, hit } = quotePassages(hits, question);
+      const text =
+        input.locale === 'en' ? `From “${hit.title}”: “${quote}”` : `Из документа «${hit.title}»: «${quote}»`;
+      const seen = new Set<string>();
+      const sources: DraftSource[] = hits
+        .filter((h) => !seen.has(h.docId) && seen.add(h.docId))
+        .map((h) => ({ title: h.title, docId: h.docId, itemId: h.itemId, snippet: snippet(h.text) }));
+      const guard = checkGrounding(text, [...hits.map((h) => h.text), ...hits.map((h) => h.title)]);
+      return {
+        kind: 'answer',
+        text,
+        sources,
+        grounded: guard.grounded,
+        findings: guard.findings,
+        strategy: 'local',
+      };
+    }
+    return fallback('nothing_found');
+  }
+
+  /** Decides what to do with the buyer's unanswered messages. */
+  return async function answer(input: AnswerInput, options: AnswerOptions = {}): Promise<Decision> {
+    const questions = input.questions.map((q) => q.trim()).filter(Boolean);
+    const escalation = options.skipEscalation
+      ? null
+      : detectEscalation(questions, {
+          keywords: [...deps.escalationKeywords, ...(options.keywords ?? [])],
+          listingPrice: priceNumber(input.listing?.price),
+        });
+    if (escalation) return { kind: 'escalate', reason: escalation.reason, matched: escalation.matched };
+    if (questions.length === 0) return fallback('nothing_found');
+    const normalized = { ...input, questions };
+    return deps.generate ? withGemini(deps.generate, normalized) : withLocalIndex(normalized);
+  };
+}
+
+/** The answer function {@link createAnswerer} returns. */
+export type Answerer = ReturnType<typeof createAnswerer>;

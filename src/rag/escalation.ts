@@ -1,0 +1,207 @@
+import { type Token, tokenize } from './text/tokens.js';
+
+/** Why a buyer message goes to the owner instead of the AI. */
+/** Why a buyer needs a human. `non_text` (a photo, voice note…) is decided by the responder, not by text rules. */
+export type EscalationReason =
+  | 'human_request'
+  | 'complaint'
+  | 'refund'
+  | 'bargaining'
+  | 'threat'
+  | 'keyword'
+  | 'non_text';
+
+export interface Escalation {
+  reason: EscalationReason;
+  /** The words of the buyer's message that triggered it, as written. */
+  matched: string;
+}
+
+export interface EscalationOptions {
+  /** Owner keywords (configuration plus /settings); matched by stems, so any word form counts. */
+  keywords?: readonly string[];
+  /** The listing price in rubles: an offer at or above it is not bargaining. */
+  listingPrice?: number | null;
+}
+
+type Pred = (t: Token) => boolean;
+type Span = [number, number];
+
+/** A word predicate; `\w` in the patterns means any letter or digit (Cyrillic included). */
+const w = (re: RegExp): Pred => {
+  const unicode = new RegExp(re.source.replaceAll('\\w', '[\\p{L}\\p{N}]'), 'u');
+  return (t) => unicode.test(t.word);
+};
+
+/** First token matching `a` with a token matching `b` at most `window` tokens away (either side). */
+function near(tokens: Token[], a: Pred, b: Pred, window: number, unless?: Pred): Span | null {
+  for (let i = 0; i < tokens.length; i++) {
+    if (!a(tokens[i]!)) continue;
+    for (let j = Math.max(0, i - window); j <= Math.min(tokens.length - 1, i + window); j++) {
+      if (j === i || !b(tokens[j]!)) continue;
+      const from = Math.min(i, j);
+      const to = Math.max(i, j);
+      if (unless && tokens.slice(Math.max(0, from - window), to + window + 1).some(unless)) continue;
+      return [from, to];
+    }
+  }
+  return null;
+}
+
+function single(tokens: Token[], a: Pred): Span | null {
+  const i = tokens.findIndex(a);
+  return i < 0 ? null : [i, i];
+}
+
+const has = (tokens: Token[], p: Pred) => tokens.some(p);
+
+// --- threats: courts, police, authorities, "scammer", a complaint to Avito --------------------------
+const COURT = w(
+  /^(суд|суда|суде|суду|судом|судебн\w*|судиться|засужу|засудить|засудим|отсужу|sue|court|lawyer)$/,
+);
+const AUTHORITY = w(/^(полици\w*|прокурат\w*|роспотребнадзор\w*|police|fraud)$/);
+const SCAMMER = w(/^(мошенни\w*|мошенн\w*|обманщик\w*|кидал\w*|аферист\w*|scam\w*|scammer\w*)$/);
+const COMPLAINT_NOUN = w(/^(жалоб\w*|пожалуюсь|пожаловаться|пожалуемся|претензи\w*|complain\w*|report)$/);
+const AVITO = w(/^(авито|avito|поддержк\w*|support)$/);
+const BAD_REVIEW = w(/^(плох\w*|негативн\w*|отрицательн\w*)$/);
+const REVIEW = w(/^(отзыв\w*)$/);
+
+function threat(tokens: Token[]): Span | null {
+  return (
+    single(tokens, COURT) ??
+    single(tokens, AUTHORITY) ??
+    single(tokens, SCAMMER) ??
+    near(tokens, COMPLAINT_NOUN, AVITO, 3) ??
+    single(tokens, w(/^(пожалуюсь|пожалуемся)$/)) ??
+    near(tokens, BAD_REVIEW, REVIEW, 1)
+  );
+}
+
+// --- refunds: a demand to give money back or take the item back ------------------------------------
+// A question about the policy ("какой возврат предусмотрен по гарантии?", "если не подойдёт, можно
+// вернуть?") is answerable from the seller's documents and is NOT escalated; a demand is.
+const POLICY_CUE = w(/^(если|случае|предусмотр\w*|услови\w*|политик\w*|гарант\w*|возможен|policy|if)$/);
+const GIVE_BACK = w(/^(верните|вернете|вернуть|вернешь|верни|вернут|возвратите|refund\w*)$/);
+const MONEY = w(/^(деньг\w*|денежк\w*|денежн\w*|средств\w*|оплат\w*|предоплат\w*|money|payment)$/);
+const DEMAND = w(/^(хочу|хотим|хотел|хотела|требую|требуем|прошу|просим|желаю|want|demand)$/);
+const RETURN = w(/^(верн\w*|возврат\w*|вернут\w*|сдать|return\w*|refund\w*)$/);
+
+function refund(tokens: Token[]): Span | null {
+  const hit =
+    near(tokens, GIVE_BACK, MONEY, 4) ??
+    near(tokens, DEMAND, RETURN, 3) ??
+    near(tokens, w(/^(оформ\w*)$/), w(/^возврат\w*$/), 2) ??
+    single(tokens, w(/^(верните|refund)$/)) ??
+    near(tokens, MONEY, w(/^назад$/), 2) ??
+    near(tokens, w(/^(заберите)$/), w(/^(товар\w*|обратно|назад)$/), 3);
+  return hit && !has(tokens, POLICY_CUE) ? hit : null;
+}
+
+// --- a human: "позовите менеджера", "хочу поговорить с человеком", "соедините с оператором" ---------
+const PERSON = w(
+  /^(менеджер\w*|оператор\w*|человек\w*|сотрудник\w*|консультант\w*|продавц\w*|продавец|хозя\w*|владел\w*|администратор\w*|руководител\w*|начальник\w*|специалист\w*|люд\w*|manager|human|person|operator|agent|someone|somebody)$/,
+);
+const CALL = w(
+  /^(позов\w*|позва\w*|соедин\w*|переключ\w*|свяж\w*|связать|связаться|дайте|пригласите|подключите|передайте|поговор\w*|пообща\w*|общаться|разговарива\w*|talk|speak|connect|transfer|call)$/,
+);
+
+function humanRequest(tokens: Token[]): Span | null {
+  return (
+    near(tokens, CALL, PERSON, 3) ??
+    near(tokens, w(/^(жив\w*|real|live)$/), w(/^(человек\w*|люд\w*|оператор\w*|person|human)$/), 1) ??
+    near(tokens, w(/^(бот|ботом|бота|робот\w*|нейросет\w*|bot|robot)$/), w(/^(вы|ты|это|с|не|are)$/), 2) ??
+    near(tokens, w(/^(перезвон\w*|позвоните)$/), w(/^(мне|нам|пожалуйста|me)$/), 2)
+  );
+}
+
+// --- bargaining beyond the listing ------------------------------------------------------------------
+const NOT_MONEY = w(
+  /^(фот\w*|видео|ссылк\w*|адрес\w*|номер\w*|контакт\w*|геолокац\w*|размер\w*|фотограф\w*|фотк\w*|скрин\w*)$/,
+);
+const CUT = w(/^(скин\w*|скинут\w*|скиньт\w*|уступ\w*|подвин\w*)$/);
+const PRICE_WORD = w(/^(цен\w*|стоимост\w*|руб\w*|тыс\w*|\d+|немного|чуть|копеечк\w*|сколько)$/);
+const OFFER_VERB = w(/^(отдад\w*|отдаст\w*|отдашь|отдаете|продадите|заберу|возьму|take|sell)$/);
+
+/** "отдадите за 40": an offer below the listing price (40 means 40 000 when the price is 45 000). */
+function offerBelowPrice(tokens: Token[], price: number | null | undefined): Span | null {
+  const span = near(tokens, OFFER_VERB, w(/^\d+$/), 3);
+  if (!span) return null;
+  const amount = Number(tokens.slice(span[0], span[1] + 1).find((t) => /^\d+$/.test(t.word))?.word);
+  if (!price || !Number.isFinite(amount) || amount <= 0) return span;
+  // Buyers name thousands without the zeros ("за 40" for 45 000), never the other way round.
+  const offered = amount < 1000 && price >= 10_000 ? amount * 1000 : amount;
+  return offered < price ? span : null;
+}
+
+function bargaining(tokens: Token[], price: number | null | undefined): Span | null {
+  return (
+    single(tokens, w(/^(скидк\w*|скидочк\w*|discount\w*|cheaper)$/)) ??
+    near(tokens, CUT, PRICE_WORD, 3, NOT_MONEY) ??
+    single(tokens, w(/^(торг|торга|торгуетесь|торгуемся|торговаться|торгнемся|торганемся|haggle)$/)) ??
+    offerBelowPrice(tokens, price) ??
+    single(tokens, w(/^(дешевл\w*|подешевл\w*)$/)) ??
+    near(
+      tokens,
+      w(/^(последн\w*|минимальн\w*|окончательн\w*|крайн\w*|lowest|best)$/),
+      w(/^(цен\w*|price)$/),
+      1,
+    )
+  );
+}
+
+// --- complaints: dissatisfaction with an order or with us --------------------------------------------
+const PURCHASED = w(
+  /^(пришел|пришла|пришло|пришли|получил\w*|купил\w*|привезли|доставили|arrived|received)$/,
+);
+const DEFECT = w(/^(сломан\w*|бракован\w*|брак|разбит\w*|поврежд\w*|работает|broken|damaged)$/);
+
+function complaint(tokens: Token[]): Span | null {
+  return (
+    single(
+      tokens,
+      w(
+        /^(жалоб\w*|претензи\w*|недовол\w*|обманул\w*|обман|развели|кошмар\w*|ужасн\w*|отвратительн\w*|безобрази\w*|хамств\w*|complaint|terrible|awful)$/,
+      ),
+    ) ?? (has(tokens, PURCHASED) ? single(tokens, DEFECT) : null)
+  );
+}
+
+/** Owner keywords: every word of the keyword, by stem, consecutively in the message. */
+function keyword(tokens: Token[], keywords: readonly string[]): Span | null {
+  for (const k of keywords) {
+    const stems = tokenize(k).map((t) => t.stem);
+    if (stems.length === 0) continue;
+    for (let i = 0; i + stems.length <= tokens.length; i++) {
+      if (stems.every((s, j) => tokens[i + j]!.stem === s)) return [i, i + stems.length - 1];
+    }
+  }
+  return null;
+}
+
+/**
+ * Decides whether buyer messages must go to the owner before any retrieval. Morphology-aware (word
+ * forms and stems, not exact phrases) and context-aware: a noun alone ("менеджер по доставке сказал…",
+ * "человек на фото — это вы?") is not a request, and a question about the return policy is not a demand.
+ * Checked in order: threat, refund, human request, bargaining, complaint, owner keyword.
+ */
+export function detectEscalation(
+  texts: readonly string[],
+  options: EscalationOptions = {},
+): Escalation | null {
+  for (const text of texts) {
+    const tokens = tokenize(text);
+    const checks: Array<[EscalationReason, () => Span | null]> = [
+      ['threat', () => threat(tokens)],
+      ['refund', () => refund(tokens)],
+      ['human_request', () => humanRequest(tokens)],
+      ['bargaining', () => bargaining(tokens, options.listingPrice)],
+      ['complaint', () => complaint(tokens)],
+      ['keyword', () => keyword(tokens, options.keywords ?? [])],
+    ];
+    for (const [reason, check] of checks) {
+      const span = check();
+      if (span) return { reason, matched: text.slice(tokens[span[0]]!.start, tokens[span[1]]!.end) };
+    }
+  }
+  return null;
+}

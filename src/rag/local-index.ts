@@ -1,0 +1,213 @@
+import type { ChunkWithDocument, KnowledgeDocument } from '../models/records.js';
+import type { Store } from '../store/port.js';
+import { contentStems } from './text/tokens.js';
+
+/** A passage the local index found, with its BM25 score. */
+export interface LocalHit {
+  docId: string;
+  title: string;
+  itemId: string | null;
+  scope: 'general' | 'item';
+  chunkIndex: number;
+  text: string;
+  score: number;
+  /** Query stems the passage contains. */
+  matched: string[];
+}
+
+export interface LocalSearchOptions {
+  /** Only chunks of item documents of this listing, or only general documents. */
+  filter: { scope: 'item'; itemId: string } | { scope: 'general' };
+  limit?: number;
+}
+
+export interface LocalIndexOptions {
+  /** Hits scoring below this are dropped, so an unrelated question finds nothing. Default 0.8. */
+  minScore?: number;
+  /** How often the index checks the store for documents changed by another process. Default 5 s. */
+  recheckMs?: number;
+}
+
+interface IndexedChunk {
+  docId: string;
+  title: string;
+  itemId: string | null;
+  scope: 'general' | 'item';
+  index: number;
+  text: string;
+  length: number;
+  tf: Map<string, number>;
+}
+
+interface IndexedDocument {
+  version: number;
+  chunks: IndexedChunk[];
+}
+
+const K1 = 1.2;
+const B = 0.75;
+
+/** Title words count twice: "Доставка и оплата" makes every chunk of it about delivery. */
+function indexChunk(c: ChunkWithDocument): IndexedChunk {
+  const stems = [...contentStems(c.text), ...contentStems(c.title), ...contentStems(c.title)];
+  const tf = new Map<string, number>();
+  for (const s of stems) tf.set(s, (tf.get(s) ?? 0) + 1);
+  return {
+    docId: c.docId,
+    title: c.title,
+    itemId: c.itemId,
+    scope: c.scope,
+    index: c.index,
+    text: c.text,
+    length: stems.length,
+    tf,
+  };
+}
+
+/**
+ * BM25 over the stored chunks of ready documents, with Russian and English stemming, held in memory.
+ * Documents are re-read only when they change: call {@link invalidate} after an ingest in this
+ * process; changes made by another process are noticed by a cheap version check every `recheckMs`.
+ */
+export class LocalIndex {
+  private readonly docs = new Map<string, IndexedDocument>();
+  private postings = new Map<string, IndexedChunk[]>();
+  private totalLength = 0;
+  private chunkCount = 0;
+  private dirty = true;
+  private checkedAt = 0;
+  private refreshing: Promise<void> | undefined;
+  private readonly minScore: number;
+  private readonly recheckMs: number;
+
+  constructor(
+    private readonly store: Store,
+    options: LocalIndexOptions = {},
+  ) {
+    this.minScore = options.minScore ?? 0.8;
+    this.recheckMs = options.recheckMs ?? 5000;
+  }
+
+  /** Marks the index stale; the next search re-reads changed documents only. */
+  invalidate(): void {
+    this.dirty = true;
+  }
+
+  /** Number of indexed chunks (after the last refresh). */
+  get size(): number {
+    return this.chunkCount;
+  }
+
+  /** Brings the index up to date with the store now (searches do this lazily). */
+  refresh(): Promise<void> {
+    this.refreshing ??= this.reload().finally(() => {
+      this.refreshing = undefined;
+    });
+    return this.refreshing;
+  }
+
+  private async reload(): Promise<void> {
+    this.dirty = false;
+    this.checkedAt = Date.now();
+    const ready = await this.store.documents.list({ state: 'ready' });
+    const versions = new Map<string, number>(
+      ready.map((d: KnowledgeDocument) => [d.id, d.updatedAt.getTime()]),
+    );
+    let changed = false;
+    for (const id of [...this.docs.keys()]) {
+      if (versions.get(id) !== this.docs.get(id)?.version) {
+        this.docs.delete(id);
+        changed = true;
+      }
+    }
+    const missing = ready.filter((d) => !this.docs.has(d.id));
+    if (missing.length > 0) {
+      changed = true;
+      const wanted = new Set(missing.map((d) => d.id));
+      // The port filters chunks by scope/item, not by document: read the narrowest set that covers them.
+      const itemIds = new Set(missing.map((d) => d.itemId));
+      const rows =
+        itemIds.size === 1 && missing[0]!.scope === 'item' && missing[0]!.itemId
+          ? await this.store.documents.chunks({ scope: 'item', itemId: missing[0]!.itemId })
+          : await this.store.documents.chunks();
+      for (const d of missing) this.docs.set(d.id, { version: versions.get(d.id)!, chunks: [] });
+      for (const row of rows)
+        if (wanted.has(row.docId)) this.docs.get(row.docId)!.chunks.push(indexChunk(row));
+    }
+    if (changed || this.postings.size === 0) this.rebuildPostings();
+  }
+
+  private rebuildPostings(): void {
+    const postings = new Map<string, IndexedChunk[]>();
+    let total = 0;
+    let count = 0;
+    for (const doc of this.docs.values()) {
+      for (const chunk of doc.chunks) {
+        total += chunk.length;
+        count++;
+        for (const term of chunk.tf.keys()) {
+          const list = postings.get(term);
+          if (list) list.push(chunk);
+          else postings.set(term, [chunk]);
+        }
+      }
+    }
+    this.postings = postings;
+    this.totalLength = total;
+    this.chunkCount = count;
+  }
+
+  /** Best passages for the question within the filter, best first; empty when nothing scores enough. */
+  async search(question: string, options: LocalSearchOptions): Promise<LocalHit[]> {
+    if (this.dirty || Date.now() - this.checkedAt >= this.recheckMs) await this.refresh();
+    return this.searchLoaded(question, options);
+  }
+
+  /** Search without the freshness check (benchmarks; callers that just refreshed). */
+  searchLoaded(question: string, options: LocalSearchOptions): LocalHit[] {
+    const terms = [...new Set(contentStems(question))];
+    if (terms.length === 0 || this.chunkCount === 0) return [];
+    const avgLength = this.totalLength / this.chunkCount || 1;
+    const { filter } = options;
+    const scores = new Map<IndexedChunk, { score: number; matched: string[] }>();
+    for (const term of terms) {
+      const list = this.postings.get(term);
+      if (!list) continue;
+      const idf = Math.log(1 + (this.chunkCount - list.length + 0.5) / (list.length + 0.5));
+      for (const chunk of list) {
+        if (chunk.scope !== filter.scope) continue;
+        if (filter.scope === 'item' && chunk.itemId !== filter.itemId) continue;
+        const f = chunk.tf.get(term)!;
+        const part = (idf * f * (K1 + 1)) / (f + K1 * (1 - B + (B * chunk.length) / avgLength));
+        const entry = scores.get(chunk);
+        if (entry) {
+          entry.score += part;
+          entry.matched.push(term);
+        } else scores.set(chunk, { score: part, matched: [term] });
+      }
+    }
+    // Top-k by insertion: common query words touch most chunks, and a full sort would dominate.
+    const limit = options.limit ?? 3;
+    const top: Array<[IndexedChunk, { score: number; matched: string[] }]> = [];
+    const better = (a: (typeof top)[number], b: (typeof top)[number]) =>
+      b[1].score - a[1].score || a[0].docId.localeCompare(b[0].docId) || a[0].index - b[0].index;
+    for (const entry of scores) {
+      if (entry[1].score < this.minScore) continue;
+      if (top.length === limit && better(entry, top[limit - 1]!) >= 0) continue;
+      let at = top.length;
+      while (at > 0 && better(entry, top[at - 1]!) < 0) at--;
+      top.splice(at, 0, entry);
+      if (top.length > limit) top.pop();
+    }
+    return top.map(([c, s]) => ({
+      docId: c.docId,
+      title: c.title,
+      itemId: c.itemId,
+      scope: c.scope,
+      chunkIndex: c.index,
+      text: c.text,
+      score: s.score,
+      matched: s.matched,
+    }));
+  }
+}

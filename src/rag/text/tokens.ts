@@ -1,0 +1,79 @@
+import { stemRussian } from './stem-ru.js';
+
+/** A word of a text with its position, for matching and for quoting the original span back. */
+export interface Token {
+  /** Lower case, `ё` folded to `е`. */
+  word: string;
+  stem: string;
+  start: number;
+  end: number;
+}
+
+const WORD = /[\p{L}\p{N}]+/gu;
+const CYRILLIC = /[а-я]/;
+const LATIN = /^[a-z]+$/;
+
+/** Lower case with `ё` folded: the one normal form every matcher in rag/ compares. */
+export function normalizeWord(word: string): string {
+  return word.toLowerCase().replaceAll('ё', 'е');
+}
+
+/** A light English suffix stripper: enough to match "deliveries"/"delivery", "returned"/"return". */
+function stemEnglish(word: string): string {
+  if (word.length <= 3) return word;
+  if (word.endsWith('ies') && word.length > 4) return `${word.slice(0, -3)}y`;
+  if (word.endsWith('sses')) return word.slice(0, -2);
+  if (word.endsWith('ing') && word.length > 5) return word.slice(0, -3);
+  if (word.endsWith('ed') && word.length > 4) return word.slice(0, -2);
+  if (word.endsWith('ly') && word.length > 4) return word.slice(0, -2);
+  if (word.endsWith('es') && word.length > 4 && /(sh|ch|x|z)es$/.test(word)) return word.slice(0, -2);
+  if (word.endsWith('s') && !word.endsWith('ss') && !word.endsWith('us')) return word.slice(0, -1);
+  return word;
+}
+
+// Stemming dominates indexing time; vocabularies are small, so memoise (bounded).
+const stemCache = new Map<string, string>();
+const STEM_CACHE_LIMIT = 200_000;
+
+/** Stems a normalised word: Snowball Russian for Cyrillic, a light English stemmer for Latin. */
+export function stem(word: string): string {
+  const cached = stemCache.get(word);
+  if (cached !== undefined) return cached;
+  let out = word;
+  if (CYRILLIC.test(word)) out = stemRussian(word);
+  else if (LATIN.test(word)) out = stemEnglish(word);
+  if (stemCache.size >= STEM_CACHE_LIMIT) stemCache.clear();
+  stemCache.set(word, out);
+  return out;
+}
+
+/** Splits text into word tokens (letters and digits) with stems and offsets. */
+export function tokenize(text: string): Token[] {
+  const out: Token[] = [];
+  for (const m of text.matchAll(WORD)) {
+    const word = normalizeWord(m[0]);
+    out.push({ word, stem: stem(word), start: m.index, end: m.index + m[0].length });
+  }
+  return out;
+}
+
+// Function words that carry no topic: dropped from retrieval queries and the index.
+const STOP_WORDS = new Set(
+  (
+    'а без более бы был была были было быть в вам вас весь во вот все всего всех вы где да даже для до ' +
+    'его ее если есть еще же за здесь и из или им их к как какая какие каким какой когда кто ли либо ' +
+    'мне меня мы на над надо наш не него нее нет ни них но ну о об однако он она они оно от очень по ' +
+    'под подскажите при пожалуйста про с со так также такой там те тем то того тоже той только том ты ' +
+    'у уже хотел хотела хочу чем что чтобы эта эти это этот я здравствуйте добрый день вечер утро ' +
+    'спасибо привет можно ли ' +
+    'a an and are as at be but by can do does for from have hello hi how i if in is it me my of on or ' +
+    'please the there this to was we what when where which who will with you your'
+  ).split(' '),
+);
+
+/** Stems of the content words of `text`, in order (stop words and one-letter words dropped). */
+export function contentStems(text: string): string[] {
+  return tokenize(text)
+    .filter((t) => !STOP_WORDS.has(t.word) && (t.word.length > 1 || /\d/.test(t.word)))
+    .map((t) => t.stem);
+}

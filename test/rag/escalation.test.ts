@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import { detectEscalation, type EscalationReason } from '../../src/rag/escalation.js';
+
+const positives: Array<[string, EscalationReason]> = [
+  ['Позовите менеджера', 'human_request'],
+  ['позовите, пожалуйста, менеджера!', 'human_request'],
+  ['Хочу поговорить с человеком', 'human_request'],
+  ['соедините с оператором', 'human_request'],
+  ['Можно связаться с продавцом напрямую?', 'human_request'],
+  ['Дайте живого человека', 'human_request'],
+  ['Вы бот?', 'human_request'],
+  ['перезвоните мне', 'human_request'],
+  ['I want to talk to a human', 'human_request'],
+  ['Верните деньги', 'refund'],
+  ['верните мне деньги немедленно', 'refund'],
+  ['Хочу вернуть товар', 'refund'],
+  ['Требую возврат средств', 'refund'],
+  ['Оформите возврат', 'refund'],
+  ['Когда вернете деньги?', 'refund'],
+  ['Скиньте цену', 'bargaining'],
+  ['скинете немного?', 'bargaining'],
+  ['Отдадите за 40?', 'bargaining'],
+  ['А за 1000 отдадите?', 'bargaining'],
+  ['Торг уместен?', 'bargaining'],
+  ['Сделаете скидку?', 'bargaining'],
+  ['Какая последняя цена?', 'bargaining'],
+  ['Можно дешевле?', 'bargaining'],
+  ['Подам в суд', 'threat'],
+  ['Обращусь в полицию', 'threat'],
+  ['Вы мошенники!', 'threat'],
+  ['Напишу жалобу в Авито', 'threat'],
+  ['Я пожалуюсь', 'threat'],
+  ['Оставлю плохой отзыв', 'threat'],
+  ['Товар пришел сломанный', 'complaint'],
+  ['У меня претензия к качеству', 'complaint'],
+  ['Я очень недоволен', 'complaint'],
+];
+
+const nearMisses = [
+  'Менеджер по доставке сказал, что завтра',
+  'Человек на фото — это вы?',
+  'Какой возврат предусмотрен по гарантии?',
+  'Если не подойдёт, можно вернуть?',
+  'Скиньте фото, пожалуйста',
+  'Скиньте 2 фото сбоку',
+  'Сколько стоит?',
+  'Судя по фото, кресло новое?',
+  'Не судите строго, я впервые на Авито',
+  'Есть посуда в комплекте?',
+  'Доставка в торговый центр возможна?',
+  'Пожалуйста, подскажите размер',
+  'Вернусь с деньгами завтра и заберу',
+  'А ботинки в наличии?',
+  'Возьму за 1500, как в объявлении',
+];
+
+describe('escalation rules', () => {
+  it.each(positives)('when a buyer writes «%s», then it escalates as %s', (text, reason) => {
+    expect(detectEscalation([text], { listingPrice: 1500 })?.reason).toBe(reason);
+  });
+
+  it.each(nearMisses)('when a buyer writes the near-miss «%s», then it does not escalate', (text) => {
+    expect(detectEscalation([text], { listingPrice: 1500 })).toBeNull();
+  });
+
+  it('when an offer is at the listing price (in thousands), then it is not bargaining; below, it is', () => {
+    expect(detectEscalation(['отдадите за 40?'], { listingPrice: 40_000 })).toBeNull();
+    expect(detectEscalation(['отдадите за 40?'], { listingPrice: 45_000 })?.reason).toBe('bargaining');
+  });
+
+  it('when an owner keyword appears in another word form, then it escalates as keyword with the span', () => {
+    const hit = detectEscalation(['Есть ли оптовые цены для юрлиц?'], { keywords: ['оптовая цена'] });
+    expect(hit).toEqual({ reason: 'keyword', matched: 'оптовые цены' });
+    expect(detectEscalation(['Есть ли доставка?'], { keywords: ['оптовая цена'] })).toBeNull();
+  });
+
+  it('when several messages are given, then any one of them escalates and matched quotes it', () => {
+    const hit = detectEscalation(['Здравствуйте', 'позовите менеджера пожалуйста']);
+    expect(hit).toEqual({ reason: 'human_request', matched: 'позовите менеджера' });
+  });
+});
