@@ -1,0 +1,42 @@
+/** How `/ask` shows what a buyer would get: the answer, the fallback or the escalation, nothing sent. */
+import type { Decision } from '../deps.js';
+import { cutText, escapeHtml, MESSAGE_BUDGET } from '../html.js';
+import { strategyLabel, type Texts } from '../texts.js';
+
+export function renderDecision(
+  question: string,
+  listingTitle: string | null,
+  decision: Decision,
+  t: Texts,
+): string {
+  const head = `❓ <b>${escapeHtml(cutText(question, 500, t.cutMarker))}</b>${
+    listingTitle ? `\n🛒 ${escapeHtml(cutText(listingTitle, 150, t.cutMarker))}` : ''
+  }`;
+  const body = (text: string) => escapeHtml(cutText(text, MESSAGE_BUDGET - 1200, t.cutMarker));
+  const sources = (d: { sources: { title: string }[] }) =>
+    d.sources.length > 0
+      ? `${t.card.sources} ${escapeHtml(cutText([...new Set(d.sources.map((s) => s.title))].join(', '), 300, t.cutMarker))}`
+      : t.card.noSources;
+  let parts: string[];
+  switch (decision.kind) {
+    case 'answer':
+      parts = [
+        t.ask.answer(strategyLabel(t, decision.strategy)),
+        body(decision.text),
+        '',
+        sources(decision),
+        decision.grounded ? t.card.grounded : t.card.ungrounded,
+        ...(!decision.grounded && decision.findings.length > 0
+          ? [`${t.card.findings} ${escapeHtml(cutText(decision.findings.join('; '), 300, t.cutMarker))}`]
+          : []),
+      ];
+      break;
+    case 'fallback':
+      parts = [t.ask.fallback(escapeHtml(decision.detail ?? decision.reason)), body(decision.text)];
+      break;
+    case 'escalate':
+      parts = [t.ask.escalate(escapeHtml(decision.reason), escapeHtml(cutText(decision.matched, 100, '…')))];
+      break;
+  }
+  return [head, '', ...parts, '', `<i>${t.ask.nothingSent}</i>`].join('\n');
+}

@@ -1,0 +1,192 @@
+/**
+ * Draft cards and notices as Telegram HTML: every buyer, AI and document text escaped, the whole message
+ * kept under Telegram's 4096 characters (the draft text gets what the rest leaves, cut with a marker).
+ */
+import type { InlineKeyboardMarkup } from 'grammy/types';
+import type { Chat, Draft, Message } from '../../models/records.js';
+import type { CardView, Notice } from '../../responder/ports.js';
+import { cutText, escapeHtml, MESSAGE_BUDGET, visibleLength } from '../html.js';
+import { formatWhen, type Texts } from '../texts.js';
+import { cardKeyboard, noticeKeyboard } from './keyboards.js';
+
+/** A message ready for `sendMessage`/`editMessageText` with `parse_mode: 'HTML'`. */
+export interface Rendered {
+  text: string;
+  replyMarkup: InlineKeyboardMarkup | undefined;
+}
+
+const LIMITS = {
+  title: 150,
+  name: 80,
+  buyerTotal: 1200,
+  perMessage: 600,
+  findings: 400,
+  sources: 400,
+  error: 300,
+};
+
+/** Escaped and cut plain text. */
+function safe(text: string, max: number, t: Texts): string {
+  return escapeHtml(cutText(text, max, t.cutMarker));
+}
+
+/** The listing line: title and price, or the chat id when the listing is unknown. */
+export function listingLine(chat: Chat, t: Texts): string {
+  const listing = chat.listing;
+  if (!listing) return `🛒 <code>${safe(chat.id, 60, t)}</code>`;
+  const price = listing.price ? ` · ${safe(listing.price, 40, t)}` : '';
+  return `🛒 <b>${safe(listing.title, LIMITS.title, t)}</b>${price}`;
+}
+
+function buyerLine(chat: Chat, t: Texts): string {
+  return `${t.card.buyer} ${safe(chat.buyerName ?? t.card.noName, LIMITS.name, t)}`;
+}
+
+/** One buyer message as plain text: its text, or a label for photos, voice messages and the like. */
+export function messageText(message: Message, t: Texts): string {
+  if (message.type === 'text' && message.text) return message.text;
+  if (message.text && message.type === 'link') return `${t.messageType('link')}: ${message.text}`;
+  return t.messageType(message.type);
+}
+
+/** The buyer messages in a quote, the total capped so the draft keeps most of the room. */
+export function buyerBlock(messages: Message[], t: Texts): string {
+  if (messages.length === 0) return `${t.card.buyerSays}\n${t.card.noMessages}`;
+  let left = LIMITS.buyerTotal;
+  const lines: string[] = [];
+  for (const message of messages) {
+    if (left <= 20) {
+      lines.push(escapeHtml(`… ${t.cutMarker}`));
+      break;
+    }
+    const text = cutText(messageText(message, t), Math.min(LIMITS.perMessage, left), t.cutMarker);
+    left -= text.length;
+    lines.push(escapeHtml(text));
+  }
+  return `${t.card.buyerSays}\n<blockquote>${lines.join('\n')}</blockquote>`;
+}
+
+function sourcesLine(draft: Draft, t: Texts): string {
+  if (draft.sources.length === 0) return t.card.noSources;
+  const titles = [...new Set(draft.sources.map((s) => s.title))].join(', ');
+  return `${t.card.sources} ${safe(titles, LIMITS.sources, t)}`;
+}
+
+function groundingLines(draft: Draft, t: Texts): string[] {
+  const lines = [draft.grounded ? t.card.grounded : t.card.ungrounded];
+  if (!draft.grounded && draft.findings.length > 0) {
+    lines.push(`${t.card.findings} ${safe(draft.findings.join('; '), LIMITS.findings, t)}`);
+  }
+  return lines;
+}
+
+/** Who approved a draft, as the card says it; `names` maps Telegram ids to names we know. */
+export function whoApproved(approvedBy: string | null, t: Texts, names: ReadonlyMap<string, string>): string {
+  if (!approvedBy || approvedBy === 'auto') return t.whoAuto;
+  const id = approvedBy.replace(/^tg:/, '');
+  return t.whoOwner(names.get(id) ?? id);
+}
+
+function statusLine(view: CardView, t: Texts, names: ReadonlyMap<string, string>): string {
+  const { draft } = view;
+  const line = t.status(
+    draft.status,
+    escapeHtml(whoApproved(draft.approvedBy, t, names)),
+    formatWhen(t, draft.updatedAt),
+    safe(draft.error ?? '?', LIMITS.error, t),
+  );
+  return line ? `\n<b>${line}</b>` : '';
+}
+
+/** Fills the draft's text into what the rest of the card leaves of the budget. */
+function withDraftText(head: string, label: string, text: string, tail: string, t: Texts): string {
+  const room = MESSAGE_BUDGET - visibleLength(`${head}\n${label}\n\n${tail}`) - 4;
+  const body = text.trim() ? safe(text, Math.max(200, room), t) : '—';
+  return `${head}\n\n${label}\n${body}\n\n${tail}`.trim();
+}
+
+/** The card for a draft in its current state, with the buttons that state allows. */
+export function renderCard(
+  view: CardView,
+  t: Texts,
+  names: ReadonlyMap<string, string> = new Map(),
+): Rendered {
+  const { draft, chat } = view;
+  const head = [listingLine(chat, t), buyerLine(chat, t), '', buyerBlock(view.buyerMessages, t)].join('\n');
+  const status = statusLine(view, t, names);
+  let text: string;
+  if (draft.kind === 'escalation') {
+    const reason = t.card.escalation(safe(draft.findings[0] ?? '?', LIMITS.findings, t));
+    text = draft.text.trim()
+      ? withDraftText(head, reason, draft.text, status, t)
+      : `${head}\n\n${reason}${status ? `\n${status}` : ''}`;
+  } else {
+    const label = draft.kind === 'fallback' ? t.card.fallbackDraft : t.card.draft;
+    const edited = draft.text !== draft.originalText ? `\n${t.card.edited}` : '';
+    const tail = [
+      sourcesLine(draft, t),
+      ...groundingLines(draft, t),
+      t.card.strategy(draft.strategy),
+      edited.trim(),
+      status.trim(),
+    ]
+      .filter(Boolean)
+      .join('\n');
+    text = withDraftText(head, label, draft.text, tail, t);
+  }
+  return { text, replyMarkup: cardKeyboard(view, t) };
+}
+
+/** A notice that is not a draft card (auto-sent log entry, paused chat, buyer in a human chat). */
+export function renderNotice(
+  notice: Notice,
+  t: Texts,
+): Rendered & { avitoChatId: string; draftId: string | null } {
+  switch (notice.kind) {
+    case 'auto-sent':
+    case 'fallback-sent': {
+      const { draft, chat } = notice.view;
+      const title = notice.kind === 'auto-sent' ? t.notice.autoSent : t.notice.fallbackSent;
+      const head = [
+        title,
+        listingLine(chat, t),
+        buyerLine(chat, t),
+        '',
+        buyerBlock(notice.view.buyerMessages, t),
+      ].join('\n');
+      const tail = notice.kind === 'auto-sent' ? sourcesLine(draft, t) : t.notice.replyHint;
+      return {
+        text: withDraftText(head, t.notice.answer, draft.text, tail, t),
+        replyMarkup: noticeKeyboard(notice, t),
+        avitoChatId: chat.id,
+        draftId: draft.id,
+      };
+    }
+    case 'chat-paused':
+      return {
+        text: [
+          t.notice.chatPaused(formatWhen(t, notice.until)),
+          listingLine(notice.chat, t),
+          buyerLine(notice.chat, t),
+        ].join('\n'),
+        replyMarkup: noticeKeyboard(notice, t),
+        avitoChatId: notice.chat.id,
+        draftId: null,
+      };
+    case 'buyer-in-human-chat':
+      return {
+        text: [
+          t.notice.buyerInHumanChat,
+          listingLine(notice.chat, t),
+          buyerLine(notice.chat, t),
+          '',
+          buyerBlock(notice.messages, t),
+          '',
+          t.notice.replyHint,
+        ].join('\n'),
+        replyMarkup: noticeKeyboard(notice, t),
+        avitoChatId: notice.chat.id,
+        draftId: null,
+      };
+  }
+}

@@ -1,0 +1,95 @@
+import type { Agenda } from 'agenda';
+import type { Config } from '../config.js';
+import type { Logger } from '../logger.js';
+import type { DraftSource, KnowledgeDocument, ListingFacts, Mode } from '../models/records.js';
+import type { DraftActions } from '../responder/ports.js';
+import type { Store } from '../store/port.js';
+
+/** Where an upload stands; the bot edits one progress message through these stages. */
+export interface IngestProgress {
+  stage: 'extracting' | 'uploading' | 'indexing' | 'ready' | 'failed';
+  percent?: number;
+  detail?: string;
+}
+
+/** One file the owner sent, as the bot hands it to the knowledge base. */
+export interface BotIngestInput {
+  origin: 'upload';
+  /** Telegram's `file_unique_id`: the same file sent again replaces its document. */
+  sourceKey: string;
+  title: string;
+  /** The original file name: its extension decides the type (the real ingestion needs it). */
+  fileName: string;
+  bytes: Uint8Array;
+  mimeType?: string;
+  scope: 'general' | 'item';
+  itemId: string | null;
+}
+
+/** What the knowledge base decided for a question (mirrors `src/rag` `Decision`). */
+export type Decision =
+  | {
+      kind: 'answer';
+      text: string;
+      sources: DraftSource[];
+      grounded: boolean;
+      findings: string[];
+      strategy: 'item' | 'general' | 'local';
+    }
+  | {
+      kind: 'fallback';
+      text: string;
+      reason: string;
+      sources: DraftSource[];
+      strategy: 'none';
+      detail?: string;
+    }
+  | { kind: 'escalate'; reason: string; matched: string };
+
+/** One turn of chat history given to the answerer. */
+export interface HistoryTurn {
+  author: 'buyer' | 'ai' | 'owner' | 'system';
+  text: string;
+}
+
+/**
+ * The narrow part of the knowledge module the bot uses (uploads, `/docs`, `/ask`). The composition root
+ * adapts `src/rag` to it, so the bot never depends on how retrieval works.
+ */
+export interface BotKnowledge {
+  ingest(input: BotIngestInput, onProgress?: (p: IngestProgress) => void): Promise<KnowledgeDocument>;
+  removeDocument(id: string): Promise<unknown>;
+  answer(input: {
+    questions: string[];
+    history: HistoryTurn[];
+    listing: (ListingFacts & { itemId: string | null }) | null;
+  }): Promise<Decision>;
+  /** Re-reads DOCS_DIR; absent when the deployment has no folder sync. */
+  syncFolder?(): Promise<unknown>;
+}
+
+/** One line of `/status`: a dependency and how it is doing. */
+export interface StatusCheck {
+  status: string;
+  detail?: string;
+}
+
+/** What `/status` and `/start` show; the composition root gathers it (readiness checks, queue sizes). */
+export interface StatusSnapshot {
+  /** e.g. `store`, `avito`, `avitoWebhook`, `telegram`, `gemini`; `status` is `ok`, `degraded`, `down`, `disabled`. */
+  checks: Record<string, StatusCheck>;
+  queue: { pendingDrafts: number; humanChats: number; jobsQueued?: number };
+  mode: Mode;
+  paused: boolean;
+}
+
+/** Everything {@link createBot} needs, passed explicitly by `main.ts`/`service.ts`. */
+export interface BotDeps {
+  config: Config;
+  store: Store;
+  logger: Logger;
+  actions: DraftActions;
+  knowledge: BotKnowledge;
+  agenda: Agenda;
+  status: () => Promise<StatusSnapshot>;
+}

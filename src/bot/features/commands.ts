@@ -1,0 +1,73 @@
+/** `/start`, `/help`, `/status`, `/pause`, `/resume`, `/cancel` (outside an edit). */
+import { Composer } from 'grammy';
+import type { BotContext } from '../context.js';
+import type { StatusSnapshot } from '../deps.js';
+import type { FeatureEnv } from '../env.js';
+import { escapeHtml } from '../html.js';
+import type { Texts } from '../texts.js';
+
+const ICON: Record<string, string> = { ok: '✅', degraded: '⚠️', down: '❌', error: '❌', disabled: '⚪️' };
+
+function healthLine(snapshot: StatusSnapshot, t: Texts): string {
+  const entries = Object.entries(snapshot.checks);
+  const bad = entries.filter(([, c]) => c.status !== 'ok' && c.status !== 'disabled').map(([name]) => name);
+  return t.healthLine(entries.length - bad.length, entries.length, bad);
+}
+
+/** The `/status` text: every check, the queues, the mode. */
+export function statusText(snapshot: StatusSnapshot, t: Texts): string {
+  const checks = Object.entries(snapshot.checks).map(
+    ([name, c]) =>
+      `${ICON[c.status] ?? '•'} ${escapeHtml(name)}: ${escapeHtml(c.status)}${c.detail ? ` — ${escapeHtml(c.detail.slice(0, 200))}` : ''}`,
+  );
+  return [
+    t.statusTitle,
+    ...checks,
+    '',
+    t.statusQueue(snapshot.queue.pendingDrafts, snapshot.queue.humanChats, snapshot.queue.jobsQueued),
+    t.statusMode(snapshot.mode, snapshot.paused),
+  ].join('\n');
+}
+
+export function commandsFeature(env: FeatureEnv): Composer<BotContext> {
+  const composer = new Composer<BotContext>();
+
+  composer.command('start', async (ctx) => {
+    const settings = await env.store.settings.get();
+    const mode = settings.mode ?? env.config.responder.mode;
+    let health: string;
+    try {
+      health = healthLine(await env.status(), ctx.t);
+    } catch (error) {
+      ctx.log.warn({ err: error }, 'status failed');
+      health = ctx.t.statusFailed;
+    }
+    const name = escapeHtml(ctx.from?.first_name ?? '');
+    await ctx.reply(ctx.t.start(name, ctx.from?.id ?? 0, mode, settings.paused ?? false, health), {
+      parse_mode: 'HTML',
+    });
+  });
+
+  composer.command('help', (ctx) => ctx.reply(ctx.t.help, { parse_mode: 'HTML' }));
+
+  composer.command('status', async (ctx) => {
+    try {
+      await ctx.reply(statusText(await env.status(), ctx.t), { parse_mode: 'HTML' });
+    } catch (error) {
+      ctx.log.warn({ err: error }, 'status failed');
+      await ctx.reply(ctx.t.statusFailed);
+    }
+  });
+
+  composer.command(['pause', 'resume'], async (ctx) => {
+    const paused = ctx.message?.text.startsWith('/pause') ?? false;
+    await env.store.settings.update({ paused });
+    await env.store.audit.append({ actor: ctx.actor, action: paused ? 'settings.pause' : 'settings.resume' });
+    ctx.log.info({ paused }, 'global pause changed');
+    await ctx.reply(paused ? ctx.t.paused : ctx.t.resumed);
+  });
+
+  composer.command('cancel', (ctx) => ctx.reply(ctx.t.edit.nothingToCancel));
+
+  return composer;
+}

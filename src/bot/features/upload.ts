@@ -1,0 +1,111 @@
+/**
+ * Uploads: `/upload` or simply a file. Each file gets a message asking "general or which listing?"; the
+ * same message then shows the progress, edited by the `ingest-upload` job (downloads and indexing never run
+ * inside the update handler: pitfall 4). Files over 20 MB are refused before any download.
+ */
+import { Composer } from 'grammy';
+import { z } from 'zod';
+import { answerTap } from '../answer.js';
+import { parseCallbackData } from '../callback-data.js';
+import type { BotContext } from '../context.js';
+import type { FeatureEnv } from '../env.js';
+import { escapeHtml } from '../html.js';
+import { INGEST_UPLOAD_JOB, type IngestUploadData } from '../jobs.js';
+import { listingPicker, newToken } from '../keyboards/listing-picker.js';
+import { isNotModified } from '../telegram-errors.js';
+
+/** Telegram lets bots download files up to 20 MB. */
+export const MAX_DOWNLOAD_BYTES = 20 * 1024 * 1024;
+
+const PendingUpload = z.object({
+  fileId: z.string().min(1),
+  fileUniqueId: z.string().min(1),
+  fileName: z.string().min(1).max(255),
+  mimeType: z.string().nullable(),
+});
+type PendingUpload = z.infer<typeof PendingUpload>;
+
+const uploadKey = (token: string) => `upload:${token}`;
+
+export function uploadFeature(env: FeatureEnv): Composer<BotContext> {
+  const composer = new Composer<BotContext>();
+  const { store, agenda } = env;
+
+  composer.command('upload', (ctx) => ctx.reply(ctx.t.upload.prompt));
+
+  composer.on('message:document', async (ctx) => {
+    const doc = ctx.message.document;
+    const fileName = (doc.file_name ?? 'document').slice(0, 255);
+    if ((doc.file_size ?? 0) > MAX_DOWNLOAD_BYTES) {
+      const mb = ((doc.file_size ?? 0) / 1024 / 1024).toFixed(1);
+      ctx.log.info({ fileName, size: doc.file_size }, 'upload refused: too big');
+      await ctx.reply(ctx.t.upload.tooBig(escapeHtml(fileName), mb), { parse_mode: 'HTML' });
+      return;
+    }
+    const token = newToken();
+    const pending: PendingUpload = {
+      fileId: doc.file_id,
+      fileUniqueId: doc.file_unique_id,
+      fileName,
+      mimeType: doc.mime_type ?? null,
+    };
+    await store.kv.set(uploadKey(token), pending, 24 * 3600_000);
+    await ctx.reply(ctx.t.upload.choose(escapeHtml(fileName)), {
+      parse_mode: 'HTML',
+      reply_markup: listingPicker('upload', token, await store.listings.list(), 0, ctx.t),
+      reply_parameters: { message_id: ctx.message.message_id, allow_sending_without_reply: true },
+    });
+  });
+
+  composer.callbackQuery(/^u:/, async (ctx, next) => {
+    const data = parseCallbackData(ctx.callbackQuery.data);
+    if (data?.kind !== 'pick' || data.flow !== 'upload') return next();
+    const { t, log } = ctx;
+    const key = uploadKey(data.token);
+    const pending = PendingUpload.safeParse(await store.kv.get(key));
+    const message = ctx.callbackQuery.message;
+    if (!pending.success || !message) {
+      await answerTap(ctx, t.upload.expired, log);
+      return;
+    }
+    const choice = data.choice;
+    if (choice.type === 'page') {
+      await answerTap(ctx, undefined, log);
+      const markup = listingPicker('upload', data.token, await store.listings.list(), choice.page, t);
+      await ctx.editMessageReplyMarkup({ reply_markup: markup }).catch((error: unknown) => {
+        if (!isNotModified(error)) throw error;
+      });
+      return;
+    }
+    // Whoever deletes the entry first wins: a double tap enqueues one job.
+    if (!(await store.kv.delete(key))) {
+      await answerTap(ctx, t.toast.stale, log);
+      return;
+    }
+    const name = escapeHtml(pending.data.fileName);
+    if (choice.type === 'cancel') {
+      await answerTap(ctx, t.upload.cancelled, log);
+      await ctx.editMessageText(t.upload.cancelled);
+      return;
+    }
+    await answerTap(ctx, t.toast.uploadQueued, log);
+    const listing = choice.type === 'item' ? await store.listings.get(choice.itemId) : null;
+    const scopeLabel = listing ? escapeHtml(listing.title) : t.upload.scopeGeneral;
+    await ctx.editMessageText(t.upload.progress(name, scopeLabel, t.upload.stages.queued), {
+      parse_mode: 'HTML',
+    });
+    const job: IngestUploadData = {
+      fileId: pending.data.fileId,
+      fileUniqueId: pending.data.fileUniqueId,
+      fileName: pending.data.fileName,
+      mimeType: pending.data.mimeType,
+      scope: choice.type === 'item' ? 'item' : 'general',
+      itemId: choice.type === 'item' ? choice.itemId : null,
+      progress: { chatId: message.chat.id, messageId: message.message_id },
+    };
+    await agenda.now(INGEST_UPLOAD_JOB, job);
+    log.info({ fileName: job.fileName, scope: job.scope, itemId: job.itemId }, 'upload queued');
+  });
+
+  return composer;
+}

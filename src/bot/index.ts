@@ -1,0 +1,213 @@
+/**
+ * The seller's control surface in Telegram (grammY). {@link createBot} builds the bot, its notifier for the
+ * responder and its jobs; `start()` chooses webhook mode (`PUBLIC_URL` set) or long polling.
+ *
+ * Layout: one Composer per feature in `features/`, registered below in order; cards and keyboards in
+ * `cards/` and `keyboards/`; every owner-facing text in `texts.ts`.
+ */
+import { autoRetry } from '@grammyjs/auto-retry';
+import { conversations, createConversation } from '@grammyjs/conversations';
+import { run, type RunnerHandle, sequentialize } from '@grammyjs/runner';
+import type { Express } from 'express';
+import { Bot, type BotError, type Context } from 'grammy';
+import type { Notifier } from '../responder/ports.js';
+import type { BotContext } from './context.js';
+import type { BotDeps } from './deps.js';
+import type { FeatureEnv } from './env.js';
+import { askFeature } from './features/ask.js';
+import { cardsFeature } from './features/cards.js';
+import { chatsFeature } from './features/chats.js';
+import { commandsFeature } from './features/commands.js';
+import { docsFeature } from './features/docs.js';
+import {
+  conversationPlugins,
+  conversationStorage,
+  EDIT_CONVERSATION,
+  EDIT_TIMEOUT_MS,
+  editConversation,
+} from './features/edit.js';
+import { dedupeUpdates, ownerGuard } from './features/guard.js';
+import { modeFeature } from './features/mode.js';
+import { replyFeature } from './features/reply.js';
+import { unhandledFeature } from './features/unhandled.js';
+import { uploadFeature } from './features/upload.js';
+import { defineBotJobs } from './jobs.js';
+import { createNotifier } from './notifier.js';
+import { RETRY_OPTIONS } from './retry.js';
+import { textsFor, type Texts } from './texts.js';
+import { mountWebhookRoute, WEBHOOK_PATH, webhookSecret } from './webhook.js';
+
+export type { BotContext } from './context.js';
+export type {
+  BotDeps,
+  BotIngestInput,
+  BotKnowledge,
+  Decision,
+  IngestProgress,
+  StatusCheck,
+  StatusSnapshot,
+} from './deps.js';
+export {
+  ASK_PREVIEW_JOB,
+  defineBotJobs,
+  DOCS_SYNC_JOB,
+  INGEST_UPLOAD_JOB,
+  type BotJobsDeps,
+} from './jobs.js';
+export { createNotifier } from './notifier.js';
+export { WEBHOOK_PATH } from './webhook.js';
+
+/** Update kinds the bot asks Telegram for (others are never delivered). */
+export const ALLOWED_UPDATES = ['message', 'callback_query'] as const;
+
+/** A built bot: the grammY instance, the notifier the responder uses, and its lifecycle. */
+export interface BotHandle {
+  bot: Bot<BotContext>;
+  notifier: Notifier;
+  /** Webhook mode (`PUBLIC_URL`): registers the webhook with its secret; else deletes it and long-polls. */
+  start(): Promise<void>;
+  /** Stops polling (waiting for updates in progress) or stops accepting webhook updates. Safe to call twice. */
+  stop(): Promise<void>;
+  /** Adds `POST /telegram/webhook` to the service's Express app (call before the app's 404 handler). */
+  mountWebhook(app: Express): void;
+}
+
+function commandList(t: Texts) {
+  const c = t.commands;
+  return [
+    { command: 'start', description: c.start },
+    { command: 'help', description: c.help },
+    { command: 'mode', description: c.mode },
+    { command: 'pause', description: c.pause },
+    { command: 'resume', description: c.resume },
+    { command: 'status', description: c.status },
+    { command: 'chats', description: c.chats },
+    { command: 'docs', description: c.docs },
+    { command: 'upload', description: c.upload },
+    { command: 'ask', description: c.ask },
+    { command: 'cancel', description: c.cancel },
+  ];
+}
+
+/**
+ * Builds the bot from explicit dependencies. Throws when `TELEGRAM_BOT_TOKEN` is missing: build the bot only
+ * when `config.telegram.enabled`. Also defines the bot's Agenda jobs (`ingest-upload`, `ask-preview`,
+ * `docs-sync`) on `deps.agenda`.
+ */
+export function createBot(deps: BotDeps): BotHandle {
+  const { config, logger: rootLogger } = deps;
+  const token = config.telegram.token;
+  if (!token)
+    throw new Error(
+      'TELEGRAM_BOT_TOKEN is not set: create the bot only when config.telegram.enabled is true.',
+    );
+  const logger = rootLogger.child({ module: 'bot' });
+  const t = textsFor(config.locale);
+  const bot = new Bot<BotContext>(token, { client: { apiRoot: config.telegram.apiRoot } });
+  bot.api.config.use(autoRetry(RETRY_OPTIONS));
+
+  const notifier = createNotifier({
+    api: bot.api,
+    store: deps.store,
+    logger,
+    texts: t,
+    notifyChatId: config.telegram.notifyChatId,
+  });
+  const env: FeatureEnv = { ...deps, t, notifier, api: bot.api };
+  defineBotJobs(deps.agenda, {
+    api: bot.api,
+    store: deps.store,
+    knowledge: deps.knowledge,
+    logger,
+    config,
+    texts: t,
+  });
+
+  // Updates of one chat run one after another (conversation state, card actions); chats run in parallel.
+  bot.use(
+    sequentialize((ctx: Context) =>
+      ctx.chatId !== undefined ? String(ctx.chatId) : ctx.from ? `u${ctx.from.id}` : undefined,
+    ),
+  );
+  const guarded = bot.errorBoundary((error) => {
+    logger.error({ err: error.error, updateId: error.ctx.update.update_id }, 'update handler failed');
+    void answerAfterError(error);
+  });
+  guarded.use(async (ctx, next) => {
+    ctx.t = t;
+    ctx.actor = `tg:${ctx.from?.id ?? 'unknown'}`;
+    ctx.log = logger.child({ updateId: ctx.update.update_id, userId: ctx.from?.id });
+    await next();
+  });
+  guarded.use(dedupeUpdates(env));
+  guarded.use(ownerGuard(env));
+  guarded.use(conversations<BotContext, Context>({ storage: conversationStorage(deps.store.kv) }));
+  guarded.use(
+    createConversation<BotContext, Context>(editConversation(env), {
+      id: EDIT_CONVERSATION,
+      plugins: conversationPlugins,
+      maxMillisecondsToWait: EDIT_TIMEOUT_MS,
+    }),
+  );
+  guarded.use(modeFeature(env));
+  guarded.use(commandsFeature(env));
+  guarded.use(cardsFeature(env));
+  guarded.use(uploadFeature(env));
+  guarded.use(askFeature(env));
+  guarded.use(docsFeature(env));
+  guarded.use(chatsFeature(env));
+  guarded.use(replyFeature(env));
+  guarded.use(unhandledFeature());
+  bot.catch((error) => logger.error({ err: error.error }, 'bot error'));
+
+  /** A tap whose handler failed still gets an answer, so no spinner is left. */
+  async function answerAfterError(error: BotError<BotContext>): Promise<void> {
+    if (!error.ctx.callbackQuery) return;
+    await error.ctx.answerCallbackQuery({ text: t.toast.failed }).catch(() => {});
+  }
+
+  const webhookMode = Boolean(config.http.publicUrl);
+  const secret = () => webhookSecret(config.telegram.webhookSecret, deps.store.kv);
+  let runner: RunnerHandle | undefined;
+  let accepting = false;
+  let stopping: Promise<void> | undefined;
+
+  async function setCommands(): Promise<void> {
+    await bot.api.setMyCommands(commandList(textsFor('ru')));
+    await bot.api.setMyCommands(commandList(textsFor('en')), { language_code: 'en' });
+  }
+
+  return {
+    bot,
+    notifier,
+    async start() {
+      await bot.init();
+      await setCommands().catch((error: unknown) => logger.warn({ err: error }, 'setMyCommands failed'));
+      if (webhookMode) {
+        const url = `${config.http.publicUrl}${WEBHOOK_PATH}`;
+        await bot.api.setWebhook(url, {
+          secret_token: await secret(),
+          allowed_updates: [...ALLOWED_UPDATES],
+        });
+        accepting = true;
+        logger.info({ url }, 'telegram webhook set');
+        return;
+      }
+      await bot.api.deleteWebhook();
+      runner = run(bot, { runner: { fetch: { allowed_updates: [...ALLOWED_UPDATES] } } });
+      accepting = true;
+      logger.info({ username: bot.botInfo.username }, 'telegram long polling started');
+    },
+    stop() {
+      stopping ??= (async () => {
+        accepting = false;
+        if (runner?.isRunning()) await runner.stop();
+        logger.info('telegram bot stopped');
+      })();
+      return stopping;
+    },
+    mountWebhook(app) {
+      mountWebhookRoute(app, { bot, secret, accepting: () => accepting, logger });
+    },
+  };
+}

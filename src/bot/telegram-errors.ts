@@ -1,0 +1,15 @@
+/** Recognises the Bot API errors the bot handles instead of failing (see shared/api/telegram.md). */
+import { GrammyError } from 'grammy';
+
+const described = (error: unknown, pattern: RegExp): boolean =>
+  error instanceof GrammyError && pattern.test(error.description);
+
+/** `400: message is not modified`: an edit that changes nothing is a success. */
+export const isNotModified = (error: unknown) => described(error, /message is not modified/i);
+
+/** The card is gone (deleted by the owner, or too old to edit): send a fresh one. */
+export const isMessageGone = (error: unknown) =>
+  described(error, /message to edit not found|message can't be edited|MESSAGE_ID_INVALID/i);
+
+/** A callback query answered too late or twice: only worth a log line. */
+export const isQueryTooOld = (error: unknown) => described(error, /query is too old|query ID is invalid/i);

@@ -1,0 +1,57 @@
+/** Webhook mode: the secret for `X-Telegram-Bot-Api-Secret-Token`, and the Express route. */
+import { randomBytes } from 'node:crypto';
+import express, { type Express, type RequestHandler } from 'express';
+import type { Bot } from 'grammy';
+import { webhookCallback } from 'grammy';
+import { secretEquals } from '../http/secrets.js';
+import type { Logger } from '../logger.js';
+import type { KvRepository } from '../store/port.js';
+import type { BotContext } from './context.js';
+
+export const WEBHOOK_PATH = '/telegram/webhook';
+export const SECRET_HEADER = 'X-Telegram-Bot-Api-Secret-Token';
+const SECRET_KEY = 'telegram:webhook-secret';
+
+/** The configured secret, or one generated once and kept in kv (so restarts keep the registered one). */
+export async function webhookSecret(configured: string | undefined, kv: KvRepository): Promise<string> {
+  if (configured) return configured;
+  await kv.setIfAbsent(SECRET_KEY, randomBytes(32).toString('base64url'));
+  const stored = await kv.get<string>(SECRET_KEY);
+  if (typeof stored !== 'string') throw new Error('Telegram webhook secret could not be stored');
+  return stored;
+}
+
+/**
+ * `POST /telegram/webhook`: the secret header is checked (constant time) before the body is even parsed;
+ * updates are handled by grammY with a 9 s budget (Telegram gives up at 10 s and redelivers).
+ */
+export function mountWebhookRoute(
+  app: Express,
+  deps: { bot: Bot<BotContext>; secret: () => Promise<string>; accepting: () => boolean; logger: Logger },
+): void {
+  const handle = webhookCallback(deps.bot, 'express', { onTimeout: 'return', timeoutMilliseconds: 9_000 });
+  const checkSecret: RequestHandler = async (req, res, next) => {
+    try {
+      if (!secretEquals(req.get(SECRET_HEADER), await deps.secret())) {
+        deps.logger.warn({ ip: req.ip }, 'telegram webhook: wrong secret');
+        res.status(401).json({ error: 'unauthorized' });
+        return;
+      }
+      if (!deps.accepting()) {
+        // Telegram keeps the update and redelivers once we are back.
+        res.status(503).json({ error: 'stopping' });
+        return;
+      }
+      next();
+    } catch (error) {
+      next(error);
+    }
+  };
+  app.post(WEBHOOK_PATH, checkSecret, express.json({ limit: '1mb' }), async (req, res, next) => {
+    try {
+      await handle(req, res);
+    } catch (error) {
+      next(error);
+    }
+  });
+}

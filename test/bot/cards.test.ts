@@ -1,0 +1,220 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { parseCallbackData } from '../../src/bot/callback-data.js';
+import { renderCard } from '../../src/bot/cards/render.js';
+import { codePoints } from '../../src/bot/html.js';
+import { textsFor } from '../../src/bot/texts.js';
+import type { Draft } from '../../src/models/records.js';
+import { buttonsOf } from '../../sim/telegram/actors.js';
+import { type Harness, seedDraft, showCard, startHarness } from './harness.js';
+
+const ru = textsFor('ru');
+
+let h: Harness;
+beforeEach(async () => {
+  h = await startHarness({ start: false });
+  await h.handle.bot.init();
+});
+afterEach(async () => {
+  await h.dispose();
+});
+
+const labels = (markup: unknown) => buttonsOf(markup).map((b) => b.text);
+const datas = (markup: unknown) => buttonsOf(markup).map((b) => b.callback_data ?? '');
+
+describe('draft cards', () => {
+  it('when a pending answer is synced, then the card shows listing, buyer, messages, draft, sources, label and the five buttons', async () => {
+    const seeded = await seedDraft(h.store);
+    const { ref } = await showCard(h, seeded);
+    const card = h.sim.chat(h.owner).messages.find((m) => m.message_id === ref.messageId)!;
+    expect(card.text).toContain('Велосипед Stels · 12 000 ₽');
+    expect(card.text).toContain('Иван');
+    expect(card.text).toContain('Есть в наличии?');
+    expect(card.text).toContain('Да, есть. Цена 12 000 ₽.');
+    expect(card.text).toContain('Каталог');
+    expect(card.text).toContain(ru.card.grounded);
+    expect(labels(card.reply_markup)).toEqual([
+      '✅ Отправить',
+      '✏️ Изменить',
+      '🔄 Заново',
+      '🙋 Беру на себя',
+      '✖️ Отклонить',
+    ]);
+    expect(datas(card.reply_markup)).toContain(`d:send:${seeded.draft.id}`);
+    for (const data of datas(card.reply_markup)) {
+      expect(Buffer.byteLength(data)).toBeLessThanOrEqual(64);
+      expect(parseCallbackData(data)).not.toBeNull();
+    }
+  });
+
+  it('when an escalation is pending, then its reason and take over / reply / let AI buttons are shown', async () => {
+    const seeded = await seedDraft(h.store, {
+      kind: 'escalation',
+      text: '',
+      findings: ['покупатель просит скидку'],
+    });
+    const { ref } = await showCard(h, seeded);
+    const card = h.sim.chat(h.owner).messages.find((m) => m.message_id === ref.messageId)!;
+    expect(card.text).toContain('Нужен человек: покупатель просит скидку');
+    expect(labels(card.reply_markup)).toEqual(['🙋 Беру на себя', '✍️ Ответить', '🤖 Пусть отвечает ИИ']);
+  });
+
+  it('when buyer and AI texts hold <script>&, then they are escaped and shown literally', async () => {
+    const seeded = await seedDraft(h.store, { text: 'Ответ <b>не жирный</b> & <script>' }, {}, [
+      { text: '<script>alert(1)</script> & Co' },
+    ]);
+    const { ref } = await showCard(h, seeded);
+    const card = h.sim.chat(h.owner).messages.find((m) => m.message_id === ref.messageId)!;
+    expect(card.text).toContain('<script>alert(1)</script> & Co');
+    expect(card.text).toContain('Ответ <b>не жирный</b> & <script>');
+    expect(
+      card.entities?.some(
+        (e) => e.type === 'bold' && card.text!.slice(e.offset, e.offset + e.length) === 'не жирный',
+      ),
+    ).toBe(false);
+  });
+
+  it('when a draft is 5000 characters, then the card is cut under 4096 with a visible marker', async () => {
+    const seeded = await seedDraft(h.store, { text: 'я'.repeat(5000) });
+    const { ref } = await showCard(h, seeded);
+    const card = h.sim.chat(h.owner).messages.find((m) => m.message_id === ref.messageId)!;
+    expect(codePoints(card.text!)).toBeLessThan(4096);
+    expect(card.text).toContain(ru.cutMarker);
+    expect(labels(card.reply_markup)).toContain('✅ Отправить');
+  });
+
+  it('when buyer messages are photos and voice, then they are described by type', async () => {
+    const seeded = await seedDraft(h.store, {}, {}, [
+      { type: 'image', text: null },
+      { type: 'voice', text: null },
+      { type: 'text', text: 'Это он?' },
+    ]);
+    const { ref } = await showCard(h, seeded);
+    const card = h.sim.chat(h.owner).messages.find((m) => m.message_id === ref.messageId)!;
+    expect(card.text).toContain('📷 покупатель прислал фото');
+    expect(card.text).toContain('🎤 покупатель прислал голосовое сообщение');
+    expect(card.text).toContain('Это он?');
+  });
+
+  it('when the draft moves through final states, then the same card is edited with the right status and buttons', async () => {
+    await h.store.kv.set('tg:name:1001', 'Owner');
+    const seeded = await seedDraft(h.store);
+    const { ref, draft } = await showCard(h, seeded);
+    const show = async (patch: Partial<Draft>) => {
+      const r = await h.handle.notifier.syncCard({ ...seeded, draft: { ...draft, card: ref, ...patch } });
+      expect(r).toEqual(ref);
+      return h.sim.chat(h.owner).messages.find((m) => m.message_id === ref.messageId)!;
+    };
+    let card = await show({ status: 'sending', approvedBy: 'tg:1001' });
+    expect(card.text).toContain('⏳ отправляется');
+    expect(card.reply_markup).toBeUndefined();
+    card = await show({ status: 'sent', approvedBy: 'tg:1001' });
+    expect(card.text).toMatch(/✅ отправлено \(Owner, \d\d\.\d\d, \d\d:\d\d МСК\)/);
+    card = await show({ status: 'sent', approvedBy: 'auto' });
+    expect(card.text).toContain('✅ отправлено (автоматически');
+    card = await show({ status: 'dismissed' });
+    expect(card.text).toContain('✖️ отклонено');
+    card = await show({ status: 'superseded' });
+    expect(card.text).toContain('↪️ заменён новым черновиком');
+    card = await show({ status: 'failed', error: 'Avito 500 <oops>' });
+    expect(card.text).toContain('❌ не отправлено: Avito 500 <oops>');
+    expect(labels(card.reply_markup)).toEqual(['🔁 Повторить']);
+    expect(h.sim.chat(h.owner).messages).toHaveLength(1);
+  });
+
+  it('when an ungrounded fallback is rendered, then the guard findings are listed', () => {
+    const now = new Date();
+    const r = renderCard(
+      {
+        draft: {
+          id: 'x',
+          chatId: 'c',
+          kind: 'answer',
+          status: 'pending',
+          text: 'Цена 9000',
+          originalText: 'Цена 9000',
+          sources: [],
+          grounded: false,
+          findings: ['9000'],
+          strategy: 'local',
+          coversMessageIds: [],
+          card: null,
+          approvedBy: null,
+          sentMessageIds: [],
+          attempts: 0,
+          error: null,
+          createdAt: now,
+          updatedAt: now,
+        },
+        chat: {
+          ...{
+            id: 'c',
+            itemId: null,
+            buyerId: null,
+            buyerName: null,
+            listing: null,
+            state: 'ai',
+            humanUntil: null,
+            mode: null,
+          },
+          lastInboundAt: null,
+          lastOutboundAt: null,
+          createdAt: now,
+          updatedAt: now,
+        },
+        buyerMessages: [],
+      },
+      ru,
+    );
+    expect(r.text).toContain(ru.card.ungrounded);
+    expect(r.text).toContain('Проверка нашла: 9000');
+    expect(r.text).toContain('локальный индекс');
+  });
+});
+
+describe('notifier', () => {
+  it('when nothing changed, then "message is not modified" counts as success and no new card is sent', async () => {
+    const seeded = await seedDraft(h.store);
+    const { ref, draft } = await showCard(h, seeded);
+    const again = await h.handle.notifier.syncCard({ ...seeded, draft });
+    expect(again).toEqual(ref);
+    expect(h.sim.chat(h.owner).messages).toHaveLength(1);
+    const edits = h.sim.calls.records.filter((c) => c.path.endsWith('/editMessageText'));
+    expect(edits.at(-1)?.status).toBe(400);
+  });
+
+  it('when the owner deleted the card, then a fresh card is sent and its new ref returned', async () => {
+    const seeded = await seedDraft(h.store);
+    const { ref, draft } = await showCard(h, seeded);
+    h.sim.userDeletes(Number(ref.chatId), ref.messageId);
+    const fresh = await h.handle.notifier.syncCard({
+      ...seeded,
+      draft: { ...draft, status: 'sent', approvedBy: 'auto' },
+    });
+    expect(fresh).not.toBeNull();
+    expect(fresh!.messageId).not.toBe(ref.messageId);
+    const messages = h.sim.chat(h.owner).messages;
+    expect(messages).toHaveLength(1);
+    expect(messages[0]!.text).toContain('✅ отправлено');
+  });
+
+  it('when the same alert is raised twice, then the owner gets one message until it is resolved', async () => {
+    await h.handle.notifier.alert('avito-token', 'Авито: токен отозван');
+    await h.handle.notifier.alert('avito-token', 'Авито: токен отозван');
+    expect(h.sim.chat(h.owner).messages.map((m) => m.text)).toEqual(['⚠️ Авито: токен отозван']);
+    await h.handle.notifier.resolve('avito-token');
+    await h.handle.notifier.alert('avito-token', 'Авито: токен отозван');
+    expect(h.sim.chat(h.owner).messages).toHaveLength(2);
+  });
+
+  it('when an auto-sent notice is sent, then it offers 👎 with f:bad and a reply to it reaches the buyer chat', async () => {
+    const seeded = await seedDraft(h.store, { status: 'sent' });
+    await h.handle.notifier.notify({ kind: 'auto-sent', view: seeded });
+    const notice = h.sim.lastBotMessage(h.owner)!;
+    expect(notice.text).toContain('Ответ отправлен автоматически');
+    expect(datas(notice.reply_markup)).toEqual([`f:bad:${seeded.draft.id}`]);
+    expect(await h.store.kv.get(`card:${h.owner}:${notice.message_id}`)).toEqual({
+      avitoChatId: seeded.chat.id,
+      draftId: seeded.draft.id,
+    });
+  });
+});

@@ -1,0 +1,155 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { eventually } from '../support/service.js';
+import { type Harness, startHarness } from './harness.js';
+
+let h: Harness;
+afterEach(async () => {
+  await h.dispose();
+});
+
+const waitForBotText = (part: string) =>
+  h.sim.waitFor(
+    () => h.sim.chat(h.owner).messages.find((m) => m.from?.id === h.sim.bot.id && m.text?.includes(part)),
+    5000,
+  );
+
+describe('commands', () => {
+  it('when the owner picks Авто in the /mode menu and later sends /mode review, then each choice is persisted', async () => {
+    h = await startHarness();
+    h.sim.userSends(h.owner, '/mode');
+    const menu = await waitForBotText('Режим ответов сейчас');
+    expect(menu.text).toContain('Проверка');
+    await h.sim.tap(h.owner, menu.message_id, '🤖 Авто').waitForAnswer();
+    await eventually(async () => (await h.store.settings.get()).mode === 'auto');
+    await h.sim.waitFor(() =>
+      h.sim
+        .chat(h.owner)
+        .messages.find((m) => m.message_id === menu.message_id)
+        ?.text?.includes('Авто'),
+    );
+    h.sim.userSends(h.owner, '/mode review');
+    await waitForBotText('Режим: 👀 Проверка');
+    expect((await h.store.settings.get()).mode).toBe('review');
+    h.sim.userSends(h.owner, '/mode fast');
+    await waitForBotText('Использование: /mode');
+    expect((await h.store.settings.get()).mode).toBe('review');
+    const audit = await h.store.audit.query({ action: 'settings.mode' });
+    expect(audit.map((a) => a.after)).toEqual(['review', 'auto']);
+  });
+
+  it('when the owner sends /pause and /resume, then the global kill switch is set and lifted', async () => {
+    h = await startHarness();
+    h.sim.userSends(h.owner, '/pause');
+    await waitForBotText('Пауза');
+    expect((await h.store.settings.get()).paused).toBe(true);
+    h.sim.userSends(h.owner, '/resume');
+    await waitForBotText('Пауза снята');
+    expect((await h.store.settings.get()).paused).toBe(false);
+  });
+
+  it('when the owner sends /start and /status, then identity, mode and every check are shown', async () => {
+    h = await startHarness();
+    h.sim.userSends(h.owner, '/start');
+    const start = await waitForBotText('вы владелец');
+    expect(start.text).toContain(String(h.owner));
+    expect(start.text).toContain('проблемы: avito');
+    h.sim.userSends(h.owner, '/status');
+    const status = await waitForBotText('Черновиков ждут');
+    expect(status.text).toContain('avito: degraded — token refresh failed');
+    expect(h.sim.commands().map((c) => c.command)).toContain('mode');
+    expect(h.sim.commands(undefined, 'en').find((c) => c.command === 'mode')?.description).toBe(
+      'Mode: auto or review',
+    );
+  });
+
+  it('when /ask is used for a listing, then the preview shows the escaped answer and nothing is sent', async () => {
+    h = await startHarness({ jobs: true });
+    await h.store.listings.upsert({
+      id: '4242',
+      title: 'Самокат',
+      price: 5000,
+      url: null,
+      status: 'active',
+      category: null,
+      address: null,
+      syncedAt: new Date(),
+    });
+    h.sim.userSends(h.owner, '/ask Есть доставка?');
+    const picker = await waitForBotText('Для какого объявления');
+    await h.sim.tap(h.owner, picker.message_id, 'Самокат · 5 000 ₽').waitForAnswer();
+    await h.sim.waitFor(
+      () =>
+        h.sim
+          .chat(h.owner)
+          .messages.find((m) => m.message_id === picker.message_id)
+          ?.text?.includes('Так ответил бы бот'),
+      5000,
+    );
+    const preview = h.sim.chat(h.owner).messages.find((m) => m.message_id === picker.message_id)!;
+    expect(preview.text).toContain('Да, <есть> & в наличии');
+    expect(preview.text).toContain('Ничего не отправлено');
+    expect(h.actions.calls).toHaveLength(0);
+  });
+});
+
+describe('uploads', () => {
+  it('when the owner sends a TXT and picks a listing, then one progress message reaches «готово» and the file is ingested', async () => {
+    h = await startHarness({ jobs: true });
+    await h.store.listings.upsert({
+      id: '777',
+      title: 'Велосипед',
+      price: null,
+      url: null,
+      status: 'active',
+      category: null,
+      address: null,
+      syncedAt: new Date(),
+    });
+    h.sim.userSends(h.owner, '/upload');
+    await waitForBotText('Пришлите один или несколько файлов');
+    h.sim.userSendsDocument({
+      to: h.owner,
+      fileName: 'Гарантия.txt',
+      mimeType: 'text/plain',
+      bytes: 'Гарантия 1 год',
+    });
+    const ask = await waitForBotText('К чему относится документ');
+    await h.sim.tap(h.owner, ask.message_id, 'Велосипед').waitForAnswer();
+    await h.sim.waitFor(
+      () =>
+        h.sim
+          .chat(h.owner)
+          .messages.find((m) => m.message_id === ask.message_id)
+          ?.text?.includes('✅ готово'),
+      8000,
+    );
+    const progress = h.sim.chat(h.owner).messages.find((m) => m.message_id === ask.message_id)!;
+    expect(progress.text).toContain('Гарантия.txt → Велосипед');
+    expect(progress.reply_markup).toBeUndefined();
+    expect(h.knowledge.ingested).toEqual([
+      {
+        title: 'Гарантия',
+        fileName: 'Гарантия.txt',
+        scope: 'item',
+        itemId: '777',
+        bytes: Buffer.byteLength('Гарантия 1 год'),
+        text: 'Гарантия 1 год',
+      },
+    ]);
+    expect(h.logs.join('\n')).not.toContain(h.sim.token);
+  });
+
+  it('when a 30 MB file is sent, then it is refused with the reason before any download', async () => {
+    h = await startHarness({ jobs: true });
+    h.sim.userSendsDocument({
+      to: h.owner,
+      fileName: 'big.pdf',
+      mimeType: 'application/pdf',
+      size: 30 * 1024 * 1024,
+    });
+    const refusal = await waitForBotText('больше 20 МБ');
+    expect(refusal.text).toContain('big.pdf: 30.0 МБ');
+    expect(h.sim.calls.records.some((c) => c.path.endsWith('/getFile'))).toBe(false);
+    expect(h.knowledge.ingested).toHaveLength(0);
+  });
+});
