@@ -1,6 +1,8 @@
 import type { Agenda } from 'agenda';
+import type { Express } from 'express';
 import { type AvitoIntegration, createAvito } from './avito/index.js';
 import { AvitoApiError } from './avito/errors.js';
+import { type BotHandle, type BotKnowledge, createBot, type StatusSnapshot } from './bot/index.js';
 import type { Config } from './config.js';
 import { createHttpApp } from './http/app.js';
 import { createMetrics } from './http/metrics.js';
@@ -9,9 +11,9 @@ import { type RunningHttpServer, startHttpServer } from './http/server.js';
 import { createAgenda, defineCoreJobs, startJobs } from './jobs/index.js';
 import type { Logger } from './logger.js';
 import { createKnowledge, type Knowledge } from './rag/index.js';
-import { defineKnowledgeJobs } from './rag/folder-sync.js';
+import { defineKnowledgeJobs, SYNC_DOCS_JOB } from './rag/folder-sync.js';
 import { createResponder, type Responder } from './responder/index.js';
-import { logOnlyAlerts, type Notifier } from './responder/ports.js';
+import { type DraftActions, logOnlyAlerts, type Notifier } from './responder/ports.js';
 import type { ResponderDeps } from './responder/deps.js';
 import { openStore } from './store/index.js';
 import type { Store } from './store/port.js';
@@ -26,6 +28,7 @@ export interface Service {
   avito: AvitoIntegration | undefined;
   knowledge: Knowledge;
   responder: Responder;
+  bot: BotHandle | undefined;
   /** Stops in order: HTTP (no new work), jobs (drain), store. Safe to call twice. */
   stop(): Promise<void>;
 }
@@ -46,6 +49,31 @@ const avitoNotConfigured: ResponderDeps['avito'] = {
   listMessages: async () => [],
 };
 
+/** Stands in for an object built later in the composition root (the bot and responder need each other). */
+function late<T extends object>(get: () => T | undefined, what: string): T {
+  return new Proxy({} as T, {
+    get(_target, prop) {
+      const target = get();
+      if (!target) throw new Error(`${what} used before it was created`);
+      const value: unknown = Reflect.get(target, prop);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
+
+/** The rag module as the bot sees it (uploads, /docs, /ask). */
+function botKnowledge(knowledge: Knowledge): BotKnowledge {
+  return {
+    async ingest(input, onProgress) {
+      const result = await knowledge.ingest({ ...input, onProgress });
+      return result.document;
+    },
+    removeDocument: (id) => knowledge.removeDocument(id),
+    answer: (input) => knowledge.answer(input),
+    syncFolder: () => knowledge.syncFolder(),
+  };
+}
+
 /**
  * The composition root: config → store → jobs → knowledge → Avito → responder → HTTP. Nothing connects
  * before this runs, and every module gets its collaborators from here.
@@ -61,6 +89,7 @@ export async function startService(config: Config, logger: Logger, options: Serv
   );
   defineCoreJobs(agenda, { store, logger: logger.child({ module: 'jobs' }) });
 
+  // Until the bot exists (or without one), owner alerts go to the log.
   const notifier = options.notifier ?? logOnlyAlerts(logger.child({ module: 'alerts' }));
   const knowledge = createKnowledge({ config, store, logger });
   defineKnowledgeJobs(agenda, { knowledge, logger });
@@ -72,7 +101,7 @@ export async function startService(config: Config, logger: Logger, options: Serv
         config,
         store,
         agenda,
-        alerts: notifier,
+        alerts: late<Notifier>(() => bot?.notifier ?? notifier, 'the notifier'),
         logger,
         knowledge: {
           upsertListing: async (listing) => void (await knowledge.ingestListing(listing)),
@@ -84,17 +113,29 @@ export async function startService(config: Config, logger: Logger, options: Serv
         },
       })
     : undefined;
+  const readiness = new Readiness();
+  const bot =
+    config.telegram.enabled && !options.notifier
+      ? createBot({
+          config,
+          store,
+          logger,
+          agenda,
+          knowledge: botKnowledge(knowledge),
+          actions: late<DraftActions>(() => responder?.actions, 'the responder'),
+          status: () => statusSnapshot(config, store, readiness),
+        })
+      : undefined;
   responder = createResponder({
     config,
     store,
     agenda,
     avito: avito?.client ?? avitoNotConfigured,
     knowledge,
-    notifier,
+    notifier: bot?.notifier ?? notifier,
     logger,
   });
 
-  const readiness = new Readiness();
   readiness.add('store', async () => {
     await store.ping();
     return { status: 'ok', kind: store.kind };
@@ -122,13 +163,15 @@ export async function startService(config: Config, logger: Logger, options: Serv
     adminToken: config.adminToken,
     rateLimitPerMinute: config.http.rateLimitPerMinute,
     https: config.http.publicUrl?.startsWith('https://') ?? false,
-    mount: avito ? [(a) => avito.mount(a)] : [],
+    mount: [...(avito ? [(a: Express) => avito.mount(a)] : []), ...(bot ? [(a: Express) => bot.mountWebhook(a)] : [])],
   });
   const http = await startHttpServer(app, config.http.port, config.http.host);
   logger.info({ url: http.url }, 'listening');
   await startJobs(agenda);
   await avito?.start();
   await responder.start();
+  await bot?.start();
+  await agenda.every(10 * 60_000, SYNC_DOCS_JOB);
 
   let stopping: Promise<void> | undefined;
   return {
@@ -140,8 +183,10 @@ export async function startService(config: Config, logger: Logger, options: Serv
     avito,
     knowledge,
     responder,
+    bot,
     stop() {
       stopping ??= (async () => {
+        await bot?.stop();
         await http.close();
         const drained = await agenda.drain({ timeout: 10_000 });
         if (drained.running > 0) logger.warn({ running: drained.running }, 'jobs still running at shutdown');
@@ -150,5 +195,27 @@ export async function startService(config: Config, logger: Logger, options: Serv
       })();
       return stopping;
     },
+  };
+}
+
+/** What `/status` and `/start` show: the readiness checks plus queue sizes and the mode. */
+async function statusSnapshot(config: Config, store: Store, readiness: Readiness): Promise<StatusSnapshot> {
+  const [report, pending, human, settings] = await Promise.all([
+    readiness.report(),
+    store.drafts.listByStatus(['pending'], 1000),
+    store.chats.listByState('human', 1000),
+    store.settings.get(),
+  ]);
+  const checks = Object.fromEntries(
+    Object.entries(report.checks).map(([name, check]) => [
+      name,
+      { status: check.status, ...(typeof check.detail === 'string' ? { detail: check.detail } : {}) },
+    ]),
+  );
+  return {
+    checks,
+    queue: { pendingDrafts: pending.length, humanChats: human.length },
+    mode: settings.mode ?? config.responder.mode,
+    paused: settings.paused ?? false,
   };
 }

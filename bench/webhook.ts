@@ -1,0 +1,90 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import express from 'express';
+import { startAvitoSim } from '../sim/avito/index.js';
+import { listen } from '../sim/common/server.js';
+import { loadConfig } from '../src/config.js';
+import { createLogger } from '../src/logger.js';
+import { startService } from '../src/service.js';
+import type { BenchCase, BenchRow } from './types.js';
+
+const ROUNDS = 3;
+const SECONDS = 4;
+
+/** Builds each request body in the load generator's worker thread (see webhook-request.cjs). */
+const SETUP_REQUEST = fileURLToPath(new URL('./webhook-request.cjs', import.meta.url));
+
+async function load(url: string, rate?: number) {
+  return autocannon({
+    url,
+    connections: 20,
+    duration: SECONDS,
+    // A worker thread generates the load, so it does not steal the event loop of the server under test.
+    workers: 1,
+    ...(rate ? { overallRate: rate } : {}),
+    requests: [{ method: 'POST', headers: { 'content-type': 'application/json' }, setupRequest: SETUP_REQUEST }],
+  });
+}
+
+/**
+ * Webhook acknowledgement: our `/avito/webhook/<secret>` (validate, store once, enqueue, 200) against a bare
+ * Express handler that only answers 200, measured alternately in one run so machine noise hits both alike.
+ */
+export const webhookBench: BenchCase = {
+  name: 'webhook',
+  async run(): Promise<BenchRow[]> {
+    const dir = mkdtempSync(join(tmpdir(), 'bench-webhook-'));
+    const avito = await startAvitoSim();
+    const config = loadConfig({ ...avito.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dir, LOG_LEVEL: 'silent' });
+    const service = await startService(config, createLogger({ level: 'silent' }));
+    const secret = await service.store.kv.get<string>('avito:webhook-secret');
+    const ours = `${service.http.url}/avito/webhook/${secret}`;
+    const bare = express();
+    bare.post('/hook', express.json(), (_req, res) => void res.status(200).json({ ok: true }));
+    const bareServer = await listen(bare);
+    const rows: BenchRow[] = [];
+    try {
+      const totals = { ours: [] as number[], bare: [] as number[] };
+      const p99 = { ours: [] as number[], bare: [] as number[] };
+      const p50 = { ours: [] as number[], bare: [] as number[] };
+      for (let round = 0; round < ROUNDS; round += 1) {
+        for (const [name, url] of [
+          ['bare', `${bareServer.url}/hook`],
+          ['ours', ours],
+        ] as const) {
+          const r = await load(url);
+          if (r.non2xx > 0 || r.errors > 0) throw new Error(`${name}: ${r.non2xx} non-2xx, ${r.errors} errors`);
+          totals[name].push(r.requests.average);
+          p50[name].push(r.latency.p50);
+          p99[name].push(r.latency.p99);
+          process.stderr.write(`  round ${round + 1} ${name}: ${Math.round(r.requests.average)} req/s, p99 ${r.latency.p99} ms\n`);
+        }
+      }
+      const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
+      const oursRps = median(totals.ours);
+      const bareRps = median(totals.bare);
+      rows.push(
+        { case: 'webhook', metric: 'bare express throughput', value: bareRps, unit: 'req/s' },
+        { case: 'webhook', metric: 'our webhook throughput', value: oursRps, unit: 'req/s' },
+        { case: 'webhook', metric: 'throughput ratio (goal >= 0.5)', value: oursRps / bareRps, unit: 'x' },
+        { case: 'webhook', metric: 'our p50 (max load)', value: median(p50.ours), unit: 'ms' },
+        { case: 'webhook', metric: 'our p99 (max load)', value: median(p99.ours), unit: 'ms' },
+      );
+      const paced = await load(ours, 1000);
+      rows.push(
+        { case: 'webhook', metric: 'our p50 at 1000 req/s', value: paced.latency.p50, unit: 'ms' },
+        { case: 'webhook', metric: 'our p99 at 1000 req/s (goal <= 20)', value: paced.latency.p99, unit: 'ms' },
+        { case: 'webhook', metric: 'RSS after load', value: process.memoryUsage().rss / 2 ** 20, unit: 'MiB' },
+      );
+    } finally {
+      await bareServer.close();
+      await service.stop();
+      await avito.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+    return rows;
+  },
+};
