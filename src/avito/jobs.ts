@@ -33,9 +33,12 @@ export interface AvitoJobDeps {
 /** Attempts before an inbound event is given up as `failed` (and the owner told). */
 const INBOUND_MAX_ATTEMPTS = 6;
 
-/** Queues processing of a stored event, once per event id however often it is called. */
+/**
+ * Queues processing of a stored event. A plain insert (no unique key): it sits on the webhook's hot path,
+ * and processing is idempotent, so the rare second job for a redelivered pending event does nothing.
+ */
 export async function enqueueInbound(agenda: Agenda, eventId: string): Promise<void> {
-  await agenda.create(JOB.inbound, { eventId }).unique({ 'data.eventId': eventId }, { insertOnly: true }).schedule(new Date()).save();
+  await agenda.now(JOB.inbound, { eventId });
 }
 
 export function defineAvitoJobs(agenda: Agenda, deps: AvitoJobDeps): void {

@@ -90,7 +90,7 @@ async function decide(
 ): Promise<Decision> {
   const questions = toAnswer.filter((m) => m.text && m.type === 'text').map((m) => m.text as string);
   // Photos, voice notes, locations…: nothing to retrieve for; the owner sees them.
-  if (questions.length === 0) return { kind: 'escalate', reason: 'non_text' as never, matched: toAnswer[0]?.type ?? '' };
+  if (questions.length === 0) return { kind: 'escalate', reason: 'non_text', matched: toAnswer[0]?.type ?? '' };
   return deps.knowledge.answer(
     {
       questions,
