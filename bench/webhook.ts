@@ -25,7 +25,9 @@ async function load(url: string, rate?: number) {
     // A worker thread generates the load, so it does not steal the event loop of the server under test.
     workers: 1,
     ...(rate ? { overallRate: rate } : {}),
-    requests: [{ method: 'POST', headers: { 'content-type': 'application/json' }, setupRequest: SETUP_REQUEST }],
+    requests: [
+      { method: 'POST', headers: { 'content-type': 'application/json' }, setupRequest: SETUP_REQUEST },
+    ],
   });
 }
 
@@ -38,7 +40,13 @@ export const webhookBench: BenchCase = {
   async run(): Promise<BenchRow[]> {
     const dir = mkdtempSync(join(tmpdir(), 'bench-webhook-'));
     const avito = await startAvitoSim();
-    const config = loadConfig({ ...avito.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dir, LOG_LEVEL: 'silent' });
+    const config = loadConfig({
+      ...avito.env,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      DATA_DIR: dir,
+      LOG_LEVEL: 'silent',
+    });
     const service = await startService(config, createLogger({ level: 'silent' }));
     const secret = await service.store.kv.get<string>('avito:webhook-secret');
     const ours = `${service.http.url}/avito/webhook/${secret}`;
@@ -56,11 +64,14 @@ export const webhookBench: BenchCase = {
           ['ours', ours],
         ] as const) {
           const r = await load(url);
-          if (r.non2xx > 0 || r.errors > 0) throw new Error(`${name}: ${r.non2xx} non-2xx, ${r.errors} errors`);
+          if (r.non2xx > 0 || r.errors > 0)
+            throw new Error(`${name}: ${r.non2xx} non-2xx, ${r.errors} errors`);
           totals[name].push(r.requests.average);
           p50[name].push(r.latency.p50);
           p99[name].push(r.latency.p99);
-          process.stderr.write(`  round ${round + 1} ${name}: ${Math.round(r.requests.average)} req/s, p99 ${r.latency.p99} ms\n`);
+          process.stderr.write(
+            `  round ${round + 1} ${name}: ${Math.round(r.requests.average)} req/s, p99 ${r.latency.p99} ms\n`,
+          );
         }
       }
       const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
@@ -76,8 +87,18 @@ export const webhookBench: BenchCase = {
       const paced = await load(ours, 1000);
       rows.push(
         { case: 'webhook', metric: 'our p50 at 1000 req/s', value: paced.latency.p50, unit: 'ms' },
-        { case: 'webhook', metric: 'our p99 at 1000 req/s (goal <= 20)', value: paced.latency.p99, unit: 'ms' },
-        { case: 'webhook', metric: 'RSS after load', value: process.memoryUsage().rss / 2 ** 20, unit: 'MiB' },
+        {
+          case: 'webhook',
+          metric: 'our p99 at 1000 req/s (goal <= 20)',
+          value: paced.latency.p99,
+          unit: 'ms',
+        },
+        {
+          case: 'webhook',
+          metric: 'RSS after load',
+          value: process.memoryUsage().rss / 2 ** 20,
+          unit: 'MiB',
+        },
       );
     } finally {
       await bareServer.close();

@@ -53,7 +53,10 @@ async function main(argv: string[]): Promise<number> {
       const ours = s.url === url ? '  ← this service' : '';
       console.log(`  ${maskWebhookUrl(s.url)} ${s.version ?? ''}${ours}`);
     }
-    if (command === 'status') console.log(url && subscriptions.some((s) => s.url === url) ? 'status: subscribed' : 'status: not subscribed');
+    if (command === 'status')
+      console.log(
+        url && subscriptions.some((s) => s.url === url) ? 'status: subscribed' : 'status: not subscribed',
+      );
     return 0;
   } finally {
     await store.close();

@@ -73,7 +73,10 @@ const envSchema = z.object({
   PUBLIC_URL: z.preprocess(
     emptyToUndefined,
     z
-      .url({ protocol: /^https?$/, error: 'expected the public https base URL, e.g. https://bot.example.com' })
+      .url({
+        protocol: /^https?$/,
+        error: 'expected the public https base URL, e.g. https://bot.example.com',
+      })
       // Plain http only for loopback: local runs against the simulators.
       .refine((u) => u.startsWith('https://') || LOOPBACK_HTTP.test(u), {
         error: 'expected the public https base URL, e.g. https://bot.example.com (http only for localhost)',

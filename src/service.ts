@@ -78,7 +78,11 @@ function botKnowledge(knowledge: Knowledge): BotKnowledge {
  * The composition root: config → store → jobs → knowledge → Avito → responder → HTTP. Nothing connects
  * before this runs, and every module gets its collaborators from here.
  */
-export async function startService(config: Config, logger: Logger, options: ServiceOptions = {}): Promise<Service> {
+export async function startService(
+  config: Config,
+  logger: Logger,
+  options: ServiceOptions = {},
+): Promise<Service> {
   const store = await openStore(config.storage);
   logger.info({ store: store.kind }, 'store open');
 
@@ -94,8 +98,7 @@ export async function startService(config: Config, logger: Logger, options: Serv
   const knowledge = createKnowledge({ config, store, logger });
   defineKnowledgeJobs(agenda, { knowledge, logger });
 
-  // The responder and the Avito inbound job need each other: the hooks reach the responder once it exists.
-  let responder: Responder | undefined;
+  // The responder, the Avito inbound job and the bot need each other: each reaches the others lazily, once built.
   const avito = config.avito.enabled
     ? await createAvito({
         config,
@@ -108,8 +111,8 @@ export async function startService(config: Config, logger: Logger, options: Serv
           removeListing: async (itemId) => void (await knowledge.removeListingDocument(itemId)),
         },
         hooks: {
-          buyerMessage: (chat, message) => responder!.hooks.buyerMessage(chat, message),
-          sellerWroteFromApp: (chat, message) => responder!.hooks.sellerWroteFromApp(chat, message),
+          buyerMessage: (chat, message) => responder.hooks.buyerMessage(chat, message),
+          sellerWroteFromApp: (chat, message) => responder.hooks.sellerWroteFromApp(chat, message),
         },
       })
     : undefined;
@@ -122,11 +125,11 @@ export async function startService(config: Config, logger: Logger, options: Serv
           logger,
           agenda,
           knowledge: botKnowledge(knowledge),
-          actions: late<DraftActions>(() => responder?.actions, 'the responder'),
+          actions: late<DraftActions>(() => responder.actions, 'the responder'),
           status: () => statusSnapshot(config, store, readiness),
         })
       : undefined;
-  responder = createResponder({
+  const responder: Responder = createResponder({
     config,
     store,
     agenda,
@@ -144,14 +147,21 @@ export async function startService(config: Config, logger: Logger, options: Serv
     status: 'ok',
     queued: await agenda.getRunningStats().then((s) => s.queuedJobs),
   }));
-  readiness.add('avito', avito ? () => avito.check() : async () => ({ status: 'disabled', detail: 'not configured' }));
+  readiness.add(
+    'avito',
+    avito ? () => avito.check() : async () => ({ status: 'disabled', detail: 'not configured' }),
+  );
   readiness.add('telegram', async () =>
-    config.telegram.enabled ? { status: 'ok', detail: 'configured' } : { status: 'disabled', detail: 'not configured' },
+    config.telegram.enabled
+      ? { status: 'ok', detail: 'configured' }
+      : { status: 'disabled', detail: 'not configured' },
   );
   readiness.add('gemini', async () => {
     const gemini = knowledge.status();
-    if (gemini.state === 'disabled') return { status: 'disabled', detail: 'no GEMINI_API_KEY: local index, review only' };
-    if (gemini.state === 'degraded') return { status: 'degraded', store: gemini.store, detail: gemini.lastError.message };
+    if (gemini.state === 'disabled')
+      return { status: 'disabled', detail: 'no GEMINI_API_KEY: local index, review only' };
+    if (gemini.state === 'degraded')
+      return { status: 'degraded', store: gemini.store, detail: gemini.lastError.message };
     return { status: 'ok', store: gemini.store };
   });
 
@@ -163,7 +173,10 @@ export async function startService(config: Config, logger: Logger, options: Serv
     adminToken: config.adminToken,
     rateLimitPerMinute: config.http.rateLimitPerMinute,
     https: config.http.publicUrl?.startsWith('https://') ?? false,
-    mount: [...(avito ? [(a: Express) => avito.mount(a)] : []), ...(bot ? [(a: Express) => bot.mountWebhook(a)] : [])],
+    mount: [
+      ...(avito ? [(a: Express) => avito.mount(a)] : []),
+      ...(bot ? [(a: Express) => bot.mountWebhook(a)] : []),
+    ],
   });
   const http = await startHttpServer(app, config.http.port, config.http.host);
   logger.info({ url: http.url }, 'listening');

@@ -119,6 +119,7 @@ async function startOne<T>(what: string, port: number, start: () => Promise<T>):
       throw new Error(
         `the ${what} simulator cannot listen on port ${port}: it is in use. Pass another port ` +
           `(--${what.toLowerCase()}-port N) or --random-ports`,
+        { cause: error },
       );
     }
     throw error;

@@ -183,8 +183,7 @@ export class TelegramCore {
     chat: ChatState,
     params: {
       reply_parameters?:
-        | { message_id: number; allow_sending_without_reply?: boolean | undefined }
-        | undefined;
+        { message_id: number; allow_sending_without_reply?: boolean | undefined } | undefined;
       reply_to_message_id?: number | undefined;
       allow_sending_without_reply?: boolean | undefined;
     },

@@ -21,13 +21,7 @@ export interface InboundDeps {
 }
 
 export type InboundOutcome =
-  | 'buyer'
-  | 'system'
-  | 'own-echo'
-  | 'seller-from-app'
-  | 'duplicate'
-  | 'ignored'
-  | 'already-processed';
+  'buyer' | 'system' | 'own-echo' | 'seller-from-app' | 'duplicate' | 'ignored' | 'already-processed';
 
 /** How long after a draft was sent an echo of it is still recognised as ours. */
 const ECHO_WINDOW_MS = 24 * 3600_000;
@@ -137,7 +131,10 @@ async function fillChatDetails(chat: Chat, ourUserId: string, deps: InboundDeps)
       buyerId: chat.buyerId ?? buyer?.id,
     });
   } catch (err) {
-    deps.logger.warn({ err, chatId: chat.id }, 'could not load Avito chat details; will try again with the next message');
+    deps.logger.warn(
+      { err, chatId: chat.id },
+      'could not load Avito chat details; will try again with the next message',
+    );
     return chat;
   }
 }

@@ -6,7 +6,7 @@ import type { Logger } from '../logger.js';
 import type { OwnerAlerts } from '../responder/ports.js';
 import type { Store } from '../store/port.js';
 import { AvitoClient } from './client.js';
-import { AvitoApiError, explain } from './errors.js';
+import { explain } from './errors.js';
 import type { InboundHooks } from './inbound.js';
 import { defineAvitoJobs, enqueueInbound, scheduleAvitoJobs } from './jobs.js';
 import type { ListingKnowledge } from './listings.js';
@@ -44,7 +44,8 @@ export interface AvitoIntegration {
 export async function createAvito(deps: AvitoDeps): Promise<AvitoIntegration> {
   const { config, store, agenda, logger } = deps;
   const { clientId, clientSecret } = config.avito;
-  if (!clientId || !clientSecret) throw new Error('createAvito needs AVITO_CLIENT_ID and AVITO_CLIENT_SECRET');
+  if (!clientId || !clientSecret)
+    throw new Error('createAvito needs AVITO_CLIENT_ID and AVITO_CLIENT_SECRET');
   const log = logger.child({ module: 'avito' });
   const tokens = new TokenManager({
     baseUrl: config.avito.apiBase,
@@ -54,7 +55,12 @@ export async function createAvito(deps: AvitoDeps): Promise<AvitoIntegration> {
     logger: log,
     onProblem: (err) => void deps.alerts.alert('avito:token', `Avito: ${explain(err)}`),
   });
-  const client = new AvitoClient({ baseUrl: config.avito.apiBase, tokens, userId: config.avito.userId, logger: log });
+  const client = new AvitoClient({
+    baseUrl: config.avito.apiBase,
+    tokens,
+    userId: config.avito.userId,
+    logger: log,
+  });
   const secret = await resolveWebhookSecret(config.avito.webhookSecret, store.kv);
   const url = config.http.publicUrl ? webhookUrl(config.http.publicUrl, secret) : undefined;
 
@@ -65,17 +71,30 @@ export async function createAvito(deps: AvitoDeps): Promise<AvitoIntegration> {
     tokens,
     webhookUrl: url,
     mount(app) {
-      mountAvitoWebhook(app, { store, secret, logger: log, enqueueInbound: (id) => enqueueInbound(agenda, id) });
+      mountAvitoWebhook(app, {
+        store,
+        secret,
+        logger: log,
+        enqueueInbound: (id) => enqueueInbound(agenda, id),
+      });
     },
     start: () => scheduleAvitoJobs(agenda),
     async check() {
       const token = tokens.status();
       if (token.status === 'fail') {
         // Degraded, not failed: webhooks are still stored and processed once the token is back.
-        return { status: 'degraded', detail: token.lastError, consecutiveFailures: token.consecutiveFailures };
+        return {
+          status: 'degraded',
+          detail: token.lastError,
+          consecutiveFailures: token.consecutiveFailures,
+        };
       }
-      return { status: 'ok', token: token.status, expiresAt: token.expiresAt, webhook: url ? 'configured' : 'no PUBLIC_URL' };
+      return {
+        status: 'ok',
+        token: token.status,
+        expiresAt: token.expiresAt,
+        webhook: url ? 'configured' : 'no PUBLIC_URL',
+      };
     },
   };
 }
-

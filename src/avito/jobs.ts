@@ -49,18 +49,29 @@ export function defineAvitoJobs(agenda: Agenda, deps: AvitoJobDeps): void {
     async (job) => {
       const { eventId } = job.attrs.data as { eventId: string };
       try {
-        await processInboundEvent(eventId, { store: deps.store, avito: deps.client, hooks: deps.hooks, logger: log });
+        await processInboundEvent(eventId, {
+          store: deps.store,
+          avito: deps.client,
+          hooks: deps.hooks,
+          logger: log,
+        });
       } catch (err) {
         const event = await deps.store.events.get(eventId);
         if (event && event.attempts >= INBOUND_MAX_ATTEMPTS) {
           await deps.store.events.setStatus(eventId, 'failed', describeError(err));
-          await deps.alerts.alert(`inbound:${eventId}`, `Сообщение из Avito не обработано после ${event.attempts} попыток: ${describeError(err)}`);
+          await deps.alerts.alert(
+            `inbound:${eventId}`,
+            `Сообщение из Avito не обработано после ${event.attempts} попыток: ${describeError(err)}`,
+          );
           return;
         }
         throw err;
       }
     },
-    { concurrency: 4, backoff: exponential({ delay: 1000, maxDelay: 60_000, maxRetries: INBOUND_MAX_ATTEMPTS }) },
+    {
+      concurrency: 4,
+      backoff: exponential({ delay: 1000, maxDelay: 60_000, maxRetries: INBOUND_MAX_ATTEMPTS }),
+    },
   );
 
   // Safety net: an event stored while the queue write failed (or an old version's leftovers) is picked up.
@@ -76,7 +87,10 @@ export function defineAvitoJobs(agenda: Agenda, deps: AvitoJobDeps): void {
       await deps.tokens.refreshIfExpiring(2 * 3600_000);
       await deps.alerts.resolve('avito:token');
     } catch (err) {
-      await deps.alerts.alert('avito:token', `Avito: не удаётся получить токен. ${err instanceof AvitoApiError ? explain(err) : describeError(err)}`);
+      await deps.alerts.alert(
+        'avito:token',
+        `Avito: не удаётся получить токен. ${err instanceof AvitoApiError ? explain(err) : describeError(err)}`,
+      );
       throw err;
     }
   });
@@ -86,7 +100,10 @@ export function defineAvitoJobs(agenda: Agenda, deps: AvitoJobDeps): void {
     const state = await ensureSubscribed(deps.client, deps.webhookUrl);
     if (state === 'resubscribed') {
       log.warn({ url: maskWebhookUrl(deps.webhookUrl) }, 'Avito webhook was missing; subscribed again');
-      await deps.alerts.alert('avito:subscription', 'Подписка Avito на вебхук пропала — подписал заново. Сообщения снова будут приходить.');
+      await deps.alerts.alert(
+        'avito:subscription',
+        'Подписка Avito на вебхук пропала — подписал заново. Сообщения снова будут приходить.',
+      );
     }
   });
 

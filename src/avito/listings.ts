@@ -72,7 +72,14 @@ export async function syncListings(deps: ListingsSyncDeps): Promise<ListingsSync
     if (items.length < PER_PAGE) break;
   }
 
-  const summary: ListingsSyncSummary = { fetched: fetched.size, added: 0, updated: 0, unchanged: 0, removed: 0, pages };
+  const summary: ListingsSyncSummary = {
+    fetched: fetched.size,
+    added: 0,
+    updated: 0,
+    unchanged: 0,
+    removed: 0,
+    pages,
+  };
   const known = new Map((await deps.store.listings.list()).map((l) => [l.id, l]));
   for (const listing of fetched.values()) {
     const before = known.get(listing.id);

@@ -9,7 +9,10 @@ const SECRET_KV_KEY = 'avito:webhook-secret';
  * The secret path segment of our webhook URL: `AVITO_WEBHOOK_SECRET` when set, else generated once
  * (32 random bytes) and kept in the store so every instance and restart uses the same URL.
  */
-export async function resolveWebhookSecret(configured: string | undefined, kv: KvRepository): Promise<string> {
+export async function resolveWebhookSecret(
+  configured: string | undefined,
+  kv: KvRepository,
+): Promise<string> {
   if (configured) return configured;
   await kv.setIfAbsent(SECRET_KV_KEY, randomBytes(32).toString('base64url'));
   const secret = await kv.get<string>(SECRET_KV_KEY);

@@ -78,7 +78,8 @@ async function handle(req: Request, res: Response, deps: WebhookRouteDeps): Prom
   const value = envelope.payload.value as { id?: unknown } | null | undefined;
   const messageId = envelope.payload.type === 'message' && typeof value?.id === 'string' ? value.id : null;
   const eventId =
-    envelope.id ?? (messageId ? `msg:${messageId}` : `sha:${createHash('sha256').update(body).digest('hex').slice(0, 40)}`);
+    envelope.id ??
+    (messageId ? `msg:${messageId}` : `sha:${createHash('sha256').update(body).digest('hex').slice(0, 40)}`);
 
   try {
     const stored = await deps.store.events.insertOnce({ id: eventId, messageId, payload: json });

@@ -2,12 +2,7 @@ import { AppError } from '../errors.js';
 
 /** Why a document was refused or could not be indexed. */
 export type IngestFailureReason =
-  | 'empty'
-  | 'unsupported'
-  | 'too_large'
-  | 'corrupt'
-  | 'indexing_failed'
-  | 'gemini_unavailable';
+  'empty' | 'unsupported' | 'too_large' | 'corrupt' | 'indexing_failed' | 'gemini_unavailable';
 
 const MESSAGES: Record<IngestFailureReason, { ru: string; en: string }> = {
   empty: {

@@ -3,13 +3,7 @@ import { type Token, tokenize } from './text/tokens.js';
 /** Why a buyer message goes to the owner instead of the AI. */
 /** Why a buyer needs a human. `non_text` (a photo, voice note…) is decided by the responder, not by text rules. */
 export type EscalationReason =
-  | 'human_request'
-  | 'complaint'
-  | 'refund'
-  | 'bargaining'
-  | 'threat'
-  | 'keyword'
-  | 'non_text';
+  'human_request' | 'complaint' | 'refund' | 'bargaining' | 'threat' | 'keyword' | 'non_text';
 
 export interface Escalation {
   reason: EscalationReason;

@@ -48,7 +48,9 @@ export function createDraftActions(deps: ResponderDeps): DraftActions {
 
   return {
     async approve(draftId, actor) {
-      const result = await move(draftId, ['pending'], 'approved', actor, 'draft.approve', { approvedBy: actor });
+      const result = await move(draftId, ['pending'], 'approved', actor, 'draft.approve', {
+        approvedBy: actor,
+      });
       if (result.ok) await scheduleDeliver(deps.agenda, draftId);
       return result;
     },
@@ -73,14 +75,18 @@ export function createDraftActions(deps: ResponderDeps): DraftActions {
     },
 
     async retry(draftId, actor) {
-      const result = await move(draftId, ['failed'], 'approved', actor, 'draft.retry', { error: null, attempts: 0 });
+      const result = await move(draftId, ['failed'], 'approved', actor, 'draft.retry', {
+        error: null,
+        attempts: 0,
+      });
       if (result.ok) await scheduleDeliver(deps.agenda, draftId);
       return result;
     },
 
     async letAiAnswer(draftId, actor) {
       const draft = await store.drafts.get(draftId);
-      if (draft && draft.kind !== 'escalation') return { ok: false, reason: 'invalid', draft, detail: 'not an escalation' };
+      if (draft && draft.kind !== 'escalation')
+        return { ok: false, reason: 'invalid', draft, detail: 'not an escalation' };
       const result = await move(draftId, ['pending'], 'superseded', actor, 'escalation.let-ai-answer');
       if (result.ok) await scheduleRespond(deps.agenda, result.draft.chatId, 0, { skipEscalation: true });
       return result;
@@ -89,7 +95,13 @@ export function createDraftActions(deps: ResponderDeps): DraftActions {
     async feedback(draftId, actor, verdict) {
       const draft = await store.drafts.get(draftId);
       if (!draft) return { ok: false, reason: 'not_found' };
-      await store.audit.append({ actor, action: `draft.feedback.${verdict}`, chatId: draft.chatId, draftId, after: draft.text });
+      await store.audit.append({
+        actor,
+        action: `draft.feedback.${verdict}`,
+        chatId: draft.chatId,
+        draftId,
+        after: draft.text,
+      });
       return { ok: true, draft };
     },
 
@@ -117,7 +129,13 @@ export function createDraftActions(deps: ResponderDeps): DraftActions {
         grounded: true,
         coversMessageIds: replaced?.coversMessageIds.length ? replaced.coversMessageIds : covers,
       });
-      await store.audit.append({ actor, action: 'chat.owner-reply', chatId, draftId: reply.id, after: reply.text });
+      await store.audit.append({
+        actor,
+        action: 'chat.owner-reply',
+        chatId,
+        draftId: reply.id,
+        after: reply.text,
+      });
       await scheduleDeliver(deps.agenda, reply.id);
       return { ok: true, draft: await syncCard(deps, reply) };
     },

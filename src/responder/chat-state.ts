@@ -5,7 +5,11 @@ import type { Actor } from './ports.js';
 import { scheduleRespond } from './schedule.js';
 
 /** Pending drafts of a chat become moot when a human answers it. */
-async function retirePendingDrafts(deps: ResponderDeps, chatId: string, to: 'superseded' | 'dismissed'): Promise<void> {
+async function retirePendingDrafts(
+  deps: ResponderDeps,
+  chatId: string,
+  to: 'superseded' | 'dismissed',
+): Promise<void> {
   for (const draft of await deps.store.drafts.listForChat(chatId, ['pending'])) {
     const retired = await deps.store.drafts.transition(draft.id, ['pending'], to);
     if (retired) await syncCard(deps, retired);

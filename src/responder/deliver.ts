@@ -37,7 +37,11 @@ export async function deliverDraft(deps: ResponderDeps, draftId: string): Promis
 
   try {
     const result = await deps.avito.sendText(sending.chatId, sending.text);
-    await markSent(deps, sending, result.messages.map((m) => ({ id: m.id, text: m.content?.text ?? null })));
+    await markSent(
+      deps,
+      sending,
+      result.messages.map((m) => ({ id: m.id, text: m.content?.text ?? null })),
+    );
     return 'sent';
   } catch (err) {
     if (err instanceof AvitoSendError && err.outcome === 'unknown') {
@@ -57,10 +61,18 @@ export async function deliverDraft(deps: ResponderDeps, draftId: string): Promis
       return 'retry-scheduled';
     }
     const failed = await store.drafts.transition(draftId, ['sending'], 'failed', {
-      error: partial ? `частично отправлено (${(err as AvitoSendError).sentIds.length} из частей): ${reason}` : reason,
+      error: partial
+        ? `частично отправлено (${(err as AvitoSendError).sentIds.length} из частей): ${reason}`
+        : reason,
       sentMessageIds: err instanceof AvitoSendError ? err.sentIds : [],
     });
-    await store.audit.append({ actor: 'system', action: 'draft.failed', chatId: sending.chatId, draftId, after: reason });
+    await store.audit.append({
+      actor: 'system',
+      action: 'draft.failed',
+      chatId: sending.chatId,
+      draftId,
+      after: reason,
+    });
     if (failed) await syncCard(deps, failed);
     logger.error({ draftId, reason }, 'draft could not be delivered');
     return 'failed';
@@ -74,7 +86,11 @@ function isTransient(err: unknown): boolean {
 }
 
 /** Records what reached the buyer and finishes the draft. Safe to run twice for the same draft. */
-async function markSent(deps: ResponderDeps, draft: Draft, parts: Array<{ id: string; text: string | null }>): Promise<void> {
+async function markSent(
+  deps: ResponderDeps,
+  draft: Draft,
+  parts: Array<{ id: string; text: string | null }>,
+): Promise<void> {
   const { store } = deps;
   const author = authorOf(draft);
   const texts = splitMessage(draft.text);
@@ -112,7 +128,8 @@ async function markSent(deps: ResponderDeps, draft: Draft, parts: Array<{ id: st
   const synced = await syncCard(deps, sent);
   if (sent.approvedBy === 'auto') {
     const view = await loadView(store, synced);
-    if (view) await deps.notifier.notify({ kind: sent.kind === 'fallback' ? 'fallback-sent' : 'auto-sent', view });
+    if (view)
+      await deps.notifier.notify({ kind: sent.kind === 'fallback' ? 'fallback-sent' : 'auto-sent', view });
   }
 }
 
@@ -120,17 +137,24 @@ async function markSent(deps: ResponderDeps, draft: Draft, parts: Array<{ id: st
  * Settles a draft left in `sending` (a crash, or an unknown outcome): if every part of its text is in the
  * Avito chat as our message, it was sent; otherwise it goes back to `approved` and is delivered again.
  */
-export async function reconcileDraft(deps: ResponderDeps, draftId: string): Promise<'sent' | 'requeued' | 'skipped'> {
+export async function reconcileDraft(
+  deps: ResponderDeps,
+  draftId: string,
+): Promise<'sent' | 'requeued' | 'skipped'> {
   const { store } = deps;
   const draft = await store.drafts.get(draftId);
   if (!draft || draft.status !== 'sending') return 'skipped';
   const recent = await deps.avito.listMessages(draft.chatId, { limit: 50 });
   const since = draft.createdAt.getTime() / 1000 - 60;
-  const ours = recent.filter((m) => m.direction === 'out' && m.created >= since && typeof m.content.text === 'string');
+  const ours = recent.filter(
+    (m) => m.direction === 'out' && m.created >= since && typeof m.content.text === 'string',
+  );
   const parts = splitMessage(draft.text);
   const found: Array<{ id: string; text: string }> = [];
   for (const part of parts) {
-    const match = ours.find((m) => normalise(m.content.text ?? '') === normalise(part) && !found.some((f) => f.id === m.id));
+    const match = ours.find(
+      (m) => normalise(m.content.text ?? '') === normalise(part) && !found.some((f) => f.id === m.id),
+    );
     if (!match) break;
     found.push({ id: match.id, text: part });
   }

@@ -9,7 +9,10 @@ import type { CardView, Notifier } from './ports.js';
 
 /** The answering side as the responder uses it (the rag module's `Knowledge` fits). */
 export interface Answerer {
-  answer(input: AnswerInput, options?: { keywords?: readonly string[]; skipEscalation?: boolean }): Promise<Decision>;
+  answer(
+    input: AnswerInput,
+    options?: { keywords?: readonly string[]; skipEscalation?: boolean },
+  ): Promise<Decision>;
 }
 
 export interface ResponderDeps {
@@ -27,9 +30,9 @@ export interface ResponderDeps {
 export async function loadView(store: Store, draft: Draft): Promise<CardView | null> {
   const chat = await store.chats.get(draft.chatId);
   if (!chat) return null;
-  const buyerMessages = (await Promise.all(draft.coversMessageIds.map((id) => store.messages.get(id)))).filter(
-    (m) => m !== null,
-  );
+  const buyerMessages = (
+    await Promise.all(draft.coversMessageIds.map((id) => store.messages.get(id)))
+  ).filter((m) => m !== null);
   return { draft, chat, buyerMessages };
 }
 

@@ -5,13 +5,7 @@ import { type ResponderDeps, syncCard } from './deps.js';
 import { scheduleDeliver } from './schedule.js';
 
 export type RespondOutcome =
-  | 'no-chat'
-  | 'human'
-  | 'nothing-to-answer'
-  | 'already-drafted'
-  | 'escalated'
-  | 'review'
-  | 'auto-sent';
+  'no-chat' | 'human' | 'nothing-to-answer' | 'already-drafted' | 'escalated' | 'review' | 'auto-sent';
 
 /**
  * One `respond` run for a chat: answers every unanswered buyer message in one draft.
@@ -37,13 +31,16 @@ export async function respondToChat(
 
   // Messages already on their way to the buyer in an approved/sending draft are answered.
   const drafts = await store.drafts.listForChat(chatId, ['pending', ...IN_FLIGHT]);
-  const inFlight = new Set(drafts.filter((d) => IN_FLIGHT.includes(d.status)).flatMap((d) => d.coversMessageIds));
+  const inFlight = new Set(
+    drafts.filter((d) => IN_FLIGHT.includes(d.status)).flatMap((d) => d.coversMessageIds),
+  );
   const toAnswer = unanswered.filter((m) => !inFlight.has(m.id));
   if (toAnswer.length === 0) return 'nothing-to-answer';
   const ids = toAnswer.map((m) => m.id);
 
   const pending = drafts.filter((d) => d.status === 'pending');
-  if (!options.skipEscalation && pending.some((d) => sameIds(d.coversMessageIds, ids))) return 'already-drafted';
+  if (!options.skipEscalation && pending.some((d) => sameIds(d.coversMessageIds, ids)))
+    return 'already-drafted';
   for (const old of pending) {
     const superseded = await store.drafts.transition(old.id, ['pending'], 'superseded');
     if (superseded) await syncCard(deps, superseded);
@@ -90,7 +87,8 @@ async function decide(
 ): Promise<Decision> {
   const questions = toAnswer.filter((m) => m.text && m.type === 'text').map((m) => m.text as string);
   // Photos, voice notes, locations…: nothing to retrieve for; the owner sees them.
-  if (questions.length === 0) return { kind: 'escalate', reason: 'non_text', matched: toAnswer[0]?.type ?? '' };
+  if (questions.length === 0)
+    return { kind: 'escalate', reason: 'non_text', matched: toAnswer[0]?.type ?? '' };
   return deps.knowledge.answer(
     {
       questions,
@@ -102,7 +100,11 @@ async function decide(
   );
 }
 
-function draftFields(chat: Chat, decision: Decision, covers: string[]): Parameters<ResponderDeps['store']['drafts']['create']>[0] {
+function draftFields(
+  chat: Chat,
+  decision: Decision,
+  covers: string[],
+): Parameters<ResponderDeps['store']['drafts']['create']>[0] {
   const base = { chatId: chat.id, coversMessageIds: covers } satisfies Partial<Draft>;
   switch (decision.kind) {
     case 'answer':
@@ -126,6 +128,11 @@ function draftFields(chat: Chat, decision: Decision, covers: string[]): Paramete
         strategy: 'none',
       };
     case 'escalate':
-      return { ...base, kind: 'escalation', text: '', findings: [decision.reason, decision.matched].filter(Boolean) };
+      return {
+        ...base,
+        kind: 'escalation',
+        text: '',
+        findings: [decision.reason, decision.matched].filter(Boolean),
+      };
   }
 }

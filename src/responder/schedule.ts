@@ -19,7 +19,9 @@ export async function scheduleRespond(
   debounceSeconds: number,
   extra: Omit<RespondJobData, 'chatId'> = {},
 ): Promise<void> {
-  const job = agenda.create<RespondJobData>(RESPOND_JOB, { chatId, ...extra }).unique({ 'data.chatId': chatId });
+  const job = agenda
+    .create<RespondJobData>(RESPOND_JOB, { chatId, ...extra })
+    .unique({ 'data.chatId': chatId });
   if (debounceSeconds > 0) {
     await job.debounce(debounceSeconds * 1000, { maxWait: Math.max(60_000, debounceSeconds * 4000) }).save();
   } else {

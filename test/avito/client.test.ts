@@ -44,7 +44,12 @@ describe('Avito client (against the Avito simulator)', () => {
   let client: AvitoClient;
 
   const make = (over: Partial<ConstructorParameters<typeof AvitoClient>[0]> = {}) =>
-    new AvitoClient({ baseUrl: sim.url, tokens: staticTokens(sim), backoff: { baseMs: 10, maxMs: 40 }, ...over });
+    new AvitoClient({
+      baseUrl: sim.url,
+      tokens: staticTokens(sim),
+      backoff: { baseMs: 10, maxMs: 40 },
+      ...over,
+    });
 
   beforeEach(async () => {
     sim = await startAvitoSim();
@@ -56,7 +61,8 @@ describe('Avito client (against the Avito simulator)', () => {
 
   it('when every endpoint is called, then requests and responses match the official OpenAPI documents', async () => {
     // Record exactly what our client sent and received.
-    const exchanges: Array<{ method: string; url: URL; body: unknown; status: number; response: unknown }> = [];
+    const exchanges: Array<{ method: string; url: URL; body: unknown; status: number; response: unknown }> =
+      [];
     const recording: typeof fetch = async (input, init) => {
       const res = await fetch(input, init);
       const text = await res.clone().text();
@@ -71,9 +77,13 @@ describe('Avito client (against the Avito simulator)', () => {
     };
     client = make({ fetch: recording });
     const listing = sim.seedListing({ id: 4341979279, title: 'Диван угловой', price: 54900 });
-    const { chatId } = await sim.buyerWrites({ itemId: listing.id, buyer: { name: 'Анна' }, text: 'Здравствуйте! Доставка есть?' });
+    const { chatId } = await sim.buyerWrites({
+      itemId: listing.id,
+      buyer: { name: 'Анна' },
+      text: 'Здравствуйте! Доставка есть?',
+    });
 
-    expect((await client.userId())).toBe(String(sim.userId));
+    expect(await client.userId()).toBe(String(sim.userId));
     const chats = await client.listChats({ limit: 10 });
     expect(chats.map((c) => c.id)).toContain(chatId);
     const chat = await client.getChat(chatId);
@@ -107,7 +117,11 @@ describe('Avito client (against the Avito simulator)', () => {
 
   it('when messages come as a bare array or wrapped in {messages}, then both read the same', async () => {
     const listing = sim.seedListing({ title: 'Ноутбук', price: 30000 });
-    const { chatId } = await sim.buyerWrites({ itemId: listing.id, buyer: { name: 'Олег' }, text: 'Какой процессор?' });
+    const { chatId } = await sim.buyerWrites({
+      itemId: listing.id,
+      buyer: { name: 'Олег' },
+      text: 'Какой процессор?',
+    });
     sim.setMessagesShape('array');
     const a = await client.listMessages(chatId);
     sim.setMessagesShape('object');
@@ -118,7 +132,11 @@ describe('Avito client (against the Avito simulator)', () => {
 
   it('when a text is longer than 1000 characters, then it is sent in sentence-bounded parts in order', async () => {
     const listing = sim.seedListing({ title: 'Шкаф', price: 12000 });
-    const { chatId } = await sim.buyerWrites({ itemId: listing.id, buyer: { name: 'Ира' }, text: 'Расскажите подробнее' });
+    const { chatId } = await sim.buyerWrites({
+      itemId: listing.id,
+      buyer: { name: 'Ира' },
+      text: 'Расскажите подробнее',
+    });
     const sentence = 'Шкаф из массива дуба, размеры 200 на 60 см. ';
     const long = sentence.repeat(60);
     const result = await client.sendText(chatId, long);
@@ -167,7 +185,11 @@ describe('Avito client (against the Avito simulator)', () => {
   });
 
   it('when the items list is rate limited with Retry-After, then the client waits that long and retries', async () => {
-    sim.faults.add({ match: '/core/v1/items', fault: { kind: 'status', status: 429, retryAfter: 1 }, times: 1 });
+    sim.faults.add({
+      match: '/core/v1/items',
+      fault: { kind: 'status', status: 429, retryAfter: 1 },
+      times: 1,
+    });
     const started = Date.now();
     await client.listItems();
     expect(Date.now() - started).toBeGreaterThanOrEqual(950);
@@ -216,7 +238,12 @@ describe('Avito client (against the Avito simulator)', () => {
 
   it('when nothing listens at the address, then a send is retried as provably not delivered and fails clearly', async () => {
     const port = await freePortThatRefuses();
-    const offline = new AvitoClient({ baseUrl: `http://127.0.0.1:${port}`, tokens: { getToken: async () => 't', invalidate: async () => {} }, userId: '1', backoff: { baseMs: 5, maxMs: 10 } });
+    const offline = new AvitoClient({
+      baseUrl: `http://127.0.0.1:${port}`,
+      tokens: { getToken: async () => 't', invalidate: async () => {} },
+      userId: '1',
+      backoff: { baseMs: 5, maxMs: 10 },
+    });
     const err = (await offline.sendText('u2i-x', 'hi').catch((e: unknown) => e)) as AvitoSendError;
     expect(err).toBeInstanceOf(AvitoSendError);
     expect(err.outcome).toBe('not_delivered');

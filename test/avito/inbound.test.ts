@@ -72,7 +72,12 @@ describe('Avito inbound processing (buyer → webhook → inbound job)', () => {
 
   it('when Avito sends a system message, then it is kept as context and no answer is scheduled', async () => {
     const listing = sim.seedListing({ title: 'Лампа', price: 900 });
-    const r = await sim.buyerWrites({ itemId: listing.id, buyer: { name: 'Кира' }, type: 'system', text: 'Автоответ продавца' });
+    const r = await sim.buyerWrites({
+      itemId: listing.id,
+      buyer: { name: 'Кира' },
+      type: 'system',
+      text: 'Автоответ продавца',
+    });
     const message = await eventually(() => svc.store.messages.get(r.messageId));
     expect(message.author).toBe('system');
     const { jobs } = await svc.agenda.queryJobs({ name: 'respond' });

@@ -37,7 +37,8 @@ describe('listings sync (against the Avito simulator)', () => {
   });
 
   it('when the seller has 150 active listings, then two pages are read, spaced within 25 requests a minute', async () => {
-    for (let i = 0; i < 150; i += 1) sim.seedListing({ id: 5_000_000_000 + i, title: `Товар ${i}`, price: 1000 + i });
+    for (let i = 0; i < 150; i += 1)
+      sim.seedListing({ id: 5_000_000_000 + i, title: `Товар ${i}`, price: 1000 + i });
     sim.seedListing({ id: 6_000_000_000, title: 'Снятое', price: 1, status: 'old' });
     const waits: number[] = [];
     const upserted: string[] = [];

@@ -20,9 +20,13 @@ describe('npm run webhook (register / status / unregister against the Avito simu
   });
 
   const script = (command: string, env: Record<string, string> = {}) =>
-    run(process.execPath, ['--import', 'tsx', '--disable-warning=ExperimentalWarning', 'scripts/register-webhook.ts', command], {
-      env: { PATH: process.env.PATH, ...sim.env, DATA_DIR: svc.dataDir, PUBLIC_URL: svc.http.url, ...env },
-    });
+    run(
+      process.execPath,
+      ['--import', 'tsx', '--disable-warning=ExperimentalWarning', 'scripts/register-webhook.ts', command],
+      {
+        env: { PATH: process.env.PATH, ...sim.env, DATA_DIR: svc.dataDir, PUBLIC_URL: svc.http.url, ...env },
+      },
+    );
 
   it('when register, status and unregister run, then Avito holds exactly our URL and the output masks the secret', async () => {
     const secret = (await svc.store.kv.get<string>('avito:webhook-secret'))!;
@@ -40,7 +44,10 @@ describe('npm run webhook (register / status / unregister against the Avito simu
   });
 
   it('when a command is unknown or PUBLIC_URL is missing, then it exits 2 with a clear message', async () => {
-    await expect(script('frobnicate')).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('usage:') });
+    await expect(script('frobnicate')).rejects.toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('usage:'),
+    });
     await expect(script('register', { PUBLIC_URL: '' })).rejects.toMatchObject({
       code: 2,
       stderr: expect.stringContaining('PUBLIC_URL is required'),

@@ -87,7 +87,12 @@ describe('Avito token manager (against the Avito simulator)', () => {
 
   it('when a fresh token is refused too, then the call fails as a permission problem after one refresh', async () => {
     const tokens = manager();
-    const client = new AvitoClient({ baseUrl: sim.url, tokens, userId: sim.env.AVITO_USER_ID, maxAttempts: 1 });
+    const client = new AvitoClient({
+      baseUrl: sim.url,
+      tokens,
+      userId: sim.env.AVITO_USER_ID,
+      maxAttempts: 1,
+    });
     sim.faults.add({ match: '/core/v1/accounts/self', fault: { kind: 'status', status: 403 } });
     const err = await client.self().catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AvitoApiError);

@@ -37,8 +37,11 @@ describe('Avito webhook route (the real service, the Avito simulator as Avito)',
   let svc: TestService;
   let hookUrl: string;
 
-  const post = (body: string | object, headers: Record<string, string> = { 'content-type': 'application/json' }, url = hookUrl) =>
-    fetch(url, { method: 'POST', headers, body: typeof body === 'string' ? body : JSON.stringify(body) });
+  const post = (
+    body: string | object,
+    headers: Record<string, string> = { 'content-type': 'application/json' },
+    url = hookUrl,
+  ) => fetch(url, { method: 'POST', headers, body: typeof body === 'string' ? body : JSON.stringify(body) });
 
   beforeEach(async () => {
     sim = await startAvitoSim();
@@ -60,7 +63,11 @@ describe('Avito webhook route (the real service, the Avito simulator as Avito)',
   });
 
   it('when the secret is wrong, then the answer is the same 404 as an unknown route and nothing is stored', async () => {
-    const wrong = await post(webhookEnvelope('m-1', {}), undefined, `${svc.http.url}/avito/webhook/not-the-secret`);
+    const wrong = await post(
+      webhookEnvelope('m-1', {}),
+      undefined,
+      `${svc.http.url}/avito/webhook/not-the-secret`,
+    );
     const unknown = await post(webhookEnvelope('m-1', {}), undefined, `${svc.http.url}/no/such/route`);
     expect(wrong.status).toBe(404);
     expect(await wrong.json()).toEqual(await unknown.json());
@@ -76,9 +83,20 @@ describe('Avito webhook route (the real service, the Avito simulator as Avito)',
     });
     expect(delivery?.attempts.at(-1)?.status).toBe(200);
     const message = await eventually(() => svc.store.messages.get(messageId));
-    expect(message).toMatchObject({ chatId, direction: 'in', author: 'buyer', text: 'Здравствуйте! Доставка есть?' });
-    const chat = await eventually(async () => (await svc.store.chats.get(chatId))?.listing && svc.store.chats.get(chatId));
-    expect(chat).toMatchObject({ itemId: '4341979279', buyerName: 'Анна', listing: { title: 'Диван угловой', price: '54 900 ₽' } });
+    expect(message).toMatchObject({
+      chatId,
+      direction: 'in',
+      author: 'buyer',
+      text: 'Здравствуйте! Доставка есть?',
+    });
+    const chat = await eventually(
+      async () => (await svc.store.chats.get(chatId))?.listing && svc.store.chats.get(chatId),
+    );
+    expect(chat).toMatchObject({
+      itemId: '4341979279',
+      buyerName: 'Анна',
+      listing: { title: 'Диван угловой', price: '54 900 ₽' },
+    });
     const jobs = await eventually(async () => {
       const { jobs } = await svc.agenda.queryJobs({ name: 'respond' });
       return jobs.length ? jobs : null;
@@ -90,7 +108,11 @@ describe('Avito webhook route (the real service, the Avito simulator as Avito)',
   it('when the same delivery comes three times and the same message under a new envelope, then it is processed once', async () => {
     const listing = sim.seedListing({ title: 'Ноутбук', price: 30000 });
     sim.duplicateNext(1);
-    const { messageId, deliveries } = await sim.buyerWrites({ itemId: listing.id, buyer: { name: 'Олег' }, text: 'Есть?' });
+    const { messageId, deliveries } = await sim.buyerWrites({
+      itemId: listing.id,
+      buyer: { name: 'Олег' },
+      text: 'Есть?',
+    });
     expect(deliveries).toHaveLength(2);
     await sim.redeliver(deliveries[0]!.id);
     const manual = webhookEnvelope(messageId, { chat_id: deliveries[0]!.envelope.payload.value.chat_id });
@@ -132,7 +154,10 @@ describe('Avito webhook route (the real service, the Avito simulator as Avito)',
     }
     const unknown = await post(webhookEnvelope('m-hologram', { type: 'hologram', content: {} }));
     expect(unknown.status).toBe(200);
-    const otherPayload = await post({ id: 'x-1', payload: { type: 'chat_archived', value: { chat_id: 'u2i-1' } } });
+    const otherPayload = await post({
+      id: 'x-1',
+      payload: { type: 'chat_archived', value: { chat_id: 'u2i-1' } },
+    });
     expect(otherPayload.status).toBe(200);
     await eventually(async () => (await svc.store.events.get('x-1'))?.status === 'ignored');
   });
@@ -144,7 +169,12 @@ describe('Avito webhook route (the real service, the Avito simulator as Avito)',
       [webhookEnvelope('m-bad', { chat_id: 42 }), undefined, 400, 'invalid_payload'],
       [{ payload: { value: {} } }, undefined, 400, 'invalid_payload'],
       [webhookEnvelope('m-ct', {}), { 'content-type': 'text/plain' }, 415, 'unsupported_media_type'],
-      [{ payload: { type: 'message', value: { id: 'x', text: 'a'.repeat(1_000_000) } } }, undefined, 413, 'body_too_large'],
+      [
+        { payload: { type: 'message', value: { id: 'x', text: 'a'.repeat(1_000_000) } } },
+        undefined,
+        413,
+        'body_too_large',
+      ],
     ];
     for (const [body, headers, status, error] of cases) {
       const res = await post(body, headers);
@@ -182,7 +212,15 @@ describe('Avito webhook route with a failing store', () => {
       logger,
       readiness: new Readiness(),
       metrics: createMetrics(),
-      mount: [(a) => mountAvitoWebhook(a, { store: failing, secret: 's'.repeat(32), logger, enqueueInbound: async () => {} })],
+      mount: [
+        (a) =>
+          mountAvitoWebhook(a, {
+            store: failing,
+            secret: 's'.repeat(32),
+            logger,
+            enqueueInbound: async () => {},
+          }),
+      ],
     });
     const http = await startHttpServer(app, 0, '127.0.0.1');
     try {

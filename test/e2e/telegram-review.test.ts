@@ -26,7 +26,11 @@ describe('the whole loop: Avito buyer → draft card in Telegram → owner taps 
     });
     const secret = await svc.store.kv.get<string>('avito:webhook-secret');
     await svc.avito!.client.subscribe(`${svc.http.url}/avito/webhook/${secret}`);
-    await svc.knowledge.ingest({ origin: 'upload', fileName: 'Доставка.txt', bytes: new TextEncoder().encode(DOC) });
+    await svc.knowledge.ingest({
+      origin: 'upload',
+      fileName: 'Доставка.txt',
+      bytes: new TextEncoder().encode(DOC),
+    });
   });
   afterEach(async () => {
     await svc.dispose();
@@ -35,10 +39,17 @@ describe('the whole loop: Avito buyer → draft card in Telegram → owner taps 
 
   it('when the owner taps ✅ twice on a card, then the buyer gets the answer once and the card says sent', async () => {
     const listing = avito.seedListing({ title: 'Диван угловой', price: 54900 });
-    const { chatId } = await avito.buyerWrites({ itemId: listing.id, buyer: { name: 'Анна' }, text: 'Сколько стоит доставка по Москве?' });
+    const { chatId } = await avito.buyerWrites({
+      itemId: listing.id,
+      buyer: { name: 'Анна' },
+      text: 'Сколько стоит доставка по Москве?',
+    });
     const card = await eventually(() => {
       const m = telegram.lastBotMessage(telegram.user.id);
-      return m?.text?.includes('Сколько стоит доставка') && telegram.findButton(telegram.user.id, '✅ Отправить') ? m : null;
+      return m?.text?.includes('Сколько стоит доставка') &&
+        telegram.findButton(telegram.user.id, '✅ Отправить')
+        ? m
+        : null;
     });
     expect(card.text).toContain('Диван угловой');
     expect(card.text).toContain('Анна');
@@ -59,8 +70,14 @@ describe('the whole loop: Avito buyer → draft card in Telegram → owner taps 
 
   it('when a stranger writes to the bot, then they are refused once and nothing else happens', async () => {
     const stranger = { id: 999_001, is_bot: false, first_name: 'Чужой' };
-    telegram.userSends({ user: stranger, chat: { id: stranger.id, type: 'private', first_name: 'Чужой' } }, '/mode auto');
-    telegram.userSends({ user: stranger, chat: { id: stranger.id, type: 'private', first_name: 'Чужой' } }, '/pause');
+    telegram.userSends(
+      { user: stranger, chat: { id: stranger.id, type: 'private', first_name: 'Чужой' } },
+      '/mode auto',
+    );
+    telegram.userSends(
+      { user: stranger, chat: { id: stranger.id, type: 'private', first_name: 'Чужой' } },
+      '/pause',
+    );
     await eventually(() => telegram.chat(stranger.id).messages.filter((m) => m.from?.is_bot).length === 1);
     await new Promise((r) => setTimeout(r, 300));
     expect(telegram.chat(stranger.id).messages.filter((m) => m.from?.is_bot)).toHaveLength(1);

@@ -108,7 +108,8 @@ describe('HTTP hardening', () => {
     });
     const http = await startHttpServer(app, 0, '127.0.0.1');
     // A reverse proxy on this host reports the client's address; that address is what counts.
-    const asClient = (path: string, ip: string) => fetch(`${http.url}${path}`, { headers: { 'x-forwarded-for': ip } });
+    const asClient = (path: string, ip: string) =>
+      fetch(`${http.url}${path}`, { headers: { 'x-forwarded-for': ip } });
     const statuses: number[] = [];
     for (let i = 0; i < 5; i += 1) statuses.push((await asClient('/ready', '203.0.113.7')).status);
     expect(statuses).toEqual([200, 200, 200, 429, 429]);

@@ -28,7 +28,11 @@ describe('responder flows (the real service with the Avito and Gemini simulators
     );
     const secret = await svc.store.kv.get<string>('avito:webhook-secret');
     await svc.avito!.client.subscribe(`${svc.http.url}/avito/webhook/${secret}`);
-    await svc.knowledge.ingest({ origin: 'upload', fileName: 'Доставка.md', bytes: new TextEncoder().encode(DELIVERY_DOC) });
+    await svc.knowledge.ingest({
+      origin: 'upload',
+      fileName: 'Доставка.md',
+      bytes: new TextEncoder().encode(DELIVERY_DOC),
+    });
   }
 
   beforeEach(async () => {
@@ -48,7 +52,11 @@ describe('responder flows (the real service with the Avito and Gemini simulators
 
   it('when review mode drafts an answer and the owner approves twice, then the buyer receives it exactly once', async () => {
     await start();
-    const { chatId, messageId } = await avito.buyerWrites({ itemId: sofa().id, buyer: { name: 'Анна' }, text: 'Сколько стоит доставка по Москве?' });
+    const { chatId, messageId } = await avito.buyerWrites({
+      itemId: sofa().id,
+      buyer: { name: 'Анна' },
+      text: 'Сколько стоит доставка по Москве?',
+    });
     const draft = await latestDraft(chatId, 'pending');
     expect(draft).toMatchObject({ kind: 'answer', coversMessageIds: [messageId], grounded: true });
     expect(draft.text).toMatch(/500/);
@@ -75,7 +83,11 @@ describe('responder flows (the real service with the Avito and Gemini simulators
 
   it('when auto mode has a grounded answer, then it is sent without review and logged to the owner', async () => {
     await start({ MODE: 'auto' });
-    const { chatId } = await avito.buyerWrites({ itemId: sofa().id, buyer: { name: 'Олег' }, text: 'Сколько стоит доставка по Москве?' });
+    const { chatId } = await avito.buyerWrites({
+      itemId: sofa().id,
+      buyer: { name: 'Олег' },
+      text: 'Сколько стоит доставка по Москве?',
+    });
     await eventually(() => received(chatId).length === 1);
     const draft = await latestDraft(chatId);
     expect(draft).toMatchObject({ status: 'sent', approvedBy: 'auto', grounded: true });
@@ -85,7 +97,11 @@ describe('responder flows (the real service with the Avito and Gemini simulators
   it('when auto mode gets an answer with an invented price, then it is held for review with the findings', async () => {
     await start({ MODE: 'auto' });
     gemini.scriptNextAnswer('Доставка по Москве стоит 990 рублей.');
-    const { chatId } = await avito.buyerWrites({ itemId: sofa().id, buyer: { name: 'Ира' }, text: 'Сколько стоит доставка по Москве?' });
+    const { chatId } = await avito.buyerWrites({
+      itemId: sofa().id,
+      buyer: { name: 'Ира' },
+      text: 'Сколько стоит доставка по Москве?',
+    });
     const draft = await latestDraft(chatId, 'pending');
     expect(draft.grounded).toBe(false);
     expect(draft.findings.join(' ')).toMatch(/990/);
@@ -94,7 +110,11 @@ describe('responder flows (the real service with the Avito and Gemini simulators
 
   it('when auto mode finds nothing in the documents, then the fallback text goes out and the owner is told', async () => {
     await start({ MODE: 'auto' });
-    const { chatId } = await avito.buyerWrites({ itemId: sofa().id, buyer: { name: 'Лев' }, text: 'Есть ли у вас подарочные сертификаты?' });
+    const { chatId } = await avito.buyerWrites({
+      itemId: sofa().id,
+      buyer: { name: 'Лев' },
+      text: 'Есть ли у вас подарочные сертификаты?',
+    });
     await eventually(() => received(chatId).length === 1);
     expect(received(chatId)[0]?.text).toBe(svc.config.responder.fallbackText);
     await eventually(() => owner.noticesOf('fallback-sent').length === 1);
@@ -102,7 +122,11 @@ describe('responder flows (the real service with the Avito and Gemini simulators
 
   it('when a buyer asks for a human, then an escalation card is shown and nothing is sent, even in auto mode', async () => {
     await start({ MODE: 'auto' });
-    const { chatId } = await avito.buyerWrites({ itemId: sofa().id, buyer: { name: 'Вера' }, text: 'Позовите менеджера, пожалуйста' });
+    const { chatId } = await avito.buyerWrites({
+      itemId: sofa().id,
+      buyer: { name: 'Вера' },
+      text: 'Позовите менеджера, пожалуйста',
+    });
     const draft = await latestDraft(chatId, 'pending');
     expect(draft.kind).toBe('escalation');
     expect(draft.findings[0]).toBe('human_request');
@@ -119,9 +143,17 @@ describe('responder flows (the real service with the Avito and Gemini simulators
   it('when the buyer writes again while a draft is pending, then it is superseded and the new one covers both', async () => {
     await start();
     const listing = sofa();
-    const first = await avito.buyerWrites({ itemId: listing.id, buyer: { name: 'Ян' }, text: 'Здравствуйте, доставка есть?' });
+    const first = await avito.buyerWrites({
+      itemId: listing.id,
+      buyer: { name: 'Ян' },
+      text: 'Здравствуйте, доставка есть?',
+    });
     const old = await latestDraft(first.chatId, 'pending');
-    const second = await avito.buyerWrites({ itemId: listing.id, buyer: { name: 'Ян' }, text: 'И сколько она стоит по Москве?' });
+    const second = await avito.buyerWrites({
+      itemId: listing.id,
+      buyer: { name: 'Ян' },
+      text: 'И сколько она стоит по Москве?',
+    });
     const fresh = await eventually(async () => {
       const d = (await svc.store.drafts.listForChat(first.chatId, ['pending']))[0];
       return d && d.id !== old.id ? d : null;
@@ -134,7 +166,11 @@ describe('responder flows (the real service with the Avito and Gemini simulators
   it('when the owner takes over, then buyer messages are forwarded without drafts until handed back', async () => {
     await start();
     const listing = sofa();
-    const first = await avito.buyerWrites({ itemId: listing.id, buyer: { name: 'Ада' }, text: 'Доставка есть?' });
+    const first = await avito.buyerWrites({
+      itemId: listing.id,
+      buyer: { name: 'Ада' },
+      text: 'Доставка есть?',
+    });
     const draft = await latestDraft(first.chatId, 'pending');
     await svc.responder.actions.takeOver(first.chatId, 'tg:1');
     expect((await svc.store.drafts.get(draft.id))?.status).toBe('dismissed');
@@ -149,12 +185,18 @@ describe('responder flows (the real service with the Avito and Gemini simulators
   it('when the seller answers from the Avito app, then the AI pauses once, is told once, and resumes after the pause', async () => {
     await start({ HUMAN_PAUSE_MINUTES: '60' });
     const listing = sofa();
-    const first = await avito.buyerWrites({ itemId: listing.id, buyer: { name: 'Ева' }, text: 'Доставка есть?' });
+    const first = await avito.buyerWrites({
+      itemId: listing.id,
+      buyer: { name: 'Ева' },
+      text: 'Доставка есть?',
+    });
     const draft = await latestDraft(first.chatId, 'pending');
     await avito.sellerWritesFromApp(first.chatId, 'Добрый день! Да, привезём завтра.');
     await eventually(async () => (await svc.store.chats.get(first.chatId))?.state === 'human');
     await avito.sellerWritesFromApp(first.chatId, 'Уточню время.');
-    await eventually(async () => (await svc.store.audit.query({ action: 'chat.pause-extended' })).length === 1);
+    await eventually(
+      async () => (await svc.store.audit.query({ action: 'chat.pause-extended' })).length === 1,
+    );
     expect(owner.noticesOf('chat-paused')).toHaveLength(1);
     expect((await svc.store.drafts.get(draft.id))?.status).toBe('superseded');
     await avito.buyerWrites({ itemId: listing.id, buyer: { name: 'Ева' }, text: 'Спасибо!' });
@@ -168,9 +210,18 @@ describe('responder flows (the real service with the Avito and Gemini simulators
 
   it('when the owner replies to a card with own text, then the buyer gets it as the owner and the card is replaced', async () => {
     await start();
-    const { chatId } = await avito.buyerWrites({ itemId: sofa().id, buyer: { name: 'Дина' }, text: 'Можно посмотреть вживую?' });
+    const { chatId } = await avito.buyerWrites({
+      itemId: sofa().id,
+      buyer: { name: 'Дина' },
+      text: 'Можно посмотреть вживую?',
+    });
     const draft = await latestDraft(chatId, 'pending');
-    const result = await svc.responder.actions.replyToBuyer(chatId, 'Да, приезжайте завтра после 12.', 'tg:1', draft.id);
+    const result = await svc.responder.actions.replyToBuyer(
+      chatId,
+      'Да, приезжайте завтра после 12.',
+      'tg:1',
+      draft.id,
+    );
     expect(result.ok).toBe(true);
     await eventually(() => received(chatId).length === 1);
     expect(received(chatId)[0]?.text).toBe('Да, приезжайте завтра после 12.');
@@ -185,13 +236,20 @@ describe('responder flows (the real service with the Avito and Gemini simulators
 
   it('when the owner edits a draft, then the edited text is sent as the owner', async () => {
     await start();
-    const { chatId } = await avito.buyerWrites({ itemId: sofa().id, buyer: { name: 'Ник' }, text: 'Сколько стоит доставка по Москве?' });
+    const { chatId } = await avito.buyerWrites({
+      itemId: sofa().id,
+      buyer: { name: 'Ник' },
+      text: 'Сколько стоит доставка по Москве?',
+    });
     const draft = await latestDraft(chatId, 'pending');
     expect((await svc.responder.actions.editAndApprove(draft.id, '   ', 'tg:1')).ok).toBe(false);
     await svc.responder.actions.editAndApprove(draft.id, 'Доставка 500 рублей, привезём за 1-2 дня.', 'tg:1');
     await eventually(() => received(chatId).length === 1);
     const sent = await latestDraft(chatId, 'sent');
-    expect(sent).toMatchObject({ text: 'Доставка 500 рублей, привезём за 1-2 дня.', originalText: draft.text });
+    expect(sent).toMatchObject({
+      text: 'Доставка 500 рублей, привезём за 1-2 дня.',
+      originalText: draft.text,
+    });
     expect((await svc.store.messages.get(sent.sentMessageIds[0]!))?.author).toBe('owner');
     const audit = await svc.store.audit.query({ draftId: draft.id, action: 'draft.edit' });
     expect(audit[0]).toMatchObject({ before: draft.text, after: sent.text });
@@ -199,7 +257,11 @@ describe('responder flows (the real service with the Avito and Gemini simulators
 
   it('when a send is refused for lack of tariff, then the card shows the failure and a retry delivers once', async () => {
     await start();
-    const { chatId } = await avito.buyerWrites({ itemId: sofa().id, buyer: { name: 'Тим' }, text: 'Сколько стоит доставка по Москве?' });
+    const { chatId } = await avito.buyerWrites({
+      itemId: sofa().id,
+      buyer: { name: 'Тим' },
+      text: 'Сколько стоит доставка по Москве?',
+    });
     const draft = await latestDraft(chatId, 'pending');
     avito.setTariff(false);
     await svc.responder.actions.approve(draft.id, 'tg:1');
@@ -214,11 +276,19 @@ describe('responder flows (the real service with the Avito and Gemini simulators
 
   it('when the connection drops after Avito stored our send, then reconciliation marks it sent without a second send', async () => {
     await start();
-    const { chatId } = await avito.buyerWrites({ itemId: sofa().id, buyer: { name: 'Зоя' }, text: 'Сколько стоит доставка по Москве?' });
+    const { chatId } = await avito.buyerWrites({
+      itemId: sofa().id,
+      buyer: { name: 'Зоя' },
+      text: 'Сколько стоит доставка по Москве?',
+    });
     const draft = await latestDraft(chatId, 'pending');
     avito.failAfterSend({ kind: 'drop' });
     await svc.responder.actions.approve(draft.id, 'tg:1');
-    await eventually(async () => (await svc.store.drafts.get(draft.id))?.status === 'sending' && (await svc.store.drafts.get(draft.id))?.error);
+    await eventually(
+      async () =>
+        (await svc.store.drafts.get(draft.id))?.status === 'sending' &&
+        (await svc.store.drafts.get(draft.id))?.error,
+    );
     await svc.agenda.now('reconcile-draft', { draftId: draft.id });
     await eventually(async () => (await svc.store.drafts.get(draft.id))?.status === 'sent');
     expect(received(chatId)).toHaveLength(1);
@@ -226,7 +296,11 @@ describe('responder flows (the real service with the Avito and Gemini simulators
 
   it('when a draft is found in sending after a crash and never reached Avito, then it is delivered exactly once', async () => {
     await start();
-    const { chatId } = await avito.buyerWrites({ itemId: sofa().id, buyer: { name: 'Рая' }, text: 'Сколько стоит доставка по Москве?' });
+    const { chatId } = await avito.buyerWrites({
+      itemId: sofa().id,
+      buyer: { name: 'Рая' },
+      text: 'Сколько стоит доставка по Москве?',
+    });
     const draft = await latestDraft(chatId, 'pending');
     // A crash right after the compare-and-set into `sending`, before the HTTP call.
     await svc.store.drafts.transition(draft.id, ['pending'], 'sending', { approvedBy: 'tg:1', attempts: 1 });
@@ -237,7 +311,11 @@ describe('responder flows (the real service with the Avito and Gemini simulators
 
   it('when a regenerate is asked, then the old draft is superseded and a new one drafted', async () => {
     await start();
-    const { chatId } = await avito.buyerWrites({ itemId: sofa().id, buyer: { name: 'Гоша' }, text: 'Сколько стоит доставка по Москве?' });
+    const { chatId } = await avito.buyerWrites({
+      itemId: sofa().id,
+      buyer: { name: 'Гоша' },
+      text: 'Сколько стоит доставка по Москве?',
+    });
     const draft = await latestDraft(chatId, 'pending');
     await svc.responder.actions.regenerate(draft.id, 'tg:1');
     const fresh = await eventually(async () => {

@@ -53,7 +53,10 @@ export async function startTestService(
 }
 
 /** Polls `check` until it returns a truthy value (or throws after `timeoutMs`). */
-export async function eventually<T>(check: () => Promise<T | undefined | null | false> | T | undefined | null | false, timeoutMs = 5000): Promise<T> {
+export async function eventually<T>(
+  check: () => Promise<T | undefined | null | false> | T | undefined | null | false,
+  timeoutMs = 5000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
@@ -64,7 +67,9 @@ export async function eventually<T>(check: () => Promise<T | undefined | null | 
       last = err;
     }
     if (Date.now() > deadline) {
-      throw new Error(`eventually: condition not met within ${timeoutMs} ms${last ? `: ${String(last)}` : ''}`);
+      throw new Error(
+        `eventually: condition not met within ${timeoutMs} ms${last ? `: ${String(last)}` : ''}`,
+      );
     }
     await new Promise((r) => setTimeout(r, 25));
   }

@@ -48,8 +48,7 @@ function knownBinary(b: Uint8Array): string | undefined {
 }
 
 export type Detection =
-  | { ok: true; kind: DocumentKind }
-  | { ok: false; reason: 'unsupported' | 'corrupt'; detail: string };
+  { ok: true; kind: DocumentKind } | { ok: false; reason: 'unsupported' | 'corrupt'; detail: string };
 
 /**
  * Decides the type from the extension and the bytes together: the extension names the intent, the

@@ -138,9 +138,8 @@ export class FileSearchStore {
     const deadline = Date.now() + this.deps.poll.deadlineMs;
     for (let attempt = 1; ; attempt++) {
       const current = op;
-      op = await this.call(
-        'poll upload',
-        (): Promise<UploadToFileSearchStoreOperation> => this.deps.ai.operations.get({ operation: current }),
+      op = await this.call('poll upload', (): Promise<UploadToFileSearchStoreOperation> =>
+        this.deps.ai.operations.get({ operation: current }),
       );
       if (op.error) {
         const message = typeof op.error.message === 'string' ? op.error.message : JSON.stringify(op.error);

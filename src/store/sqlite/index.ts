@@ -217,8 +217,7 @@ function patchAssignments(patch: DraftPatch): { sql: string[]; values: SQLInputV
   for (const [key, value] of Object.entries(patch)) {
     if (value === undefined) continue;
     const column = DRAFT_PATCH_COLUMNS[key as keyof DraftPatch] as
-      | [string, (v: unknown) => SQLInputValue]
-      | undefined;
+      [string, (v: unknown) => SQLInputValue] | undefined;
     if (!column) continue;
     sql.push(`${column[0]} = ?`);
     values.push(column[1](value));

@@ -172,8 +172,7 @@ export function migrate(db: DatabaseSync): number {
   db.exec('BEGIN IMMEDIATE');
   try {
     const row = db.prepare('SELECT MAX(version) AS v FROM schema_version').get() as
-      | { v: number | null }
-      | undefined;
+      { v: number | null } | undefined;
     let version = row?.v ?? 0;
     for (; version < MIGRATIONS.length; version += 1) {
       db.exec(MIGRATIONS[version] as string);
