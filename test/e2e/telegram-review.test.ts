@@ -61,9 +61,9 @@ describe('the whole loop: Avito buyer → draft card in Telegram → owner taps 
     await eventually(() => first.answered && second.answered);
     const edited = await eventually(() => {
       const m = telegram.chat(telegram.user.id).messages.find((x) => x.message_id === card.message_id);
-      return m?.text?.includes('✅') && !m.reply_markup ? m : null;
+      return m?.text?.includes('✅ отправлено') ? m : null;
     });
-    expect(edited.text).toMatch(/отправлен/i);
+    expect(edited.reply_markup).toBeUndefined();
     await new Promise((r) => setTimeout(r, 300));
     expect(avito.sentByApi().filter((s) => s.chatId === chatId)).toHaveLength(1);
   });
