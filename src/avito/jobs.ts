@@ -69,7 +69,7 @@ export function defineAvitoJobs(agenda: Agenda, deps: AvitoJobDeps): void {
       }
     },
     {
-      concurrency: 4,
+      concurrency: 20,
       backoff: exponential({ delay: 1000, maxDelay: 60_000, maxRetries: INBOUND_MAX_ATTEMPTS }),
     },
   );

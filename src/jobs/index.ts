@@ -1,5 +1,5 @@
 import { MongoBackend } from '@agendajs/mongo-backend';
-import { Agenda, type AgendaBackend } from 'agenda';
+import { Agenda, type AgendaBackend, InMemoryNotificationChannel } from 'agenda';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { Store } from '../store/port.js';
@@ -20,9 +20,13 @@ export function createAgenda(storage: Config['storage'], options: JobsOptions = 
       : new SqliteBackend({ path: storage.path });
   return new Agenda({
     backend,
+    // Jobs saved by this process start at once instead of at the next poll; other processes still poll.
+    notificationChannel: new InMemoryNotificationChannel(),
     name: options.name ?? `avito-responder:${process.pid}`,
     processEvery: options.processEvery ?? 1000,
     defaultLockLifetime: 5 * 60_000,
+    // Jobs mostly wait on HTTP (Avito, Gemini, Telegram): many can be in flight on one event loop.
+    maxConcurrency: 60,
   });
 }
 

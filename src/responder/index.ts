@@ -50,7 +50,7 @@ function defineResponderJobs(agenda: Agenda, deps: ResponderDeps): void {
       const outcome = await respondToChat(deps, chatId, { skipEscalation });
       deps.logger.debug({ chatId, outcome }, 'respond finished');
     },
-    { concurrency: 4 },
+    { concurrency: 20 },
   );
 
   agenda.define(
@@ -59,7 +59,7 @@ function defineResponderJobs(agenda: Agenda, deps: ResponderDeps): void {
       const { draftId } = job.attrs.data as { draftId: string };
       await deliverDraft(deps, draftId);
     },
-    { concurrency: 4 },
+    { concurrency: 20 },
   );
 
   agenda.define(RESPONDER_JOB.reconcile, async (job) => {
