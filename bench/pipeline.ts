@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startAvitoSim } from '../sim/avito/index.js';
+import { serviceEnvFor } from '../sim/env.js';
 import { startGeminiSim } from '../sim/gemini/index.js';
 import { startTelegramSim } from '../sim/telegram/index.js';
 import { loadConfig } from '../src/config.js';
@@ -30,12 +31,7 @@ export const pipelineBench: BenchCase = {
       startTelegramSim(),
     ]);
     const config = loadConfig({
-      ...avito.env,
-      GEMINI_API_KEY: gemini.apiKey,
-      GEMINI_BASE_URL: gemini.url,
-      TELEGRAM_BOT_TOKEN: telegram.token,
-      TELEGRAM_OWNER_IDS: String(telegram.user.id),
-      TELEGRAM_API_ROOT: telegram.url,
+      ...serviceEnvFor({ avito, gemini, telegram }),
       PORT: '0',
       HOST: '127.0.0.1',
       DATA_DIR: dir,

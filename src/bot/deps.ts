@@ -1,7 +1,8 @@
 import type { Agenda } from 'agenda';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
-import type { DraftSource, KnowledgeDocument, ListingFacts, Mode } from '../models/records.js';
+import type { KnowledgeDocument, ListingFacts, Mode } from '../models/records.js';
+import type { Decision } from '../rag/answer.js';
 import type { DraftActions } from '../responder/ports.js';
 import type { Store } from '../store/port.js';
 
@@ -26,25 +27,8 @@ export interface BotIngestInput {
   itemId: string | null;
 }
 
-/** What the knowledge base decided for a question (mirrors `src/rag` `Decision`). */
-export type Decision =
-  | {
-      kind: 'answer';
-      text: string;
-      sources: DraftSource[];
-      grounded: boolean;
-      findings: string[];
-      strategy: 'item' | 'general' | 'local';
-    }
-  | {
-      kind: 'fallback';
-      text: string;
-      reason: string;
-      sources: DraftSource[];
-      strategy: 'none';
-      detail?: string;
-    }
-  | { kind: 'escalate'; reason: string; matched: string };
+/** What the knowledge base decided for a question: the rag module's own type. */
+export type { Decision };
 
 /** One turn of chat history given to the answerer. */
 export interface HistoryTurn {

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type AvitoSim, startAvitoSim } from '../../sim/avito/index.js';
 import { type GeminiSim, startGeminiSim } from '../../sim/gemini/index.js';
+import { serviceEnvFor } from '../../sim/env.js';
 import { startTelegramSim, type TelegramSim } from '../../sim/telegram/index.js';
 import { eventually, startTestService, type TestService } from '../support/service.js';
 
@@ -16,14 +17,7 @@ describe('the whole loop: Avito buyer → draft card in Telegram → owner taps 
     avito = await startAvitoSim();
     gemini = await startGeminiSim();
     telegram = await startTelegramSim();
-    svc = await startTestService({
-      ...avito.env,
-      GEMINI_API_KEY: gemini.apiKey,
-      GEMINI_BASE_URL: gemini.url,
-      TELEGRAM_BOT_TOKEN: telegram.token,
-      TELEGRAM_OWNER_IDS: String(telegram.user.id),
-      TELEGRAM_API_ROOT: telegram.url,
-    });
+    svc = await startTestService(serviceEnvFor({ avito, gemini, telegram }));
     const secret = await svc.store.kv.get<string>('avito:webhook-secret');
     await svc.avito!.client.subscribe(`${svc.http.url}/avito/webhook/${secret}`);
     await svc.knowledge.ingest({

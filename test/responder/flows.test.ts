@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type AvitoSim, startAvitoSim } from '../../sim/avito/index.js';
+import { serviceEnvFor } from '../../sim/env.js';
 import { type GeminiSim, startGeminiSim } from '../../sim/gemini/index.js';
 import type { Draft } from '../../src/models/records.js';
 import { RecordingNotifier } from '../support/recording-notifier.js';
@@ -21,11 +22,9 @@ describe('responder flows (the real service with the Avito and Gemini simulators
 
   async function start(env: Record<string, string> = {}) {
     owner = new RecordingNotifier();
-    svc = await startTestService(
-      { ...avito.env, GEMINI_API_KEY: gemini.apiKey, GEMINI_BASE_URL: gemini.url, ...env },
-      undefined,
-      { notifier: owner },
-    );
+    svc = await startTestService({ ...serviceEnvFor({ avito, gemini }), ...env }, undefined, {
+      notifier: owner,
+    });
     const secret = await svc.store.kv.get<string>('avito:webhook-secret');
     await svc.avito!.client.subscribe(`${svc.http.url}/avito/webhook/${secret}`);
     await svc.knowledge.ingest({
