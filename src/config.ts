@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { decodeKey } from './security/keys.js';
 
 /** Raised when the environment is invalid; `message` is meant for the operator as is. */
 export class ConfigError extends Error {
@@ -58,6 +59,19 @@ const secret = (minLength: number) =>
       .string()
       .min(minLength, { error: `expected at least ${minLength} characters` })
       .regex(/^[A-Za-z0-9_-]+$/, { error: 'expected only letters, digits, "_" and "-"' })
+      .optional(),
+  );
+
+/** A 256-bit data key: 64 hex characters or base64 of 32 bytes (`openssl rand -base64 32`). */
+const dataKeySchema = () =>
+  z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .trim()
+      .refine((v) => decodeKey(v) !== undefined, {
+        error: 'expected exactly 32 bytes as 64 hex characters or base64 (openssl rand -base64 32)',
+      })
       .optional(),
   );
 
@@ -150,6 +164,8 @@ const envSchema = z.object({
     z.enum(['ru', 'en'], { error: 'expected "ru" or "en"' }).default('ru'),
   ),
   ADMIN_TOKEN: secret(16),
+  DATA_ENCRYPTION_KEY: dataKeySchema(),
+  DATA_ENCRYPTION_KEY_PREVIOUS: dataKeySchema(),
   RATE_LIMIT_PER_MINUTE: integer(0, 1_000_000, 1200),
   LOG_LEVEL: z.preprocess(
     emptyToUndefined,
@@ -164,7 +180,14 @@ export interface Config {
   env: Env['NODE_ENV'];
   http: { port: number; host: string; publicUrl: string | undefined; rateLimitPerMinute: number };
   dataDir: string;
-  storage: { kind: 'mongo'; uri: string } | { kind: 'sqlite'; path: string };
+  storage: ({ kind: 'mongo'; uri: string } | { kind: 'sqlite'; path: string }) & {
+    /**
+     * Keys for PII at rest (see `src/security/`), undefined when neither is set. Part of the storage
+     * config so that whoever opens the store (service, scripts) reads and writes it the same way.
+     * Without `key` new values are written in plaintext; `previousKey` only decrypts (rotation, turning off).
+     */
+    encryption?: { key: string | undefined; previousKey: string | undefined } | undefined;
+  };
   avito: {
     clientId: string | undefined;
     clientSecret: string | undefined;
@@ -237,6 +260,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (cross.length > 0) throw new ConfigError(cross);
 
   const dataDir = resolve(e.DATA_DIR);
+  const encryption =
+    e.DATA_ENCRYPTION_KEY || e.DATA_ENCRYPTION_KEY_PREVIOUS
+      ? { key: e.DATA_ENCRYPTION_KEY, previousKey: e.DATA_ENCRYPTION_KEY_PREVIOUS }
+      : undefined;
   return {
     env: e.NODE_ENV,
     http: {
@@ -247,8 +274,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     dataDir,
     storage: e.MONGODB_URI
-      ? { kind: 'mongo', uri: e.MONGODB_URI }
-      : { kind: 'sqlite', path: resolve(dataDir, 'avito-responder.sqlite') },
+      ? { kind: 'mongo', uri: e.MONGODB_URI, encryption }
+      : { kind: 'sqlite', path: resolve(dataDir, 'avito-responder.sqlite'), encryption },
     avito: {
       clientId: e.AVITO_CLIENT_ID,
       clientSecret: e.AVITO_CLIENT_SECRET,
@@ -304,6 +331,8 @@ export function secretsOf(config: Config): string[] {
     config.telegram.webhookSecret,
     config.gemini.apiKey,
     config.adminToken,
+    config.storage.encryption?.key,
+    config.storage.encryption?.previousKey,
     config.storage.kind === 'mongo' ? config.storage.uri : undefined,
   ].filter((s): s is string => typeof s === 'string' && s.length >= 8);
 }

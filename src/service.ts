@@ -15,6 +15,7 @@ import { defineKnowledgeJobs, SYNC_DOCS_JOB } from './rag/folder-sync.js';
 import { createResponder, type Responder } from './responder/index.js';
 import { type DraftActions, logOnlyAlerts, type Notifier } from './responder/ports.js';
 import type { ResponderDeps } from './responder/deps.js';
+import { keyringOf } from './security/keys.js';
 import { openStore } from './store/index.js';
 import type { Store } from './store/port.js';
 
@@ -83,8 +84,17 @@ export async function startService(
   logger: Logger,
   options: ServiceOptions = {},
 ): Promise<Service> {
+  // Buyer PII is sealed at rest inside openStore (src/security/encrypted-store.ts) when a key is set.
   const store = await openStore(config.storage);
-  logger.info({ store: store.kind }, 'store open');
+  const keys = keyringOf(config.storage.encryption ?? { key: undefined, previousKey: undefined });
+  logger.info(
+    {
+      store: store.kind,
+      encryption: keys.current ? `key ${keys.current.id}` : 'off',
+      ...(keys.previous ? { previousKey: keys.previous.id } : {}),
+    },
+    'store open',
+  );
 
   const agenda = createAgenda(config.storage, { processEvery: options.processEvery });
   agenda.on('error', (err: unknown) => logger.error({ err }, 'job backend error'));
@@ -171,6 +181,7 @@ export async function startService(
     readiness,
     metrics,
     adminToken: config.adminToken,
+    agenda,
     rateLimitPerMinute: config.http.rateLimitPerMinute,
     https: config.http.publicUrl?.startsWith('https://') ?? false,
     mount: [

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import type { Agenda } from 'agenda';
 import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import type { Logger } from '../logger.js';
+import { bearer, mountAdmin } from './admin.js';
 import type { Metrics } from './metrics.js';
 import type { Readiness } from './readiness.js';
 import { secretEquals } from './secrets.js';
@@ -18,8 +20,13 @@ export interface HttpAppDeps {
   logger: Logger;
   readiness: Readiness;
   metrics: Metrics;
-  /** When set, `/metrics` requires `Authorization: Bearer <token>`. */
+  /**
+   * When set, `/metrics` requires `Authorization: Bearer <token>` and the admin routes (`/admin/jobs/`,
+   * needs `agenda`) are mounted behind it. Without it there are no admin routes at all.
+   */
   adminToken?: string | undefined;
+  /** The job queue the admin dashboard shows. */
+  agenda?: Agenda | undefined;
   /** Routes mounted by integrations (webhooks), before the JSON 404. Each brings its own body parser and limit. */
   mount?: Array<(app: Express) => void>;
   /** Requests a minute one client IP may make to the public routes (loopback is exempt). 0 turns it off. */
@@ -56,6 +63,10 @@ export function createHttpApp(deps: HttpAppDeps): Express {
     }
     res.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
   });
+
+  if (deps.adminToken && deps.agenda) {
+    mountAdmin(app, { token: deps.adminToken, agenda: deps.agenda, https: deps.https ?? false });
+  }
 
   for (const mount of deps.mount ?? []) mount(app);
 
@@ -96,11 +107,6 @@ function publicRateLimit(perMinute: number): RequestHandler {
       res.status(429).json({ error: 'rate_limited', reason: 'too many requests, slow down' });
     },
   });
-}
-
-function bearer(header: string | undefined): string | undefined {
-  const match = header?.match(/^Bearer\s+(.+)$/i);
-  return match?.[1];
 }
 
 function requestContext(deps: HttpAppDeps): RequestHandler {

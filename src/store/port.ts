@@ -154,6 +154,57 @@ export interface KvRepository {
   delete(key: string): Promise<boolean>;
 }
 
+/**
+ * Fields that can hold buyer words or secrets, sealed at rest by `src/security/encrypted-store.ts`.
+ * No store query filters or sorts on them: that is what makes encrypting them transparent.
+ */
+export const PROTECTED_FIELDS = [
+  'chats.buyerName',
+  'messages.text',
+  'messages.content',
+  'events.payload',
+  'drafts.text',
+  'drafts.originalText',
+  'audit.before',
+  'audit.after',
+  'kv.value',
+] as const;
+export type ProtectedField = (typeof PROTECTED_FIELDS)[number];
+
+/**
+ * Replacement for one stored value of a protected field, or `undefined` to leave it. Values come and go
+ * as the record holds them: a string for text fields, the JSON value (or a sealed string) for
+ * `messages.content`, `events.payload` and `kv.value`.
+ */
+export type ProtectedRewrite = (field: ProtectedField, value: unknown) => unknown;
+
+export interface RewriteReport {
+  /** Non-null values seen. */
+  visited: number;
+  rewritten: number;
+  /** Changed by someone else between read and write (compare-and-set lost); left as they are. */
+  skipped: number;
+  /**
+   * Old copies of rewritten values were purged from the store's files (SQLite keeps them in free pages
+   * and the WAL until VACUUM). False when nothing was rewritten, the purge could not run, or the engine
+   * does not offer it (MongoDB: see docs/reports/security-audit.md).
+   */
+  compacted: boolean;
+}
+
+/** Whole-store operations for maintenance commands, not for request paths. */
+export interface StoreMaintenance {
+  /**
+   * Visits every non-null value of every {@link PROTECTED_FIELDS} entry, in batches, and stores what
+   * `rewrite` returns. The adapter never decrypts: it hands over raw values (used by key rotation).
+   * `onProgress` is called after each batch with the values visited so far and the total.
+   */
+  rewriteProtected(
+    rewrite: ProtectedRewrite,
+    onProgress?: (done: number, total: number) => void,
+  ): Promise<RewriteReport>;
+}
+
 /** The one port to persistence. `src/` depends on this, never on an adapter. */
 export interface Store {
   readonly kind: 'sqlite' | 'mongo';
@@ -166,6 +217,7 @@ export interface Store {
   readonly settings: SettingsRepository;
   readonly audit: AuditRepository;
   readonly kv: KvRepository;
+  readonly maintenance: StoreMaintenance;
   /** Throws when the store cannot serve requests (used by `/ready`). */
   ping(): Promise<void>;
   close(): Promise<void>;

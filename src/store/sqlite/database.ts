@@ -59,6 +59,21 @@ export class SqliteDatabase {
     }
   }
 
+  /**
+   * Rewrites the file without free pages and empties the WAL, so deleted or overwritten values are gone
+   * from disk. Needs a moment without other writers (busy timeout applies); false when it could not run.
+   */
+  compact(): boolean {
+    try {
+      this.db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
+      this.db.exec('VACUUM');
+      const row = this.db.prepare('PRAGMA wal_checkpoint(TRUNCATE)').get() as { busy?: number } | undefined;
+      return (row?.busy ?? 0) === 0;
+    } catch {
+      return false;
+    }
+  }
+
   close(): void {
     if (this.db.isOpen) this.db.close();
   }
