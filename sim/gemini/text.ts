@@ -79,15 +79,23 @@ function extractPdf(bytes: Buffer): Extraction {
     m = streamRe.exec(raw);
   }
   if (contents.length === 0) contents.push(raw);
+  // Fonts with a ToUnicode CMap (what office suites write for Cyrillic) show 2-byte glyph ids, not characters.
+  const toUnicode = new Map<number, string>();
+  for (const c of contents.filter((x) => x.includes('beginbfchar'))) {
+    for (const [, code, uni] of c.matchAll(/<([0-9A-Fa-f]{4})>\s*<([0-9A-Fa-f]{4,})>/g)) {
+      toUnicode.set(Number.parseInt(code!, 16), Buffer.from(uni!, 'hex').swap16().toString('utf16le'));
+    }
+  }
   const text = contents
-    .map(pdfContentText)
+    .filter((c) => !c.includes('begincmap'))
+    .map((c) => pdfContentText(c, toUnicode))
     .filter((t) => t.trim() !== '')
     .join('\n');
   return { ok: true, text: text.replace(/[ \t]+\n/g, '\n').trim() };
 }
 
 /** Walks one content stream and collects the operands of text-showing operators. */
-function pdfContentText(content: string): string {
+function pdfContentText(content: string, toUnicode: ReadonlyMap<number, string>): string {
   let out = '';
   const operands: string[] = [];
   let i = 0;
@@ -101,7 +109,10 @@ function pdfContentText(content: string): string {
     } else if (c === '<' && content[i + 1] !== '<') {
       const close = content.indexOf('>', i);
       if (close < 0) break;
-      operands.push(decodePdfBytes(hexBytes(content.slice(i + 1, close))));
+      const bytes = hexBytes(content.slice(i + 1, close));
+      operands.push(
+        toUnicode.size > 0 && bytes.length % 2 === 0 ? decodeGlyphs(bytes, toUnicode) : decodePdfBytes(bytes),
+      );
       i = close + 1;
     } else if (c === '[') {
       operands.push('\u0001[');
@@ -171,6 +182,13 @@ function readLiteral(s: string, start: number): [string, number] {
     bytes.push(c.charCodeAt(0) & 0xff);
   }
   return [decodePdfBytes(Buffer.from(bytes)), i];
+}
+
+/** 2-byte glyph ids through the font's ToUnicode map (unknown ids are dropped). */
+function decodeGlyphs(b: Buffer, toUnicode: ReadonlyMap<number, string>): string {
+  let out = '';
+  for (let i = 0; i + 1 < b.length; i += 2) out += toUnicode.get(b.readUInt16BE(i)) ?? '';
+  return out;
 }
 
 function hexBytes(hex: string): Buffer {
