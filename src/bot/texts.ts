@@ -64,7 +64,7 @@ const ru = {
     noMessages: '(сообщений нет)',
     draft: '🤖 <b>Черновик</b>',
     fallbackDraft: '🤷 <b>Запасной ответ</b> (в документах не нашлось)',
-    escalation: (reason: string) => `🙋 <b>Нужен человек:</b> ${reason}`,
+    escalation: (reason: string) => `🙋 <b>Нужен человек:</b> ${reasonName.ru(reason)}`,
     sources: '📚 Источники:',
     noSources: '📚 Источников нет',
     grounded: '✅ Подтверждён источниками',
@@ -241,6 +241,29 @@ const strategyName = {
     ({ item: 'listing documents', general: 'general documents', local: 'local index', none: 'nothing' })[s] ??
     s,
 };
+/** Escalation reasons (`src/rag/escalation.ts`) as the owner reads them; unknown codes show as they are. */
+const reasonName = {
+  ru: (r: string) =>
+    ({
+      human_request: 'покупатель просит человека',
+      complaint: 'жалоба',
+      refund: 'возврат денег или товара',
+      bargaining: 'торг',
+      threat: 'угроза (суд, полиция, жалоба в Avito)',
+      keyword: 'ключевое слово владельца',
+      non_text: 'покупатель прислал не текст',
+    })[r] ?? r,
+  en: (r: string) =>
+    ({
+      human_request: 'the buyer asks for a person',
+      complaint: 'a complaint',
+      refund: 'a refund or return',
+      bargaining: 'bargaining',
+      threat: 'a threat (court, police, Avito complaint)',
+      keyword: 'an owner keyword',
+      non_text: 'the buyer sent something other than text',
+    })[r] ?? r,
+};
 const originName = {
   ru: (o: string) => ({ upload: 'загружен', folder: 'папка', listing: 'объявление' })[o] ?? o,
   en: (o: string) => ({ upload: 'uploaded', folder: 'folder', listing: 'listing' })[o] ?? o,
@@ -302,7 +325,7 @@ const en: Texts = {
     noMessages: '(no messages)',
     draft: '🤖 <b>Draft</b>',
     fallbackDraft: '🤷 <b>Fallback answer</b> (not found in the documents)',
-    escalation: (reason) => `🙋 <b>Needs a human:</b> ${reason}`,
+    escalation: (reason) => `🙋 <b>Needs a human:</b> ${reasonName.en(reason)}`,
     sources: '📚 Sources:',
     noSources: '📚 No sources',
     grounded: '✅ Backed by the sources',

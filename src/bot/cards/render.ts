@@ -73,6 +73,8 @@ function sourcesLine(draft: Draft, t: Texts): string {
 }
 
 function groundingLines(draft: Draft, t: Texts): string[] {
+  // A fallback states no facts: there is nothing for sources to confirm.
+  if (draft.kind === 'fallback' || draft.kind === 'reply') return [];
   const lines = [draft.grounded ? t.card.grounded : t.card.ungrounded];
   if (!draft.grounded && draft.findings.length > 0) {
     lines.push(`${t.card.findings} ${safe(draft.findings.join('; '), LIMITS.findings, t)}`);
