@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { loadConfig, secretsOf } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
+import { pollUntil } from '../../sim/common/wait.js';
 import type { Notifier } from '../../src/responder/ports.js';
 import { type Service, startService } from '../../src/service.js';
 
@@ -52,25 +53,10 @@ export async function startTestService(
   });
 }
 
-/** Polls `check` until it returns a truthy value (or throws after `timeoutMs`). */
-export async function eventually<T>(
+/** Polls `check` until it returns a value (not undefined/null/false), or throws after `timeoutMs`. */
+export function eventually<T>(
   check: () => Promise<T | undefined | null | false> | T | undefined | null | false,
   timeoutMs = 5000,
 ): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await check();
-      if (value) return value;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) {
-      throw new Error(
-        `eventually: condition not met within ${timeoutMs} ms${last ? `: ${String(last)}` : ''}`,
-      );
-    }
-    await new Promise((r) => setTimeout(r, 25));
-  }
+  return pollUntil(check, { timeoutMs, what: 'eventually: condition not met' });
 }
