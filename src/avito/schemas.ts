@@ -12,6 +12,13 @@ export const numericId = z
 
 const unixSeconds = z.number().int().nonnegative();
 
+/** Avito's string ids (`u2i-…`, hex message ids): printable ASCII, the same rule the store applies to ids. */
+const stringId = z
+  .string()
+  .min(1)
+  .max(200)
+  .regex(/^[\x21-\x7e]+$/, { error: 'expected an id of printable characters without spaces' });
+
 export const messageContentSchema = z.looseObject({
   text: z.string().optional(),
   flow_id: z.string().optional(),
@@ -113,8 +120,8 @@ export const tokenResponseSchema = z.looseObject({
 
 /** The message inside a webhook delivery. Unknown message types are kept, not rejected. */
 export const webhookMessageSchema = z.looseObject({
-  id: z.string().min(1).max(200),
-  chat_id: z.string().min(1).max(200),
+  id: stringId,
+  chat_id: stringId,
   user_id: numericId,
   author_id: numericId,
   created: unixSeconds,
@@ -133,7 +140,7 @@ export type WebhookMessage = z.infer<typeof webhookMessageSchema>;
  */
 export const webhookEnvelopeSchema = z
   .looseObject({
-    id: z.string().min(1).max(200).optional(),
+    id: stringId.optional(),
     version: z.string().max(50).optional(),
     timestamp: z.number().optional(),
     payload: z.looseObject({ type: z.string().min(1).max(100), value: z.unknown() }),

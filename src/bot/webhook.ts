@@ -48,6 +48,12 @@ export function mountWebhookRoute(
     }
   };
   app.post(WEBHOOK_PATH, checkSecret, express.json({ limit: '1mb' }), async (req, res, next) => {
+    // Not JSON (other content type, empty body) or not an object: grammY would throw on it (a 500).
+    const body: unknown = req.body;
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+      res.status(400).json({ error: 'invalid_update', reason: 'expected a JSON object (application/json)' });
+      return;
+    }
     try {
       await handle(req, res);
     } catch (error) {
