@@ -24,7 +24,9 @@ export function createAgenda(storage: Config['storage'], options: JobsOptions = 
     notificationChannel: new InMemoryNotificationChannel(),
     name: options.name ?? `avito-responder:${process.pid}`,
     processEvery: options.processEvery ?? 1000,
-    defaultLockLifetime: 5 * 60_000,
+    // A crashed process's jobs are free again after this; a job running longer is stopped by Agenda, so it must
+    // stay above the slowest job (a send with retries: about a minute). Every job here is safe to run again.
+    defaultLockLifetime: 2 * 60_000,
     // Jobs mostly wait on HTTP (Avito, Gemini, Telegram): many can be in flight on one event loop.
     maxConcurrency: 60,
   });

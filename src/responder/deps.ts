@@ -41,6 +41,8 @@ export async function loadView(store: Store, draft: Draft): Promise<CardView | n
  * Telegram problems are the notifier's to handle; anything it throws is logged, never fatal to the flow.
  */
 export async function syncCard(deps: ResponderDeps, draft: Draft): Promise<Draft> {
+  // An answer the AI sends on its own gets a log entry (auto-sent notice), not a card, unless it fails.
+  if (draft.approvedBy === 'auto' && !draft.card && draft.status !== 'failed') return draft;
   const view = await loadView(deps.store, draft);
   if (!view) return draft;
   try {
