@@ -8,11 +8,10 @@
  *   npm run demo -- --no-tour          # straight to the prompt
  *   npm run demo -- --exit             # tour only (CI)
  */
+import { runPrompt } from '../sim/cli/prompt.js';
 import { createInterface } from 'node:readline';
-import { parseCommand } from '../sim/cli/commands.js';
 import { formatListings } from '../sim/cli/format.js';
 import { describeError } from '../src/errors.js';
-import { resolveButton } from './demo/buttons.js';
 import { EXAMPLE_DOCS_DIR } from './demo/examples.js';
 import { DEMO_USAGE, DemoUsageError, parseDemoOptions } from './demo/options.js';
 import { type DemoStack, startDemoStack } from './demo/stack.js';
@@ -157,12 +156,11 @@ interface Shutdown {
 
 /** Reads `npm run sim` commands until quit or end of input; prints what the bot and the service do. */
 async function repl(stack: DemoStack, shutdown: Shutdown): Promise<number> {
-  const { session, ownerId } = stack;
+  const { session } = stack;
   const { stop } = shutdown;
   const interactive = process.stdin.isTTY === true;
   const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: interactive });
   rl.setPrompt('demo> ');
-  const lines = rl[Symbol.asyncIterator]();
   // At a TTY readline swallows Ctrl+C and reports it here instead of as a process signal.
   rl.once('SIGINT', () => void stop('SIGINT').then(() => process.exit(0)));
 
@@ -178,33 +176,17 @@ async function repl(stack: DemoStack, shutdown: Shutdown): Promise<number> {
 
   write(`${nextSteps(stack)}\n`);
   const unwatch = watchStack(stack, log);
-  if (interactive) rl.prompt();
   try {
-    while (true) {
-      const next = await lines.next();
-      if (next.done) {
-        await stop('end of input');
-        break;
-      }
-      if (!interactive && next.value.trim() !== '') write(`demo> ${next.value.trim()}\n`);
-      const parsed = parseCommand(next.value);
-      if (!parsed.ok) {
-        log(parsed.error);
-      } else if (parsed.command.kind === 'quit') {
-        await stop('quit');
-        break;
-      } else if (parsed.command.kind !== 'empty') {
-        let command = parsed.command;
-        if (command.kind === 'tap') {
-          const exact = resolveButton(command.button, session.telegram.chat(ownerId).messages);
-          if (exact) command = { kind: 'tap', button: exact };
-        }
-        const output = await session.run(command);
-        if (shutdown.isStopping()) break;
-        if (output) log(output);
-      }
-      if (interactive) rl.prompt();
-    }
+    await runPrompt({
+      rl,
+      name: 'demo',
+      interactive,
+      write,
+      log,
+      run: (command) => session.run(command),
+      stop,
+      isStopping: () => shutdown.isStopping(),
+    });
   } finally {
     unwatch();
     rl.close();

@@ -7,9 +7,9 @@
  *
  * Commands come one per line on stdin (a pipe works too); `help` lists them.
  */
+import { runPrompt } from './cli/prompt.js';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { parseCommand } from './cli/commands.js';
 import { formatEnv, mergeEnvFile } from './cli/format.js';
 import { parseCliOptions, USAGE, UsageError } from './cli/options.js';
 import { SAMPLE_LISTINGS, type SimSession, startSession } from './cli/session.js';
@@ -46,7 +46,6 @@ async function main(): Promise<number> {
   const interactive = process.stdin.isTTY === true;
   const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: interactive });
   rl.setPrompt('sim> ');
-  const lines = rl[Symbol.asyncIterator]();
 
   /** Prints without mangling a half-typed line at an interactive prompt. */
   const log = (text: string): void => {
@@ -100,28 +99,16 @@ async function main(): Promise<number> {
   write(`Listings:\n${await session.run({ kind: 'listings' })}\nType "help" for commands.\n`);
   if (options.watch) session.watch(log);
 
-  if (interactive) rl.prompt();
-  while (true) {
-    const next = await lines.next();
-    if (next.done) {
-      await stop('end of input');
-      break;
-    }
-    // Piped input is not echoed by a terminal: echo it, so the output reads as a transcript.
-    if (!interactive && next.value.trim() !== '') write(`sim> ${next.value.trim()}\n`);
-    const parsed = parseCommand(next.value);
-    if (!parsed.ok) {
-      log(parsed.error);
-    } else if (parsed.command.kind === 'quit') {
-      await stop('quit');
-      break;
-    } else if (parsed.command.kind !== 'empty') {
-      const output = await session.run(parsed.command);
-      if (stopping) break;
-      if (output) log(output);
-    }
-    if (interactive) rl.prompt();
-  }
+  await runPrompt({
+    rl,
+    name: 'sim',
+    interactive,
+    write,
+    log,
+    run: (command) => session.run(command),
+    stop,
+    isStopping: () => stopping !== undefined,
+  });
   return 0;
 }
 

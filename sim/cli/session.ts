@@ -1,3 +1,4 @@
+import { resolveButton } from './buttons.js';
 import { z } from 'zod';
 import { type AvitoSim, type Listing, type ListingInput, startAvitoSim } from '../avito/index.js';
 import { type GeminiSim, startGeminiSim } from '../gemini/index.js';
@@ -217,7 +218,9 @@ export async function startSession(ports: SessionPorts): Promise<SimSession> {
     return `owner → bot, message #${sent.message.message_id}${hint}`;
   };
 
-  const tap = async (buttonText: string): Promise<string> => {
+  const tap = async (typed: string): Promise<string> => {
+    // People type «tap отправить»: emoji and case are optional, a unique start is enough.
+    const buttonText = resolveButton(typed, ownerMessages()) ?? typed;
     const found = telegram.findButton(ownerId, buttonText);
     if (!found) {
       const lastWithButtons = ownerMessages()

@@ -1,5 +1,5 @@
-import { buttonTexts } from '../../sim/cli/format.js';
-import type { TgMessage } from '../../sim/telegram/index.js';
+import { buttonTexts } from './format.js';
+import type { TgMessage } from '../telegram/index.js';
 
 /** Letters and digits only, lower case: "✅ Отправить" and "отправить" compare equal. */
 function loose(text: string): string {
@@ -12,7 +12,7 @@ function loose(text: string): string {
 
 /**
  * The exact text of the button a person means by `typed` (emoji and case optional, a unique start is
- * enough), looking at the newest messages first; undefined when nothing matches. `npm run sim`'s `tap`
+ * enough), looking at the newest messages first; undefined when nothing matches. The simulator's `tap`
  * needs the exact text, which is awkward to type with emoji.
  */
 export function resolveButton(typed: string, messages: readonly TgMessage[]): string | undefined {
