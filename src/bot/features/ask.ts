@@ -5,13 +5,11 @@
 import { Composer } from 'grammy';
 import { z } from 'zod';
 import { answerTap } from '../answer.js';
-import { parseCallbackData } from '../callback-data.js';
 import type { BotContext } from '../context.js';
 import type { FeatureEnv } from '../env.js';
 import { cutText, escapeHtml } from '../html.js';
 import { ASK_PREVIEW_JOB, type AskPreviewData } from '../jobs.js';
-import { listingPicker, newToken } from '../keyboards/listing-picker.js';
-import { isNotModified } from '../telegram-errors.js';
+import { claimPick, listingPicker, newToken } from '../keyboards/listing-picker.js';
 
 const Question = z.string().trim().min(2).max(1000);
 const PendingAsk = z.object({ question: Question });
@@ -36,29 +34,11 @@ export function askFeature(env: FeatureEnv): Composer<BotContext> {
   });
 
   composer.callbackQuery(/^a:/, async (ctx, next) => {
-    const data = parseCallbackData(ctx.callbackQuery.data);
-    if (data?.kind !== 'pick' || data.flow !== 'ask') return next();
+    const picked = await claimPick(ctx, store, 'ask', askKey, PendingAsk);
+    if (picked === 'not-mine') return next();
+    if (!picked) return;
     const { t, log } = ctx;
-    const key = askKey(data.token);
-    const pending = PendingAsk.safeParse(await store.kv.get(key));
-    const message = ctx.callbackQuery.message;
-    if (!pending.success || !message) {
-      await answerTap(ctx, t.upload.expired, log);
-      return;
-    }
-    const choice = data.choice;
-    if (choice.type === 'page') {
-      await answerTap(ctx, undefined, log);
-      const markup = listingPicker('ask', data.token, await store.listings.list(), choice.page, t);
-      await ctx.editMessageReplyMarkup({ reply_markup: markup }).catch((error: unknown) => {
-        if (!isNotModified(error)) throw error;
-      });
-      return;
-    }
-    if (!(await store.kv.delete(key))) {
-      await answerTap(ctx, t.toast.stale, log);
-      return;
-    }
+    const { choice, pending, message } = picked;
     if (choice.type === 'cancel') {
       await answerTap(ctx, t.edit.cancelled, log);
       await ctx.editMessageReplyMarkup();
@@ -67,9 +47,9 @@ export function askFeature(env: FeatureEnv): Composer<BotContext> {
     await answerTap(ctx, t.ask.thinking, log);
     await ctx.editMessageText(t.ask.thinking);
     const job: AskPreviewData = {
-      question: pending.data.question,
+      question: pending.question,
       itemId: choice.type === 'item' ? choice.itemId : null,
-      progress: { chatId: message.chat.id, messageId: message.message_id },
+      progress: message,
     };
     await env.agenda.now(ASK_PREVIEW_JOB, job);
   });

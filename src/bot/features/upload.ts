@@ -6,13 +6,11 @@
 import { Composer } from 'grammy';
 import { z } from 'zod';
 import { answerTap } from '../answer.js';
-import { parseCallbackData } from '../callback-data.js';
 import type { BotContext } from '../context.js';
 import type { FeatureEnv } from '../env.js';
 import { escapeHtml } from '../html.js';
 import { INGEST_UPLOAD_JOB, type IngestUploadData } from '../jobs.js';
-import { listingPicker, newToken } from '../keyboards/listing-picker.js';
-import { isNotModified } from '../telegram-errors.js';
+import { claimPick, listingPicker, newToken } from '../keyboards/listing-picker.js';
 
 /** Telegram lets bots download files up to 20 MB. */
 export const MAX_DOWNLOAD_BYTES = 20 * 1024 * 1024;
@@ -58,31 +56,12 @@ export function uploadFeature(env: FeatureEnv): Composer<BotContext> {
   });
 
   composer.callbackQuery(/^u:/, async (ctx, next) => {
-    const data = parseCallbackData(ctx.callbackQuery.data);
-    if (data?.kind !== 'pick' || data.flow !== 'upload') return next();
+    const picked = await claimPick(ctx, store, 'upload', uploadKey, PendingUpload);
+    if (picked === 'not-mine') return next();
+    if (!picked) return;
     const { t, log } = ctx;
-    const key = uploadKey(data.token);
-    const pending = PendingUpload.safeParse(await store.kv.get(key));
-    const message = ctx.callbackQuery.message;
-    if (!pending.success || !message) {
-      await answerTap(ctx, t.upload.expired, log);
-      return;
-    }
-    const choice = data.choice;
-    if (choice.type === 'page') {
-      await answerTap(ctx, undefined, log);
-      const markup = listingPicker('upload', data.token, await store.listings.list(), choice.page, t);
-      await ctx.editMessageReplyMarkup({ reply_markup: markup }).catch((error: unknown) => {
-        if (!isNotModified(error)) throw error;
-      });
-      return;
-    }
-    // Whoever deletes the entry first wins: a double tap enqueues one job.
-    if (!(await store.kv.delete(key))) {
-      await answerTap(ctx, t.toast.stale, log);
-      return;
-    }
-    const name = escapeHtml(pending.data.fileName);
+    const { choice, message, pending } = picked;
+    const name = escapeHtml(pending.fileName);
     if (choice.type === 'cancel') {
       await answerTap(ctx, t.upload.cancelled, log);
       await ctx.editMessageText(t.upload.cancelled);
@@ -95,13 +74,13 @@ export function uploadFeature(env: FeatureEnv): Composer<BotContext> {
       parse_mode: 'HTML',
     });
     const job: IngestUploadData = {
-      fileId: pending.data.fileId,
-      fileUniqueId: pending.data.fileUniqueId,
-      fileName: pending.data.fileName,
-      mimeType: pending.data.mimeType,
+      fileId: pending.fileId,
+      fileUniqueId: pending.fileUniqueId,
+      fileName: pending.fileName,
+      mimeType: pending.mimeType,
       scope: choice.type === 'item' ? 'item' : 'general',
       itemId: choice.type === 'item' ? choice.itemId : null,
-      progress: { chatId: message.chat.id, messageId: message.message_id },
+      progress: message,
     };
     await agenda.now(INGEST_UPLOAD_JOB, job);
     log.info({ fileName: job.fileName, scope: job.scope, itemId: job.itemId }, 'upload queued');

@@ -4,8 +4,13 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { InlineKeyboardButton, InlineKeyboardMarkup } from 'grammy/types';
+import type { z } from 'zod';
 import type { Listing } from '../../models/records.js';
-import { encodeCallbackData, type PickChoice } from '../callback-data.js';
+import type { Store } from '../../store/port.js';
+import { answerTap } from '../answer.js';
+import { encodeCallbackData, type PickChoice, parseCallbackData } from '../callback-data.js';
+import type { BotContext } from '../context.js';
+import { isNotModified } from '../telegram-errors.js';
 import { cutText } from '../html.js';
 import type { Texts } from '../texts.js';
 
@@ -53,4 +58,53 @@ export function listingPicker(
   }
   rows.push([{ text: t.buttons.cancel, callback_data: data({ type: 'cancel' }) }]);
   return { inline_keyboard: rows };
+}
+
+/** A claimed pick: what the owner chose for the pending entry, and the message the picker is on. */
+export interface Picked<T> {
+  pending: T;
+  choice: Exclude<PickChoice, { type: 'page' }>;
+  message: { chatId: number; messageId: number };
+}
+
+/**
+ * The common part of a picker tap: reads the pending entry (`kvKey`) with `schema`, answers expired taps,
+ * turns pages, and claims the entry (whoever deletes it first wins, so a double tap acts once).
+ * Returns null when the tap was fully handled here.
+ */
+export async function claimPick<T>(
+  ctx: BotContext,
+  store: Store,
+  flow: 'upload' | 'ask',
+  kvKey: (token: string) => string,
+  schema: z.ZodType<T>,
+): Promise<Picked<T> | null | 'not-mine'> {
+  const data = parseCallbackData(ctx.callbackQuery?.data ?? '');
+  if (data?.kind !== 'pick' || data.flow !== flow) return 'not-mine';
+  const { t, log } = ctx;
+  const key = kvKey(data.token);
+  const pending = schema.safeParse(await store.kv.get(key));
+  const message = ctx.callbackQuery?.message;
+  if (!pending.success || !message) {
+    await answerTap(ctx, t.upload.expired, log);
+    return null;
+  }
+  const choice = data.choice;
+  if (choice.type === 'page') {
+    await answerTap(ctx, undefined, log);
+    const markup = listingPicker(flow, data.token, await store.listings.list(), choice.page, t);
+    await ctx.editMessageReplyMarkup({ reply_markup: markup }).catch((error: unknown) => {
+      if (!isNotModified(error)) throw error;
+    });
+    return null;
+  }
+  if (!(await store.kv.delete(key))) {
+    await answerTap(ctx, t.toast.stale, log);
+    return null;
+  }
+  return {
+    pending: pending.data,
+    choice,
+    message: { chatId: message.chat.id, messageId: message.message_id },
+  };
 }
