@@ -1,5 +1,5 @@
 import { MongoBackend } from '@agendajs/mongo-backend';
-import { Agenda, type AgendaBackend, InMemoryNotificationChannel } from 'agenda';
+import { Agenda, type AgendaBackend } from 'agenda';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { Store } from '../store/port.js';
@@ -20,8 +20,6 @@ export function createAgenda(storage: Config['storage'], options: JobsOptions = 
       : new SqliteBackend({ path: storage.path });
   return new Agenda({
     backend,
-    // Jobs saved by this process start at once instead of at the next poll; other processes still poll.
-    notificationChannel: new InMemoryNotificationChannel(),
     name: options.name ?? `avito-responder:${process.pid}`,
     processEvery: options.processEvery ?? 1000,
     // A crashed process's jobs are free again after this; a job running longer is stopped by Agenda, so it must
