@@ -100,6 +100,20 @@ export const webhookBench: BenchCase = {
           unit: 'MiB',
         },
       );
+      // The same route with job processing paused: what the acknowledgement alone costs, without the inbound
+      // work of the events it stores competing for the event loop.
+      await service.agenda.stop(false);
+      const ackOnly = await load(ours);
+      const ackPaced = await load(ours, 1000);
+      rows.push(
+        {
+          case: 'webhook',
+          metric: 'ack only (jobs paused) throughput',
+          value: ackOnly.requests.average,
+          unit: 'req/s',
+        },
+        { case: 'webhook', metric: 'ack only p99 at 1000 req/s', value: ackPaced.latency.p99, unit: 'ms' },
+      );
     } finally {
       await bareServer.close();
       await service.stop();
