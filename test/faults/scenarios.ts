@@ -4,7 +4,7 @@
  * process) against the simulators, checks its invariants and returns its figures and the problems found.
  */
 import type { WebhookDelivery, WebhookEnvelope } from '../../sim/avito/index.js';
-import { QUESTIONS, type Stack, sleep, startStack, waitUntil } from './harness.js';
+import { QUESTIONS, type Stack, type StackOptions, sleep, startStack, waitUntil } from './harness.js';
 import { fuzzRequests, type FuzzRequest } from './fuzz.js';
 
 export type Figures = Record<string, number | string>;
@@ -198,6 +198,23 @@ export interface DuplicatesSize {
   extraShare?: number;
 }
 
+/** Runs a scenario body on a fresh stack: an error becomes a failed check, the stack always closes. */
+async function withStack(
+  run: Run,
+  options: StackOptions,
+  body: (stack: Stack) => Promise<void>,
+): Promise<ScenarioResult> {
+  const stack = await startStack(options);
+  try {
+    await body(stack);
+  } catch (err) {
+    run.check(false, `scenario error: ${String(err)}`);
+  } finally {
+    await stack.close();
+  }
+  return run.finish();
+}
+
 /**
  * 1. Duplicates & order: distinct buyer messages over many chats, ~30 % exact duplicates (`duplicateNext`)
  * and redeliveries (same envelope POSTed again, concurrently), all held and released in shuffled order.
@@ -206,8 +223,7 @@ export async function duplicatesAndOrder(size: DuplicatesSize): Promise<Scenario
   const run = new Run('duplicates-and-order');
   const rnd = random(7);
   // No debounce: every stored message starts an answer round at once, racing the late and repeated ones.
-  const stack = await startStack({ env: { DEBOUNCE_SECONDS: '0' } });
-  try {
+  return withStack(run, { env: { DEBOUNCE_SECONDS: '0' } }, async (stack) => {
     await stack.startService();
     await knowledgeReady(stack);
     const plan = chatPlan(stack, size.chats);
@@ -280,12 +296,7 @@ export async function duplicatesAndOrder(size: DuplicatesSize): Promise<Scenario
     run.check(missing === 0, `${missing} buyer messages lost`);
     checkAnswers(run, stack, [...chatIds]);
     await checkHealthy(run, stack);
-  } catch (err) {
-    run.check(false, `scenario error: ${String(err)}`);
-  } finally {
-    await stack.close();
-  }
-  return run.finish();
+  });
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -320,8 +331,7 @@ function fastForwardWhileDown(stack: Stack, ms: number): { locks: number; sendin
 export async function killMidFlight(size: CrashSize): Promise<ScenarioResult> {
   const run = new Run('kill-9-mid-flight');
   const rnd = random(11);
-  const stack = await startStack();
-  try {
+  return withStack(run, {}, async (stack) => {
     await stack.startService();
     await knowledgeReady(stack);
     const plan = chatPlan(stack, size.chats);
@@ -400,12 +410,7 @@ export async function killMidFlight(size: CrashSize): Promise<ScenarioResult> {
     run.check(sameTextTwice === 0, `${sameTextTwice} chats got the same answer twice`);
     checkAnswers(run, stack, [...new Set(chatIds)]);
     await checkHealthy(run, stack);
-  } catch (err) {
-    run.check(false, `scenario error: ${String(err)}`);
-  } finally {
-    await stack.close();
-  }
-  return run.finish();
+  });
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -428,8 +433,7 @@ export interface DependencySize {
 export async function dependencyFaults(size: DependencySize): Promise<ScenarioResult> {
   const run = new Run('dependency-faults');
   const rnd = random(13);
-  const stack = await startStack();
-  try {
+  return withStack(run, {}, async (stack) => {
     await stack.startService();
     await knowledgeReady(stack);
     const plan = chatPlan(stack, size.chats);
@@ -524,12 +528,7 @@ export async function dependencyFaults(size: DependencySize): Promise<ScenarioRe
       `${chatIds.size - Number(run.figures.answered)} chats not answered after recovery`,
     );
     await checkHealthy(run, stack);
-  } catch (err) {
-    run.check(false, `scenario error: ${String(err)}`);
-  } finally {
-    await stack.close();
-  }
-  return run.finish();
+  });
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -545,8 +544,7 @@ export interface FuzzSize {
  */
 export async function fuzzWebhooks(size: FuzzSize): Promise<ScenarioResult> {
   const run = new Run('fuzz-webhooks');
-  const stack = await startStack();
-  try {
+  return withStack(run, {}, async (stack) => {
     const svc = await stack.startService();
     const eventsBefore = stack.store.count('SELECT COUNT(*) AS n FROM events');
     const requests = fuzzRequests(size.bodies, 42);
@@ -616,12 +614,7 @@ export async function fuzzWebhooks(size: FuzzSize): Promise<ScenarioResult> {
     );
     run.check(svc.alive, 'the service crashed');
     await checkHealthy(run, stack);
-  } catch (err) {
-    run.check(false, `scenario error: ${String(err)}`);
-  } finally {
-    await stack.close();
-  }
-  return run.finish();
+  });
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -639,8 +632,7 @@ export interface StoreSize {
 export async function storeUnavailable(size: StoreSize): Promise<ScenarioResult> {
   const run = new Run('store-unavailable');
   const rnd = random(17);
-  const stack = await startStack();
-  try {
+  return withStack(run, {}, async (stack) => {
     await stack.startService();
     await knowledgeReady(stack);
     const plan = chatPlan(stack, size.events);
@@ -669,8 +661,8 @@ export async function storeUnavailable(size: StoreSize): Promise<ScenarioResult>
       timings.push(Date.now() - lockedAt);
       return status;
     });
-    let firstStatus = 0;
-    let readyWhileLocked = 0;
+    let firstStatus: number;
+    let readyWhileLocked: number;
     try {
       firstStatus = await Promise.race(posts);
       readyWhileLocked = (await stack.service?.readyStatus()) ?? 0;
@@ -716,10 +708,5 @@ export async function storeUnavailable(size: StoreSize): Promise<ScenarioResult>
     run.check(storedBuyer === buyerIds.size, `${storedBuyer} buyer messages stored of ${buyerIds.size}`);
     checkAnswers(run, stack, [...new Set(held.map((d) => d.envelope.payload.value.chat_id))]);
     await checkHealthy(run, stack);
-  } catch (err) {
-    run.check(false, `scenario error: ${String(err)}`);
-  } finally {
-    await stack.close();
-  }
-  return run.finish();
+  });
 }
