@@ -1,24 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { seededRandom } from '../common/faults.js';
-import type { Entity } from './html.js';
-import type { ReplyMarkup, TgChat, TgDocument, TgMessage, TgUser } from './types.js';
+import type { TgChat, TgDocument, TgMessage, TgUser } from './types.js';
 
 /** A message as the simulator keeps it: the current content after edits, replies by id. */
-export interface StoredMessage {
-  message_id: number;
+export type StoredMessage = Omit<TgMessage, 'chat' | 'reply_to_message' | 'from'> & {
   chatId: number;
   fromBot: boolean;
   from: TgUser;
-  date: number;
-  edit_date?: number;
-  text?: string;
-  entities?: Entity[];
-  caption?: string;
-  caption_entities?: Entity[];
-  document?: TgDocument;
-  reply_markup?: ReplyMarkup;
   replyToId?: number;
-}
+};
 
 /** One private chat or group the bot knows, with what its members currently see. */
 export interface ChatState {
