@@ -21,7 +21,7 @@ export interface InboundDeps {
 }
 
 export type InboundOutcome =
-  'buyer' | 'system' | 'own-echo' | 'seller-from-app' | 'duplicate' | 'ignored' | 'already-processed';
+  'buyer' | 'system' | 'own-echo' | 'seller-from-app' | 'ignored' | 'already-processed';
 
 /** How long after a draft was sent an echo of it is still recognised as ours. */
 const ECHO_WINDOW_MS = 24 * 3600_000;
@@ -85,6 +85,12 @@ async function processMessage(m: WebhookMessage, deps: InboundDeps): Promise<Inb
 
   if (outgoing) {
     const known = await store.messages.get(m.id);
+    // An owner message without a draft is one the seller typed in the app, stored by an attempt that
+    // crashed before the hook ran: run it again (the hooks are idempotent).
+    if (known && known.author === 'owner' && known.draftId === null) {
+      await deps.hooks.sellerWroteFromApp(chat, known);
+      return 'seller-from-app';
+    }
     if (known) return 'own-echo';
     const draftId = text ? await ownDraftFor(chat.id, text, store) : null;
     if (draftId) {
@@ -95,14 +101,14 @@ async function processMessage(m: WebhookMessage, deps: InboundDeps): Promise<Inb
       return 'own-echo';
     }
     const stored = await store.messages.insertOnce({ ...base, direction: 'out', author: 'owner' });
-    if (!stored.inserted) return 'duplicate';
-    await deps.hooks.sellerWroteFromApp(chat, stored.record);
+    await deps.hooks.sellerWroteFromApp(chat, stored.inserted ? stored.record : stored.existing);
     return 'seller-from-app';
   }
 
+  // The event is processed at most once to completion, so a message already stored here means an earlier
+  // attempt crashed after storing it: the hook must still run (scheduling an answer is idempotent).
   const stored = await store.messages.insertOnce({ ...base, direction: 'in', author: 'buyer' });
-  if (!stored.inserted) return 'duplicate';
-  await deps.hooks.buyerMessage(chat, stored.record);
+  await deps.hooks.buyerMessage(chat, stored.inserted ? stored.record : stored.existing);
   return 'buyer';
 }
 

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type AvitoSim, startAvitoSim } from '../../sim/avito/index.js';
+import { createLogger } from '../../src/logger.js';
 import { eventually, startTestService, type TestService } from '../support/service.js';
 
 describe('Avito inbound processing (buyer → webhook → inbound job)', () => {
@@ -41,7 +42,7 @@ describe('Avito inbound processing (buyer → webhook → inbound job)', () => {
     const { chatId } = await buyerChat();
     const sent = await svc.avito!.client.sendText(chatId, 'Ответ владельца.');
     const id = sent.messages[0]!.id;
-    // The deliver job stores what it sent before the echo is processed.
+    // The deliver job stores what it sent (with its draft) before the echo is processed.
     await svc.store.messages.insertOnce({
       id,
       chatId,
@@ -50,6 +51,7 @@ describe('Avito inbound processing (buyer → webhook → inbound job)', () => {
       type: 'text',
       text: 'Ответ владельца.',
       content: null,
+      draftId: 'draft-of-the-reply',
       createdAt: new Date(),
     });
     await sim.settled();
@@ -95,5 +97,64 @@ describe('Avito inbound processing (buyer → webhook → inbound job)', () => {
       return jobs.length ? jobs : null;
     });
     expect(jobs[0]?.data).toEqual({ chatId: r.chatId });
+  });
+});
+
+describe('Avito inbound processing after a crash mid-event', () => {
+  it('when an event is processed again after its message was stored, then the answer is still scheduled', async () => {
+    const avito = await startAvitoSim();
+    const svc = await startTestService(avito.env);
+    try {
+      const listing = avito.seedListing({ title: 'Пуф', price: 2000 });
+      // Delivered while nobody listens: we play the crashed first attempt by hand.
+      const { chatId, messageId, message } = await avito.buyerWrites({
+        itemId: listing.id,
+        buyer: { name: 'Нина' },
+        text: 'Есть в наличии?',
+      });
+      await svc.store.chats.upsert({ id: chatId });
+      await svc.store.messages.insertOnce({
+        id: messageId,
+        chatId,
+        direction: 'in',
+        author: 'buyer',
+        type: 'text',
+        text: message.content.text ?? null,
+        content: null,
+        createdAt: new Date(message.created * 1000),
+      });
+      const { processInboundEvent } = await import('../../src/avito/inbound.js');
+      const envelope = {
+        payload: {
+          type: 'message',
+          value: {
+            id: messageId,
+            chat_id: chatId,
+            user_id: avito.userId,
+            author_id: message.authorId,
+            created: message.created,
+            type: 'text',
+            item_id: listing.id,
+            content: message.content,
+          },
+        },
+      };
+      await svc.store.events.insertOnce({ id: 'crashed-1', messageId, payload: envelope });
+      const scheduled: string[] = [];
+      const outcome = await processInboundEvent('crashed-1', {
+        store: svc.store,
+        avito: svc.avito!.client,
+        logger: createLogger({ level: 'silent' }),
+        hooks: {
+          buyerMessage: async (chat) => void scheduled.push(chat.id),
+          sellerWroteFromApp: async () => {},
+        },
+      });
+      expect(outcome).toBe('buyer');
+      expect(scheduled).toEqual([chatId]);
+    } finally {
+      await svc.dispose();
+      await avito.close();
+    }
   });
 });
