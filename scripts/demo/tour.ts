@@ -122,12 +122,19 @@ export async function runTour(stack: DemoStack, print: Print, stepTimeoutMs: num
       stepTimeoutMs,
     );
     print(`Buyer ${step.buyer} receives on Avito:\n${indent(sent.text)}`);
+    // The card passes through "sending" (also without buttons) before it says "sent".
+    const sentMark = t.status('sent', '', '', '').split(' (')[0] ?? '';
     const done = await waitFor(
       'The card was not marked as sent',
       () =>
         telegram
           .chat(ownerId)
-          .messages.find((m) => m.message_id === draft.message_id && buttonTexts(m).length === 0),
+          .messages.find(
+            (m) =>
+              m.message_id === draft.message_id &&
+              buttonTexts(m).length === 0 &&
+              (m.text?.split('\n').at(-1) ?? '').startsWith(sentMark),
+          ),
       stepTimeoutMs,
     );
     print(`The card loses its buttons and now ends with: ${done.text?.split('\n').at(-1) ?? ''}`);
