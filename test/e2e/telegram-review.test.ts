@@ -100,7 +100,9 @@ describe('the whole loop: Avito buyer → draft card in Telegram → owner taps 
     await eventually(() =>
       telegram
         .chat(telegram.user.id)
-        .messages.find((m) => m.message_id === card.message_id && !m.reply_markup),
+        .messages.find(
+          (m) => m.message_id === card.message_id && !m.reply_markup && /✖️ отклонено/.test(m.text ?? ''),
+        ),
     );
     expect(avito.sentByApi().filter((s) => s.chatId === chatId)).toEqual([]);
   });
