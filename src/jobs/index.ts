@@ -3,6 +3,7 @@ import { Agenda, type AgendaBackend } from 'agenda';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { Store } from '../store/port.js';
+import { LocalWakeups } from './local-wakeups.js';
 import { SqliteBackend } from './sqlite-backend/index.js';
 
 export interface JobsOptions {
@@ -20,6 +21,8 @@ export function createAgenda(storage: Config['storage'], options: JobsOptions = 
       : new SqliteBackend({ path: storage.path });
   return new Agenda({
     backend,
+    // Jobs this process saves start at once rather than at the next poll; other processes still poll.
+    notificationChannel: new LocalWakeups(),
     name: options.name ?? `avito-responder:${process.pid}`,
     processEvery: options.processEvery ?? 1000,
     // A crashed process's jobs are free again after this; a job running longer is stopped by Agenda, so it must
