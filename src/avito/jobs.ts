@@ -70,6 +70,9 @@ export function defineAvitoJobs(agenda: Agenda, deps: AvitoJobDeps): void {
     },
     {
       concurrency: 20,
+      // One job per webhook event: without this the jobs table grows by a row per buyer message forever.
+      // The event itself stays in the inbox (its status says it was processed) until the retention cleanup.
+      removeOnComplete: true,
       backoff: exponential({ delay: 1000, maxDelay: 60_000, maxRetries: INBOUND_MAX_ATTEMPTS }),
     },
   );
