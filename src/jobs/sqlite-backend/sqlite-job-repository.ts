@@ -298,16 +298,16 @@ export class SqliteJobRepository implements JobRepository {
    * with another, constraint). The fields are checked either way. */
   #findUnique(name: string, key: string, conditions: SqlCondition[]): JobRow | undefined {
     const match = joinConditions(conditions);
-    const byKey = this.#connection.db
-      .prepare(
+    return (
+      this.#get(
         `SELECT * FROM ${this.#t} WHERE name = ? AND unique_key = ? AND (${match.sql}) ORDER BY rowid LIMIT 1`,
-      )
-      .get(name, key, ...match.params);
-    if (byKey) return asJobRow(byKey);
-    const any = this.#connection.db
-      .prepare(`SELECT * FROM ${this.#t} WHERE name = ? AND (${match.sql}) ORDER BY rowid LIMIT 1`)
-      .get(name, ...match.params);
-    return any === undefined ? undefined : asJobRow(any);
+        [name, key, ...match.params],
+      ) ??
+      this.#get(`SELECT * FROM ${this.#t} WHERE name = ? AND (${match.sql}) ORDER BY rowid LIMIT 1`, [
+        name,
+        ...match.params,
+      ])
+    );
   }
 
   #definitionValues(
