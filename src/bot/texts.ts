@@ -493,14 +493,22 @@ export function strategyLabel(t: Texts, strategy: string): string {
   return t.locale === 'en' ? strategyName.en(strategy) : strategyName.ru(strategy);
 }
 
+/** Building an Intl formatter costs far more than using one (it showed in the card-rendering profile). */
+const whenFormats = new Map<string, Intl.DateTimeFormat>();
+
 /** A date as the owner reads it, in Moscow time (Avito's clock). */
 export function formatWhen(t: Texts, date: Date): string {
-  const s = new Intl.DateTimeFormat(t.locale === 'en' ? 'en-GB' : 'ru-RU', {
-    timeZone: t.timeZone,
-    day: '2-digit',
-    month: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-  }).format(date);
-  return `${s} ${t.tzLabel}`;
+  const key = `${t.locale}|${t.timeZone}`;
+  let format = whenFormats.get(key);
+  if (!format) {
+    format = new Intl.DateTimeFormat(t.locale === 'en' ? 'en-GB' : 'ru-RU', {
+      timeZone: t.timeZone,
+      day: '2-digit',
+      month: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+    });
+    whenFormats.set(key, format);
+  }
+  return `${format.format(date)} ${t.tzLabel}`;
 }

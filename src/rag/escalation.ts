@@ -21,10 +21,20 @@ export interface EscalationOptions {
 type Pred = (t: Token) => boolean;
 type Span = [number, number];
 
-/** A word predicate; `\w` in the patterns means any letter or digit (Cyrillic included). */
+const predicates = new Map<string, Pred>();
+
+/**
+ * A word predicate; `\w` in the patterns means any letter or digit (Cyrillic included). Memoised by pattern,
+ * since several rules build theirs inline on every message.
+ */
 const w = (re: RegExp): Pred => {
-  const unicode = new RegExp(re.source.replaceAll('\\w', '[\\p{L}\\p{N}]'), 'u');
-  return (t) => unicode.test(t.word);
+  let pred = predicates.get(re.source);
+  if (!pred) {
+    const unicode = new RegExp(re.source.replaceAll('\\w', '[\\p{L}\\p{N}]'), 'u');
+    pred = (t) => unicode.test(t.word);
+    predicates.set(re.source, pred);
+  }
+  return pred;
 };
 
 /** First token matching `a` with a token matching `b` at most `window` tokens away (either side). */

@@ -157,29 +157,42 @@ function extractFacts(text: string): Fact[] {
 }
 
 /** Everything the sources can vouch for, by kind. Sources are read generously; drafts strictly. */
-function sourceKeys(sources: readonly string[]): Map<Kind, Set<string>> {
-  const keys = new Map<Kind, Set<string>>(
-    (['email', 'url', 'phone', 'date', 'time', 'number'] as Kind[]).map((k) => [k, new Set<string>()]),
-  );
-  for (const text of sources) {
-    for (const fact of extractFacts(text)) for (const k of fact.keys) keys.get(fact.kind)!.add(k);
-    // Any digit run may be a phone, any number a part of a date or a time, whatever won the span.
-    for (const m of text.matchAll(/\+?\d[\d\s\-()]{5,}\d/g)) keys.get('phone')!.add(phoneKey(m[0]));
-    for (const m of text.matchAll(NUMBER)) {
-      const after = text.slice(m.index + m[0].length, m.index + m[0].length + 12);
-      for (const k of numberKeys(m[0], after)) keys.get('number')!.add(k);
-      for (const k of numberKeys(m[0], '')) keys.get('number')!.add(k);
-    }
-    // Integers inside decimals, dates, times and phones ("12.05", "555-35-35"), but never one group
-    // of a spaced thousands number: "500" is not vouched for by "1 500".
-    for (const m of text.matchAll(/\d+/g)) {
-      const before = text.slice(Math.max(0, m.index - 2), m.index);
-      const after = text.slice(m.index + m[0].length, m.index + m[0].length + 5);
-      if (/\d[ \u00a0\u202f]$/.test(before) || /^[ \u00a0\u202f]\d{3}(?!\d)/.test(after)) continue;
-      keys.get('number')!.add(canonical(Number(m[0])));
-    }
-    for (const m of text.matchAll(URL_WITH_SCHEME)) keys.get('url')!.add(normalizeUrl(m[0]));
+const KINDS: readonly Kind[] = ['email', 'url', 'phone', 'date', 'time', 'number'];
+
+/** The same passages come back for question after question: their keys are worth keeping. */
+const textKeysCache = new Map<string, ReadonlyArray<readonly [Kind, string]>>();
+const TEXT_KEYS_CACHE_SIZE = 1000;
+
+/** Every key one source text vouches for, as [kind, key] pairs. */
+function textKeys(text: string): ReadonlyArray<readonly [Kind, string]> {
+  const cached = textKeysCache.get(text);
+  if (cached) return cached;
+  const pairs: Array<readonly [Kind, string]> = [];
+  for (const fact of extractFacts(text)) for (const k of fact.keys) pairs.push([fact.kind, k]);
+  // Any digit run may be a phone, any number a part of a date or a time, whatever won the span.
+  for (const m of text.matchAll(/\+?\d[\d\s\-()]{5,}\d/g)) pairs.push(['phone', phoneKey(m[0])]);
+  for (const m of text.matchAll(NUMBER)) {
+    const after = text.slice(m.index + m[0].length, m.index + m[0].length + 12);
+    for (const k of numberKeys(m[0], after)) pairs.push(['number', k]);
+    for (const k of numberKeys(m[0], '')) pairs.push(['number', k]);
   }
+  // Integers inside decimals, dates, times and phones ("12.05", "555-35-35"), but never one group
+  // of a spaced thousands number: "500" is not vouched for by "1 500".
+  for (const m of text.matchAll(/\d+/g)) {
+    const before = text.slice(Math.max(0, m.index - 2), m.index);
+    const after = text.slice(m.index + m[0].length, m.index + m[0].length + 5);
+    if (/\d[ \u00a0\u202f]$/.test(before) || /^[ \u00a0\u202f]\d{3}(?!\d)/.test(after)) continue;
+    pairs.push(['number', canonical(Number(m[0]))]);
+  }
+  for (const m of text.matchAll(URL_WITH_SCHEME)) pairs.push(['url', normalizeUrl(m[0])]);
+  if (textKeysCache.size >= TEXT_KEYS_CACHE_SIZE) textKeysCache.clear();
+  textKeysCache.set(text, pairs);
+  return pairs;
+}
+
+function sourceKeys(sources: readonly string[]): Map<Kind, Set<string>> {
+  const keys = new Map<Kind, Set<string>>(KINDS.map((k) => [k, new Set<string>()]));
+  for (const text of sources) for (const [kind, key] of textKeys(text)) keys.get(kind)!.add(key);
   // A date without a year in the draft matches a dated source; an "h:00" time matches the number h.
   for (const d of [...keys.get('date')!]) keys.get('date')!.add(d.split('.').slice(0, 2).join('.'));
   return keys;
