@@ -13,3 +13,7 @@ export const isMessageGone = (error: unknown) =>
 
 /** A callback query answered too late or twice: only worth a log line. */
 export const isQueryTooOld = (error: unknown) => described(error, /query is too old|query ID is invalid/i);
+
+/** Telegram refused a call outright (4xx): a reply to a chat that is gone, blocked us, or never existed. */
+export const isRefusedByTelegram = (error: unknown) =>
+  error instanceof GrammyError && error.error_code >= 400 && error.error_code < 500;

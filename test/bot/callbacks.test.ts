@@ -28,6 +28,15 @@ describe('owner guard', () => {
     );
   });
 
+  it('when a stranger who has blocked the bot writes, then the refused reply is a warning, not an error', async () => {
+    const stranger = { id: 5006, first_name: 'Blocker' };
+    // The message arrives, and by the time the refusal goes out the stranger has blocked the bot.
+    h.sim.userSends({ user: stranger }, 'привет');
+    h.sim.blockBot(5006);
+    await h.sim.waitFor(() => h.logs.some((l) => l.includes('reply to a non-owner refused')), 5000);
+    expect(h.logs.filter((l) => JSON.parse(l).level >= 50)).toEqual([]);
+  });
+
   it('when a non-owner taps a card in a staff group, then the tap is refused and no action runs', async () => {
     const group = -100777;
     h.sim.addChat({ id: group, type: 'group', title: 'Staff' });
