@@ -53,7 +53,19 @@ export async function createAvito(deps: AvitoDeps): Promise<AvitoIntegration> {
     clientSecret,
     kv: store.kv,
     logger: log,
-    onProblem: (err) => void deps.alerts.alert('avito:token', `Avito: ${explain(err)}`),
+    onProblem: (err) => {
+      // One message per outage (the notifier dedupes by key); a send that failed is retried with the next failure.
+      deps.alerts
+        .alert('avito:token', `Avito: ${explain(err)}`)
+        .catch((error: unknown) =>
+          log.warn({ err: error }, 'could not alert the owner about the Avito token'),
+        );
+    },
+    onRecovered: () => {
+      deps.alerts
+        .resolve('avito:token')
+        .catch((error: unknown) => log.warn({ err: error }, 'could not clear the Avito token alert'));
+    },
   });
   const client = new AvitoClient({
     baseUrl: config.avito.apiBase,

@@ -26,8 +26,13 @@ export interface TokenManagerOptions {
   backoff?: { baseMs: number; maxMs: number };
   now?: () => number;
   logger?: Logger;
-  /** Called once per failure streak (not on every retry), to tell the owner. */
+  /**
+   * Called on every failed token request of a streak, to tell the owner. The receiver dedupes (one alert per
+   * outage); calling again lets an alert that could not be sent the first time go out with a later failure.
+   */
   onProblem?: (err: AvitoApiError) => void;
+  /** Called when a token request succeeds after a failure streak (the outage is over). */
+  onRecovered?: () => void;
 }
 
 export interface TokenStatus {
@@ -110,7 +115,10 @@ export class TokenManager {
       const token = await this.requestToken();
       this.cached = token;
       await this.opts.kv.set(TOKEN_KV_KEY, token, Math.max(0, token.expiresAt - this.now()));
-      if (this.failures > 0) this.opts.logger?.info({ after: this.failures }, 'Avito token recovered');
+      if (this.failures > 0) {
+        this.opts.logger?.info({ after: this.failures }, 'Avito token recovered');
+        this.opts.onRecovered?.();
+      }
       this.failures = 0;
       this.lastError = undefined;
       return token.accessToken;
@@ -124,7 +132,7 @@ export class TokenManager {
       const { baseMs, maxMs } = this.opts.backoff ?? { baseMs: 1000, maxMs: 5 * 60_000 };
       this.retryAt = this.now() + backoffDelay(this.failures, baseMs, maxMs);
       this.opts.logger?.warn({ err: error, failures: this.failures }, 'Avito token request failed');
-      if (this.failures === 1) this.opts.onProblem?.(error);
+      this.opts.onProblem?.(error);
       throw error;
     }
   }

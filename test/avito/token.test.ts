@@ -107,18 +107,22 @@ describe('Avito token manager (against the Avito simulator)', () => {
     await expect(tokens.getToken()).rejects.toMatchObject({ kind: 'auth' });
     expect(sim.calls.find('/token').length).toBe(1);
     expect(tokens.status()).toMatchObject({ status: 'fail', consecutiveFailures: 1 });
-    expect(problems).toHaveLength(1);
+    expect(problems).toHaveLength(1); // the call inside the backoff did not reach Avito: nothing new to report
     await new Promise((r) => setTimeout(r, 250));
     await expect(tokens.getToken()).rejects.toMatchObject({ kind: 'auth' });
     expect(sim.calls.find('/token').length).toBe(2);
+    expect(problems).toHaveLength(2); // reported again, so an alert that failed to send gets another chance
   });
 
   it('when the token endpoint fails with 503, then the failure is reported and a call after the backoff recovers', async () => {
     sim.faults.add({ match: '/token', fault: { kind: 'status', status: 503 }, times: 1 });
-    const tokens = manager();
+    let recovered = 0;
+    const tokens = manager({ onRecovered: () => (recovered += 1) });
     await expect(tokens.getToken()).rejects.toMatchObject({ kind: 'server' });
+    expect(recovered).toBe(0);
     await new Promise((r) => setTimeout(r, 250));
     await expect(tokens.getToken()).resolves.toEqual(expect.any(String));
     expect(tokens.status().status).toBe('ok');
+    expect(recovered).toBe(1);
   });
 });
