@@ -9,7 +9,8 @@ import type { CardView, Notice, Notifier } from '../responder/ports.js';
 import type { Store } from '../store/port.js';
 import { namesFor, rememberCard } from './card-index.js';
 import { renderCard, renderNotice, type Rendered } from './cards/render.js';
-import { isMessageGone, isNotModified } from './telegram-errors.js';
+import { backoffDelay, sleep } from '../lib/retry.js';
+import { isMessageGone, isNotModified, isTransientTelegramError } from './telegram-errors.js';
 import type { Texts } from './texts.js';
 
 export interface NotifierDeps {
@@ -22,6 +23,11 @@ export interface NotifierDeps {
 }
 
 const ALERT_PREFIX = 'alert:';
+/**
+ * An alert is sent in the background, so it can outlast a flood-limit burst that the per-call auto-retry gives
+ * up on: up to this many rounds (each with auto-retry inside), a few seconds apart.
+ */
+const ALERT_ROUNDS = 5;
 
 /**
  * Builds the {@link Notifier}. `syncCard` edits the card in place ("not modified" counts as done), sends a
@@ -87,8 +93,18 @@ export function createNotifier(deps: NotifierDeps): Notifier {
       if (!deps.notifyChatId) return;
       const stored = await store.kv.setIfAbsent(`${ALERT_PREFIX}${key}`, { at: new Date().toISOString() });
       if (!stored) return;
+      const chatId = deps.notifyChatId;
+      const sendAlert = async (round: number): Promise<unknown> => {
+        try {
+          return await api.sendMessage(chatId, t.alert(text));
+        } catch (error) {
+          if (round >= ALERT_ROUNDS || !isTransientTelegramError(error)) throw error;
+          await sleep(backoffDelay(round, 2000, 15_000));
+          return sendAlert(round + 1);
+        }
+      };
       try {
-        await api.sendMessage(deps.notifyChatId, t.alert(text));
+        await sendAlert(1);
         logger.warn({ alert: key }, 'owner alerted');
       } catch (error) {
         // Not sent: forget the key so the next alert tries again.

@@ -33,6 +33,33 @@ describe('flood control', () => {
   });
 });
 
+describe('owner alerts under flood limits', () => {
+  it('when sendMessage keeps getting 429 past auto-retry, then the alert is still delivered once, a few seconds later', async () => {
+    h = await startHarness({ start: false });
+    await h.handle.bot.init();
+    // auto-retry gives one call 1 + 3 tries; the alert's next round gets through.
+    h.sim.faults.add({
+      match: '/sendMessage',
+      fault: { kind: 'status', status: 429, retryAfter: 0 },
+      times: 5,
+    });
+    await h.handle.notifier.alert('avito:token', 'Avito: токен не выдаётся');
+    const sends = h.sim.calls.records.filter((c) => c.path.endsWith('/sendMessage'));
+    expect(sends.map((c) => c.status)).toEqual([429, 429, 429, 429, 429, 200]);
+    expect(h.sim.chat(h.owner).messages.map((m) => m.text)).toEqual(['⚠️ Avito: токен не выдаётся']);
+  }, 20_000);
+
+  it('when Telegram refuses the alert outright (400), then it is not retried and the next alert may try again', async () => {
+    h = await startHarness({ start: false });
+    await h.handle.bot.init();
+    h.sim.faults.add({ match: '/sendMessage', fault: { kind: 'status', status: 400 }, times: 1 });
+    await expect(h.handle.notifier.alert('avito:token', 'Avito: токен')).rejects.toThrow();
+    expect(h.sim.calls.records.filter((c) => c.path.endsWith('/sendMessage'))).toHaveLength(1);
+    await h.handle.notifier.alert('avito:token', 'Avito: токен');
+    expect(h.sim.chat(h.owner).messages).toHaveLength(1);
+  });
+});
+
 describe('webhook mode', () => {
   async function startWebhook(): Promise<string> {
     const app = express();
