@@ -380,6 +380,10 @@ export async function killMidFlight(size: CrashSize): Promise<ScenarioResult> {
       atKillSends: stack.avito.sentByApi().length,
     });
 
+    // The fast-forward below claims five minutes passed while the service was down; in five minutes every
+    // request the dead process left in flight would have landed. Let them land (the injected send latency is
+    // at most 2.5 s) so the restart meets the state it would really meet.
+    await sleep(2600);
     const moved = fastForwardWhileDown(stack, 5 * 60_000);
     const svc = await stack.startService();
     const restartMs = Date.now() - killedAt;
