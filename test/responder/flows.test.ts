@@ -88,8 +88,10 @@ describe('responder flows (the real service with the Avito and Gemini simulators
       text: 'Сколько стоит доставка по Москве?',
     });
     await eventually(() => received(chatId).length === 1);
-    const draft = await latestDraft(chatId);
+    // The buyer has it a moment before the draft records the send.
+    const draft = await latestDraft(chatId, 'sent');
     expect(draft).toMatchObject({ status: 'sent', approvedBy: 'auto', grounded: true });
+    expect(received(chatId)).toHaveLength(1);
     await eventually(() => owner.noticesOf('auto-sent').length === 1);
   });
 
