@@ -71,7 +71,8 @@ describe('✏️ edit conversation', () => {
     const card = await showCard(h, one);
     await h.sim.tap(h.owner, card.ref.messageId, '✏️ Изменить').waitForAnswer();
     await waitForBotText('Текущий текст');
-    expect(await h.store.kv.get(`conv:${h.owner}:${h.owner}`)).not.toBeNull();
+    // The plugin stores the conversation when the update's handling ends, just after the prompt goes out.
+    await eventually(async () => (await h.store.kv.get(`conv:${h.owner}:${h.owner}`)) !== null);
 
     await h.restart();
     h.sim.userSends(h.owner, 'Текст после перезапуска');
