@@ -34,7 +34,6 @@ import { uploadFeature } from './features/upload.js';
 import { defineBotJobs } from './jobs.js';
 import { createNotifier } from './notifier.js';
 import { RETRY_OPTIONS } from './retry.js';
-import { isRefusedByTelegram } from './telegram-errors.js';
 import { textsFor, type Texts } from './texts.js';
 import { mountWebhookRoute, WEBHOOK_PATH, webhookSecret } from './webhook.js';
 
@@ -130,13 +129,8 @@ export function createBot(deps: BotDeps): BotHandle {
       ctx.chatId !== undefined ? String(ctx.chatId) : ctx.from ? `u${ctx.from.id}` : undefined,
     ),
   );
-  const owners = new Set(config.telegram.ownerIds);
   const guarded = bot.errorBoundary((error) => {
-    const fields = { err: error.error, updateId: error.ctx.update.update_id };
-    // Strangers' updates (anyone can write to a bot) whose reply Telegram refuses are not our failure.
-    const stranger = !owners.has(String(error.ctx.from?.id));
-    if (stranger && isRefusedByTelegram(error.error)) logger.warn(fields, 'reply to a non-owner refused');
-    else logger.error(fields, 'update handler failed');
+    logger.error({ err: error.error, updateId: error.ctx.update.update_id }, 'update handler failed');
     void answerAfterError(error);
   });
   guarded.use(async (ctx, next) => {

@@ -7,6 +7,7 @@ import { rememberName } from '../card-index.js';
 import type { BotContext } from '../context.js';
 import type { FeatureEnv } from '../env.js';
 import { answerTap } from '../answer.js';
+import { isRefusedByTelegram } from '../telegram-errors.js';
 
 export function ownerGuard(env: FeatureEnv): MiddlewareFn<BotContext> {
   const owners = new Set(env.config.telegram.ownerIds);
@@ -27,7 +28,11 @@ export function ownerGuard(env: FeatureEnv): MiddlewareFn<BotContext> {
       return;
     }
     if (ctx.message && (await env.store.kv.setIfAbsent(`tg:refused:${from.id}`, new Date().toISOString()))) {
-      await ctx.reply(ctx.t.refused);
+      // Anyone can write to a bot; a stranger who blocked it (or a chat Telegram doesn't know) is not our failure.
+      await ctx.reply(ctx.t.refused).catch((error: unknown) => {
+        if (!isRefusedByTelegram(error)) throw error;
+        ctx.log.warn({ err: error, userId: from.id }, 'reply to a non-owner refused');
+      });
     }
   };
 }
