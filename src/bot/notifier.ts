@@ -3,13 +3,13 @@
  * jobs call it outside any update).
  */
 import type { Api } from 'grammy';
+import { backoffDelay, sleep } from '../lib/retry.js';
 import type { Logger } from '../logger.js';
 import type { CardRef } from '../models/records.js';
 import type { CardView, Notice, Notifier } from '../responder/ports.js';
 import type { Store } from '../store/port.js';
 import { namesFor, rememberCard } from './card-index.js';
 import { renderCard, renderNotice, type Rendered } from './cards/render.js';
-import { backoffDelay, sleep } from '../lib/retry.js';
 import { isMessageGone, isNotModified, isTransientTelegramError } from './telegram-errors.js';
 import type { Texts } from './texts.js';
 
@@ -42,6 +42,19 @@ export function createNotifier(deps: NotifierDeps): Notifier {
     link_preview_options: { is_disabled: true },
     ...(r.replyMarkup ? { reply_markup: r.replyMarkup } : {}),
   });
+
+  /** An alert waits out transient failures (flood limits above all) for up to {@link ALERT_ROUNDS} rounds. */
+  async function sendAlert(chatId: string, text: string): Promise<void> {
+    for (let round = 1; ; round += 1) {
+      try {
+        await api.sendMessage(chatId, text);
+        return;
+      } catch (error) {
+        if (round >= ALERT_ROUNDS || !isTransientTelegramError(error)) throw error;
+        await sleep(backoffDelay(round, 2000, 15_000));
+      }
+    }
+  }
 
   async function send(chatId: string, r: Rendered, target: { avitoChatId: string; draftId: string | null }) {
     const sent = await api.sendMessage(chatId, r.text, options(r));
@@ -93,18 +106,8 @@ export function createNotifier(deps: NotifierDeps): Notifier {
       if (!deps.notifyChatId) return;
       const stored = await store.kv.setIfAbsent(`${ALERT_PREFIX}${key}`, { at: new Date().toISOString() });
       if (!stored) return;
-      const chatId = deps.notifyChatId;
-      const sendAlert = async (round: number): Promise<unknown> => {
-        try {
-          return await api.sendMessage(chatId, t.alert(text));
-        } catch (error) {
-          if (round >= ALERT_ROUNDS || !isTransientTelegramError(error)) throw error;
-          await sleep(backoffDelay(round, 2000, 15_000));
-          return sendAlert(round + 1);
-        }
-      };
       try {
-        await sendAlert(1);
+        await sendAlert(deps.notifyChatId, t.alert(text));
         logger.warn({ alert: key }, 'owner alerted');
       } catch (error) {
         // Not sent: forget the key so the next alert tries again.
