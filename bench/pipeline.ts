@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { startStack, waitUntil } from '../test/faults/harness.js';
+import { pollUntil } from '../sim/common/wait.js';
+import { startStack } from '../test/faults/harness.js';
 import type { BenchCase, BenchRow } from './types.js';
 
 const CHATS = Number(process.env.BENCH_CHATS ?? 50);
@@ -41,11 +42,10 @@ export const pipelineBench: BenchCase = {
       const startedAt = performance.now();
       const service = await stack.startService();
       row('start → /ready (tsx compiles on start)', performance.now() - startedAt, 'ms');
-      await waitUntil(
-        'the knowledge document to be indexed',
-        () => stack.gemini.documents().some((d) => d.state === 'STATE_ACTIVE'),
-        20_000,
-      );
+      await pollUntil(() => stack.gemini.documents().some((d) => d.state === 'STATE_ACTIVE'), {
+        timeoutMs: 20_000,
+        what: 'the knowledge document to be indexed',
+      });
       const listing = stack.avito.seedListing({ title: 'Диван угловой', price: 54_900 });
 
       let seq = 0;
@@ -65,8 +65,7 @@ export const pipelineBench: BenchCase = {
           }),
         );
         const seen = new Map<string, number>();
-        await waitUntil(
-          `${n} draft cards`,
+        await pollUntil(
           () => {
             for (const call of stack.telegram.calls.find('/sendMessage').slice(sentBefore)) {
               const tag = /\((Q\d+)\)/.exec((call.body as { text?: string } | null)?.text ?? '')?.[1];
@@ -75,8 +74,7 @@ export const pipelineBench: BenchCase = {
             }
             return seen.size >= n;
           },
-          60_000,
-          5,
+          { timeoutMs: 60_000, intervalMs: 5, what: `${n} draft cards` },
         );
         return [...seen.values()];
       };

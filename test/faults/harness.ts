@@ -11,6 +11,7 @@ import { dirname, join, resolve } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { fileURLToPath } from 'node:url';
 import { type AvitoSim, type AvitoSimOptions, startAvitoSim } from '../../sim/avito/index.js';
+import { pollUntil } from '../../sim/common/wait.js';
 import { type GeminiSim, startGeminiSim } from '../../sim/gemini/index.js';
 import { startTelegramSim, type TelegramSim, type TelegramSimOptions } from '../../sim/telegram/index.js';
 
@@ -55,31 +56,6 @@ export async function freePort(): Promise<number> {
       server.close(() => resolvePort(port));
     });
   });
-}
-
-/** Polls `check` every `everyMs` until truthy; throws with `what` after `timeoutMs`. */
-export async function waitUntil<T>(
-  what: string,
-  check: () => Promise<T | undefined | null | false> | T | undefined | null | false,
-  timeoutMs: number,
-  everyMs = 100,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await check();
-      if (value) return value;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) {
-      throw new Error(
-        `timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`,
-      );
-    }
-    await sleep(everyMs);
-  }
 }
 
 /** Runs `task` over `items` with at most `limit` in flight. */
@@ -167,16 +143,18 @@ export class ServiceProcess {
     );
     const proc = new ServiceProcess(child, `http://127.0.0.1:${port}`);
     try {
-      await waitUntil(
-        'the service to log "listening"',
+      await pollUntil(
         () => {
           if (proc.exitInfo) throw new Error(`service exited early: ${proc.stderr.join('').slice(-2000)}`);
           return proc.logs.some((l) => l.msg === 'listening');
         },
-        timeoutMs,
-        50,
+        { timeoutMs, intervalMs: 50, what: 'the service to log "listening"' },
       );
-      await waitUntil('/ready to answer 200', async () => (await proc.readyStatus()) === 200, timeoutMs, 100);
+      await pollUntil(async () => (await proc.readyStatus()) === 200, {
+        timeoutMs,
+        intervalMs: 100,
+        what: '/ready to answer 200',
+      });
     } catch (err) {
       proc.child.kill('SIGKILL');
       throw err;
@@ -378,11 +356,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     async startService(extraEnv = {}) {
       const svc = await ServiceProcess.start({ ...env, ...extraEnv }, port);
       stack.service = svc;
-      await waitUntil(
-        'the Avito webhook subscription',
-        () => avito.subscriptions().includes(webhookUrl),
-        20_000,
-      );
+      await pollUntil(() => avito.subscriptions().includes(webhookUrl), {
+        timeoutMs: 20_000,
+        what: 'the Avito webhook subscription',
+      });
       return svc;
     },
     ownerMessages() {

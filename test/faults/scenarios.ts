@@ -4,7 +4,8 @@
  * process) against the simulators, checks its invariants and returns its figures and the problems found.
  */
 import type { WebhookDelivery, WebhookEnvelope } from '../../sim/avito/index.js';
-import { QUESTIONS, type Stack, type StackOptions, sleep, startStack, waitUntil } from './harness.js';
+import { pollUntil } from '../../sim/common/wait.js';
+import { QUESTIONS, type Stack, type StackOptions, sleep, startStack } from './harness.js';
 import { fuzzRequests, type FuzzRequest } from './fuzz.js';
 
 export type Figures = Record<string, number | string>;
@@ -63,11 +64,10 @@ const ACTIVE_JOBS_SQL = `SELECT COUNT(*) AS n FROM agenda_jobs
 
 /** Waits for the knowledge folder to be synced (so answers are grounded). */
 async function knowledgeReady(stack: Stack): Promise<void> {
-  await waitUntil(
-    'the documents folder to be synced',
-    () => stack.service?.logs.some((l) => l.msg === 'documents folder synced'),
-    30_000,
-  );
+  await pollUntil(() => stack.service?.logs.some((l) => l.msg === 'documents folder synced'), {
+    timeoutMs: 30_000,
+    what: 'the documents folder to be synced',
+  });
 }
 
 /**
@@ -77,8 +77,7 @@ async function knowledgeReady(stack: Stack): Promise<void> {
 async function settle(stack: Stack, buyerMessages: number, timeoutMs: number): Promise<number> {
   const started = Date.now();
   let quietSince = 0;
-  await waitUntil(
-    'the service to settle',
+  await pollUntil(
     () => {
       const quiet =
         stack.store.count("SELECT COUNT(*) AS n FROM messages WHERE author = 'buyer'") >= buyerMessages &&
@@ -89,8 +88,7 @@ async function settle(stack: Stack, buyerMessages: number, timeoutMs: number): P
       else quietSince ||= Date.now();
       return quiet && Date.now() - quietSince >= 1500;
     },
-    timeoutMs,
-    250,
+    { timeoutMs: timeoutMs, intervalMs: 250, what: 'the service to settle' },
   );
   return Date.now() - started - 1500;
 }
@@ -337,7 +335,8 @@ export async function killMidFlight(size: CrashSize): Promise<ScenarioResult> {
     const plan = chatPlan(stack, size.chats);
     const isSend = (req: { method?: string }, path: string) =>
       req.method === 'POST' && /\/chats\/[^/]+\/messages$/.test(path);
-    stack.avito.faults.add({ match: isSend, fault: { kind: 'latency', ms: [300, 2500] } });
+    const sendLatencyMs: [number, number] = [300, 2500];
+    stack.avito.faults.add({ match: isSend, fault: { kind: 'latency', ms: sendLatencyMs } });
     stack.gemini.faults.add({ match: 'generateContent', fault: { kind: 'latency', ms: [100, 1500] } });
 
     // Buyers keep writing over ~6 s, so the kill also catches webhooks in flight.
@@ -357,11 +356,9 @@ export async function killMidFlight(size: CrashSize): Promise<ScenarioResult> {
 
     // Kill once a good share of sends is in progress and buyers are still writing.
     const wantSending = Math.max(2, Math.floor(size.chats / 10));
-    await waitUntil(
-      'drafts in sending',
+    await pollUntil(
       () => stack.store.count("SELECT COUNT(*) AS n FROM drafts WHERE status = 'sending'") >= wantSending,
-      60_000,
-      20,
+      { timeoutMs: 60_000, intervalMs: 20, what: 'drafts in sending' },
     );
     const victim = stack.service!;
     await victim.kill('SIGKILL');
@@ -381,9 +378,9 @@ export async function killMidFlight(size: CrashSize): Promise<ScenarioResult> {
     });
 
     // The fast-forward below claims five minutes passed while the service was down; in five minutes every
-    // request the dead process left in flight would have landed. Let them land (the injected send latency is
-    // at most 2.5 s) so the restart meets the state it would really meet.
-    await sleep(2600);
+    // request the dead process left in flight would have landed. Let them land, so the restart meets the
+    // state it would really meet.
+    await sleep(sendLatencyMs[1] + 100);
     const moved = fastForwardWhileDown(stack, 5 * 60_000);
     const svc = await stack.startService();
     const restartMs = Date.now() - killedAt;
@@ -493,7 +490,10 @@ export async function dependencyFaults(size: DependencySize): Promise<ScenarioRe
         }
       }),
     );
-    await waitUntil('the token outage to end', () => Date.now() >= outageEnd, size.outageMs + 1000);
+    await pollUntil(() => Date.now() >= outageEnd, {
+      timeoutMs: size.outageMs + 1000,
+      what: 'the token outage to end',
+    });
     outageEnd = 0;
     const buyerIds = buyerIdsOf(avito.deliveries);
     const settleMs = await settle(stack, buyerIds.size, 240_000);

@@ -3,19 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agenda, type JobNotification, toJobId } from 'agenda';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { pollUntil } from '../../sim/common/wait.js';
 import { LocalWakeups } from '../../src/jobs/local-wakeups.js';
 import { SqliteBackend } from '../../src/jobs/sqlite-backend/index.js';
 
 const MINUTE = 60_000;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function waitFor(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(5);
-  }
-}
 
 const note = (jobName: string, nextRunAt: Date | null): JobNotification => ({
   jobId: toJobId(`${jobName}-${nextRunAt?.getTime() ?? 'none'}`),
@@ -36,7 +29,11 @@ describe('LocalWakeups', () => {
     await channel.publish(note('inbound', soon));
     await channel.publish(note('respond', null));
     expect(seen).toEqual([]); // publish returned without running the handlers
-    await waitFor(() => seen.length >= 2, 2000, 'the coalesced notifications');
+    await pollUntil(() => seen.length >= 2, {
+      timeoutMs: 2000,
+      intervalMs: 10,
+      what: 'the coalesced notifications',
+    });
     await sleep(40);
     expect(seen.map((n) => n.jobName).sort()).toEqual(['inbound', 'respond']);
     expect(seen.find((n) => n.jobName === 'inbound')?.nextRunAt).toEqual(soon);
@@ -88,7 +85,11 @@ describe('Agenda with LocalWakeups (poll interval one minute)', () => {
     await agenda.start();
     await sleep(50); // the start-up poll has passed; only a wake-up can start the jobs below
     await Promise.all(Array.from({ length: 200 }, (_, n) => agenda!.now('work', { n })));
-    await waitFor(() => runs.size === 200, 10_000, 'all 200 jobs to run');
+    await pollUntil(() => runs.size === 200, {
+      timeoutMs: 10_000,
+      intervalMs: 10,
+      what: 'all 200 jobs to run',
+    });
     await sleep(100);
     expect([...runs.values()].every((count) => count === 1)).toBe(true);
   });
@@ -104,7 +105,7 @@ describe('Agenda with LocalWakeups (poll interval one minute)', () => {
     await agenda.start();
     const due = Date.now() + 600;
     await agenda.schedule(new Date(due), 'later', {});
-    await waitFor(() => ranAt.length === 1, 5000, 'the scheduled job');
+    await pollUntil(() => ranAt.length === 1, { timeoutMs: 5000, intervalMs: 10, what: 'the scheduled job' });
     expect(ranAt[0]).toBeGreaterThanOrEqual(due);
   });
 });

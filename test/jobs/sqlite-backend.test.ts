@@ -5,18 +5,11 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { Agenda, type AgendaOptions, constant, type JobParameters } from 'agenda';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { pollUntil } from '../../sim/common/wait.js';
 import { debounceSchedule } from '../../src/jobs/sqlite-backend/debounce-schedule.js';
 import { SqliteBackend } from '../../src/jobs/sqlite-backend/index.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function waitFor(condition: () => boolean, timeoutMs = 5000, what = 'condition'): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(10);
-  }
-}
 
 let dir: string;
 let path: string;
@@ -63,7 +56,7 @@ describe('SqliteBackend with Agenda', () => {
     await agenda.start();
     const job = await agenda.now('once', { greeting: 'привет' });
 
-    await waitFor(() => runs.length > 0, 3000, 'the run');
+    await pollUntil(() => runs.length > 0, { timeoutMs: 3000, intervalMs: 10, what: 'the run' });
     await sleep(300); // several more polls
     expect(runs).toEqual([String(job.attrs._id)]);
 
@@ -85,7 +78,7 @@ describe('SqliteBackend with Agenda', () => {
     await agenda.every(100, 'tick');
     await agenda.every(100, 'tick'); // a second start of the app, or a second process
 
-    await waitFor(() => runs >= 3, 3000, 'three runs');
+    await pollUntil(() => runs >= 3, { timeoutMs: 3000, intervalMs: 10, what: 'three runs' });
     const { jobs, total } = await agenda.queryJobs({ name: 'tick' });
     expect(total).toBe(1);
     expect(jobs[0]?.type).toBe('single');
@@ -106,7 +99,7 @@ describe('SqliteBackend with Agenda', () => {
     await agenda.start();
     const job = await agenda.now('flaky');
 
-    await waitFor(() => attempts >= 3, 4000, 'the third attempt');
+    await pollUntil(() => attempts >= 3, { timeoutMs: 4000, intervalMs: 10, what: 'the third attempt' });
     await sleep(200);
     expect(attempts).toBe(3);
     const stored = await agenda.db.getJobById(String(job.attrs._id));
@@ -136,7 +129,7 @@ describe('SqliteBackend with Agenda', () => {
     await agenda.start();
     const job = await agenda.now('broken');
 
-    await waitFor(() => exhausted, 4000, 'retry exhausted');
+    await pollUntil(() => exhausted, { timeoutMs: 4000, intervalMs: 10, what: 'retry exhausted' });
     await sleep(250);
     expect(attempts).toBe(3);
     const stored = await agenda.db.getJobById(String(job.attrs._id));
@@ -174,7 +167,7 @@ describe('SqliteBackend with Agenda', () => {
 
     await sleep(400);
     expect(runs).toHaveLength(0);
-    await waitFor(() => runs.length > 0, 3000, 'the orphan to run');
+    await pollUntil(() => runs.length > 0, { timeoutMs: 3000, intervalMs: 10, what: 'the orphan to run' });
     expect((runs[0] ?? 0) - lockedAt).toBeGreaterThanOrEqual(600);
     await sleep(200);
     expect(runs).toHaveLength(1);
@@ -247,7 +240,7 @@ describe('SqliteBackend with Agenda', () => {
       await sleep(40);
     }
     expect(runs).toHaveLength(0);
-    await waitFor(() => runs.length > 0, 3000, 'the debounced run');
+    await pollUntil(() => runs.length > 0, { timeoutMs: 3000, intervalMs: 10, what: 'the debounced run' });
     await sleep(400);
     expect(runs).toHaveLength(1);
     expect(runs[0]?.data).toEqual({ chatId: 'c1', n: 4 });
@@ -264,10 +257,10 @@ describe('SqliteBackend with Agenda', () => {
     });
     await agenda.start();
     await agenda.nowDebounced('respond', { chatId: 'c1', n: 1 }, { 'data.chatId': 'c1' }, 50);
-    await waitFor(() => seen.length === 1, 3000, 'the first run');
+    await pollUntil(() => seen.length === 1, { timeoutMs: 3000, intervalMs: 10, what: 'the first run' });
     await agenda.nowDebounced('respond', { chatId: 'c1', n: 2 }, { 'data.chatId': 'c1' }, 50);
 
-    await waitFor(() => seen.length === 2, 3000, 'the second run');
+    await pollUntil(() => seen.length === 2, { timeoutMs: 3000, intervalMs: 10, what: 'the second run' });
     expect(seen).toEqual([
       { chatId: 'c1', n: 1 },
       { chatId: 'c1', n: 2 },
@@ -287,7 +280,11 @@ describe('SqliteBackend with Agenda', () => {
       seen.push(job.attrs.data);
     });
     await second.start();
-    await waitFor(() => seen.length > 0, 3000, 'the job after restart');
+    await pollUntil(() => seen.length > 0, {
+      timeoutMs: 3000,
+      intervalMs: 10,
+      what: 'the job after restart',
+    });
     expect(seen).toEqual([{ keep: true }]);
   });
 
@@ -309,7 +306,7 @@ describe('SqliteBackend with Agenda', () => {
     );
     await Promise.all([a.start(), b.start()]);
 
-    await waitFor(() => counts.size === 50, 8000, 'all 50 jobs');
+    await pollUntil(() => counts.size === 50, { timeoutMs: 8000, intervalMs: 10, what: 'all 50 jobs' });
     await sleep(300);
     expect([...counts.keys()].sort()).toEqual([...ids].sort());
     expect([...counts.values()].every((count) => count === 1)).toBe(true);
@@ -325,7 +322,7 @@ describe('SqliteBackend with Agenda', () => {
     });
     await agenda.start();
     const job = await agenda.now('logged');
-    await waitFor(() => done, 3000, 'the run');
+    await pollUntil(() => done, { timeoutMs: 3000, intervalMs: 10, what: 'the run' });
     await sleep(100);
     const { entries, total } = await agenda.getLogs({ jobId: String(job.attrs._id), sort: 'asc' });
     expect(entries.map((entry) => entry.event)).toEqual(
@@ -408,11 +405,11 @@ describe('SqliteJobRepository across threads', () => {
     const flags = new Int32Array(gate);
     const failures: Error[] = [];
     const results = ['w1', 'w2', 'w3', 'w4'].map((name) => runRaceWorker(name, gate, failures));
-    await waitFor(
-      () => Atomics.load(flags, 1) === 4 || failures.length > 0,
-      10_000,
-      'the workers to connect',
-    );
+    await pollUntil(() => Atomics.load(flags, 1) === 4 || failures.length > 0, {
+      timeoutMs: 10_000,
+      intervalMs: 10,
+      what: 'the workers to connect',
+    });
     if (failures[0]) throw failures[0];
     Atomics.store(flags, 0, 1);
     Atomics.notify(flags, 0);
