@@ -1,18 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { pollUntil } from '../sim/common/wait.js';
 import { startStack } from '../test/faults/harness.js';
+import { median, percentile } from './stats.js';
 import type { BenchCase, BenchRow } from './types.js';
 
 const CHATS = Number(process.env.BENCH_CHATS ?? 50);
 const ROUNDS = 3;
-
-const percentile = (sorted: number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0;
-const median = (xs: number[]) =>
-  percentile(
-    [...xs].sort((a, b) => a - b),
-    0.5,
-  );
 
 /** Resident set size of a process in MiB (Linux /proc), or NaN where that is not available. */
 function rssMiB(pid: number): number {
@@ -91,7 +84,6 @@ export const pipelineBench: BenchCase = {
         latencies.push(...(await burst(CHATS)));
         process.stderr.write(`  round ${round + 1}: ${CHATS} cards\n`);
       }
-      latencies.sort((a, b) => a - b);
       row(`webhook → card p50 (${CHATS} chats at once)`, percentile(latencies, 0.5), 'ms');
       row('webhook → card p99', percentile(latencies, 0.99), 'ms');
       row(`RSS loaded (after ${ROUNDS * CHATS + 6} chats)`, rssMiB(service.pid), 'MiB');

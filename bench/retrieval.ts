@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { seededRandom } from '../sim/common/faults.js';
 import { LocalIndex } from '../src/rag/local-index.js';
 import { openSqliteStore } from '../src/store/sqlite/index.js';
+import { percentile } from './stats.js';
 import type { BenchCase, BenchRow } from './types.js';
 
 const CHUNKS = 10_000;
@@ -27,9 +28,6 @@ function vocabulary(random: () => number, size: number): string[] {
 
 /** Zipf-like pick: a few words are frequent, most are rare, as in real documents. */
 const zipf = (random: () => number, n: number) => Math.min(n - 1, Math.floor(n ** random() - 1));
-
-const percentile = (sorted: number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
 
 /** Local BM25 index over 10,000 generated chunks (~700 characters each): build time and query latency. */
 export const retrievalBench: BenchCase = {
@@ -83,7 +81,6 @@ export const retrievalBench: BenchCase = {
         hits += (await index.search(q, { filter })).length > 0 ? 1 : 0;
         times.push(performance.now() - start);
       }
-      times.sort((a, b) => a - b);
       const rows = [
         { metric: 'chunks indexed', value: index.size, unit: 'chunks' },
         { metric: 'index build (read + stem + postings)', value: buildMs, unit: 'ms' },

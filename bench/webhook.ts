@@ -9,6 +9,7 @@ import { listen } from '../sim/common/server.js';
 import { loadConfig } from '../src/config.js';
 import { createLogger } from '../src/logger.js';
 import { startService } from '../src/service.js';
+import { median } from './stats.js';
 import type { BenchCase, BenchRow } from './types.js';
 
 const ROUNDS = 3;
@@ -74,7 +75,6 @@ export const webhookBench: BenchCase = {
           );
         }
       }
-      const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
       const oursRps = median(totals.ours);
       const bareRps = median(totals.bare);
       rows.push(
