@@ -45,6 +45,45 @@ interface DefinitionValues {
   uniqueOpts: string | null;
 }
 
+/** Each definition column and the field it holds: a first insert and a later save both follow this list. */
+const DEFINITION_COLUMNS: ReadonlyArray<
+  readonly [column: string, field: Exclude<keyof DefinitionValues, 'name'>]
+> = [
+  ['priority', 'priority'],
+  ['next_run_at', 'nextRunAt'],
+  ['type', 'type'],
+  ['repeat_interval', 'repeatInterval'],
+  ['repeat_timezone', 'repeatTimezone'],
+  ['repeat_at', 'repeatAt'],
+  ['data', 'data'],
+  ['disabled', 'disabled'],
+  ['fork', 'fork'],
+  ['last_modified_by', 'lastModifiedBy'],
+  ['debounce_started_at', 'debounceStartedAt'],
+  ['start_date', 'startDate'],
+  ['end_date', 'endDate'],
+  ['skip_days', 'skipDays'],
+  ['unique_key', 'uniqueKey'],
+  ['unique_opts', 'uniqueOpts'],
+];
+
+/** A save without a unique constraint keeps the one the row was saved with. */
+const KEPT_WHEN_NULL = new Set(['unique_key', 'unique_opts']);
+
+/** Run-state columns a first insert writes (later only the processor's saveJobState and the lock methods do). */
+const RUN_STATE_COLUMNS = [
+  'locked_at',
+  'last_run_at',
+  'last_finished_at',
+  'failed_at',
+  'fail_count',
+  'fail_reason',
+  'progress',
+];
+
+const definitionParams = (values: DefinitionValues): SqlParam[] =>
+  DEFINITION_COLUMNS.map(([, field]) => values[field]);
+
 const changes = (result: { changes: number | bigint }): number => Number(result.changes);
 
 /**
@@ -64,9 +103,27 @@ export class SqliteJobRepository implements JobRepository {
   readonly #connection: SqliteConnection;
   #statements = new WeakMap<DatabaseSync, Map<string, StatementSync>>();
 
+  readonly #insertSql: string;
+  readonly #updateDefinitionSql: Record<'by-id' | 'coalescing', string>;
+
   constructor(connection: SqliteConnection, options: SqliteJobRepositoryOptions = {}) {
     this.#connection = connection;
     this.tableName = assertAgendaTableName(options.tableName ?? 'agenda_jobs');
+    const columns = ['id', 'name', ...DEFINITION_COLUMNS.map(([c]) => c), ...RUN_STATE_COLUMNS, 'created_at'];
+    this.#insertSql = `INSERT INTO ${this.#t} (${columns.join(', ')})
+       VALUES (${columns.map(() => '?').join(', ')}) RETURNING *`;
+    const assignments = DEFINITION_COLUMNS.map(([c]) =>
+      KEPT_WHEN_NULL.has(c) ? `${c} = coalesce(?, ${c})` : `${c} = ?`,
+    ).join(', ');
+    // A coalescing save (every/unique/debounce, which reuses a row its caller did not load) that hits a row held
+    // by a processor marks it, so that processor's later saveJobState keeps this newer schedule.
+    const update = (rescheduled: string) =>
+      `UPDATE ${this.#t} SET ${assignments}, rescheduled_while_locked = ${rescheduled}
+       WHERE id = ? AND name = ? RETURNING *`;
+    this.#updateDefinitionSql = {
+      'by-id': update('rescheduled_while_locked'),
+      coalescing: update('CASE WHEN locked_at IS NOT NULL THEN 1 ELSE 0 END'),
+    };
   }
 
   async connect(): Promise<void> {
@@ -336,87 +393,29 @@ export class SqliteJobRepository implements JobRepository {
   }
 
   #insert(job: JobParameters<unknown>, values: DefinitionValues, now: number): JobRow {
-    const row = this.#get(
-      `INSERT INTO ${this.#t} (
-         id, name, priority, next_run_at, type, repeat_interval, repeat_timezone, repeat_at, data,
-         disabled, fork, last_modified_by, debounce_started_at, start_date, end_date, skip_days,
-         unique_key, unique_opts, locked_at, last_run_at, last_finished_at, failed_at, fail_count,
-         fail_reason, progress, created_at
-       ) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-       RETURNING *`,
-      [
-        randomUUID(),
-        values.name,
-        values.priority,
-        values.nextRunAt,
-        values.type,
-        values.repeatInterval,
-        values.repeatTimezone,
-        values.repeatAt,
-        values.data,
-        values.disabled,
-        values.fork,
-        values.lastModifiedBy,
-        values.debounceStartedAt,
-        values.startDate,
-        values.endDate,
-        values.skipDays,
-        values.uniqueKey,
-        values.uniqueOpts,
-        toMs(job.lockedAt),
-        toMs(job.lastRunAt),
-        toMs(job.lastFinishedAt),
-        toMs(job.failedAt),
-        job.failCount ?? null,
-        job.failReason ?? null,
-        job.progress ?? null,
-        now,
-      ],
-    );
+    const row = this.#get(this.#insertSql, [
+      randomUUID(),
+      values.name,
+      ...definitionParams(values),
+      toMs(job.lockedAt),
+      toMs(job.lastRunAt),
+      toMs(job.lastFinishedAt),
+      toMs(job.failedAt),
+      job.failCount ?? null,
+      job.failReason ?? null,
+      job.progress ?? null,
+      now,
+    ]);
     if (!row) throw new Error(`Inserting job "${values.name}" returned no row`);
     return row;
   }
 
   /**
-   * Writes the definition fields of an existing row. A `coalescing` save (every/unique/debounce,
-   * which reuses a row its caller did not load) that hits a row held by a processor marks it, so
-   * that processor's later saveJobState keeps this newer schedule (see job-table-schema.ts).
+   * Writes the definition fields of an existing row; a `coalescing` save marks a locked row as rescheduled
+   * (see job-table-schema.ts).
    */
   #updateDefinition(id: string, values: DefinitionValues, kind: 'by-id' | 'coalescing'): JobRow | undefined {
-    const rescheduled =
-      kind === 'coalescing'
-        ? 'CASE WHEN locked_at IS NOT NULL THEN 1 ELSE 0 END'
-        : 'rescheduled_while_locked';
-    return this.#get(
-      `UPDATE ${this.#t} SET
-         priority = ?, next_run_at = ?, type = ?, repeat_interval = ?, repeat_timezone = ?,
-         repeat_at = ?, data = ?, disabled = ?, fork = ?, last_modified_by = ?,
-         debounce_started_at = ?, start_date = ?, end_date = ?, skip_days = ?,
-         unique_key = coalesce(?, unique_key), unique_opts = coalesce(?, unique_opts),
-         rescheduled_while_locked = ${rescheduled}
-       WHERE id = ? AND name = ?
-       RETURNING *`,
-      [
-        values.priority,
-        values.nextRunAt,
-        values.type,
-        values.repeatInterval,
-        values.repeatTimezone,
-        values.repeatAt,
-        values.data,
-        values.disabled,
-        values.fork,
-        values.lastModifiedBy,
-        values.debounceStartedAt,
-        values.startDate,
-        values.endDate,
-        values.skipDays,
-        values.uniqueKey,
-        values.uniqueOpts,
-        id,
-        values.name,
-      ],
-    );
+    return this.#get(this.#updateDefinitionSql[kind], [...definitionParams(values), id, values.name]);
   }
 
   /**
