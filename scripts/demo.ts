@@ -13,7 +13,8 @@ import { createInterface } from 'node:readline';
 import { formatListings } from '../sim/cli/format.js';
 import { describeError } from '../src/errors.js';
 import { EXAMPLE_DOCS_DIR } from './demo/examples.js';
-import { DEMO_USAGE, DemoUsageError, parseDemoOptions } from './demo/options.js';
+import { UsageError } from '../sim/cli/flags.js';
+import { DEMO_USAGE, parseDemoOptions } from './demo/options.js';
 import { type DemoStack, startDemoStack } from './demo/stack.js';
 import { runTour } from './demo/tour.js';
 import { watchStack } from './demo/watch.js';
@@ -75,7 +76,7 @@ async function main(): Promise<number> {
   try {
     options = parseDemoOptions(process.argv.slice(2));
   } catch (error) {
-    if (!(error instanceof DemoUsageError)) throw error;
+    if (!(error instanceof UsageError)) throw error;
     process.stderr.write(`${error.message}\n\n${DEMO_USAGE}\n`);
     return 2;
   }

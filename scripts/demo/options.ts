@@ -1,5 +1,11 @@
-import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import {
+  assertDistinctPorts,
+  blankToUndefined,
+  checkFlags,
+  portFlag,
+  readFlags,
+} from '../../sim/cli/flags.js';
 
 /** What `npm run demo` was asked to do. */
 export interface DemoOptions {
@@ -38,25 +44,11 @@ Options:
   --verbose           also print the service's log on stderr
   -h, --help          this text`;
 
-/** Thrown for bad flags; `message` is meant for the user as is. */
-export class DemoUsageError extends Error {
-  override name = 'DemoUsageError';
-}
-
-const port = (flag: string) => {
-  const error = `${flag}: expected a port from 0 to 65535`;
-  return z.coerce.number({ error }).int({ error }).min(0, { error }).max(65535, { error }).default(0);
-};
-
-/** A string flag may arrive empty (`--data-dir=`): treat blank as not given. */
-const blankToUndefined = (value: unknown) =>
-  typeof value === 'string' && value.trim() === '' ? undefined : value;
-
 const Flags = z.object({
-  avitoPort: z.preprocess(blankToUndefined, port('--avito-port')),
-  telegramPort: z.preprocess(blankToUndefined, port('--telegram-port')),
-  geminiPort: z.preprocess(blankToUndefined, port('--gemini-port')),
-  servicePort: z.preprocess(blankToUndefined, port('--port')),
+  avitoPort: z.preprocess(blankToUndefined, portFlag('--avito-port').default(0)),
+  telegramPort: z.preprocess(blankToUndefined, portFlag('--telegram-port').default(0)),
+  geminiPort: z.preprocess(blankToUndefined, portFlag('--gemini-port').default(0)),
+  servicePort: z.preprocess(blankToUndefined, portFlag('--port').default(0)),
   dataDir: z.preprocess(blankToUndefined, z.string().optional()),
   tour: z.boolean().default(true),
   exit: z.boolean().default(false),
@@ -72,30 +64,21 @@ const Flags = z.object({
   help: z.boolean().default(false),
 });
 
-/** Parses the command line. Throws {@link DemoUsageError} with one line per problem. */
+/** Parses the command line. Throws `UsageError` (sim/cli/flags.ts) with one line per problem. */
 export function parseDemoOptions(argv: readonly string[]): DemoOptions {
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    ({ values } = parseArgs({
-      args: [...argv],
-      allowNegative: true,
-      options: {
-        'avito-port': { type: 'string' },
-        'telegram-port': { type: 'string' },
-        'gemini-port': { type: 'string' },
-        port: { type: 'string' },
-        'data-dir': { type: 'string' },
-        tour: { type: 'boolean' },
-        exit: { type: 'boolean' },
-        'step-timeout': { type: 'string' },
-        verbose: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (error) {
-    throw new DemoUsageError(error instanceof Error ? error.message : String(error));
-  }
-  const parsed = Flags.safeParse({
+  const values = readFlags(argv, {
+    'avito-port': { type: 'string' },
+    'telegram-port': { type: 'string' },
+    'gemini-port': { type: 'string' },
+    port: { type: 'string' },
+    'data-dir': { type: 'string' },
+    tour: { type: 'boolean' },
+    exit: { type: 'boolean' },
+    'step-timeout': { type: 'string' },
+    verbose: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+  });
+  const f = checkFlags(Flags, {
     avitoPort: values['avito-port'],
     telegramPort: values['telegram-port'],
     geminiPort: values['gemini-port'],
@@ -107,18 +90,13 @@ export function parseDemoOptions(argv: readonly string[]): DemoOptions {
     verbose: values.verbose,
     help: values.help,
   });
-  if (!parsed.success) throw new DemoUsageError(parsed.error.issues.map((i) => i.message).join('\n'));
-  const f = parsed.data;
   const ports = {
     avito: f.avitoPort,
     telegram: f.telegramPort,
     gemini: f.geminiPort,
     service: f.servicePort,
   };
-  const fixed = Object.values(ports).filter((p) => p !== 0);
-  if (new Set(fixed).size !== fixed.length) {
-    throw new DemoUsageError(`the simulators and the service need different ports, got ${fixed.join(', ')}`);
-  }
+  assertDistinctPorts(ports, 'the simulators and the service');
   return {
     ports,
     dataDir: f.dataDir,

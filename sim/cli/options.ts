@@ -1,5 +1,7 @@
-import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { assertDistinctPorts, blankToUndefined, checkFlags, portFlag, readFlags } from './flags.js';
+
+export { UsageError } from './flags.js';
 
 /** Default loopback ports of `npm run sim`. */
 export const DEFAULT_PORTS = { avito: 8081, telegram: 8082, gemini: 8083 } as const;
@@ -28,31 +30,15 @@ Options:
   --no-watch          do not print bot messages and service sends as they appear
   -h, --help          this text`;
 
-const port = (flag: string) =>
-  z.coerce
-    .number({ error: `${flag}: expected a port from 0 to 65535` })
-    .int({ error: `${flag}: expected a port from 0 to 65535` })
-    .min(0, { error: `${flag}: expected a port from 0 to 65535` })
-    .max(65535, { error: `${flag}: expected a port from 0 to 65535` });
-
-/** A string flag may arrive empty (`--env-file=`): treat blank as not given. */
-const blankToUndefined = (value: unknown) =>
-  typeof value === 'string' && value.trim() === '' ? undefined : value;
-
 const Flags = z.object({
-  avitoPort: z.preprocess(blankToUndefined, port('--avito-port').default(DEFAULT_PORTS.avito)),
-  telegramPort: z.preprocess(blankToUndefined, port('--telegram-port').default(DEFAULT_PORTS.telegram)),
-  geminiPort: z.preprocess(blankToUndefined, port('--gemini-port').default(DEFAULT_PORTS.gemini)),
+  avitoPort: z.preprocess(blankToUndefined, portFlag('--avito-port').default(DEFAULT_PORTS.avito)),
+  telegramPort: z.preprocess(blankToUndefined, portFlag('--telegram-port').default(DEFAULT_PORTS.telegram)),
+  geminiPort: z.preprocess(blankToUndefined, portFlag('--gemini-port').default(DEFAULT_PORTS.gemini)),
   randomPorts: z.boolean().default(false),
   envFile: z.preprocess(blankToUndefined, z.string().optional()),
   watch: z.boolean().default(true),
   help: z.boolean().default(false),
 });
-
-/** Thrown for bad flags; `message` is meant for the user as is. */
-export class UsageError extends Error {
-  override name = 'UsageError';
-}
 
 /**
  * Parses the command line (flags win over env: `AVITO_SIM_PORT`, `TELEGRAM_SIM_PORT`, `GEMINI_SIM_PORT`).
@@ -62,25 +48,16 @@ export function parseCliOptions(
   argv: readonly string[],
   env: Record<string, string | undefined> = {},
 ): CliOptions {
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    ({ values } = parseArgs({
-      args: [...argv],
-      allowNegative: true,
-      options: {
-        'avito-port': { type: 'string' },
-        'telegram-port': { type: 'string' },
-        'gemini-port': { type: 'string' },
-        'random-ports': { type: 'boolean' },
-        'env-file': { type: 'string' },
-        watch: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
-  }
-  const parsed = Flags.safeParse({
+  const values = readFlags(argv, {
+    'avito-port': { type: 'string' },
+    'telegram-port': { type: 'string' },
+    'gemini-port': { type: 'string' },
+    'random-ports': { type: 'boolean' },
+    'env-file': { type: 'string' },
+    watch: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+  });
+  const f = checkFlags(Flags, {
     avitoPort: values['avito-port'] ?? env.AVITO_SIM_PORT,
     telegramPort: values['telegram-port'] ?? env.TELEGRAM_SIM_PORT,
     geminiPort: values['gemini-port'] ?? env.GEMINI_SIM_PORT,
@@ -89,14 +66,9 @@ export function parseCliOptions(
     watch: values.watch,
     help: values.help,
   });
-  if (!parsed.success) throw new UsageError(parsed.error.issues.map((i) => i.message).join('\n'));
-  const f = parsed.data;
   const ports = f.randomPorts
     ? { avito: 0, telegram: 0, gemini: 0 }
     : { avito: f.avitoPort, telegram: f.telegramPort, gemini: f.geminiPort };
-  const fixed = Object.values(ports).filter((p) => p !== 0);
-  if (new Set(fixed).size !== fixed.length) {
-    throw new UsageError(`the three simulators need different ports, got ${Object.values(ports).join(', ')}`);
-  }
+  assertDistinctPorts(ports, 'the three simulators');
   return { ports, envFile: f.envFile, watch: f.watch, help: f.help };
 }
