@@ -1,68 +1,23 @@
-import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { CliProcess } from '../support/cli-process.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const TIMEOUT_MS = 60_000;
 
-/** `npm run demo` as a child process; `out`/`err` collect everything it printed. */
-class DemoProcess {
-  readonly child: ChildProcessWithoutNullStreams;
-  readonly exited: Promise<number | null>;
-  out = '';
-  err = '';
-
-  constructor(args: string[]) {
-    this.child = spawn(
-      process.execPath,
-      ['--disable-warning=ExperimentalWarning', '--import', 'tsx', 'scripts/demo.ts', ...args],
-      { cwd: ROOT, env: { ...process.env, NO_COLOR: '1' } },
-    );
-    this.child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      this.out += chunk;
-    });
-    this.child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-      this.err += chunk;
-    });
-    this.exited = new Promise((resolve) => this.child.once('exit', (code) => resolve(code)));
-  }
-
-  get running(): boolean {
-    return this.child.exitCode === null && this.child.signalCode === null;
-  }
-
-  send(line: string): void {
-    this.child.stdin.write(`${line}\n`);
-  }
-
-  /** Resolves once stdout matches `pattern`; fails with the output so far after `timeoutMs`. */
-  async waitFor(pattern: RegExp, timeoutMs = 20_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!pattern.test(this.out)) {
-      if (!this.running || Date.now() > deadline) {
-        throw new Error(`no ${pattern} in the demo's output:\n${this.out}\n--- stderr:\n${this.err}`);
-      }
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
-}
-
 describe('npm run demo', () => {
-  let demo: DemoProcess | undefined;
+  let demo: CliProcess | undefined;
 
   afterEach(async () => {
-    if (demo?.running) {
-      demo.child.kill('SIGKILL');
-      await demo.exited;
-    }
+    await demo?.kill();
     demo = undefined;
   });
 
   it(
     'when run with --exit, then the tour shows an approved delivery answer, a fallback card and an escalation card, and exits 0',
     async () => {
-      demo = new DemoProcess(['--exit']);
+      demo = new CliProcess('scripts/demo.ts', ['--exit']);
       const code = await demo.exited;
       expect(code, `stdout:\n${demo.out}\nstderr:\n${demo.err}`).toBe(0);
       const out = demo.out;
@@ -105,15 +60,15 @@ describe('npm run demo', () => {
   it(
     'when run with --no-tour, then a person can play the buyer and the owner from stdin and quit',
     async () => {
-      demo = new DemoProcess(['--no-tour']);
-      await demo.waitFor(/Your turn[\s\S]*printed as they appear/);
+      demo = new CliProcess('scripts/demo.ts', ['--no-tour']);
+      await demo.waitFor(/Your turn[\s\S]*printed as they appear/, 20_000);
       expect(demo.out).not.toContain('Step 1/3');
 
       demo.send('buyer new Можно забрать самовывозом сегодня?');
-      await demo.waitFor(/\[telegram\]\n[\s\S]*Самовывоз бесплатный[\s\S]*\[✅ Отправить\]/);
+      await demo.waitFor(/\[telegram\]\n[\s\S]*Самовывоз бесплатный[\s\S]*\[✅ Отправить\]/, 20_000);
       demo.send('tap отправить'); // emoji and case optional
-      await demo.waitFor(/owner tapped \[✅ Отправить\] on #1/);
-      await demo.waitFor(/\[avito\] service → buyer in chat \S+:\n {2}Самовывоз бесплатный/);
+      await demo.waitFor(/owner tapped \[✅ Отправить\] on #1/, 20_000);
+      await demo.waitFor(/\[avito\] service → buyer in chat \S+:\n {2}Самовывоз бесплатный/, 20_000);
 
       demo.send('quit');
       expect(await demo.exited).toBe(0);

@@ -1,10 +1,8 @@
-import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { WebhookDelivery } from '../../sim/avito/index.js';
 import { parseCommand } from '../../sim/cli/commands.js';
@@ -12,8 +10,8 @@ import { formatDeliveries, formatTelegramMessage, mergeEnvFile } from '../../sim
 import { DEFAULT_PORTS, parseCliOptions, UsageError } from '../../sim/cli/options.js';
 import { buyerName, resolveChat } from '../../sim/cli/session.js';
 import type { TgMessage } from '../../sim/telegram/index.js';
+import { CliProcess } from '../support/cli-process.js';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const ENV_KEYS = [
   'AVITO_API_BASE',
   'AVITO_CLIENT_ID',
@@ -27,52 +25,9 @@ const ENV_KEYS = [
 ];
 
 /** `npm run sim` as a child process, driven through stdin like a person at the prompt. */
-class SimCli {
-  readonly child: ChildProcessWithoutNullStreams;
-  readonly exited: Promise<number | null>;
-  out = '';
-  err = '';
-  /** Where the output of the last `send` starts. */
-  private mark = 0;
-
+class SimCli extends CliProcess {
   constructor(args: string[]) {
-    this.child = spawn(process.execPath, ['--import', 'tsx', 'sim/cli.ts', ...args], {
-      cwd: ROOT,
-      env: { ...process.env, NO_COLOR: '1' },
-    });
-    this.child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      this.out += chunk;
-    });
-    this.child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-      this.err += chunk;
-    });
-    this.exited = new Promise((resolve) => this.child.once('exit', (code) => resolve(code)));
-  }
-
-  get running(): boolean {
-    return this.child.exitCode === null && this.child.signalCode === null;
-  }
-
-  send(line: string): void {
-    this.mark = this.out.length;
-    this.child.stdin.write(`${line}\n`);
-  }
-
-  /** Output since the last `send`. */
-  get recent(): string {
-    return this.out.slice(this.mark);
-  }
-
-  /** Waits until the output since the last `send` matches `pattern`. */
-  async waitFor(pattern: RegExp, timeoutMs = 10_000): Promise<RegExpMatchArray> {
-    const started = Date.now();
-    while (Date.now() - started < timeoutMs) {
-      const match = pattern.exec(this.recent);
-      if (match) return match;
-      if (!this.running) break;
-      await new Promise((r) => setTimeout(r, 20));
-    }
-    throw new Error(`no ${pattern} in the output:\n${this.recent}\nstderr:\n${this.err}`);
+    super('sim/cli.ts', args);
   }
 
   /** Waits for start-up and returns the printed `KEY=value` lines. */
@@ -89,10 +44,7 @@ const servers: Server[] = [];
 const tempDirs: string[] = [];
 
 afterEach(async () => {
-  if (cli?.running) {
-    cli.child.kill('SIGKILL');
-    await cli.exited;
-  }
+  await cli?.kill();
   cli = undefined;
   await Promise.all(servers.splice(0).map((s) => new Promise((r) => s.close(r))));
   for (const dir of tempDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
