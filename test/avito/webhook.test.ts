@@ -7,30 +7,11 @@ import { Readiness } from '../../src/http/readiness.js';
 import { startHttpServer } from '../../src/http/server.js';
 import { createLogger } from '../../src/logger.js';
 import type { Store } from '../../src/store/port.js';
+import { messageEnvelope } from '../support/avito-envelope.js';
 import { eventually, startTestService, type TestService } from '../support/service.js';
 
-const webhookEnvelope = (id: string, value: Record<string, unknown>) => ({
-  id: `delivery-${id}`,
-  version: 'v3.0.0',
-  timestamp: 1_700_000_000,
-  payload: {
-    type: 'message',
-    value: {
-      id,
-      chat_id: 'u2i-manual',
-      user_id: 3098765432,
-      author_id: 777,
-      created: 1_700_000_000,
-      published_at: '2023-11-14T22:13:20Z',
-      type: 'text',
-      chat_type: 'u2i',
-      item_id: 4341979279,
-      read: null,
-      content: { text: 'Здравствуйте' },
-      ...value,
-    },
-  },
-});
+const webhookEnvelope = (id: string, value: Parameters<typeof messageEnvelope>[1]) =>
+  messageEnvelope(`delivery-${id}`, { id, ...value });
 
 describe('Avito webhook route (the real service, the Avito simulator as Avito)', () => {
   let sim: AvitoSim;

@@ -1,5 +1,6 @@
 /** Generated webhook requests for the fuzz scenario (fast-check, seeded: a run repeats exactly). */
 import fc from 'fast-check';
+import { type Json, messageEnvelope } from '../support/avito-envelope.js';
 import { TELEGRAM_SECRET } from './harness.js';
 
 /** One request to send: which route, what kind of garbage, headers and raw bytes. */
@@ -17,32 +18,13 @@ const TELEGRAM_LIMIT = 1024 * 1024;
 const JSON_TYPE = { 'content-type': 'application/json' };
 const utf8 = (s: string) => new TextEncoder().encode(s);
 
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-
-/** An envelope in the Avito simulator's shape (messenger v3). */
-function envelope(n: number): { [key: string]: Json } {
-  return {
-    id: `fuzz-${n.toString(16).padStart(8, '0')}-0000-4000-a000-000000000000`,
-    version: 'v3.0.0',
-    timestamp: 1_700_000_000 + n,
-    payload: {
-      type: 'message',
-      value: {
-        id: `fuzzmsg${n}`,
-        chat_id: `u2i-fuzz${n}`,
-        user_id: 94235311,
-        author_id: 100 + n,
-        created: 1_700_000_000 + n,
-        published_at: '2023-11-14T22:13:20Z',
-        type: 'text',
-        chat_type: 'u2i',
-        item_id: 4341979279,
-        read: null,
-        content: { text: 'Здравствуйте' },
-      },
-    },
-  };
-}
+/** A valid delivery, distinct per `n`. */
+const envelope = (n: number) =>
+  messageEnvelope(
+    `fuzz-${n.toString(16).padStart(8, '0')}-0000-4000-a000-000000000000`,
+    { id: `fuzzmsg${n}`, chat_id: `u2i-fuzz${n}`, user_id: 94235311, author_id: 100 + n },
+    1_700_000_000 + n,
+  );
 
 const FIELD_PATHS: readonly string[][] = [
   ['id'],
