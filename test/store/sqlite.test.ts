@@ -1,7 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { DatabaseSync } from 'node:sqlite';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { SqliteDatabase } from '../../src/store/sqlite/database.js';
 import { openSqliteStore } from '../../src/store/sqlite/index.js';
 import { MIGRATIONS } from '../../src/store/sqlite/migrations.js';
 import { describeStoreContract } from './contract.js';
@@ -27,7 +29,6 @@ describe('SQLite store specifics', () => {
     const path = join(dir, 'specifics.sqlite');
     const store = openSqliteStore({ path });
     await store.close();
-    const { DatabaseSync } = await import('node:sqlite');
     const db = new DatabaseSync(path);
     expect(db.prepare('PRAGMA journal_mode').get()).toEqual({ journal_mode: 'wal' });
     expect(db.prepare('SELECT MAX(version) AS v FROM schema_version').get()).toEqual({
@@ -47,5 +48,72 @@ describe('SQLite store specifics', () => {
     expect(results.filter((r) => r !== null)).toHaveLength(1);
     await a.close();
     await b.close();
+  });
+});
+
+describe('SQLite group commit and background checkpoints', () => {
+  const count = (db: SqliteDatabase | DatabaseSync) =>
+    Number((db instanceof SqliteDatabase ? db.db : db).prepare('SELECT COUNT(*) AS n FROM t').get()?.n);
+
+  it('when writes are issued in one turn of the event loop, then they commit together and settle after the commit', async () => {
+    const path = join(dir, 'group.sqlite');
+    const db = new SqliteDatabase(path);
+    db.db.exec('CREATE TABLE t (id TEXT PRIMARY KEY)');
+    // Everything so far is copied to the file: the next write starts the WAL afresh.
+    await db.checkpointer!.checkpoint();
+    const other = new DatabaseSync(path);
+    const writes = Array.from({ length: 100 }, (_, i) =>
+      db.groupWrite(() => db.run('INSERT INTO t (id) VALUES (?)', `r${i}`)),
+    );
+    expect(count(other)).toBe(0);
+    await Promise.all(writes);
+    expect(count(other)).toBe(100);
+    // One commit writes each page it touched once; a commit per write would leave 100+ frames.
+    const { log } = await db.checkpointer!.checkpoint();
+    expect(log).toBeGreaterThan(0);
+    expect(log).toBeLessThan(10);
+    other.close();
+    await db.close();
+  });
+
+  it('when one write of a group throws, then it alone is rolled back and rejected', async () => {
+    const db = new SqliteDatabase(join(dir, 'group-failure.sqlite'));
+    db.db.exec('CREATE TABLE t (id TEXT PRIMARY KEY)');
+    const results = await Promise.allSettled([
+      db.groupWrite(() => db.run('INSERT INTO t (id) VALUES (?)', 'a')),
+      db.groupWrite(() => {
+        db.run('INSERT INTO t (id) VALUES (?)', 'b');
+        throw new Error('half done');
+      }),
+      db.groupWrite(() => db.run('INSERT INTO t (id) VALUES (?)', 'a')),
+      db.groupWrite(() => db.run('INSERT INTO t (id) VALUES (?)', 'c')),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'rejected', 'fulfilled']);
+    expect(db.all('SELECT id FROM t ORDER BY id').map((r) => r.id)).toEqual(['a', 'c']);
+    await db.close();
+  });
+
+  it('when the store writes, then its own commits never checkpoint and the worker moves the WAL into the file', async () => {
+    const path = join(dir, 'checkpoints.sqlite');
+    const db = new SqliteDatabase(path);
+    expect(db.db.prepare('PRAGMA wal_autocheckpoint').get()).toEqual({ wal_autocheckpoint: 0 });
+    db.db.exec('CREATE TABLE t (id TEXT PRIMARY KEY, v TEXT)');
+    await db.checkpointer!.checkpoint();
+    const before = statSync(path).size;
+    for (let i = 0; i < 20; i++) {
+      await Promise.all(
+        Array.from({ length: 50 }, (_, j) =>
+          db.groupWrite(() => db.run('INSERT INTO t VALUES (?, ?)', `${i}-${j}`, 'x'.repeat(500))),
+        ),
+      );
+    }
+    const result = await db.checkpointer!.checkpoint();
+    expect(result.busy).toBe(0);
+    expect(result.checkpointed).toBe(result.log);
+    expect(statSync(path).size).toBeGreaterThan(before + 500_000);
+    await db.close();
+    const reader = new DatabaseSync(path);
+    expect(count(reader)).toBe(1000);
+    reader.close();
   });
 });

@@ -44,6 +44,6 @@ export class SqliteBackend implements AgendaBackend {
   }
 
   async disconnect(): Promise<void> {
-    this.#connection.close();
+    await this.#connection.close();
   }
 }

@@ -1,4 +1,9 @@
 import { DatabaseSync, type SQLInputValue } from 'node:sqlite';
+import {
+  leaseWalCheckpointer,
+  SQLITE_DEFAULT_AUTOCHECKPOINT,
+  type WalCheckpointLease,
+} from '../../lib/wal-checkpointer.js';
 
 export type SqlParam = SQLInputValue;
 
@@ -22,6 +27,7 @@ export function assertAgendaTableName(name: string): string {
  */
 export class SqliteConnection {
   #db: DatabaseSync | undefined;
+  #checkpointer: WalCheckpointLease | null = null;
 
   constructor(
     readonly path: string,
@@ -44,12 +50,22 @@ export class SqliteConnection {
       throw error;
     }
     this.#db = db;
+    // Checkpoints run on a worker thread, not inside our commits (see lib/wal-checkpointer.ts).
+    this.#checkpointer = leaseWalCheckpointer(
+      this.path,
+      () => db.isOpen && db.exec(`PRAGMA wal_autocheckpoint = ${SQLITE_DEFAULT_AUTOCHECKPOINT}`),
+      this.busyTimeoutMs,
+    );
+    if (this.#checkpointer) db.exec('PRAGMA wal_autocheckpoint = 0');
   }
 
-  close(): void {
+  async close(): Promise<void> {
     const db = this.#db;
+    const checkpointer = this.#checkpointer;
     this.#db = undefined;
+    this.#checkpointer = null;
     if (db?.isOpen) db.close();
+    await checkpointer?.release();
   }
 
   get db(): DatabaseSync {

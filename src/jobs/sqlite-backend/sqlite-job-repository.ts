@@ -132,7 +132,7 @@ export class SqliteJobRepository implements JobRepository {
   }
 
   async disconnect(): Promise<void> {
-    this.#connection.close();
+    await this.#connection.close();
   }
 
   /** Prepared statements are cached per connection, keyed by SQL text. */

@@ -62,17 +62,19 @@ function chats(db: SqliteDatabase, now: () => Date): ChatRepository {
     return row ? chatFromRow(row) : null;
   };
   return {
-    async upsert(input) {
-      // Read-merge-write in one write transaction, so another process cannot interleave.
-      return db.transaction(() => {
-        const existing = get(input.id);
-        const chat = existing ? mergeChat(existing, input, now()) : newChat(input, now());
-        db.run(
-          `INSERT OR REPLACE INTO chats (id, item_id, buyer_id, buyer_name, listing, state, human_until, mode,
-            last_inbound_at, last_outbound_at, created_at, updated_at) VALUES (${placeholders(12)})`,
-          ...chatValues(chat),
-        );
-        return chat;
+    upsert(input) {
+      return db.groupWrite(() => {
+        // Read-merge-write in one write transaction, so another process cannot interleave.
+        return db.transaction(() => {
+          const existing = get(input.id);
+          const chat = existing ? mergeChat(existing, input, now()) : newChat(input, now());
+          db.run(
+            `INSERT OR REPLACE INTO chats (id, item_id, buyer_id, buyer_name, listing, state, human_until, mode,
+              last_inbound_at, last_outbound_at, created_at, updated_at) VALUES (${placeholders(12)})`,
+            ...chatValues(chat),
+          );
+          return chat;
+        });
       });
     },
     async get(id) {
@@ -104,22 +106,24 @@ function messages(db: SqliteDatabase): MessageRepository {
     return row ? messageFromRow(row) : null;
   };
   return {
-    async insertOnce(input) {
-      const m = newMessage(input);
-      const changed = db.run(
-        `INSERT INTO messages (id, chat_id, direction, author, type, text, content, draft_id, created_at)
-         VALUES (${placeholders(9)}) ON CONFLICT (id) DO NOTHING`,
-        m.id,
-        m.chatId,
-        m.direction,
-        m.author,
-        m.type,
-        m.text,
-        toJson(m.content),
-        m.draftId,
-        m.createdAt.getTime(),
-      );
-      return changed === 1 ? { inserted: true, record: m } : { inserted: false, existing: get(m.id)! };
+    insertOnce(input) {
+      return db.groupWrite(() => {
+        const m = newMessage(input);
+        const changed = db.run(
+          `INSERT INTO messages (id, chat_id, direction, author, type, text, content, draft_id, created_at)
+           VALUES (${placeholders(9)}) ON CONFLICT (id) DO NOTHING`,
+          m.id,
+          m.chatId,
+          m.direction,
+          m.author,
+          m.type,
+          m.text,
+          toJson(m.content),
+          m.draftId,
+          m.createdAt.getTime(),
+        );
+        return changed === 1 ? { inserted: true, record: m } : { inserted: false, existing: get(m.id)! };
+      });
     },
     async get(id) {
       return get(id);
@@ -146,35 +150,43 @@ function events(db: SqliteDatabase, now: () => Date): EventRepository {
       const id = checkId('event id', input.id);
       const messageId = input.messageId === null ? null : checkId('event messageId', input.messageId);
       const receivedAt = input.receivedAt ?? now();
-      const changed = db.run(
-        `INSERT INTO events (id, message_id, payload, status, attempts, received_at)
-         VALUES (?, ?, ?, 'pending', 0, ?) ON CONFLICT DO NOTHING`,
-        id,
-        messageId,
-        JSON.stringify(input.payload ?? null),
-        receivedAt.getTime(),
-      );
-      if (changed === 1) return { inserted: true, record: get(id)! };
-      const existing = db.get('SELECT * FROM events WHERE id = ? OR message_id = ? LIMIT 1', id, messageId);
-      return { inserted: false, existing: eventFromRow(existing!) };
+      const payload = JSON.stringify(input.payload ?? null);
+      // Webhook deliveries arrive in bursts: they share commits (see SqliteDatabase.groupWrite).
+      return db.groupWrite(() => {
+        const changed = db.run(
+          `INSERT INTO events (id, message_id, payload, status, attempts, received_at)
+           VALUES (?, ?, ?, 'pending', 0, ?) ON CONFLICT DO NOTHING`,
+          id,
+          messageId,
+          payload,
+          receivedAt.getTime(),
+        );
+        if (changed === 1) return { inserted: true as const, record: get(id)! };
+        const existing = db.get('SELECT * FROM events WHERE id = ? OR message_id = ? LIMIT 1', id, messageId);
+        return { inserted: false as const, existing: eventFromRow(existing!) };
+      });
     },
     async get(id) {
       return get(id);
     },
-    async setStatus(id, status, error = null) {
-      const processedAt = status === 'pending' ? null : now().getTime();
-      db.run(
-        'UPDATE events SET status = ?, error = ?, processed_at = ? WHERE id = ?',
-        status,
-        error,
-        processedAt,
-        checkId('event id', id),
-      );
-      return get(id);
+    setStatus(id, status, error = null) {
+      return db.groupWrite(() => {
+        const processedAt = status === 'pending' ? null : now().getTime();
+        db.run(
+          'UPDATE events SET status = ?, error = ?, processed_at = ? WHERE id = ?',
+          status,
+          error,
+          processedAt,
+          checkId('event id', id),
+        );
+        return get(id);
+      });
     },
-    async markAttempt(id) {
-      db.run('UPDATE events SET attempts = attempts + 1 WHERE id = ?', checkId('event id', id));
-      return get(id);
+    markAttempt(id) {
+      return db.groupWrite(() => {
+        db.run('UPDATE events SET attempts = attempts + 1 WHERE id = ?', checkId('event id', id));
+        return get(id);
+      });
     },
     async listByStatus(status, limit) {
       return db
@@ -185,11 +197,13 @@ function events(db: SqliteDatabase, now: () => Date): EventRepository {
         )
         .map(eventFromRow);
     },
-    async deleteProcessedBefore(before) {
-      return db.run(
-        "DELETE FROM events WHERE status IN ('processed', 'ignored') AND received_at < ?",
-        checkDate('before', before).getTime(),
-      );
+    deleteProcessedBefore(before) {
+      return db.groupWrite(() => {
+        return db.run(
+          "DELETE FROM events WHERE status IN ('processed', 'ignored') AND received_at < ?",
+          checkDate('before', before).getTime(),
+        );
+      });
     },
   };
 }
@@ -234,63 +248,69 @@ function drafts(db: SqliteDatabase, now: () => Date): DraftRepository {
   };
   const statusList = (statuses: readonly DraftStatus[]) => statuses.map(checkDraftStatus);
   return {
-    async create(input) {
-      const d = newDraft(input, now());
-      db.run(
-        `INSERT INTO drafts (id, chat_id, kind, status, text, original_text, sources, grounded, findings, strategy,
-          covers, card, approved_by, sent_message_ids, attempts, error, created_at, updated_at)
-         VALUES (${placeholders(18)})`,
-        d.id,
-        d.chatId,
-        d.kind,
-        d.status,
-        d.text,
-        d.originalText,
-        toJson(d.sources),
-        d.grounded ? 1 : 0,
-        toJson(d.findings),
-        d.strategy,
-        toJson(d.coversMessageIds),
-        toJson(d.card),
-        d.approvedBy,
-        toJson(d.sentMessageIds),
-        d.attempts,
-        d.error,
-        toMs(d.createdAt),
-        toMs(d.updatedAt),
-      );
-      return d;
+    create(input) {
+      return db.groupWrite(() => {
+        const d = newDraft(input, now());
+        db.run(
+          `INSERT INTO drafts (id, chat_id, kind, status, text, original_text, sources, grounded, findings, strategy,
+            covers, card, approved_by, sent_message_ids, attempts, error, created_at, updated_at)
+           VALUES (${placeholders(18)})`,
+          d.id,
+          d.chatId,
+          d.kind,
+          d.status,
+          d.text,
+          d.originalText,
+          toJson(d.sources),
+          d.grounded ? 1 : 0,
+          toJson(d.findings),
+          d.strategy,
+          toJson(d.coversMessageIds),
+          toJson(d.card),
+          d.approvedBy,
+          toJson(d.sentMessageIds),
+          d.attempts,
+          d.error,
+          toMs(d.createdAt),
+          toMs(d.updatedAt),
+        );
+        return d;
+      });
     },
     async get(id) {
       return get(id);
     },
-    async transition(id, from, to, patch = {}) {
-      checkId('draft id', id);
-      const fromStates = statusList(from);
-      if (fromStates.length === 0) return null;
-      const { sql, values } = patchAssignments(patch);
-      // One UPDATE with the status condition: atomic across callers and processes.
-      const row = db.get(
-        `UPDATE drafts SET ${['status = ?', 'updated_at = ?', ...sql].join(', ')}
-         WHERE id = ? AND status IN (${placeholders(fromStates.length)}) RETURNING *`,
-        checkDraftStatus(to),
-        now().getTime(),
-        ...values,
-        id,
-        ...fromStates,
-      );
-      return row ? draftFromRow(row) : null;
+    transition(id, from, to, patch = {}) {
+      return db.groupWrite(() => {
+        checkId('draft id', id);
+        const fromStates = statusList(from);
+        if (fromStates.length === 0) return null;
+        const { sql, values } = patchAssignments(patch);
+        // One UPDATE with the status condition: atomic across callers and processes.
+        const row = db.get(
+          `UPDATE drafts SET ${['status = ?', 'updated_at = ?', ...sql].join(', ')}
+           WHERE id = ? AND status IN (${placeholders(fromStates.length)}) RETURNING *`,
+          checkDraftStatus(to),
+          now().getTime(),
+          ...values,
+          id,
+          ...fromStates,
+        );
+        return row ? draftFromRow(row) : null;
+      });
     },
-    async update(id, patch) {
-      checkId('draft id', id);
-      const { sql, values } = patchAssignments(patch);
-      const row = db.get(
-        `UPDATE drafts SET ${['updated_at = ?', ...sql].join(', ')} WHERE id = ? RETURNING *`,
-        now().getTime(),
-        ...values,
-        id,
-      );
-      return row ? draftFromRow(row) : null;
+    update(id, patch) {
+      return db.groupWrite(() => {
+        checkId('draft id', id);
+        const { sql, values } = patchAssignments(patch);
+        const row = db.get(
+          `UPDATE drafts SET ${['updated_at = ?', ...sql].join(', ')} WHERE id = ? RETURNING *`,
+          now().getTime(),
+          ...values,
+          id,
+        );
+        return row ? draftFromRow(row) : null;
+      });
     },
     async listByStatus(statuses, limit) {
       const s = statusList(statuses);
@@ -338,32 +358,34 @@ function documents(db: SqliteDatabase, now: () => Date): DocumentRepository {
     return row ? documentFromRow(row) : null;
   };
   return {
-    async save(input) {
-      const previous = input.id ? get(input.id) : null;
-      const d = newDocument(input, now(), previous?.createdAt);
-      db.run(
-        `INSERT INTO documents (id, title, scope, item_id, origin, source_key, mime_type, size_bytes, sha256,
-          remote_name, state, error, created_at, updated_at) VALUES (${placeholders(14)})
-         ON CONFLICT (id) DO UPDATE SET title = excluded.title, scope = excluded.scope, item_id = excluded.item_id,
-          origin = excluded.origin, source_key = excluded.source_key, mime_type = excluded.mime_type,
-          size_bytes = excluded.size_bytes, sha256 = excluded.sha256, remote_name = excluded.remote_name,
-          state = excluded.state, error = excluded.error, updated_at = excluded.updated_at`,
-        d.id,
-        d.title,
-        d.scope,
-        d.itemId,
-        d.origin,
-        d.sourceKey,
-        d.mimeType,
-        d.sizeBytes,
-        d.sha256,
-        d.remoteName,
-        d.state,
-        d.error,
-        toMs(d.createdAt),
-        toMs(d.updatedAt),
-      );
-      return d;
+    save(input) {
+      return db.groupWrite(() => {
+        const previous = input.id ? get(input.id) : null;
+        const d = newDocument(input, now(), previous?.createdAt);
+        db.run(
+          `INSERT INTO documents (id, title, scope, item_id, origin, source_key, mime_type, size_bytes, sha256,
+            remote_name, state, error, created_at, updated_at) VALUES (${placeholders(14)})
+           ON CONFLICT (id) DO UPDATE SET title = excluded.title, scope = excluded.scope, item_id = excluded.item_id,
+            origin = excluded.origin, source_key = excluded.source_key, mime_type = excluded.mime_type,
+            size_bytes = excluded.size_bytes, sha256 = excluded.sha256, remote_name = excluded.remote_name,
+            state = excluded.state, error = excluded.error, updated_at = excluded.updated_at`,
+          d.id,
+          d.title,
+          d.scope,
+          d.itemId,
+          d.origin,
+          d.sourceKey,
+          d.mimeType,
+          d.sizeBytes,
+          d.sha256,
+          d.remoteName,
+          d.state,
+          d.error,
+          toMs(d.createdAt),
+          toMs(d.updatedAt),
+        );
+        return d;
+      });
     },
     async get(id) {
       return get(id);
@@ -382,30 +404,36 @@ function documents(db: SqliteDatabase, now: () => Date): DocumentRepository {
         .all(`SELECT * FROM documents ${where.where()} ORDER BY created_at, rowid`, ...where.values)
         .map(documentFromRow);
     },
-    async update(id, patch) {
-      const sets = new SqlParts()
-        .add('updated_at = ?', now().getTime())
-        .add('state = ?', patch.state)
-        .add('error = ?', patch.error)
-        .add('remote_name = ?', patch.remoteName)
-        .add('title = ?', patch.title);
-      const row = db.get(
-        `UPDATE documents SET ${sets.fragments.join(', ')} WHERE id = ? RETURNING *`,
-        ...sets.values,
-        checkId('document id', id),
-      );
-      return row ? documentFromRow(row) : null;
+    update(id, patch) {
+      return db.groupWrite(() => {
+        const sets = new SqlParts()
+          .add('updated_at = ?', now().getTime())
+          .add('state = ?', patch.state)
+          .add('error = ?', patch.error)
+          .add('remote_name = ?', patch.remoteName)
+          .add('title = ?', patch.title);
+        const row = db.get(
+          `UPDATE documents SET ${sets.fragments.join(', ')} WHERE id = ? RETURNING *`,
+          ...sets.values,
+          checkId('document id', id),
+        );
+        return row ? documentFromRow(row) : null;
+      });
     },
-    async remove(id) {
-      // Chunks go with it (ON DELETE CASCADE).
-      return db.run('DELETE FROM documents WHERE id = ?', checkId('document id', id)) === 1;
+    remove(id) {
+      return db.groupWrite(() => {
+        // Chunks go with it (ON DELETE CASCADE).
+        return db.run('DELETE FROM documents WHERE id = ?', checkId('document id', id)) === 1;
+      });
     },
-    async replaceChunks(docId, chunks) {
-      checkId('document id', docId);
-      db.transaction(() => {
-        db.run('DELETE FROM chunks WHERE doc_id = ?', docId);
-        for (const c of chunks)
-          db.run('INSERT INTO chunks (doc_id, idx, text) VALUES (?, ?, ?)', docId, c.index, c.text);
+    replaceChunks(docId, chunks) {
+      return db.groupWrite(() => {
+        checkId('document id', docId);
+        db.transaction(() => {
+          db.run('DELETE FROM chunks WHERE doc_id = ?', docId);
+          for (const c of chunks)
+            db.run('INSERT INTO chunks (doc_id, idx, text) VALUES (?, ?, ?)', docId, c.index, c.text);
+        });
       });
     },
     async chunks(filter = {}) {
@@ -430,22 +458,24 @@ function documents(db: SqliteDatabase, now: () => Date): DocumentRepository {
 
 function listings(db: SqliteDatabase): ListingRepository {
   return {
-    async upsert(l) {
-      checkId('listing id', l.id);
-      checkDate('listing syncedAt', l.syncedAt);
-      db.run(
-        `INSERT OR REPLACE INTO listings (id, title, price, url, status, category, address, synced_at)
-         VALUES (${placeholders(8)})`,
-        l.id,
-        l.title,
-        l.price,
-        l.url,
-        l.status,
-        l.category,
-        l.address,
-        l.syncedAt.getTime(),
-      );
-      return l;
+    upsert(l) {
+      return db.groupWrite(() => {
+        checkId('listing id', l.id);
+        checkDate('listing syncedAt', l.syncedAt);
+        db.run(
+          `INSERT OR REPLACE INTO listings (id, title, price, url, status, category, address, synced_at)
+           VALUES (${placeholders(8)})`,
+          l.id,
+          l.title,
+          l.price,
+          l.url,
+          l.status,
+          l.category,
+          l.address,
+          l.syncedAt.getTime(),
+        );
+        return l;
+      });
     },
     async get(id) {
       const row = db.get('SELECT * FROM listings WHERE id = ?', checkId('listing id', id));
@@ -458,8 +488,10 @@ function listings(db: SqliteDatabase): ListingRepository {
           : db.all('SELECT * FROM listings WHERE status = ? ORDER BY title, id', filter.status);
       return rows.map(listingFromRow);
     },
-    async remove(id) {
-      return db.run('DELETE FROM listings WHERE id = ?', checkId('listing id', id)) === 1;
+    remove(id) {
+      return db.groupWrite(() => {
+        return db.run('DELETE FROM listings WHERE id = ?', checkId('listing id', id)) === 1;
+      });
     },
   };
 }
@@ -470,16 +502,18 @@ function settings(db: SqliteDatabase): SettingsRepository {
     async get() {
       return read();
     },
-    async update(patch) {
-      return db.transaction(() => {
-        const merged: Settings = { ...read() };
-        for (const [k, v] of Object.entries(patch))
-          if (v !== undefined) (merged as Record<string, unknown>)[k] = v;
-        db.run(
-          'INSERT INTO settings (id, value) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET value = excluded.value',
-          JSON.stringify(merged),
-        );
-        return merged;
+    update(patch) {
+      return db.groupWrite(() => {
+        return db.transaction(() => {
+          const merged: Settings = { ...read() };
+          for (const [k, v] of Object.entries(patch))
+            if (v !== undefined) (merged as Record<string, unknown>)[k] = v;
+          db.run(
+            'INSERT INTO settings (id, value) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET value = excluded.value',
+            JSON.stringify(merged),
+          );
+          return merged;
+        });
       });
     },
   };
@@ -487,22 +521,24 @@ function settings(db: SqliteDatabase): SettingsRepository {
 
 function audit(db: SqliteDatabase, now: () => Date): AuditRepository {
   return {
-    async append(input) {
-      const e = newAuditEntry(input, now());
-      db.run(
-        `INSERT INTO audit (id, at, actor, action, chat_id, draft_id, before, after, details)
-         VALUES (${placeholders(9)})`,
-        e.id,
-        e.at.getTime(),
-        e.actor,
-        e.action,
-        e.chatId,
-        e.draftId,
-        e.before,
-        e.after,
-        toJson(e.details),
-      );
-      return e;
+    append(input) {
+      return db.groupWrite(() => {
+        const e = newAuditEntry(input, now());
+        db.run(
+          `INSERT INTO audit (id, at, actor, action, chat_id, draft_id, before, after, details)
+           VALUES (${placeholders(9)})`,
+          e.id,
+          e.at.getTime(),
+          e.actor,
+          e.action,
+          e.chatId,
+          e.draftId,
+          e.before,
+          e.after,
+          toJson(e.details),
+        );
+        return e;
+      });
     },
     async query(q = {}) {
       const where = new SqlParts()
@@ -532,30 +568,36 @@ function kv(db: SqliteDatabase, now: () => Date): KvRepository {
       );
       return row ? (JSON.parse(String(row.value)) as T) : null;
     },
-    async set(key, value, ttlMs) {
-      db.run(
-        `INSERT INTO kv (key, value, expires_at) VALUES (?, ?, ?)
-         ON CONFLICT (key) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at`,
-        checkKey('kv key', key),
-        JSON.stringify(value ?? null),
-        expiry(ttlMs),
-      );
+    set(key, value, ttlMs) {
+      return db.groupWrite(() => {
+        db.run(
+          `INSERT INTO kv (key, value, expires_at) VALUES (?, ?, ?)
+           ON CONFLICT (key) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at`,
+          checkKey('kv key', key),
+          JSON.stringify(value ?? null),
+          expiry(ttlMs),
+        );
+      });
     },
-    async setIfAbsent(key, value, ttlMs) {
-      // The WHERE on the upsert makes "absent or expired" one atomic check.
-      const changed = db.run(
-        `INSERT INTO kv (key, value, expires_at) VALUES (?, ?, ?)
-         ON CONFLICT (key) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at
-         WHERE kv.expires_at IS NOT NULL AND kv.expires_at <= ?`,
-        checkKey('kv key', key),
-        JSON.stringify(value ?? null),
-        expiry(ttlMs),
-        now().getTime(),
-      );
-      return changed === 1;
+    setIfAbsent(key, value, ttlMs) {
+      return db.groupWrite(() => {
+        // The WHERE on the upsert makes "absent or expired" one atomic check.
+        const changed = db.run(
+          `INSERT INTO kv (key, value, expires_at) VALUES (?, ?, ?)
+           ON CONFLICT (key) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at
+           WHERE kv.expires_at IS NOT NULL AND kv.expires_at <= ?`,
+          checkKey('kv key', key),
+          JSON.stringify(value ?? null),
+          expiry(ttlMs),
+          now().getTime(),
+        );
+        return changed === 1;
+      });
     },
-    async delete(key) {
-      return db.run('DELETE FROM kv WHERE key = ?', checkKey('kv key', key)) === 1;
+    delete(key) {
+      return db.groupWrite(() => {
+        return db.run('DELETE FROM kv WHERE key = ?', checkKey('kv key', key)) === 1;
+      });
     },
   };
 }
@@ -660,7 +702,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store & { readonly
       db.get('SELECT 1');
     },
     async close() {
-      db.close();
+      await db.close();
     },
   };
 }
