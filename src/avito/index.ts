@@ -8,7 +8,7 @@ import type { Store } from '../store/port.js';
 import { AvitoClient } from './client.js';
 import { explain } from './errors.js';
 import type { InboundHooks } from './inbound.js';
-import { defineAvitoJobs, enqueueInbound, scheduleAvitoJobs } from './jobs.js';
+import { defineAvitoJobs, InboundQueue, scheduleAvitoJobs } from './jobs.js';
 import type { ListingKnowledge } from './listings.js';
 import { resolveWebhookSecret, webhookUrl } from './subscription.js';
 import { TokenManager } from './token.js';
@@ -83,11 +83,12 @@ export async function createAvito(deps: AvitoDeps): Promise<AvitoIntegration> {
     tokens,
     webhookUrl: url,
     mount(app) {
+      const queue = new InboundQueue(agenda);
       mountAvitoWebhook(app, {
         store,
         secret,
         logger: log,
-        enqueueInbound: (id) => enqueueInbound(agenda, id),
+        enqueueInbound: (id) => queue.enqueue(id),
       });
     },
     start: () => scheduleAvitoJobs(agenda),

@@ -1,3 +1,4 @@
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { type Agenda, exponential } from 'agenda';
 import { describeError } from '../errors.js';
 import type { Logger } from '../logger.js';
@@ -32,46 +33,106 @@ export interface AvitoJobDeps {
 
 /** Attempts before an inbound event is given up as `failed` (and the owner told). */
 const INBOUND_MAX_ATTEMPTS = 6;
+/** Most events one inbound job carries. */
+const INBOUND_BATCH_MAX = 100;
+/** Chats of one inbound job processed side by side (each chat's events stay in order). */
+const INBOUND_CHATS_IN_PARALLEL = 8;
 
 /**
- * Queues processing of a stored event. A plain insert (no unique key): it sits on the webhook's hot path,
- * and processing is idempotent, so the rare second job for a redelivered pending event does nothing.
+ * Queues processing of stored events. The events acknowledged in one turn of the event loop share one job:
+ * a burst of deliveries costs one job row and one claim/run/remove cycle, not one per event. A plain insert
+ * (no unique key): processing is idempotent, so a second job for a redelivered pending event does nothing.
  */
-export async function enqueueInbound(agenda: Agenda, eventId: string): Promise<void> {
-  await agenda.now(JOB.inbound, { eventId });
+export class InboundQueue {
+  #batch: { ids: string[]; saved: Promise<void> } | null = null;
+
+  constructor(private readonly agenda: { now(name: string, data: unknown): Promise<unknown> }) {}
+
+  /** Resolves once a job carrying the event is saved (durable). */
+  enqueue(eventId: string): Promise<void> {
+    if (this.#batch && this.#batch.ids.length < INBOUND_BATCH_MAX) {
+      this.#batch.ids.push(eventId);
+      return this.#batch.saved;
+    }
+    const ids = [eventId];
+    const saved = new Promise<void>((resolve, reject) => {
+      setImmediate(() => {
+        if (this.#batch?.ids === ids) this.#batch = null;
+        this.agenda.now(JOB.inbound, { eventIds: ids }).then(() => resolve(), reject);
+      });
+    });
+    this.#batch = { ids, saved };
+    return saved;
+  }
+}
+
+/** The events of an inbound job; jobs queued by versions before batching carry one `eventId`. */
+export function inboundEventIds(data: unknown): string[] {
+  const d = (data ?? {}) as { eventIds?: unknown; eventId?: unknown };
+  if (Array.isArray(d.eventIds)) return d.eventIds.filter((id): id is string => typeof id === 'string');
+  return typeof d.eventId === 'string' ? [d.eventId] : [];
+}
+
+/** Event ids grouped by the chat their message belongs to, in arrival order within each chat. */
+async function groupByChat(store: Store, eventIds: string[]): Promise<string[][]> {
+  const groups = new Map<string, string[]>();
+  for (const id of eventIds) {
+    const event = await store.events.get(id);
+    const payload = event?.payload as { payload?: { value?: { chat_id?: unknown } } } | null | undefined;
+    const chatId = payload?.payload?.value?.chat_id;
+    const key = typeof chatId === 'string' ? chatId : `event:${id}`;
+    groups.set(key, [...(groups.get(key) ?? []), id]);
+  }
+  return [...groups.values()];
 }
 
 export function defineAvitoJobs(agenda: Agenda, deps: AvitoJobDeps): void {
   const log = deps.logger;
+  const inbound = { store: deps.store, avito: deps.client, hooks: deps.hooks, logger: log };
+
+  /** Processes one event; false when it failed and should be tried again. */
+  async function processOne(eventId: string): Promise<boolean> {
+    try {
+      await processInboundEvent(eventId, inbound);
+      return true;
+    } catch (err) {
+      const event = await deps.store.events.get(eventId);
+      if (event && event.attempts >= INBOUND_MAX_ATTEMPTS) {
+        await deps.store.events.setStatus(eventId, 'failed', describeError(err));
+        await deps.alerts.alert(
+          `inbound:${eventId}`,
+          `Сообщение из Avito не обработано после ${event.attempts} попыток: ${describeError(err)}`,
+        );
+        return true;
+      }
+      log.warn({ err, eventId, attempts: event?.attempts }, 'avito event failed; will retry');
+      return false;
+    }
+  }
 
   agenda.define(
     JOB.inbound,
     async (job) => {
-      const { eventId } = job.attrs.data as { eventId: string };
-      try {
-        await processInboundEvent(eventId, {
-          store: deps.store,
-          avito: deps.client,
-          hooks: deps.hooks,
-          logger: log,
-        });
-      } catch (err) {
-        const event = await deps.store.events.get(eventId);
-        if (event && event.attempts >= INBOUND_MAX_ATTEMPTS) {
-          await deps.store.events.setStatus(eventId, 'failed', describeError(err));
-          await deps.alerts.alert(
-            `inbound:${eventId}`,
-            `Сообщение из Avito не обработано после ${event.attempts} попыток: ${describeError(err)}`,
-          );
-          return;
+      const groups = await groupByChat(deps.store, inboundEventIds(job.attrs.data));
+      const failed: string[] = [];
+      const worker = async () => {
+        for (let ids = groups.shift(); ids; ids = groups.shift()) {
+          for (const id of ids) {
+            if (!(await processOne(id))) failed.push(id);
+            // The store is synchronous: without this a batch would hold the event loop, and with it
+            // the webhook acknowledgements, until it is done.
+            await yieldToEventLoop();
+          }
         }
-        throw err;
-      }
+      };
+      await Promise.all(Array.from({ length: INBOUND_CHATS_IN_PARALLEL }, worker));
+      // Agenda retries the job with backoff; the events already processed are skipped then.
+      if (failed.length) throw new Error(`${failed.length} Avito event(s) failed: ${failed.join(', ')}`);
     },
     {
       concurrency: 20,
-      // One job per webhook event: without this the jobs table grows by a row per buyer message forever.
-      // The event itself stays in the inbox (its status says it was processed) until the retention cleanup.
+      // Without this the jobs table grows by a row per delivery burst forever. The events themselves stay in
+      // the inbox (their status says they were processed) until the retention cleanup.
       removeOnComplete: true,
       backoff: exponential({ delay: 1000, maxDelay: 60_000, maxRetries: INBOUND_MAX_ATTEMPTS }),
     },
@@ -81,7 +142,7 @@ export function defineAvitoJobs(agenda: Agenda, deps: AvitoJobDeps): void {
   agenda.define(JOB.inboxSweep, async () => {
     const pending = await deps.store.events.listByStatus('pending', 200);
     const stale = pending.filter((e) => Date.now() - e.receivedAt.getTime() > 60_000);
-    for (const event of stale) await enqueueInbound(agenda, event.id);
+    if (stale.length) await agenda.now(JOB.inbound, { eventIds: stale.map((e) => e.id) });
     if (stale.length) log.warn({ count: stale.length }, 'requeued pending Avito events');
   });
 
