@@ -14,6 +14,8 @@ import type { BenchCase, BenchRow } from './types.js';
 
 const ROUNDS = 3;
 const SECONDS = 4;
+/** Distinct chats the load writes in (each a buyer the Avito simulator knows). */
+const CHATS = 200;
 
 /** Builds each request body in the load generator's worker thread (see webhook-request.cjs). */
 const SETUP_REQUEST = fileURLToPath(new URL('./webhook-request.cjs', import.meta.url));
@@ -41,6 +43,19 @@ export const webhookBench: BenchCase = {
   async run(): Promise<BenchRow[]> {
     const dir = mkdtempSync(join(tmpdir(), 'bench-webhook-'));
     const avito = await startAvitoSim();
+    const listing = avito.seedListing({ title: 'Ноутбук Lenovo ThinkPad', price: 54_900 });
+    const chats: string[] = [];
+    for (let i = 0; i < CHATS; i += 1) {
+      const wrote = await avito.buyerWrites({
+        itemId: listing.id,
+        buyer: { name: `Покупатель ${i}` },
+        text: 'Добрый день',
+      });
+      chats.push(`${wrote.chatId}:${wrote.message.authorId}:${listing.id}`);
+    }
+    // Read by the load generator's worker thread (webhook-request.cjs).
+    process.env.BENCH_CHATS = chats.join(',');
+    process.env.BENCH_USER_ID = String(avito.userId);
     const config = loadConfig({
       ...avito.env,
       PORT: '0',
