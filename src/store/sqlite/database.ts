@@ -70,13 +70,17 @@ export class SqliteDatabase {
    */
   transaction<T>(fn: () => T): T {
     const nested = this.db.isTransaction;
-    this.db.exec(nested ? 'SAVEPOINT tx' : 'BEGIN IMMEDIATE');
+    // Cached statements: in a group commit every write opens and closes a savepoint.
+    this.statement(nested ? 'SAVEPOINT tx' : 'BEGIN IMMEDIATE').run();
     try {
       const result = fn();
-      this.db.exec(nested ? 'RELEASE tx' : 'COMMIT');
+      this.statement(nested ? 'RELEASE tx' : 'COMMIT').run();
       return result;
     } catch (err) {
-      this.db.exec(nested ? 'ROLLBACK TO tx; RELEASE tx' : 'ROLLBACK');
+      if (nested) {
+        this.statement('ROLLBACK TO tx').run();
+        this.statement('RELEASE tx').run();
+      } else if (this.db.isTransaction) this.statement('ROLLBACK').run();
       throw err;
     }
   }

@@ -172,20 +172,23 @@ function events(db: SqliteDatabase, now: () => Date): EventRepository {
     setStatus(id, status, error = null) {
       return db.groupWrite(() => {
         const processedAt = status === 'pending' ? null : now().getTime();
-        db.run(
-          'UPDATE events SET status = ?, error = ?, processed_at = ? WHERE id = ?',
+        const row = db.get(
+          'UPDATE events SET status = ?, error = ?, processed_at = ? WHERE id = ? RETURNING *',
           status,
           error,
           processedAt,
           checkId('event id', id),
         );
-        return get(id);
+        return row ? eventFromRow(row) : null;
       });
     },
     markAttempt(id) {
       return db.groupWrite(() => {
-        db.run('UPDATE events SET attempts = attempts + 1 WHERE id = ?', checkId('event id', id));
-        return get(id);
+        const row = db.get(
+          'UPDATE events SET attempts = attempts + 1 WHERE id = ? RETURNING *',
+          checkId('event id', id),
+        );
+        return row ? eventFromRow(row) : null;
       });
     },
     async listByStatus(status, limit) {
