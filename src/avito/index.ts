@@ -8,6 +8,7 @@ import type { Store } from '../store/port.js';
 import { AvitoClient } from './client.js';
 import { explain } from './errors.js';
 import type { InboundHooks } from './inbound.js';
+import { DeliveryPressure } from './delivery-pressure.js';
 import { defineAvitoJobs, InboundQueue, scheduleAvitoJobs } from './jobs.js';
 import type { ListingKnowledge } from './listings.js';
 import { resolveWebhookSecret, webhookUrl } from './subscription.js';
@@ -76,7 +77,9 @@ export async function createAvito(deps: AvitoDeps): Promise<AvitoIntegration> {
   const secret = await resolveWebhookSecret(config.avito.webhookSecret, store.kv);
   const url = config.http.publicUrl ? webhookUrl(config.http.publicUrl, secret) : undefined;
 
-  defineAvitoJobs(agenda, { ...deps, client, tokens, logger: log, webhookUrl: url });
+  // Processing steps aside while deliveries pour in (see delivery-pressure.ts).
+  const pressure = new DeliveryPressure();
+  defineAvitoJobs(agenda, { ...deps, client, tokens, logger: log, webhookUrl: url, pressure });
 
   return {
     client,
@@ -89,6 +92,7 @@ export async function createAvito(deps: AvitoDeps): Promise<AvitoIntegration> {
         secret,
         logger: log,
         enqueueInbound: (id) => queue.enqueue(id),
+        onDelivery: () => pressure.delivered(),
       });
     },
     start: () => scheduleAvitoJobs(agenda),

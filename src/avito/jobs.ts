@@ -5,6 +5,7 @@ import type { Logger } from '../logger.js';
 import type { OwnerAlerts } from '../responder/ports.js';
 import type { Store } from '../store/port.js';
 import type { AvitoClient } from './client.js';
+import type { DeliveryPressure } from './delivery-pressure.js';
 import { AvitoApiError, explain } from './errors.js';
 import { type InboundHooks, processInboundEvent } from './inbound.js';
 import { type ListingKnowledge, syncListings } from './listings.js';
@@ -29,6 +30,8 @@ export interface AvitoJobDeps {
   /** Our webhook URL when `PUBLIC_URL` is set; without it there is nothing to keep subscribed. */
   webhookUrl?: string;
   knowledge?: ListingKnowledge;
+  /** While Avito deliveries pour in, inbound processing waits (bounded) so acknowledgements stay fast. */
+  pressure?: DeliveryPressure;
 }
 
 /** Attempts before an inbound event is given up as `failed` (and the owner told). */
@@ -118,6 +121,7 @@ export function defineAvitoJobs(agenda: Agenda, deps: AvitoJobDeps): void {
       const worker = async () => {
         for (let ids = groups.shift(); ids; ids = groups.shift()) {
           for (const id of ids) {
+            await deps.pressure?.calm();
             if (!(await processOne(id))) failed.push(id);
             // The store is synchronous: without this a batch would hold the event loop, and with it
             // the webhook acknowledgements, until it is done.

@@ -15,6 +15,8 @@ export interface WebhookRouteDeps {
   secret: string;
   /** Queues processing of a stored event; must be durable before it resolves. */
   enqueueInbound(eventId: string): Promise<void>;
+  /** Told of every delivery that passed the secret check (processing steps aside in a storm). */
+  onDelivery?(): void;
   logger: Logger;
 }
 
@@ -44,6 +46,7 @@ export function mountAvitoWebhook(app: Express, deps: WebhookRouteDeps): void {
       res.status(404).json({ error: 'not_found' });
       return;
     }
+    deps.onDelivery?.();
     if (!isJsonContentType(req)) {
       res.status(415).json({ error: 'unsupported_media_type', reason: 'expected application/json' });
       return;
