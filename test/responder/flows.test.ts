@@ -60,6 +60,8 @@ describe('responder flows (the real service with the Avito and Gemini simulators
     expect(draft).toMatchObject({ kind: 'answer', coversMessageIds: [messageId], grounded: true });
     expect(draft.text).toMatch(/500/);
     expect(draft.sources.map((s) => s.title)).toContain('Доставка');
+    // The owner's card follows the stored draft by a moment.
+    await eventually(() => owner.statesOf(draft.id).length > 0);
     expect(owner.statesOf(draft.id)).toEqual(['pending']);
 
     const [first, second] = await Promise.all([
@@ -163,6 +165,7 @@ describe('responder flows (the real service with the Avito and Gemini simulators
     });
     expect(fresh.coversMessageIds).toEqual([first.messageId, second.messageId]);
     expect((await svc.store.drafts.get(old.id))?.status).toBe('superseded');
+    await eventually(() => owner.statesOf(old.id).at(-1) === 'superseded');
     expect(owner.statesOf(old.id)).toEqual(['pending', 'superseded']);
   });
 
@@ -270,7 +273,7 @@ describe('responder flows (the real service with the Avito and Gemini simulators
     await svc.responder.actions.approve(draft.id, 'tg:1');
     const failed = await latestDraft(chatId, 'failed');
     expect(failed.error).toMatch(/402/);
-    expect(owner.statesOf(draft.id).at(-1)).toBe('failed');
+    await eventually(() => owner.statesOf(draft.id).at(-1) === 'failed');
     avito.setTariff(true);
     expect((await svc.responder.actions.retry(draft.id, 'tg:1')).ok).toBe(true);
     await eventually(async () => (await svc.store.drafts.get(draft.id))?.status === 'sent');
