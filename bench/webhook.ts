@@ -6,6 +6,7 @@ import autocannon from 'autocannon';
 import express from 'express';
 import { startAvitoSim } from '../sim/avito/index.js';
 import { listen } from '../sim/common/server.js';
+import { pollUntil } from '../sim/common/wait.js';
 import { loadConfig } from '../src/config.js';
 import { createLogger } from '../src/logger.js';
 import { startService } from '../src/service.js';
@@ -99,13 +100,37 @@ export const webhookBench: BenchCase = {
         { case: 'webhook', metric: 'our p50 (max load)', value: median(p50.ours), unit: 'ms' },
         { case: 'webhook', metric: 'our p99 (max load)', value: median(p99.ours), unit: 'ms' },
       );
-      const paced = await load(ours, 1000);
+      // Events acknowledged faster than processed wait in the inbox (processing steps aside while deliveries
+      // pour in): how long the last round's backlog takes to clear once the load stops.
+      const pendingAtEnd = (await service.store.events.listByStatus('pending', 100)).length;
+      const drainStarted = Date.now();
+      await pollUntil(async () => (await service.store.events.listByStatus('pending', 1)).length === 0, {
+        timeoutMs: 120_000,
+        intervalMs: 20,
+        what: 'the inbound backlog to be processed',
+      });
+      rows.push({
+        case: 'webhook',
+        metric: `backlog processed after load (${pendingAtEnd}${pendingAtEnd === 100 ? '+' : ''} pending)`,
+        value: Date.now() - drainStarted,
+        unit: 'ms',
+      });
+      // Paced: the bare handler is measured the same way, since the load generator's own jitter shows in p99.
+      const paced = { ours: [] as number[], oursP50: [] as number[], bare: [] as number[] };
+      for (let round = 0; round < 2; round += 1) {
+        const b = await load(`${bareServer.url}/hook`, 1000);
+        const o = await load(ours, 1000);
+        paced.bare.push(b.latency.p99);
+        paced.ours.push(o.latency.p99);
+        paced.oursP50.push(o.latency.p50);
+      }
       rows.push(
-        { case: 'webhook', metric: 'our p50 at 1000 req/s', value: paced.latency.p50, unit: 'ms' },
+        { case: 'webhook', metric: 'bare p99 at 1000 req/s', value: median(paced.bare), unit: 'ms' },
+        { case: 'webhook', metric: 'our p50 at 1000 req/s', value: median(paced.oursP50), unit: 'ms' },
         {
           case: 'webhook',
           metric: 'our p99 at 1000 req/s (goal <= 20)',
-          value: paced.latency.p99,
+          value: median(paced.ours),
           unit: 'ms',
         },
         {
