@@ -40,6 +40,8 @@ const INBOUND_MAX_ATTEMPTS = 6;
 const INBOUND_BATCH_MAX = 100;
 /** Chats of one inbound job processed side by side (each chat's events stay in order). */
 const INBOUND_CHATS_IN_PARALLEL = 8;
+/** Well inside the job lock lifetime (2 minutes, jobs/index.ts). */
+const INBOUND_LOCK_RENEW_MS = 30_000;
 
 /**
  * Queues processing of stored events. The events acknowledged in one turn of the event loop share one job:
@@ -84,7 +86,9 @@ async function groupByChat(store: Store, eventIds: string[]): Promise<string[][]
     const payload = event?.payload as { payload?: { value?: { chat_id?: unknown } } } | null | undefined;
     const chatId = payload?.payload?.value?.chat_id;
     const key = typeof chatId === 'string' ? chatId : `event:${id}`;
-    groups.set(key, [...(groups.get(key) ?? []), id]);
+    const group = groups.get(key);
+    if (group) group.push(id);
+    else groups.set(key, [id]);
   }
   return [...groups.values()];
 }
@@ -118,6 +122,7 @@ export function defineAvitoJobs(agenda: Agenda, deps: AvitoJobDeps): void {
     async (job) => {
       const groups = await groupByChat(deps.store, inboundEventIds(job.attrs.data));
       const failed: string[] = [];
+      let lockedAt = Date.now();
       const worker = async () => {
         for (let ids = groups.shift(); ids; ids = groups.shift()) {
           for (const id of ids) {
@@ -126,6 +131,11 @@ export function defineAvitoJobs(agenda: Agenda, deps: AvitoJobDeps): void {
             // The store is synchronous: without this a batch would hold the event loop, and with it
             // the webhook acknowledgements, until it is done.
             await yieldToEventLoop();
+            // A long batch (a slow Avito, a storm) keeps its lock, so no other run takes the job meanwhile.
+            if (Date.now() - lockedAt > INBOUND_LOCK_RENEW_MS) {
+              lockedAt = Date.now();
+              await job.touch();
+            }
           }
         }
       };
