@@ -75,8 +75,6 @@ function startWorker(path: string, busyTimeoutMs: number): Entry {
     eval: true,
     workerData: { path, busyTimeoutMs, intervalMs: CHECKPOINT_INTERVAL_MS },
   });
-  // A checkpoint in flight must not keep a finished process alive; SQLite checkpoints are crash-safe.
-  worker.unref();
   const entry: Entry = {
     worker,
     leases: 0,
@@ -99,6 +97,9 @@ function startWorker(path: string, busyTimeoutMs: number): Entry {
   };
   worker.once('error', lost);
   worker.once('exit', lost);
+  // A checkpoint in flight must not keep a finished process alive (SQLite checkpoints are crash-safe).
+  // After the listeners: adding a 'message' listener refs the worker's port again.
+  worker.unref();
   return entry;
 }
 

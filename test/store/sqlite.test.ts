@@ -1,7 +1,10 @@
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { DatabaseSync } from 'node:sqlite';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SqliteDatabase } from '../../src/store/sqlite/database.js';
 import { openSqliteStore } from '../../src/store/sqlite/index.js';
@@ -115,5 +118,26 @@ describe('SQLite group commit and background checkpoints', () => {
     const reader = new DatabaseSync(path);
     expect(count(reader)).toBe(1000);
     reader.close();
+  });
+
+  it('when a connection is never closed, then its checkpoint worker does not keep the process alive', async () => {
+    const module = pathToFileURL(
+      fileURLToPath(new URL('../../src/store/sqlite/database.ts', import.meta.url)),
+    );
+    const script = `import { SqliteDatabase } from ${JSON.stringify(module.href)};
+      const db = new SqliteDatabase(${JSON.stringify(join(dir, 'left-open.sqlite'))});
+      db.run('CREATE TABLE t (id TEXT)');
+      // Long enough for the worker to be up and talking: that is when a wrongly ref'd port holds on.
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      console.log('opened');`;
+    // A script file, as the service runs (an inline -e script does not show the problem).
+    const file = join(dir, 'left-open.mts');
+    writeFileSync(file, script);
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ['--import', 'tsx', '--disable-warning=ExperimentalWarning', file],
+      { timeout: 10_000 },
+    );
+    expect(stdout.trim()).toBe('opened');
   });
 });
