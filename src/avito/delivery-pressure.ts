@@ -1,54 +1,89 @@
-import { setTimeout as sleep } from 'node:timers/promises';
+/** Something that ends once: an HTTP response, in the route. */
+export interface Closable {
+  once(event: 'close', listener: () => void): unknown;
+}
 
-/** Deliveries within one window that count as a storm (about 200 a second). */
-const BUSY_PER_WINDOW = 20;
-const WINDOW_MS = 100;
-/** Step of the wait while a storm lasts. */
-const POLL_MS = 10;
+/** Deliveries within the last second that make a storm (a burst of a few dozen chats is not one). */
+const STORM_PER_SECOND = 300;
+const SLOT_MS = 100;
+const SLOTS = 10;
 
 /**
- * Lets inbound processing step aside while Avito deliveries pour in. Acknowledging and processing share
- * one event loop; in a redelivery storm (after an outage, Avito sends everything it holds) processing
- * would slow every acknowledgement, and slow answers make Avito time out and deliver again. Events are
- * stored before they are acknowledged, so they wait safely. A seller's ordinary traffic (a few messages
- * a minute) never counts as a storm, and processing never waits longer than `maxWaitMs` per event, so a
- * storm that does not end still gets its events processed, only slower.
+ * Lets inbound processing step aside while Avito deliveries are being acknowledged. Acknowledging and
+ * processing share one event loop; in a redelivery storm (after an outage, Avito sends everything it holds)
+ * processing would slow every acknowledgement, and slow answers make Avito time out and deliver again.
+ * Events are stored before they are acknowledged, so they wait safely.
+ *
+ * - Ordinary traffic and bursts: processing waits only while a delivery is in flight, and resumes one
+ *   worker per event-loop turn, so a delivery arriving meanwhile is answered first.
+ * - A storm (more than {@link STORM_PER_SECOND} deliveries in the last second): processing waits.
+ * Never longer than `maxWaitMs` per event, so a storm that does not end still gets its events processed.
  */
 export class DeliveryPressure {
-  #windowStart = 0;
-  #current = 0;
-  #previous = 0;
+  #inFlight = 0;
+  readonly #waiting = new Set<() => void>();
+  /** Deliveries per 100 ms slot over the last second (a ring), and the slot `#slots[#at]` stands for. */
+  readonly #slots = new Array<number>(SLOTS).fill(0);
+  #at = 0;
+  #slotStart = 0;
 
   constructor(
-    private readonly now: () => number = Date.now,
     private readonly maxWaitMs = 200,
+    private readonly now: () => number = Date.now,
   ) {}
 
-  /** The webhook route calls this for every delivery. */
-  delivered(): void {
+  /** The webhook route calls this with each delivery's response; it counts until the response closes. */
+  track(response: Closable): void {
     this.#roll();
-    this.#current += 1;
+    this.#slots[this.#at]! += 1;
+    this.#inFlight += 1;
+    response.once('close', () => {
+      this.#inFlight -= 1;
+      if (this.#inFlight === 0) this.#release();
+    });
   }
 
-  /** True while deliveries arrive at storm rate. */
+  /** True while a delivery is being acknowledged, or deliveries come at storm rate. */
   busy(): boolean {
+    return this.#inFlight > 0 || this.storm();
+  }
+
+  storm(): boolean {
     this.#roll();
-    return this.#previous + this.#current >= BUSY_PER_WINDOW;
+    return this.#slots.reduce((sum, n) => sum + n, 0) > STORM_PER_SECOND;
   }
 
-  /** Resolves once the storm is over, or after `maxWaitMs`. */
-  async calm(): Promise<void> {
-    const until = this.now() + this.maxWaitMs;
-    while (this.busy() && this.now() < until) await sleep(POLL_MS);
+  /** Resolves at once when not busy; otherwise when that changes, or after `maxWaitMs`. */
+  calm(): Promise<void> {
+    if (!this.busy()) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.#waiting.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, this.maxWaitMs);
+      this.#waiting.add(done);
+    });
   }
 
-  /** Two adjacent windows: a rate over the last 100–200 ms without keeping a timestamp per delivery. */
+  /** One waiter per event-loop turn while idle: a delivery arriving meanwhile is answered first. */
+  #release(): void {
+    if (this.busy()) return;
+    const next = this.#waiting.values().next().value;
+    if (!next) return;
+    next();
+    if (this.#waiting.size > 0) setImmediate(() => this.#release());
+  }
+
+  /** Moves the ring to the current slot, emptying the slots that passed. */
   #roll(): void {
-    const now = this.now();
-    const elapsed = now - this.#windowStart;
-    if (elapsed < WINDOW_MS) return;
-    this.#previous = elapsed < 2 * WINDOW_MS ? this.#current : 0;
-    this.#current = 0;
-    this.#windowStart = now - (elapsed % WINDOW_MS);
+    const passed = Math.min(SLOTS, Math.floor((this.now() - this.#slotStart) / SLOT_MS));
+    if (passed <= 0) return;
+    for (let i = 0; i < passed; i++) {
+      this.#at = (this.#at + 1) % SLOTS;
+      this.#slots[this.#at] = 0;
+    }
+    this.#slotStart = this.now() - ((this.now() - this.#slotStart) % SLOT_MS);
   }
 }

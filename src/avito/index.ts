@@ -92,7 +92,7 @@ export async function createAvito(deps: AvitoDeps): Promise<AvitoIntegration> {
         secret,
         logger: log,
         enqueueInbound: (id) => queue.enqueue(id),
-        onDelivery: () => pressure.delivered(),
+        pressure,
       });
     },
     start: () => scheduleAvitoJobs(agenda),

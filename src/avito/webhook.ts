@@ -3,6 +3,7 @@ import express, { type Express, type Request, type Response } from 'express';
 import type { Logger } from '../logger.js';
 import { secretEquals } from '../http/secrets.js';
 import type { Store } from '../store/port.js';
+import type { DeliveryPressure } from './delivery-pressure.js';
 import { webhookEnvelopeSchema } from './schemas.js';
 
 /** Largest delivery we accept: one message is ≤ 1000 characters plus a small envelope. */
@@ -15,8 +16,8 @@ export interface WebhookRouteDeps {
   secret: string;
   /** Queues processing of a stored event; must be durable before it resolves. */
   enqueueInbound(eventId: string): Promise<void>;
-  /** Told of every delivery that passed the secret check (processing steps aside in a storm). */
-  onDelivery?(): void;
+  /** Counts deliveries being acknowledged (inbound processing steps aside meanwhile). */
+  pressure?: DeliveryPressure;
   logger: Logger;
 }
 
@@ -46,7 +47,7 @@ export function mountAvitoWebhook(app: Express, deps: WebhookRouteDeps): void {
       res.status(404).json({ error: 'not_found' });
       return;
     }
-    deps.onDelivery?.();
+    deps.pressure?.track(res);
     if (!isJsonContentType(req)) {
       res.status(415).json({ error: 'unsupported_media_type', reason: 'expected application/json' });
       return;

@@ -1,47 +1,75 @@
+import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { DeliveryPressure } from '../../src/avito/delivery-pressure.js';
 
+/** Stands in for an HTTP response: `close()` is the response ending. */
+class Response extends EventEmitter {
+  close() {
+    this.emit('close');
+  }
+}
+
 describe('DeliveryPressure', () => {
-  it('when deliveries come at a seller’s pace, then processing never waits', async () => {
-    let now = 0;
-    const pressure = new DeliveryPressure(() => now);
-    for (let i = 0; i < 100; i++) {
-      now += 100;
-      pressure.delivered();
-      expect(pressure.busy()).toBe(false);
-    }
+  it('when no delivery is in flight, then processing does not wait', async () => {
+    const pressure = new DeliveryPressure();
+    const done = new Response();
+    pressure.track(done);
+    done.close();
+    expect(pressure.busy()).toBe(false);
+    let resolved = false;
+    void pressure.calm().then(() => (resolved = true));
+    await Promise.resolve();
+    expect(resolved).toBe(true);
+  });
+
+  it('when deliveries are in flight, then processing waits until the last one is answered', async () => {
+    const pressure = new DeliveryPressure(10_000);
+    const first = new Response();
+    const second = new Response();
+    pressure.track(first);
+    pressure.track(second);
+    let resolved = false;
+    const calm = pressure.calm().then(() => (resolved = true));
+    first.close();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(resolved).toBe(false);
+    second.close();
+    await calm;
+    expect(resolved).toBe(true);
+  });
+
+  it('when deliveries never stop, then each wait still ends after maxWaitMs', async () => {
+    const pressure = new DeliveryPressure(60);
+    pressure.track(new Response());
     const started = Date.now();
     await pressure.calm();
-    expect(Date.now() - started).toBeLessThan(50);
+    const waited = Date.now() - started;
+    expect(waited).toBeGreaterThanOrEqual(55);
+    expect(waited).toBeLessThan(1000);
+    expect(pressure.busy()).toBe(true);
   });
 
-  it('when 20 deliveries arrive within 100 ms, then it is a storm until they stop for two windows', () => {
-    let now = 1_000;
-    const pressure = new DeliveryPressure(() => now);
-    for (let i = 0; i < 19; i++) pressure.delivered();
+  it('when a burst of 50 deliveries is answered, then it is no storm; 400 within a second are one, for a second', () => {
+    let now = 10_000;
+    const pressure = new DeliveryPressure(200, () => now);
+    const answer = (count: number) => {
+      for (let i = 0; i < count; i++) {
+        const response = new Response();
+        pressure.track(response);
+        response.close();
+      }
+    };
+    answer(50);
     expect(pressure.busy()).toBe(false);
-    pressure.delivered();
-    expect(pressure.busy()).toBe(true);
-    now += 150;
-    expect(pressure.busy()).toBe(true);
-    now += 100;
-    expect(pressure.busy()).toBe(false);
-  });
-
-  it('when a storm does not end, then each wait still ends after maxWaitMs', async () => {
-    const pressure = new DeliveryPressure(Date.now, 60);
-    for (let i = 0; i < 30; i++) pressure.delivered();
-    const keepBusy = setInterval(() => {
-      for (let i = 0; i < 30; i++) pressure.delivered();
-    }, 5);
-    try {
-      const started = Date.now();
-      await pressure.calm();
-      const waited = Date.now() - started;
-      expect(waited).toBeGreaterThanOrEqual(55);
-      expect(waited).toBeLessThan(1000);
-    } finally {
-      clearInterval(keepBusy);
+    for (let slot = 0; slot < 4; slot++) {
+      now += 100;
+      answer(100);
     }
+    expect(pressure.storm()).toBe(true);
+    expect(pressure.busy()).toBe(true);
+    now += 500;
+    expect(pressure.storm()).toBe(true);
+    now += 600;
+    expect(pressure.storm()).toBe(false);
   });
 });
