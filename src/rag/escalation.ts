@@ -22,16 +22,28 @@ type Pred = (t: Token) => boolean;
 type Span = [number, number];
 
 const predicates = new Map<string, Pred>();
+/** Words remembered per pattern; buyers reuse a small vocabulary, so most tests become a lookup. */
+const WORDS_PER_PATTERN = 4096;
 
 /**
  * A word predicate; `\w` in the patterns means any letter or digit (Cyrillic included). Memoised by pattern,
- * since several rules build theirs inline on every message.
+ * since several rules build theirs inline on every message, and by word: Unicode-class patterns are slow and
+ * every message runs each of them over every word.
  */
 const w = (re: RegExp): Pred => {
   let pred = predicates.get(re.source);
   if (!pred) {
     const unicode = new RegExp(re.source.replaceAll('\\w', '[\\p{L}\\p{N}]'), 'u');
-    pred = (t) => unicode.test(t.word);
+    const seen = new Map<string, boolean>();
+    pred = (t) => {
+      let hit = seen.get(t.word);
+      if (hit === undefined) {
+        hit = unicode.test(t.word);
+        if (seen.size >= WORDS_PER_PATTERN) seen.clear();
+        seen.set(t.word, hit);
+      }
+      return hit;
+    };
     predicates.set(re.source, pred);
   }
   return pred;
