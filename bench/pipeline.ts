@@ -17,6 +17,17 @@ function rssMiB(pid: number): number {
   }
 }
 
+/** CPU time (user + system, all threads) the process has used, in ms; Linux `/proc` (clock ticks of 10 ms). */
+function cpuMs(pid: number): number {
+  try {
+    // Fields after the command name (which may hold spaces) start at `state`: utime and stime are 12th and 13th.
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return Number.NaN;
+  }
+}
+
 /**
  * The service as users run it: its own process (`src/main.ts` through tsx) with production defaults (job
  * poll 1 s, embedded SQLite), the three simulators in this process like the remote services they stand in
@@ -80,12 +91,15 @@ export const pipelineBench: BenchCase = {
       row('webhook → card, 1 chat (median of 5)', median(single), 'ms');
 
       const latencies: number[] = [];
+      const cpuBefore = cpuMs(service.pid);
       for (let round = 0; round < ROUNDS; round += 1) {
         latencies.push(...(await burst(CHATS)));
         process.stderr.write(`  round ${round + 1}: ${CHATS} cards\n`);
       }
       row(`webhook → card p50 (${CHATS} chats at once)`, percentile(latencies, 0.5), 'ms');
       row('webhook → card p99', percentile(latencies, 0.99), 'ms');
+      // What bounds the burst: the service's own CPU per chat, on its one event loop.
+      row('service CPU per chat (bursts)', (cpuMs(service.pid) - cpuBefore) / (ROUNDS * CHATS), 'ms');
       row(`RSS loaded (after ${ROUNDS * CHATS + 6} chats)`, rssMiB(service.pid), 'MiB');
     } finally {
       await stack.close();
