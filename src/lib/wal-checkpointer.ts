@@ -49,6 +49,8 @@ export interface CheckpointResult {
   /** Frames in the WAL, and how many of them are now in the database file. */
   log: number;
   checkpointed: number;
+  /** Why the checkpoint could not run (the other fields are then absent). */
+  error?: string;
 }
 
 export interface WalCheckpointLease {
@@ -65,6 +67,8 @@ interface Entry {
   onLost: Set<() => void>;
   nextId: number;
   waiting: Map<number, (result: CheckpointResult) => void>;
+  /** Told to stop: stays ref'd until it has exited. */
+  stopping: boolean;
   exited: Promise<void>;
 }
 
@@ -81,12 +85,13 @@ function startWorker(path: string, busyTimeoutMs: number): Entry {
     onLost: new Set(),
     nextId: 1,
     waiting: new Map(),
+    stopping: false,
     exited: new Promise((done) => worker.once('exit', () => done())),
   };
-  worker.on('message', (message: { id: number; result: CheckpointResult & { error?: string } }) => {
+  worker.on('message', (message: { id: number; result: CheckpointResult }) => {
     entry.waiting.get(message.id)?.(message.result);
     entry.waiting.delete(message.id);
-    if (entry.waiting.size === 0) worker.unref();
+    if (entry.waiting.size === 0 && !entry.stopping) worker.unref();
   });
   const lost = () => {
     if (entries.get(path) !== entry) return;
@@ -144,6 +149,7 @@ export function leaseWalCheckpointer(
       if (entries.get(path) === held) {
         entries.delete(path);
         // Awaiting the exit must keep this thread alive until it comes.
+        held.stopping = true;
         held.worker.ref();
         held.worker.postMessage({ type: 'stop' });
       }
