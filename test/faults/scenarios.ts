@@ -62,14 +62,6 @@ const pick = <T>(items: readonly T[], rnd: () => number): T => items[Math.floor(
 const ACTIVE_JOBS_SQL = `SELECT COUNT(*) AS n FROM agenda_jobs
   WHERE name IN ('respond', 'deliver', 'avito-inbound', 'reconcile-draft') AND next_run_at IS NOT NULL`;
 
-/** Waits for the knowledge folder to be synced (so answers are grounded). */
-async function knowledgeReady(stack: Stack): Promise<void> {
-  await pollUntil(() => stack.service?.logs.some((l) => l.msg === 'documents folder synced'), {
-    timeoutMs: 30_000,
-    what: 'the documents folder to be synced',
-  });
-}
-
 /**
  * Waits until the service is quiet: `buyerMessages` stored, no pending event, no draft on its way
  * (approved/sending), no work job due, and that twice in a row. Returns how long it took.
@@ -102,6 +94,22 @@ function chatPlan(stack: Stack, chats: number): Array<{ itemId: number; buyer: s
     itemId: listings[i % listings.length]!.id,
     buyer: `Покупатель ${i + 1}`,
   }));
+}
+
+/**
+ * Starts the service, waits for the knowledge folder to be synced (so answers are grounded) and seeds the
+ * listings of `chats` chats: the common start of every answering scenario.
+ */
+async function startAnswering(
+  stack: Stack,
+  chats: number,
+): Promise<Array<{ itemId: number; buyer: string }>> {
+  await stack.startService();
+  await pollUntil(() => stack.service?.logs.some((l) => l.msg === 'documents folder synced'), {
+    timeoutMs: 30_000,
+    what: 'the documents folder to be synced',
+  });
+  return chatPlan(stack, chats);
 }
 
 /**
@@ -222,9 +230,7 @@ export async function duplicatesAndOrder(size: DuplicatesSize): Promise<Scenario
   const rnd = random(7);
   // No debounce: every stored message starts an answer round at once, racing the late and repeated ones.
   return withStack(run, { env: { DEBOUNCE_SECONDS: '0' } }, async (stack) => {
-    await stack.startService();
-    await knowledgeReady(stack);
-    const plan = chatPlan(stack, size.chats);
+    const plan = await startAnswering(stack, size.chats);
     const extras = Math.round(size.events * (size.extraShare ?? 0.3));
     const distinct = size.events - extras;
     const duplicates = Math.floor(extras / 2);
@@ -330,9 +336,7 @@ export async function killMidFlight(size: CrashSize): Promise<ScenarioResult> {
   const run = new Run('kill-9-mid-flight');
   const rnd = random(11);
   return withStack(run, {}, async (stack) => {
-    await stack.startService();
-    await knowledgeReady(stack);
-    const plan = chatPlan(stack, size.chats);
+    const plan = await startAnswering(stack, size.chats);
     const isSend = (req: { method?: string }, path: string) =>
       req.method === 'POST' && /\/chats\/[^/]+\/messages$/.test(path);
     const sendLatencyMs: [number, number] = [300, 2500];
@@ -435,9 +439,7 @@ export async function dependencyFaults(size: DependencySize): Promise<ScenarioRe
   const run = new Run('dependency-faults');
   const rnd = random(13);
   return withStack(run, {}, async (stack) => {
-    await stack.startService();
-    await knowledgeReady(stack);
-    const plan = chatPlan(stack, size.chats);
+    const plan = await startAnswering(stack, size.chats);
     const { avito, gemini, telegram } = stack;
     const alertsBefore = telegram
       .chat(telegram.user.id)
@@ -637,9 +639,7 @@ export async function storeUnavailable(size: StoreSize): Promise<ScenarioResult>
   const run = new Run('store-unavailable');
   const rnd = random(17);
   return withStack(run, {}, async (stack) => {
-    await stack.startService();
-    await knowledgeReady(stack);
-    const plan = chatPlan(stack, size.events);
+    const plan = await startAnswering(stack, size.events);
     stack.avito.holdDeliveries();
     for (const c of plan)
       await stack.avito.buyerWrites({
