@@ -156,8 +156,9 @@ export function defineAvitoJobs(agenda: Agenda, deps: AvitoJobDeps): void {
   agenda.define(JOB.inboxSweep, async () => {
     const pending = await deps.store.events.listByStatus('pending', 200);
     const stale = pending.filter((e) => Date.now() - e.receivedAt.getTime() > 60_000);
-    if (stale.length) await agenda.now(JOB.inbound, { eventIds: stale.map((e) => e.id) });
-    if (stale.length) log.warn({ count: stale.length }, 'requeued pending Avito events');
+    if (stale.length === 0) return;
+    await agenda.now(JOB.inbound, { eventIds: stale.map((e) => e.id) });
+    log.warn({ count: stale.length }, 'requeued pending Avito events');
   });
 
   agenda.define(JOB.tokenRefresh, async () => {
