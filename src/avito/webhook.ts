@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import express, { type Express, type Request, type Response } from 'express';
 import type { Logger } from '../logger.js';
-import { secretEquals } from '../http/secrets.js';
+import { secretMatcher } from '../http/secrets.js';
 import type { Store } from '../store/port.js';
 import type { DeliveryPressure } from './delivery-pressure.js';
 import { webhookEnvelopeSchema } from './schemas.js';
@@ -14,7 +14,10 @@ export interface WebhookRouteDeps {
   store: Store;
   /** Resolves the secret path segment (config, or the one generated and kept in the store). */
   secret: string;
-  /** Queues processing of a stored event; must be durable before it resolves. */
+  /**
+   * Queues processing of a stored event: resolves once a job is saved, or, during a delivery storm, once the
+   * queue holds it (the stored event is the durable record; see InboundQueue). Rejects when it cannot be queued.
+   */
   enqueueInbound(eventId: string): Promise<void>;
   /** Counts deliveries being acknowledged (inbound processing steps aside meanwhile). */
   pressure?: DeliveryPressure;
@@ -42,8 +45,9 @@ function reasonOf(issues: ReadonlyArray<{ path: PropertyKey[]; message: string }
  */
 export function mountAvitoWebhook(app: Express, deps: WebhookRouteDeps): void {
   const raw = express.raw({ type: () => true, limit: WEBHOOK_BODY_LIMIT });
+  const isOurSecret = secretMatcher(deps.secret);
   app.post(`${WEBHOOK_PATH}/:secret`, (req, res, next) => {
-    if (!secretEquals(String(req.params.secret), deps.secret)) {
+    if (!isOurSecret(String(req.params.secret))) {
       res.status(404).json({ error: 'not_found' });
       return;
     }
@@ -56,12 +60,15 @@ export function mountAvitoWebhook(app: Express, deps: WebhookRouteDeps): void {
   });
 }
 
+/** Stateless when not streaming, so one serves every request. */
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
 async function handle(req: Request, res: Response, deps: WebhookRouteDeps): Promise<void> {
   const log = res.locals.log ?? deps.logger;
   const body: Buffer = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
   let json: unknown;
   try {
-    json = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(body));
+    json = JSON.parse(strictUtf8.decode(body));
   } catch {
     res.status(400).json({ error: 'invalid_json', reason: 'body is not valid UTF-8 JSON' });
     return;

@@ -41,6 +41,8 @@ const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 export function createHttpApp(deps: HttpAppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
+  // A JSON API of POSTs and status probes: entity tags would only cost a hash of every response body.
+  app.set('etag', false);
   app.set('trust proxy', 'loopback');
 
   app.use(requestContext(deps));

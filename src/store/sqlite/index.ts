@@ -1,5 +1,5 @@
 import type { SQLInputValue } from 'node:sqlite';
-import type { Chat, DraftStatus, Settings } from '../../models/records.js';
+import type { Chat, DraftStatus, InboxEvent, Settings } from '../../models/records.js';
 import type {
   AuditRepository,
   ChatRepository,
@@ -161,7 +161,20 @@ function events(db: SqliteDatabase, now: () => Date): EventRepository {
           payload,
           receivedAt.getTime(),
         );
-        if (changed === 1) return { inserted: true as const, record: get(id)! };
+        if (changed === 1) {
+          // What was just written, without reading it back (every delivery goes through here).
+          const record: InboxEvent = {
+            id,
+            messageId,
+            payload: input.payload ?? null,
+            status: 'pending',
+            attempts: 0,
+            error: null,
+            receivedAt,
+            processedAt: null,
+          };
+          return { inserted: true as const, record };
+        }
         const existing = db.get('SELECT * FROM events WHERE id = ? OR message_id = ? LIMIT 1', id, messageId);
         return { inserted: false as const, existing: eventFromRow(existing!) };
       });
