@@ -16,19 +16,22 @@ const SLOTS = 10;
  *
  * - Ordinary traffic and bursts: processing waits only while a delivery is in flight, and resumes one
  *   worker per event-loop turn, so a delivery arriving meanwhile is answered first.
- * - A storm (more than {@link STORM_PER_SECOND} deliveries in the last second): processing waits.
- * Never longer than `maxWaitMs` per event, so a storm that does not end still gets its events processed.
+ * - A storm (more than {@link STORM_PER_SECOND} deliveries in the last second), or deliveries that never
+ *   stop being in flight: waiting events trickle through, the oldest first, one per `trickleMs` for the
+ *   whole process however many jobs wait, so a storm that does not end still gets its events processed.
  */
 export class DeliveryPressure {
   #inFlight = 0;
+  /** Waiting workers in arrival order (a Set keeps insertion order). */
   readonly #waiting = new Set<() => void>();
+  #trickle: NodeJS.Timeout | undefined;
   /** Deliveries per 100 ms slot over the last second (a ring), and the slot `#slots[#at]` stands for. */
   readonly #slots = new Array<number>(SLOTS).fill(0);
   #at = 0;
   #slotStart = 0;
 
   constructor(
-    private readonly maxWaitMs = 200,
+    private readonly trickleMs = 100,
     private readonly now: () => number = Date.now,
   ) {}
 
@@ -53,27 +56,47 @@ export class DeliveryPressure {
     return this.#slots.reduce((sum, n) => sum + n, 0) > STORM_PER_SECOND;
   }
 
-  /** Resolves at once when not busy; otherwise when that changes, or after `maxWaitMs`. */
+  /** Resolves at once when not busy; otherwise when that changes, or when its turn in the trickle comes. */
   calm(): Promise<void> {
     if (!this.busy()) return Promise.resolve();
     return new Promise((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        this.#waiting.delete(done);
-        resolve();
-      };
-      const timer = setTimeout(done, this.maxWaitMs);
-      this.#waiting.add(done);
+      this.#waiting.add(resolve);
+      this.#armTrickle();
     });
+  }
+
+  #armTrickle(): void {
+    if (this.#waiting.size > 0) this.#trickle ??= setTimeout(() => this.#trickleOne(), this.trickleMs);
+  }
+
+  /**
+   * Lets the oldest waiter go and keeps trickling while any wait; once the storm has passed (it ends by the
+   * clock, not by a delivery closing), lets them all go, one per turn.
+   */
+  #trickleOne(): void {
+    this.#trickle = undefined;
+    if (!this.busy()) return this.#release();
+    this.#next();
+    this.#armTrickle();
   }
 
   /** One waiter per event-loop turn while idle: a delivery arriving meanwhile is answered first. */
   #release(): void {
-    if (this.busy()) return;
-    const next = this.#waiting.values().next().value;
-    if (!next) return;
-    next();
+    if (this.busy()) return this.#armTrickle();
+    if (!this.#next()) return;
     if (this.#waiting.size > 0) setImmediate(() => this.#release());
+  }
+
+  #next(): boolean {
+    const next = this.#waiting.values().next().value;
+    if (!next) return false;
+    this.#waiting.delete(next);
+    next();
+    if (this.#waiting.size === 0 && this.#trickle) {
+      clearTimeout(this.#trickle);
+      this.#trickle = undefined;
+    }
+    return true;
   }
 
   /** Moves the ring to the current slot, emptying the slots that passed. */

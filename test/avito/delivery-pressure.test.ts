@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { DeliveryPressure } from '../../src/avito/delivery-pressure.js';
 
 /** Stands in for an HTTP response: `close()` is the response ending. */
@@ -38,15 +38,57 @@ describe('DeliveryPressure', () => {
     expect(resolved).toBe(true);
   });
 
-  it('when deliveries never stop, then each wait still ends after maxWaitMs', async () => {
-    const pressure = new DeliveryPressure(60);
-    pressure.track(new Response());
-    const started = Date.now();
-    await pressure.calm();
-    const waited = Date.now() - started;
-    expect(waited).toBeGreaterThanOrEqual(55);
-    expect(waited).toBeLessThan(1000);
-    expect(pressure.busy()).toBe(true);
+  it('when deliveries never stop, then waiting workers trickle through one per trickleMs, oldest first', async () => {
+    vi.useFakeTimers();
+    try {
+      const pressure = new DeliveryPressure(100);
+      pressure.track(new Response());
+      const order: number[] = [];
+      const waits = [1, 2, 3].map((n) => pressure.calm().then(() => order.push(n)));
+      await vi.advanceTimersByTimeAsync(99);
+      expect(order).toEqual([]);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(order).toEqual([1]);
+      await vi.advanceTimersByTimeAsync(100);
+      expect(order).toEqual([1, 2]);
+      await vi.advanceTimersByTimeAsync(100);
+      await Promise.all(waits);
+      expect(order).toEqual([1, 2, 3]);
+      expect(pressure.busy()).toBe(true);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('when the last delivery is answered mid-trickle, then the rest go on at once', async () => {
+    const pressure = new DeliveryPressure(10_000);
+    const delivery = new Response();
+    pressure.track(delivery);
+    const waits = [1, 2, 3].map(() => pressure.calm());
+    delivery.close();
+    await Promise.all(waits);
+  });
+
+  it('when a storm passes with nothing in flight, then the waiting workers all go on', async () => {
+    vi.useFakeTimers();
+    try {
+      const pressure = new DeliveryPressure(100);
+      for (let i = 0; i < 400; i++) {
+        const delivery = new Response();
+        pressure.track(delivery);
+        delivery.close();
+      }
+      expect(pressure.storm()).toBe(true);
+      let released = 0;
+      const waits = Array.from({ length: 30 }, () => pressure.calm().then(() => (released += 1)));
+      await vi.advanceTimersByTimeAsync(500);
+      expect(released).toBe(5); // trickling while the storm lasts
+      await vi.advanceTimersByTimeAsync(700); // the storm is over by the clock; no delivery closes to say so
+      await Promise.all(waits);
+      expect(released).toBe(30);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('when a burst of 50 deliveries is answered, then it is no storm; 400 within a second are one, for a second', () => {
