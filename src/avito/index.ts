@@ -6,16 +6,18 @@ import type { Logger } from '../logger.js';
 import type { OwnerAlerts } from '../responder/ports.js';
 import type { Store } from '../store/port.js';
 import { AvitoClient } from './client.js';
+import { DeliveryPressure } from './delivery-pressure.js';
 import { explain } from './errors.js';
 import type { InboundHooks } from './inbound.js';
-import { DeliveryPressure } from './delivery-pressure.js';
-import { defineAvitoJobs, InboundQueue, scheduleAvitoJobs } from './jobs.js';
+import { InboundQueue } from './inbound-queue.js';
+import { defineAvitoJobs, scheduleAvitoJobs } from './jobs.js';
 import type { ListingKnowledge } from './listings.js';
 import { resolveWebhookSecret, webhookUrl } from './subscription.js';
 import { TokenManager } from './token.js';
 import { mountAvitoWebhook } from './webhook.js';
 
 export { AvitoClient } from './client.js';
+export { DeliveryPressure } from './delivery-pressure.js';
 export { AvitoApiError, AvitoSendError } from './errors.js';
 export type { InboundHooks } from './inbound.js';
 export { TokenManager } from './token.js';
@@ -28,6 +30,8 @@ export interface AvitoDeps {
   alerts: OwnerAlerts;
   logger: Logger;
   knowledge?: ListingKnowledge;
+  /** Shared with the responder, whose answers also step aside for acknowledgements; one of its own if absent. */
+  pressure?: DeliveryPressure;
 }
 
 export interface AvitoIntegration {
@@ -38,6 +42,8 @@ export interface AvitoIntegration {
   mount(app: Express): void;
   /** Starts the recurring jobs (token refresh, subscription check, listings sync, inbox sweep). */
   start(): Promise<void>;
+  /** Queues the deliveries held during a storm (after the HTTP server has closed, before the jobs stop). */
+  stop(): Promise<void>;
   check(): Promise<CheckResult>;
 }
 
@@ -78,15 +84,15 @@ export async function createAvito(deps: AvitoDeps): Promise<AvitoIntegration> {
   const url = config.http.publicUrl ? webhookUrl(config.http.publicUrl, secret) : undefined;
 
   // Processing steps aside while deliveries pour in (see delivery-pressure.ts).
-  const pressure = new DeliveryPressure();
+  const pressure = deps.pressure ?? new DeliveryPressure();
   defineAvitoJobs(agenda, { ...deps, client, tokens, logger: log, webhookUrl: url, pressure });
+  const queue = new InboundQueue(agenda, { pressure, logger: log });
 
   return {
     client,
     tokens,
     webhookUrl: url,
     mount(app) {
-      const queue = new InboundQueue(agenda);
       mountAvitoWebhook(app, {
         store,
         secret,
@@ -96,6 +102,7 @@ export async function createAvito(deps: AvitoDeps): Promise<AvitoIntegration> {
       });
     },
     start: () => scheduleAvitoJobs(agenda),
+    stop: () => queue.flush(),
     async check() {
       const token = tokens.status();
       if (token.status === 'fail') {

@@ -8,12 +8,13 @@ import type { AvitoClient } from './client.js';
 import type { DeliveryPressure } from './delivery-pressure.js';
 import { AvitoApiError, explain } from './errors.js';
 import { type InboundHooks, processInboundEvent } from './inbound.js';
+import { INBOUND_BATCH_MAX, INBOUND_JOB, inboundEventIds } from './inbound-queue.js';
 import { type ListingKnowledge, syncListings } from './listings.js';
 import { ensureSubscribed, maskWebhookUrl } from './subscription.js';
 import type { TokenManager } from './token.js';
 
 export const JOB = {
-  inbound: 'avito-inbound',
+  inbound: INBOUND_JOB,
   inboxSweep: 'avito-inbox-sweep',
   tokenRefresh: 'avito-token-refresh',
   subscriptionCheck: 'avito-subscription-check',
@@ -36,47 +37,10 @@ export interface AvitoJobDeps {
 
 /** Attempts before an inbound event is given up as `failed` (and the owner told). */
 const INBOUND_MAX_ATTEMPTS = 6;
-/** Most events one inbound job carries. */
-const INBOUND_BATCH_MAX = 100;
 /** Chats of one inbound job processed side by side (each chat's events stay in order). */
 const INBOUND_CHATS_IN_PARALLEL = 8;
 /** Well inside the job lock lifetime (2 minutes, jobs/index.ts). */
 const INBOUND_LOCK_RENEW_MS = 30_000;
-
-/**
- * Queues processing of stored events. The events acknowledged in one turn of the event loop share one job:
- * a burst of deliveries costs one job row and one claim/run/remove cycle, not one per event. A plain insert
- * (no unique key): processing is idempotent, so a second job for a redelivered pending event does nothing.
- */
-export class InboundQueue {
-  #batch: { ids: string[]; saved: Promise<void> } | null = null;
-
-  constructor(private readonly agenda: { now(name: string, data: unknown): Promise<unknown> }) {}
-
-  /** Resolves once a job carrying the event is saved (durable). */
-  enqueue(eventId: string): Promise<void> {
-    if (this.#batch && this.#batch.ids.length < INBOUND_BATCH_MAX) {
-      this.#batch.ids.push(eventId);
-      return this.#batch.saved;
-    }
-    const ids = [eventId];
-    const saved = new Promise<void>((resolve, reject) => {
-      setImmediate(() => {
-        if (this.#batch?.ids === ids) this.#batch = null;
-        this.agenda.now(JOB.inbound, { eventIds: ids }).then(() => resolve(), reject);
-      });
-    });
-    this.#batch = { ids, saved };
-    return saved;
-  }
-}
-
-/** The events of an inbound job; jobs queued by versions before batching carry one `eventId`. */
-export function inboundEventIds(data: unknown): string[] {
-  const d = (data ?? {}) as { eventIds?: unknown; eventId?: unknown };
-  if (Array.isArray(d.eventIds)) return d.eventIds.filter((id): id is string => typeof id === 'string');
-  return typeof d.eventId === 'string' ? [d.eventId] : [];
-}
 
 /** Event ids grouped by the chat their message belongs to, in arrival order within each chat. */
 async function groupByChat(store: Store, eventIds: string[]): Promise<string[][]> {
@@ -152,13 +116,19 @@ export function defineAvitoJobs(agenda: Agenda, deps: AvitoJobDeps): void {
     },
   );
 
-  // Safety net: an event stored while the queue write failed (or an old version's leftovers) is picked up.
+  // Safety net: an event left pending with no job to process it (held during a delivery storm by a process
+  // that died, a queue write that failed, an old version's leftovers) is queued again.
   agenda.define(JOB.inboxSweep, async () => {
-    const pending = await deps.store.events.listByStatus('pending', 200);
+    const pending = await deps.store.events.listByStatus('pending', 1000);
     const stale = pending.filter((e) => Date.now() - e.receivedAt.getTime() > 60_000);
     if (stale.length === 0) return;
-    await agenda.now(JOB.inbound, { eventIds: stale.map((e) => e.id) });
-    log.warn({ count: stale.length }, 'requeued pending Avito events');
+    // Events still waiting in a job (a long backlog) are not queued twice.
+    const { jobs } = await agenda.queryJobs({ name: JOB.inbound });
+    const queued = new Set(jobs.flatMap((job) => inboundEventIds(job.data)));
+    const orphans = stale.map((e) => e.id).filter((id) => !queued.has(id));
+    for (let at = 0; at < orphans.length; at += INBOUND_BATCH_MAX)
+      await agenda.now(JOB.inbound, { eventIds: orphans.slice(at, at + INBOUND_BATCH_MAX) });
+    if (orphans.length > 0) log.warn({ count: orphans.length }, 'requeued pending Avito events');
   });
 
   agenda.define(JOB.tokenRefresh, async () => {

@@ -1,3 +1,4 @@
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { Agenda } from 'agenda';
 import type { InboundHooks } from '../avito/inbound.js';
 import { createDraftActions } from './actions.js';
@@ -47,6 +48,10 @@ function defineResponderJobs(agenda: Agenda, deps: ResponderDeps): void {
     RESPONDER_JOB.respond,
     async (job) => {
       const { chatId, skipEscalation } = job.attrs.data as RespondJobData;
+      // Store reads settle as microtasks: without a turn of its own, every respond job Agenda starts together
+      // would run up to its first network call in one long task, holding up webhook acknowledgements.
+      await yieldToEventLoop();
+      await deps.pressure?.calm();
       const outcome = await respondToChat(deps, chatId, { skipEscalation });
       deps.logger.debug({ chatId, outcome }, 'respond finished');
     },

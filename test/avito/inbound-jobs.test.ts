@@ -2,10 +2,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Agenda } from 'agenda';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { pollUntil } from '../../sim/common/wait.js';
 import type { AvitoClient } from '../../src/avito/client.js';
-import { defineAvitoJobs, InboundQueue, inboundEventIds, JOB } from '../../src/avito/jobs.js';
+import { InboundQueue, inboundEventIds } from '../../src/avito/inbound-queue.js';
+import { defineAvitoJobs, JOB } from '../../src/avito/jobs.js';
 import type { TokenManager } from '../../src/avito/token.js';
 import { createAgenda } from '../../src/jobs/index.js';
 import { createLogger } from '../../src/logger.js';
@@ -30,6 +31,82 @@ describe('InboundQueue', () => {
     });
     const results = await Promise.allSettled([queue.enqueue('e1'), queue.enqueue('e2')]);
     expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+  });
+
+  describe('during a delivery storm', () => {
+    const storm = { on: true, storm: () => storm.on };
+    beforeEach(() => {
+      storm.on = true;
+      vi.useFakeTimers();
+    });
+    afterEach(() => vi.useRealTimers());
+
+    function recording(fail = false) {
+      const saved: string[][] = [];
+      const agenda = {
+        now: async (_name: string, data: unknown) => {
+          if (fail) throw new Error('database is locked');
+          saved.push(inboundEventIds(data));
+        },
+      };
+      return { saved, agenda };
+    }
+
+    it('when deliveries come in a storm, then they are held and queued 100 per job once it passes', async () => {
+      const { saved, agenda } = recording();
+      const queue = new InboundQueue(agenda, { pressure: storm });
+      const ids = Array.from({ length: 150 }, (_, i) => `e${i}`);
+      await Promise.all(ids.map((id) => queue.enqueue(id)));
+      await vi.advanceTimersByTimeAsync(1000);
+      expect(saved).toEqual([]);
+      expect(queue.held).toBe(150);
+
+      storm.on = false;
+      await vi.advanceTimersByTimeAsync(250);
+      expect(saved).toEqual([ids.slice(0, 100), ids.slice(100)]);
+      expect(queue.held).toBe(0);
+    });
+
+    it('when the storm does not end, then what it held is queued after 5 s anyway', async () => {
+      const { saved, agenda } = recording();
+      const queue = new InboundQueue(agenda, { pressure: storm });
+      await queue.enqueue('e1');
+      await vi.advanceTimersByTimeAsync(4500);
+      expect(saved).toEqual([]);
+      await vi.advanceTimersByTimeAsync(750);
+      expect(saved).toEqual([['e1']]);
+    });
+
+    it('when the first delivery after a storm arrives, then the held events are queued before it', async () => {
+      const { saved, agenda } = recording();
+      const queue = new InboundQueue(agenda, { pressure: storm });
+      await queue.enqueue('held');
+      storm.on = false;
+      const after = queue.enqueue('after');
+      await vi.advanceTimersByTimeAsync(0);
+      await after;
+      expect(saved).toEqual([['held'], ['after']]);
+    });
+
+    it('when the held events cannot be saved, then they are kept and tried again', async () => {
+      let failing = true;
+      const saved: string[][] = [];
+      const agenda = {
+        now: async (_name: string, data: unknown) => {
+          if (failing) throw new Error('database is locked');
+          saved.push(inboundEventIds(data));
+        },
+      };
+      const queue = new InboundQueue(agenda, { pressure: storm });
+      await queue.enqueue('e1');
+      await queue.flush();
+      expect(queue.held).toBe(1);
+      failing = false;
+      storm.on = false;
+      await vi.advanceTimersByTimeAsync(5250);
+      expect(saved).toEqual([['e1']]);
+      expect(queue.held).toBe(0);
+    });
   });
 
   it('when a job was queued by a version before batching, then its one event is still read', () => {
@@ -101,6 +178,35 @@ describe('inbound job with several events', () => {
     // The retry skipped the processed events: each answer was scheduled once.
     expect(answered.sort()).toEqual(['u2i-a', 'u2i-b']);
     expect(alerts).toEqual([]);
+  });
+
+  it('when pending events have no job, then the inbox sweep queues them, but not those a job still holds', async () => {
+    const twoMinutesAgo = new Date(Date.now() - 120_000);
+    for (const [id, chatId] of [
+      ['orphan-1', 'u2i-d'],
+      ['orphan-2', 'u2i-e'],
+      ['waiting', 'u2i-f'],
+    ] as const) {
+      const payload = messageEnvelope(id, { id: `msg-${id}`, chat_id: chatId });
+      await store.events.insertOnce({ id, messageId: `msg-${id}`, payload, receivedAt: twoMinutesAgo });
+    }
+    await storeEvent('fresh', 'u2i-g'); // just acknowledged: its job is on the way
+    await agenda.schedule(new Date(Date.now() + 3600_000), JOB.inbound, { eventIds: ['waiting'] });
+    await agenda.now(JOB.inboxSweep);
+    await agenda.start();
+
+    await pollUntil(async () => answered.length >= 2, {
+      timeoutMs: 5000,
+      what: 'the orphans to be processed',
+    });
+    await pollUntil(async () => (await agenda.queryJobs({ name: JOB.inboxSweep })).jobs[0]?.lastFinishedAt, {
+      timeoutMs: 5000,
+      what: 'the sweep to finish',
+    });
+    expect(answered.sort()).toEqual(['u2i-d', 'u2i-e']);
+    const { jobs } = await agenda.queryJobs({ name: JOB.inbound });
+    expect(jobs.map((job) => inboundEventIds(job.data))).toEqual([['waiting']]);
+    expect((await store.events.get('fresh'))?.status).toBe('pending');
   });
 
   it('when a job queued by an older version carries one eventId, then that event is processed', async () => {
