@@ -37,6 +37,11 @@ export interface AvitoJobDeps {
 
 /** Attempts before an inbound event is given up as `failed` (and the owner told). */
 const INBOUND_MAX_ATTEMPTS = 6;
+/**
+ * A pending event this old with no job is an orphan: a held delivery is queued within seconds (inbound-queue.ts),
+ * any other has its job before it is acknowledged.
+ */
+const ORPHAN_AFTER_MS = 30_000;
 /** Chats of one inbound job processed side by side (each chat's events stay in order). */
 const INBOUND_CHATS_IN_PARALLEL = 8;
 /** Well inside the job lock lifetime (2 minutes, jobs/index.ts). */
@@ -120,7 +125,7 @@ export function defineAvitoJobs(agenda: Agenda, deps: AvitoJobDeps): void {
   // that died, a queue write that failed, an old version's leftovers) is queued again.
   agenda.define(JOB.inboxSweep, async () => {
     const pending = await deps.store.events.listByStatus('pending', 1000);
-    const stale = pending.filter((e) => Date.now() - e.receivedAt.getTime() > 60_000);
+    const stale = pending.filter((e) => Date.now() - e.receivedAt.getTime() > ORPHAN_AFTER_MS);
     if (stale.length === 0) return;
     // Events still waiting in a job (a long backlog) are not queued twice.
     const { jobs } = await agenda.queryJobs({ name: JOB.inbound });
@@ -163,7 +168,8 @@ export function defineAvitoJobs(agenda: Agenda, deps: AvitoJobDeps): void {
 
 /** Recurring Avito jobs (numbers in ms: the bundled human-interval misreads some unit names). */
 export async function scheduleAvitoJobs(agenda: Agenda): Promise<void> {
-  await agenda.every(5 * 60_000, JOB.inboxSweep);
+  // Every minute: events a killed process held during a storm wait about that long (plus ORPHAN_AFTER_MS).
+  await agenda.every(60_000, JOB.inboxSweep);
   await agenda.every(3600_000, JOB.tokenRefresh);
   await agenda.every(30 * 60_000, JOB.subscriptionCheck);
   await agenda.every(6 * 3600_000, JOB.listingsSync);
