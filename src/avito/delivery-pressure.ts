@@ -3,8 +3,8 @@ export interface Closable {
   once(event: 'close', listener: () => void): unknown;
 }
 
-/** Deliveries within the last second that make a storm: a seller's buyers never write that fast, a redelivery flood does. */
-const STORM_PER_SECOND = 100;
+/** Deliveries within the last second that make a storm: well above a burst of chats writing at once. */
+const STORM_PER_SECOND = 300;
 const SLOT_MS = 100;
 const SLOTS = 10;
 
