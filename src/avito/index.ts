@@ -17,7 +17,6 @@ import { TokenManager } from './token.js';
 import { mountAvitoWebhook } from './webhook.js';
 
 export { AvitoClient } from './client.js';
-export { DeliveryPressure } from './delivery-pressure.js';
 export { AvitoApiError, AvitoSendError } from './errors.js';
 export type { InboundHooks } from './inbound.js';
 export { TokenManager } from './token.js';
@@ -30,8 +29,6 @@ export interface AvitoDeps {
   alerts: OwnerAlerts;
   logger: Logger;
   knowledge?: ListingKnowledge;
-  /** Shared with the responder, whose answers also step aside for acknowledgements; one of its own if absent. */
-  pressure?: DeliveryPressure;
 }
 
 export interface AvitoIntegration {
@@ -84,7 +81,7 @@ export async function createAvito(deps: AvitoDeps): Promise<AvitoIntegration> {
   const url = config.http.publicUrl ? webhookUrl(config.http.publicUrl, secret) : undefined;
 
   // Processing steps aside while deliveries pour in (see delivery-pressure.ts).
-  const pressure = deps.pressure ?? new DeliveryPressure();
+  const pressure = new DeliveryPressure();
   defineAvitoJobs(agenda, { ...deps, client, tokens, logger: log, webhookUrl: url, pressure });
   const queue = new InboundQueue(agenda, { pressure, logger: log });
 

@@ -23,8 +23,6 @@ export interface ResponderDeps {
   knowledge: Answerer;
   notifier: Notifier;
   logger: Logger;
-  /** Answers wait while Avito deliveries are being acknowledged (see avito/delivery-pressure.ts). */
-  pressure?: { calm(): Promise<void> };
   now?: () => Date;
 }
 
