@@ -1,32 +1,11 @@
-import { readFileSync } from 'node:fs';
 import { pollUntil } from '../sim/common/wait.js';
 import { startStack } from '../test/faults/harness.js';
+import { cpuMs, rssMiB } from './proc.js';
 import { median, percentile } from './stats.js';
 import type { BenchCase, BenchRow } from './types.js';
 
 const CHATS = Number(process.env.BENCH_CHATS ?? 50);
 const ROUNDS = 3;
-
-/** Resident set size of a process in MiB (Linux /proc), or NaN where that is not available. */
-function rssMiB(pid: number): number {
-  try {
-    const kb = /VmRSS:\s+(\d+)\s+kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
-    return kb ? Number(kb) / 1024 : Number.NaN;
-  } catch {
-    return Number.NaN;
-  }
-}
-
-/** CPU time (user + system, all threads) the process has used, in ms; Linux `/proc` (clock ticks of 10 ms). */
-function cpuMs(pid: number): number {
-  try {
-    // Fields after the command name (which may hold spaces) start at `state`: utime and stime are 12th and 13th.
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return (Number(fields[11]) + Number(fields[12])) * 10;
-  } catch {
-    return Number.NaN;
-  }
-}
 
 /**
  * The service as users run it: its own process (`src/main.ts` through tsx) with production defaults (job
