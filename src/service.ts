@@ -1,6 +1,6 @@
 import type { Agenda } from 'agenda';
 import type { Express } from 'express';
-import { type AvitoIntegration, createAvito } from './avito/index.js';
+import { type AvitoIntegration, createAvito, DeliveryPressure } from './avito/index.js';
 import { AvitoApiError } from './avito/errors.js';
 import { type BotHandle, type BotKnowledge, createBot, type StatusSnapshot } from './bot/index.js';
 import type { Config } from './config.js';
@@ -108,6 +108,8 @@ export async function startService(
   const knowledge = createKnowledge({ config, store, logger });
   defineKnowledgeJobs(agenda, { knowledge, logger });
 
+  // Avito processing and answers step aside while Avito deliveries pour in.
+  const pressure = new DeliveryPressure();
   // The responder, the Avito inbound job and the bot need each other: each reaches the others lazily, once built.
   const avito = config.avito.enabled
     ? await createAvito({
@@ -116,6 +118,7 @@ export async function startService(
         agenda,
         alerts: late<Notifier>(() => bot?.notifier ?? notifier, 'the notifier'),
         logger,
+        pressure,
         knowledge: {
           upsertListing: async (listing) => void (await knowledge.ingestListing(listing)),
           removeListing: async (itemId) => void (await knowledge.removeListingDocument(itemId)),
@@ -147,6 +150,7 @@ export async function startService(
     knowledge,
     notifier: bot?.notifier ?? notifier,
     logger,
+    pressure,
   });
 
   readiness.add('store', async () => {

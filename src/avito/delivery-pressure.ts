@@ -58,7 +58,18 @@ export class DeliveryPressure {
 
   /** Resolves at once when not busy; otherwise when that changes, or when its turn in the trickle comes. */
   calm(): Promise<void> {
-    if (!this.busy()) return Promise.resolve();
+    return this.busy() ? this.#wait() : Promise.resolve();
+  }
+
+  /**
+   * Resolves at once unless deliveries come at storm rate; then like {@link calm}. For work that must not queue
+   * behind a burst's acknowledgements (answers), but should not compete with a flood of them either.
+   */
+  outOfStorm(): Promise<void> {
+    return this.storm() ? this.#wait() : Promise.resolve();
+  }
+
+  #wait(): Promise<void> {
     return new Promise((resolve) => {
       this.#waiting.add(resolve);
       this.#armTrickle();

@@ -17,6 +17,7 @@ import { TokenManager } from './token.js';
 import { mountAvitoWebhook } from './webhook.js';
 
 export { AvitoClient } from './client.js';
+export { DeliveryPressure } from './delivery-pressure.js';
 export { AvitoApiError, AvitoSendError } from './errors.js';
 export type { InboundHooks } from './inbound.js';
 export { TokenManager } from './token.js';
@@ -29,6 +30,8 @@ export interface AvitoDeps {
   alerts: OwnerAlerts;
   logger: Logger;
   knowledge?: ListingKnowledge;
+  /** Shared with the responder, whose answers wait out a delivery storm too; one of its own if absent. */
+  pressure?: DeliveryPressure;
 }
 
 export interface AvitoIntegration {
@@ -81,7 +84,7 @@ export async function createAvito(deps: AvitoDeps): Promise<AvitoIntegration> {
   const url = config.http.publicUrl ? webhookUrl(config.http.publicUrl, secret) : undefined;
 
   // Processing steps aside while deliveries pour in (see delivery-pressure.ts).
-  const pressure = new DeliveryPressure();
+  const pressure = deps.pressure ?? new DeliveryPressure();
   defineAvitoJobs(agenda, { ...deps, client, tokens, logger: log, webhookUrl: url, pressure });
   const queue = new InboundQueue(agenda, { pressure, logger: log });
 

@@ -23,6 +23,8 @@ export interface ResponderDeps {
   knowledge: Answerer;
   notifier: Notifier;
   logger: Logger;
+  /** While Avito redelivers a flood of messages, answers wait (see avito/delivery-pressure.ts). */
+  pressure?: { outOfStorm(): Promise<void> };
   now?: () => Date;
 }
 

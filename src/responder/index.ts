@@ -51,6 +51,7 @@ function defineResponderJobs(agenda: Agenda, deps: ResponderDeps): void {
       // Store reads settle as microtasks: without a turn of its own, every respond job Agenda starts together
       // would run up to its first network call in one long task, holding up webhook acknowledgements.
       await yieldToEventLoop();
+      await deps.pressure?.outOfStorm();
       const outcome = await respondToChat(deps, chatId, { skipEscalation });
       deps.logger.debug({ chatId, outcome }, 'respond finished');
     },

@@ -91,6 +91,27 @@ describe('DeliveryPressure', () => {
     }
   });
 
+  it('when a delivery is in flight without a storm, then answers go on at once; in a storm they trickle', async () => {
+    vi.useFakeTimers();
+    try {
+      const pressure = new DeliveryPressure(100);
+      pressure.track(new Response());
+      let answered = false;
+      await pressure.outOfStorm().then(() => (answered = true));
+      expect(answered).toBe(true);
+      for (let i = 0; i < 400; i++) pressure.track(new Response());
+      answered = false;
+      const waiting = pressure.outOfStorm().then(() => (answered = true));
+      await vi.advanceTimersByTimeAsync(99);
+      expect(answered).toBe(false);
+      await vi.advanceTimersByTimeAsync(1);
+      await waiting;
+      expect(answered).toBe(true);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('when a burst of 50 deliveries is answered, then it is no storm; 400 within a second are one, for a second', () => {
     let now = 10_000;
     const pressure = new DeliveryPressure(200, () => now);
