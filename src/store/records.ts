@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { AuditEntry, Chat, Draft, KnowledgeDocument, Message } from '../models/records.js';
-import type { AuditInput, ChatUpsert, DocumentInput, DraftInput, MessageInput } from './port.js';
+import type { AuditEntry, Chat, Draft, InboxEvent, KnowledgeDocument, Message } from '../models/records.js';
+import type { AuditInput, ChatUpsert, DocumentInput, DraftInput, EventInput, MessageInput } from './port.js';
 import { checkDate, checkId, checkKey, StoreValidationError } from './validate.js';
 
 /**
@@ -64,6 +64,20 @@ export function newMessage(input: MessageInput): Message {
     text: input.text ?? null,
     content: input.content ?? null,
     draftId: input.draftId ?? null,
+  };
+}
+
+/** A webhook event as first stored: pending, never attempted. */
+export function newEvent(input: EventInput, now: Date): InboxEvent {
+  return {
+    id: checkId('event id', input.id),
+    messageId: input.messageId === null ? null : checkId('event messageId', input.messageId),
+    payload: input.payload ?? null,
+    status: 'pending',
+    attempts: 0,
+    error: null,
+    receivedAt: input.receivedAt ?? now,
+    processedAt: null,
   };
 }
 

@@ -19,6 +19,7 @@ import {
   newChat,
   newDocument,
   newDraft,
+  newEvent,
   newMessage,
 } from '../records.js';
 import { checkDate, checkId, checkKey, checkLimit, StoreValidationError } from '../validate.js';
@@ -141,18 +142,8 @@ export async function openMongoStore(
     },
     events: {
       async insertOnce(input) {
-        const id = checkId('event id', input.id);
-        const messageId = input.messageId === null ? null : checkId('event messageId', input.messageId);
-        const record: InboxEvent = {
-          id,
-          messageId,
-          payload: input.payload ?? null,
-          status: 'pending',
-          attempts: 0,
-          error: null,
-          receivedAt: input.receivedAt ?? now(),
-          processedAt: null,
-        };
+        const record = newEvent(input, now());
+        const { id, messageId } = record;
         try {
           const { id: _id, ...rest } = record;
           await m.Event.create({ _id, ...rest });

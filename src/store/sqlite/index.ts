@@ -1,5 +1,5 @@
 import type { SQLInputValue } from 'node:sqlite';
-import type { Chat, DraftStatus, InboxEvent, Settings } from '../../models/records.js';
+import type { Chat, DraftStatus, Settings } from '../../models/records.js';
 import type {
   AuditRepository,
   ChatRepository,
@@ -23,6 +23,7 @@ import {
   newChat,
   newDocument,
   newDraft,
+  newEvent,
   newMessage,
 } from '../records.js';
 import { checkDate, checkId, checkKey, checkLimit, StoreValidationError } from '../validate.js';
@@ -147,10 +148,9 @@ function events(db: SqliteDatabase, now: () => Date): EventRepository {
   };
   return {
     async insertOnce(input) {
-      const id = checkId('event id', input.id);
-      const messageId = input.messageId === null ? null : checkId('event messageId', input.messageId);
-      const receivedAt = input.receivedAt ?? now();
-      const payload = JSON.stringify(input.payload ?? null);
+      const record = newEvent(input, now());
+      const { id, messageId } = record;
+      const payload = JSON.stringify(record.payload);
       // Webhook deliveries arrive in bursts: they share commits (see SqliteDatabase.groupWrite).
       return db.groupWrite(() => {
         const changed = db.run(
@@ -159,22 +159,10 @@ function events(db: SqliteDatabase, now: () => Date): EventRepository {
           id,
           messageId,
           payload,
-          receivedAt.getTime(),
+          record.receivedAt.getTime(),
         );
-        if (changed === 1) {
-          // What was just written, without reading it back (every delivery goes through here).
-          const record: InboxEvent = {
-            id,
-            messageId,
-            payload: input.payload ?? null,
-            status: 'pending',
-            attempts: 0,
-            error: null,
-            receivedAt,
-            processedAt: null,
-          };
-          return { inserted: true as const, record };
-        }
+        // What was just written, without reading it back (every delivery goes through here).
+        if (changed === 1) return { inserted: true as const, record };
         const existing = db.get('SELECT * FROM events WHERE id = ? OR message_id = ? LIMIT 1', id, messageId);
         return { inserted: false as const, existing: eventFromRow(existing!) };
       });
