@@ -5,6 +5,8 @@ export interface Closable {
 
 /** Deliveries within the last second that make a storm: well above a burst of chats writing at once. */
 const STORM_PER_SECOND = 300;
+/** Deliveries within one 100 ms slot that make a storm at once: a flood at 1000/s shows in its first slot. */
+const STORM_PER_SLOT = 60;
 const SLOT_MS = 100;
 const SLOTS = 10;
 
@@ -16,7 +18,8 @@ const SLOTS = 10;
  *
  * - Ordinary traffic and bursts: processing waits only while a delivery is in flight, and resumes one
  *   worker per event-loop turn, so a delivery arriving meanwhile is answered first.
- * - A storm (more than {@link STORM_PER_SECOND} deliveries in the last second), or deliveries that never
+ * - A storm (more than {@link STORM_PER_SECOND} deliveries in the last second, or {@link STORM_PER_SLOT} in
+ *   100 ms), or deliveries that never
  *   stop being in flight: waiting events trickle through, the oldest first, one per `trickleMs` for the
  *   whole process however many jobs wait, so a storm that does not end still gets its events processed.
  */
@@ -53,7 +56,8 @@ export class DeliveryPressure {
 
   storm(): boolean {
     this.#roll();
-    return this.#slots.reduce((sum, n) => sum + n, 0) > STORM_PER_SECOND;
+    const latest = Math.max(this.#slots[this.#at]!, this.#slots[(this.#at + SLOTS - 1) % SLOTS]!);
+    return latest > STORM_PER_SLOT || this.#slots.reduce((sum, n) => sum + n, 0) > STORM_PER_SECOND;
   }
 
   /** Resolves at once when not busy; otherwise when that changes, or when its turn in the trickle comes. */

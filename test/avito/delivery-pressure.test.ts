@@ -112,7 +112,7 @@ describe('DeliveryPressure', () => {
     }
   });
 
-  it('when a burst of 50 deliveries is answered, then it is no storm; 400 within a second are one, for a second', () => {
+  it('when a burst of 50 deliveries is answered, then it is no storm; 61 in 100 ms are one, 400 within a second too', () => {
     let now = 10_000;
     const pressure = new DeliveryPressure(200, () => now);
     const answer = (count: number) => {
@@ -124,6 +124,12 @@ describe('DeliveryPressure', () => {
     };
     answer(50);
     expect(pressure.busy()).toBe(false);
+    now += 1000;
+    answer(61); // a flood shows in its first 100 ms, and is over 200 ms after it stops
+    expect(pressure.storm()).toBe(true);
+    now += 200;
+    expect(pressure.storm()).toBe(false);
+    now += 1000;
     for (let slot = 0; slot < 4; slot++) {
       now += 100;
       answer(100);
