@@ -19,9 +19,9 @@ const SLOTS = 10;
  * - Ordinary traffic and bursts: processing waits only while a delivery is in flight, and resumes one
  *   worker per event-loop turn, so a delivery arriving meanwhile is answered first.
  * - A storm (more than {@link STORM_PER_SECOND} deliveries in the last second, or {@link STORM_PER_SLOT} in
- *   100 ms), or deliveries that never
- *   stop being in flight: waiting events trickle through, the oldest first, one per `trickleMs` for the
- *   whole process however many jobs wait, so a storm that does not end still gets its events processed.
+ *   100 ms), or deliveries that never stop being in flight: waiting events trickle through, the oldest first,
+ *   one per `trickleMs` for the whole process however many jobs wait, so a storm that does not end still gets
+ *   its events processed.
  */
 export class DeliveryPressure {
   #inFlight = 0;
