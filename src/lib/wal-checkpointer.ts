@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import type { DatabaseSync } from 'node:sqlite';
 import { Worker } from 'node:worker_threads';
 
 /**
@@ -15,7 +16,7 @@ import { Worker } from 'node:worker_threads';
 export const CHECKPOINT_INTERVAL_MS = 1000;
 
 /** SQLite's own default, restored on a connection whose checkpoint worker is gone. */
-export const SQLITE_DEFAULT_AUTOCHECKPOINT = 1000;
+const SQLITE_DEFAULT_AUTOCHECKPOINT = 1000;
 
 // Plain CommonJS, evaluated by the worker: it must load the same way under tsx and from dist/.
 const WORKER_SOURCE = `
@@ -109,11 +110,10 @@ function startWorker(path: string, busyTimeoutMs: number): Entry {
 }
 
 /**
- * Joins the checkpoint worker of this database file, starting it on first use. The caller turns its own
- * connection's automatic checkpoints off (`PRAGMA wal_autocheckpoint = 0`) and gives `onLost`, which turns
- * them back on should the worker die. Null for in-memory databases (no WAL).
+ * Joins the checkpoint worker of this database file, starting it on first use; `onLost` runs should the worker
+ * die. Null for in-memory databases (no WAL).
  */
-export function leaseWalCheckpointer(
+function leaseWalCheckpointer(
   file: string,
   onLost: () => void,
   busyTimeoutMs = 5000,
@@ -157,4 +157,24 @@ export function leaseWalCheckpointer(
       await held.exited;
     },
   };
+}
+
+/**
+ * Hands `db`'s checkpoints to the worker of its file: turns its automatic checkpoints off, and back on should the
+ * worker die. Null (checkpoints left as they are) for in-memory databases.
+ */
+export function checkpointInBackground(
+  db: DatabaseSync,
+  file: string,
+  busyTimeoutMs?: number,
+): WalCheckpointLease | null {
+  const lease = leaseWalCheckpointer(
+    file,
+    () => {
+      if (db.isOpen) db.exec(`PRAGMA wal_autocheckpoint = ${SQLITE_DEFAULT_AUTOCHECKPOINT}`);
+    },
+    busyTimeoutMs,
+  );
+  if (lease) db.exec('PRAGMA wal_autocheckpoint = 0');
+  return lease;
 }

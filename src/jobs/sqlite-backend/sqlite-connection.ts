@@ -1,9 +1,5 @@
 import { DatabaseSync, type SQLInputValue } from 'node:sqlite';
-import {
-  leaseWalCheckpointer,
-  SQLITE_DEFAULT_AUTOCHECKPOINT,
-  type WalCheckpointLease,
-} from '../../lib/wal-checkpointer.js';
+import { checkpointInBackground, type WalCheckpointLease } from '../../lib/wal-checkpointer.js';
 
 export type SqlParam = SQLInputValue;
 
@@ -51,12 +47,7 @@ export class SqliteConnection {
     }
     this.#db = db;
     // Checkpoints run on a worker thread, not inside our commits (see lib/wal-checkpointer.ts).
-    this.#checkpointer = leaseWalCheckpointer(
-      this.path,
-      () => db.isOpen && db.exec(`PRAGMA wal_autocheckpoint = ${SQLITE_DEFAULT_AUTOCHECKPOINT}`),
-      this.busyTimeoutMs,
-    );
-    if (this.#checkpointer) db.exec('PRAGMA wal_autocheckpoint = 0');
+    this.#checkpointer = checkpointInBackground(db, this.path, this.busyTimeoutMs);
   }
 
   async close(): Promise<void> {

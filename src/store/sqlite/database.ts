@@ -1,11 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
-import {
-  leaseWalCheckpointer,
-  SQLITE_DEFAULT_AUTOCHECKPOINT,
-  type WalCheckpointLease,
-} from '../../lib/wal-checkpointer.js';
+import { checkpointInBackground, type WalCheckpointLease } from '../../lib/wal-checkpointer.js';
 import { migrate } from './migrations.js';
 
 export type Row = Record<string, unknown>;
@@ -36,10 +32,7 @@ export class SqliteDatabase {
     this.db.exec('PRAGMA synchronous = NORMAL');
     this.db.exec('PRAGMA foreign_keys = ON');
     migrate(this.db);
-    this.checkpointer = leaseWalCheckpointer(path, () => {
-      if (this.db.isOpen) this.db.exec(`PRAGMA wal_autocheckpoint = ${SQLITE_DEFAULT_AUTOCHECKPOINT}`);
-    });
-    if (this.checkpointer) this.db.exec('PRAGMA wal_autocheckpoint = 0');
+    this.checkpointer = checkpointInBackground(this.db, path);
   }
 
   private statement(sql: string): StatementSync {
