@@ -64,18 +64,16 @@ function chats(db: SqliteDatabase, now: () => Date): ChatRepository {
   };
   return {
     upsert(input) {
+      // Read-merge-write inside the group's write transaction, so another process cannot interleave.
       return db.groupWrite(() => {
-        // Read-merge-write in one write transaction, so another process cannot interleave.
-        return db.transaction(() => {
-          const existing = get(input.id);
-          const chat = existing ? mergeChat(existing, input, now()) : newChat(input, now());
-          db.run(
-            `INSERT OR REPLACE INTO chats (id, item_id, buyer_id, buyer_name, listing, state, human_until, mode,
-              last_inbound_at, last_outbound_at, created_at, updated_at) VALUES (${placeholders(12)})`,
-            ...chatValues(chat),
-          );
-          return chat;
-        });
+        const existing = get(input.id);
+        const chat = existing ? mergeChat(existing, input, now()) : newChat(input, now());
+        db.run(
+          `INSERT OR REPLACE INTO chats (id, item_id, buyer_id, buyer_name, listing, state, human_until, mode,
+            last_inbound_at, last_outbound_at, created_at, updated_at) VALUES (${placeholders(12)})`,
+          ...chatValues(chat),
+        );
+        return chat;
       });
     },
     async get(id) {
@@ -431,13 +429,12 @@ function documents(db: SqliteDatabase, now: () => Date): DocumentRepository {
       });
     },
     replaceChunks(docId, chunks) {
+      // All or nothing: each group write is a savepoint of its own.
       return db.groupWrite(() => {
         checkId('document id', docId);
-        db.transaction(() => {
-          db.run('DELETE FROM chunks WHERE doc_id = ?', docId);
-          for (const c of chunks)
-            db.run('INSERT INTO chunks (doc_id, idx, text) VALUES (?, ?, ?)', docId, c.index, c.text);
-        });
+        db.run('DELETE FROM chunks WHERE doc_id = ?', docId);
+        for (const c of chunks)
+          db.run('INSERT INTO chunks (doc_id, idx, text) VALUES (?, ?, ?)', docId, c.index, c.text);
       });
     },
     async chunks(filter = {}) {
@@ -508,16 +505,14 @@ function settings(db: SqliteDatabase): SettingsRepository {
     },
     update(patch) {
       return db.groupWrite(() => {
-        return db.transaction(() => {
-          const merged: Settings = { ...read() };
-          for (const [k, v] of Object.entries(patch))
-            if (v !== undefined) (merged as Record<string, unknown>)[k] = v;
-          db.run(
-            'INSERT INTO settings (id, value) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET value = excluded.value',
-            JSON.stringify(merged),
-          );
-          return merged;
-        });
+        const merged: Settings = { ...read() };
+        for (const [k, v] of Object.entries(patch))
+          if (v !== undefined) (merged as Record<string, unknown>)[k] = v;
+        db.run(
+          'INSERT INTO settings (id, value) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET value = excluded.value',
+          JSON.stringify(merged),
+        );
+        return merged;
       });
     },
   };
