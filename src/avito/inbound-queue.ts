@@ -43,7 +43,7 @@ export class InboundQueue {
 
   constructor(
     private readonly agenda: JobSaver,
-    private readonly options: { pressure?: StormSignal; logger?: Logger; now?: () => number } = {},
+    private readonly options: { pressure?: StormSignal; logger?: Logger } = {},
   ) {}
 
   /** Resolves once a job carrying the event is saved, or, during a storm, once the event is held. */
@@ -83,12 +83,8 @@ export class InboundQueue {
     return this.#flushing;
   }
 
-  #now(): number {
-    return this.options.now?.() ?? Date.now();
-  }
-
   #hold(eventId: string): void {
-    if (this.#held.length === 0) this.#heldSince = this.#now();
+    if (this.#held.length === 0) this.#heldSince = Date.now();
     this.#held.push(eventId);
     this.#arm();
   }
@@ -101,7 +97,7 @@ export class InboundQueue {
   }
 
   #check(): void {
-    const now = this.#now();
+    const now = Date.now();
     if (this.#flushing || now < this.#retryAt) return;
     if (this.options.pressure?.storm() && now - this.#heldSince < HOLD_MAX_MS) return;
     void this.flush();
@@ -118,7 +114,7 @@ export class InboundQueue {
       } catch (err) {
         // Still stored and pending: kept here for the next try (and the inbox sweep, should we die).
         this.#held = [...ids.slice(at), ...this.#held];
-        this.#retryAt = this.#now() + HOLD_RETRY_MS;
+        this.#retryAt = Date.now() + HOLD_RETRY_MS;
         this.options.logger?.warn(
           { err, held: this.#held.length },
           'could not queue Avito events held during a delivery storm; retrying',
