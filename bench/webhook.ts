@@ -48,12 +48,17 @@ async function load(url: string, seconds = SECONDS) {
   });
 }
 
-/** Evenly paced load from its own process (bench/paced-load.ts: why not autocannon's overallRate). */
-async function pacedLoad(url: string, rate: number): Promise<PacedResult> {
-  const child = spawn(process.execPath, ['--import', 'tsx', PACED_LOAD, url, String(rate), String(SECONDS)], {
+/** A TypeScript script of this folder in a process of its own (through tsx); its stdout piped to us. */
+function spawnScript(script: string, args: string[] = []) {
+  return spawn(process.execPath, ['--import', 'tsx', script, ...args], {
     cwd: REPO_ROOT,
     stdio: ['ignore', 'pipe', 'inherit'],
   });
+}
+
+/** Evenly paced load from its own process (bench/paced-load.ts: why not autocannon's overallRate). */
+async function pacedLoad(url: string, rate: number): Promise<PacedResult> {
+  const child = spawnScript(PACED_LOAD, [url, String(rate), String(SECONDS)]);
   let out = '';
   child.stdout.setEncoding('utf8');
   child.stdout.on('data', (chunk: string) => (out += chunk));
@@ -64,10 +69,7 @@ async function pacedLoad(url: string, rate: number): Promise<PacedResult> {
 
 /** The bare Express handler in its own process (bench/bare-server.ts). */
 async function startBare(): Promise<{ url: string; pid: number; close(): Promise<void> }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', BARE_SERVER], {
-    cwd: REPO_ROOT,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawnScript(BARE_SERVER);
   const url = await new Promise<string>((resolve, reject) => {
     child.stdout.setEncoding('utf8');
     child.stdout.once('data', (line: string) => resolve(line.trim()));

@@ -41,15 +41,17 @@ describe('InboundQueue', () => {
     });
     afterEach(() => vi.useRealTimers());
 
-    function recording(fail = false) {
+    /** An Agenda stand-in that records each saved job's events, or fails while `failing` is set. */
+    function recording() {
       const saved: string[][] = [];
+      const state = { failing: false };
       const agenda = {
         now: async (_name: string, data: unknown) => {
-          if (fail) throw new Error('database is locked');
+          if (state.failing) throw new Error('database is locked');
           saved.push(inboundEventIds(data));
         },
       };
-      return { saved, agenda };
+      return { saved, agenda, state };
     }
 
     it('when deliveries come in a storm, then they are held and queued 100 per job once it passes', async () => {
@@ -89,19 +91,13 @@ describe('InboundQueue', () => {
     });
 
     it('when the held events cannot be saved, then they are kept and tried again', async () => {
-      let failing = true;
-      const saved: string[][] = [];
-      const agenda = {
-        now: async (_name: string, data: unknown) => {
-          if (failing) throw new Error('database is locked');
-          saved.push(inboundEventIds(data));
-        },
-      };
+      const { saved, agenda, state } = recording();
+      state.failing = true;
       const queue = new InboundQueue(agenda, { pressure: storm });
       await queue.enqueue('e1');
       await queue.flush();
       expect(queue.held).toBe(1);
-      failing = false;
+      state.failing = false;
       storm.on = false;
       await vi.advanceTimersByTimeAsync(5250);
       expect(saved).toEqual([['e1']]);
