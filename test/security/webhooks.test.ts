@@ -12,6 +12,10 @@ describe('secretEquals', () => {
     expect(secretEquals(SECRET.slice(0, -1), SECRET)).toBe(false);
     expect(secretEquals('', SECRET)).toBe(false);
     expect(secretEquals(undefined, SECRET)).toBe(false);
+    // Same length, one character off; and the same byte length from other characters (UTF-8).
+    expect(secretEquals(`${SECRET.slice(0, -1)}8`, SECRET)).toBe(false);
+    expect(secretEquals('é', 'ab')).toBe(false);
+    expect(secretEquals('ключ', 'ключ')).toBe(true);
   });
 });
 
