@@ -4,7 +4,7 @@ import type { Logger } from '../logger.js';
 import { secretMatcher } from '../http/secrets.js';
 import type { Store } from '../store/port.js';
 import type { DeliveryPressure } from './delivery-pressure.js';
-import { webhookEnvelopeSchema } from './schemas.js';
+import { parseWebhookDelivery } from './schemas.js';
 
 /** Largest delivery we accept: one message is ≤ 1000 characters plus a small envelope. */
 export const WEBHOOK_BODY_LIMIT = '64kb';
@@ -78,16 +78,15 @@ async function handle(req: Request, res: Response, deps: WebhookRouteDeps): Prom
     res.status(200).json({ ok: true });
     return;
   }
-  const parsed = webhookEnvelopeSchema.safeParse(json);
+  const parsed = parseWebhookDelivery(json);
   if (!parsed.success) {
-    const reason = reasonOf(parsed.error.issues);
+    const reason = reasonOf(parsed.issues);
     log.info({ reason }, 'avito webhook rejected');
     res.status(400).json({ error: 'invalid_payload', reason });
     return;
   }
-  const envelope = parsed.data;
-  const value = envelope.payload.value as { id?: unknown } | null | undefined;
-  const messageId = envelope.payload.type === 'message' && typeof value?.id === 'string' ? value.id : null;
+  const { envelope, message } = parsed.data;
+  const messageId = message?.id ?? null;
   const eventId =
     envelope.id ??
     (messageId ? `msg:${messageId}` : `sha:${createHash('sha256').update(body).digest('hex').slice(0, 40)}`);
