@@ -96,6 +96,28 @@ describe('SQLite group commit and background checkpoints', () => {
     await db.close();
   });
 
+  it('when a one-statement write of a group fails, then it alone is rejected without a savepoint', async () => {
+    const db = new SqliteDatabase(join(dir, 'group-one-statement.sqlite'));
+    db.db.exec('CREATE TABLE t (id TEXT PRIMARY KEY, n INTEGER CHECK (n < 10))');
+    const insert = (id: string, n: number) =>
+      db.groupWrite(() => db.run('INSERT INTO t (id, n) VALUES (?, ?)', id, n), { oneStatement: true });
+    // A multi-row insert that fails on its second row: SQLite undoes the first row too.
+    const results = await Promise.allSettled([
+      insert('a', 1),
+      db.groupWrite(() => db.run('INSERT INTO t (id, n) VALUES (?, ?), (?, ?)', 'b', 1, 'x', 99), {
+        oneStatement: true,
+      }),
+      insert('a', 2),
+      insert('c', 3),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'rejected', 'fulfilled']);
+    expect(db.all('SELECT id, n FROM t ORDER BY id')).toEqual([
+      { id: 'a', n: 1 },
+      { id: 'c', n: 3 },
+    ]);
+    await db.close();
+  });
+
   it('when the store writes, then its own commits never checkpoint and the worker moves the WAL into the file', async () => {
     const path = join(dir, 'checkpoints.sqlite');
     const db = new SqliteDatabase(path);

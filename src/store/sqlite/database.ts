@@ -8,6 +8,8 @@ export type Row = Record<string, unknown>;
 
 interface QueuedWrite {
   run(): unknown;
+  /** Writes with a single statement, which SQLite undoes alone when it fails: no savepoint needed. */
+  oneStatement: boolean;
   resolve(value: unknown): void;
   reject(reason: unknown): void;
 }
@@ -83,10 +85,13 @@ export class SqliteDatabase {
    * all in one transaction, and the promise settles once that transaction is committed (durable, as an
    * awaited single write is). A commit costs several times a statement, so a burst of webhook deliveries
    * pays for one instead of one each. Each `fn` is its own savepoint: one that throws rejects alone.
+   * A `fn` whose only write is one statement may say so (`oneStatement`): a failed statement is undone by
+   * SQLite alone, so it skips the savepoint's two extra statements (the webhook's insert, on every delivery).
    */
-  groupWrite<T>(fn: () => T): Promise<T> {
+  groupWrite<T>(fn: () => T, options: { oneStatement?: boolean } = {}): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.queued.push({ run: fn, resolve: resolve as (value: unknown) => void, reject });
+      const oneStatement = options.oneStatement ?? false;
+      this.queued.push({ run: fn, oneStatement, resolve: resolve as (value: unknown) => void, reject });
       if (this.queued.length === 1) setImmediate(() => this.flushGroup());
     });
   }
@@ -100,7 +105,8 @@ export class SqliteDatabase {
       this.transaction(() => {
         for (const write of writes) {
           try {
-            outcomes.push({ ok: true, value: this.transaction(() => write.run()) });
+            const value = write.oneStatement ? write.run() : this.transaction(() => write.run());
+            outcomes.push({ ok: true, value });
           } catch (error) {
             outcomes.push({ ok: false, error });
           }

@@ -150,20 +150,27 @@ function events(db: SqliteDatabase, now: () => Date): EventRepository {
       const { id, messageId } = record;
       const payload = JSON.stringify(record.payload);
       // Webhook deliveries arrive in bursts: they share commits (see SqliteDatabase.groupWrite).
-      return db.groupWrite(() => {
-        const changed = db.run(
-          `INSERT INTO events (id, message_id, payload, status, attempts, received_at)
-           VALUES (?, ?, ?, 'pending', 0, ?) ON CONFLICT DO NOTHING`,
-          id,
-          messageId,
-          payload,
-          record.receivedAt.getTime(),
-        );
-        // What was just written, without reading it back (every delivery goes through here).
-        if (changed === 1) return { inserted: true as const, record };
-        const existing = db.get('SELECT * FROM events WHERE id = ? OR message_id = ? LIMIT 1', id, messageId);
-        return { inserted: false as const, existing: eventFromRow(existing!) };
-      });
+      return db.groupWrite(
+        () => {
+          const changed = db.run(
+            `INSERT INTO events (id, message_id, payload, status, attempts, received_at)
+             VALUES (?, ?, ?, 'pending', 0, ?) ON CONFLICT DO NOTHING`,
+            id,
+            messageId,
+            payload,
+            record.receivedAt.getTime(),
+          );
+          // What was just written, without reading it back (every delivery goes through here).
+          if (changed === 1) return { inserted: true as const, record };
+          const existing = db.get(
+            'SELECT * FROM events WHERE id = ? OR message_id = ? LIMIT 1',
+            id,
+            messageId,
+          );
+          return { inserted: false as const, existing: eventFromRow(existing!) };
+        },
+        { oneStatement: true },
+      );
     },
     async get(id) {
       return get(id);
