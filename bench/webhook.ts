@@ -89,13 +89,15 @@ async function startBare(): Promise<{ url: string; pid: number; close(): Promise
 /**
  * Webhook acknowledgement: our `/avito/webhook/<secret>` (validate, store once, queue, 200) against a bare
  * Express handler that only answers 200, measured alternately in one run so machine noise hits both alike.
- * Each server runs in its own process, ours as users run it (`src/main.ts`, production defaults, embedded
- * SQLite, the simulators in this process); autocannon loads them from a worker thread here.
+ * Each server runs in its own process, ours as users run it (`node dist/src/main.js`, production defaults,
+ * embedded SQLite, the simulators in this process); autocannon loads them from a worker thread here.
  */
 export const webhookBench: BenchCase = {
   name: 'webhook',
+  usesBuild: true,
   async run(): Promise<BenchRow[]> {
     const stack = await startStack({
+      entry: 'build',
       env: { MODE: 'review', RATE_LIMIT_PER_MINUTE: '1200' },
     });
     const listing = stack.avito.seedListing({ title: 'Ноутбук Lenovo ThinkPad', price: 54_900 });

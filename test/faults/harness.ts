@@ -92,6 +92,17 @@ function envExampleKeys(): string[] {
   }
 }
 
+/**
+ * How the service is started: from source through tsx (tests: no build step), or the compiled build that
+ * `npm start`, the systemd unit and the image run (benchmarks: see bench/build.ts).
+ */
+export type ServiceEntry = 'source' | 'build';
+
+const ENTRY_ARGS: Record<ServiceEntry, string[]> = {
+  source: ['--import', 'tsx', '--disable-warning=ExperimentalWarning', 'src/main.ts'],
+  build: ['--disable-warning=ExperimentalWarning', 'dist/src/main.js'],
+};
+
 /** The service as a child process: its logs, readiness and signals. */
 export class ServiceProcess {
   readonly logs: LogLine[] = [];
@@ -129,18 +140,19 @@ export class ServiceProcess {
     );
   }
 
-  /** Spawns `node --import tsx src/main.ts` with `env` and waits for "listening" and `/ready` 200. */
-  static async start(env: Record<string, string>, port: number, timeoutMs = 30_000): Promise<ServiceProcess> {
+  /** Spawns the service (see {@link ServiceEntry}) with `env` and waits for "listening" and `/ready` 200. */
+  static async start(
+    env: Record<string, string>,
+    port: number,
+    timeoutMs = 30_000,
+    entry: ServiceEntry = 'source',
+  ): Promise<ServiceProcess> {
     const blank = Object.fromEntries(envExampleKeys().map((k) => [k, '']));
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', '--disable-warning=ExperimentalWarning', 'src/main.ts'],
-      {
-        cwd: REPO_ROOT,
-        env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...blank, ...env },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
+    const child = spawn(process.execPath, ENTRY_ARGS[entry], {
+      cwd: REPO_ROOT,
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...blank, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const proc = new ServiceProcess(child, `http://127.0.0.1:${port}`);
     try {
       await pollUntil(
@@ -286,6 +298,8 @@ export interface StackOptions {
   telegram?: TelegramSimOptions;
   /** Extra env for the service (over the defaults below). */
   env?: Record<string, string>;
+  /** Source (default) or the compiled build in dist/ (built beforehand: see bench/build.ts). */
+  entry?: ServiceEntry;
 }
 
 /** Three simulators, a data dir with a docs folder, and the env that points the service at them. */
@@ -354,7 +368,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     webhookUrl,
     service: undefined,
     async startService(extraEnv = {}) {
-      const svc = await ServiceProcess.start({ ...env, ...extraEnv }, port);
+      const svc = await ServiceProcess.start({ ...env, ...extraEnv }, port, undefined, options.entry);
       stack.service = svc;
       await pollUntil(() => avito.subscriptions().includes(webhookUrl), {
         timeoutMs: 20_000,
