@@ -187,6 +187,7 @@ export async function startService(
     adminToken: config.adminToken,
     agenda,
     rateLimitPerMinute: config.http.rateLimitPerMinute,
+    authenticated: avito ? [(req) => avito.authenticates(req)] : [],
     https: config.http.publicUrl?.startsWith('https://') ?? false,
     mount: [
       ...(avito ? [(a: Express) => avito.mount(a)] : []),

@@ -1,5 +1,5 @@
 import type { Agenda } from 'agenda';
-import type { Express } from 'express';
+import type { Express, Request } from 'express';
 import type { Config } from '../config.js';
 import type { CheckResult } from '../http/readiness.js';
 import type { Logger } from '../logger.js';
@@ -14,7 +14,7 @@ import { defineAvitoJobs, scheduleAvitoJobs } from './jobs.js';
 import type { ListingKnowledge } from './listings.js';
 import { resolveWebhookSecret, webhookUrl } from './subscription.js';
 import { TokenManager } from './token.js';
-import { mountAvitoWebhook } from './webhook.js';
+import { isOwnWebhookRequest, mountAvitoWebhook } from './webhook.js';
 
 export { AvitoClient } from './client.js';
 export { DeliveryPressure } from './delivery-pressure.js';
@@ -40,6 +40,8 @@ export interface AvitoIntegration {
   /** Full webhook URL when `PUBLIC_URL` is set. */
   webhookUrl: string | undefined;
   mount(app: Express): void;
+  /** A request to our webhook path carrying our secret: Avito's own, exempt from the per-IP rate limit. */
+  authenticates(req: Request): boolean;
   /** Starts the recurring jobs (token refresh, subscription check, listings sync, inbox sweep). */
   start(): Promise<void>;
   /** Queues the deliveries held during a storm (after the HTTP server has closed, before the jobs stop). */
@@ -101,6 +103,7 @@ export async function createAvito(deps: AvitoDeps): Promise<AvitoIntegration> {
         pressure,
       });
     },
+    authenticates: isOwnWebhookRequest(secret),
     start: () => scheduleAvitoJobs(agenda),
     stop: () => queue.flush(),
     async check() {

@@ -39,6 +39,16 @@ function reasonOf(issues: ReadonlyArray<{ path: PropertyKey[]; message: string }
 }
 
 /**
+ * Whether a request is addressed to our webhook path with our secret in it (before routing: the HTTP app's
+ * rate limit asks, see HttpAppDeps.authenticated). The route checks the secret again itself.
+ */
+export function isOwnWebhookRequest(secret: string): (req: Request) => boolean {
+  const isOurSecret = secretMatcher(secret);
+  const prefix = `${WEBHOOK_PATH}/`;
+  return (req) => req.path.startsWith(prefix) && isOurSecret(req.path.slice(prefix.length));
+}
+
+/**
  * `POST /avito/webhook/:secret`: validates, stores the event once and queues it before answering 200.
  * Wrong secret → the same 404 as an unknown route. Malformed → 400 with a reason, nothing stored.
  * Store or queue failure → 503 so Avito delivers again. Duplicates → 200, dropped.

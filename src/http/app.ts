@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Agenda } from 'agenda';
-import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
+import express, { type ErrorRequestHandler, type Express, type Request, type RequestHandler } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import type { Logger } from '../logger.js';
 import { bearer, mountAdmin } from './admin.js';
@@ -31,6 +31,12 @@ export interface HttpAppDeps {
   mount?: Array<(app: Express) => void>;
   /** Requests a minute one client IP may make to the public routes (loopback is exempt). 0 turns it off. */
   rateLimitPerMinute?: number;
+  /**
+   * Recognise requests that carry an integration's own secret (Avito's webhook path): these do not count
+   * against the per-IP budget, which is there for unknown clients, while a redelivery storm from an upstream's
+   * few addresses is traffic the service is built to take.
+   */
+  authenticated?: Array<(req: Request) => boolean>;
   /** The service is reached over https (adds HSTS). */
   https?: boolean;
 }
@@ -47,7 +53,7 @@ export function createHttpApp(deps: HttpAppDeps): Express {
 
   app.use(requestContext(deps));
   app.use(securityHeaders(deps.https ?? false));
-  if (deps.rateLimitPerMinute) app.use(publicRateLimit(deps.rateLimitPerMinute));
+  if (deps.rateLimitPerMinute) app.use(publicRateLimit(deps.rateLimitPerMinute, deps.authenticated ?? []));
 
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok', uptimeSeconds: Math.round(process.uptime()) });
@@ -95,20 +101,32 @@ function securityHeaders(https: boolean): RequestHandler {
 const LOOPBACK_IP = /^(127\.|::1$|::ffff:127\.)/;
 
 /**
- * Per-IP request budget on everything but /health. Loopback is exempt (local proxies and benchmarks);
- * behind a reverse proxy on this host the client's own address counts (`trust proxy` is loopback).
+ * Per-IP request budget on everything but /health and authenticated webhooks. Loopback is exempt (local
+ * proxies and benchmarks); behind a reverse proxy on this host the client's own address counts (`trust proxy`
+ * is loopback). Exemptions are decided before the limiter, not in its `skip`: it reaches `skip` only after its
+ * own asynchronous steps, which every request would pay.
  */
-function publicRateLimit(perMinute: number): RequestHandler {
-  return rateLimit({
+function publicRateLimit(
+  perMinute: number,
+  authenticated: ReadonlyArray<(req: Request) => boolean>,
+): RequestHandler {
+  const limiter = rateLimit({
     windowMs: 60_000,
     limit: perMinute,
     standardHeaders: 'draft-8',
     legacyHeaders: false,
-    skip: (req) => req.path === '/health' || LOOPBACK_IP.test(req.ip ?? ''),
     handler: (_req, res) => {
       res.status(429).json({ error: 'rate_limited', reason: 'too many requests, slow down' });
     },
   });
+  return (req, res, next) => {
+    const exempt =
+      req.path === '/health' ||
+      authenticated.some((isAuthenticated) => isAuthenticated(req)) ||
+      LOOPBACK_IP.test(req.ip ?? '');
+    if (exempt) next();
+    else void limiter(req, res, next);
+  };
 }
 
 function requestContext(deps: HttpAppDeps): RequestHandler {

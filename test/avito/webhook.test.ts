@@ -217,3 +217,34 @@ describe('Avito webhook route with a failing store', () => {
     }
   });
 });
+
+describe('Avito webhook and the per-IP rate limit', () => {
+  it('when Avito delivers past the per-IP budget from one address, then every delivery is stored, while guesses at the secret from that address are limited', async () => {
+    const sim = await startAvitoSim();
+    const svc = await startTestService({ ...sim.env, RATE_LIMIT_PER_MINUTE: '3' });
+    try {
+      const secret = await svc.store.kv.get<string>('avito:webhook-secret');
+      // Through a reverse proxy on this host: the forwarded address is the one that counts.
+      const fromOneAddress = (path: string, body: object) =>
+        fetch(`${svc.http.url}${path}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-forwarded-for': '203.0.113.9' },
+          body: JSON.stringify(body),
+        });
+      const statuses: number[] = [];
+      for (let i = 0; i < 6; i += 1) {
+        statuses.push(
+          (await fromOneAddress(`/avito/webhook/${secret}`, webhookEnvelope(`rl-${i}`, {}))).status,
+        );
+      }
+      expect(statuses).toEqual([200, 200, 200, 200, 200, 200]);
+      for (let i = 0; i < 6; i += 1) expect(await svc.store.events.get(`delivery-rl-${i}`)).not.toBeNull();
+      const guesses: number[] = [];
+      for (let i = 0; i < 4; i += 1) guesses.push((await fromOneAddress('/avito/webhook/guess', {})).status);
+      expect(guesses).toEqual([404, 404, 404, 429]);
+    } finally {
+      await svc.dispose();
+      await sim.close();
+    }
+  });
+});
