@@ -8,7 +8,12 @@ import { cpuMs, rssMiB } from './proc.js';
 import { median } from './stats.js';
 import type { BenchCase, BenchRow } from './types.js';
 
-const ROUNDS = 3;
+/**
+ * Max-load rounds per server. Five, not three: a few seconds after the service goes idle, V8's memory reducer
+ * runs a full GC (~0.3 s of CPU over the main thread and four helpers, traced per thread), and a round it lands
+ * in pays for it; the median of five leaves such rounds out.
+ */
+const ROUNDS = 5;
 const SECONDS = 4;
 const WARMUP_SECONDS = 2;
 /** Idle time before each measured round, so each starts on a quiet machine. */
@@ -181,7 +186,8 @@ export const webhookBench: BenchCase = {
             note = `, backlog processed ${drains.at(-1)} ms after`;
           }
           process.stderr.write(
-            `  round ${round + 1} ${name}: ${Math.round(r.requests.average)} req/s, p99 ${r.latency.p99} ms${note}\n`,
+            `  round ${round + 1} ${name}: ${Math.round(r.requests.average)} req/s, p99 ${r.latency.p99} ms, ` +
+              `CPU ${(cpuPerRequest[name].at(-1)! * 1000).toFixed(0)} µs/request${note}\n`,
           );
         }
       }
