@@ -3,7 +3,6 @@
  * table (or, with --json, one JSON array on stdout). Add a case: export a {@link BenchCase} from a
  * module here and list it in CASES.
  */
-import { buildService } from './build.js';
 import { pipelineBench } from './pipeline.js';
 import { retrievalBench } from './retrieval.js';
 import { webhookBench } from './webhook.js';
@@ -26,7 +25,6 @@ async function main(): Promise<void> {
   const wanted = args.filter((a) => !a.startsWith('--'));
   const cases = CASES.filter((c) => wanted.length === 0 || wanted.includes(c.name));
   if (cases.length === 0) throw new Error(`no such case; known: ${CASES.map((c) => c.name).join(', ')}`);
-  if (cases.some((c) => c.usesBuild)) await buildService();
   const rows: BenchRow[] = [];
   for (const c of cases) {
     process.stderr.write(`running ${c.name}…\n`);

@@ -1,5 +1,6 @@
 import { pollUntil } from '../sim/common/wait.js';
 import { startStack } from '../test/faults/harness.js';
+import { buildService } from './build.js';
 import { cpuMs, rssMiB } from './proc.js';
 import { median, percentile } from './stats.js';
 import type { BenchCase, BenchRow } from './types.js';
@@ -17,8 +18,8 @@ const ROUNDS = 3;
  */
 export const pipelineBench: BenchCase = {
   name: 'pipeline',
-  usesBuild: true,
   async run(): Promise<BenchRow[]> {
+    await buildService();
     const stack = await startStack({ entry: 'build', env: { MODE: 'review', DEBOUNCE_SECONDS: '0' } });
     const rows: BenchRow[] = [];
     const row = (metric: string, value: number, unit: string) =>

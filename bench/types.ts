@@ -9,7 +9,5 @@ export interface BenchRow {
 /** A benchmark registered in bench/index.ts. */
 export interface BenchCase {
   name: string;
-  /** Runs the service from dist/: bench/index.ts builds it once before the first such case. */
-  usesBuild?: boolean;
   run(): Promise<BenchRow[]>;
 }

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { pollUntil } from '../sim/common/wait.js';
 import { REPO_ROOT, startStack } from '../test/faults/harness.js';
+import { buildService } from './build.js';
 import { cpuMs, rssMiB } from './proc.js';
 import { median } from './stats.js';
 import type { BenchCase, BenchRow } from './types.js';
@@ -99,8 +100,8 @@ async function startBare(): Promise<{ url: string; pid: number; close(): Promise
  */
 export const webhookBench: BenchCase = {
   name: 'webhook',
-  usesBuild: true,
   async run(): Promise<BenchRow[]> {
+    await buildService();
     const stack = await startStack({
       entry: 'build',
       env: { MODE: 'review', RATE_LIMIT_PER_MINUTE: '1200' },

@@ -298,7 +298,7 @@ export interface StackOptions {
   telegram?: TelegramSimOptions;
   /** Extra env for the service (over the defaults below). */
   env?: Record<string, string>;
-  /** Source (default) or the compiled build in dist/ (built beforehand: see bench/build.ts). */
+  /** Source (default) or the compiled build in dist/ (built beforehand: bench/build.ts). */
   entry?: ServiceEntry;
 }
 
