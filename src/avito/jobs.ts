@@ -31,7 +31,10 @@ export interface AvitoJobDeps {
   /** Our webhook URL when `PUBLIC_URL` is set; without it there is nothing to keep subscribed. */
   webhookUrl?: string;
   knowledge?: ListingKnowledge;
-  /** While Avito deliveries pour in, inbound processing waits (trickling through a storm) so acknowledgements stay fast. */
+  /**
+   * While Avito deliveries pour in, inbound processing waits (trickling through a storm) so acknowledgements
+   * stay fast.
+   */
   pressure?: DeliveryPressure;
 }
 

@@ -152,9 +152,14 @@ export interface WebhookDelivery {
   message: WebhookMessage | null;
 }
 
+/** What is wrong with a delivery: where (from the body's root) and zod's message. */
+export interface DeliveryIssue {
+  path: PropertyKey[];
+  message: string;
+}
+
 export type WebhookDeliveryResult =
-  | { success: true; data: WebhookDelivery }
-  | { success: false; issues: ReadonlyArray<{ path: PropertyKey[]; message: string }> };
+  { success: true; data: WebhookDelivery } | { success: false; issues: readonly DeliveryIssue[] };
 
 /**
  * Validates a webhook body: the envelope, then a "message" payload's message. Two plain parses rather than

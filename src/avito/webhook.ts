@@ -4,7 +4,7 @@ import type { Logger } from '../logger.js';
 import { secretMatcher } from '../http/secrets.js';
 import type { Store } from '../store/port.js';
 import type { DeliveryPressure } from './delivery-pressure.js';
-import { parseWebhookDelivery } from './schemas.js';
+import { type DeliveryIssue, parseWebhookDelivery } from './schemas.js';
 
 /** Largest delivery we accept: one message is ≤ 1000 characters plus a small envelope. */
 export const WEBHOOK_BODY_LIMIT = '64kb';
@@ -31,7 +31,7 @@ function isJsonContentType(req: Request): boolean {
 }
 
 /** Short, safe reason for a 400: the path of the first problem and zod's message. */
-function reasonOf(issues: ReadonlyArray<{ path: PropertyKey[]; message: string }>): string {
+function reasonOf(issues: readonly DeliveryIssue[]): string {
   const first = issues[0];
   if (!first) return 'invalid payload';
   const path = first.path.map(String).join('.');
