@@ -1,6 +1,7 @@
 import type { RequestHandler } from 'express';
-import type { CallLog } from '../common/call-log.js';
 import { sendAvitoError } from './errors.js';
+
+export { logCalls } from '../common/call-log.js';
 
 const BODY_LIMIT = 1024 * 1024;
 
@@ -37,31 +38,6 @@ export function readBody(): RequestHandler {
     } else {
       req.body = raw;
     }
-    next();
-  };
-}
-
-/** Records every request into the shared call log; the status is filled in when the answer finishes. */
-export function logCalls(calls: CallLog): RequestHandler {
-  return (req, res, next) => {
-    const url = new URL(req.originalUrl, 'http://sim');
-    const query: Record<string, string> = {};
-    for (const key of new Set(url.searchParams.keys())) query[key] = url.searchParams.getAll(key).join(',');
-    const headers: Record<string, string> = {};
-    for (const [key, value] of Object.entries(req.headers)) {
-      if (value !== undefined) headers[key] = Array.isArray(value) ? value.join(', ') : value;
-    }
-    const record = calls.add({
-      method: req.method,
-      path: url.pathname,
-      query,
-      headers,
-      body: req.body,
-      time: Date.now(),
-    });
-    res.on('finish', () => {
-      record.status = res.statusCode;
-    });
     next();
   };
 }
