@@ -39,6 +39,8 @@ export interface GoogleCalendarSimOptions {
   calendars?: Array<{ id: string; summary?: string; timeZone?: string; sharedWith?: Array<[string, 'writer' | 'reader']> }>;
   /** Mount `/__sim/*` (a human plays the seller from a shell). */
   controlRoutes?: boolean;
+  /** Largest events.list page, whatever maxResults asks (default 2500, Google's cap). */
+  listPageCap?: number;
   seed?: number;
 }
 
@@ -176,7 +178,7 @@ export async function startGoogleCalendarSim(opts: GoogleCalendarSimOptions = {}
   const state = new CalendarState();
   const calls = new CallLog();
   const faults = new FaultInjector(opts.seed ?? 1);
-  const knobs: RouteKnobs = { afterCommit: [] };
+  const knobs: RouteKnobs = { afterCommit: [], listPageCap: opts.listPageCap ?? 2500 };
   const accounts = new Map<string, SimServiceAccount>();
   let tokenUrl = '';
   for (const account of opts.serviceAccounts ?? []) accounts.set(account.clientEmail, account);

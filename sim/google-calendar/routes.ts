@@ -23,6 +23,8 @@ export type AfterCommitFault = { kind: 'status'; status: number } | { kind: 'dro
 /** Knobs the routes read on every call. */
 export interface RouteKnobs {
   afterCommit: AfterCommitFault[];
+  /** Largest page events.list returns whatever maxResults says (Google: "pages may be short"). */
+  listPageCap: number;
 }
 
 /** base32hex (RFC 2938 §3.1.2), lowercase, 5–1024 characters: the discovery document's rule for `id`. */
@@ -444,7 +446,7 @@ export function registerCalendarRoutes(app: Express, ctx: Ctx): void {
       return true;
     });
     matching.sort((a, b) => (q.orderBy === 'updated' ? a.updated - b.updated : a.start.ms - b.start.ms) || a.id.localeCompare(b.id));
-    const maxResults = Math.min(typeof q.maxResults === 'number' ? q.maxResults : 250, MAX_RESULTS_CAP);
+    const maxResults = Math.min(typeof q.maxResults === 'number' ? q.maxResults : 250, MAX_RESULTS_CAP, ctx.knobs.listPageCap);
     const offset = typeof q.pageToken === 'string' ? readPageToken(q.pageToken) : 0;
     const page = matching.slice(offset, offset + maxResults);
     const more = offset + maxResults < matching.length;

@@ -57,13 +57,14 @@ export interface CalendarRig {
 
 export const TEST_CALENDAR_ID = 'sales@group.calendar.google.com';
 
-export async function startCalendarRig(opts: { timeZone?: string } = {}): Promise<CalendarRig> {
+export async function startCalendarRig(opts: { timeZone?: string; listPageCap?: number } = {}): Promise<CalendarRig> {
   const dir = mkdtempSync(join(tmpdir(), 'gcal-'));
   const timeZone = opts.timeZone ?? 'Europe/Moscow';
   const account = makeServiceAccount(dir);
   const sim = await startGoogleCalendarSim({
     serviceAccounts: [{ clientEmail: account.clientEmail, publicKey: account.publicKeyPem, privateKeyId: 'k1' }],
     calendars: [{ id: TEST_CALENDAR_ID, summary: 'Консультации', timeZone }],
+    ...(opts.listPageCap ? { listPageCap: opts.listPageCap } : {}),
   });
   const keyFile = account.writeKeyFile(sim.tokenUrl);
   const client = createCalendarClient({

@@ -87,7 +87,8 @@ async function slotStillFree(
  * Books `request.slot` for a lead, safe to retry any number of times:
  * 1. our deterministic id already exists → it is this booking (a lost answer, a retry): booked;
  *    a booking we cancelled earlier is confirmed again (Google never frees a used id);
- * 2. free/busy says the slot (with its buffer) is taken → `slot-taken`;
+ * 2. free/busy says the slot (with its buffer) is taken → `slot-taken` (unless a concurrent attempt of
+ *    this same booking is what took it);
  * 3. insert; a 409 on our id means a concurrent attempt won → read it back: booked.
  * A slot taken between steps 2 and 3 is not detected (Google does not refuse overlaps).
  */
@@ -108,7 +109,14 @@ export async function bookSlot(
   };
   const existing = await client.getEvent(id);
   if (existing) return resumeExisting(client, settings, request, existing, draft);
-  if (!(await slotStillFree(client, request.slot, settings))) return { kind: 'slot-taken', eventId: id };
+  if (!(await slotStillFree(client, request.slot, settings))) {
+    // A concurrent attempt for this very booking may be what fills the slot now.
+    const mine = await client.getEvent(id);
+    if (mine && isOurs(mine, request.leadId) && mine.status !== 'cancelled') {
+      return { kind: 'booked', event: mine, alreadyBooked: true };
+    }
+    return { kind: 'slot-taken', eventId: id };
+  }
   try {
     return { kind: 'booked', event: await client.insertEvent(id, draft), alreadyBooked: false };
   } catch (error) {

@@ -45,7 +45,14 @@ export class CalendarApiError extends Error {
   constructor(
     readonly kind: CalendarErrorKind,
     message: string,
-    readonly details: { status?: number; reason?: string; retryAfterMs?: number; cause?: unknown } = {},
+    readonly details: {
+      status?: number;
+      reason?: string;
+      retryAfterMs?: number;
+      /** The OAuth token endpoint refused or failed, not the Calendar API. */
+      tokenEndpoint?: boolean;
+      cause?: unknown;
+    } = {},
   ) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
     this.retryable = RETRYABLE.has(kind);
@@ -76,12 +83,13 @@ const HttpFailure = z.object({
 const RATE_REASONS = new Set(['rateLimitExceeded', 'userRateLimitExceeded', 'quotaExceeded']);
 
 function retryAfterMs(headers: unknown): number | undefined {
+  if (typeof headers !== 'object' || headers === null) return undefined;
+  // gaxios hands a fetch-style Headers (not always the global class): read it by shape.
+  const get = (headers as { get?: unknown }).get;
   const value =
-    headers instanceof Headers
-      ? headers.get('retry-after')
-      : typeof headers === 'object' && headers !== null
-        ? (headers as Record<string, unknown>)['retry-after']
-        : undefined;
+    typeof get === 'function'
+      ? (get as (name: string) => unknown).call(headers, 'retry-after')
+      : (headers as Record<string, unknown>)['retry-after'];
   if (typeof value !== 'string' || !/^\d+$/.test(value.trim())) return undefined;
   return Number(value) * 1000;
 }
@@ -101,12 +109,16 @@ export function classifyCalendarError(error: unknown, tokenUrl: string): Calenda
     const body = OAuthErrorBody.safeParse(info.response?.data);
     const reason = body.success ? body.data.error : undefined;
     if (status >= 500 || status === 429) {
-      return new CalendarApiError('unavailable', `Google token endpoint answered ${status}`, { status, cause: error });
+      return new CalendarApiError('unavailable', `Google token endpoint answered ${status}`, {
+        status,
+        tokenEndpoint: true,
+        cause: error,
+      });
     }
     return new CalendarApiError(
       'auth',
       `Google refused the service account's token request (${status} ${reason ?? ''}): check GOOGLE_SERVICE_ACCOUNT_FILE`,
-      { status, ...(reason ? { reason } : {}), cause: error },
+      { status, ...(reason ? { reason } : {}), tokenEndpoint: true, cause: error },
     );
   }
   const body = GoogleErrorBody.safeParse(info.response?.data);
@@ -276,8 +288,8 @@ function eventBody(draft: Partial<EventDraft> & { timeZone: string }): calendar_
  * A Calendar client on the official `@googleapis/calendar` with a service-account JWT. The token request
  * goes to the key file's `token_uri` (google-auth-library always posts to Google's URL, so we redirect it
  * on the auth client's own transport); API calls go to `apiBase`. No hidden retries: the caller (an outbox
- * job, or the buyer asking again) decides, from {@link CalendarApiError.retryable}. A 401 gets one fresh
- * token and one retry inside the auth library (`forceRefreshOnFailure`).
+ * job, or the buyer asking again) decides, from {@link CalendarApiError.retryable}; only a 401 gets one
+ * fresh token and one retry here.
  */
 export function createCalendarClient(options: CalendarClientOptions): CalendarClient {
   const { key, calendarId } = options;
@@ -287,7 +299,6 @@ export function createCalendarClient(options: CalendarClientOptions): CalendarCl
     key: key.private_key,
     ...(key.private_key_id ? { keyId: key.private_key_id } : {}),
     scopes: [...CALENDAR_SCOPES],
-    forceRefreshOnFailure: true,
     transporterOptions: { timeout },
   });
   if (key.token_uri !== GOOGLE_TOKEN_URL) {
@@ -307,10 +318,16 @@ export function createCalendarClient(options: CalendarClientOptions): CalendarCl
     timeout,
   });
   const call = async <T>(run: () => Promise<T>): Promise<T> => {
-    try {
-      return await run();
-    } catch (error) {
-      throw classifyCalendarError(error, key.token_uri);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await run();
+      } catch (error) {
+        const failure = classifyCalendarError(error, key.token_uri);
+        if (failure.kind !== 'auth' || failure.details.tokenEndpoint || attempt > 1) throw failure;
+        // Google dropped our token early. The library's own forceRefreshOnFailure re-reads its cached
+        // token, so mark the credentials expired (its constructor's own marker) to mint a new one.
+        auth.setCredentials({ refresh_token: 'jwt-placeholder', expiry_date: 1 });
+      }
     }
   };
   const zone = options.timeZone;
