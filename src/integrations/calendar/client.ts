@@ -3,7 +3,7 @@ import { JWT } from 'google-auth-library';
 import { z } from 'zod';
 import { GOOGLE_TOKEN_URL, type ServiceAccountKey } from './config.js';
 import type { Interval } from './slots.js';
-import { fromWallTime, parseRfc3339, toRfc3339 } from './zoned-time.js';
+import { fromWallTime, parseRfc3339, toRfc3339 } from '../../lib/zoned-time.js';
 
 /**
  * Scopes we ask for: `calendar.events` writes our bookings; freeBusy.query does not accept it, so

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import { isValidTimeZone } from './zoned-time.js';
+import { isValidTimeZone } from '../../lib/zoned-time.js';
 
 /** Google's production endpoints; `GOOGLE_API_BASE` and the key file's `token_uri` replace them in tests. */
 export const GOOGLE_API_ROOT = 'https://www.googleapis.com';

@@ -36,4 +36,4 @@ export {
   ServiceAccountKeyError,
 } from './config.js';
 export { computeFreeSlots, type Interval, isSlotFree, type Slot, slotSearchWindow } from './slots.js';
-export { toRfc3339 } from './zoned-time.js';
+export { toRfc3339 } from '../../lib/zoned-time.js';

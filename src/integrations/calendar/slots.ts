@@ -1,5 +1,5 @@
 import { type CalendarSettings, WEEKDAY_KEYS } from './config.js';
-import { addDays, fromWallTime, isoWeekday, type LocalDate, toWallTime } from './zoned-time.js';
+import { addDays, fromWallTime, isoWeekday, type LocalDate, toWallTime } from '../../lib/zoned-time.js';
 
 /** A period of time between two instants; `end` is exclusive (as in Google's free/busy). */
 export interface Interval {

@@ -7,7 +7,7 @@ import {
   isSlotFree,
   slotSearchWindow,
 } from '../../../src/integrations/calendar/slots.js';
-import { toRfc3339, toWallTime } from '../../../src/integrations/calendar/zoned-time.js';
+import { toRfc3339, toWallTime } from '../../../src/lib/zoned-time.js';
 
 const settings = (over: Record<string, unknown> = {}): CalendarSettings => calendarSettingsSchema.parse(over);
 const at = (iso: string) => new Date(iso);

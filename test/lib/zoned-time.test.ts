@@ -6,7 +6,7 @@ import {
   toRfc3339,
   toWallTime,
   zoneOffsetMinutes,
-} from '../../../src/integrations/calendar/zoned-time.js';
+} from '../../src/lib/zoned-time.js';
 
 const ZONES = ['Europe/Moscow', 'Europe/Berlin', 'America/New_York', 'Australia/Lord_Howe', 'Asia/Kathmandu', 'UTC'];
 
