@@ -48,7 +48,7 @@ describe('mailer (nodemailer against the capturing SMTP simulator)', () => {
       to: [{ address: 'ivan@example.ru', name: 'Иван' }],
       subject: 'Коммерческое предложение № КП-17 — Магазин «Пример»',
     });
-    expect(message!.text).toMatch(/123\s456,67\s₽/);
+    expect(message!.text).toMatch(/12\s345,67\s₽/);
     expect(message!.html).toContain('<p>Здравствуйте, Иван!</p>');
     expect(message!.attachments).toEqual([
       expect.objectContaining({ filename: 'КП-17.pdf', contentType: 'application/pdf', size: PDF.length, checksum: md5(PDF) }),
