@@ -60,36 +60,59 @@ export function tokenHandler(
 ): RequestHandler {
   return (req, res) => {
     if (!(req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) {
-      return sendOAuthError(res, 400, 'invalid_request', 'Content-Type must be application/x-www-form-urlencoded');
+      return sendOAuthError(
+        res,
+        400,
+        'invalid_request',
+        'Content-Type must be application/x-www-form-urlencoded',
+      );
     }
     const form = TokenForm.safeParse(req.body);
-    if (!form.success) return sendOAuthError(res, 400, 'invalid_request', 'Missing required parameter: grant_type');
+    if (!form.success)
+      return sendOAuthError(res, 400, 'invalid_request', 'Missing required parameter: grant_type');
     if (form.data.grant_type !== JWT_BEARER) {
-      return sendOAuthError(res, 400, 'unsupported_grant_type', `Invalid grant_type: ${form.data.grant_type}`);
+      return sendOAuthError(
+        res,
+        400,
+        'unsupported_grant_type',
+        `Invalid grant_type: ${form.data.grant_type}`,
+      );
     }
     const assertion = form.data.assertion ?? '';
     const parts = assertion.split('.');
-    if (parts.length !== 3) return sendOAuthError(res, 400, 'invalid_request', 'Invalid JWT: malformed assertion');
+    if (parts.length !== 3)
+      return sendOAuthError(res, 400, 'invalid_request', 'Invalid JWT: malformed assertion');
     const header = Header.safeParse(decodeJson(parts[0]!));
     const claims = Claims.safeParse(decodeJson(parts[1]!));
     if (!header.success || !claims.success) {
       return sendOAuthError(res, 400, 'invalid_grant', 'Invalid JWT: cannot read header or claims');
     }
-    if (header.data.alg !== 'RS256') return sendOAuthError(res, 400, 'invalid_grant', 'Invalid JWT Signature.');
+    if (header.data.alg !== 'RS256')
+      return sendOAuthError(res, 400, 'invalid_grant', 'Invalid JWT Signature.');
     const account = accounts.get(claims.data.iss);
     if (!account) return sendOAuthError(res, 400, 'invalid_grant', 'Invalid grant: account not found');
-    if (header.data.kid !== undefined && account.privateKeyId !== undefined && header.data.kid !== account.privateKeyId) {
+    if (
+      header.data.kid !== undefined &&
+      account.privateKeyId !== undefined &&
+      header.data.kid !== account.privateKeyId
+    ) {
       return sendOAuthError(res, 400, 'invalid_grant', 'Invalid JWT Signature.');
     }
     const verifier = createVerify('RSA-SHA256');
     verifier.update(`${parts[0]}.${parts[1]}`);
-    const key = typeof account.publicKey === 'string' ? createPublicKey(account.publicKey) : account.publicKey;
+    const key =
+      typeof account.publicKey === 'string' ? createPublicKey(account.publicKey) : account.publicKey;
     if (!verifier.verify(key, Buffer.from(parts[2]!, 'base64url'))) {
       return sendOAuthError(res, 400, 'invalid_grant', 'Invalid JWT Signature.');
     }
     const { aud, iat, exp, scope, sub } = claims.data;
     if (aud !== GOOGLE_TOKEN_AUDIENCE && aud !== LEGACY_AUDIENCE && aud !== ownTokenUrl()) {
-      return sendOAuthError(res, 400, 'invalid_grant', `Invalid JWT: audience ${aud} is not the token endpoint`);
+      return sendOAuthError(
+        res,
+        400,
+        'invalid_grant',
+        `Invalid JWT: audience ${aud} is not the token endpoint`,
+      );
     }
     const now = Math.floor(state.now() / 1000);
     if (exp - iat > 3600 || exp <= iat || iat > now + SKEW_SECONDS || exp < now - SKEW_SECONDS) {
@@ -97,7 +120,12 @@ export function tokenHandler(
     }
     if (sub !== undefined) {
       // Domain-wide delegation needs Workspace admin consent the simulated account never has.
-      return sendOAuthError(res, 401, 'unauthorized_client', 'Client is unauthorized to retrieve access tokens using this method, or client not authorized for any of the scopes requested.');
+      return sendOAuthError(
+        res,
+        401,
+        'unauthorized_client',
+        'Client is unauthorized to retrieve access tokens using this method, or client not authorized for any of the scopes requested.',
+      );
     }
     const scopes = (scope ?? '').split(' ').filter(Boolean);
     if (scopes.length === 0 || scopes.some((s) => !discovery.scopes.has(s))) {
@@ -123,7 +151,15 @@ export function requireBearer(state: CalendarState): RequestHandler {
         new CalendarError(
           401,
           'Request is missing required authentication credential. Expected OAuth 2 access token, login cookie or other valid authentication credential.',
-          [{ domain: 'global', reason: 'required', message: 'Login Required.', locationType: 'header', location: 'Authorization' }],
+          [
+            {
+              domain: 'global',
+              reason: 'required',
+              message: 'Login Required.',
+              locationType: 'header',
+              location: 'Authorization',
+            },
+          ],
         ),
       );
     }

@@ -18,7 +18,11 @@ const SellerDeletesEvent = z.object({ eventId: z.string().min(1), calendarId: z.
  * `/__sim/*`: a human plays the seller from a shell while the service runs against the simulator
  * (`main.ts`), e.g. takes an offered slot by adding a busy event. Not Google's API; loopback only.
  */
-export function registerControlRoutes(app: Express, actors: () => GoogleCalendarActors, state: CalendarState): void {
+export function registerControlRoutes(
+  app: Express,
+  actors: () => GoogleCalendarActors,
+  state: CalendarState,
+): void {
   const guard = (run: () => unknown) => {
     try {
       return { ok: true as const, value: run() };
@@ -30,7 +34,8 @@ export function registerControlRoutes(app: Express, actors: () => GoogleCalendar
 
   app.post('/__sim/seller-adds-event', (req, res) => {
     const body = SellerAddsEvent.safeParse(req.body);
-    if (!body.success) return sendError(res, invalid(`validation error: ${body.error.issues[0]?.message ?? ''}`));
+    if (!body.success)
+      return sendError(res, invalid(`validation error: ${body.error.issues[0]?.message ?? ''}`));
     const result = guard(() => actors().sellerAddsEvent(body.data));
     if (!result.ok) return sendError(res, result.error);
     const event = result.value as ReturnType<GoogleCalendarActors['sellerAddsEvent']>;

@@ -36,7 +36,10 @@ const DiscoverySchema = z.object({
   revision: z.string(),
   parameters: z.record(z.string(), ParameterSchema),
   auth: z.object({ oauth2: z.object({ scopes: z.record(z.string(), z.unknown()) }) }),
-  schemas: z.record(z.string(), z.object({ properties: z.record(z.string(), z.unknown()).optional() }).passthrough()),
+  schemas: z.record(
+    z.string(),
+    z.object({ properties: z.record(z.string(), z.unknown()).optional() }).passthrough(),
+  ),
   resources: z.record(
     z.string(),
     z.object({ methods: z.record(z.string(), MethodSchema).optional() }).passthrough(),
@@ -128,7 +131,11 @@ export function checkQuery(
     }
     const raw = query.getAll(name);
     if (raw.length > 1 && !param.repeated) {
-      problems.push({ name, reason: 'invalidParameter', message: `Parameter ${name} can only have one value` });
+      problems.push({
+        name,
+        reason: 'invalidParameter',
+        message: `Parameter ${name} can only have one value`,
+      });
       continue;
     }
     const parsed: Array<string | number | boolean> = [];

@@ -120,7 +120,12 @@ export function forbidden(): CalendarError {
   return new CalendarError(403, 'Forbidden', [{ domain: 'global', reason: 'forbidden' }]);
 }
 
-function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   if (res.headersSent) return;
   const text = JSON.stringify(body, null, 2);
   res.writeHead(status, {
@@ -142,7 +147,12 @@ export function sendError(res: ServerResponse, error: CalendarError): void {
 }
 
 /** RFC 6749 §5.2 body of the token endpoint: `{"error":"invalid_grant","error_description":"…"}`. */
-export function sendOAuthError(res: ServerResponse, status: number, error: string, description: string): void {
+export function sendOAuthError(
+  res: ServerResponse,
+  status: number,
+  error: string,
+  description: string,
+): void {
   sendJson(res, status, { error, error_description: description });
 }
 
@@ -152,20 +162,40 @@ export const calendarStatusRenderer: StatusRenderer = (res, fault) => {
   if (fault.retryAfter !== undefined) headers['retry-after'] = String(fault.retryAfter);
   const path = (res.req?.url ?? '').split('?')[0] ?? '';
   if (path === '/token') {
-    sendJson(res, fault.status, { error: 'internal_failure', error_description: fault.message ?? 'Backend Error' }, headers);
+    sendJson(
+      res,
+      fault.status,
+      { error: 'internal_failure', error_description: fault.message ?? 'Backend Error' },
+      headers,
+    );
     return;
   }
   const code = fault.status;
   let error: CalendarError;
   if (code === 429 || code === 403) {
     const message = fault.message ?? 'Rate Limit Exceeded';
-    error = new CalendarError(code, message, [{ domain: 'usageLimits', reason: 'rateLimitExceeded' }], headers);
+    error = new CalendarError(
+      code,
+      message,
+      [{ domain: 'usageLimits', reason: 'rateLimitExceeded' }],
+      headers,
+    );
   } else if (code === 401) {
     error = authError();
   } else if (code >= 500) {
-    error = new CalendarError(code, fault.message ?? 'Backend Error', [{ domain: 'global', reason: 'backendError' }], headers);
+    error = new CalendarError(
+      code,
+      fault.message ?? 'Backend Error',
+      [{ domain: 'global', reason: 'backendError' }],
+      headers,
+    );
   } else {
-    error = new CalendarError(code, fault.message ?? `Error ${code}`, [{ domain: 'global', reason: 'invalid' }], headers);
+    error = new CalendarError(
+      code,
+      fault.message ?? `Error ${code}`,
+      [{ domain: 'global', reason: 'invalid' }],
+      headers,
+    );
   }
   sendError(res, error);
 };

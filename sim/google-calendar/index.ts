@@ -36,7 +36,12 @@ export interface GoogleCalendarSimOptions {
    */
   serviceAccounts?: SimServiceAccount[];
   /** Calendars to create; default one, `sim.calendarId`, shared for writing with every service account. */
-  calendars?: Array<{ id: string; summary?: string; timeZone?: string; sharedWith?: Array<[string, 'writer' | 'reader']> }>;
+  calendars?: Array<{
+    id: string;
+    summary?: string;
+    timeZone?: string;
+    sharedWith?: Array<[string, 'writer' | 'reader']>;
+  }>;
   /** Mount `/__sim/*` (a human plays the seller from a shell). */
   controlRoutes?: boolean;
   /** Largest events.list page, whatever maxResults asks (default 2500, Google's cap). */
@@ -102,7 +107,12 @@ function readBody(): RequestHandler {
     for await (const chunk of req as AsyncIterable<Buffer>) {
       size += chunk.length;
       if (size > BODY_LIMIT) {
-        sendError(res, new CalendarError(413, 'Request Entity Too Large', [{ domain: 'global', reason: 'uploadTooLarge' }]));
+        sendError(
+          res,
+          new CalendarError(413, 'Request Entity Too Large', [
+            { domain: 'global', reason: 'uploadTooLarge' },
+          ]),
+        );
         return;
       }
       chunks.push(chunk);
@@ -173,7 +183,9 @@ function toInstant(value: string | Date): number {
  * sim.sellerAddsEvent({ start: '2026-06-01T10:00:00+03:00', end: '2026-06-01T11:00:00+03:00' });
  * ```
  */
-export async function startGoogleCalendarSim(opts: GoogleCalendarSimOptions = {}): Promise<GoogleCalendarSim> {
+export async function startGoogleCalendarSim(
+  opts: GoogleCalendarSimOptions = {},
+): Promise<GoogleCalendarSim> {
   const discovery = calendarDiscovery();
   const state = new CalendarState();
   const calls = new CallLog();
@@ -200,7 +212,10 @@ export async function startGoogleCalendarSim(opts: GoogleCalendarSimOptions = {}
     next();
   });
   if (opts.controlRoutes) registerControlRoutes(app, () => actors, state);
-  app.post('/token', tokenHandler(state, accounts, discovery, () => tokenUrl));
+  app.post(
+    '/token',
+    tokenHandler(state, accounts, discovery, () => tokenUrl),
+  );
   app.use('/calendar/v3', requireBearer(state));
   registerCalendarRoutes(app, { state, discovery, knobs });
   app.use((_req, res) => sendError(res, notFound()));
@@ -220,7 +235,9 @@ export async function startGoogleCalendarSim(opts: GoogleCalendarSimOptions = {}
     serviceAccountKey = generated.key;
   }
   const everyone = [...accounts.keys()].map((email): [string, 'writer'] => [email, 'writer']);
-  const calendars = opts.calendars ?? [{ id: DEFAULT_CALENDAR, summary: 'Консультации', timeZone: 'Europe/Moscow' }];
+  const calendars = opts.calendars ?? [
+    { id: DEFAULT_CALENDAR, summary: 'Консультации', timeZone: 'Europe/Moscow' },
+  ];
   for (const c of calendars) state.addCalendar({ ...c, sharedWith: c.sharedWith ?? everyone });
   const calendarId = calendars[0]!.id;
 

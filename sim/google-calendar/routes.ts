@@ -14,7 +14,14 @@ import {
   sendError,
   sendOk,
 } from './errors.js';
-import { busyPeriods, type CalendarState, eventJson, type SimCalendar, type SimEvent, type StoredDateTime } from './state.js';
+import {
+  busyPeriods,
+  type CalendarState,
+  eventJson,
+  type SimCalendar,
+  type SimEvent,
+  type StoredDateTime,
+} from './state.js';
 import { formatInZone, formatUtc, knownZone, parseDate, parseDateTime } from './time.js';
 
 /** A write that is committed and then answered with a failure: the "did it happen?" case a retry must survive. */
@@ -42,7 +49,10 @@ const DateTimeIn = z.object({
 
 const Properties = z.record(z.string(), z.string());
 
-/** Writable fields the simulator interprets; other fields of the Event schema are kept as sent. */
+/**
+ * Fields the simulator interprets. Other fields of the Event schema (read-only ones a client echoes back,
+ * guest permissions, conference data…) are accepted and ignored.
+ */
 const EventIn = z.object({
   id: z.string().optional(),
   iCalUID: z.string().optional(),
@@ -64,7 +74,11 @@ const EventIn = z.object({
     .object({
       useDefault: z.boolean().optional(),
       overrides: z
-        .array(z.object({ method: z.enum(['email', 'popup']), minutes: z.number().int().min(0).max(40320) }).strict())
+        .array(
+          z
+            .object({ method: z.enum(['email', 'popup']), minutes: z.number().int().min(0).max(40320) })
+            .strict(),
+        )
         .max(5)
         .optional(),
     })
@@ -77,10 +91,16 @@ const EventIn = z.object({
 });
 type EventBody = z.infer<typeof EventIn>;
 
-/** Read-only fields: accepted in a body (a client may send back what it read) and ignored. */
-const READ_ONLY = new Set(['kind', 'etag', 'htmlLink', 'created', 'updated', 'creator', 'organizer', 'hangoutLink', 'privateCopy', 'locked', 'recurringEventId', 'originalStartTime', 'eventType']);
 /** Interpreted in EventIn or kept verbatim. */
-const STORED_AS_SENT = ['summary', 'description', 'location', 'colorId', 'visibility', 'extendedProperties', 'reminders'] as const;
+const STORED_AS_SENT = [
+  'summary',
+  'description',
+  'location',
+  'colorId',
+  'visibility',
+  'extendedProperties',
+  'reminders',
+] as const;
 
 interface Ctx {
   state: CalendarState;
@@ -98,7 +118,10 @@ function prepare(ctx: Ctx, req: Request, res: Response, methodId: string): Query
   checkScopes(callerOf(res), method.scopes);
   const { values, problems } = checkQuery(ctx.discovery, method, queryOf(req));
   const first = problems[0];
-  if (first) throw first.reason === 'required' ? required(first.name) : invalid(first.message, first.name, 'invalidParameter');
+  if (first)
+    throw first.reason === 'required'
+      ? required(first.name)
+      : invalid(first.message, first.name, 'invalidParameter');
   return values;
 }
 
@@ -119,7 +142,11 @@ function checkBodyFields(ctx: Ctx, body: unknown): Record<string, unknown> {
   for (const key of Object.keys(record)) {
     if (!ctx.discovery.eventFields.has(key)) {
       // [U] Google's newer frontends refuse unknown names like this; older ones ignored them.
-      throw invalid(`Invalid JSON payload received. Unknown name "${key}": Cannot find field.`, key, 'invalid');
+      throw invalid(
+        `Invalid JSON payload received. Unknown name "${key}": Cannot find field.`,
+        key,
+        'invalid',
+      );
     }
   }
   for (const side of ['start', 'end'] as const) {
@@ -127,7 +154,10 @@ function checkBodyFields(ctx: Ctx, body: unknown): Record<string, unknown> {
     if (typeof value === 'object' && value !== null) {
       for (const key of Object.keys(value)) {
         if (!ctx.discovery.eventDateTimeFields.has(key)) {
-          throw invalid(`Invalid JSON payload received. Unknown name "${key}" at '${side}': Cannot find field.`, `${side}.${key}`);
+          throw invalid(
+            `Invalid JSON payload received. Unknown name "${key}" at '${side}': Cannot find field.`,
+            `${side}.${key}`,
+          );
         }
       }
     }
@@ -152,7 +182,9 @@ function parseEventBody(ctx: Ctx, body: unknown): EventBody {
     }
   }
   if (parsed.data.recurrence !== undefined) {
-    throw new CalendarError(501, 'The simulator does not expand recurring events.', [{ domain: 'global', reason: 'notImplemented' }]);
+    throw new CalendarError(501, 'The simulator does not expand recurring events.', [
+      { domain: 'global', reason: 'notImplemented' },
+    ]);
   }
   return parsed.data;
 }
@@ -181,7 +213,12 @@ function parseEventDateTime(
   return { dateTime: value.dateTime!, ...(value.timeZone ? { timeZone: value.timeZone } : {}), ms };
 }
 
-function applyTimes(event: { start?: StoredDateTime; end?: StoredDateTime }, calendar: SimCalendar, body: EventBody, requireBoth: boolean): void {
+function applyTimes(
+  event: { start?: StoredDateTime; end?: StoredDateTime },
+  calendar: SimCalendar,
+  body: EventBody,
+  requireBoth: boolean,
+): void {
   for (const side of ['start', 'end'] as const) {
     const value = body[side];
     if (value === null || (value === undefined && requireBoth)) {
@@ -216,9 +253,11 @@ function applyFields(event: SimEvent, body: EventBody): void {
 function checkAttendees(body: EventBody): void {
   if (body.attendees !== undefined && body.attendees.length > 0) {
     // [U] message; the discovery doc confirms service accounts need delegation to populate attendees.
-    throw new CalendarError(403, 'Service accounts cannot invite attendees without Domain-Wide Delegation of Authority.', [
-      { domain: 'calendar', reason: 'forbiddenForServiceAccounts' },
-    ]);
+    throw new CalendarError(
+      403,
+      'Service accounts cannot invite attendees without Domain-Wide Delegation of Authority.',
+      [{ domain: 'calendar', reason: 'forbiddenForServiceAccounts' }],
+    );
   }
 }
 
@@ -230,7 +269,10 @@ function answerWrite(ctx: Ctx, req: Request, res: Response, status: number, body
     return;
   }
   if (fault?.kind === 'status') {
-    sendError(res, new CalendarError(fault.status, 'Backend Error', [{ domain: 'global', reason: 'backendError' }]));
+    sendError(
+      res,
+      new CalendarError(fault.status, 'Backend Error', [{ domain: 'global', reason: 'backendError' }]),
+    );
     return;
   }
   if (body === undefined) {
@@ -264,14 +306,19 @@ function guarded(handler: Handler): Handler {
   };
 }
 
-const FreeBusyIn = z.object({
-  timeMin: z.string(),
-  timeMax: z.string(),
-  timeZone: z.string().optional(),
-  groupExpansionMax: z.number().int().max(100).optional(),
-  calendarExpansionMax: z.number().int().max(50).optional(),
-  items: z.array(z.object({ id: z.string() }).strict()).max(50).optional(),
-}).strict();
+const FreeBusyIn = z
+  .object({
+    timeMin: z.string(),
+    timeMax: z.string(),
+    timeZone: z.string().optional(),
+    groupExpansionMax: z.number().int().max(100).optional(),
+    calendarExpansionMax: z.number().int().max(50).optional(),
+    items: z
+      .array(z.object({ id: z.string() }).strict())
+      .max(50)
+      .optional(),
+  })
+  .strict();
 
 function listPageToken(offset: number): string {
   return Buffer.from(`offset:${offset}`).toString('base64url');
@@ -288,80 +335,94 @@ export function registerCalendarRoutes(app: Express, ctx: Ctx): void {
   const base = '/calendar/v3';
   const { state } = ctx;
 
-  app.post(`${base}/freeBusy`, guarded((req, res) => {
-    prepare(ctx, req, res, 'calendar.freebusy.query');
-    const body = FreeBusyIn.safeParse(req.body);
-    if (!body.success) {
-      const issue = body.error.issues[0];
-      const where = issue?.path.map(String).join('.') ?? 'body';
-      if (issue?.code === 'invalid_type' && issue.input === undefined) throw required(where);
-      throw invalid(`Invalid value for ${where}: ${issue?.message ?? 'invalid'}`, where);
-    }
-    const { timeMin, timeMax, items = [] } = body.data;
-    const zone = body.data.timeZone ?? 'UTC';
-    if (!knownZone(zone)) throw invalid('Invalid time zone.', 'timeZone');
-    const from = parseDateTime(timeMin);
-    const to = parseDateTime(timeMax);
-    if (from === undefined) throw invalid('Bad Request', 'timeMin', 'badRequest');
-    if (to === undefined) throw invalid('Bad Request', 'timeMax', 'badRequest');
-    if (to <= from) {
-      throw new CalendarError(400, 'The specified time range is empty.', [
-        { domain: 'calendar', reason: 'timeRangeEmpty', locationType: 'parameter', location: 'timeMax' },
-      ]);
-    }
-    const caller = callerOf(res);
-    const render = (ms: number) => (zone === 'UTC' ? formatUtc(ms) : formatInZone(ms, zone));
-    const calendars: Record<string, unknown> = {};
-    for (const { id } of items) {
-      const calendar = state.calendars.get(id);
-      if (!calendar || !calendar.sharedWith.has(caller.email)) {
-        calendars[id] = { errors: [{ domain: 'global', reason: 'notFound' }], busy: [] };
-        continue;
+  app.post(
+    `${base}/freeBusy`,
+    guarded((req, res) => {
+      prepare(ctx, req, res, 'calendar.freebusy.query');
+      const body = FreeBusyIn.safeParse(req.body);
+      if (!body.success) {
+        const issue = body.error.issues[0];
+        const where = issue?.path.map(String).join('.') ?? 'body';
+        if (issue?.code === 'invalid_type' && issue.input === undefined) throw required(where);
+        throw invalid(`Invalid value for ${where}: ${issue?.message ?? 'invalid'}`, where);
       }
-      calendars[id] = {
-        busy: busyPeriods(calendar, from, to).map(([s, e]) => ({ start: render(s), end: render(e) })),
+      const { timeMin, timeMax, items = [] } = body.data;
+      const zone = body.data.timeZone ?? 'UTC';
+      if (!knownZone(zone)) throw invalid('Invalid time zone.', 'timeZone');
+      const from = parseDateTime(timeMin);
+      const to = parseDateTime(timeMax);
+      if (from === undefined) throw invalid('Bad Request', 'timeMin', 'badRequest');
+      if (to === undefined) throw invalid('Bad Request', 'timeMax', 'badRequest');
+      if (to <= from) {
+        throw new CalendarError(400, 'The specified time range is empty.', [
+          { domain: 'calendar', reason: 'timeRangeEmpty', locationType: 'parameter', location: 'timeMax' },
+        ]);
+      }
+      const caller = callerOf(res);
+      const render = (ms: number) => (zone === 'UTC' ? formatUtc(ms) : formatInZone(ms, zone));
+      const calendars: Record<string, unknown> = {};
+      for (const { id } of items) {
+        const calendar = state.calendars.get(id);
+        if (!calendar || !calendar.sharedWith.has(caller.email)) {
+          calendars[id] = { errors: [{ domain: 'global', reason: 'notFound' }], busy: [] };
+          continue;
+        }
+        calendars[id] = {
+          busy: busyPeriods(calendar, from, to).map(([s, e]) => ({ start: render(s), end: render(e) })),
+        };
+      }
+      sendOk(res, {
+        kind: 'calendar#freeBusy',
+        timeMin: formatUtc(from, true),
+        timeMax: formatUtc(to, true),
+        calendars,
+      });
+    }),
+  );
+
+  app.post(
+    `${base}/calendars/:calendarId/events`,
+    guarded((req, res) => {
+      prepare(ctx, req, res, 'calendar.events.insert');
+      const calendar = calendarFor(ctx, res, String(req.params.calendarId), true);
+      const body = parseEventBody(ctx, req.body);
+      checkAttendees(body);
+      if (body.id !== undefined && body.iCalUID !== undefined) {
+        throw invalid('Only one of id and iCalUID may be set.', 'iCalUID');
+      }
+      if (body.id !== undefined && !EVENT_ID.test(body.id)) throw invalid('Invalid resource id value.', 'id');
+      // A deleted event keeps its id: re-inserting it is a 409 too (NOTES.md, python-client#846).
+      if (body.id !== undefined && calendar.events.has(body.id)) throw duplicate();
+      const times: { start?: StoredDateTime; end?: StoredDateTime } = {};
+      applyTimes(times, calendar, body, true);
+      const now = state.now();
+      const event: SimEvent = {
+        id: body.id ?? state.newEventId(),
+        calendarId: calendar.id,
+        status: 'confirmed',
+        start: times.start!,
+        end: times.end!,
+        extra: {},
+        sequence: 0,
+        created: now,
+        updated: now,
+        etag: state.nextEtag(),
+        creatorEmail: callerOf(res).email,
       };
-    }
-    sendOk(res, { kind: 'calendar#freeBusy', timeMin: formatUtc(from, true), timeMax: formatUtc(to, true), calendars });
-  }));
+      applyFields(event, body);
+      calendar.events.set(event.id, event);
+      answerWrite(ctx, req, res, 200, eventJson(event, calendar));
+    }),
+  );
 
-  app.post(`${base}/calendars/:calendarId/events`, guarded((req, res) => {
-    prepare(ctx, req, res, 'calendar.events.insert');
-    const calendar = calendarFor(ctx, res, String(req.params.calendarId), true);
-    const body = parseEventBody(ctx, req.body);
-    checkAttendees(body);
-    if (body.id !== undefined && body.iCalUID !== undefined) {
-      throw invalid('Only one of id and iCalUID may be set.', 'iCalUID');
-    }
-    if (body.id !== undefined && !EVENT_ID.test(body.id)) throw invalid('Invalid resource id value.', 'id');
-    // A deleted event keeps its id: re-inserting it is a 409 too (NOTES.md, python-client#846).
-    if (body.id !== undefined && calendar.events.has(body.id)) throw duplicate();
-    const times: { start?: StoredDateTime; end?: StoredDateTime } = {};
-    applyTimes(times, calendar, body, true);
-    const now = state.now();
-    const event: SimEvent = {
-      id: body.id ?? state.newEventId(),
-      calendarId: calendar.id,
-      status: 'confirmed',
-      start: times.start!,
-      end: times.end!,
-      extra: {},
-      sequence: 0,
-      created: now,
-      updated: now,
-      etag: state.nextEtag(),
-      creatorEmail: callerOf(res).email,
-    };
-    applyFields(event, body);
-    calendar.events.set(event.id, event);
-    answerWrite(ctx, req, res, 200, eventJson(event, calendar));
-  }));
-
-  app.get(`${base}/calendars/:calendarId/events/:eventId`, guarded((req, res) => {
-    prepare(ctx, req, res, 'calendar.events.get');
-    const calendar = calendarFor(ctx, res, String(req.params.calendarId), false);
-    sendOk(res, eventJson(eventOf(calendar, String(req.params.eventId)), calendar));
-  }));
+  app.get(
+    `${base}/calendars/:calendarId/events/:eventId`,
+    guarded((req, res) => {
+      prepare(ctx, req, res, 'calendar.events.get');
+      const calendar = calendarFor(ctx, res, String(req.params.calendarId), false);
+      sendOk(res, eventJson(eventOf(calendar, String(req.params.eventId)), calendar));
+    }),
+  );
 
   const modify = (methodId: string, replace: boolean) =>
     guarded((req, res) => {
@@ -371,7 +432,8 @@ export function registerCalendarRoutes(app: Express, ctx: Ctx): void {
       checkIfMatch(req, event);
       const body = parseEventBody(ctx, req.body);
       checkAttendees(body);
-      if (body.id !== undefined && body.id !== event.id) throw invalid('The event id cannot be changed.', 'id');
+      if (body.id !== undefined && body.id !== event.id)
+        throw invalid('The event id cannot be changed.', 'id');
       const times = { start: event.start, end: event.end };
       applyTimes(times, calendar, body, replace);
       const moved = times.start.ms !== event.start.ms || times.end.ms !== event.end.ms;
@@ -388,80 +450,105 @@ export function registerCalendarRoutes(app: Express, ctx: Ctx): void {
   app.patch(`${base}/calendars/:calendarId/events/:eventId`, modify('calendar.events.patch', false));
   app.put(`${base}/calendars/:calendarId/events/:eventId`, modify('calendar.events.update', true));
 
-  app.delete(`${base}/calendars/:calendarId/events/:eventId`, guarded((req, res) => {
-    prepare(ctx, req, res, 'calendar.events.delete');
-    const calendar = calendarFor(ctx, res, String(req.params.calendarId), true);
-    const event = eventOf(calendar, String(req.params.eventId));
-    if (event.status === 'cancelled') throw deleted();
-    checkIfMatch(req, event);
-    event.status = 'cancelled';
-    event.updated = state.now();
-    event.etag = state.nextEtag();
-    answerWrite(ctx, req, res, 204);
-  }));
+  app.delete(
+    `${base}/calendars/:calendarId/events/:eventId`,
+    guarded((req, res) => {
+      prepare(ctx, req, res, 'calendar.events.delete');
+      const calendar = calendarFor(ctx, res, String(req.params.calendarId), true);
+      const event = eventOf(calendar, String(req.params.eventId));
+      if (event.status === 'cancelled') throw deleted();
+      checkIfMatch(req, event);
+      event.status = 'cancelled';
+      event.updated = state.now();
+      event.etag = state.nextEtag();
+      answerWrite(ctx, req, res, 204);
+    }),
+  );
 
-  app.get(`${base}/calendars/:calendarId/events`, guarded((req, res) => {
-    const q = prepare(ctx, req, res, 'calendar.events.list');
-    const calendar = calendarFor(ctx, res, String(req.params.calendarId), false);
-    if (q.syncToken !== undefined) {
-      // Every sync token is "expired" here: the client must fall back to a full sync, as documented.
-      throw new CalendarError(410, 'Sync token is no longer valid, a full sync is required.', [{ domain: 'calendar', reason: 'fullSyncRequired' }]);
-    }
-    if (q.orderBy === 'startTime' && q.singleEvents !== true) {
-      throw invalid('The requested ordering is not available for the particular query.', 'orderBy');
-    }
-    const timeMin = typeof q.timeMin === 'string' ? parseDateTime(q.timeMin) : undefined;
-    const timeMax = typeof q.timeMax === 'string' ? parseDateTime(q.timeMax) : undefined;
-    if (timeMin !== undefined && timeMax !== undefined && timeMax <= timeMin) {
-      throw new CalendarError(400, 'The specified time range is empty.', [
-        { domain: 'calendar', reason: 'timeRangeEmpty', locationType: 'parameter', location: 'timeMax' },
-      ]);
-    }
-    const zone = typeof q.timeZone === 'string' ? q.timeZone : calendar.timeZone;
-    if (!knownZone(zone)) throw invalid('Invalid time zone.', 'timeZone');
-    const filters = (list: unknown) =>
-      (Array.isArray(list) ? (list as string[]) : []).map((f) => {
-        const at = f.indexOf('=');
-        if (at <= 0) throw invalid(`Invalid extended property filter: ${f}`, 'privateExtendedProperty');
-        return [f.slice(0, at), f.slice(at + 1)] as const;
-      });
-    const privateFilters = filters(q.privateExtendedProperty);
-    const sharedFilters = filters(q.sharedExtendedProperty);
-    const text = typeof q.q === 'string' ? q.q.toLowerCase() : undefined;
-    const showDeleted = q.showDeleted === true || typeof q.updatedMin === 'string';
-    const updatedMin = typeof q.updatedMin === 'string' ? parseDateTime(q.updatedMin) : undefined;
-    const matching = [...calendar.events.values()].filter((e) => {
-      if (e.status === 'cancelled' && !showDeleted) return false;
-      if (timeMin !== undefined && e.end.ms <= timeMin) return false;
-      if (timeMax !== undefined && e.start.ms >= timeMax) return false;
-      if (updatedMin !== undefined && e.updated < updatedMin) return false;
-      if (typeof q.iCalUID === 'string' && `${e.id}@google.com` !== q.iCalUID) return false;
-      const props = e.extra.extendedProperties as { private?: Record<string, string>; shared?: Record<string, string> } | undefined;
-      if (privateFilters.some(([k, v]) => props?.private?.[k] !== v)) return false;
-      if (sharedFilters.some(([k, v]) => props?.shared?.[k] !== v)) return false;
-      if (text !== undefined) {
-        const hay = ['summary', 'description', 'location'].map((k) => String(e.extra[k] ?? '')).join(' ').toLowerCase();
-        if (!hay.includes(text)) return false;
+  app.get(
+    `${base}/calendars/:calendarId/events`,
+    guarded((req, res) => {
+      const q = prepare(ctx, req, res, 'calendar.events.list');
+      const calendar = calendarFor(ctx, res, String(req.params.calendarId), false);
+      if (q.syncToken !== undefined) {
+        // Every sync token is "expired" here: the client must fall back to a full sync, as documented.
+        throw new CalendarError(410, 'Sync token is no longer valid, a full sync is required.', [
+          { domain: 'calendar', reason: 'fullSyncRequired' },
+        ]);
       }
-      return true;
-    });
-    matching.sort((a, b) => (q.orderBy === 'updated' ? a.updated - b.updated : a.start.ms - b.start.ms) || a.id.localeCompare(b.id));
-    const maxResults = Math.min(typeof q.maxResults === 'number' ? q.maxResults : 250, MAX_RESULTS_CAP, ctx.knobs.listPageCap);
-    const offset = typeof q.pageToken === 'string' ? readPageToken(q.pageToken) : 0;
-    const page = matching.slice(offset, offset + maxResults);
-    const more = offset + maxResults < matching.length;
-    const shownZone = { ...calendar, timeZone: zone };
-    sendOk(res, {
-      kind: 'calendar#events',
-      etag: state.nextEtag(),
-      summary: calendar.summary,
-      description: '',
-      updated: formatUtc(Math.max(0, ...[...calendar.events.values()].map((e) => e.updated)) || state.now(), true),
-      timeZone: calendar.timeZone,
-      accessRole: calendar.sharedWith.get(callerOf(res).email) ?? 'reader',
-      defaultReminders: [],
-      ...(more ? { nextPageToken: listPageToken(offset + maxResults) } : { nextSyncToken: `sim-sync-${state.now()}` }),
-      items: page.map((e) => eventJson(e, shownZone)),
-    });
-  }));
+      if (q.orderBy === 'startTime' && q.singleEvents !== true) {
+        throw invalid('The requested ordering is not available for the particular query.', 'orderBy');
+      }
+      const timeMin = typeof q.timeMin === 'string' ? parseDateTime(q.timeMin) : undefined;
+      const timeMax = typeof q.timeMax === 'string' ? parseDateTime(q.timeMax) : undefined;
+      if (timeMin !== undefined && timeMax !== undefined && timeMax <= timeMin) {
+        throw new CalendarError(400, 'The specified time range is empty.', [
+          { domain: 'calendar', reason: 'timeRangeEmpty', locationType: 'parameter', location: 'timeMax' },
+        ]);
+      }
+      const zone = typeof q.timeZone === 'string' ? q.timeZone : calendar.timeZone;
+      if (!knownZone(zone)) throw invalid('Invalid time zone.', 'timeZone');
+      const filters = (list: unknown) =>
+        (Array.isArray(list) ? (list as string[]) : []).map((f) => {
+          const at = f.indexOf('=');
+          if (at <= 0) throw invalid(`Invalid extended property filter: ${f}`, 'privateExtendedProperty');
+          return [f.slice(0, at), f.slice(at + 1)] as const;
+        });
+      const privateFilters = filters(q.privateExtendedProperty);
+      const sharedFilters = filters(q.sharedExtendedProperty);
+      const text = typeof q.q === 'string' ? q.q.toLowerCase() : undefined;
+      const showDeleted = q.showDeleted === true || typeof q.updatedMin === 'string';
+      const updatedMin = typeof q.updatedMin === 'string' ? parseDateTime(q.updatedMin) : undefined;
+      const matching = [...calendar.events.values()].filter((e) => {
+        if (e.status === 'cancelled' && !showDeleted) return false;
+        if (timeMin !== undefined && e.end.ms <= timeMin) return false;
+        if (timeMax !== undefined && e.start.ms >= timeMax) return false;
+        if (updatedMin !== undefined && e.updated < updatedMin) return false;
+        if (typeof q.iCalUID === 'string' && `${e.id}@google.com` !== q.iCalUID) return false;
+        const props = e.extra.extendedProperties as
+          { private?: Record<string, string>; shared?: Record<string, string> } | undefined;
+        if (privateFilters.some(([k, v]) => props?.private?.[k] !== v)) return false;
+        if (sharedFilters.some(([k, v]) => props?.shared?.[k] !== v)) return false;
+        if (text !== undefined) {
+          const hay = ['summary', 'description', 'location']
+            .map((k) => String(e.extra[k] ?? ''))
+            .join(' ')
+            .toLowerCase();
+          if (!hay.includes(text)) return false;
+        }
+        return true;
+      });
+      matching.sort(
+        (a, b) =>
+          (q.orderBy === 'updated' ? a.updated - b.updated : a.start.ms - b.start.ms) ||
+          a.id.localeCompare(b.id),
+      );
+      const maxResults = Math.min(
+        typeof q.maxResults === 'number' ? q.maxResults : 250,
+        MAX_RESULTS_CAP,
+        ctx.knobs.listPageCap,
+      );
+      const offset = typeof q.pageToken === 'string' ? readPageToken(q.pageToken) : 0;
+      const page = matching.slice(offset, offset + maxResults);
+      const more = offset + maxResults < matching.length;
+      const shownZone = { ...calendar, timeZone: zone };
+      sendOk(res, {
+        kind: 'calendar#events',
+        etag: state.nextEtag(),
+        summary: calendar.summary,
+        description: '',
+        updated: formatUtc(
+          Math.max(0, ...[...calendar.events.values()].map((e) => e.updated)) || state.now(),
+          true,
+        ),
+        timeZone: calendar.timeZone,
+        accessRole: calendar.sharedWith.get(callerOf(res).email) ?? 'reader',
+        defaultReminders: [],
+        ...(more
+          ? { nextPageToken: listPageToken(offset + maxResults) }
+          : { nextSyncToken: `sim-sync-${state.now()}` }),
+        items: page.map((e) => eventJson(e, shownZone)),
+      });
+    }),
+  );
 }

@@ -61,7 +61,12 @@ export class CalendarState {
     this.offsetMs += ms;
   }
 
-  addCalendar(calendar: { id: string; summary?: string; timeZone?: string; sharedWith?: Iterable<[string, 'writer' | 'reader']> }): SimCalendar {
+  addCalendar(calendar: {
+    id: string;
+    summary?: string;
+    timeZone?: string;
+    sharedWith?: Iterable<[string, 'writer' | 'reader']>;
+  }): SimCalendar {
     const created: SimCalendar = {
       id: calendar.id,
       summary: calendar.summary ?? calendar.id,

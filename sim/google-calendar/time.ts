@@ -54,7 +54,14 @@ export function parseDateTime(value: string, timeZone?: string): number | undefi
     return Number.isNaN(ms) ? undefined : ms;
   }
   if (timeZone === undefined) return undefined;
-  const naive = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]));
+  const naive = Date.UTC(
+    Number(m[1]),
+    Number(m[2]) - 1,
+    Number(m[3]),
+    Number(m[4]),
+    Number(m[5]),
+    Number(m[6]),
+  );
   // Two rounds settle the offset except inside a DST gap, where the later offset wins.
   let guess = naive - offsetMinutes(naive, timeZone) * 60_000;
   guess = naive - offsetMinutes(guess, timeZone) * 60_000;

@@ -11,7 +11,11 @@ const FaultBody = z.discriminatedUnion('kind', [
     message: z.string().max(200).optional(),
     times: z.number().int().min(1).max(1000).default(1),
   }),
-  z.object({ kind: z.literal('drop'), stage: z.enum(SMTP_STAGES), times: z.number().int().min(1).max(1000).default(1) }),
+  z.object({
+    kind: z.literal('drop'),
+    stage: z.enum(SMTP_STAGES),
+    times: z.number().int().min(1).max(1000).default(1),
+  }),
 ]);
 
 function problem(res: Response, status: number, error: string): void {
@@ -49,7 +53,8 @@ export function registerControlRoutes(app: Express, sim: SmtpSim): void {
   });
   app.post('/faults', (req, res) => {
     const body = FaultBody.safeParse(req.body);
-    if (!body.success) return problem(res, 400, body.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+    if (!body.success)
+      return problem(res, 400, body.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
     const { times, ...fault } = body.data;
     sim.fail(fault, times);
     res.json({ ok: true });

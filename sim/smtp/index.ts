@@ -6,13 +6,7 @@ import { SMTPServer, type SMTPServerSession } from 'smtp-server';
 import { CallLog, logCalls } from '../common/call-log.js';
 import { listen, type RunningServer } from '../common/server.js';
 import { registerControlRoutes } from './control-routes.js';
-import type {
-  CapturedAddress,
-  CapturedMessage,
-  SmtpFault,
-  SmtpSessionRecord,
-  SmtpStage,
-} from './types.js';
+import type { CapturedAddress, CapturedMessage, SmtpFault, SmtpSessionRecord, SmtpStage } from './types.js';
 
 export * from './types.js';
 
@@ -60,7 +54,9 @@ function digest(value: string): Buffer {
 
 function addresses(field: AddressObject | AddressObject[] | undefined): CapturedAddress[] {
   const list = field === undefined ? [] : Array.isArray(field) ? field : [field];
-  return list.flatMap((o) => o.value).flatMap((v) => (v.address ? [{ address: v.address, name: v.name }] : []));
+  return list
+    .flatMap((o) => o.value)
+    .flatMap((v) => (v.address ? [{ address: v.address, name: v.name }] : []));
 }
 
 function smtpError(code: number, message: string): Error & { responseCode: number } {
@@ -78,7 +74,6 @@ export async function startSmtpSim(opts: SmtpSimOptions = {}): Promise<SmtpSim> 
   const captured: CapturedMessage[] = [];
   const faults: Array<SmtpFault & { left: number }> = [];
   const sessionLog = new Map<string, SmtpSessionRecord>();
-  let server: SMTPServer | undefined;
   let counter = 0;
 
   const note = (session: SMTPServerSession, stage: SmtpStage | 'close', outcome: string) => {
@@ -91,14 +86,18 @@ export async function startSmtpSim(opts: SmtpSimOptions = {}): Promise<SmtpSim> 
   };
 
   /** Applies a queued fault of this stage: calls back with an SMTP error, or cuts the socket. True if one applied. */
-  const injected = (stage: SmtpStage, session: SMTPServerSession, callback: (err?: Error | null) => void): boolean => {
+  const injected = (
+    stage: SmtpStage,
+    session: SMTPServerSession,
+    callback: (err?: Error | null) => void,
+  ): boolean => {
     const fault = faults.find((f) => f.stage === stage && f.left > 0);
     if (!fault) return false;
     fault.left -= 1;
     if (fault.left <= 0) faults.splice(faults.indexOf(fault), 1);
     if (fault.kind === 'drop') {
       note(session, stage, 'dropped');
-      const connection = [...(server?.connections ?? [])].find((c) => c.id === session.id);
+      const connection = [...server.connections].find((c) => c.id === session.id);
       connection?._socket.destroy();
       return true;
     }
@@ -107,7 +106,7 @@ export async function startSmtpSim(opts: SmtpSimOptions = {}): Promise<SmtpSim> 
     return true;
   };
 
-  server = new SMTPServer({
+  const server: SMTPServer = new SMTPServer({
     name: 'smtp.sim.local',
     banner: 'avito-responder SMTP simulator',
     size: sizeLimit,
@@ -203,12 +202,11 @@ export async function startSmtpSim(opts: SmtpSimOptions = {}): Promise<SmtpSim> 
     },
   });
 
-  const smtp = server;
   await new Promise<void>((resolve, reject) => {
-    smtp.server.once('error', reject);
-    smtp.listen(opts.port ?? 0, '127.0.0.1', () => resolve());
+    server.server.once('error', reject);
+    server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());
   });
-  const port = (smtp.server.address() as AddressInfo).port;
+  const port = (server.server.address() as AddressInfo).port;
 
   const calls = new CallLog();
   const sim: SmtpSim = {
@@ -248,7 +246,7 @@ export async function startSmtpSim(opts: SmtpSimOptions = {}): Promise<SmtpSim> 
   };
   sim.close = async () => {
     await control.close();
-    await new Promise<void>((resolve) => smtp.close(() => resolve()));
+    await new Promise<void>((resolve) => server.close(() => resolve()));
   };
   return sim;
 }

@@ -4,8 +4,7 @@ export type SmtpStage = (typeof SMTP_STAGES)[number];
 
 /** What goes wrong at a stage: an SMTP reply code (4xx transient, 5xx permanent) or a cut connection. */
 export type SmtpFault =
-  | { stage: SmtpStage; kind: 'reject'; code: number; message?: string }
-  | { stage: SmtpStage; kind: 'drop' };
+  { stage: SmtpStage; kind: 'reject'; code: number; message?: string } | { stage: SmtpStage; kind: 'drop' };
 
 /** One address as captured. */
 export interface CapturedAddress {

@@ -12,12 +12,17 @@ const EVENTS = `/calendar/v3/calendars/${encodeURIComponent(CAL)}/events`;
 const keys = generateKeyPairSync('rsa', { modulusLength: 2048 });
 const strangerKeys = generateKeyPairSync('rsa', { modulusLength: 2048 });
 
-function assertion(claims: Record<string, unknown>, key = keys.privateKey, header: Record<string, unknown> = { alg: 'RS256' }): string {
+function assertion(
+  claims: Record<string, unknown>,
+  key = keys.privateKey,
+  header: Record<string, unknown> = { alg: 'RS256' },
+): string {
   const now = Math.floor(Date.now() / 1000);
   const encode = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
   const body = `${encode(header)}.${encode({
     iss: EMAIL,
-    scope: 'https://www.googleapis.com/auth/calendar.events https://www.googleapis.com/auth/calendar.freebusy',
+    scope:
+      'https://www.googleapis.com/auth/calendar.events https://www.googleapis.com/auth/calendar.freebusy',
     aud: 'https://oauth2.googleapis.com/token',
     iat: now,
     exp: now + 3600,
@@ -36,8 +41,15 @@ describe('Google Calendar simulator', () => {
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams(form),
     });
-  const grant = (claims: Record<string, unknown> = {}, key = keys.privateKey, header?: Record<string, unknown>) =>
-    tokenRequest({ grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', assertion: assertion(claims, key, header) });
+  const grant = (
+    claims: Record<string, unknown> = {},
+    key = keys.privateKey,
+    header?: Record<string, unknown>,
+  ) =>
+    tokenRequest({
+      grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer',
+      assertion: assertion(claims, key, header),
+    });
   const api = (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
     fetch(`${sim.url}${path}`, {
       method,
@@ -55,8 +67,21 @@ describe('Google Calendar simulator', () => {
     ...over,
   });
   const errorOf = async (res: Response) => {
-    const body = (await res.json()) as { error: { code: number; message: string; errors: Array<{ reason: string; domain: string }>; status: string } };
-    return { status: res.status, code: body.error.code, reason: body.error.errors[0]?.reason, message: body.error.message, body };
+    const body = (await res.json()) as {
+      error: {
+        code: number;
+        message: string;
+        errors: Array<{ reason: string; domain: string }>;
+        status: string;
+      };
+    };
+    return {
+      status: res.status,
+      code: body.error.code,
+      reason: body.error.errors[0]?.reason,
+      message: body.error.message,
+      body,
+    };
   };
 
   beforeEach(async () => {
@@ -76,7 +101,11 @@ describe('Google Calendar simulator', () => {
     it('when the assertion is valid, then a one-hour bearer token is issued', async () => {
       const res = await grant();
       expect(res.status).toBe(200);
-      expect(await res.json()).toMatchObject({ token_type: 'Bearer', expires_in: 3599, access_token: expect.stringMatching(/^ya29\./) });
+      expect(await res.json()).toMatchObject({
+        token_type: 'Bearer',
+        expires_in: 3599,
+        access_token: expect.stringMatching(/^ya29\./),
+      });
     });
 
     it('when the assertion is signed by another key, names another kid, or uses another algorithm, then invalid_grant', async () => {
@@ -86,7 +115,10 @@ describe('Google Calendar simulator', () => {
         await grant({}, keys.privateKey, { alg: 'HS256' }),
       ]) {
         expect(res.status).toBe(400);
-        expect(await res.json()).toMatchObject({ error: 'invalid_grant', error_description: 'Invalid JWT Signature.' });
+        expect(await res.json()).toMatchObject({
+          error: 'invalid_grant',
+          error_description: 'Invalid JWT Signature.',
+        });
       }
     });
 
@@ -117,7 +149,10 @@ describe('Google Calendar simulator', () => {
       const json = await fetch(`${sim.url}/token`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', assertion: assertion({}) }),
+        body: JSON.stringify({
+          grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer',
+          assertion: assertion({}),
+        }),
       });
       expect(((await json.json()) as { error: string }).error).toBe('invalid_request');
     });
@@ -134,8 +169,15 @@ describe('Google Calendar simulator', () => {
     });
 
     it('when the token lacks every scope the method accepts, then 403 insufficientPermissions', async () => {
-      token = ((await (await grant({ scope: 'https://www.googleapis.com/auth/calendar.freebusy' })).json()) as { access_token: string }).access_token;
-      expect(await errorOf(await api('POST', EVENTS, event()))).toMatchObject({ status: 403, reason: 'insufficientPermissions' });
+      token = (
+        (await (await grant({ scope: 'https://www.googleapis.com/auth/calendar.freebusy' })).json()) as {
+          access_token: string;
+        }
+      ).access_token;
+      expect(await errorOf(await api('POST', EVENTS, event()))).toMatchObject({
+        status: 403,
+        reason: 'insufficientPermissions',
+      });
       const freeBusy = await api('POST', '/calendar/v3/freeBusy', {
         timeMin: '2027-06-07T00:00:00Z',
         timeMax: '2027-06-08T00:00:00Z',
@@ -148,19 +190,33 @@ describe('Google Calendar simulator', () => {
   describe('events', () => {
     it('when an id breaks the base32hex rule (w–z, upper case, under 5 characters), then 400; a valid one is kept', async () => {
       for (const id of ['abcdw12345', 'ABCDE12345', 'abcd']) {
-        expect(await errorOf(await api('POST', EVENTS, event({ id })))).toMatchObject({ status: 400, reason: 'invalid' });
+        expect(await errorOf(await api('POST', EVENTS, event({ id })))).toMatchObject({
+          status: 400,
+          reason: 'invalid',
+        });
       }
       const ok = await api('POST', EVENTS, event({ id: '0123456789abcdefghijklmnopqrstuv' }));
       expect(ok.status).toBe(200);
-      expect(await ok.json()).toMatchObject({ kind: 'calendar#event', id: '0123456789abcdefghijklmnopqrstuv', iCalUID: '0123456789abcdefghijklmnopqrstuv@google.com' });
+      expect(await ok.json()).toMatchObject({
+        kind: 'calendar#event',
+        id: '0123456789abcdefghijklmnopqrstuv',
+        iCalUID: '0123456789abcdefghijklmnopqrstuv@google.com',
+      });
     });
 
     it('when an id is inserted again, even after a delete, then 409 duplicate; a second delete is 410 deleted', async () => {
       await api('POST', EVENTS, event({ id: 'booking0001' }));
       const dup = await errorOf(await api('POST', EVENTS, event({ id: 'booking0001' })));
-      expect(dup).toMatchObject({ status: 409, reason: 'duplicate', message: 'The requested identifier already exists.' });
+      expect(dup).toMatchObject({
+        status: 409,
+        reason: 'duplicate',
+        message: 'The requested identifier already exists.',
+      });
       expect((await api('DELETE', `${EVENTS}/booking0001`)).status).toBe(204);
-      expect(await errorOf(await api('DELETE', `${EVENTS}/booking0001`))).toMatchObject({ status: 410, reason: 'deleted' });
+      expect(await errorOf(await api('DELETE', `${EVENTS}/booking0001`))).toMatchObject({
+        status: 410,
+        reason: 'deleted',
+      });
       expect((await errorOf(await api('POST', EVENTS, event({ id: 'booking0001' })))).status).toBe(409);
       const got = await api('GET', `${EVENTS}/booking0001`);
       expect(((await got.json()) as { status: string }).status).toBe('cancelled');
@@ -184,24 +240,27 @@ describe('Google Calendar simulator', () => {
         start: { dateTime: '2027-07-01T10:00:00', timeZone: 'Europe/Berlin' },
         end: { dateTime: '2027-07-01T11:00:00', timeZone: 'Europe/Berlin' },
       });
-      expect(await res.json()).toMatchObject({ start: { dateTime: '2027-07-01T10:00:00+02:00', timeZone: 'Europe/Berlin' } });
+      expect(await res.json()).toMatchObject({
+        start: { dateTime: '2027-07-01T10:00:00+02:00', timeZone: 'Europe/Berlin' },
+      });
     });
 
     it('when the body has a field the Event schema lacks, an attendee from a service account, or broken JSON, then it is refused', async () => {
       expect((await errorOf(await api('POST', EVENTS, event({ tittle: 'typo' })))).status).toBe(400);
-      expect(await errorOf(await api('POST', EVENTS, event({ attendees: [{ email: 'buyer@example.com' }] })))).toMatchObject({
+      expect(
+        await errorOf(await api('POST', EVENTS, event({ attendees: [{ email: 'buyer@example.com' }] }))),
+      ).toMatchObject({
         status: 403,
         reason: 'forbiddenForServiceAccounts',
       });
-      expect(await errorOf(await api('POST', EVENTS, '{"summary":'))).toMatchObject({ status: 400, reason: 'parseError' });
+      expect(await errorOf(await api('POST', EVENTS, '{"summary":'))).toMatchObject({
+        status: 400,
+        reason: 'parseError',
+      });
     });
 
     it('when query parameters break the discovery document (unknown name, bad enum, bad date-time, orderBy without singleEvents), then 400', async () => {
-      for (const query of [
-        '?sendUpdates=nobody',
-        '?conferenceDataVersion=2',
-        '?color=red',
-      ]) {
+      for (const query of ['?sendUpdates=nobody', '?conferenceDataVersion=2', '?color=red']) {
         expect((await errorOf(await api('POST', `${EVENTS}${query}`, event()))).status).toBe(400);
       }
       for (const query of ['?timeMin=2027-06-07', '?orderBy=startTime', '?maxResults=0']) {
@@ -210,22 +269,52 @@ describe('Google Calendar simulator', () => {
     });
 
     it('when patched, then only the fields sent change, the etag changes, and If-Match with an old etag is 412', async () => {
-      const created = (await (await api('POST', EVENTS, event({ id: 'patchme001', description: 'keep' }))).json()) as { etag: string };
-      const patched = await api('PATCH', `${EVENTS}/patchme001`, { summary: 'Новое время' }, { 'if-match': created.etag });
+      const created = (await (
+        await api('POST', EVENTS, event({ id: 'patchme001', description: 'keep' }))
+      ).json()) as { etag: string };
+      const patched = await api(
+        'PATCH',
+        `${EVENTS}/patchme001`,
+        { summary: 'Новое время' },
+        { 'if-match': created.etag },
+      );
       const body = (await patched.json()) as { etag: string; summary: string; description: string };
       expect(body).toMatchObject({ summary: 'Новое время', description: 'keep' });
       expect(body.etag).not.toBe(created.etag);
-      const stale = await api('PATCH', `${EVENTS}/patchme001`, { summary: 'x' }, { 'if-match': created.etag });
+      const stale = await api(
+        'PATCH',
+        `${EVENTS}/patchme001`,
+        { summary: 'x' },
+        { 'if-match': created.etag },
+      );
       expect(await errorOf(stale)).toMatchObject({ status: 412, reason: 'conditionNotMet' });
     });
 
     it('when listed, then timeMin bounds the end and timeMax the start (both exclusive) and cancelled events need showDeleted', async () => {
-      await api('POST', EVENTS, event({ id: 'ea00000001', start: { dateTime: '2027-06-07T08:00:00+03:00' }, end: { dateTime: '2027-06-07T09:00:00+03:00' } }));
-      await api('POST', EVENTS, event({ id: 'late000001', start: { dateTime: '2027-06-07T12:00:00+03:00' }, end: { dateTime: '2027-06-07T13:00:00+03:00' } }));
+      await api(
+        'POST',
+        EVENTS,
+        event({
+          id: 'ea00000001',
+          start: { dateTime: '2027-06-07T08:00:00+03:00' },
+          end: { dateTime: '2027-06-07T09:00:00+03:00' },
+        }),
+      );
+      await api(
+        'POST',
+        EVENTS,
+        event({
+          id: 'late000001',
+          start: { dateTime: '2027-06-07T12:00:00+03:00' },
+          end: { dateTime: '2027-06-07T13:00:00+03:00' },
+        }),
+      );
       await api('POST', EVENTS, event({ id: 'gone000001' }));
       await api('DELETE', `${EVENTS}/gone000001`);
       const list = async (q: string) =>
-        ((await (await api('GET', `${EVENTS}?${q}`)).json()) as { items: Array<{ id: string }> }).items.map((e) => e.id);
+        ((await (await api('GET', `${EVENTS}?${q}`)).json()) as { items: Array<{ id: string }> }).items.map(
+          (e) => e.id,
+        );
       const range = `timeMin=${encodeURIComponent('2027-06-07T09:00:00+03:00')}&timeMax=${encodeURIComponent('2027-06-07T12:00:00+03:00')}`;
       expect(await list(range)).toEqual([]);
       expect(await list(`${range}&showDeleted=true`)).toEqual(['gone000001']);
@@ -235,35 +324,55 @@ describe('Google Calendar simulator', () => {
 
   describe('freeBusy', () => {
     const query = (over: Record<string, unknown> = {}) =>
-      api('POST', '/calendar/v3/freeBusy', { timeMin: '2027-06-07T00:00:00Z', timeMax: '2027-06-08T00:00:00Z', items: [{ id: CAL }], ...over });
+      api('POST', '/calendar/v3/freeBusy', {
+        timeMin: '2027-06-07T00:00:00Z',
+        timeMax: '2027-06-08T00:00:00Z',
+        items: [{ id: CAL }],
+        ...over,
+      });
 
     it('when events overlap or touch, then busy periods are merged, clipped to the range, and free (transparent) ones are left out', async () => {
       sim.sellerAddsEvent({ start: '2027-06-06T23:00:00Z', end: '2027-06-07T01:00:00Z' });
       sim.sellerAddsEvent({ start: '2027-06-07T10:00:00Z', end: '2027-06-07T11:00:00Z' });
       sim.sellerAddsEvent({ start: '2027-06-07T11:00:00Z', end: '2027-06-07T11:30:00Z' });
       sim.sellerAddsEvent({ start: '2027-06-07T15:00:00Z', end: '2027-06-07T16:00:00Z', transparent: true });
-      const body = (await (await query()).json()) as { kind: string; calendars: Record<string, { busy: unknown[] }> };
+      const body = (await (await query()).json()) as {
+        kind: string;
+        calendars: Record<string, { busy: unknown[] }>;
+      };
       expect(body.kind).toBe('calendar#freeBusy');
       expect(body.calendars[CAL]!.busy).toEqual([
         { start: '2027-06-07T00:00:00Z', end: '2027-06-07T01:00:00Z' },
         { start: '2027-06-07T10:00:00Z', end: '2027-06-07T11:30:00Z' },
       ]);
-      const zoned = (await (await query({ timeZone: 'Europe/Moscow' })).json()) as { calendars: Record<string, { busy: Array<{ start: string }> }> };
+      const zoned = (await (await query({ timeZone: 'Europe/Moscow' })).json()) as {
+        calendars: Record<string, { busy: Array<{ start: string }> }>;
+      };
       expect(zoned.calendars[CAL]!.busy[1]!.start).toBe('2027-06-07T13:00:00+03:00');
     });
 
     it('when a calendar is not shared with the caller, then it comes back with errors notFound, not as an HTTP error', async () => {
       const res = await query({ items: [{ id: 'someone-else@group.calendar.google.com' }] });
       expect(res.status).toBe(200);
-      expect(((await res.json()) as { calendars: Record<string, unknown> }).calendars['someone-else@group.calendar.google.com']).toEqual({
+      expect(
+        ((await res.json()) as { calendars: Record<string, unknown> }).calendars[
+          'someone-else@group.calendar.google.com'
+        ],
+      ).toEqual({
         errors: [{ domain: 'global', reason: 'notFound' }],
         busy: [],
       });
     });
 
     it('when the range is empty or a bound is missing, then 400 timeRangeEmpty / required', async () => {
-      expect(await errorOf(await query({ timeMax: '2027-06-07T00:00:00Z' }))).toMatchObject({ status: 400, reason: 'timeRangeEmpty' });
-      expect(await errorOf(await query({ timeMin: undefined }))).toMatchObject({ status: 400, reason: 'required' });
+      expect(await errorOf(await query({ timeMax: '2027-06-07T00:00:00Z' }))).toMatchObject({
+        status: 400,
+        reason: 'timeRangeEmpty',
+      });
+      expect(await errorOf(await query({ timeMin: undefined }))).toMatchObject({
+        status: 400,
+        reason: 'required',
+      });
     });
   });
 
@@ -284,10 +393,18 @@ describe('Google Calendar simulator', () => {
         body: JSON.stringify({ start: '2027-06-07T10:00:00+03:00', end: '2027-06-07T11:00:00+03:00' }),
       });
       expect(res.status).toBe(200);
-      const fb = (await (await api('POST', '/calendar/v3/freeBusy', { timeMin: '2027-06-07T00:00:00Z', timeMax: '2027-06-08T00:00:00Z', items: [{ id: CAL }] })).json()) as {
+      const fb = (await (
+        await api('POST', '/calendar/v3/freeBusy', {
+          timeMin: '2027-06-07T00:00:00Z',
+          timeMax: '2027-06-08T00:00:00Z',
+          items: [{ id: CAL }],
+        })
+      ).json()) as {
         calendars: Record<string, { busy: unknown[] }>;
       };
-      expect(fb.calendars[CAL]!.busy).toEqual([{ start: '2027-06-07T07:00:00Z', end: '2027-06-07T08:00:00Z' }]);
+      expect(fb.calendars[CAL]!.busy).toEqual([
+        { start: '2027-06-07T07:00:00Z', end: '2027-06-07T08:00:00Z' },
+      ]);
       const bad = await fetch(`${sim.url}/__sim/seller-adds-event`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
@@ -298,7 +415,9 @@ describe('Google Calendar simulator', () => {
   });
 
   it('when the routes are compared with the discovery document, then each method we serve has the same HTTP method and path', () => {
-    const doc = JSON.parse(readFileSync(new URL('../../docs/api/google-calendar/calendar-api.json', import.meta.url), 'utf8')) as {
+    const doc = JSON.parse(
+      readFileSync(new URL('../../docs/api/google-calendar/calendar-api.json', import.meta.url), 'utf8'),
+    ) as {
       servicePath: string;
       resources: Record<string, { methods: Record<string, { httpMethod: string; path: string }> }>;
     };

@@ -62,8 +62,13 @@ describe('SMTP simulator', () => {
     await t.sendMail(message('a@example.ru'));
     await t.sendMail(message('b@example.ru'));
     t.close();
-    const list = (await (await fetch(`${sim.controlUrl}/messages`)).json()) as { messages: Array<{ id: string; to: unknown; attachments: Array<Record<string, unknown>> }> };
-    expect(list.messages.map((m) => m.to)).toEqual([[{ address: 'a@example.ru', name: '' }], [{ address: 'b@example.ru', name: '' }]]);
+    const list = (await (await fetch(`${sim.controlUrl}/messages`)).json()) as {
+      messages: Array<{ id: string; to: unknown; attachments: Array<Record<string, unknown>> }>;
+    };
+    expect(list.messages.map((m) => m.to)).toEqual([
+      [{ address: 'a@example.ru', name: '' }],
+      [{ address: 'b@example.ru', name: '' }],
+    ]);
     expect(list.messages[0]!.attachments[0]).toEqual({
       filename: 'a.txt',
       contentType: 'text/plain',
@@ -71,7 +76,10 @@ describe('SMTP simulator', () => {
       size: 5,
       checksum: '5d41402abc4b2a76b9719d911017c592',
     });
-    const one = (await (await fetch(`${sim.controlUrl}/messages/${list.messages[0]!.id}`)).json()) as { attachments: Array<{ content: string }>; headers: Record<string, string> };
+    const one = (await (await fetch(`${sim.controlUrl}/messages/${list.messages[0]!.id}`)).json()) as {
+      attachments: Array<{ content: string }>;
+      headers: Record<string, string>;
+    };
     expect(Buffer.from(one.attachments[0]!.content, 'base64').toString()).toBe('hello');
     expect(one.headers.subject).toBe('=?UTF-8?B?0KLQtdGB0YI=?=');
     expect((await fetch(`${sim.controlUrl}/messages/nope`)).status).toBe(404);
@@ -82,23 +90,33 @@ describe('SMTP simulator', () => {
   it('when a fault is posted to the control API, then the next session gets it once; a malformed fault is a 400', async () => {
     sim = await startSmtpSim();
     const post = (body: unknown) =>
-      fetch(`${sim!.controlUrl}/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      fetch(`${sim!.controlUrl}/faults`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
     expect((await post({ stage: 'rcpt', kind: 'reject', code: 250 })).status).toBe(400);
     expect((await post({ stage: 'helo', kind: 'drop' })).status).toBe(400);
-    expect((await post({ stage: 'rcpt', kind: 'reject', code: 451, message: 'greylisted' })).status).toBe(200);
+    expect((await post({ stage: 'rcpt', kind: 'reject', code: 451, message: 'greylisted' })).status).toBe(
+      200,
+    );
     const t = transport(sim);
     await expect(t.sendMail(message())).rejects.toMatchObject({ responseCode: 451 });
     await t.sendMail(message());
     t.close();
     expect(sim.messages()).toHaveLength(1);
-    const sessions = (await (await fetch(`${sim.controlUrl}/sessions`)).json()) as { sessions: Array<{ events: Array<{ outcome: string }> }> };
+    const sessions = (await (await fetch(`${sim.controlUrl}/sessions`)).json()) as {
+      sessions: Array<{ events: Array<{ outcome: string }> }>;
+    };
     expect(sessions.sessions.flatMap((s) => s.events.map((e) => e.outcome))).toContain('rejected 451');
   });
 
   it('when the size limit is advertised, then EHLO shows SIZE and a larger message is refused with 552', async () => {
     sim = await startSmtpSim({ sizeLimit: 2000 });
     const t = transport(sim);
-    await expect(t.sendMail({ ...message(), text: 'x'.repeat(5000) })).rejects.toMatchObject({ responseCode: 552 });
+    await expect(t.sendMail({ ...message(), text: 'x'.repeat(5000) })).rejects.toMatchObject({
+      responseCode: 552,
+    });
     t.close();
     expect(sim.messages()).toEqual([]);
   });

@@ -57,12 +57,16 @@ export interface CalendarRig {
 
 export const TEST_CALENDAR_ID = 'sales@group.calendar.google.com';
 
-export async function startCalendarRig(opts: { timeZone?: string; listPageCap?: number } = {}): Promise<CalendarRig> {
+export async function startCalendarRig(
+  opts: { timeZone?: string; listPageCap?: number } = {},
+): Promise<CalendarRig> {
   const dir = mkdtempSync(join(tmpdir(), 'gcal-'));
   const timeZone = opts.timeZone ?? 'Europe/Moscow';
   const account = makeServiceAccount(dir);
   const sim = await startGoogleCalendarSim({
-    serviceAccounts: [{ clientEmail: account.clientEmail, publicKey: account.publicKeyPem, privateKeyId: 'k1' }],
+    serviceAccounts: [
+      { clientEmail: account.clientEmail, publicKey: account.publicKeyPem, privateKeyId: 'k1' },
+    ],
     calendars: [{ id: TEST_CALENDAR_ID, summary: 'Консультации', timeZone }],
     ...(opts.listPageCap ? { listPageCap: opts.listPageCap } : {}),
   });

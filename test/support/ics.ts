@@ -73,7 +73,8 @@ export function parseIcs(text: string): IcsComponent {
       stack.push(child);
     } else if (prop.name === 'END') {
       const open = stack.pop();
-      if (!open || open.name !== prop.value) throw new Error(`ics: END:${prop.value} does not close ${open?.name}`);
+      if (!open || open.name !== prop.value)
+        throw new Error(`ics: END:${prop.value} does not close ${open?.name}`);
     } else {
       const current = stack.at(-1);
       if (!current) throw new Error(`ics: property outside a component: ${line}`);

@@ -135,10 +135,14 @@ async function resumeExisting(
   draft: Parameters<CalendarClient['insertEvent']>[1],
 ): Promise<BookingResult> {
   if (!isOurs(event, request.leadId)) {
-    throw new CalendarApiError('duplicate', `Google Calendar event ${event.id} exists but is not lead ${request.leadId}'s`);
+    throw new CalendarApiError(
+      'duplicate',
+      `Google Calendar event ${event.id} exists but is not lead ${request.leadId}'s`,
+    );
   }
   if (event.status !== 'cancelled') return { kind: 'booked', event, alreadyBooked: true };
-  if (!(await slotStillFree(client, request.slot, settings))) return { kind: 'slot-taken', eventId: event.id };
+  if (!(await slotStillFree(client, request.slot, settings)))
+    return { kind: 'slot-taken', eventId: event.id };
   const revived = await client.patchEvent(event.id, { ...draft, status: 'confirmed' });
   return { kind: 'booked', event: revived, alreadyBooked: false };
 }
@@ -166,7 +170,11 @@ export async function rescheduleBooking(
   if (!(await slotStillFree(client, slot, settings, { start: event.start, end: event.end }))) {
     return { kind: 'slot-taken' };
   }
-  const moved = await client.patchEvent(eventId, { start: slot.start, end: slot.end, timeZone: settings.timeZone });
+  const moved = await client.patchEvent(eventId, {
+    start: slot.start,
+    end: slot.end,
+    timeZone: settings.timeZone,
+  });
   return { kind: 'rescheduled', event: moved };
 }
 

@@ -74,10 +74,7 @@ const HttpFailure = z.object({
   code: z.union([z.string(), z.number()]).optional(),
   message: z.string().optional(),
   config: z.object({ url: z.unknown() }).partial().optional(),
-  response: z
-    .object({ status: z.number(), data: z.unknown(), headers: z.unknown() })
-    .partial()
-    .optional(),
+  response: z.object({ status: z.number(), data: z.unknown(), headers: z.unknown() }).partial().optional(),
 });
 
 const RATE_REASONS = new Set(['rateLimitExceeded', 'userRateLimitExceeded', 'quotaExceeded']);
@@ -150,7 +147,11 @@ export function classifyCalendarError(error: unknown, tokenUrl: string): Calenda
                   : status === 412
                     ? 'conflict'
                     : 'invalid';
-  return new CalendarApiError(kind, `Google Calendar ${status}${reason ? ` ${reason}` : ''}: ${text}`, details);
+  return new CalendarApiError(
+    kind,
+    `Google Calendar ${status}${reason ? ` ${reason}` : ''}: ${text}`,
+    details,
+  );
 }
 
 const EventDateTimeOut = z.object({
@@ -246,7 +247,10 @@ export interface CalendarClientOptions {
 function toEvent(raw: unknown, zone: string): CalendarEvent {
   const parsed = EventOut.safeParse(raw);
   if (!parsed.success) {
-    throw new CalendarApiError('invalid', `Google Calendar returned an event we cannot read: ${parsed.error.message}`);
+    throw new CalendarApiError(
+      'invalid',
+      `Google Calendar returned an event we cannot read: ${parsed.error.message}`,
+    );
   }
   const e = parsed.data;
   const instant = (dt: z.infer<typeof EventDateTimeOut> | undefined, side: string): Date => {
@@ -278,8 +282,10 @@ function eventBody(draft: Partial<EventDraft> & { timeZone: string }): calendar_
   if (draft.description !== undefined) body.description = draft.description;
   if (draft.location !== undefined) body.location = draft.location;
   // An explicit offset plus the zone: unambiguous instant, displayed in the seller's zone.
-  if (draft.start) body.start = { dateTime: toRfc3339(draft.start.getTime(), draft.timeZone), timeZone: draft.timeZone };
-  if (draft.end) body.end = { dateTime: toRfc3339(draft.end.getTime(), draft.timeZone), timeZone: draft.timeZone };
+  if (draft.start)
+    body.start = { dateTime: toRfc3339(draft.start.getTime(), draft.timeZone), timeZone: draft.timeZone };
+  if (draft.end)
+    body.end = { dateTime: toRfc3339(draft.end.getTime(), draft.timeZone), timeZone: draft.timeZone };
   if (draft.privateProperties) body.extendedProperties = { private: draft.privateProperties };
   return body;
 }
@@ -347,7 +353,8 @@ export function createCalendarClient(options: CalendarClientOptions): CalendarCl
       );
       const parsed = FreeBusyOut.safeParse(response.data);
       const entry = parsed.success ? parsed.data.calendars[calendarId] : undefined;
-      if (!entry) throw new CalendarApiError('invalid', 'Google Calendar free/busy answer lacks our calendar');
+      if (!entry)
+        throw new CalendarApiError('invalid', 'Google Calendar free/busy answer lacks our calendar');
       const reason = entry.errors?.[0]?.reason;
       if (reason !== undefined) {
         // Availability unknown: never offer slots on a guess.
@@ -363,7 +370,10 @@ export function createCalendarClient(options: CalendarClientOptions): CalendarCl
         const start = parseRfc3339(b.start);
         const end = parseRfc3339(b.end);
         if (start === undefined || end === undefined) {
-          throw new CalendarApiError('invalid', `Google Calendar free/busy period unreadable: ${b.start}–${b.end}`);
+          throw new CalendarApiError(
+            'invalid',
+            `Google Calendar free/busy period unreadable: ${b.start}–${b.end}`,
+          );
         }
         return { start: new Date(start), end: new Date(end) };
       });
@@ -418,12 +428,15 @@ export function createCalendarClient(options: CalendarClientOptions): CalendarCl
             singleEvents: true,
             orderBy: 'startTime',
             maxResults: 250,
-            ...(privateProperty ? { privateExtendedProperty: [`${privateProperty.name}=${privateProperty.value}`] } : {}),
+            ...(privateProperty
+              ? { privateExtendedProperty: [`${privateProperty.name}=${privateProperty.value}`] }
+              : {}),
             ...(pageToken ? { pageToken } : {}),
           }),
         );
         const page = EventsOut.safeParse(response.data);
-        if (!page.success) throw new CalendarApiError('invalid', 'Google Calendar returned an event list we cannot read');
+        if (!page.success)
+          throw new CalendarApiError('invalid', 'Google Calendar returned an event list we cannot read');
         for (const item of page.data.items ?? []) events.push(toEvent(item, zone));
         pageToken = page.data.nextPageToken;
       } while (pageToken);

@@ -36,7 +36,9 @@ export const calendarEnvSchema = z.object({
   ),
   GOOGLE_API_BASE: z.preprocess(
     blankToUndefined,
-    apiUrl('the Google APIs root').default(GOOGLE_API_ROOT).transform((u) => u.replace(/\/+$/, '')),
+    apiUrl('the Google APIs root')
+      .default(GOOGLE_API_ROOT)
+      .transform((u) => u.replace(/\/+$/, '')),
   ),
 });
 
@@ -119,21 +121,19 @@ const HHMM = /^([01]\d|2[0-3]):([0-5]\d)$|^24:00$/;
 const toMinutes = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
 
 /** One working interval of a day, "10:00-19:00" in YAML, as minutes since local midnight. */
-const workingInterval = z
-  .string()
-  .transform((value, ctx) => {
-    const [from, to, ...rest] = value.split('-').map((s) => s.trim());
-    if (!from || !to || rest.length > 0 || !HHMM.test(from) || !HHMM.test(to) || from === '24:00') {
-      ctx.addIssue({ code: 'custom', message: `expected "HH:MM-HH:MM" like "10:00-19:00", got "${value}"` });
-      return z.NEVER;
-    }
-    const interval = { from: toMinutes(from), to: toMinutes(to) };
-    if (interval.from >= interval.to) {
-      ctx.addIssue({ code: 'custom', message: `"${value}": the end must come after the start` });
-      return z.NEVER;
-    }
-    return interval;
-  });
+const workingInterval = z.string().transform((value, ctx) => {
+  const [from, to, ...rest] = value.split('-').map((s) => s.trim());
+  if (!from || !to || rest.length > 0 || !HHMM.test(from) || !HHMM.test(to) || from === '24:00') {
+    ctx.addIssue({ code: 'custom', message: `expected "HH:MM-HH:MM" like "10:00-19:00", got "${value}"` });
+    return z.NEVER;
+  }
+  const interval = { from: toMinutes(from), to: toMinutes(to) };
+  if (interval.from >= interval.to) {
+    ctx.addIssue({ code: 'custom', message: `"${value}": the end must come after the start` });
+    return z.NEVER;
+  }
+  return interval;
+});
 
 const dayHours = z.array(workingInterval).superRefine((intervals, ctx) => {
   const sorted = [...intervals].sort((a, b) => a.from - b.from);
@@ -158,7 +158,12 @@ const weekdayHours = '10:00-19:00';
  */
 export const calendarSettingsSchema = z.object({
   workingHours: z
-    .object(Object.fromEntries(WEEKDAYS.map((d) => [d, dayHours.optional()])) as Record<Weekday, z.ZodOptional<typeof dayHours>>)
+    .object(
+      Object.fromEntries(WEEKDAYS.map((d) => [d, dayHours.optional()])) as Record<
+        Weekday,
+        z.ZodOptional<typeof dayHours>
+      >,
+    )
     .strict()
     // prefault, not default: the default goes through the "HH:MM-HH:MM" parsing like configured values.
     .prefault(() => ({
@@ -171,7 +176,12 @@ export const calendarSettingsSchema = z.object({
   slotMinutes: z.number().int().min(5).max(480).default(60),
   bufferMinutes: z.number().int().min(0).max(240).default(15),
   horizonDays: z.number().int().min(1).max(90).default(14),
-  minNoticeMinutes: z.number().int().min(0).max(7 * 24 * 60).default(60),
+  minNoticeMinutes: z
+    .number()
+    .int()
+    .min(0)
+    .max(7 * 24 * 60)
+    .default(60),
   timeZone: z
     .string()
     .refine(isValidTimeZone, { error: 'expected an IANA time zone such as Europe/Moscow' })

@@ -131,7 +131,8 @@ function vtimezone(timeZone: string, from: number, to: number): string[] {
   } else {
     const first = transitions[0]!;
     lines.push(...observance('STANDARD', scanStart, first.before, first.before));
-    for (const t of transitions) lines.push(...observance(t.after > t.before ? 'DAYLIGHT' : 'STANDARD', t.at, t.before, t.after));
+    for (const t of transitions)
+      lines.push(...observance(t.after > t.before ? 'DAYLIGHT' : 'STANDARD', t.at, t.before, t.after));
   }
   lines.push('END:VTIMEZONE');
   return lines;
@@ -143,7 +144,10 @@ function person(kind: 'ORGANIZER' | 'ATTENDEE', p: IcsPerson, method: IcsMethod)
     params.push('ROLE=REQ-PARTICIPANT', `PARTSTAT=${method === 'CANCEL' ? 'DECLINED' : 'NEEDS-ACTION'}`);
     if (method === 'REQUEST') params.push('RSVP=TRUE');
   }
-  const joined = params.filter((x): x is string => x !== undefined).map((x) => `;${x}`).join('');
+  const joined = params
+    .filter((x): x is string => x !== undefined)
+    .map((x) => `;${x}`)
+    .join('');
   return `${kind}${joined}:mailto:${p.email}`;
 }
 
@@ -157,18 +161,30 @@ function person(kind: 'ORGANIZER' | 'ATTENDEE', p: IcsPerson, method: IcsMethod)
  *   organizer: { email: 'shop@example.ru', name: 'Магазин' }, attendees: [{ email: 'buyer@example.ru' }] });
  * ```
  */
-export function buildIcs(method: IcsMethod, event: IcsEvent, productId = '-//avito-responder//Bookings//RU'): string {
-  if (event.end.getTime() <= event.start.getTime()) throw new RangeError('ics: the event must end after it starts');
+export function buildIcs(
+  method: IcsMethod,
+  event: IcsEvent,
+  productId = '-//avito-responder//Bookings//RU',
+): string {
+  if (event.end.getTime() <= event.start.getTime())
+    throw new RangeError('ics: the event must end after it starts');
   if (method !== 'PUBLISH' && (!event.organizer || !event.attendees?.length)) {
     throw new RangeError(`ics: METHOD:${method} needs an organizer and at least one attendee`);
   }
   const times = event.times ?? { kind: 'utc' };
-  const lines = ['BEGIN:VCALENDAR', 'VERSION:2.0', `PRODID:${productId}`, 'CALSCALE:GREGORIAN', `METHOD:${method}`];
+  const lines = [
+    'BEGIN:VCALENDAR',
+    'VERSION:2.0',
+    `PRODID:${productId}`,
+    'CALSCALE:GREGORIAN',
+    `METHOD:${method}`,
+  ];
   let dtstart: string;
   let dtend: string;
   if (times.kind === 'zoned') {
     lines.push(...vtimezone(times.timeZone, event.start.getTime(), event.end.getTime()));
-    const zoned = (d: Date) => `;TZID=${times.timeZone}:${localStamp(d.getTime(), zoneOffsetMinutes(times.timeZone, d.getTime()))}`;
+    const zoned = (d: Date) =>
+      `;TZID=${times.timeZone}:${localStamp(d.getTime(), zoneOffsetMinutes(times.timeZone, d.getTime()))}`;
     dtstart = `DTSTART${zoned(event.start)}`;
     dtend = `DTEND${zoned(event.end)}`;
   } else {

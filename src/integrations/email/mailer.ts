@@ -11,7 +11,13 @@ export type SendOutcome =
   /** Nobody to send to: the buyer gave no e-mail (or an unusable one). Nothing was sent; do not retry. */
   | { kind: 'no-recipient'; reason: 'missing' | 'invalid' }
   /** Not sent. `transient` (4xx, connection, timeout): retry later; otherwise (5xx, auth) give up and tell the owner. */
-  | { kind: 'failed'; transient: boolean; code: string | undefined; responseCode: number | undefined; message: string };
+  | {
+      kind: 'failed';
+      transient: boolean;
+      code: string | undefined;
+      responseCode: number | undefined;
+      message: string;
+    };
 
 /** nodemailer's error fields we read (its errors carry `code` and, from the server, `responseCode`). */
 const SmtpFailure = z.object({
@@ -22,7 +28,15 @@ const SmtpFailure = z.object({
 });
 
 /** Connection-level codes: the server never answered, so trying again later may work. */
-const TRANSIENT_CODES = new Set(['ECONNECTION', 'ETIMEDOUT', 'ESOCKET', 'EDNS', 'ECONNRESET', 'ECONNREFUSED', 'EPIPE']);
+const TRANSIENT_CODES = new Set([
+  'ECONNECTION',
+  'ETIMEDOUT',
+  'ESOCKET',
+  'EDNS',
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'EPIPE',
+]);
 
 /**
  * Transient or permanent, by RFC 5321: a 4xx reply is "try again", a 5xx reply is final; no reply at
@@ -33,7 +47,9 @@ export function classifySmtpFailure(error: unknown): Extract<SendOutcome, { kind
   const info = parsed.success ? parsed.data : {};
   const responseCode = info.responseCode;
   const transient =
-    responseCode !== undefined ? responseCode >= 400 && responseCode < 500 : TRANSIENT_CODES.has(info.code ?? '');
+    responseCode !== undefined
+      ? responseCode >= 400 && responseCode < 500
+      : TRANSIENT_CODES.has(info.code ?? '');
   return {
     kind: 'failed',
     transient,
@@ -78,10 +94,6 @@ export interface MailerOptions {
   timeoutsMs?: { connection?: number; greeting?: number; socket?: number };
 }
 
-function toMailbox(value: string): Mailbox | undefined {
-  return parseMailbox(value);
-}
-
 /**
  * A mailer on nodemailer's SMTP transport. It never sends to a buyer without an address, never retries
  * by itself (the outbox does, from `transient`), and sets a Message-ID derived from the idempotency key.
@@ -104,7 +116,7 @@ export function createMailer(options: MailerOptions): Mailer {
       if (request.to === undefined || request.to === null || request.to.trim() === '') {
         return { kind: 'no-recipient', reason: 'missing' };
       }
-      const to = toMailbox(request.to);
+      const to = parseMailbox(request.to);
       if (!to) return { kind: 'no-recipient', reason: 'invalid' };
       const { email } = request;
       const message: SendMailOptions = {
@@ -123,10 +135,20 @@ export function createMailer(options: MailerOptions): Mailer {
         ...(request.replyTo ? { replyTo: request.replyTo } : {}),
       };
       try {
-        const info = (await transporter.sendMail(message)) as { messageId?: unknown; response?: unknown; rejected?: unknown };
+        const info = (await transporter.sendMail(message)) as {
+          messageId?: unknown;
+          response?: unknown;
+          rejected?: unknown;
+        };
         const rejected = Array.isArray(info.rejected) ? info.rejected : [];
         if (rejected.length > 0) {
-          return { kind: 'failed', transient: false, code: 'EENVELOPE', responseCode: undefined, message: 'recipient rejected' };
+          return {
+            kind: 'failed',
+            transient: false,
+            code: 'EENVELOPE',
+            responseCode: undefined,
+            message: 'recipient rejected',
+          };
         }
         return {
           kind: 'sent',

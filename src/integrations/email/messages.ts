@@ -45,7 +45,11 @@ export function composeOfferEmail(locale: EmailLocale, data: OfferEmail, pdf: Pd
 
 /** The invoice with its PDF and the payment link in the body. */
 export function composeInvoiceEmail(locale: EmailLocale, data: InvoiceEmail, pdf: PdfFile): OutgoingEmail {
-  return { kind: 'invoice', content: emailTemplates(locale).invoice(data), attachments: [pdfAttachment(pdf)] };
+  return {
+    kind: 'invoice',
+    content: emailTemplates(locale).invoice(data),
+    attachments: [pdfAttachment(pdf)],
+  };
 }
 
 export function composePaymentReceivedEmail(locale: EmailLocale, data: PaymentReceivedEmail): OutgoingEmail {

@@ -59,12 +59,18 @@ const INTL_LOCALE: Record<EmailLocale, string> = { ru: 'ru-RU', en: 'en-GB' };
 /** 1234567 kopecks → "12 345,67 ₽" (ru) / "RUB 12,345.67" (en). */
 export function formatRubles(kopecks: number, locale: EmailLocale): string {
   if (!Number.isSafeInteger(kopecks)) throw new RangeError(`money must be whole kopecks, got ${kopecks}`);
-  return new Intl.NumberFormat(INTL_LOCALE[locale], { style: 'currency', currency: 'RUB' }).format(kopecks / 100);
+  return new Intl.NumberFormat(INTL_LOCALE[locale], { style: 'currency', currency: 'RUB' }).format(
+    kopecks / 100,
+  );
 }
 
 /** "7 июня 2027 г., 10:00 (Europe/Moscow)" — always with the zone the buyer should read it in. */
 export function formatWhen(date: Date, timeZone: string, locale: EmailLocale): string {
-  const text = new Intl.DateTimeFormat(INTL_LOCALE[locale], { timeZone, dateStyle: 'long', timeStyle: 'short' }).format(date);
+  const text = new Intl.DateTimeFormat(INTL_LOCALE[locale], {
+    timeZone,
+    dateStyle: 'long',
+    timeStyle: 'short',
+  }).format(date);
   return `${text} (${timeZone})`;
 }
 
@@ -73,7 +79,9 @@ function formatTime(date: Date, timeZone: string, locale: EmailLocale): string {
 }
 
 /** Paragraphs → text with blank lines and HTML with <p>; `link` paragraphs become anchors in HTML. */
-function body(paragraphs: Array<string | { link: string; label: string }>): Pick<EmailContent, 'text' | 'html'> {
+function body(
+  paragraphs: Array<string | { link: string; label: string }>,
+): Pick<EmailContent, 'text' | 'html'> {
   const text = paragraphs.map((p) => (typeof p === 'string' ? p : `${p.label}: ${p.link}`)).join('\n\n');
   const html = paragraphs
     .map((p) =>

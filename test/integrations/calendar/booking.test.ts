@@ -132,8 +132,14 @@ describe('booking (our calendar functions, official client, simulated Google Cal
     const eventId = booked.kind === 'booked' ? booked.event.id : '';
     const later = slotAt('2027-06-07T10:30:00+03:00');
     const moved = await rescheduleBooking(rig.client, settings, eventId, later);
-    expect(moved).toMatchObject({ kind: 'rescheduled', event: { id: eventId, start: later.start, end: later.end } });
-    expect(rig.sim.events()[0]).toMatchObject({ sequence: 1, start: { dateTime: '2027-06-07T10:30:00+03:00' } });
+    expect(moved).toMatchObject({
+      kind: 'rescheduled',
+      event: { id: eventId, start: later.start, end: later.end },
+    });
+    expect(rig.sim.events()[0]).toMatchObject({
+      sequence: 1,
+      start: { dateTime: '2027-06-07T10:30:00+03:00' },
+    });
     // Retried: already there, nothing patched again.
     await rescheduleBooking(rig.client, settings, eventId, later);
     expect(rig.sim.calls.find(eventId, 'PATCH')).toHaveLength(1);
@@ -160,9 +166,15 @@ describe('booking (our calendar functions, official client, simulated Google Cal
     expect(await findFreeSlots(rig.client, settings, MONDAY_MORNING, 1)).toEqual([slot]);
     // Google never frees a used id: booking the same slot again must not end in a 409 failure.
     const again = await bookSlot(rig.client, settings, request(slot));
-    expect(again).toMatchObject({ kind: 'booked', alreadyBooked: false, event: { id: eventId, status: 'confirmed' } });
+    expect(again).toMatchObject({
+      kind: 'booked',
+      alreadyBooked: false,
+      event: { id: eventId, status: 'confirmed' },
+    });
     expect(inserts()).toHaveLength(1);
-    expect(await rescheduleBooking(rig.client, settings, eventId, slot)).toMatchObject({ kind: 'rescheduled' });
+    expect(await rescheduleBooking(rig.client, settings, eventId, slot)).toMatchObject({
+      kind: 'rescheduled',
+    });
   });
 
   it('when a cancelled booking is rescheduled, then it is not-found (book anew instead)', async () => {
@@ -170,7 +182,9 @@ describe('booking (our calendar functions, official client, simulated Google Cal
     const booked = await bookSlot(rig.client, settings, request(slot));
     const eventId = booked.kind === 'booked' ? booked.event.id : '';
     await cancelBooking(rig.client, eventId);
-    expect(await rescheduleBooking(rig.client, settings, eventId, slotAt('2027-06-07T12:00:00+03:00'))).toEqual({
+    expect(
+      await rescheduleBooking(rig.client, settings, eventId, slotAt('2027-06-07T12:00:00+03:00')),
+    ).toEqual({
       kind: 'not-found',
     });
   });

@@ -45,7 +45,8 @@ describe('Calendar client (official @googleapis/calendar against the simulator)'
     expect(claims).toMatchObject({
       iss: rig.account.clientEmail,
       aud: 'https://oauth2.googleapis.com/token',
-      scope: 'https://www.googleapis.com/auth/calendar.events https://www.googleapis.com/auth/calendar.freebusy',
+      scope:
+        'https://www.googleapis.com/auth/calendar.events https://www.googleapis.com/auth/calendar.freebusy',
     });
     expect(claims.exp - claims.iat).toBeLessThanOrEqual(3600);
     const api = rig.sim.calls.find('/calendar/v3/freeBusy', 'POST')[0]!;
@@ -78,14 +79,28 @@ describe('Calendar client (official @googleapis/calendar against the simulator)'
 
   it('when the seller has busy events, then free/busy returns them as instants and ignores free (transparent) ones', async () => {
     rig.sim.sellerAddsEvent({ start: '2027-06-07T12:00:00+03:00', end: '2027-06-07T13:00:00+03:00' });
-    rig.sim.sellerAddsEvent({ start: '2027-06-07T15:00:00+03:00', end: '2027-06-07T16:00:00+03:00', transparent: true });
+    rig.sim.sellerAddsEvent({
+      start: '2027-06-07T15:00:00+03:00',
+      end: '2027-06-07T16:00:00+03:00',
+      transparent: true,
+    });
     const busy = await rig.client.freeBusy(DAY);
-    expect(busy).toEqual([{ start: new Date('2027-06-07T09:00:00Z'), end: new Date('2027-06-07T10:00:00Z') }]);
+    expect(busy).toEqual([
+      { start: new Date('2027-06-07T09:00:00Z'), end: new Date('2027-06-07T10:00:00Z') },
+    ]);
   });
 
   it('when an id is inserted twice, then the second insert is a duplicate (409) and get returns the first', async () => {
-    const created = await rig.client.insertEvent('abcdef0123456789', { ...draft, privateProperties: { lead: 'L1' } });
-    expect(created).toMatchObject({ id: 'abcdef0123456789', status: 'confirmed', start: draft.start, end: draft.end });
+    const created = await rig.client.insertEvent('abcdef0123456789', {
+      ...draft,
+      privateProperties: { lead: 'L1' },
+    });
+    expect(created).toMatchObject({
+      id: 'abcdef0123456789',
+      status: 'confirmed',
+      start: draft.start,
+      end: draft.end,
+    });
     const error = await failure(rig.client.insertEvent('abcdef0123456789', draft));
     expect(error).toMatchObject({ kind: 'duplicate', retryable: false });
     expect(error.details).toMatchObject({ status: 409, reason: 'duplicate' });
@@ -161,7 +176,9 @@ describe('service-account key file', () => {
   });
 
   it('when the key file is missing, not JSON, or not a service account, then the error names the variable and never the key', async () => {
-    await expect(loadServiceAccountKey(join(dir, 'nope.json'))).rejects.toThrow(/GOOGLE_SERVICE_ACCOUNT_FILE: cannot read/);
+    await expect(loadServiceAccountKey(join(dir, 'nope.json'))).rejects.toThrow(
+      /GOOGLE_SERVICE_ACCOUNT_FILE: cannot read/,
+    );
     const account = makeServiceAccount(dir);
     const path = account.writeKeyFile('https://oauth2.googleapis.com/token', { type: 'authorized_user' });
     const error = await loadServiceAccountKey(path).catch((e: unknown) => e);

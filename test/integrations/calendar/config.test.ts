@@ -8,7 +8,12 @@ describe('calendar environment', () => {
       apiBase: 'https://www.googleapis.com',
       missing: ['GOOGLE_SERVICE_ACCOUNT_FILE', 'GOOGLE_CALENDAR_ID'],
     });
-    expect(calendarEnvConfig({ GOOGLE_SERVICE_ACCOUNT_FILE: ' ', GOOGLE_CALENDAR_ID: 'x@group.calendar.google.com' })).toMatchObject({
+    expect(
+      calendarEnvConfig({
+        GOOGLE_SERVICE_ACCOUNT_FILE: ' ',
+        GOOGLE_CALENDAR_ID: 'x@group.calendar.google.com',
+      }),
+    ).toMatchObject({
       enabled: false,
       missing: ['GOOGLE_SERVICE_ACCOUNT_FILE'],
     });
@@ -30,7 +35,9 @@ describe('calendar environment', () => {
   });
 
   it('when the calendar id is "primary" or the base is plain http off loopback, then it is refused', () => {
-    expect(() => calendarEnvConfig({ GOOGLE_CALENDAR_ID: 'primary' })).toThrow(/shared with the service account/);
+    expect(() => calendarEnvConfig({ GOOGLE_CALENDAR_ID: 'primary' })).toThrow(
+      /shared with the service account/,
+    );
     expect(() => calendarEnvConfig({ GOOGLE_API_BASE: 'http://calendar.example.com' })).toThrow(/https/);
   });
 });

@@ -16,7 +16,12 @@ const shown = (slots: Interval[], zone: string) => slots.map((s) => toRfc3339(s.
 
 describe('computeFreeSlots', () => {
   it('when the calendar is empty, then the next slots step by slot + buffer from the start of the working day (Moscow)', () => {
-    const slots = computeFreeSlots({ settings: settings(), now: at('2027-06-07T08:00:00+03:00'), busy: [], count: 3 });
+    const slots = computeFreeSlots({
+      settings: settings(),
+      now: at('2027-06-07T08:00:00+03:00'),
+      busy: [],
+      count: 3,
+    });
     expect(shown(slots, 'Europe/Moscow')).toEqual([
       '2027-06-07T10:00:00+03:00',
       '2027-06-07T11:15:00+03:00',
@@ -28,32 +33,67 @@ describe('computeFreeSlots', () => {
   it('when a busy period falls within the buffer of two slots, then both are skipped', () => {
     // 11:00–11:30 is inside 10:00–11:00 + 15 min buffer and inside 11:15–12:15.
     const busy = [span('2027-06-07T11:00:00+03:00', '2027-06-07T11:30:00+03:00')];
-    const slots = computeFreeSlots({ settings: settings(), now: at('2027-06-07T08:00:00+03:00'), busy, count: 2 });
+    const slots = computeFreeSlots({
+      settings: settings(),
+      now: at('2027-06-07T08:00:00+03:00'),
+      busy,
+      count: 2,
+    });
     expect(shown(slots, 'Europe/Moscow')).toEqual(['2027-06-07T12:30:00+03:00', '2027-06-07T13:45:00+03:00']);
   });
 
   it('when a busy period ends exactly a buffer before a slot, then that slot is still free (end is exclusive)', () => {
     const busy = [span('2027-06-07T09:00:00+03:00', '2027-06-07T09:45:00+03:00')];
-    const slots = computeFreeSlots({ settings: settings(), now: at('2027-06-07T07:00:00+03:00'), busy, count: 1 });
+    const slots = computeFreeSlots({
+      settings: settings(),
+      now: at('2027-06-07T07:00:00+03:00'),
+      busy,
+      count: 1,
+    });
     expect(shown(slots, 'Europe/Moscow')).toEqual(['2027-06-07T10:00:00+03:00']);
   });
 
   it('when the notice period has not passed, then the soon slot is not offered', () => {
-    const slots = computeFreeSlots({ settings: settings(), now: at('2027-06-07T09:30:00+03:00'), busy: [], count: 1 });
+    const slots = computeFreeSlots({
+      settings: settings(),
+      now: at('2027-06-07T09:30:00+03:00'),
+      busy: [],
+      count: 1,
+    });
     expect(shown(slots, 'Europe/Moscow')).toEqual(['2027-06-07T11:15:00+03:00']);
   });
 
   it('when the week ends, then days off are skipped and the search stops at the horizon', () => {
     const friday = at('2027-06-11T18:30:00+03:00');
-    const slots = computeFreeSlots({ settings: settings({ horizonDays: 4 }), now: friday, busy: [], count: 2 });
+    const slots = computeFreeSlots({
+      settings: settings({ horizonDays: 4 }),
+      now: friday,
+      busy: [],
+      count: 2,
+    });
     expect(shown(slots, 'Europe/Moscow')).toEqual(['2027-06-14T10:00:00+03:00', '2027-06-14T11:15:00+03:00']);
-    const none = computeFreeSlots({ settings: settings({ horizonDays: 3 }), now: friday, busy: [], count: 2 });
+    const none = computeFreeSlots({
+      settings: settings({ horizonDays: 3 }),
+      now: friday,
+      busy: [],
+      count: 2,
+    });
     expect(none).toEqual([]);
   });
 
   it('when a day has a lunch break, then no slot crosses it', () => {
-    const s = settings({ workingHours: { mon: ['10:00-12:00', '13:00-15:00'] }, bufferMinutes: 0, minNoticeMinutes: 0, horizonDays: 1 });
-    const slots = computeFreeSlots({ settings: s, now: at('2027-06-07T00:00:00+03:00'), busy: [], count: 10 });
+    const s = settings({
+      workingHours: { mon: ['10:00-12:00', '13:00-15:00'] },
+      bufferMinutes: 0,
+      minNoticeMinutes: 0,
+      horizonDays: 1,
+    });
+    const slots = computeFreeSlots({
+      settings: s,
+      now: at('2027-06-07T00:00:00+03:00'),
+      busy: [],
+      count: 10,
+    });
     expect(shown(slots, 'Europe/Moscow')).toEqual([
       '2027-06-07T10:00:00+03:00',
       '2027-06-07T11:00:00+03:00',
@@ -63,9 +103,15 @@ describe('computeFreeSlots', () => {
   });
 
   it('when Berlin moves its clocks forward, then 10:00 stays 10:00 local on both sides (09:00Z, then 08:00Z)', () => {
-    const s = settings({ timeZone: 'Europe/Berlin', workingHours: { sat: ['10:00-11:00'], sun: ['10:00-11:00'] } });
+    const s = settings({
+      timeZone: 'Europe/Berlin',
+      workingHours: { sat: ['10:00-11:00'], sun: ['10:00-11:00'] },
+    });
     const slots = computeFreeSlots({ settings: s, now: at('2026-03-27T12:00:00Z'), busy: [], count: 2 });
-    expect(slots.map((x) => x.start.toISOString())).toEqual(['2026-03-28T09:00:00.000Z', '2026-03-29T08:00:00.000Z']);
+    expect(slots.map((x) => x.start.toISOString())).toEqual([
+      '2026-03-28T09:00:00.000Z',
+      '2026-03-29T08:00:00.000Z',
+    ]);
     expect(shown(slots, 'Europe/Berlin')).toEqual(['2026-03-28T10:00:00+01:00', '2026-03-29T10:00:00+02:00']);
   });
 

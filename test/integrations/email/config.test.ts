@@ -3,8 +3,14 @@ import { emailEnvConfig, parseMailbox } from '../../../src/integrations/email/co
 
 describe('e-mail environment', () => {
   it('when SMTP_URL or EMAIL_FROM is missing, then e-mail is off and says which', () => {
-    expect(emailEnvConfig({})).toEqual({ enabled: false, missing: ['SMTP_URL', 'EMAIL_FROM'], ownerEmail: undefined });
-    expect(emailEnvConfig({ SMTP_URL: 'smtps://u:p@smtp.yandex.ru:465', OWNER_EMAIL: 'me@example.ru' })).toEqual({
+    expect(emailEnvConfig({})).toEqual({
+      enabled: false,
+      missing: ['SMTP_URL', 'EMAIL_FROM'],
+      ownerEmail: undefined,
+    });
+    expect(
+      emailEnvConfig({ SMTP_URL: 'smtps://u:p@smtp.yandex.ru:465', OWNER_EMAIL: 'me@example.ru' }),
+    ).toEqual({
       enabled: false,
       missing: ['EMAIL_FROM'],
       ownerEmail: 'me@example.ru',

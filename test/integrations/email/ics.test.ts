@@ -28,8 +28,16 @@ describe('iCalendar generator', () => {
     expect(event?.get('DTEND')?.value).toBe('20270607T080000Z');
     expect(event?.get('SEQUENCE')?.value).toBe('0');
     expect(event?.get('STATUS')?.value).toBe('CONFIRMED');
-    expect(event?.get('ORGANIZER')).toEqual({ name: 'ORGANIZER', params: { CN: 'Магазин «Пример»' }, value: 'mailto:shop@example.ru' });
-    expect(event?.get('ATTENDEE')?.params).toMatchObject({ CN: 'Иван Петров', RSVP: 'TRUE', PARTSTAT: 'NEEDS-ACTION' });
+    expect(event?.get('ORGANIZER')).toEqual({
+      name: 'ORGANIZER',
+      params: { CN: 'Магазин «Пример»' },
+      value: 'mailto:shop@example.ru',
+    });
+    expect(event?.get('ATTENDEE')?.params).toMatchObject({
+      CN: 'Иван Петров',
+      RSVP: 'TRUE',
+      PARTSTAT: 'NEEDS-ACTION',
+    });
     expect(event?.get('DURATION')).toBeUndefined();
   });
 
@@ -59,28 +67,43 @@ describe('iCalendar generator', () => {
   });
 
   it('when the attendee name has a colon or semicolon, then the parameter is quoted', () => {
-    const text = buildIcs('REQUEST', { ...base, attendees: [{ email: 'a@b.ru', name: 'ООО "Ромашка"; отдел: закупки' }] });
+    const text = buildIcs('REQUEST', {
+      ...base,
+      attendees: [{ email: 'a@b.ru', name: 'ООО "Ромашка"; отдел: закупки' }],
+    });
     const attendee = parseIcs(text).components[0]!.get('ATTENDEE')!;
     expect(attendee.params.CN).toBe('ООО Ромашка; отдел: закупки');
     expect(attendee.value).toBe('mailto:a@b.ru');
   });
 
   it('when times are zoned in Moscow, then DTSTART carries TZID with local time and a VTIMEZONE of +0300', () => {
-    const cal = parseIcs(buildIcs('REQUEST', { ...base, times: { kind: 'zoned', timeZone: 'Europe/Moscow' } }));
+    const cal = parseIcs(
+      buildIcs('REQUEST', { ...base, times: { kind: 'zoned', timeZone: 'Europe/Moscow' } }),
+    );
     const tz = cal.components.find((c) => c.name === 'VTIMEZONE')!;
     expect(tz.get('TZID')?.value).toBe('Europe/Moscow');
     expect(tz.components.every((o) => o.get('TZOFFSETTO')?.value === '+0300')).toBe(true);
     const event = cal.components.find((c) => c.name === 'VEVENT')!;
-    expect(event.get('DTSTART')).toEqual({ name: 'DTSTART', params: { TZID: 'Europe/Moscow' }, value: '20270607T100000' });
+    expect(event.get('DTSTART')).toEqual({
+      name: 'DTSTART',
+      params: { TZID: 'Europe/Moscow' },
+      value: '20270607T100000',
+    });
   });
 
   it('when times are zoned in a DST zone, then the VTIMEZONE has the transitions and the offset in force at the event', () => {
     const event = { ...base, start: new Date('2027-07-01T08:00:00Z'), end: new Date('2027-07-01T09:00:00Z') };
-    const cal = parseIcs(buildIcs('REQUEST', { ...event, times: { kind: 'zoned', timeZone: 'Europe/Berlin' } }));
+    const cal = parseIcs(
+      buildIcs('REQUEST', { ...event, times: { kind: 'zoned', timeZone: 'Europe/Berlin' } }),
+    );
     const tz = cal.components.find((c) => c.name === 'VTIMEZONE')!;
     const daylight = tz.components.filter((o) => o.name === 'DAYLIGHT');
     expect(daylight.map((o) => o.get('DTSTART')?.value)).toContain('20270328T020000');
-    expect(daylight.every((o) => o.get('TZOFFSETFROM')?.value === '+0100' && o.get('TZOFFSETTO')?.value === '+0200')).toBe(true);
+    expect(
+      daylight.every(
+        (o) => o.get('TZOFFSETFROM')?.value === '+0100' && o.get('TZOFFSETTO')?.value === '+0200',
+      ),
+    ).toBe(true);
     // The last observance before the event gives +0200: 08:00Z is 10:00 local.
     const before = tz.components
       .map((o) => ({ at: o.get('DTSTART')!.value, to: o.get('TZOFFSETTO')!.value }))
@@ -93,7 +116,11 @@ describe('iCalendar generator', () => {
   it('when an invitation is cancelled, then METHOD:CANCEL, STATUS:CANCELLED, a higher SEQUENCE and no alarm', () => {
     const cal = parseIcs(buildIcs('CANCEL', { ...base, sequence: 2, reminderMinutes: 30 }));
     const event = cal.components[0]!;
-    expect([cal.get('METHOD')?.value, event.get('STATUS')?.value, event.get('SEQUENCE')?.value]).toEqual(['CANCEL', 'CANCELLED', '2']);
+    expect([cal.get('METHOD')?.value, event.get('STATUS')?.value, event.get('SEQUENCE')?.value]).toEqual([
+      'CANCEL',
+      'CANCELLED',
+      '2',
+    ]);
     expect(event.components).toEqual([]);
   });
 

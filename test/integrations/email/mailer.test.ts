@@ -17,12 +17,20 @@ const md5 = (b: Buffer) => createHash('md5').update(b).digest('hex');
 const seller = { sellerName: 'Магазин «Пример»', timeZone: 'Europe/Moscow' };
 
 const offer = () =>
-  composeOfferEmail('ru', { ...seller, buyerName: 'Иван', offerNumber: 'КП-17', totalKopecks: 12_345_67 }, { filename: 'КП-17.pdf', content: PDF });
+  composeOfferEmail(
+    'ru',
+    { ...seller, buyerName: 'Иван', offerNumber: 'КП-17', totalKopecks: 12_345_67 },
+    { filename: 'КП-17.pdf', content: PDF },
+  );
 
 function mailerFor(sim: SmtpSim, overrides: Partial<Record<string, string>> = {}): Mailer {
   const config = emailEnvConfig({ ...sim.env, ...overrides });
   if (!config.enabled) throw new Error('e-mail not configured');
-  return createMailer({ smtpUrl: config.smtpUrl, from: config.from, timeoutsMs: { connection: 3000, greeting: 3000, socket: 5000 } });
+  return createMailer({
+    smtpUrl: config.smtpUrl,
+    from: config.from,
+    timeoutsMs: { connection: 3000, greeting: 3000, socket: 5000 },
+  });
 }
 
 describe('mailer (nodemailer against the capturing SMTP simulator)', () => {
@@ -38,7 +46,11 @@ describe('mailer (nodemailer against the capturing SMTP simulator)', () => {
   });
 
   it('when an offer is sent, then the buyer gets it from EMAIL_FROM with the PDF attached, byte for byte', async () => {
-    const outcome = await mailer.send({ email: offer(), to: 'Иван <ivan@example.ru>', idempotencyKey: 'offer:17' });
+    const outcome = await mailer.send({
+      email: offer(),
+      to: 'Иван <ivan@example.ru>',
+      idempotencyKey: 'offer:17',
+    });
     expect(outcome).toMatchObject({ kind: 'sent', response: expect.stringMatching(/^250/) });
     const [message] = sim.messages();
     expect(message).toMatchObject({
@@ -51,7 +63,12 @@ describe('mailer (nodemailer against the capturing SMTP simulator)', () => {
     expect(message!.text).toMatch(/12\s345,67\s₽/);
     expect(message!.html).toContain('<p>Здравствуйте, Иван!</p>');
     expect(message!.attachments).toEqual([
-      expect.objectContaining({ filename: 'КП-17.pdf', contentType: 'application/pdf', size: PDF.length, checksum: md5(PDF) }),
+      expect.objectContaining({
+        filename: 'КП-17.pdf',
+        contentType: 'application/pdf',
+        size: PDF.length,
+        checksum: md5(PDF),
+      }),
     ]);
   });
 
@@ -61,7 +78,11 @@ describe('mailer (nodemailer against the capturing SMTP simulator)', () => {
     const other = await mailer.send({ email: offer(), to: 'ivan@example.ru', idempotencyKey: 'offer:18' });
     const expected = messageIdFor('offer:17', { name: undefined, address: 'shop@example.test' });
     expect(expected).toMatch(/^<[0-9a-f]{40}@example\.test>$/);
-    expect(sim.messages().map((m) => m.messageId)).toEqual([expected, expected, messageIdFor('offer:18', { name: undefined, address: 'shop@example.test' })]);
+    expect(sim.messages().map((m) => m.messageId)).toEqual([
+      expected,
+      expected,
+      messageIdFor('offer:18', { name: undefined, address: 'shop@example.test' }),
+    ]);
     expect(first).toMatchObject({ kind: 'sent', messageId: expected });
     expect(second).toMatchObject({ kind: 'sent', messageId: expected });
     expect(other.kind).toBe('sent');
@@ -71,7 +92,13 @@ describe('mailer (nodemailer against the capturing SMTP simulator)', () => {
     const start = new Date('2027-06-07T07:00:00Z');
     const email = composeBookingConfirmationEmail(
       'ru',
-      { ...seller, buyerName: 'Иван', start, end: new Date('2027-06-07T08:00:00Z'), topic: 'Консультация по кухне' },
+      {
+        ...seller,
+        buyerName: 'Иван',
+        start,
+        end: new Date('2027-06-07T08:00:00Z'),
+        topic: 'Консультация по кухне',
+      },
       {
         uid: 'booking-42@shop.example',
         stamp: new Date('2027-06-01T09:00:00Z'),
@@ -89,7 +116,10 @@ describe('mailer (nodemailer against the capturing SMTP simulator)', () => {
     expect(ics.get('METHOD')?.value).toBe('REQUEST');
     const event = ics.components.find((c) => c.name === 'VEVENT')!;
     expect(event.get('UID')?.value).toBe('booking-42@shop.example');
-    expect(event.get('DTSTART')).toMatchObject({ params: { TZID: 'Europe/Moscow' }, value: '20270607T100000' });
+    expect(event.get('DTSTART')).toMatchObject({
+      params: { TZID: 'Europe/Moscow' },
+      value: '20270607T100000',
+    });
     expect(event.get('ATTENDEE')?.value).toBe('mailto:ivan@example.ru');
     // RFC 2447: the MIME method must equal METHOD inside.
     expect(message!.headers['content-type'] ?? '').toMatch(/multipart/);
@@ -99,24 +129,45 @@ describe('mailer (nodemailer against the capturing SMTP simulator)', () => {
   it('when an invoice and then its payment are mailed, then the PDF, the payment link and the receipt arrive', async () => {
     const invoice = composeInvoiceEmail(
       'ru',
-      { ...seller, invoiceNumber: '2027-001', amountKopecks: 500_000, paymentUrl: 'https://yoomoney.ru/checkout/payments/v2/contract?orderId=abc&x=1' },
+      {
+        ...seller,
+        invoiceNumber: '2027-001',
+        amountKopecks: 500_000,
+        paymentUrl: 'https://yoomoney.ru/checkout/payments/v2/contract?orderId=abc&x=1',
+      },
       { filename: 'invoice-2027-001.pdf', content: PDF },
     );
     await mailer.send({ email: invoice, to: 'ivan@example.ru', idempotencyKey: 'invoice:1' });
-    const paid = composePaymentReceivedEmail('ru', { ...seller, invoiceNumber: '2027-001', amountKopecks: 500_000, paidAt: new Date('2027-06-08T12:00:00Z') });
+    const paid = composePaymentReceivedEmail('ru', {
+      ...seller,
+      invoiceNumber: '2027-001',
+      amountKopecks: 500_000,
+      paidAt: new Date('2027-06-08T12:00:00Z'),
+    });
     await mailer.send({ email: paid, to: 'ivan@example.ru', idempotencyKey: 'invoice:1:paid' });
     const [inv, receipt] = sim.messages();
     expect(inv!.attachments.map((a) => a.contentType)).toEqual(['application/pdf']);
     expect(inv!.text).toContain('https://yoomoney.ru/checkout/payments/v2/contract?orderId=abc&x=1');
-    expect(inv!.html).toContain('href="https://yoomoney.ru/checkout/payments/v2/contract?orderId=abc&#38;x=1"');
+    expect(inv!.html).toContain(
+      'href="https://yoomoney.ru/checkout/payments/v2/contract?orderId=abc&#38;x=1"',
+    );
     expect(receipt!.subject).toBe('Оплата получена: счёт № 2027-001');
     expect(receipt!.attachments).toEqual([]);
   });
 
   it('when the buyer gave no e-mail or an unusable one, then nothing is sent and the outcome says no-recipient', async () => {
-    expect(await mailer.send({ email: offer(), to: undefined, idempotencyKey: 'k' })).toEqual({ kind: 'no-recipient', reason: 'missing' });
-    expect(await mailer.send({ email: offer(), to: '  ', idempotencyKey: 'k' })).toEqual({ kind: 'no-recipient', reason: 'missing' });
-    expect(await mailer.send({ email: offer(), to: 'ivan at mail', idempotencyKey: 'k' })).toEqual({ kind: 'no-recipient', reason: 'invalid' });
+    expect(await mailer.send({ email: offer(), to: undefined, idempotencyKey: 'k' })).toEqual({
+      kind: 'no-recipient',
+      reason: 'missing',
+    });
+    expect(await mailer.send({ email: offer(), to: '  ', idempotencyKey: 'k' })).toEqual({
+      kind: 'no-recipient',
+      reason: 'missing',
+    });
+    expect(await mailer.send({ email: offer(), to: 'ivan at mail', idempotencyKey: 'k' })).toEqual({
+      kind: 'no-recipient',
+      reason: 'invalid',
+    });
     expect(sim.messages()).toEqual([]);
     expect(sim.sessions()).toEqual([]);
   });
@@ -145,23 +196,33 @@ describe('mailer (nodemailer against the capturing SMTP simulator)', () => {
     for (const fault of cases) {
       sim.fail(fault);
       const outcome = await mailer.send({ email: offer(), to: 'ivan@example.ru', idempotencyKey: 'k' });
-      expect({ fault, transient: outcome.kind === 'failed' && outcome.transient }).toEqual({ fault, transient: true });
+      expect({ fault, transient: outcome.kind === 'failed' && outcome.transient }).toEqual({
+        fault,
+        transient: true,
+      });
       if (fault.kind === 'reject' && outcome.kind === 'failed') expect(outcome.responseCode).toBe(fault.code);
     }
     expect(sim.messages()).toEqual([]);
     // The same message goes through once the server recovers.
-    expect((await mailer.send({ email: offer(), to: 'ivan@example.ru', idempotencyKey: 'k' })).kind).toBe('sent');
+    expect((await mailer.send({ email: offer(), to: 'ivan@example.ru', idempotencyKey: 'k' })).kind).toBe(
+      'sent',
+    );
   });
 
   it('when the server answers 5xx (mailbox unknown, policy) or the message is too big, then the failure is permanent', async () => {
     sim.fail({ stage: 'rcpt', kind: 'reject', code: 550, message: 'No such user' });
-    expect(await mailer.send({ email: offer(), to: 'nobody@example.ru', idempotencyKey: 'k' })).toMatchObject({
-      kind: 'failed',
-      transient: false,
-      responseCode: 550,
-    });
+    expect(await mailer.send({ email: offer(), to: 'nobody@example.ru', idempotencyKey: 'k' })).toMatchObject(
+      {
+        kind: 'failed',
+        transient: false,
+        responseCode: 550,
+      },
+    );
     sim.fail({ stage: 'mail', kind: 'reject', code: 554 });
-    expect(await mailer.send({ email: offer(), to: 'ivan@example.ru', idempotencyKey: 'k' })).toMatchObject({ transient: false, responseCode: 554 });
+    expect(await mailer.send({ email: offer(), to: 'ivan@example.ru', idempotencyKey: 'k' })).toMatchObject({
+      transient: false,
+      responseCode: 554,
+    });
     const small = await startSmtpSim({ sizeLimit: 10_000 });
     const tight = mailerFor(small);
     try {
@@ -187,11 +248,13 @@ describe('mailer (nodemailer against the capturing SMTP simulator)', () => {
     });
     const closed = mailerFor(sim, { SMTP_URL: `smtp://u:p@127.0.0.1:${port}` });
     try {
-      expect(await closed.send({ email: offer(), to: 'ivan@example.ru', idempotencyKey: 'k' })).toMatchObject({
-        kind: 'failed',
-        transient: true,
-        code: 'ESOCKET',
-      });
+      expect(await closed.send({ email: offer(), to: 'ivan@example.ru', idempotencyKey: 'k' })).toMatchObject(
+        {
+          kind: 'failed',
+          transient: true,
+          code: 'ESOCKET',
+        },
+      );
     } finally {
       closed.close();
     }

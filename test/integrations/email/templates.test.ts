@@ -22,7 +22,10 @@ describe('e-mail templates', () => {
   });
 
   it('when the buyer’s name holds HTML, then the HTML part escapes it and the text part keeps it', () => {
-    const mail = emailTemplates('ru').bookingConfirmation({ ...booking, buyerName: '<script>alert(1)</script>' });
+    const mail = emailTemplates('ru').bookingConfirmation({
+      ...booking,
+      buyerName: '<script>alert(1)</script>',
+    });
     expect(mail.html).not.toContain('<script>');
     expect(mail.html).toContain('&#60;script&#62;');
     expect(mail.text).toContain('<script>alert(1)</script>');
@@ -31,11 +34,19 @@ describe('e-mail templates', () => {
   it('when the locale is English, then every template is in English; Russian is the default wording', () => {
     const en = emailTemplates('en');
     const ru = emailTemplates('ru');
-    const invoice = { sellerName: 'Shop', invoiceNumber: '7', amountKopecks: 100, paymentUrl: 'https://pay.example/x', timeZone: 'UTC' };
+    const invoice = {
+      sellerName: 'Shop',
+      invoiceNumber: '7',
+      amountKopecks: 100,
+      paymentUrl: 'https://pay.example/x',
+      timeZone: 'UTC',
+    };
     expect(en.invoice(invoice).subject).toMatch(/^Invoice No\. 7/);
     expect(ru.invoice(invoice).subject).toMatch(/^Счёт № 7/);
     expect(en.paymentReceived({ ...invoice, paidAt: booking.start }).text).toMatch(/Thank you/);
-    expect(en.offer({ sellerName: 'Shop', offerNumber: '1', totalKopecks: 100, timeZone: 'UTC' }).text).toMatch(/quotation/);
+    expect(
+      en.offer({ sellerName: 'Shop', offerNumber: '1', totalKopecks: 100, timeZone: 'UTC' }).text,
+    ).toMatch(/quotation/);
     expect(en.bookingConfirmation(booking).subject).toMatch(/^Booking confirmed/);
   });
 });
