@@ -1,5 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import type { StatusRenderer } from '../common/faults.js';
+// Calendar and Gemini sit behind the same Google frontend: same JSON headers.
+import { sendJson } from '../gemini/errors.js';
 
 /**
  * Google's JSON error body for Calendar v3 ("v1 error format", shared/api google-calendar NOTES.md):
@@ -118,23 +120,6 @@ export function insufficientScopes(): CalendarError {
 /** A calendar that exists but is not shared with this service account for writing [U: reason]. */
 export function forbidden(): CalendarError {
   return new CalendarError(403, 'Forbidden', [{ domain: 'global', reason: 'forbidden' }]);
-}
-
-function sendJson(
-  res: ServerResponse,
-  status: number,
-  body: unknown,
-  headers: Record<string, string> = {},
-): void {
-  if (res.headersSent) return;
-  const text = JSON.stringify(body, null, 2);
-  res.writeHead(status, {
-    'content-type': 'application/json; charset=UTF-8',
-    'content-length': String(Buffer.byteLength(text)),
-    vary: 'Origin, X-Origin, Referer',
-    ...headers,
-  });
-  res.end(text);
 }
 
 /** 200 JSON answer. */

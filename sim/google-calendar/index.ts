@@ -1,5 +1,6 @@
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
-import express, { type RequestHandler } from 'express';
+import express from 'express';
+import { readRequestBody } from '../common/body.js';
 import { CallLog, logCalls } from '../common/call-log.js';
 import { FaultInjector } from '../common/faults.js';
 import { listen } from '../common/server.js';
@@ -97,45 +98,8 @@ export interface GoogleCalendarSim extends GoogleCalendarControls, GoogleCalenda
   close(): Promise<void>;
 }
 
+/** Request body limit [U: Google's real limit for Calendar JSON bodies is not documented]. */
 const BODY_LIMIT = 1024 * 1024;
-
-/** Reads the body first so every request, even a malformed one, is logged and faulted in Google's shape. */
-function readBody(): RequestHandler {
-  return async (req, res, next) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of req as AsyncIterable<Buffer>) {
-      size += chunk.length;
-      if (size > BODY_LIMIT) {
-        sendError(
-          res,
-          new CalendarError(413, 'Request Entity Too Large', [
-            { domain: 'global', reason: 'uploadTooLarge' },
-          ]),
-        );
-        return;
-      }
-      chunks.push(chunk);
-    }
-    const raw = Buffer.concat(chunks).toString('utf8');
-    const type = req.headers['content-type'] ?? '';
-    req.body = undefined;
-    if (raw === '') {
-      // no body
-    } else if (type.startsWith('application/x-www-form-urlencoded')) {
-      req.body = Object.fromEntries(new URLSearchParams(raw));
-    } else if (type.includes('json')) {
-      try {
-        req.body = JSON.parse(raw);
-      } catch {
-        res.locals.invalidJson = true;
-      }
-    } else {
-      req.body = raw;
-    }
-    next();
-  };
-}
 
 /** A generated service account: its key file (for the client) and public key (for the token endpoint). */
 export function generateServiceAccount(opts: { clientEmail?: string; tokenUri: string }): {
@@ -198,7 +162,14 @@ export async function startGoogleCalendarSim(
   const app = express();
   app.disable('x-powered-by');
   app.disable('etag');
-  app.use(readBody());
+  app.use(
+    readRequestBody(BODY_LIMIT, (res) =>
+      sendError(
+        res,
+        new CalendarError(413, 'Request Entity Too Large', [{ domain: 'global', reason: 'uploadTooLarge' }]),
+      ),
+    ),
+  );
   app.use(logCalls(calls));
   app.use(async (req, res, next) => {
     if (await faults.apply(req, res, req.path, calendarStatusRenderer)) return;
