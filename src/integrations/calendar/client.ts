@@ -1,7 +1,7 @@
 import { calendar as googleCalendar, type calendar_v3 } from '@googleapis/calendar';
 import { JWT } from 'google-auth-library';
 import { z } from 'zod';
-import { GOOGLE_TOKEN_URL, type ServiceAccountKey } from './config.js';
+import { GOOGLE_TOKEN_URL, loadServiceAccountKey, type ServiceAccountKey } from './config.js';
 import type { Interval } from './slots.js';
 import { fromWallTime, parseRfc3339, toRfc3339 } from '../../lib/zoned-time.js';
 
@@ -443,4 +443,20 @@ export function createCalendarClient(options: CalendarClientOptions): CalendarCl
       return events;
     },
   };
+}
+
+/**
+ * The client for an enabled calendar configuration: reads and checks the key file, then
+ * {@link createCalendarClient}. Throws `ServiceAccountKeyError` for a bad key file.
+ */
+export async function openCalendarClient(
+  config: { serviceAccountFile: string; calendarId: string; apiBase: string },
+  timeZone: string,
+): Promise<CalendarClient> {
+  return createCalendarClient({
+    key: await loadServiceAccountKey(config.serviceAccountFile),
+    calendarId: config.calendarId,
+    apiBase: config.apiBase,
+    timeZone,
+  });
 }

@@ -13,6 +13,7 @@ export {
   findFreeSlots,
   LEAD_PROPERTY,
   rescheduleBooking,
+  subtractInterval,
   type RescheduleResult,
 } from './booking.js';
 export {
@@ -24,6 +25,7 @@ export {
   type CalendarEvent,
   createCalendarClient,
   type EventDraft,
+  openCalendarClient,
 } from './client.js';
 export {
   type CalendarEnvConfig,

@@ -3,8 +3,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startGoogleCalendarSim } from '../../../sim/google-calendar/index.js';
-import { CalendarApiError, createCalendarClient } from '../../../src/integrations/calendar/client.js';
-import { loadServiceAccountKey, ServiceAccountKeyError } from '../../../src/integrations/calendar/config.js';
+import {
+  CalendarApiError,
+  createCalendarClient,
+  openCalendarClient,
+} from '../../../src/integrations/calendar/client.js';
+import {
+  calendarEnvConfig,
+  loadServiceAccountKey,
+  ServiceAccountKeyError,
+} from '../../../src/integrations/calendar/config.js';
 import { type CalendarRig, makeServiceAccount, startCalendarRig } from '../../support/google-calendar.js';
 
 const DAY = { start: new Date('2027-06-07T00:00:00+03:00'), end: new Date('2027-06-08T00:00:00+03:00') };
@@ -195,18 +203,15 @@ describe('service-account key file', () => {
     expect((await loadServiceAccountKey(path)).token_uri).toBe('https://oauth2.googleapis.com/token');
   });
 
-  it('when the simulator generates its own service account, then its key file works with our client as is', async () => {
+  it('when the simulator generates its own service account, then its env and key file open our client as is', async () => {
     const sim = await startGoogleCalendarSim();
     try {
       const path = join(dir, 'generated.json');
       const { writeFileSync } = await import('node:fs');
       writeFileSync(path, JSON.stringify(sim.serviceAccountKey));
-      const client = createCalendarClient({
-        key: await loadServiceAccountKey(path),
-        calendarId: sim.calendarId,
-        apiBase: sim.url,
-        timeZone: 'Europe/Moscow',
-      });
+      const config = calendarEnvConfig({ ...sim.env, GOOGLE_SERVICE_ACCOUNT_FILE: path });
+      if (!config.enabled) throw new Error('calendar not configured');
+      const client = await openCalendarClient(config, 'Europe/Moscow');
       await expect(client.freeBusy(DAY)).resolves.toEqual([]);
     } finally {
       await sim.close();
