@@ -110,6 +110,35 @@ describe('booking (our calendar functions, official client, simulated Google Cal
     expect(rig.sim.events()).toHaveLength(1);
   });
 
+  it('when a concurrent attempt of the same booking fills the slot before our free/busy check, then it is booked, not slot-taken', async () => {
+    const slot = slotAt('2027-06-07T10:00:00+03:00');
+    const id = bookingEventId('lead-42', slot.start);
+    let raced = false;
+    const racing: CalendarClient = {
+      ...rig.client,
+      calendarId: rig.client.calendarId,
+      async getEvent(eventId) {
+        const found = await rig.client.getEvent(eventId);
+        if (!raced) {
+          raced = true;
+          await rig.client.insertEvent(id, {
+            summary: 'x',
+            start: slot.start,
+            end: slot.end,
+            timeZone: 'Europe/Moscow',
+            privateProperties: { [LEAD_PROPERTY]: 'lead-42' },
+          });
+        }
+        return found;
+      },
+    };
+    expect(await bookSlot(racing, settings, request(slot))).toMatchObject({
+      kind: 'booked',
+      alreadyBooked: true,
+    });
+    expect(inserts()).toHaveLength(1);
+  });
+
   it('when the seller takes the offered slot meanwhile, then booking says slot-taken, inserts nothing, and new slots skip it', async () => {
     const [first] = await findFreeSlots(rig.client, settings, MONDAY_MORNING, 3);
     rig.sim.sellerAddsEvent({ start: first!.start, end: first!.end, summary: 'Стоматолог' });
