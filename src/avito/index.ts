@@ -7,10 +7,9 @@ import type { OwnerAlerts } from '../responder/ports.js';
 import type { Store } from '../store/port.js';
 import { AvitoClient } from './client.js';
 import { DeliveryPressure } from './delivery-pressure.js';
-import { explain } from './errors.js';
 import type { InboundHooks } from './inbound.js';
 import { InboundQueue } from './inbound-queue.js';
-import { defineAvitoJobs, scheduleAvitoJobs } from './jobs.js';
+import { defineAvitoJobs, scheduleAvitoJobs, tokenAlert } from './jobs.js';
 import type { ListingKnowledge } from './listings.js';
 import { resolveWebhookSecret, webhookUrl } from './subscription.js';
 import { TokenManager } from './token.js';
@@ -65,7 +64,7 @@ export async function createAvito(deps: AvitoDeps): Promise<AvitoIntegration> {
     onProblem: (err) => {
       // One message per outage (the notifier dedupes by key); a send that failed is retried with the next failure.
       deps.alerts
-        .alert('avito:token', `Avito: ${explain(err)}`)
+        .alert('avito:token', tokenAlert(err))
         .catch((error: unknown) =>
           log.warn({ err: error }, 'could not alert the owner about the Avito token'),
         );

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseCallbackData } from '../../src/bot/callback-data.js';
 import { renderCard } from '../../src/bot/cards/render.js';
 import { codePoints } from '../../src/bot/html.js';
-import { textsFor } from '../../src/bot/texts.js';
+import { textsFor } from '../../src/bot/texts/index.js';
 import type { Draft } from '../../src/models/records.js';
 import { buttonsOf } from '../../sim/telegram/actors.js';
 import { type Harness, seedDraft, showCard, startHarness } from './harness.js';
@@ -167,7 +167,7 @@ describe('draft cards', () => {
     );
     expect(r.text).toContain(ru.card.ungrounded);
     expect(r.text).toContain('Проверка нашла: 9000');
-    expect(r.text).toContain('локальный индекс');
+    expect(r.text).toContain('🔎 Найдено: локальный поиск (без Gemini)');
   });
 });
 
@@ -198,11 +198,14 @@ describe('notifier', () => {
   });
 
   it('when the same alert is raised twice, then the owner gets one message until it is resolved', async () => {
-    await h.handle.notifier.alert('avito-token', 'Авито: токен отозван');
-    await h.handle.notifier.alert('avito-token', 'Авито: токен отозван');
-    expect(h.sim.chat(h.owner).messages.map((m) => m.text)).toEqual(['⚠️ Авито: токен отозван']);
+    const alert = { kind: 'avito-token', cause: 'auth', reason: '401' } as const;
+    await h.handle.notifier.alert('avito-token', alert);
+    await h.handle.notifier.alert('avito-token', alert);
+    expect(h.sim.chat(h.owner).messages.map((m) => m.text)).toEqual([
+      '⚠️ Avito: client id/secret не приняты — проверьте AVITO_CLIENT_ID и AVITO_CLIENT_SECRET.',
+    ]);
     await h.handle.notifier.resolve('avito-token');
-    await h.handle.notifier.alert('avito-token', 'Авито: токен отозван');
+    await h.handle.notifier.alert('avito-token', alert);
     expect(h.sim.chat(h.owner).messages).toHaveLength(2);
   });
 

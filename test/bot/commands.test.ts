@@ -52,10 +52,11 @@ describe('commands', () => {
     h.sim.userSends(h.owner, '/start');
     const start = await waitForBotText('вы владелец');
     expect(start.text).toContain(String(h.owner));
-    expect(start.text).toContain('проблемы: avito');
+    expect(start.text).toContain('Состояние: ⚠️ проблемы: Авито');
     h.sim.userSends(h.owner, '/status');
     const status = await waitForBotText('Черновиков ждут');
-    expect(status.text).toContain('avito: degraded — token refresh failed');
+    expect(status.text).toContain('⚠️ Авито: с перебоями — token refresh failed');
+    expect(status.text).toContain('✅ Хранилище: работает');
     expect(h.sim.commands().map((c) => c.command)).toContain('mode');
     expect(h.sim.commands(undefined, 'en').find((c) => c.command === 'mode')?.description).toBe(
       'Mode: auto or review',
@@ -148,7 +149,7 @@ describe('uploads', () => {
       size: 30 * 1024 * 1024,
     });
     const refusal = await waitForBotText('больше 20 МБ');
-    expect(refusal.text).toContain('big.pdf: 30.0 МБ');
+    expect(refusal.text).toContain('big.pdf: 30,0 МБ');
     expect(h.sim.calls.records.some((c) => c.path.endsWith('/getFile'))).toBe(false);
     expect(h.knowledge.ingested).toHaveLength(0);
   });
