@@ -1,6 +1,7 @@
 import type { Agenda } from 'agenda';
 import type { Express, Request } from 'express';
 import type { Config } from '../config.js';
+import type { DomainMetrics } from '../domain-metrics.js';
 import type { CheckResult } from '../http/readiness.js';
 import type { Logger } from '../logger.js';
 import type { OwnerAlerts } from '../responder/ports.js';
@@ -31,6 +32,8 @@ export interface AvitoDeps {
   knowledge?: ListingKnowledge;
   /** Shared with the responder, whose answers wait out a delivery storm too; one of its own if absent. */
   pressure?: DeliveryPressure;
+  /** Webhook deliveries and token requests are counted here for `/metrics`. */
+  metrics?: DomainMetrics;
 }
 
 export interface AvitoIntegration {
@@ -69,6 +72,7 @@ export async function createAvito(deps: AvitoDeps): Promise<AvitoIntegration> {
           log.warn({ err: error }, 'could not alert the owner about the Avito token'),
         );
     },
+    onRequested: (outcome) => deps.metrics?.tokenRefresh(outcome),
     onRecovered: () => {
       deps.alerts
         .resolve('avito:token')
@@ -100,6 +104,7 @@ export async function createAvito(deps: AvitoDeps): Promise<AvitoIntegration> {
         logger: log,
         enqueueInbound: (id) => queue.enqueue(id),
         pressure,
+        ...(deps.metrics ? { metrics: deps.metrics } : {}),
       });
     },
     authenticates: isOwnWebhookRequest(secret),

@@ -3,7 +3,13 @@ import type { DraftPatch } from '../store/port.js';
 import { handBack, takeOver } from './chat-state.js';
 import { unansweredBuyerMessages } from './context.js';
 import { type ResponderDeps, syncCard } from './deps.js';
-import { type ActionProblem, type ActionResult, type Actor, type DraftActions, MAX_OWNER_TEXT } from './ports.js';
+import {
+  type ActionProblem,
+  type ActionResult,
+  type Actor,
+  type DraftActions,
+  MAX_OWNER_TEXT,
+} from './ports.js';
 import { scheduleDeliver, scheduleRespond } from './schedule.js';
 
 /**

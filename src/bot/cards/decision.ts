@@ -36,7 +36,10 @@ export function renderDecision(
         t.ask.fallback,
         body(decision.text),
         '',
-        t.card.notFound(decision.reason, decision.detail ? escapeHtml(cutText(decision.detail, 300, '…')) : null),
+        t.card.notFound(
+          decision.reason,
+          decision.detail ? escapeHtml(cutText(decision.detail, 300, '…')) : null,
+        ),
         ...(decision.sources.length > 0 ? [sources(decision)] : []),
       ];
       break;

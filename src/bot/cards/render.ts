@@ -109,8 +109,11 @@ function statusLine(view: CardView, t: Texts, names: ReadonlyMap<string, string>
   const { draft, takenOver } = view;
   if (takenOver) {
     const who = escapeHtml(whoApproved(takenOver.by, t, names));
-    const handedBack = view.chat.state === 'ai' ? `
-${t.card.handedBack}` : '';
+    const handedBack =
+      view.chat.state === 'ai'
+        ? `
+${t.card.handedBack}`
+        : '';
     return `\n<b>${t.card.takenOver(who, formatWhen(t, takenOver.at))}</b>${handedBack}`;
   }
   const problem = decodeDeliveryProblem(draft.error);
@@ -186,9 +189,10 @@ export function renderNotice(
         '',
         buyerBlock(notice.view.buyerMessages, t),
       ].join('\n');
-      const tail = [...searchLines(draft, t), ...(notice.kind === 'fallback-sent' ? [t.notice.replyHint] : [])].join(
-        '\n',
-      );
+      const tail = [
+        ...searchLines(draft, t),
+        ...(notice.kind === 'fallback-sent' ? [t.notice.replyHint] : []),
+      ].join('\n');
       return {
         text: withDraftText(head, t.notice.answer, draft.text, tail, t),
         replyMarkup: noticeKeyboard(notice, t),
