@@ -7,12 +7,15 @@ import type { CardView, Notice, Notifier, OwnerAlert } from '../../src/responder
  */
 export class RecordingNotifier implements Notifier {
   readonly cards: Draft[] = [];
+  /** Every card as it was asked to show (draft, chat, buyer messages), for rendering what the owner saw. */
+  readonly views: CardView[] = [];
   readonly notices: Notice[] = [];
   readonly alerts: Array<{ key: string; alert: OwnerAlert }> = [];
   private nextMessageId = 1;
 
   async syncCard(view: CardView): Promise<CardRef> {
     this.cards.push(structuredClone(view.draft));
+    this.views.push(structuredClone(view));
     return view.draft.card ?? { chatId: '100', messageId: this.nextMessageId++ };
   }
 
