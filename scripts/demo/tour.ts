@@ -19,7 +19,7 @@ export const TOUR_SCRIPT = {
 /** The tour prints through this: one call per block of lines. */
 export type Print = (text: string) => void;
 
-/** Card labels are HTML in `texts.ts`; the Telegram simulator stores what the user sees. */
+/** Card labels are HTML in `src/bot/texts/`; the Telegram simulator stores what the user sees. */
 function plain(html: string): string {
   return html
     .replace(/<[^>]+>/g, '')

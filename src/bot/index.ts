@@ -3,7 +3,7 @@
  * responder and its jobs; `start()` chooses webhook mode (`PUBLIC_URL` set) or long polling.
  *
  * Layout: one Composer per feature in `features/`, registered below in order; cards and keyboards in
- * `cards/` and `keyboards/`; every owner-facing text in `texts.ts`.
+ * `cards/` and `keyboards/`; every owner-facing text in `texts/` (one module per locale).
  */
 import { autoRetry } from '@grammyjs/auto-retry';
 import { conversations, createConversation } from '@grammyjs/conversations';

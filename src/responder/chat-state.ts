@@ -40,11 +40,14 @@ export async function handBack(deps: ResponderDeps, chatId: string, actor: Actor
   if (!(await deps.store.chats.get(chatId))) return null;
   const chat = await deps.store.chats.upsert({ id: chatId, state: 'ai', humanUntil: null });
   await deps.store.audit.append({ actor, action: 'chat.hand-back', chatId });
-  for (const draft of await deps.store.drafts.listForChat(chatId, HAND_BACK_SHOWN))
-    if (draft.card) await syncCard(deps, draft);
+  const shown = (await deps.store.drafts.listForChat(chatId, HAND_BACK_SHOWN)).filter((d) => d.card);
+  for (const draft of shown.slice(0, CARDS_UPDATED_ON_HAND_BACK)) await syncCard(deps, draft);
   await scheduleRespond(deps.agenda, chatId, 0);
   return chat;
 }
+
+/** The newest cards are the ones the owner looks at; older ones keep a button that does no harm. */
+const CARDS_UPDATED_ON_HAND_BACK = 10;
 
 /** Final states whose card offers «hand back» while a human has the chat (see the bot's card keyboard). */
 const HAND_BACK_SHOWN: readonly Draft['status'][] = ['sent', 'dismissed', 'superseded', 'failed'];

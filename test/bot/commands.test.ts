@@ -151,6 +151,14 @@ describe('commands', () => {
 });
 
 describe('uploads', () => {
+  const sendBigPdf = () =>
+    h.sim.userSendsDocument({
+      to: h.owner,
+      fileName: 'big.pdf',
+      mimeType: 'application/pdf',
+      size: 30 * 1024 * 1024,
+    });
+
   it('when the owner sends a TXT and picks a listing, then one progress message reaches «готово» and the file is ingested', async () => {
     h = await startHarness({ jobs: true });
     await h.store.listings.upsert({
@@ -220,24 +228,14 @@ describe('uploads', () => {
     h = await startHarness({ env: { BOT_LOCALE: 'en' } });
     h.sim.userSendsDocument({ to: h.owner, fileName: 'old.doc', mimeType: 'application/msword', bytes: 'x' });
     await waitForBotText('I cannot read this type of file');
-    h.sim.userSendsDocument({
-      to: h.owner,
-      fileName: 'big.pdf',
-      mimeType: 'application/pdf',
-      size: 30 * 1024 * 1024,
-    });
+    sendBigPdf();
     const refusal = await waitForBotText('over the 20 MB');
     expect(refusal.text).toContain('big.pdf: 30.0 MB');
   });
 
   it('when a 30 MB file is sent, then it is refused with the reason before any download', async () => {
     h = await startHarness({ jobs: true });
-    h.sim.userSendsDocument({
-      to: h.owner,
-      fileName: 'big.pdf',
-      mimeType: 'application/pdf',
-      size: 30 * 1024 * 1024,
-    });
+    sendBigPdf();
     const refusal = await waitForBotText('больше 20 МБ');
     expect(refusal.text).toContain('big.pdf: 30,0 МБ');
     expect(h.sim.calls.records.some((c) => c.path.endsWith('/getFile'))).toBe(false);

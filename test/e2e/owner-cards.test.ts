@@ -4,7 +4,7 @@ import { serviceEnvFor } from '../../sim/env.js';
 import { type GeminiSim, startGeminiSim } from '../../sim/gemini/index.js';
 import { buttonsOf } from '../../sim/telegram/actors.js';
 import { startTelegramSim, type TelegramSim } from '../../sim/telegram/index.js';
-import { eventually, startTestService, type TestService } from '../support/service.js';
+import { eventually, startTestService, subscribeAndTeach, type TestService } from '../support/service.js';
 
 const DOC = 'Доставка по Москве курьером стоит 500 рублей и занимает 1-2 дня. Самовывоз бесплатно.';
 
@@ -20,13 +20,7 @@ describe('owner cards in Telegram (the real service with the simulators)', () =>
     gemini = await startGeminiSim();
     telegram = await startTelegramSim();
     svc = await startTestService(serviceEnvFor({ avito, gemini, telegram }));
-    const secret = await svc.store.kv.get<string>('avito:webhook-secret');
-    await svc.avito!.client.subscribe(`${svc.http.url}/avito/webhook/${secret}`);
-    await svc.knowledge.ingest({
-      origin: 'upload',
-      fileName: 'Доставка.txt',
-      bytes: new TextEncoder().encode(DOC),
-    });
+    await subscribeAndTeach(svc, { fileName: 'Доставка.txt', text: DOC });
   });
   afterEach(async () => {
     await svc.dispose();

@@ -4,7 +4,7 @@ import { serviceEnvFor } from '../../sim/env.js';
 import { type GeminiSim, startGeminiSim } from '../../sim/gemini/index.js';
 import { messageEnvelope } from '../support/avito-envelope.js';
 import { RecordingNotifier } from '../support/recording-notifier.js';
-import { eventually, startTestService, type TestService } from '../support/service.js';
+import { eventually, startTestService, subscribeAndTeach, type TestService } from '../support/service.js';
 
 const ADMIN_TOKEN = 'metrics-admin-token-0123456789';
 const DOC = 'Доставка по Москве курьером стоит 500 рублей и занимает 1-2 дня.';
@@ -34,14 +34,7 @@ describe('domain metrics on /metrics (the real service with the Avito and Gemini
     svc = await startTestService({ ...serviceEnvFor({ avito, gemini }), ADMIN_TOKEN }, undefined, {
       notifier: new RecordingNotifier(),
     });
-    const secret = await svc.store.kv.get<string>('avito:webhook-secret');
-    webhookUrl = `${svc.http.url}/avito/webhook/${secret}`;
-    await svc.avito!.client.subscribe(webhookUrl);
-    await svc.knowledge.ingest({
-      origin: 'upload',
-      fileName: 'Доставка.txt',
-      bytes: new TextEncoder().encode(DOC),
-    });
+    webhookUrl = await subscribeAndTeach(svc, { fileName: 'Доставка.txt', text: DOC });
   });
   afterEach(async () => {
     await svc.dispose();
