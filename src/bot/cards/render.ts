@@ -109,11 +109,7 @@ function statusLine(view: CardView, t: Texts, names: ReadonlyMap<string, string>
   const { draft, takenOver } = view;
   if (takenOver) {
     const who = escapeHtml(whoApproved(takenOver.by, t, names));
-    const handedBack =
-      view.chat.state === 'ai'
-        ? `
-${t.card.handedBack}`
-        : '';
+    const handedBack = view.chat.state === 'ai' ? `\n${t.card.handedBack}` : '';
     return `\n<b>${t.card.takenOver(who, formatWhen(t, takenOver.at))}</b>${handedBack}`;
   }
   const problem = decodeDeliveryProblem(draft.error);
