@@ -5,7 +5,7 @@ import { AvitoApiError } from './avito/errors.js';
 import { type BotHandle, type BotKnowledge, createBot, type StatusSnapshot } from './bot/index.js';
 import type { Config } from './config.js';
 import { createHttpApp } from './http/app.js';
-import { createMetrics } from './http/metrics.js';
+import { createMetrics, type QueueSnapshot } from './http/metrics.js';
 import { Readiness } from './http/readiness.js';
 import { type RunningHttpServer, startHttpServer } from './http/server.js';
 import { createAgenda, defineCoreJobs, startJobs } from './jobs/index.js';
@@ -103,9 +103,12 @@ export async function startService(
   );
   defineCoreJobs(agenda, { store, logger: logger.child({ module: 'jobs' }) });
 
+  const metrics = createMetrics();
+  metrics.observeQueues(() => queueSnapshots(store, agenda));
+
   // Until the bot exists (or without one), owner alerts go to the log.
   const notifier = options.notifier ?? logOnlyAlerts(logger.child({ module: 'alerts' }));
-  const knowledge = createKnowledge({ config, store, logger });
+  const knowledge = createKnowledge({ config, store, logger, metrics: metrics.domain });
   defineKnowledgeJobs(agenda, { knowledge, logger });
 
   // Avito processing and answers step aside while Avito deliveries pour in.
@@ -119,6 +122,7 @@ export async function startService(
         alerts: late<Notifier>(() => bot?.notifier ?? notifier, 'the notifier'),
         logger,
         pressure,
+        metrics: metrics.domain,
         knowledge: {
           upsertListing: async (listing) => void (await knowledge.ingestListing(listing)),
           removeListing: async (itemId) => void (await knowledge.removeListingDocument(itemId)),
@@ -151,6 +155,7 @@ export async function startService(
     notifier: bot?.notifier ?? notifier,
     logger,
     pressure,
+    metrics: metrics.domain,
   });
 
   readiness.add('store', async () => {
@@ -179,7 +184,6 @@ export async function startService(
     return { status: 'ok', store: gemini.store };
   });
 
-  const metrics = createMetrics();
   const app = createHttpApp({
     logger,
     readiness,
@@ -226,6 +230,27 @@ export async function startService(
       return stopping;
     },
   };
+}
+
+/** How much is waiting, for the `/metrics` queue gauges (read at scrape time, at most 1000 per queue). */
+async function queueSnapshots(store: Store, agenda: Agenda): Promise<QueueSnapshot[]> {
+  const now = Date.now();
+  const ageOf = (dates: Date[]) =>
+    dates.length === 0 ? 0 : Math.max(0, (now - Math.min(...dates.map((d) => d.getTime()))) / 1000);
+  const [drafts, events, jobs] = await Promise.all([
+    store.drafts.listByStatus(['pending'], 1000),
+    store.events.listByStatus('pending', 1000),
+    agenda.queryJobs({ state: 'queued' }),
+  ]);
+  return [
+    { queue: 'drafts', depth: drafts.length, oldestAgeSeconds: ageOf(drafts.map((d) => d.createdAt)) },
+    { queue: 'events', depth: events.length, oldestAgeSeconds: ageOf(events.map((e) => e.receivedAt)) },
+    {
+      queue: 'jobs',
+      depth: jobs.total,
+      oldestAgeSeconds: ageOf(jobs.jobs.flatMap((j) => (j.nextRunAt ? [new Date(j.nextRunAt)] : []))),
+    },
+  ];
 }
 
 /** What `/status` and `/start` show: the readiness checks plus queue sizes and the mode. */

@@ -1,16 +1,16 @@
 import type { Agenda } from 'agenda';
 import type { Express, Request } from 'express';
 import type { Config } from '../config.js';
+import type { DomainMetrics } from '../domain-metrics.js';
 import type { CheckResult } from '../http/readiness.js';
 import type { Logger } from '../logger.js';
 import type { OwnerAlerts } from '../responder/ports.js';
 import type { Store } from '../store/port.js';
 import { AvitoClient } from './client.js';
 import { DeliveryPressure } from './delivery-pressure.js';
-import { explain } from './errors.js';
 import type { InboundHooks } from './inbound.js';
 import { InboundQueue } from './inbound-queue.js';
-import { defineAvitoJobs, scheduleAvitoJobs } from './jobs.js';
+import { defineAvitoJobs, scheduleAvitoJobs, tokenAlert } from './jobs.js';
 import type { ListingKnowledge } from './listings.js';
 import { resolveWebhookSecret, webhookUrl } from './subscription.js';
 import { TokenManager } from './token.js';
@@ -32,6 +32,8 @@ export interface AvitoDeps {
   knowledge?: ListingKnowledge;
   /** Shared with the responder, whose answers wait out a delivery storm too; one of its own if absent. */
   pressure?: DeliveryPressure;
+  /** Webhook deliveries and token requests are counted here for `/metrics`. */
+  metrics?: DomainMetrics;
 }
 
 export interface AvitoIntegration {
@@ -65,11 +67,12 @@ export async function createAvito(deps: AvitoDeps): Promise<AvitoIntegration> {
     onProblem: (err) => {
       // One message per outage (the notifier dedupes by key); a send that failed is retried with the next failure.
       deps.alerts
-        .alert('avito:token', `Avito: ${explain(err)}`)
+        .alert('avito:token', tokenAlert(err))
         .catch((error: unknown) =>
           log.warn({ err: error }, 'could not alert the owner about the Avito token'),
         );
     },
+    onRequested: (outcome) => deps.metrics?.tokenRefresh(outcome),
     onRecovered: () => {
       deps.alerts
         .resolve('avito:token')
@@ -101,6 +104,7 @@ export async function createAvito(deps: AvitoDeps): Promise<AvitoIntegration> {
         logger: log,
         enqueueInbound: (id) => queue.enqueue(id),
         pressure,
+        ...(deps.metrics ? { metrics: deps.metrics } : {}),
       });
     },
     authenticates: isOwnWebhookRequest(secret),

@@ -2,11 +2,11 @@ import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { type Agenda, exponential } from 'agenda';
 import { describeError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import type { OwnerAlerts } from '../responder/ports.js';
+import type { OwnerAlert, OwnerAlerts } from '../responder/ports.js';
 import type { Store } from '../store/port.js';
 import type { AvitoClient } from './client.js';
 import type { DeliveryPressure } from './delivery-pressure.js';
-import { AvitoApiError, explain } from './errors.js';
+import { AvitoApiError } from './errors.js';
 import { type InboundHooks, processInboundEvent } from './inbound.js';
 import { INBOUND_BATCH_MAX, INBOUND_JOB, inboundEventIds } from './inbound-queue.js';
 import { type ListingKnowledge, syncListings } from './listings.js';
@@ -65,6 +65,13 @@ async function groupByChat(store: Store, eventIds: string[]): Promise<string[][]
   return [...groups.values()];
 }
 
+/** The owner's alert for a failed token request: the causes the owner can fix are named. */
+export function tokenAlert(err: unknown): OwnerAlert {
+  const kind = err instanceof AvitoApiError ? err.kind : undefined;
+  const cause = kind === 'tariff' || kind === 'permission' || kind === 'auth' ? kind : 'other';
+  return { kind: 'avito-token', cause, reason: describeError(err) };
+}
+
 export function defineAvitoJobs(agenda: Agenda, deps: AvitoJobDeps): void {
   const log = deps.logger;
   const inbound = { store: deps.store, avito: deps.client, hooks: deps.hooks, logger: log };
@@ -78,10 +85,11 @@ export function defineAvitoJobs(agenda: Agenda, deps: AvitoJobDeps): void {
       const event = await deps.store.events.get(eventId);
       if (event && event.attempts >= INBOUND_MAX_ATTEMPTS) {
         await deps.store.events.setStatus(eventId, 'failed', describeError(err));
-        await deps.alerts.alert(
-          `inbound:${eventId}`,
-          `Сообщение из Avito не обработано после ${event.attempts} попыток: ${describeError(err)}`,
-        );
+        await deps.alerts.alert(`inbound:${eventId}`, {
+          kind: 'inbound-failed',
+          attempts: event.attempts,
+          reason: describeError(err),
+        });
         return true;
       }
       log.warn({ err, eventId, attempts: event?.attempts }, 'avito event failed; will retry');
@@ -144,10 +152,7 @@ export function defineAvitoJobs(agenda: Agenda, deps: AvitoJobDeps): void {
       await deps.tokens.refreshIfExpiring(2 * 3600_000);
       await deps.alerts.resolve('avito:token');
     } catch (err) {
-      await deps.alerts.alert(
-        'avito:token',
-        `Avito: не удаётся получить токен. ${err instanceof AvitoApiError ? explain(err) : describeError(err)}`,
-      );
+      await deps.alerts.alert('avito:token', tokenAlert(err));
       throw err;
     }
   });
@@ -157,10 +162,7 @@ export function defineAvitoJobs(agenda: Agenda, deps: AvitoJobDeps): void {
     const state = await ensureSubscribed(deps.client, deps.webhookUrl);
     if (state === 'resubscribed') {
       log.warn({ url: maskWebhookUrl(deps.webhookUrl) }, 'Avito webhook was missing; subscribed again');
-      await deps.alerts.alert(
-        'avito:subscription',
-        'Подписка Avito на вебхук пропала — подписал заново. Сообщения снова будут приходить.',
-      );
+      await deps.alerts.alert('avito:subscription', { kind: 'avito-subscription-restored' });
     }
   });
 

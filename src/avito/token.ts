@@ -33,6 +33,8 @@ export interface TokenManagerOptions {
   onProblem?: (err: AvitoApiError) => void;
   /** Called when a token request succeeds after a failure streak (the outage is over). */
   onRecovered?: () => void;
+  /** Called once per token request that went out, with its outcome (for `/metrics`). */
+  onRequested?: (outcome: 'ok' | 'failed') => void;
 }
 
 export interface TokenStatus {
@@ -112,7 +114,11 @@ export class TokenManager {
   private async fetchToken(): Promise<string> {
     if (this.lastError && this.now() < this.retryAt) throw this.lastError;
     try {
-      const token = await this.requestToken();
+      const token = await this.requestToken().catch((err: unknown) => {
+        this.opts.onRequested?.('failed');
+        throw err;
+      });
+      this.opts.onRequested?.('ok');
       this.cached = token;
       await this.opts.kv.set(TOKEN_KV_KEY, token, Math.max(0, token.expiresAt - this.now()));
       if (this.failures > 0) {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import express, { type Express, type Request, type Response } from 'express';
+import type { DomainMetrics, WebhookOutcome } from '../domain-metrics.js';
 import type { Logger } from '../logger.js';
 import { secretMatcher } from '../http/secrets.js';
 import type { Store } from '../store/port.js';
@@ -21,6 +22,8 @@ export interface WebhookRouteDeps {
   enqueueInbound(eventId: string): Promise<void>;
   /** Counts deliveries being acknowledged (inbound processing steps aside meanwhile). */
   pressure?: DeliveryPressure;
+  /** Counts deliveries by outcome for `/metrics`. */
+  metrics?: Pick<DomainMetrics, 'webhookDelivery'>;
   logger: Logger;
 }
 
@@ -58,11 +61,13 @@ export function mountAvitoWebhook(app: Express, deps: WebhookRouteDeps): void {
   const isOurSecret = secretMatcher(deps.secret);
   app.post(`${WEBHOOK_PATH}/:secret`, (req, res, next) => {
     if (!isOurSecret(String(req.params.secret))) {
+      deps.metrics?.webhookDelivery('wrong_secret');
       res.status(404).json({ error: 'not_found' });
       return;
     }
     deps.pressure?.track(res);
     if (!isJsonContentType(req)) {
+      deps.metrics?.webhookDelivery('rejected');
       res.status(415).json({ error: 'unsupported_media_type', reason: 'expected application/json' });
       return;
     }
@@ -74,6 +79,12 @@ export function mountAvitoWebhook(app: Express, deps: WebhookRouteDeps): void {
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 
 async function handle(req: Request, res: Response, deps: WebhookRouteDeps): Promise<void> {
+  const outcome = await receive(req, res, deps);
+  deps.metrics?.webhookDelivery(outcome);
+}
+
+/** Answers the delivery and says what became of it. */
+async function receive(req: Request, res: Response, deps: WebhookRouteDeps): Promise<WebhookOutcome> {
   const log = res.locals.log ?? deps.logger;
   const body: Buffer = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
   let json: unknown;
@@ -81,19 +92,19 @@ async function handle(req: Request, res: Response, deps: WebhookRouteDeps): Prom
     json = JSON.parse(strictUtf8.decode(body));
   } catch {
     res.status(400).json({ error: 'invalid_json', reason: 'body is not valid UTF-8 JSON' });
-    return;
+    return 'rejected';
   }
   // Avito checks a new subscription with a bare `{}`.
   if (typeof json === 'object' && json !== null && !Array.isArray(json) && Object.keys(json).length === 0) {
     res.status(200).json({ ok: true });
-    return;
+    return 'probe';
   }
   const parsed = parseWebhookDelivery(json);
   if (!parsed.success) {
     const reason = reasonOf(parsed.issues);
     log.info({ reason }, 'avito webhook rejected');
     res.status(400).json({ error: 'invalid_payload', reason });
-    return;
+    return 'rejected';
   }
   const { envelope, message } = parsed.data;
   const messageId = message?.id ?? null;
@@ -107,13 +118,15 @@ async function handle(req: Request, res: Response, deps: WebhookRouteDeps): Prom
       await deps.enqueueInbound(eventId);
       log.debug({ eventId, messageId }, 'avito event stored');
       res.status(200).json({ ok: true });
-      return;
+      return 'accepted';
     }
     // A redelivery of an event we have but have not finished: make sure it is queued (idempotent).
     if (stored.existing.status === 'pending') await deps.enqueueInbound(stored.existing.id);
     res.status(200).json({ ok: true, duplicate: true });
+    return 'duplicate';
   } catch (err) {
     log.error({ err, eventId }, 'avito event could not be stored; asking Avito to retry');
     res.status(503).json({ error: 'unavailable', reason: 'could not store the event, retry later' });
+    return 'unavailable';
   }
 }

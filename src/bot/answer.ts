@@ -3,7 +3,7 @@ import type { Context } from 'grammy';
 import type { Logger } from '../logger.js';
 import type { ActionResult } from '../responder/ports.js';
 import { isQueryTooOld } from './telegram-errors.js';
-import type { Texts } from './texts.js';
+import type { Texts } from './texts/index.js';
 
 /** Answers the tap; a late or repeated answer is only logged (Telegram's 15 s window). */
 export async function answerTap(ctx: Context, text: string | undefined, log: Logger): Promise<void> {
@@ -20,7 +20,7 @@ export function resultToast(result: ActionResult, ok: string, t: Texts): string 
   if (result.ok) return ok;
   if (result.reason === 'stale') return t.toast.stale;
   if (result.reason === 'not_found') return t.toast.notFound;
-  return result.detail ? `${t.toast.invalid}: ${result.detail}` : t.toast.invalid;
+  return result.problem ? `${t.toast.invalid}: ${t.actionProblem(result.problem)}` : t.toast.invalid;
 }
 
 /**

@@ -1,14 +1,13 @@
 /** What every feature gets: the bot's dependencies plus the pieces createBot builds once. */
 import type { Api } from 'grammy';
 import type { BotDeps } from './deps.js';
-import type { Notifier } from '../responder/ports.js';
-import type { Texts } from './texts.js';
+import type { BotNotifier } from './notifier.js';
+import type { Texts } from './texts/index.js';
 
 export interface FeatureEnv extends BotDeps {
   t: Texts;
-  notifier: Notifier;
+  notifier: BotNotifier;
   api: Api;
 }
 
-/** Longest text the owner may send to a buyer in one go (the responder splits long answers for Avito). */
-export const MAX_OWNER_TEXT = 3000;
+export { MAX_OWNER_TEXT } from '../responder/ports.js';

@@ -16,13 +16,16 @@ export function codePoints(text: string): number {
 }
 
 /**
- * Cuts plain (unescaped) text to at most `max` code points, ending with `marker` when it was cut, so the
- * owner sees that something is missing. Never splits a surrogate pair.
+ * Cuts plain (unescaped) text to at most `max` code points, ending with «…» and `marker` when it was cut, so
+ * the owner sees that something is missing. One «…» only: a marker that is or starts with one is not given
+ * another, nor is a kept part that already ends with one. Never splits a surrogate pair.
  */
 export function cutText(text: string, max: number, marker: string): string {
   if (codePoints(text) <= max) return text;
-  const keep = Math.max(0, max - codePoints(marker) - 1);
-  return `${Array.from(text).slice(0, keep).join('').trimEnd()}… ${marker}`.slice(0);
+  const suffix = marker.startsWith('…') ? marker : marker ? `… ${marker}` : '…';
+  const keep = Math.max(0, max - codePoints(suffix));
+  const kept = Array.from(text).slice(0, keep).join('').trimEnd().replace(/…+$/u, '').trimEnd();
+  return `${kept}${suffix}`;
 }
 
 /** The text Telegram will count for an HTML message: tags removed, entities decoded. */

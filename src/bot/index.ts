@@ -3,14 +3,13 @@
  * responder and its jobs; `start()` chooses webhook mode (`PUBLIC_URL` set) or long polling.
  *
  * Layout: one Composer per feature in `features/`, registered below in order; cards and keyboards in
- * `cards/` and `keyboards/`; every owner-facing text in `texts.ts`.
+ * `cards/` and `keyboards/`; every owner-facing text in `texts/` (one module per locale).
  */
 import { autoRetry } from '@grammyjs/auto-retry';
 import { conversations, createConversation } from '@grammyjs/conversations';
 import { run, type RunnerHandle, sequentialize } from '@grammyjs/runner';
 import type { Express } from 'express';
 import { Bot, type BotError, type Context } from 'grammy';
-import type { Notifier } from '../responder/ports.js';
 import type { BotContext } from './context.js';
 import type { BotDeps } from './deps.js';
 import type { FeatureEnv } from './env.js';
@@ -32,9 +31,9 @@ import { replyFeature } from './features/reply.js';
 import { unhandledFeature } from './features/unhandled.js';
 import { uploadFeature } from './features/upload.js';
 import { defineBotJobs } from './jobs.js';
-import { createNotifier } from './notifier.js';
+import { type BotNotifier, createNotifier } from './notifier.js';
 import { RETRY_OPTIONS } from './retry.js';
-import { textsFor, type Texts } from './texts.js';
+import { textsFor, type Texts } from './texts/index.js';
 import { mountWebhookRoute, WEBHOOK_PATH, webhookSecret } from './webhook.js';
 
 export type { BotContext } from './context.js';
@@ -54,7 +53,7 @@ export {
   INGEST_UPLOAD_JOB,
   type BotJobsDeps,
 } from './jobs.js';
-export { createNotifier } from './notifier.js';
+export { type BotNotifier, createNotifier } from './notifier.js';
 export { WEBHOOK_PATH } from './webhook.js';
 
 /** Update kinds the bot asks Telegram for (others are never delivered). */
@@ -63,7 +62,7 @@ export const ALLOWED_UPDATES = ['message', 'callback_query'] as const;
 /** A built bot: the grammY instance, the notifier the responder uses, and its lifecycle. */
 export interface BotHandle {
   bot: Bot<BotContext>;
-  notifier: Notifier;
+  notifier: BotNotifier;
   /** Webhook mode (`PUBLIC_URL`): registers the webhook with its secret; else deletes it and long-polls. */
   start(): Promise<void>;
   /** Stops polling (waiting for updates in progress) or stops accepting webhook updates. Safe to call twice. */

@@ -8,13 +8,13 @@ import type { Api } from 'grammy';
 import { z } from 'zod';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
+import { IngestError } from '../rag/errors.js';
 import type { Store } from '../store/port.js';
 import { renderDecision } from './cards/decision.js';
 import type { BotKnowledge, IngestProgress } from './deps.js';
 import { cutText, escapeHtml } from './html.js';
 import { isNotModified } from './telegram-errors.js';
-import type { Texts } from './texts.js';
-import { textsFor } from './texts.js';
+import { type DownloadProblem, type Texts, textsFor } from './texts/index.js';
 
 export const INGEST_UPLOAD_JOB = 'ingest-upload';
 export const ASK_PREVIEW_JOB = 'ask-preview';
@@ -81,23 +81,37 @@ function progressMessage(api: Api, target: z.infer<typeof ProgressTarget>, log: 
   };
 }
 
-/** A failure reason the owner can read, never a URL (the download URL holds the token). */
-function reason(error: unknown): string {
-  const text = error instanceof Error ? error.message : String(error);
+/** A Telegram file that could not be fetched, with the reason as a code the texts word. */
+class DownloadError extends Error {
+  constructor(readonly problem: DownloadProblem) {
+    super(`Telegram file download failed: ${problem.code}`);
+    this.name = 'DownloadError';
+  }
+}
+
+/** A failure reason the owner can read, in the owner's language where we know it; never a URL (it holds the token). */
+function reason(error: unknown, t: Texts): string {
+  if (error instanceof DownloadError) return escapeHtml(t.upload.download(error.problem));
+  const text =
+    error instanceof IngestError
+      ? error.localized(t.locale)
+      : error instanceof Error
+        ? error.message
+        : String(error);
   return escapeHtml(cutText(text.replace(/https?:\/\/\S+/g, '[url]'), 200, '…'));
 }
 
 /** Downloads a Telegram file by id (getFile + the file route), refusing anything over 20 MB. */
 async function download(api: Api, config: Config, fileId: string): Promise<Uint8Array> {
   const file = await api.getFile(fileId);
-  if (!file.file_path) throw new Error('Telegram returned no file path');
-  if ((file.file_size ?? 0) > MAX_DOWNLOAD_BYTES) throw new Error('file is too big (over 20 MB)');
+  if (!file.file_path) throw new DownloadError({ code: 'no-path' });
+  if ((file.file_size ?? 0) > MAX_DOWNLOAD_BYTES) throw new DownloadError({ code: 'too-big' });
   // Never log this URL: it contains the bot token.
   const url = `${config.telegram.apiRoot}/file/bot${config.telegram.token}/${file.file_path}`;
   const res = await fetch(url, { signal: AbortSignal.timeout(120_000) });
-  if (!res.ok) throw new Error(`download failed with HTTP ${res.status}`);
+  if (!res.ok) throw new DownloadError({ code: 'http', status: res.status });
   const bytes = new Uint8Array(await res.arrayBuffer());
-  if (bytes.length > MAX_DOWNLOAD_BYTES) throw new Error('file is too big (over 20 MB)');
+  if (bytes.length > MAX_DOWNLOAD_BYTES) throw new DownloadError({ code: 'too-big' });
   return bytes;
 }
 
@@ -161,7 +175,7 @@ export function defineBotJobs(agenda: Agenda, deps: BotJobsDeps): void {
       log.info({ docId: doc.id }, 'upload indexed');
     } catch (error) {
       log.warn({ err: error }, 'upload failed');
-      await show(t.upload.stages.failed(reason(error)), true);
+      await show(t.upload.stages.failed(reason(error, t)), true);
     }
   });
 
@@ -191,7 +205,7 @@ export function defineBotJobs(agenda: Agenda, deps: BotJobsDeps): void {
       await target.show(renderDecision(question, listing?.title ?? null, decision, t), true);
     } catch (error) {
       log.warn({ err: error }, 'ask preview failed');
-      await target.show(t.ask.failed(reason(error)), true);
+      await target.show(t.ask.failed(reason(error, t)), true);
     }
   });
 
@@ -203,7 +217,7 @@ export function defineBotJobs(agenda: Agenda, deps: BotJobsDeps): void {
       await api.sendMessage(parsed.data.chatId, t.docs.syncDone);
     } catch (error) {
       logger.warn({ err: error }, 'folder sync failed');
-      await api.sendMessage(parsed.data.chatId, t.docs.syncFailed(reason(error)), { parse_mode: 'HTML' });
+      await api.sendMessage(parsed.data.chatId, t.docs.syncFailed(reason(error, t)), { parse_mode: 'HTML' });
     }
   });
 }

@@ -11,7 +11,7 @@ import type { Store } from '../store/port.js';
 import { namesFor, rememberCard } from './card-index.js';
 import { renderCard, renderNotice, type Rendered } from './cards/render.js';
 import { isMessageGone, isNotModified, isTransientTelegramError } from './telegram-errors.js';
-import type { Texts } from './texts.js';
+import type { Texts } from './texts/index.js';
 
 export interface NotifierDeps {
   api: Api;
@@ -29,13 +29,56 @@ const ALERT_PREFIX = 'alert:';
  */
 const ALERT_ROUNDS = 5;
 
+/** Drafts whose latest card this process remembers (see `latest` below): far more than are ever in flight. */
+const REMEMBERED_CARDS = 1000;
+
+/** The bot's notifier: the responder's {@link Notifier} plus what only owner screens do. */
+export interface BotNotifier extends Notifier {
+  /**
+   * Shows the draft's card again as a new message at the bottom of the chat (`/chats`) and retires the old
+   * one: it is edited to a short "moved below" line without buttons, so one live card per draft remains.
+   */
+  repostCard(view: CardView): Promise<CardRef | null>;
+}
+
 /**
  * Builds the {@link Notifier}. `syncCard` edits the card in place ("not modified" counts as done), sends a
  * fresh card when the old one was deleted, and serialises calls per draft so two syncs never send two cards.
  */
-export function createNotifier(deps: NotifierDeps): Notifier {
+export function createNotifier(deps: NotifierDeps): BotNotifier {
   const { api, store, logger, texts: t } = deps;
   const chains = new Map<string, Promise<unknown>>();
+  /**
+   * The card each draft last got from this notifier. A sync whose view was read before an earlier sync's card
+   * was recorded on the draft (two syncs racing, e.g. an owner's reply and its delivery) would otherwise see
+   * no card and send a second one; a card moved by `/chats` would be edited at its old place.
+   */
+  const latest = new Map<string, CardRef>();
+  const remember = (draftId: string, card: CardRef) => {
+    latest.delete(draftId);
+    latest.set(draftId, card);
+    if (latest.size > REMEMBERED_CARDS) latest.delete(latest.keys().next().value as string);
+  };
+
+  /** Runs `work` after every earlier call for the same draft, so its card is never sent twice. */
+  function serialised<T>(draftId: string, work: () => Promise<T>): Promise<T> {
+    const run = (chains.get(draftId) ?? Promise.resolve()).catch(() => {}).then(work);
+    chains.set(draftId, run);
+    void run
+      .finally(() => {
+        if (chains.get(draftId) === run) chains.delete(draftId);
+      })
+      .catch(() => {});
+    return run;
+  }
+
+  /** Telegram names of the people a card mentions (who approved, who took the chat over). */
+  function namesOf(view: CardView): Promise<Map<string, string>> {
+    const ids = [view.draft.approvedBy, view.takenOver?.by]
+      .filter((actor): actor is string => actor?.startsWith('tg:') ?? false)
+      .map((actor) => actor.slice(3));
+    return namesFor(store.kv, ids);
+  }
 
   const options = (r: Rendered) => ({
     parse_mode: 'HTML' as const,
@@ -63,38 +106,50 @@ export function createNotifier(deps: NotifierDeps): Notifier {
   }
 
   async function sync(view: CardView): Promise<CardRef | null> {
-    const approver = view.draft.approvedBy?.startsWith('tg:') ? [view.draft.approvedBy.slice(3)] : [];
-    const rendered = renderCard(view, t, await namesFor(store.kv, approver));
+    const rendered = renderCard(view, t, await namesOf(view));
     const target = { avitoChatId: view.chat.id, draftId: view.draft.id };
-    const card = view.draft.card;
+    const card = latest.get(view.draft.id) ?? view.draft.card;
     if (card) {
       try {
         await api.editMessageText(card.chatId, card.messageId, rendered.text, options(rendered));
         await rememberCard(store.kv, card.chatId, card.messageId, target);
+        remember(view.draft.id, card);
         return card;
       } catch (error) {
-        if (isNotModified(error)) return card;
+        if (isNotModified(error)) {
+          remember(view.draft.id, card);
+          return card;
+        }
         if (!isMessageGone(error)) throw error;
         logger.info({ draftId: view.draft.id, card }, 'card gone, sending a fresh one');
       }
     }
     const chatId = deps.notifyChatId ?? card?.chatId;
     if (!chatId) return null;
-    return send(chatId, rendered, target);
+    const sent = await send(chatId, rendered, target);
+    remember(view.draft.id, sent);
+    return sent;
+  }
+
+  async function repost(view: CardView): Promise<CardRef | null> {
+    const old = latest.get(view.draft.id) ?? view.draft.card;
+    const chatId = deps.notifyChatId ?? old?.chatId;
+    if (!chatId) return null;
+    const rendered = renderCard(view, t, await namesOf(view));
+    const fresh = await send(chatId, rendered, { avitoChatId: view.chat.id, draftId: view.draft.id });
+    remember(view.draft.id, fresh);
+    if (old && (old.chatId !== fresh.chatId || old.messageId !== fresh.messageId)) {
+      // Without buttons: a tap on the old copy could only act on a card that no longer shows the truth.
+      await api.editMessageText(old.chatId, old.messageId, t.card.movedBelow).catch((error: unknown) => {
+        if (!isNotModified(error) && !isMessageGone(error)) throw error;
+      });
+    }
+    return fresh;
   }
 
   return {
-    syncCard(view) {
-      const key = view.draft.id;
-      const run = (chains.get(key) ?? Promise.resolve()).catch(() => {}).then(() => sync(view));
-      chains.set(key, run);
-      void run
-        .finally(() => {
-          if (chains.get(key) === run) chains.delete(key);
-        })
-        .catch(() => {});
-      return run;
-    },
+    syncCard: (view) => serialised(view.draft.id, () => sync(view)),
+    repostCard: (view) => serialised(view.draft.id, () => repost(view)),
 
     async notify(notice: Notice) {
       if (!deps.notifyChatId) return;
@@ -102,12 +157,12 @@ export function createNotifier(deps: NotifierDeps): Notifier {
       await send(deps.notifyChatId, r, { avitoChatId: r.avitoChatId, draftId: r.draftId });
     },
 
-    async alert(key, text) {
+    async alert(key, alert) {
       if (!deps.notifyChatId) return;
       const stored = await store.kv.setIfAbsent(`${ALERT_PREFIX}${key}`, { at: new Date().toISOString() });
       if (!stored) return;
       try {
-        await sendAlert(deps.notifyChatId, t.alert(text));
+        await sendAlert(deps.notifyChatId, t.alert(alert, 'reason' in alert ? alert.reason : ''));
         logger.warn({ alert: key }, 'owner alerted');
       } catch (error) {
         // Not sent: forget the key so the next alert tries again.

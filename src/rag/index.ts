@@ -1,4 +1,5 @@
 import type { Config } from '../config.js';
+import type { DomainMetrics } from '../domain-metrics.js';
 import type { Logger } from '../logger.js';
 import type { Listing } from '../models/records.js';
 import type { Store } from '../store/port.js';
@@ -69,6 +70,8 @@ export function createKnowledge(deps: {
   store: Store;
   logger: Logger;
   options?: KnowledgeOptions;
+  /** Model requests are timed here for `/metrics`. */
+  metrics?: DomainMetrics;
 }): Knowledge {
   const { config, store } = deps;
   const options = deps.options ?? {};
@@ -100,6 +103,7 @@ export function createKnowledge(deps: {
           retry,
           temperature: options.temperature ?? 0.2,
           topK: options.topK ?? 8,
+          ...(deps.metrics ? { metrics: deps.metrics } : {}),
         },
         req,
       );

@@ -3,11 +3,14 @@ import type { DraftPatch } from '../store/port.js';
 import { handBack, takeOver } from './chat-state.js';
 import { unansweredBuyerMessages } from './context.js';
 import { type ResponderDeps, syncCard } from './deps.js';
-import type { ActionResult, Actor, DraftActions } from './ports.js';
+import {
+  type ActionProblem,
+  type ActionResult,
+  type Actor,
+  type DraftActions,
+  MAX_OWNER_TEXT,
+} from './ports.js';
 import { scheduleDeliver, scheduleRespond } from './schedule.js';
-
-/** Longest text the owner may send in one go (Avito splits at 1000; beyond this it is surely a mistake). */
-const MAX_OWNER_TEXT = 4000;
 
 /**
  * The owner's card actions. Each is one compare-and-set in the store, so double taps, redelivered
@@ -39,10 +42,10 @@ export function createDraftActions(deps: ResponderDeps): DraftActions {
     return { ok: true, draft: await syncCard(deps, after) };
   }
 
-  const checkText = (text: string): string | null => {
+  const checkText = (text: string): ActionProblem | null => {
     const trimmed = text.trim();
-    if (!trimmed) return 'пустой текст';
-    if ([...trimmed].length > MAX_OWNER_TEXT) return `текст длиннее ${MAX_OWNER_TEXT} символов`;
+    if (!trimmed) return { code: 'empty-text' };
+    if ([...trimmed].length > MAX_OWNER_TEXT) return { code: 'text-too-long', max: MAX_OWNER_TEXT };
     return null;
   };
 
@@ -57,7 +60,7 @@ export function createDraftActions(deps: ResponderDeps): DraftActions {
 
     async editAndApprove(draftId, text, actor) {
       const problem = checkText(text);
-      if (problem) return { ok: false, reason: 'invalid', detail: problem };
+      if (problem) return { ok: false, reason: 'invalid', problem };
       const result = await move(draftId, ['pending'], 'approved', actor, 'draft.edit', {
         text: text.trim(),
         approvedBy: actor,
@@ -86,7 +89,7 @@ export function createDraftActions(deps: ResponderDeps): DraftActions {
     async letAiAnswer(draftId, actor) {
       const draft = await store.drafts.get(draftId);
       if (draft && draft.kind !== 'escalation')
-        return { ok: false, reason: 'invalid', draft, detail: 'not an escalation' };
+        return { ok: false, reason: 'invalid', draft, problem: { code: 'not-escalation' } };
       const result = await move(draftId, ['pending'], 'superseded', actor, 'escalation.let-ai-answer');
       if (result.ok) await scheduleRespond(deps.agenda, result.draft.chatId, 0, { skipEscalation: true });
       return result;
@@ -110,7 +113,7 @@ export function createDraftActions(deps: ResponderDeps): DraftActions {
 
     async replyToBuyer(chatId, text, actor, draftId) {
       const problem = checkText(text);
-      if (problem) return { ok: false, reason: 'invalid', detail: problem };
+      if (problem) return { ok: false, reason: 'invalid', problem };
       if (!(await store.chats.get(chatId))) return { ok: false, reason: 'not_found' };
       const history = await store.messages.lastN(chatId, deps.config.responder.contextMessages);
       const covers = unansweredBuyerMessages(history).map((m) => m.id);
@@ -136,8 +139,11 @@ export function createDraftActions(deps: ResponderDeps): DraftActions {
         draftId: reply.id,
         after: reply.text,
       });
+      // The card is sent and recorded on the draft before delivery can run, so delivery edits this card
+      // instead of sending a second one.
+      const shown = await syncCard(deps, reply);
       await scheduleDeliver(deps.agenda, reply.id);
-      return { ok: true, draft: await syncCard(deps, reply) };
+      return { ok: true, draft: shown };
     },
   };
 }

@@ -1,18 +1,25 @@
-import type { Chat, Message } from '../models/records.js';
+import type { Chat, Draft, Message } from '../models/records.js';
 import { humanHasChat } from './context.js';
-import { type ResponderDeps, syncCard } from './deps.js';
+import { type ResponderDeps, syncCard, TAKEN_OVER } from './deps.js';
 import type { Actor } from './ports.js';
 import { scheduleRespond } from './schedule.js';
 
-/** Pending drafts of a chat become moot when a human answers it. */
+/**
+ * Pending drafts of a chat become moot when a human answers it. With `takenOverBy` the owner took the chat
+ * from the card: the draft is recorded as taken over (its card says by whom), not as dismissed.
+ */
 async function retirePendingDrafts(
   deps: ResponderDeps,
   chatId: string,
   to: 'superseded' | 'dismissed',
+  takenOverBy?: Actor,
 ): Promise<void> {
   for (const draft of await deps.store.drafts.listForChat(chatId, ['pending'])) {
     const retired = await deps.store.drafts.transition(draft.id, ['pending'], to);
-    if (retired) await syncCard(deps, retired);
+    if (!retired) continue;
+    if (takenOverBy)
+      await deps.store.audit.append({ actor: takenOverBy, action: TAKEN_OVER, chatId, draftId: draft.id });
+    await syncCard(deps, retired);
   }
 }
 
@@ -20,19 +27,30 @@ async function retirePendingDrafts(
 export async function takeOver(deps: ResponderDeps, chatId: string, actor: Actor): Promise<Chat | null> {
   if (!(await deps.store.chats.get(chatId))) return null;
   const chat = await deps.store.chats.upsert({ id: chatId, state: 'human', humanUntil: null });
-  await retirePendingDrafts(deps, chatId, 'dismissed');
+  await retirePendingDrafts(deps, chatId, 'dismissed', actor);
   await deps.store.audit.append({ actor, action: 'chat.take-over', chatId });
   return chat;
 }
 
-/** The AI answers this chat again; anything the buyer wrote meanwhile and nobody answered gets a draft. */
+/**
+ * The AI answers this chat again; anything the buyer wrote meanwhile and nobody answered gets a draft.
+ * Cards of the chat that offered «hand back» while the owner held it are brought up to date.
+ */
 export async function handBack(deps: ResponderDeps, chatId: string, actor: Actor): Promise<Chat | null> {
   if (!(await deps.store.chats.get(chatId))) return null;
   const chat = await deps.store.chats.upsert({ id: chatId, state: 'ai', humanUntil: null });
   await deps.store.audit.append({ actor, action: 'chat.hand-back', chatId });
+  const shown = (await deps.store.drafts.listForChat(chatId, HAND_BACK_SHOWN)).filter((d) => d.card);
+  for (const draft of shown.slice(0, CARDS_UPDATED_ON_HAND_BACK)) await syncCard(deps, draft);
   await scheduleRespond(deps.agenda, chatId, 0);
   return chat;
 }
+
+/** The newest cards are the ones the owner looks at; older ones keep a button that does no harm. */
+const CARDS_UPDATED_ON_HAND_BACK = 10;
+
+/** Final states whose card offers «hand back» while a human has the chat (see the bot's card keyboard). */
+const HAND_BACK_SHOWN: readonly Draft['status'][] = ['sent', 'dismissed', 'superseded', 'failed'];
 
 /**
  * The seller answered from the Avito app: the AI steps back for HUMAN_PAUSE_MINUTES. The owner is told

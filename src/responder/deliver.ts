@@ -2,6 +2,7 @@ import { AvitoSendError } from '../avito/errors.js';
 import { splitMessage } from '../avito/split.js';
 import { describeError } from '../errors.js';
 import type { Draft } from '../models/records.js';
+import { encodeDeliveryProblem, reasonOf } from './delivery-problem.js';
 import { loadView, type ResponderDeps, syncCard } from './deps.js';
 import { scheduleDeliver, scheduleReconcile } from './schedule.js';
 
@@ -46,25 +47,35 @@ export async function deliverDraft(deps: ResponderDeps, draftId: string): Promis
   } catch (err) {
     if (err instanceof AvitoSendError && err.outcome === 'unknown') {
       logger.warn({ draftId, err }, 'send outcome unknown; will reconcile against the chat');
-      await store.drafts.update(draftId, { error: describeError(err), sentMessageIds: err.sentIds });
+      deps.metrics?.sendFailed('unknown_outcome');
+      await store.drafts.update(draftId, {
+        error: encodeDeliveryProblem({ code: 'send-failed', reason: describeError(err) }),
+        sentMessageIds: err.sentIds,
+      });
       await scheduleReconcile(deps.agenda, draftId, RECONCILE_DELAY_MS);
       return 'unknown-outcome';
     }
     const partial = err instanceof AvitoSendError && err.sentIds.length > 0;
     const reason = describeError(err instanceof AvitoSendError ? err.cause : err);
+    deps.metrics?.sendFailed(partial ? 'partial' : errorKind(err));
     if (!partial && sending.attempts < MAX_DELIVERY_ATTEMPTS && isTransient(err)) {
-      const back = await store.drafts.transition(draftId, ['sending'], 'approved', { error: reason });
+      const back = await store.drafts.transition(draftId, ['sending'], 'approved', {
+        error: encodeDeliveryProblem({ code: 'send-failed', reason }),
+      });
       const delay = 5_000 * 2 ** (sending.attempts - 1);
       await scheduleDeliver(deps.agenda, draftId, new Date(Date.now() + delay));
       if (back) await syncCard(deps, back);
       logger.warn({ draftId, attempt: sending.attempts, delay, reason }, 'send failed; retry scheduled');
       return 'retry-scheduled';
     }
+    const sentIds = err instanceof AvitoSendError ? err.sentIds : [];
     const failed = await store.drafts.transition(draftId, ['sending'], 'failed', {
-      error: partial
-        ? `частично отправлено (${(err as AvitoSendError).sentIds.length} из частей): ${reason}`
-        : reason,
-      sentMessageIds: err instanceof AvitoSendError ? err.sentIds : [],
+      error: encodeDeliveryProblem(
+        partial
+          ? { code: 'partly-sent', sent: sentIds.length, total: splitMessage(sending.text).length, reason }
+          : { code: 'send-failed', reason },
+      ),
+      sentMessageIds: sentIds,
     });
     await store.audit.append({
       actor: 'system',
@@ -79,9 +90,16 @@ export async function deliverDraft(deps: ResponderDeps, draftId: string): Promis
   }
 }
 
-function isTransient(err: unknown): boolean {
+/** The Avito error kind behind a failed send, `undefined` when the cause is not an Avito error. */
+function kindOf(err: unknown): string | undefined {
   const cause = err instanceof AvitoSendError ? err.cause : err;
-  const kind = (cause as { kind?: string } | null)?.kind;
+  return (cause as { kind?: string } | null)?.kind;
+}
+
+const errorKind = (err: unknown): string => kindOf(err) ?? 'other';
+
+function isTransient(err: unknown): boolean {
+  const kind = kindOf(err);
   return kind === undefined || ['rate_limited', 'server', 'network', 'timeout', 'auth'].includes(kind);
 }
 
@@ -166,7 +184,12 @@ export async function reconcileDraft(
   if (found.length > 0) {
     // Some parts went out: sending the whole text again would repeat them.
     const failed = await store.drafts.transition(draftId, ['sending'], 'failed', {
-      error: `частично отправлено: ${found.length} из ${parts.length} частей`,
+      error: encodeDeliveryProblem({
+        code: 'partly-sent',
+        sent: found.length,
+        total: parts.length,
+        reason: reasonOf(draft.error),
+      }),
       sentMessageIds: found.map((f) => f.id),
     });
     if (failed) await syncCard(deps, failed);
@@ -174,7 +197,7 @@ export async function reconcileDraft(
   }
   if (draft.attempts >= MAX_DELIVERY_ATTEMPTS) {
     const failed = await store.drafts.transition(draftId, ['sending'], 'failed', {
-      error: draft.error ?? 'не удалось подтвердить отправку',
+      error: encodeDeliveryProblem({ code: 'unconfirmed', reason: reasonOf(draft.error) }),
     });
     if (failed) await syncCard(deps, failed);
     return 'skipped';

@@ -1,6 +1,7 @@
 import type { Agenda } from 'agenda';
 import type { AvitoClient } from '../avito/client.js';
 import type { Config } from '../config.js';
+import type { DomainMetrics } from '../domain-metrics.js';
 import type { Logger } from '../logger.js';
 import type { Draft } from '../models/records.js';
 import type { AnswerInput, Decision } from '../rag/answer.js';
@@ -23,10 +24,15 @@ export interface ResponderDeps {
   knowledge: Answerer;
   notifier: Notifier;
   logger: Logger;
+  /** Counters for `/metrics` (drafts, escalations, failed sends); nothing is counted without it. */
+  metrics?: DomainMetrics;
   /** While Avito redelivers a flood of messages, answers wait (see avito/delivery-pressure.ts). */
   pressure?: { outOfStorm(): Promise<void> };
   now?: () => Date;
 }
+
+/** The audit action that marks a draft retired because the owner took its chat over (🙋). */
+export const TAKEN_OVER = 'draft.taken-over';
 
 /** The draft with its chat and the buyer messages it answers, as a card shows it. */
 export async function loadView(store: Store, draft: Draft): Promise<CardView | null> {
@@ -35,7 +41,17 @@ export async function loadView(store: Store, draft: Draft): Promise<CardView | n
   const buyerMessages = (
     await Promise.all(draft.coversMessageIds.map((id) => store.messages.get(id)))
   ).filter((m) => m !== null);
-  return { draft, chat, buyerMessages };
+  // Only a dismissed draft can have been taken over; the audit says by whom.
+  const takeOver =
+    draft.status === 'dismissed'
+      ? (await store.audit.query({ draftId: draft.id, action: TAKEN_OVER, limit: 1 }))[0]
+      : undefined;
+  return {
+    draft,
+    chat,
+    buyerMessages,
+    ...(takeOver ? { takenOver: { by: takeOver.actor, at: takeOver.at } } : {}),
+  };
 }
 
 /**

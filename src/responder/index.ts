@@ -5,6 +5,7 @@ import { createDraftActions } from './actions.js';
 import { onBuyerMessage, pauseForSeller, resumeExpiredPauses } from './chat-state.js';
 import type { ResponderDeps } from './deps.js';
 import { deliverDraft, reconcileDraft } from './deliver.js';
+import { withDraftMetrics } from './draft-metrics.js';
 import { RESPONDER_JOB } from './jobs.js';
 import type { DraftActions } from './ports.js';
 import { respondToChat } from './respond.js';
@@ -28,7 +29,11 @@ const STALE_SENDING_MS = 2 * 60_000;
 export function createResponder(deps: ResponderDeps): Responder {
   const { agenda, logger } = deps;
   const log = logger.child({ module: 'responder' });
-  const d: ResponderDeps = { ...deps, logger: log };
+  const d: ResponderDeps = {
+    ...deps,
+    logger: log,
+    ...(deps.metrics ? { store: withDraftMetrics(deps.store, deps.metrics) } : {}),
+  };
   defineResponderJobs(agenda, d);
   return {
     actions: createDraftActions(d),

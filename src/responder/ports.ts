@@ -1,6 +1,21 @@
 import type { CardRef, Chat, Draft, Message } from '../models/records.js';
 
 /**
+ * A problem the owner must hear about, as a typed code with its data: the bot words it in the owner's
+ * language (`src/bot/texts/`), so no owner-facing sentence lives in the core.
+ */
+export type OwnerAlert =
+  /** An Avito event failed after every attempt; it is kept as `failed` in the inbox. */
+  | { kind: 'inbound-failed'; attempts: number; reason: string }
+  /**
+   * No Avito token. `cause` names what the owner can fix: `tariff` (402, a paid tariff is needed),
+   * `permission` (403, scope or an employee account), `auth` (client id/secret refused), else `other`.
+   */
+  | { kind: 'avito-token'; cause: 'tariff' | 'permission' | 'auth' | 'other'; reason: string }
+  /** The Avito webhook subscription had disappeared and was made again. */
+  | { kind: 'avito-subscription-restored' };
+
+/**
  * How the core tells the owner about problems without knowing about Telegram: the bot implements it,
  * a log-only version stands in when no bot is configured.
  */
@@ -9,7 +24,7 @@ export interface OwnerAlerts {
    * Tells the owner once per `key` until {@link OwnerAlerts.resolve} is called for it, so a persistent failure
    * (a revoked token, a lost subscription) is one message, not a flood.
    */
-  alert(key: string, text: string): Promise<void>;
+  alert(key: string, alert: OwnerAlert): Promise<void>;
   /** The problem behind `key` is over; the next alert with it is sent again. */
   resolve(key: string): Promise<void>;
 }
@@ -19,6 +34,8 @@ export interface CardView {
   draft: Draft;
   chat: Chat;
   buyerMessages: Message[];
+  /** Set when the draft was retired because the owner took the chat over (🙋): who, and when. */
+  takenOver?: { by: Actor; at: Date };
 }
 
 /** Short messages to the owner that are not draft cards. */
@@ -48,10 +65,17 @@ export interface Notifier extends OwnerAlerts {
 /** Who did something: `auto`, `system`, or a Telegram user as `tg:<id>`. */
 export type Actor = string;
 
+/** Longest text the owner may send to a buyer in one go (Avito splits long answers into parts). */
+export const MAX_OWNER_TEXT = 3000;
+
+/** Why an action refused its input (`reason: 'invalid'`), for the bot to word. */
+export type ActionProblem =
+  { code: 'empty-text' } | { code: 'text-too-long'; max: number } | { code: 'not-escalation' };
+
 export type ActionResult =
   | { ok: true; draft: Draft }
   /** `stale`: the draft is no longer in a state that allows this (double tap, already sent, superseded). */
-  | { ok: false; reason: 'not_found' | 'stale' | 'invalid'; draft?: Draft; detail?: string };
+  | { ok: false; reason: 'not_found' | 'stale' | 'invalid'; draft?: Draft; problem?: ActionProblem };
 
 /**
  * What the owner can do from Telegram. Implemented by the responder; every action is idempotent
@@ -87,10 +111,10 @@ export interface DraftActions {
 export function logOnlyAlerts(logger: { warn(obj: object, msg: string): void }): Notifier {
   const open = new Set<string>();
   return {
-    async alert(key, text) {
+    async alert(key, alert) {
       if (open.has(key)) return;
       open.add(key);
-      logger.warn({ alert: key }, text);
+      logger.warn({ alert: key, ...alert }, 'owner alert (no Telegram bot configured)');
     },
     async resolve(key) {
       open.delete(key);

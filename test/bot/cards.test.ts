@@ -2,8 +2,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseCallbackData } from '../../src/bot/callback-data.js';
 import { renderCard } from '../../src/bot/cards/render.js';
 import { codePoints } from '../../src/bot/html.js';
-import { textsFor } from '../../src/bot/texts.js';
+import { textsFor } from '../../src/bot/texts/index.js';
 import type { Draft } from '../../src/models/records.js';
+import { encodeDeliveryProblem } from '../../src/responder/delivery-problem.js';
 import { buttonsOf } from '../../sim/telegram/actors.js';
 import { type Harness, seedDraft, showCard, startHarness } from './harness.js';
 
@@ -121,6 +122,70 @@ describe('draft cards', () => {
     expect(h.sim.chat(h.owner).messages).toHaveLength(1);
   });
 
+  it('when a fallback is pending, then the card says what the search found instead of «Поиск: ничего»', async () => {
+    const seeded = await seedDraft(h.store, {
+      kind: 'fallback',
+      text: 'Уточню и вернусь с ответом.',
+      strategy: 'none',
+      sources: [],
+      findings: ['nothing_found'],
+    });
+    const { ref } = await showCard(h, seeded);
+    const card = h.sim.chat(h.owner).messages.find((m) => m.message_id === ref.messageId)!;
+    expect(card.text).toContain('🤷 Запасной ответ (в документах не нашлось)');
+    expect(card.text).toContain('🔎 В документах ничего не нашлось');
+    expect(card.text).not.toContain('Поиск: ничего');
+  });
+
+  it('when the owner replied in their own words, then the card labels the text as the owner’s, without sources or search', async () => {
+    await h.store.kv.set(`tg:name:${h.owner}`, 'Ольга');
+    const seeded = await seedDraft(h.store, {
+      kind: 'reply',
+      status: 'sending',
+      text: 'Привезу завтра сам.',
+      sources: [],
+      approvedBy: `tg:${h.owner}`,
+    });
+    const { ref } = await showCard(h, seeded);
+    const card = h.sim.chat(h.owner).messages.find((m) => m.message_id === ref.messageId)!;
+    expect(card.text).toContain('✍️ Ваш ответ (Ольга)');
+    expect(card.text).toContain('Привезу завтра сам.');
+    expect(card.text).not.toContain('Черновик');
+    expect(card.text).not.toContain('Источник');
+    expect(card.text).not.toContain('🔎');
+  });
+
+  it('when the owner edited a fallback, then the card no longer calls the text the fallback answer', async () => {
+    await h.store.kv.set(`tg:name:${h.owner}`, 'Ольга');
+    const seeded = await seedDraft(h.store, {
+      kind: 'fallback',
+      text: 'Уточню и вернусь с ответом.',
+      strategy: 'none',
+      sources: [],
+      findings: ['not_covered'],
+    });
+    const edited = (await h.store.drafts.transition(seeded.draft.id, ['pending'], 'approved', {
+      text: 'Доставим в субботу.',
+      approvedBy: `tg:${h.owner}`,
+    }))!;
+    const { ref } = await showCard(h, { ...seeded, draft: edited });
+    const card = h.sim.chat(h.owner).messages.find((m) => m.message_id === ref.messageId)!;
+    expect(card.text).toContain('✏️ Ваш текст (Ольга) вместо запасного ответа');
+    expect(card.text).not.toContain('Запасной ответ');
+    expect(card.text).toContain('🔎 Документы нашлись, но ответа на вопрос в них нет');
+  });
+
+  it('when a long answer was sent only in part, then the card says how many parts of how many went out', async () => {
+    const seeded = await seedDraft(h.store, {
+      status: 'failed',
+      error: encodeDeliveryProblem({ code: 'partly-sent', sent: 1, total: 3, reason: 'Avito 500' }),
+    });
+    const { ref } = await showCard(h, seeded);
+    const card = h.sim.chat(h.owner).messages.find((m) => m.message_id === ref.messageId)!;
+    expect(card.text).toContain('❌ не отправлено: отправлено 1 из 3 частей, остальные нет (Avito 500)');
+    expect(card.text).not.toContain('"code"');
+  });
+
   it('when an ungrounded fallback is rendered, then the guard findings are listed', () => {
     const now = new Date();
     const r = renderCard(
@@ -167,7 +232,7 @@ describe('draft cards', () => {
     );
     expect(r.text).toContain(ru.card.ungrounded);
     expect(r.text).toContain('Проверка нашла: 9000');
-    expect(r.text).toContain('локальный индекс');
+    expect(r.text).toContain('🔎 Найдено: локальный поиск (без Gemini)');
   });
 });
 
@@ -180,6 +245,17 @@ describe('notifier', () => {
     expect(h.sim.chat(h.owner).messages).toHaveLength(1);
     const edits = h.sim.calls.records.filter((c) => c.path.endsWith('/editMessageText'));
     expect(edits.at(-1)?.status).toBe(400);
+  });
+
+  it('when two syncs of a draft without a card overlap, then one card is sent and the second sync edits it', async () => {
+    const seeded = await seedDraft(h.store, { status: 'approved', approvedBy: `tg:${h.owner}` });
+    // Both read the draft before either recorded a card (an owner's reply and its delivery racing).
+    const [first, second] = await Promise.all([
+      h.handle.notifier.syncCard(seeded),
+      h.handle.notifier.syncCard({ ...seeded, draft: { ...seeded.draft, status: 'sending' } }),
+    ]);
+    expect(second).toEqual(first);
+    expect(h.sim.chat(h.owner).messages).toHaveLength(1);
   });
 
   it('when the owner deleted the card, then a fresh card is sent and its new ref returned', async () => {
@@ -198,11 +274,14 @@ describe('notifier', () => {
   });
 
   it('when the same alert is raised twice, then the owner gets one message until it is resolved', async () => {
-    await h.handle.notifier.alert('avito-token', 'Авито: токен отозван');
-    await h.handle.notifier.alert('avito-token', 'Авито: токен отозван');
-    expect(h.sim.chat(h.owner).messages.map((m) => m.text)).toEqual(['⚠️ Авито: токен отозван']);
+    const alert = { kind: 'avito-token', cause: 'auth', reason: '401' } as const;
+    await h.handle.notifier.alert('avito-token', alert);
+    await h.handle.notifier.alert('avito-token', alert);
+    expect(h.sim.chat(h.owner).messages.map((m) => m.text)).toEqual([
+      '⚠️ Avito: client id/secret не приняты — проверьте AVITO_CLIENT_ID и AVITO_CLIENT_SECRET.',
+    ]);
     await h.handle.notifier.resolve('avito-token');
-    await h.handle.notifier.alert('avito-token', 'Авито: токен отозван');
+    await h.handle.notifier.alert('avito-token', alert);
     expect(h.sim.chat(h.owner).messages).toHaveLength(2);
   });
 

@@ -33,6 +33,8 @@ describe('flood control', () => {
   });
 });
 
+const TOKEN_ALERT = { kind: 'avito-token', cause: 'auth', reason: '401' } as const;
+
 describe('owner alerts under flood limits', () => {
   it('when sendMessage keeps getting 429 past auto-retry, then the alert is still delivered once, a few seconds later', async () => {
     h = await startHarness({ start: false });
@@ -43,19 +45,21 @@ describe('owner alerts under flood limits', () => {
       fault: { kind: 'status', status: 429, retryAfter: 0 },
       times: 5,
     });
-    await h.handle.notifier.alert('avito:token', 'Avito: токен не выдаётся');
+    await h.handle.notifier.alert('avito:token', { kind: 'avito-token', cause: 'other', reason: 'HTTP 503' });
     const sends = h.sim.calls.records.filter((c) => c.path.endsWith('/sendMessage'));
     expect(sends.map((c) => c.status)).toEqual([429, 429, 429, 429, 429, 200]);
-    expect(h.sim.chat(h.owner).messages.map((m) => m.text)).toEqual(['⚠️ Avito: токен не выдаётся']);
+    expect(h.sim.chat(h.owner).messages.map((m) => m.text)).toEqual([
+      '⚠️ Avito: не удаётся получить токен. HTTP 503',
+    ]);
   }, 20_000);
 
   it('when Telegram refuses the alert outright (400), then it is not retried and the next alert may try again', async () => {
     h = await startHarness({ start: false });
     await h.handle.bot.init();
     h.sim.faults.add({ match: '/sendMessage', fault: { kind: 'status', status: 400 }, times: 1 });
-    await expect(h.handle.notifier.alert('avito:token', 'Avito: токен')).rejects.toThrow();
+    await expect(h.handle.notifier.alert('avito:token', TOKEN_ALERT)).rejects.toThrow();
     expect(h.sim.calls.records.filter((c) => c.path.endsWith('/sendMessage'))).toHaveLength(1);
-    await h.handle.notifier.alert('avito:token', 'Avito: токен');
+    await h.handle.notifier.alert('avito:token', TOKEN_ALERT);
     expect(h.sim.chat(h.owner).messages).toHaveLength(1);
   });
 });

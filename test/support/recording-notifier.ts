@@ -1,5 +1,5 @@
 import type { CardRef, Draft } from '../../src/models/records.js';
-import type { CardView, Notice, Notifier } from '../../src/responder/ports.js';
+import type { CardView, Notice, Notifier, OwnerAlert } from '../../src/responder/ports.js';
 
 /**
  * A Notifier that remembers what the owner would have seen: every card state and notice. Used where the
@@ -7,12 +7,15 @@ import type { CardView, Notice, Notifier } from '../../src/responder/ports.js';
  */
 export class RecordingNotifier implements Notifier {
   readonly cards: Draft[] = [];
+  /** Every card as it was asked to show (draft, chat, buyer messages), for rendering what the owner saw. */
+  readonly views: CardView[] = [];
   readonly notices: Notice[] = [];
-  readonly alerts: Array<{ key: string; text: string }> = [];
+  readonly alerts: Array<{ key: string; alert: OwnerAlert }> = [];
   private nextMessageId = 1;
 
   async syncCard(view: CardView): Promise<CardRef> {
     this.cards.push(structuredClone(view.draft));
+    this.views.push(structuredClone(view));
     return view.draft.card ?? { chatId: '100', messageId: this.nextMessageId++ };
   }
 
@@ -20,8 +23,8 @@ export class RecordingNotifier implements Notifier {
     this.notices.push(notice);
   }
 
-  async alert(key: string, text: string): Promise<void> {
-    this.alerts.push({ key, text });
+  async alert(key: string, alert: OwnerAlert): Promise<void> {
+    this.alerts.push({ key, alert });
   }
 
   async resolve(): Promise<void> {}

@@ -60,3 +60,22 @@ export function eventually<T>(
 ): Promise<T> {
   return pollUntil(check, { timeoutMs, what: 'eventually: condition not met' });
 }
+
+/**
+ * Subscribes the service's Avito webhook (at the simulator its config points to) and adds one text document
+ * to its knowledge base, as a seller would after the first start. Returns the webhook URL.
+ */
+export async function subscribeAndTeach(
+  svc: TestService,
+  doc: { fileName: string; text: string },
+): Promise<string> {
+  const secret = await svc.store.kv.get<string>('avito:webhook-secret');
+  const url = `${svc.http.url}/avito/webhook/${secret}`;
+  await svc.avito!.client.subscribe(url);
+  await svc.knowledge.ingest({
+    origin: 'upload',
+    fileName: doc.fileName,
+    bytes: new TextEncoder().encode(doc.text),
+  });
+  return url;
+}

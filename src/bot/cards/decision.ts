@@ -1,7 +1,7 @@
 /** How `/ask` shows what a buyer would get: the answer, the fallback or the escalation, nothing sent. */
 import type { Decision } from '../deps.js';
 import { cutText, escapeHtml, MESSAGE_BUDGET } from '../html.js';
-import { strategyLabel, type Texts } from '../texts.js';
+import type { Texts } from '../texts/index.js';
 
 export function renderDecision(
   question: string,
@@ -21,7 +21,7 @@ export function renderDecision(
   switch (decision.kind) {
     case 'answer':
       parts = [
-        t.ask.answer(strategyLabel(t, decision.strategy)),
+        t.ask.answer(decision.strategy),
         body(decision.text),
         '',
         sources(decision),
@@ -32,10 +32,19 @@ export function renderDecision(
       ];
       break;
     case 'fallback':
-      parts = [t.ask.fallback(escapeHtml(decision.detail ?? decision.reason)), body(decision.text)];
+      parts = [
+        t.ask.fallback,
+        body(decision.text),
+        '',
+        t.card.notFound(
+          decision.reason,
+          decision.detail ? escapeHtml(cutText(decision.detail, 300, '…')) : null,
+        ),
+        ...(decision.sources.length > 0 ? [sources(decision)] : []),
+      ];
       break;
     case 'escalate':
-      parts = [t.ask.escalate(escapeHtml(decision.reason), escapeHtml(cutText(decision.matched, 100, '…')))];
+      parts = [t.ask.escalate(decision.reason, escapeHtml(cutText(decision.matched, 100, '…')))];
       break;
   }
   return [head, '', ...parts, '', `<i>${t.ask.nothingSent}</i>`].join('\n');

@@ -4,9 +4,10 @@
  */
 import type { InlineKeyboardMarkup } from 'grammy/types';
 import type { Chat, Draft, Message } from '../../models/records.js';
+import { decodeDeliveryProblem } from '../../responder/delivery-problem.js';
 import type { CardView, Notice } from '../../responder/ports.js';
 import { cutText, escapeHtml, MESSAGE_BUDGET, visibleLength } from '../html.js';
-import { formatWhen, type Texts } from '../texts.js';
+import { formatWhen, type Texts } from '../texts/index.js';
 import { cardKeyboard, noticeKeyboard } from './keyboards.js';
 
 /** A message ready for `sendMessage`/`editMessageText` with `parse_mode: 'HTML'`. */
@@ -73,13 +74,28 @@ function sourcesLine(draft: Draft, t: Texts): string {
 }
 
 function groundingLines(draft: Draft, t: Texts): string[] {
-  // A fallback states no facts: there is nothing for sources to confirm.
-  if (draft.kind === 'fallback' || draft.kind === 'reply') return [];
   const lines = [draft.grounded ? t.card.grounded : t.card.ungrounded];
   if (!draft.grounded && draft.findings.length > 0) {
     lines.push(`${t.card.findings} ${safe(draft.findings.join('; '), LIMITS.findings, t)}`);
   }
   return lines;
+}
+
+/** Why a fallback was chosen: nothing found, found but not answering, or the model unavailable. */
+function notFoundLine(draft: Draft, t: Texts): string {
+  const [reason = 'nothing_found', detail] = draft.findings;
+  return t.card.notFound(reason, detail ? safe(detail, LIMITS.error, t) : null);
+}
+
+/**
+ * What the owner learns about the search behind a draft: where it was found and whether the sources back it
+ * (an answer), or why nothing was found (a fallback). The owner's own words have no search behind them.
+ */
+function searchLines(draft: Draft, t: Texts): string[] {
+  if (draft.kind === 'reply' || draft.kind === 'escalation') return [];
+  if (draft.kind === 'fallback')
+    return [notFoundLine(draft, t), ...(draft.sources.length > 0 ? [sourcesLine(draft, t)] : [])];
+  return [sourcesLine(draft, t), ...groundingLines(draft, t), t.card.found(draft.strategy)];
 }
 
 /** Who approved a draft, as the card says it; `names` maps Telegram ids to names we know. */
@@ -90,12 +106,21 @@ export function whoApproved(approvedBy: string | null, t: Texts, names: Readonly
 }
 
 function statusLine(view: CardView, t: Texts, names: ReadonlyMap<string, string>): string {
-  const { draft } = view;
+  const { draft, takenOver } = view;
+  if (takenOver) {
+    const who = escapeHtml(whoApproved(takenOver.by, t, names));
+    const handedBack = view.chat.state === 'ai' ? `\n${t.card.handedBack}` : '';
+    return `\n<b>${t.card.takenOver(who, formatWhen(t, takenOver.at))}</b>${handedBack}`;
+  }
+  const problem = decodeDeliveryProblem(draft.error);
+  const error = problem
+    ? t.deliveryProblem(problem, problem.reason ? safe(problem.reason, LIMITS.error, t) : '')
+    : '?';
   const line = t.status(
     draft.status,
     escapeHtml(whoApproved(draft.approvedBy, t, names)),
     formatWhen(t, draft.updatedAt),
-    safe(draft.error ?? '?', LIMITS.error, t),
+    error,
   );
   return line ? `\n<b>${line}</b>` : '';
 }
@@ -105,6 +130,19 @@ function withDraftText(head: string, label: string, text: string, tail: string, 
   const room = MESSAGE_BUDGET - visibleLength(`${head}\n${label}\n\n${tail}`) - 4;
   const body = text.trim() ? safe(text, Math.max(200, room), t) : '—';
   return `${head}\n\n${label}\n${body}\n\n${tail}`.trim();
+}
+
+/** The label above the text: whose words these are and what kind of answer. */
+function draftLabel(draft: Draft, t: Texts, names: ReadonlyMap<string, string>): string {
+  const edited = draft.text !== draft.originalText;
+  const who = () => escapeHtml(whoApproved(draft.approvedBy, t, names));
+  if (draft.kind === 'reply') return t.card.ownerReply(who());
+  if (draft.kind === 'fallback') {
+    // The owner rewrote the fallback: it is the owner's text now, not the fallback.
+    if (edited) return t.card.ownerFallback(who());
+    return draft.findings[0] === 'unavailable' ? t.card.fallbackUnavailable : t.card.fallbackDraft;
+  }
+  return t.card.draft;
 }
 
 /** The card for a draft in its current state, with the buttons that state allows. */
@@ -123,18 +161,9 @@ export function renderCard(
       ? withDraftText(head, reason, draft.text, status, t)
       : `${head}\n\n${reason}${status ? `\n${status}` : ''}`;
   } else {
-    const label = draft.kind === 'fallback' ? t.card.fallbackDraft : t.card.draft;
-    const edited = draft.text !== draft.originalText ? `\n${t.card.edited}` : '';
-    const tail = [
-      sourcesLine(draft, t),
-      ...groundingLines(draft, t),
-      t.card.strategy(draft.strategy),
-      edited.trim(),
-      status.trim(),
-    ]
-      .filter(Boolean)
-      .join('\n');
-    text = withDraftText(head, label, draft.text, tail, t);
+    const edited = draft.kind === 'answer' && draft.text !== draft.originalText ? t.card.edited : '';
+    const tail = [...searchLines(draft, t), edited, status.trim()].filter(Boolean).join('\n');
+    text = withDraftText(head, draftLabel(draft, t, names), draft.text, tail, t);
   }
   return { text, replyMarkup: cardKeyboard(view, t) };
 }
@@ -156,7 +185,10 @@ export function renderNotice(
         '',
         buyerBlock(notice.view.buyerMessages, t),
       ].join('\n');
-      const tail = notice.kind === 'auto-sent' ? sourcesLine(draft, t) : t.notice.replyHint;
+      const tail = [
+        ...searchLines(draft, t),
+        ...(notice.kind === 'fallback-sent' ? [t.notice.replyHint] : []),
+      ].join('\n');
       return {
         text: withDraftText(head, t.notice.answer, draft.text, tail, t),
         replyMarkup: noticeKeyboard(notice, t),

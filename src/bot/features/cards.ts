@@ -6,22 +6,40 @@
 import { Composer } from 'grammy';
 import { answerTap, resultToast, tapWithResult } from '../answer.js';
 import { parseCallbackData } from '../callback-data.js';
+import { lookupCard } from '../card-index.js';
 import type { BotContext } from '../context.js';
 import type { FeatureEnv } from '../env.js';
+import { isNotModified } from '../telegram-errors.js';
 import { EDIT_CONVERSATION, type EditArgs } from './edit.js';
 
 export function cardsFeature(env: FeatureEnv): Composer<BotContext> {
   const composer = new Composer<BotContext>();
   const { actions, store } = env;
 
+  /**
+   * After «hand back» on a notice (a paused chat, a buyer writing in a chat the owner holds) its button has
+   * done its work. Draft cards are re-rendered by the responder; other messages (the `/chats` list) stay.
+   */
+  async function retireNoticeButtons(ctx: BotContext): Promise<void> {
+    const message = ctx.callbackQuery?.message;
+    if (!message) return;
+    const target = await lookupCard(store.kv, message.chat.id, message.message_id);
+    if (target?.draftId !== null) return;
+    await ctx.editMessageReplyMarkup().catch((error: unknown) => {
+      if (!isNotModified(error)) ctx.log.debug({ err: error }, 'could not remove the notice buttons');
+    });
+  }
+
   composer.callbackQuery(/^[dcf]:/, async (ctx, next) => {
     const data = parseCallbackData(ctx.callbackQuery.data);
     const { t, log, actor } = ctx;
     if (!data) return next();
     if (data.kind === 'chat') {
-      return tapWithResult(ctx, log, t, async () =>
-        (await actions.handBack(data.chatId, actor)) ? t.toast.handBack : t.toast.notFound,
-      );
+      return tapWithResult(ctx, log, t, async () => {
+        if (!(await actions.handBack(data.chatId, actor))) return t.toast.notFound;
+        await retireNoticeButtons(ctx);
+        return t.toast.handBack;
+      });
     }
     if (data.kind === 'feedback') {
       return tapWithResult(ctx, log, t, async () =>

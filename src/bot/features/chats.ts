@@ -1,6 +1,7 @@
 /**
  * `/chats`: the pending drafts, their cards sent again at the bottom of the chat (the new card becomes the
- * draft's card), and the chats the owner handles personally with a «Вернуть ИИ» button each.
+ * draft's card, the old one is retired), and the chats the owner handles personally with a «Вернуть ИИ»
+ * button each.
  */
 import { Composer } from 'grammy';
 import type { InlineKeyboardButton } from 'grammy/types';
@@ -9,7 +10,7 @@ import { cb, fitsCallbackData } from '../callback-data.js';
 import type { BotContext } from '../context.js';
 import type { FeatureEnv } from '../env.js';
 import { cutText, escapeHtml } from '../html.js';
-import { formatWhen } from '../texts.js';
+import { formatWhen } from '../texts/index.js';
 
 const LIMIT = 20;
 
@@ -29,8 +30,8 @@ export function chatsFeature(env: FeatureEnv): Composer<BotContext> {
       const buyerMessages = (
         await Promise.all(draft.coversMessageIds.map((id) => store.messages.get(id)))
       ).filter((m): m is Message => m !== null);
-      // A fresh copy at the bottom (card: null), then the draft points at it.
-      const ref = await notifier.syncCard({ draft: { ...draft, card: null }, chat, buyerMessages });
+      // A fresh copy at the bottom; the old one says it moved, and the draft points at the new one.
+      const ref = await notifier.repostCard({ draft, chat, buyerMessages });
       if (ref) await store.drafts.update(draft.id, { card: ref });
     }
 

@@ -4,25 +4,35 @@ import type { BotContext } from '../context.js';
 import type { StatusSnapshot } from '../deps.js';
 import type { FeatureEnv } from '../env.js';
 import { escapeHtml } from '../html.js';
-import type { Texts } from '../texts.js';
+import type { Texts } from '../texts/index.js';
 
 const ICON: Record<string, string> = { ok: '✅', degraded: '⚠️', down: '❌', error: '❌', disabled: '⚪️' };
 
+const isProblem = (status: string) => status !== 'ok' && status !== 'disabled';
+
 function healthLine(snapshot: StatusSnapshot, t: Texts): string {
-  const entries = Object.entries(snapshot.checks);
-  const bad = entries.filter(([, c]) => c.status !== 'ok' && c.status !== 'disabled').map(([name]) => name);
-  return t.healthLine(entries.length - bad.length, entries.length, bad);
+  const bad = Object.entries(snapshot.checks)
+    .filter(([, c]) => isProblem(c.status))
+    .map(([name]) => t.check.name(name));
+  return t.healthLine(bad);
+}
+
+/** One check as the owner reads it: a problem's detail (technical) is shown, an `ok` check's is not. */
+function checkLine(name: string, check: StatusSnapshot['checks'][string], t: Texts): string {
+  const detail =
+    check.status === 'disabled'
+      ? t.check.disabled(name)
+      : isProblem(check.status) && check.detail
+        ? escapeHtml(check.detail.slice(0, 200))
+        : '';
+  return `${ICON[check.status] ?? '•'} ${t.check.name(name)}: ${t.check.status(check.status)}${detail ? ` — ${detail}` : ''}`;
 }
 
 /** The `/status` text: every check, the queues, the mode. */
 export function statusText(snapshot: StatusSnapshot, t: Texts): string {
-  const checks = Object.entries(snapshot.checks).map(
-    ([name, c]) =>
-      `${ICON[c.status] ?? '•'} ${escapeHtml(name)}: ${escapeHtml(c.status)}${c.detail ? ` — ${escapeHtml(c.detail.slice(0, 200))}` : ''}`,
-  );
   return [
     t.statusTitle,
-    ...checks,
+    ...Object.entries(snapshot.checks).map(([name, check]) => checkLine(name, check, t)),
     '',
     t.statusQueue(snapshot.queue.pendingDrafts, snapshot.queue.humanChats, snapshot.queue.jobsQueued),
     t.statusMode(snapshot.mode, snapshot.paused),

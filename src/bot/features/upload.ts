@@ -8,9 +8,11 @@ import { z } from 'zod';
 import { answerTap } from '../answer.js';
 import type { BotContext } from '../context.js';
 import type { FeatureEnv } from '../env.js';
+import { DOCUMENT_KINDS, mayBeReadable } from '../../rag/extract/detect.js';
 import { escapeHtml } from '../html.js';
 import { INGEST_UPLOAD_JOB, type IngestUploadData } from '../jobs.js';
 import { claimPick, listingPicker, newToken } from '../keyboards/listing-picker.js';
+import { formatMegabytes } from '../texts/index.js';
 
 /** Telegram lets bots download files up to 20 MB. */
 export const MAX_DOWNLOAD_BYTES = 20 * 1024 * 1024;
@@ -25,19 +27,32 @@ type PendingUpload = z.infer<typeof PendingUpload>;
 
 const uploadKey = (token: string) => `upload:${token}`;
 
+/** What the owner may send, as the prompt and a refusal list it: `PDF, DOCX, …`. */
+const ACCEPTED = DOCUMENT_KINDS.map((kind) => kind.toUpperCase()).join(', ');
+
 export function uploadFeature(env: FeatureEnv): Composer<BotContext> {
   const composer = new Composer<BotContext>();
   const { store, agenda } = env;
 
-  composer.command('upload', (ctx) => ctx.reply(ctx.t.upload.prompt));
+  composer.command('upload', (ctx) => ctx.reply(ctx.t.upload.prompt(ACCEPTED)));
 
   composer.on('message:document', async (ctx) => {
     const doc = ctx.message.document;
     const fileName = (doc.file_name ?? 'document').slice(0, 255);
+    const refuse = (text: string) =>
+      ctx.reply(text, {
+        parse_mode: 'HTML',
+        reply_parameters: { message_id: ctx.message.message_id, allow_sending_without_reply: true },
+      });
+    // Refused before asking what the file is about: there is nothing to ask about a file we cannot read.
+    if (!mayBeReadable(fileName, doc.mime_type)) {
+      ctx.log.info({ fileName, mimeType: doc.mime_type }, 'upload refused: unsupported type');
+      await refuse(ctx.t.upload.unsupported(escapeHtml(fileName), ACCEPTED));
+      return;
+    }
     if ((doc.file_size ?? 0) > MAX_DOWNLOAD_BYTES) {
-      const mb = ((doc.file_size ?? 0) / 1024 / 1024).toFixed(1);
       ctx.log.info({ fileName, size: doc.file_size }, 'upload refused: too big');
-      await ctx.reply(ctx.t.upload.tooBig(escapeHtml(fileName), mb), { parse_mode: 'HTML' });
+      await refuse(ctx.t.upload.tooBig(escapeHtml(fileName), formatMegabytes(ctx.t, doc.file_size ?? 0)));
       return;
     }
     const token = newToken();

@@ -27,6 +27,17 @@ const BY_EXTENSION: Record<string, DocumentKind> = {
   '.csv': 'csv',
 };
 
+/** The kinds we read, in the order the owner is told them. */
+export const DOCUMENT_KINDS = Object.keys(MIME_TYPES) as DocumentKind[];
+
+/**
+ * Whether a file can be one we read, judged before downloading it from its name and declared type (the
+ * bytes are checked again by {@link detectKind}). Without a known extension only a declared PDF passes.
+ */
+export function mayBeReadable(fileName: string, mimeType?: string | null): boolean {
+  return BY_EXTENSION[extname(fileName).toLowerCase()] !== undefined || mimeType === MIME_TYPES.pdf;
+}
+
 const isZip = (b: Uint8Array) => b[0] === 0x50 && b[1] === 0x4b && b[2] === 0x03 && b[3] === 0x04;
 const isPdf = (b: Uint8Array) => Buffer.from(b.subarray(0, 1024)).includes('%PDF-');
 

@@ -1,5 +1,6 @@
 import { type Content, type GoogleGenAI, type ThinkingConfig, ThinkingLevel } from '@google/genai';
 import { z } from 'zod';
+import type { DomainMetrics } from '../../domain-metrics.js';
 import type { Logger } from '../../logger.js';
 import type { GeminiError } from '../errors.js';
 import {
@@ -9,6 +10,7 @@ import {
   toGeminiError,
   withRetries,
 } from './caller.js';
+import { classifyGeminiFailure } from './failures.js';
 
 /** One retrieved chunk as the grounding metadata reports it, with our customMetadata flattened. */
 export interface GroundingChunk {
@@ -104,6 +106,22 @@ export interface GeneratorDeps {
   retry: RetryPolicy;
   temperature: number;
   topK: number;
+  /** Each request (every retry counts) is timed here for `/metrics`. */
+  metrics?: Pick<DomainMetrics, 'modelCall'>;
+}
+
+/** Runs one model request and reports its latency with `ok` or the failure kind. */
+async function timed<T>(deps: GeneratorDeps, model: string, request: () => Promise<T>): Promise<T> {
+  const started = performance.now();
+  const seconds = () => (performance.now() - started) / 1000;
+  try {
+    const result = await request();
+    deps.metrics?.modelCall(model, 'ok', seconds());
+    return result;
+  } catch (err) {
+    deps.metrics?.modelCall(model, classifyGeminiFailure(err).kind, seconds());
+    throw err;
+  }
 }
 
 /**
@@ -119,24 +137,26 @@ export async function generateGrounded(deps: GeneratorDeps, req: GenerateRequest
       const response = await withRetries(
         `generate ${model}`,
         () =>
-          deps.ai.models.generateContent({
-            model,
-            contents: req.contents,
-            config: {
-              systemInstruction: req.systemInstruction,
-              temperature: deps.temperature,
-              ...(thinking ? { thinkingConfig: thinking } : {}),
-              tools: [
-                {
-                  fileSearch: {
-                    fileSearchStoreNames: [storeName],
-                    metadataFilter: req.metadataFilter,
-                    topK: deps.topK,
+          timed(deps, model, () =>
+            deps.ai.models.generateContent({
+              model,
+              contents: req.contents,
+              config: {
+                systemInstruction: req.systemInstruction,
+                temperature: deps.temperature,
+                ...(thinking ? { thinkingConfig: thinking } : {}),
+                tools: [
+                  {
+                    fileSearch: {
+                      fileSearchStoreNames: [storeName],
+                      metadataFilter: req.metadataFilter,
+                      topK: deps.topK,
+                    },
                   },
-                },
-              ],
-            },
-          }),
+                ],
+              },
+            }),
+          ),
         { policy: deps.retry, logger: deps.logger },
       );
       deps.health.succeeded();

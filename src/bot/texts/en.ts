@@ -1,0 +1,330 @@
+/** Every text the owner reads, in English (`BOT_LOCALE=en`): typed against the Russian texts. */
+
+import type { DocumentState, Mode } from '../../models/records.js';
+import type { OwnerAlert } from '../../responder/ports.js';
+import type { Texts } from './ru.js';
+
+const stateIcon: Record<DocumentState, string> = { indexing: '⏳', ready: '✅', failed: '❌' };
+
+const modeName = (m: Mode): string => (m === 'auto' ? '🤖 Auto' : '👀 Review');
+
+const escalationReason = (r: string): string =>
+  ({
+    human_request: 'the buyer asks for a person',
+    complaint: 'a complaint',
+    refund: 'a refund or return',
+    bargaining: 'bargaining',
+    threat: 'a threat (court, police, Avito complaint)',
+    keyword: 'an owner keyword',
+    non_text: 'the buyer sent something other than text',
+  })[r] ?? r;
+
+const strategyName = (s: string): string =>
+  ({
+    item: 'listing documents',
+    general: 'general documents',
+    local: 'local search (no Gemini)',
+    none: 'nothing found',
+  })[s] ?? s;
+
+const notFound = (reason: string, detail: string | null): string =>
+  reason === 'unavailable'
+    ? `⚠️ The model is unavailable${detail ? `: ${detail}` : ''} — nothing was searched`
+    : reason === 'not_covered'
+      ? '🔎 Documents were found, but they do not answer the question'
+      : '🔎 Nothing was found in the documents';
+
+const originName = (o: string): string =>
+  ({ upload: 'uploaded', folder: 'folder', listing: 'listing' })[o] ?? o;
+
+const checkName = (name: string): string =>
+  ({
+    store: 'Storage',
+    jobs: 'Job queue',
+    avito: 'Avito',
+    avitoWebhook: 'Avito webhook',
+    telegram: 'Telegram',
+    gemini: 'Gemini',
+  })[name] ?? name;
+
+const checkStatus = (status: string): string =>
+  ({ ok: 'working', degraded: 'degraded', down: 'down', error: 'error', disabled: 'off' })[status] ?? status;
+
+const checkDisabled = (name: string): string =>
+  ({
+    avito: 'not configured (AVITO_CLIENT_ID, AVITO_CLIENT_SECRET)',
+    telegram: 'not configured (TELEGRAM_BOT_TOKEN)',
+    gemini: 'no GEMINI_API_KEY: local search, every answer goes to review',
+  })[name] ?? 'not configured';
+
+const tokenCause: Record<Extract<OwnerAlert, { kind: 'avito-token' }>['cause'], string> = {
+  tariff: 'the Messenger API needs the paid «Максимальный» tariff (answer 402).',
+  permission:
+    'no access to the messenger (403 with a fresh token): the app lacks the scope, or this is an employee account — use the company account.',
+  auth: 'the client id/secret were refused — check AVITO_CLIENT_ID and AVITO_CLIENT_SECRET.',
+  other: 'no access token.',
+};
+
+export const en: Texts = {
+  locale: 'en',
+  timeZone: 'Europe/Moscow',
+  tzLabel: 'MSK',
+  numberLocale: 'en-GB',
+  cutMarker: '(cut)',
+  refused: "Sorry, this bot manages a seller's replies and only takes commands from its owner.",
+  refusedToast: 'Only the owner can do this.',
+  commands: {
+    start: 'Who am I and how things are',
+    help: 'What the bot can do',
+    mode: 'Mode: auto or review',
+    pause: 'Pause: send nothing automatically',
+    resume: 'Lift the pause',
+    status: 'Service status',
+    chats: 'Drafts awaiting you and chats you handle',
+    docs: 'Knowledge base documents',
+    upload: 'Upload a document',
+    ask: 'Preview an answer: /ask question',
+    cancel: 'Cancel the current action',
+  },
+  modeName,
+  strategyName,
+  escalationReason,
+  start: (name, id, mode, paused, health) =>
+    `👋 Hello, <b>${name}</b> (id <code>${id}</code>), you are the owner.\n` +
+    `I answer Avito buyers and show you the drafts.\n\n` +
+    `Mode: <b>${modeName(mode)}</b>${paused ? ' · ⏸ <b>paused</b>' : ''}\n${health}\n\n/help — commands`,
+  help:
+    '<b>Commands</b>\n' +
+    '/mode — 🤖 auto (grounded answers go out by themselves) or 👀 review (everything through you)\n' +
+    '/pause, /resume — global send pause\n' +
+    '/status — Avito, Telegram, Gemini, queues\n' +
+    '/chats — drafts awaiting you and chats you handle yourself\n' +
+    '/docs — documents; /upload — add a file (or just send a file)\n' +
+    '/ask &lt;question&gt; — how the bot would answer (nothing is sent)\n' +
+    '/cancel — cancel editing\n\n' +
+    'On a card: ✅ send, ✏️ edit, 🔄 regenerate, 🙋 take over, ✖️ dismiss. ' +
+    'A text reply to a card goes to the buyer.',
+  healthLine: (bad) => (bad.length === 0 ? 'Health: ✅ all fine' : `Health: ⚠️ problems: ${bad.join(', ')}`),
+  check: { name: checkName, status: checkStatus, disabled: checkDisabled },
+  statusTitle: '<b>Status</b>',
+  statusQueue: (pending, human, jobs) =>
+    `Drafts awaiting you: <b>${pending}</b> · chats you handle: <b>${human}</b>` +
+    (jobs === undefined ? '' : ` · jobs queued: <b>${jobs}</b>`),
+  statusMode: (mode, paused) => `Mode: <b>${modeName(mode)}</b>${paused ? ' · ⏸ paused' : ''}`,
+  statusFailed: 'Could not read the status, see the log.',
+  modeTitle: (mode) => `Answer mode now: <b>${modeName(mode)}</b>`,
+  modeButton: (mode, current) => `${current ? '✓ ' : ''}${modeName(mode)}`,
+  modeSet: (mode) => `Mode: ${modeName(mode)}`,
+  modeUsage: 'Usage: /mode, /mode auto or /mode review',
+  paused: '⏸ Paused: nothing is sent automatically. Drafts still arrive. /resume to lift.',
+  resumed: '▶️ Pause lifted.',
+  card: {
+    buyer: '👤',
+    noName: 'buyer',
+    buyerSays: '💬 <b>Buyer:</b>',
+    noMessages: '(no messages)',
+    draft: '🤖 <b>Draft</b>',
+    fallbackDraft: '🤷 <b>Fallback answer</b> (not found in the documents)',
+    fallbackUnavailable: '🤷 <b>Fallback answer</b> (the model is unavailable)',
+    ownerReply: (who) => `✍️ <b>Your reply</b> (${who})`,
+    ownerFallback: (who) => `✏️ <b>Your text</b> (${who}) instead of the fallback answer`,
+    escalation: (reason) => `🙋 <b>Needs a human:</b> ${escalationReason(reason)}`,
+    sources: '📚 Sources:',
+    noSources: '📚 No sources',
+    grounded: '✅ Backed by the sources',
+    ungrounded: '⚠️ Not backed by the sources',
+    findings: 'The check found:',
+    found: (strategy) => `🔎 Found in: ${strategyName(strategy)}`,
+    notFound,
+    edited: '✏️ edited by the owner',
+    takenOver: (who, when) => `🙋 Taken over by ${who} (${when})`,
+    handedBack: '🤖 The AI handles the chat again',
+    movedBelow: '⬇️ This card moved below.',
+  },
+  messageType: (type) =>
+    ({
+      image: '📷 the buyer sent a photo',
+      voice: '🎤 the buyer sent a voice message',
+      video: '🎬 the buyer sent a video',
+      file: '📎 the buyer sent a file',
+      location: '📍 the buyer sent a location',
+      link: '🔗 the buyer sent a link',
+      item: '🛍 the buyer sent a listing',
+      call: '📞 a call',
+      deleted: '🗑 message deleted',
+      system: 'ℹ️ system message',
+    })[type] ?? `✉️ a "${type}" message`,
+  status: (status, who, when, error) =>
+    ({
+      pending: '',
+      approved: '⏳ sending',
+      sending: '⏳ sending',
+      sent: `✅ sent (${who}, ${when})`,
+      dismissed: `✖️ dismissed (${when})`,
+      superseded: '↪️ replaced by a newer draft',
+      failed: `❌ not sent: ${error}`,
+    })[status],
+  deliveryProblem: (p, reason) => {
+    switch (p.code) {
+      case 'send-failed':
+        return reason;
+      case 'partly-sent':
+        return `${p.sent} of ${p.total} parts sent, the rest not${reason ? ` (${reason})` : ''}`;
+      case 'unconfirmed':
+        return `the send could not be confirmed${reason ? ` (${reason})` : ''}`;
+    }
+  },
+  whoAuto: 'automatically',
+  whoOwner: (name) => name,
+  buttons: {
+    send: '✅ Send',
+    edit: '✏️ Edit',
+    regen: '🔄 Regenerate',
+    take: '🙋 Take over',
+    dismiss: '✖️ Dismiss',
+    reply: '✍️ Reply',
+    ai: '🤖 Let the AI answer',
+    retry: '🔁 Retry',
+    handBack: '🤖 Hand back to AI',
+    bad: '👎 Bad answer',
+    cancel: '✖️ Cancel',
+    general: '📚 General',
+    prev: '◀️',
+    next: '▶️',
+    delete: '🗑',
+    yesDelete: '🗑 Yes, delete',
+    no: '↩️ No',
+    sync: '🔄 Sync the folder',
+  },
+  toast: {
+    approve: '✅ Sending',
+    edited: '✅ Sending the edited text',
+    dismiss: '✖️ Dismissed',
+    regen: '🔄 Making a new draft',
+    retry: '🔁 Trying again',
+    ai: '🤖 The AI answers',
+    feedback: '👎 Thanks, noted',
+    takeOver: '🙋 The chat is yours: the AI stays quiet until you hand it back',
+    handBack: '🤖 The AI answers in this chat again',
+    stale: 'Already handled',
+    notFound: 'Draft not found',
+    invalid: 'Not available now',
+    working: '⏳ Working…',
+    unknown: 'This button is outdated',
+    failed: 'That did not work, see the log',
+    editStarted: '✏️ Send the new text',
+    replyStarted: '✍️ Send your reply',
+    uploadQueued: '⏳ Uploading',
+  },
+  actionProblem: (p) => {
+    switch (p.code) {
+      case 'empty-text':
+        return 'the text is empty';
+      case 'text-too-long':
+        return `the text is longer than ${p.max} characters`;
+      case 'not-escalation':
+        return 'this is not an escalation';
+    }
+  },
+  notice: {
+    autoSent: '🤖 <b>Answer sent automatically</b>',
+    fallbackSent: '🤷 <b>No answer in the documents — the fallback text was sent</b>',
+    chatPaused: (until) =>
+      `⏸ You wrote to the buyer from the Avito app — the AI is quiet in this chat until <b>${until}</b>.`,
+    buyerInHumanChat: '💬 <b>A buyer writes in a chat you handle yourself</b>',
+    answer: '🤖 Answer:',
+    replyHint: 'Reply to this message to write to the buyer.',
+  },
+  alert: (a, reason) => {
+    switch (a.kind) {
+      case 'inbound-failed':
+        return `⚠️ An Avito message was not processed after ${a.attempts} attempts: ${reason}`;
+      case 'avito-token':
+        return `⚠️ Avito: ${tokenCause[a.cause]}${a.cause === 'other' ? ` ${reason}` : ''}`;
+      case 'avito-subscription-restored':
+        return '⚠️ The Avito webhook subscription was gone — subscribed again. Messages will arrive again.';
+    }
+  },
+  edit: {
+    prompt: (current) =>
+      `✏️ <b>Current text</b> (tap to copy):\n<code>${current}</code>\n\n` +
+      'Send the new text in one message. /cancel to cancel. Waiting 10 minutes.',
+    replyPrompt: '✍️ Send the text for the buyer. /cancel to cancel. Waiting 10 minutes.',
+    preview: (text) => `👀 <b>The buyer will get:</b>\n\n${text}`,
+    cancelled: '✖️ Cancelled, the draft is unchanged.',
+    sent: '✅ Sending.',
+    notPending: 'This draft is already handled — nothing to edit.',
+    tooLong: (max) => `Too long: at most ${max} characters. Send a shorter text.`,
+    empty: 'Send the text as a message.',
+    failed: (why) => `That did not work: ${why}`,
+    nothingToCancel: 'Nothing to cancel.',
+  },
+  reply: {
+    relayed: '✅ Sending to the buyer.',
+    unknownCard: 'I cannot tell which chat this is for. Reply to a draft card.',
+    failed: (why) => `Not sent: ${why}`,
+  },
+  chats: {
+    nonePending: 'No drafts are awaiting you.',
+    pendingHeader: (n) => `📝 Awaiting you: <b>${n}</b> (cards below)`,
+    humanHeader: (n) => `🙋 Chats you handle yourself: <b>${n}</b>`,
+    noneHuman: 'No chats handled by you.',
+    humanLine: (name, title, until) => `• ${name} — ${title}${until ? ` (paused until ${until})` : ''}`,
+  },
+  upload: {
+    prompt: (types) =>
+      `📎 Send one or more files: ${types}; up to 20 MB. For each I will ask what it is about.`,
+    tooBig: (name, mb) =>
+      `❌ <b>${name}</b>: ${mb} MB — over the 20 MB Telegram lets a bot download. Compress or split the file.`,
+    unsupported: (name, types) => `❌ <b>${name}</b>: I cannot read this type of file. Accepted: ${types}.`,
+    choose: (name) => `📄 <b>${name}</b>\nWhat is this document about?`,
+    expired: 'This request is outdated, send the file again.',
+    scopeGeneral: 'general',
+    progress: (name, scope, stage) => `📄 <b>${name}</b> → ${scope}\n${stage}`,
+    stages: {
+      queued: '⏳ queued',
+      downloading: '⬇️ downloading…',
+      extracting: '📖 reading the text…',
+      uploading: '⬆️ uploading…',
+      indexing: '🗂 indexing…',
+      ready: '✅ ready',
+      failed: (why) => `❌ error: ${why}`,
+    },
+    download: (p) => {
+      switch (p.code) {
+        case 'no-path':
+          return 'Telegram did not hand out the file';
+        case 'too-big':
+          return 'the file is over 20 MB';
+        case 'http':
+          return `the download failed (HTTP ${p.status})`;
+      }
+    },
+    cancelled: '✖️ Upload cancelled.',
+  },
+  docs: {
+    title: (n) => `📚 <b>Documents</b>: ${n}`,
+    none: 'No documents yet. /upload to add one.',
+    line: (state, title, scope, origin) => `${stateIcon[state]} ${title} — ${scope} · ${originName(origin)}`,
+    confirm: (title) => `Delete "${title}" from the knowledge base?`,
+    deleted: (title) => `🗑 "${title}" deleted.`,
+    syncQueued: '🔄 Folder sync started.',
+    syncDone: '✅ Folder synced.',
+    syncFailed: (why) => `❌ Sync failed: ${why}`,
+    noSync: 'Folder sync is not configured.',
+  },
+  ask: {
+    usage: "Usage: /ask the buyer's question",
+    choose: (q) => `❓ <b>${q}</b>\nWhich listing should the answer be for?`,
+    thinking: '⏳ Thinking…',
+    answer: (strategy) => `🤖 <b>The bot would answer</b> (${strategyName(strategy)}):`,
+    fallback: '🤷 <b>No answer; the buyer would get the fallback text:</b>',
+    escalate: (reason, matched) =>
+      `🙋 <b>The bot would pass this to you</b>: ${escalationReason(reason)}${matched ? ` ("${matched}")` : ''}`,
+    nothingSent: 'Nothing was sent.',
+    failed: (why) => `❌ Failed: ${why}`,
+  },
+  listingsPage: (page, pages) => `${page}/${pages}`,
+  unhandled: 'I did not get that. /help lists what I can do.',
+  genericError: 'Something went wrong, please try again.',
+};

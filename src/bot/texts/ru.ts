@@ -1,0 +1,364 @@
+/**
+ * Every text the owner reads, in Russian (the default). `en.ts` is typed against this object, so a key
+ * missing in English is a type error. Texts that embed buyer, AI or document content expect it already
+ * escaped (see `html.ts`); the rest is safe HTML.
+ */
+
+import type { DocumentState, DraftStatus, Mode } from '../../models/records.js';
+import type { DeliveryProblem } from '../../responder/delivery-problem.js';
+import type { ActionProblem, OwnerAlert } from '../../responder/ports.js';
+
+export type Locale = 'ru' | 'en';
+
+/** Why a Telegram file could not be fetched (see `bot/jobs.ts`). */
+export type DownloadProblem = { code: 'no-path' } | { code: 'too-big' } | { code: 'http'; status: number };
+
+const stateIcon: Record<DocumentState, string> = { indexing: '⏳', ready: '✅', failed: '❌' };
+
+const modeName = (m: Mode): string => (m === 'auto' ? '🤖 Авто' : '👀 Проверка');
+
+/** Escalation reasons (`src/rag/escalation.ts`) as the owner reads them; unknown codes show as they are. */
+const escalationReason = (r: string): string =>
+  ({
+    human_request: 'покупатель просит человека',
+    complaint: 'жалоба',
+    refund: 'возврат денег или товара',
+    bargaining: 'торг',
+    threat: 'угроза (суд, полиция, жалоба в Avito)',
+    keyword: 'ключевое слово владельца',
+    non_text: 'покупатель прислал не текст',
+  })[r] ?? r;
+
+/** Where an answer was found (`DraftStrategy`). */
+const strategyName = (s: string): string =>
+  ({
+    item: 'документы объявления',
+    general: 'общие документы',
+    local: 'локальный поиск (без Gemini)',
+    none: 'ничего не нашлось',
+  })[s] ?? s;
+
+/** Why the fallback text was chosen instead of an answer (`Decision.reason` of a fallback). */
+const notFound = (reason: string, detail: string | null): string =>
+  reason === 'unavailable'
+    ? `⚠️ Модель недоступна${detail ? `: ${detail}` : ''} — поиск не выполнен`
+    : reason === 'not_covered'
+      ? '🔎 Документы нашлись, но ответа на вопрос в них нет'
+      : '🔎 В документах ничего не нашлось';
+
+const originName = (o: string): string =>
+  ({ upload: 'загружен', folder: 'папка', listing: 'объявление' })[o] ?? o;
+
+/** Names of the `/status` checks (`readiness` in the composition root); unknown names show as they are. */
+const checkName = (name: string): string =>
+  ({
+    store: 'Хранилище',
+    jobs: 'Очередь задач',
+    avito: 'Авито',
+    avitoWebhook: 'Вебхук Авито',
+    telegram: 'Telegram',
+    gemini: 'Gemini',
+  })[name] ?? name;
+
+const checkStatus = (status: string): string =>
+  ({ ok: 'работает', degraded: 'с перебоями', down: 'не работает', error: 'ошибка', disabled: 'выключено' })[
+    status
+  ] ?? status;
+
+/** What a disabled check means for the seller. */
+const checkDisabled = (name: string): string =>
+  ({
+    avito: 'не настроено (AVITO_CLIENT_ID, AVITO_CLIENT_SECRET)',
+    telegram: 'не настроено (TELEGRAM_BOT_TOKEN)',
+    gemini: 'нет GEMINI_API_KEY: локальный поиск, все ответы через проверку',
+  })[name] ?? 'не настроено';
+
+/** Follows «Avito: » in the token alert. */
+const tokenCause: Record<Extract<OwnerAlert, { kind: 'avito-token' }>['cause'], string> = {
+  tariff: 'для Messenger API нужен платный тариф «Максимальный» (ответ 402).',
+  permission:
+    'нет доступа к мессенджеру (ответ 403 на свежий токен): у приложения нет этого права, или это аккаунт сотрудника — нужен аккаунт компании.',
+  auth: 'client id/secret не приняты — проверьте AVITO_CLIENT_ID и AVITO_CLIENT_SECRET.',
+  other: 'не удаётся получить токен.',
+};
+
+export const ru = {
+  locale: 'ru' as Locale,
+  timeZone: 'Europe/Moscow',
+  tzLabel: 'МСК',
+  /** Decimal comma. */
+  numberLocale: 'ru-RU',
+  cutMarker: '(обрезано)',
+  refused: 'Извините, этот бот управляет ответами продавца и принимает команды только от владельца.',
+  refusedToast: 'Только владелец может это сделать.',
+  commands: {
+    start: 'Кто я и как дела',
+    help: 'Что умеет бот',
+    mode: 'Режим: авто или проверка',
+    pause: 'Пауза: ничего не отправлять автоматически',
+    resume: 'Снять паузу',
+    status: 'Состояние сервиса',
+    chats: 'Черновики на решении и чаты, которые вы ведёте',
+    docs: 'Документы базы знаний',
+    upload: 'Загрузить документ',
+    ask: 'Проверить ответ: /ask вопрос',
+    cancel: 'Отменить текущее действие',
+  },
+  modeName,
+  strategyName,
+  escalationReason,
+  start: (name: string, id: number, mode: Mode, paused: boolean, health: string) =>
+    `👋 Здравствуйте, <b>${name}</b> (id <code>${id}</code>), вы владелец.\n` +
+    `Я отвечаю покупателям Авито и показываю вам черновики.\n\n` +
+    `Режим: <b>${modeName(mode)}</b>${paused ? ' · ⏸ <b>пауза</b>' : ''}\n${health}\n\n/help — команды`,
+  help:
+    '<b>Команды</b>\n' +
+    '/mode — режим: 🤖 авто (проверенные ответы уходят сами) или 👀 проверка (всё через вас)\n' +
+    '/pause, /resume — глобальная пауза отправки\n' +
+    '/status — состояние Авито, Telegram, Gemini, очередей\n' +
+    '/chats — черновики на решении и чаты, которые вы ведёте сами\n' +
+    '/docs — документы; /upload — добавить файл (или просто пришлите файл)\n' +
+    '/ask &lt;вопрос&gt; — как бы ответил бот (ничего не отправляется)\n' +
+    '/cancel — отменить редактирование\n\n' +
+    'На карточке: ✅ отправить, ✏️ изменить, 🔄 заново, 🙋 беру на себя, ✖️ отклонить. ' +
+    'Ответ (reply) на карточку текстом уходит покупателю.',
+  /** `bad`: names of the checks with problems, already worded by {@link ru.check}. */
+  healthLine: (bad: string[]) =>
+    bad.length === 0 ? 'Состояние: ✅ всё в порядке' : `Состояние: ⚠️ проблемы: ${bad.join(', ')}`,
+  check: { name: checkName, status: checkStatus, disabled: checkDisabled },
+  statusTitle: '<b>Состояние</b>',
+  statusQueue: (pending: number, human: number, jobs: number | undefined) =>
+    `Черновиков ждут решения: <b>${pending}</b> · чатов ведёте вы: <b>${human}</b>` +
+    (jobs === undefined ? '' : ` · задач в очереди: <b>${jobs}</b>`),
+  statusMode: (mode: Mode, paused: boolean) => `Режим: <b>${modeName(mode)}</b>${paused ? ' · ⏸ пауза' : ''}`,
+  statusFailed: 'Не удалось получить состояние, см. журнал.',
+  modeTitle: (mode: Mode) => `Режим ответов сейчас: <b>${modeName(mode)}</b>`,
+  modeButton: (mode: Mode, current: boolean) => `${current ? '✓ ' : ''}${modeName(mode)}`,
+  modeSet: (mode: Mode) => `Режим: ${modeName(mode)}`,
+  modeUsage: 'Использование: /mode, /mode auto или /mode review',
+  paused: '⏸ Пауза: автоматически ничего не отправляется. Черновики по-прежнему приходят. /resume — снять.',
+  resumed: '▶️ Пауза снята.',
+  card: {
+    buyer: '👤',
+    noName: 'покупатель',
+    buyerSays: '💬 <b>Покупатель:</b>',
+    noMessages: '(сообщений нет)',
+    draft: '🤖 <b>Черновик</b>',
+    fallbackDraft: '🤷 <b>Запасной ответ</b> (в документах не нашлось)',
+    fallbackUnavailable: '🤷 <b>Запасной ответ</b> (модель недоступна)',
+    /** The owner's own words (reply to a card, ✍️). */
+    ownerReply: (who: string) => `✍️ <b>Ваш ответ</b> (${who})`,
+    /** A fallback the owner rewrote: it is the owner's text now. */
+    ownerFallback: (who: string) => `✏️ <b>Ваш текст</b> (${who}) вместо запасного ответа`,
+    escalation: (reason: string) => `🙋 <b>Нужен человек:</b> ${escalationReason(reason)}`,
+    sources: '📚 Источники:',
+    noSources: '📚 Источников нет',
+    grounded: '✅ Подтверждён источниками',
+    ungrounded: '⚠️ Не подтверждён источниками',
+    findings: 'Проверка нашла:',
+    /** Where the answer was found. */
+    found: (strategy: string) => `🔎 Найдено: ${strategyName(strategy)}`,
+    notFound,
+    edited: '✏️ текст изменён владельцем',
+    takenOver: (who: string, when: string) => `🙋 Чат взял на себя: ${who} (${when})`,
+    handedBack: '🤖 Чат снова ведёт ИИ',
+    /** What an older copy of a card says once `/chats` showed the card again below. */
+    movedBelow: '⬇️ Эта карточка перенесена ниже.',
+  },
+  messageType: (type: string): string =>
+    ({
+      image: '📷 покупатель прислал фото',
+      voice: '🎤 покупатель прислал голосовое сообщение',
+      video: '🎬 покупатель прислал видео',
+      file: '📎 покупатель прислал файл',
+      location: '📍 покупатель прислал геолокацию',
+      link: '🔗 покупатель прислал ссылку',
+      item: '🛍 покупатель прислал объявление',
+      call: '📞 звонок',
+      deleted: '🗑 сообщение удалено',
+      system: 'ℹ️ системное сообщение',
+    })[type] ?? `✉️ сообщение типа «${type}»`,
+  status: (status: DraftStatus, who: string, when: string, error: string): string =>
+    ({
+      pending: '',
+      approved: '⏳ отправляется',
+      sending: '⏳ отправляется',
+      sent: `✅ отправлено (${who}, ${when})`,
+      dismissed: `✖️ отклонено (${when})`,
+      superseded: '↪️ заменён новым черновиком',
+      failed: `❌ не отправлено: ${error}`,
+    })[status],
+  /** Why a draft did not (fully) reach the buyer; `reason` is a technical cause, already escaped. */
+  deliveryProblem: (p: DeliveryProblem, reason: string): string => {
+    switch (p.code) {
+      case 'send-failed':
+        return reason;
+      case 'partly-sent':
+        return `отправлено ${p.sent} из ${p.total} частей, остальные нет${reason ? ` (${reason})` : ''}`;
+      case 'unconfirmed':
+        return `не удалось подтвердить отправку${reason ? ` (${reason})` : ''}`;
+    }
+  },
+  whoAuto: 'автоматически',
+  whoOwner: (name: string) => name,
+  buttons: {
+    send: '✅ Отправить',
+    edit: '✏️ Изменить',
+    regen: '🔄 Заново',
+    take: '🙋 Беру на себя',
+    dismiss: '✖️ Отклонить',
+    reply: '✍️ Ответить',
+    ai: '🤖 Пусть отвечает ИИ',
+    retry: '🔁 Повторить',
+    handBack: '🤖 Вернуть ИИ',
+    bad: '👎 Плохой ответ',
+    cancel: '✖️ Отмена',
+    general: '📚 Общий',
+    prev: '◀️',
+    next: '▶️',
+    delete: '🗑',
+    yesDelete: '🗑 Да, удалить',
+    no: '↩️ Нет',
+    sync: '🔄 Синхронизировать папку',
+  },
+  toast: {
+    approve: '✅ Отправляю',
+    edited: '✅ Отправляю изменённый текст',
+    dismiss: '✖️ Отклонено',
+    regen: '🔄 Готовлю новый черновик',
+    retry: '🔁 Пробую ещё раз',
+    ai: '🤖 Отвечает ИИ',
+    feedback: '👎 Спасибо, отмечено',
+    takeOver: '🙋 Чат ваш: ИИ молчит, пока не вернёте',
+    handBack: '🤖 ИИ снова отвечает в этом чате',
+    stale: 'Уже обработано',
+    notFound: 'Черновик не найден',
+    invalid: 'Это действие сейчас недоступно',
+    working: '⏳ Выполняю…',
+    unknown: 'Кнопка устарела',
+    failed: 'Не получилось, см. журнал',
+    editStarted: '✏️ Пришлите новый текст',
+    replyStarted: '✍️ Пришлите текст ответа',
+    uploadQueued: '⏳ Загружаю',
+  },
+  /** Why an action refused the owner's input. */
+  actionProblem: (p: ActionProblem): string => {
+    switch (p.code) {
+      case 'empty-text':
+        return 'пустой текст';
+      case 'text-too-long':
+        return `текст длиннее ${p.max} символов`;
+      case 'not-escalation':
+        return 'это не эскалация';
+    }
+  },
+  notice: {
+    autoSent: '🤖 <b>Ответ отправлен автоматически</b>',
+    fallbackSent: '🤷 <b>В документах нет ответа — отправлен запасной текст</b>',
+    chatPaused: (until: string) =>
+      `⏸ Вы написали покупателю из приложения Авито — ИИ молчит в этом чате до <b>${until}</b>.`,
+    buyerInHumanChat: '💬 <b>Покупатель пишет в чате, который вы ведёте сами</b>',
+    answer: '🤖 Ответ:',
+    replyHint: 'Ответьте (reply) на это сообщение, чтобы написать покупателю.',
+  },
+  /** Problems the core reports (`OwnerAlert`), sent as plain text; `reason` is the technical cause. */
+  alert: (a: OwnerAlert, reason: string): string => {
+    switch (a.kind) {
+      case 'inbound-failed':
+        return `⚠️ Сообщение из Avito не обработано после ${a.attempts} попыток: ${reason}`;
+      case 'avito-token':
+        return `⚠️ Avito: ${tokenCause[a.cause]}${a.cause === 'other' ? ` ${reason}` : ''}`;
+      case 'avito-subscription-restored':
+        return '⚠️ Подписка Avito на вебхук пропала — подписал заново. Сообщения снова будут приходить.';
+    }
+  },
+  edit: {
+    prompt: (current: string) =>
+      `✏️ <b>Текущий текст</b> (нажмите, чтобы скопировать):\n<code>${current}</code>\n\n` +
+      'Пришлите новый текст одним сообщением. /cancel — отмена. Ждём 10 минут.',
+    replyPrompt: '✍️ Пришлите текст, который уйдёт покупателю. /cancel — отмена. Ждём 10 минут.',
+    preview: (text: string) => `👀 <b>Так уйдёт покупателю:</b>\n\n${text}`,
+    cancelled: '✖️ Отменено, черновик не изменён.',
+    sent: '✅ Отправляю.',
+    notPending: 'Этот черновик уже обработан — изменять нечего.',
+    tooLong: (max: number) => `Слишком длинно: не больше ${max} символов. Пришлите текст короче.`,
+    empty: 'Пришлите текст сообщением.',
+    failed: (why: string) => `Не получилось: ${why}`,
+    nothingToCancel: 'Нечего отменять.',
+  },
+  reply: {
+    relayed: '✅ Отправляю покупателю.',
+    unknownCard: 'Не понял, к какому чату это относится. Ответьте (reply) на карточку черновика.',
+    failed: (why: string) => `Не отправлено: ${why}`,
+  },
+  chats: {
+    nonePending: 'Черновиков на решении нет.',
+    pendingHeader: (n: number) => `📝 Ждут решения: <b>${n}</b> (карточки ниже)`,
+    humanHeader: (n: number) => `🙋 Чаты, которые вы ведёте сами: <b>${n}</b>`,
+    noneHuman: 'Чатов, которые вы ведёте сами, нет.',
+    humanLine: (name: string, title: string, until: string | null) =>
+      `• ${name} — ${title}${until ? ` (пауза до ${until})` : ''}`,
+  },
+  upload: {
+    /** `types`: the accepted kinds, e.g. `PDF, DOCX, TXT`. */
+    prompt: (types: string) =>
+      `📎 Пришлите один или несколько файлов: ${types}; до 20 МБ. ` +
+      'Для каждого я спрошу, к чему он относится.',
+    tooBig: (name: string, mb: string) =>
+      `❌ <b>${name}</b>: ${mb} МБ — больше 20 МБ, которые Telegram даёт скачать боту. Сожмите файл или разбейте на части.`,
+    unsupported: (name: string, types: string) =>
+      `❌ <b>${name}</b>: такой тип файла я не читаю. Подходят: ${types}.`,
+    choose: (name: string) => `📄 <b>${name}</b>\nК чему относится документ?`,
+    expired: 'Запрос устарел, пришлите файл ещё раз.',
+    scopeGeneral: 'общий',
+    progress: (name: string, scope: string, stage: string) => `📄 <b>${name}</b> → ${scope}\n${stage}`,
+    stages: {
+      queued: '⏳ в очереди',
+      downloading: '⬇️ загрузка…',
+      extracting: '📖 читаю текст…',
+      uploading: '⬆️ загрузка…',
+      indexing: '🗂 индексация…',
+      ready: '✅ готово',
+      failed: (why: string) => `❌ ошибка: ${why}`,
+    },
+    download: (p: DownloadProblem): string => {
+      switch (p.code) {
+        case 'no-path':
+          return 'Telegram не отдал файл';
+        case 'too-big':
+          return 'файл больше 20 МБ';
+        case 'http':
+          return `скачать не удалось (HTTP ${p.status})`;
+      }
+    },
+    cancelled: '✖️ Загрузка отменена.',
+  },
+  docs: {
+    title: (n: number) => `📚 <b>Документы</b>: ${n}`,
+    none: 'Документов пока нет. /upload — добавить.',
+    line: (state: DocumentState, title: string, scope: string, origin: string) =>
+      `${stateIcon[state]} ${title} — ${scope} · ${originName(origin)}`,
+    confirm: (title: string) => `Удалить «${title}» из базы знаний?`,
+    deleted: (title: string) => `🗑 «${title}» удалён.`,
+    syncQueued: '🔄 Синхронизация папки запущена.',
+    syncDone: '✅ Папка синхронизирована.',
+    syncFailed: (why: string) => `❌ Синхронизация не удалась: ${why}`,
+    noSync: 'Синхронизация папки не настроена.',
+  },
+  ask: {
+    usage: 'Использование: /ask вопрос покупателя',
+    choose: (q: string) => `❓ <b>${q}</b>\nДля какого объявления проверить ответ?`,
+    thinking: '⏳ Думаю…',
+    answer: (strategy: string) => `🤖 <b>Так ответил бы бот</b> (${strategyName(strategy)}):`,
+    fallback: '🤷 <b>Ответа нет, покупатель получил бы запасной текст:</b>',
+    escalate: (reason: string, matched: string) =>
+      `🙋 <b>Бот передал бы этот вопрос вам</b>: ${escalationReason(reason)}${matched ? ` («${matched}»)` : ''}`,
+    nothingSent: 'Ничего не отправлено.',
+    failed: (why: string) => `❌ Не удалось: ${why}`,
+  },
+  listingsPage: (page: number, pages: number) => `${page}/${pages}`,
+  unhandled: 'Не понял. /help — что я умею.',
+  genericError: 'Что-то пошло не так, попробуйте ещё раз.',
+};
+
+export type Texts = typeof ru;
