@@ -106,9 +106,10 @@ function keyTerms(question: string, naming: readonly string[]): Token[] {
 }
 
 /**
- * Decides whether a stage's text answers the buyer's questions, so the search may stop there; returns
- * why not, or null when it does. A question left without key terms ("А он какой?") cannot be judged
- * and counts as answered. Lexical on purpose: deterministic and cheap, and it errs towards searching on.
+ * Decides whether a stage's text answers the buyer's messages, so the search may stop there; returns
+ * why not, or null when it does. It must address at least one of them: the others may be chatter
+ * («Хорошо», «Жду») or questions a later answer covers. A message left without key terms ("А он
+ * какой?") cannot be judged and counts as answered. Lexical on purpose: deterministic and cheap.
  */
 export function whyUnanswered(check: AnswerCheck): Unanswered | null {
   if (isNoAnswer(check.answer)) return 'no_answer';
@@ -122,14 +123,15 @@ export function whyUnanswered(check: AnswerCheck): Unanswered | null {
   const answerStems = stemsOf(check.answer);
 
   if (check.evidence.length > 0 && check.evidence.every((p) => p.listingDocument)) {
-    // Only the listing's facts behind the answer: each key term must be one of them, said in the answer.
+    // Only the listing's facts behind the answer: every key term of a message must be one of them, said
+    // in the answer.
     const factStems = [...check.evidence.map((p) => p.text), ...fields.map(([, v]) => v)].flatMap(stemsOf);
     const covered = (t: Token) =>
       (hasStem(factStems, t.stem) && hasStem(answerStems, t.stem)) ||
       fields.some(([field, value]) => ASKS_ABOUT[field]?.test(t.word) && restates(answerStems, value));
-    return asked.every((terms) => terms.every(covered)) ? null : 'restates_listing';
+    return asked.some((terms) => terms.every(covered)) ? null : 'restates_listing';
   }
 
   const said = [...answerStems, ...check.evidence.flatMap((p) => stemsOf(p.text))];
-  return asked.every((terms) => terms.some((t) => hasStem(said, t.stem))) ? null : 'off_topic';
+  return asked.some((terms) => terms.some((t) => hasStem(said, t.stem))) ? null : 'off_topic';
 }
