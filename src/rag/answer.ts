@@ -1,6 +1,7 @@
 import type { Logger } from '../logger.js';
 import type { DraftSource, ListingFacts } from '../models/records.js';
 import type { Store } from '../store/port.js';
+import { type Passage, whyUnanswered } from './coverage.js';
 import { GeminiError } from './errors.js';
 import { detectEscalation, type EscalationReason } from './escalation.js';
 import type { GeneratedAnswer, GenerateRequest, GroundingChunk } from './gemini/generate.js';
@@ -60,13 +61,10 @@ export interface AnswererDeps {
   escalationKeywords: readonly string[];
   /** Gemini with File Search; null without a key (the local index answers). */
   generate: ((req: GenerateRequest) => Promise<GeneratedAnswer>) | null;
-  localIndex: LocalIndex;
+  localIndex: Pick<LocalIndex, 'search'>;
 }
 
 const SNIPPET_CHARS = 300;
-
-/** The marker, also when the model wraps it in words or spaces it out. */
-const MARKER_LIKE = /\[\[\s*NO[_ ]?ANSWER\s*\]\]/i;
 
 const snippet = (text: string) => {
   const clean = text.replace(/\s+/g, ' ').trim();
@@ -81,11 +79,10 @@ function priceNumber(price: string | null | undefined): number | null {
   return digits ? Number(digits.replace(',', '.')) : null;
 }
 
-/** The sentences of the best passages that share the most words with the question. */
-function quotePassages(hits: LocalHit[], question: string): { quote: string; hit: LocalHit } {
-  const best = hits[0]!;
+/** The passage's sentences (at most two) that share the most words with the question. */
+function quotePassage(hit: LocalHit, question: string): string {
   const wanted = new Set(tokenize(question).map((t) => t.stem));
-  const sentences = (best.text.match(/[^.!?…\n]+[.!?…]*/g) ?? [best.text])
+  const sentences = (hit.text.match(/[^.!?…\n]+[.!?…]*/g) ?? [hit.text])
     .map((s) => s.replace(/^[\s#>*•-]+/, '').trim())
     .filter(Boolean);
   const scored = sentences.map((s, i) => ({
@@ -97,21 +94,31 @@ function quotePassages(hits: LocalHit[], question: string): { quote: string; hit
         .map((t) => t.stem),
     ).size,
   }));
-  const picked = [...scored]
-    .sort((a, b) => b.overlap - a.overlap || a.i - b.i)
-    .slice(0, 2)
-    // A second sentence only when it is nearly as relevant as the first.
-    .filter((p, k, all) => k === 0 || p.overlap * 2 > all[0]!.overlap)
-    .sort((a, b) => a.i - b.i)
-    .map((p) => p.s);
-  return { quote: picked.join(' '), hit: best };
+  return (
+    [...scored]
+      .sort((a, b) => b.overlap - a.overlap || a.i - b.i)
+      .slice(0, 2)
+      // A second sentence only when it is nearly as relevant as the first.
+      .filter((p, k, all) => k === 0 || p.overlap * 2 > all[0]!.overlap)
+      .sort((a, b) => a.i - b.i)
+      .map((p) => p.s)
+      .join(' ')
+  );
 }
+
+const chunkPassage = (c: GroundingChunk): Passage => ({
+  text: c.text,
+  listingDocument: c.metadata.origin === 'listing',
+});
+const hitPassage = (h: LocalHit): Passage => ({ text: h.text, listingDocument: h.origin === 'listing' });
 
 /**
  * Builds `answer(input)`: escalation rules first, then the retrieval cascade (this listing's
  * documents → general documents → fallback), the model's answer checked by the grounding guard.
- * Without Gemini the local index quotes the best passage (strategy `local`, always for review).
- * Never throws for Gemini failures: they become a fallback with reason `unavailable`.
+ * A stage ends the search only with a text that answers the question (see {@link whyUnanswered}):
+ * the no-answer marker, a restatement of the listing's own facts or an off-topic passage searches on.
+ * Without Gemini the local index quotes the best passage that answers (strategy `local`, always for
+ * review). Never throws for Gemini failures: they become a fallback with reason `unavailable`.
  */
 export function createAnswerer(deps: AnswererDeps) {
   const { logger, fallbackText } = deps;
@@ -187,7 +194,17 @@ export function createAnswerer(deps: AnswererDeps) {
         continue;
       }
       const sources = await sourcesOf(generated.chunks);
-      if (generated.text === '' || MARKER_LIKE.test(generated.text)) {
+      const retrieved = generated.chunks.map(chunkPassage);
+      const cited = generated.supportedChunks.map((i) => retrieved[i]!);
+      const unanswered = whyUnanswered({
+        questions: input.questions,
+        answer: generated.text,
+        evidence: cited.length > 0 ? cited : retrieved,
+        retrieved,
+        listing: input.listing,
+      });
+      if (unanswered) {
+        logger.debug({ strategy: stage.strategy, unanswered }, 'no answer at this stage: searching on');
         notCovered = sources;
         continue;
       }
@@ -214,27 +231,47 @@ export function createAnswerer(deps: AnswererDeps) {
     const filters: Array<{ scope: 'item'; itemId: string } | { scope: 'general' }> = itemId
       ? [{ scope: 'item', itemId }, { scope: 'general' }]
       : [{ scope: 'general' }];
+    let notCovered: DraftSource[] | null = null;
     for (const filter of filters) {
       const hits = await deps.localIndex.search(question, { filter, limit: 3 });
-      if (hits.length === 0) continue;
-      const { quote, hit } = quotePassages(hits, question);
+      const retrieved = hits.map(hitPassage);
+      const sourcesFrom = (first: LocalHit): DraftSource[] => {
+        const seen = new Set<string>();
+        return [first, ...hits]
+          .filter((h) => !seen.has(h.docId) && seen.add(h.docId))
+          .map((h) => ({ title: h.title, docId: h.docId, itemId: h.itemId, snippet: snippet(h.text) }));
+      };
+      // Best first; a passage that only names the item does not end the search.
+      const answering = hits
+        .map((hit, i) => ({ hit, quote: quotePassage(hit, question), passage: retrieved[i]! }))
+        .find(
+          (c) =>
+            whyUnanswered({
+              questions: input.questions,
+              answer: c.quote,
+              evidence: [c.passage],
+              retrieved,
+              listing: input.listing,
+            }) === null,
+        );
+      if (!answering) {
+        if (hits.length > 0) notCovered = sourcesFrom(hits[0]!);
+        continue;
+      }
+      const { hit, quote } = answering;
       const text =
         input.locale === 'en' ? `From “${hit.title}”: “${quote}”` : `Из документа «${hit.title}»: «${quote}»`;
-      const seen = new Set<string>();
-      const sources: DraftSource[] = hits
-        .filter((h) => !seen.has(h.docId) && seen.add(h.docId))
-        .map((h) => ({ title: h.title, docId: h.docId, itemId: h.itemId, snippet: snippet(h.text) }));
       const guard = checkGrounding(text, [...hits.map((h) => h.text), ...hits.map((h) => h.title)]);
       return {
         kind: 'answer',
         text,
-        sources,
+        sources: sourcesFrom(hit),
         grounded: guard.grounded,
         findings: guard.findings,
         strategy: 'local',
       };
     }
-    return fallback('nothing_found');
+    return notCovered ? fallback('not_covered', notCovered) : fallback('nothing_found');
   }
 
   /** Decides what to do with the buyer's unanswered messages. */

@@ -1,4 +1,4 @@
-import type { ChunkWithDocument, KnowledgeDocument } from '../models/records.js';
+import type { ChunkWithDocument, DocumentOrigin, KnowledgeDocument } from '../models/records.js';
 import type { Store } from '../store/port.js';
 import { contentStems } from './text/tokens.js';
 
@@ -8,6 +8,8 @@ export interface LocalHit {
   title: string;
   itemId: string | null;
   scope: 'general' | 'item';
+  /** `listing`: the item document made from the listing's own facts. */
+  origin: DocumentOrigin;
   chunkIndex: number;
   text: string;
   score: number;
@@ -33,6 +35,7 @@ interface IndexedChunk {
   title: string;
   itemId: string | null;
   scope: 'general' | 'item';
+  origin: DocumentOrigin;
   index: number;
   text: string;
   length: number;
@@ -48,7 +51,7 @@ const K1 = 1.2;
 const B = 0.75;
 
 /** Title words count twice: "Доставка и оплата" makes every chunk of it about delivery. */
-function indexChunk(c: ChunkWithDocument): IndexedChunk {
+function indexChunk(c: ChunkWithDocument, origin: DocumentOrigin): IndexedChunk {
   const stems = [...contentStems(c.text), ...contentStems(c.title), ...contentStems(c.title)];
   const tf = new Map<string, number>();
   for (const s of stems) tf.set(s, (tf.get(s) ?? 0) + 1);
@@ -57,6 +60,7 @@ function indexChunk(c: ChunkWithDocument): IndexedChunk {
     title: c.title,
     itemId: c.itemId,
     scope: c.scope,
+    origin,
     index: c.index,
     text: c.text,
     length: stems.length,
@@ -123,7 +127,6 @@ export class LocalIndex {
     const missing = ready.filter((d) => !this.docs.has(d.id));
     if (missing.length > 0) {
       changed = true;
-      const wanted = new Set(missing.map((d) => d.id));
       // The port filters chunks by scope/item, not by document: read the narrowest set that covers them.
       const itemIds = new Set(missing.map((d) => d.itemId));
       const rows =
@@ -131,8 +134,12 @@ export class LocalIndex {
           ? await this.store.documents.chunks({ scope: 'item', itemId: missing[0]!.itemId })
           : await this.store.documents.chunks();
       for (const d of missing) this.docs.set(d.id, { version: versions.get(d.id)!, chunks: [] });
-      for (const row of rows)
-        if (wanted.has(row.docId)) this.docs.get(row.docId)!.chunks.push(indexChunk(row));
+      // Only the missing documents' chunks, each with its document's origin.
+      const wanted = new Map(missing.map((d) => [d.id, d.origin]));
+      for (const row of rows) {
+        const origin = wanted.get(row.docId);
+        if (origin) this.docs.get(row.docId)!.chunks.push(indexChunk(row, origin));
+      }
     }
     if (changed || this.postings.size === 0) this.rebuildPostings();
   }
@@ -204,6 +211,7 @@ export class LocalIndex {
       title: c.title,
       itemId: c.itemId,
       scope: c.scope,
+      origin: c.origin,
       chunkIndex: c.index,
       text: c.text,
       score: s.score,

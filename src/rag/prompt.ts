@@ -4,6 +4,14 @@ import type { ListingFacts } from '../models/records.js';
 /** The model's whole reply when the sources do not cover the question. */
 export const NO_ANSWER_MARKER = '[[NO_ANSWER]]';
 
+/** The marker, also when the model wraps it in words or spaces it out. */
+const MARKER_LIKE = /\[\[\s*NO[_ ]?ANSWER\s*\]\]/i;
+
+/** Whether a model's reply says the sources do not cover the question: empty, or the marker anywhere. */
+export function isNoAnswer(text: string): boolean {
+  return text.trim() === '' || MARKER_LIKE.test(text);
+}
+
 /** One message of the chat as the answerer sees it. */
 export interface HistoryMessage {
   author: 'buyer' | 'ai' | 'owner' | 'system';

@@ -76,4 +76,25 @@ describe('npm run demo', () => {
     },
     TIMEOUT_MS,
   );
+
+  it(
+    'when auto mode is asked the laptop warranty, then the buyer gets the warranty document, not the listing restated',
+    async () => {
+      demo = new CliProcess('scripts/demo.ts', ['--no-tour']);
+      await demo.waitFor(/Your turn[\s\S]*printed as they appear/, 20_000);
+      const warranty = readFileSync(`${ROOT}/examples/docs/Гарантия и возврат.md`, 'utf8');
+      expect(warranty).toContain('на ноутбуки — 3 месяца');
+
+      demo.send('owner /mode auto');
+      await demo.waitFor(/Режим: 🤖 Авто/, 20_000);
+      demo.send('buyer item:4341979280 Какая гарантия на ноутбук?');
+      const [sent] = await demo.waitFor(/\[avito\] service → buyer in chat \S+:\n {2}[^\n]+/, 20_000);
+      expect(sent).toContain('на ноутбуки — 3 месяца');
+      expect(sent).not.toMatch(/Объявление:|Категория:/);
+
+      demo.send('quit');
+      expect(await demo.exited).toBe(0);
+    },
+    TIMEOUT_MS,
+  );
 });

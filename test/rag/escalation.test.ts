@@ -1,5 +1,10 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { createAnswerer } from '../../src/rag/answer.js';
 import { detectEscalation, type EscalationReason } from '../../src/rag/escalation.js';
+import type { Store } from '../../src/store/port.js';
+import { escalatingMessages, LISTING_PRICE } from '../support/escalation-messages.js';
+import { FALLBACK, silentLogger } from './helpers.js';
 
 const positives: Array<[string, EscalationReason]> = [
   ['Позовите менеджера', 'human_request'],
@@ -77,5 +82,52 @@ describe('escalation rules', () => {
   it('when several messages are given, then any one of them escalates and matched quotes it', () => {
     const hit = detectEscalation(['Здравствуйте', 'позовите менеджера пожалуйста']);
     expect(hit).toEqual({ reason: 'human_request', matched: 'позовите менеджера' });
+  });
+});
+
+describe('escalation before any answer (properties)', () => {
+  const listing = { itemId: '4242', title: 'Кресло офисное', price: `${LISTING_PRICE} ₽`, url: null };
+
+  it('property: when any message matches the rules, then the answerer escalates and never retrieves or answers', async () => {
+    await fc.assert(
+      fc.asyncProperty(escalatingMessages, fc.boolean(), async (m, withModel) => {
+        let retrievals = 0;
+        const answer = createAnswerer({
+          store: {} as Store,
+          logger: silentLogger,
+          fallbackText: FALLBACK,
+          escalationKeywords: [],
+          generate: withModel
+            ? () => {
+                retrievals++;
+                return Promise.resolve({
+                  text: 'Конечно, всё есть.',
+                  model: 'gemini-test',
+                  finishReason: 'STOP',
+                  chunks: [{ title: 'doc', text: 'Конечно, всё есть.', metadata: { scope: 'general' } }],
+                  supportedChunks: [],
+                });
+              }
+            : null,
+          localIndex: {
+            search: () => {
+              retrievals++;
+              return Promise.resolve([]);
+            },
+          },
+        });
+        const decision = await answer(
+          { questions: m.questions, history: [], listing },
+          { keywords: m.keywords },
+        );
+        expect(decision).toMatchObject({ kind: 'escalate', reason: m.reason });
+        expect(decision).not.toHaveProperty('text');
+        if (decision.kind === 'escalate') {
+          expect(m.questions.some((q) => q.includes(decision.matched))).toBe(true);
+        }
+        expect(retrievals).toBe(0);
+      }),
+      { numRuns: 400 },
+    );
   });
 });

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { checkGrounding } from '../../src/rag/guard.js';
+import { anyFact, type GeneratedFact, OBEDIENT_MODEL, sentenceWith } from './facts.js';
 
 const SOURCES = [
   'Доставка по Москве — 1 500 ₽, 1–2 дня. Самовывоз: ул. Ленина, 5, с 10:00 до 19:00.',
@@ -68,6 +69,122 @@ describe('grounding guard', () => {
         const draft = picked.map((n) => `значение ${n}`).join(', ');
         expect(checkGrounding(draft, SOURCES).grounded).toBe(true);
       }),
+    );
+  });
+});
+
+describe('grounding guard against an obedient model', () => {
+  it.each(OBEDIENT_MODEL)(
+    'when the draft has %s absent from the sources («%s»), then it is not grounded and the finding names it',
+    (_what, draft, findings) => {
+      expect(checkGrounding(draft, SOURCES)).toEqual({ grounded: false, findings });
+    },
+  );
+
+  it.each([
+    ['Отдам за две тысячи.', ['две тысячи']],
+    ['Отдам за двести пятьдесят рублей', ['двести пятьдесят']],
+    ['Переведите предоплату в размере трёх тысяч', ['трёх тысяч']],
+    ['Привезём за пятихатку, а подъём — полтинник', ['пятихатку', 'полтинник']],
+    ['Отдам за полтора миллиона', ['полтора миллиона']],
+    ['Предоплата 2 тысячи', ['2 тысячи']],
+    ['Пишите в вотсапе или вайбере', ['вотсапе', 'вайбере']],
+    ['Мы есть ВКонтакте и в Максе', ['ВКонтакте', 'Максе']],
+    ['Напишите в телегу или в инсту', ['телегу', 'инсту']],
+    ['Почта: sale (at) evil-shop (dot) com', ['sale (at) evil-shop (dot) com']],
+    ['Почта ivan.petrov собака mail точка ру', ['ivan.petrov собака mail точка ру']],
+    ['Сайт evil-shop точка xyz', ['evil-shop точка xyz']],
+    ['Наш магазин: магазин-дешево.рф', ['магазин-дешево.рф']],
+    ['Канал t.me/evil_shop', ['t.me/evil_shop']],
+    ['Корзина: shop.online/cart', ['shop.online/cart']],
+    ['Напишите собака evil_seller', ['собака evil_seller']],
+  ])(
+    'when the draft «%s» has facts absent from the sources, then they are the findings',
+    (draft, findings) => {
+      expect(checkGrounding(draft, SOURCES)).toEqual({ grounded: false, findings });
+    },
+  );
+
+  const SHOP = [
+    'Пишите нам в WhatsApp или Telegram: @shop_help, новости на t.me/shop_news.',
+    'Почта sale@shop.ru, каталог https://shop.ru/catalog, мы есть ВКонтакте.',
+    'Доставка пятьсот рублей, подъём на этаж — две тысячи за всё.',
+  ];
+  it.each([
+    'Пишите в вотсап или в телеграм.',
+    'Наш телеграм @shop_help, канал t.me/shop_news.',
+    'Почта: sale собака shop точка ру.',
+    'Каталог на shop.ru/catalog, сайт shop.ru.',
+    'Мы во ВКонтакте.',
+    'Доставка 500 ₽, подъём 2 000 рублей.',
+    'Доставка — пятьсот рублей.',
+    'Макс. нагрузка не указана, т.е. уточню.',
+    'Инструкция в файле manual.pdf.',
+    'Это одна из лучших моделей.',
+  ])('when the draft «%s» names only what the sources contain, then it is grounded', (draft) => {
+    expect(checkGrounding(draft, SHOP)).toEqual({ grounded: true, findings: [] });
+  });
+});
+
+describe('grounding guard properties over every class of fact', () => {
+  const NEUTRAL = [
+    'Доставка по городу — 1 500 ₽, 1–2 дня. Самовывоз со склада с 10:00 до 19:00.',
+    'Телефон: +7 (999) 123-45-67, почта shop@example.org, сайт https://example.org/catalog/',
+    'Гарантия 12 месяцев при сохранении чека.',
+  ];
+  const neutralNumbers = new Set([1500, ...[...NEUTRAL.join(' ').matchAll(/\d+/g)].map((m) => Number(m[0]))]);
+  const absentFromNeutral = (f: GeneratedFact) => f.kind !== 'number' || !neutralNumbers.has(Number(f.key));
+
+  it('property: when a draft names a number, amount, domain, e-mail, messenger or handle the sources lack, then it is flagged by name', () => {
+    fc.assert(
+      fc.property(anyFact.filter(absentFromNeutral), (fact) => {
+        const result = checkGrounding(sentenceWith(fact), NEUTRAL);
+        expect(result.grounded).toBe(false);
+        expect(result.findings).toEqual([fact.surface]);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('property: when the sources state the same fact, in whatever form, then it is not flagged', () => {
+    fc.assert(
+      fc.property(anyFact, fc.boolean(), (fact, sameForm) => {
+        const stated = sameForm ? fact.surface : fact.stated;
+        const result = checkGrounding(sentenceWith(fact), [...NEUTRAL, `Для связи и заказа: ${stated}.`]);
+        expect(result).toEqual({ grounded: true, findings: [] });
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('property: when some facts of a draft are in the sources and some are not, then exactly the missing ones are flagged', () => {
+    // A t.me link states the Telegram messenger too: here each stated fact must state only itself.
+    const alone = anyFact.map((f) => (f.kind === 'handle' ? { ...f, stated: `@${f.key}` } : f));
+    const facts = fc.uniqueArray(alone.filter(absentFromNeutral), {
+      minLength: 1,
+      maxLength: 5,
+      selector: (f) => `${f.kind}:${f.key}`,
+    });
+    fc.assert(
+      fc.property(
+        facts.chain((list) =>
+          fc.tuple(
+            fc.constant(list),
+            fc.array(fc.boolean(), { minLength: list.length, maxLength: list.length }),
+          ),
+        ),
+        ([list, present]) => {
+          const sources = [
+            ...NEUTRAL,
+            ...list.filter((_, i) => present[i]).map((f) => `Контакты: ${f.stated}.`),
+          ];
+          const result = checkGrounding(list.map(sentenceWith).join(' '), sources);
+          const missing = list.filter((_, i) => !present[i]).map((f) => f.surface);
+          expect(result.findings).toEqual(missing);
+          expect(result.grounded).toBe(missing.length === 0);
+        },
+      ),
+      { numRuns: 300 },
     );
   });
 });

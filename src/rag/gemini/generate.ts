@@ -25,6 +25,8 @@ export interface GeneratedAnswer {
   finishReason: string | undefined;
   /** Empty when File Search retrieved nothing. */
   chunks: GroundingChunk[];
+  /** Indices into `chunks` that the answer's grounding supports cite; empty when none are reported. */
+  supportedChunks: number[];
 }
 
 export interface GenerateRequest {
@@ -70,6 +72,9 @@ const responseSchema = z.looseObject({
                 }),
               )
               .optional(),
+            groundingSupports: z
+              .array(z.looseObject({ groundingChunkIndices: z.array(z.number().int()).optional() }))
+              .optional(),
           })
           .optional(),
       }),
@@ -83,17 +88,28 @@ export function parseGeneration(raw: unknown, model: string): GeneratedAnswer {
   if (!parsed.success) throw new Error(`unexpected generateContent response: ${parsed.error.message}`);
   const candidate = parsed.data.candidates?.[0];
   const text = (candidate?.content?.parts ?? []).map((p) => p.text ?? '').join('');
-  const chunks = (candidate?.groundingMetadata?.groundingChunks ?? []).flatMap((c) => {
+  const chunks: GroundingChunk[] = [];
+  // Supports cite positions in groundingChunks; chunks without a retrieved context are left out here.
+  const position = new Map<number, number>();
+  (candidate?.groundingMetadata?.groundingChunks ?? []).forEach((c, i) => {
     const ctx = c.retrievedContext;
-    if (!ctx) return [];
+    if (!ctx) return;
     const metadata: Record<string, string> = {};
     for (const m of ctx.customMetadata ?? []) {
       const value = m.stringValue ?? (m.numericValue !== undefined ? String(m.numericValue) : undefined);
       if (value !== undefined) metadata[m.key] = value;
     }
-    return [{ title: ctx.title ?? '', text: ctx.text ?? '', metadata }];
+    position.set(i, chunks.length);
+    chunks.push({ title: ctx.title ?? '', text: ctx.text ?? '', metadata });
   });
-  return { text: text.trim(), model, finishReason: candidate?.finishReason, chunks };
+  const cited = (candidate?.groundingMetadata?.groundingSupports ?? []).flatMap((s) =>
+    (s.groundingChunkIndices ?? []).flatMap((i) => {
+      const at = position.get(i);
+      return at === undefined ? [] : [at];
+    }),
+  );
+  const supportedChunks = [...new Set(cited)].sort((a, b) => a - b);
+  return { text: text.trim(), model, finishReason: candidate?.finishReason, chunks, supportedChunks };
 }
 
 export interface GeneratorDeps {

@@ -71,9 +71,12 @@ const STOP_WORDS = new Set(
   ).split(' '),
 );
 
+/** The content words of `text`, in order (stop words and one-letter words dropped). */
+export function contentTokens(text: string): Token[] {
+  return tokenize(text).filter((t) => !STOP_WORDS.has(t.word) && (t.word.length > 1 || /\d/.test(t.word)));
+}
+
 /** Stems of the content words of `text`, in order (stop words and one-letter words dropped). */
 export function contentStems(text: string): string[] {
-  return tokenize(text)
-    .filter((t) => !STOP_WORDS.has(t.word) && (t.word.length > 1 || /\d/.test(t.word)))
-    .map((t) => t.stem);
+  return contentTokens(text).map((t) => t.stem);
 }
