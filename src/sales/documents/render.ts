@@ -26,8 +26,10 @@ const FONT_FILES = {
   regular: require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans.ttf'),
   bold: require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf'),
 };
-const REGULAR = 'regular';
-const BOLD = 'bold';
+// Fonts are named by their paths: pdfkit caches a font under the name it was first opened with, and
+// re-parses the file on every switch when the same face is registered under a second name.
+const REGULAR = FONT_FILES.regular;
+const BOLD = FONT_FILES.bold;
 
 const SIZE = { body: 9.5, table: 8.5, small: 7, title: 13, heading: 10.5 };
 const MARGINS = { top: 40, bottom: 50, left: 50, right: 40 };
@@ -509,8 +511,6 @@ export async function renderPdf(
     },
   });
   const bytes = collect(doc, options.maxBytes);
-  doc.registerFont(REGULAR, FONT_FILES.regular);
-  doc.registerFont(BOLD, FONT_FILES.bold);
   const writer = new Writer(doc, input);
   writer.font(false, SIZE.body);
   for (const block of input.template.blocks) writer.block(block);

@@ -460,7 +460,8 @@ export function calculateQuote(list: PriceList, request: QuoteRequest, options: 
       checkQuantity(product, qty);
       const opts = optionLines(product, qty, index, item.options ?? {}, list);
       lines.push(...productLines(product, qty, index, opts.notes), ...opts.lines);
-      if (product.floor !== undefined) floor += roundDiv(BigInt(qty) * BigInt(product.floor), BigInt(MILLI), 'up');
+      // Rounded as the product line is, so the floor never exceeds what the product itself costs.
+      if (product.floor !== undefined) floor += milliTimes(qty, product.floor);
     });
     lines.push(...coefficientLines(list, request.coefficients ?? {}, lines));
     const subtotal = sum(lines.map((l) => l.amount));

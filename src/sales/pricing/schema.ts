@@ -175,6 +175,17 @@ const optionSchema = z.discriminatedUnion('type', [choiceOption, yesNoOption, co
 });
 export type OptionDef = z.output<typeof optionSchema>;
 
+/**
+ * A shared option's id or an option of its own. Parsed by hand rather than as a union, so a broken
+ * option reports its own fields (`options[0].price: …`) instead of "invalid input".
+ */
+const optionRef = z.unknown().transform((value, ctx): string | OptionDef => {
+  const parsed = typeof value === 'string' ? idSchema.safeParse(value) : optionSchema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  for (const issue of parsed.error.issues) ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path });
+  return z.NEVER;
+});
+
 const tierSchema = z
   .strictObject({
     /** The tier's price applies to the whole quantity from here on. */
@@ -216,7 +227,7 @@ const productSchema = z.strictObject({
   floor: money().optional(),
   tiers: z.array(tierSchema).default([]),
   /** Ids of shared options, or options of this product alone. */
-  options: z.array(z.union([idSchema, optionSchema])).default([]),
+  options: z.array(optionRef).default([]),
 });
 
 const coefficientSchema = z.strictObject({
