@@ -50,7 +50,11 @@ function parseArgs(argv: string[]): RenderArgs | { command: 'template'; kind: Do
   }
   const kind = kindSchema.safeParse(kindArg);
   if ((command !== 'render' && command !== 'template') || !kind.success) {
-    throw new InputError(command === 'render' || command === 'template' ? `${command}: expected offer, contract or invoice` : 'expected render or template');
+    throw new InputError(
+      command === 'render' || command === 'template'
+        ? `${command}: expected offer, contract or invoice`
+        : 'expected render or template',
+    );
   }
   if (command === 'template') {
     if (rest.length) throw new InputError(`template takes no options, got ${rest.join(' ')}`);
@@ -59,7 +63,8 @@ function parseArgs(argv: string[]): RenderArgs | { command: 'template'; kind: Do
   const flags: Record<string, string> = {};
   for (let i = 0; i < rest.length; i++) {
     const flag = rest[i]!;
-    if (!['--data', '--out', '--config', '--number'].includes(flag)) throw new InputError(`unknown argument ${flag}`);
+    if (!['--data', '--out', '--config', '--number'].includes(flag))
+      throw new InputError(`unknown argument ${flag}`);
     const value = rest[++i];
     if (!value) throw new InputError(`${flag} expects a value`);
     flags[flag.slice(2)] = value;
@@ -69,7 +74,14 @@ function parseArgs(argv: string[]): RenderArgs | { command: 'template'; kind: Do
   if (flags.number !== undefined && !/^[\p{L}\d][\p{L}\d/-]{0,49}$/u.test(flags.number)) {
     throw new InputError('--number expects letters, digits, "-" and "/", like СЧ-2026-0042');
   }
-  return { command, kind: kind.data, data: flags.data, out: flags.out, config: flags.config, number: flags.number };
+  return {
+    command,
+    kind: kind.data,
+    data: flags.data,
+    out: flags.out,
+    config: flags.config,
+    number: flags.number,
+  };
 }
 
 async function readData(path: string) {

@@ -4,7 +4,13 @@ import { parseDocument } from 'yaml';
 import { z } from 'zod';
 import { DEFAULT_TEMPLATES } from './documents/templates/index.js';
 import { sellerSchema, type Seller } from './documents/requisites.js';
-import { DOCUMENT_KINDS, type DocumentKind, parseTemplate, type Template, TemplateError } from './documents/template.js';
+import {
+  DOCUMENT_KINDS,
+  type DocumentKind,
+  parseTemplate,
+  type Template,
+  TemplateError,
+} from './documents/template.js';
 import { checkPricing, type PriceList, pricingFields, toPriceList } from './pricing/schema.js';
 import { isTimeZone } from './time.js';
 
@@ -121,7 +127,8 @@ export async function parseSalesConfig(
   for (const kind of DOCUMENT_KINDS) {
     const path = c.documents.templates[kind];
     try {
-      if (path === undefined) templates[kind] = parseTemplate(DEFAULT_TEMPLATES[kind], kind, `default ${kind}`);
+      if (path === undefined)
+        templates[kind] = parseTemplate(DEFAULT_TEMPLATES[kind], kind, `default ${kind}`);
       else {
         const file = resolve(options.baseDir, path);
         const source = await readFile(file, 'utf8').catch((err: NodeJS.ErrnoException) => {

@@ -29,6 +29,7 @@ export const salesTexts = {
     vatAdded: (rate: string) => `НДС ${rate}`,
     noVat: 'Без НДС',
     total: 'Всего к оплате',
-    validUntil: (date: string, time: string, zone: string) => `Расчёт действителен до ${date} ${time} (${zone})`,
+    validUntil: (date: string, time: string, zone: string) =>
+      `Расчёт действителен до ${date} ${time} (${zone})`,
   },
 } as const;

@@ -140,14 +140,22 @@ products:${PRODUCT}
 
   it('when a template of the seller has an unknown placeholder, then loading fails naming it', async () => {
     await writeFile(join(dir, 'invoice.txt'), '# Счёт № {{number}}\nИНН {{seler.inn}}\n[[itmes]]\n');
-    const found = await problems(`documents:\n  templates: { invoice: invoice.txt, offer: missing.txt }\nproducts:${PRODUCT}`);
+    const found = await problems(
+      `documents:\n  templates: { invoice: invoice.txt, offer: missing.txt }\nproducts:${PRODUCT}`,
+    );
     expect(found).toHaveLength(3);
-    expect(found[0]).toMatch(/^documents\.templates\.offer \(missing\.txt\): cannot read .*missing\.txt: ENOENT$/);
-    expect(found[1]).toMatch(/^documents\.templates\.invoice \(invoice\.txt\): line 2: unknown placeholder \{\{seler\.inn\}\}/);
+    expect(found[0]).toMatch(
+      /^documents\.templates\.offer \(missing\.txt\): cannot read .*missing\.txt: ENOENT$/,
+    );
+    expect(found[1]).toMatch(
+      /^documents\.templates\.invoice \(invoice\.txt\): line 2: unknown placeholder \{\{seler\.inn\}\}/,
+    );
     expect(found[2]).toMatch(/line 3: unknown block \[\[itmes\]\]; known: \[\[bank\]\], \[\[items\]\]/);
   });
 
   it('when the file is missing, then the message says how to point at one', async () => {
-    await expect(loadSalesConfig(join(dir, 'nope.yaml'))).rejects.toThrow(/set SALES_CONFIG or pass --config/);
+    await expect(loadSalesConfig(join(dir, 'nope.yaml'))).rejects.toThrow(
+      /set SALES_CONFIG or pass --config/,
+    );
   });
 });

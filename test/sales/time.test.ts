@@ -15,7 +15,9 @@ describe('dates in the seller’s time zone', () => {
   });
 
   it('when a date is written for a document, then it reads the Russian way', () => {
-    expect(formatDateLong(localDate(new Date('2026-12-06T10:00:00Z'), 'Europe/Moscow'))).toBe('6 декабря 2026 г.');
+    expect(formatDateLong(localDate(new Date('2026-12-06T10:00:00Z'), 'Europe/Moscow'))).toBe(
+      '6 декабря 2026 г.',
+    );
     expect(parseLocalDate('2026-02-30')).toBeNull();
     expect(parseLocalDate('2026-02-28')).toEqual({ year: 2026, month: 2, day: 28 });
   });

@@ -145,7 +145,12 @@ class Writer {
     const effective = segments.length > 1 && align === 'justify' ? 'left' : align;
     segments.forEach((segment, i) => {
       this.font(segment.bold, size);
-      const options = { width: this.width, align: effective, lineGap: LINE_GAP, continued: i < segments.length - 1 };
+      const options = {
+        width: this.width,
+        align: effective,
+        lineGap: LINE_GAP,
+        continued: i < segments.length - 1,
+      };
       if (i === 0) this.doc.text(segment.text, this.left, this.doc.y, options);
       else this.doc.text(segment.text, options);
     });
@@ -195,7 +200,11 @@ class Writer {
       case 'rule': {
         this.ensure(8);
         const y = doc.y + 2;
-        doc.moveTo(this.left, y).lineTo(this.left + this.width, y).lineWidth(1.2).stroke();
+        doc
+          .moveTo(this.left, y)
+          .lineTo(this.left + this.width, y)
+          .lineWidth(1.2)
+          .stroke();
         doc.y = y + 6;
         return;
       }
@@ -222,7 +231,13 @@ class Writer {
   }
 
   /** Text in a cell, top-left at (x, y), without moving the flow. */
-  cell(text: string, x: number, y: number, width: number, options: { bold?: boolean; size?: number; align?: Align } = {}) {
+  cell(
+    text: string,
+    x: number,
+    y: number,
+    width: number,
+    options: { bold?: boolean; size?: number; align?: Align } = {},
+  ) {
     this.font(options.bold ?? false, options.size ?? SIZE.table);
     this.doc.text(text, x + PAD.x, y + PAD.y, {
       width: width - 2 * PAD.x,
@@ -254,13 +269,32 @@ class Writer {
     const y = doc.y;
     doc.lineWidth(0.6);
     doc.rect(x, y, w, hTop + hBottom).stroke();
-    doc.moveTo(x + c1, y).lineTo(x + c1, y + hTop + hBottom).stroke();
-    doc.moveTo(x + c1 + c2, y).lineTo(x + c1 + c2, y + hTop + hBottom).stroke();
-    doc.moveTo(x + c1, y + row).lineTo(x + w, y + row).stroke();
-    doc.moveTo(x, y + hTop).lineTo(x + w, y + hTop).stroke();
-    doc.moveTo(x, y + hTop + row).lineTo(x + c1, y + hTop + row).stroke();
+    doc
+      .moveTo(x + c1, y)
+      .lineTo(x + c1, y + hTop + hBottom)
+      .stroke();
+    doc
+      .moveTo(x + c1 + c2, y)
+      .lineTo(x + c1 + c2, y + hTop + hBottom)
+      .stroke();
+    doc
+      .moveTo(x + c1, y + row)
+      .lineTo(x + w, y + row)
+      .stroke();
+    doc
+      .moveTo(x, y + hTop)
+      .lineTo(x + w, y + hTop)
+      .stroke();
+    doc
+      .moveTo(x, y + hTop + row)
+      .lineTo(x + c1, y + hTop + row)
+      .stroke();
     const kpp = this.value('seller.kpp');
-    if (kpp) doc.moveTo(x + c1 / 2, y + hTop).lineTo(x + c1 / 2, y + hTop + row).stroke();
+    if (kpp)
+      doc
+        .moveTo(x + c1 / 2, y + hTop)
+        .lineTo(x + c1 / 2, y + hTop + row)
+        .stroke();
 
     this.cell(this.value('seller.bank.name'), x, y, c1);
     this.cell('Банк получателя', x, y + hTop - label, c1, { size: SIZE.small });
@@ -295,11 +329,16 @@ class Writer {
     const drawRow = (cells: string[], bold: boolean, details: string[] = []) => {
       const detailText = details.map((d) => `• ${d}`).join('\n');
       const heights = cells.map((c, i) => this.cellHeight(c, columns[i]!.width, bold));
-      if (detailText) heights[1] = heights[1]! + this.height(detailText, titleWidth - 2 * PAD.x, false, SIZE.small);
+      if (detailText)
+        heights[1] = heights[1]! + this.height(detailText, titleWidth - 2 * PAD.x, false, SIZE.small);
       const h = Math.max(...heights);
       if (doc.y + h > this.bottom) {
         doc.addPage();
-        if (!bold) drawRow(columns.map((c) => c.label), true);
+        if (!bold)
+          drawRow(
+            columns.map((c) => c.label),
+            true,
+          );
       }
       const y = doc.y;
       let x = this.left;
@@ -348,7 +387,8 @@ class Writer {
     const rows: { label: string; value: string; bold?: boolean }[] = [
       { label: `${t.subtotal}:`, value: formatRubles(q.subtotal) },
     ];
-    if (q.discount > 0) rows.push({ label: `${t.discount(q.discountTitles)}:`, value: formatRubles(-q.discount) });
+    if (q.discount > 0)
+      rows.push({ label: `${t.discount(q.discountTitles)}:`, value: formatRubles(-q.discount) });
     if (q.vatMode === 'added') rows.push({ label: `${t.vatAdded(rate)}:`, value: formatRubles(q.vat) });
     if (q.vatMode === 'none') rows.push({ label: `${t.noVat}:`, value: '—' });
     rows.push({ label: `${t.total}:`, value: formatRubles(q.total), bold: true });
@@ -362,7 +402,11 @@ class Writer {
       this.font(true, SIZE.body);
       doc.text(r.label, this.left, y, { width: labelWidth, align: 'right', lineGap: LINE_GAP });
       this.font(Boolean(r.bold), SIZE.body);
-      doc.text(r.value, this.left + labelWidth + 6, y, { width: valueWidth, align: 'right', lineGap: LINE_GAP });
+      doc.text(r.value, this.left + labelWidth + 6, y, {
+        width: valueWidth,
+        align: 'right',
+        lineGap: LINE_GAP,
+      });
       doc.x = this.left;
       doc.y = y + heights[i]!;
     });
@@ -380,7 +424,8 @@ class Writer {
     const doc = this.doc;
     const name = this.value('seller.signatory.name');
     const rows = [{ role: this.signatoryTitle(), name }];
-    if (this.input.kind === 'invoice') rows.push({ role: 'Бухгалтер', name: this.value('seller.accountant') || name });
+    if (this.input.kind === 'invoice')
+      rows.push({ role: 'Бухгалтер', name: this.value('seller.accountant') || name });
     const roleWidth = 170;
     const lineWidth = 130;
     const rowHeight = 26;
@@ -395,7 +440,9 @@ class Writer {
         .lineTo(this.left + roleWidth + 6 + lineWidth, y + 10)
         .lineWidth(0.5)
         .stroke();
-      doc.text(`/ ${row.name} /`, this.left + roleWidth + lineWidth + 14, y, { width: this.width - roleWidth - lineWidth - 14 });
+      doc.text(`/ ${row.name} /`, this.left + roleWidth + lineWidth + 14, y, {
+        width: this.width - roleWidth - lineWidth - 14,
+      });
       doc.x = this.left;
       doc.y = y + rowHeight;
     }
@@ -411,7 +458,11 @@ class Writer {
     const sellerLines: { text: string; bold?: boolean }[] = [
       { text: 'Исполнитель', bold: true },
       { text: seller.name ?? '', bold: true },
-      { text: [seller.inn && `ИНН ${seller.inn}`, seller.kpp && `КПП ${seller.kpp}`].filter(Boolean).join(', ') },
+      {
+        text: [seller.inn && `ИНН ${seller.inn}`, seller.kpp && `КПП ${seller.kpp}`]
+          .filter(Boolean)
+          .join(', '),
+      },
       { text: seller.ogrn ? `${this.value('seller.ogrn_label')} ${seller.ogrn}` : '' },
       { text: seller.address ? `Адрес: ${seller.address}` : '' },
       { text: bank?.account ? `Р/с ${bank.account}` : '' },
@@ -450,7 +501,11 @@ class Writer {
     signers.forEach((name, i) => {
       const x = this.left + i * (colWidth + gap);
       const y = bottom + 24;
-      doc.moveTo(x, y).lineTo(x + 110, y).lineWidth(0.5).stroke();
+      doc
+        .moveTo(x, y)
+        .lineTo(x + 110, y)
+        .lineWidth(0.5)
+        .stroke();
       this.font(false, SIZE.body);
       doc.text(`/ ${name} /`, x + 116, y - 9, { width: colWidth - 116 });
     });

@@ -16,7 +16,9 @@ export function isValidInn(inn: string): boolean {
   const d = digitsOf(inn);
   const check = (weights: number[]) => (weighted(d, weights) % 11) % 10;
   if (d.length === 10) return check([2, 4, 10, 3, 5, 9, 4, 6, 8]) === d[9];
-  return check([7, 2, 4, 10, 3, 5, 9, 4, 6, 8]) === d[10] && check([3, 7, 2, 4, 10, 3, 5, 9, 4, 6, 8]) === d[11];
+  return (
+    check([7, 2, 4, 10, 3, 5, 9, 4, 6, 8]) === d[10] && check([3, 7, 2, 4, 10, 3, 5, 9, 4, 6, 8]) === d[11]
+  );
 }
 
 /** ОГРН (13 digits) or ОГРНИП (15 digits), with the check digit. */
@@ -46,24 +48,23 @@ export function isValidCorrAccount(account: string, bik: string): boolean {
   );
 }
 
-const text = (max = 500) => z.string({ error: 'expected text' }).trim().min(1, { error: 'expected text' }).max(max);
+const text = (max = 500) =>
+  z.string({ error: 'expected text' }).trim().min(1, { error: 'expected text' }).max(max);
 
 /** Digits written in quotes: YAML would read 044525225 as a number and drop the leading zero. */
 const digitString = (what: string, pattern: RegExp, example: string) =>
-  z
-    .unknown()
-    .transform((v, ctx) => {
-      if (typeof v !== 'string') {
-        ctx.addIssue({ code: 'custom', message: `expected ${what} in quotes, like "${example}"` });
-        return z.NEVER;
-      }
-      const s = v.replace(/\s/g, '');
-      if (!pattern.test(s)) {
-        ctx.addIssue({ code: 'custom', message: `expected ${what}, like "${example}"` });
-        return z.NEVER;
-      }
-      return s;
-    });
+  z.unknown().transform((v, ctx) => {
+    if (typeof v !== 'string') {
+      ctx.addIssue({ code: 'custom', message: `expected ${what} in quotes, like "${example}"` });
+      return z.NEVER;
+    }
+    const s = v.replace(/\s/g, '');
+    if (!pattern.test(s)) {
+      ctx.addIssue({ code: 'custom', message: `expected ${what}, like "${example}"` });
+      return z.NEVER;
+    }
+    return s;
+  });
 
 export const innSchema = digitString('an ИНН of 10 or 12 digits', /^\d{10}$|^\d{12}$/, '7701234567').refine(
   isValidInn,
@@ -113,7 +114,11 @@ export const sellerSchema = z
   .superRefine((s, ctx) => {
     const individual = s.inn?.length === 12;
     if (individual && s.kpp) {
-      ctx.addIssue({ code: 'custom', path: ['kpp'], message: 'an individual entrepreneur (12-digit ИНН) has no КПП' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['kpp'],
+        message: 'an individual entrepreneur (12-digit ИНН) has no КПП',
+      });
     }
     if (s.inn && s.ogrn && (s.ogrn.length === 15) !== individual) {
       ctx.addIssue({
@@ -136,7 +141,8 @@ export const sellerSchema = z
       ctx.addIssue({
         code: 'custom',
         path: ['bank', 'corr_account'],
-        message: 'the корр. счёт does not match the БИК (it starts with 30101 and ends with the БИК’s last 3 digits)',
+        message:
+          'the корр. счёт does not match the БИК (it starts with 30101 and ends with the БИК’s last 3 digits)',
       });
     }
   });

@@ -214,7 +214,9 @@ export function parseTemplate(source: string, kind: DocumentKind, origin: string
     if (stripped.includes('{{') || stripped.includes('}}')) problems.push(`line ${n}: an unclosed {{ or }}`);
     for (const p of placeholdersIn(trimmed)) {
       if (!KNOWN.has(p.name) && !TERM.test(p.name)) {
-        problems.push(`line ${n}: unknown placeholder ${p.raw}; known: ${PLACEHOLDERS.join(', ')}, terms.<name>`);
+        problems.push(
+          `line ${n}: unknown placeholder ${p.raw}; known: ${PLACEHOLDERS.join(', ')}, terms.<name>`,
+        );
       }
       placeholders.push({ name: p.name, optional: p.optional, line: n });
     }
@@ -229,7 +231,8 @@ export function parseTemplate(source: string, kind: DocumentKind, origin: string
       }
       continue;
     }
-    if (trimmed.startsWith('[[')) problems.push(`line ${n}: a block must be alone on its line, like [[items]]`);
+    if (trimmed.startsWith('[['))
+      problems.push(`line ${n}: a block must be alone on its line, like [[items]]`);
     if (/^-{3,}$/.test(trimmed)) {
       close();
       blocks.push({ kind: 'rule' });

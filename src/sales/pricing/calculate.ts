@@ -160,7 +160,8 @@ function productLines(product: Product, qty: Milli, item: number, notes: string[
     if (tier.from <= qty || tier.from > product.quantity.max) continue;
     const tierPrice = tierUnitPrice(product.price, tier);
     const amount = milliTimes(tier.from, tierPrice);
-    if (amount < own && (best === null || amount < best.amount)) best = { from: tier.from, price: tierPrice, amount };
+    if (amount < own && (best === null || amount < best.amount))
+      best = { from: tier.from, price: tierPrice, amount };
   }
   const line = (unitPrice: Kopecks, amount: bigint): Computed => ({
     kind: 'product',
@@ -232,7 +233,14 @@ function chargeLine(
           list.rounding.mode,
         ),
       );
-      return { ...common, qty, unit: product.unit, unitPrice, amount: toKopecks(milliTimes(qty, unitPrice)), base: 'goods' };
+      return {
+        ...common,
+        qty,
+        unit: product.unit,
+        unitPrice,
+        amount: toKopecks(milliTimes(qty, unitPrice)),
+        base: 'goods',
+      };
     }
   }
 }
@@ -284,7 +292,15 @@ function optionLines(
         continue;
       }
       const choice = pickChoice(option, id, product);
-      const line = chargeLine(choice.charge, `${option.title}: ${choice.title}`, product, qty, item, list, undefined);
+      const line = chargeLine(
+        choice.charge,
+        `${option.title}: ${choice.title}`,
+        product,
+        qty,
+        item,
+        list,
+        undefined,
+      );
       if (line) lines.push(line);
       // A free choice the order names goes into the product's title; defaults are the standard make.
       else if (given !== undefined) notes.push(`${option.title.toLowerCase()}: ${choice.title}`);
@@ -293,7 +309,10 @@ function optionLines(
       if (given !== undefined) {
         const v = normal(given);
         if (!YES.has(v) && !NO.has(v)) {
-          throw new QuoteError('bad_value', `option "${option.id}" of "${product.id}" expects yes or no, got "${given}"`);
+          throw new QuoteError(
+            'bad_value',
+            `option "${option.id}" of "${product.id}" expects yes or no, got "${given}"`,
+          );
         }
         on = YES.has(v);
       }
@@ -304,7 +323,12 @@ function optionLines(
       let count = option.default;
       if (given !== undefined) {
         const parsed = parseQuantity(given);
-        if (!parsed.ok || parsed.milli < option.min || parsed.milli > option.max || parsed.milli % option.step !== 0) {
+        if (
+          !parsed.ok ||
+          parsed.milli < option.min ||
+          parsed.milli > option.max ||
+          parsed.milli % option.step !== 0
+        ) {
           throw new QuoteError(
             'bad_value',
             `option "${option.id}" of "${product.id}" expects a number from ${formatQuantity(option.min)} to ` +
@@ -331,15 +355,20 @@ function optionLines(
 
 const sum = (values: readonly Kopecks[]): bigint => values.reduce((acc, v) => acc + BigInt(v), 0n);
 
-function coefficientLines(list: PriceList, chosen: Readonly<Record<string, string>>, lines: Computed[]): Computed[] {
+function coefficientLines(
+  list: PriceList,
+  chosen: Readonly<Record<string, string>>,
+  lines: Computed[],
+): Computed[] {
   const known = new Set(list.coefficients.map((c) => c.id));
   for (const name of Object.keys(chosen)) {
     if (!known.has(name)) {
       throw new QuoteError(
         'unknown_option',
-        `unknown coefficient "${name}"; available: ${list.coefficients
-          .map((c) => `${c.id} (${c.choices.map((x) => x.id).join('|')})`)
-          .join(', ') || 'none'}`,
+        `unknown coefficient "${name}"; available: ${
+          list.coefficients.map((c) => `${c.id} (${c.choices.map((x) => x.id).join('|')})`).join(', ') ||
+          'none'
+        }`,
       );
     }
   }
@@ -356,9 +385,16 @@ function coefficientLines(list: PriceList, chosen: Readonly<Record<string, strin
     }
     if (choice.factor === FACTOR_ONE) continue;
     // Surcharges compound in the order of the price list: earlier surcharges count as goods.
-    const base = sum([...lines, ...out].filter((l) => c.applies_to === 'all' || l.base === 'goods').map((l) => l.amount));
+    const base = sum(
+      [...lines, ...out].filter((l) => c.applies_to === 'all' || l.base === 'goods').map((l) => l.amount),
+    );
     const surcharge = toKopecks(
-      roundToStep(base * BigInt(choice.factor - FACTOR_ONE), BigInt(FACTOR_ONE), list.rounding.step, list.rounding.mode),
+      roundToStep(
+        base * BigInt(choice.factor - FACTOR_ONE),
+        BigInt(FACTOR_ONE),
+        list.rounding.step,
+        list.rounding.mode,
+      ),
     );
     if (surcharge === 0) continue;
     out.push({
@@ -417,7 +453,10 @@ function applyDiscounts(
       titles.push({ order: index, title: rule.title });
     } else if ('percent' in d) {
       raw += subtotal * BigInt(d.percent);
-      titles.push({ order: Number.MAX_SAFE_INTEGER, title: salesTexts.manualDiscountPercent(d.percent / 100) });
+      titles.push({
+        order: Number.MAX_SAFE_INTEGER,
+        title: salesTexts.manualDiscountPercent(d.percent / 100),
+      });
     } else {
       raw += BigInt(d.amount) * scale;
       titles.push({ order: Number.MAX_SAFE_INTEGER, title: salesTexts.manualDiscount });

@@ -11,13 +11,17 @@ export function parseDiscount(text: string): DiscountRequest {
   const t = text.trim();
   if (t.endsWith('%')) {
     const parsed = percent(0.01, 100).safeParse(t);
-    if (!parsed.success) throw new QuoteError('bad_value', `discount "${text}": expected a percentage from 0.01 to 100`);
+    if (!parsed.success)
+      throw new QuoteError('bad_value', `discount "${text}": expected a percentage from 0.01 to 100`);
     return { percent: parsed.data };
   }
   if (/^\d/.test(t)) {
     const parsed = parseRubles(t);
     if (!parsed.ok || parsed.kopecks === 0) {
-      throw new QuoteError('bad_value', `discount "${text}": ${parsed.ok ? 'expected a positive amount' : parsed.error}`);
+      throw new QuoteError(
+        'bad_value',
+        `discount "${text}": ${parsed.ok ? 'expected a positive amount' : parsed.error}`,
+      );
     }
     return { amount: parsed.kopecks };
   }

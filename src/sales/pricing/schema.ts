@@ -59,7 +59,12 @@ const DECIMAL = /^(\d{1,4})(?:[.,](\d+))?$/;
 function scaled(value: unknown, digits: number): number | null {
   const text = typeof value === 'number' && Number.isFinite(value) ? String(value) : value;
   if (typeof text !== 'string') return null;
-  const m = DECIMAL.exec(text.trim().replace(/^[×x*]\s*/i, '').replace(/\s*%$/, ''));
+  const m = DECIMAL.exec(
+    text
+      .trim()
+      .replace(/^[×x*]\s*/i, '')
+      .replace(/\s*%$/, ''),
+  );
   if (!m || (m[2] ?? '').length > digits) return null;
   return Number(m[1]) * 10 ** digits + Number((m[2] ?? '').padEnd(digits, '0'));
 }
@@ -182,7 +187,8 @@ export type OptionDef = z.output<typeof optionSchema>;
 const optionRef = z.unknown().transform((value, ctx): string | OptionDef => {
   const parsed = typeof value === 'string' ? idSchema.safeParse(value) : optionSchema.safeParse(value);
   if (parsed.success) return parsed.data;
-  for (const issue of parsed.error.issues) ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path });
+  for (const issue of parsed.error.issues)
+    ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path });
   return z.NEVER;
 });
 
@@ -208,9 +214,9 @@ const productSchema = z.strictObject({
   id: idSchema,
   title,
   /** product, service or package: only how documents describe it. */
-  kind: z.enum(['product', 'service', 'package'], { error: 'expected product, service or package' }).default(
-    'product',
-  ),
+  kind: z
+    .enum(['product', 'service', 'package'], { error: 'expected product, service or package' })
+    .default('product'),
   unit: title.default('шт.'),
   price: money({ positive: true }),
   description: z.string().trim().max(2000).optional(),
@@ -283,9 +289,7 @@ export const pricingFields = {
         .default('half_up' satisfies RoundingMode),
     })
     .default({ step: 1, mode: 'half_up' }),
-  quote: z
-    .strictObject({ valid_days: z.int().min(1).max(365).default(14) })
-    .default({ valid_days: 14 }),
+  quote: z.strictObject({ valid_days: z.int().min(1).max(365).default(14) }).default({ valid_days: 14 }),
   options: z.array(optionSchema).default([]),
   coefficients: z.array(coefficientSchema).default([]),
   discounts: z
@@ -298,8 +302,7 @@ export const pricingFields = {
   products: z.array(productSchema).min(1, { error: 'expected at least one product' }),
 };
 
-const pricingObject = z.object(pricingFields);
-type RawPricing = z.output<typeof pricingObject>;
+type RawPricing = { [K in keyof typeof pricingFields]: z.output<(typeof pricingFields)[K]> };
 type RawProduct = RawPricing['products'][number];
 
 export interface Product extends Omit<RawProduct, 'options' | 'quantity'> {
@@ -324,7 +327,8 @@ type Path = (string | number)[];
 function unique(ids: string[], path: (i: number) => Path, what: string, ctx: z.RefinementCtx): void {
   const seen = new Set<string>();
   ids.forEach((id, i) => {
-    if (seen.has(id)) ctx.addIssue({ code: 'custom', path: path(i), message: `duplicate ${what} id "${id}"` });
+    if (seen.has(id))
+      ctx.addIssue({ code: 'custom', path: path(i), message: `duplicate ${what} id "${id}"` });
     seen.add(id);
   });
 }
@@ -345,10 +349,16 @@ function checkOption(o: OptionDef, path: Path, ctx: z.RefinementCtx): void {
       });
     }
   } else if (o.type === 'count') {
-    if (o.step === 0) ctx.addIssue({ code: 'custom', path: [...path, 'step'], message: 'expected a positive step' });
-    if (o.max < o.min) ctx.addIssue({ code: 'custom', path: [...path, 'max'], message: 'expected max ≥ min' });
+    if (o.step === 0)
+      ctx.addIssue({ code: 'custom', path: [...path, 'step'], message: 'expected a positive step' });
+    if (o.max < o.min)
+      ctx.addIssue({ code: 'custom', path: [...path, 'max'], message: 'expected max ≥ min' });
     if (o.default < o.min || o.default > o.max) {
-      ctx.addIssue({ code: 'custom', path: [...path, 'default'], message: 'expected a default from min to max' });
+      ctx.addIssue({
+        code: 'custom',
+        path: [...path, 'default'],
+        message: 'expected a default from min to max',
+      });
     }
   }
 }
@@ -359,7 +369,11 @@ export function checkPricing(p: RawPricing, ctx: z.RefinementCtx): void {
     ctx.addIssue({ code: 'custom', path: ['vat', 'rate'], message: 'expected the VAT rate (e.g. 22)' });
   }
   if (p.vat.mode === 'none' && p.vat.rate !== undefined && p.vat.rate !== 0) {
-    ctx.addIssue({ code: 'custom', path: ['vat', 'rate'], message: 'a rate with mode none: set mode included or added' });
+    ctx.addIssue({
+      code: 'custom',
+      path: ['vat', 'rate'],
+      message: 'a rate with mode none: set mode included or added',
+    });
   }
   unique(
     p.options.map((o) => o.id),
@@ -406,7 +420,8 @@ export function checkPricing(p: RawPricing, ctx: z.RefinementCtx): void {
   p.products.forEach((product, i) => {
     const at = (...rest: Path): Path => ['products', i, ...rest];
     const { min = product.quantity.step, max, step } = product.quantity;
-    if (step === 0) ctx.addIssue({ code: 'custom', path: at('quantity', 'step'), message: 'expected a positive step' });
+    if (step === 0)
+      ctx.addIssue({ code: 'custom', path: at('quantity', 'step'), message: 'expected a positive step' });
     if (min === 0 || max < min) {
       ctx.addIssue({ code: 'custom', path: at('quantity'), message: 'expected 0 < min ≤ max' });
     }
@@ -446,7 +461,11 @@ export function checkPricing(p: RawPricing, ctx: z.RefinementCtx): void {
       }
       if (typeof ref !== 'string') checkOption(ref, at('options', j), ctx);
       if (ids.has(option.id)) {
-        ctx.addIssue({ code: 'custom', path: at('options', j), message: `duplicate option id "${option.id}"` });
+        ctx.addIssue({
+          code: 'custom',
+          path: at('options', j),
+          message: `duplicate option id "${option.id}"`,
+        });
       }
       if (coefficientIds.has(option.id) || RESERVED.has(option.id)) {
         ctx.addIssue({

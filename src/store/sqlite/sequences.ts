@@ -9,7 +9,7 @@ import type { SqliteDatabase } from './database.js';
  */
 export function sequences(db: SqliteDatabase): SequenceRepository {
   return {
-    next(name) {
+    async next(name) {
       const key = checkKey('sequence name', name);
       return db.groupWrite(
         () => {

@@ -19,12 +19,20 @@ beforeAll(async () => {
 
 const ORDER: QuoteRequest = {
   items: [
-    { product: 'sofa-milan', qty: 1000, options: { fabric: 'chenille', delivery: 'moscow', assembly: 'yes', lift: '4' } },
+    {
+      product: 'sofa-milan',
+      qty: 1000,
+      options: { fabric: 'chenille', delivery: 'moscow', assembly: 'yes', lift: '4' },
+    },
     { product: 'chair-vienna', qty: 6000, options: { finish: 'walnut', seat: 'yes' } },
   ],
   discounts: [{ rule: 'winter' }],
 };
-const BUYER = { name: 'Смирнова Анна Сергеевна', phone: '+7 916 123-45-67', address: 'г. Москва, ул. Героев Панфиловцев, д. 7, кв. 41' };
+const BUYER = {
+  name: 'Смирнова Анна Сергеевна',
+  phone: '+7 916 123-45-67',
+  address: 'г. Москва, ул. Героев Панфиловцев, д. 7, кв. 41',
+};
 
 const issue = (over: Partial<IssueRequest> = {}) =>
   issueDocument({
@@ -97,11 +105,15 @@ describe('invoice PDF', () => {
   });
 
   it('when the seller charges no VAT or adds it, then the invoice says «Без НДС» or adds the VAT line', async () => {
-    const none = await issue({ config: { ...config, priceList: { ...config.priceList, vat: { mode: 'none', rate: 0 } } } });
+    const none = await issue({
+      config: { ...config, priceList: { ...config.priceList, vat: { mode: 'none', rate: 0 } } },
+    });
     const [noneText] = await pdfPages(none.pdf);
     expect(noneText).toContain('Без НДС: —');
     expect(noneText).not.toContain('НДС 22%');
-    const added = await issue({ config: { ...config, priceList: { ...config.priceList, vat: { mode: 'added', rate: 2200 } } } });
+    const added = await issue({
+      config: { ...config, priceList: { ...config.priceList, vat: { mode: 'added', rate: 2200 } } },
+    });
     const [addedText] = await pdfPages(added.pdf);
     const q = added.quote;
     expect(q.total).toBe(q.subtotal - q.discount + q.vat);
@@ -155,7 +167,9 @@ describe('offer and contract PDFs', () => {
     const all = (await pdfPages(doc.pdf)).join(' ');
     expect(all).toContain('Договор № Д-2026-0001');
     expect(all).toContain('в лице генерального директора Орлова Сергея Викторовича');
-    expect(all).toContain(`Цена договора составляет ${money(doc.quote.total)} руб. (${amountInWords(doc.quote.total)})`);
+    expect(all).toContain(
+      `Цена договора составляет ${money(doc.quote.total)} руб. (${amountInWords(doc.quote.total)})`,
+    );
     expect(all).toContain('8. Спецификация');
     expect(all).toContain('Исполнитель ООО «Мастерская «Дубрава»» ИНН 7728054318');
     expect(all).toContain('Заказчик Смирнова Анна Сергеевна');

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { fillLine, missingValues, parseTemplate, TemplateError } from '../../../src/sales/documents/template.js';
+import {
+  fillLine,
+  missingValues,
+  parseTemplate,
+  TemplateError,
+} from '../../../src/sales/documents/template.js';
 import { DEFAULT_TEMPLATES } from '../../../src/sales/documents/templates/index.js';
 
 const SOURCE = `// a comment the document never shows
@@ -18,7 +23,15 @@ const SOURCE = `// a comment the document never shows
 describe('document templates', () => {
   it('when a template is parsed, then lines become titles, paragraphs, rules and blocks in order', () => {
     const t = parseTemplate(SOURCE, 'invoice', 'test');
-    expect(t.blocks.map((b) => (b.kind === 'paragraph' ? `paragraph:${b.align}:${b.lines.length}` : b.kind === 'widget' ? `[[${b.name}]]` : b.kind))).toEqual([
+    expect(
+      t.blocks.map((b) =>
+        b.kind === 'paragraph'
+          ? `paragraph:${b.align}:${b.lines.length}`
+          : b.kind === 'widget'
+            ? `[[${b.name}]]`
+            : b.kind,
+      ),
+    ).toEqual([
       'title',
       'paragraph:center:1',
       'paragraph:justify:2',
@@ -52,7 +65,9 @@ describe('document templates', () => {
 
   it('when a line has only optional placeholders and they are empty, then the line is left out', () => {
     expect(fillLine('Телефон: {{buyer.phone?}}', {})).toBeNull();
-    expect(fillLine('Телефон: {{buyer.phone?}}', { 'buyer.phone': '+7 916 000-00-00' })).toBe('Телефон: +7 916 000-00-00');
+    expect(fillLine('Телефон: {{buyer.phone?}}', { 'buyer.phone': '+7 916 000-00-00' })).toBe(
+      'Телефон: +7 916 000-00-00',
+    );
     // A required value keeps the line; the optional one becomes empty.
     expect(fillLine('{{terms.city}}, {{contract.number?}}', { 'terms.city': 'Москва' })).toBe('Москва, ');
     expect(fillLine('Без полей', {})).toBe('Без полей');

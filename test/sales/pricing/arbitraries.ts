@@ -35,29 +35,25 @@ const option = (id: string): fc.Arbitrary<OptionDef> =>
         default: hasDefault ? 'c0' : undefined,
         required: false,
       })),
-    fc.record({ c: charge, on: fc.boolean() }).map(
-      ({ c, on }): OptionDef => ({
-        id,
-        title: `Опция ${id}`,
-        type: 'yes_no',
-        default: on,
-        unit: undefined,
-        charge: c.kind === 'none' ? { kind: 'fixed', amount: 100 } : c,
-      }),
-    ),
-    fc.integer({ min: 1, max: 1_000_000 }).map(
-      (price): OptionDef => ({
-        id,
-        title: `Опция ${id}`,
-        type: 'count',
-        price,
-        unit: 'эт.',
-        min: 0,
-        max: 10_000,
-        step: 1000,
-        default: 0,
-      }),
-    ),
+    fc.record({ c: charge, on: fc.boolean() }).map(({ c, on }): OptionDef => ({
+      id,
+      title: `Опция ${id}`,
+      type: 'yes_no',
+      default: on,
+      unit: undefined,
+      charge: c.kind === 'none' ? { kind: 'fixed', amount: 100 } : c,
+    })),
+    fc.integer({ min: 1, max: 1_000_000 }).map((price): OptionDef => ({
+      id,
+      title: `Опция ${id}`,
+      type: 'count',
+      price,
+      unit: 'эт.',
+      min: 0,
+      max: 10_000,
+      step: 1000,
+      default: 0,
+    })),
   );
 
 const product = (id: string): fc.Arbitrary<Product> =>
@@ -87,10 +83,16 @@ const product = (id: string): fc.Arbitrary<Product> =>
           const bp = t.drop + 1;
           const candidate: Tier = t.byDiscount
             ? { from, kind: 'discount', bp }
-            : { from, kind: 'price', price: Math.max(1, previous - Math.floor((previous * t.drop) / 10_000)) };
+            : {
+                from,
+                kind: 'price',
+                price: Math.max(1, previous - Math.floor((previous * t.drop) / 10_000)),
+              };
           const unit = tierUnitPrice(p.price, candidate);
           const tier: Tier =
-            unit > previous || (floor !== undefined && unit < floor) ? { from, kind: 'price', price: previous } : candidate;
+            unit > previous || (floor !== undefined && unit < floor)
+              ? { from, kind: 'price', price: previous }
+              : candidate;
           tiers.push(tier);
           previous = tierUnitPrice(p.price, tier);
         }
@@ -128,9 +130,14 @@ const coefficient = (id: string): fc.Arbitrary<CoefficientDef> =>
 const discountRule = (id: string): fc.Arbitrary<DiscountRule> =>
   fc.oneof(
     fc
-      .record({ bp: fc.integer({ min: 1, max: 10_000 }), max: fc.option(fc.integer({ min: 1, max: 5_000_000 }), { nil: undefined }) })
+      .record({
+        bp: fc.integer({ min: 1, max: 10_000 }),
+        max: fc.option(fc.integer({ min: 1, max: 5_000_000 }), { nil: undefined }),
+      })
       .map(({ bp, max }): DiscountRule => ({ id, title: `Скидка ${id}`, kind: 'percent', bp, max })),
-    fc.integer({ min: 1, max: 5_000_000 }).map((amount): DiscountRule => ({ id, title: `Скидка ${id}`, kind: 'amount', amount })),
+    fc
+      .integer({ min: 1, max: 5_000_000 })
+      .map((amount): DiscountRule => ({ id, title: `Скидка ${id}`, kind: 'amount', amount })),
   );
 
 export const priceListArb: fc.Arbitrary<PriceList> = fc
@@ -171,7 +178,9 @@ const optionValue = (o: OptionDef): fc.Arbitrary<string> => {
 
 /** Quantities of `product` as thousandths: multiples of the step within its range. */
 export const quantityOf = (p: Product): fc.Arbitrary<number> =>
-  fc.integer({ min: 1, max: Math.min(2_000, Math.floor(p.quantity.max / p.quantity.step)) }).map((n) => n * p.quantity.step);
+  fc
+    .integer({ min: 1, max: Math.min(2_000, Math.floor(p.quantity.max / p.quantity.step)) })
+    .map((n) => n * p.quantity.step);
 
 export interface Case {
   list: PriceList;
@@ -187,7 +196,9 @@ export const caseArb: fc.Arbitrary<Case> = priceListArb.chain((list) =>
         qty: quantityOf(p),
         options: fc.tuple(...p.options.map((o) => fc.option(optionValue(o), { nil: undefined }))),
         coefficients: fc.tuple(
-          ...list.coefficients.map((c) => fc.option(fc.constantFrom(...c.choices.map((x) => x.id)), { nil: undefined })),
+          ...list.coefficients.map((c) =>
+            fc.option(fc.constantFrom(...c.choices.map((x) => x.id)), { nil: undefined }),
+          ),
         ),
         rules: fc.subarray(list.discounts.rules.map((r) => r.id)),
         manual: fc.option(
@@ -210,7 +221,11 @@ export const caseArb: fc.Arbitrary<Case> = priceListArb.chain((list) =>
           if (v !== undefined) coefficients[c.id] = v;
         });
         const discounts = [...r.rules.map((rule) => ({ rule })), ...(r.manual ? [r.manual] : [])];
-        return { list, product: p, request: { items: [{ product: p.id, qty: r.qty, options }], coefficients, discounts } };
+        return {
+          list,
+          product: p,
+          request: { items: [{ product: p.id, qty: r.qty, options }], coefficients, discounts },
+        };
       }),
   ),
 );

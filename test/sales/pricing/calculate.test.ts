@@ -2,7 +2,12 @@ import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadSalesConfig } from '../../../src/sales/config.js';
-import { calculateQuote, type Quote, QuoteError, type QuoteRequest } from '../../../src/sales/pricing/calculate.js';
+import {
+  calculateQuote,
+  type Quote,
+  QuoteError,
+  type QuoteRequest,
+} from '../../../src/sales/pricing/calculate.js';
 import type { PriceList } from '../../../src/sales/pricing/schema.js';
 import { caseArb, quantityOf } from './arbitraries.js';
 
@@ -16,8 +21,12 @@ beforeAll(async () => {
 });
 
 const quote = (request: QuoteRequest, l = list) => calculateQuote(l, request, at);
-const one = (product: string, qty?: number, options: Record<string, string> = {}, rest: Partial<QuoteRequest> = {}) =>
-  quote({ items: [{ product, qty, options }], ...rest });
+const one = (
+  product: string,
+  qty?: number,
+  options: Record<string, string> = {},
+  rest: Partial<QuoteRequest> = {},
+) => quote({ items: [{ product, qty, options }], ...rest });
 const sumLines = (q: Quote) => q.lines.reduce((acc, l) => acc + l.amount, 0);
 const thrown = (f: () => unknown): QuoteError => {
   try {
@@ -59,7 +68,12 @@ describe('calculateQuote on the sample catalogue', () => {
     const q = one('wardrobe', 2_350, { doors: 'mirror' });
     expect(q.lines[0]).toMatchObject({ qty: 2_350, unitPrice: 1_850_000, amount: 4_347_500 });
     // Mirror doors: 20 % of the base price per м² (3 700 ₽), whatever the tier.
-    expect(q.lines[1]).toMatchObject({ title: 'Двери: зеркало', qty: 2_350, unitPrice: 370_000, amount: 869_500 });
+    expect(q.lines[1]).toMatchObject({
+      title: 'Двери: зеркало',
+      qty: 2_350,
+      unitPrice: 370_000,
+      amount: 869_500,
+    });
   });
 
   it('when an order falls just below a tier, then it costs what the tier threshold costs, never more', () => {
@@ -110,7 +124,9 @@ describe('calculateQuote on the sample catalogue', () => {
   });
 
   it('when a choice is named by its Russian title, then it is the same choice', () => {
-    expect(one('sofa-milan', 1000, { fabric: 'Экокожа' })).toEqual(one('sofa-milan', 1000, { fabric: 'leather' }));
+    expect(one('sofa-milan', 1000, { fabric: 'Экокожа' })).toEqual(
+      one('sofa-milan', 1000, { fabric: 'leather' }),
+    );
   });
 });
 
@@ -131,7 +147,9 @@ describe('calculateQuote properties', () => {
         if (q.vatMode === 'none') expect(q.vat).toBe(0);
         if (q.vatMode === 'included') {
           // The VAT inside the total, to the kopeck.
-          expect(Math.abs(q.vat * (10_000 + q.vatRate) - q.total * q.vatRate)).toBeLessThanOrEqual((10_000 + q.vatRate) / 2);
+          expect(Math.abs(q.vat * (10_000 + q.vatRate) - q.total * q.vatRate)).toBeLessThanOrEqual(
+            (10_000 + q.vatRate) / 2,
+          );
         }
       }),
       { numRuns: 400 },
@@ -156,7 +174,10 @@ describe('calculateQuote properties', () => {
         caseArb.chain((c) => fc.tuple(fc.constant(c), quantityOf(c.product), quantityOf(c.product))),
         ([c, a, b]) => {
           const [small, large] = a <= b ? [a, b] : [b, a];
-          const withQty = (qty: number): QuoteRequest => ({ ...c.request, items: [{ ...c.request.items[0]!, qty }] });
+          const withQty = (qty: number): QuoteRequest => ({
+            ...c.request,
+            items: [{ ...c.request.items[0]!, qty }],
+          });
           const qs = calculateQuote(c.list, withQty(small), at);
           const ql = calculateQuote(c.list, withQty(large), at);
           expect(ql.total).toBeGreaterThanOrEqual(qs.total);
@@ -170,7 +191,9 @@ describe('calculateQuote properties', () => {
   it('when options, coefficients and discounts are given in another order, then the quote is the same', () => {
     fc.assert(
       fc.property(
-        caseArb.chain((c) => fc.tuple(fc.constant(c), fc.infiniteStream(fc.double({ min: 0, max: 1, noNaN: true })))),
+        caseArb.chain((c) =>
+          fc.tuple(fc.constant(c), fc.infiniteStream(fc.double({ min: 0, max: 1, noNaN: true }))),
+        ),
         ([c, stream]) => {
           const shuffle = <T>(xs: T[]): T[] => {
             const out = [...xs];

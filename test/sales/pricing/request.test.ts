@@ -24,7 +24,14 @@ const failure = (words: string[]) => {
 describe('orderFromWords', () => {
   it('when words name options, a coefficient, a quantity and discounts, then each lands in its place', () => {
     expect(
-      orderFromWords(list, ['wardrobe', 'doors=mirror', 'qty=2,35', 'urgency=express', 'discount=winter,5%', 'discount=1 500']),
+      orderFromWords(list, [
+        'wardrobe',
+        'doors=mirror',
+        'qty=2,35',
+        'urgency=express',
+        'discount=winter,5%',
+        'discount=1 500',
+      ]),
     ).toEqual({
       items: [{ product: 'wardrobe', qty: 2350, options: { doors: 'mirror' } }],
       coefficients: { urgency: 'express' },
