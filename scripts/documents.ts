@@ -14,13 +14,20 @@ import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { ConfigError, loadConfig, loadDotEnv } from '../src/config.js';
-import { formatPath, loadSalesConfig, SalesConfigError } from '../src/sales/config.js';
-import { documentDataSchema, orderOf } from '../src/sales/documents/data.js';
-import { issueDocument } from '../src/sales/documents/issue.js';
-import { MissingRequisitesError, PdfTooLargeError } from '../src/sales/documents/render.js';
-import { DOCUMENT_KINDS, type DocumentKind } from '../src/sales/documents/template.js';
-import { DEFAULT_TEMPLATES } from '../src/sales/documents/templates/index.js';
-import { QuoteError } from '../src/sales/pricing/calculate.js';
+import { formatPath } from '../src/sales/config.js';
+import {
+  DEFAULT_TEMPLATES,
+  DOCUMENT_KINDS,
+  type DocumentKind,
+  documentDataSchema,
+  issueDocument,
+  loadSalesConfig,
+  MissingRequisitesError,
+  orderOf,
+  PdfTooLargeError,
+  QuoteError,
+  SalesConfigError,
+} from '../src/sales/index.js';
 import { openStore } from '../src/store/index.js';
 
 const USAGE = [

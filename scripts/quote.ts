@@ -5,10 +5,15 @@
  * Exit codes: 0 priced; 1 the configuration is unusable; 2 a bad request (unknown product or option).
  */
 import { ConfigError, loadConfig, loadDotEnv } from '../src/config.js';
-import { loadSalesConfig, SalesConfigError } from '../src/sales/config.js';
-import { calculateQuote, QuoteError } from '../src/sales/pricing/calculate.js';
-import { quoteJson, quoteText } from '../src/sales/pricing/format.js';
-import { orderFromWords } from '../src/sales/pricing/request.js';
+import {
+  calculateQuote,
+  loadSalesConfig,
+  orderFromWords,
+  QuoteError,
+  quoteJson,
+  quoteText,
+  SalesConfigError,
+} from '../src/sales/index.js';
 
 const USAGE =
   'usage: npm run quote -- [--config FILE] [--json] <product-id> [option=value …] [qty=N] [discount=ID|N%|AMOUNT]';

@@ -32,4 +32,36 @@ export const salesTexts = {
     validUntil: (date: string, time: string, zone: string) =>
       `Расчёт действителен до ${date} ${time} (${zone})`,
   },
+
+  document: {
+    titles: { offer: 'Коммерческое предложение', contract: 'Договор', invoice: 'Счёт на оплату' },
+    numbered: (title: string, number: string) => `${title} № ${number}`,
+    page: (title: string, page: number, pages: number) => `${title} — стр. ${page} из ${pages}`,
+    bank: { bank: 'Банк получателя', bik: 'БИК', account: 'Сч. №', recipient: 'Получатель' },
+    columns: {
+      n: '№',
+      title: 'Товары (работы, услуги)',
+      qty: 'Кол-во',
+      unit: 'Ед.',
+      price: 'Цена',
+      amount: 'Сумма',
+    },
+    signatory: {
+      individual: 'Индивидуальный предприниматель',
+      head: 'Руководитель',
+      accountant: 'Бухгалтер',
+    },
+    parties: { seller: 'Исполнитель', buyer: 'Заказчик' },
+    ogrn: (digits: number) => (digits === 15 ? 'ОГРНИП' : 'ОГРН'),
+    inn: (v: string) => `ИНН ${v}`,
+    kpp: (v: string) => `КПП ${v}`,
+    address: (v: string) => `Адрес: ${v}`,
+    account: (v: string) => `Р/с ${v}`,
+    inBank: (v: string) => `в ${v}`,
+    corrAccount: (v: string) => `К/с ${v}`,
+    bik: (v: string) => `БИК ${v}`,
+    phone: (v: string) => `Тел.: ${v}`,
+    phoneInline: (v: string) => `тел. ${v}`,
+    email: (v: string) => `E-mail: ${v}`,
+  },
 } as const;

@@ -49,10 +49,10 @@ describe('npm run quote', () => {
     expect(text).toMatch(/^№ +Наименование +Кол-во +Цена +Сумма$/m);
     expect(text).toMatch(/^1 +Диван угловой «Милан» +2 шт\. +32 900,00 +65 800,00$/m);
     expect(text).toMatch(/^2 +Обивка: шенилл «Тиффани» +2 шт\. +3 500,00 +7 000,00$/m);
-    expect(text).toMatch(/^3 +Сборка +1 усл\. +1 000,00 +1 000,00$/m);
-    expect(text).toMatch(/^Итого: +73 800,00 ₽$/m);
-    expect(text).toMatch(/^Всего к оплате: +73 800,00 ₽$/m);
-    expect(text).toMatch(/^В том числе НДС 22%: +13 308,20 ₽$/m);
+    expect(text).toMatch(/^3 +Сборка +2 шт\. +1 000,00 +2 000,00$/m);
+    expect(text).toMatch(/^Итого: +74 800,00 ₽$/m);
+    expect(text).toMatch(/^Всего к оплате: +74 800,00 ₽$/m);
+    expect(text).toMatch(/^В том числе НДС 22%: +13 488,52 ₽$/m);
     expect(text).toMatch(/^Расчёт действителен до \d\d\.\d\d\.\d{4} 23:59 \(Europe\/Moscow\)$/m);
   });
 

@@ -1,18 +1,13 @@
 import type { SequenceRepository } from '../../store/port.js';
 import type { SalesConfig } from '../config.js';
 import { calculateQuote, type Quote, type QuoteRequest } from '../pricing/calculate.js';
+import { salesTexts } from '../texts.js';
 import { type LocalDate, localDate } from '../time.js';
 import { formatDocumentNumber, nextDocumentNumber } from './numbering.js';
 import { MissingRequisitesError, renderPdf } from './render.js';
 import type { Buyer } from './requisites.js';
 import { type DocumentKind, missingValues } from './template.js';
 import { type DocumentFacts, documentValues } from './values.js';
-
-export const DOCUMENT_TITLES: Record<DocumentKind, string> = {
-  offer: 'Коммерческое предложение',
-  contract: 'Договор',
-  invoice: 'Счёт на оплату',
-};
 
 export interface IssueRequest {
   kind: DocumentKind;
@@ -72,7 +67,7 @@ export async function issueDocument(req: IssueRequest): Promise<IssuedDocument> 
     const values = documentValues(facts, quote);
     const missing = missingValues(template, values);
     if (missing.length > 0) throw new MissingRequisitesError(kind, template.origin, missing);
-    const title = `${DOCUMENT_TITLES[kind]} № ${number}`;
+    const title = salesTexts.document.numbered(salesTexts.document.titles[kind], number);
     const out = await renderPdf(
       { kind, template, values, quote, seller: config.seller, buyer: req.buyer, title, createdAt: req.now },
       { maxBytes: req.maxBytes },

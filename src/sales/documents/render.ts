@@ -31,6 +31,7 @@ const FONT_FILES = {
 const REGULAR = FONT_FILES.regular;
 const BOLD = FONT_FILES.bold;
 
+const t = salesTexts.document;
 const SIZE = { body: 9.5, table: 8.5, small: 7, title: 13, heading: 10.5 };
 const MARGINS = { top: 40, bottom: 50, left: 50, right: 40 };
 const PAD = { x: 3, y: 3 };
@@ -297,16 +298,16 @@ class Writer {
         .stroke();
 
     this.cell(this.value('seller.bank.name'), x, y, c1);
-    this.cell('Банк получателя', x, y + hTop - label, c1, { size: SIZE.small });
-    this.cell('БИК', x + c1, y, c2);
+    this.cell(t.bank.bank, x, y + hTop - label, c1, { size: SIZE.small });
+    this.cell(t.bank.bik, x + c1, y, c2);
     this.cell(this.value('seller.bank.bik'), x + c1 + c2, y, c3);
-    this.cell('Сч. №', x + c1, y + row, c2);
+    this.cell(t.bank.account, x + c1, y + row, c2);
     this.cell(this.value('seller.bank.corr_account'), x + c1 + c2, y + row, c3);
-    this.cell(`ИНН ${this.value('seller.inn')}`, x, y + hTop, kpp ? c1 / 2 : c1);
-    if (kpp) this.cell(`КПП ${kpp}`, x + c1 / 2, y + hTop, c1 / 2);
+    this.cell(t.inn(this.value('seller.inn')), x, y + hTop, kpp ? c1 / 2 : c1);
+    if (kpp) this.cell(t.kpp(kpp), x + c1 / 2, y + hTop, c1 / 2);
     this.cell(this.value('seller.name'), x, y + hTop + row, c1);
-    this.cell('Получатель', x, y + hTop + hBottom - label, c1, { size: SIZE.small });
-    this.cell('Сч. №', x + c1, y + hTop, c2);
+    this.cell(t.bank.recipient, x, y + hTop + hBottom - label, c1, { size: SIZE.small });
+    this.cell(t.bank.account, x + c1, y + hTop, c2);
     this.cell(this.value('seller.bank.account'), x + c1 + c2, y + hTop, c3);
     doc.x = x;
     doc.y = y + hTop + hBottom + 8;
@@ -318,12 +319,12 @@ class Writer {
     const fixed = [22, 48, 36, 72, 80];
     const titleWidth = this.width - fixed.reduce((a, b) => a + b, 0);
     const columns: { label: string; width: number; align: Align }[] = [
-      { label: '№', width: 22, align: 'center' },
-      { label: 'Товары (работы, услуги)', width: titleWidth, align: 'left' },
-      { label: 'Кол-во', width: 48, align: 'right' },
-      { label: 'Ед.', width: 36, align: 'left' },
-      { label: 'Цена', width: 72, align: 'right' },
-      { label: 'Сумма', width: 80, align: 'right' },
+      { label: t.columns.n, width: 22, align: 'center' },
+      { label: t.columns.title, width: titleWidth, align: 'left' },
+      { label: t.columns.qty, width: 48, align: 'right' },
+      { label: t.columns.unit, width: 36, align: 'left' },
+      { label: t.columns.price, width: 72, align: 'right' },
+      { label: t.columns.amount, width: 80, align: 'right' },
     ];
     const showDetails = this.input.kind === 'offer';
     const drawRow = (cells: string[], bold: boolean, details: string[] = []) => {
@@ -416,7 +417,7 @@ class Writer {
   signatoryTitle(): string {
     const position = this.value('seller.signatory.position');
     if (position) return position;
-    return this.input.seller.inn?.length === 12 ? 'Индивидуальный предприниматель' : 'Руководитель';
+    return this.input.seller.inn?.length === 12 ? t.signatory.individual : t.signatory.head;
   }
 
   /** «Руководитель ________ / Иванов И. И. /» (and the accountant on invoices). */
@@ -425,7 +426,7 @@ class Writer {
     const name = this.value('seller.signatory.name');
     const rows = [{ role: this.signatoryTitle(), name }];
     if (this.input.kind === 'invoice')
-      rows.push({ role: 'Бухгалтер', name: this.value('seller.accountant') || name });
+      rows.push({ role: t.signatory.accountant, name: this.value('seller.accountant') || name });
     const roleWidth = 170;
     const lineWidth = 130;
     const rowHeight = 26;
@@ -456,29 +457,27 @@ class Writer {
     const colWidth = (this.width - gap) / 2;
     const bank = seller.bank;
     const sellerLines: { text: string; bold?: boolean }[] = [
-      { text: 'Исполнитель', bold: true },
+      { text: t.parties.seller, bold: true },
       { text: seller.name ?? '', bold: true },
       {
-        text: [seller.inn && `ИНН ${seller.inn}`, seller.kpp && `КПП ${seller.kpp}`]
-          .filter(Boolean)
-          .join(', '),
+        text: [seller.inn && t.inn(seller.inn), seller.kpp && t.kpp(seller.kpp)].filter(Boolean).join(', '),
       },
       { text: seller.ogrn ? `${this.value('seller.ogrn_label')} ${seller.ogrn}` : '' },
-      { text: seller.address ? `Адрес: ${seller.address}` : '' },
-      { text: bank?.account ? `Р/с ${bank.account}` : '' },
-      { text: bank?.name ? `в ${bank.name}` : '' },
-      { text: bank?.corr_account ? `К/с ${bank.corr_account}` : '' },
-      { text: bank?.bik ? `БИК ${bank.bik}` : '' },
-      { text: seller.phone ? `Тел.: ${seller.phone}` : '' },
-      { text: seller.email ? `E-mail: ${seller.email}` : '' },
+      { text: seller.address ? t.address(seller.address) : '' },
+      { text: bank?.account ? t.account(bank.account) : '' },
+      { text: bank?.name ? t.inBank(bank.name) : '' },
+      { text: bank?.corr_account ? t.corrAccount(bank.corr_account) : '' },
+      { text: bank?.bik ? t.bik(bank.bik) : '' },
+      { text: seller.phone ? t.phone(seller.phone) : '' },
+      { text: seller.email ? t.email(seller.email) : '' },
     ];
     const buyerLines: { text: string; bold?: boolean }[] = [
-      { text: 'Заказчик', bold: true },
+      { text: t.parties.buyer, bold: true },
       { text: buyer.name, bold: true },
-      { text: [buyer.inn && `ИНН ${buyer.inn}`, buyer.kpp && `КПП ${buyer.kpp}`].filter(Boolean).join(', ') },
-      { text: buyer.address ? `Адрес: ${buyer.address}` : '' },
-      { text: buyer.phone ? `Тел.: ${buyer.phone}` : '' },
-      { text: buyer.email ? `E-mail: ${buyer.email}` : '' },
+      { text: [buyer.inn && t.inn(buyer.inn), buyer.kpp && t.kpp(buyer.kpp)].filter(Boolean).join(', ') },
+      { text: buyer.address ? t.address(buyer.address) : '' },
+      { text: buyer.phone ? t.phone(buyer.phone) : '' },
+      { text: buyer.email ? t.email(buyer.email) : '' },
     ];
     const present = (lines: { text: string; bold?: boolean }[]) => lines.filter((l) => l.text.trim() !== '');
     const columns = [present(sellerLines), present(buyerLines)];
@@ -524,7 +523,7 @@ class Writer {
       // Writing inside the bottom margin would make pdfkit start a new page.
       doc.page.margins.bottom = 0;
       this.font(false, SIZE.small);
-      doc.text(`${this.input.title} — стр. ${i + 1} из ${range.count}`, this.left, doc.page.height - 30, {
+      doc.text(t.page(this.input.title, i + 1, range.count), this.left, doc.page.height - 30, {
         width: this.width,
         align: 'center',
         lineBreak: false,

@@ -19,6 +19,8 @@ export interface DocumentFacts {
   terms: Readonly<Record<string, string>>;
 }
 
+const t = salesTexts.document;
+
 const join = (parts: (string | undefined)[], separator = ', ') =>
   parts.filter((p): p is string => Boolean(p && p.trim())).join(separator);
 
@@ -40,7 +42,7 @@ export function vatLine(quote: Quote): string {
 /** Every placeholder's value for one document (see `PLACEHOLDERS` in template.ts). */
 export function documentValues(facts: DocumentFacts, quote: Quote): TemplateValues {
   const { seller, buyer } = facts;
-  const ogrnLabel = seller.ogrn ? (seller.ogrn.length === 15 ? 'ОГРНИП' : 'ОГРН') : undefined;
+  const ogrnLabel = seller.ogrn ? t.ogrn(seller.ogrn.length) : undefined;
   const validUntil = localDate(quote.validUntil, quote.timeZone);
   const values: Record<string, string | undefined> = {
     number: facts.number,
@@ -69,10 +71,10 @@ export function documentValues(facts: DocumentFacts, quote: Quote): TemplateValu
     'seller.summary': seller.name
       ? join([
           seller.name,
-          seller.inn && `ИНН ${seller.inn}`,
-          seller.kpp && `КПП ${seller.kpp}`,
+          seller.inn && t.inn(seller.inn),
+          seller.kpp && t.kpp(seller.kpp),
           seller.address,
-          seller.phone && `тел. ${seller.phone}`,
+          seller.phone && t.phoneInline(seller.phone),
         ])
       : undefined,
     'seller.party': seller.name ? join([seller.name, seller.signatory?.acting]) : undefined,
@@ -85,10 +87,10 @@ export function documentValues(facts: DocumentFacts, quote: Quote): TemplateValu
     'buyer.acting': buyer.acting,
     'buyer.summary': join([
       buyer.name,
-      buyer.inn && `ИНН ${buyer.inn}`,
-      buyer.kpp && `КПП ${buyer.kpp}`,
+      buyer.inn && t.inn(buyer.inn),
+      buyer.kpp && t.kpp(buyer.kpp),
       buyer.address,
-      buyer.phone && `тел. ${buyer.phone}`,
+      buyer.phone && t.phoneInline(buyer.phone),
     ]),
     'buyer.party': join([buyer.name, buyer.acting]),
     'lead.id': facts.lead?.id,

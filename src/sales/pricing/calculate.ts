@@ -47,7 +47,7 @@ export interface QuoteLine {
   unitPrice: Kopecks;
   /** `qty × unitPrice` rounded to the kopeck (half-up). */
   amount: Kopecks;
-  /** What a package includes, for offers (product lines only). */
+  /** The product's description and what a package includes, printed under the title in offers. */
   details?: string[];
 }
 
@@ -153,6 +153,7 @@ function unitPriceAt(product: Product, qty: Milli): Kopecks {
  */
 function productLines(product: Product, qty: Milli, item: number, notes: string[]): Computed[] {
   const title = notes.length ? `${product.title} (${notes.join(', ')})` : product.title;
+  const details = [...(product.description ? [product.description] : []), ...(product.includes ?? [])];
   const price = unitPriceAt(product, qty);
   const own = milliTimes(qty, price);
   let best: { from: Milli; price: Kopecks; amount: bigint } | null = null;
@@ -171,7 +172,7 @@ function productLines(product: Product, qty: Milli, item: number, notes: string[
     unit: product.unit,
     unitPrice,
     amount: toKopecks(amount),
-    ...(product.includes?.length ? { details: product.includes } : {}),
+    ...(details.length ? { details } : {}),
     base: 'goods',
   });
   if (!best) return [line(price, own)];
@@ -192,6 +193,10 @@ function productLines(product: Product, qty: Milli, item: number, notes: string[
   ];
 }
 
+/** Services are what coefficients on goods leave alone: by default fixed add-ons and counts. */
+const baseOf = (service: boolean | undefined, fallback: Base): Base =>
+  service === undefined ? fallback : service ? 'extra' : 'goods';
+
 function chargeLine(
   charge: Charge,
   title: string,
@@ -199,7 +204,7 @@ function chargeLine(
   qty: Milli,
   item: number,
   list: PriceList,
-  unit: string | undefined,
+  option: { unit?: string | undefined; service?: boolean | undefined },
 ): Computed | null {
   const common = { kind: 'option' as const, item, title };
   switch (charge.kind) {
@@ -209,10 +214,10 @@ function chargeLine(
       return {
         ...common,
         qty: MILLI,
-        unit: unit ?? salesTexts.serviceUnit,
+        unit: option.unit ?? salesTexts.serviceUnit,
         unitPrice: charge.amount,
         amount: charge.amount,
-        base: 'extra',
+        base: baseOf(option.service, 'extra'),
       };
     case 'per_unit':
       return {
@@ -221,7 +226,7 @@ function chargeLine(
         unit: product.unit,
         unitPrice: charge.amount,
         amount: toKopecks(milliTimes(qty, charge.amount)),
-        base: 'goods',
+        base: baseOf(option.service, 'goods'),
       };
     case 'percent': {
       // A share of the base price, so tiers never change it: a larger order never pays less for it.
@@ -239,7 +244,7 @@ function chargeLine(
         unit: product.unit,
         unitPrice,
         amount: toKopecks(milliTimes(qty, unitPrice)),
-        base: 'goods',
+        base: baseOf(option.service, 'goods'),
       };
     }
   }
@@ -292,15 +297,9 @@ function optionLines(
         continue;
       }
       const choice = pickChoice(option, id, product);
-      const line = chargeLine(
-        choice.charge,
-        `${option.title}: ${choice.title}`,
-        product,
-        qty,
-        item,
-        list,
-        undefined,
-      );
+      const line = chargeLine(choice.charge, `${option.title}: ${choice.title}`, product, qty, item, list, {
+        service: option.service,
+      });
       if (line) lines.push(line);
       // A free choice the order names goes into the product's title; defaults are the standard make.
       else if (given !== undefined) notes.push(`${option.title.toLowerCase()}: ${choice.title}`);
@@ -317,7 +316,7 @@ function optionLines(
         on = YES.has(v);
       }
       if (!on) continue;
-      const line = chargeLine(option.charge, option.title, product, qty, item, list, option.unit);
+      const line = chargeLine(option.charge, option.title, product, qty, item, list, option);
       if (line) lines.push(line);
     } else {
       let count = option.default;
@@ -346,7 +345,7 @@ function optionLines(
         unit: option.unit,
         unitPrice: option.price,
         amount: toKopecks(milliTimes(count, option.price)),
-        base: 'extra',
+        base: baseOf(option.service, 'extra'),
       });
     }
   }

@@ -146,6 +146,8 @@ const choiceOption = z.strictObject({
   default: idSchema.optional(),
   /** The order must name it (when there is no default). */
   required: z.boolean().default(false),
+  /** A service (delivery, assembly) is not multiplied by coefficients that apply to goods. */
+  service: z.boolean().optional(),
 });
 
 const yesNoOption = z
@@ -155,6 +157,8 @@ const yesNoOption = z
     type: z.literal('yes_no'),
     default: z.boolean().default(false),
     unit: title.optional(),
+    /** A service (delivery, assembly) is not multiplied by coefficients that apply to goods. */
+    service: z.boolean().optional(),
     ...chargeFields,
   })
   .transform(({ fixed, per_unit, percent, ...o }, ctx) => ({
@@ -173,6 +177,8 @@ const countOption = z.strictObject({
   max: quantity().default(100 * MILLI),
   step: quantity().default(MILLI),
   default: quantity().default(0),
+  /** A service (delivery, assembly) is not multiplied by coefficients that apply to goods. */
+  service: z.boolean().optional(),
 });
 
 const optionSchema = z.discriminatedUnion('type', [choiceOption, yesNoOption, countOption], {

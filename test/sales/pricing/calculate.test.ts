@@ -52,7 +52,7 @@ describe('calculateQuote on the sample catalogue', () => {
       ['Доставка: по Москве', 1000, 50_000, 50_000],
       ['Сборка', 1000, 100_000, 100_000],
       ['Подъём на этаж без лифта', 3000, 20_000, 60_000],
-      // ×1.3 on the goods (sofa and fabric), not on delivery, assembly and lift.
+      // ×1.3 on the goods (sofa and fabric), not on the services: delivery, assembly (per unit) and lift.
       ['Срок изготовления: срочно, 10 рабочих дней (×1,3)', 1000, 1_092_000, 1_092_000],
     ]);
     expect(q.subtotal).toBe(4_942_000);
