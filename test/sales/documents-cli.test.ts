@@ -1,16 +1,11 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_TEMPLATES } from '../../src/sales/documents/templates/index.js';
 import { pdfPages } from './documents/pdf-text.js';
+import { ROOT, runScript } from './run-script.js';
 
-const run = promisify(execFile);
-const ROOT = resolve(import.meta.dirname, '../..');
-const TSX = join(ROOT, 'node_modules/.bin/tsx');
-const DOCUMENTS = join(ROOT, 'scripts/documents.ts');
 const EXAMPLE = join(ROOT, 'examples/sales.yaml');
 const DATA = join(ROOT, 'examples/document-data.json');
 
@@ -23,24 +18,12 @@ afterAll(async () => {
 });
 
 /** `npm run documents -- …` from a folder without a .env, with its own DATA_DIR. */
-async function documents(args: string[], env: Record<string, string> = {}) {
-  const base = Object.fromEntries(
-    Object.entries(process.env).filter(
-      ([k]) => !['SALES_CONFIG', 'MAX_PDF_SIZE_MB', 'MONGODB_URI'].includes(k),
-    ),
-  );
-  try {
-    const { stdout, stderr } = await run(TSX, ['--disable-warning=ExperimentalWarning', DOCUMENTS, ...args], {
-      cwd: dir,
-      env: { ...base, MODE: 'review', DATA_DIR: join(dir, 'data'), SALES_CONFIG: EXAMPLE, ...env },
-      timeout: 60_000,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const documents = (args: string[], env: Record<string, string> = {}) =>
+  runScript('scripts/documents.ts', args, {
+    cwd: dir,
+    env: { DATA_DIR: join(dir, 'data'), SALES_CONFIG: EXAMPLE, ...env },
+    unset: ['MAX_PDF_SIZE_MB', 'MONGODB_URI'],
+  });
 
 const exists = (path: string) =>
   stat(path).then(
@@ -93,33 +76,28 @@ describe('npm run documents', () => {
       quote: { items: { product: string }[] };
       buyer: Record<string, string>;
     };
-    data.quote.items[0]!.product = 'sofa';
-    await writeFile(join(dir, 'unknown.json'), JSON.stringify(data));
-    const unknown = await documents([
-      'render',
-      'invoice',
-      '--data',
-      join(dir, 'unknown.json'),
-      '--out',
-      join(dir, 'x.pdf'),
-      '--number',
-      'X-1',
-    ]);
+    const render = async (change: () => void) => {
+      change();
+      await writeFile(join(dir, 'changed.json'), JSON.stringify(data));
+      const out = join(dir, 'x.pdf');
+      return documents([
+        'render',
+        'invoice',
+        '--data',
+        join(dir, 'changed.json'),
+        '--out',
+        out,
+        '--number',
+        'X-1',
+      ]);
+    };
+    const unknown = await render(() => (data.quote.items[0]!.product = 'sofa'));
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('unknown product "sofa"; available: sofa-milan');
-    data.quote.items[0]!.product = 'sofa-milan';
-    data.buyer.inn = '1234567890';
-    await writeFile(join(dir, 'bad.json'), JSON.stringify(data));
-    const bad = await documents([
-      'render',
-      'invoice',
-      '--data',
-      join(dir, 'bad.json'),
-      '--out',
-      join(dir, 'x.pdf'),
-      '--number',
-      'X-1',
-    ]);
+    const bad = await render(() => {
+      data.quote.items[0]!.product = 'sofa-milan';
+      data.buyer.inn = '1234567890';
+    });
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('buyer.inn: the ИНН check digits do not match: a typo?');
     expect(await exists(join(dir, 'x.pdf'))).toBe(false);

@@ -1,17 +1,12 @@
-import { execFile } from 'node:child_process';
 import { copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadSalesConfig } from '../../src/sales/config.js';
 import { calculateQuote } from '../../src/sales/pricing/calculate.js';
 import { quoteJson } from '../../src/sales/pricing/format.js';
+import { ROOT, runScript } from './run-script.js';
 
-const run = promisify(execFile);
-const ROOT = resolve(import.meta.dirname, '../..');
-const TSX = join(ROOT, 'node_modules/.bin/tsx');
-const QUOTE = join(ROOT, 'scripts/quote.ts');
 const EXAMPLE = join(ROOT, 'examples/sales.yaml');
 
 let dir: string;
@@ -22,22 +17,9 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-/** `npm run quote -- …` from a folder without a .env; the exit code comes back instead of throwing. */
-async function quote(args: string[], env: Record<string, string> = {}, cwd = dir) {
-  const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== 'SALES_CONFIG'));
-  try {
-    const { stdout, stderr } = await run(TSX, ['--disable-warning=ExperimentalWarning', QUOTE, ...args], {
-      cwd,
-      // Vitest sets MODE=test, which is not a valid service mode.
-      env: { ...base, MODE: 'review', ...env },
-      timeout: 30_000,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+/** `npm run quote -- …` from a folder without a .env. */
+const quote = (args: string[], env: Record<string, string> = {}, cwd = dir) =>
+  runScript('scripts/quote.ts', args, { cwd, env, unset: ['SALES_CONFIG'] });
 
 describe('npm run quote', () => {
   it('when ./sales.yaml prices a product, then the lines and totals are printed in Russian', async () => {
