@@ -289,6 +289,7 @@ export function fillLine(text: string, values: TemplateValues): string | null {
   if (found.length > 0 && found.every((p) => p.optional && !present(values[p.name]))) return null;
   return text.replace(PLACEHOLDER, (_, inner: string) => {
     const name = inner.endsWith('?') ? inner.slice(0, -1).trim() : inner;
-    return values[name]?.trim() ?? '';
+    // A value never switches bold on or off: `**` is the template's markup, not the buyer's.
+    return (values[name]?.trim() ?? '').replaceAll('**', '*');
   });
 }

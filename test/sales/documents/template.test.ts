@@ -71,6 +71,7 @@ describe('document templates', () => {
     // A required value keeps the line; the optional one becomes empty.
     expect(fillLine('{{terms.city}}, {{contract.number?}}', { 'terms.city': 'Москва' })).toBe('Москва, ');
     expect(fillLine('Без полей', {})).toBe('Без полей');
+    expect(fillLine('**{{buyer.name}}**', { 'buyer.name': 'ООО **Звезда**' })).toBe('**ООО *Звезда***');
   });
 
   it('when a template has unknown names or broken braces, then every problem is reported with its line', () => {
