@@ -117,7 +117,13 @@ export function describeOption(o: OptionDef): string {
   return `${o.id} (${formatQuantity(o.min)}…${formatQuantity(o.max)} ${o.unit})`;
 }
 
-function findProduct(list: PriceList, id: string): Product {
+/** How a coefficient's values are written, for error messages: `urgency (standard|express)`. */
+export function describeCoefficient(c: PriceList['coefficients'][number]): string {
+  return `${c.id} (${c.choices.map((x) => x.id).join('|')})`;
+}
+
+/** The product with this id, or a {@link QuoteError} that lists the ids there are. */
+export function findProduct(list: PriceList, id: string): Product {
   const product = list.products.find((p) => p.id === id);
   if (!product) {
     throw new QuoteError(
@@ -365,8 +371,7 @@ function coefficientLines(
       throw new QuoteError(
         'unknown_option',
         `unknown coefficient "${name}"; available: ${
-          list.coefficients.map((c) => `${c.id} (${c.choices.map((x) => x.id).join('|')})`).join(', ') ||
-          'none'
+          list.coefficients.map(describeCoefficient).join(', ') || 'none'
         }`,
       );
     }

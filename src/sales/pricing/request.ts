@@ -1,6 +1,13 @@
 import { parseRubles } from '../money.js';
 import { parseQuantity } from '../quantity.js';
-import { describeOption, type DiscountRequest, QuoteError, type QuoteRequest } from './calculate.js';
+import {
+  describeCoefficient,
+  describeOption,
+  type DiscountRequest,
+  findProduct,
+  QuoteError,
+  type QuoteRequest,
+} from './calculate.js';
 import { percent, type PriceList } from './schema.js';
 
 /**
@@ -41,13 +48,7 @@ export function orderFromWords(list: PriceList, words: readonly string[]): Quote
       `name a product first; available: ${list.products.map((p) => p.id).join(', ')}`,
     );
   }
-  const product = list.products.find((p) => p.id === productId);
-  if (!product) {
-    throw new QuoteError(
-      'unknown_product',
-      `unknown product "${productId}"; available: ${list.products.map((p) => p.id).join(', ')}`,
-    );
-  }
+  const product = findProduct(list, productId);
   const options: Record<string, string> = {};
   const coefficients: Record<string, string> = {};
   const discounts: DiscountRequest[] = [];
@@ -74,7 +75,7 @@ export function orderFromWords(list: PriceList, words: readonly string[]): Quote
     } else {
       const available = [
         ...product.options.map(describeOption),
-        ...list.coefficients.map((c) => `${c.id} (${c.choices.map((x) => x.id).join('|')})`),
+        ...list.coefficients.map(describeCoefficient),
         'qty',
         'discount',
       ];
