@@ -12,7 +12,7 @@ import {
   TemplateError,
 } from './documents/template.js';
 import { checkPricing, type PriceList, pricingFields, toPriceList } from './pricing/schema.js';
-import { isTimeZone } from './time.js';
+import { isValidTimeZone } from './time.js';
 
 /** The sales configuration (`SALES_CONFIG`, one YAML file): price list, seller requisites, documents. */
 export interface SalesConfig {
@@ -74,7 +74,7 @@ const salesSchema = z
     timezone: z
       .string()
       .default('Europe/Moscow')
-      .refine(isTimeZone, { error: 'expected an IANA time zone, like Europe/Moscow' }),
+      .refine(isValidTimeZone, { error: 'expected an IANA time zone, like Europe/Moscow' }),
     seller: sellerSchema.default({}),
     documents: documentsSchema.default({
       templates: {},
