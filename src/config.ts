@@ -167,6 +167,15 @@ const envSchema = z.object({
   DATA_ENCRYPTION_KEY: dataKeySchema(),
   DATA_ENCRYPTION_KEY_PREVIOUS: dataKeySchema(),
   RATE_LIMIT_PER_MINUTE: integer(0, 1_000_000, 1200),
+  SALES_CONFIG: z.preprocess(emptyToUndefined, z.string().default('./sales.yaml')),
+  MAX_PDF_SIZE_MB: z.preprocess(
+    emptyToUndefined,
+    z.coerce
+      .number({ error: 'expected a size in megabytes from 0.01 to 1000' })
+      .min(0.01, { error: 'expected a size in megabytes from 0.01 to 1000' })
+      .max(1000, { error: 'expected a size in megabytes from 0.01 to 1000' })
+      .default(10),
+  ),
   LOG_LEVEL: z.preprocess(
     emptyToUndefined,
     z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -223,6 +232,12 @@ export interface Config {
     humanPauseMinutes: number;
     fallbackText: string;
     escalationKeywords: string[];
+  };
+  sales: {
+    /** The sales configuration file (price list, requisites, documents). */
+    configPath: string;
+    /** MAX_PDF_SIZE_MB in bytes: a larger document is an error, never a truncated file. */
+    maxPdfBytes: number;
   };
   locale: 'ru' | 'en';
   adminToken: string | undefined;
@@ -308,6 +323,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       humanPauseMinutes: e.HUMAN_PAUSE_MINUTES,
       fallbackText: e.FALLBACK_TEXT,
       escalationKeywords: e.ESCALATION_KEYWORDS,
+    },
+    sales: {
+      configPath: resolve(e.SALES_CONFIG),
+      maxPdfBytes: Math.floor(e.MAX_PDF_SIZE_MB * 1024 * 1024),
     },
     locale: e.BOT_LOCALE,
     adminToken: e.ADMIN_TOKEN,

@@ -143,6 +143,8 @@ export function encryptStore(inner: Store, keyring: Keyring): Store {
         inner.kv.setIfAbsent(key, sealJson('kv.value', value ?? null), ttlMs),
       delete: (key) => inner.kv.delete(key),
     },
+    // Counters are numbers, not buyer data.
+    sequences: inner.sequences,
     // Raw on purpose: maintenance (key rotation) works on stored values, sealed or not.
     maintenance: inner.maintenance,
     ping: () => inner.ping(),

@@ -155,6 +155,18 @@ export interface KvRepository {
 }
 
 /**
+ * Named counters for numbers people read and that must not repeat or skip (document numbers:
+ * СЧ-2026-0001, СЧ-2026-0002…).
+ */
+export interface SequenceRepository {
+  /**
+   * Atomically increments the counter `name` (created at 0 on first use) and returns the new value:
+   * concurrent calls, from any process, get distinct consecutive numbers. A call that fails took nothing.
+   */
+  next(name: string): Promise<number>;
+}
+
+/**
  * Fields that can hold buyer words or secrets, sealed at rest by `src/security/encrypted-store.ts`.
  * No store query filters or sorts on them: that is what makes encrypting them transparent.
  */
@@ -217,6 +229,7 @@ export interface Store {
   readonly settings: SettingsRepository;
   readonly audit: AuditRepository;
   readonly kv: KvRepository;
+  readonly sequences: SequenceRepository;
   readonly maintenance: StoreMaintenance;
   /** Throws when the store cannot serve requests (used by `/ready`). */
   ping(): Promise<void>;

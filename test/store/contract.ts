@@ -496,6 +496,33 @@ export function describeStoreContract(name: string, target: ContractTarget): voi
       });
     });
 
+    describe('sequences', () => {
+      it('when 30 callers take numbers at once, then they get 1 to 30, each once', async () => {
+        const taken = await Promise.all(
+          Array.from({ length: 30 }, () => store.sequences.next('document.invoice.2026')),
+        );
+        expect([...taken].sort((a, b) => a - b)).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
+        expect(await store.sequences.next('document.invoice.2026')).toBe(31);
+      });
+
+      it('when counters have different names, then each counts on its own', async () => {
+        expect(await store.sequences.next('document.offer.2026')).toBe(1);
+        expect(await store.sequences.next('document.invoice.2027')).toBe(1);
+        expect(await store.sequences.next('document.offer.2026')).toBe(2);
+        await expect(store.sequences.next('')).rejects.toThrow(StoreValidationError);
+      });
+
+      if (target.reopen) {
+        const reopen = target.reopen;
+        it('when the store is reopened, then a counter goes on from where it was', async () => {
+          await store.sequences.next('document.contract.2026');
+          await store.sequences.next('document.contract.2026');
+          store = await reopen(store);
+          expect(await store.sequences.next('document.contract.2026')).toBe(3);
+        });
+      }
+    });
+
     describe('bad input', () => {
       it('when ids are empty, too long, not strings or contain spaces, then a clear validation error is thrown', async () => {
         await expect(store.chats.get('')).rejects.toThrow(/Invalid chat id: must not be empty/);

@@ -54,6 +54,20 @@ describe('SQLite store specifics', () => {
   });
 });
 
+describe('SQLite sequences across connections', () => {
+  it('when two connections to one file take numbers at once, then no number is given twice or skipped', async () => {
+    const path = join(dir, 'sequences.sqlite');
+    const a = openSqliteStore({ path });
+    const b = openSqliteStore({ path });
+    const taken = await Promise.all(
+      Array.from({ length: 40 }, (_, i) => (i % 2 ? a : b).sequences.next('document.invoice.2026')),
+    );
+    expect([...taken].sort((x, y) => x - y)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
+    await a.close();
+    await b.close();
+  });
+});
+
 describe('SQLite group commit and background checkpoints', () => {
   const count = (db: SqliteDatabase | DatabaseSync) =>
     Number((db instanceof SqliteDatabase ? db.db : db).prepare('SELECT COUNT(*) AS n FROM t').get()?.n);

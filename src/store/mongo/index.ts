@@ -23,6 +23,7 @@ import {
   newMessage,
 } from '../records.js';
 import { checkDate, checkId, checkKey, checkLimit, StoreValidationError } from '../validate.js';
+import { mongoSequences } from './sequences.js';
 
 type Doc = Record<string, unknown> & { _id?: unknown };
 
@@ -401,6 +402,7 @@ export async function openMongoStore(
         return res.deletedCount === 1;
       },
     },
+    sequences: await mongoSequences(connection),
     maintenance: maintenance(m),
     async ping() {
       const db = connection.db;

@@ -37,6 +37,7 @@ import {
   listingFromRow,
   messageFromRow,
 } from './rows.js';
+import { sequences } from './sequences.js';
 
 const placeholders = (n: number) => Array.from({ length: n }, () => '?').join(', ');
 
@@ -703,6 +704,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store & { readonly
     settings: settings(db),
     audit: audit(db, now),
     kv: kv(db, now),
+    sequences: sequences(db),
     maintenance: maintenance(db),
     async ping() {
       db.get('SELECT 1');

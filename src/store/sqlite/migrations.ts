@@ -163,6 +163,12 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX drafts_chat ON drafts (chat_id, created_at);
   CREATE INDEX drafts_status ON drafts (status, created_at);
   `,
+  `
+  CREATE TABLE sequences (
+    name TEXT PRIMARY KEY,
+    value INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  `,
 ];
 
 /** Brings the schema up to date; safe when several processes open the file at once. */

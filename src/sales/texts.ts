@@ -1,0 +1,67 @@
+/**
+ * Russian texts of the sales core: lines the calculator names, the quote as the owner reads it, the
+ * labels of documents. Russian legal documents have no English form; the owner-facing quote will take
+ * its English variant from here when the bot shows it.
+ */
+
+/** 1.3 → "1,3"; 22 → "22". */
+const decimal = (n: number) => String(Number(n.toFixed(4))).replace('.', ',');
+
+export const salesTexts = {
+  serviceUnit: 'усл.',
+  tierTopUp: (title: string, from: string, unit: string) =>
+    `Доплата до цены партии от ${from} ${unit} («${title}»)`,
+  coefficientTitle: (title: string, choice: string, factor: number) =>
+    `${title}: ${choice} (×${decimal(factor)})`,
+  manualDiscount: 'Скидка',
+  manualDiscountPercent: (percent: number) => `Скидка ${decimal(percent)}%`,
+  percent: (value: number) => `${decimal(value)}%`,
+
+  quote: {
+    columns: { n: '№', title: 'Наименование', qty: 'Кол-во', price: 'Цена', amount: 'Сумма' },
+    subtotal: 'Итого',
+    discount: (titles: string[]) => (titles.length ? `Скидка (${titles.join('; ')})` : 'Скидка'),
+    discountLimited: {
+      floor: 'скидка ограничена минимальной ценой',
+      max_percent: 'скидка ограничена максимальным процентом',
+    },
+    vatIncluded: (rate: string) => `В том числе НДС ${rate}`,
+    vatAdded: (rate: string) => `НДС ${rate}`,
+    noVat: 'Без НДС',
+    total: 'Всего к оплате',
+    validUntil: (date: string, time: string, zone: string) =>
+      `Расчёт действителен до ${date} ${time} (${zone})`,
+  },
+
+  document: {
+    titles: { offer: 'Коммерческое предложение', contract: 'Договор', invoice: 'Счёт на оплату' },
+    numbered: (title: string, number: string) => `${title} № ${number}`,
+    page: (title: string, page: number, pages: number) => `${title} — стр. ${page} из ${pages}`,
+    bank: { bank: 'Банк получателя', bik: 'БИК', account: 'Сч. №', recipient: 'Получатель' },
+    columns: {
+      n: '№',
+      title: 'Товары (работы, услуги)',
+      qty: 'Кол-во',
+      unit: 'Ед.',
+      price: 'Цена',
+      amount: 'Сумма',
+    },
+    signatory: {
+      individual: 'Индивидуальный предприниматель',
+      head: 'Руководитель',
+      accountant: 'Бухгалтер',
+    },
+    parties: { seller: 'Исполнитель', buyer: 'Заказчик' },
+    ogrn: (digits: number) => (digits === 15 ? 'ОГРНИП' : 'ОГРН'),
+    inn: (v: string) => `ИНН ${v}`,
+    kpp: (v: string) => `КПП ${v}`,
+    address: (v: string) => `Адрес: ${v}`,
+    account: (v: string) => `Р/с ${v}`,
+    inBank: (v: string) => `в ${v}`,
+    corrAccount: (v: string) => `К/с ${v}`,
+    bik: (v: string) => `БИК ${v}`,
+    phone: (v: string) => `Тел.: ${v}`,
+    phoneInline: (v: string) => `тел. ${v}`,
+    email: (v: string) => `E-mail: ${v}`,
+  },
+} as const;
