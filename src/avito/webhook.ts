@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import express, { type Express, type Request, type Response } from 'express';
 import type { Logger } from '../logger.js';
 import { secretMatcher } from '../http/secrets.js';
+import { jsonNestedDeeperThan } from '../lib/json-depth.js';
 import type { Store } from '../store/port.js';
 import type { DeliveryPressure } from './delivery-pressure.js';
 import { type DeliveryIssue, parseWebhookDelivery } from './schemas.js';
@@ -9,6 +10,11 @@ import { type DeliveryIssue, parseWebhookDelivery } from './schemas.js';
 /** Largest delivery we accept: one message is ≤ 1000 characters plus a small envelope. */
 export const WEBHOOK_BODY_LIMIT = '64kb';
 export const WEBHOOK_PATH = '/avito/webhook';
+/**
+ * Deepest nesting of objects and arrays a delivery may have. Avito's own go about six levels down; a deeper
+ * body is refused as malformed (400, not delivered again) rather than failing to store (503, delivered forever).
+ */
+export const WEBHOOK_MAX_DEPTH = 32;
 
 export interface WebhookRouteDeps {
   store: Store;
@@ -78,7 +84,14 @@ async function handle(req: Request, res: Response, deps: WebhookRouteDeps): Prom
   const body: Buffer = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
   let json: unknown;
   try {
-    json = JSON.parse(strictUtf8.decode(body));
+    const text = strictUtf8.decode(body);
+    if (jsonNestedDeeperThan(text, WEBHOOK_MAX_DEPTH)) {
+      const reason = `body: nested deeper than ${WEBHOOK_MAX_DEPTH} levels`;
+      log.info({ reason }, 'avito webhook rejected');
+      res.status(400).json({ error: 'invalid_payload', reason });
+      return;
+    }
+    json = JSON.parse(text);
   } catch {
     res.status(400).json({ error: 'invalid_json', reason: 'body is not valid UTF-8 JSON' });
     return;

@@ -177,6 +177,29 @@ describe('Avito webhook route (the real service, the Avito simulator as Avito)',
     expect(res.status).toBe(400);
     expect((await fetch(`${svc.http.url}/ready`)).status).toBe(200);
   });
+
+  it('when a valid message carries an unknown field nested 5000 deep, then it is a 400 with the reason (a permanent error, not "retry later") and nothing is stored', async () => {
+    const deep = `${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}`;
+    const body = JSON.stringify(webhookEnvelope('m-deep', { extra: 'DEEP' })).replace('"DEEP"', deep);
+    expect(body.length).toBeGreaterThan(10_000);
+    expect(body.length).toBeLessThan(64 * 1024);
+    const res = await post(body);
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({
+      error: 'invalid_payload',
+      reason: expect.stringMatching(/nested/),
+    });
+    expect(await svc.store.events.get('delivery-m-deep')).toBeNull();
+
+    // A delivery as deep as Avito's own, with brackets and quotes inside its strings, is still accepted.
+    const shallow = await post(
+      webhookEnvelope('m-shallow', {
+        text: '{{[["\\"}}',
+        content: { text: '[[{{', meta: { a: { b: [1] } } },
+      }),
+    );
+    expect(shallow.status).toBe(200);
+  });
 });
 
 describe('Avito webhook route with a failing store', () => {
