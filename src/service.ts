@@ -3,12 +3,14 @@ import type { Express } from 'express';
 import { type AvitoIntegration, createAvito, DeliveryPressure } from './avito/index.js';
 import { AvitoApiError } from './avito/errors.js';
 import { type BotHandle, type BotKnowledge, createBot, type StatusSnapshot } from './bot/index.js';
+import { textsFor } from './bot/texts.js';
 import type { Config } from './config.js';
 import { createHttpApp } from './http/app.js';
 import { createMetrics } from './http/metrics.js';
 import { Readiness } from './http/readiness.js';
 import { type RunningHttpServer, startHttpServer } from './http/server.js';
-import { createAgenda, defineCoreJobs, startJobs } from './jobs/index.js';
+import { createAgenda, defineCoreJobs, reportJobProblems, startJobs } from './jobs/index.js';
+import { StorageOutage } from './lib/storage-outage.js';
 import type { Logger } from './logger.js';
 import { createKnowledge, type Knowledge } from './rag/index.js';
 import { defineKnowledgeJobs, SYNC_DOCS_JOB } from './rag/folder-sync.js';
@@ -96,15 +98,19 @@ export async function startService(
     'store open',
   );
 
-  const agenda = createAgenda(config.storage, { processEvery: options.processEvery });
-  agenda.on('error', (err: unknown) => logger.error({ err }, 'job backend error'));
-  agenda.on('fail', (err: unknown, job: { attrs: { name: string } }) =>
-    logger.warn({ err, job: job.attrs.name }, 'job failed'),
-  );
-  defineCoreJobs(agenda, { store, logger: logger.child({ module: 'jobs' }) });
-
   // Until the bot exists (or without one), owner alerts go to the log.
   const notifier = options.notifier ?? logOnlyAlerts(logger.child({ module: 'alerts' }));
+  // A full disk or a locked file: logged once per outage, the owner told once, writes probed until they work.
+  const storageOutage = new StorageOutage({
+    logger: logger.child({ module: 'storage' }),
+    alerts: late<Notifier>(() => bot?.notifier ?? notifier, 'the notifier'),
+    alertText: (cause) => textsFor(config.locale).storageFailing(cause),
+    probe: () => store.kv.set('storage:probe', new Date().toISOString()),
+  });
+
+  const agenda = createAgenda(config.storage, { processEvery: options.processEvery });
+  reportJobProblems(agenda, { logger, storageOutage });
+  defineCoreJobs(agenda, { store, logger: logger.child({ module: 'jobs' }) });
   const knowledge = createKnowledge({ config, store, logger });
   defineKnowledgeJobs(agenda, { knowledge, logger });
 
@@ -119,6 +125,7 @@ export async function startService(
         alerts: late<Notifier>(() => bot?.notifier ?? notifier, 'the notifier'),
         logger,
         pressure,
+        storageOutage,
         knowledge: {
           upsertListing: async (listing) => void (await knowledge.ingestListing(listing)),
           removeListing: async (itemId) => void (await knowledge.removeListingDocument(itemId)),
@@ -155,6 +162,9 @@ export async function startService(
 
   readiness.add('store', async () => {
     await store.ping();
+    // Degraded, not failed: reads work, webhooks are refused with 503 and come again, nothing is lost.
+    if (storageOutage.active)
+      return { status: 'degraded', kind: store.kind, detail: 'writes are failing (disk full?)' };
     return { status: 'ok', kind: store.kind };
   });
   readiness.add('jobs', async () => ({
@@ -215,6 +225,7 @@ export async function startService(
     bot,
     stop() {
       stopping ??= (async () => {
+        storageOutage.stop();
         await bot?.stop();
         await http.close();
         await avito?.stop();

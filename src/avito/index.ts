@@ -2,6 +2,7 @@ import type { Agenda } from 'agenda';
 import type { Express, Request } from 'express';
 import type { Config } from '../config.js';
 import type { CheckResult } from '../http/readiness.js';
+import type { StorageFailureReporter } from '../lib/storage-outage.js';
 import type { Logger } from '../logger.js';
 import type { OwnerAlerts } from '../responder/ports.js';
 import type { Store } from '../store/port.js';
@@ -32,6 +33,8 @@ export interface AvitoDeps {
   knowledge?: ListingKnowledge;
   /** Shared with the responder, whose answers wait out a delivery storm too; one of its own if absent. */
   pressure?: DeliveryPressure;
+  /** Where the webhook reports a store that fails to write. */
+  storageOutage?: StorageFailureReporter;
 }
 
 export interface AvitoIntegration {
@@ -101,6 +104,7 @@ export async function createAvito(deps: AvitoDeps): Promise<AvitoIntegration> {
         logger: log,
         enqueueInbound: (id) => queue.enqueue(id),
         pressure,
+        storageOutage: deps.storageOutage,
       });
     },
     authenticates: isOwnWebhookRequest(secret),

@@ -3,6 +3,8 @@ import express, { type Express, type Request, type Response } from 'express';
 import type { Logger } from '../logger.js';
 import { secretMatcher } from '../http/secrets.js';
 import { jsonNestedDeeperThan } from '../lib/json-depth.js';
+import { isStorageFailure } from '../lib/storage-errors.js';
+import type { StorageFailureReporter } from '../lib/storage-outage.js';
 import type { Store } from '../store/port.js';
 import type { DeliveryPressure } from './delivery-pressure.js';
 import { type DeliveryIssue, parseWebhookDelivery } from './schemas.js';
@@ -27,6 +29,8 @@ export interface WebhookRouteDeps {
   enqueueInbound(eventId: string): Promise<void>;
   /** Counts deliveries being acknowledged (inbound processing steps aside meanwhile). */
   pressure?: DeliveryPressure;
+  /** Where a store that fails to write is reported (logged once per outage, the owner told). */
+  storageOutage?: StorageFailureReporter;
   logger: Logger;
 }
 
@@ -126,7 +130,11 @@ async function handle(req: Request, res: Response, deps: WebhookRouteDeps): Prom
     if (stored.existing.status === 'pending') await deps.enqueueInbound(stored.existing.id);
     res.status(200).json({ ok: true, duplicate: true });
   } catch (err) {
-    log.error({ err, eventId }, 'avito event could not be stored; asking Avito to retry');
+    // Every redelivery fails the same way while the disk is full: the outage is logged once, not per delivery.
+    if (deps.storageOutage && isStorageFailure(err)) {
+      deps.storageOutage.report(err, 'avito webhook');
+      log.debug({ eventId }, 'avito event could not be stored (storage failing); asking Avito to retry');
+    } else log.error({ err, eventId }, 'avito event could not be stored; asking Avito to retry');
     res.status(503).json({ error: 'unavailable', reason: 'could not store the event, retry later' });
   }
 }

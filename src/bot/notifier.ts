@@ -36,6 +36,8 @@ const ALERT_ROUNDS = 5;
 export function createNotifier(deps: NotifierDeps): Notifier {
   const { api, store, logger, texts: t } = deps;
   const chains = new Map<string, Promise<unknown>>();
+  /** Alerts raised while the store could not record them (the alert may be about the store itself). */
+  const openWithoutStore = new Set<string>();
 
   const options = (r: Rendered) => ({
     parse_mode: 'HTML' as const,
@@ -103,20 +105,29 @@ export function createNotifier(deps: NotifierDeps): Notifier {
     },
 
     async alert(key, text) {
-      if (!deps.notifyChatId) return;
-      const stored = await store.kv.setIfAbsent(`${ALERT_PREFIX}${key}`, { at: new Date().toISOString() });
-      if (!stored) return;
+      if (!deps.notifyChatId || openWithoutStore.has(key)) return;
+      let first: boolean;
+      try {
+        first = await store.kv.setIfAbsent(`${ALERT_PREFIX}${key}`, { at: new Date().toISOString() });
+      } catch {
+        // A store that cannot write must not keep the owner from hearing about it: remembered here instead.
+        openWithoutStore.add(key);
+        first = true;
+      }
+      if (!first) return;
       try {
         await sendAlert(deps.notifyChatId, t.alert(text));
         logger.warn({ alert: key }, 'owner alerted');
       } catch (error) {
         // Not sent: forget the key so the next alert tries again.
-        await store.kv.delete(`${ALERT_PREFIX}${key}`);
+        openWithoutStore.delete(key);
+        await store.kv.delete(`${ALERT_PREFIX}${key}`).catch(() => {});
         throw error;
       }
     },
 
     async resolve(key) {
+      openWithoutStore.delete(key);
       await store.kv.delete(`${ALERT_PREFIX}${key}`);
     },
   };

@@ -148,6 +148,9 @@ const ru = {
     replyHint: 'Ответьте (reply) на это сообщение, чтобы написать покупателю.',
   },
   alert: (text: string) => `⚠️ ${text}`,
+  storageFailing: (cause: string) =>
+    `Хранилище данных не принимает записи (${cause}). Новые сообщения покупателей пока не принимаются — ` +
+    'Авито пришлёт их повторно, ответы ждут. Освободите место на диске: сервис продолжит сам.',
   edit: {
     prompt: (current: string) =>
       `✏️ <b>Текущий текст</b> (нажмите, чтобы скопировать):\n<code>${current}</code>\n\n` +
@@ -409,6 +412,9 @@ const en: Texts = {
     replyHint: 'Reply to this message to write to the buyer.',
   },
   alert: (text) => `⚠️ ${text}`,
+  storageFailing: (cause) =>
+    `The data store refuses writes (${cause}). New buyer messages are not taken for now — Avito will deliver ` +
+    'them again, answers wait. Free up disk space: the service resumes by itself.',
   edit: {
     prompt: (current) =>
       `✏️ <b>Current text</b> (tap to copy):\n<code>${current}</code>\n\n` +
