@@ -10,7 +10,7 @@ import { createMetrics } from './http/metrics.js';
 import { Readiness } from './http/readiness.js';
 import { type RunningHttpServer, startHttpServer } from './http/server.js';
 import { createAgenda, defineCoreJobs, reportJobProblems, startJobs } from './jobs/index.js';
-import { StorageOutage } from './lib/storage-outage.js';
+import { STORAGE_ALERT_KEY, StorageOutage } from './lib/storage-outage.js';
 import type { Logger } from './logger.js';
 import { createKnowledge, type Knowledge } from './rag/index.js';
 import { defineKnowledgeJobs, SYNC_DOCS_JOB } from './rag/folder-sync.js';
@@ -101,10 +101,12 @@ export async function startService(
   // Until the bot exists (or without one), owner alerts go to the log.
   const notifier = options.notifier ?? logOnlyAlerts(logger.child({ module: 'alerts' }));
   // A full disk or a locked file: logged once per outage, the owner told once, writes probed until they work.
+  const ownerAlerts = late<Notifier>(() => bot?.notifier ?? notifier, 'the notifier');
   const storageOutage = new StorageOutage({
     logger: logger.child({ module: 'storage' }),
-    alerts: late<Notifier>(() => bot?.notifier ?? notifier, 'the notifier'),
-    alertText: (cause) => textsFor(config.locale).storageFailing(cause),
+    alertOwner: (cause) =>
+      ownerAlerts.alert(STORAGE_ALERT_KEY, textsFor(config.locale).storageFailing(cause)),
+    clearAlert: () => ownerAlerts.resolve(STORAGE_ALERT_KEY),
     probe: () => store.kv.set('storage:probe', new Date().toISOString()),
   });
 
@@ -122,7 +124,7 @@ export async function startService(
         config,
         store,
         agenda,
-        alerts: late<Notifier>(() => bot?.notifier ?? notifier, 'the notifier'),
+        alerts: ownerAlerts,
         logger,
         pressure,
         storageOutage,

@@ -2,17 +2,15 @@ import { describeError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { backoffDelay } from './retry.js';
 
-/** The owner's alert channel, as the responder's OwnerAlerts port has it. */
-export interface OutageAlerts {
-  alert(key: string, text: string): Promise<void>;
-  resolve(key: string): Promise<void>;
-}
-
 export interface StorageOutageDeps {
   logger: Logger;
-  alerts: OutageAlerts;
-  /** What the owner reads when the storage starts failing; `cause` is the first error, in one line. */
-  alertText(cause: string): string;
+  /**
+   * Tells the owner the storage is failing (`cause`: the first error, in one line), once until {@link clearAlert}:
+   * the OwnerAlerts port under {@link STORAGE_ALERT_KEY}.
+   */
+  alertOwner(cause: string): Promise<void>;
+  /** The storage has stayed well: the next outage is told again. */
+  clearAlert(): Promise<void>;
   /** A small write that succeeds once the storage works again. */
   probe(): Promise<void>;
   /** First and longest wait between probes. Default 1 s and 30 s. */
@@ -69,9 +67,9 @@ export class StorageOutage implements StorageFailureReporter {
     this.#probes = 0;
     clearTimeout(this.#resolveTimer);
     this.deps.logger.error({ err, where }, 'storage failing: writes are refused until it recovers');
-    const text = this.deps.alertText(describeError(err));
+    const cause = describeError(err);
     Promise.resolve()
-      .then(() => this.deps.alerts.alert(STORAGE_ALERT_KEY, text))
+      .then(() => this.deps.alertOwner(cause))
       .catch((alertErr: unknown) => {
         this.deps.logger.warn({ err: alertErr }, 'could not tell the owner about the storage');
       });
@@ -113,7 +111,7 @@ export class StorageOutage implements StorageFailureReporter {
     this.#failures = 0;
     this.#resolveTimer = setTimeout(
       () => {
-        this.deps.alerts.resolve(STORAGE_ALERT_KEY).catch(() => {});
+        this.deps.clearAlert().catch(() => {});
       },
       this.deps.resolveAfterMs ?? 10 * 60_000,
     );

@@ -18,7 +18,7 @@ describe('StorageOutage', () => {
     resolved = 0;
     probeWorks = false;
     lines = [];
-    const open = new Set<string>();
+    let open = false;
     const logger = createLogger({
       level: 'debug',
       destination: {
@@ -28,18 +28,15 @@ describe('StorageOutage', () => {
     outage = new StorageOutage({
       logger,
       // As the OwnerAlerts port promises: once per key until resolved.
-      alerts: {
-        alert: async (key, text) => {
-          if (open.has(key)) return;
-          open.add(key);
-          alerts.push(text);
-        },
-        resolve: async (key) => {
-          open.delete(key);
-          resolved += 1;
-        },
+      alertOwner: async (cause) => {
+        if (open) return;
+        open = true;
+        alerts.push(`storage: ${cause}`);
       },
-      alertText: (cause) => `storage: ${cause}`,
+      clearAlert: async () => {
+        open = false;
+        resolved += 1;
+      },
       probe: async () => {
         if (!probeWorks) throw diskFull();
       },
