@@ -67,8 +67,8 @@ export function reportJobProblems(
   });
 }
 
-/** Delay before a run that failed on the storage is tried again: from 2 s, doubling up to a minute. */
-const STORAGE_RETRY = { baseMs: 2000, maxMs: 60_000 };
+/** Delay before a run that failed on the storage is tried again: from 2 s, doubling up to 20 s. */
+const STORAGE_RETRY = { baseMs: 2000, maxMs: 20_000 };
 const storageRetryAdded = Symbol('storage retry added');
 
 /**

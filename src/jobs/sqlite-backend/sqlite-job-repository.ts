@@ -33,7 +33,7 @@ export interface SqliteJobRepositoryOptions {
 
 export const DEFAULT_LEASE_MS = 10_000;
 /** After a claim fails on a failing storage, claims pause this long at first, doubling up to the cap. */
-const CLAIM_PAUSE = { baseMs: 500, maxMs: 30_000 };
+const CLAIM_PAUSE = { baseMs: 500, maxMs: 10_000 };
 /** A lease row this old belongs to a process long gone: removed at connect. */
 const FORGET_LEASES_AFTER_MS = 24 * 3600_000;
 
@@ -581,7 +581,9 @@ export class SqliteJobRepository implements JobRepository {
         toMs(job.nextRunAt),
       ],
     );
-    return row ? rowToJob(row) : undefined;
+    if (!row) return undefined;
+    this.#deferred.delete(row.id);
+    return rowToJob(row);
   }
 
   /** Frees a job the processor won't run now; a job already running (nextRunAt null) keeps its lock. */
@@ -660,6 +662,9 @@ export class SqliteJobRepository implements JobRepository {
       throw error;
     }
     this.#claimFailures = 0;
-    return row ? rowToJob(row) : undefined;
+    if (!row) return undefined;
+    // A write held back for this row (its previous run's end, on a failing disk) is older than this claim.
+    this.#deferred.delete(row.id);
+    return rowToJob(row);
   }
 }
