@@ -1,12 +1,15 @@
 /**
  * `npm run chaos [-- name…]`: the fault suite of test/faults at full size (1000 webhook events, 200 chats
- * killed mid-flight, 10k fuzz bodies, …), one scenario after another, then a table of the figures.
- * Exits 1 when any invariant failed. Names: duplicates, crash, dependencies, fuzz, store.
+ * killed mid-flight, 10k fuzz bodies, a disk full and a failing disk under load, …), one scenario after
+ * another, then a table of the figures. Exits 1 when any invariant failed.
+ * Names: duplicates, crash, dependencies, fuzz, store, disk-full, io-error.
  */
 import {
   dependencyFaults,
+  diskFull,
   duplicatesAndOrder,
   fuzzWebhooks,
+  ioError,
   killMidFlight,
   type ScenarioResult,
   storeUnavailable,
@@ -18,6 +21,8 @@ const SCENARIOS: Record<string, () => Promise<ScenarioResult>> = {
   dependencies: () => dependencyFaults({ chats: 100, burst: 10, sendTimeouts: 5, outageMs: 10_000 }),
   fuzz: () => fuzzWebhooks({ bodies: 10_000, concurrency: 20 }),
   store: () => storeUnavailable({ events: 10 }),
+  'disk-full': () => diskFull({ chats: 40, outageMs: 20_000 }),
+  'io-error': () => ioError({ chats: 40, outageMs: 20_000 }),
 };
 
 const wanted = process.argv.slice(2);

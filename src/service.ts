@@ -8,7 +8,8 @@ import { createHttpApp } from './http/app.js';
 import { createMetrics, type QueueSnapshot } from './http/metrics.js';
 import { Readiness } from './http/readiness.js';
 import { type RunningHttpServer, startHttpServer } from './http/server.js';
-import { createAgenda, defineCoreJobs, startJobs } from './jobs/index.js';
+import { createAgenda, defineCoreJobs, reportJobProblems, startJobs } from './jobs/index.js';
+import { STORAGE_ALERT_KEY, StorageOutage } from './lib/storage-outage.js';
 import type { Logger } from './logger.js';
 import { createKnowledge, type Knowledge } from './rag/index.js';
 import { defineKnowledgeJobs, SYNC_DOCS_JOB } from './rag/folder-sync.js';
@@ -96,18 +97,24 @@ export async function startService(
     'store open',
   );
 
+  // Until the bot exists (or without one), owner alerts go to the log.
+  const notifier = options.notifier ?? logOnlyAlerts(logger.child({ module: 'alerts' }));
+  // A full disk or a locked file: logged once per outage, the owner told once, writes probed until they work.
+  const ownerAlerts = late<Notifier>(() => bot?.notifier ?? notifier, 'the notifier');
+  const storageOutage = new StorageOutage({
+    logger: logger.child({ module: 'storage' }),
+    alertOwner: (cause) => ownerAlerts.alert(STORAGE_ALERT_KEY, { kind: 'storage-failing', reason: cause }),
+    clearAlert: () => ownerAlerts.resolve(STORAGE_ALERT_KEY),
+    probe: () => store.kv.set('storage:probe', new Date().toISOString()),
+  });
+
   const agenda = createAgenda(config.storage, { processEvery: options.processEvery });
-  agenda.on('error', (err: unknown) => logger.error({ err }, 'job backend error'));
-  agenda.on('fail', (err: unknown, job: { attrs: { name: string } }) =>
-    logger.warn({ err, job: job.attrs.name }, 'job failed'),
-  );
+  reportJobProblems(agenda, { logger, storageOutage });
   defineCoreJobs(agenda, { store, logger: logger.child({ module: 'jobs' }) });
 
   const metrics = createMetrics();
   metrics.observeQueues(() => queueSnapshots(store, agenda));
 
-  // Until the bot exists (or without one), owner alerts go to the log.
-  const notifier = options.notifier ?? logOnlyAlerts(logger.child({ module: 'alerts' }));
   const knowledge = createKnowledge({ config, store, logger, metrics: metrics.domain });
   defineKnowledgeJobs(agenda, { knowledge, logger });
 
@@ -119,10 +126,11 @@ export async function startService(
         config,
         store,
         agenda,
-        alerts: late<Notifier>(() => bot?.notifier ?? notifier, 'the notifier'),
+        alerts: ownerAlerts,
         logger,
         pressure,
         metrics: metrics.domain,
+        storageOutage,
         knowledge: {
           upsertListing: async (listing) => void (await knowledge.ingestListing(listing)),
           removeListing: async (itemId) => void (await knowledge.removeListingDocument(itemId)),
@@ -160,6 +168,9 @@ export async function startService(
 
   readiness.add('store', async () => {
     await store.ping();
+    // Degraded, not failed: reads work, webhooks are refused with 503 and come again, nothing is lost.
+    if (storageOutage.active)
+      return { status: 'degraded', kind: store.kind, detail: 'writes are failing (disk full?)' };
     return { status: 'ok', kind: store.kind };
   });
   readiness.add('jobs', async () => ({
@@ -219,6 +230,7 @@ export async function startService(
     bot,
     stop() {
       stopping ??= (async () => {
+        storageOutage.stop();
         await bot?.stop();
         await http.close();
         await avito?.stop();

@@ -3,6 +3,7 @@ import type { Express, Request } from 'express';
 import type { Config } from '../config.js';
 import type { DomainMetrics } from '../domain-metrics.js';
 import type { CheckResult } from '../http/readiness.js';
+import type { StorageFailureReporter } from '../lib/storage-outage.js';
 import type { Logger } from '../logger.js';
 import type { OwnerAlerts } from '../responder/ports.js';
 import type { Store } from '../store/port.js';
@@ -34,6 +35,8 @@ export interface AvitoDeps {
   pressure?: DeliveryPressure;
   /** Webhook deliveries and token requests are counted here for `/metrics`. */
   metrics?: DomainMetrics;
+  /** Where the webhook reports a store that fails to write. */
+  storageOutage?: StorageFailureReporter;
 }
 
 export interface AvitoIntegration {
@@ -105,6 +108,7 @@ export async function createAvito(deps: AvitoDeps): Promise<AvitoIntegration> {
         enqueueInbound: (id) => queue.enqueue(id),
         pressure,
         ...(deps.metrics ? { metrics: deps.metrics } : {}),
+        storageOutage: deps.storageOutage,
       });
     },
     authenticates: isOwnWebhookRequest(secret),

@@ -3,6 +3,9 @@ import express, { type Express, type Request, type Response } from 'express';
 import type { DomainMetrics, WebhookOutcome } from '../domain-metrics.js';
 import type { Logger } from '../logger.js';
 import { secretMatcher } from '../http/secrets.js';
+import { jsonNestedDeeperThan } from '../lib/json-depth.js';
+import { isStorageFailure } from '../lib/storage-errors.js';
+import type { StorageFailureReporter } from '../lib/storage-outage.js';
 import type { Store } from '../store/port.js';
 import type { DeliveryPressure } from './delivery-pressure.js';
 import { type DeliveryIssue, parseWebhookDelivery } from './schemas.js';
@@ -10,6 +13,11 @@ import { type DeliveryIssue, parseWebhookDelivery } from './schemas.js';
 /** Largest delivery we accept: one message is ≤ 1000 characters plus a small envelope. */
 export const WEBHOOK_BODY_LIMIT = '64kb';
 export const WEBHOOK_PATH = '/avito/webhook';
+/**
+ * Deepest nesting of objects and arrays a delivery may have. Avito's own go about six levels down; a deeper
+ * body is refused as malformed (400, not delivered again) rather than failing to store (503, delivered forever).
+ */
+export const WEBHOOK_MAX_DEPTH = 32;
 
 export interface WebhookRouteDeps {
   store: Store;
@@ -24,6 +32,8 @@ export interface WebhookRouteDeps {
   pressure?: DeliveryPressure;
   /** Counts deliveries by outcome for `/metrics`. */
   metrics?: Pick<DomainMetrics, 'webhookDelivery'>;
+  /** Where a store that fails to write is reported (logged once per outage, the owner told). */
+  storageOutage?: StorageFailureReporter;
   logger: Logger;
 }
 
@@ -89,7 +99,14 @@ async function receive(req: Request, res: Response, deps: WebhookRouteDeps): Pro
   const body: Buffer = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
   let json: unknown;
   try {
-    json = JSON.parse(strictUtf8.decode(body));
+    const text = strictUtf8.decode(body);
+    if (jsonNestedDeeperThan(text, WEBHOOK_MAX_DEPTH)) {
+      const reason = `body: nested deeper than ${WEBHOOK_MAX_DEPTH} levels`;
+      log.info({ reason }, 'avito webhook rejected');
+      res.status(400).json({ error: 'invalid_payload', reason });
+      return 'rejected';
+    }
+    json = JSON.parse(text);
   } catch {
     res.status(400).json({ error: 'invalid_json', reason: 'body is not valid UTF-8 JSON' });
     return 'rejected';
@@ -125,7 +142,11 @@ async function receive(req: Request, res: Response, deps: WebhookRouteDeps): Pro
     res.status(200).json({ ok: true, duplicate: true });
     return 'duplicate';
   } catch (err) {
-    log.error({ err, eventId }, 'avito event could not be stored; asking Avito to retry');
+    // Every redelivery fails the same way while the disk is full: the outage is logged once, not per delivery.
+    if (deps.storageOutage && isStorageFailure(err)) {
+      deps.storageOutage.report(err, 'avito webhook');
+      log.debug({ eventId }, 'avito event could not be stored (storage failing); asking Avito to retry');
+    } else log.error({ err, eventId }, 'avito event could not be stored; asking Avito to retry');
     res.status(503).json({ error: 'unavailable', reason: 'could not store the event, retry later' });
     return 'unavailable';
   }

@@ -79,6 +79,8 @@ export function createNotifier(deps: NotifierDeps): BotNotifier {
       .map((actor) => actor.slice(3));
     return namesFor(store.kv, ids);
   }
+  /** Alerts raised while the store could not record them (the alert may be about the store itself). */
+  const openWithoutStore = new Set<string>();
 
   const options = (r: Rendered) => ({
     parse_mode: 'HTML' as const,
@@ -158,20 +160,29 @@ export function createNotifier(deps: NotifierDeps): BotNotifier {
     },
 
     async alert(key, alert) {
-      if (!deps.notifyChatId) return;
-      const stored = await store.kv.setIfAbsent(`${ALERT_PREFIX}${key}`, { at: new Date().toISOString() });
-      if (!stored) return;
+      if (!deps.notifyChatId || openWithoutStore.has(key)) return;
+      let first: boolean;
+      try {
+        first = await store.kv.setIfAbsent(`${ALERT_PREFIX}${key}`, { at: new Date().toISOString() });
+      } catch {
+        // A store that cannot write must not keep the owner from hearing about it: remembered here instead.
+        openWithoutStore.add(key);
+        first = true;
+      }
+      if (!first) return;
       try {
         await sendAlert(deps.notifyChatId, t.alert(alert, 'reason' in alert ? alert.reason : ''));
         logger.warn({ alert: key }, 'owner alerted');
       } catch (error) {
         // Not sent: forget the key so the next alert tries again.
-        await store.kv.delete(`${ALERT_PREFIX}${key}`);
+        openWithoutStore.delete(key);
+        await store.kv.delete(`${ALERT_PREFIX}${key}`).catch(() => {});
         throw error;
       }
     },
 
     async resolve(key) {
+      openWithoutStore.delete(key);
       await store.kv.delete(`${ALERT_PREFIX}${key}`);
     },
   };

@@ -28,6 +28,14 @@ function authorOf(draft: Draft): 'ai' | 'owner' {
 export async function deliverDraft(deps: ResponderDeps, draftId: string): Promise<DeliverOutcome> {
   const { store, logger } = deps;
   const current = await store.drafts.get(draftId);
+  if (current?.status === 'sending') {
+    // The draft's one delivery job runs again while the draft is on its way: the run that moved it into
+    // `sending` was cut off (its process killed, or the store failed after the send). That holder is gone:
+    // settle the draft against the chat now, never send it blindly.
+    logger.info({ draftId }, 'delivery resumed after an interrupted send; checking the chat');
+    const settled = await reconcileDraft(deps, draftId);
+    return settled === 'sent' ? 'sent' : settled === 'requeued' ? 'retry-scheduled' : 'failed';
+  }
   if (!current || current.status !== 'approved') return 'not-approved';
   const sending = await store.drafts.transition(draftId, ['approved'], 'sending', {
     attempts: current.attempts + 1,
@@ -36,14 +44,9 @@ export async function deliverDraft(deps: ResponderDeps, draftId: string): Promis
   if (!sending) return 'not-approved';
   await syncCard(deps, sending);
 
+  let result: Awaited<ReturnType<ResponderDeps['avito']['sendText']>>;
   try {
-    const result = await deps.avito.sendText(sending.chatId, sending.text);
-    await markSent(
-      deps,
-      sending,
-      result.messages.map((m) => ({ id: m.id, text: m.content?.text ?? null })),
-    );
-    return 'sent';
+    result = await deps.avito.sendText(sending.chatId, sending.text);
   } catch (err) {
     if (err instanceof AvitoSendError && err.outcome === 'unknown') {
       logger.warn({ draftId, err }, 'send outcome unknown; will reconcile against the chat');
@@ -88,6 +91,14 @@ export async function deliverDraft(deps: ResponderDeps, draftId: string): Promis
     logger.error({ draftId, reason }, 'draft could not be delivered');
     return 'failed';
   }
+  // The answer reached the buyer: a failure to record it (a full disk) fails this run, and the run after it
+  // finds the draft in `sending` and settles it from the chat. It is never taken for a failed send.
+  await markSent(
+    deps,
+    sending,
+    result.messages.map((m) => ({ id: m.id, text: m.content?.text ?? null })),
+  );
+  return 'sent';
 }
 
 /** The Avito error kind behind a failed send, `undefined` when the cause is not an Avito error. */

@@ -13,7 +13,9 @@ export type OwnerAlert =
    */
   | { kind: 'avito-token'; cause: 'tariff' | 'permission' | 'auth' | 'other'; reason: string }
   /** The Avito webhook subscription had disappeared and was made again. */
-  | { kind: 'avito-subscription-restored' };
+  | { kind: 'avito-subscription-restored' }
+  /** The store refuses writes (disk full, I/O errors): webhooks get 503 and are redelivered, answers wait. */
+  | { kind: 'storage-failing'; reason: string };
 
 /**
  * How the core tells the owner about problems without knowing about Telegram: the bot implements it,

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type AvitoSim, startAvitoSim } from '../../sim/avito/index.js';
 import { AvitoClient } from '../../src/avito/client.js';
@@ -125,4 +126,89 @@ describe('Avito token manager (against the Avito simulator)', () => {
     expect(tokens.status().status).toBe('ok');
     expect(recovered).toBe(1);
   });
+});
+
+describe('Avito token manager: caching as a property (against the Avito simulator)', () => {
+  const TTL_S = 3600;
+  const MARGIN_MS = 10 * 60_000;
+
+  /** One step of a run: callers asking at once, time passing, a restart, or Avito refusing the token. */
+  type Step =
+    | { kind: 'get'; callers: number }
+    | { kind: 'advance'; minutes: number }
+    | { kind: 'restart' }
+    | { kind: 'refused' };
+  const step: fc.Arbitrary<Step> = fc.oneof(
+    {
+      arbitrary: fc.record({ kind: fc.constant('get' as const), callers: fc.integer({ min: 1, max: 5 }) }),
+      weight: 4,
+    },
+    {
+      arbitrary: fc.record({
+        kind: fc.constant('advance' as const),
+        minutes: fc.integer({ min: 0, max: 90 }),
+      }),
+      weight: 3,
+    },
+    { arbitrary: fc.constant({ kind: 'restart' as const }), weight: 1 },
+    { arbitrary: fc.constant({ kind: 'refused' as const }), weight: 1 },
+  );
+
+  it('when any sequence of calls, restarts, expiries and refusals happens, then a token is requested only when none is fresh (once for all callers at a time), and no caller ever gets one Avito would refuse', async () => {
+    const sim = await startAvitoSim({ tokenTtlSeconds: TTL_S });
+    const dir = mkdtempSync(join(tmpdir(), 'token-prop-'));
+    const store = openSqliteStore({ path: join(dir, 's.sqlite') });
+    try {
+      await fc.assert(
+        fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 14 }), async (steps) => {
+          await store.kv.delete(TOKEN_KV_KEY);
+          // Frozen within a step: the manager's clock moves only as the steps say (the simulator's too).
+          let virtual = Date.now();
+          const manager = () =>
+            new TokenManager({
+              baseUrl: sim.url,
+              clientId: sim.env.AVITO_CLIENT_ID ?? '',
+              clientSecret: sim.env.AVITO_CLIENT_SECRET ?? '',
+              kv: store.kv,
+              refreshMarginMs: MARGIN_MS,
+              now: () => virtual,
+            });
+          let tokens = manager();
+          // The model: when the token the service holds expires (manager's clock), and whether Avito refused it.
+          let held: { token: string; expiresAt: number } | null = null;
+          for (const s of steps) {
+            if (s.kind === 'advance') {
+              virtual += s.minutes * 60_000;
+              sim.advanceTime(s.minutes * 60_000);
+            } else if (s.kind === 'restart') {
+              tokens = manager();
+            } else if (s.kind === 'refused') {
+              sim.expireTokens();
+              if (held) await tokens.invalidate(held.token);
+              held = null;
+            } else {
+              const before = sim.tokenIssues();
+              const needed = held === null || held.expiresAt - virtual <= MARGIN_MS;
+              const got = await Promise.all(Array.from({ length: s.callers }, () => tokens.getToken()));
+              expect(new Set(got).size).toBe(1);
+              expect(sim.tokenIssues() - before).toBe(needed ? 1 : 0);
+              if (needed) held = { token: got[0]!, expiresAt: virtual + TTL_S * 1000 };
+              expect(got[0]).toBe(held!.token);
+              // Avito's own verdict on the token handed out.
+              const res = await fetch(`${sim.url}/core/v1/accounts/self`, {
+                headers: { authorization: `Bearer ${got[0]!}` },
+              });
+              await res.arrayBuffer();
+              expect(res.status).toBe(200);
+            }
+          }
+        }),
+        { numRuns: 60 },
+      );
+    } finally {
+      await store.close();
+      await sim.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });

@@ -1,5 +1,7 @@
+import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type AvitoSim, startAvitoSim } from '../../sim/avito/index.js';
+import { INBOUND_JOB, inboundEventIds } from '../../src/avito/inbound-queue.js';
 import { mountAvitoWebhook } from '../../src/avito/webhook.js';
 import { createHttpApp } from '../../src/http/app.js';
 import { createMetrics } from '../../src/http/metrics.js';
@@ -7,7 +9,8 @@ import { Readiness } from '../../src/http/readiness.js';
 import { startHttpServer } from '../../src/http/server.js';
 import { createLogger } from '../../src/logger.js';
 import type { Store } from '../../src/store/port.js';
-import { messageEnvelope } from '../support/avito-envelope.js';
+import { type Json, messageEnvelope } from '../support/avito-envelope.js';
+import { pollUntil } from '../../sim/common/wait.js';
 import { eventually, startTestService, type TestService } from '../support/service.js';
 
 const webhookEnvelope = (id: string, value: Parameters<typeof messageEnvelope>[1]) =>
@@ -177,6 +180,29 @@ describe('Avito webhook route (the real service, the Avito simulator as Avito)',
     expect(res.status).toBe(400);
     expect((await fetch(`${svc.http.url}/ready`)).status).toBe(200);
   });
+
+  it('when a valid message carries an unknown field nested 5000 deep, then it is a 400 with the reason (a permanent error, not "retry later") and nothing is stored', async () => {
+    const deep = `${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}`;
+    const body = JSON.stringify(webhookEnvelope('m-deep', { extra: 'DEEP' })).replace('"DEEP"', deep);
+    expect(body.length).toBeGreaterThan(10_000);
+    expect(body.length).toBeLessThan(64 * 1024);
+    const res = await post(body);
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({
+      error: 'invalid_payload',
+      reason: expect.stringMatching(/nested/),
+    });
+    expect(await svc.store.events.get('delivery-m-deep')).toBeNull();
+
+    // A delivery as deep as Avito's own, with brackets and quotes inside its strings, is still accepted.
+    const shallow = await post(
+      webhookEnvelope('m-shallow', {
+        text: '{{[["\\"}}',
+        content: { text: '[[{{', meta: { a: { b: [1] } } },
+      }),
+    );
+    expect(shallow.status).toBe(200);
+  });
 });
 
 describe('Avito webhook route with a failing store', () => {
@@ -247,4 +273,115 @@ describe('Avito webhook and the per-IP rate limit', () => {
       await sim.close();
     }
   });
+});
+
+describe('Avito webhook: answered before processing, as a property (the real service)', () => {
+  /** What processing of a delivery does: finish, fail, take its time, or never finish. */
+  type Processing = 'resolve' | 'reject' | 'slow' | 'never';
+  const processing = fc.constantFrom<Processing>('resolve', 'reject', 'slow', 'never');
+  /** A valid message delivery: any text, type, author (a buyer or our own account), item, read mark. */
+  const delivery = fc.record({
+    text: fc.string({ maxLength: 300, unit: 'grapheme' }),
+    type: fc.constantFrom(
+      'text',
+      'image',
+      'voice',
+      'link',
+      'item',
+      'location',
+      'system',
+      'deleted',
+      'a_new_type',
+    ),
+    own: fc.boolean(),
+    chat: fc.integer({ min: 1, max: 5 }),
+    itemId: fc.option(fc.integer({ min: 1, max: 2 ** 40 }), { nil: null }),
+    read: fc.option(fc.integer({ min: 1_600_000_000, max: 1_800_000_000 }), { nil: null }),
+    extra: fc.dictionary(
+      fc.string({ minLength: 1, maxLength: 8 }),
+      fc.jsonValue({ maxDepth: 4 }) as fc.Arbitrary<Json>,
+      {
+        maxKeys: 3,
+      },
+    ),
+    processing,
+    again: fc.boolean(),
+  });
+
+  it('when any valid delivery arrives, whatever its processing then does, then the 200 is on the wire before processing starts', async () => {
+    const sim = await startAvitoSim();
+    const svc = await startTestService(sim.env);
+    try {
+      const secret = await svc.store.kv.get<string>('avito:webhook-secret');
+      const url = `${svc.http.url}/avito/webhook/${secret}`;
+      // When the server finished each response (handed to the socket), by the request id we send.
+      const answered = new Map<string, number>();
+      svc.http.server.on('request', (req, res) => {
+        const id = String(req.headers['x-request-id'] ?? '');
+        res.on('finish', () => answered.set(id, performance.now()));
+      });
+      // Processing, as each delivery of the run asks: it records, before doing anything, whether its answer was out.
+      const behaviour = new Map<string, Processing>();
+      const startedBeforeAnswer: string[] = [];
+      const hanging: Array<() => void> = [];
+      const started = new Set<string>();
+      svc.agenda.define(
+        INBOUND_JOB,
+        async (job) => {
+          const ids = inboundEventIds(job.attrs.data);
+          for (const id of ids) {
+            started.add(id);
+            if (!answered.has(id)) startedBeforeAnswer.push(id);
+          }
+          const kinds = ids.map((id) => behaviour.get(id) ?? 'resolve');
+          if (kinds.includes('never')) await new Promise<void>((resolve) => hanging.push(resolve));
+          if (kinds.includes('slow')) await new Promise((resolve) => setTimeout(resolve, 300));
+          if (kinds.includes('reject')) throw new Error('processing failed');
+        },
+        { concurrency: 50 },
+      );
+      let n = 0;
+      await fc.assert(
+        fc.asyncProperty(fc.array(delivery, { minLength: 1, maxLength: 6 }), async (batch) => {
+          const posts = batch.flatMap((d) => {
+            n += 1;
+            const id = `prop-${n}`;
+            behaviour.set(id, d.processing);
+            const body = messageEnvelope(id, {
+              id: `m-${n}`,
+              chat_id: `u2i-prop-${d.chat}`,
+              author_id: d.own ? 3098765432 : 777,
+              type: d.type,
+              item_id: d.itemId,
+              read: d.read,
+              content: { text: d.text },
+              // Unknown fields pass through; prefixed so that none replaces a known one.
+              ...Object.fromEntries(Object.entries(d.extra).map(([k, v]) => [`x_${k}`, v])),
+            });
+            const post = () =>
+              fetch(url, {
+                method: 'POST',
+                headers: { 'content-type': 'application/json', 'x-request-id': id },
+                body: JSON.stringify(body),
+              }).then(async (res) => ({ id, status: res.status, body: await res.text() }));
+            return d.again ? [post(), post()] : [post()];
+          });
+          const results = await Promise.all(posts);
+          for (const r of results) expect(r.status, r.body).toBe(200);
+          const ids = [...new Set(results.map((r) => r.id))];
+          await pollUntil(() => ids.every((id) => started.has(id)), {
+            timeoutMs: 10_000,
+            intervalMs: 10,
+            what: 'processing of every delivery to start',
+          });
+          expect(startedBeforeAnswer).toEqual([]);
+        }),
+        { numRuns: 30 },
+      );
+      for (const release of hanging) release();
+    } finally {
+      await svc.dispose();
+      await sim.close();
+    }
+  }, 120_000);
 });

@@ -98,9 +98,19 @@ function envExampleKeys(): string[] {
  */
 export type ServiceEntry = 'source' | 'build';
 
-const ENTRY_ARGS: Record<ServiceEntry, string[]> = {
-  source: ['--import', 'tsx', '--disable-warning=ExperimentalWarning', 'src/main.ts'],
-  build: ['--disable-warning=ExperimentalWarning', 'dist/src/main.js'],
+const ENTRY_ARGS: Record<ServiceEntry, (preload: readonly string[]) => string[]> = {
+  source: (preload) => [
+    '--import',
+    'tsx',
+    ...preload.flatMap((module) => ['--import', module]),
+    '--disable-warning=ExperimentalWarning',
+    'src/main.ts',
+  ],
+  build: (preload) => [
+    ...preload.flatMap((module) => ['--import', module]),
+    '--disable-warning=ExperimentalWarning',
+    'dist/src/main.js',
+  ],
 };
 
 /** The service as a child process: its logs, readiness and signals. */
@@ -140,15 +150,19 @@ export class ServiceProcess {
     );
   }
 
-  /** Spawns the service (see {@link ServiceEntry}) with `env` and waits for "listening" and `/ready` 200. */
+  /**
+   * Spawns the service (see {@link ServiceEntry}) with `env` and waits for "listening" and `/ready` 200.
+   * `preload`: modules imported before the service (from source they may be TypeScript), e.g. a fault.
+   */
   static async start(
     env: Record<string, string>,
     port: number,
     timeoutMs = 30_000,
     entry: ServiceEntry = 'source',
+    preload: readonly string[] = [],
   ): Promise<ServiceProcess> {
     const blank = Object.fromEntries(envExampleKeys().map((k) => [k, '']));
-    const child = spawn(process.execPath, ENTRY_ARGS[entry], {
+    const child = spawn(process.execPath, ENTRY_ARGS[entry](preload), {
       cwd: REPO_ROOT,
       env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...blank, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -196,6 +210,28 @@ export class ServiceProcess {
   /** Log lines at `error` (50) or above. */
   errors(): LogLine[] {
     return this.logs.filter((l) => l.level >= 50);
+  }
+
+  /** Milliseconds `GET /health` took to answer (the timeout when it did not). */
+  async healthMs(timeoutMs = 5000): Promise<number> {
+    const started = Date.now();
+    try {
+      const res = await fetch(`${this.url}/health`, { signal: AbortSignal.timeout(timeoutMs) });
+      await res.arrayBuffer();
+    } catch {
+      return timeoutMs;
+    }
+    return Date.now() - started;
+  }
+
+  /** Resident memory of the process in bytes (Linux /proc), 0 when unknown. */
+  rssBytes(): number {
+    try {
+      const pages = Number(readFileSync(`/proc/${this.pid}/statm`, 'utf8').split(' ')[1]);
+      return pages * 4096;
+    } catch {
+      return 0;
+    }
   }
 
   /** Sends `signal` and waits for the exit (SIGKILL after `graceMs`). */
@@ -259,7 +295,7 @@ export class StoreView {
     return this.read((db) =>
       (
         db
-          .prepare('SELECT id, chat_id, kind, status, text, covers, sent_message_ids FROM drafts')
+          .prepare('SELECT id, chat_id, kind, status, text, covers, sent_message_ids, created_at FROM drafts')
           .all() as Array<Record<string, string>>
       ).map((r) => ({
         id: r.id!,
@@ -269,7 +305,22 @@ export class StoreView {
         text: r.text!,
         covers: JSON.parse(r.covers!) as string[],
         sentMessageIds: JSON.parse(r.sent_message_ids!) as string[],
+        createdAt: Number(r.created_at),
       })),
+    );
+  }
+
+  /** Stored buyer messages with their chat and when their webhook event arrived (our clock, epoch ms). */
+  buyerMessages(): BuyerMessageRow[] {
+    return this.read((db) =>
+      (
+        db
+          .prepare(
+            `SELECT m.id, m.chat_id, MIN(e.received_at) AS arrived FROM messages m
+             LEFT JOIN events e ON e.message_id = m.id WHERE m.author = 'buyer' GROUP BY m.id`,
+          )
+          .all() as Array<{ id: string; chat_id: string; arrived: number | null }>
+      ).map((r) => ({ id: r.id, chatId: r.chat_id, arrivedAt: r.arrived ?? 0 })),
     );
   }
 
@@ -291,6 +342,15 @@ export interface DraftRow {
   text: string;
   covers: string[];
   sentMessageIds: string[];
+  /** Epoch ms (our clock). */
+  createdAt: number;
+}
+
+export interface BuyerMessageRow {
+  id: string;
+  chatId: string;
+  /** When its webhook event was stored (epoch ms, our clock). */
+  arrivedAt: number;
 }
 
 export interface StackOptions {
@@ -300,6 +360,8 @@ export interface StackOptions {
   env?: Record<string, string>;
   /** Source (default) or the compiled build in dist/ (built beforehand: bench/build.ts). */
   entry?: ServiceEntry;
+  /** Modules the service imports first (see {@link ServiceProcess.start}). */
+  preload?: string[];
 }
 
 /** Three simulators, a data dir with a docs folder, and the env that points the service at them. */
@@ -368,7 +430,13 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     webhookUrl,
     service: undefined,
     async startService(extraEnv = {}) {
-      const svc = await ServiceProcess.start({ ...env, ...extraEnv }, port, undefined, options.entry);
+      const svc = await ServiceProcess.start(
+        { ...env, ...extraEnv },
+        port,
+        undefined,
+        options.entry,
+        options.preload,
+      );
       stack.service = svc;
       await pollUntil(() => avito.subscriptions().includes(webhookUrl), {
         timeoutMs: 20_000,

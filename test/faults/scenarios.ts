@@ -1,10 +1,13 @@
 /**
- * The fault scenarios of issue #7, parameterised by size: `test/faults/*.test.ts` runs them small,
+ * The fault scenarios of issues #7 and #15, parameterised by size: `test/faults/*.test.ts` runs them small,
  * `npm run chaos` (scripts/chaos.ts) runs them full size. Each scenario drives the real service (a child
  * process) against the simulators, checks its invariants and returns its figures and the problems found.
+ * No scenario moves a clock: what the service does after a fault, it does in real time.
  */
+import { fileURLToPath } from 'node:url';
 import type { WebhookDelivery, WebhookEnvelope } from '../../sim/avito/index.js';
 import { pollUntil } from '../../sim/common/wait.js';
+import { limitFileSize } from '../support/file-size-limit.js';
 import { QUESTIONS, type Stack, type StackOptions, sleep, startStack } from './harness.js';
 import { fuzzRequests, type FuzzRequest } from './fuzz.js';
 
@@ -58,9 +61,10 @@ function random(seed: number): () => number {
 
 const pick = <T>(items: readonly T[], rnd: () => number): T => items[Math.floor(rnd() * items.length)] as T;
 
-/** Work jobs still due or running in the service's queue. */
+/** Work jobs still due, running, or held by a lock (of a killed process, say) in the service's queue. */
 const ACTIVE_JOBS_SQL = `SELECT COUNT(*) AS n FROM agenda_jobs
-  WHERE name IN ('respond', 'deliver', 'avito-inbound', 'reconcile-draft') AND next_run_at IS NOT NULL`;
+  WHERE name IN ('respond', 'deliver', 'avito-inbound', 'reconcile-draft')
+    AND (next_run_at IS NOT NULL OR locked_at IS NOT NULL)`;
 
 /**
  * Waits until the service is quiet: `buyerMessages` stored, no pending event, no draft on its way
@@ -113,10 +117,60 @@ async function startAnswering(
 }
 
 /**
- * Answer invariants over the whole run: every send belongs to exactly one sent draft, no buyer message is
- * covered by two sent drafts, no draft is left on its way, and every chat ends answered, escalated or failed.
+ * Per stored buyer message: answered exactly once (one sent draft covers it), by a draft generated after the
+ * message arrived. With `ownerMayHold`, a message the owner sees instead (an escalation, a draft held for review,
+ * a failed delivery) also counts as handled; never one that nobody answered or saw.
  */
-function checkAnswers(run: Run, stack: Stack, chatIds: readonly string[]): void {
+function checkEveryMessage(run: Run, stack: Stack, ownerMayHold: boolean): void {
+  const drafts = stack.store.drafts();
+  const messages = stack.store.buyerMessages();
+  let once = 0;
+  let twice = 0;
+  let olderDraft = 0;
+  let heldForOwner = 0;
+  const unanswered: string[] = [];
+  for (const m of messages) {
+    const covering = drafts.filter((d) => d.covers.includes(m.id));
+    const sent = covering.filter((d) => d.status === 'sent');
+    if (sent.length > 1) twice += 1;
+    else if (sent.length === 1) {
+      if (sent[0]!.createdAt < m.arrivedAt) olderDraft += 1;
+      else once += 1;
+    } else if (covering.some((d) => d.status === 'pending' || d.status === 'failed')) heldForOwner += 1;
+    else unanswered.push(m.id);
+  }
+  run.set({
+    buyerMessages: messages.length,
+    answeredOnce: once,
+    answeredTwice: twice,
+    answeredByOlderDraft: olderDraft,
+    heldForOwner,
+    unansweredMessages: unanswered.length,
+  });
+  run.check(twice === 0, `${twice} buyer messages answered twice`);
+  run.check(
+    olderDraft === 0,
+    `${olderDraft} buyer messages "answered" by a draft generated before they arrived`,
+  );
+  run.check(
+    unanswered.length === 0,
+    `${unanswered.length} buyer messages neither answered nor shown to the owner (e.g. ${unanswered.slice(0, 3).join(', ')})`,
+  );
+  if (!ownerMayHold)
+    run.check(heldForOwner === 0, `${heldForOwner} buyer messages were not answered (held or failed)`);
+}
+
+/**
+ * Answer invariants over the whole run: every send belongs to exactly one sent draft, every buyer message is
+ * answered exactly once ({@link checkEveryMessage}), no draft is left on its way, and every chat ends answered,
+ * escalated or failed.
+ */
+function checkAnswers(
+  run: Run,
+  stack: Stack,
+  chatIds: readonly string[],
+  options: { ownerMayHold?: boolean } = {},
+): void {
   const drafts = stack.store.drafts();
   const sends = stack.avito.sentByApi();
   const sentDrafts = drafts.filter((d) => d.status === 'sent');
@@ -158,17 +212,57 @@ function checkAnswers(run: Run, stack: Stack, chatIds: readonly string[]): void 
   run.check(doubleAnswered === 0, `${doubleAnswered} buyer messages answered twice`);
   run.check(overRounds === 0, `${overRounds} chats got more sends than answer rounds`);
   run.check(count('unanswered') === 0, `${count('unanswered')} chats ended unanswered`);
+  checkEveryMessage(run, stack, options.ownerMayHold ?? true);
 }
 
-/** Common end-of-run checks: the child is alive, ready, and logged no 5xx request failure. */
-async function checkHealthy(run: Run, stack: Stack): Promise<void> {
+/** Records when each new send reaches Avito (polled every 100 ms) until `stop`. */
+function watchSends(stack: Stack): { stop(): number[] } {
+  const times: number[] = [];
+  let seen = stack.avito.sentByApi().length;
+  const timer = setInterval(() => {
+    const now = stack.avito.sentByApi().length;
+    for (; seen < now; seen += 1) times.push(Date.now());
+  }, 100);
+  return {
+    stop() {
+      clearInterval(timer);
+      return times;
+    },
+  };
+}
+
+/** The longest stretch without a send from `from` to `to`, given the send times in between. */
+function longestSilence(from: number, times: readonly number[], to: number): number {
+  let longest = 0;
+  let last = from;
+  for (const t of [...times, to]) {
+    longest = Math.max(longest, t - last);
+    last = t;
+  }
+  return longest;
+}
+
+/** More error lines than this in one run of a scenario is a storm (one per failure instead of one per fault). */
+const MAX_ERROR_LINES = 10;
+
+/**
+ * Common end-of-run checks: the child is alive, ready, logged no 5xx request failure and no error storm.
+ * `errorStorm: false` where every error line stands for a distinct failure (fuzzing: a draft for each accepted
+ * body, to chats Avito does not know, fails on its own).
+ */
+async function checkHealthy(run: Run, stack: Stack, options: { errorStorm?: boolean } = {}): Promise<void> {
   const svc = stack.service;
   const ready = svc ? await svc.readyStatus() : 0;
   const failedRequests = svc?.logs.filter((l) => l.msg === 'request failed').length ?? 0;
-  run.set({ errorLogs: svc?.errors().length ?? 0, ready });
+  const errors = svc?.errors() ?? [];
+  run.set({ errorLogs: errors.length, ready });
   run.check(svc?.alive ?? false, 'the service process died');
   run.check(ready === 200, `/ready answered ${ready}`);
   run.check(failedRequests === 0, `${failedRequests} requests failed with 5xx`);
+  run.check(
+    options.errorStorm === false || errors.length <= MAX_ERROR_LINES,
+    `${errors.length} error lines (a storm): ${[...new Set(errors.map((l) => l.msg))].slice(0, 5).join(' | ')}`,
+  );
 }
 
 /** POSTs a delivery's envelope exactly as the Avito simulator does; resolves with the status (0 = no answer). */
@@ -291,14 +385,21 @@ export async function duplicatesAndOrder(size: DuplicatesSize): Promise<Scenario
       storedEvents: events,
       storedBuyerMessages: storedIds.size,
     });
-    run.check(non2xx === 0, `${non2xx} webhook deliveries were not answered 2xx`);
+    run.check(
+      non2xx === 0,
+      `${non2xx} webhook deliveries were not answered 2xx (${all.filter((st) => st < 200 || st > 299).join(',')}; ${stack.service?.logs
+        .filter((l) => l.level >= 40)
+        .map((l) => `${l.msg} ${String((l.err as { message?: string } | undefined)?.message ?? '')}`)
+        .slice(0, 5)
+        .join(' | ')})`,
+    );
     run.check(events === envelopes, `${events} events stored for ${envelopes} distinct envelopes`);
     run.check(
       storedIds.size === buyerIds.size,
       `${storedIds.size} buyer messages stored of ${buyerIds.size}`,
     );
     run.check(missing === 0, `${missing} buyer messages lost`);
-    checkAnswers(run, stack, [...chatIds]);
+    checkAnswers(run, stack, [...chatIds], { ownerMayHold: false });
     await checkHealthy(run, stack);
   });
 }
@@ -310,27 +411,11 @@ export interface CrashSize {
 }
 
 /**
- * Moves the stored clock of a stopped service back by `ms`, as if it had been down that long: job locks of
- * the dead process expire (Agenda's lock lifetime is 5 min), due times pass, and drafts left in `sending`
- * become stale for the sending sweep (2 min). Nothing else is touched.
- */
-function fastForwardWhileDown(stack: Stack, ms: number): { locks: number; sending: number } {
-  return stack.store.write((db) => {
-    const locks = Number(
-      db.prepare('UPDATE agenda_jobs SET locked_at = locked_at - ? WHERE locked_at IS NOT NULL').run(ms)
-        .changes,
-    );
-    db.prepare('UPDATE agenda_jobs SET next_run_at = next_run_at - ? WHERE next_run_at IS NOT NULL').run(ms);
-    const sending = Number(
-      db.prepare("UPDATE drafts SET updated_at = updated_at - ? WHERE status = 'sending'").run(ms).changes,
-    );
-    return { locks, sending };
-  });
-}
-
-/**
  * 2. kill -9 mid-flight: buyers write to `chats` chats while Gemini and Avito sends are slow; the service is
- * SIGKILLed with answers being drafted and sent, then restarted on the same DATA_DIR.
+ * SIGKILLed with answers being drafted and sent, then restarted on the same DATA_DIR at once. No clock is moved:
+ * the work the dead process held must resume within seconds of the restart (its job locks lapse with their
+ * lease; a draft it left in `sending` is settled against the chat), and nothing may be sent twice. Reports how
+ * long the buyers waited: from the kill to the first answer sent again, and the longest silence until all are.
  */
 export async function killMidFlight(size: CrashSize): Promise<ScenarioResult> {
   const run = new Run('kill-9-mid-flight');
@@ -381,11 +466,10 @@ export async function killMidFlight(size: CrashSize): Promise<ScenarioResult> {
       atKillSends: stack.avito.sentByApi().length,
     });
 
-    // The fast-forward below claims five minutes passed while the service was down; in five minutes every
-    // request the dead process left in flight would have landed. Let them land, so the restart meets the
-    // state it would really meet.
-    await sleep(sendLatencyMs[1] + 100);
-    const moved = fastForwardWhileDown(stack, 5 * 60_000);
+    const sendsAfterKill = watchSends(stack);
+    const lockedAtKill = stack.store.count(
+      'SELECT COUNT(*) AS n FROM agenda_jobs WHERE locked_at IS NOT NULL',
+    );
     const svc = await stack.startService();
     const restartMs = Date.now() - killedAt;
     await writing;
@@ -393,27 +477,36 @@ export async function killMidFlight(size: CrashSize): Promise<ScenarioResult> {
     const failed = stack.avito.deliveries.filter((d) => d.state === 'failed');
     for (const d of failed) await stack.avito.redeliver(d.id);
     const buyerIds = buyerIdsOf(stack.avito.deliveries);
-    const settleMs = await settle(stack, buyerIds.size, 180_000);
+    // Within a minute: the old two-minute lock lifetime and sending sweep would not make it.
+    const settleMs = await settle(stack, buyerIds.size, 60_000);
+    const settledAt = Date.now() - 1500;
+    const sendTimes = sendsAfterKill.stop().filter((t) => t <= settledAt);
 
     const storedIds = new Set(stack.store.buyerMessageIds());
     const lost = [...buyerIds].filter((id) => !storedIds.has(id)).length;
     const sends = stack.avito.sentByApi();
     const sameTextTwice = sends.length - new Set(sends.map((s) => `${s.chatId}\n${s.text}`)).size;
     run.set({
-      locksExpired: moved.locks,
-      sendingAtRestart: moved.sending,
+      locksAtKill: lockedAtKill,
       restartMs,
       redeliveredAfterRestart: failed.length,
+      resumedSends: svc.logs.filter(
+        (l) => l.msg === 'delivery resumed after an interrupted send; checking the chat',
+      ).length,
       reconciledSent: svc.logs.filter((l) => l.msg === 'reconciled: the draft had reached the buyer').length,
       reconciledRequeued: svc.logs.filter((l) => l.msg === 'reconciled: not in the chat, delivering again')
         .length,
+      sendsAfterKill: sendTimes.length,
+      firstSendAfterKillMs: sendTimes.length ? sendTimes[0]! - killedAt : -1,
+      recoveryMs: settledAt - killedAt,
+      longestSilenceMs: longestSilence(killedAt, sendTimes, settledAt),
       settleMs,
       lost,
       sameTextTwice,
     });
     run.check(lost === 0, `${lost} buyer messages lost`);
     run.check(sameTextTwice === 0, `${sameTextTwice} chats got the same answer twice`);
-    checkAnswers(run, stack, [...new Set(chatIds)]);
+    checkAnswers(run, stack, [...new Set(chatIds)], { ownerMayHold: false });
     await checkHealthy(run, stack);
   });
 }
@@ -528,7 +621,7 @@ export async function dependencyFaults(size: DependencySize): Promise<ScenarioRe
     run.check(tokenFailures > 1, 'the token outage was not exercised');
     run.check(alerts >= 1, 'the owner was not told about the token outage');
     run.check(alerts <= 1, `the owner got ${alerts} alerts for one outage (flood)`);
-    checkAnswers(run, stack, [...chatIds]);
+    checkAnswers(run, stack, [...chatIds], { ownerMayHold: false });
     run.check(
       run.figures.answered === chatIds.size,
       `${chatIds.size - Number(run.figures.answered)} chats not answered after recovery`,
@@ -619,7 +712,7 @@ export async function fuzzWebhooks(size: FuzzSize): Promise<ScenarioResult> {
       `${eventsAdded} events stored for ${acceptedAvito} accepted bodies`,
     );
     run.check(svc.alive, 'the service crashed');
-    await checkHealthy(run, stack);
+    await checkHealthy(run, stack, { errorStorm: false });
   });
 }
 
@@ -710,7 +803,188 @@ export async function storeUnavailable(size: StoreSize): Promise<ScenarioResult>
     run.check(releasedOk === held.length, `${held.length - releasedOk} redeliveries were not accepted`);
     run.check(stored === held.length, `${stored} events stored for ${held.length}`);
     run.check(storedBuyer === buyerIds.size, `${storedBuyer} buyer messages stored of ${buyerIds.size}`);
-    checkAnswers(run, stack, [...new Set(held.map((d) => d.envelope.payload.value.chat_id))]);
+    checkAnswers(run, stack, [...new Set(held.map((d) => d.envelope.payload.value.chat_id))], {
+      ownerMayHold: false,
+    });
     await checkHealthy(run, stack);
   });
+}
+
+// ---------------------------------------------------------------------------------------------------------
+
+export interface StorageFaultSize {
+  /** Chats in all: half write before the fault, half while it lasts (each chat one question). */
+  chats: number;
+  /** How long the storage stays broken. */
+  outageMs: number;
+}
+
+/** How the storage breaks and mends: a full disk or an I/O error. */
+interface StorageFault {
+  name: string;
+  stack: StackOptions;
+  break(stack: Stack): Promise<void>;
+  mend(stack: Stack): Promise<void>;
+}
+
+/** The owner's alert about the storage (src/bot/texts.ts, Russian). */
+const STORAGE_ALERT = /Хранилище данных не принимает записи/;
+/** More error lines than this during one outage is a storm. */
+const MAX_ERROR_LINES_PER_OUTAGE = 5;
+
+/**
+ * 6/7. The storage fails under load: half the buyers write before the fault and are answered; the other half
+ * write while it lasts. Meanwhile every webhook gets an answer (503 while nothing can be stored, so Avito
+ * delivers again), `/health` answers at once, the service neither spins nor grows, it logs the outage a few times
+ * at most and tells the owner once. After the storage is mended (and Avito has delivered again), every buyer
+ * message is answered exactly once.
+ */
+async function storageFault(fault: StorageFault, size: StorageFaultSize): Promise<ScenarioResult> {
+  const run = new Run(fault.name);
+  const rnd = random(19);
+  return withStack(run, fault.stack, async (stack) => {
+    const plan = await startAnswering(stack, size.chats);
+    const svc = stack.service!;
+    const { telegram } = stack;
+    const storageAlerts = () =>
+      telegram
+        .chat(telegram.user.id)
+        .messages.filter((m) => m.from?.id === telegram.bot.id && STORAGE_ALERT.test(m.text ?? '')).length;
+    const write = (c: { itemId: number; buyer: string }) =>
+      stack.avito.buyerWrites({ itemId: c.itemId, buyer: { name: c.buyer }, text: pick(QUESTIONS, rnd) });
+    const half = Math.ceil(plan.length / 2);
+    const chatIds: string[] = [];
+    for (const c of plan.slice(0, half)) chatIds.push((await write(c)).chatId);
+    await settle(stack, half, 60_000);
+    const rssBefore = svc.rssBytes();
+    const errorsBefore = svc.errors().length;
+
+    await fault.break(stack);
+    const brokeAt = Date.now();
+    const deliveriesBefore = stack.avito.deliveries.length;
+    // Spread over the first half of the outage; each write resolves once Avito's delivery succeeded (its
+    // retries outlast the outage) or gave up.
+    const gapMs = size.outageMs / 2 / Math.max(1, plan.length - half);
+    const writing = Promise.all(
+      plan.slice(half).map(async (c, i) => {
+        await sleep(i * gapMs);
+        chatIds.push((await write(c)).chatId);
+      }),
+    );
+    let healthWorstMs = 0;
+    let rssPeak = rssBefore;
+    while (Date.now() - brokeAt < size.outageMs) {
+      healthWorstMs = Math.max(healthWorstMs, await svc.healthMs());
+      rssPeak = Math.max(rssPeak, svc.rssBytes());
+      await sleep(250);
+    }
+    await fault.mend(stack);
+    const mendedAt = Date.now();
+    await writing;
+    const attempts = stack.avito.deliveries
+      .slice(deliveriesBefore)
+      .flatMap((d) => d.attempts.filter((a) => a.at >= brokeAt && a.at < mendedAt));
+    const unanswered = attempts.filter((a) => a.status === undefined).length;
+    const refused = attempts.filter((a) => a.status === 503).length;
+    const other = attempts.filter((a) => a.status !== undefined && a.status !== 503 && a.status !== 200);
+    // Avito gives up on a delivery after its retries and delivers it again later (we do it now).
+    const failed = stack.avito.deliveries.filter((d) => d.state === 'failed');
+    for (const d of failed) await stack.avito.redeliver(d.id);
+    const buyerIds = buyerIdsOf(stack.avito.deliveries);
+    const settleMs = await settle(stack, buyerIds.size, 120_000);
+    const errorLines = svc.errors().slice(errorsBefore);
+    const alerts = storageAlerts();
+    run.set({
+      chats: plan.length,
+      outageMs: size.outageMs,
+      attemptsDuringOutage: attempts.length,
+      refused503: refused,
+      unansweredRequests: unanswered,
+      healthWorstMs,
+      rssBeforeMb: Math.round(rssBefore / 1e6),
+      rssPeakMb: Math.round(rssPeak / 1e6),
+      redeliveredAfter: failed.length,
+      errorLines: errorLines.length,
+      storageLogLines: svc.logs.filter((l) => l.module === 'storage' && l.level >= 30).length,
+      ownerStorageAlerts: alerts,
+      recoveredMs: Date.now() - 1500 - mendedAt,
+      settleMs,
+    });
+    run.check(refused > 0, 'no webhook was refused while the storage failed (the fault was not exercised)');
+    run.check(unanswered === 0, `${unanswered} webhook requests got no answer while the storage failed`);
+    run.check(
+      other.length === 0,
+      `webhooks answered ${other.map((a) => a.status).join(',')} while the storage failed (expected 503 or 200)`,
+    );
+    run.check(healthWorstMs < 2000, `/health took ${healthWorstMs} ms while the storage failed`);
+    run.check(
+      rssPeak - rssBefore < 150e6,
+      `memory grew by ${Math.round((rssPeak - rssBefore) / 1e6)} MB while the storage failed`,
+    );
+    run.check(
+      errorLines.length <= MAX_ERROR_LINES_PER_OUTAGE,
+      `${errorLines.length} error lines for one outage (a storm): ${[...new Set(errorLines.map((l) => l.msg))].join(' | ')}`,
+    );
+    run.check(alerts === 1, `the owner got ${alerts} storage alerts for one outage (expected 1)`);
+    checkAnswers(run, stack, [...new Set(chatIds)], { ownerMayHold: false });
+    await checkHealthy(run, stack);
+  });
+}
+
+/** The module that caps the service's SQLite files (see sqlite-page-cap.ts). */
+const PAGE_CAP_MODULE = fileURLToPath(new URL('./sqlite-page-cap.ts', import.meta.url));
+/** 12 MB of 4 KB pages: the size of the tmpfs the full disk was first seen on. */
+const PAGE_CAP = 3000;
+
+/**
+ * 6. Disk full: the service's SQLite file may not grow past {@link PAGE_CAP} pages (as on a small disk). A filler
+ * table written from outside takes the file to the cap; every write of the service that needs a new page then
+ * fails with "database or disk is full". Dropping the filler and a VACUUM give the space back.
+ */
+export function diskFull(size: StorageFaultSize): Promise<ScenarioResult> {
+  return storageFault(
+    {
+      name: 'disk-full',
+      stack: { preload: [PAGE_CAP_MODULE], env: { SQLITE_PAGE_CAP: String(PAGE_CAP) } },
+      async break(stack) {
+        stack.store.write((db) => {
+          db.exec('CREATE TABLE IF NOT EXISTS chaos_filler (id INTEGER PRIMARY KEY, b BLOB)');
+          const insert = db.prepare('INSERT INTO chaos_filler (b) VALUES (zeroblob(?))');
+          const value = (pragma: string) =>
+            Number(Object.values(db.prepare(`PRAGMA ${pragma}`).get() ?? {})[0]);
+          // Up to the cap, then the free pages too: nothing is left to the service.
+          while (value('page_count') < PAGE_CAP) insert.run(64 * 1024);
+          while (value('freelist_count') > 0) insert.run(1024);
+        });
+      },
+      async mend(stack) {
+        stack.store.write((db) => {
+          db.exec('DROP TABLE chaos_filler');
+          db.exec('VACUUM');
+        });
+      },
+    },
+    size,
+  );
+}
+
+/**
+ * 7. I/O error: every write of the service process fails (its file-size limit drops to one byte, so the disk
+ * refuses each write with EFBIG: SQLite's "disk I/O error", at the commit of every transaction), then the limit
+ * is lifted. Needs util-linux `prlimit`.
+ */
+export function ioError(size: StorageFaultSize): Promise<ScenarioResult> {
+  return storageFault(
+    {
+      name: 'io-error',
+      stack: {},
+      async break(stack) {
+        await limitFileSize(stack.service!.pid, 1);
+      },
+      async mend(stack) {
+        await limitFileSize(stack.service!.pid, null);
+      },
+    },
+    size,
+  );
 }

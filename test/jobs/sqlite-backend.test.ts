@@ -1,6 +1,8 @@
+import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { Agenda, type AgendaOptions, constant, type JobParameters } from 'agenda';
@@ -8,6 +10,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { pollUntil } from '../../sim/common/wait.js';
 import { debounceSchedule } from '../../src/jobs/sqlite-backend/debounce-schedule.js';
 import { SqliteBackend } from '../../src/jobs/sqlite-backend/index.js';
+import { canLimitFileSize, limitFileSize } from '../support/file-size-limit.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -421,6 +424,145 @@ describe('SqliteJobRepository across threads', () => {
     expect(claims.filter((claimed) => claimed.length > 0).length).toBeGreaterThanOrEqual(2);
     expect((await seeder.repository.queryJobs({ name: 'coalesce' })).total).toBe(1);
   });
+});
+
+/** Runs in a worker thread (a process of its own, as far as SQLite can tell): claims the job, then holds it. */
+const HOLDER_WORKER = `
+const { parentPort, workerData } = require('node:worker_threads');
+(async () => {
+  const { register } = await import(workerData.tsxApi);
+  register();
+  const { SqliteBackend } = await import(workerData.backendModule);
+  const backend = new SqliteBackend({ path: workerData.path, busyTimeoutMs: 2000, leaseMs: workerData.leaseMs });
+  await backend.connect();
+  const job = await backend.repository.getNextJobToRun('held', new Date(Date.now() + 1000),
+    new Date(Date.now() - 600000), undefined, { lastModifiedBy: 'holder' });
+  parentPort.postMessage({ claimed: job ? String(job._id) : null });
+  setInterval(() => {}, 1000); // lives on (the lease's heartbeat alone does not keep a thread alive)
+})().catch((error) => parentPort.postMessage({ error: String((error && error.stack) || error) }));
+`;
+
+describe('SqliteJobRepository locks after a crash', () => {
+  it('when the process holding a job lives on, then nobody else takes it; when it is killed, then another takes it over once its lease lapses, long before the lock lifetime', async () => {
+    const leaseMs = 400;
+    const survivor = new SqliteBackend({ path, busyTimeoutMs: 2000, leaseMs });
+    backends.push(survivor);
+    await survivor.connect();
+    const saved = await survivor.repository.saveJob(jobParams('held'), undefined);
+    const holder = new Worker(HOLDER_WORKER, {
+      eval: true,
+      workerData: {
+        path,
+        leaseMs,
+        tsxApi: import.meta.resolve('tsx/esm/api'),
+        backendModule: pathToFileURL(
+          join(fileURLToPath(new URL('.', import.meta.url)), '../../src/jobs/sqlite-backend/index.ts'),
+        ).href,
+      },
+    });
+    try {
+      const message = await new Promise<{ claimed?: string | null; error?: string }>((resolve, reject) => {
+        holder.once('error', reject);
+        holder.once('message', resolve);
+      });
+      expect(message).toEqual({ claimed: String(saved._id) });
+
+      // The lock lifetime is ten minutes: only the lease can free the job early.
+      const claim = () =>
+        survivor.repository.getNextJobToRun(
+          'held',
+          new Date(Date.now() + 1000),
+          new Date(Date.now() - 600_000),
+          undefined,
+          { lastModifiedBy: 'survivor' },
+        );
+      for (const until = Date.now() + 4 * leaseMs; Date.now() < until;) {
+        expect(await claim()).toBeUndefined();
+        await sleep(50);
+      }
+
+      await holder.terminate(); // kill -9: no unlock, no last words
+      const taken = await pollUntil(async () => (await claim()) ?? false, {
+        timeoutMs: 20 * leaseMs,
+        intervalMs: 50,
+        what: 'the survivor to take the job over',
+      });
+      expect(String(taken._id)).toBe(String(saved._id));
+      expect(await claim()).toBeUndefined();
+    } finally {
+      await holder.terminate();
+    }
+  });
+});
+
+describe('SqliteJobRepository on a failing disk (a process whose writes fail)', () => {
+  const child = fileURLToPath(new URL('./failing-disk-child.ts', import.meta.url));
+
+  /** Starts the child, breaks its disk once it has saved a job, and returns what it reports. */
+  async function runOnFailingDisk(mode: 'claims' | 'agenda'): Promise<unknown> {
+    const proc = spawn(
+      process.execPath,
+      ['--import', 'tsx', '--disable-warning=ExperimentalWarning', child, path, mode],
+      { stdio: ['pipe', 'pipe', 'inherit'] },
+    );
+    const lines = createInterface({ input: proc.stdout })[Symbol.asyncIterator]();
+    let timer: NodeJS.Timeout | undefined;
+    const nextLine = async () => {
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error('the child did not answer (event loop starved?)')), 15_000);
+      });
+      try {
+        return String((await Promise.race([lines.next(), timeout])).value);
+      } finally {
+        clearTimeout(timer);
+      }
+    };
+    try {
+      expect(await nextLine()).toBe('ready');
+      // Every write of the child now fails (its WAL cannot take a frame), reads still work.
+      await limitFileSize(proc.pid!, 1);
+      proc.stdin.write('go\n');
+      return JSON.parse(await nextLine());
+    } finally {
+      proc.kill('SIGKILL');
+    }
+  }
+
+  it.skipIf(!canLimitFileSize)(
+    'when the commit of a claim fails, then the claim throws instead of handing out a job that stays free, so the job is never claimed twice',
+    async () => {
+      const result = (await runOnFailingDisk('claims')) as {
+        claims: Array<{ id: string | null; error: string | null }>;
+      };
+      const ids = result.claims.map((c) => c.id).filter((id) => id !== null);
+      expect(new Set(ids).size).toBe(ids.length);
+      expect(result.claims[0]).toEqual({ id: null, error: expect.stringMatching(/disk I\/O error/) });
+      // The claims after a storage failure wait out a backoff instead of hammering the disk.
+      expect(result.claims.filter((c) => c.error !== null)).toHaveLength(1);
+
+      // The disk works again (the child is gone): the job is free and runs exactly once.
+      const agenda = newAgenda();
+      let runs = 0;
+      agenda.define('x', async () => {
+        runs += 1;
+      });
+      await agenda.start();
+      await pollUntil(() => runs > 0, { timeoutMs: 5000, intervalMs: 20, what: 'the job to run' });
+      await sleep(300);
+      expect(runs).toBe(1);
+    },
+  );
+
+  it.skipIf(!canLimitFileSize)(
+    'when Agenda runs on a disk whose commits fail, then the event loop keeps turning, the job does not run, and the failure is reported a few times, not in a loop',
+    async () => {
+      const result = (await runOnFailingDisk('agenda')) as { runs: number; errors: string[] };
+      expect(result.runs).toBe(0);
+      expect(result.errors.length).toBeGreaterThanOrEqual(1);
+      expect(result.errors.length).toBeLessThanOrEqual(5);
+      expect(result.errors.every((e) => /disk I\/O error/.test(e))).toBe(true);
+    },
+  );
 });
 
 describe('SqliteJobRepository queries (agendash)', () => {

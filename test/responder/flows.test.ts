@@ -315,6 +315,35 @@ describe('responder flows (the real service with the Avito and Gemini simulators
     expect(received(chatId)).toHaveLength(1);
   });
 
+  it('when the disk fails just after the answer reached Avito, then the delivery is not repeated: its next run finds the answer in the chat and records it', async () => {
+    await start();
+    const { chatId } = await avito.buyerWrites({
+      itemId: sofa().id,
+      buyer: { name: 'Ада' },
+      text: 'Сколько стоит доставка по Москве?',
+    });
+    const draft = await latestDraft(chatId, 'pending');
+    // The first write after the send (our sent message) fails as SQLite fails on a full disk.
+    const messages = svc.store.messages;
+    const insertOnce = messages.insertOnce.bind(messages);
+    let failed = 0;
+    messages.insertOnce = async (input) => {
+      if (input.direction === 'out' && failed === 0) {
+        failed += 1;
+        throw Object.assign(new Error('database or disk is full'), { code: 'ERR_SQLITE_ERROR', errcode: 13 });
+      }
+      return insertOnce(input);
+    };
+    await svc.responder.actions.approve(draft.id, 'tg:1');
+    await eventually(async () => (await svc.store.drafts.get(draft.id))?.status === 'sent', 15_000);
+    expect(failed).toBe(1);
+    expect(received(chatId).map((r) => r.text)).toEqual([draft.text]);
+    // Nor is another send on its way (the old code took the failed write for a failed send and scheduled one).
+    const { jobs } = await svc.agenda.queryJobs({ name: 'deliver' });
+    const due = jobs.filter((j) => (j.data as { draftId?: string }).draftId === draft.id && j.nextRunAt);
+    expect(due).toEqual([]);
+  }, 30_000);
+
   it('when a regenerate is asked, then the old draft is superseded and a new one drafted', async () => {
     await start();
     const { chatId } = await avito.buyerWrites({

@@ -132,6 +132,34 @@ describe('SQLite group commit and background checkpoints', () => {
     await db.close();
   });
 
+  it('when the disk fills up in the middle of a group, then every write is reported as it ended: none rejected while committed, none resolved while lost', async () => {
+    const db = new SqliteDatabase(join(dir, 'group-disk-full.sqlite'));
+    db.db.exec('CREATE TABLE t (id TEXT PRIMARY KEY, v TEXT)');
+    // The file may not grow: a write that needs a new page fails with "database or disk is full", and SQLite
+    // rolls the whole transaction back for a one-row statement.
+    const pages = Number(db.db.prepare('PRAGMA page_count').get()?.page_count);
+    db.db.exec(`PRAGMA max_page_count = ${pages}`);
+    const insert = (id: string, size: number, oneStatement: boolean) =>
+      db.groupWrite(() => db.run('INSERT INTO t (id, v) VALUES (?, ?)', id, 'x'.repeat(size)), {
+        oneStatement,
+      });
+    for (const oneStatement of [false, true]) {
+      const ids = ['a', 'big', 'c', 'd'].map((id) => `${id}-${oneStatement}`);
+      const results = await Promise.allSettled([
+        insert(ids[0]!, 10, oneStatement),
+        insert(ids[1]!, 50_000, oneStatement),
+        insert(ids[2]!, 10, oneStatement),
+        insert(ids[3]!, 10, oneStatement),
+      ]);
+      const stored = new Set(db.all('SELECT id FROM t').map((r) => String(r.id)));
+      ids.forEach((id, i) => {
+        expect(results[i]!.status === 'fulfilled', `${id}: ${results[i]!.status}`).toBe(stored.has(id));
+      });
+      expect(results[1]).toMatchObject({ status: 'rejected', reason: { message: /disk is full/ } });
+    }
+    await db.close();
+  });
+
   it('when the store writes, then its own commits never checkpoint and the worker moves the WAL into the file', async () => {
     const path = join(dir, 'checkpoints.sqlite');
     const db = new SqliteDatabase(path);

@@ -243,6 +243,11 @@ export const en: Texts = {
         return `⚠️ Avito: ${tokenCause[a.cause]}${a.cause === 'other' ? ` ${reason}` : ''}`;
       case 'avito-subscription-restored':
         return '⚠️ The Avito webhook subscription was gone — subscribed again. Messages will arrive again.';
+      case 'storage-failing':
+        return (
+          `⚠️ The data store refuses writes (${reason}). New buyer messages are not taken for now — Avito will ` +
+          'deliver them again, answers wait. Free up disk space: the service resumes by itself.'
+        );
     }
   },
   edit: {

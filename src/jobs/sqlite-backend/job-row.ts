@@ -29,6 +29,7 @@ export interface JobRow {
   skip_days: string | null;
   rescheduled_while_locked: number;
   created_at: number;
+  locked_by: string | null;
 }
 
 export function asJobRow(row: unknown): JobRow {

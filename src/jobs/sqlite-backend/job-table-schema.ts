@@ -6,6 +6,9 @@
  * - `rescheduled_while_locked`: set when a coalescing save (`every`, `unique`, debounce) changes a
  *   row that a processor holds locked; the processor's later `saveJobState` then keeps the newer
  *   `next_run_at` instead of overwriting it with the value it computed before the save.
+ * - `locked_by`: the lease owner (one per repository instance) whose claim holds the lock. The `_leases`
+ *   table holds each owner's last heartbeat: a lock whose owner stopped renewing its lease (a killed process)
+ *   is free again within seconds, without waiting out the job's lock lifetime.
  */
 export function createJobTableSql(table: string): string {
   return `
@@ -36,7 +39,8 @@ export function createJobTableSql(table: string): string {
       end_date INTEGER,
       skip_days TEXT,
       rescheduled_while_locked INTEGER NOT NULL DEFAULT 0,
-      created_at INTEGER NOT NULL
+      created_at INTEGER NOT NULL,
+      locked_by TEXT
     );
     CREATE INDEX IF NOT EXISTS "${table}_find_next"
       ON "${table}" (name, disabled, next_run_at, priority DESC);
@@ -48,5 +52,22 @@ export function createJobTableSql(table: string): string {
       ON "${table}" (name, unique_key) WHERE unique_key IS NOT NULL;
     CREATE UNIQUE INDEX IF NOT EXISTS "${table}_single"
       ON "${table}" (name) WHERE type = 'single';
+    CREATE TABLE IF NOT EXISTS "${leaseTable(table)}" (
+      owner TEXT PRIMARY KEY,
+      renewed_at INTEGER NOT NULL
+    );
   `;
+}
+
+/** The lease table of a jobs table. */
+export const leaseTable = (table: string): string => `${table}_leases`;
+
+/** Columns added after the first release, for tables created before them. */
+const ADDED_COLUMNS: ReadonlyArray<readonly [name: string, definition: string]> = [['locked_by', 'TEXT']];
+
+/** Statements that bring an existing jobs table up to the current columns (empty when it is current). */
+export function upgradeJobTableSql(table: string, existingColumns: ReadonlySet<string>): string[] {
+  return ADDED_COLUMNS.filter(([name]) => !existingColumns.has(name)).map(
+    ([name, definition]) => `ALTER TABLE "${table}" ADD COLUMN ${name} ${definition}`,
+  );
 }

@@ -14,6 +14,8 @@ export interface SqliteBackendOptions {
   logTableName?: string;
   /** How long a statement waits for another connection's write lock. Default 5000 ms. */
   busyTimeoutMs?: number;
+  /** How long this backend's job locks outlive its last heartbeat (see SqliteJobRepository). Default 10 s. */
+  leaseMs?: number;
 }
 
 /**
@@ -32,7 +34,10 @@ export class SqliteBackend implements AgendaBackend {
 
   constructor(options: SqliteBackendOptions) {
     this.#connection = new SqliteConnection(options.path, options.busyTimeoutMs ?? 5000);
-    this.repository = new SqliteJobRepository(this.#connection, { tableName: options.tableName });
+    this.repository = new SqliteJobRepository(this.#connection, {
+      tableName: options.tableName,
+      leaseMs: options.leaseMs,
+    });
     this.logger = options.logging
       ? new SqliteJobLogger(this.#connection, { tableName: options.logTableName })
       : undefined;
@@ -44,6 +49,6 @@ export class SqliteBackend implements AgendaBackend {
   }
 
   async disconnect(): Promise<void> {
-    await this.#connection.close();
+    await this.repository.disconnect();
   }
 }

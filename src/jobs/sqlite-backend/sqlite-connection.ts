@@ -74,7 +74,11 @@ export class SqliteConnection {
       db.exec('COMMIT');
       return result;
     } catch (error) {
-      if (db.isTransaction) db.exec('ROLLBACK');
+      try {
+        if (db.isTransaction) db.exec('ROLLBACK');
+      } catch {
+        // A failing disk may fail the rollback too; the original error is the one to report.
+      }
       throw error;
     }
   }

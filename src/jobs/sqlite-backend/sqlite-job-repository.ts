@@ -12,17 +12,30 @@ import {
   type JobWithState,
   type RemoveJobsOptions,
 } from 'agenda';
+import { backoffDelay } from '../../lib/retry.js';
+import { isStorageFailure } from '../../lib/storage-errors.js';
 import { debounceSchedule } from './debounce-schedule.js';
 import { orderByClause, queryJobsConditions, removeJobsConditions } from './job-filters.js';
 import { asJobRow, asJobRows, type JobRow, rowToJob, toJson, toMs } from './job-row.js';
-import { createJobTableSql } from './job-table-schema.js';
+import { createJobTableSql, leaseTable, upgradeJobTableSql } from './job-table-schema.js';
 import { joinConditions, type SqlCondition, uniqueConstraint } from './json-match.js';
 import { assertAgendaTableName, type SqliteConnection, type SqlParam } from './sqlite-connection.js';
 
 export interface SqliteJobRepositoryOptions {
   /** Jobs table; must start with `agenda_`. Default `agenda_jobs`. */
   tableName?: string;
+  /**
+   * How long the locks this repository takes outlive its last heartbeat (renewed every fifth of it): after a
+   * crash, another process takes the jobs over this soon instead of after their lock lifetime. Default 10 s.
+   */
+  leaseMs?: number;
 }
+
+export const DEFAULT_LEASE_MS = 10_000;
+/** After a claim fails on a failing storage, claims pause this long at first, doubling up to the cap. */
+const CLAIM_PAUSE = { baseMs: 500, maxMs: 10_000 };
+/** A lease row this old belongs to a process long gone: removed at connect. */
+const FORGET_LEASES_AFTER_MS = 24 * 3600_000;
 
 /** Fields of a save that describe the job (as opposed to the processor-managed run state). */
 interface DefinitionValues {
@@ -91,7 +104,14 @@ const changes = (result: { changes: number | bigint }): number => Number(result.
  * its own connection, on one database file:
  * - claiming a job (`getNextJobToRun`, `lockJob`) is one `UPDATE … WHERE <lock conditions>
  *   RETURNING *` statement, which SQLite runs under the database write lock;
- * - read-then-write saves (`every`'s single jobs, `unique`, debounce) run in `BEGIN IMMEDIATE`.
+ * - read-then-write saves (`every`'s single jobs, `unique`, debounce) run in `BEGIN IMMEDIATE`;
+ * - every write runs to completion (`all()`, never `get()`): a `get()` stops at the first row and
+ *   node:sqlite ignores the error of the autocommit that follows, so a claim whose commit failed (a
+ *   full disk) would come back as claimed while the row stays free, and be claimed again and again;
+ * - a lock belongs to this repository's lease (`locked_by`), renewed by a heartbeat: a lock whose
+ *   lease lapsed (its process was killed) is free for the others within `leaseMs`;
+ * - while the storage fails, claims pause with a growing backoff (one failure reported per pause, no
+ *   hot loop), and the lock releases that could not be written are written once it works again.
  *
  * `saveJob` never writes the processor-managed fields (lockedAt, lastRunAt, lastFinishedAt,
  * failedAt, failCount, failReason, progress) of an existing row: Agenda strips them from user
@@ -105,10 +125,19 @@ export class SqliteJobRepository implements JobRepository {
 
   readonly #insertSql: string;
   readonly #updateDefinitionSql: Record<'by-id' | 'coalescing', string>;
+  /** This repository's lease: the owner of the locks it takes. */
+  readonly #owner = randomUUID();
+  readonly #leaseMs: number;
+  #heartbeat: NodeJS.Timeout | undefined;
+  /** Lock releases and final job states that failed on a failing storage, by job id: written on recovery. */
+  readonly #deferred = new Map<string, { sql: string; params: SqlParam[] }>();
+  #claimFailures = 0;
+  #claimsPausedUntil = 0;
 
   constructor(connection: SqliteConnection, options: SqliteJobRepositoryOptions = {}) {
     this.#connection = connection;
     this.tableName = assertAgendaTableName(options.tableName ?? 'agenda_jobs');
+    this.#leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
     const columns = ['id', 'name', ...DEFINITION_COLUMNS.map(([c]) => c), ...RUN_STATE_COLUMNS, 'created_at'];
     this.#insertSql = `INSERT INTO ${this.#t} (${columns.join(', ')})
        VALUES (${columns.map(() => '?').join(', ')}) RETURNING *`;
@@ -128,11 +157,68 @@ export class SqliteJobRepository implements JobRepository {
 
   async connect(): Promise<void> {
     this.#connection.open();
-    this.#connection.immediate((db) => db.exec(createJobTableSql(this.tableName)));
+    this.#connection.immediate((db) => {
+      db.exec(createJobTableSql(this.tableName));
+      const columns = db.prepare(`PRAGMA table_info(${this.#t})`).all() as Array<{ name: string }>;
+      for (const sql of upgradeJobTableSql(this.tableName, new Set(columns.map((c) => c.name)))) db.exec(sql);
+      db.prepare(`DELETE FROM ${this.#leases} WHERE renewed_at < ?`).run(Date.now() - FORGET_LEASES_AFTER_MS);
+    });
+    this.#renewLease();
+    clearInterval(this.#heartbeat);
+    this.#heartbeat = setInterval(() => this.#beat(), Math.max(10, Math.floor(this.#leaseMs / 5)));
+    this.#heartbeat.unref();
   }
 
+  /**
+   * Stops the heartbeat and closes the connection. The lease is left to lapse: a job still running now (a
+   * drain that timed out) is taken over by the next process once it has, not while this one may still run it.
+   */
   async disconnect(): Promise<void> {
+    clearInterval(this.#heartbeat);
+    this.#heartbeat = undefined;
     await this.#connection.close();
+  }
+
+  get #leases(): string {
+    return `"${leaseTable(this.tableName)}"`;
+  }
+
+  #renewLease(): void {
+    this.#run(
+      `INSERT INTO ${this.#leases} (owner, renewed_at) VALUES (?, ?)
+       ON CONFLICT (owner) DO UPDATE SET renewed_at = excluded.renewed_at`,
+      [this.#owner, Date.now()],
+    );
+  }
+
+  /** Writes what a failing storage held back, then renews the lease. */
+  #beat(): void {
+    if (!this.#connection.isOpen) return;
+    try {
+      for (const [id, write] of this.#deferred) {
+        this.#run(write.sql, write.params);
+        this.#deferred.delete(id);
+      }
+      this.#renewLease();
+    } catch {
+      // The storage is still failing: the next beat tries again. The claims report the failure (once per
+      // pause), and should this last past the lease, another process may take the locks over, as after a crash.
+    }
+  }
+
+  /** Keeps a write that failed on a failing storage for the heartbeat to retry; rethrows anything else. */
+  #deferOnStorageFailure(error: unknown, id: string, write: { sql: string; params: SqlParam[] }): void {
+    if (!isStorageFailure(error)) throw error;
+    this.#deferred.set(id, write);
+  }
+
+  /** Frees a lock this repository holds, whatever the job's schedule. */
+  #releaseWrite(id: string): { sql: string; params: SqlParam[] } {
+    return {
+      sql: `UPDATE ${this.#t} SET locked_at = NULL, locked_by = NULL, rescheduled_while_locked = 0
+            WHERE id = ? AND locked_by = ?`,
+      params: [id, this.#owner],
+    };
   }
 
   /** Prepared statements are cached per connection, keyed by SQL text. */
@@ -152,9 +238,15 @@ export class SqliteJobRepository implements JobRepository {
     return statement;
   }
 
+  /** A read's first row. Never for a write: see the class comment. */
   #get(sql: string, params: SqlParam[]): JobRow | undefined {
     const row = this.#prepare(sql).get(...params);
     return row === undefined ? undefined : asJobRow(row);
+  }
+
+  /** A write with `RETURNING`, run to completion so that a failed commit throws; its first row. */
+  #write(sql: string, params: SqlParam[]): JobRow | undefined {
+    return asJobRows(this.#prepare(sql).all(...params))[0];
   }
 
   #all(sql: string, params: SqlParam[]): JobRow[] {
@@ -393,7 +485,7 @@ export class SqliteJobRepository implements JobRepository {
   }
 
   #insert(job: JobParameters<unknown>, values: DefinitionValues, now: number): JobRow {
-    const row = this.#get(this.#insertSql, [
+    const row = this.#write(this.#insertSql, [
       randomUUID(),
       values.name,
       ...definitionParams(values),
@@ -415,39 +507,53 @@ export class SqliteJobRepository implements JobRepository {
    * (see job-table-schema.ts).
    */
   #updateDefinition(id: string, values: DefinitionValues, kind: 'by-id' | 'coalescing'): JobRow | undefined {
-    return this.#get(this.#updateDefinitionSql[kind], [...definitionParams(values), id, values.name]);
+    return this.#write(this.#updateDefinitionSql[kind], [...definitionParams(values), id, values.name]);
   }
 
   /**
    * The processor's writes (run start, touch, run end). `nextRunAt` is not written over a newer
-   * schedule saved while the job was locked; the final write (lockedAt cleared) resets that mark.
+   * schedule saved while the job was locked; the final write (lockedAt cleared) resets that mark and
+   * gives the lease's lock up. On a failing storage the final state (or, for a run that could not start,
+   * the lock's release) is written once the storage works again: Agenda has let go of the job by then.
    */
   async saveJobState(job: JobParameters, options: JobRepositoryOptions | undefined): Promise<void> {
     if (!job._id) throw new Error('Cannot save job state without job ID');
+    const id = String(job._id);
     const lockedAt = toMs(job.lockedAt);
-    const updated = this.#run(
+    const sql = (ownLockOnly: boolean) =>
       `UPDATE ${this.#t} SET
          locked_at = ?,
          next_run_at = CASE WHEN rescheduled_while_locked = 1 THEN next_run_at ELSE ? END,
          last_run_at = ?, progress = ?, fail_reason = ?, fail_count = ?, failed_at = ?,
          last_finished_at = ?, last_modified_by = ?,
-         rescheduled_while_locked = CASE WHEN ? IS NULL THEN 0 ELSE rescheduled_while_locked END
-       WHERE id = ? AND name = ?`,
-      [
-        lockedAt,
-        toMs(job.nextRunAt),
-        toMs(job.lastRunAt),
-        job.progress ?? null,
-        job.failReason ?? null,
-        job.failCount ?? null,
-        toMs(job.failedAt),
-        toMs(job.lastFinishedAt),
-        options?.lastModifiedBy ?? null,
-        lockedAt,
-        String(job._id),
-        job.name,
-      ],
-    );
+         rescheduled_while_locked = CASE WHEN ? IS NULL THEN 0 ELSE rescheduled_while_locked END,
+         locked_by = CASE WHEN ? IS NULL THEN NULL ELSE locked_by END
+       WHERE id = ? AND name = ?${ownLockOnly ? ' AND locked_by = ?' : ''}`;
+    const params: SqlParam[] = [
+      lockedAt,
+      toMs(job.nextRunAt),
+      toMs(job.lastRunAt),
+      job.progress ?? null,
+      job.failReason ?? null,
+      job.failCount ?? null,
+      toMs(job.failedAt),
+      toMs(job.lastFinishedAt),
+      options?.lastModifiedBy ?? null,
+      lockedAt,
+      lockedAt,
+      id,
+      job.name,
+    ];
+    let updated: number;
+    try {
+      updated = this.#run(sql(false), params);
+    } catch (error) {
+      const later =
+        lockedAt === null ? { sql: sql(true), params: [...params, this.#owner] } : this.#releaseWrite(id);
+      this.#deferOnStorageFailure(error, id, later);
+      throw error;
+    }
+    this.#deferred.delete(id);
     if (updated !== 1) {
       throw new Error(
         `job ${job._id} (name: ${job.name}) cannot be updated in the database, maybe it does not exist anymore?`,
@@ -462,39 +568,56 @@ export class SqliteJobRepository implements JobRepository {
     options: JobRepositoryOptions | undefined,
   ): Promise<JobParameters | undefined> {
     if (!job._id) return undefined;
-    const row = this.#get(
-      `UPDATE ${this.#t} SET locked_at = ?, last_modified_by = ?, rescheduled_while_locked = 0
+    const row = this.#write(
+      `UPDATE ${this.#t} SET locked_at = ?, locked_by = ?, last_modified_by = ?, rescheduled_while_locked = 0
        WHERE id = ? AND name = ? AND locked_at IS NULL AND next_run_at IS ? AND disabled = 0
        RETURNING *`,
-      [Date.now(), options?.lastModifiedBy ?? null, String(job._id), job.name, toMs(job.nextRunAt)],
+      [
+        Date.now(),
+        this.#owner,
+        options?.lastModifiedBy ?? null,
+        String(job._id),
+        job.name,
+        toMs(job.nextRunAt),
+      ],
     );
-    return row ? rowToJob(row) : undefined;
+    if (!row) return undefined;
+    this.#deferred.delete(row.id);
+    return rowToJob(row);
   }
 
   /** Frees a job the processor won't run now; a job already running (nextRunAt null) keeps its lock. */
   async unlockJob(job: JobParameters): Promise<void> {
-    // Agenda calls this without awaiting it; after disconnect the lock simply expires.
+    // Agenda calls this without awaiting it (it must not reject); after disconnect the lock simply expires.
     if (!job._id || !this.#connection.isOpen) return;
-    this.#run(
-      `UPDATE ${this.#t} SET locked_at = NULL, rescheduled_while_locked = 0
-       WHERE id = ? AND next_run_at IS NOT NULL`,
-      [String(job._id)],
-    );
+    const id = String(job._id);
+    const sql = `UPDATE ${this.#t} SET locked_at = NULL, locked_by = NULL, rescheduled_while_locked = 0
+       WHERE id = ? AND next_run_at IS NOT NULL`;
+    try {
+      this.#run(sql, [id]);
+    } catch (error) {
+      if (isStorageFailure(error)) this.#deferred.set(id, { sql, params: [id] });
+    }
   }
 
   async unlockJobs(jobIds: (JobId | string)[]): Promise<void> {
     if (jobIds.length === 0 || !this.#connection.isOpen) return;
-    this.#run(
-      `UPDATE ${this.#t} SET locked_at = NULL, rescheduled_while_locked = 0
-       WHERE id IN (SELECT value FROM json_each(?))`,
-      [JSON.stringify(jobIds.map(String))],
-    );
+    const ids = jobIds.map(String);
+    try {
+      this.#run(
+        `UPDATE ${this.#t} SET locked_at = NULL, locked_by = NULL, rescheduled_while_locked = 0
+         WHERE id IN (SELECT value FROM json_each(?))`,
+        [JSON.stringify(ids)],
+      );
+    } catch (error) {
+      for (const id of ids) this.#deferOnStorageFailure(error, id, this.#releaseWrite(id));
+    }
   }
 
   /**
-   * Claims the next job of `jobName`: enabled, and either unlocked and due by `nextScanAt`, or
-   * locked at or before `lockDeadline` (its processor died). One statement, so two connections
-   * can never claim the same row.
+   * Claims the next job of `jobName`: enabled, and either unlocked and due by `nextScanAt`, locked at or
+   * before `lockDeadline` (its run outlived the lock lifetime), or locked by another lease that lapsed (its
+   * process died). One statement, so two connections can never claim the same row.
    */
   async getNextJobToRun(
     jobName: string,
@@ -503,24 +626,45 @@ export class SqliteJobRepository implements JobRepository {
     now: Date | undefined,
     options: JobRepositoryOptions | undefined,
   ): Promise<JobParameters | undefined> {
-    const row = this.#get(
-      `UPDATE ${this.#t} SET locked_at = ?, last_modified_by = ?, rescheduled_while_locked = 0
-       WHERE id = (
-         SELECT id FROM ${this.#t}
-         WHERE name = ? AND disabled = 0
-           AND ((locked_at IS NULL AND next_run_at <= ?) OR locked_at <= ?)
-         ORDER BY next_run_at ASC NULLS LAST, priority DESC, rowid ASC
-         LIMIT 1
-       )
-       RETURNING *`,
-      [
-        (now ?? new Date()).getTime(),
-        options?.lastModifiedBy ?? null,
-        jobName,
-        nextScanAt.getTime(),
-        lockDeadline.getTime(),
-      ],
-    );
-    return row ? rowToJob(row) : undefined;
+    if (Date.now() < this.#claimsPausedUntil) return undefined;
+    const at = (now ?? new Date()).getTime();
+    let row: JobRow | undefined;
+    try {
+      row = this.#write(
+        `UPDATE ${this.#t} SET locked_at = ?, locked_by = ?, last_modified_by = ?, rescheduled_while_locked = 0
+         WHERE id = (
+           SELECT id FROM ${this.#t} AS j
+           WHERE name = ? AND disabled = 0
+             AND ((locked_at IS NULL AND next_run_at <= ?) OR locked_at <= ?
+               OR (locked_by IS NOT NULL AND locked_by != ? AND NOT EXISTS (
+                 SELECT 1 FROM ${this.#leases} AS l WHERE l.owner = j.locked_by AND l.renewed_at > ?)))
+           ORDER BY next_run_at ASC NULLS LAST, priority DESC, rowid ASC
+           LIMIT 1
+         )
+         RETURNING *`,
+        [
+          at,
+          this.#owner,
+          options?.lastModifiedBy ?? null,
+          jobName,
+          nextScanAt.getTime(),
+          lockDeadline.getTime(),
+          this.#owner,
+          at - this.#leaseMs,
+        ],
+      );
+    } catch (error) {
+      if (isStorageFailure(error)) {
+        this.#claimFailures += 1;
+        this.#claimsPausedUntil =
+          Date.now() + backoffDelay(this.#claimFailures, CLAIM_PAUSE.baseMs, CLAIM_PAUSE.maxMs);
+      }
+      throw error;
+    }
+    this.#claimFailures = 0;
+    if (!row) return undefined;
+    // A write held back for this row (its previous run's end, on a failing disk) is older than this claim.
+    this.#deferred.delete(row.id);
+    return rowToJob(row);
   }
 }

@@ -61,7 +61,8 @@ export class SqliteDatabase {
 
   /**
    * Runs `fn` in one write transaction (synchronous: no await may happen inside). Inside a transaction
-   * already open (a group commit) it is a savepoint: all or nothing, as alone.
+   * already open (a group commit) it is a savepoint: all or nothing, as alone. Throws when the transaction
+   * does not commit: nothing it wrote is then in the database.
    */
   transaction<T>(fn: () => T): T {
     const nested = this.db.isTransaction;
@@ -72,10 +73,16 @@ export class SqliteDatabase {
       this.statement(nested ? 'RELEASE tx' : 'COMMIT').run();
       return result;
     } catch (err) {
-      if (nested) {
-        this.statement('ROLLBACK TO tx').run();
-        this.statement('RELEASE tx').run();
-      } else if (this.db.isTransaction) this.statement('ROLLBACK').run();
+      // A full disk or an I/O error may have rolled the whole transaction back already (SQLite does so for
+      // a statement without a statement journal): then there is no savepoint left to roll back to.
+      try {
+        if (this.db.isTransaction && nested) {
+          this.statement('ROLLBACK TO tx').run();
+          this.statement('RELEASE tx').run();
+        } else if (this.db.isTransaction) this.statement('ROLLBACK').run();
+      } catch {
+        // The original error says what went wrong; a failed rollback leaves nothing committed either.
+      }
       throw err;
     }
   }
@@ -108,6 +115,10 @@ export class SqliteDatabase {
             const value = write.oneStatement ? write.run() : this.transaction(() => write.run());
             outcomes.push({ ok: true, value });
           } catch (error) {
+            // SQLite rolled the group's transaction back (disk full, I/O error): the writes before this one
+            // are undone too, and the ones after it must not run outside the transaction, each committing
+            // on its own while its caller is told it failed.
+            if (!this.db.isTransaction) throw error;
             outcomes.push({ ok: false, error });
           }
         }
