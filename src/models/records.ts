@@ -49,8 +49,13 @@ export interface Message {
   content: Record<string, unknown> | null;
   /** The draft this outbound message delivered, when it was ours. */
   draftId: string | null;
-  /** Avito's `created` time. */
+  /** Avito's `created` time (whole seconds, Avito's clock): shown, never used to decide what is answered. */
   createdAt: Date;
+  /**
+   * Arrival order: a number the store assigns at insert, greater than every message stored before it.
+   * The conversation's order as we learned it, which decides what is answered (see responder/context.ts).
+   */
+  seq: number;
 }
 
 /** One of the seller's own Avito listings, as the listings sync last saw it. */
