@@ -26,6 +26,8 @@ export interface ResponderDeps {
   /** While Avito redelivers a flood of messages, answers wait (see avito/delivery-pressure.ts). */
   pressure?: { outOfStorm(): Promise<void> };
   now?: () => Date;
+  /** Waits `ms` (a run waiting for a busy chat); tests replace it to control the interleaving. */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 /** The draft with its chat and the buyer messages it answers, as a card shows it. */
