@@ -1,5 +1,5 @@
 import type { Logger } from '../logger.js';
-import type { Chat, Draft, ListingFacts, Message, MessageAuthor } from '../models/records.js';
+import { type Chat, type Draft, type ListingFacts, type Message, sentAuthor } from '../models/records.js';
 import type { Store } from '../store/port.js';
 import type { AvitoClient } from './client.js';
 import { type WebhookMessage, webhookMessageSchema } from './schemas.js';
@@ -94,8 +94,12 @@ async function processMessage(m: WebhookMessage, deps: InboundDeps): Promise<Inb
     if (draft) {
       // Avito can echo our send before the deliver job has stored the message: record it as ours (the
       // deliver job's own insert of the same id then finds it there).
-      const author: MessageAuthor = draft.approvedBy && draft.approvedBy !== 'auto' ? 'owner' : 'ai';
-      await store.messages.insertOnce({ ...base, direction: 'out', author, draftId: draft.id });
+      await store.messages.insertOnce({
+        ...base,
+        direction: 'out',
+        author: sentAuthor(draft),
+        draftId: draft.id,
+      });
       return 'own-echo';
     }
     const stored = await store.messages.insertOnce({ ...base, direction: 'out', author: 'owner' });

@@ -133,6 +133,15 @@ export interface Draft {
   updatedAt: Date;
 }
 
+/**
+ * Who wrote what a draft sends, as its messages record it: the AI's words (approved as they are, by anyone) or
+ * the owner's (edited, or the owner's own reply). The deliver job and an echo that overtakes it must agree.
+ */
+export function sentAuthor(draft: Pick<Draft, 'kind' | 'text' | 'originalText'>): 'ai' | 'owner' {
+  if (draft.kind === 'reply') return 'owner';
+  return draft.text === draft.originalText ? 'ai' : 'owner';
+}
+
 export type DocumentScope = 'general' | 'item';
 export type DocumentOrigin = 'upload' | 'folder' | 'listing';
 export type DocumentState = 'indexing' | 'ready' | 'failed';
