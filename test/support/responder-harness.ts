@@ -145,6 +145,8 @@ export interface ResponderHarness {
     type?: string;
     outgoing?: boolean;
     created?: number;
+    /** The delivery's own id when Avito delivers the same message again. */
+    delivery?: string;
   }): Promise<unknown>;
 }
 
@@ -210,24 +212,32 @@ export function responderHarness(store: Store, options: { mode: Mode; dataDir: s
         id: m.id,
         chat_id: m.chatId,
         user_id: OUR_USER_ID,
-        author_id: m.outgoing ? OUR_USER_ID : BUYER_ID,
+        // Avito's system messages come from no one in particular (author 0) unless they are about our own action.
+        author_id: m.outgoing ? OUR_USER_ID : m.type === 'system' ? 0 : BUYER_ID,
         created: m.created ?? 1_700_000_000,
         type: m.type ?? 'text',
         chat_type: 'u2i',
         item_id: 4341979279,
-        content: m.type && m.type !== 'text' ? {} : { text: m.text ?? '' },
+        content:
+          m.type === 'system'
+            ? { text: m.text ?? '', flow_id: 'auto_answer' }
+            : m.type && m.type !== 'text'
+              ? {}
+              : { text: m.text ?? '' },
       };
+      const eventId = m.delivery ?? `ev-${m.id}`;
+      // A repeat delivery skips the event layer's deduplication by message id: inbound itself must cope.
       await store.events.insertOnce({
-        id: `ev-${m.id}`,
-        messageId: m.id,
+        id: eventId,
+        messageId: m.delivery ? null : m.id,
         payload: {
-          id: `ev-${m.id}`,
+          id: eventId,
           version: 'v3.0.0',
           timestamp: 1_700_000_000,
           payload: { type: 'message', value },
         },
       });
-      return processInboundEvent(`ev-${m.id}`, {
+      return processInboundEvent(eventId, {
         store,
         avito: {
           getChat: async () => {
