@@ -1,9 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { ResponderDeps } from './deps.js';
 
-/** How long a run holds its chat without renewing: a dead process's chat is free again after this. */
-export const CHAT_LEASE_MS = 30_000;
-const RENEW_EVERY_MS = CHAT_LEASE_MS / 3;
+/**
+ * How long a run holds its chat without renewing: after a crash, the dead process's chats are answered again
+ * this long after its last renewal (short, so a restart resumes within seconds; renewed well before it runs out).
+ */
+export const CHAT_LEASE_MS = 10_000;
+const RENEW_EVERY_MS = 3_000;
 /** How often a run waiting for a busy chat looks again. */
 const WAIT_STEP_MS = 250;
 

@@ -59,8 +59,10 @@ function random(seed: number): () => number {
 const pick = <T>(items: readonly T[], rnd: () => number): T => items[Math.floor(rnd() * items.length)] as T;
 
 /** Work jobs still due or running in the service's queue. */
+// Due or running (a running job has no next run; it may be waiting for its chat, see responder/chat-lease.ts).
 const ACTIVE_JOBS_SQL = `SELECT COUNT(*) AS n FROM agenda_jobs
-  WHERE name IN ('respond', 'deliver', 'avito-inbound', 'reconcile-draft') AND next_run_at IS NOT NULL`;
+  WHERE name IN ('respond', 'deliver', 'avito-inbound', 'reconcile-draft')
+    AND (next_run_at IS NOT NULL OR locked_at IS NOT NULL)`;
 
 /**
  * Waits until the service is quiet: `buyerMessages` stored, no pending event, no draft on its way
