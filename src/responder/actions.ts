@@ -90,7 +90,7 @@ export function createDraftActions(deps: ResponderDeps): DraftActions {
           (o) => o.id !== draftId && o.coversMessageIds.some((id) => draft.coversMessageIds.includes(id)),
         )
       )
-        return { ok: false, reason: 'stale', draft, detail: 'already answered by a newer draft' };
+        return { ok: false, reason: 'stale', draft };
       const result = await move(draftId, ['failed'], 'approved', actor, 'draft.retry', {
         error: null,
         attempts: 0,
