@@ -1,4 +1,4 @@
-import type { Draft, DraftStatus } from '../models/records.js';
+import type { DraftStatus } from '../models/records.js';
 import type { DraftPatch } from '../store/port.js';
 import { handBack, takeOver } from './chat-state.js';
 import { ANSWERING, loadConversation } from './context.js';

@@ -43,7 +43,10 @@ export function checkKey(field: string, value: unknown): string {
 /** A duration in milliseconds: a positive integer (a lease's time to live). */
 export function checkDuration(field: string, value: unknown): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
-    throw new StoreValidationError(field, `expected a positive integer of milliseconds, got ${String(value)}`);
+    throw new StoreValidationError(
+      field,
+      `expected a positive integer of milliseconds, got ${String(value)}`,
+    );
   }
   return value;
 }

@@ -22,7 +22,14 @@ import {
   newEvent,
   newMessage,
 } from '../records.js';
-import { checkDate, checkDuration, checkId, checkKey, checkLimit, StoreValidationError } from '../validate.js';
+import {
+  checkDate,
+  checkDuration,
+  checkId,
+  checkKey,
+  checkLimit,
+  StoreValidationError,
+} from '../validate.js';
 
 type Doc = Record<string, unknown> & { _id?: unknown };
 

@@ -27,7 +27,14 @@ import {
   newEvent,
   newMessage,
 } from '../records.js';
-import { checkDate, checkDuration, checkId, checkKey, checkLimit, StoreValidationError } from '../validate.js';
+import {
+  checkDate,
+  checkDuration,
+  checkId,
+  checkKey,
+  checkLimit,
+  StoreValidationError,
+} from '../validate.js';
 import { fromJson, SqliteDatabase, SqlParts, toJson, toMs } from './database.js';
 import {
   auditFromRow,
