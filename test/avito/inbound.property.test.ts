@@ -3,10 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { answerChat } from '../../src/responder/respond.js';
-import { deliverDraft } from '../../src/responder/deliver.js';
 import { openSqliteStore } from '../../src/store/sqlite/index.js';
-import { responderHarness, runUntilQuiet } from '../support/responder-harness.js';
+import { type InboundMessage, responderHarness, runUntilQuiet } from '../support/responder-harness.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'inbound-filter-'));
 const store = openSqliteStore({ path: join(dir, 'store.sqlite') });
@@ -47,12 +45,11 @@ describe('inbound filtering (real inbound and responder code on a real SQLite st
         round += 1;
         const chatId = `u2i-f${round}`;
         const h = responderHarness(store, { mode: 'auto', dataDir: dir });
-        const delivered: Array<Parameters<typeof h.inbound>[0]> = [];
-        const deliver = (m: Parameters<typeof h.inbound>[0]) => {
+        const delivered: InboundMessage[] = [];
+        const deliver = (m: InboundMessage) => {
           delivered.push(m);
           h.start(() => h.inbound(m));
         };
-        const echoed = new Set<string>();
         let n = 0;
         for (const s of steps) {
           n += 1;
@@ -70,12 +67,8 @@ describe('inbound filtering (real inbound and responder code on a real SQLite st
               });
               break;
             case 'echo': {
-              const parts = h.channel.sends.flatMap((send) => send.parts).filter((p) => !echoed.has(p.id));
-              const part = parts[s.pick % Math.max(1, parts.length)];
-              if (part) {
-                echoed.add(part.id);
-                deliver({ id: part.id, chatId, text: part.text, outgoing: true });
-              }
+              const echo = h.echo(chatId, s.pick);
+              if (echo) delivered.push(echo);
               break;
             }
             case 'again': {
@@ -85,16 +78,11 @@ describe('inbound filtering (real inbound and responder code on a real SQLite st
               break;
             }
             case 'run-respond':
-              if (h.jobs.respond.delete(chatId)) h.start(() => answerChat(h.deps, chatId));
+              h.runRespond(chatId);
               break;
-            case 'run-deliver': {
-              const [draftId] = h.jobs.deliver;
-              if (draftId !== undefined) {
-                h.jobs.deliver.delete(draftId);
-                h.start(() => deliverDraft(h.deps, draftId));
-              }
+            case 'run-deliver':
+              h.runDeliver();
               break;
-            }
             case 'release':
               h.gates.release(s.pick);
               break;

@@ -5,8 +5,6 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Message } from '../../src/models/records.js';
 import { handBack } from '../../src/responder/chat-state.js';
-import { answerChat } from '../../src/responder/respond.js';
-import { deliverDraft } from '../../src/responder/deliver.js';
 import { openSqliteStore } from '../../src/store/sqlite/index.js';
 import { type ResponderHarness, responderHarness, runUntilQuiet } from '../support/responder-harness.js';
 
@@ -75,7 +73,6 @@ async function pendingOf(h: ResponderHarness, chatId: string, kinds: readonly st
 
 async function play(h: ResponderHarness, chatId: string, steps: readonly Step[]) {
   let n = 0;
-  const echoed = new Set<string>();
   for (const s of steps) {
     n += 1;
     switch (s.kind) {
@@ -98,16 +95,11 @@ async function play(h: ResponderHarness, chatId: string, steps: readonly Step[])
         break;
       }
       case 'run-respond':
-        if (h.jobs.respond.delete(chatId)) h.start(() => answerChat(h.deps, chatId));
+        h.runRespond(chatId);
         break;
-      case 'run-deliver': {
-        const [draftId] = h.jobs.deliver;
-        if (draftId !== undefined) {
-          h.jobs.deliver.delete(draftId);
-          h.start(() => deliverDraft(h.deps, draftId));
-        }
+      case 'run-deliver':
+        h.runDeliver();
         break;
-      }
       case 'release':
         h.gates.release(s.pick);
         break;
@@ -129,16 +121,10 @@ async function play(h: ResponderHarness, chatId: string, steps: readonly Step[])
         if (draft) h.start(() => h.actions.letAiAnswer(draft.id, 'tg:1'));
         break;
       }
-      case 'echo': {
+      case 'echo':
         // Avito echoes what we sent, possibly before our send call has returned.
-        const parts = h.channel.sends.flatMap((send) => send.parts).filter((p) => !echoed.has(p.id));
-        const part = parts[s.pick % Math.max(1, parts.length)];
-        if (part) {
-          echoed.add(part.id);
-          h.start(() => h.inbound({ id: part.id, chatId, text: part.text, outgoing: true }));
-        }
+        h.echo(chatId, s.pick);
         break;
-      }
     }
     await h.settle();
   }

@@ -123,6 +123,18 @@ export function quotingAnswerer(gates: Gates, calls: string[][]): Answerer {
   };
 }
 
+/** A message as the harness delivers it to the webhook. */
+export interface InboundMessage {
+  id: string;
+  chatId: string;
+  text?: string;
+  type?: string;
+  outgoing?: boolean;
+  created?: number;
+  /** Its own event id, when Avito delivers the same message again. */
+  delivery?: string;
+}
+
 export interface ResponderHarness {
   store: Store;
   deps: ResponderDeps;
@@ -137,17 +149,17 @@ export interface ResponderHarness {
   start(op: () => Promise<unknown>): void;
   /** Waits until every started operation has finished or waits at a gate; throws what an operation threw. */
   settle(): Promise<void>;
+  /** Starts the chat's due `respond` job, as Agenda would; false when none is due. */
+  runRespond(chatId: string): boolean;
+  /** Starts the first due `deliver` job; false when none is due. */
+  runDeliver(): boolean;
+  /**
+   * Avito echoes the `pick`-th of our sent parts not echoed yet (modulo their number), possibly before our send
+   * call has returned; the echo delivered, or null when every part was echoed.
+   */
+  echo(chatId: string, pick: number): InboundMessage | null;
   /** Delivers a webhook message as Avito would and processes it with the real inbound code. */
-  inbound(message: {
-    id: string;
-    chatId: string;
-    text?: string;
-    type?: string;
-    outgoing?: boolean;
-    created?: number;
-    /** The delivery's own id when Avito delivers the same message again. */
-    delivery?: string;
-  }): Promise<unknown>;
+  inbound(message: InboundMessage): Promise<unknown>;
 }
 
 /** The responder's own functions on a real store, with the model, Avito and the job queue in the test's hands. */
@@ -184,7 +196,8 @@ export function responderHarness(store: Store, options: { mode: Mode; dataDir: s
     ) => pauseForSeller(deps, chat, m),
   };
 
-  return {
+  const echoed = new Set<string>();
+  const h: ResponderHarness = {
     store,
     deps,
     actions: createDraftActions(deps),
@@ -206,6 +219,27 @@ export function responderHarness(store: Store, options: { mode: Mode; dataDir: s
         if (running.size === gates.parked.length) return;
       }
       throw new Error('operations neither finished nor waited at a gate');
+    },
+    runRespond(chatId) {
+      if (!jobs.respond.delete(chatId)) return false;
+      h.start(() => answerChat(deps, chatId));
+      return true;
+    },
+    runDeliver() {
+      const [draftId] = jobs.deliver;
+      if (draftId === undefined) return false;
+      jobs.deliver.delete(draftId);
+      h.start(() => deliverDraft(deps, draftId));
+      return true;
+    },
+    echo(chatId, pick) {
+      const parts = channel.sends.flatMap((send) => send.parts).filter((p) => !echoed.has(p.id));
+      const part = parts[pick % Math.max(1, parts.length)];
+      if (!part) return null;
+      echoed.add(part.id);
+      const echo = { id: part.id, chatId, text: part.text, outgoing: true };
+      h.start(() => h.inbound(echo));
+      return echo;
     },
     async inbound(m) {
       const value: { [key: string]: Json } = {
@@ -249,6 +283,7 @@ export function responderHarness(store: Store, options: { mode: Mode; dataDir: s
       });
     },
   };
+  return h;
 }
 
 /**
@@ -260,22 +295,13 @@ export async function runUntilQuiet(
   chatId: string,
   options: { deliverFirst?: boolean; each?: () => Promise<void> } = {},
 ): Promise<void> {
-  const runRespond = () => {
-    if (!h.jobs.respond.delete(chatId)) return false;
-    h.start(() => answerChat(h.deps, chatId));
-    return true;
-  };
-  const runDeliver = () => {
-    const [draftId] = h.jobs.deliver;
-    if (draftId === undefined) return false;
-    h.jobs.deliver.delete(draftId);
-    h.start(() => deliverDraft(h.deps, draftId));
-    return true;
-  };
   for (let round = 0; round < 1000; round += 1) {
     await h.settle();
     if (h.gates.release(0)) continue;
-    if (options.deliverFirst ? runDeliver() || runRespond() : runRespond() || runDeliver()) continue;
+    const ran = options.deliverFirst
+      ? h.runDeliver() || h.runRespond(chatId)
+      : h.runRespond(chatId) || h.runDeliver();
+    if (ran) continue;
     await options.each?.();
     await h.settle();
     if (h.jobs.respond.size + h.jobs.deliver.size === 0 && h.gates.parked.length === 0) return;
