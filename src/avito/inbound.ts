@@ -1,8 +1,9 @@
 import type { Logger } from '../logger.js';
-import type { Chat, ListingFacts, Message, MessageAuthor } from '../models/records.js';
+import { type Chat, type Draft, type ListingFacts, type Message, sentAuthor } from '../models/records.js';
 import type { Store } from '../store/port.js';
 import type { AvitoClient } from './client.js';
 import { type WebhookMessage, webhookMessageSchema } from './schemas.js';
+import { splitMessage } from './split.js';
 
 /** What the rest of the service does with a classified message (the responder implements these). */
 export interface InboundHooks {
@@ -22,9 +23,6 @@ export interface InboundDeps {
 
 export type InboundOutcome =
   'buyer' | 'system' | 'own-echo' | 'seller-from-app' | 'ignored' | 'already-processed';
-
-/** How long after a draft was sent an echo of it is still recognised as ours. */
-const ECHO_WINDOW_MS = 24 * 3600_000;
 
 const normalise = (text: string) => text.replace(/\s+/g, ' ').trim();
 
@@ -92,12 +90,16 @@ async function processMessage(m: WebhookMessage, deps: InboundDeps): Promise<Inb
       return 'seller-from-app';
     }
     if (known) return 'own-echo';
-    const draftId = text ? await ownDraftFor(chat.id, text, store) : null;
-    if (draftId) {
-      // Avito can echo our send before the deliver job has stored the message: record it as ours.
-      const draft = await store.drafts.get(draftId);
-      const author: MessageAuthor = draft?.approvedBy && draft.approvedBy !== 'auto' ? 'owner' : 'ai';
-      await store.messages.insertOnce({ ...base, direction: 'out', author, draftId });
+    const draft = await ownDraftFor(chat.id, m.id, text, store);
+    if (draft) {
+      // Avito can echo our send before the deliver job has stored the message: record it as ours (the
+      // deliver job's own insert of the same id then finds it there).
+      await store.messages.insertOnce({
+        ...base,
+        direction: 'out',
+        author: sentAuthor(draft),
+        draftId: draft.id,
+      });
       return 'own-echo';
     }
     const stored = await store.messages.insertOnce({ ...base, direction: 'out', author: 'owner' });
@@ -112,12 +114,30 @@ async function processMessage(m: WebhookMessage, deps: InboundDeps): Promise<Inb
   return 'buyer';
 }
 
-/** A draft of this chat being (or just) sent whose text contains this echo: then the echo is ours. */
-async function ownDraftFor(chatId: string, text: string, store: Store): Promise<string | null> {
-  const drafts = await store.drafts.listForChat(chatId, ['sending', 'sent']);
+/**
+ * The draft an outgoing message delivered, if it was ours: by the message id the send returned, or, for an echo
+ * that overtook the send's answer (the draft still `sending`, its ids not known yet), by one of the draft's parts
+ * being exactly this text. Anything else is the seller writing from the Avito app, even a word of our answer.
+ */
+async function ownDraftFor(
+  chatId: string,
+  messageId: string,
+  text: string | null,
+  store: Store,
+): Promise<Draft | null> {
+  const drafts = await store.drafts.listForChat(chatId, ['sending', 'sent', 'failed']);
+  const byId = drafts.find((d) => d.sentMessageIds.includes(messageId));
+  if (byId) return byId;
+  if (text === null) return null;
   const echo = normalise(text);
-  const recent = drafts.filter((d) => Date.now() - d.updatedAt.getTime() < ECHO_WINDOW_MS);
-  return recent.find((d) => echo.length > 0 && normalise(d.text).includes(echo))?.id ?? null;
+  return (
+    drafts.find(
+      (d) =>
+        d.status === 'sending' &&
+        d.sentMessageIds.length < splitMessage(d.text).length &&
+        splitMessage(d.text).some((part) => normalise(part) === echo),
+    ) ?? null
+  );
 }
 
 /** Listing facts and the buyer's name from the chat endpoint, once per chat; failures only log. */

@@ -46,12 +46,29 @@ export const messageSchema = new Schema(
     content: { type: Schema.Types.Mixed, default: null },
     draftId: { type: String, default: null },
     createdAt: { type: Date, required: true },
-    /** Arrival order, to break ties between messages with the same Avito second. */
+    /** Arrival order (from the `counters` collection): what is answered is decided by it. */
     seq: { type: Number, required: true },
   },
   { versionKey: false, collection: 'messages' },
 );
-messageSchema.index({ chatId: 1, createdAt: -1, seq: -1 });
+messageSchema.index({ chatId: 1, seq: -1 });
+messageSchema.index({ seq: -1 });
+
+/** Named monotonic counters (`messages`: the next message `seq`), advanced with `$inc`. */
+export const counterSchema = new Schema(
+  { _id: { type: String, required: true }, value: { type: Number, required: true } },
+  { versionKey: false, collection: 'counters' },
+);
+
+/** Exclusive leases (see LeaseRepository): `_id` is the lease name. */
+export const leaseSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    holder: { type: String, required: true },
+    expiresAt: { type: Date, required: true },
+  },
+  { versionKey: false, collection: 'leases' },
+);
 
 export const eventSchema = new Schema(
   {
@@ -206,6 +223,8 @@ export function registerModels(connection: Connection) {
     Settings: connection.model('Settings', settingsSchema),
     Audit: connection.model('Audit', auditSchema),
     Kv: connection.model('Kv', kvSchema),
+    Counter: connection.model('Counter', counterSchema),
+    Lease: connection.model('Lease', leaseSchema),
   };
 }
 

@@ -49,8 +49,13 @@ export interface Message {
   content: Record<string, unknown> | null;
   /** The draft this outbound message delivered, when it was ours. */
   draftId: string | null;
-  /** Avito's `created` time. */
+  /** Avito's `created` time (whole seconds, Avito's clock): shown, never used to decide what is answered. */
   createdAt: Date;
+  /**
+   * Arrival order: a number the store assigns at insert, greater than every message stored before it.
+   * The conversation's order as we learned it, which decides what is answered (see responder/context.ts).
+   */
+  seq: number;
 }
 
 /** One of the seller's own Avito listings, as the listings sync last saw it. */
@@ -126,6 +131,15 @@ export interface Draft {
   error: string | null;
   createdAt: Date;
   updatedAt: Date;
+}
+
+/**
+ * Who wrote what a draft sends, as its messages record it: the AI's words (approved as they are, by anyone) or
+ * the owner's (edited, or the owner's own reply). The deliver job and an echo that overtakes it must agree.
+ */
+export function sentAuthor(draft: Pick<Draft, 'kind' | 'text' | 'originalText'>): 'ai' | 'owner' {
+  if (draft.kind === 'reply') return 'owner';
+  return draft.text === draft.originalText ? 'ai' : 'owner';
 }
 
 export type DocumentScope = 'general' | 'item';

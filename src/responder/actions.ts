@@ -1,7 +1,7 @@
-import type { Draft, DraftStatus } from '../models/records.js';
+import type { DraftStatus } from '../models/records.js';
 import type { DraftPatch } from '../store/port.js';
 import { handBack, takeOver } from './chat-state.js';
-import { unansweredBuyerMessages } from './context.js';
+import { ANSWERING, loadConversation } from './context.js';
 import { type ResponderDeps, syncCard } from './deps.js';
 import {
   type ActionProblem,
@@ -10,6 +10,7 @@ import {
   type DraftActions,
   MAX_OWNER_TEXT,
 } from './ports.js';
+import { respondIfNeeded } from './respond.js';
 import { scheduleDeliver, scheduleRespond } from './schedule.js';
 
 /**
@@ -54,7 +55,10 @@ export function createDraftActions(deps: ResponderDeps): DraftActions {
       const result = await move(draftId, ['pending'], 'approved', actor, 'draft.approve', {
         approvedBy: actor,
       });
-      if (result.ok) await scheduleDeliver(deps.agenda, draftId);
+      if (!result.ok) return result;
+      await scheduleDeliver(deps.agenda, draftId);
+      // The buyer may have written again since the draft was made: that message needs its own answer.
+      await respondIfNeeded(deps, result.draft.chatId);
       return result;
     },
 
@@ -65,7 +69,9 @@ export function createDraftActions(deps: ResponderDeps): DraftActions {
         text: text.trim(),
         approvedBy: actor,
       });
-      if (result.ok) await scheduleDeliver(deps.agenda, draftId);
+      if (!result.ok) return result;
+      await scheduleDeliver(deps.agenda, draftId);
+      await respondIfNeeded(deps, result.draft.chatId);
       return result;
     },
 
@@ -78,6 +84,16 @@ export function createDraftActions(deps: ResponderDeps): DraftActions {
     },
 
     async retry(draftId, actor) {
+      const draft = await store.drafts.get(draftId);
+      if (!draft) return { ok: false, reason: 'not_found' };
+      // A newer draft may have answered these messages meanwhile: sending this one too would answer twice.
+      const others = await store.drafts.listForChat(draft.chatId, ANSWERING);
+      if (
+        others.some(
+          (o) => o.id !== draftId && o.coversMessageIds.some((id) => draft.coversMessageIds.includes(id)),
+        )
+      )
+        return { ok: false, reason: 'stale', draft };
       const result = await move(draftId, ['failed'], 'approved', actor, 'draft.retry', {
         error: null,
         attempts: 0,
@@ -90,8 +106,12 @@ export function createDraftActions(deps: ResponderDeps): DraftActions {
       const draft = await store.drafts.get(draftId);
       if (draft && draft.kind !== 'escalation')
         return { ok: false, reason: 'invalid', draft, problem: { code: 'not-escalation' } };
-      const result = await move(draftId, ['pending'], 'superseded', actor, 'escalation.let-ai-answer');
-      if (result.ok) await scheduleRespond(deps.agenda, result.draft.chatId, 0, { skipEscalation: true });
+      // `approvedBy` on the retired escalation records the owner's leave: the next run skips the rules for its
+      // messages (kept in the store, not in the job, so a run queued by anyone else honours it too).
+      const result = await move(draftId, ['pending'], 'superseded', actor, 'escalation.let-ai-answer', {
+        approvedBy: actor,
+      });
+      if (result.ok) await scheduleRespond(deps.agenda, result.draft.chatId, 0);
       return result;
     },
 
@@ -115,12 +135,20 @@ export function createDraftActions(deps: ResponderDeps): DraftActions {
       const problem = checkText(text);
       if (problem) return { ok: false, reason: 'invalid', problem };
       if (!(await store.chats.get(chatId))) return { ok: false, reason: 'not_found' };
-      const history = await store.messages.lastN(chatId, deps.config.responder.contextMessages);
-      const covers = unansweredBuyerMessages(history).map((m) => m.id);
-      // The owner's answer makes the card's own draft moot.
-      let replaced: Draft | null = null;
-      if (draftId) {
-        replaced = await store.drafts.transition(draftId, ['pending'], 'superseded');
+      const { drafts, awaiting } = await loadConversation(
+        store,
+        chatId,
+        deps.config.responder.contextMessages,
+      );
+      const waiting = awaiting.map((m) => m.id);
+      // A reply to a card answers that card's messages; otherwise every message that waits.
+      const card = draftId ? drafts.find((d) => d.id === draftId && d.status === 'pending') : undefined;
+      const covers = card ? card.coversMessageIds.filter((id) => waiting.includes(id)) : waiting;
+      // Drafts for the same messages become moot: approving one later would answer them twice.
+      for (const other of drafts) {
+        if (other.status !== 'pending') continue;
+        if (other.id !== draftId && !other.coversMessageIds.some((id) => covers.includes(id))) continue;
+        const replaced = await store.drafts.transition(other.id, ['pending'], 'superseded');
         if (replaced) await syncCard(deps, replaced);
       }
       const reply = await store.drafts.create({
@@ -130,7 +158,7 @@ export function createDraftActions(deps: ResponderDeps): DraftActions {
         text: text.trim(),
         approvedBy: actor,
         grounded: true,
-        coversMessageIds: replaced?.coversMessageIds.length ? replaced.coversMessageIds : covers,
+        coversMessageIds: covers,
       });
       await store.audit.append({
         actor,
@@ -143,6 +171,7 @@ export function createDraftActions(deps: ResponderDeps): DraftActions {
       // instead of sending a second one.
       const shown = await syncCard(deps, reply);
       await scheduleDeliver(deps.agenda, reply.id);
+      await respondIfNeeded(deps, chatId);
       return { ok: true, draft: shown };
     },
   };

@@ -1,15 +1,57 @@
-import type { Chat, Draft, Message, Mode, Settings } from '../models/records.js';
+import type { Chat, Draft, DraftStatus, Message, Mode, Settings } from '../models/records.js';
+import type { Store } from '../store/port.js';
 
-/** Authors whose message counts as an answer in the chat. */
-const ANSWERING: ReadonlySet<Message['author']> = new Set(['ai', 'owner']);
+/** Drafts in these states answer the buyer messages they cover: on their way to the buyer, or delivered. */
+export const ANSWERING: readonly DraftStatus[] = ['approved', 'sending', 'sent'];
 
-/** Buyer messages after the last message we (or the seller) sent, oldest first. */
-export function unansweredBuyerMessages(history: readonly Message[]): Message[] {
-  let lastAnswer = -1;
-  history.forEach((m, i) => {
-    if (m.direction === 'out' && ANSWERING.has(m.author)) lastAnswer = i;
-  });
-  return history.slice(lastAnswer + 1).filter((m) => m.author === 'buyer');
+/** A message the seller typed in the Avito app (ours carry the draft they delivered). */
+const fromSellerApp = (m: Message) => m.direction === 'out' && m.author === 'owner' && m.draftId === null;
+
+/**
+ * Buyer messages of `history` that still wait for an answer, in arrival order. Decided by the store's arrival
+ * numbers and the drafts, never by clocks (Avito's whole seconds and ours disagree): a buyer message is
+ * answered once a draft covering it is approved, sending or sent (a draft covers only messages stored before it
+ * was generated), or once the seller wrote from the Avito app after it arrived. Pending drafts answer nothing
+ * yet: a newer draft may replace them.
+ */
+export function awaitingAnswer(history: readonly Message[], drafts: readonly Draft[]): Message[] {
+  const answered = new Set(
+    drafts.filter((d) => ANSWERING.includes(d.status)).flatMap((d) => d.coversMessageIds),
+  );
+  const sellerWrote = Math.max(-Infinity, ...history.filter(fromSellerApp).map((m) => m.seq));
+  return history.filter((m) => m.author === 'buyer' && m.seq > sellerWrote && !answered.has(m.id));
+}
+
+/** A chat as answering sees it: recent history, drafts still in play, and what waits for an answer. */
+export interface Conversation {
+  history: Message[];
+  /** Pending, approved, sending and sent drafts, newest first. */
+  drafts: Draft[];
+  awaiting: Message[];
+}
+
+export async function loadConversation(
+  store: Store,
+  chatId: string,
+  historySize: number,
+): Promise<Conversation> {
+  const [history, drafts] = await Promise.all([
+    store.messages.lastN(chatId, historySize),
+    store.drafts.listForChat(chatId, ['pending', ...ANSWERING]),
+  ]);
+  return { history, drafts, awaiting: awaitingAnswer(history, drafts) };
+}
+
+/**
+ * True when a `respond` run would draft something: a buyer message waits and no pending draft covers exactly
+ * the waiting ones.
+ */
+export function needsDraft(conversation: Conversation): boolean {
+  const ids = conversation.awaiting.map((m) => m.id);
+  return (
+    ids.length > 0 &&
+    !conversation.drafts.some((d) => d.status === 'pending' && sameIds(d.coversMessageIds, ids))
+  );
 }
 
 /** The mode that applies to a chat: its own override, else the owner's setting, else configuration. */
@@ -25,6 +67,3 @@ export function humanHasChat(chat: Chat, now: Date): boolean {
 
 export const sameIds = (a: readonly string[], b: readonly string[]) =>
   a.length === b.length && a.every((id, i) => id === b[i]);
-
-/** Drafts still on their way to the buyer: their messages are answered already. */
-export const IN_FLIGHT: readonly Draft['status'][] = ['approved', 'sending'];

@@ -1,7 +1,7 @@
 import { AvitoSendError } from '../avito/errors.js';
 import { splitMessage } from '../avito/split.js';
 import { describeError } from '../errors.js';
-import type { Draft } from '../models/records.js';
+import { type Draft, sentAuthor } from '../models/records.js';
 import { encodeDeliveryProblem, reasonOf } from './delivery-problem.js';
 import { loadView, type ResponderDeps, syncCard } from './deps.js';
 import { scheduleDeliver, scheduleReconcile } from './schedule.js';
@@ -14,12 +14,6 @@ export const RECONCILE_DELAY_MS = 10_000;
 export type DeliverOutcome = 'sent' | 'not-approved' | 'retry-scheduled' | 'failed' | 'unknown-outcome';
 
 const normalise = (text: string) => text.replace(/\s+/g, ' ').trim();
-
-/** Who wrote what went out: the AI's words (approved as is) or the owner's (edited or own reply). */
-function authorOf(draft: Draft): 'ai' | 'owner' {
-  if (draft.kind === 'reply') return 'owner';
-  return draft.text === draft.originalText ? 'ai' : 'owner';
-}
 
 /**
  * The `approved → sending → sent` step. The compare-and-set into `sending` makes sure only one process
@@ -121,7 +115,7 @@ async function markSent(
   parts: Array<{ id: string; text: string | null }>,
 ): Promise<void> {
   const { store } = deps;
-  const author = authorOf(draft);
+  const author = sentAuthor(draft);
   const texts = splitMessage(draft.text);
   const at = deps.now?.() ?? new Date();
   for (const [i, part] of parts.entries()) {

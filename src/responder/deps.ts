@@ -29,6 +29,8 @@ export interface ResponderDeps {
   /** While Avito redelivers a flood of messages, answers wait (see avito/delivery-pressure.ts). */
   pressure?: { outOfStorm(): Promise<void> };
   now?: () => Date;
+  /** Waits `ms` (a run waiting for a busy chat); tests replace it to control the interleaving. */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 /** The audit action that marks a draft retired because the owner took its chat over (🙋). */

@@ -8,7 +8,7 @@ import { deliverDraft, reconcileDraft } from './deliver.js';
 import { withDraftMetrics } from './draft-metrics.js';
 import { RESPONDER_JOB } from './jobs.js';
 import type { DraftActions } from './ports.js';
-import { respondToChat } from './respond.js';
+import { answerChat } from './respond.js';
 import { type RespondJobData, scheduleReconcile } from './schedule.js';
 
 export type { Answerer, ResponderDeps } from './deps.js';
@@ -57,7 +57,7 @@ function defineResponderJobs(agenda: Agenda, deps: ResponderDeps): void {
       // would run up to its first network call in one long task, holding up webhook acknowledgements.
       await yieldToEventLoop();
       await deps.pressure?.outOfStorm();
-      const outcome = await respondToChat(deps, chatId, { skipEscalation });
+      const outcome = await answerChat(deps, chatId, { skipEscalation });
       deps.logger.debug({ chatId, outcome }, 'respond finished');
     },
     { concurrency: 20 },

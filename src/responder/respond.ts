@@ -1,58 +1,136 @@
 import type { Chat, Draft, Message } from '../models/records.js';
 import type { Decision } from '../rag/answer.js';
-import { effectiveMode, humanHasChat, IN_FLIGHT, sameIds, unansweredBuyerMessages } from './context.js';
+import { takeChatLease } from './chat-lease.js';
+import {
+  type Conversation,
+  effectiveMode,
+  humanHasChat,
+  loadConversation,
+  needsDraft,
+  sameIds,
+} from './context.js';
 import { type ResponderDeps, syncCard } from './deps.js';
-import { scheduleDeliver } from './schedule.js';
+import { scheduleDeliver, scheduleRespond } from './schedule.js';
 
 export type RespondOutcome =
-  'no-chat' | 'human' | 'nothing-to-answer' | 'already-drafted' | 'escalated' | 'review' | 'auto-sent';
+  | 'no-chat'
+  | 'human'
+  | 'nothing-to-answer'
+  | 'already-drafted'
+  | 'escalated'
+  | 'review'
+  | 'auto-sent'
+  /** Someone else changed the chat's drafts meanwhile (the owner approved or replied): look again. */
+  | 'raced'
+  /** Another run has the chat; it answers what is stored (see answerChat). */
+  | 'busy';
+
+export interface RespondOptions {
+  /** Set by «🤖 Пусть отвечает ИИ»: answer although the escalation rules matched. */
+  skipEscalation?: boolean;
+  /** False once the run lost its exclusive hold on the chat: it must not send anything then. */
+  stillExclusive?: () => Promise<boolean>;
+}
+
+/** Outcomes after which the chat may hold more to answer (messages that arrived during the run). */
+const DRAFTED: readonly RespondOutcome[] = ['escalated', 'review', 'auto-sent', 'raced'];
+/** Runs of one `answerChat` before it leaves the rest to a fresh job (a buyer who never stops typing). */
+const MAX_RUNS = 5;
 
 /**
- * One `respond` run for a chat: answers every unanswered buyer message in one draft.
+ * The `respond` job: answers a chat, one run per chat at a time across processes (a lease in the store).
+ * Buyer messages that arrive while it runs are answered by it before it lets go; one stored after its last
+ * look, whose own job found the chat busy, gets a fresh job once the lease is released. A second run that finds
+ * the chat busy waits for it: should the holder's process have died, its lease runs out and this run answers.
+ */
+export async function answerChat(
+  deps: ResponderDeps,
+  chatId: string,
+  options: Pick<RespondOptions, 'skipEscalation'> = {},
+): Promise<RespondOutcome> {
+  const lease = await takeChatLease(deps, chatId);
+  if (!lease) return 'busy';
+  let outcome: RespondOutcome = 'nothing-to-answer';
+  try {
+    let skipEscalation = options.skipEscalation;
+    for (let run = 0; run < MAX_RUNS; run += 1) {
+      outcome = await respondToChat(deps, chatId, { skipEscalation, stillExclusive: lease.stillHeld });
+      skipEscalation = undefined;
+      if (!DRAFTED.includes(outcome)) break;
+    }
+  } finally {
+    await lease.release();
+  }
+  await respondIfNeeded(deps, chatId);
+  return outcome;
+}
+
+/**
+ * Queues a `respond` run when a buyer message of an AI-answered chat waits and no pending draft covers what waits: after
+ * a run lets go of the chat, and after the owner approves or replies (the draft covered only what was there
+ * when it was made).
+ */
+export async function respondIfNeeded(deps: ResponderDeps, chatId: string): Promise<void> {
+  const chat = await deps.store.chats.get(chatId);
+  // While a human has the chat its buyer messages are forwarded, not drafted (handing back queues a run).
+  if (!chat || humanHasChat(chat, deps.now?.() ?? new Date())) return;
+  const conversation = await loadConversation(deps.store, chatId, deps.config.responder.contextMessages);
+  if (needsDraft(conversation)) await scheduleRespond(deps.agenda, chatId, 0);
+}
+
+/**
+ * One look at a chat: answers every buyer message waiting for an answer in one draft (see `awaitingAnswer`).
  * Idempotent: a rerun with nothing new changes nothing; a newer buyer message supersedes a pending draft.
+ * Callers hold the chat's lease (see answerChat); the owner's actions do not, so every step that could collide
+ * with them is a compare-and-set, and a lost one ends the look as `raced`.
  */
 export async function respondToChat(
   deps: ResponderDeps,
   chatId: string,
-  options: { skipEscalation?: boolean } = {},
+  options: RespondOptions = {},
 ): Promise<RespondOutcome> {
   const { store, config, logger } = deps;
-  const now = deps.now?.() ?? new Date();
   let chat = await store.chats.get(chatId);
   if (!chat) return 'no-chat';
-
-  const history = await store.messages.lastN(chatId, config.responder.contextMessages);
-  const unanswered = unansweredBuyerMessages(history);
-
   if (chat.state === 'human') {
-    if (humanHasChat(chat, now)) return 'human';
+    if (humanHasChat(chat, deps.now?.() ?? new Date())) return 'human';
     chat = await store.chats.upsert({ id: chatId, state: 'ai', humanUntil: null });
   }
 
-  // Messages already on their way to the buyer in an approved/sending draft are answered.
-  const drafts = await store.drafts.listForChat(chatId, ['pending', ...IN_FLIGHT]);
-  const inFlight = new Set(
-    drafts.filter((d) => IN_FLIGHT.includes(d.status)).flatMap((d) => d.coversMessageIds),
-  );
-  const toAnswer = unanswered.filter((m) => !inFlight.has(m.id));
+  const conversation = await loadConversation(store, chatId, config.responder.contextMessages);
+  const toAnswer = conversation.awaiting;
   if (toAnswer.length === 0) return 'nothing-to-answer';
   const ids = toAnswer.map((m) => m.id);
 
-  const pending = drafts.filter((d) => d.status === 'pending');
-  if (!options.skipEscalation && pending.some((d) => sameIds(d.coversMessageIds, ids)))
-    return 'already-drafted';
+  const skipEscalation = options.skipEscalation || (await ownerLetAiAnswer(deps, chatId, ids));
+  const pending = conversation.drafts.filter((d) => d.status === 'pending');
+  // A pending escalation the owner has since overruled is not an answer; any other pending draft is.
+  const drafted = pending.some(
+    (d) => sameIds(d.coversMessageIds, ids) && !(skipEscalation && d.kind === 'escalation'),
+  );
+  if (drafted) return 'already-drafted';
   for (const old of pending) {
     const superseded = await store.drafts.transition(old.id, ['pending'], 'superseded');
-    if (superseded) await syncCard(deps, superseded);
+    // The owner approved (or dismissed) it a moment ago: what waits for an answer has changed.
+    if (!superseded) return 'raced';
+    await syncCard(deps, superseded);
   }
 
   const settings = await store.settings.get();
-  const decision = await decide(deps, chat, history, toAnswer, {
-    skipEscalation: options.skipEscalation ?? false,
+  const decision = await decide(deps, chat, conversation.history, toAnswer, {
+    skipEscalation,
     keywords: settings.escalationKeywords ?? [],
   });
   const mode = effectiveMode(chat, settings, config.responder.mode);
   const draft = await store.drafts.create(draftFields(chat, decision, ids));
+
+  // The model took a while: the seller may have written from the app, the owner taken over or replied.
+  const conflict = await conflictAfterDrafting(deps, draft, options);
+  if (conflict) {
+    await store.drafts.transition(draft.id, ['pending'], 'superseded');
+    logger.info({ chatId, draftId: draft.id, conflict }, 'draft dropped: the chat changed while it was made');
+    return conflict;
+  }
   await store.audit.append({
     actor: 'system',
     action: `draft.created.${draft.kind}`,
@@ -68,14 +146,45 @@ export async function respondToChat(
       decision.kind === 'fallback');
   if (autoSend) {
     const approved = await store.drafts.transition(draft.id, ['pending'], 'approved', { approvedBy: 'auto' });
-    if (approved) {
-      await scheduleDeliver(deps.agenda, approved.id);
-      logger.info({ chatId, draftId: draft.id, kind: draft.kind }, 'draft approved automatically');
-      return 'auto-sent';
-    }
+    // Retired meanwhile (the seller took the chat, the owner replied): nothing goes out.
+    if (!approved) return 'raced';
+    await scheduleDeliver(deps.agenda, approved.id);
+    logger.info({ chatId, draftId: draft.id, kind: draft.kind }, 'draft approved automatically');
+    return 'auto-sent';
   }
   await syncCard(deps, draft);
   return draft.kind === 'escalation' ? 'escalated' : 'review';
+}
+
+/** True when the owner tapped «🤖 Пусть отвечает ИИ» on an escalation of one of these messages. */
+async function ownerLetAiAnswer(
+  deps: ResponderDeps,
+  chatId: string,
+  ids: readonly string[],
+): Promise<boolean> {
+  const retired = await deps.store.drafts.listForChat(chatId, ['superseded']);
+  return retired.some(
+    (d) =>
+      d.kind === 'escalation' && d.approvedBy !== null && d.coversMessageIds.some((id) => ids.includes(id)),
+  );
+}
+
+/** Why a draft just made must not stand: the chat went to a human, or its messages were answered meanwhile. */
+async function conflictAfterDrafting(
+  deps: ResponderDeps,
+  draft: Draft,
+  options: RespondOptions,
+): Promise<'human' | 'raced' | 'busy' | null> {
+  if (options.stillExclusive && !(await options.stillExclusive())) return 'busy';
+  const chat = await deps.store.chats.get(draft.chatId);
+  if (!chat || humanHasChat(chat, deps.now?.() ?? new Date())) return 'human';
+  const now: Conversation = await loadConversation(
+    deps.store,
+    draft.chatId,
+    deps.config.responder.contextMessages,
+  );
+  const waiting = new Set(now.awaiting.map((m) => m.id));
+  return draft.coversMessageIds.every((id) => waiting.has(id)) ? null : 'raced';
 }
 
 async function decide(

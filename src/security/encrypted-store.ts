@@ -123,6 +123,7 @@ export function encryptStore(inner: Store, keyring: Keyring): Store {
       listForChat: async (chatId, statuses) => (await inner.drafts.listForChat(chatId, statuses)).map(draft),
     },
     documents: inner.documents,
+    leases: inner.leases,
     listings: inner.listings,
     settings: inner.settings,
     audit: {

@@ -29,12 +29,13 @@ export interface ChatRepository {
   listPauseExpired(now: Date): Promise<Chat[]>;
 }
 
-export type MessageInput = Omit<Message, 'draftId'> & { draftId?: string | null };
+export type MessageInput = Omit<Message, 'draftId' | 'seq'> & { draftId?: string | null };
 
 export interface MessageRepository {
+  /** Stores the message once (by id) and gives it the next arrival number (`seq`); a repeat returns the first. */
   insertOnce(message: MessageInput): Promise<InsertOnce<Message>>;
   get(id: string): Promise<Message | null>;
-  /** The last `limit` messages of a chat in time order (oldest first). */
+  /** The last `limit` messages of a chat in arrival order (`seq`, oldest first). */
   lastN(chatId: string, limit: number): Promise<Message[]>;
 }
 
@@ -145,6 +146,19 @@ export interface AuditRepository {
   query(query?: AuditQuery): Promise<AuditEntry[]>;
 }
 
+/**
+ * Short exclusive leases across processes (e.g. one `respond` per chat at a time). A holder renews its lease
+ * while it works and releases it when done; a lease not renewed (its process died) is free after its ttl.
+ */
+export interface LeaseRepository {
+  /** Takes `name` for `holder` when it is free, expired or already this holder's; false while another holds it. */
+  acquire(name: string, holder: string, ttlMs: number): Promise<boolean>;
+  /** Extends the holder's lease; false when it is no longer the holder's (expired and taken, or released). */
+  renew(name: string, holder: string, ttlMs: number): Promise<boolean>;
+  /** Frees the lease if the holder still has it. */
+  release(name: string, holder: string): Promise<void>;
+}
+
 export interface KvRepository {
   get<T = unknown>(key: string): Promise<T | null>;
   /** Stores a JSON value; with `ttlMs` it reads as absent after expiry. */
@@ -230,6 +244,7 @@ export interface Store {
   readonly audit: AuditRepository;
   readonly kv: KvRepository;
   readonly sequences: SequenceRepository;
+  readonly leases: LeaseRepository;
   readonly maintenance: StoreMaintenance;
   /** Throws when the store cannot serve requests (used by `/ready`). */
   ping(): Promise<void>;

@@ -55,15 +55,22 @@ export function mergeChat(existing: Chat, input: ChatUpsert, now: Date): Chat {
   return merged;
 }
 
-export function newMessage(input: MessageInput): Message {
+/** The message as stored, `seq` being the arrival number the adapter assigned. */
+export function newMessage(input: MessageInput, seq: number): Message {
   checkId('message id', input.id);
   checkId('chat id', input.chatId);
   checkDate('message createdAt', input.createdAt);
   return {
-    ...input,
+    id: input.id,
+    chatId: input.chatId,
+    direction: input.direction,
+    author: input.author,
+    type: input.type,
     text: input.text ?? null,
     content: input.content ?? null,
     draftId: input.draftId ?? null,
+    createdAt: input.createdAt,
+    seq,
   };
 }
 

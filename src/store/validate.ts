@@ -40,6 +40,17 @@ export function checkKey(field: string, value: unknown): string {
   return parsed.data;
 }
 
+/** A duration in milliseconds: a positive integer (a lease's time to live). */
+export function checkDuration(field: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
+    throw new StoreValidationError(
+      field,
+      `expected a positive integer of milliseconds, got ${String(value)}`,
+    );
+  }
+  return value;
+}
+
 export function checkLimit(value: number | undefined, fallback: number, max = 1000): number {
   const limit = value ?? fallback;
   if (!Number.isInteger(limit) || limit < 0 || limit > max) {

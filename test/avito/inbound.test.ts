@@ -3,6 +3,22 @@ import { type AvitoSim, startAvitoSim } from '../../sim/avito/index.js';
 import { createLogger } from '../../src/logger.js';
 import { eventually, startTestService, type TestService } from '../support/service.js';
 
+/** The AI's answer as the deliver job sends it (auto-approved), once it is recorded as sent. */
+async function aiSends(svc: TestService, chatId: string, text: string) {
+  const draft = await svc.store.drafts.create({
+    chatId,
+    kind: 'answer',
+    text,
+    status: 'approved',
+    approvedBy: 'auto',
+  });
+  await svc.agenda.now('deliver', { draftId: draft.id });
+  return eventually(async () => {
+    const d = await svc.store.drafts.get(draft.id);
+    return d?.status === 'sent' ? d : null;
+  });
+}
+
 describe('Avito inbound processing (buyer → webhook → inbound job)', () => {
   let sim: AvitoSim;
   let svc: TestService;
@@ -60,6 +76,32 @@ describe('Avito inbound processing (buyer → webhook → inbound job)', () => {
     expect(await svc.store.audit.query({ action: 'chat.paused' })).toEqual([]);
   });
 
+  it('when the seller writes a word of the AI answer from the Avito app, then it is the seller and the AI pauses', async () => {
+    const { chatId } = await buyerChat('Какой размер дивана?');
+    const sent = await aiSends(svc, chatId, 'Размер дивана 260 × 160 см, спальное место 200 × 140 см.');
+    await sim.settled();
+    await eventually(async () => (await svc.store.events.listByStatus('pending')).length === 0);
+    expect((await svc.store.messages.get(sent.sentMessageIds[0]!))?.author).toBe('ai');
+
+    const { messageId } = await sim.sellerWritesFromApp(chatId, 'Размер');
+    const message = await eventually(() => svc.store.messages.get(messageId));
+    expect(message).toMatchObject({ direction: 'out', author: 'owner', draftId: null });
+    await eventually(async () => (await svc.store.chats.get(chatId))?.state === 'human');
+    expect((await svc.store.audit.query({ action: 'chat.paused' }))[0]).toMatchObject({
+      chatId,
+      after: 'Размер',
+    });
+  });
+
+  it('when the seller repeats an answer the AI already sent, then it is the seller, not an echo', async () => {
+    const { chatId } = await buyerChat('В наличии?');
+    await aiSends(svc, chatId, 'Да, в наличии.');
+    const { messageId } = await sim.sellerWritesFromApp(chatId, 'Да,  в наличии.');
+    const message = await eventually(() => svc.store.messages.get(messageId));
+    expect(message).toMatchObject({ author: 'owner', draftId: null });
+    await eventually(async () => (await svc.store.chats.get(chatId))?.state === 'human');
+  });
+
   it('when the seller writes from the Avito app, then it is stored as an owner message and the takeover hook runs', async () => {
     const { chatId } = await buyerChat();
     const { messageId } = await sim.sellerWritesFromApp(chatId, 'Добрый день, отвечу сам.');
@@ -97,6 +139,37 @@ describe('Avito inbound processing (buyer → webhook → inbound job)', () => {
       return jobs.length ? jobs : null;
     });
     expect(jobs[0]?.data).toEqual({ chatId: r.chatId });
+  });
+});
+
+describe('Avito inbound processing when the echo overtakes the send', () => {
+  it('when Avito echoes our message before the send call returns, then it is stored once, as ours, and nobody takes over', async () => {
+    const sim = await startAvitoSim({ echoTiming: 'before-response' });
+    const svc = await startTestService(sim.env);
+    try {
+      const secret = await svc.store.kv.get<string>('avito:webhook-secret');
+      await svc.avito!.client.subscribe(`${svc.http.url}/avito/webhook/${secret}`);
+      const listing = sim.seedListing({ title: 'Кресло', price: 8000 });
+      const { chatId, messageId } = await sim.buyerWrites({
+        itemId: listing.id,
+        buyer: { name: 'Вера' },
+        text: 'В наличии?',
+      });
+      await eventually(() => svc.store.messages.get(messageId));
+      const sent = await aiSends(svc, chatId, 'Да, в наличии. '.repeat(80).trim());
+      expect(sent.sentMessageIds).toHaveLength(2);
+      await sim.settled();
+      await eventually(async () => (await svc.store.events.listByStatus('pending')).length === 0);
+      const history = await svc.store.messages.lastN(chatId, 10);
+      expect(history.filter((m) => m.direction === 'out').map((m) => [m.id, m.author, m.draftId])).toEqual(
+        sent.sentMessageIds.map((id) => [id, 'ai', sent.id]),
+      );
+      expect((await svc.store.chats.get(chatId))?.state).toBe('ai');
+      expect(await svc.store.audit.query({ action: 'chat.paused' })).toEqual([]);
+    } finally {
+      await svc.dispose();
+      await sim.close();
+    }
   });
 });
 

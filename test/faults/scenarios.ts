@@ -61,7 +61,7 @@ function random(seed: number): () => number {
 
 const pick = <T>(items: readonly T[], rnd: () => number): T => items[Math.floor(rnd() * items.length)] as T;
 
-/** Work jobs still due, running, or held by a lock (of a killed process, say) in the service's queue. */
+/** Work jobs still due, running (perhaps waiting for its chat's lease), or held by a lock (of a killed process, say). */
 const ACTIVE_JOBS_SQL = `SELECT COUNT(*) AS n FROM agenda_jobs
   WHERE name IN ('respond', 'deliver', 'avito-inbound', 'reconcile-draft')
     AND (next_run_at IS NOT NULL OR locked_at IS NOT NULL)`;

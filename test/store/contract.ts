@@ -76,7 +76,7 @@ export function describeStoreContract(name: string, target: ContractTarget): voi
         expect((await store.messages.get('m1'))?.text).toBe('text of m1');
       });
 
-      it('when messages arrive out of order, then lastN returns the newest N in time order', async () => {
+      it('when messages arrive out of Avito time order, then lastN returns the newest N by arrival', async () => {
         const base = 1_700_000_000_000;
         for (const i of [3, 1, 4, 0, 2]) {
           await store.messages.insertOnce(
@@ -87,14 +87,41 @@ export function describeStoreContract(name: string, target: ContractTarget): voi
           message({ id: 'other', chatId: 'u2i-2', createdAt: new Date(base + 9000) }),
         );
         const last3 = await store.messages.lastN('u2i-1', 3);
-        expect(last3.map((m) => m.id)).toEqual(['m2', 'm3', 'm4']);
+        expect(last3.map((m) => m.id)).toEqual(['m4', 'm0', 'm2']);
         expect((await store.messages.lastN('u2i-1', 50)).map((m) => m.id)).toEqual([
-          'm0',
-          'm1',
-          'm2',
           'm3',
+          'm1',
           'm4',
+          'm0',
+          'm2',
         ]);
+      });
+
+      it('when messages are inserted, then each gets an arrival number above every earlier one; a repeat keeps its own', async () => {
+        const first = await store.messages.insertOnce(message({ id: 's1', chatId: 'u2i-a' }));
+        const second = await store.messages.insertOnce(message({ id: 's2', chatId: 'u2i-b' }));
+        const again = await store.messages.insertOnce(message({ id: 's1', chatId: 'u2i-a', text: 'x' }));
+        const third = await store.messages.insertOnce(
+          message({ id: 's3', chatId: 'u2i-a', createdAt: new Date(0) }),
+        );
+        if (!first.inserted || !second.inserted || again.inserted || !third.inserted)
+          throw new Error('unexpected insert outcome');
+        expect(second.record.seq).toBeGreaterThan(first.record.seq);
+        expect(third.record.seq).toBeGreaterThan(second.record.seq);
+        expect(again.existing.seq).toBe(first.record.seq);
+        expect((await store.messages.get('s3'))?.seq).toBe(third.record.seq);
+      });
+
+      it('when 30 messages are inserted at once, then their arrival numbers are distinct', async () => {
+        const results = await Promise.all(
+          Array.from({ length: 30 }, (_, i) =>
+            store.messages.insertOnce(message({ id: `c${i}`, chatId: 'u2i-c' })),
+          ),
+        );
+        const seqs = results.map((r) => (r.inserted ? r.record.seq : r.existing.seq));
+        expect(new Set(seqs).size).toBe(30);
+        const stored = await store.messages.lastN('u2i-c', 30);
+        expect(stored.map((m) => m.seq)).toEqual([...seqs].sort((a, b) => a - b));
       });
 
       it('when messages share a timestamp, then lastN keeps their arrival order', async () => {
@@ -151,7 +178,7 @@ export function describeStoreContract(name: string, target: ContractTarget): voi
         );
       });
 
-      it('property: lastN never returns more than N, and returns the N newest in order', async () => {
+      it('property: lastN never returns more than N, and returns the N last to arrive, in arrival order', async () => {
         let round = 0;
         await fc.assert(
           fc.asyncProperty(
@@ -166,17 +193,53 @@ export function describeStoreContract(name: string, target: ContractTarget): voi
                 );
               }
               const got = await store.messages.lastN(chatId, n);
-              expect(got.length).toBe(Math.min(n, times.length));
-              const gotTimes = got.map((m) => m.createdAt.getTime());
-              expect([...gotTimes].sort((a, b) => a - b)).toEqual(gotTimes);
-              const expected = times
-                .map((t) => t * 1000)
-                .sort((a, b) => a - b)
-                .slice(times.length - Math.min(n, times.length));
-              expect(gotTimes).toEqual(expected);
+              const count = Math.min(n, times.length);
+              expect(got.map((m) => m.id)).toEqual(
+                times.map((_, i) => `l${round}-${i}`).slice(times.length - count),
+              );
+              const seqs = got.map((m) => m.seq);
+              expect([...seqs].sort((a, b) => a - b)).toEqual(seqs);
             },
           ),
           { numRuns: 40, seed: 7 },
+        );
+      });
+
+      it('property: every field of any message round-trips through insert, get and lastN', async () => {
+        const json = fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.parse(JSON.stringify(v)) as unknown);
+        const input = fc.record({
+          id: fc.stringMatching(/^[A-Za-z0-9:_-]{1,40}$/),
+          direction: fc.constantFrom('in' as const, 'out' as const),
+          author: fc.constantFrom('buyer' as const, 'ai' as const, 'owner' as const, 'system' as const),
+          type: fc.constantFrom('text', 'image', 'voice', 'location', 'link', 'item', 'call', 'system'),
+          text: fc.option(fc.string({ unit: 'grapheme', maxLength: 200 }), { nil: null }),
+          content: fc.option(fc.dictionary(fc.string({ minLength: 1, maxLength: 8 }), json, { maxKeys: 4 }), {
+            nil: null,
+          }),
+          draftId: fc.option(fc.uuid(), { nil: null }),
+          createdAt: fc.date({
+            min: new Date('2000-01-01T00:00:00Z'),
+            max: new Date('2100-01-01T00:00:00Z'),
+            noInvalidDate: true,
+          }),
+        });
+        let round = 0;
+        await fc.assert(
+          fc.asyncProperty(input, async (fields) => {
+            round += 1;
+            const chatId = `u2i-rt-${round}`;
+            const id = `rt${round}-${fields.id}`;
+            const given: MessageInput = { ...fields, id, chatId };
+            const result = await store.messages.insertOnce(given);
+            expect(result.inserted).toBe(true);
+            const seq = result.inserted ? result.record.seq : -1;
+            expect(Number.isInteger(seq)).toBe(true);
+            const expected = { ...given, seq };
+            if (result.inserted) expect(result.record).toEqual(expected);
+            expect(await store.messages.get(id)).toEqual(expected);
+            expect(await store.messages.lastN(chatId, 5)).toEqual([expected]);
+          }),
+          { numRuns: 60, seed: 11 },
         );
       });
     });
@@ -523,6 +586,42 @@ export function describeStoreContract(name: string, target: ContractTarget): voi
       }
     });
 
+    describe('leases', () => {
+      it('when a lease is held, then others cannot take it until it is released or expires', async () => {
+        expect(await store.leases.acquire('respond:u2i-1', 'a', 10_000)).toBe(true);
+        expect(await store.leases.acquire('respond:u2i-1', 'b', 10_000)).toBe(false);
+        expect(await store.leases.acquire('respond:u2i-1', 'a', 10_000)).toBe(true);
+        expect(await store.leases.acquire('respond:u2i-2', 'b', 10_000)).toBe(true);
+        expect(await store.leases.renew('respond:u2i-1', 'a', 10_000)).toBe(true);
+        expect(await store.leases.renew('respond:u2i-1', 'b', 10_000)).toBe(false);
+        await store.leases.release('respond:u2i-1', 'b');
+        expect(await store.leases.acquire('respond:u2i-1', 'b', 10_000)).toBe(false);
+        await store.leases.release('respond:u2i-1', 'a');
+        expect(await store.leases.acquire('respond:u2i-1', 'b', 10_000)).toBe(true);
+        expect(await store.leases.renew('respond:u2i-1', 'a', 10_000)).toBe(false);
+      });
+
+      it('when a holder stops renewing, then its lease expires and another takes it; the old holder cannot renew', async () => {
+        expect(await store.leases.acquire('respond:u2i-x', 'dead', 30)).toBe(true);
+        expect(await store.leases.acquire('respond:u2i-x', 'live', 10_000)).toBe(false);
+        await new Promise((r) => setTimeout(r, 60));
+        expect(await store.leases.acquire('respond:u2i-x', 'live', 10_000)).toBe(true);
+        expect(await store.leases.renew('respond:u2i-x', 'dead', 10_000)).toBe(false);
+      });
+
+      it('when 20 holders race for a lease, then exactly one gets it', async () => {
+        const results = await Promise.all(
+          Array.from({ length: 20 }, (_, i) => store.leases.acquire('respond:race', `h${i}`, 10_000)),
+        );
+        expect(results.filter(Boolean)).toHaveLength(1);
+      });
+
+      it('when a lease ttl is not a positive whole number of ms, then it is rejected', async () => {
+        await expect(store.leases.acquire('respond:bad', 'a', 0)).rejects.toThrow(StoreValidationError);
+        await expect(store.leases.renew('respond:bad', 'a', 1.5)).rejects.toThrow(StoreValidationError);
+      });
+    });
+
     describe('bad input', () => {
       it('when ids are empty, too long, not strings or contain spaces, then a clear validation error is thrown', async () => {
         await expect(store.chats.get('')).rejects.toThrow(/Invalid chat id: must not be empty/);
@@ -569,6 +668,8 @@ export function describeStoreContract(name: string, target: ContractTarget): voi
         await store.settings.update({ mode: 'auto' });
         await store.audit.append({ actor: 'system', action: 'boot' });
         await store.kv.set('k', { v: 1 });
+        await store.leases.acquire('respond:u2i-keep', 'a', 60_000);
+        const keptSeq = (await store.messages.get('keep-m'))!.seq;
 
         store = await reopen(store);
 
@@ -582,6 +683,10 @@ export function describeStoreContract(name: string, target: ContractTarget): voi
         expect((await store.settings.get()).mode).toBe('auto');
         expect((await store.audit.query()).map((e) => e.action)).toEqual(['boot']);
         expect(await store.kv.get('k')).toEqual({ v: 1 });
+        expect(await store.leases.acquire('respond:u2i-keep', 'b', 60_000)).toBe(false);
+        expect((await store.messages.get('keep-m'))?.seq).toBe(keptSeq);
+        const next = await store.messages.insertOnce(message({ id: 'after-m', chatId: 'u2i-keep' }));
+        expect(next.inserted && next.record.seq).toBeGreaterThan(keptSeq);
       });
     }
   });

@@ -40,6 +40,45 @@ describe('SQLite store specifics', () => {
     db.close();
   });
 
+  it('when a file from before arrival numbers is opened, then its messages are numbered in the order they were shown', async () => {
+    const path = join(dir, 'before-seq.sqlite');
+    const old = new DatabaseSync(path);
+    old.exec('CREATE TABLE schema_version (version INTEGER NOT NULL)');
+    const before = MIGRATIONS.findIndex((step) => step.includes('ADD COLUMN seq'));
+    for (const [i, step] of MIGRATIONS.slice(0, before).entries()) {
+      old.exec(step);
+      old.prepare('INSERT INTO schema_version (version) VALUES (?)').run(i + 1);
+    }
+    const insert = old.prepare(
+      `INSERT INTO messages (id, chat_id, direction, author, type, text, created_at) VALUES (?, 'u2i-old', 'in', 'buyer', 'text', ?, ?)`,
+    );
+    // Stored out of Avito time order; the old store showed them by time, ties by arrival.
+    insert.run('b', 'второе', 2000);
+    insert.run('a', 'первое', 1000);
+    insert.run('c', 'третье', 2000);
+    old.close();
+
+    const store = openSqliteStore({ path });
+    const history = await store.messages.lastN('u2i-old', 10);
+    expect(history.map((m) => [m.id, m.seq])).toEqual([
+      ['a', 1],
+      ['b', 2],
+      ['c', 3],
+    ]);
+    const next = await store.messages.insertOnce({
+      id: 'd',
+      chatId: 'u2i-old',
+      direction: 'in',
+      author: 'buyer',
+      type: 'text',
+      text: 'новое',
+      content: null,
+      createdAt: new Date(0),
+    });
+    expect(next.inserted && next.record.seq).toBe(4);
+    await store.close();
+  });
+
   it('when two connections race to approve one draft, then exactly one wins', async () => {
     const path = join(dir, 'two-connections.sqlite');
     const a = openSqliteStore({ path });
@@ -49,6 +88,31 @@ describe('SQLite store specifics', () => {
       Array.from({ length: 20 }, (_, i) => (i % 2 ? a : b).drafts.transition(d.id, ['pending'], 'approved')),
     );
     expect(results.filter((r) => r !== null)).toHaveLength(1);
+    await a.close();
+    await b.close();
+  });
+
+  it('when two connections insert messages at once, then arrival numbers never repeat', async () => {
+    const path = join(dir, 'two-connections-seq.sqlite');
+    const a = openSqliteStore({ path });
+    const b = openSqliteStore({ path });
+    const results = await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        (i % 2 ? a : b).messages.insertOnce({
+          id: `m${i}`,
+          chatId: 'u2i-1',
+          direction: 'in',
+          author: 'buyer',
+          type: 'text',
+          text: String(i),
+          content: null,
+          createdAt: new Date(0),
+        }),
+      ),
+    );
+    const seqs = results.map((r) => (r.inserted ? r.record.seq : -1));
+    expect(new Set(seqs).size).toBe(40);
+    expect((await a.messages.lastN('u2i-1', 40)).map((m) => m.seq)).toEqual([...seqs].sort((x, y) => x - y));
     await a.close();
     await b.close();
   });

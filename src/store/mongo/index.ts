@@ -22,7 +22,14 @@ import {
   newEvent,
   newMessage,
 } from '../records.js';
-import { checkDate, checkId, checkKey, checkLimit, StoreValidationError } from '../validate.js';
+import {
+  checkDate,
+  checkDuration,
+  checkId,
+  checkKey,
+  checkLimit,
+  StoreValidationError,
+} from '../validate.js';
 import { mongoSequences } from './sequences.js';
 
 type Doc = Record<string, unknown> & { _id?: unknown };
@@ -38,7 +45,7 @@ function plain<T>(doc: Doc | null | undefined, drop: string[] = []): T | null {
 const isDuplicateKey = (err: unknown) =>
   typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 11000;
 
-/** Monotonic within a process: breaks ties between records written in the same millisecond. */
+/** Monotonic within a process: breaks ties between audit entries written in the same millisecond. */
 let lastSeq = 0;
 function nextSeq(): number {
   lastSeq = Math.max(lastSeq + 1, Date.now() * 1000);
@@ -69,7 +76,23 @@ export async function openMongoStore(
   const m: Models = registerModels(connection);
   await Promise.all(Object.values(m).map((model) => model.init()));
   const now = options.now ?? (() => new Date());
-  const messageOf = (d: Doc | null) => plain<Message>(d, ['seq']);
+  const messageOf = (d: Doc | null) => plain<Message>(d);
+  // The message counter starts above every message stored so far (older versions numbered them by clock).
+  const newest = await m.Message.findOne().sort({ seq: -1 }).select({ seq: 1 }).lean<Doc>();
+  await m.Counter.updateOne(
+    { _id: 'messages' },
+    { $max: { value: Number(newest?.seq ?? 0) } },
+    { upsert: true },
+  );
+  /** The next message arrival number: one atomic increment, so processes never share a number. */
+  const nextMessageSeq = async (): Promise<number> => {
+    const counter = await m.Counter.findOneAndUpdate(
+      { _id: 'messages' },
+      { $inc: { value: 1 } },
+      { upsert: true, returnDocument: 'after' },
+    ).lean<Doc>();
+    return Number(counter?.value);
+  };
   const auditOf = (d: Doc | null) => plain<AuditEntry>(d, ['seq']);
 
   return {
@@ -120,10 +143,11 @@ export async function openMongoStore(
     },
     messages: {
       async insertOnce(input) {
-        const msg = newMessage(input);
+        newMessage(input, 0); // validates before a number is taken
+        const msg = newMessage(input, await nextMessageSeq());
         const { id, ...rest } = msg;
         try {
-          await m.Message.create({ _id: id, ...rest, seq: nextSeq() });
+          await m.Message.create({ _id: id, ...rest });
           return { inserted: true, record: msg };
         } catch (err) {
           if (!isDuplicateKey(err)) throw err;
@@ -135,7 +159,7 @@ export async function openMongoStore(
       },
       async lastN(chatId, limit) {
         const docs = await m.Message.find({ chatId: checkId('chat id', chatId) })
-          .sort({ createdAt: -1, seq: -1 })
+          .sort({ seq: -1 })
           .limit(checkLimit(limit, 20))
           .lean<Doc[]>();
         return docs.reverse().map((d) => messageOf(d)!);
@@ -403,6 +427,40 @@ export async function openMongoStore(
       },
     },
     sequences: await mongoSequences(connection),
+    leases: {
+      async acquire(name, holder, ttlMs) {
+        checkKey('lease name', name);
+        checkKey('lease holder', holder);
+        const at = now();
+        const expiresAt = new Date(at.getTime() + checkDuration('lease ttl', ttlMs));
+        try {
+          // Matches a lease that is expired or already ours; one held by another makes the upsert collide on _id.
+          const res = await m.Lease.updateOne(
+            { _id: name, $or: [{ expiresAt: { $lte: at } }, { holder }] },
+            { $set: { holder, expiresAt } },
+            { upsert: true },
+          );
+          return res.matchedCount + res.upsertedCount === 1;
+        } catch (err) {
+          if (isDuplicateKey(err)) return false;
+          throw err;
+        }
+      },
+      async renew(name, holder, ttlMs) {
+        const expiresAt = new Date(now().getTime() + checkDuration('lease ttl', ttlMs));
+        const res = await m.Lease.updateOne(
+          { _id: checkKey('lease name', name), holder: checkKey('lease holder', holder) },
+          { $set: { expiresAt } },
+        );
+        return res.matchedCount === 1;
+      },
+      async release(name, holder) {
+        await m.Lease.deleteOne({
+          _id: checkKey('lease name', name),
+          holder: checkKey('lease holder', holder),
+        });
+      },
+    },
     maintenance: maintenance(m),
     async ping() {
       const db = connection.db;

@@ -9,6 +9,7 @@ import type {
   DraftRepository,
   EventRepository,
   KvRepository,
+  LeaseRepository,
   ListingRepository,
   MessageRepository,
   ProtectedField,
@@ -26,7 +27,14 @@ import {
   newEvent,
   newMessage,
 } from '../records.js';
-import { checkDate, checkId, checkKey, checkLimit, StoreValidationError } from '../validate.js';
+import {
+  checkDate,
+  checkDuration,
+  checkId,
+  checkKey,
+  checkLimit,
+  StoreValidationError,
+} from '../validate.js';
 import { fromJson, SqliteDatabase, SqlParts, toJson, toMs } from './database.js';
 import {
   auditFromRow,
@@ -108,10 +116,12 @@ function messages(db: SqliteDatabase): MessageRepository {
   return {
     insertOnce(input) {
       return db.groupWrite(() => {
-        const m = newMessage(input);
+        // Inside the write transaction: no other connection can take the same number.
+        const top = db.get('SELECT coalesce(max(seq), 0) AS seq FROM messages');
+        const m = newMessage(input, Number(top?.seq ?? 0) + 1);
         const changed = db.run(
-          `INSERT INTO messages (id, chat_id, direction, author, type, text, content, draft_id, created_at)
-           VALUES (${placeholders(9)}) ON CONFLICT (id) DO NOTHING`,
+          `INSERT INTO messages (id, chat_id, direction, author, type, text, content, draft_id, created_at, seq)
+           VALUES (${placeholders(10)}) ON CONFLICT (id) DO NOTHING`,
           m.id,
           m.chatId,
           m.direction,
@@ -121,6 +131,7 @@ function messages(db: SqliteDatabase): MessageRepository {
           toJson(m.content),
           m.draftId,
           m.createdAt.getTime(),
+          m.seq,
         );
         return changed === 1 ? { inserted: true, record: m } : { inserted: false, existing: get(m.id)! };
       });
@@ -129,9 +140,9 @@ function messages(db: SqliteDatabase): MessageRepository {
       return get(id);
     },
     async lastN(chatId, limit) {
-      // Newest N by Avito time, ties broken by arrival order; then returned oldest first.
+      // Newest N by arrival; then returned oldest first.
       const rows = db.all(
-        'SELECT * FROM messages WHERE chat_id = ? ORDER BY created_at DESC, rowid DESC LIMIT ?',
+        'SELECT * FROM messages WHERE chat_id = ? ORDER BY seq DESC LIMIT ?',
         checkId('chat id', chatId),
         checkLimit(limit, 20),
       );
@@ -609,6 +620,47 @@ function kv(db: SqliteDatabase, now: () => Date): KvRepository {
   };
 }
 
+function leases(db: SqliteDatabase, now: () => Date): LeaseRepository {
+  return {
+    acquire(name, holder, ttlMs) {
+      return db.groupWrite(() => {
+        const at = now().getTime();
+        // The WHERE on the upsert makes "free, expired or already ours" one atomic check.
+        const changed = db.run(
+          `INSERT INTO leases (name, holder, expires_at) VALUES (?, ?, ?)
+           ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at
+           WHERE leases.expires_at <= ? OR leases.holder = excluded.holder`,
+          checkKey('lease name', name),
+          checkKey('lease holder', holder),
+          at + checkDuration('lease ttl', ttlMs),
+          at,
+        );
+        return changed === 1;
+      });
+    },
+    renew(name, holder, ttlMs) {
+      return db.groupWrite(
+        () =>
+          db.run(
+            'UPDATE leases SET expires_at = ? WHERE name = ? AND holder = ?',
+            now().getTime() + checkDuration('lease ttl', ttlMs),
+            checkKey('lease name', name),
+            checkKey('lease holder', holder),
+          ) === 1,
+      );
+    },
+    release(name, holder) {
+      return db.groupWrite(() => {
+        db.run(
+          'DELETE FROM leases WHERE name = ? AND holder = ?',
+          checkKey('lease name', name),
+          checkKey('lease holder', holder),
+        );
+      });
+    },
+  };
+}
+
 /** Where each protected field lives: table, column, and whether the column holds JSON text. */
 const PROTECTED_COLUMNS: Record<ProtectedField, { table: string; column: string; json: boolean }> = {
   'chats.buyerName': { table: 'chats', column: 'buyer_name', json: false },
@@ -705,6 +757,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store & { readonly
     audit: audit(db, now),
     kv: kv(db, now),
     sequences: sequences(db),
+    leases: leases(db, now),
     maintenance: maintenance(db),
     async ping() {
       db.get('SELECT 1');

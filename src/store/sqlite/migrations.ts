@@ -169,6 +169,23 @@ export const MIGRATIONS: readonly string[] = [
     value INTEGER NOT NULL
   ) WITHOUT ROWID;
   `,
+  // Messages gain their arrival number (what is answered is decided by it, never by Avito's clock); messages
+  // stored before keep the order they were shown in. Leases: one worker per chat across processes.
+  `
+  ALTER TABLE messages ADD COLUMN seq INTEGER NOT NULL DEFAULT 0;
+  UPDATE messages SET seq = o.n
+    FROM (SELECT rowid AS r, row_number() OVER (ORDER BY created_at, rowid) AS n FROM messages) AS o
+    WHERE o.r = messages.rowid;
+  CREATE UNIQUE INDEX messages_seq ON messages (seq);
+  CREATE INDEX messages_chat_seq ON messages (chat_id, seq);
+  DROP INDEX messages_chat_time;
+
+  CREATE TABLE leases (
+    name TEXT PRIMARY KEY,
+    holder TEXT NOT NULL,
+    expires_at INTEGER NOT NULL
+  );
+  `,
 ];
 
 /** Brings the schema up to date; safe when several processes open the file at once. */

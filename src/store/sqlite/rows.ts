@@ -39,6 +39,7 @@ export function messageFromRow(r: Row): Message {
     content: fromJson(r.content, null),
     draftId: str(r.draft_id),
     createdAt: fromMs(r.created_at) as Date,
+    seq: Number(r.seq),
   };
 }
 
