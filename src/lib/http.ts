@@ -1,0 +1,91 @@
+/** `fetch` or a stand-in with the same signature (tests, instrumentation). */
+export type FetchLike = typeof fetch;
+
+export interface HttpRequest {
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  url: string;
+  headers?: Record<string, string>;
+  body?: string;
+  timeoutMs: number;
+  fetch?: FetchLike;
+}
+
+/** A response of any status, its body read as text. */
+export interface HttpResponse {
+  status: number;
+  headers: Headers;
+  text: string;
+}
+
+/**
+ * The exchange broke before a response was read. `sent: false` proves the request never reached the
+ * server (refused, unresolvable, unreachable): safe to repeat even a call that changes something.
+ * `sent: true` (reset mid-way, timeout) leaves the outcome unknown.
+ */
+export class HttpFailure extends Error {
+  constructor(
+    readonly reason: 'timeout' | 'connection',
+    readonly sent: boolean,
+    readonly code: string | undefined,
+    message: string,
+    cause: unknown,
+  ) {
+    super(message, { cause });
+    this.name = 'HttpFailure';
+  }
+}
+
+/** Connection-level failures where the request provably never reached the server. */
+const NOT_SENT_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+]);
+
+function causeCode(err: unknown): string | undefined {
+  let current: unknown = err;
+  for (let i = 0; i < 4 && current && typeof current === 'object'; i += 1) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+/** One HTTP exchange with a timeout. Resolves with any status; rejects only with {@link HttpFailure}. */
+export async function exchange(req: HttpRequest): Promise<HttpResponse> {
+  const signal = AbortSignal.timeout(req.timeoutMs);
+  const doFetch = req.fetch ?? fetch;
+  try {
+    const response = await doFetch(req.url, {
+      method: req.method,
+      headers: req.headers,
+      body: req.body,
+      signal,
+    });
+    const text = await response.text();
+    return { status: response.status, headers: response.headers, text };
+  } catch (err) {
+    throw failureOf(err, req);
+  }
+}
+
+function failureOf(err: unknown, req: HttpRequest): HttpFailure {
+  const what = `${req.method} ${new URL(req.url).pathname}`;
+  const name = (err as { name?: string } | null)?.name;
+  if (name === 'TimeoutError' || name === 'AbortError') {
+    return new HttpFailure(
+      'timeout',
+      true,
+      undefined,
+      `no answer to ${what} within ${req.timeoutMs} ms`,
+      err,
+    );
+  }
+  const code = causeCode(err);
+  const sent = !(code && NOT_SENT_CODES.has(code));
+  return new HttpFailure('connection', sent, code, `${what}: connection failed (${code ?? 'unknown'})`, err);
+}
