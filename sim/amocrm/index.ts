@@ -10,7 +10,7 @@ import { registerCatalog } from './catalog.js';
 import { registerContacts } from './contacts.js';
 import { registerControlRoutes } from './control-routes.js';
 import { amoStatusRenderer, sendProblem, sendValidation } from './errors.js';
-import { registerLeads } from './leads.js';
+import { type AfterCommitFault, registerLeads } from './leads.js';
 import { AmoState } from './state.js';
 import type {
   AmoCrmSimOptions,
@@ -25,6 +25,7 @@ import type {
 import { AmoWebhooks } from './webhooks.js';
 
 export type { AmoActors, SellerMove } from './actors.js';
+export type { AfterCommitFault } from './leads.js';
 export { LOST_STATUS_ID, WON_STATUS_ID } from './state.js';
 export * from './types.js';
 
@@ -43,6 +44,11 @@ export interface AmoCrmControls {
   grants(): { authorization_code: number; refresh_token: number };
   /** Registers a `status_lead` webhook, as the account's settings page would. */
   registerWebhook(url: string): void;
+  /**
+   * The next `times` creates (`leads/complex`, notes) are stored but the client gets no answer or a 5xx:
+   * the unknown outcome a retry must not turn into a duplicate.
+   */
+  failAfterCommit(times?: number, fault?: AfterCommitFault): void;
   /** The next `count` webhooks go out twice. */
   duplicateNext(count?: number): void;
   /** Keep webhook deliveries back until `releaseDeliveries`. */
@@ -105,6 +111,7 @@ export async function startAmoCrmSim(opts: AmoCrmSimOptions = {}): Promise<AmoCr
   for (const url of opts.webhooks ?? []) state.addWebhook(url, ['status_lead']);
   const limiter = new PerSecondLimiter(state, opts.rateLimitPerSecond ?? 7);
   const actors = createActors(state, webhooks);
+  const afterCommit: AfterCommitFault[] = [];
 
   const app = express();
   app.disable('x-powered-by');
@@ -149,7 +156,7 @@ export async function startAmoCrmSim(opts: AmoCrmSimOptions = {}): Promise<AmoCr
   });
   registerCatalog(app, state);
   registerContacts(app, state);
-  registerLeads(app, state, webhooks, { webhookOnApiChanges: opts.webhookOnApiChanges ?? true });
+  registerLeads(app, state, webhooks, { webhookOnApiChanges: opts.webhookOnApiChanges ?? true, afterCommit });
   app.use((_req, res) => sendProblem(res, 404, 'Not found'));
   app.use((error: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
     if (res.headersSent) return;
@@ -171,6 +178,9 @@ export async function startAmoCrmSim(opts: AmoCrmSimOptions = {}): Promise<AmoCr
     grants: () => ({ ...state.grants }),
     registerWebhook: (url) => {
       state.addWebhook(url, ['status_lead']);
+    },
+    failAfterCommit: (times = 1, fault = 'drop') => {
+      for (let i = 0; i < times; i += 1) afterCommit.push(fault);
     },
     duplicateNext: (count = 1) => sender.duplicateNext(count),
     holdDeliveries: () => sender.hold(),

@@ -15,6 +15,9 @@ import { API_USER_ID, type AmoState, LOST_STATUS_ID, WON_STATUS_ID } from './sta
 import type { ContactRecord, LeadRecord, NoteRecord, StatusChange } from './types.js';
 import type { AmoWebhooks } from './webhooks.js';
 
+/** What the client gets instead of the answer to a create that did happen: no answer, or a 5xx. */
+export type AfterCommitFault = 'drop' | 500 | 502 | 503 | 504;
+
 const id = z.number().int().positive();
 const unix = z.number().int().nonnegative();
 
@@ -192,8 +195,15 @@ export function registerLeads(
   app: Express,
   state: AmoState,
   webhooks: AmoWebhooks,
-  opts: { webhookOnApiChanges: boolean },
+  opts: { webhookOnApiChanges: boolean; afterCommit: AfterCommitFault[] },
 ): void {
+  /** Answers a create, unless a queued fault makes its outcome look unknown to the client. */
+  const answerCreated = (res: Response, body: unknown) => {
+    const fault = opts.afterCommit.shift();
+    if (fault === undefined) return sendHal(res, body);
+    if (fault === 'drop') return res.socket?.destroy();
+    sendProblem(res, fault, 'Internal error');
+  };
   const announce = (changes: StatusChange[]) => {
     if (opts.webhookOnApiChanges && changes.length > 0) void webhooks.statusChanged(changes);
   };
@@ -362,7 +372,7 @@ export function registerLeads(
         merged,
       };
     });
-    sendHal(res, result);
+    answerCreated(res, result);
   });
 
   app.get('/api/v4/leads', (req, res) => {
@@ -580,7 +590,7 @@ export function registerLeads(
         _links: selfLink(state, `/api/v4/leads/${leadId}/notes/${record.id}`),
       };
     });
-    sendHal(res, { _links: selfLink(state, '/api/v4/leads/notes'), _embedded: { notes: created } });
+    answerCreated(res, { _links: selfLink(state, '/api/v4/leads/notes'), _embedded: { notes: created } });
   };
 
   app.post('/api/v4/leads/notes', (req, res) => {

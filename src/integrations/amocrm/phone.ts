@@ -1,14 +1,4 @@
-/**
- * A phone number as comparable digits: Russian numbers as `7XXXXXXXXXX` (from `+7…`, `8…` or the bare
- * ten digits), others as all their digits. Undefined when it has too few digits to be a phone.
- */
-export function normalizePhone(raw: string): string | undefined {
-  const digits = raw.replace(/\D/g, '');
-  if (digits.length === 11 && (digits.startsWith('7') || digits.startsWith('8')))
-    return `7${digits.slice(1)}`;
-  if (digits.length === 10 && digits.startsWith('9')) return `7${digits}`;
-  return digits.length >= 7 && digits.length <= 15 ? digits : undefined;
-}
+export { normalizePhone } from '../../lib/phone.js';
 
 /**
  * What to put in amoCRM's `query` to find a phone stored in any of its forms: the national ten digits of a
