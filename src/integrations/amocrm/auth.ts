@@ -132,7 +132,7 @@ export class OAuthAuth implements AmoAuth {
     const held = this.current;
     const stored = await this.opts.store.load();
     // Another process (or the connect command) rotated since we loaded: its pair is the live one.
-    if (stored && stored.refreshToken !== held?.refreshToken && stored.expiresAt > this.now()) {
+    if (held && stored && stored.refreshToken !== held.refreshToken && stored.expiresAt > this.now()) {
       this.current = stored;
       return stored;
     }

@@ -44,8 +44,8 @@ export interface AmoCrmClientOptions {
   /** Backoff after 429/5xx/network: 1 s, 2 s, 4 s… by default, as amoCRM asks [C]. */
   backoff?: { baseMs: number; maxMs: number };
   /**
-   * Requests per second (amoCRM allows 7 per integration [C]). Default 6, headroom for clock skew between
-   * our window and theirs. Pass a shared limiter when several clients use one integration.
+   * Requests per second (amoCRM allows 7 per integration [C]). Default 6, the headroom amoCRM advises. Pass
+   * one shared limiter when several clients use one integration: the limit is amoCRM's, per integration.
    */
   rateLimit?: number | SlidingWindowLimiter;
   logger?: Logger;
@@ -423,7 +423,7 @@ export class AmoCrmClient {
     let refreshed = false;
     for (let attempt = 1; ; attempt += 1) {
       const token = await this.opts.auth.token();
-      await this.limiter.acquire();
+      const release = await this.limiter.acquire();
       let res: HttpResponse;
       try {
         res = await exchange({
@@ -438,6 +438,7 @@ export class AmoCrmClient {
           fetch: this.opts.fetch,
         });
       } catch (err) {
+        release();
         const failure = err as HttpFailure;
         const error = new AmoCrmError('network', `amoCRM ${spec.method} ${spec.path}: ${failure.message}`, {
           method: spec.method,
@@ -450,6 +451,7 @@ export class AmoCrmClient {
         continue;
       }
 
+      release();
       if (res.status === 204 && allowEmpty) return null;
       if (res.status >= 200 && res.status < 300) return this.parse(spec, res);
 
