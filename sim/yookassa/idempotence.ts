@@ -9,9 +9,9 @@ export type OperationResult = { status: number; body: unknown } | undefined;
 
 /** Test levers around idempotent operations: the "unknown outcome" cases a client must survive. */
 export interface IdempotenceKnobs {
-  /** The next N operations commit, then answer 500 (or drop the connection): the outcome looks unknown. */
+  /** The next N successful answers (fresh or repeated) are a 500 or a dropped connection instead. */
   afterCommit: Array<{ kind: 'status' } | { kind: 'drop' }>;
-  /** The next N operations commit but answer 202 with `retry_after` (ms): "still processing, repeat". */
+  /** The next N successful answers are 202 with `retry_after` (ms), "still processing, repeat"; the operation is done. */
   processing: number[];
 }
 
@@ -49,18 +49,20 @@ export function idempotent(
       .update(canonical(req.body ?? null))
       .digest('hex');
     const earlier = state.recall(scope);
-    if (earlier) {
-      if (earlier.bodyHash !== hash) {
-        return sendYooError(res, 400, 'Idempotence key duplicated with another request', {
-          parameter: 'Idempotence-Key',
-        });
-      }
-      return sendJson(res, earlier.status, earlier.body);
+    if (earlier && earlier.bodyHash !== hash) {
+      return sendYooError(res, 400, 'Idempotence key duplicated with another request', {
+        parameter: 'Idempotence-Key',
+      });
     }
-    const result = operation(req, res);
-    if (!result) return;
-    if (result.status >= 200 && result.status < 300) state.remember(scope, hash, result.status, result.body);
-    const retryAfter = knobs.processing.shift();
+    let result: OperationResult = earlier;
+    if (!result) {
+      result = operation(req, res);
+      if (!result) return;
+      if (result.status >= 200 && result.status < 300)
+        state.remember(scope, hash, result.status, result.body);
+    }
+    const ok = result.status >= 200 && result.status < 300;
+    const retryAfter = ok ? knobs.processing.shift() : undefined;
     if (retryAfter !== undefined) {
       return sendJson(res, 202, {
         type: 'processing',
@@ -68,7 +70,7 @@ export function idempotent(
         retry_after: retryAfter,
       });
     }
-    const fault = knobs.afterCommit.shift();
+    const fault = ok ? knobs.afterCommit.shift() : undefined;
     if (fault?.kind === 'drop') {
       req.socket.destroy();
       return;

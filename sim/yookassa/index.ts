@@ -25,7 +25,10 @@ export interface YooKassaControls {
    * the connection is dropped: the "result unknown" a client must repeat with the same key.
    */
   failAfterCommit(times?: number, kind?: 'status' | 'drop'): void;
-  /** The next `times` operations are committed but answered 202 with `retry_after` (ms). */
+  /**
+   * The next `times` answers to operations (a first request or its repeats) are 202 with `retry_after` (ms):
+   * "still processing". The operation is done on the first request; a repeat with the key gets its result.
+   */
   processingNext(times?: number, retryAfterMs?: number): void;
   /** Moves the clock: key lifetime, capture deadline. */
   advanceTime(ms: number): void;
