@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import type { z } from 'zod';
 import type { StatusRenderer } from '../common/faults.js';
+import { writeJson } from '../common/http.js';
 
 /**
  * amoCRM answers `application/hal+json` and errors as `application/problem+json` (NOTES.md, "Common
@@ -14,13 +15,7 @@ function send(
   body: unknown,
   headers: Record<string, string> = {},
 ) {
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
-    'content-type': `${type}; charset=utf-8`,
-    'content-length': Buffer.byteLength(text),
-    ...headers,
-  });
-  res.end(text);
+  writeJson(res, status, body, headers, `${type}; charset=utf-8`);
 }
 
 /** A 200 (or other 2xx) HAL answer. */

@@ -1,7 +1,6 @@
-import express from 'express';
 import { CallLog } from '../common/call-log.js';
 import { FaultInjector } from '../common/faults.js';
-import { logCalls, readBody } from '../common/http.js';
+import { finishSimulatorApp, simulatorApp } from '../common/http.js';
 import { listen } from '../common/server.js';
 import { type OutgoingDelivery, WebhookSender } from '../common/webhook-sender.js';
 import { type AmoActors, createActors } from './actors.js';
@@ -113,24 +112,11 @@ export async function startAmoCrmSim(opts: AmoCrmSimOptions = {}): Promise<AmoCr
   const actors = createActors(state, webhooks);
   const afterCommit: AfterCommitFault[] = [];
 
-  const app = express();
-  app.disable('x-powered-by');
-  app.disable('etag');
-  app.use(
-    readBody({ limit: 1024 * 1024, tooLarge: (res) => sendProblem(res, 413, 'Request body is too large') }),
-  );
-  app.use(logCalls(calls));
-  app.use(async (req, res, next) => {
-    if (
-      await faults.apply(
-        req,
-        res,
-        req.path,
-        amoStatusRenderer(() => rateLimitBody === 'empty'),
-      )
-    )
-      return;
-    next();
+  const app = simulatorApp({
+    calls,
+    faults,
+    render: amoStatusRenderer(() => rateLimitBody === 'empty'),
+    tooLarge: (res) => sendProblem(res, 413, 'Request body is too large'),
   });
   app.use((_req, res, next) => {
     if (res.locals.invalidJson === true) {
@@ -157,11 +143,11 @@ export async function startAmoCrmSim(opts: AmoCrmSimOptions = {}): Promise<AmoCr
   registerCatalog(app, state);
   registerContacts(app, state);
   registerLeads(app, state, webhooks, { webhookOnApiChanges: opts.webhookOnApiChanges ?? true, afterCommit });
-  app.use((_req, res) => sendProblem(res, 404, 'Not found'));
-  app.use((error: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
-    if (res.headersSent) return;
-    sendProblem(res, 500, `simulator error: ${error instanceof Error ? error.message : String(error)}`);
-  });
+  finishSimulatorApp(
+    app,
+    (res) => sendProblem(res, 404, 'Not found'),
+    (res, message) => sendProblem(res, 500, message),
+  );
 
   const server = await listen(app, opts.port ?? 0);
   const integration = state.integrations[0];

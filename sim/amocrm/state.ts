@@ -1,4 +1,4 @@
-import { seededRandom } from '../common/faults.js';
+import { SimulatorClock } from '../common/clock.js';
 import type {
   AmoCrmSimOptions,
   AmoIntegration,
@@ -44,7 +44,7 @@ interface AuthCode {
 }
 
 /** Everything the simulated amoCRM account holds, plus its clock and id generators. */
-export class AmoState {
+export class AmoState extends SimulatorClock {
   readonly subdomain: string;
   readonly accountId: number;
   readonly integrations: AmoIntegration[];
@@ -53,7 +53,6 @@ export class AmoState {
   readonly refreshTtlMs: number;
   readonly codeTtlMs: number;
   readonly duplicateControl: boolean;
-  readonly random: () => number;
   ipBlocked = false;
 
   readonly pipelines: PipelineRecord[] = [];
@@ -71,13 +70,13 @@ export class AmoState {
   /** Successful `/oauth2/access_token` answers by grant, for "refreshed once" assertions. */
   readonly grants = { authorization_code: 0, refresh_token: 0 };
 
-  private clockOffsetMs = 0;
   private nextIds = { lead: 31_000_001, contact: 41_000_001, company: 51_000_001, note: 61_000_001 };
   private nextTagId = 70_001;
   private nextFieldId = 900_001;
   private nextWebhookId = 1;
 
   constructor(opts: AmoCrmSimOptions) {
+    super((opts.seed ?? 1) + 4242);
     this.subdomain = opts.subdomain ?? 'example';
     this.accountId = opts.accountId ?? 29_000_000;
     this.integrations = opts.integrations ?? [
@@ -92,29 +91,8 @@ export class AmoState {
     this.refreshTtlMs = (opts.refreshTokenTtlSeconds ?? 90 * 86_400) * 1000;
     this.codeTtlMs = (opts.codeTtlSeconds ?? 20 * 60) * 1000;
     this.duplicateControl = opts.duplicateControl ?? false;
-    this.random = seededRandom((opts.seed ?? 1) + 4242);
     this.seedPipeline();
     this.seedContactFields();
-  }
-
-  /** Epoch ms on the simulator clock (real time plus `advance`). */
-  nowMs(): number {
-    return Date.now() + this.clockOffsetMs;
-  }
-
-  /** Unix seconds on the simulator clock. */
-  now(): number {
-    return Math.floor(this.nowMs() / 1000);
-  }
-
-  advance(ms: number): void {
-    this.clockOffsetMs += ms;
-  }
-
-  randomString(length: number, alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789'): string {
-    let out = '';
-    for (let i = 0; i < length; i += 1) out += alphabet[Math.floor(this.random() * alphabet.length)];
-    return out;
   }
 
   nextId(kind: keyof AmoState['nextIds']): number {

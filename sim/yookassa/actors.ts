@@ -1,5 +1,5 @@
 import type { OutgoingDelivery } from '../common/webhook-sender.js';
-import { CANCELLATION_REASONS, type PaymentBook } from './book.js';
+import { type CANCELLATION_REASONS, type PaymentBook } from './book.js';
 import type { YooState } from './state.js';
 
 /** The buyer on YooKassa's checkout page. */

@@ -71,7 +71,7 @@ export class PaymentBook {
             confirmation_url: `${this.checkoutBase()}/checkout/${id}`,
           }
         : input.confirmationType === 'embedded'
-          ? { type: 'embedded', confirmation_token: `ct-${this.state.hex(32)}` }
+          ? { type: 'embedded', confirmation_token: `ct-${this.state.randomString(32)}` }
           : undefined;
     const record: PaymentRecord = {
       shopId,
@@ -121,8 +121,8 @@ export class PaymentBook {
       },
     };
     p.authorization_details = {
-      rrn: this.state.hex(12),
-      auth_code: this.state.hex(6),
+      rrn: this.state.randomString(12),
+      auth_code: this.state.randomString(6),
       three_d_secure: { applied: true },
     };
     if (record.capture) return this.succeed(record, record.kopecks);

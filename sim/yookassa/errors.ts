@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import type { StatusRenderer } from '../common/faults.js';
+import { writeJson } from '../common/http.js';
 
 /** Sends JSON with YooKassa's content type. */
 export function sendJson(
@@ -9,13 +10,7 @@ export function sendJson(
   body: unknown,
   headers: Record<string, string> = {},
 ): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
-    'content-type': 'application/json;charset=UTF-8',
-    'content-length': Buffer.byteLength(text),
-    ...headers,
-  });
-  res.end(text);
+  writeJson(res, status, body, headers, 'application/json;charset=UTF-8');
 }
 
 /** HTTP status → YooKassa's error `code` [C: http-codes table]. */

@@ -1,7 +1,6 @@
-import express from 'express';
 import { CallLog } from '../common/call-log.js';
 import { FaultInjector } from '../common/faults.js';
-import { logCalls, readBody } from '../common/http.js';
+import { finishSimulatorApp, simulatorApp } from '../common/http.js';
 import { listen } from '../common/server.js';
 import { type OutgoingDelivery, WebhookSender } from '../common/webhook-sender.js';
 import { createActors, type YooActors } from './actors.js';
@@ -90,16 +89,11 @@ export async function startYooKassaSim(opts: YooKassaSimOptions = {}): Promise<Y
   const knobs: IdempotenceKnobs = { afterCommit: [], processing: [] };
   const actors = createActors(state, book);
 
-  const app = express();
-  app.disable('x-powered-by');
-  app.disable('etag');
-  app.use(
-    readBody({ limit: 1024 * 1024, tooLarge: (res) => sendYooError(res, 413, 'Request body is too large') }),
-  );
-  app.use(logCalls(calls));
-  app.use(async (req, res, next) => {
-    if (await faults.apply(req, res, req.path, yooStatusRenderer)) return;
-    next();
+  const app = simulatorApp({
+    calls,
+    faults,
+    render: yooStatusRenderer,
+    tooLarge: (res) => sendYooError(res, 413, 'Request body is too large'),
   });
   app.use((_req, _res, next) => {
     book.sweep();
@@ -108,11 +102,11 @@ export async function startYooKassaSim(opts: YooKassaSimOptions = {}): Promise<Y
   registerCheckout(app, state, actors, opts.controlRoutes ?? false);
   app.use('/v3', requireBasic(state), rateLimit(state, opts.rateLimitPerSecond ?? 0), requireJson());
   registerRoutes(app, state, book, knobs);
-  app.use((_req, res) => sendYooError(res, 404, 'Not found'));
-  app.use((error: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
-    if (res.headersSent) return;
-    sendYooError(res, 500, `simulator error: ${error instanceof Error ? error.message : String(error)}`);
-  });
+  finishSimulatorApp(
+    app,
+    (res) => sendYooError(res, 404, 'Not found'),
+    (res, message) => sendYooError(res, 500, message),
+  );
 
   const server = await listen(app, opts.port ?? 0);
   origin = server.url;

@@ -1,4 +1,4 @@
-import { seededRandom } from '../common/faults.js';
+import { SimulatorClock } from '../common/clock.js';
 import type { PaymentRecord, RefundRecord, YooKassaSimOptions, YooShop } from './types.js';
 
 /** Kopecks → `"1500.00"`. */
@@ -26,7 +26,7 @@ interface KeyRecord {
 }
 
 /** Everything the simulated YooKassa holds, plus its clock and id generator. */
-export class YooState {
+export class YooState extends SimulatorClock {
   readonly shops: YooShop[];
   readonly test: boolean;
   readonly receiptsRequired: boolean;
@@ -35,13 +35,12 @@ export class YooState {
   readonly idempotenceTtlMs: number;
   readonly commissionPercent: number;
   readonly captureMs: number;
-  readonly random: () => number;
   readonly payments = new Map<string, PaymentRecord>();
   readonly refunds = new Map<string, RefundRecord>();
   private readonly keys = new Map<string, KeyRecord>();
-  private clockOffsetMs = 0;
 
   constructor(opts: YooKassaSimOptions) {
+    super((opts.seed ?? 1) + 313);
     this.shops = opts.shops ?? [{ shopId: '123456', secretKey: 'test_sim-secret-key' }];
     this.test = opts.test ?? true;
     this.receiptsRequired = opts.receiptsRequired ?? false;
@@ -50,11 +49,6 @@ export class YooState {
     this.idempotenceTtlMs = opts.idempotenceTtlMs ?? 24 * 3600_000;
     this.commissionPercent = opts.commissionPercent ?? 3.5;
     this.captureMs = (opts.captureDays ?? 7) * 86_400_000;
-    this.random = seededRandom((opts.seed ?? 1) + 313);
-  }
-
-  nowMs(): number {
-    return Date.now() + this.clockOffsetMs;
   }
 
   /** ISO 8601 UTC with milliseconds, as YooKassa writes times. */
@@ -62,24 +56,14 @@ export class YooState {
     return new Date(ms).toISOString();
   }
 
-  advance(ms: number): void {
-    this.clockOffsetMs += ms;
-  }
-
-  hex(length: number): string {
-    let out = '';
-    for (let i = 0; i < length; i += 1) out += '0123456789abcdef'[Math.floor(this.random() * 16)];
-    return out;
-  }
-
   /** `2c8c1a5a-000f-5000-9000-1a2b3c4d5e6f`: YooKassa ids start with a time-derived word. */
   objectId(): string {
     const head = (Math.floor(this.nowMs() / 1000) & 0xffffffff).toString(16).padStart(8, '0');
-    return `${head}-000f-5000-${this.random() < 0.5 ? '8' : '9'}000-${this.hex(12)}`;
+    return `${head}-000f-5000-${this.random() < 0.5 ? '8' : '9'}000-${this.randomString(12)}`;
   }
 
   uuid(): string {
-    const h = this.hex(32);
+    const h = this.randomString(32);
     return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20)}`;
   }
 

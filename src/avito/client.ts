@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { parseJsonBody, urlWithQuery } from '../lib/http.js';
 import { backoffDelay, parseRetryAfter, sleep } from '../lib/retry.js';
 import type { Logger } from '../logger.js';
 import { AvitoApiError, AvitoSendError } from './errors.js';
@@ -286,33 +287,16 @@ export class AvitoClient {
   }
 
   private parse<S extends z.ZodType>(spec: CallSpec<S>, res: RawResponse): z.output<S> {
-    let json: unknown;
-    try {
-      json = res.text.trim() ? JSON.parse(res.text) : {};
-    } catch {
-      throw new AvitoApiError('invalid_response', `Avito ${spec.method} ${spec.path}: response is not JSON`, {
-        status: res.status,
-        method: spec.method,
-        path: spec.path,
-      });
-    }
-    const parsed = spec.schema.safeParse(json);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new AvitoApiError(
-        'invalid_response',
-        `Avito ${spec.method} ${spec.path}: unexpected response (${issue?.path.join('.') || 'body'}: ${issue?.message})`,
-        { status: res.status, method: spec.method, path: spec.path },
-      );
-    }
-    return parsed.data;
+    const parsed = parseJsonBody(spec.schema, res.text, {});
+    if (parsed.ok) return parsed.data;
+    throw new AvitoApiError('invalid_response', `Avito ${spec.method} ${spec.path}: ${parsed.problem}`, {
+      status: res.status,
+      method: spec.method,
+      path: spec.path,
+    });
   }
 
   private url(path: string, query?: CallSpec<z.ZodType>['query']): string {
-    const url = new URL(`${this.opts.baseUrl}${path}`);
-    for (const [key, value] of Object.entries(query ?? {})) {
-      if (value !== undefined && value !== '') url.searchParams.set(key, String(value));
-    }
-    return url.toString();
+    return urlWithQuery(this.opts.baseUrl, path, query);
   }
 }

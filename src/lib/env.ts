@@ -101,3 +101,20 @@ export function envProblems(error: z.ZodError, env: RawEnv): string[] {
     return `${name}: ${issue.message}${safe}`;
   });
 }
+
+/**
+ * Parses one config fragment (an integration's variables) on its own, for scripts and tests: the fragment's
+ * schema, then `build` for the rules that span several variables. Throws {@link ConfigError} listing every
+ * problem; the service instead spreads the schema into its own and calls `build` itself.
+ */
+export function parseFragment<S extends z.ZodObject, C>(
+  schema: S,
+  build: (parsed: z.output<S>) => { config: C; problems: string[] },
+  env: RawEnv,
+): C {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) throw new ConfigError(envProblems(parsed.error, env));
+  const { config, problems } = build(parsed.data);
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}

@@ -1,3 +1,5 @@
+import type { z } from 'zod';
+
 /** `fetch` or a stand-in with the same signature (tests, instrumentation). */
 export type FetchLike = typeof fetch;
 
@@ -88,4 +90,41 @@ function failureOf(err: unknown, req: HttpRequest): HttpFailure {
   const code = causeCode(err);
   const sent = !(code && NOT_SENT_CODES.has(code));
   return new HttpFailure('connection', sent, code, `${what}: connection failed (${code ?? 'unknown'})`, err);
+}
+
+/**
+ * A response body as JSON checked by `schema`, or what is wrong with it in words ("not JSON", the first
+ * mismatch). `emptyAs` stands in for an empty body where a service answers nothing for "ok".
+ */
+export function parseJsonBody<S extends z.ZodType>(
+  schema: S,
+  text: string,
+  emptyAs?: unknown,
+): { ok: true; data: z.output<S> } | { ok: false; problem: string } {
+  let json: unknown;
+  try {
+    json = emptyAs !== undefined && text.trim() === '' ? emptyAs : JSON.parse(text);
+  } catch {
+    return { ok: false, problem: 'response is not JSON' };
+  }
+  const parsed = schema.safeParse(json);
+  if (parsed.success) return { ok: true, data: parsed.data };
+  const issue = parsed.error.issues[0];
+  return {
+    ok: false,
+    problem: `unexpected response (${issue?.path.join('.') || 'body'}: ${issue?.message})`,
+  };
+}
+
+/** `base + path` with the defined, non-empty query values set. */
+export function urlWithQuery(
+  base: string,
+  path: string,
+  query: Record<string, string | number | boolean | undefined> = {},
+): string {
+  const url = new URL(`${base}${path}`);
+  for (const [key, value] of Object.entries(query)) {
+    if (value !== undefined && value !== '') url.searchParams.set(key, String(value));
+  }
+  return url.toString();
 }

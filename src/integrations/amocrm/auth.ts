@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { exchange, type FetchLike, HttpFailure } from '../../lib/http.js';
+import { exchange, type FetchLike, HttpFailure, parseJsonBody } from '../../lib/http.js';
 import type { Logger } from '../../logger.js';
 import type { KvRepository } from '../../store/port.js';
 import { AmoCrmError, errorFromResponse } from './errors.js';
@@ -169,13 +169,17 @@ export class OAuthAuth implements AmoAuth {
         fetch: this.opts.fetch,
       });
     } catch (err) {
-      const failure = err as HttpFailure;
-      throw new AmoCrmError('network', `amoCRM POST ${path}: ${failure.message}`, {
-        method: 'POST',
-        path,
-        maybeApplied: failure.sent,
-        cause: err,
-      });
+      const sent = err instanceof HttpFailure ? err.sent : true;
+      throw new AmoCrmError(
+        'network',
+        `amoCRM POST ${path}: ${err instanceof Error ? err.message : String(err)}`,
+        {
+          method: 'POST',
+          path,
+          maybeApplied: sent,
+          cause: err,
+        },
+      );
     }
     if (res.status !== 200) {
       const error = errorFromResponse(res, 'POST', path);
@@ -185,15 +189,9 @@ export class OAuthAuth implements AmoAuth {
       }
       throw error;
     }
-    let body: unknown;
-    try {
-      body = JSON.parse(res.text);
-    } catch {
-      body = undefined;
-    }
-    const parsed = tokenResponseSchema.safeParse(body);
-    if (!parsed.success) {
-      throw new AmoCrmError('invalid_response', `amoCRM POST ${path}: the answer lacks the token fields`, {
+    const parsed = parseJsonBody(tokenResponseSchema, res.text);
+    if (!parsed.ok) {
+      throw new AmoCrmError('invalid_response', `amoCRM POST ${path}: ${parsed.problem}`, {
         status: res.status,
       });
     }

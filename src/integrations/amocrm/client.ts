@@ -1,5 +1,12 @@
 import type { z } from 'zod';
-import { exchange, type FetchLike, HttpFailure, type HttpResponse } from '../../lib/http.js';
+import {
+  exchange,
+  type FetchLike,
+  HttpFailure,
+  type HttpResponse,
+  parseJsonBody,
+  urlWithQuery,
+} from '../../lib/http.js';
 import { SlidingWindowLimiter } from '../../lib/rate-limiter.js';
 import { backoffDelay, parseRetryAfter, sleep } from '../../lib/retry.js';
 import type { Logger } from '../../logger.js';
@@ -484,38 +491,17 @@ export class AmoCrmClient {
   }
 
   private parse<S extends z.ZodType>(spec: CallSpec<S>, res: HttpResponse): z.output<S> {
-    let json: unknown;
-    try {
-      json = JSON.parse(res.text);
-    } catch {
-      throw new AmoCrmError(
-        'invalid_response',
-        `amoCRM ${spec.method} ${spec.path}: the answer is not JSON`,
-        {
-          status: res.status,
-          method: spec.method,
-          path: spec.path,
-        },
-      );
-    }
-    const parsed = spec.schema.safeParse(json);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new AmoCrmError(
-        'invalid_response',
-        `amoCRM ${spec.method} ${spec.path}: unexpected answer (${issue?.path.join('.') || 'body'}: ${issue?.message})`,
-        { status: res.status, method: spec.method, path: spec.path },
-      );
-    }
-    return parsed.data;
+    const parsed = parseJsonBody(spec.schema, res.text);
+    if (parsed.ok) return parsed.data;
+    throw new AmoCrmError('invalid_response', `amoCRM ${spec.method} ${spec.path}: ${parsed.problem}`, {
+      status: res.status,
+      method: spec.method,
+      path: spec.path,
+    });
   }
 
   private url(path: string, query?: CallSpec<z.ZodType>['query']): string {
-    const url = new URL(`${this.opts.baseUrl}${path}`);
-    for (const [key, value] of Object.entries(query ?? {})) {
-      if (value !== undefined && value !== '') url.searchParams.set(key, String(value));
-    }
-    return url.toString();
+    return urlWithQuery(this.opts.baseUrl, path, query);
   }
 }
 

@@ -1,12 +1,5 @@
 import { z } from 'zod';
-import {
-  ConfigError,
-  emptyToUndefined,
-  envProblems,
-  httpsUrl,
-  optionalString,
-  type RawEnv,
-} from '../../lib/env.js';
+import { emptyToUndefined, httpsUrl, optionalString, parseFragment, type RawEnv } from '../../lib/env.js';
 
 const positiveId = (what: string) =>
   z.preprocess(
@@ -104,13 +97,9 @@ export function amoCrmConfigFrom(e: AmoCrmEnv): { config: AmoCrmConfig; problems
   };
 }
 
-/** Parses the amoCRM variables alone (scripts, tests). Throws {@link ConfigError} listing every problem. */
+/** Parses the amoCRM variables alone (scripts, tests). Throws `ConfigError` listing every problem. */
 export function parseAmoCrmConfig(env: RawEnv): AmoCrmConfig {
-  const parsed = amoCrmEnvSchema.safeParse(env);
-  if (!parsed.success) throw new ConfigError(envProblems(parsed.error, env));
-  const { config, problems } = amoCrmConfigFrom(parsed.data);
-  if (problems.length > 0) throw new ConfigError(problems);
-  return config;
+  return parseFragment(amoCrmEnvSchema, amoCrmConfigFrom, env);
 }
 
 /** The amoCRM secrets, for log redaction (`secretsOf`). */

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { exchange, type FetchLike, HttpFailure, type HttpResponse } from '../../lib/http.js';
+import { exchange, type FetchLike, HttpFailure, type HttpResponse, parseJsonBody } from '../../lib/http.js';
 import { backoffDelay, sleep } from '../../lib/retry.js';
 import type { Logger } from '../../logger.js';
 import { errorFromResponse, YooKassaError } from './errors.js';
@@ -243,11 +243,8 @@ export class YooKassaClient {
   }
 
   private processingWait(res: HttpResponse): number {
-    try {
-      return processingSchema.parse(JSON.parse(res.text)).retry_after ?? 1800;
-    } catch {
-      return 1800;
-    }
+    const parsed = parseJsonBody(processingSchema, res.text);
+    return (parsed.ok ? parsed.data.retry_after : undefined) ?? 1800;
   }
 
   private delay(attempt: number): number {
@@ -256,28 +253,13 @@ export class YooKassaClient {
   }
 
   private parse<S extends z.ZodType>(spec: CallSpec<S>, res: HttpResponse): z.output<S> {
-    let json: unknown;
-    try {
-      json = JSON.parse(res.text);
-    } catch {
-      throw new YooKassaError(
-        'invalid_response',
-        `YooKassa ${spec.method} ${spec.path}: the answer is not JSON`,
-        {
-          status: res.status,
-        },
-      );
-    }
-    const parsed = spec.schema.safeParse(json);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new YooKassaError(
-        'invalid_response',
-        `YooKassa ${spec.method} ${spec.path}: unexpected answer (${issue?.path.join('.') || 'body'}: ${issue?.message})`,
-        { status: res.status, method: spec.method, path: spec.path },
-      );
-    }
-    return parsed.data;
+    const parsed = parseJsonBody(spec.schema, res.text);
+    if (parsed.ok) return parsed.data;
+    throw new YooKassaError('invalid_response', `YooKassa ${spec.method} ${spec.path}: ${parsed.problem}`, {
+      status: res.status,
+      method: spec.method,
+      path: spec.path,
+    });
   }
 }
 

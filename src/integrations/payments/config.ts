@@ -1,12 +1,11 @@
 import { z } from 'zod';
 import {
-  ConfigError,
   csv,
   emptyToUndefined,
-  envProblems,
   flag,
   httpsUrl,
   optionalString,
+  parseFragment,
   type RawEnv,
 } from '../../lib/env.js';
 import { AddressList, LOOPBACK_RANGES, parseRange, YOOKASSA_NOTIFICATION_RANGES } from './ip-allowlist.js';
@@ -83,13 +82,9 @@ export function yooKassaConfigFrom(e: YooKassaEnv): { config: YooKassaConfig; pr
   };
 }
 
-/** Parses the YooKassa variables alone (scripts, tests). Throws {@link ConfigError} listing every problem. */
+/** Parses the YooKassa variables alone (scripts, tests). Throws `ConfigError` listing every problem. */
 export function parseYooKassaConfig(env: RawEnv): YooKassaConfig {
-  const parsed = yooKassaEnvSchema.safeParse(env);
-  if (!parsed.success) throw new ConfigError(envProblems(parsed.error, env));
-  const { config, problems } = yooKassaConfigFrom(parsed.data);
-  if (problems.length > 0) throw new ConfigError(problems);
-  return config;
+  return parseFragment(yooKassaEnvSchema, yooKassaConfigFrom, env);
 }
 
 /** The YooKassa secret, for log redaction (`secretsOf`). */
