@@ -2,7 +2,12 @@ import { CallLog } from '../common/call-log.js';
 import { FaultInjector } from '../common/faults.js';
 import { finishSimulatorApp, simulatorApp } from '../common/http.js';
 import { listen } from '../common/server.js';
-import { type OutgoingDelivery, WebhookSender } from '../common/webhook-sender.js';
+import {
+  leversOf,
+  type OutgoingDelivery,
+  WebhookSender,
+  type WebhookLevers,
+} from '../common/webhook-sender.js';
 import { type AmoActors, createActors } from './actors.js';
 import { PerSecondLimiter, requireBearer, tokenHandler } from './auth.js';
 import { registerCatalog } from './catalog.js';
@@ -29,7 +34,7 @@ export { LOST_STATUS_ID, WON_STATUS_ID } from './state.js';
 export * from './types.js';
 
 /** Run-time switches of the simulated amoCRM. */
-export interface AmoCrmControls {
+export interface AmoCrmControls extends WebhookLevers {
   /** Every access token issued so far is expired from now on (long-lived tokens stay valid). */
   expireAccessTokens(): void;
   /** Moves the simulator clock forward: token and code expiry, the rate-limit window. */
@@ -48,14 +53,6 @@ export interface AmoCrmControls {
    * the unknown outcome a retry must not turn into a duplicate.
    */
   failAfterCommit(times?: number, fault?: AfterCommitFault): void;
-  /** The next `count` webhooks go out twice. */
-  duplicateNext(count?: number): void;
-  /** Keep webhook deliveries back until `releaseDeliveries`. */
-  holdDeliveries(): void;
-  releaseDeliveries(order?: 'fifo' | 'reverse' | 'shuffle'): Promise<OutgoingDelivery[]>;
-  redeliver(deliveryId: string): Promise<OutgoingDelivery>;
-  /** Resolves once no webhook delivery is in flight. */
-  settled(): Promise<void>;
 }
 
 /** A running amoCRM simulator; actors and controls are also reachable directly on it. */
@@ -168,11 +165,7 @@ export async function startAmoCrmSim(opts: AmoCrmSimOptions = {}): Promise<AmoCr
     failAfterCommit: (times = 1, fault = 'drop') => {
       for (let i = 0; i < times; i += 1) afterCommit.push(fault);
     },
-    duplicateNext: (count = 1) => sender.duplicateNext(count),
-    holdDeliveries: () => sender.hold(),
-    releaseDeliveries: (order) => sender.release(order),
-    redeliver: (id) => sender.redeliver(id),
-    settled: () => sender.settled(),
+    ...leversOf(sender),
   };
 
   return {

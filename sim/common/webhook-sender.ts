@@ -201,3 +201,27 @@ export class WebhookSender {
     });
   }
 }
+
+/** The test levers over a simulator's outgoing webhooks, under the same names on every simulator. */
+export interface WebhookLevers {
+  /** The next `count` webhooks go out twice. */
+  duplicateNext(count?: number): void;
+  /** Keep deliveries back until `releaseDeliveries`. */
+  holdDeliveries(): void;
+  /** Send what was held one by one: in arrival order, reversed, or shuffled (seeded). */
+  releaseDeliveries(order?: 'fifo' | 'reverse' | 'shuffle'): Promise<OutgoingDelivery[]>;
+  /** Send a past delivery's body again as a new delivery. */
+  redeliver(deliveryId: string): Promise<OutgoingDelivery>;
+  /** Resolves once no delivery is in flight. */
+  settled(): Promise<void>;
+}
+
+export function leversOf(sender: WebhookSender): WebhookLevers {
+  return {
+    duplicateNext: (count = 1) => sender.duplicateNext(count),
+    holdDeliveries: () => sender.hold(),
+    releaseDeliveries: (order) => sender.release(order),
+    redeliver: (id) => sender.redeliver(id),
+    settled: () => sender.settled(),
+  };
+}

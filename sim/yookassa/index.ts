@@ -2,7 +2,12 @@ import { CallLog } from '../common/call-log.js';
 import { FaultInjector } from '../common/faults.js';
 import { finishSimulatorApp, simulatorApp } from '../common/http.js';
 import { listen } from '../common/server.js';
-import { type OutgoingDelivery, WebhookSender } from '../common/webhook-sender.js';
+import {
+  leversOf,
+  type OutgoingDelivery,
+  WebhookSender,
+  type WebhookLevers,
+} from '../common/webhook-sender.js';
 import { createActors, type YooActors } from './actors.js';
 import { PaymentBook } from './book.js';
 import { registerCheckout } from './checkout.js';
@@ -18,7 +23,7 @@ export { kopecksOf, rub } from './state.js';
 export * from './types.js';
 
 /** Run-time switches of the simulated YooKassa. */
-export interface YooKassaControls {
+export interface YooKassaControls extends WebhookLevers {
   /**
    * The next `times` operations (create, capture, cancel, refund) are committed but answered with 500, or
    * the connection is dropped: the "result unknown" a client must repeat with the same key.
@@ -33,12 +38,6 @@ export interface YooKassaControls {
   advanceTime(ms: number): void;
   /** The merchant cabinet's notification URL. */
   setNotificationUrl(url: string | undefined): void;
-  duplicateNext(count?: number): void;
-  holdNotifications(): void;
-  releaseNotifications(order?: 'fifo' | 'reverse' | 'shuffle'): Promise<OutgoingDelivery[]>;
-  redeliver(deliveryId: string): Promise<OutgoingDelivery>;
-  /** Resolves when no notification is in flight. */
-  settled(): Promise<void>;
 }
 
 /** A running YooKassa simulator; the buyer and the controls are also reachable directly on it. */
@@ -126,11 +125,7 @@ export async function startYooKassaSim(opts: YooKassaSimOptions = {}): Promise<Y
     setNotificationUrl: (url) => {
       notifier.url = url;
     },
-    duplicateNext: (count = 1) => sender.duplicateNext(count),
-    holdNotifications: () => sender.hold(),
-    releaseNotifications: (order) => sender.release(order),
-    redeliver: (id) => sender.redeliver(id),
-    settled: () => sender.settled(),
+    ...leversOf(sender),
   };
 
   return {

@@ -1,7 +1,6 @@
 import type { z } from 'zod';
-import { parseJsonBody, urlWithQuery } from '../lib/http.js';
+import { parseJsonBody, type RetryingClientOptions, urlWithQuery, withJsonBody } from '../lib/http.js';
 import { backoffDelay, parseRetryAfter, sleep } from '../lib/retry.js';
-import type { Logger } from '../logger.js';
 import { AvitoApiError, AvitoSendError } from './errors.js';
 import {
   type AvitoChat,
@@ -28,20 +27,12 @@ import {
   type RawResponse,
 } from './transport.js';
 
-export interface AvitoClientOptions {
+/** `maxAttempts` counts idempotent calls, and sends that provably did not deliver. */
+export interface AvitoClientOptions extends RetryingClientOptions {
   baseUrl: string;
   tokens: Pick<TokenManager, 'getToken' | 'invalidate'>;
   /** The seller's account id; resolved once through `self()` when not given. */
   userId?: string;
-  fetch?: FetchLike;
-  /** Per attempt. */
-  timeoutMs?: number;
-  /** Attempts for retryable failures (idempotent calls, and sends that provably did not deliver). */
-  maxAttempts?: number;
-  backoff?: { baseMs: number; maxMs: number };
-  /** Longest `Retry-After` we are willing to wait inside one call. */
-  maxRetryAfterMs?: number;
-  logger?: Logger;
 }
 
 interface CallSpec<S extends z.ZodType> {
@@ -251,11 +242,7 @@ export class AvitoClient {
         res = await exchange({
           method: spec.method,
           url: this.url(spec.path, spec.query),
-          headers: {
-            authorization: `Bearer ${token}`,
-            ...(spec.body === undefined ? {} : { 'content-type': 'application/json' }),
-          },
-          body: spec.body === undefined ? undefined : JSON.stringify(spec.body),
+          ...withJsonBody({ authorization: `Bearer ${token}` }, spec.body),
           timeoutMs: this.opts.timeoutMs ?? 15_000,
           fetch: this.fetchFn,
         });

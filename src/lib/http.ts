@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { Logger } from '../logger.js';
 
 /** `fetch` or a stand-in with the same signature (tests, instrumentation). */
 export type FetchLike = typeof fetch;
@@ -10,6 +11,28 @@ export interface HttpRequest {
   body?: string;
   timeoutMs: number;
   fetch?: FetchLike;
+}
+
+/** What every one of our HTTP API clients (Avito, amoCRM, YooKassa) lets its caller tune. */
+export interface RetryingClientOptions {
+  fetch?: FetchLike;
+  /** Per attempt. */
+  timeoutMs?: number;
+  /** Attempts for retryable failures. */
+  maxAttempts?: number;
+  backoff?: { baseMs: number; maxMs: number };
+  /** Longest server-given wait (`Retry-After`, `retry_after`) honoured inside one call. */
+  maxRetryAfterMs?: number;
+  logger?: Logger;
+}
+
+/** `headers` plus, when there is a body, its JSON text and content type. */
+export function withJsonBody(
+  headers: Record<string, string>,
+  body: unknown,
+): { headers: Record<string, string>; body?: string } {
+  if (body === undefined) return { headers };
+  return { headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(body) };
 }
 
 /** A response of any status, its body read as text. */

@@ -326,10 +326,10 @@ describe('YooKassa simulator: notifications', () => {
     receiver = await startReceiver();
     const s = await start({ notificationUrl: receiver.url });
     const { body } = await post(s, '/payments', payment({ capture: false }), 'k');
-    s.holdNotifications();
+    s.holdDeliveries();
     await s.buyerPays(String(body.id));
     await post(s, `/payments/${String(body.id)}/capture`, {}, 'cap');
-    await s.releaseNotifications('reverse');
+    await s.releaseDeliveries('reverse');
     expect(receiver.received.map((r) => (JSON.parse(r.body) as { event: string }).event)).toEqual([
       'payment.succeeded',
       'payment.waiting_for_capture',

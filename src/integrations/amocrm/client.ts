@@ -1,15 +1,15 @@
 import type { z } from 'zod';
 import {
   exchange,
-  type FetchLike,
   HttpFailure,
   type HttpResponse,
   parseJsonBody,
+  type RetryingClientOptions,
   urlWithQuery,
+  withJsonBody,
 } from '../../lib/http.js';
 import { SlidingWindowLimiter } from '../../lib/rate-limiter.js';
 import { backoffDelay, parseRetryAfter, sleep } from '../../lib/retry.js';
-import type { Logger } from '../../logger.js';
 import type { AmoAuth } from './auth.js';
 import { AmoCrmError, errorFromResponse } from './errors.js';
 import { displayPhone, normalizePhone, phoneQuery } from './phone.js';
@@ -37,17 +37,13 @@ export const AMO_LOST_STATUS_ID = 143;
 /** `code` of the lead custom field that holds our lead id (see {@link AmoCrmClient.ensureLeadIdField}). */
 export const LEAD_ID_FIELD_CODE = 'AVITO_RESPONDER_LEAD_ID';
 
-export interface AmoCrmClientOptions {
+/** Timeouts default to 15 s per attempt, attempts to 4. */
+export interface AmoCrmClientOptions extends RetryingClientOptions {
   /** The account's origin, `https://<subdomain>.amocrm.ru`. */
   baseUrl: string;
   auth: AmoAuth;
   /** Lead custom field (text) holding our lead id; enables finding a deal again by our id. */
   leadIdFieldId?: number;
-  fetch?: FetchLike;
-  /** Per attempt. Default 15 s. */
-  timeoutMs?: number;
-  /** Attempts for transient failures. Default 4. */
-  maxAttempts?: number;
   /** Backoff after 429/5xx/network: 1 s, 2 s, 4 s… by default, as amoCRM asks [C]. */
   backoff?: { baseMs: number; maxMs: number };
   /**
@@ -55,7 +51,6 @@ export interface AmoCrmClientOptions {
    * one shared limiter when several clients use one integration: the limit is amoCRM's, per integration.
    */
   rateLimit?: number | SlidingWindowLimiter;
-  logger?: Logger;
 }
 
 interface CallSpec<S extends z.ZodType> {
@@ -436,11 +431,7 @@ export class AmoCrmClient {
         res = await exchange({
           method: spec.method,
           url: this.url(spec.path, spec.query),
-          headers: {
-            authorization: `Bearer ${token}`,
-            ...(spec.body === undefined ? {} : { 'content-type': 'application/json' }),
-          },
-          body: spec.body === undefined ? undefined : JSON.stringify(spec.body),
+          ...withJsonBody({ authorization: `Bearer ${token}` }, spec.body),
           timeoutMs: this.opts.timeoutMs ?? 15_000,
           fetch: this.opts.fetch,
         });
@@ -480,6 +471,7 @@ export class AmoCrmClient {
       const repeatable = error.kind === 'rate_limited' || (error.kind === 'server' && spec.idempotent);
       if (!repeatable || attempt >= maxAttempts) throw error;
       const wait = retryAfterMs ?? this.delay(attempt);
+      if (wait > (this.opts.maxRetryAfterMs ?? 60_000)) throw error;
       this.opts.logger?.debug({ status: res.status, attempt, wait, path: spec.path }, 'amoCRM call retried');
       await sleep(wait);
     }

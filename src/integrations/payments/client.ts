@@ -1,27 +1,25 @@
 import type { z } from 'zod';
-import { exchange, type FetchLike, HttpFailure, type HttpResponse, parseJsonBody } from '../../lib/http.js';
+import {
+  exchange,
+  HttpFailure,
+  type HttpResponse,
+  parseJsonBody,
+  type RetryingClientOptions,
+  withJsonBody,
+} from '../../lib/http.js';
 import { backoffDelay, sleep } from '../../lib/retry.js';
-import type { Logger } from '../../logger.js';
 import { errorFromResponse, YooKassaError } from './errors.js';
 import { idempotenceKey } from './idempotence.js';
 import { kopecksToDecimal } from './money.js';
 import { type Receipt, receiptProblem, receiptToWire } from './receipt.js';
 import { paymentSchema, processingSchema, refundSchema } from './schemas.js';
 
-export interface YooKassaClientOptions {
+/** Timeouts default to 30 s per attempt, attempts (429/5xx/202/network, same key) to 4, waits to 10 s. */
+export interface YooKassaClientOptions extends RetryingClientOptions {
   shopId: string;
   secretKey: string;
   /** `https://api.yookassa.ru/v3` (the simulator's `…/v3` in tests). */
   apiBase: string;
-  fetch?: FetchLike;
-  /** Per attempt. Default 30 s. */
-  timeoutMs?: number;
-  /** Attempts of one call for 429/5xx/202/network, all with the same Idempotence-Key. Default 4. */
-  maxAttempts?: number;
-  backoff?: { baseMs: number; maxMs: number };
-  /** Longest `retry_after` we wait inside one call. Default 10 s. */
-  maxRetryAfterMs?: number;
-  logger?: Logger;
 }
 
 /** A payment in our terms: kopecks, and the fields the sales flow reads. */
@@ -180,12 +178,13 @@ export class YooKassaClient {
         res = await exchange({
           method: spec.method,
           url: `${this.opts.apiBase}${spec.path}`,
-          headers: {
-            authorization: this.authorization,
-            ...(spec.body === undefined ? {} : { 'content-type': 'application/json' }),
-            ...(spec.idempotenceKey ? { 'idempotence-key': spec.idempotenceKey } : {}),
-          },
-          body: spec.body === undefined ? undefined : JSON.stringify(spec.body),
+          ...withJsonBody(
+            {
+              authorization: this.authorization,
+              ...(spec.idempotenceKey ? { 'idempotence-key': spec.idempotenceKey } : {}),
+            },
+            spec.body,
+          ),
           timeoutMs: this.opts.timeoutMs ?? 30_000,
           fetch: this.opts.fetch,
         });
