@@ -66,7 +66,10 @@ export interface AmoCrmSim extends AmoActors, AmoCrmControls {
   longLivedTokens: string[];
   /** The seeded pipeline and its stages (plus 142/143). */
   pipeline: PipelineRecord;
-  /** Environment for the service: base URL and the first integration's OAuth credentials. */
+  /**
+   * Environment for the service: the base URL, the pipeline, and the first long-lived token when there is
+   * one, else the first integration's OAuth trio (then `npm run amocrm -- connect` with `authorize()`'s code).
+   */
   env: Record<string, string>;
   calls: CallLog;
   faults: FaultInjector;
@@ -132,7 +135,7 @@ export async function startAmoCrmSim(opts: AmoCrmSimOptions = {}): Promise<AmoCr
   );
   app.use('/api', (req, res, next) => {
     const hasBody = req.method === 'POST' || req.method === 'PATCH';
-    if (hasBody && !(req.headers['content-type'] ?? '').includes('json') && req.path !== '/v4/webhooks') {
+    if (hasBody && !(req.headers['content-type'] ?? '').includes('json')) {
       return sendProblem(res, 415, 'Expected application/json');
     }
     next();
@@ -148,6 +151,7 @@ export async function startAmoCrmSim(opts: AmoCrmSimOptions = {}): Promise<AmoCr
 
   const server = await listen(app, opts.port ?? 0);
   const integration = state.integrations[0];
+  const longLived = [...state.longLived][0];
   const controls: AmoCrmControls = {
     expireAccessTokens: () => state.expireAccessTokens(),
     advanceTime: (ms) => state.advance(ms),
@@ -180,13 +184,15 @@ export async function startAmoCrmSim(opts: AmoCrmSimOptions = {}): Promise<AmoCr
     pipeline: state.mainPipeline(),
     env: {
       AMOCRM_BASE_URL: server.url,
-      ...(integration
-        ? {
-            AMOCRM_CLIENT_ID: integration.clientId,
-            AMOCRM_CLIENT_SECRET: integration.clientSecret,
-            AMOCRM_REDIRECT_URI: integration.redirectUri,
-          }
-        : {}),
+      ...(longLived !== undefined
+        ? { AMOCRM_ACCESS_TOKEN: longLived }
+        : integration
+          ? {
+              AMOCRM_CLIENT_ID: integration.clientId,
+              AMOCRM_CLIENT_SECRET: integration.clientSecret,
+              AMOCRM_REDIRECT_URI: integration.redirectUri,
+            }
+          : {}),
       AMOCRM_PIPELINE_ID: String(state.mainPipeline().id),
     },
     calls,

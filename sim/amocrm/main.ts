@@ -27,10 +27,11 @@ process.stdout.write(
   `amoCRM simulator on ${sim.url} (account ${sim.subdomain}, pipeline ${sim.pipeline.id})\n`,
 );
 for (const [key, value] of Object.entries(sim.env)) process.stdout.write(`${key}=${value}\n`);
-if (longLived) process.stdout.write(`AMOCRM_ACCESS_TOKEN=${longLived}\n`);
-process.stdout.write(
-  `Connect: POST ${sim.url}/__sim/authorize → {"code":…}, then npm run amocrm -- connect <code>\n`,
-);
+if (!longLived) {
+  process.stdout.write(
+    `Connect: POST ${sim.url}/__sim/authorize → {"code":…}, then npm run amocrm -- connect <code>\n`,
+  );
+}
 process.stdout.write(
   `Play the seller: POST ${sim.url}/__sim/seller-moves-lead {"leadId":…,"statusId":142}\n`,
 );

@@ -209,6 +209,36 @@ describe('amoCRM simulator: limits and errors', () => {
     expect(s.leads()).toHaveLength(0);
   });
 
+  it('when the environment is asked for, then it names either the long-lived token or the OAuth trio', async () => {
+    const s = await start();
+    expect(s.env).toEqual({
+      AMOCRM_BASE_URL: s.url,
+      AMOCRM_ACCESS_TOKEN: TOKEN,
+      AMOCRM_PIPELINE_ID: String(s.pipeline.id),
+    });
+    await s.close();
+    sim = await startAmoCrmSim();
+    expect(Object.keys(sim.env).sort()).toEqual(
+      [
+        'AMOCRM_BASE_URL',
+        'AMOCRM_CLIENT_ID',
+        'AMOCRM_CLIENT_SECRET',
+        'AMOCRM_PIPELINE_ID',
+        'AMOCRM_REDIRECT_URI',
+      ].sort(),
+    );
+  });
+
+  it('when a POST is not JSON, then 415', async () => {
+    const s = await start();
+    const res = await fetch(`${s.url}/api/v4/leads/complex`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'name=x',
+    });
+    expect(res.status).toBe(415);
+  });
+
   it('when a body is not an array or has unknown fields, then it is refused', async () => {
     const s = await start();
     expect((await call(s, 'POST', '/api/v4/leads/complex', complexLead())).status).toBe(400);

@@ -370,28 +370,19 @@ export class AmoCrmClient {
     return { leadId: lead.id, contactId: main?.id ?? null, created: false, matchedBy, merged: false };
   }
 
-  /** The most recent deal of these contacts that is still open (not won/lost), in `pipelineId` when given. */
+  /**
+   * The most recent deal of these contacts that is still open (not won/lost), in `pipelineId` when given.
+   * Reads the newest few by id rather than through `filter[id]`, which amoCRM documents as not enabled on
+   * every account [C: filters-api].
+   */
   private async openLeadOf(contacts: AmoContact[], pipelineId: number | undefined): Promise<AmoLead | null> {
     const ids = [...new Set(contacts.flatMap((c) => (c._embedded?.leads ?? []).map((l) => l.id)))];
-    if (ids.length === 0) return null;
-    const page = await this.callOrEmpty({
-      method: 'GET',
-      path: '/api/v4/leads',
-      query: {
-        ...Object.fromEntries(ids.slice(0, 50).map((id, i) => [`filter[id][${i}]`, id])),
-        with: 'contacts',
-        limit: 50,
-      },
-      schema: leadsPageSchema,
-      idempotent: true,
-    });
-    const open = (page?._embedded.leads ?? []).filter(
-      (l) =>
-        l.status_id !== AMO_WON_STATUS_ID &&
-        l.status_id !== AMO_LOST_STATUS_ID &&
-        (pipelineId === undefined || l.pipeline_id === pipelineId),
-    );
-    return open.sort((a, b) => b.created_at - a.created_at)[0] ?? null;
+    for (const id of ids.sort((a, b) => b - a).slice(0, 5)) {
+      const lead = await this.getLead(id);
+      const open = lead && lead.status_id !== AMO_WON_STATUS_ID && lead.status_id !== AMO_LOST_STATUS_ID;
+      if (open && (pipelineId === undefined || lead.pipeline_id === pipelineId)) return lead;
+    }
+    return null;
   }
 
   private async findNote(leadId: number, text: string): Promise<number | undefined> {
