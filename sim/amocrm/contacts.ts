@@ -41,7 +41,9 @@ export function registerContacts(app: Express, state: AmoState): void {
       .filter(
         (c) =>
           !c.is_deleted &&
-          (q.query === undefined || matchesQuery(q.query, c.name, c.id, c.custom_fields_values)),
+          (q.query === undefined ||
+            (state.searchable('contact', c.id) &&
+              matchesQuery(q.query, c.name, c.id, c.custom_fields_values))),
       )
       .map((c) => renderContact(state, c, withs));
     const result = page(state, '/api/v4/contacts', 'contacts', found, q.page, q.limit);

@@ -170,7 +170,7 @@ const ListQuery = z.object({
         .optional(),
     })
     .optional(),
-  order: z.record(z.enum(['created_at', 'updated_at', 'id']), z.enum(['asc', 'desc'])).optional(),
+  order: z.partialRecord(z.enum(['created_at', 'updated_at', 'id']), z.enum(['asc', 'desc'])).optional(),
 });
 
 /** Values of a filter given as `x=1` or `x[]=1&x[]=2`. */
@@ -316,6 +316,7 @@ export function registerLeads(
             companyIds: [],
           };
           state.contacts.set(cid, contact);
+          state.created('contact', cid);
         }
       }
       let companyId: number | null = null;
@@ -364,6 +365,7 @@ export function registerLeads(
         metadata: input._embedded?.metadata ?? null,
       };
       state.leads.set(leadId, lead);
+      state.created('lead', leadId);
       return {
         id: leadId,
         contact_id: contact?.id ?? null,
@@ -404,7 +406,8 @@ export function registerLeads(
         (pipelineFilter === undefined || pipelineFilter.includes(l.pipeline_id)) &&
         (statusFilter === undefined ||
           statusFilter.some((s) => s.pipeline_id === l.pipeline_id && s.status_id === l.status_id)) &&
-        (q.query === undefined || matchesQuery(q.query, l.name, l.id, l.custom_fields_values)),
+        (q.query === undefined ||
+          (state.searchable('lead', l.id) && matchesQuery(q.query, l.name, l.id, l.custom_fields_values))),
     );
     const [orderField, direction] = Object.entries(q.order ?? { id: 'asc' })[0] ?? ['id', 'asc'];
     list = list.sort((a, b) => {

@@ -53,6 +53,9 @@ export class AmoState extends SimulatorClock {
   readonly refreshTtlMs: number;
   readonly codeTtlMs: number;
   readonly duplicateControl: boolean;
+  readonly searchLagMs: number;
+  /** When each new lead/contact (`lead:1`, `contact:2`) becomes visible to `query`, epoch ms. */
+  private readonly indexedAt = new Map<string, number>();
   ipBlocked = false;
 
   readonly pipelines: PipelineRecord[] = [];
@@ -91,6 +94,7 @@ export class AmoState extends SimulatorClock {
     this.refreshTtlMs = (opts.refreshTokenTtlSeconds ?? 90 * 86_400) * 1000;
     this.codeTtlMs = (opts.codeTtlSeconds ?? 20 * 60) * 1000;
     this.duplicateControl = opts.duplicateControl ?? false;
+    this.searchLagMs = opts.searchLagMs ?? 0;
     this.seedPipeline();
     this.seedContactFields();
   }
@@ -104,6 +108,16 @@ export class AmoState extends SimulatorClock {
   /** `https://{subdomain}.amocrm.ru`, as `_links` and webhooks name the account. */
   get origin(): string {
     return `https://${this.subdomain}.amocrm.ru`;
+  }
+
+  /** Records that an entity was just created (for the search lag). */
+  created(kind: 'lead' | 'contact', id: number): void {
+    if (this.searchLagMs > 0) this.indexedAt.set(`${kind}:${id}`, this.nowMs() + this.searchLagMs);
+  }
+
+  /** Whether `query` searches see this entity yet. */
+  searchable(kind: 'lead' | 'contact', id: number): boolean {
+    return (this.indexedAt.get(`${kind}:${id}`) ?? 0) <= this.nowMs();
   }
 
   // --- OAuth ---

@@ -178,6 +178,11 @@ export interface AmoCrmSimOptions {
   rateLimitPerSecond?: number;
   /** 429 body: none (default; the SDK notes it may be non-JSON) or problem+json. */
   rateLimitBody?: 'empty' | 'problem';
+  /**
+   * How long a new lead or contact stays invisible to `query` searches (the full-text index catching up
+   * [U: amoCRM's lag is undocumented]). Default 0.
+   */
+  searchLagMs?: number;
   /** amoCRM merges a new contact into an existing one with the same phone (`merged: true`). Default false. */
   duplicateControl?: boolean;
   /** Also fire `status_lead` webhooks for stage changes made through the API. Default true [U]. */

@@ -110,6 +110,18 @@ describe('amoCRM client: leads', () => {
     });
   }
 
+  it('when the answer is lost and amoCRM’s search has not indexed the new deal yet, then the newest deals are read instead', async () => {
+    sim = await startAmoCrmSim({ longLivedTokens: [TOKEN], searchLagMs: 60_000 });
+    const base = { baseUrl: sim.url, auth: new LongLivedAuth(TOKEN), backoff: { baseMs: 5, maxMs: 20 } };
+    const client = new AmoCrmClient({
+      ...base,
+      leadIdFieldId: await new AmoCrmClient(base).ensureLeadIdField(),
+    });
+    sim.failAfterCommit(1, 'drop');
+    expect(await client.upsertLead(lead())).toMatchObject({ created: false, matchedBy: 'lead_id' });
+    expect(sim.leads()).toHaveLength(1);
+  });
+
   it('when there is no lead-id field and the answer to a create is lost, then the client refuses to guess', async () => {
     const { sim, client } = await setup({}, false);
     sim.failAfterCommit(1, 'drop');
