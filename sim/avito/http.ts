@@ -1,14 +1,18 @@
 import type { RequestHandler } from 'express';
-import { readBody as readAnyBody } from '../common/http.js';
+import { readRequestBody } from '../common/body.js';
 import { sendAvitoError } from './errors.js';
 
-export { logCalls } from '../common/http.js';
+export { logCalls } from '../common/call-log.js';
 
 const BODY_LIMIT = 1024 * 1024;
 
-/** The shared body reader with Avito's 413; see `sim/common/http.ts`. */
+/**
+ * Reads the body ourselves (instead of express.json) so that every request, even a malformed one, is
+ * logged and faulted first, and errors keep Avito's shape. Sets `req.body` to parsed JSON, the form's
+ * fields, the raw text, or undefined; a broken JSON body is flagged for `rejectInvalidJson`.
+ */
 export function readBody(): RequestHandler {
-  return readAnyBody({ limit: BODY_LIMIT, tooLarge: (res) => sendAvitoError(res, 413, 'Payload Too Large') });
+  return readRequestBody(BODY_LIMIT, (res) => sendAvitoError(res, 413, 'Payload Too Large'));
 }
 
 /** 400 in the messenger shape for a JSON body that does not parse. */

@@ -1,3 +1,5 @@
+import type { RequestHandler } from 'express';
+
 /** One request a simulator received, as tests read it back. */
 export interface CallRecord {
   method: string;
@@ -33,4 +35,29 @@ export class CallLog {
   clear(): void {
     this.records.length = 0;
   }
+}
+
+/** Records every request into the shared call log; the status is filled in when the answer finishes. */
+export function logCalls(calls: CallLog): RequestHandler {
+  return (req, res, next) => {
+    const url = new URL(req.originalUrl, 'http://sim');
+    const query: Record<string, string> = {};
+    for (const key of new Set(url.searchParams.keys())) query[key] = url.searchParams.getAll(key).join(',');
+    const headers: Record<string, string> = {};
+    for (const [key, value] of Object.entries(req.headers)) {
+      if (value !== undefined) headers[key] = Array.isArray(value) ? value.join(', ') : value;
+    }
+    const record = calls.add({
+      method: req.method,
+      path: url.pathname,
+      query,
+      headers,
+      body: req.body,
+      time: Date.now(),
+    });
+    res.on('finish', () => {
+      record.status = res.statusCode;
+    });
+    next();
+  };
 }
