@@ -1,66 +1,25 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import {
+  ConfigError,
+  csv,
+  emptyToUndefined,
+  envProblems,
+  httpUrl,
+  integer,
+  LOOPBACK_HTTP,
+  optionalString,
+  optionalUrl,
+  secret,
+} from './lib/env.js';
 import { decodeKey } from './security/keys.js';
 
-/** Raised when the environment is invalid; `message` is meant for the operator as is. */
-export class ConfigError extends Error {
-  constructor(readonly problems: string[]) {
-    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
-    this.name = 'ConfigError';
-  }
-}
-
-const emptyToUndefined = (value: unknown) =>
-  typeof value === 'string' && value.trim() === '' ? undefined : value;
-
-/** An optional string variable: blank counts as unset, so `.env.example` copied as is stays valid. */
-const optionalString = () => z.preprocess(emptyToUndefined, z.string().trim().optional());
-
-const integer = (min: number, max: number, fallback: number) =>
-  z.preprocess(
-    emptyToUndefined,
-    z.coerce
-      .number({ error: `expected an integer from ${min} to ${max}` })
-      .int({ error: `expected an integer from ${min} to ${max}` })
-      .min(min, { error: `expected an integer from ${min} to ${max}` })
-      .max(max, { error: `expected an integer from ${min} to ${max}` })
-      .default(fallback),
-  );
-
-const httpUrl = (what: string) =>
-  z
-    .url({ protocol: /^https?$/, error: `expected an http(s) URL of ${what}` })
-    .transform((u) => u.replace(/\/+$/, ''));
-
-const optionalUrl = (what: string) => z.preprocess(emptyToUndefined, httpUrl(what).optional());
-
-/** A comma-separated list of items; blank entries are dropped. */
-const csv = <T extends z.ZodType>(item: T) =>
-  z.preprocess(
-    (value) =>
-      typeof value === 'string'
-        ? value
-            .split(',')
-            .map((s) => s.trim())
-            .filter(Boolean)
-        : (value ?? []),
-    z.array(item),
-  );
+export { ConfigError } from './lib/env.js';
 
 const telegramId = z
   .string()
   .regex(/^-?\d{1,20}$/, { error: 'expected Telegram numeric ids, comma-separated (e.g. 123456789)' });
-
-const secret = (minLength: number) =>
-  z.preprocess(
-    emptyToUndefined,
-    z
-      .string()
-      .min(minLength, { error: `expected at least ${minLength} characters` })
-      .regex(/^[A-Za-z0-9_-]+$/, { error: 'expected only letters, digits, "_" and "-"' })
-      .optional(),
-  );
 
 /** A 256-bit data key: 64 hex characters or base64 of 32 bytes (`openssl rand -base64 32`). */
 const dataKeySchema = () =>
@@ -74,8 +33,6 @@ const dataKeySchema = () =>
       })
       .optional(),
   );
-
-const LOOPBACK_HTTP = /^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?(\/|$)/;
 
 const envSchema = z.object({
   NODE_ENV: z.preprocess(
@@ -251,17 +208,7 @@ export interface Config {
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => {
-      const name = String(issue.path[0] ?? 'environment');
-      const raw = env[name];
-      const shown =
-        raw === undefined
-          ? 'it is not set'
-          : `got ${JSON.stringify(raw.length > 40 ? `${raw.slice(0, 40)}…` : raw)}`;
-      // Never echo secret-looking values back into logs.
-      const safe = /SECRET|TOKEN|KEY|URI/.test(name) ? '' : `, ${shown}`;
-      return `${name}: ${issue.message}${safe}`;
-    });
+    const problems = envProblems(parsed.error, env);
     throw new ConfigError(problems);
   }
   const e = parsed.data;

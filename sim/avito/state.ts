@@ -1,4 +1,4 @@
-import { seededRandom } from '../common/faults.js';
+import { SimulatorClock } from '../common/clock.js';
 import type {
   AvitoClientCredentials,
   AvitoSimOptions,
@@ -33,7 +33,7 @@ export function rfc3339(seconds: number): string {
  * Everything the simulated Avito account holds: listings, chats, messages, tokens, plus the clock and the id
  * generator. One instance per simulator; routes and actors share it.
  */
-export class AvitoState {
+export class AvitoState extends SimulatorClock {
   readonly userId: number;
   readonly clients: AvitoClientCredentials[];
   readonly account: { name: string; email: string; phone: string };
@@ -41,7 +41,6 @@ export class AvitoState {
   expiredTokenStatus: 401 | 403;
   tariff: boolean;
   messagesShape: 'array' | 'object';
-  readonly random: () => number;
 
   readonly listings = new Map<number, Listing>();
   readonly chats = new Map<string, ChatRecord>();
@@ -51,13 +50,13 @@ export class AvitoState {
   readonly tokens = new Map<string, number>();
   tokenIssues = 0;
 
-  private clockOffsetMs = 0;
   private nextItemId = FIRST_ITEM_ID;
   private nextBuyerId = FIRST_BUYER_ID;
   private seq = 0;
   private readonly buyersByName = new Map<string, Buyer>();
 
   constructor(opts: AvitoSimOptions) {
+    super((opts.seed ?? 1) + 7919);
     this.userId = opts.userId ?? DEFAULT_USER_ID;
     this.clients = opts.clients ?? [{ clientId: 'sim-client', clientSecret: 'sim-secret' }];
     this.account = {
@@ -69,30 +68,7 @@ export class AvitoState {
     this.expiredTokenStatus = opts.expiredTokenStatus ?? 403;
     this.tariff = opts.tariff ?? true;
     this.messagesShape = opts.messagesShape ?? 'array';
-    this.random = seededRandom((opts.seed ?? 1) + 7919);
     for (const listing of opts.listings ?? []) this.addListing(listing);
-  }
-
-  /** Epoch ms on the simulator clock (real time plus `advance`). */
-  nowMs(): number {
-    return Date.now() + this.clockOffsetMs;
-  }
-
-  /** Unix seconds on the simulator clock. */
-  now(): number {
-    return Math.floor(this.nowMs() / 1000);
-  }
-
-  /** Moves the simulator clock forward (token expiry, rate-limit windows, the 1-hour delete window). */
-  advance(ms: number): void {
-    this.clockOffsetMs += ms;
-  }
-
-  /** Random string over `alphabet`, from the seeded generator. */
-  randomString(length: number, alphabet = '0123456789abcdef'): string {
-    let out = '';
-    for (let i = 0; i < length; i += 1) out += alphabet[Math.floor(this.random() * alphabet.length)];
-    return out;
   }
 
   issueToken(): { token: string; expiresIn: number } {

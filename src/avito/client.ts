@@ -1,6 +1,6 @@
 import type { z } from 'zod';
+import { parseJsonBody, type RetryingClientOptions, urlWithQuery, withJsonBody } from '../lib/http.js';
 import { backoffDelay, parseRetryAfter, sleep } from '../lib/retry.js';
-import type { Logger } from '../logger.js';
 import { AvitoApiError, AvitoSendError } from './errors.js';
 import {
   type AvitoChat,
@@ -27,20 +27,12 @@ import {
   type RawResponse,
 } from './transport.js';
 
-export interface AvitoClientOptions {
+/** `maxAttempts` counts idempotent calls, and sends that provably did not deliver. */
+export interface AvitoClientOptions extends RetryingClientOptions {
   baseUrl: string;
   tokens: Pick<TokenManager, 'getToken' | 'invalidate'>;
   /** The seller's account id; resolved once through `self()` when not given. */
   userId?: string;
-  fetch?: FetchLike;
-  /** Per attempt. */
-  timeoutMs?: number;
-  /** Attempts for retryable failures (idempotent calls, and sends that provably did not deliver). */
-  maxAttempts?: number;
-  backoff?: { baseMs: number; maxMs: number };
-  /** Longest `Retry-After` we are willing to wait inside one call. */
-  maxRetryAfterMs?: number;
-  logger?: Logger;
 }
 
 interface CallSpec<S extends z.ZodType> {
@@ -250,11 +242,7 @@ export class AvitoClient {
         res = await exchange({
           method: spec.method,
           url: this.url(spec.path, spec.query),
-          headers: {
-            authorization: `Bearer ${token}`,
-            ...(spec.body === undefined ? {} : { 'content-type': 'application/json' }),
-          },
-          body: spec.body === undefined ? undefined : JSON.stringify(spec.body),
+          ...withJsonBody({ authorization: `Bearer ${token}` }, spec.body),
           timeoutMs: this.opts.timeoutMs ?? 15_000,
           fetch: this.fetchFn,
         });
@@ -286,33 +274,16 @@ export class AvitoClient {
   }
 
   private parse<S extends z.ZodType>(spec: CallSpec<S>, res: RawResponse): z.output<S> {
-    let json: unknown;
-    try {
-      json = res.text.trim() ? JSON.parse(res.text) : {};
-    } catch {
-      throw new AvitoApiError('invalid_response', `Avito ${spec.method} ${spec.path}: response is not JSON`, {
-        status: res.status,
-        method: spec.method,
-        path: spec.path,
-      });
-    }
-    const parsed = spec.schema.safeParse(json);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new AvitoApiError(
-        'invalid_response',
-        `Avito ${spec.method} ${spec.path}: unexpected response (${issue?.path.join('.') || 'body'}: ${issue?.message})`,
-        { status: res.status, method: spec.method, path: spec.path },
-      );
-    }
-    return parsed.data;
+    const parsed = parseJsonBody(spec.schema, res.text, {});
+    if (parsed.ok) return parsed.data;
+    throw new AvitoApiError('invalid_response', `Avito ${spec.method} ${spec.path}: ${parsed.problem}`, {
+      status: res.status,
+      method: spec.method,
+      path: spec.path,
+    });
   }
 
   private url(path: string, query?: CallSpec<z.ZodType>['query']): string {
-    const url = new URL(`${this.opts.baseUrl}${path}`);
-    for (const [key, value] of Object.entries(query ?? {})) {
-      if (value !== undefined && value !== '') url.searchParams.set(key, String(value));
-    }
-    return url.toString();
+    return urlWithQuery(this.opts.baseUrl, path, query);
   }
 }

@@ -1,12 +1,9 @@
+import { exchange as httpExchange, type FetchLike, HttpFailure, type HttpResponse } from '../lib/http.js';
 import { AvitoApiError, kindForStatus, parseErrorBody } from './errors.js';
 
-export type FetchLike = typeof fetch;
+export type { FetchLike } from '../lib/http.js';
 
-export interface RawResponse {
-  status: number;
-  headers: Headers;
-  text: string;
-}
+export type RawResponse = HttpResponse;
 
 export interface RawRequest {
   method: 'GET' | 'POST';
@@ -17,66 +14,35 @@ export interface RawRequest {
   fetch: FetchLike;
 }
 
-/** Connection-level failures where the request provably never reached the server. */
-const NOT_SENT_CODES = new Set([
-  'ECONNREFUSED',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'UND_ERR_CONNECT_TIMEOUT',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-]);
-
-function causeCode(err: unknown): string | undefined {
-  let current: unknown = err;
-  for (let i = 0; i < 4 && current && typeof current === 'object'; i += 1) {
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string') return code;
-    current = (current as { cause?: unknown }).cause;
-  }
-  return undefined;
-}
-
 /**
  * One HTTP exchange with a timeout. Resolves with any status; rejects with an AvitoApiError of kind
  * `network` (request never sent), `timeout`, or `network` with `details.code = 'SENT_NO_ANSWER'`
  * when the connection broke after the request may have been delivered.
  */
 export async function exchange(req: RawRequest): Promise<RawResponse> {
-  const path = new URL(req.url).pathname;
-  const signal = AbortSignal.timeout(req.timeoutMs);
-  let response: Response;
   try {
-    response = await req.fetch(req.url, { method: req.method, headers: req.headers, body: req.body, signal });
+    return await httpExchange(req);
   } catch (err) {
-    throw connectionError(err, req.method, path, req.timeoutMs);
+    const path = new URL(req.url).pathname;
+    if (!(err instanceof HttpFailure)) throw err;
+    if (err.reason === 'timeout') {
+      throw new AvitoApiError(
+        'timeout',
+        `Avito did not answer ${req.method} ${path} within ${req.timeoutMs} ms`,
+        {
+          method: req.method,
+          path,
+          code: 'SENT_NO_ANSWER',
+          cause: err.cause,
+        },
+      );
+    }
+    throw new AvitoApiError(
+      'network',
+      `Avito ${req.method} ${path}: connection failed (${err.code ?? 'unknown'})`,
+      { method: req.method, path, code: err.sent ? 'SENT_NO_ANSWER' : err.code, cause: err.cause },
+    );
   }
-  try {
-    const text = await response.text();
-    return { status: response.status, headers: response.headers, text };
-  } catch (err) {
-    throw connectionError(err, req.method, path, req.timeoutMs);
-  }
-}
-
-function connectionError(err: unknown, method: string, path: string, timeoutMs: number): AvitoApiError {
-  const name = (err as { name?: string } | null)?.name;
-  if (name === 'TimeoutError' || name === 'AbortError') {
-    return new AvitoApiError('timeout', `Avito did not answer ${method} ${path} within ${timeoutMs} ms`, {
-      method,
-      path,
-      code: 'SENT_NO_ANSWER',
-      cause: err,
-    });
-  }
-  const code = causeCode(err);
-  const sent = !(code && NOT_SENT_CODES.has(code));
-  return new AvitoApiError('network', `Avito ${method} ${path}: connection failed (${code ?? 'unknown'})`, {
-    method,
-    path,
-    code: sent ? 'SENT_NO_ANSWER' : code,
-    cause: err,
-  });
 }
 
 /** Turns a non-2xx response into an AvitoApiError with Avito's own code and message when present. */
