@@ -1,0 +1,115 @@
+/**
+ * The channel port: how the responder talks to buyers on any channel (Avito Messenger, the website widget, the
+ * Telegram buyer bot) without knowing which. Declared here, in the core; each channel adapter implements it
+ * and feeds its inbound messages to the responder's {@link InboundPort}. No adapter decides what a message
+ * means for the conversation (buyer, our echo, the seller writing from elsewhere): the responder does.
+ */
+
+/** The channels a buyer can write from. Chat and message ids are unique across channels (see {@link chatIdOf}). */
+export type ChannelId = 'avito' | 'telegram' | 'web';
+
+/** What a channel can do; the responder shapes its output to fit (splitting, no files where none are carried). */
+export interface ChannelCapabilities {
+  /** Longest text of one message, in code points; a longer answer is split into several. */
+  maxTextLength: number;
+  /** Files (PDFs) can be sent in the chat; otherwise the buyer gets a download link. */
+  attachments: boolean;
+  /** The channel shows a typing indicator while a draft is prepared. */
+  typing: boolean;
+  /** Our own sends come back as inbound events ("echoes") that must be recognised as ours. */
+  echoesOwnMessages: boolean;
+  /** The seller can also write in this channel outside our service (the Avito app): such a message pauses the AI. */
+  sellerWritesOutside: boolean;
+}
+
+/**
+ * The outcome of a send. `partial`: a split text whose first parts went out before a definite failure (sending
+ * the whole text again would repeat them). `unknown`: the connection broke after a request went out; the
+ * responder settles it later with {@link Channel.recentOutgoing}, never by sending blindly again.
+ */
+export type SendOutcome =
+  | { kind: 'sent'; messageIds: string[] }
+  | { kind: 'partial'; messageIds: string[]; totalParts: number; error: ChannelError }
+  | { kind: 'unknown'; messageIds: string[]; error: ChannelError }
+  | { kind: 'failed'; error: ChannelError };
+
+/** Why a channel call failed, in the terms the retry logic and the owner need. */
+export interface ChannelError {
+  /** Worth trying again later (rate limit, 5xx, network, timeout, an expiring token). */
+  transient: boolean;
+  /** A short machine-readable kind (`rate_limited`, `server`, `auth`, `not_found`, …) for metrics and logs. */
+  kind: string;
+  message: string;
+}
+
+/** A message of ours as the channel shows it, for settling a send whose outcome was unknown. */
+export interface OutgoingMessage {
+  id: string;
+  text: string | null;
+  at: Date;
+}
+
+/** One channel, as the responder uses it. Every method may be called again after a crash: keep them idempotent. */
+export interface Channel {
+  readonly id: ChannelId;
+  readonly capabilities: ChannelCapabilities;
+  /** Sends a text (split to `maxTextLength` by the channel) into a conversation. Never throws for channel errors. */
+  send(chatId: string, text: string): Promise<SendOutcome>;
+  /** Marks the buyer's messages read, where the channel has that notion (a no-op elsewhere). */
+  markRead(chatId: string): Promise<void>;
+  /** Our recent messages in the conversation, newest last (for reconciling an unknown send). */
+  recentOutgoing(chatId: string, limit: number): Promise<OutgoingMessage[]>;
+  /** Shows or clears a typing indicator (when `capabilities.typing`). */
+  typing?(chatId: string, on: boolean): Promise<void>;
+}
+
+/** What a channel adapter knows about the buyer and the listing when a message arrives. */
+export interface InboundContext {
+  buyer?: { id: string | null; name: string | null; contact?: { phone?: string; email?: string } };
+  /** The listing the conversation is about (Avito item, a deep-link `start=<listing>`, a widget page). */
+  listing?: { itemId: string | null; title: string; price: string | null; url: string | null };
+}
+
+/**
+ * One message seen by a channel, as a fact: who the channel says wrote it (`direction`), when it arrived, its
+ * content. The responder decides what it means (a buyer's question, our own echo, the seller writing outside).
+ */
+export interface InboundEvent {
+  channel: ChannelId;
+  /** Our chat id for the conversation (namespaced per channel, see {@link chatIdOf}). */
+  chatId: string;
+  /** Unique across channels. */
+  messageId: string;
+  /** `in`: from the buyer; `out`: from the seller's side of the conversation (ours or the seller's own). */
+  direction: 'in' | 'out';
+  /** `system` messages (Avito's service notices) are stored and never answered. */
+  type: 'text' | 'system' | 'image' | 'voice' | 'file' | 'location' | 'link' | 'other';
+  text: string | null;
+  /** The channel's own content object for non-text types (kept for the owner's card). */
+  content: Record<string, unknown> | null;
+  /** When the channel says the message was written. Never used to decide what is answered (arrival order is). */
+  at: Date;
+  context?: InboundContext;
+}
+
+export type InboundOutcome = 'buyer' | 'system' | 'own-echo' | 'seller-outside' | 'already-processed';
+
+/** The responder's inbound side: every channel adapter hands its messages here. Idempotent per `messageId`. */
+export interface InboundPort {
+  receive(event: InboundEvent): Promise<InboundOutcome>;
+}
+
+/**
+ * Chat ids are unique across channels: Avito's own ids (`u2i-…`) stay as they are (existing data keeps working);
+ * the other channels are prefixed (`tg:<telegram chat id>`, `web:<session id>`).
+ */
+export function chatIdOf(channel: ChannelId, nativeId: string): string {
+  return channel === 'avito' ? nativeId : `${channel === 'telegram' ? 'tg' : 'web'}:${nativeId}`;
+}
+
+/** The channel a chat id belongs to (see {@link chatIdOf}). */
+export function channelOf(chatId: string): ChannelId {
+  if (chatId.startsWith('tg:')) return 'telegram';
+  if (chatId.startsWith('web:')) return 'web';
+  return 'avito';
+}
