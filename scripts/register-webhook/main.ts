@@ -4,7 +4,12 @@
  */
 import { AvitoClient } from '../../src/avito/client.js';
 import { AvitoApiError, explain } from '../../src/avito/errors.js';
-import { maskWebhookUrl, resolveWebhookSecret, webhookUrl } from '../../src/avito/subscription.js';
+import {
+  maskWebhookUrl,
+  rememberSubscription,
+  resolveWebhookSecret,
+  webhookUrl,
+} from '../../src/avito/subscription.js';
 import { TokenManager } from '../../src/avito/token.js';
 import { ConfigError, loadConfig, loadDotEnv } from '../../src/config.js';
 import { openStore } from '../../src/store/index.js';
@@ -42,9 +47,12 @@ async function main(argv: string[]): Promise<number> {
 
     if (command === 'register' && url) {
       await client.subscribe(url);
+      await rememberSubscription(store.kv, url);
       console.log(`registered: ${shown}`);
     } else if (command === 'unregister' && url) {
       await client.unsubscribe(url);
+      // Removed on purpose: the service subscribing it again later is not an incident.
+      await rememberSubscription(store.kv, undefined);
       console.log(`unregistered: ${shown}`);
     }
     const subscriptions = await client.subscriptions();
