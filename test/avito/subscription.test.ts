@@ -25,7 +25,10 @@ describe('keeping the Avito webhook subscribed (the real service against the Avi
       { notifier },
     );
     const url = svc.avito!.webhookUrl!;
-    await pollUntil(() => sim!.subscriptions().includes(url), { what: 'the first subscription' });
+    await pollUntil(() => sim!.subscriptions().includes(url), {
+      timeoutMs: 10_000,
+      what: 'the first subscription',
+    });
     return { notifier, url };
   }
 
@@ -36,7 +39,10 @@ describe('keeping the Avito webhook subscribed (the real service against the Avi
     const { notifier } = await start();
     const logged = () => svc!.logs.find((l) => l.includes('"msg":"Avito webhook subscribed"'));
     // The check job is done once it has logged the subscription or alerted about it.
-    await pollUntil(() => logged() ?? subscriptionAlerts(notifier).length > 0, { what: 'the check job' });
+    await pollUntil(() => logged() ?? subscriptionAlerts(notifier).length > 0, {
+      timeoutMs: 10_000,
+      what: 'the check job',
+    });
     expect(subscriptionAlerts(notifier)).toEqual([]);
     expect(JSON.parse(logged()!)).toMatchObject({ level: 30 });
     expect(svc!.logs.join('')).not.toContain('was missing');
@@ -49,8 +55,14 @@ describe('keeping the Avito webhook subscribed (the real service against the Avi
 
     const before = subscriptionAlerts(notifier).length;
     await svc!.agenda.now(JOB.subscriptionCheck);
-    await pollUntil(() => sim!.subscriptions().includes(url), { what: 'the subscription made again' });
-    await pollUntil(() => subscriptionAlerts(notifier).length > before, { what: 'the subscription alert' });
+    await pollUntil(() => sim!.subscriptions().includes(url), {
+      timeoutMs: 10_000,
+      what: 'the subscription made again',
+    });
+    await pollUntil(() => subscriptionAlerts(notifier).length > before, {
+      timeoutMs: 10_000,
+      what: 'the subscription alert',
+    });
     expect(sim!.subscriptions()).toEqual([url]);
     expect(subscriptionAlerts(notifier)).toHaveLength(1);
   });
