@@ -1,9 +1,12 @@
 import { ConfigError, loadConfig, loadDotEnv, secretsOf } from './config.js';
 import { describeError } from './errors.js';
 import { createLogger } from './logger.js';
-import { startService } from './service.js';
+import { type Service, startService } from './service.js';
 
-/** Process entry point: environment → logger → service, plus signal and crash handling. */
+/**
+ * The service as a process: environment → logger → signal handlers → service. The handlers come before the
+ * service starts, so a SIGTERM during start-up still stops it gracefully (it finishes starting, then stops).
+ */
 async function main(): Promise<void> {
   loadDotEnv();
   let config: ReturnType<typeof loadConfig>;
@@ -24,11 +27,7 @@ async function main(): Promise<void> {
     secrets: secretsOf(config),
   });
 
-  const service = await startService(config, logger).catch((err: unknown) => {
-    logger.fatal({ err }, `start-up failed: ${describeError(err)}`);
-    process.exit(1);
-  });
-
+  let starting: Promise<Service | undefined> = Promise.resolve(undefined);
   let exiting = false;
   const shutdown = async (reason: string, code: number) => {
     if (exiting) return;
@@ -36,7 +35,8 @@ async function main(): Promise<void> {
     logger.info({ reason }, 'shutting down');
     const force = setTimeout(() => process.exit(code || 1), 20_000);
     force.unref();
-    await service.stop().catch((err: unknown) => logger.error({ err }, 'error during shutdown'));
+    const service = await starting;
+    await service?.stop().catch((err: unknown) => logger.error({ err }, 'error during shutdown'));
     process.exit(code);
   };
   process.on('SIGINT', () => void shutdown('SIGINT', 0));
@@ -46,6 +46,12 @@ async function main(): Promise<void> {
     logger.fatal({ err }, 'uncaught exception');
     void shutdown('uncaughtException', 1);
   });
+
+  starting = startService(config, logger).catch((err: unknown) => {
+    logger.fatal({ err }, `start-up failed: ${describeError(err)}`);
+    process.exit(1);
+  });
+  await starting;
 }
 
 await main();

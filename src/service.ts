@@ -166,9 +166,9 @@ export async function startService(
     avito ? () => avito.check() : async () => ({ status: 'disabled', detail: 'not configured' }),
   );
   readiness.add('telegram', async () =>
-    config.telegram.enabled
-      ? { status: 'ok', detail: 'configured' }
-      : { status: 'disabled', detail: 'not configured' },
+    bot
+      ? bot.check()
+      : { status: 'disabled', detail: config.telegram.enabled ? 'bot not started here' : 'not configured' },
   );
   readiness.add('gemini', async () => {
     const gemini = knowledge.status();
@@ -199,8 +199,10 @@ export async function startService(
   await startJobs(agenda);
   await avito?.start();
   await responder.start();
-  await bot?.start();
   await agenda.every(10 * 60_000, SYNC_DOCS_JOB);
+  // Not awaited: Telegram may be unreachable for a while, and Avito webhooks are served meanwhile. The bot
+  // retries with backoff and logs every attempt; cards wait in their jobs until it is back.
+  void bot?.start();
 
   let stopping: Promise<void> | undefined;
   return {
