@@ -2,7 +2,7 @@ import type { Agenda } from 'agenda';
 import type { Express } from 'express';
 import { type AvitoIntegration, createAvito, DeliveryPressure } from './avito/index.js';
 import { AvitoApiError } from './avito/errors.js';
-import { type BotHandle, type BotKnowledge, createBot, type StatusSnapshot } from './bot/index.js';
+import type { BotHandle, BotKnowledge, StatusSnapshot } from './bot/index.js';
 import type { Config } from './config.js';
 import { createHttpApp } from './http/app.js';
 import { createMetrics } from './http/metrics.js';
@@ -96,7 +96,7 @@ export async function startService(
     'store open',
   );
 
-  const agenda = createAgenda(config.storage, { processEvery: options.processEvery });
+  const agenda = await createAgenda(config.storage, { processEvery: options.processEvery });
   agenda.on('error', (err: unknown) => logger.error({ err }, 'job backend error'));
   agenda.on('fail', (err: unknown, job: { attrs: { name: string } }) =>
     logger.warn({ err, job: job.attrs.name }, 'job failed'),
@@ -130,9 +130,10 @@ export async function startService(
       })
     : undefined;
   const readiness = new Readiness();
+  // grammY and the bot's features are loaded only when there is a bot to run.
   const bot =
     config.telegram.enabled && !options.notifier
-      ? createBot({
+      ? (await import('./bot/index.js')).createBot({
           config,
           store,
           logger,
