@@ -75,6 +75,9 @@ const dataKeySchema = () =>
       .optional(),
   );
 
+/** The seller's documents folder unless DOCS_DIR says otherwise (only their files: see rag/knowledge-folder.ts). */
+export const DEFAULT_DOCS_DIR = './knowledge';
+
 const LOOPBACK_HTTP = /^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?(\/|$)/;
 
 const envSchema = z.object({
@@ -143,7 +146,7 @@ const envSchema = z.object({
       })
       .optional(),
   ),
-  DOCS_DIR: z.preprocess(emptyToUndefined, z.string().default('./docs')),
+  DOCS_DIR: z.preprocess(emptyToUndefined, z.string().default(DEFAULT_DOCS_DIR)),
   MODE: z.preprocess(
     emptyToUndefined,
     z.enum(['auto', 'review'], { error: 'expected "auto" or "review"' }).default('review'),

@@ -8,6 +8,12 @@
  */
 export const NODE_FLOOR = '22.16.0';
 
+/**
+ * Exit status on a too old Node: EX_CONFIG (sysexits.h), the environment cannot run this. The systemd unit
+ * does not restart on it (`RestartPreventExitStatus=78`): a restart would meet the same Node.
+ */
+export const NODE_FLOOR_EXIT = 78;
+
 function parts(version: string): number[] {
   return version
     .replace(/^v/, '')
@@ -41,5 +47,5 @@ export function requireNodeFloor(what: string): void {
   const running = process.versions.node;
   if (meetsNodeFloor(running)) return;
   process.stderr.write(`${nodeFloorMessage(what, running)}\n`);
-  process.exit(1);
+  process.exit(NODE_FLOOR_EXIT);
 }

@@ -12,6 +12,7 @@ import { createAgenda, defineCoreJobs, startJobs } from './jobs/index.js';
 import type { Logger } from './logger.js';
 import { createKnowledge, type Knowledge } from './rag/index.js';
 import { defineKnowledgeJobs, SYNC_DOCS_JOB } from './rag/folder-sync.js';
+import { prepareKnowledgeFolder } from './rag/knowledge-folder.js';
 import { createResponder, type Responder } from './responder/index.js';
 import { type DraftActions, logOnlyAlerts, type Notifier } from './responder/ports.js';
 import type { ResponderDeps } from './responder/deps.js';
@@ -107,6 +108,7 @@ export async function startService(
   const notifier = options.notifier ?? logOnlyAlerts(logger.child({ module: 'alerts' }));
   const knowledge = createKnowledge({ config, store, logger });
   defineKnowledgeJobs(agenda, { knowledge, logger });
+  await prepareKnowledgeFolder({ dir: config.docsDir, store, logger: logger.child({ module: 'rag' }) });
 
   // Avito processing and answers step aside while Avito deliveries pour in.
   const pressure = new DeliveryPressure();

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { meetsNodeFloor, NODE_FLOOR } from '../src/node-floor.js';
+import { meetsNodeFloor, NODE_FLOOR, NODE_FLOOR_EXIT } from '../src/node-floor.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -48,7 +48,7 @@ describe('node floor', () => {
   });
 
   it.skipIf(!OLD_NODE).each(ENTRIES)(
-    'when %s is started on an older Node, then it prints one line naming both versions and exits 1',
+    'when %s is started on an older Node, then it prints one line naming both versions and exits 78',
     (entry, what) => {
       const run = spawnSync(OLD_NODE!, ['--import', 'tsx', entry, '--help'], {
         cwd: ROOT,
@@ -57,7 +57,7 @@ describe('node floor', () => {
         timeout: 30_000,
       });
       const old = spawnSync(OLD_NODE!, ['-p', 'process.versions.node'], { encoding: 'utf8' }).stdout.trim();
-      expect(run.status).toBe(1);
+      expect(run.status).toBe(NODE_FLOOR_EXIT);
       const lines = run.stderr.trim().split('\n');
       expect(lines).toHaveLength(1);
       expect(lines[0]).toContain(`${what} needs Node.js ${NODE_FLOOR} or newer`);

@@ -119,9 +119,19 @@ async function main(): Promise<void> {
       `Loading ${config.docsDir} (${knowledge.geminiEnabled ? 'Gemini File Search' : 'local index'})…\n`,
     );
     const summary = await knowledge.syncFolder();
+    const refused = summary.failed.find((f) => f.reason === 'project_folder');
+    if (refused) {
+      process.stderr.write(`npm run ask: ${refused.message}\n`);
+      process.exitCode = 2;
+      return;
+    }
     const loaded = summary.added.length + summary.updated.length + summary.unchanged.length;
     process.stderr.write(`${loaded} document(s) loaded.\n`);
     for (const f of summary.failed) process.stderr.write(`  ! ${f.file}: ${f.message}\n`);
+    if (loaded === 0)
+      process.stderr.write(
+        `No documents in ${config.docsDir}: put your files there (or try --docs examples/docs).\n`,
+      );
 
     const ask = (question: string, item: string | null) =>
       knowledge.answer({

@@ -1,12 +1,14 @@
 /**
- * `npm run sync-docs -- [--docs DIR]` — syncs the documents folder (DOCS_DIR) into the service's store
- * and File Search once, and prints the summary. The service runs the same sync as the `sync-docs` job.
+ * `npm run sync-docs -- [--docs DIR]` — syncs the documents folder (DOCS_DIR, default ./knowledge, created on
+ * a first run) into the service's store and File Search once, and prints the summary. The service runs the
+ * same sync as the `sync-docs` job. The project's own folders are refused (see src/rag/knowledge-folder.ts).
  */
 import { resolve } from 'node:path';
 import { pino } from 'pino';
 import { loadConfig, loadDotEnv } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 import { createKnowledge } from '../../src/rag/index.js';
+import { prepareKnowledgeFolder } from '../../src/rag/knowledge-folder.js';
 import { openStore } from '../../src/store/index.js';
 
 async function main(): Promise<void> {
@@ -20,6 +22,7 @@ async function main(): Promise<void> {
   const logger = createLogger({ level: config.logLevel, destination: pino.destination(2) });
   const store = await openStore(config.storage);
   try {
+    await prepareKnowledgeFolder({ dir: config.docsDir, store, logger });
     const summary = await createKnowledge({ config, store, logger }).syncFolder();
     process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
     if (summary.failed.length > 0) process.exitCode = 1;
