@@ -21,6 +21,8 @@ async function loadedPackages(env: Record<string, string>): Promise<string[]> {
     ['--disable-warning=ExperimentalWarning', '--import', 'tsx', 'test/support/loaded-packages.ts'],
     {
       cwd: REPO_ROOT,
+      timeout: 60_000,
+      killSignal: 'SIGKILL',
       env: {
         PATH: process.env.PATH ?? '',
         DATA_DIR: dir,

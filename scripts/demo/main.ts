@@ -8,8 +8,7 @@
  *   npm run demo -- --no-tour          # straight to the prompt
  *   npm run demo -- --exit             # tour only (CI)
  */
-import { runPrompt } from '../../sim/cli/prompt.js';
-import { createInterface } from 'node:readline';
+import { openPrompt, runPrompt } from '../../sim/cli/prompt.js';
 import { formatListings } from '../../sim/cli/format.js';
 import { describeError } from '../../src/errors.js';
 import { EXAMPLE_DOCS_DIR } from './examples.js';
@@ -159,9 +158,7 @@ interface Shutdown {
 async function repl(stack: DemoStack, shutdown: Shutdown): Promise<number> {
   const { session } = stack;
   const { stop } = shutdown;
-  const interactive = process.stdin.isTTY === true;
-  const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: interactive });
-  rl.setPrompt('demo> ');
+  const { rl, lines, interactive } = openPrompt('demo');
   // At a TTY readline swallows Ctrl+C and reports it here instead of as a process signal.
   rl.once('SIGINT', () => void stop('SIGINT').then(() => process.exit(0)));
 
@@ -180,6 +177,7 @@ async function repl(stack: DemoStack, shutdown: Shutdown): Promise<number> {
   try {
     await runPrompt({
       rl,
+      lines,
       name: 'demo',
       interactive,
       write,
