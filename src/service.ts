@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Agenda } from 'agenda';
 import type { Express } from 'express';
 import { type AvitoIntegration, createAvito, DeliveryPressure } from './avito/index.js';
@@ -41,6 +42,9 @@ export interface ServiceOptions {
   /** Replaces the owner notifier (tests); by default the Telegram bot, or the log without one. */
   notifier?: Notifier;
 }
+
+/** How long start-up waits for the bot's first connection before leaving it to the background. */
+const BOT_CONNECT_WAIT_MS = 3000;
 
 /** Without Avito credentials nothing can be sent; the responder still drafts (e.g. for `/ask`). */
 const avitoNotConfigured: ResponderDeps['avito'] = {
@@ -203,9 +207,10 @@ export async function startService(
   await avito?.start();
   await responder.start();
   await agenda.every(10 * 60_000, SYNC_DOCS_JOB);
-  // Not awaited: Telegram may be unreachable for a while, and Avito webhooks are served meanwhile. The bot
-  // retries with backoff and logs every attempt; cards wait in their jobs until it is back.
-  void bot?.start();
+  // Telegram usually answers at once: wait briefly so the bot is live when the service is. One that does not
+  // answer is left to the bot's background retries (backoff, each logged); webhooks are served meanwhile and
+  // cards wait in their jobs until it is back.
+  if (bot) await Promise.race([bot.start(), sleep(BOT_CONNECT_WAIT_MS, undefined, { ref: false })]);
 
   let stopping: Promise<void> | undefined;
   return {

@@ -69,7 +69,8 @@ export interface BotHandle {
   /**
    * Connects to Telegram — webhook mode (`PUBLIC_URL`) registers the webhook with its secret, else it deletes
    * it and long-polls — retrying with backoff (each failure logged) until connected or stopped. Resolves once
-   * connected; the service does not wait for it, so Avito webhooks are served while Telegram is unreachable.
+   * connected (or stopped); calling it again returns the same promise. The service waits for it only briefly,
+   * so Avito webhooks are served while Telegram is unreachable.
    */
   start(): Promise<void>;
   /** For `/ready`: the last getMe (refreshed every minute), not a call per probe. */
@@ -210,6 +211,7 @@ export function createBot(deps: BotDeps): BotHandle {
     logger.info({ username: bot.botInfo.username }, 'telegram long polling started');
   }
 
+  let connecting: Promise<void> | undefined;
   const connection = new TelegramConnection({
     connect,
     probe: async (signal) => void (await bot.api.getMe(grammySignal(signal))),
@@ -219,7 +221,10 @@ export function createBot(deps: BotDeps): BotHandle {
   return {
     bot,
     notifier,
-    start: () => connection.start(),
+    start() {
+      connecting ??= connection.start();
+      return connecting;
+    },
     check: () => connection.check(),
     stop() {
       stopping ??= (async () => {

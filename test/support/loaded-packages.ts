@@ -24,3 +24,5 @@ const service = await startService(loadConfig(), createLogger({ level: 'silent' 
 await service.readiness.report();
 process.stdout.write(`${JSON.stringify([...packages].sort())}\n`);
 await service.stop();
+// As serve.ts does: Agenda's liveness checks of jobs that ran keep timers for up to a lock lifetime.
+process.exit(0);
