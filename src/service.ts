@@ -1,8 +1,9 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Agenda } from 'agenda';
 import type { Express } from 'express';
 import { type AvitoIntegration, createAvito, DeliveryPressure } from './avito/index.js';
 import { AvitoApiError } from './avito/errors.js';
-import { type BotHandle, type BotKnowledge, createBot, type StatusSnapshot } from './bot/index.js';
+import type { BotHandle, BotKnowledge, StatusSnapshot } from './bot/index.js';
 import type { Config } from './config.js';
 import { createHttpApp } from './http/app.js';
 import { createMetrics, type QueueSnapshot } from './http/metrics.js';
@@ -13,6 +14,7 @@ import { STORAGE_ALERT_KEY, StorageOutage } from './lib/storage-outage.js';
 import type { Logger } from './logger.js';
 import { createKnowledge, type Knowledge } from './rag/index.js';
 import { defineKnowledgeJobs, SYNC_DOCS_JOB } from './rag/folder-sync.js';
+import { prepareKnowledgeFolder } from './rag/knowledge-folder.js';
 import { createResponder, type Responder } from './responder/index.js';
 import { type DraftActions, logOnlyAlerts, type Notifier } from './responder/ports.js';
 import type { ResponderDeps } from './responder/deps.js';
@@ -41,6 +43,9 @@ export interface ServiceOptions {
   /** Replaces the owner notifier (tests); by default the Telegram bot, or the log without one. */
   notifier?: Notifier;
 }
+
+/** How long start-up waits for the bot's first connection before leaving it to the background. */
+const BOT_CONNECT_WAIT_MS = 3000;
 
 /** Without Avito credentials nothing can be sent; the responder still drafts (e.g. for `/ask`). */
 const avitoNotConfigured: ResponderDeps['avito'] = {
@@ -108,7 +113,7 @@ export async function startService(
     probe: () => store.kv.set('storage:probe', new Date().toISOString()),
   });
 
-  const agenda = createAgenda(config.storage, { processEvery: options.processEvery });
+  const agenda = await createAgenda(config.storage, { processEvery: options.processEvery });
   reportJobProblems(agenda, { logger, storageOutage });
   defineCoreJobs(agenda, { store, logger: logger.child({ module: 'jobs' }) });
 
@@ -117,6 +122,7 @@ export async function startService(
 
   const knowledge = createKnowledge({ config, store, logger, metrics: metrics.domain });
   defineKnowledgeJobs(agenda, { knowledge, logger });
+  await prepareKnowledgeFolder({ dir: config.docsDir, store, logger: logger.child({ module: 'rag' }) });
 
   // Avito processing and answers step aside while Avito deliveries pour in.
   const pressure = new DeliveryPressure();
@@ -142,9 +148,10 @@ export async function startService(
       })
     : undefined;
   const readiness = new Readiness();
+  // grammY and the bot's features are loaded only when there is a bot to run.
   const bot =
     config.telegram.enabled && !options.notifier
-      ? createBot({
+      ? (await import('./bot/index.js')).createBot({
           config,
           store,
           logger,
@@ -182,9 +189,9 @@ export async function startService(
     avito ? () => avito.check() : async () => ({ status: 'disabled', detail: 'not configured' }),
   );
   readiness.add('telegram', async () =>
-    config.telegram.enabled
-      ? { status: 'ok', detail: 'configured' }
-      : { status: 'disabled', detail: 'not configured' },
+    bot
+      ? bot.check()
+      : { status: 'disabled', detail: config.telegram.enabled ? 'bot not started here' : 'not configured' },
   );
   readiness.add('gemini', async () => {
     const gemini = knowledge.status();
@@ -214,8 +221,11 @@ export async function startService(
   await startJobs(agenda);
   await avito?.start();
   await responder.start();
-  await bot?.start();
   await agenda.every(10 * 60_000, SYNC_DOCS_JOB);
+  // Telegram usually answers at once: wait briefly so the bot is live when the service is. One that does not
+  // answer is left to the bot's background retries (backoff, each logged); webhooks are served meanwhile and
+  // cards wait in their jobs until it is back.
+  if (bot) await Promise.race([bot.start(), sleep(BOT_CONNECT_WAIT_MS, undefined, { ref: false })]);
 
   let stopping: Promise<void> | undefined;
   return {

@@ -159,7 +159,8 @@ export function defineAvitoJobs(agenda: Agenda, deps: AvitoJobDeps): void {
 
   agenda.define(JOB.subscriptionCheck, async () => {
     if (!deps.webhookUrl) return;
-    const state = await ensureSubscribed(deps.client, deps.webhookUrl);
+    const state = await ensureSubscribed(deps.client, deps.store.kv, deps.webhookUrl);
+    if (state === 'first') log.info({ url: maskWebhookUrl(deps.webhookUrl) }, 'Avito webhook subscribed');
     if (state === 'resubscribed') {
       log.warn({ url: maskWebhookUrl(deps.webhookUrl) }, 'Avito webhook was missing; subscribed again');
       await deps.alerts.alert('avito:subscription', { kind: 'avito-subscription-restored' });
