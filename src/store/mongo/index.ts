@@ -23,6 +23,7 @@ import {
   newMessage,
 } from '../records.js';
 import { checkDate, checkId, checkKey, checkLimit, StoreValidationError } from '../validate.js';
+import { mongoLeads, rewriteMongoContactKeys } from './leads.js';
 import { mongoSequences } from './sequences.js';
 
 type Doc = Record<string, unknown> & { _id?: unknown };
@@ -71,6 +72,8 @@ export async function openMongoStore(
   const now = options.now ?? (() => new Date());
   const messageOf = (d: Doc | null) => plain<Message>(d, ['seq']);
   const auditOf = (d: Doc | null) => plain<AuditEntry>(d, ['seq']);
+  const leads = mongoLeads(m, { now, nextSeq });
+  await leads.flushPendingAudit();
 
   return {
     kind: 'mongo',
@@ -356,6 +359,7 @@ export async function openMongoStore(
         const filter: Record<string, unknown> = {};
         if (q.chatId !== undefined) filter.chatId = checkId('chat id', q.chatId);
         if (q.draftId !== undefined) filter.draftId = checkId('draft id', q.draftId);
+        if (q.leadId !== undefined) filter.leadId = checkId('lead id', q.leadId);
         if (q.action !== undefined) filter.action = q.action;
         if (q.since !== undefined) filter.at = { $gte: checkDate('since', q.since) };
         const docs = await m.Audit.find(filter)
@@ -403,7 +407,8 @@ export async function openMongoStore(
       },
     },
     sequences: await mongoSequences(connection),
-    maintenance: maintenance(m),
+    leads,
+    maintenance: { ...maintenance(m), rewriteContactKeys: rewriteMongoContactKeys(m) },
     async ping() {
       const db = connection.db;
       if (!db) throw new Error('MongoDB connection is not open');
@@ -436,10 +441,13 @@ function protectedPaths(
     'audit.before': at(m.Audit, 'before'),
     'audit.after': at(m.Audit, 'after'),
     'kv.value': at(m.Kv, 'value', true),
+    'leads.contact': at(m.Lead, 'contact', true),
+    'leads.brief': at(m.Lead, 'brief', true),
+    'leads.lostReason': at(m.Lead, 'lostReason'),
   };
 }
 
-function maintenance(m: Models): StoreMaintenance {
+function maintenance(m: Models): Omit<StoreMaintenance, 'rewriteContactKeys'> {
   return {
     async rewriteProtected(rewrite, onProgress) {
       // WiredTiger reuses the space of old values but offers no purge here: compacted stays false.
