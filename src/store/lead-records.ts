@@ -94,19 +94,30 @@ export function newLead(input: LeadInput, now: Date): Lead {
   };
 }
 
+/** The lead fields a {@link LeadPatch} may replace. */
+export const LEAD_PATCH_FIELDS = [
+  'conversations',
+  'listing',
+  'contact',
+  'brief',
+  'tags',
+  'amounts',
+  'documents',
+] as const satisfies ReadonlyArray<keyof LeadPatch>;
+
+/** A page size of `listByStage`: 1 to 100, 20 when not given. */
+export function checkPageLimit(limit: number | undefined): number {
+  const n = limit ?? 20;
+  if (!Number.isInteger(n) || n < 1 || n > 100)
+    throw new StoreValidationError('limit', `expected an integer from 1 to 100, got ${String(limit)}`);
+  return n;
+}
+
 /** `lead` with `patch` applied (undefined fields left), one version later. */
 export function patchedLead(lead: Lead, patch: LeadPatch, now: Date): Lead {
   checkPatch(patch);
   const next: Lead = { ...lead, version: lead.version + 1, updatedAt: now };
-  for (const key of [
-    'conversations',
-    'listing',
-    'contact',
-    'brief',
-    'tags',
-    'amounts',
-    'documents',
-  ] as const) {
+  for (const key of LEAD_PATCH_FIELDS) {
     if (patch[key] !== undefined) (next as unknown as Record<string, unknown>)[key] = patch[key];
   }
   return next;

@@ -7,14 +7,16 @@ import {
   conversationKey,
   decodeLeadCursor,
   encodeLeadCursor,
+  checkPageLimit,
   isClosedStage,
+  LEAD_PATCH_FIELDS,
   leadAuditEntries,
   movedLead,
   newLead,
   patchedLead,
 } from '../lead-records.js';
 import { LeadConversationTakenError, type LeadRepository, type StoreMaintenance } from '../port.js';
-import { checkId, StoreValidationError } from '../validate.js';
+import { checkId } from '../validate.js';
 
 type Doc = Record<string, unknown> & { _id?: unknown };
 
@@ -92,6 +94,19 @@ export function mongoLeads(
     throw err;
   };
 
+  /** One compare-and-set write (null when `filter` no longer matches), then its audit entries copied. */
+  const write = async (filter: Record<string, unknown>, update: Record<string, unknown>, lead: Lead) => {
+    let doc: Doc | null;
+    try {
+      doc = await m.Lead.findOneAndUpdate(filter, update, { returnDocument: 'after' }).lean<Doc>();
+    } catch (err) {
+      return conversationTaken(err, lead);
+    }
+    if (!doc) return null;
+    await flush(lead.id, doc.pendingAudit);
+    return leadOf(doc);
+  };
+
   const findOpenByConversation: LeadRepository['findOpenByConversation'] = async (channel, conversationId) =>
     leadOf(
       await m.Lead.findOne({
@@ -141,33 +156,16 @@ export function mongoLeads(
       if (!current || current.version !== version) return null;
       const next = patchedLead(current, patch, now());
       const set: Record<string, unknown> = { version: next.version, updatedAt: next.updatedAt };
-      for (const key of [
-        'conversations',
-        'listing',
-        'contact',
-        'brief',
-        'tags',
-        'amounts',
-        'documents',
-      ] as const)
-        if (patch[key] !== undefined) set[key] = next[key];
+      for (const key of LEAD_PATCH_FIELDS) if (patch[key] !== undefined) set[key] = next[key];
       if (patch.conversations && !isClosedStage(current.stage))
         set.openConversations = next.conversations.map(conversationKey);
       if (patch.contact !== undefined)
         set.contactKeys = patch.contactKeys ?? contactKeysOf(patch.contact, [undefined]);
-      let doc: Doc | null;
-      try {
-        doc = await m.Lead.findOneAndUpdate(
-          { _id: id, version },
-          { $set: set, $push: { pendingAudit: { $each: leadAuditEntries(id, audit, next.updatedAt) } } },
-          { returnDocument: 'after' },
-        ).lean<Doc>();
-      } catch (err) {
-        return conversationTaken(err, next);
-      }
-      if (!doc) return null;
-      await flush(id, doc.pendingAudit);
-      return leadOf(doc);
+      return write(
+        { _id: id, version },
+        { $set: set, $push: { pendingAudit: { $each: leadAuditEntries(id, audit, next.updatedAt) } } },
+        next,
+      );
     },
     async transition(id, from, to, change) {
       const fromStages = from.map(checkLeadStage);
@@ -184,30 +182,20 @@ export function mongoLeads(
       };
       if (isClosedStage(next.stage) !== isClosedStage(current.stage))
         set.openConversations = isClosedStage(next.stage) ? [] : current.conversations.map(conversationKey);
-      let doc: Doc | null;
-      try {
-        // The stage it was read at: a concurrent move wins, other changes (brief, contact) do not matter.
-        doc = await m.Lead.findOneAndUpdate(
-          { _id: id, stage: current.stage },
-          {
-            $set: set,
-            $inc: { version: 1 },
-            $push: { pendingAudit: { $each: leadAuditEntries(id, change.audit, next.updatedAt) } },
-          },
-          { returnDocument: 'after' },
-        ).lean<Doc>();
-      } catch (err) {
-        return conversationTaken(err, current);
-      }
-      if (!doc) return null;
-      await flush(id, doc.pendingAudit);
-      return leadOf(doc);
+      // The stage it was read at: a concurrent move wins, other changes (brief, contact) do not matter.
+      return write(
+        { _id: id, stage: current.stage },
+        {
+          $set: set,
+          $inc: { version: 1 },
+          $push: { pendingAudit: { $each: leadAuditEntries(id, change.audit, next.updatedAt) } },
+        },
+        current,
+      );
     },
     async listByStage(stages, page = {}) {
       const s = stages.map(checkLeadStage);
-      const limit = page.limit ?? 20;
-      if (!Number.isInteger(limit) || limit < 1 || limit > 100)
-        throw new StoreValidationError('limit', `expected an integer from 1 to 100, got ${String(limit)}`);
+      const limit = checkPageLimit(page.limit);
       if (s.length === 0) return { leads: [], next: null };
       const filter: Record<string, unknown> = { stage: { $in: s } };
       if (page.after) {

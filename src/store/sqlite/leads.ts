@@ -4,6 +4,7 @@ import { contactKeysOf } from '../../security/contact-keys.js';
 import {
   checkLeadChannel,
   checkLeadStage,
+  checkPageLimit,
   conversationKey,
   decodeLeadCursor,
   encodeLeadCursor,
@@ -21,7 +22,7 @@ import {
   type LeadRepository,
   type StoreMaintenance,
 } from '../port.js';
-import { checkId, StoreValidationError } from '../validate.js';
+import { checkId } from '../validate.js';
 import { insertAuditRow } from './audit-rows.js';
 import { fromJson, fromMs, type Row, type SqliteDatabase, str, toJson, toMs } from './database.js';
 
@@ -221,9 +222,7 @@ export function leads(db: SqliteDatabase, now: () => Date): LeadRepository {
     },
     async listByStage(stages, page = {}) {
       const s = stages.map(checkLeadStage);
-      const limit = page.limit ?? 20;
-      if (!Number.isInteger(limit) || limit < 1 || limit > 100)
-        throw new StoreValidationError('limit', `expected an integer from 1 to 100, got ${String(limit)}`);
+      const limit = checkPageLimit(page.limit);
       if (s.length === 0) return { leads: [], next: null };
       const after = page.after ? decodeLeadCursor(page.after) : null;
       const rows = db.all(

@@ -1,4 +1,5 @@
 import { addDays, isoWeekday, type LocalDate } from '../../../lib/zoned-time.js';
+import { MONTHS } from '../../../rag/guard.js';
 import { findWordNumbers } from '../../../rag/text/number-words.js';
 import { parseLocalDate } from '../../time.js';
 
@@ -17,20 +18,6 @@ export interface FoundDate {
   deadline: boolean;
 }
 
-const MONTH_STEMS = [
-  'январ',
-  'феврал',
-  'март',
-  'апрел',
-  'ма[йяе]',
-  'июн',
-  'июл',
-  'август',
-  'сентябр',
-  'октябр',
-  'ноябр',
-  'декабр',
-];
 /** Weekday forms by ISO number (1 = Monday). */
 const WEEKDAYS: ReadonlyArray<readonly [number, string]> = [
   [1, 'понедельник[аиу]?'],
@@ -50,7 +37,7 @@ const NOT_LETTER_BEFORE = String.raw`(?<![\p{L}\p{N}])`;
 const NOT_LETTER_AFTER = String.raw`(?![\p{L}\p{N}])`;
 
 const MONTH_DATE = new RegExp(
-  String.raw`${NOT_LETTER_BEFORE}(?:(${CUE})\s+)?(\d{1,2})(?:-?(?:го|е|ое))?\s+(${MONTH_STEMS.join('|')})[а-яё]*(?:\s+(\d{4})(?:\s*г(?:ода|\.)?)?)?${NOT_LETTER_AFTER}`,
+  String.raw`${NOT_LETTER_BEFORE}(?:(${CUE})\s+)?(\d{1,2})(?:-?(?:го|е|ое))?\s+(${MONTHS.join('|')})[а-яё]*(?:\s+(\d{4})(?:\s*г(?:ода|\.)?)?)?${NOT_LETTER_AFTER}`,
   'giu',
 );
 const NUMERIC_DATE = new RegExp(
@@ -76,7 +63,7 @@ const END_OF = new RegExp(
 );
 
 const monthOf = (word: string) =>
-  MONTH_STEMS.findIndex((stem) => new RegExp(`^${stem}`, 'iu').test(word.toLowerCase())) + 1;
+  MONTHS.findIndex((stem) => new RegExp(`^${stem}`, 'iu').test(word.toLowerCase())) + 1;
 
 const before = (a: LocalDate, b: LocalDate) =>
   a.year !== b.year ? a.year < b.year : a.month !== b.month ? a.month < b.month : a.day < b.day;

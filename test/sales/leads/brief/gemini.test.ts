@@ -44,6 +44,17 @@ function extractor() {
   });
 }
 
+/** What the lead's brief would take of `found`: the grounding check every extractor's output goes through. */
+const mergeInto = (current: BriefExtractionInput['current'], found: unknown[]) =>
+  mergeExtracted({
+    current,
+    extracted: found,
+    fields: DEFAULT_BRIEF_FIELDS,
+    messages: input.messages,
+    today,
+    now: new Date(),
+  });
+
 const answer = (values: unknown[]) => JSON.stringify({ values });
 const generateCalls = () => sim.calls.find(/:generateContent$/, 'POST');
 
@@ -64,14 +75,7 @@ describe('the brief by Gemini structured output', () => {
       { field: 'deadline', value: '2026-05-08', messageId: 'm2', quote: 'к пятнице' },
       { field: 'budget', value: 4_000_000, messageId: 'm2', quote: 'около сорока тысяч' },
     ]);
-    const merged = mergeExtracted({
-      current: {},
-      extracted: found,
-      fields: DEFAULT_BRIEF_FIELDS,
-      messages: input.messages,
-      today,
-      now: new Date(),
-    });
+    const merged = mergeInto({}, found);
     expect(merged.changed.sort()).toEqual(['budget', 'deadline', 'need', 'quantity']);
 
     const [call] = generateCalls();
@@ -110,14 +114,7 @@ describe('the brief by Gemini structured output', () => {
     );
     const found = await extractor().extract(input);
     expect(found).toHaveLength(3);
-    const merged = mergeExtracted({
-      current: {},
-      extracted: found,
-      fields: DEFAULT_BRIEF_FIELDS,
-      messages: input.messages,
-      today,
-      now: new Date(),
-    });
+    const merged = mergeInto({}, found);
     expect(merged.changed).toEqual([]);
     expect(merged.rejected.map((r) => r.because)).toEqual(['not_grounded', 'not_grounded', 'not_grounded']);
   });
