@@ -176,7 +176,7 @@ export interface Settings {
 export interface AuditEntry {
   id: string;
   at: Date;
-  /** `system`, `auto`, or `tg:<user id>`. */
+  /** `system`, `auto`, `buyer` (what a buyer's message changed), or `tg:<user id>`. */
   actor: string;
   action: string;
   chatId: string | null;
