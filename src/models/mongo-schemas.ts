@@ -190,6 +190,7 @@ export const auditSchema = new Schema(
     action: { type: String, required: true },
     chatId: { type: String, default: null },
     draftId: { type: String, default: null },
+    leadId: { type: String, default: null },
     before: { type: String, default: null },
     after: { type: String, default: null },
     details: { type: Schema.Types.Mixed, default: null },
@@ -200,6 +201,7 @@ export const auditSchema = new Schema(
 auditSchema.index({ at: -1, seq: -1 });
 auditSchema.index({ chatId: 1, at: -1 });
 auditSchema.index({ draftId: 1, at: -1 });
+auditSchema.index({ leadId: 1, at: -1 });
 
 export const kvSchema = new Schema(
   {
@@ -209,6 +211,75 @@ export const kvSchema = new Schema(
   },
   { versionKey: false, collection: 'kv' },
 );
+
+const leadConversationSchema = new Schema(
+  { channel: { type: String, required: true }, conversationId: { type: String, required: true } },
+  { _id: false },
+);
+
+const leadDocumentSchema = new Schema(
+  {
+    kind: { type: String, enum: ['offer', 'contract', 'invoice'], required: true },
+    number: { type: String, required: true },
+    total: { type: Number, default: null },
+    issuedAt: { type: Date, required: true },
+  },
+  { _id: false },
+);
+
+/**
+ * Leads. `contact`, `brief` and `lostReason` may hold sealed strings (PII encryption), hence Mixed.
+ * `openConversations` (`channel:id` keys, emptied when the lead closes) makes one open lead per
+ * conversation a unique index; `contactKeys` are lookup digests, never the phone or e-mail;
+ * `pendingAudit` holds a write's audit entries until they are copied to `audit` (MongoDB without a
+ * replica set has no multi-document transactions).
+ */
+export const leadSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    channel: { type: String, enum: ['avito', 'telegram', 'web'], required: true },
+    conversationId: { type: String, required: true },
+    conversations: { type: [leadConversationSchema], default: [] },
+    openConversations: { type: [String], default: [] },
+    listing: { type: new Schema({ itemId: String, title: String }, { _id: false }), default: null },
+    contact: { type: Schema.Types.Mixed, required: true },
+    contactKeys: { type: [String], default: [] },
+    brief: { type: Schema.Types.Mixed, default: {} },
+    stage: {
+      type: String,
+      enum: ['new', 'qualified', 'offer_sent', 'booked', 'invoiced', 'paid', 'won', 'lost'],
+      required: true,
+    },
+    lostReason: { type: String, default: null },
+    lostFrom: { type: String, default: null },
+    tags: { type: [String], default: [] },
+    amounts: {
+      type: new Schema(
+        {
+          quoted: { type: Number, default: null },
+          invoiced: { type: Number, default: null },
+          paid: { type: Number, default: null },
+        },
+        { _id: false },
+      ),
+      required: true,
+    },
+    documents: { type: [leadDocumentSchema], default: [] },
+    version: { type: Number, required: true },
+    pendingAudit: { type: [Schema.Types.Mixed], default: [] },
+    createdAt: { type: Date, required: true },
+    updatedAt: { type: Date, required: true },
+    stageChangedAt: { type: Date, required: true },
+    closedAt: { type: Date, default: null },
+  },
+  { versionKey: false, collection: 'leads', minimize: false },
+);
+leadSchema.index(
+  { openConversations: 1 },
+  { unique: true, partialFilterExpression: { openConversations: { $type: 'string' } } },
+);
+leadSchema.index({ contactKeys: 1 });
+leadSchema.index({ stage: 1, createdAt: -1, _id: -1 });
 
 /** Registers every model on a connection (no global mongoose state). */
 export function registerModels(connection: Connection) {
@@ -225,6 +296,7 @@ export function registerModels(connection: Connection) {
     Kv: connection.model('Kv', kvSchema),
     Counter: connection.model('Counter', counterSchema),
     Lease: connection.model('Lease', leaseSchema),
+    Lead: connection.model('Lead', leadSchema),
   };
 }
 

@@ -149,6 +149,7 @@ export function newAuditEntry(input: AuditInput, now: Date): AuditEntry {
     action: input.action,
     chatId: input.chatId ?? null,
     draftId: input.draftId ?? null,
+    leadId: input.leadId ?? null,
     before: input.before ?? null,
     after: input.after ?? null,
     details: input.details ?? null,

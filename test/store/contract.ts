@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Listing } from '../../src/models/records.js';
 import type { MessageInput, Store } from '../../src/store/port.js';
 import { StoreValidationError } from '../../src/store/validate.js';
+import { describeLeadContract } from './lead-contract.js';
 
 export interface ContractTarget {
   /** A fresh, empty store. */
@@ -639,6 +640,17 @@ export function describeStoreContract(name: string, target: ContractTarget): voi
         await expect(store.messages.lastN('c', -1)).rejects.toThrow(/limit/);
         await expect(store.kv.get('')).rejects.toThrow(StoreValidationError);
       });
+    });
+
+    describeLeadContract({
+      store: () => store,
+      ...(target.reopen
+        ? {
+            reopen: async () => {
+              store = await target.reopen!(store);
+            },
+          }
+        : {}),
     });
 
     it('when the store is pinged, then it answers', async () => {

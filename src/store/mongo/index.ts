@@ -30,6 +30,7 @@ import {
   checkLimit,
   StoreValidationError,
 } from '../validate.js';
+import { mongoLeads, rewriteMongoContactKeys } from './leads.js';
 import { mongoSequences } from './sequences.js';
 
 type Doc = Record<string, unknown> & { _id?: unknown };
@@ -94,6 +95,8 @@ export async function openMongoStore(
     return Number(counter?.value);
   };
   const auditOf = (d: Doc | null) => plain<AuditEntry>(d, ['seq']);
+  const leads = mongoLeads(m, { now, nextSeq });
+  await leads.flushPendingAudit();
 
   return {
     kind: 'mongo',
@@ -380,6 +383,7 @@ export async function openMongoStore(
         const filter: Record<string, unknown> = {};
         if (q.chatId !== undefined) filter.chatId = checkId('chat id', q.chatId);
         if (q.draftId !== undefined) filter.draftId = checkId('draft id', q.draftId);
+        if (q.leadId !== undefined) filter.leadId = checkId('lead id', q.leadId);
         if (q.action !== undefined) filter.action = q.action;
         if (q.since !== undefined) filter.at = { $gte: checkDate('since', q.since) };
         const docs = await m.Audit.find(filter)
@@ -461,7 +465,8 @@ export async function openMongoStore(
         });
       },
     },
-    maintenance: maintenance(m),
+    leads,
+    maintenance: { ...maintenance(m), rewriteContactKeys: rewriteMongoContactKeys(m) },
     async ping() {
       const db = connection.db;
       if (!db) throw new Error('MongoDB connection is not open');
@@ -494,10 +499,13 @@ function protectedPaths(
     'audit.before': at(m.Audit, 'before'),
     'audit.after': at(m.Audit, 'after'),
     'kv.value': at(m.Kv, 'value', true),
+    'leads.contact': at(m.Lead, 'contact', true),
+    'leads.brief': at(m.Lead, 'brief', true),
+    'leads.lostReason': at(m.Lead, 'lostReason'),
   };
 }
 
-function maintenance(m: Models): StoreMaintenance {
+function maintenance(m: Models): Omit<StoreMaintenance, 'rewriteContactKeys'> {
   return {
     async rewriteProtected(rewrite, onProgress) {
       // WiredTiger reuses the space of old values but offers no purge here: compacted stays false.

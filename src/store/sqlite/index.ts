@@ -45,6 +45,8 @@ import {
   listingFromRow,
   messageFromRow,
 } from './rows.js';
+import { insertAuditRow } from './audit-rows.js';
+import { leads, rewriteContactKeys } from './leads.js';
 import { sequences } from './sequences.js';
 
 const placeholders = (n: number) => Array.from({ length: n }, () => '?').join(', ');
@@ -542,19 +544,7 @@ function audit(db: SqliteDatabase, now: () => Date): AuditRepository {
     append(input) {
       return db.groupWrite(() => {
         const e = newAuditEntry(input, now());
-        db.run(
-          `INSERT INTO audit (id, at, actor, action, chat_id, draft_id, before, after, details)
-           VALUES (${placeholders(9)})`,
-          e.id,
-          e.at.getTime(),
-          e.actor,
-          e.action,
-          e.chatId,
-          e.draftId,
-          e.before,
-          e.after,
-          toJson(e.details),
-        );
+        insertAuditRow(db, e);
         return e;
       });
     },
@@ -562,6 +552,7 @@ function audit(db: SqliteDatabase, now: () => Date): AuditRepository {
       const where = new SqlParts()
         .add('chat_id = ?', q.chatId === undefined ? undefined : checkId('chat id', q.chatId))
         .add('draft_id = ?', q.draftId === undefined ? undefined : checkId('draft id', q.draftId))
+        .add('lead_id = ?', q.leadId === undefined ? undefined : checkId('lead id', q.leadId))
         .add('action = ?', q.action)
         .add('at >= ?', q.since === undefined ? undefined : checkDate('since', q.since).getTime());
       return db
@@ -672,10 +663,13 @@ const PROTECTED_COLUMNS: Record<ProtectedField, { table: string; column: string;
   'audit.before': { table: 'audit', column: 'before', json: false },
   'audit.after': { table: 'audit', column: 'after', json: false },
   'kv.value': { table: 'kv', column: 'value', json: true },
+  'leads.contact': { table: 'leads', column: 'contact', json: true },
+  'leads.brief': { table: 'leads', column: 'brief', json: true },
+  'leads.lostReason': { table: 'leads', column: 'lost_reason', json: false },
 };
 const REWRITE_BATCH = 500;
 
-function maintenance(db: SqliteDatabase): StoreMaintenance {
+function maintenance(db: SqliteDatabase): Omit<StoreMaintenance, 'rewriteContactKeys'> {
   return {
     async rewriteProtected(rewrite, onProgress) {
       const report = { visited: 0, rewritten: 0, skipped: 0, compacted: false };
@@ -758,7 +752,8 @@ export function openSqliteStore(options: SqliteStoreOptions): Store & { readonly
     kv: kv(db, now),
     sequences: sequences(db),
     leases: leases(db, now),
-    maintenance: maintenance(db),
+    leads: leads(db, now),
+    maintenance: { ...maintenance(db), rewriteContactKeys: rewriteContactKeys(db) },
     async ping() {
       db.get('SELECT 1');
     },

@@ -106,6 +106,7 @@ export function auditFromRow(r: Row): AuditEntry {
     action: String(r.action),
     chatId: str(r.chat_id),
     draftId: str(r.draft_id),
+    leadId: str(r.lead_id),
     before: str(r.before),
     after: str(r.after),
     details: fromJson(r.details, null),
