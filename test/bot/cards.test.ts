@@ -201,6 +201,8 @@ describe('draft cards', () => {
           grounded: false,
           findings: ['9000'],
           strategy: 'local',
+          provider: null,
+          model: null,
           coversMessageIds: [],
           card: null,
           approvedBy: null,
