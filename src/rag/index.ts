@@ -52,6 +52,8 @@ export interface KnowledgeOptions {
   vectors?: VectorIndexOptions;
   /** Passages a provider without File Search gets per stage. Default 5. */
   passageLimit?: number;
+  /** The router's clock (circuit breaker cool-downs); tests move it instead of waiting. */
+  clock?: () => number;
   poll?: Partial<PollPolicy>;
   /** Largest accepted document. Default 20 MB. */
   maxBytes?: number;
@@ -133,6 +135,7 @@ export function createKnowledge(deps: {
           retry,
           breaker: { ...DEFAULT_BREAKER, ...options.breaker },
           timeoutMs,
+          ...(options.clock ? { now: options.clock } : {}),
           ...(deps.alerts ? { alerts: deps.alerts } : {}),
           ...(deps.metrics ? { metrics: deps.metrics } : {}),
         })

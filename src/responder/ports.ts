@@ -1,4 +1,5 @@
 import type { CardRef, Chat, Draft, Message } from '../models/records.js';
+import type { ModelProviderAlert } from '../rag/models/port.js';
 
 /**
  * A problem the owner must hear about, as a typed code with its data: the bot words it in the owner's
@@ -13,7 +14,9 @@ export type OwnerAlert =
    */
   | { kind: 'avito-token'; cause: 'tariff' | 'permission' | 'auth' | 'other'; reason: string }
   /** The Avito webhook subscription had disappeared and was made again. */
-  | { kind: 'avito-subscription-restored' };
+  | { kind: 'avito-subscription-restored' }
+  /** A model provider's quota or credits ran out, or it refused the key: answers go to the next provider. */
+  | ModelProviderAlert;
 
 /**
  * How the core tells the owner about problems without knowing about Telegram: the bot implements it,

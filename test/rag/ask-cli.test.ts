@@ -69,6 +69,8 @@ describe('npm run ask', () => {
       grounded: true,
       strategy: 'local',
       escalation_reason: null,
+      provider: null,
+      model: null,
     });
     expect(stderr).toContain('2 document(s) loaded');
   });

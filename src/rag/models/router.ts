@@ -250,6 +250,8 @@ export class ModelRouter {
   private async alertOwner(provider: LlmProvider, failure: ModelFailure): Promise<void> {
     const problem = failure.kind === 'auth' ? 'auth' : 'quota';
     const key = alertKey(provider, problem);
+    // Once until the provider answers again (the notifier also keeps it once across restarts).
+    if (this.alerted.has(key)) return;
     this.alerted.add(key);
     try {
       await this.deps.alerts?.alert(key, {
@@ -259,6 +261,8 @@ export class ModelRouter {
         reason: failure.message,
       });
     } catch (err) {
+      // Not told: the next failure tries again.
+      this.alerted.delete(key);
       this.deps.logger.warn({ err, alert: key }, 'could not alert the owner about a model provider');
     }
   }
