@@ -130,7 +130,11 @@ describe('config', () => {
         GEMINI_API_KEY: 'AIza',
         LLM_TIMEOUT_SECONDS: '90',
       });
-      expect(config.llm).toEqual({ providers: ['openai', 'anthropic', 'gemini'], timeoutMs: 90_000, embeddings: 'openai' });
+      expect(config.llm).toEqual({
+        providers: ['openai', 'anthropic', 'gemini'],
+        timeoutMs: 90_000,
+        embeddings: 'openai',
+      });
       expect(config.openai).toMatchObject({
         enabled: true,
         baseUrl: 'https://openrouter.ai/api/v1',
@@ -138,7 +142,11 @@ describe('config', () => {
         fallbackModels: ['openai/gpt-4o-mini'],
         embeddingModel: 'text-embedding-3-small',
       });
-      expect(config.anthropic).toMatchObject({ enabled: true, model: 'claude-haiku-4-5', baseUrl: undefined });
+      expect(config.anthropic).toMatchObject({
+        enabled: true,
+        model: 'claude-haiku-4-5',
+        baseUrl: undefined,
+      });
     });
 
     it('when a provider is listed without its key, then start-up fails naming the key', () => {
@@ -159,7 +167,9 @@ describe('config', () => {
     });
 
     it('when EMBEDDINGS names a provider without its key or a bad URL is given, then that is said', () => {
-      expect(problemsOf({ EMBEDDINGS: 'gemini' })).toEqual(['GEMINI_API_KEY: required when EMBEDDINGS is gemini']);
+      expect(problemsOf({ EMBEDDINGS: 'gemini' })).toEqual([
+        'GEMINI_API_KEY: required when EMBEDDINGS is gemini',
+      ]);
       const problems = problemsOf({ OPENAI_BASE_URL: 'localhost:11434', EMBEDDINGS: 'sometimes' });
       expect(problems).toHaveLength(2);
       expect(problems.find((p) => p.startsWith('OPENAI_BASE_URL:'))).toMatch(/OpenAI-compatible/);
@@ -168,7 +178,8 @@ describe('config', () => {
 
     it('when EMBEDDINGS is auto, then the first listed provider that embeds is used, and only for providers that need it', () => {
       const keys = { OPENAI_API_KEY: 'sk', ANTHROPIC_API_KEY: 'sk-ant', GEMINI_API_KEY: 'AIza' };
-      const embeddings = (providers: string) => loadConfig({ ...keys, LLM_PROVIDERS: providers }).llm.embeddings;
+      const embeddings = (providers: string) =>
+        loadConfig({ ...keys, LLM_PROVIDERS: providers }).llm.embeddings;
       expect(embeddings('anthropic,openai')).toBe('openai');
       expect(embeddings('gemini,anthropic')).toBe('gemini');
       expect(embeddings('anthropic')).toBeNull();

@@ -16,7 +16,12 @@ import { MessagesSchema, parseBody } from './schemas.js';
 export { AnthropicError, creditBalanceFault } from './errors.js';
 
 /** Model ids the simulator knows by default. */
-export const DEFAULT_MODELS = ['claude-haiku-4-5', 'claude-sonnet-4-5', 'claude-opus-4-1', 'claude-3-5-haiku-latest'];
+export const DEFAULT_MODELS = [
+  'claude-haiku-4-5',
+  'claude-sonnet-4-5',
+  'claude-opus-4-1',
+  'claude-3-5-haiku-latest',
+];
 
 /**
  * `anthropic-version` values accepted: the long-standing `2023-06-01` (key in `x-api-key`) and
@@ -97,7 +102,8 @@ async function readBody(req: IncomingMessage, limit: number): Promise<Buffer | u
 
 function flatHeaders(req: IncomingMessage): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) out[k] = Array.isArray(v) ? v.join(', ') : v;
+  for (const [k, v] of Object.entries(req.headers))
+    if (v !== undefined) out[k] = Array.isArray(v) ? v.join(', ') : v;
   return out;
 }
 
@@ -154,7 +160,8 @@ export async function startAnthropicSim(opts: AnthropicSimOptions = {}): Promise
     const bearer = /^Bearer\s+(.+)$/i.exec(header(req, 'authorization') ?? '')?.[1]?.trim();
     const key = headerKey ?? bearer;
     if (!key) throw new AnthropicError(401, 'x-api-key header is required');
-    if (key !== apiKey) throw new AnthropicError(401, headerKey ? 'invalid x-api-key' : 'invalid bearer token');
+    if (key !== apiKey)
+      throw new AnthropicError(401, headerKey ? 'invalid x-api-key' : 'invalid bearer token');
     const version = header(req, 'anthropic-version');
     if (!version) throw invalidRequest('anthropic-version: header is required');
     if (!settings.versions.includes(version)) {
@@ -194,10 +201,13 @@ export async function startAnthropicSim(opts: AnthropicSimOptions = {}): Promise
         throw invalidRequest(`messages.${i}.role: Input should be 'user' or 'assistant'`);
       }
       if (textOf(m.content).trim() === '') {
-        throw invalidRequest(`messages.${i}: all messages must have non-empty content except for the optional final assistant message`);
+        throw invalidRequest(
+          `messages.${i}: all messages must have non-empty content except for the optional final assistant message`,
+        );
       }
     }
-    if (body.messages[0]!.role !== 'user') throw invalidRequest('messages: first message must use the "user" role');
+    if (body.messages[0]!.role !== 'user')
+      throw invalidRequest('messages: first message must use the "user" role');
     const last = body.messages.at(-1)!;
     if (last.role === 'assistant' && /\s$/.test(textOf(last.content))) {
       throw invalidRequest('messages: final assistant content cannot end with trailing whitespace');
@@ -265,7 +275,11 @@ export async function startAnthropicSim(opts: AnthropicSimOptions = {}): Promise
     try {
       const body = await readBody(req, settings.maxBodyBytes);
       if (body === undefined) {
-        sendError(res, new AnthropicError(413, 'Request exceeds the maximum allowed number of bytes.'), requestId());
+        sendError(
+          res,
+          new AnthropicError(413, 'Request exceeds the maximum allowed number of bytes.'),
+          requestId(),
+        );
         req.socket.destroy();
         return;
       }

@@ -38,7 +38,8 @@ function wording(issue: z.core.$ZodIssue, at: unknown): string {
   if (issue.code === 'too_small') {
     return `Input should be greater than or equal to ${String((issue as { minimum?: unknown }).minimum)}`;
   }
-  if (issue.code === 'invalid_value') return `Input should be ${issue.values.map((v) => `'${String(v)}'`).join(' or ')}`;
+  if (issue.code === 'invalid_value')
+    return `Input should be ${issue.values.map((v) => `'${String(v)}'`).join(' or ')}`;
   return issue.message;
 }
 

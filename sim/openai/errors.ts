@@ -77,8 +77,16 @@ const DEFAULTS: Record<number, { message: string; type: string; code: string | n
     type: 'request_forbidden',
     code: 'unsupported_country_region_territory',
   },
-  404: { message: 'The model does not exist or you do not have access to it.', type: 'invalid_request_error', code: 'model_not_found' },
-  409: { message: 'Conflict: the request conflicts with another one in progress.', type: 'invalid_request_error', code: null },
+  404: {
+    message: 'The model does not exist or you do not have access to it.',
+    type: 'invalid_request_error',
+    code: 'model_not_found',
+  },
+  409: {
+    message: 'Conflict: the request conflicts with another one in progress.',
+    type: 'invalid_request_error',
+    code: null,
+  },
   413: { message: 'Request too large.', type: 'invalid_request_error', code: null },
   500: {
     message: 'The server had an error while processing your request. Sorry about that!',
@@ -119,10 +127,18 @@ export function openaiStatusRenderer(requestId: () => string): StatusRenderer {
         'requests',
         null,
         'rate_limit_exceeded',
-        { 'retry-after': String(wait), 'x-ratelimit-limit-requests': '3', 'x-ratelimit-remaining-requests': '0' },
+        {
+          'retry-after': String(wait),
+          'x-ratelimit-limit-requests': '3',
+          'x-ratelimit-remaining-requests': '0',
+        },
       );
     } else {
-      const d = DEFAULTS[status] ?? { message: `Simulated error ${status}.`, type: 'server_error', code: null };
+      const d = DEFAULTS[status] ?? {
+        message: `Simulated error ${status}.`,
+        type: 'server_error',
+        code: null,
+      };
       const headers: Record<string, string> =
         fault.retryAfter !== undefined ? { 'retry-after': String(fault.retryAfter) } : {};
       error = new OpenAIError(status, fault.message ?? d.message, d.type, null, d.code, headers);

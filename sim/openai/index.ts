@@ -1,12 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { CallLog, type CallRecord } from '../common/call-log.js';
 import { FaultInjector, type FaultRule, seededRandom } from '../common/faults.js';
-import {
-  countTokens,
-  hashedEmbedding,
-  passageModelReply,
-  truncateTokens,
-} from '../common/passage-model.js';
+import { countTokens, hashedEmbedding, passageModelReply, truncateTokens } from '../common/passage-model.js';
 import { listen } from '../common/server.js';
 import {
   insufficientQuotaFault,
@@ -105,7 +100,8 @@ async function readBody(req: IncomingMessage, limit: number): Promise<Buffer | u
 
 function flatHeaders(req: IncomingMessage): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) out[k] = Array.isArray(v) ? v.join(', ') : v;
+  for (const [k, v] of Object.entries(req.headers))
+    if (v !== undefined) out[k] = Array.isArray(v) ? v.join(', ') : v;
   return out;
 }
 
@@ -282,7 +278,10 @@ export async function startOpenAISim(opts: OpenAISimOptions = {}): Promise<OpenA
         'input',
       );
     }
-    if (body.dimensions !== undefined && (body.model === 'text-embedding-ada-002' || body.dimensions > full)) {
+    if (
+      body.dimensions !== undefined &&
+      (body.model === 'text-embedding-ada-002' || body.dimensions > full)
+    ) {
       throw invalidRequest(
         `This model does not support specifying dimensions${body.model === 'text-embedding-ada-002' ? '' : ` above ${full}`}.`,
         'dimensions',

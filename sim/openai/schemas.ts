@@ -64,7 +64,9 @@ export type EmbeddingsBody = z.infer<typeof EmbeddingsSchema>;
 
 /** `messages[0].role` as OpenAI names a parameter. */
 function paramOf(path: ReadonlyArray<PropertyKey>): string {
-  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i === 0 ? '' : '.'}${String(p)}`)).join('');
+  return path
+    .map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i === 0 ? '' : '.'}${String(p)}`))
+    .join('');
 }
 
 /**

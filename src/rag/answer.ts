@@ -116,7 +116,10 @@ function quotePassage(hit: LocalHit, question: string): string {
   );
 }
 
-const givenPassage = (p: GivenPassage): Passage => ({ text: p.text, listingDocument: p.origin === 'listing' });
+const givenPassage = (p: GivenPassage): Passage => ({
+  text: p.text,
+  listingDocument: p.origin === 'listing',
+});
 const hitGiven = (h: LocalHit): GivenPassage => ({
   docId: h.docId,
   title: h.title,
@@ -186,7 +189,9 @@ export function createAnswerer(deps: AnswererDeps) {
     let notCovered: { sources: DraftSource[]; by: ProducedBy } | null = null;
     for (const stage of stages) {
       const filter =
-        stage.strategy === 'item' ? { scope: 'item' as const, itemId: stage.itemId } : { scope: 'general' as const };
+        stage.strategy === 'item'
+          ? { scope: 'item' as const, itemId: stage.itemId }
+          : { scope: 'general' as const };
       let answer: Awaited<ReturnType<typeof models.generate>>;
       try {
         answer = await models.generate({

@@ -114,7 +114,9 @@ export function createKnowledge(deps: {
 
   const timeoutMs = options.timeoutMs ?? config.llm.timeoutMs;
   const ai =
-    config.gemini.enabled || config.llm.embeddings === 'gemini' ? createGenAI(config.gemini, timeoutMs) : null;
+    config.gemini.enabled || config.llm.embeddings === 'gemini'
+      ? createGenAI(config.gemini, timeoutMs)
+      : null;
   const fileSearch =
     config.gemini.enabled && ai
       ? new FileSearchStore({ ai, store, gemini: config.gemini, logger, health, retry, poll })
@@ -141,7 +143,9 @@ export function createKnowledge(deps: {
         })
       : null;
   // Vectors only matter to providers that take passages from the local index.
-  const embedder = adapters.some((a) => !a.retrievesItself) ? createEmbedder(config, { ai, timeoutMs }) : null;
+  const embedder = adapters.some((a) => !a.retrievesItself)
+    ? createEmbedder(config, { ai, timeoutMs })
+    : null;
   const vectors = embedder ? new VectorIndex(store, embedder, logger, options.vectors) : null;
   const search = new HybridSearch(localIndex, vectors);
   const refreshVectors = async () => {

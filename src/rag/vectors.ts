@@ -117,7 +117,8 @@ export class VectorIndex {
       const vector = own?.model === model && own.textHash === hash ? own.vector : byHash.get(hash);
       if (vector) {
         entries.set(key, { chunk, vector, norm: norm(vector) });
-        if (vector !== own?.vector) reused.push({ docId: c.docId, index: c.index, model, textHash: hash, vector });
+        if (vector !== own?.vector)
+          reused.push({ docId: c.docId, index: c.index, model, textHash: hash, vector });
       } else missing.push({ chunk, text, hash });
     }
     this.entries = entries;
@@ -141,7 +142,11 @@ export class VectorIndex {
         await this.store.documents.saveEmbeddings(rows);
         for (const [j, m] of batch.entries()) {
           const vector = vectors[j]!;
-          this.entries.set(keyOf(m.chunk.docId, m.chunk.index), { chunk: m.chunk, vector, norm: norm(vector) });
+          this.entries.set(keyOf(m.chunk.docId, m.chunk.index), {
+            chunk: m.chunk,
+            vector,
+            norm: norm(vector),
+          });
         }
         embedded += batch.length;
       }
@@ -162,7 +167,10 @@ export class VectorIndex {
   async search(question: string, options: LocalSearchOptions): Promise<VectorHit[]> {
     if (this.dirty && Date.now() - this.failedAt >= this.retryAfterMs) {
       await this.sync().catch((err: unknown) =>
-        this.logger.warn({ err, model: this.embedder.id }, 'embedding the documents failed: BM25 only for now'),
+        this.logger.warn(
+          { err, model: this.embedder.id },
+          'embedding the documents failed: BM25 only for now',
+        ),
       );
     }
     if (this.entries.size === 0) return [];

@@ -113,7 +113,10 @@ function draftFields(
   covers: string[],
 ): Parameters<ResponderDeps['store']['drafts']['create']>[0] {
   const base = { chatId: chat.id, coversMessageIds: covers } satisfies Partial<Draft>;
-  const by = decision.kind === 'escalate' ? {} : { provider: decision.provider ?? null, model: decision.model ?? null };
+  const by =
+    decision.kind === 'escalate'
+      ? {}
+      : { provider: decision.provider ?? null, model: decision.model ?? null };
   switch (decision.kind) {
     case 'answer':
       return {

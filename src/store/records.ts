@@ -168,7 +168,11 @@ export function checkEmbedding(row: ChunkEmbedding): ChunkEmbedding {
   if (!/^[0-9a-f]{64}$/.test(row.textHash)) {
     throw new StoreValidationError('embedding textHash', 'expected a sha256 in hex');
   }
-  if (!(row.vector instanceof Float32Array) || row.vector.length === 0 || !row.vector.every(Number.isFinite)) {
+  if (
+    !(row.vector instanceof Float32Array) ||
+    row.vector.length === 0 ||
+    !row.vector.every(Number.isFinite)
+  ) {
     throw new StoreValidationError('embedding vector', 'expected a non-empty Float32Array of finite numbers');
   }
   return row;

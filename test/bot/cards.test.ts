@@ -199,7 +199,9 @@ describe('draft cards', () => {
       provider: 'anthropic',
       model: 'claude-haiku-4-5 <b>',
     });
-    expect(renderCard(fallback, textsFor('en')).text).toContain('🧠 Model: Anthropic · claude-haiku-4-5 &lt;b&gt;');
+    expect(renderCard(fallback, textsFor('en')).text).toContain(
+      '🧠 Model: Anthropic · claude-haiku-4-5 &lt;b&gt;',
+    );
 
     const local = await seedDraft(h.store, { strategy: 'local' });
     expect(renderCard(local, ru).text).not.toContain('🧠');
@@ -317,7 +319,9 @@ describe('notifier', () => {
     await h.handle.notifier.alert('model:openai:quota', alert);
     const texts = h.sim.chat(h.owner).messages.map((m) => m.text);
     expect(texts).toHaveLength(1);
-    expect(texts[0]).toContain('⚠️ OpenAI API: закончилась квота или деньги на счёте (You exceeded your current quota)');
+    expect(texts[0]).toContain(
+      '⚠️ OpenAI API: закончилась квота или деньги на счёте (You exceeded your current quota)',
+    );
   });
 
   it('when an auto-sent notice is sent, then it offers 👎 with f:bad and a reply to it reaches the buyer chat', async () => {

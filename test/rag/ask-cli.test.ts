@@ -37,7 +37,8 @@ afterAll(async () => {
 async function ask(args: string[], env: Record<string, string> = {}) {
   const base = Object.fromEntries(
     Object.entries(process.env).filter(
-      ([k]) => !/^(GEMINI_|OPENAI_|ANTHROPIC_|LLM_)/.test(k) && !['FILE_SEARCH_STORE', 'EMBEDDINGS'].includes(k),
+      ([k]) =>
+        !/^(GEMINI_|OPENAI_|ANTHROPIC_|LLM_)/.test(k) && !['FILE_SEARCH_STORE', 'EMBEDDINGS'].includes(k),
     ),
   );
   const { stdout, stderr } = await run(TSX, ['--disable-warning=ExperimentalWarning', ASK, ...args], {
@@ -157,10 +158,10 @@ describe('npm run ask', () => {
   it('when LLM_PROVIDERS=anthropic, then Claude answers the item question and --json names it', async () => {
     const sim = await startAnthropicSim();
     try {
-      const { stdout } = await ask(
-        ['--docs', docs, '--item', '111', '--json', 'Какая гарантия на кресло?'],
-        { ...providerEnvFor({ anthropic: sim }), ANTHROPIC_MODEL: 'claude-sonnet-4-5' },
-      );
+      const { stdout } = await ask(['--docs', docs, '--item', '111', '--json', 'Какая гарантия на кресло?'], {
+        ...providerEnvFor({ anthropic: sim }),
+        ANTHROPIC_MODEL: 'claude-sonnet-4-5',
+      });
       expect(JSON.parse(stdout)).toMatchObject({
         decision: 'answer',
         strategy: 'item',

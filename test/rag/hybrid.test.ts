@@ -16,7 +16,15 @@ const hit = (docId: string, text = docId): LocalHit => ({
   matched: [],
 });
 const vectorHit = (docId: string, similarity: number): VectorHit => ({
-  chunk: { docId, index: 0, text: `${docId} text`, title: docId, scope: 'general', itemId: null, origin: 'upload' },
+  chunk: {
+    docId,
+    index: 0,
+    text: `${docId} text`,
+    title: docId,
+    scope: 'general',
+    itemId: null,
+    origin: 'upload',
+  },
   similarity,
 });
 
@@ -62,7 +70,10 @@ describe('hybrid search', () => {
   it('when vectors find a passage BM25 missed, then it joins the results; one found by both comes first', async () => {
     const bm25 = { search: async () => [hit('price'), hit('both')] };
     const vectors = { search: async () => [vectorHit('synonym', 0.8), vectorHit('both', 0.7)] };
-    const hits = await new HybridSearch(bm25, vectors).search('q', { filter: { scope: 'general' }, limit: 3 });
+    const hits = await new HybridSearch(bm25, vectors).search('q', {
+      filter: { scope: 'general' },
+      limit: 3,
+    });
     expect(hits.map((h) => h.docId)).toEqual(['both', 'price', 'synonym']);
     expect(hits[2]).toMatchObject({ text: 'synonym text', origin: 'upload', matched: [] });
     expect(hits[0]!.score).toBeGreaterThan(hits[1]!.score);
@@ -71,7 +82,10 @@ describe('hybrid search', () => {
   it('when the question cannot be embedded (no vector hits), then BM25 order and limit stand', async () => {
     const bm25 = { search: async () => [hit('a'), hit('b'), hit('c')] };
     const vectors = { search: async () => [] };
-    const hits = await new HybridSearch(bm25, vectors).search('q', { filter: { scope: 'general' }, limit: 2 });
+    const hits = await new HybridSearch(bm25, vectors).search('q', {
+      filter: { scope: 'general' },
+      limit: 2,
+    });
     expect(hits.map((h) => h.docId)).toEqual(['a', 'b']);
   });
 });

@@ -47,7 +47,10 @@ describe('chunk embeddings', () => {
     await k.ingest(doc(PARAGRAPHS));
     expect(embeddingCalls()).toHaveLength(1);
     expect(inputsOf(0)).toHaveLength(3);
-    expect(embeddingCalls()[0]?.body).toMatchObject({ model: 'text-embedding-3-small', encoding_format: 'float' });
+    expect(embeddingCalls()[0]?.body).toMatchObject({
+      model: 'text-embedding-3-small',
+      encoding_format: 'float',
+    });
     const stored = await store.documents.embeddings();
     expect(stored.map((e) => [e.index, e.model, e.vector.length])).toEqual([
       [0, 'openai:text-embedding-3-small', 1536],
@@ -102,7 +105,11 @@ describe('chunk embeddings', () => {
     const result = await k.ingest(doc(PARAGRAPHS));
     expect(result.document.state).toBe('ready');
     expect(await store.documents.embeddings()).toEqual([]);
-    const decision = await k.answer({ questions: ['Сколько стоит доставка по Москве?'], history: [], listing: null });
+    const decision = await k.answer({
+      questions: ['Сколько стоит доставка по Москве?'],
+      history: [],
+      listing: null,
+    });
     expect(decision).toMatchObject({ kind: 'answer', provider: 'openai' });
   });
 
@@ -138,8 +145,9 @@ describe('Gemini embeddings for another provider', () => {
     await k.ingest(doc(PARAGRAPHS));
     const batches = gemini.calls.find(':batchEmbedContents', 'POST');
     expect(batches).toHaveLength(1);
-    const requests = (batches[0]?.body as { requests: Array<{ taskType: string; outputDimensionality: number }> })
-      .requests;
+    const requests = (
+      batches[0]?.body as { requests: Array<{ taskType: string; outputDimensionality: number }> }
+    ).requests;
     expect(requests).toHaveLength(3);
     expect(requests[0]).toMatchObject({ taskType: 'RETRIEVAL_DOCUMENT', outputDimensionality: 768 });
     expect((await store.documents.embeddings())[0]?.vector).toHaveLength(768);

@@ -26,6 +26,15 @@ const SYSTEM =
   'Отвечай только по источникам. Если ответа нет, ответь ровно [[NO_ANSWER]].\n' +
   '[1] «Гарантия»\n"""\nГарантия на кресло 12 месяцев. Возврат в течение 14 дней.\n"""';
 
+/** A Messages API answer as the wire checks read it: an error or a message. */
+interface Wire {
+  type: string;
+  error: { type: string; message: string };
+  request_id: string;
+  role?: string;
+  content?: unknown;
+}
+
 async function post(body: unknown, headers: Record<string, string | undefined> = {}) {
   const all: Record<string, string | undefined> = {
     'content-type': 'application/json',
@@ -38,10 +47,14 @@ async function post(body: unknown, headers: Record<string, string | undefined> =
     headers: Object.fromEntries(Object.entries(all).filter((e): e is [string, string] => e[1] !== undefined)),
     body: JSON.stringify(body),
   });
-  return { status: res.status, headers: res.headers, body: (await res.json()) as Record<string, any> };
+  return { status: res.status, headers: res.headers, body: (await res.json()) as Wire };
 }
 
-const valid = { model: 'claude-haiku-4-5', max_tokens: 100, messages: [{ role: 'user', content: 'Гарантия?' }] };
+const valid = {
+  model: 'claude-haiku-4-5',
+  max_tokens: 100,
+  messages: [{ role: 'user', content: 'Гарантия?' }],
+};
 
 describe('messages', () => {
   it('when the SDK sends passages in system, then the answer quotes the matching one, with usage and the headers checked', async () => {
@@ -123,21 +136,36 @@ describe('messages', () => {
 
     const noKey = await post(valid, { 'x-api-key': undefined });
     expect(noKey.status).toBe(401);
-    expect(noKey.body.error).toEqual({ type: 'authentication_error', message: 'x-api-key header is required' });
+    expect(noKey.body.error).toEqual({
+      type: 'authentication_error',
+      message: 'x-api-key header is required',
+    });
     expect((await post(valid, { 'x-api-key': 'sk-ant-wrong' })).body.error.message).toBe('invalid x-api-key');
 
     const wrong = new Anthropic({ apiKey: 'sk-ant-wrong', baseURL: sim.url, maxRetries: 0 });
-    await expect(wrong.messages.create(valid as Anthropic.MessageCreateParamsNonStreaming)).rejects.toBeInstanceOf(
-      AuthenticationError,
-    );
+    await expect(
+      wrong.messages.create(valid as Anthropic.MessageCreateParamsNonStreaming),
+    ).rejects.toBeInstanceOf(AuthenticationError);
   });
 
   it('when roles or fields are wrong, then 400 says which', async () => {
     const cases: Array<[unknown, RegExp]> = [
       [{ ...valid, messages: [] }, /at least one message/],
       [{ ...valid, messages: [{ role: 'system', content: 'x' }] }, /Unexpected role "system"/],
-      [{ ...valid, messages: [{ role: 'bot', content: 'x' }] }, /messages\.0\.role: Input should be 'user' or 'assistant'/],
-      [{ ...valid, messages: [{ role: 'assistant', content: 'x' }, { role: 'user', content: 'y' }] }, /first message/],
+      [
+        { ...valid, messages: [{ role: 'bot', content: 'x' }] },
+        /messages\.0\.role: Input should be 'user' or 'assistant'/,
+      ],
+      [
+        {
+          ...valid,
+          messages: [
+            { role: 'assistant', content: 'x' },
+            { role: 'user', content: 'y' },
+          ],
+        },
+        /first message/,
+      ],
       [{ ...valid, messages: [{ role: 'user', content: '  ' }] }, /non-empty content/],
       [{ ...valid, temperature: 2 }, /temperature: Input should be less than or equal to 1/],
       [{ ...valid, max_tokens: 0 }, /max_tokens: Input should be greater than or equal to 1/],

@@ -27,6 +27,11 @@ const SYSTEM =
   'Отвечай только по источникам. Если ответа нет, ответь ровно [[NO_ANSWER]].\n' +
   'Источники:\n[1] «Доставка»\n"""\nДоставка по Москве стоит 500 ₽ и занимает 1–2 дня. Самовывоз бесплатно.\n"""';
 
+/** OpenAI's error body, as the wire checks read it. */
+interface ErrorWire {
+  error: { message: string; type: string; param: string | null; code: string | null };
+}
+
 /** The raw HTTP answer, for checks of the wire format itself. */
 async function post(path: string, body: unknown, headers: Record<string, string> = {}) {
   const res = await fetch(`${sim.baseUrl}${path}`, {
@@ -34,7 +39,7 @@ async function post(path: string, body: unknown, headers: Record<string, string>
     headers: { 'content-type': 'application/json', authorization: `Bearer ${sim.apiKey}`, ...headers },
     body: typeof body === 'string' ? body : JSON.stringify(body),
   });
-  return { status: res.status, headers: res.headers, body: (await res.json()) as Record<string, any> };
+  return { status: res.status, headers: res.headers, body: (await res.json()) as ErrorWire };
 }
 
 describe('chat completions', () => {
@@ -110,7 +115,11 @@ describe('chat completions', () => {
   });
 
   it('when the key is missing or wrong, then 401 comes in OpenAI’s error shape', async () => {
-    const missing = await post('/chat/completions', { model: 'gpt-4o-mini', messages: [] }, { authorization: '' });
+    const missing = await post(
+      '/chat/completions',
+      { model: 'gpt-4o-mini', messages: [] },
+      { authorization: '' },
+    );
     expect(missing.status).toBe(401);
     expect(missing.body.error).toMatchObject({ type: 'invalid_request_error', param: null, code: null });
     expect(missing.body.error.message).toMatch(/You didn't provide an API key/);
@@ -128,7 +137,11 @@ describe('chat completions', () => {
       [{ model: 'gpt-4o-mini' }, 'messages', /Missing required parameter: 'messages'/],
       [{ messages: [{ role: 'user', content: 'x' }] }, 'model', /Missing required parameter: 'model'/],
       [{ model: 'gpt-4o-mini', messages: [] }, 'messages', /empty array/],
-      [{ model: 'gpt-4o-mini', messages: [{ role: 'bot', content: 'x' }] }, 'messages[0].role', /Supported values/],
+      [
+        { model: 'gpt-4o-mini', messages: [{ role: 'bot', content: 'x' }] },
+        'messages[0].role',
+        /Supported values/,
+      ],
       [{ model: 'gpt-4o-mini', messages: [{ role: 'user' }] }, 'messages[0].content', /Missing required/],
       [
         { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'x' }], temperature: 5 },
@@ -216,8 +229,16 @@ describe('embeddings', () => {
   };
 
   it('when texts are embedded, then similar texts are close, unrelated far, in float and in base64 alike', async () => {
-    const input = ['Доставка по Москве стоит 500 ₽', 'Сколько стоит доставка в Москве?', 'Гарантия на кресло год'];
-    const floats = await client.embeddings.create({ model: 'text-embedding-3-small', input, encoding_format: 'float' });
+    const input = [
+      'Доставка по Москве стоит 500 ₽',
+      'Сколько стоит доставка в Москве?',
+      'Гарантия на кресло год',
+    ];
+    const floats = await client.embeddings.create({
+      model: 'text-embedding-3-small',
+      input,
+      encoding_format: 'float',
+    });
     expect(floats).toMatchObject({ object: 'list', model: 'text-embedding-3-small' });
     expect(floats.usage.prompt_tokens).toBeGreaterThan(0);
     const [a, b, c] = floats.data.map((d) => d.embedding);
@@ -241,9 +262,9 @@ describe('embeddings', () => {
     await expect(client.embeddings.create({ model: 'gpt-4o-mini', input: 'x' })).rejects.toBeInstanceOf(
       BadRequestError,
     );
-    await expect(client.embeddings.create({ model: 'text-embedding-3-small', input: '' })).rejects.toBeInstanceOf(
-      BadRequestError,
-    );
+    await expect(
+      client.embeddings.create({ model: 'text-embedding-3-small', input: '' }),
+    ).rejects.toBeInstanceOf(BadRequestError);
     const models = await client.models.list();
     expect(models.data.map((m) => m.id)).toContain('text-embedding-3-small');
   });

@@ -107,7 +107,12 @@ function searchLines(draft: Draft, t: Texts): string[] {
       ...(draft.sources.length > 0 ? [sourcesLine(draft, t)] : []),
       ...modelLines(draft, t),
     ];
-  return [sourcesLine(draft, t), ...groundingLines(draft, t), t.card.found(draft.strategy), ...modelLines(draft, t)];
+  return [
+    sourcesLine(draft, t),
+    ...groundingLines(draft, t),
+    t.card.found(draft.strategy),
+    ...modelLines(draft, t),
+  ];
 }
 
 /** Who approved a draft, as the card says it; `names` maps Telegram ids to names we know. */

@@ -60,14 +60,7 @@ export interface ModelOutput {
  * `quota_per_day` is Gemini's per-day quota, a `quota` that resets tomorrow.
  */
 export type ModelFailureKind =
-  | 'rate_limited'
-  | 'unavailable'
-  | 'timeout'
-  | 'not_found'
-  | 'quota'
-  | 'quota_per_day'
-  | 'auth'
-  | 'rejected';
+  'rate_limited' | 'unavailable' | 'timeout' | 'not_found' | 'quota' | 'quota_per_day' | 'auth' | 'rejected';
 
 /** One failed call, classified by its adapter. */
 export interface ModelFailure {
@@ -111,7 +104,11 @@ export interface Embedder {
   /** Provider and model, stored with each vector (`openai:text-embedding-3-small`). */
   readonly id: string;
   /** One vector per text, in order; one request for all (callers batch). */
-  embed(texts: readonly string[], purpose: 'document' | 'query', signal?: AbortSignal): Promise<Float32Array[]>;
+  embed(
+    texts: readonly string[],
+    purpose: 'document' | 'query',
+    signal?: AbortSignal,
+  ): Promise<Float32Array[]>;
 }
 
 /**

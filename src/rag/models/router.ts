@@ -3,7 +3,7 @@ import { backoffDelay, sleep } from '../../lib/retry.js';
 import type { Logger } from '../../logger.js';
 import { ModelUnavailableError } from '../errors.js';
 import type { RetryPolicy } from '../retry-policy.js';
-import { type BreakerPolicy, type BreakerState, CircuitBreaker } from './breaker.js';
+import { type BreakerPolicy, CircuitBreaker } from './breaker.js';
 import {
   type ChatTurn,
   type GivenPassage,
@@ -218,8 +218,7 @@ export class ModelRouter {
             },
             'model call failed',
           );
-          if (failure.kind === 'rejected' || needsOwner(failure.kind))
-            return { ok: false, failure, model };
+          if (failure.kind === 'rejected' || needsOwner(failure.kind)) return { ok: false, failure, model };
           if (!retryHere) break;
           await sleep(wait ?? backoffDelay(attempt, retry.baseDelayMs, retry.maxDelayMs));
         }

@@ -123,7 +123,12 @@ describe('providers without File Search', () => {
     // The passages share a word with the question but do not answer it: a model says so with the marker.
     openai.scriptNextAnswer('[[NO_ANSWER]]');
     const decision = await k.answer(ask('Доставка в Антарктиду есть?'));
-    expect(decision).toMatchObject({ kind: 'fallback', reason: 'not_covered', text: FALLBACK, provider: 'openai' });
+    expect(decision).toMatchObject({
+      kind: 'fallback',
+      reason: 'not_covered',
+      text: FALLBACK,
+      provider: 'openai',
+    });
   });
 
   it('when nothing is retrieved at all, then no model is called', async () => {
