@@ -1,5 +1,8 @@
 import type { ServerResponse } from 'node:http';
 import type { Fault, StatusRenderer } from '../common/faults.js';
+import { sendJson } from '../common/raw-http.js';
+
+export { sendJson } from '../common/raw-http.js';
 
 /** `error.type` by HTTP status, as the Claude API reference lists them. */
 export const ERROR_TYPES: Record<number, string> = {
@@ -52,22 +55,6 @@ export class AnthropicError extends Error {
 }
 
 export const invalidRequest = (message: string) => new AnthropicError(400, message, 'invalid_request_error');
-
-export function sendJson(
-  res: ServerResponse,
-  status: number,
-  body: unknown,
-  headers: Record<string, string> = {},
-): void {
-  if (res.headersSent) return;
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
-    'content-type': 'application/json',
-    'content-length': String(Buffer.byteLength(text)),
-    ...headers,
-  });
-  res.end(text);
-}
 
 export function sendError(res: ServerResponse, error: AnthropicError, requestId: string): void {
   sendJson(res, error.status, error.body(requestId), { 'request-id': requestId, ...error.headers });

@@ -1,7 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { CallLog, type CallRecord } from '../common/call-log.js';
+import { CallLog } from '../common/call-log.js';
 import { FaultInjector, type FaultRule, seededRandom } from '../common/faults.js';
 import { countTokens, passageModelReply, truncateTokens } from '../common/passage-model.js';
+import { bodyForLog, idMaker, readRawBody, recordCall } from '../common/raw-http.js';
 import { listen } from '../common/server.js';
 import {
   AnthropicError,
@@ -88,35 +89,6 @@ export interface AnthropicSim {
 
 const MESSAGES = '/v1/messages';
 
-async function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    const b = chunk as Buffer;
-    size += b.length;
-    if (size > limit) return undefined;
-    chunks.push(b);
-  }
-  return Buffer.concat(chunks);
-}
-
-function flatHeaders(req: IncomingMessage): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(req.headers))
-    if (v !== undefined) out[k] = Array.isArray(v) ? v.join(', ') : v;
-  return out;
-}
-
-function describe(body: Buffer): unknown {
-  if (body.length === 0) return undefined;
-  const text = body.toString('utf8');
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
-}
-
 const textOf = (content: string | Array<{ text: string }>) =>
   typeof content === 'string' ? content : content.map((b) => b.text).join('\n');
 
@@ -140,13 +112,7 @@ export async function startAnthropicSim(opts: AnthropicSimOptions = {}): Promise
     maxBodyBytes: 32 * 1024 * 1024,
     ...overrides,
   };
-  const random = seededRandom(seed);
-  const randomId = (n: number) => {
-    const chars = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
-    let s = '';
-    for (let i = 0; i < n; i++) s += chars[Math.floor(random() * chars.length)];
-    return s;
-  };
+  const randomId = idMaker(seededRandom(seed));
   const requestId = () => `req_011${randomId(21)}`;
   const calls = new CallLog();
   const faults = new FaultInjector(seed);
@@ -261,19 +227,9 @@ export async function startAnthropicSim(opts: AnthropicSimOptions = {}): Promise
 
   const handler = async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    const record: CallRecord = calls.add({
-      method: req.method ?? 'GET',
-      path: url.pathname,
-      query: Object.fromEntries(url.searchParams),
-      headers: flatHeaders(req),
-      body: undefined,
-      time: Date.now(),
-    });
-    res.on('finish', () => {
-      record.status = res.statusCode;
-    });
+    const record = recordCall(calls, req, res, url);
     try {
-      const body = await readBody(req, settings.maxBodyBytes);
+      const body = await readRawBody(req, settings.maxBodyBytes);
       if (body === undefined) {
         sendError(
           res,
@@ -283,7 +239,7 @@ export async function startAnthropicSim(opts: AnthropicSimOptions = {}): Promise
         req.socket.destroy();
         return;
       }
-      record.body = describe(body);
+      record.body = bodyForLog(body);
       if (await faults.apply(req, res, url.pathname, renderer)) return;
       const path = url.pathname.replace(/\/+$/, '');
       if (req.method === 'POST' && path === MESSAGES) {

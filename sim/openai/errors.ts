@@ -1,5 +1,8 @@
 import type { ServerResponse } from 'node:http';
 import type { Fault, StatusRenderer } from '../common/faults.js';
+import { sendJson } from '../common/raw-http.js';
+
+export { sendJson } from '../common/raw-http.js';
 
 /** The `error` object of OpenAI's JSON error body. */
 export interface OpenAIErrorBody {
@@ -30,22 +33,6 @@ export class OpenAIError extends Error {
 /** 400 invalid_request_error naming the parameter, the most common answer to a malformed request. */
 export function invalidRequest(message: string, param: string | null = null, code: string | null = null) {
   return new OpenAIError(400, message, 'invalid_request_error', param, code);
-}
-
-export function sendJson(
-  res: ServerResponse,
-  status: number,
-  body: unknown,
-  headers: Record<string, string> = {},
-): void {
-  if (res.headersSent) return;
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
-    'content-type': 'application/json',
-    'content-length': String(Buffer.byteLength(text)),
-    ...headers,
-  });
-  res.end(text);
 }
 
 export function sendError(res: ServerResponse, error: OpenAIError, requestId: string): void {

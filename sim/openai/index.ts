@@ -1,7 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { CallLog, type CallRecord } from '../common/call-log.js';
+import { CallLog } from '../common/call-log.js';
 import { FaultInjector, type FaultRule, seededRandom } from '../common/faults.js';
 import { countTokens, hashedEmbedding, passageModelReply, truncateTokens } from '../common/passage-model.js';
+import { bodyForLog, idMaker, readRawBody, recordCall } from '../common/raw-http.js';
 import { listen } from '../common/server.js';
 import {
   insufficientQuotaFault,
@@ -86,36 +87,6 @@ export interface OpenAISim {
 const CHAT = '/v1/chat/completions';
 const EMBEDDINGS = '/v1/embeddings';
 
-async function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    const b = chunk as Buffer;
-    size += b.length;
-    if (size > limit) return undefined;
-    chunks.push(b);
-  }
-  return Buffer.concat(chunks);
-}
-
-function flatHeaders(req: IncomingMessage): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(req.headers))
-    if (v !== undefined) out[k] = Array.isArray(v) ? v.join(', ') : v;
-  return out;
-}
-
-/** The body as tests read it back: parsed JSON, else the raw text. */
-function describe(body: Buffer): unknown {
-  if (body.length === 0) return undefined;
-  const text = body.toString('utf8');
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
-}
-
 /** Message content as text: a string, or the text parts joined. */
 const textOf = (content: string | Array<{ text: string }> | null | undefined) =>
   typeof content === 'string' ? content : (content ?? []).map((p) => p.text).join('\n');
@@ -138,13 +109,7 @@ export async function startOpenAISim(opts: OpenAISimOptions = {}): Promise<OpenA
     maxBodyBytes: 8 * 1024 * 1024,
     ...overrides,
   };
-  const random = seededRandom(seed);
-  const randomId = (n: number) => {
-    const chars = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
-    let s = '';
-    for (let i = 0; i < n; i++) s += chars[Math.floor(random() * chars.length)];
-    return s;
-  };
+  const randomId = idMaker(seededRandom(seed));
   const requestId = () => `req_${randomId(24)}`;
   const calls = new CallLog();
   const faults = new FaultInjector(seed);
@@ -309,25 +274,15 @@ export async function startOpenAISim(opts: OpenAISimOptions = {}): Promise<OpenA
 
   const handler = async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    const record: CallRecord = calls.add({
-      method: req.method ?? 'GET',
-      path: url.pathname,
-      query: Object.fromEntries(url.searchParams),
-      headers: flatHeaders(req),
-      body: undefined,
-      time: Date.now(),
-    });
-    res.on('finish', () => {
-      record.status = res.statusCode;
-    });
+    const record = recordCall(calls, req, res, url);
     try {
-      const body = await readBody(req, settings.maxBodyBytes);
+      const body = await readRawBody(req, settings.maxBodyBytes);
       if (body === undefined) {
         sendError(res, new OpenAIError(413, 'Request too large.', 'invalid_request_error'), requestId());
         req.socket.destroy();
         return;
       }
-      record.body = describe(body);
+      record.body = bodyForLog(body);
       if (await faults.apply(req, res, url.pathname, renderer)) return;
       const path = url.pathname.replace(/\/+$/, '');
       if (req.method === 'POST' && path === CHAT) {
