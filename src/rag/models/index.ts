@@ -35,33 +35,62 @@ export interface AdapterDeps {
   topK: number;
 }
 
+/**
+ * The adapter with its key blanked out of failure messages: an upstream that echoes the key ("API key not
+ * valid: …") must not put it on the owner's card or in a Telegram alert.
+ */
+function withoutKey(adapter: ModelAdapter, key: string | undefined): ModelAdapter {
+  if (!key) return adapter;
+  return {
+    ...adapter,
+    classify(err) {
+      const failure = adapter.classify(err);
+      return { ...failure, message: failure.message.split(key).join('[redacted]') };
+    },
+  };
+}
+
 /** One adapter per provider of LLM_PROVIDERS, in that order. Makes no request. */
 export function createAdapters(config: Config, deps: AdapterDeps): ModelAdapter[] {
-  return config.llm.providers.map((provider): ModelAdapter => {
-    switch (provider) {
-      case 'gemini':
-        if (!deps.ai) throw new Error('createAdapters: Gemini is listed but no Gemini client was made');
-        return geminiAdapter({
-          ai: deps.ai,
-          storeName: deps.storeName,
-          models: modelsOf(config.gemini.model, config.gemini.fallbackModels),
-          temperature: deps.temperature,
-          topK: deps.topK,
-          ...(deps.geminiHealth ? { health: deps.geminiHealth } : {}),
-        });
-      case 'openai':
-        return openaiAdapter({
-          client: createOpenAIClient(config.openai, deps.timeoutMs),
-          models: modelsOf(config.openai.model, config.openai.fallbackModels),
-          temperature: deps.temperature,
-        });
-      case 'anthropic':
-        return anthropicAdapter({
-          client: createAnthropicClient(config.anthropic, deps.timeoutMs),
-          models: modelsOf(config.anthropic.model, config.anthropic.fallbackModels),
-        });
-    }
-  });
+  const keys = {
+    gemini: config.gemini.apiKey,
+    openai: config.openai.apiKey,
+    anthropic: config.anthropic.apiKey,
+  };
+  return config.llm.providers.map((provider) =>
+    withoutKey(createAdapter(provider, config, deps), keys[provider]),
+  );
+}
+
+/** The adapter of one provider, its SDK client made from configuration. */
+function createAdapter(
+  provider: Config['llm']['providers'][number],
+  config: Config,
+  deps: AdapterDeps,
+): ModelAdapter {
+  switch (provider) {
+    case 'gemini':
+      if (!deps.ai) throw new Error('createAdapters: Gemini is listed but no Gemini client was made');
+      return geminiAdapter({
+        ai: deps.ai,
+        storeName: deps.storeName,
+        models: modelsOf(config.gemini.model, config.gemini.fallbackModels),
+        temperature: deps.temperature,
+        topK: deps.topK,
+        ...(deps.geminiHealth ? { health: deps.geminiHealth } : {}),
+      });
+    case 'openai':
+      return openaiAdapter({
+        client: createOpenAIClient(config.openai, deps.timeoutMs),
+        models: modelsOf(config.openai.model, config.openai.fallbackModels),
+        temperature: deps.temperature,
+      });
+    case 'anthropic':
+      return anthropicAdapter({
+        client: createAnthropicClient(config.anthropic, deps.timeoutMs),
+        models: modelsOf(config.anthropic.model, config.anthropic.fallbackModels),
+      });
+  }
 }
 
 /** The embedder EMBEDDINGS chose (see `Config.llm.embeddings`), or null: BM25 alone. */
