@@ -54,8 +54,10 @@ export class AnthropicError extends Error {
   }
 }
 
+/** 400 `invalid_request_error`, the answer to a malformed request. */
 export const invalidRequest = (message: string) => new AnthropicError(400, message, 'invalid_request_error');
 
+/** Answers with an {@link AnthropicError} and its `request-id` header (the same id as in the body). */
 export function sendError(res: ServerResponse, error: AnthropicError, requestId: string): void {
   sendJson(res, error.status, error.body(requestId), { 'request-id': requestId, ...error.headers });
 }

@@ -34,6 +34,7 @@ export const DEFAULT_VERSIONS = ['2023-01-01', '2023-06-01', '2026-10-21'];
 /** Versions from which the key may come as a Bearer token and sampling parameters are gone. */
 const BEARER_SINCE = '2026-10-21';
 
+/** Behaviour knobs, changeable at run time through `sim.settings`. */
 export interface AnthropicSimSettings {
   models: string[];
   versions: string[];
@@ -43,6 +44,7 @@ export interface AnthropicSimSettings {
   maxBodyBytes: number;
 }
 
+/** Options of startAnthropicSim; anything in AnthropicSimSettings can be given here too. */
 export interface AnthropicSimOptions extends Partial<AnthropicSimSettings> {
   /** Port on 127.0.0.1; 0 (default) picks a free one. */
   port?: number;

@@ -34,6 +34,7 @@ export function inventedAnswer(question: string): string {
     : 'Hello! Yes, the item is available. Delivery usually takes 2–3 days and the price is $20.';
 }
 
+/** What the passage model reads: the system prompt and the messages. */
 export interface PassageModelInput {
   system: string;
   /** Every message text in order (the conversation). */
@@ -43,6 +44,7 @@ export interface PassageModelInput {
   maxSentences?: number;
 }
 
+/** The passage model's answer and what it saw. */
 export interface PassageModelReply {
   text: string;
   /** The fenced passages the model saw. */

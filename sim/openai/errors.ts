@@ -35,6 +35,7 @@ export function invalidRequest(message: string, param: string | null = null, cod
   return new OpenAIError(400, message, 'invalid_request_error', param, code);
 }
 
+/** Answers with an {@link OpenAIError} and an `x-request-id`. */
 export function sendError(res: ServerResponse, error: OpenAIError, requestId: string): void {
   sendJson(res, error.status, error.body(), { 'x-request-id': requestId, ...error.headers });
 }

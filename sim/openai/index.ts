@@ -35,6 +35,7 @@ export interface OpenAISimSettings {
   maxBodyBytes: number;
 }
 
+/** Options of startOpenAISim; anything in OpenAISimSettings can be given here too. */
 export interface OpenAISimOptions extends Partial<OpenAISimSettings> {
   /** Port on 127.0.0.1; 0 (default) picks a free one. */
   port?: number;

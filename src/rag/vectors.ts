@@ -5,6 +5,7 @@ import type { Store } from '../store/port.js';
 import type { LocalSearchOptions } from './local-index.js';
 import type { Embedder } from './models/port.js';
 
+/** Tuning of the vector index; defaults suit production. */
 export interface VectorIndexOptions {
   /** Texts per embedding request. Default 64. */
   batchSize?: number;

@@ -28,6 +28,7 @@ export function kindOfStatus(status: number, outOfQuota: boolean): ModelFailureK
   return 'rejected';
 }
 
+/** An HTTP error in the router's terms; a quota gets no retry delay (it does not come back in seconds). */
 export function httpFailure(f: HttpFailure): ModelFailure {
   const kind = kindOfStatus(f.status, f.outOfQuota);
   return {

@@ -41,6 +41,7 @@ export function classifyGemini(err: unknown): ModelFailure {
   return { kind, status: f.status, retryAfterMs: f.retryDelayMs, message };
 }
 
+/** What the Gemini adapter is built from. */
 export interface GeminiAdapterDeps {
   ai: GoogleGenAI;
   /** The File Search store (created on first use). */

@@ -23,6 +23,7 @@ const modelsOf = (model: string, fallbacks: readonly string[]) => [
   ...fallbacks.filter((m, i) => m !== model && fallbacks.indexOf(m) === i),
 ];
 
+/** What the adapters need besides configuration. */
 export interface AdapterDeps {
   /** The Gemini client, when Gemini is used (answers or embeddings). */
   ai: GoogleGenAI | null;

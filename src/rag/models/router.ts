@@ -42,6 +42,7 @@ export interface ProviderStatus {
   reopensAt: Date | null;
 }
 
+/** The router's collaborators and policies. */
 export interface RouterDeps {
   /** In LLM_PROVIDERS order. */
   adapters: readonly ModelAdapter[];
