@@ -10,10 +10,10 @@ export const MAX_VISITOR_TEXT = 2000;
 /** Longest frame the server reads; a message at the cap fits with room for JSON escaping. */
 export const MAX_FRAME_BYTES = 32 * 1024;
 
-const codePoints = (s: string) => [...s].length;
+export const codePoints = (s: string) => [...s].length;
 
 /** A client-generated message id: the visitor retries with the same one, so a retry is never a second message. */
-const clientMessageId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/);
+export const clientMessageId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/);
 
 const listingHint = z.object({
   /** `data-listing`: one of the seller's listing ids (facts are read from the store when known). */

@@ -7,12 +7,16 @@ import type { Store } from '../store/port.js';
 import { parseBrief } from './brief.js';
 import { type LiveConversations, type LiveSocket, toWire } from './live.js';
 import { type AllowedOrigins, clientAddress } from './network.js';
+import { z } from 'zod';
 import {
   CLOSE,
   type ClientFrame,
   clientFrame,
+  clientMessageId,
+  codePoints,
   type ListingHint,
   MAX_FRAME_BYTES,
+  MAX_VISITOR_TEXT,
   type ServerFrame,
   type WireMessage,
 } from './protocol.js';
@@ -138,6 +142,10 @@ export class WidgetSocketServer {
         const frame = isBinary ? undefined : parseFrame(data.toString());
         if (!frame) {
           socket.send({ t: 'error', reason: 'bad_frame' });
+          return;
+        }
+        if (frame.t === 'too-long') {
+          socket.send({ t: 'nack', id: frame.id, reason: 'too_long' });
           return;
         }
         try {
@@ -281,13 +289,22 @@ export class WidgetSocketServer {
   }
 }
 
-function parseFrame(text: string): ClientFrame | undefined {
+const messageShape = z.object({ t: z.literal('msg'), id: clientMessageId, text: z.string() });
+
+/** A valid frame; a message refused only for its length (the widget says so); or nothing usable. */
+function parseFrame(text: string): ClientFrame | { t: 'too-long'; id: string } | undefined {
+  let json: unknown;
   try {
-    const parsed = clientFrame.safeParse(JSON.parse(text));
-    return parsed.success ? parsed.data : undefined;
+    json = JSON.parse(text);
   } catch {
     return undefined;
   }
+  const parsed = clientFrame.safeParse(json);
+  if (parsed.success) return parsed.data;
+  const message = messageShape.safeParse(json);
+  return message.success && codePoints(message.data.text.trim()) > MAX_VISITOR_TEXT
+    ? { t: 'too-long', id: message.data.id }
+    : undefined;
 }
 
 function sendFrame(ws: WebSocket, frame: ServerFrame): void {
