@@ -104,12 +104,14 @@ export interface StandInResponder extends InboundPort {
   reply(chatId: string, text: string): Promise<string[]>;
   /** Makes `receive` fail (a storage outage) until set back. */
   failing: boolean;
+  /** Answers each message by itself (typing, then «Ответ: <text>»); off: the test replies with `reply`. */
+  autoAnswer: boolean;
 }
 
 /**
  * A small stand-in for the responder: stores the visitor's message once (by id), then, unless `autoAnswer`
  * is off, shows typing and answers «Ответ: <text>» through the channel, storing the answer as the responder's
- * deliver step does.
+ * deliver step does. The real responder replaces it in the full journey (`responder.inbound`).
  */
 export function standInResponder(
   store: Store,
@@ -137,6 +139,7 @@ export function standInResponder(
   const port: StandInResponder = {
     received,
     failing: false,
+    autoAnswer: options.autoAnswer ?? true,
     reply,
     async receive(event): Promise<InboundOutcome> {
       received.push(event);
@@ -157,7 +160,7 @@ export function standInResponder(
         buyerName: event.context?.buyer?.name ?? null,
         lastInboundAt: event.at,
       });
-      if (options.autoAnswer !== false) {
+      if (port.autoAnswer) {
         void (async () => {
           await channel.typing?.(event.chatId, true);
           await reply(event.chatId, `Ответ: ${event.text}`);

@@ -258,7 +258,7 @@ export class Widget {
       case 'welcome':
         this.saveToken(frame.token);
         if (frame.fresh) this.forgetConversation();
-        for (const message of frame.messages) this.show(message);
+        for (const message of frame.messages) this.show(message, false);
         this.setBriefed(frame.briefed);
         break;
       case 'msg':
@@ -389,14 +389,15 @@ export class Widget {
     if (reason === 'rate_limited' && retryAfterMs) this.setStatus(this.t.rateLimited, true);
   }
 
-  private show(message: WireMessage): void {
+  /** Adds a message once; `live` ones from the seller count as unread while the panel is closed. */
+  private show(message: WireMessage, live = true): void {
     this.lastSeenId = message.id;
     if (this.shown.has(message.id)) return;
     this.shown.add(message.id);
     this.log.append(this.bubble(message.from, message.text));
     if (message.from === 'seller') {
       this.setTyping(false);
-      if (this.panel.hidden) {
+      if (this.panel.hidden && live) {
         this.unread += 1;
         this.badge.textContent = String(this.unread);
         this.badge.hidden = false;
