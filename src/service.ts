@@ -225,7 +225,10 @@ export async function startService(
   if (web) {
     web.attach(http.server); // widget: WebSocket upgrades of /widget/ws
     const base = config.http.publicUrl ?? http.url;
-    logger.info({ script: `${base}/widget.js`, demo: `${base}/widget/demo`, ...web.scriptSize }, 'website widget on');
+    logger.info(
+      { script: `${base}/widget.js`, demo: `${base}/widget/demo`, ...web.scriptSize },
+      'website widget on',
+    );
   }
   await startJobs(agenda);
   await avito?.start();

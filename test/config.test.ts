@@ -105,7 +105,13 @@ describe('config', () => {
   });
   it('when nothing about the widget is set, then it is off, conversations last 30 days and the colour has a default', () => {
     const config = loadConfig({});
-    expect(config.widget).toEqual({ origins: [], color: '#2f6fed', title: undefined, locale: 'ru', enabled: false });
+    expect(config.widget).toEqual({
+      origins: [],
+      color: '#2f6fed',
+      title: undefined,
+      locale: 'ru',
+      enabled: false,
+    });
     expect(config.contextTtlDays).toBe(30);
     expect(config.consent).toEqual({ text: undefined, privacyPolicyUrl: undefined });
   });
@@ -128,7 +134,10 @@ describe('config', () => {
       enabled: true,
     });
     expect(config.contextTtlDays).toBe(7);
-    expect(config.consent).toEqual({ text: 'Согласие ИП Иванова', privacyPolicyUrl: 'https://shop.example.com/privacy' });
+    expect(config.consent).toEqual({
+      text: 'Согласие ИП Иванова',
+      privacyPolicyUrl: 'https://shop.example.com/privacy',
+    });
   });
 
   it('when a widget variable is wrong, then each is named once with what it expects', () => {
@@ -145,7 +154,13 @@ describe('config', () => {
     expect(problems.find((p) => p.startsWith('WIDGET_LOCALE:'))).toMatch(/"ru" or "en"/);
     expect(problems.find((p) => p.startsWith('CONTEXT_TTL_DAYS:'))).toMatch(/integer from 1 to 3650/);
     expect(problems.find((p) => p.startsWith('PRIVACY_POLICY_URL:'))).toMatch(/https/);
-    for (const origin of ['*', 'https://*.example.com', 'shop.example.com', 'ftp://shop.example.com', 'https://shop.example.com?x=1']) {
+    for (const origin of [
+      '*',
+      'https://*.example.com',
+      'shop.example.com',
+      'ftp://shop.example.com',
+      'https://shop.example.com?x=1',
+    ]) {
       expect(problemsOf({ WIDGET_ORIGINS: origin }), origin).toHaveLength(1);
     }
   });

@@ -20,7 +20,8 @@ const MAX_NAME = 100;
 const PHONE_CHARS = /^\+?[\d\s().\-\u00a0]+$/;
 /** A Russian national number: area codes start with 3, 4 or 8 (8-800), mobiles with 9. */
 const RUSSIAN_NATIONAL = /^[3489]\d{9}$/;
-const EMAIL = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:".]+(?:\.[^\s@<>()[\]\\,;:".]+)*\.(?:\p{L}{2,}|xn--[a-z0-9-]+)$/iu;
+const EMAIL =
+  /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:".]+(?:\.[^\s@<>()[\]\\,;:".]+)*\.(?:\p{L}{2,}|xn--[a-z0-9-]+)$/iu;
 
 /**
  * A phone as typed (`+7 912 345-67-89`, `8 (912) 345 67 89`, `9123456789`) in E.164, or undefined when it is

@@ -88,7 +88,12 @@ export async function createWebChannel(deps: WebChannelDeps): Promise<WebChannel
     now,
     origins,
     sessions: new WidgetSessions({ kv: deps.store.kv, ttlDays: deps.config.contextTtlDays, now }),
-    visitors: new Visitors({ kv: deps.store.kv, audit: deps.store.audit, ttlDays: deps.config.contextTtlDays, now }),
+    visitors: new Visitors({
+      kv: deps.store.kv,
+      audit: deps.store.audit,
+      ttlDays: deps.config.contextTtlDays,
+      now,
+    }),
     live,
     limits: {
       messagesPerSession: new WindowLimit(limits.messagesPerSessionPerMinute, 60_000, nowMs),

@@ -113,12 +113,20 @@ export class LiveConversations {
 
   private async send(chatId: string, text: string): Promise<SendOutcome> {
     if (!chatId.startsWith('web:')) {
-      return { kind: 'failed', error: { transient: false, kind: 'not_found', message: `${chatId} is not a web chat` } };
+      return {
+        kind: 'failed',
+        error: { transient: false, kind: 'not_found', message: `${chatId} is not a web chat` },
+      };
     }
     const at = this.deps.now();
     const messageIds: string[] = [];
     for (const part of splitText(text, WEB_CAPABILITIES.maxTextLength)) {
-      const message: WireMessage = { id: `web:${randomUUID()}`, from: 'seller', text: part, at: at.toISOString() };
+      const message: WireMessage = {
+        id: `web:${randomUUID()}`,
+        from: 'seller',
+        text: part,
+        at: at.toISOString(),
+      };
       messageIds.push(message.id);
       this.rememberSend(chatId, message);
       this.broadcast(chatId, { t: 'msg', message });
@@ -135,7 +143,9 @@ export class LiveConversations {
   }
 
   private async recentOutgoing(chatId: string, limit: number): Promise<OutgoingMessage[]> {
-    const stored = (await this.deps.store.messages.lastN(chatId, HISTORY_LIMIT)).filter((m) => m.direction === 'out');
+    const stored = (await this.deps.store.messages.lastN(chatId, HISTORY_LIMIT)).filter(
+      (m) => m.direction === 'out',
+    );
     const ids = new Set(stored.map((m) => m.id));
     const all: OutgoingMessage[] = [
       ...stored.map((m) => ({ id: m.id, text: m.text, at: m.createdAt })),
@@ -164,7 +174,12 @@ export class LiveConversations {
 /** A stored message as the widget shows it; none for messages without text (the widget shows text only). */
 export function toWire(m: Message): WireMessage | undefined {
   if (m.text === null || m.author === 'system') return undefined;
-  return { id: m.id, from: m.direction === 'in' ? 'visitor' : 'seller', text: m.text, at: m.createdAt.toISOString() };
+  return {
+    id: m.id,
+    from: m.direction === 'in' ? 'visitor' : 'seller',
+    text: m.text,
+    at: m.createdAt.toISOString(),
+  };
 }
 
 function wireOf(m: WireMessage): WireMessage {

@@ -91,7 +91,11 @@ export type ServerFrame =
   | { t: 'typing'; on: boolean }
   | { t: 'brief-ok'; name: string }
   | { t: 'brief-invalid'; fields: Array<'name' | 'contact' | 'consent'> }
-  | { t: 'error'; reason: 'bad_frame' | 'hello_required' | 'rate_limited' | 'unavailable'; retryAfterMs?: number };
+  | {
+      t: 'error';
+      reason: 'bad_frame' | 'hello_required' | 'rate_limited' | 'unavailable';
+      retryAfterMs?: number;
+    };
 
 /** Close codes the widget reacts to (4000–4999 are the application's). */
 export const CLOSE = {

@@ -48,7 +48,9 @@ async function readBuiltBundle(): Promise<Buffer> {
   try {
     return await readFile(BUILT_BUNDLE);
   } catch (err) {
-    throw new Error(`${BUILT_BUNDLE} is missing: run \`npm run build\` (it bundles the widget)`, { cause: err });
+    throw new Error(`${BUILT_BUNDLE} is missing: run \`npm run build\` (it bundles the widget)`, {
+      cause: err,
+    });
   }
 }
 

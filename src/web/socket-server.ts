@@ -105,7 +105,10 @@ export class WidgetSocketServer {
   private upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     const origin = req.headers.origin;
     if (!this.deps.origins.allows(origin)) {
-      this.deps.logger.info({ origin: origin ?? null }, 'widget connection refused: origin not in WIDGET_ORIGINS');
+      this.deps.logger.info(
+        { origin: origin ?? null },
+        'widget connection refused: origin not in WIDGET_ORIGINS',
+      );
       refuseUpgrade(socket, 403, 'Forbidden');
       return;
     }
@@ -139,33 +142,33 @@ export class WidgetSocketServer {
     ws.on('message', (data, isBinary) => {
       queue = queue
         .then(async () => {
-        const frame = isBinary ? undefined : parseFrame(data.toString());
-        if (!frame) {
-          socket.send({ t: 'error', reason: 'bad_frame' });
-          return;
-        }
-        if (frame.t === 'too-long') {
-          socket.send({ t: 'nack', id: frame.id, reason: 'too_long' });
-          return;
-        }
-        try {
-          if (frame.t === 'hello') {
-            if (session) socket.send({ t: 'error', reason: 'bad_frame' });
-            else if (ws.readyState === WebSocket.OPEN) session = await this.hello(frame, socket);
-            if (session && ws.readyState !== WebSocket.OPEN) session.leave();
+          const frame = isBinary ? undefined : parseFrame(data.toString());
+          if (!frame) {
+            socket.send({ t: 'error', reason: 'bad_frame' });
             return;
           }
-          if (!session) {
-            socket.send({ t: 'error', reason: 'hello_required' });
+          if (frame.t === 'too-long') {
+            socket.send({ t: 'nack', id: frame.id, reason: 'too_long' });
             return;
           }
-          if (frame.t === 'brief') await this.brief(frame, session, socket);
-          else await this.message(frame, session, socket, address);
-        } catch (err) {
-          this.deps.logger.error({ err, frame: frame.t }, 'widget frame failed');
-          if (frame.t === 'msg') socket.send({ t: 'nack', id: frame.id, reason: 'failed' });
-          else socket.send({ t: 'error', reason: 'unavailable' });
-        }
+          try {
+            if (frame.t === 'hello') {
+              if (session) socket.send({ t: 'error', reason: 'bad_frame' });
+              else if (ws.readyState === WebSocket.OPEN) session = await this.hello(frame, socket);
+              if (session && ws.readyState !== WebSocket.OPEN) session.leave();
+              return;
+            }
+            if (!session) {
+              socket.send({ t: 'error', reason: 'hello_required' });
+              return;
+            }
+            if (frame.t === 'brief') await this.brief(frame, session, socket);
+            else await this.message(frame, session, socket, address);
+          } catch (err) {
+            this.deps.logger.error({ err, frame: frame.t }, 'widget frame failed');
+            if (frame.t === 'msg') socket.send({ t: 'nack', id: frame.id, reason: 'failed' });
+            else socket.send({ t: 'error', reason: 'unavailable' });
+          }
         })
         .catch((err: unknown) => this.deps.logger.error({ err }, 'widget frame failed'));
     });
@@ -178,7 +181,8 @@ export class WidgetSocketServer {
 
   private async hello(frame: Extract<ClientFrame, { t: 'hello' }>, socket: LiveSocket): Promise<Session> {
     const opened = await this.deps.sessions.open(frame.token);
-    if (opened.rejected) this.deps.logger.info({ reason: opened.rejected }, 'widget token not accepted: new session');
+    if (opened.rejected)
+      this.deps.logger.info({ reason: opened.rejected }, 'widget token not accepted: new session');
     const chatId = chatIdOf('web', opened.sessionId);
     const [visitor, messages, listing] = await Promise.all([
       this.deps.visitors.get(chatId),
@@ -209,7 +213,11 @@ export class WidgetSocketServer {
       socket.send({ t: 'brief-invalid', fields: parsed.fields });
       return;
     }
-    session.visitor = await this.deps.visitors.save(session.chatId, parsed.brief, this.deps.consent(frame.locale));
+    session.visitor = await this.deps.visitors.save(
+      session.chatId,
+      parsed.brief,
+      this.deps.consent(frame.locale),
+    );
     this.deps.live.broadcast(session.chatId, { t: 'brief-ok', name: parsed.brief.name });
   }
 
@@ -257,7 +265,12 @@ export class WidgetSocketServer {
       text: frame.text,
       at: event.at.toISOString(),
     };
-    socket.send({ t: 'ack', id: frame.id, message, token: await this.deps.sessions.issue(session.sessionId) });
+    socket.send({
+      t: 'ack',
+      id: frame.id,
+      message,
+      token: await this.deps.sessions.issue(session.sessionId),
+    });
     this.deps.live.broadcast(session.chatId, { t: 'msg', message }, socket);
     await this.deps.visitors.touch(session.chatId, visitor);
   }

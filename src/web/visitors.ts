@@ -41,7 +41,12 @@ export class Visitors {
     consent: { text: string; privacyPolicyUrl: string | null },
   ): Promise<Visitor> {
     const at = this.deps.now().toISOString();
-    const visitor: Visitor = { name: brief.name, contact: brief.contact, consent: { at, ...consent }, touchedAt: at };
+    const visitor: Visitor = {
+      name: brief.name,
+      contact: brief.contact,
+      consent: { at, ...consent },
+      touchedAt: at,
+    };
     await this.deps.kv.set(visitorKey(chatId), visitor, this.ttlMs());
     await this.deps.audit.append({
       actor: chatId,

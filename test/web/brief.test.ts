@@ -21,7 +21,16 @@ describe('widget brief', () => {
   });
 
   it('when a number is not a phone, then it is refused rather than guessed', () => {
-    for (const typed of ['12345', '+7 912 345-67', '8 (112) 345-67-89', '+7 123 456 78 90', '912-345-67-89-00', 'звоните', '+7 912 345-67-89 доб. 5', '']) {
+    for (const typed of [
+      '12345',
+      '+7 912 345-67',
+      '8 (112) 345-67-89',
+      '+7 123 456 78 90',
+      '912-345-67-89-00',
+      'звоните',
+      '+7 912 345-67-89 доб. 5',
+      '',
+    ]) {
       expect(phoneToE164(typed), typed).toBeUndefined();
     }
   });
@@ -36,7 +45,13 @@ describe('widget brief', () => {
       fc.property(fc.stringMatching(/^9\d{9}$/), (national) => {
         const expected = `+7${national}`;
         const spaced = `${national.slice(0, 3)} ${national.slice(3, 6)}-${national.slice(6, 8)}-${national.slice(8)}`;
-        return [national, `8${national}`, `+7${national}`, `+7 ${spaced}`, `8 (${national.slice(0, 3)}) ${national.slice(3)}`]
+        return [
+          national,
+          `8${national}`,
+          `+7${national}`,
+          `+7 ${spaced}`,
+          `8 (${national.slice(0, 3)}) ${national.slice(3)}`,
+        ]
           .map(phoneToE164)
           .every((p) => p === expected);
       }),
@@ -70,7 +85,9 @@ describe('widget brief', () => {
       ok: false,
       fields: ['name'],
     });
-    expect(parseBrief({ name: '  Анна\u200b \n Петрова\u0007 ', contact: '89123456789', consent: true })).toEqual({
+    expect(
+      parseBrief({ name: '  Анна\u200b \n Петрова\u0007 ', contact: '89123456789', consent: true }),
+    ).toEqual({
       ok: true,
       brief: { name: 'Анна Петрова', contact: { phone: '+79123456789' } },
     });

@@ -29,7 +29,9 @@ describe('widget HTTP routes (component: the real HTTP app)', () => {
     const plain = await fetch(`${harness.url}/widget.js`, { headers: { 'accept-encoding': 'identity' } });
     expect(plain.headers.get('content-encoding')).toBeNull();
     expect(await plain.text()).toBe(body);
-    const again = await fetch(`${harness.url}/widget.js`, { headers: { 'if-none-match': res.headers.get('etag')! } });
+    const again = await fetch(`${harness.url}/widget.js`, {
+      headers: { 'if-none-match': res.headers.get('etag')! },
+    });
     expect(again.status).toBe(304);
   });
 
@@ -49,7 +51,9 @@ describe('widget HTTP routes (component: the real HTTP app)', () => {
     });
     expect(settings.texts.greeting).toMatch(/[а-я]/);
 
-    const refused = await fetch(`${harness.url}/widget/settings`, { headers: { origin: 'https://evil.example.net' } });
+    const refused = await fetch(`${harness.url}/widget/settings`, {
+      headers: { origin: 'https://evil.example.net' },
+    });
     expect(refused.status).toBe(403);
     expect(refused.headers.get('access-control-allow-origin')).toBeNull();
     expect(await refused.json()).toMatchObject({ error: 'origin_not_allowed' });
@@ -72,7 +76,9 @@ describe('widget HTTP routes (component: the real HTTP app)', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-security-policy')).toMatch(/script-src 'self'/);
     const html = await res.text();
-    expect(html).toContain('<script src="../widget.js" data-locale="en" data-listing="123456" async></script>');
+    expect(html).toContain(
+      '<script src="../widget.js" data-locale="en" data-listing="123456" async></script>',
+    );
 
     // The same server reached under another name is another origin, not in WIDGET_ORIGINS.
     const other = await fetch(`${harness.url.replace('127.0.0.1', 'localhost')}/widget/demo`);

@@ -26,7 +26,8 @@ describe('widget socket server (component: real HTTP server, WebSocket and embed
       origins: [SITE],
       now: () => clock,
       ...options,
-      inbound: (web, store) => (responder = standInResponder(store, web.channel, { autoAnswer: options.autoAnswer })),
+      inbound: (web, store) =>
+        (responder = standInResponder(store, web.channel, { autoAnswer: options.autoAnswer })),
     });
   }
 
@@ -88,7 +89,10 @@ describe('widget socket server (component: real HTTP server, WebSocket and embed
   });
 
   it('when the brief is complete, then the phone is kept in E.164 with the consent text, and messages carry the contact', async () => {
-    await start({ consentText: 'Согласен на обработку данных ИП Иванова.', privacyPolicyUrl: `${SITE}/privacy` });
+    await start({
+      consentText: 'Согласен на обработку данных ИП Иванова.',
+      privacyPolicyUrl: `${SITE}/privacy`,
+    });
     const { client, chatId } = await briefedVisitor();
     const stored = await harness.store.kv.get<Visitor>(visitorKey(chatId));
     expect(stored).toMatchObject({
@@ -126,7 +130,11 @@ describe('widget socket server (component: real HTTP server, WebSocket and embed
     const { client, chatId } = await briefedVisitor();
     client.send({ t: 'msg', id: 'msg-0000001', text: 'Сколько стоит?' });
     const ack = await client.next('ack');
-    expect(ack.message).toMatchObject({ id: `${chatId}:msg-0000001`, from: 'visitor', text: 'Сколько стоит?' });
+    expect(ack.message).toMatchObject({
+      id: `${chatId}:msg-0000001`,
+      from: 'visitor',
+      text: 'Сколько стоит?',
+    });
     expect(await harness.store.messages.get(ack.message.id)).not.toBeNull();
     expect(ack.token).toEqual(expect.any(String));
     expect(await client.next('typing')).toEqual({ t: 'typing', on: true });
@@ -164,7 +172,8 @@ describe('widget socket server (component: real HTTP server, WebSocket and embed
     client.send({ t: 'msg', id: 'msg-empty-01', text: '   ' });
     client.send({ t: 'subscribe', to: 'everything' });
     client.ws.send('not json');
-    for (let i = 0; i < 5; i++) expect(await client.next('error')).toEqual({ t: 'error', reason: 'bad_frame' });
+    for (let i = 0; i < 5; i++)
+      expect(await client.next('error')).toEqual({ t: 'error', reason: 'bad_frame' });
     client.send({ t: 'msg', id: 'msg-max-0001', text: 'я'.repeat(2000) });
     await client.next('ack');
     expect(responder.received.map((e) => e.text?.length)).toEqual([2000]);
@@ -255,7 +264,11 @@ describe('widget socket server (component: real HTTP server, WebSocket and embed
     const ids = outcome.kind === 'sent' ? outcome.messageIds : [];
     for (const tab of [anna.client, secondTab]) {
       expect(await tab.next('typing')).toEqual({ t: 'typing', on: true });
-      expect((await tab.next('msg')).message).toMatchObject({ id: ids[0], from: 'seller', text: 'Владелец отвечает' });
+      expect((await tab.next('msg')).message).toMatchObject({
+        id: ids[0],
+        from: 'seller',
+        text: 'Владелец отвечает',
+      });
     }
     await harness.web.channel.send(boris.chatId, 'Борису');
     expect((await boris.client.next('msg')).message.text).toBe('Борису');
@@ -263,7 +276,10 @@ describe('widget socket server (component: real HTTP server, WebSocket and embed
 
     // A message the visitor writes in one tab shows in the other.
     anna.client.send({ t: 'msg', id: 'msg-tab-0001', text: 'Из первой вкладки' });
-    expect((await secondTab.next('msg')).message).toMatchObject({ from: 'visitor', text: 'Из первой вкладки' });
+    expect((await secondTab.next('msg')).message).toMatchObject({
+      from: 'visitor',
+      text: 'Из первой вкладки',
+    });
   });
 
   it('when Channel.send is called twice, then each message has its own id; a long text is split to the limit', async () => {
@@ -318,7 +334,10 @@ describe('widget socket server (component: real HTTP server, WebSocket and embed
     await visitor({ 'x-forwarded-for': '203.0.113.7' });
     await visitor({ 'x-forwarded-for': '203.0.113.7' });
     const third = await visitor({ 'x-forwarded-for': '203.0.113.7' });
-    expect(await third.next('error')).toMatchObject({ reason: 'rate_limited', retryAfterMs: expect.any(Number) });
+    expect(await third.next('error')).toMatchObject({
+      reason: 'rate_limited',
+      retryAfterMs: expect.any(Number),
+    });
     await expect.poll(() => third.closed?.code).toBe(4429);
     // Another client behind the same proxy is counted on its own.
     const other = await visitor({ 'x-forwarded-for': '198.51.100.9' });

@@ -107,11 +107,23 @@ export class Widget {
 
     const close = h('button', { type: 'button', class: 'x', 'aria-label': t.close }, '×');
     this.status = h('div', { class: 'status', role: 'status', 'aria-live': 'polite', hidden: '' });
-    this.log = h('div', { class: 'log', role: 'log', 'aria-live': 'polite', 'aria-label': settings.title, tabindex: '0' });
+    this.log = h('div', {
+      class: 'log',
+      role: 'log',
+      'aria-live': 'polite',
+      'aria-label': settings.title,
+      tabindex: '0',
+    });
     this.log.append(this.bubble('seller', t.greeting));
     this.typing = h('div', { class: 'typing', 'aria-live': 'polite', hidden: '' }, t.typing);
 
-    this.nameInput = h('input', { type: 'text', name: 'name', autocomplete: 'name', maxlength: '100', 'aria-describedby': 'e-name' });
+    this.nameInput = h('input', {
+      type: 'text',
+      name: 'name',
+      autocomplete: 'name',
+      maxlength: '100',
+      'aria-describedby': 'e-name',
+    });
     this.contactInput = h('input', {
       type: 'text',
       name: 'contact',
@@ -130,22 +142,23 @@ export class Widget {
     if (settings.privacyPolicyUrl) {
       consentText.append(
         ' ',
-        h('a', { href: settings.privacyPolicyUrl, target: '_blank', rel: 'noopener noreferrer' }, t.privacyPolicy),
+        h(
+          'a',
+          { href: settings.privacyPolicyUrl, target: '_blank', rel: 'noopener noreferrer' },
+          t.privacyPolicy,
+        ),
       );
     }
     this.briefForm = h(
       'form',
       { class: 'brief', novalidate: '', hidden: '' },
       h('p', {}, t.briefIntro),
-      h('label', {}, t.nameLabel, this.nameInput, this.briefErrors.name),
-      h(
-        'label',
-        {},
-        t.contactLabel,
-        this.contactInput,
-        h('span', { class: 'hint', id: 'h-contact' }, t.contactHint),
-        this.briefErrors.contact,
-      ),
+      // Errors and hints sit outside the labels: they describe a field, they are not part of its name.
+      h('label', {}, t.nameLabel, this.nameInput),
+      this.briefErrors.name,
+      h('label', {}, t.contactLabel, this.contactInput),
+      h('span', { class: 'hint', id: 'h-contact' }, t.contactHint),
+      this.briefErrors.contact,
       h('label', { class: 'consent' }, this.consentInput, consentText),
       this.briefErrors.consent,
       h('button', { type: 'submit', class: 'go' }, t.start),
@@ -167,7 +180,14 @@ export class Widget {
 
     this.panel = h(
       'div',
-      { class: 'panel', id: 'panel', role: 'dialog', 'aria-modal': 'false', 'aria-labelledby': 'title', hidden: '' },
+      {
+        class: 'panel',
+        id: 'panel',
+        role: 'dialog',
+        'aria-modal': 'false',
+        'aria-labelledby': 'title',
+        hidden: '',
+      },
       h('header', {}, h('h2', { id: 'title' }, settings.title), close),
       this.status,
       this.log,
@@ -422,7 +442,8 @@ export class Widget {
     this.briefForm.hidden = briefed;
     this.composer.hidden = !briefed;
     const focused = (this.panel.getRootNode() as ShadowRoot).activeElement;
-    if (!this.panel.hidden && (!focused || focused === this.log)) (briefed ? this.textarea : this.nameInput).focus();
+    if (!this.panel.hidden && (!focused || focused === this.log))
+      (briefed ? this.textarea : this.nameInput).focus();
     if (briefed) {
       // Messages in flight when the connection broke, or written before the brief, go (again) now, under
       // the same ids: the server takes each id once.

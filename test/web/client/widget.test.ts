@@ -4,7 +4,12 @@ import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { pollUntil } from '../../../sim/common/wait.js';
 import { browserMissing, launchChromium } from '../../support/browser.js';
-import { standInResponder, type StandInResponder, startWidgetHarness, type WidgetHarness } from '../../support/widget.js';
+import {
+  standInResponder,
+  type StandInResponder,
+  startWidgetHarness,
+  type WidgetHarness,
+} from '../../support/widget.js';
 
 if (browserMissing) console.warn(browserMissing);
 
@@ -85,7 +90,10 @@ describe.skipIf(browserMissing !== undefined)('website widget in Chromium', () =
     );
 
   const chatOfFirstMessage = () =>
-    pollUntil(() => responder.received[0]?.chatId, { timeoutMs: 5000, what: 'a message reached the responder' });
+    pollUntil(() => responder.received[0]?.chatId, {
+      timeoutMs: 5000,
+      what: 'a message reached the responder',
+    });
 
   it('when a visitor writes on the demo page, then the answer comes, and after a reload the history is there', async () => {
     const page = await context.newPage();
@@ -94,7 +102,10 @@ describe.skipIf(browserMissing !== undefined)('website widget in Chromium', () =
     await send(page, 'Есть ли доставка в Казань?');
     await expect.poll(() => texts(log(page))).toContain('Ответ: Есть ли доставка в Казань?');
     expect(await texts(log(page))).toContain('Есть ли доставка в Казань?');
-    expect(responder.received[0]?.context?.buyer).toMatchObject({ name: 'Анна', contact: { phone: '+79123456789' } });
+    expect(responder.received[0]?.context?.buyer).toMatchObject({
+      name: 'Анна',
+      contact: { phone: '+79123456789' },
+    });
 
     await page.reload();
     await launcher(page).click();
@@ -125,7 +136,10 @@ describe.skipIf(browserMissing !== undefined)('website widget in Chromium', () =
     await expect.poll(() => texts(log(page))).toContain('Да, сделаем за 10 дней.');
     expect(await page.locator('.badge').isVisible()).toBe(false);
     // The listing the page passed (data-listing) went with the message.
-    expect(responder.received[0]?.context?.listing).toMatchObject({ itemId: '777', title: 'Мебель на заказ' });
+    expect(responder.received[0]?.context?.listing).toMatchObject({
+      itemId: '777',
+      title: 'Мебель на заказ',
+    });
   });
 
   it('when a draft is being prepared, then the typing indicator shows until the answer arrives', async () => {
@@ -223,7 +237,9 @@ describe.skipIf(browserMissing !== undefined)('website widget in Chromium', () =
     expect(await page.getByText('Без согласия мы не можем принять ваши контакты.').isVisible()).toBe(true);
     await page.getByRole('checkbox').check();
     await page.getByRole('button', { name: 'Начать чат' }).click();
-    await expect.poll(() => page.getByRole('textbox', { name: 'Телефон или e-mail' }).getAttribute('aria-invalid')).toBe('true');
+    await expect
+      .poll(() => page.getByRole('textbox', { name: 'Телефон или e-mail' }).getAttribute('aria-invalid'))
+      .toBe('true');
     expect(await page.getByText('Укажите телефон (+7 912 345-67-89) или e-mail.').isVisible()).toBe(true);
     expect(await page.getByPlaceholder('Напишите сообщение…').isVisible()).toBe(false);
   });
@@ -249,8 +265,9 @@ describe.skipIf(browserMissing !== undefined)('website widget in Chromium', () =
     expect(await page.locator('h2').textContent()).toBe('Мебель: чат');
     const colours = await page.locator('header').evaluate((el) => {
       // Runs in the page (this file is type-checked without the DOM library).
-      const style = (globalThis as unknown as { getComputedStyle(e: unknown): Record<'backgroundColor' | 'color', string> })
-        .getComputedStyle(el);
+      const style = (
+        globalThis as unknown as { getComputedStyle(e: unknown): Record<'backgroundColor' | 'color', string> }
+      ).getComputedStyle(el);
       return [style.backgroundColor, style.color];
     });
     // #ffcc00 is light: the text on it is black.
