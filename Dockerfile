@@ -6,6 +6,8 @@ RUN npm ci
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 COPY sim ./sim
+# Bundles the website widget (dist/widget/widget.js) as part of `npm run build`.
+COPY scripts/build-widget.ts ./scripts/
 RUN npm run build && npm prune --omit=dev
 
 FROM node:24-slim

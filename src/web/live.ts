@@ -45,6 +45,7 @@ export class LiveConversations {
   /** Messages we sent, until the responder has surely stored them (see {@link history}). */
   private readonly recentSends = new Map<string, Array<WireMessage & { sentAt: number }>>();
   private readonly typingUntil = new Map<string, number>();
+  private lastSweep = 0;
 
   constructor(private readonly deps: LiveDeps) {}
 
@@ -137,6 +138,7 @@ export class LiveConversations {
   }
 
   private typing(chatId: string, on: boolean): void {
+    this.sweep();
     if (on) this.typingUntil.set(chatId, this.deps.now().getTime() + TYPING_MAX_MS);
     else this.typingUntil.delete(chatId);
     this.broadcast(chatId, { t: 'typing', on });
@@ -157,9 +159,19 @@ export class LiveConversations {
   }
 
   private rememberSend(chatId: string, message: WireMessage): void {
+    this.sweep();
     const list = this.pruneRecentSends(chatId);
     list.push({ ...message, sentAt: this.deps.now().getTime() });
     this.recentSends.set(chatId, list);
+  }
+
+  /** Forgets what has expired in chats nobody looks at any more (memory stays bounded by recent activity). */
+  private sweep(): void {
+    const now = this.deps.now().getTime();
+    if (now - this.lastSweep < 60_000) return;
+    this.lastSweep = now;
+    for (const chatId of this.recentSends.keys()) this.pruneRecentSends(chatId);
+    for (const [chatId, until] of this.typingUntil) if (until <= now) this.typingUntil.delete(chatId);
   }
 
   private pruneRecentSends(chatId: string): Array<WireMessage & { sentAt: number }> {

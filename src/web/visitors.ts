@@ -59,10 +59,10 @@ export class Visitors {
     return visitor;
   }
 
-  /** Extends the record's lifetime while the visitor is active (at most one write a day). */
+  /** Extends the record's lifetime while the visitor is active (at most one write an hour). */
   async touch(chatId: string, visitor: Visitor): Promise<void> {
     const now = this.deps.now();
-    if (now.getTime() - Date.parse(visitor.touchedAt) < 86_400_000) return;
+    if (now.getTime() - Date.parse(visitor.touchedAt) < 3_600_000) return;
     await this.deps.kv.set(visitorKey(chatId), { ...visitor, touchedAt: now.toISOString() }, this.ttlMs());
   }
 
