@@ -177,6 +177,32 @@ describe.skipIf(browserMissing !== undefined)('website widget in Chromium', () =
     expect(stored.map((m) => m.text)).toEqual(['Сколько стоит сборка?']);
   });
 
+  it('when the visitor writes faster than allowed, then the widget says to wait and offers a retry', async () => {
+    await harness.close();
+    harness = await startWidgetHarness({
+      origins: [siteUrl],
+      limits: { messagesPerSessionPerMinute: 1 },
+      inbound: (web, store) => (responder = standInResponder(store, web.channel)),
+    });
+    const page = await context.newPage();
+    await page.goto(siteUrl);
+    await openChatAndBrief(page);
+    await send(page, 'Первый');
+    await expect.poll(() => texts(log(page))).toContain('Ответ: Первый');
+    await send(page, 'Второй');
+    await expect.poll(() => page.locator('.m.failed').textContent()).toContain('Слишком много сообщений');
+    expect(await page.getByRole('status').textContent()).toMatch(/Подождите минуту/);
+    expect(await page.getByRole('button', { name: 'Повторить' }).isVisible()).toBe(true);
+  });
+
+  it('when the connection is lost, then the widget says so and keeps trying', async () => {
+    const page = await context.newPage();
+    await page.goto(siteUrl);
+    await openChatAndBrief(page);
+    await harness.web.stop(); // the service restarts: every socket is closed, new ones are refused for now
+    await expect.poll(() => page.getByRole('status').textContent()).toBe('Нет связи. Переподключаемся…');
+  });
+
   it('when the site is not in WIDGET_ORIGINS, then the widget does not start and its socket is refused', async () => {
     const page = await context.newPage();
     const warnings: string[] = [];
