@@ -107,6 +107,8 @@ export const CLOSE = {
   replaced: 4409,
   /** The service is shutting down; reconnect later. */
   goingAway: 1001,
+  /** The session could not be opened (storage failing); reconnect later. */
+  internalError: 1011,
 } as const;
 
 /** Settings the widget loads before showing its bubble (`GET /widget/settings`). */

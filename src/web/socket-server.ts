@@ -168,6 +168,8 @@ export class WidgetSocketServer {
             this.deps.logger.error({ err, frame: frame.t }, 'widget frame failed');
             if (frame.t === 'msg') socket.send({ t: 'nack', id: frame.id, reason: 'failed' });
             else socket.send({ t: 'error', reason: 'unavailable' });
+            // Without a session the connection is no use: the widget reconnects (with backoff) and says hello again.
+            if (frame.t === 'hello') ws.close(CLOSE.internalError, 'try again');
           }
         })
         .catch((err: unknown) => this.deps.logger.error({ err }, 'widget frame failed'));
@@ -184,13 +186,20 @@ export class WidgetSocketServer {
     if (opened.rejected)
       this.deps.logger.info({ reason: opened.rejected }, 'widget token not accepted: new session');
     const chatId = chatIdOf('web', opened.sessionId);
-    const [visitor, messages, listing] = await Promise.all([
-      this.deps.visitors.get(chatId),
-      opened.fresh ? Promise.resolve([]) : this.deps.live.history(chatId, frame.lastSeenId),
-      this.listingOf(frame.listing),
-    ]);
-    if (visitor) await this.deps.visitors.touch(chatId, visitor);
+    // Live first, history second: a message sent in between comes twice (the widget keeps one), never not at all.
     const leave = this.deps.live.join(chatId, socket);
+    let visitor: Visitor | null, messages: WireMessage[], listing: InboundContext['listing'] | undefined;
+    try {
+      [visitor, messages, listing] = await Promise.all([
+        this.deps.visitors.get(chatId),
+        opened.fresh ? Promise.resolve([]) : this.deps.live.history(chatId, frame.lastSeenId),
+        this.listingOf(frame.listing),
+      ]);
+      if (visitor) await this.deps.visitors.touch(chatId, visitor);
+    } catch (err) {
+      leave();
+      throw err;
+    }
     socket.send({
       t: 'welcome',
       token: opened.token,

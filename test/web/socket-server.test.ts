@@ -344,6 +344,23 @@ describe('widget socket server (component: real HTTP server, WebSocket and embed
     expect((await other.hello()).fresh).toBe(true);
   });
 
+  it('when the store fails while a visitor says hello, then the widget is told and the socket closes, to come back later', async () => {
+    await start();
+    const kv = harness.store.kv;
+    const get = kv.get.bind(kv);
+    kv.get = async () => {
+      throw new Error('disk I/O error');
+    };
+    const client = await visitor();
+    client.send({ t: 'hello' });
+    expect(await client.next('error')).toEqual({ t: 'error', reason: 'unavailable' });
+    await expect.poll(() => client.closed?.code).toBe(1011);
+
+    kv.get = get;
+    const again = await visitor();
+    expect((await again.hello()).fresh).toBe(true);
+  });
+
   it('when the service stops, then open widget connections are closed as going away', async () => {
     await start();
     const client = await visitor();

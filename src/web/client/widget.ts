@@ -306,6 +306,7 @@ export class Widget {
           this.conn.backOff(frame.retryAfterMs ?? 60_000);
           this.setStatus(this.t.rateLimited, true);
         } else if (frame.reason === 'unavailable') this.setStatus(this.t.serverError, true);
+        else if (frame.reason === 'hello_required') this.hello();
         break;
     }
   }
