@@ -1,7 +1,9 @@
 /**
- * `npm run ask -- [--docs DIR] [--item ID] [--json] "question"` — answers a question from a folder of
- * documents exactly as the service would (Gemini when GEMINI_API_KEY is set, else the local index),
- * in a throwaway store. `--batch FILE` reads JSON lines {"id","q","item"} and prints one decision per
+ * `npm run ask -- [--docs DIR] [--listings FILE] [--item ID] [--json] "question"` — answers a question from
+ * a folder of documents exactly as the service would (Gemini when GEMINI_API_KEY is set, else the local
+ * index), in a throwaway store. `--listings FILE` (the shape of `examples/listings.json`) adds the listings
+ * as the listings sync would: each one's item document, and its title and price for questions about it.
+ * `--batch FILE` reads JSON lines {"id","q","item"} (other fields are ignored) and prints one decision per
  * line. Diagnostics go to stderr; stdout carries only the answer(s).
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -14,14 +16,18 @@ import { type Config, loadConfig, loadDotEnv } from '../src/config.js';
 import { createLogger } from '../src/logger.js';
 import { STORE_KV_KEY } from '../src/rag/gemini/file-search.js';
 import { createKnowledge, type Decision } from '../src/rag/index.js';
+import type { Listing, ListingFacts } from '../src/models/records.js';
 import type { Store } from '../src/store/port.js';
 import { openSqliteStore } from '../src/store/sqlite/index.js';
+import { loadExampleListings } from './demo/examples.js';
 
-const USAGE = 'usage: npm run ask -- [--docs DIR] [--item ID] [--json] "question"  |  --batch FILE';
+const USAGE =
+  'usage: npm run ask -- [--docs DIR] [--listings FILE] [--item ID] [--json] "question"  |  --batch FILE';
 
 const argsSchema = z
   .object({
     docs: z.string().min(1).optional(),
+    listings: z.string().min(1).optional(),
     item: z
       .string()
       .regex(/^[A-Za-z0-9-]{1,64}$/, { error: '--item expects a listing id' })
@@ -38,7 +44,7 @@ function parseArgs(argv: string[]): z.infer<typeof argsSchema> {
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (a === '--json') raw.json = true;
-    else if (a === '--docs' || a === '--item' || a === '--batch') raw[a.slice(2)] = argv[++i];
+    else if (a === '--docs' || a === '--listings' || a === '--item' || a === '--batch') raw[a.slice(2)] = argv[++i];
     else if (a === '--help' || a === '-h') {
       process.stderr.write(`${USAGE}\n`);
       process.exit(0);
@@ -86,6 +92,28 @@ function readable(d: Decision): string {
   return [head, '', d.text, ...(sources.length ? ['', 'Sources:', ...sources] : []), ''].join('\n');
 }
 
+const rubles = (price: number) => `${new Intl.NumberFormat('ru-RU').format(price).replace(/\s/g, ' ')} ₽`;
+
+/** Listings as the listings sync stores them, and the facts a chat about each carries (as Avito gives them). */
+async function readListings(file: string): Promise<Map<string, { listing: Listing; facts: ListingFacts }>> {
+  const out = new Map<string, { listing: Listing; facts: ListingFacts }>();
+  for (const l of await loadExampleListings(resolve(file))) {
+    const listing: Listing = {
+      id: String(l.id),
+      title: l.title,
+      price: l.price,
+      url: l.url ?? null,
+      status: 'active',
+      category: l.category?.name ?? null,
+      address: l.address ?? null,
+      syncedAt: new Date(),
+    };
+    const facts = { title: l.title, price: l.price === null ? null : rubles(l.price), url: l.url ?? null };
+    out.set(listing.id, { listing, facts });
+  }
+  return out;
+}
+
 async function dropRemoteStore(config: Config, store: Store): Promise<void> {
   const name = await store.kv.get<string>(STORE_KV_KEY);
   if (!config.gemini.apiKey || typeof name !== 'string') return;
@@ -122,12 +150,17 @@ async function main(): Promise<void> {
     const loaded = summary.added.length + summary.updated.length + summary.unchanged.length;
     process.stderr.write(`${loaded} document(s) loaded.\n`);
     for (const f of summary.failed) process.stderr.write(`  ! ${f.file}: ${f.message}\n`);
+    const listings = args.listings ? await readListings(args.listings) : new Map();
+    for (const { listing } of listings.values()) await knowledge.ingestListing(listing);
+    if (listings.size > 0) process.stderr.write(`${listings.size} listing(s) loaded.\n`);
 
     const ask = (question: string, item: string | null) =>
       knowledge.answer({
         questions: [question],
         history: [{ author: 'buyer', text: question }],
-        listing: item ? { itemId: item, title: '', price: null, url: null } : null,
+        listing: item
+          ? { itemId: item, ...(listings.get(item)?.facts ?? { title: '', price: null, url: null }) }
+          : null,
         locale: config.locale,
       });
 
