@@ -16,10 +16,11 @@ import { type Config, loadConfig, loadDotEnv } from '../src/config.js';
 import { createLogger } from '../src/logger.js';
 import { STORE_KV_KEY } from '../src/rag/gemini/file-search.js';
 import { createKnowledge, type Decision } from '../src/rag/index.js';
+import { formatRub } from '../src/rag/listing-document.js';
 import type { Listing, ListingFacts } from '../src/models/records.js';
 import type { Store } from '../src/store/port.js';
 import { openSqliteStore } from '../src/store/sqlite/index.js';
-import { loadExampleListings } from './demo/examples.js';
+import { loadExampleListings, storedListing } from './demo/examples.js';
 
 const USAGE =
   'usage: npm run ask -- [--docs DIR] [--listings FILE] [--item ID] [--json] "question"  |  --batch FILE';
@@ -44,7 +45,8 @@ function parseArgs(argv: string[]): z.infer<typeof argsSchema> {
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (a === '--json') raw.json = true;
-    else if (a === '--docs' || a === '--listings' || a === '--item' || a === '--batch') raw[a.slice(2)] = argv[++i];
+    else if (a === '--docs' || a === '--listings' || a === '--item' || a === '--batch')
+      raw[a.slice(2)] = argv[++i];
     else if (a === '--help' || a === '-h') {
       process.stderr.write(`${USAGE}\n`);
       process.exit(0);
@@ -92,24 +94,13 @@ function readable(d: Decision): string {
   return [head, '', d.text, ...(sources.length ? ['', 'Sources:', ...sources] : []), ''].join('\n');
 }
 
-const rubles = (price: number) => `${new Intl.NumberFormat('ru-RU').format(price).replace(/\s/g, ' ')} ₽`;
-
 /** Listings as the listings sync stores them, and the facts a chat about each carries (as Avito gives them). */
 async function readListings(file: string): Promise<Map<string, { listing: Listing; facts: ListingFacts }>> {
   const out = new Map<string, { listing: Listing; facts: ListingFacts }>();
-  for (const l of await loadExampleListings(resolve(file))) {
-    const listing: Listing = {
-      id: String(l.id),
-      title: l.title,
-      price: l.price,
-      url: l.url ?? null,
-      status: 'active',
-      category: l.category?.name ?? null,
-      address: l.address ?? null,
-      syncedAt: new Date(),
-    };
-    const facts = { title: l.title, price: l.price === null ? null : rubles(l.price), url: l.url ?? null };
-    out.set(listing.id, { listing, facts });
+  for (const input of await loadExampleListings(resolve(file))) {
+    const listing = storedListing(input);
+    const price = listing.price === null ? null : formatRub(listing.price);
+    out.set(listing.id, { listing, facts: { title: listing.title, price, url: listing.url } });
   }
   return out;
 }

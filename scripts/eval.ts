@@ -91,7 +91,11 @@ function report(set: EvalSet, s: Scores, verbose: boolean): string {
       goal(s.fallbackOnUnanswerable, GOALS.fallbackOnUnanswerable),
     ),
     row('escalation recall', s.escalationRecall, goal(s.escalationRecall, GOALS.escalationRecall)),
-    row('escalation precision', s.escalationPrecision, goal(s.escalationPrecision, GOALS.escalationPrecision)),
+    row(
+      'escalation precision',
+      s.escalationPrecision,
+      goal(s.escalationPrecision, GOALS.escalationPrecision),
+    ),
     row('escalation reason as labelled', s.escalationReason),
     `  ${'numbers and other facts not in the sources'.padEnd(44)} ${String(s.factsNotInSources.length).padStart(7)}            goal 0 ${s.factsNotInSources.length === 0 ? '✓' : '✗'}`,
     `  ${meetsGoals(s) ? 'all goals met' : 'goals NOT met'}`,

@@ -116,7 +116,8 @@ export function score(set: EvalSet, decisions: readonly BatchDecision[]): Scores
         break;
     }
   }
-  const count = (expect: LabelledQuestion['expect']) => set.questions.filter((q) => q.expect === expect).length;
+  const count = (expect: LabelledQuestion['expect']) =>
+    set.questions.filter((q) => q.expect === expect).length;
   const answerable = count('answer');
   const escalations = count('escalate');
   return {

@@ -2,10 +2,9 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import type { Listing } from '../../src/models/records.js';
 import { titleFromFileName } from '../../src/rag/folder-sync.js';
 import { listingDocumentText, listingDocumentTitle } from '../../src/rag/listing-document.js';
-import { loadExampleListings } from '../demo/examples.js';
+import { loadExampleListings, storedListing } from '../demo/examples.js';
 
 /** `examples/eval/`: one folder per question set. */
 export const EVAL_DIR = fileURLToPath(new URL('../../examples/eval/', import.meta.url));
@@ -112,17 +111,8 @@ export async function loadSet(dirOrName: string, root = EVAL_DIR): Promise<EvalS
   const listingsFile = join(dir, 'listings.json');
   const hasListings = Boolean(await stat(listingsFile).catch(() => null));
   if (hasListings) {
-    for (const l of await loadExampleListings(listingsFile)) {
-      const listing: Listing = {
-        id: String(l.id),
-        title: l.title,
-        price: l.price,
-        url: l.url ?? null,
-        status: 'active',
-        category: l.category?.name ?? null,
-        address: l.address ?? null,
-        syncedAt: new Date(0),
-      };
+    for (const input of await loadExampleListings(listingsFile)) {
+      const listing = storedListing(input, new Date(0));
       documents.push({ title: listingDocumentTitle(listing), text: listingDocumentText(listing) });
     }
   }

@@ -1,7 +1,10 @@
 import type { ListingFacts } from '../models/records.js';
 import { type ListingField, readListingDocument } from './listing-document.js';
 import { isNoAnswer } from './prompt.js';
-import { contentStems, contentTokens, type Token } from './text/tokens.js';
+import { CHATTER_WORDS, conceptsOf, isWeak, QUESTION_WORDS, SHORT_FORMS } from './text/lexicon.js';
+import { type Evidence, evidenceOf, findTerm, type MatchKind, sameStem } from './text/match.js';
+import { type Sentence, splitSentences } from './text/sentences.js';
+import { contentStems, contentTokens, type Token, tokenize } from './text/tokens.js';
 
 /** A retrieved passage; `listingDocument` marks the item document made from the listing's own facts. */
 export interface Passage {
@@ -26,18 +29,10 @@ export interface AnswerCheck {
  * - `no_answer`: the model said so (empty text or the no-answer marker);
  * - `restates_listing`: it rests only on the listing's own facts (its item document, the listing
  *   description) and the question asks about something else, or about a field it does not restate;
- * - `off_topic`: none of a question's key terms appears in the answer or in the passages it rests on.
+ * - `off_topic`: the answer and the passages it rests on leave out a key term of every question (a shared
+ *   word is not enough: "Стулья к столу продаёте?" is not answered by a passage about tables).
  */
 export type Unanswered = 'no_answer' | 'restates_listing' | 'off_topic';
-
-/** Words that make a question without saying what it is about. */
-const QUESTION_WORDS = new Set(
-  (
-    'сколько почему зачем куда откуда чего кого кому насколько каков какова каково каковы скажите скажи ' +
-    'подскажи интересует интересуют интересно узнать уточнить вопрос хотелось будет будут нужно нужен ' +
-    'нужна нужны могу может можете возможно вообще просто ок much many does did'
-  ).split(' '),
-);
 
 type Field = ListingField | 'description';
 
@@ -53,19 +48,6 @@ const ASKS_ABOUT: Record<Field, RegExp | null> = {
     /^(адрес\p{L}*|наход\p{L}*|располож\p{L}*|посмотр\p{L}*|смотр\p{L}*|осмотр\p{L}*|забра\p{L}*|забер\p{L}*|самовывоз\p{L}*|район\p{L}*|метро|address\p{L}*|where|location|pickup)$/u,
   description: null,
 };
-
-/**
- * Stems match when equal or when one extends the other: the stemmer leaves some forms of one word
- * apart ("раскладной" / "раскладывается", "гарантия" / "гарантийный").
- */
-function sameStem(a: string, b: string): boolean {
-  if (a === b) return true;
-  const [short, long] = a.length <= b.length ? [a, b] : [b, a];
-  if (short.length >= 4 && long.startsWith(short)) return true;
-  let common = 0;
-  while (common < short.length && a[common] === b[common]) common++;
-  return common >= 6;
-}
 
 const hasStem = (stems: readonly string[], stem: string) => stems.some((s) => sameStem(s, stem));
 
@@ -97,28 +79,187 @@ function listingFields(listing: ListingFacts | null, documents: readonly Passage
   return fields;
 }
 
+/** One thing a buyer asks: a sentence of a message, with its key terms. */
+export interface Ask {
+  /** The sentence as the buyer wrote it (short forms spelt out). */
+  text: string;
+  terms: KeyTerm[];
+  /** It ends with a question mark: left unanswered, it is worth telling the owner. */
+  question: boolean;
+}
+
 /**
- * A question's key terms: its content words minus question words and the words naming the listing
- * ("гарантия на ноутбук" asks about the warranty; "ноутбук" only says which item).
+ * A word a passage must contain (in some form) to answer the question. `weak` words frame the question
+ * ("… в комплекте идёт?", "… можно поставить?"): with other terms present they may be missing. Terms
+ * with the same `either` are alternatives the buyer offers ("дисковые или ободные?"): one is enough.
  */
-function keyTerms(question: string, naming: readonly string[]): Token[] {
-  return contentTokens(question).filter((t) => !QUESTION_WORDS.has(t.word) && !hasStem(naming, t.stem));
+export interface KeyTerm {
+  token: Token;
+  weak: boolean;
+  either?: number;
+}
+
+const GREETING =
+  /(?:^|[\s,.!])(?:здравствуй(?:те)?|добр(?:ый|ого|ое)\s+(?:день|дня|вечер|вечера|утро|утра|времени\s+суток)|доброго\s+времени\s+суток)(?=$|[\s,.!])/giu;
+
+const spellOut = (text: string) => SHORT_FORMS.reduce((t, [re, full]) => t.replace(re, full), text);
+
+/**
+ * The buyer's messages as separate asks with their key terms: content words minus question words,
+ * chatter and the words naming the listing ("гарантия на ноутбук" asks about the warranty; "ноутбук"
+ * only says which item). Greetings and messages of chatter only ("Хорошо, жду") ask nothing. In
+ * "X или Y", the last term before «или» and every term after it are alternatives.
+ */
+export function askedIn(questions: readonly string[], naming: readonly string[]): Ask[] {
+  const asks: Ask[] = [];
+  for (const message of questions) {
+    const text = spellOut(message).replace(GREETING, ' ');
+    for (const m of text.matchAll(/([^?!;\n]*?)(?:([?!;\n]+)|\.(?=\s|$)|$)/gu)) {
+      const part = m[1] ?? '';
+      if (!part.trim()) continue;
+      const or = tokenize(part).find((t) => t.word === 'или' || t.word === 'or');
+      const terms: KeyTerm[] = contentTokens(part)
+        .filter((t) => !QUESTION_WORDS.has(t.word) && !CHATTER_WORDS.has(t.word) && !isNaming(naming, t))
+        .map((token) => ({ token, weak: isWeak(token.word) }));
+      if (terms.length === 0) continue;
+      if (or) {
+        const before = terms.filter((t) => t.token.start < or.start && !t.weak).pop();
+        for (const t of terms) if (t === before || t.token.start > or.start) t.either = 0;
+      }
+      asks.push({ text: part.trim(), terms, question: (m[2] ?? '').includes('?') });
+    }
+  }
+  return asks;
+}
+
+/**
+ * Document words for what the ask's terms mean ("привезёте" → «доставка доставляем…»), to add to a
+ * retrieval query: documents name things in the seller's words, not the buyer's.
+ */
+export function relatedWords(ask: Ask): string {
+  const words = new Set<string>();
+  for (const { token } of ask.terms) for (const c of conceptsOf(token.word)) words.add(c.words);
+  return [...words].join(' ');
+}
+
+const isNaming = (naming: readonly string[], t: Token) => !/^\d+$/.test(t.word) && hasStem(naming, t.stem);
+
+/** How well a match counts: the passage saying the word itself beats a related word or the title saying it. */
+const QUALITY: Record<MatchKind, number> = { literal: 1, concept: 0.8, typo: 0.7, script: 0.9 };
+const FROM_CONTEXT = 0.6;
+/** A long question (this many strong terms or more) may leave a quarter of them to the rest of the passage. */
+const LONG_ASK = 4;
+
+/** Where each term was found: the sentence, its context (title, heading), the rest of the passage, nowhere. */
+interface Found {
+  term: KeyTerm;
+  score: number;
+  inPassage: boolean;
+}
+
+/**
+ * Whether a sentence answers the ask. Every strong term must be found in the sentence or its context
+ * (the document's title, the heading above it) — for a long question, three quarters of them, the rest
+ * at least elsewhere in the passage. Of alternatives one is enough; an ask of weak terms only needs one.
+ * Returns the quality (how directly the sentence says it), or null.
+ */
+function judge(ask: Ask, sentence: Evidence, context: Evidence, passage: Evidence): number | null {
+  const found: Found[] = ask.terms.map((term) => {
+    const kind = findTerm(term.token, sentence);
+    if (kind) return { term, score: QUALITY[kind], inPassage: true };
+    const viaContext = findTerm(term.token, context);
+    if (viaContext) return { term, score: QUALITY[viaContext] * FROM_CONTEXT, inPassage: true };
+    return { term, score: 0, inPassage: findTerm(term.token, passage) !== null };
+  });
+  // Alternatives count as one term: the best of them.
+  const units = new Map<string, Found>();
+  for (const [i, f] of found.entries()) {
+    const key = f.term.either === undefined ? `t${i}` : `e${f.term.either}`;
+    const prev = units.get(key);
+    if (!prev || f.score > prev.score)
+      units.set(key, { ...f, term: { ...f.term, weak: f.term.weak && (prev?.term.weak ?? true) } });
+  }
+  const strong = [...units.values()].filter((u) => !u.term.weak);
+  const weak = [...units.values()].filter((u) => u.term.weak);
+  if (strong.length === 0) {
+    if (!weak.some((u) => u.score > 0)) return null;
+  } else {
+    if (strong.some((u) => u.score === 0 && !u.inPassage)) return null;
+    const said = strong.filter((u) => u.score > 0).length;
+    const needed = strong.length >= LONG_ASK ? Math.ceil(strong.length * 0.75) : strong.length;
+    if (said < needed) return null;
+  }
+  return [...units.values()].reduce((q, u) => q + (u.term.weak ? u.score / 2 : u.score), 0);
+}
+
+/** Whether `text` (an answer and the passages it rests on, as one) answers the ask. */
+export function answersAsk(ask: Ask, text: string): boolean {
+  const evidence = evidenceOf(text);
+  return judge(ask, evidence, evidenceOf(''), evidence) !== null;
+}
+
+/** A passage to quote from: its text and the title of its document. */
+export interface QuotablePassage {
+  text: string;
+  title: string;
+}
+
+/** The sentences of a passage that answer an ask, with how directly they say it. */
+export interface Cover {
+  sentences: Sentence[];
+  quality: number;
+}
+
+/** A sentence that goes on from the one before: "…не входят, их можно докупить", "Его можно снять". */
+const CONTINUES =
+  /^(?:их|его|ее|её|это|этот|эта|эти|он|она|оно|они|при этом|также|но|однако|кроме того)(?![\p{L}])/iu;
+
+/**
+ * The sentence of the passage that answers the ask best, or null when none does. The document's title
+ * and the heading above a sentence count as its context. Sentences far apart are never combined: each
+ * would answer half of the question, about different things; a sentence that goes on from the chosen
+ * one ("Его можно снять.") is quoted with it.
+ */
+export function coverIn(ask: Ask, passage: QuotablePassage): Cover | null {
+  const sentences = splitSentences(passage.text);
+  const whole = evidenceOf(passage.text);
+  let best: Cover | null = null;
+  let heading = '';
+  for (const [i, s] of sentences.entries()) {
+    if (s.heading) {
+      heading = s.text;
+      continue;
+    }
+    const quality = judge(ask, evidenceOf(s.text), evidenceOf(`${passage.title} ${heading}`), whole);
+    if (quality === null || (best && quality <= best.quality)) continue;
+    const next = sentences[i + 1];
+    const goesOn = next && !next.heading && next.paragraph === s.paragraph && CONTINUES.test(next.text);
+    best = { sentences: goesOn ? [s, next] : [s], quality };
+  }
+  return best;
+}
+
+/** The stems of the words naming the listing: its title and category, from the facts and its item document. */
+export function namingStems(listing: ListingFacts | null, retrieved: readonly Passage[]): string[] {
+  return listingFields(
+    listing,
+    retrieved.filter((p) => p.listingDocument),
+  )
+    .filter(([field]) => field === 'title' || field === 'category')
+    .flatMap(([, value]) => stemsOf(value));
 }
 
 /**
  * Decides whether a stage's text answers the buyer's messages, so the search may stop there; returns
- * why not, or null when it does. It must address at least one of them: the others may be chatter
- * («Хорошо», «Жду») or questions a later answer covers. A message left without key terms ("А он
- * какой?") cannot be judged and counts as answered. Lexical on purpose: deterministic and cheap.
+ * why not, or null when it does. It must answer at least one of the asks: the others may be chatter
+ * («Хорошо», «Жду») or questions a later answer covers. Messages left without key terms ("А он
+ * какой?") cannot be judged and count as answered. Lexical on purpose: deterministic and cheap.
  */
 export function whyUnanswered(check: AnswerCheck): Unanswered | null {
   if (isNoAnswer(check.answer)) return 'no_answer';
   const listingDocs = check.retrieved.filter((p) => p.listingDocument);
   const fields = listingFields(check.listing, listingDocs);
-  const naming = fields
-    .filter(([field]) => field === 'title' || field === 'category')
-    .flatMap(([, value]) => stemsOf(value));
-  const asked = check.questions.map((q) => keyTerms(q, naming)).filter((terms) => terms.length > 0);
+  const asked = askedIn(check.questions, namingStems(check.listing, check.retrieved));
   if (asked.length === 0) return null;
   const answerStems = stemsOf(check.answer);
 
@@ -126,12 +267,12 @@ export function whyUnanswered(check: AnswerCheck): Unanswered | null {
     // Only the listing's facts behind the answer: every key term of a message must be one of them, said
     // in the answer.
     const factStems = [...check.evidence.map((p) => p.text), ...fields.map(([, v]) => v)].flatMap(stemsOf);
-    const covered = (t: Token) =>
+    const covered = ({ token: t }: KeyTerm) =>
       (hasStem(factStems, t.stem) && hasStem(answerStems, t.stem)) ||
       fields.some(([field, value]) => ASKS_ABOUT[field]?.test(t.word) && restates(answerStems, value));
-    return asked.some((terms) => terms.every(covered)) ? null : 'restates_listing';
+    return asked.some((ask) => ask.terms.every(covered)) ? null : 'restates_listing';
   }
 
-  const said = [...answerStems, ...check.evidence.flatMap((p) => stemsOf(p.text))];
-  return asked.some((terms) => terms.some((t) => hasStem(said, t.stem))) ? null : 'off_topic';
+  const said = [check.answer, ...check.evidence.map((p) => p.text)].join('\n');
+  return asked.some((ask) => answersAsk(ask, said)) ? null : 'off_topic';
 }

@@ -1,5 +1,6 @@
 import type { ChunkWithDocument, DocumentOrigin, KnowledgeDocument } from '../models/records.js';
 import type { Store } from '../store/port.js';
+import { nearStems } from './text/match.js';
 import { contentStems } from './text/tokens.js';
 
 /** A passage the local index found, with its BM25 score. */
@@ -47,6 +48,8 @@ interface IndexedDocument {
   chunks: IndexedChunk[];
 }
 
+/** How much a stem found for a query word the index lacks counts, against the word itself. */
+const NEAR_WEIGHT = 0.8;
 const K1 = 1.2;
 const B = 0.75;
 
@@ -164,6 +167,21 @@ export class LocalIndex {
     this.chunkCount = count;
   }
 
+  /**
+   * The question's stems with their weights: a stem the index has never seen stands for the indexed
+   * stems it is near (another form, a misspelling, the other script), at a lower weight.
+   */
+  private queryTerms(question: string): Map<string, number> {
+    const terms = new Map<string, number>();
+    for (const stem of contentStems(question)) {
+      if (this.postings.has(stem)) terms.set(stem, 1);
+      else
+        for (const near of nearStems(stem, this.postings.keys()))
+          terms.set(near, terms.get(near) ?? NEAR_WEIGHT);
+    }
+    return terms;
+  }
+
   /** Best passages for the question within the filter, best first; empty when nothing scores enough. */
   async search(question: string, options: LocalSearchOptions): Promise<LocalHit[]> {
     if (this.dirty || Date.now() - this.checkedAt >= this.recheckMs) await this.refresh();
@@ -172,15 +190,15 @@ export class LocalIndex {
 
   /** Search without the freshness check (benchmarks; callers that just refreshed). */
   searchLoaded(question: string, options: LocalSearchOptions): LocalHit[] {
-    const terms = [...new Set(contentStems(question))];
-    if (terms.length === 0 || this.chunkCount === 0) return [];
+    const terms = this.queryTerms(question);
+    if (terms.size === 0 || this.chunkCount === 0) return [];
     const avgLength = this.totalLength / this.chunkCount || 1;
     const { filter } = options;
     const scores = new Map<IndexedChunk, { score: number; matched: string[] }>();
-    for (const term of terms) {
+    for (const [term, weight] of terms) {
       const list = this.postings.get(term);
       if (!list) continue;
-      const idf = Math.log(1 + (this.chunkCount - list.length + 0.5) / (list.length + 0.5));
+      const idf = weight * Math.log(1 + (this.chunkCount - list.length + 0.5) / (list.length + 0.5));
       for (const chunk of list) {
         if (chunk.scope !== filter.scope) continue;
         if (filter.scope === 'item' && chunk.itemId !== filter.itemId) continue;

@@ -1,0 +1,213 @@
+import { type Concept, conceptsOf } from './lexicon.js';
+import { type Token, tokenize } from './tokens.js';
+
+/** How a question word was found: as itself, as a notion the lexicon relates, misspelt, or in the other script. */
+export type MatchKind = 'literal' | 'concept' | 'typo' | 'script';
+
+/** Diminutive endings that keep a word's meaning: «колёса» / "колёсики", «ящик» / "ящичек". */
+const DIMINUTIVE = /^(?:ик|ок|ек|чик|очк|ечк|оньк|еньк|ичк)$/;
+
+/**
+ * Whether two stems are forms of one word. The stemmer leaves some forms apart: derivations
+ * ("гарантия" / "гарантийный", "раскладной" / "раскладывается"), diminutives ("колёса" / "колёсики")
+ * and fleeting vowels ("ребёнок" / "ребёнка"). Short stems must match exactly or by a diminutive, so
+ * that "склад" is not "складной" and "карта" is not "картон".
+ */
+export function sameStem(a: string, b: string): boolean {
+  if (a === b) return true;
+  const [short, long] = a.length <= b.length ? [a, b] : [b, a];
+  if (short.length >= 4 && long.startsWith(short)) {
+    if (short.length >= 6 || DIMINUTIVE.test(long.slice(short.length))) return true;
+  }
+  let common = 0;
+  while (common < short.length && a[common] === b[common]) common++;
+  if (common >= 6 && common >= short.length - 3) return true;
+  const fleeting = (s: string) => s.replace(/[оеё]([^аеиоуыэюя])$/, '$1');
+  return short.length >= 4 && (fleeting(a) === b || fleeting(b) === a);
+}
+
+/**
+ * Whether two words are one edit apart (insert, delete, substitute or swap neighbours) — a misspelling.
+ * A word extended by one letter is not a misspelling but another word ("склад" / "складн"): false.
+ */
+export function oneEditApart(a: string, b: string): boolean {
+  if (a === b) return true;
+  if (a.startsWith(b) || b.startsWith(a)) return false;
+  if (Math.abs(a.length - b.length) > 1) return false;
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  if (a.length === b.length) {
+    if (a.slice(i + 1) === b.slice(i + 1)) return true;
+    return a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2);
+  }
+  const [shorter, longer] = a.length < b.length ? [a, b] : [b, a];
+  return shorter.slice(i) === longer.slice(i + 1);
+}
+
+const TRANSLIT: Record<string, string> = {
+  а: 'a',
+  б: 'b',
+  в: 'v',
+  г: 'g',
+  д: 'd',
+  е: 'e',
+  ж: 'zh',
+  з: 'z',
+  и: 'i',
+  й: 'i',
+  к: 'k',
+  л: 'l',
+  м: 'm',
+  н: 'n',
+  о: 'o',
+  п: 'p',
+  р: 'r',
+  с: 's',
+  т: 't',
+  у: 'u',
+  ф: 'f',
+  х: 'h',
+  ц: 'ts',
+  ч: 'ch',
+  ш: 'sh',
+  щ: 'sch',
+  ъ: '',
+  ы: 'i',
+  ь: '',
+  э: 'e',
+  ю: 'yu',
+  я: 'ya',
+};
+
+/**
+ * How a word sounds, in rough Latin: "изофикс" and "isofix", "кугу" and "kugoo", "шимано" and "shimano"
+ * get one key. Only compared between words of different scripts.
+ */
+export function soundKey(word: string): string {
+  const latin = [...word].map((c) => TRANSLIT[c] ?? c).join('');
+  return latin
+    .replace(/ph/g, 'f')
+    .replace(/ck/g, 'k')
+    .replace(/x/g, 'ks')
+    .replace(/q/g, 'k')
+    .replace(/w/g, 'v')
+    .replace(/th/g, 't')
+    .replace(/c(?=[eiy])/g, 's')
+    .replace(/c/g, 'k')
+    .replace(/oo|ou/g, 'u')
+    .replace(/ee/g, 'i')
+    .replace(/[yj]/g, 'i')
+    .replace(/z/g, 's')
+    .replace(/(.)\1+/g, '$1')
+    .replace(/(?<=..)e$/, '');
+}
+
+const CYRILLIC = /[а-я]/;
+const LATIN = /[a-z]/;
+
+/** A question number is found as itself or inside a range the text gives ("от 4 до 7 лет", "100–125 см"). */
+function numberFound(value: number, tokens: readonly Token[], text: string): boolean {
+  if (tokens.some((t) => /^\d+$/.test(t.word) && Number(t.word) === value)) return true;
+  const range = /(\d+(?:[.,]\d+)?)\s*(?:[–—-]|до|to)\s*(\d+(?:[.,]\d+)?)/giu;
+  for (const m of text.matchAll(range)) {
+    const [from, to] = [Number(m[1]!.replace(',', '.')), Number(m[2]!.replace(',', '.'))];
+    if (from <= value && value <= to) return true;
+  }
+  return false;
+}
+
+/** Text a question is checked against: its words, and the raw text for prices, sizes and ranges. */
+export interface Evidence {
+  tokens: readonly Token[];
+  text: string;
+}
+
+export function evidenceOf(text: string): Evidence {
+  return { tokens: tokenize(text), text };
+}
+
+const conceptCache = new Map<string, Concept[]>();
+function concepts(word: string): Concept[] {
+  let found = conceptCache.get(word);
+  if (!found) {
+    found = conceptsOf(word);
+    if (conceptCache.size > 20_000) conceptCache.clear();
+    conceptCache.set(word, found);
+  }
+  return found;
+}
+
+/**
+ * How a question's word is found in the evidence, or null: as a form of itself, as a notion the
+ * lexicon relates ("привезёте" in «доставка»), misspelt by one letter ("гарнтия"), or spelt in the
+ * other script ("изофикс" in «ISOFIX»). Numbers are found as themselves or inside a range.
+ */
+export function findTerm(term: Token, evidence: Evidence): MatchKind | null {
+  if (/^\d+$/.test(term.word))
+    return numberFound(Number(term.word), evidence.tokens, evidence.text) ? 'literal' : null;
+  if (evidence.tokens.some((t) => t.word === term.word || sameStem(t.stem, term.stem))) return 'literal';
+  // A compound of the word: "самокат" in «электросамокат», "кресло" in «автокресло» (not the other way).
+  if (
+    term.stem.length >= 5 &&
+    evidence.tokens.some((t) => t.stem.length > term.stem.length && t.stem.endsWith(term.stem))
+  ) {
+    return 'literal';
+  }
+  const related = concepts(term.word);
+  for (const c of related) {
+    if (evidence.tokens.some((t) => c.say.test(t.word)) || c.shows?.test(evidence.text)) return 'concept';
+  }
+  if (term.stem.length >= 5 && !/\d/.test(term.word)) {
+    const typo = evidence.tokens.some(
+      (t) =>
+        t.stem.length >= 5 &&
+        t.word[0] === term.word[0] &&
+        (oneEditApart(t.stem, term.stem) || oneEditApart(t.word, term.word)),
+    );
+    if (typo) return 'typo';
+  }
+  const script = CYRILLIC.test(term.word) ? LATIN : LATIN.test(term.word) ? CYRILLIC : null;
+  if (script && term.word.length >= 4) {
+    const key = soundKey(term.word);
+    const spelt = evidence.tokens.some((t) => {
+      if (!script.test(t.word) || t.word.length < 4) return false;
+      const other = soundKey(t.word);
+      return other === key || (key.length >= 5 && other.length >= 5 && oneEditApart(key, other));
+    });
+    if (spelt) return 'script';
+  }
+  return null;
+}
+
+const soundKeys = new Map<string, string>();
+const keyOf = (word: string) => {
+  let key = soundKeys.get(word);
+  if (key === undefined) {
+    key = soundKey(word);
+    if (soundKeys.size > 50_000) soundKeys.clear();
+    soundKeys.set(word, key);
+  }
+  return key;
+};
+
+/**
+ * Stems of a vocabulary a stem not in it may have meant: another form of the word ("колесик" for
+ * «колес»), a one-letter misspelling ("доствк" for «доставк»), the other script ("изофикс" for
+ * «isofix»). For retrieval: a query word the index has never seen still finds its passages.
+ */
+export function nearStems(stem: string, vocabulary: Iterable<string>): string[] {
+  if (stem.length < 4 || /\d/.test(stem)) return [];
+  const script = CYRILLIC.test(stem) ? LATIN : LATIN.test(stem) ? CYRILLIC : null;
+  const key = script ? keyOf(stem) : '';
+  const out: string[] = [];
+  for (const v of vocabulary) {
+    if (v === stem || v.length < 4) continue;
+    if (v[0] === stem[0]) {
+      if (sameStem(v, stem) || (stem.length >= 5 && v.length >= 5 && oneEditApart(v, stem))) out.push(v);
+    } else if (script?.test(v) && Math.abs(v.length - stem.length) <= 3) {
+      const other = keyOf(v);
+      if (other === key || (key.length >= 5 && other.length >= 5 && oneEditApart(key, other))) out.push(v);
+    }
+  }
+  return out;
+}
