@@ -7,7 +7,7 @@ import {
   answersAsk,
   type Cover,
   coverIn,
-  namingStems,
+  namingOf,
   type Passage,
   relatedWords,
   whyUnanswered,
@@ -229,7 +229,7 @@ export function createAnswerer(deps: AnswererDeps) {
         continue;
       }
       const said = [generated.text, ...(cited.length > 0 ? cited : retrieved).map((p) => p.text)].join('\n');
-      const open = askedIn(input.questions, namingStems(input.listing, retrieved)).filter(
+      const open = askedIn(input.questions, namingOf(input.listing, retrieved)).filter(
         (ask) => !answersAsk(ask, said),
       );
       const guard = guardAnswer(
@@ -261,7 +261,7 @@ export function createAnswerer(deps: AnswererDeps) {
     const filters: Array<{ scope: 'item'; itemId: string } | { scope: 'general' }> = itemId
       ? [{ scope: 'item', itemId }, { scope: 'general' }]
       : [{ scope: 'general' }];
-    const asks = askedIn(input.questions, namingStems(input.listing, []));
+    const asks = askedIn(input.questions, namingOf(input.listing, []));
     const answered = new Map<Ask, { cover: Cover; hit: LocalHit }>();
     const seen: LocalHit[] = [];
     // One search per stage for all the asks (with the document words for what they mean); each ask then

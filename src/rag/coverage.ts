@@ -2,7 +2,15 @@ import type { ListingFacts } from '../models/records.js';
 import { type ListingField, readListingDocument } from './listing-document.js';
 import { isNoAnswer } from './prompt.js';
 import { CHATTER_WORDS, conceptsOf, isWeak, QUESTION_WORDS, SHORT_FORMS } from './text/lexicon.js';
-import { type Evidence, evidenceOf, findTerm, type MatchKind, sameStem } from './text/match.js';
+import {
+  contrasts,
+  type Evidence,
+  evidenceOf,
+  findTerm,
+  type MatchKind,
+  sameStem,
+  soundAlike,
+} from './text/match.js';
 import { type Sentence, splitSentences } from './text/sentences.js';
 import { contentStems, contentTokens, type Token, tokenize } from './text/tokens.js';
 
@@ -112,6 +120,7 @@ const spellOut = (text: string) => SHORT_FORMS.reduce((t, [re, full]) => t.repla
  */
 export function askedIn(questions: readonly string[], naming: readonly string[]): Ask[] {
   const asks: Ask[] = [];
+  const namingTokens = naming.flatMap((n) => tokenize(n));
   for (const message of questions) {
     const text = spellOut(message).replace(GREETING, ' ');
     for (const m of text.matchAll(/([^?!;\n]*?)(?:([?!;\n]+)|\.(?=\s|$)|$)/gu)) {
@@ -119,7 +128,9 @@ export function askedIn(questions: readonly string[], naming: readonly string[])
       if (!part.trim()) continue;
       const or = tokenize(part).find((t) => t.word === 'или' || t.word === 'or');
       const terms: KeyTerm[] = contentTokens(part)
-        .filter((t) => !QUESTION_WORDS.has(t.word) && !CHATTER_WORDS.has(t.word) && !isNaming(naming, t))
+        .filter(
+          (t) => !QUESTION_WORDS.has(t.word) && !CHATTER_WORDS.has(t.word) && !isNaming(namingTokens, t),
+        )
         .map((token) => ({ token, weak: isWeak(token.word) }));
       if (terms.length === 0) continue;
       if (or) {
@@ -142,7 +153,8 @@ export function relatedWords(ask: Ask): string {
   return [...words].join(' ');
 }
 
-const isNaming = (naming: readonly string[], t: Token) => !/^\d+$/.test(t.word) && hasStem(naming, t.stem);
+const isNaming = (naming: readonly Token[], t: Token) =>
+  !/^\d+$/.test(t.word) && naming.some((n) => sameStem(n.stem, t.stem) || soundAlike(n.word, t.word));
 
 /** How well a match counts: the passage saying the word itself beats a related word or the title saying it. */
 const QUALITY: Record<MatchKind, number> = { literal: 1, concept: 0.8, typo: 0.7, script: 0.9 };
@@ -167,7 +179,7 @@ function judge(ask: Ask, sentence: Evidence, context: Evidence, passage: Evidenc
   const found: Found[] = ask.terms.map((term) => {
     const kind = findTerm(term.token, sentence);
     if (kind) return { term, score: QUALITY[kind], inPassage: true };
-    const viaContext = findTerm(term.token, context);
+    const viaContext = contrasts(term.token, sentence) ? null : findTerm(term.token, context);
     if (viaContext) return { term, score: QUALITY[viaContext] * FROM_CONTEXT, inPassage: true };
     return { term, score: 0, inPassage: findTerm(term.token, passage) !== null };
   });
@@ -239,14 +251,14 @@ export function coverIn(ask: Ask, passage: QuotablePassage): Cover | null {
   return best;
 }
 
-/** The stems of the words naming the listing: its title and category, from the facts and its item document. */
-export function namingStems(listing: ListingFacts | null, retrieved: readonly Passage[]): string[] {
+/** The texts naming the listing: its title and category, from the facts and its item document. */
+export function namingOf(listing: ListingFacts | null, retrieved: readonly Passage[]): string[] {
   return listingFields(
     listing,
     retrieved.filter((p) => p.listingDocument),
   )
     .filter(([field]) => field === 'title' || field === 'category')
-    .flatMap(([, value]) => stemsOf(value));
+    .map(([, value]) => value);
 }
 
 /**
@@ -259,7 +271,7 @@ export function whyUnanswered(check: AnswerCheck): Unanswered | null {
   if (isNoAnswer(check.answer)) return 'no_answer';
   const listingDocs = check.retrieved.filter((p) => p.listingDocument);
   const fields = listingFields(check.listing, listingDocs);
-  const asked = askedIn(check.questions, namingStems(check.listing, check.retrieved));
+  const asked = askedIn(check.questions, namingOf(check.listing, check.retrieved));
   if (asked.length === 0) return null;
   const answerStems = stemsOf(check.answer);
 

@@ -31,7 +31,8 @@ function asSentence(raw: string): string {
     .replace(/[\s,;:—–-]+$/u, '')
     .trim();
   if (!/[.!?…»")]$/u.test(text)) text += '.';
-  return text.charAt(0).toUpperCase() + text.slice(1);
+  // "iPhone", "eBay": a brand's own spelling stays.
+  return /^\p{Ll}\p{Lu}/u.test(text) ? text : text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 export interface ReplyOptions {

@@ -1,4 +1,4 @@
-import { type Concept, conceptsOf } from './lexicon.js';
+import { type Concept, conceptNamed, conceptsOf } from './lexicon.js';
 import { type Token, tokenize } from './tokens.js';
 
 /** How a question word was found: as itself, as a notion the lexicon relates, misspelt, or in the other script. */
@@ -105,6 +105,25 @@ export function soundKey(word: string): string {
 const CYRILLIC = /[а-я]/;
 const LATIN = /[a-z]/;
 
+const soundKeys = new Map<string, string>();
+const keyOf = (word: string) => {
+  let key = soundKeys.get(word);
+  if (key === undefined) {
+    key = soundKey(word);
+    if (soundKeys.size > 50_000) soundKeys.clear();
+    soundKeys.set(word, key);
+  }
+  return key;
+};
+
+/** Whether two words of different scripts sound alike ("айфон" / «iphone», "кугу" / «kugoo»). */
+export function soundAlike(a: string, b: string): boolean {
+  const differ = (CYRILLIC.test(a) && LATIN.test(b)) || (LATIN.test(a) && CYRILLIC.test(b));
+  if (!differ || a.length < 4 || b.length < 4) return false;
+  const [x, y] = [keyOf(a), keyOf(b)];
+  return x === y || (Math.min(x.length, y.length) >= 4 && oneEditApart(x, y));
+}
+
 /** A question number is found as itself or inside a range the text gives ("от 4 до 7 лет", "100–125 см"). */
 function numberFound(value: number, tokens: readonly Token[], text: string): boolean {
   if (tokens.some((t) => /^\d+$/.test(t.word) && Number(t.word) === value)) return true;
@@ -166,29 +185,9 @@ export function findTerm(term: Token, evidence: Evidence): MatchKind | null {
     );
     if (typo) return 'typo';
   }
-  const script = CYRILLIC.test(term.word) ? LATIN : LATIN.test(term.word) ? CYRILLIC : null;
-  if (script && term.word.length >= 4) {
-    const key = soundKey(term.word);
-    const spelt = evidence.tokens.some((t) => {
-      if (!script.test(t.word) || t.word.length < 4) return false;
-      const other = soundKey(t.word);
-      return other === key || (key.length >= 5 && other.length >= 5 && oneEditApart(key, other));
-    });
-    if (spelt) return 'script';
-  }
+  if (evidence.tokens.some((t) => soundAlike(term.word, t.word))) return 'script';
   return null;
 }
-
-const soundKeys = new Map<string, string>();
-const keyOf = (word: string) => {
-  let key = soundKeys.get(word);
-  if (key === undefined) {
-    key = soundKey(word);
-    if (soundKeys.size > 50_000) soundKeys.clear();
-    soundKeys.set(word, key);
-  }
-  return key;
-};
 
 /**
  * Stems of a vocabulary a stem not in it may have meant: another form of the word ("колесик" for
@@ -210,4 +209,15 @@ export function nearStems(stem: string, vocabulary: Iterable<string>): string[] 
     }
   }
   return out;
+}
+
+/**
+ * Whether the evidence talks about a notion that contrasts with the word's ("самовывоз" for a question
+ * about delivery): then a title naming both does not make it an answer.
+ */
+export function contrasts(term: Token, evidence: Evidence): boolean {
+  return concepts(term.word).some((c) => {
+    const other = c.contrast ? conceptNamed(c.contrast) : undefined;
+    return other !== undefined && evidence.tokens.some((t) => other.say.test(t.word));
+  });
 }
