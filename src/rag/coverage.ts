@@ -100,12 +100,17 @@ export interface Ask {
  * A word a passage must contain (in some form) to answer the question. `weak` words frame the question
  * ("… в комплекте идёт?", "… можно поставить?"): with other terms present they may be missing. Terms
  * with the same `either` are alternatives the buyer offers ("дисковые или ободные?"): one is enough.
+ * `condition` terms say when ("если не подойдёт по размеру, …"): the answer need only meet one of them.
  */
 export interface KeyTerm {
   token: Token;
   weak: boolean;
   either?: number;
+  condition?: boolean;
 }
+
+/** Words that open a condition: "если …", "в случае …", "вдруг …". */
+const CONDITION_WORDS = new Set(['если', 'вдруг', 'случае', 'if', 'when', 'unless']);
 
 const GREETING =
   /(?:^|[\s,.!])(?:здравствуй(?:те)?|добр(?:ый|ого|ое)\s+(?:день|дня|вечер|вечера|утро|утра|времени\s+суток)|доброго\s+времени\s+суток)(?=$|[\s,.!])/giu;
@@ -116,7 +121,8 @@ const spellOut = (text: string) => SHORT_FORMS.reduce((t, [re, full]) => t.repla
  * The buyer's messages as separate asks with their key terms: content words minus question words,
  * chatter and the words naming the listing ("гарантия на ноутбук" asks about the warranty; "ноутбук"
  * only says which item). Greetings and messages of chatter only ("Хорошо, жду") ask nothing. In
- * "X или Y", the last term before «или» and every term after it are alternatives.
+ * "X или Y", the last term before «или» and every term after it are alternatives; the words of an
+ * "если …" clause are its condition.
  */
 export function askedIn(questions: readonly string[], naming: readonly string[]): Ask[] {
   const asks: Ask[] = [];
@@ -137,6 +143,13 @@ export function askedIn(questions: readonly string[], naming: readonly string[])
         const before = terms.filter((t) => t.token.start < or.start && !t.weak).pop();
         for (const t of terms) if (t === before || t.token.start > or.start) t.either = 0;
       }
+      const cue = tokenize(part).find((t) => CONDITION_WORDS.has(t.word));
+      if (cue) {
+        // The condition runs to the next comma, or to the end when it closes the sentence.
+        const comma = part.indexOf(',', cue.end);
+        const end = comma < 0 ? part.length : comma;
+        for (const t of terms) if (t.token.start > cue.start && t.token.start < end) t.condition = true;
+      }
       asks.push({ text: part.trim(), terms, question: (m[2] ?? '').includes('?') });
     }
   }
@@ -153,61 +166,114 @@ export function relatedWords(ask: Ask): string {
   return [...words].join(' ');
 }
 
+/** A word of the listing's name, in any form, spelling or script, or the tail of one ("кресло" in «Автокресло»). */
 const isNaming = (naming: readonly Token[], t: Token) =>
-  !/^\d+$/.test(t.word) && naming.some((n) => sameStem(n.stem, t.stem) || soundAlike(n.word, t.word));
+  !/^\d+$/.test(t.word) &&
+  naming.some(
+    (n) =>
+      sameStem(n.stem, t.stem) ||
+      soundAlike(n.word, t.word) ||
+      (t.stem.length >= 5 && n.stem.length > t.stem.length && n.stem.endsWith(t.stem)),
+  );
 
 /** How well a match counts: the passage saying the word itself beats a related word or the title saying it. */
 const QUALITY: Record<MatchKind, number> = { literal: 1, concept: 0.8, typo: 0.7, script: 0.9 };
 const FROM_CONTEXT = 0.6;
+/** The paragraph's first sentence is weaker context than the title, and quoting it makes the reply longer. */
+const FROM_LEAD = 0.4;
+/** A sentence in a document whose title names what is asked is the likelier answer. */
+const ON_TOPIC = 0.5;
 /** A long question (this many strong terms or more) may leave a quarter of them to the rest of the passage. */
 const LONG_ASK = 4;
 
-/** Where each term was found: the sentence, its context (title, heading), the rest of the passage, nowhere. */
+/** What a sentence is read with: its document's title and section heading, and its paragraph's lead. */
+interface Surroundings {
+  title: Evidence;
+  lead: Evidence | null;
+  passage: Evidence;
+}
+
+/** Where a term was found: how directly (0: not near the sentence), and whether only in the lead. */
 interface Found {
   term: KeyTerm;
   score: number;
   inPassage: boolean;
+  fromLead: boolean;
+  onTopic: boolean;
+}
+
+interface Judgement {
+  quality: number;
+  /** The answer needs the paragraph's lead sentence to make sense ("Пункт работает…" after where it is). */
+  usesLead: boolean;
 }
 
 /**
- * Whether a sentence answers the ask. Every strong term must be found in the sentence or its context
- * (the document's title, the heading above it) — for a long question, three quarters of them, the rest
- * at least elsewhere in the passage. Of alternatives one is enough; an ask of weak terms only needs one.
- * Returns the quality (how directly the sentence says it), or null.
+ * Whether a sentence answers the ask. Every strong term must be found in the sentence or its
+ * surroundings (the document's title, the heading above, the paragraph's first sentence) — for a long
+ * question three quarters of them, the rest at least elsewhere in the passage. Of alternatives one is
+ * enough; of a condition's terms one is enough; an ask of weak terms only needs one of them. Returns how
+ * directly the sentence says it, or null.
  */
-function judge(ask: Ask, sentence: Evidence, context: Evidence, passage: Evidence): number | null {
+function judge(ask: Ask, sentence: Evidence, around: Surroundings): Judgement | null {
   const found: Found[] = ask.terms.map((term) => {
+    const onTopic = findTerm(term.token, around.title) !== null;
     const kind = findTerm(term.token, sentence);
-    if (kind) return { term, score: QUALITY[kind], inPassage: true };
-    const viaContext = contrasts(term.token, sentence) ? null : findTerm(term.token, context);
-    if (viaContext) return { term, score: QUALITY[viaContext] * FROM_CONTEXT, inPassage: true };
-    return { term, score: 0, inPassage: findTerm(term.token, passage) !== null };
+    if (kind) return { term, score: QUALITY[kind], inPassage: true, fromLead: false, onTopic };
+    if (!contrasts(term.token, sentence) && !(around.lead && contrasts(term.token, around.lead))) {
+      const viaTitle = onTopic ? findTerm(term.token, around.title) : null;
+      if (viaTitle)
+        return { term, score: QUALITY[viaTitle] * FROM_CONTEXT, inPassage: true, fromLead: false, onTopic };
+      const viaLead = around.lead && findTerm(term.token, around.lead);
+      if (viaLead)
+        return { term, score: QUALITY[viaLead] * FROM_LEAD, inPassage: true, fromLead: true, onTopic };
+    }
+    return {
+      term,
+      score: 0,
+      inPassage: findTerm(term.token, around.passage) !== null,
+      fromLead: false,
+      onTopic,
+    };
   });
-  // Alternatives count as one term: the best of them.
+  // Alternatives count as one term: the best of them, weak only when all of them are.
   const units = new Map<string, Found>();
   for (const [i, f] of found.entries()) {
     const key = f.term.either === undefined ? `t${i}` : `e${f.term.either}`;
     const prev = units.get(key);
-    if (!prev || f.score > prev.score)
-      units.set(key, { ...f, term: { ...f.term, weak: f.term.weak && (prev?.term.weak ?? true) } });
+    const weak = f.term.weak && (prev?.term.weak ?? true);
+    if (!prev || f.score > prev.score) units.set(key, { ...f, term: { ...f.term, weak } });
+    else prev.term = { ...prev.term, weak };
   }
-  const strong = [...units.values()].filter((u) => !u.term.weak);
-  const weak = [...units.values()].filter((u) => u.term.weak);
-  if (strong.length === 0) {
-    if (!weak.some((u) => u.score > 0)) return null;
-  } else {
+  const all = [...units.values()];
+  const condition = all.filter((u) => u.term.condition);
+  const main = all.filter((u) => !u.term.condition);
+  const strong = main.filter((u) => !u.term.weak);
+  // A condition of frame words only ("если не подойдёт") may go unsaid; one with a subject may not.
+  if (condition.some((u) => !u.term.weak) && !condition.some((u) => u.score > 0)) return null;
+  if (strong.length > 0) {
     if (strong.some((u) => u.score === 0 && !u.inPassage)) return null;
     const said = strong.filter((u) => u.score > 0).length;
     const needed = strong.length >= LONG_ASK ? Math.ceil(strong.length * 0.75) : strong.length;
     if (said < needed) return null;
+  } else if (main.length > 0 && !main.some((u) => u.score > 0)) {
+    return null;
   }
-  return [...units.values()].reduce((q, u) => q + (u.term.weak ? u.score / 2 : u.score), 0);
+  const counted = all.filter((u) => u.score > 0);
+  const quality = counted.reduce(
+    (q, u) =>
+      q +
+      (u.term.weak || u.term.condition ? u.score / 4 : u.score) +
+      (u.onTopic && !u.term.weak ? ON_TOPIC : 0),
+    0,
+  );
+  return { quality, usesLead: counted.some((u) => u.fromLead) };
 }
 
 /** Whether `text` (an answer and the passages it rests on, as one) answers the ask. */
 export function answersAsk(ask: Ask, text: string): boolean {
   const evidence = evidenceOf(text);
-  return judge(ask, evidence, evidenceOf(''), evidence) !== null;
+  return judge(ask, evidence, { title: evidenceOf(''), lead: null, passage: evidence }) !== null;
 }
 
 /** A passage to quote from: its text and the title of its document. */
@@ -227,26 +293,38 @@ const CONTINUES =
   /^(?:их|его|ее|её|это|этот|эта|эти|он|она|оно|они|при этом|также|но|однако|кроме того)(?![\p{L}])/iu;
 
 /**
- * The sentence of the passage that answers the ask best, or null when none does. The document's title
- * and the heading above a sentence count as its context. Sentences far apart are never combined: each
- * would answer half of the question, about different things; a sentence that goes on from the chosen
- * one ("Его можно снять.") is quoted with it.
+ * The sentence of the passage that answers the ask best, or null when none does. It is read with the
+ * document's title, the heading above it and the first sentence of its paragraph ("Забрать можно в
+ * пункте выдачи: … . Пункт работает в субботу …"), and quoted with that first sentence when it needs it.
+ * Sentences far apart are never combined: each would answer half of the question, about different
+ * things; a sentence that goes on from the chosen one ("Его можно снять.") is quoted with it.
  */
 export function coverIn(ask: Ask, passage: QuotablePassage): Cover | null {
   const sentences = splitSentences(passage.text);
   const whole = evidenceOf(passage.text);
   let best: Cover | null = null;
   let heading = '';
+  let lead: Sentence | null = null;
   for (const [i, s] of sentences.entries()) {
     if (s.heading) {
       heading = s.text;
+      lead = null;
       continue;
     }
-    const quality = judge(ask, evidenceOf(s.text), evidenceOf(`${passage.title} ${heading}`), whole);
-    if (quality === null || (best && quality <= best.quality)) continue;
+    if (!lead || lead.paragraph !== s.paragraph) lead = s;
+    const around: Surroundings = {
+      title: evidenceOf(`${passage.title} ${heading}`),
+      lead: lead === s ? null : evidenceOf(lead.text),
+      passage: whole,
+    };
+    const judgement = judge(ask, evidenceOf(s.text), around);
+    if (judgement === null || (best && judgement.quality <= best.quality)) continue;
     const next = sentences[i + 1];
     const goesOn = next && !next.heading && next.paragraph === s.paragraph && CONTINUES.test(next.text);
-    best = { sentences: goesOn ? [s, next] : [s], quality };
+    best = {
+      sentences: [...(judgement.usesLead && lead !== s ? [lead] : []), s, ...(goesOn ? [next] : [])],
+      quality: judgement.quality,
+    };
   }
   return best;
 }
