@@ -266,7 +266,7 @@ export function createAnswerer(deps: AnswererDeps) {
     const seen: LocalHit[] = [];
     // One search per stage for all the asks (with the document words for what they mean); each ask then
     // takes the best sentence any of the passages offers.
-    const query = [...input.questions, ...asks.map(relatedWords)].join('\n');
+    const query = asks.flatMap((a) => [a.text, relatedWords(a)]).join('\n');
     for (const filter of filters) {
       const open = asks.filter((a) => !answered.has(a));
       if (open.length === 0) break;

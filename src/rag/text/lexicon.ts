@@ -83,7 +83,13 @@ const ARRIVAL = either(
 );
 const ARRIVAL_SAY = either(starts('получ|прибыт|вручен|приезд'), DELIVERY);
 const SIZE = starts('размер|габарит|size|dimension');
-const SIZE_SAY = starts('размер|габарит|ширин|длин|высот|глубин|диаметр|size');
+const SIZE_SAY = either(
+  starts('размер|габарит|диаметр|size'),
+  // Nouns only: "длинный" says nothing about the size.
+  exactly(
+    'ширина|ширины|шириной|ширину|длина|длины|длиной|длину|высота|высоты|высотой|высоту|глубина|глубины|глубиной|глубину|width|length|height|depth',
+  ),
+);
 const SIZE_SHOWS = /\d\s*[×xх*]\s*\d|\d\s*(?:см|мм)(?![\p{L}])/u;
 const WEIGHT = either(
   exactly('вес|веса|весу|весом|весит|весят|весить|весе|weight|weigh|weighs'),
@@ -143,6 +149,8 @@ const WEEKDAY_SAY = either(
 /** "В лифт войдёт?", "в багажник влезет?": answered by a size, or by a document saying it fits. */
 const FIT = starts('войдет|войдут|влез|помест|пролез|пройдет|пройдут|проходит|проходят|встанет|уместит|fit');
 const FIT_SAY = either(FIT, SIZE_SAY, starts('подходит|подходят'));
+const REMOVABLE = starts('съемн|снима|снять|сним|отстег|отстеги|отсоедин|отвинч|откручива|removab|detach');
+const WASH = starts('стир|постир|стирк|машинн|washing|wash');
 const SUIT = starts('подойд|подойт|подош|подход');
 const ASSEMBLY = starts('сборк|собра|собир|собер|разбор|разобра|монтаж|assembl');
 const INCLUDED = either(
@@ -263,6 +271,8 @@ export const CONCEPTS: readonly Concept[] = [
   { name: 'weekday', ask: WEEKDAY, say: WEEKDAY_SAY, words: 'ежедневно выходных' },
   { name: 'assembly', ask: ASSEMBLY, say: ASSEMBLY, words: 'сборка собранным' },
   { name: 'fit', ask: FIT, say: FIT_SAY, shows: SIZE_SHOWS, words: 'проходит размеры ширина' },
+  { name: 'removable', ask: REMOVABLE, say: REMOVABLE, words: 'съёмный снимается' },
+  { name: 'wash', ask: WASH, say: WASH, words: 'стирка стирать' },
   // "подойдёт" / «подошёл» / «подходит»: one verb the stemmer cannot join.
   { name: 'suit', ask: SUIT, say: SUIT, words: 'подходит подошел' },
   { name: 'included', ask: INCLUDED, say: INCLUDED_SAY, words: 'комплекте комплект входит' },
@@ -329,6 +339,11 @@ export const SHORT_FORMS: ReadonlyArray<readonly [RegExp, string]> = [
   [/(?<![\p{L}\d])ТК(?![\p{L}\d])/gu, 'транспортная компания'],
   [/(?<![\p{L}\d])ПВЗ(?![\p{L}\d])/gu, 'пункт выдачи'],
   [/(?<![\p{L}\d])СДЭК\p{L}*/giu, 'СДЭК'],
+  [/(?<![\p{L}\d])наложк\p{L}*/giu, 'наложенный платёж'],
+  [/(?<![\p{L}\d])(?:питер\p{L}*|спб)(?![\p{L}\d])/giu, 'Петербург'],
+  [/(?<![\p{L}\d])мск(?![\p{L}\d])/giu, 'Москва'],
+  [/(?<![\p{L}\d])екб(?![\p{L}\d])/giu, 'Екатеринбург'],
+  [/(?<![\p{L}\d])нск(?![\p{L}\d])/giu, 'Новосибирск'],
 ];
 
 /** The concept named so (for {@link Concept.contrast}). */
