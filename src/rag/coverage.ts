@@ -5,6 +5,7 @@ import { CHATTER_WORDS, conceptsOf, isWeak, QUESTION_WORDS, SHORT_FORMS } from '
 import {
   contrasts,
   type Evidence,
+  namesOtherPlace,
   evidenceOf,
   findTerm,
   type MatchKind,
@@ -107,6 +108,10 @@ export interface KeyTerm {
   weak: boolean;
   either?: number;
   condition?: boolean;
+  /** A word naming the listing: never required, but a sentence that says it is the likelier answer. */
+  naming?: boolean;
+  /** For a number, the word after it ("5 этаж"): «150 ₽ за этаж» answers it for any number. */
+  unit?: Token;
 }
 
 /** Words that open a condition: "если …", "в случае …", "вдруг …". */
@@ -129,16 +134,33 @@ export function askedIn(questions: readonly string[], naming: readonly string[])
   const namingTokens = naming.flatMap((n) => tokenize(n));
   for (const message of questions) {
     const text = spellOut(message).replace(GREETING, ' ');
+    let previous: Ask | null = null;
     for (const m of text.matchAll(/([^?!;\n]*?)(?:([?!;\n]+)|\.(?=\s|$)|$)/gu)) {
       const part = m[1] ?? '';
       if (!part.trim()) continue;
-      const or = tokenize(part).find((t) => t.word === 'или' || t.word === 'or');
-      const terms: KeyTerm[] = contentTokens(part)
-        .filter(
-          (t) => !QUESTION_WORDS.has(t.word) && !CHATTER_WORDS.has(t.word) && !isNaming(namingTokens, t),
-        )
-        .map((token) => ({ token, weak: isWeak(token.word) }));
-      if (terms.length === 0) continue;
+      const words = tokenize(part);
+      const or = words.find((t) => t.word === 'или' || t.word === 'or');
+      const named = contentTokens(part).filter(
+        (t) => !QUESTION_WORDS.has(t.word) && !CHATTER_WORDS.has(t.word),
+      );
+      const terms: KeyTerm[] = named.map((token) => {
+        const next = words[words.findIndex((w) => w.start === token.start) + 1];
+        const unit = /^\d+$/.test(token.word) && next && !/^\d/.test(next.word) ? { unit: next } : {};
+        return isNaming(namingTokens, token)
+          ? { token, weak: true, naming: true }
+          : { token, weak: isWeak(token.word), ...unit };
+      });
+      if (terms.every((t) => t.naming)) continue;
+      // "Подключите машинку? Сколько стоит?": a bare price or time question asks about the one before.
+      if (
+        previous &&
+        terms.every((t) => t.naming || conceptsOf(t.token.word).some((c) => ASPECTS.has(c.name)))
+      ) {
+        previous.terms.push(...terms.filter((t) => !t.naming));
+        previous.text = `${previous.text}? ${part.trim()}`;
+        previous.question ||= (m[2] ?? '').includes('?');
+        continue;
+      }
       if (or) {
         const before = terms.filter((t) => t.token.start < or.start && !t.weak).pop();
         for (const t of terms) if (t === before || t.token.start > or.start) t.either = 0;
@@ -150,11 +172,15 @@ export function askedIn(questions: readonly string[], naming: readonly string[])
         const end = comma < 0 ? part.length : comma;
         for (const t of terms) if (t.token.start > cue.start && t.token.start < end) t.condition = true;
       }
-      asks.push({ text: part.trim(), terms, question: (m[2] ?? '').includes('?') });
+      previous = { text: part.trim(), terms, question: (m[2] ?? '').includes('?') };
+      asks.push(previous);
     }
   }
   return asks;
 }
+
+/** Notions a follow-up asks about what was just asked: its price, how long it takes. */
+const ASPECTS = new Set(['price', 'duration']);
 
 /**
  * Document words for what the ask's terms mean ("привезёте" → «доставка доставляем…»), to add to a
@@ -177,10 +203,12 @@ const isNaming = (naming: readonly Token[], t: Token) =>
   );
 
 /** How well a match counts: the passage saying the word itself beats a related word or the title saying it. */
-const QUALITY: Record<MatchKind, number> = { literal: 1, concept: 0.8, typo: 0.7, script: 0.9 };
+const QUALITY: Record<MatchKind, number> = { literal: 1, derived: 0.7, concept: 0.8, typo: 0.7, script: 0.9 };
 const FROM_CONTEXT = 0.6;
-/** The paragraph's first sentence is weaker context than the title, and quoting it makes the reply longer. */
-const FROM_LEAD = 0.4;
+/** Quoting the paragraph's first sentence too makes the reply longer: a sentence that needs none is better. */
+const LEAD_COST = 0.3;
+/** A sentence that names the listing ("на ноутбуки — 3 месяца") is the likelier answer about it. */
+const NAMES_IT = 0.5;
 /** A sentence in a document whose title names what is asked is the likelier answer. */
 const ON_TOPIC = 0.5;
 /** A long question (this many strong terms or more) may leave a quarter of them to the rest of the passage. */
@@ -216,26 +244,38 @@ interface Judgement {
  * directly the sentence says it, or null.
  */
 function judge(ask: Ask, sentence: Evidence, around: Surroundings): Judgement | null {
-  const found: Found[] = ask.terms.map((term) => {
-    const onTopic = findTerm(term.token, around.title) !== null;
-    const kind = findTerm(term.token, sentence);
-    if (kind) return { term, score: QUALITY[kind], inPassage: true, fromLead: false, onTopic };
-    if (!contrasts(term.token, sentence) && !(around.lead && contrasts(term.token, around.lead))) {
-      const viaTitle = onTopic ? findTerm(term.token, around.title) : null;
-      if (viaTitle)
-        return { term, score: QUALITY[viaTitle] * FROM_CONTEXT, inPassage: true, fromLead: false, onTopic };
-      const viaLead = around.lead && findTerm(term.token, around.lead);
-      if (viaLead)
-        return { term, score: QUALITY[viaLead] * FROM_LEAD, inPassage: true, fromLead: true, onTopic };
-    }
-    return {
-      term,
-      score: 0,
-      inPassage: findTerm(term.token, around.passage) !== null,
-      fromLead: false,
-      onTopic,
-    };
-  });
+  const naming = ask.terms.filter((t) => t.naming);
+  const found: Found[] = ask.terms
+    .filter((t) => !t.naming)
+    .map((term) => {
+      const onTopic = findTerm(term.token, around.title) !== null;
+      const kind = findTerm(term.token, sentence) ?? (term.unit && perUnit(term.unit, sentence));
+      const elsewhere = namesOtherPlace(term.token, sentence);
+      if (kind === 'concept' && elsewhere)
+        return { term, score: 0, inPassage: true, fromLead: false, onTopic };
+      if (kind) return { term, score: QUALITY[kind], inPassage: true, fromLead: false, onTopic };
+      if (
+        !elsewhere &&
+        !contrasts(term.token, sentence) &&
+        !(around.lead && contrasts(term.token, around.lead))
+      ) {
+        // The lead is quoted along (its words count in full), the title is not.
+        const viaTitle = onTopic ? findTerm(term.token, around.title) : null;
+        const viaLead = around.lead && findTerm(term.token, around.lead);
+        const titleScore = viaTitle ? QUALITY[viaTitle] * FROM_CONTEXT : 0;
+        if (viaLead && QUALITY[viaLead] > titleScore) {
+          return { term, score: QUALITY[viaLead], inPassage: true, fromLead: true, onTopic };
+        }
+        if (viaTitle) return { term, score: titleScore, inPassage: true, fromLead: false, onTopic };
+      }
+      return {
+        term,
+        score: 0,
+        inPassage: findTerm(term.token, around.passage) !== null,
+        fromLead: false,
+        onTopic,
+      };
+    });
   // Alternatives count as one term: the best of them, weak only when all of them are.
   const units = new Map<string, Found>();
   for (const [i, f] of found.entries()) {
@@ -246,6 +286,7 @@ function judge(ask: Ask, sentence: Evidence, around: Surroundings): Judgement | 
     else prev.term = { ...prev.term, weak };
   }
   const all = [...units.values()];
+  if (all.length === 0) return null;
   const condition = all.filter((u) => u.term.condition);
   const main = all.filter((u) => !u.term.condition);
   const strong = main.filter((u) => !u.term.weak);
@@ -260,14 +301,27 @@ function judge(ask: Ask, sentence: Evidence, around: Surroundings): Judgement | 
     return null;
   }
   const counted = all.filter((u) => u.score > 0);
-  const quality = counted.reduce(
-    (q, u) =>
-      q +
-      (u.term.weak || u.term.condition ? u.score / 4 : u.score) +
-      (u.onTopic && !u.term.weak ? ON_TOPIC : 0),
-    0,
+  const usesLead = counted.some((u) => u.fromLead);
+  const quality =
+    counted.reduce(
+      (q, u) =>
+        q +
+        (u.term.weak || u.term.condition ? u.score / 4 : u.score) +
+        (u.onTopic && !u.term.weak ? ON_TOPIC : 0),
+      0,
+    ) +
+    (naming.some((t) => findTerm(t.token, sentence)) ? NAMES_IT : 0) -
+    (usesLead ? LEAD_COST : 0);
+  return { quality, usesLead };
+}
+
+/** "на 5 этаж" answered by «150 ₽ за этаж»: a rate per the unit holds for any number of them. */
+function perUnit(unit: Token, sentence: Evidence): MatchKind | null {
+  const at = sentence.tokens.findIndex(
+    (t, i) =>
+      (t.word === 'за' || t.word === 'per') && sameStem(sentence.tokens[i + 1]?.stem ?? '', unit.stem),
   );
-  return { quality, usesLead: counted.some((u) => u.fromLead) };
+  return at >= 0 ? 'literal' : null;
 }
 
 /** Whether `text` (an answer and the passages it rests on, as one) answers the ask. */
@@ -360,7 +414,7 @@ export function whyUnanswered(check: AnswerCheck): Unanswered | null {
     const covered = ({ token: t }: KeyTerm) =>
       (hasStem(factStems, t.stem) && hasStem(answerStems, t.stem)) ||
       fields.some(([field, value]) => ASKS_ABOUT[field]?.test(t.word) && restates(answerStems, value));
-    return asked.some((ask) => ask.terms.every(covered)) ? null : 'restates_listing';
+    return asked.some((ask) => ask.terms.filter((t) => !t.naming).every(covered)) ? null : 'restates_listing';
   }
 
   const said = [check.answer, ...check.evidence.map((p) => p.text)].join('\n');

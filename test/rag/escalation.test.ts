@@ -14,7 +14,7 @@ const positives: Array<[string, EscalationReason]> = [
   ['Можно связаться с продавцом напрямую?', 'human_request'],
   ['Дайте живого человека', 'human_request'],
   ['Вы бот?', 'human_request'],
-  ['перезвоните мне', 'human_request'],
+  ['перезвоните мне', 'callback'],
   ['I want to talk to a human', 'human_request'],
   ['Верните деньги', 'refund'],
   ['верните мне деньги немедленно', 'refund'],

@@ -147,10 +147,14 @@ const WEEKDAY_SAY = either(
   exactly('среда|среду|среды'),
 );
 /** "В лифт войдёт?", "в багажник влезет?": answered by a size, or by a document saying it fits. */
-const FIT = starts('войдет|войдут|влез|помест|пролез|пройдет|пройдут|проходит|проходят|встанет|уместит|fit');
+const FIT = starts(
+  'войдет|войдут|влез|помест|пролез|пройдет|пройдут|проходит|проходят|встанет|уместит|заед|заезж|проед|проезж|fit',
+);
 const FIT_SAY = either(FIT, SIZE_SAY, starts('подходит|подходят'));
 const REMOVABLE = starts('съемн|снима|снять|сним|отстег|отстеги|отсоедин|отвинч|откручива|removab|detach');
 const WASH = starts('стир|постир|стирк|машинн|washing|wash');
+const LIFT = starts('подъем|подъём|подня|подним|поднос|занес|занос|затащ|lift');
+const NOISE = either(starts('шум|тих|громк|noise|noisy|quiet'), exactly('дб|db'));
 const SUIT = starts('подойд|подойт|подош|подход');
 const ASSEMBLY = starts('сборк|собра|собир|собер|разбор|разобра|монтаж|assembl');
 const INCLUDED = either(
@@ -222,10 +226,16 @@ export const CONCEPTS: readonly Concept[] = [
   { name: 'transfer', ask: TRANSFER, say: TRANSFER, words: 'перевод сбп' },
   { name: 'instalment', ask: INSTALMENT, say: INSTALMENT, words: 'рассрочка кредит' },
   { name: 'legal', ask: LEGAL, say: LEGAL, words: 'юридических счет ндс организаций' },
-  { name: 'warranty', ask: WARRANTY, say: WARRANTY, words: 'гарантия гарантийный' },
-  { name: 'return', ask: RETURN, say: RETURN, words: 'возврат вернуть' },
+  { name: 'warranty', ask: WARRANTY, say: WARRANTY, words: 'гарантия гарантийный', contrast: 'return' },
+  { name: 'return', ask: RETURN, say: RETURN, words: 'возврат вернуть', contrast: 'warranty' },
   { name: 'exchange', ask: EXCHANGE, say: EXCHANGE, words: 'обмен обменять заменим' },
-  { name: 'damage', ask: DAMAGE, say: DAMAGE, words: 'повреждение брак дефект' },
+  // A breakage is answered by what the documents say about damage, repair or the warranty.
+  {
+    name: 'damage',
+    ask: DAMAGE,
+    say: either(DAMAGE, REPAIR_SAY, WARRANTY),
+    words: 'повреждение брак дефект ремонт',
+  },
   {
     name: 'condition',
     ask: CONDITION,
@@ -271,6 +281,8 @@ export const CONCEPTS: readonly Concept[] = [
   { name: 'weekday', ask: WEEKDAY, say: WEEKDAY_SAY, words: 'ежедневно выходных' },
   { name: 'assembly', ask: ASSEMBLY, say: ASSEMBLY, words: 'сборка собранным' },
   { name: 'fit', ask: FIT, say: FIT_SAY, shows: SIZE_SHOWS, words: 'проходит размеры ширина' },
+  { name: 'lifting', ask: LIFT, say: LIFT, words: 'подъём поднимаем' },
+  { name: 'noise', ask: NOISE, say: NOISE, words: 'шум уровень шума' },
   { name: 'removable', ask: REMOVABLE, say: REMOVABLE, words: 'съёмный снимается' },
   { name: 'wash', ask: WASH, say: WASH, words: 'стирка стирать' },
   // "подойдёт" / «подошёл» / «подходит»: one verb the stemmer cannot join.
@@ -294,7 +306,8 @@ export const QUESTION_WORDS = new Set(
     'реально получится получиться вариант варианты возможность ли или же ведь случайно придется ' +
     'надо после перед через около кроме вместо между возле вокруг среди ради насчет против ' +
     'внутри снаружи напротив вроде типа какого какую каком каких какими какому чей чья чье чьи чьего ' +
-    'который которая которое которые которого себе себя собой сам сама сами само ' +
+    'который которая которое которые которого себе себя собой сам сама сами само самому самой самим ' +
+    'самого самих самими самом один одна одно одни одной одного одну одним одном ' +
     'much many does did could would should'
   ).split(' '),
 );
@@ -320,6 +333,7 @@ export const WEAK_WORDS: RegExp = either(
     'дополнительн|комплект|поменя|замен|обмен|меня[лею]|меняю|понрав|нравит|открыт|разверн|поверн|переверн',
   ),
   exactly('случай|случае|случаем|ситуация|ситуации'),
+  starts('обраща|обратит'),
   adjective('нов|друг|так|хорош|нормальн|обычн'),
   exactly('берете|берем|берут|беру|брать|взять'),
 );

@@ -2,10 +2,10 @@ import { type Concept, conceptNamed, conceptsOf } from './lexicon.js';
 import { type Token, tokenize } from './tokens.js';
 
 /** How a question word was found: as itself, as a notion the lexicon relates, misspelt, or in the other script. */
-export type MatchKind = 'literal' | 'concept' | 'typo' | 'script';
+export type MatchKind = 'literal' | 'derived' | 'concept' | 'typo' | 'script';
 
 /** Diminutive endings that keep a word's meaning: «колёса» / "колёсики", «ящик» / "ящичек". */
-const DIMINUTIVE = /^(?:ик|ок|ек|чик|очк|ечк|оньк|еньк|ичк)$/;
+const DIMINUTIVE = /^(?:ик|ок|ек|чик|очк|ечк|оньк|еньк|ичк|к)$/;
 
 /**
  * Whether two stems are forms of one word. The stemmer leaves some forms apart: derivations
@@ -19,11 +19,27 @@ export function sameStem(a: string, b: string): boolean {
   if (short.length >= 4 && long.startsWith(short)) {
     if (short.length >= 6 || DIMINUTIVE.test(long.slice(short.length))) return true;
   }
+  // An adjective of a short noun: "шум" / "шумная".
+  if (short.length === 3 && long === `${short}н`) return true;
   let common = 0;
   while (common < short.length && a[common] === b[common]) common++;
   if (common >= 6 && common >= short.length - 3) return true;
   const fleeting = (s: string) => s.replace(/[оеё]([^аеиоуыэюя])$/, '$1');
   return short.length >= 4 && (fleeting(a) === b || fleeting(b) === a);
+}
+
+/** Case and number endings of nouns and adjectives. */
+const INFLECTION =
+  /^(?:а|я|у|ю|е|и|ы|о|ь|ом|ем|ой|ей|ою|ею|ам|ям|ами|ями|ах|ях|ов|ев|ью|ые|ие|ых|их|ым|им|ыми|ими|ую|юю|ая|яя|ое|ее|ого|его|ому|ему|ый|ий)$/;
+
+/**
+ * Whether two words are forms of one noun or adjective by their endings ("диван" / «диванов»): the
+ * stemmer cuts some words too short ("диван" → "дива") and then misses their other forms.
+ */
+export function sameWordForm(a: string, b: string): boolean {
+  if (a === b) return true;
+  const [short, long] = a.length <= b.length ? [a, b] : [b, a];
+  return short.length >= 4 && long.startsWith(short) && INFLECTION.test(long.slice(short.length));
 }
 
 /**
@@ -164,7 +180,17 @@ function concepts(word: string): Concept[] {
 export function findTerm(term: Token, evidence: Evidence): MatchKind | null {
   if (/^\d+$/.test(term.word))
     return numberFound(Number(term.word), evidence.tokens, evidence.text) ? 'literal' : null;
-  if (evidence.tokens.some((t) => t.word === term.word || sameStem(t.stem, term.stem))) return 'literal';
+  if (evidence.tokens.some((t) => sameStem(t.stem, term.stem) || sameWordForm(t.word, term.word))) {
+    return 'literal';
+  }
+  // A longer word of the document made from the question's: "первый" взнос in «первоначальный» (never the
+  // other way: "складной" is not «склад»).
+  if (
+    term.stem.length >= 4 &&
+    evidence.tokens.some((t) => t.stem.length > term.stem.length + 2 && t.stem.startsWith(term.stem))
+  ) {
+    return 'derived';
+  }
   // A compound of the word: "самокат" in «электросамокат», "кресло" in «автокресло» (not the other way).
   if (
     term.stem.length >= 5 &&
@@ -202,7 +228,11 @@ export function nearStems(stem: string, vocabulary: Iterable<string>): string[] 
   for (const v of vocabulary) {
     if (v === stem || v.length < 4) continue;
     if (v[0] === stem[0]) {
-      if (sameStem(v, stem) || (stem.length >= 5 && v.length >= 5 && oneEditApart(v, stem))) out.push(v);
+      // Retrieval may over-reach (the coverage check decides): a stem cut one letter short ("дива" for
+      // "диван") finds its longer forms too.
+      const cutShort = Math.abs(v.length - stem.length) <= 1 && (v.startsWith(stem) || stem.startsWith(v));
+      if (sameStem(v, stem) || cutShort || (stem.length >= 5 && v.length >= 5 && oneEditApart(v, stem)))
+        out.push(v);
     } else if (script?.test(v) && Math.abs(v.length - stem.length) <= 3) {
       const other = keyOf(v);
       if (other === key || (key.length >= 5 && other.length >= 5 && oneEditApart(key, other))) out.push(v);
@@ -220,4 +250,22 @@ export function contrasts(term: Token, evidence: Evidence): boolean {
     const other = c.contrast ? conceptNamed(c.contrast) : undefined;
     return other !== undefined && evidence.tokens.some((t) => other.say.test(t.word));
   });
+}
+
+/** A place the sentence names: a known city, or a capitalised word after «в», «во», «до», «по», «из». */
+const PLACE_AFTER = /(?:^|[\s(«"])(?:[вВ]|[вВ]о|[дД]о|[пП]о|[иИ]з|[пП]од)\s+(\p{Lu}[\p{L}-]+)/gu;
+
+/**
+ * Whether the sentence is about a place other than the one asked ("доставка в Адыгею" for a question
+ * about Krasnodar): then only the place itself, not "город" or the title, answers where.
+ */
+export function namesOtherPlace(term: Token, evidence: Evidence): boolean {
+  if (!concepts(term.word).some((c) => c.name === 'city')) return false;
+  const places = [...evidence.text.matchAll(PLACE_AFTER)].map((m) => tokenize(m[1]!)[0]!).filter(Boolean);
+  const cities = evidence.tokens.filter((t) => concepts(t.word).some((c) => c.name === 'city'));
+  // «по России», «в регионы» is where every city is.
+  const whole = conceptNamed('region')!;
+  return [...places, ...cities].some(
+    (p) => !whole.ask.test(p.word) && !sameStem(p.stem, term.stem) && !sameWordForm(p.word, term.word),
+  );
 }
