@@ -5,6 +5,7 @@ import { CHATTER_WORDS, conceptsOf, isWeak, QUESTION_WORDS, SHORT_FORMS } from '
 import {
   contrasts,
   type Evidence,
+  isCompoundOf,
   namesOtherPlace,
   evidenceOf,
   findTerm,
@@ -199,7 +200,7 @@ const isNaming = (naming: readonly Token[], t: Token) =>
     (n) =>
       sameStem(n.stem, t.stem) ||
       soundAlike(n.word, t.word) ||
-      (t.stem.length >= 5 && n.stem.length > t.stem.length && n.stem.endsWith(t.stem)),
+      (t.stem.length >= 5 && isCompoundOf(n.stem, t.stem)),
   );
 
 /** How well a match counts: the passage saying the word itself beats a related word or the title saying it. */
@@ -326,7 +327,7 @@ function perUnit(unit: Token, sentence: Evidence): MatchKind | null {
 
 /** Whether `text` (an answer and the passages it rests on, as one) answers the ask. */
 export function answersAsk(ask: Ask, text: string): boolean {
-  const evidence = evidenceOf(text);
+  const evidence = evidenceOf(spellOut(text));
   return judge(ask, evidence, { title: evidenceOf(''), lead: null, passage: evidence }) !== null;
 }
 
@@ -355,7 +356,8 @@ const CONTINUES =
  */
 export function coverIn(ask: Ask, passage: QuotablePassage): Cover | null {
   const sentences = splitSentences(passage.text);
-  const whole = evidenceOf(passage.text);
+  // Documents use short forms too ("на б/у шины"): both sides are read spelt out.
+  const whole = evidenceOf(spellOut(passage.text));
   let best: Cover | null = null;
   let heading = '';
   let lead: Sentence | null = null;
@@ -367,11 +369,11 @@ export function coverIn(ask: Ask, passage: QuotablePassage): Cover | null {
     }
     if (!lead || lead.paragraph !== s.paragraph) lead = s;
     const around: Surroundings = {
-      title: evidenceOf(`${passage.title} ${heading}`),
-      lead: lead === s ? null : evidenceOf(lead.text),
+      title: evidenceOf(spellOut(`${passage.title} ${heading}`)),
+      lead: lead === s ? null : evidenceOf(spellOut(lead.text)),
       passage: whole,
     };
-    const judgement = judge(ask, evidenceOf(s.text), around);
+    const judgement = judge(ask, evidenceOf(spellOut(s.text)), around);
     if (judgement === null || (best && judgement.quality <= best.quality)) continue;
     const next = sentences[i + 1];
     const goesOn = next && !next.heading && next.paragraph === s.paragraph && CONTINUES.test(next.text);

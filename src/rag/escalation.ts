@@ -248,7 +248,7 @@ const DELIVERED = w(
 /** "а если придёт со сколом?", "вдруг привезут не тот цвет": a question before buying. */
 const HYPOTHETICAL = w(/^(если|вдруг|случае|бывает|будет|окажется|придет|придут|привезут|пришлют|if)$/);
 const DAMAGED = w(
-  /^(сломан\w*|сломал\w*|бракован\w*|брак|браком|разбит\w*|разбил\w*|поврежд\w*|скол|скола|сколом|сколы|сколами|царапин\w*|поцарапан\w*|трещин\w*|треснул\w*|вмятин\w*|помят\w*|мятый|мятая|порван\w*|порвал\w*|разорван\w*|дыр\w*|пятн\w*|испачкан\w*|грязн\w*|отломан\w*|отломал\w*|отвалил\w*|оторван\w*|деформ\w*|некомплект\w*|broken|damaged|scratched|cracked)$/,
+  /^(сломан\w*|сломал\w*|бракован\w*|брак|браком|разбит\w*|разбил\w*|поврежд\w*|скол|скола|сколом|сколы|сколами|царапин\w*|поцарапан\w*|трещин\w*|треснул\w*|вмятин\w*|помят\w*|мятый|мятая|порван\w*|порвал\w*|разорван\w*|порез\w*|прокол\w*|грыж\w*|вздут\w*|дыр\w*|пятн\w*|испачкан\w*|грязн\w*|отломан\w*|отломал\w*|отвалил\w*|оторван\w*|деформ\w*|некомплект\w*|broken|damaged|scratched|cracked)$/,
 );
 /** "не работает", "не включается", "не хватает": something missing or failing. */
 const FAILS = w(
@@ -316,7 +316,7 @@ function keyword(tokens: Token[], keywords: readonly string[]): Span | null {
  * "человек на фото — это вы?") is not a request, and a question about the return policy is not a demand.
  * A call request is a lead ("перезвоните", a phone number left); "курьер позвонит?" is not. A wrong or
  * damaged delivered item is escalated; "а если придёт со сколом?" asks before buying and is not.
- * Checked in order: threat, refund, callback, human request, bargaining, wrong item, complaint, owner
+ * Checked in order: threat, refund, human request, callback, bargaining, wrong item, complaint, owner
  * keyword.
  */
 export function detectEscalation(
@@ -328,8 +328,8 @@ export function detectEscalation(
     const checks: Array<[EscalationReason, () => Span | null]> = [
       ['threat', () => threat(tokens)],
       ['refund', () => refund(tokens)],
-      ['callback', () => callback(text, tokens)],
       ['human_request', () => humanRequest(tokens)],
+      ['callback', () => callback(text, tokens)],
       ['bargaining', () => bargaining(tokens, options.listingPrice)],
       ['wrong_item', () => wrongItem(tokens)],
       ['complaint', () => complaint(tokens)],

@@ -56,13 +56,16 @@ const PRICE_SAY = starts('цен|стоимост|стоит|стоят|стои
 const PRICE_SHOWS = /\d\s*(?:₽|руб|р\.|тыс)/u;
 const PAYMENT = starts('оплат|оплач|плат[иеяю]|заплат|расплат|pay');
 const PAYMENT_SAY = starts(
-  'оплат|оплач|плат[иеяю]|заплат|расплат|налич|карт|безнал|перевод|сбп|предоплат|pay',
+  'оплат|оплач|плат[иеяю]|заплат|расплат|налич|карт|безнал|перевод|сбп|предоплат|стоимост|бесплатн|платн|pay',
 );
 const CASH = either(starts('наличн|наличк|кэш|cash'), exactly('нал|налом'));
 const CARD = starts('карт|безнал|терминал|card|visa');
 const TRANSFER = starts('перевод|переве|сбп');
 const INSTALMENT = either(starts('рассрочк|кредит|сплит|installment'), exactly('частям|долями'));
-const LEGAL = either(starts('юрлиц|юридическ|организац|ндс|безналичн|счет'), exactly('юр|ип|ооо|ао|b2b'));
+const LEGAL = either(
+  starts('юрлиц|юридическ|организац|фирм|ндс|безналичн|счет'),
+  exactly('юр|ип|ооо|ао|b2b'),
+);
 const WARRANTY = starts('гарант|warrant|guarantee');
 const RETURN = either(
   starts('возврат|вернут|вернет|вернуть|вернем|возвращ|return|refund'),
@@ -73,7 +76,7 @@ const EXCHANGE = starts('обмен|поменя|замен|exchange');
 const CONDITION = starts('цел[аоы]|целый|состояни|износ|изношен');
 const DAMAGE = either(
   starts(
-    'поврежд|царап|поцарап|трещин|вмятин|дефект|брак|сломал|сломан|слома|полом|разбит|разбил|порван|порвал|порез|потерт|потертост|пятн|испорч|damage|broken|scratch',
+    'поврежд|царап|поцарап|трещин|вмятин|дефект|брак|сломал|сломан|слома|полом|разбит|разбил|порван|порвал|порез|прокол|грыж|вздут|потерт|потертост|пятн|испорч|damage|broken|scratch',
   ),
   exactly('скол|скола|сколом|сколы|сколов|сколами|дыра|дыру|дырка|дырку|дыры'),
 );
@@ -158,10 +161,13 @@ const NOISE = either(starts('шум|тих|громк|noise|noisy|quiet'), exact
 const SUIT = starts('подойд|подойт|подош|подход');
 const ASSEMBLY = starts('сборк|собра|собир|собер|разбор|разобра|монтаж|assembl');
 const INCLUDED = either(
-  starts('комплект|прилага|набор'),
+  starts('комплект|прилага|набор|отдельн|включ'),
   exactly('входит|входят|идет|идут|include|included'),
 );
-const INCLUDED_SAY = either(starts('комплект|прилага|набор'), exactly('входит|входят|include|included'));
+const INCLUDED_SAY = either(
+  starts('комплект|прилага|набор|включ'),
+  exactly('входит|входят|include|included'),
+);
 const REPAIR = either(
   starts('ремонт|почин|обслуж|сервис|техобслуж|мастерск|repair|servic'),
   exactly('чините|чинить|чините|чиним|чинит|чинят'),
@@ -178,6 +184,10 @@ const LOCATION_SAY = either(
   exactly('ул|просп|пр|д|дом|этаж|address'),
 );
 const LOOK = starts('посмотр|смотр|осмотр|пример|пощупа|вживую|живую');
+const TYRES = either(
+  starts('резин|покрышк|tyre|tire'),
+  exactly('шина|шины|шине|шину|шиной|шин|шинам|шинами|шинах'),
+);
 const BIKE = either(exactly('велик|велика|велику|великом|велики|великов|великам'), starts('велосипед|байк'));
 const COMPUTER = either(
   exactly('ноут|ноута|ноуту|ноутом|комп|компа|компу|компом'),
@@ -293,6 +303,7 @@ export const CONCEPTS: readonly Concept[] = [
   { name: 'location', ask: LOCATION, say: LOCATION_SAY, words: 'адрес улица' },
   { name: 'look', ask: LOOK, say: either(LOOK, LOCATION_SAY, PICKUP), words: 'посмотреть адрес' },
   { name: 'bicycle', ask: BIKE, say: BIKE, words: 'велосипед' },
+  { name: 'tyres', ask: TYRES, say: TYRES, words: 'шины резина' },
   { name: 'computer', ask: COMPUTER, say: COMPUTER, words: 'ноутбук компьютер' },
 ];
 

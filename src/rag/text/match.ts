@@ -19,13 +19,25 @@ export function sameStem(a: string, b: string): boolean {
   if (short.length >= 4 && long.startsWith(short)) {
     if (short.length >= 6 || DIMINUTIVE.test(long.slice(short.length))) return true;
   }
-  // An adjective of a short noun: "шум" / "шумная".
+  // An adjective of a short noun ("шум" / "шумная"); a verbal noun ("хран" / "хранение").
   if (short.length === 3 && long === `${short}н`) return true;
+  if (short.length >= 4 && long.startsWith(short) && /^(?:ен|ени|ан|ани)$/.test(long.slice(short.length))) {
+    return true;
+  }
   let common = 0;
   while (common < short.length && a[common] === b[common]) common++;
   if (common >= 6 && common >= short.length - 3) return true;
   const fleeting = (s: string) => s.replace(/[оеё]([^аеиоуыэюя])$/, '$1');
   return short.length >= 4 && (fleeting(a) === b || fleeting(b) === a);
+}
+
+/** The first halves of Russian compounds: «авто|кресло», «электро|самокат», «мото|шлем». */
+const COMBINING =
+  /^(?:авто|электро|мото|вело|фото|видео|аудио|радио|аэро|гидро|термо|микро|мини|макси|супер|мульти|полу|само|пыле|паро|водо|морозо|тепло|снего|спорт|эко|био|нано|сверх|экстра)$/;
+
+/** Whether `long` is a compound ending in `short`: "самокат" in «электросамокат», not "правка" in «отправка». */
+export function isCompoundOf(long: string, short: string): boolean {
+  return long.length > short.length && long.endsWith(short) && COMBINING.test(long.slice(0, -short.length));
 }
 
 /** Case and number endings of nouns and adjectives. */
@@ -40,6 +52,22 @@ export function sameWordForm(a: string, b: string): boolean {
   if (a === b) return true;
   const [short, long] = a.length <= b.length ? [a, b] : [b, a];
   return short.length >= 4 && long.startsWith(short) && INFLECTION.test(long.slice(short.length));
+}
+
+/**
+ * "запись" / "записаться": the shorter word is the longer one's first five letters or more and one more
+ * letter, a vowel or «ь», where the longer goes on with a vowel ("склада" / "складной" do not).
+ */
+function nearlyPrefix(a: string, b: string): boolean {
+  const [short, long] = a.length <= b.length ? [a, b] : [b, a];
+  const stem = short.slice(0, -1);
+  return (
+    short.length >= 6 &&
+    short.length < long.length &&
+    /[аеиоуыэюяь]$/.test(short) &&
+    long.startsWith(stem) &&
+    /[аеиоуыэюя]/.test(long[stem.length] ?? '')
+  );
 }
 
 /**
@@ -180,7 +208,12 @@ function concepts(word: string): Concept[] {
 export function findTerm(term: Token, evidence: Evidence): MatchKind | null {
   if (/^\d+$/.test(term.word))
     return numberFound(Number(term.word), evidence.tokens, evidence.text) ? 'literal' : null;
-  if (evidence.tokens.some((t) => sameStem(t.stem, term.stem) || sameWordForm(t.word, term.word))) {
+  if (
+    evidence.tokens.some(
+      (t) =>
+        sameStem(t.stem, term.stem) || sameWordForm(t.word, term.word) || nearlyPrefix(t.word, term.word),
+    )
+  ) {
     return 'literal';
   }
   // A longer word of the document made from the question's: "первый" взнос in «первоначальный» (never the
@@ -192,10 +225,7 @@ export function findTerm(term: Token, evidence: Evidence): MatchKind | null {
     return 'derived';
   }
   // A compound of the word: "самокат" in «электросамокат», "кресло" in «автокресло» (not the other way).
-  if (
-    term.stem.length >= 5 &&
-    evidence.tokens.some((t) => t.stem.length > term.stem.length && t.stem.endsWith(term.stem))
-  ) {
+  if (term.stem.length >= 5 && evidence.tokens.some((t) => isCompoundOf(t.stem, term.stem))) {
     return 'literal';
   }
   const related = concepts(term.word);
