@@ -159,6 +159,14 @@ const envSchema = z.object({
       .default('Спасибо за вопрос! Уточню детали и скоро вернусь с ответом.'),
   ),
   ESCALATION_KEYWORDS: csv(z.string().min(2)),
+  SUPPORT_THRESHOLD: z.preprocess(
+    emptyToUndefined,
+    z.coerce
+      .number({ error: 'expected a share from 0 to 1, like 0.7' })
+      .min(0, { error: 'expected a share from 0 to 1, like 0.7' })
+      .max(1, { error: 'expected a share from 0 to 1, like 0.7' })
+      .default(0.7),
+  ),
   BOT_LOCALE: z.preprocess(
     emptyToUndefined,
     z.enum(['ru', 'en'], { error: 'expected "ru" or "en"' }).default('ru'),
@@ -232,6 +240,11 @@ export interface Config {
     humanPauseMinutes: number;
     fallbackText: string;
     escalationKeywords: string[];
+    /**
+     * Share of a sentence's words the sources must hold for the sentence to count as supported
+     * (`src/rag/support.ts`); an answer with an unsupported sentence is never sent on its own.
+     */
+    supportThreshold: number;
   };
   sales: {
     /** The sales configuration file (price list, requisites, documents). */
@@ -323,6 +336,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       humanPauseMinutes: e.HUMAN_PAUSE_MINUTES,
       fallbackText: e.FALLBACK_TEXT,
       escalationKeywords: e.ESCALATION_KEYWORDS,
+      supportThreshold: e.SUPPORT_THRESHOLD,
     },
     sales: {
       configPath: resolve(e.SALES_CONFIG),

@@ -124,6 +124,7 @@ export function createKnowledge(deps: {
     escalationKeywords: config.responder.escalationKeywords,
     generate,
     localIndex,
+    supportThreshold: config.responder.supportThreshold,
   });
 
   return {
