@@ -14,6 +14,7 @@ import { pino } from 'pino';
 import { z } from 'zod';
 import { type Config, loadConfig, loadDotEnv } from '../src/config.js';
 import { createLogger } from '../src/logger.js';
+import { readFindings } from '../src/rag/findings.js';
 import { STORE_KV_KEY } from '../src/rag/gemini/file-search.js';
 import { createKnowledge, type Decision } from '../src/rag/index.js';
 import { formatRub } from '../src/rag/listing-document.js';
@@ -84,9 +85,17 @@ function decisionJson(d: Decision) {
 
 function readable(d: Decision): string {
   if (d.kind === 'escalate') return `→ escalate to the owner (${d.reason}): «${d.matched}»\n`;
+  const found = d.kind === 'answer' ? readFindings(d.findings) : null;
+  const why = found
+    ? [
+        ...(found.facts.length ? [`not in the sources: ${found.facts.join(', ')}`] : []),
+        ...found.unsupported.map((s) => `unsupported: «${s}»`),
+        ...found.unanswered.map((q) => `unanswered: «${q}»`),
+      ].join('; ')
+    : '';
   const head =
     d.kind === 'answer'
-      ? `→ answer [${d.strategy}] ${d.grounded ? 'grounded' : `NOT grounded: ${d.findings.join(', ')}`}`
+      ? `→ answer [${d.strategy}] ${d.grounded ? 'grounded' : `NOT grounded — ${why}`}`
       : `→ fallback (${d.reason})${d.detail ? `: ${d.detail}` : ''}`;
   const sources = d.sources.map(
     (s) => `  · ${s.title}${s.itemId ? ` [item ${s.itemId}]` : ''}: ${s.snippet ?? ''}`,

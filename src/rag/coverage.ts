@@ -207,7 +207,7 @@ const isNaming = (naming: readonly Token[], t: Token) =>
 const QUALITY: Record<MatchKind, number> = { literal: 1, derived: 0.7, concept: 0.8, typo: 0.7, script: 0.9 };
 const FROM_CONTEXT = 0.6;
 /** Quoting the paragraph's first sentence too makes the reply longer: a sentence that needs none is better. */
-const LEAD_COST = 0.3;
+const LEAD_COST = 0.5;
 /** A sentence that names the listing ("на ноутбуки — 3 месяца") is the likelier answer about it. */
 const NAMES_IT = 0.5;
 /** A sentence in a document whose title names what is asked is the likelier answer. */
@@ -260,14 +260,12 @@ function judge(ask: Ask, sentence: Evidence, around: Surroundings): Judgement | 
         !contrasts(term.token, sentence) &&
         !(around.lead && contrasts(term.token, around.lead))
       ) {
-        // The lead is quoted along (its words count in full), the title is not.
+        // The title first: what it says needs no quoting; the lead is quoted along (its words count in full).
         const viaTitle = onTopic ? findTerm(term.token, around.title) : null;
+        if (viaTitle)
+          return { term, score: QUALITY[viaTitle] * FROM_CONTEXT, inPassage: true, fromLead: false, onTopic };
         const viaLead = around.lead && findTerm(term.token, around.lead);
-        const titleScore = viaTitle ? QUALITY[viaTitle] * FROM_CONTEXT : 0;
-        if (viaLead && QUALITY[viaLead] > titleScore) {
-          return { term, score: QUALITY[viaLead], inPassage: true, fromLead: true, onTopic };
-        }
-        if (viaTitle) return { term, score: titleScore, inPassage: true, fromLead: false, onTopic };
+        if (viaLead) return { term, score: QUALITY[viaLead], inPassage: true, fromLead: true, onTopic };
       }
       return {
         term,

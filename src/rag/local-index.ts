@@ -25,7 +25,11 @@ export interface LocalSearchOptions {
 }
 
 export interface LocalIndexOptions {
-  /** Hits scoring below this are dropped, so an unrelated question finds nothing. Default 0.8. */
+  /**
+   * Hits scoring below this are dropped. Default 0.2: low, because whether a passage answers is decided
+   * after retrieval, sentence by sentence (`coverage.ts`), and a higher floor loses a one-word question
+   * over a shop of one or two documents, where every word's IDF is small.
+   */
   minScore?: number;
   /** How often the index checks the store for documents changed by another process. Default 5 s. */
   recheckMs?: number;
@@ -91,7 +95,7 @@ export class LocalIndex {
     private readonly store: Store,
     options: LocalIndexOptions = {},
   ) {
-    this.minScore = options.minScore ?? 0.8;
+    this.minScore = options.minScore ?? 0.2;
     this.recheckMs = options.recheckMs ?? 5000;
   }
 

@@ -31,7 +31,7 @@ export interface SupportResult {
 /**
  * The guard's second half: each sentence of an answer must be backed by the sources it was given. A
  * sentence's score is the share of its content words (stop words, question words and pronouns left out)
- * that the sources hold in some form — the word itself, a related word the lexicon knows ("привезём" —
+ * that the sources hold in some form — the word itself, a synonym the lexicon knows ("привезём" —
  * «доставка»), a one-letter misspelling. Greetings, thanks and polite closings ("Здравствуйте!",
  * "Обращайтесь!") state nothing and are exempt; so are sentences without content words ("Да."). Lexical
  * and deterministic: it catches a sentence the sources do not talk about, not a subtle contradiction
@@ -50,7 +50,7 @@ export function checkSupport(
       (t) => !QUESTION_WORDS.has(t.word) && !CHATTER_WORDS.has(t.word) && !NOTHING_TO_BACK.has(t.word),
     );
     if (words.length === 0) continue;
-    const found = words.filter((t) => findTerm(t, evidence) !== null).length;
+    const found = words.filter((t) => findTerm(t, evidence, { synonymsOnly: true }) !== null).length;
     sentences.push({ sentence: text, score: found / words.length });
   }
   const unsupported = sentences.filter((s) => s.score < threshold).map((s) => s.sentence);

@@ -179,6 +179,14 @@ function numberFound(value: number, tokens: readonly Token[], text: string): boo
   return false;
 }
 
+export interface FindOptions {
+  /**
+   * Relate words only through synonyms ("привезём" / «доставка»), not through what answers a question
+   * ("бесплатно" answers "сколько стоит?", but a source's «500 рублей» does not back a claim «бесплатно»).
+   */
+  synonymsOnly?: boolean;
+}
+
 /** Text a question is checked against: its words, and the raw text for prices, sizes and ranges. */
 export interface Evidence {
   tokens: readonly Token[];
@@ -205,7 +213,7 @@ function concepts(word: string): Concept[] {
  * lexicon relates ("привезёте" in «доставка»), misspelt by one letter ("гарнтия"), or spelt in the
  * other script ("изофикс" in «ISOFIX»). Numbers are found as themselves or inside a range.
  */
-export function findTerm(term: Token, evidence: Evidence): MatchKind | null {
+export function findTerm(term: Token, evidence: Evidence, options: FindOptions = {}): MatchKind | null {
   if (/^\d+$/.test(term.word))
     return numberFound(Number(term.word), evidence.tokens, evidence.text) ? 'literal' : null;
   if (
@@ -228,7 +236,7 @@ export function findTerm(term: Token, evidence: Evidence): MatchKind | null {
   if (term.stem.length >= 5 && evidence.tokens.some((t) => isCompoundOf(t.stem, term.stem))) {
     return 'literal';
   }
-  const related = concepts(term.word);
+  const related = concepts(term.word).filter((c) => !options.synonymsOnly || c.ask === c.say);
   for (const c of related) {
     if (evidence.tokens.some((t) => c.say.test(t.word)) || c.shows?.test(evidence.text)) return 'concept';
   }

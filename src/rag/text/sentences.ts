@@ -9,9 +9,11 @@ export interface Sentence {
   heading: boolean;
 }
 
-/** Abbreviations that end with a dot inside a sentence: "ул. Малышева", "1 тыс. руб.", "т. д.". */
+/** Abbreviations that end with a dot inside a sentence: "ул. Малышева", "т. д.", "им. Ленина". */
 const ABBREVIATION =
-  /(?:^|[\s(«"])(?:ул|д|г|пр|просп|пер|стр|корп|кв|эт|оф|т|им|руб|коп|тыс|млн|см|мм|кг|гр|ст|р|н|мин|макс|прим|напр|вкл|пн|вт|ср|чт|пт|сб|вс|st|no|vs|etc)$/iu;
+  /(?:^|[\s(«"])(?:ул|д|г|пр|просп|пер|стр|корп|кв|эт|оф|т|им|ст|р|н|макс|прим|напр|вкл|пн|вт|ср|чт|пт|сб|вс|st|no|vs|etc)$/iu;
+/** Units after a number end a sentence as often as not: "… 120 × 60 см. Ящики…" is two sentences. */
+const UNIT = /\d\s*(?:см|мм|м|кг|гр?|руб|коп|тыс|млн|мин|шт|л|мл|км)$/iu;
 
 /** Markdown decorations that start a line: headings, list markers, quotes. */
 const LINE_MARKUP = /^\s*(?:#{1,6}\s+|[-*•–—]\s+|\d+[.)]\s+|>\s*)/u;
@@ -48,7 +50,7 @@ export function splitSentences(text: string): Sentence[] {
     };
     for (const m of line.matchAll(/[.!?…]+(?=\s+["«„(]?[\p{Lu}\p{N}])/gu)) {
       const before = line.slice(from, m.index);
-      if (m[0] === '.' && ABBREVIATION.test(before)) continue;
+      if (m[0] === '.' && ABBREVIATION.test(before) && !UNIT.test(before)) continue;
       // An initial: "А. С. Пушкин".
       if (m[0] === '.' && /(?:^|\s)\p{Lu}$/u.test(before)) continue;
       push(m.index + m[0].length);
