@@ -192,7 +192,9 @@ function callback(text: string, tokens: Token[]): Span | null {
         /^(перезвоните|перезвони|позвоните|позвони|наберите|набери|звякните|звякни|созвонимся|созвониться|позвоню|перезвоню|наберу|звякну|call)$/,
       ),
     ) ??
-    near(tokens, w(/^(звонок|звонка|звонку)$/), w(/^(жду|ждем|ждать|удобно|удобнее|можно|лучше|wait)$/), 2);
+    near(tokens, w(/^(звонок|звонка|звонку)$/), w(/^(жду|ждем|ждать|удобно|удобнее|можно|лучше|wait)$/), 2) ??
+    // "Можете позвонить?" asks us to call; "можно позвонить в магазин?" asks whether the buyer may.
+    near(tokens, w(/^(можете|сможете|могли|could|can)$/), CALL_VERB, 2);
   const byPhone = near(tokens, CONTACT_VERB, PHONE_WORD, 4) ?? near(tokens, CONTACT_VERB, ME, 2);
   const leaves = near(tokens, GIVES_NUMBER, PHONE_WORD, 2, OTHER_NUMBER);
   for (const span of [call, asked, byPhone, leaves]) {
@@ -233,7 +235,7 @@ function bargaining(tokens: Token[], price: number | null | undefined): Span | n
     single(tokens, w(/^(дешевл\w*|подешевл\w*)$/)) ??
     near(
       tokens,
-      w(/^(последн\w*|минимальн\w*|окончательн\w*|крайн\w*|lowest|best)$/),
+      w(/^(последн\w*|минимальн\w*|окончательн\w*|крайн\w*|низк\w*|lowest|best)$/),
       w(/^(цен\w*|price)$/),
       1,
     )

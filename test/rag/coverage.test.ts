@@ -213,7 +213,12 @@ describe('what a question asks (askedIn)', () => {
 describe('whether a passage covers a question (coverIn)', () => {
   it.each<[string, { title: string; text: string }, string]>([
     // The buyer's words are not the document's.
-    ['Сколько стоит доставка по Казани?', DELIVERY, 'Стоимость доставки по городу — 400 рублей.'],
+    // «по городу» is the shop's own city: the sentence before, naming it, is quoted along.
+    [
+      'Сколько стоит доставка по Казани?',
+      DELIVERY,
+      'По Казани доставляем курьером на следующий день. Стоимость доставки по городу — 400 рублей.',
+    ],
     ['Привезёте завтра?', DELIVERY, 'По Казани доставляем курьером на следующий день.'],
     ['Отправляете в Пермь?', DELIVERY, 'В другие города отправляем СДЭКом, срок 3–7 дней.'],
     ['Поднимете на 7 этаж?', DELIVERY, 'Подъём на этаж без лифта — 150 ₽ за этаж.'],
@@ -221,7 +226,7 @@ describe('whether a passage covers a question (coverIn)', () => {
     ['Какой размер столешницы?', TABLE, 'Стол письменный из массива дуба, столешница 120 × 60 см.'],
     ['Из какого дерева?', TABLE, 'Стол письменный из массива дуба, столешница 120 × 60 см.'],
     // Misspelt, or in the other script.
-    ['доствка по казани скока?', DELIVERY, 'Стоимость доставки по городу — 400 рублей.'],
+    ['доствка по казани есть?', DELIVERY, 'По Казани доставляем курьером на следующий день.'],
     // Alternatives: one is enough.
     ['Наличными или переводом?', PAYMENT, 'Оплата наличными или картой при получении.'],
     // The first sentence of the paragraph says what «Пункт» is; it is quoted along.

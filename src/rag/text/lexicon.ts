@@ -227,7 +227,15 @@ export const CONCEPTS: readonly Concept[] = [
   },
   { name: 'arrival', ask: ARRIVAL, say: ARRIVAL_SAY, words: 'получении доставка доставляем привозим' },
   { name: 'pickup', ask: PICKUP, say: PICKUP, words: 'самовывоз забрать выдачи', contrast: 'delivery' },
-  { name: 'city', ask: CITIES, say: RUSSIA, words: 'города регионы россии' },
+  // A city is answered by what a document says about other cities or the whole country; «по городу» alone
+  // means the shop's own city, which may not be the one asked about.
+  {
+    name: 'city',
+    ask: CITIES,
+    say: starts('росси|регион|област|край|стран|населенн|рф'),
+    shows: /(?:друг|любо|все|всех|ваш|мног|ины)\p{L}*\s+город/iu,
+    words: 'города регионы россии',
+  },
   { name: 'region', ask: RUSSIA, say: RUSSIA, words: 'города регионы россии' },
   { name: 'price', ask: PRICE, say: PRICE_SAY, shows: PRICE_SHOWS, words: 'цена стоимость стоит рублей' },
   { name: 'payment', ask: PAYMENT, say: PAYMENT_SAY, words: 'оплата оплатить наличные карты перевод' },
@@ -287,7 +295,8 @@ export const CONCEPTS: readonly Concept[] = [
   { name: 'battery', ask: BATTERY, say: BATTERY, words: 'аккумулятор батарея' },
   { name: 'charge', ask: CHARGE, say: CHARGE, words: 'зарядка заряд' },
   { name: 'duration', ask: DURATION, say: DURATION_SAY, shows: DURATION_SHOWS, words: 'срок дней' },
-  ...TIME_OF_DAY.map((c) => ({ ...c, shows: c.shows ?? HOURS_SHOWS })),
+  // Opening hours answer "вечером?" and "утром?"; nothing but a night service answers "ночью?".
+  ...TIME_OF_DAY.map((c) => ({ ...c, shows: c.name === 'night' ? undefined : (c.shows ?? HOURS_SHOWS) })),
   { name: 'weekday', ask: WEEKDAY, say: WEEKDAY_SAY, words: 'ежедневно выходных' },
   { name: 'assembly', ask: ASSEMBLY, say: ASSEMBLY, words: 'сборка собранным' },
   { name: 'fit', ask: FIT, say: FIT_SAY, shows: SIZE_SHOWS, words: 'проходит размеры ширина' },
