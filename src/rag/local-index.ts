@@ -1,6 +1,6 @@
 import type { ChunkWithDocument, DocumentOrigin, KnowledgeDocument } from '../models/records.js';
 import type { Store } from '../store/port.js';
-import { nearStems } from './text/match.js';
+import { StemVocabulary } from './text/match.js';
 import { contentStems } from './text/tokens.js';
 
 /** A passage the local index found, with its BM25 score. */
@@ -54,6 +54,8 @@ interface IndexedDocument {
 
 /** How much a stem found for a query word the index lacks counts, against the word itself. */
 const NEAR_WEIGHT = 0.8;
+/** How many stems one unknown query word may stand for. */
+const NEAR_PER_WORD = 3;
 const K1 = 1.2;
 const B = 0.75;
 
@@ -83,6 +85,8 @@ function indexChunk(c: ChunkWithDocument, origin: DocumentOrigin): IndexedChunk 
 export class LocalIndex {
   private readonly docs = new Map<string, IndexedDocument>();
   private postings = new Map<string, IndexedChunk[]>();
+  /** The postings' stems arranged for near lookups; built on first need after each rebuild. */
+  private vocabulary: StemVocabulary | null = null;
   private totalLength = 0;
   private chunkCount = 0;
   private dirty = true;
@@ -167,6 +171,7 @@ export class LocalIndex {
       }
     }
     this.postings = postings;
+    this.vocabulary = null;
     this.totalLength = total;
     this.chunkCount = count;
   }
@@ -178,10 +183,17 @@ export class LocalIndex {
   private queryTerms(question: string): Map<string, number> {
     const terms = new Map<string, number>();
     for (const stem of contentStems(question)) {
-      if (this.postings.has(stem)) terms.set(stem, 1);
-      else
-        for (const near of nearStems(stem, this.postings.keys()))
-          terms.set(near, terms.get(near) ?? NEAR_WEIGHT);
+      if (this.postings.has(stem)) {
+        terms.set(stem, 1);
+        continue;
+      }
+      this.vocabulary ??= new StemVocabulary(this.postings.keys());
+      // The closest few: a short stem may be the start of many others, and each costs a postings list.
+      const near = this.vocabulary
+        .near(stem)
+        .sort((a, b) => Math.abs(a.length - stem.length) - Math.abs(b.length - stem.length))
+        .slice(0, NEAR_PER_WORD);
+      for (const n of near) terms.set(n, terms.get(n) ?? NEAR_WEIGHT);
     }
     return terms;
   }

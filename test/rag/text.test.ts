@@ -2,10 +2,10 @@ import { describe, expect, it } from 'vitest';
 import {
   evidenceOf,
   findTerm,
-  nearStems,
   oneEditApart,
   sameStem,
   soundAlike,
+  StemVocabulary,
 } from '../../src/rag/text/match.js';
 import { splitSentences } from '../../src/rag/text/sentences.js';
 import { tokenize } from '../../src/rag/text/tokens.js';
@@ -74,11 +74,11 @@ describe('word matching', () => {
   });
 
   it('when a query word is not in the index, then its forms, misspellings and other-script spellings are', () => {
-    const vocabulary = ['колес', 'доставк', 'isofix', 'гарант', 'диван'];
-    expect(nearStems('колесик', vocabulary)).toEqual(['колес']);
-    expect(nearStems('доствк', vocabulary)).toEqual(['доставк']);
-    expect(nearStems('изофикс', vocabulary)).toEqual(['isofix']);
-    expect(nearStems('дива', vocabulary)).toEqual(['диван']);
-    expect(nearStems('погод', vocabulary)).toEqual([]);
+    const vocabulary = new StemVocabulary(['колес', 'доставк', 'isofix', 'гарант', 'диван']);
+    expect(vocabulary.near('колесик')).toEqual(['колес']);
+    expect(vocabulary.near('доствк')).toEqual(['доставк']);
+    expect(vocabulary.near('изофикс')).toEqual(['isofix']);
+    expect(vocabulary.near('дива')).toEqual(['диван']);
+    expect(vocabulary.near('погод')).toEqual([]);
   });
 });

@@ -254,29 +254,52 @@ export function findTerm(term: Token, evidence: Evidence, options: FindOptions =
 }
 
 /**
- * Stems of a vocabulary a stem not in it may have meant: another form of the word ("колесик" for
- * «колес»), a one-letter misspelling ("доствк" for «доставк»), the other script ("изофикс" for
- * «isofix»). For retrieval: a query word the index has never seen still finds its passages.
+ * The stems an index knows, arranged to find the ones a stem not among them may have meant: another form
+ * of the word ("колесик" for «колес»), a one-letter misspelling ("доствк" for «доставк»), the other script
+ * ("изофикс" for «isofix»). For retrieval: a query word the index has never seen still finds its passages.
+ * Built once per index version; a lookup reads the stems of one first letter and those of the other script.
  */
-export function nearStems(stem: string, vocabulary: Iterable<string>): string[] {
-  if (stem.length < 4 || /\d/.test(stem)) return [];
-  const script = CYRILLIC.test(stem) ? LATIN : LATIN.test(stem) ? CYRILLIC : null;
-  const key = script ? keyOf(stem) : '';
-  const out: string[] = [];
-  for (const v of vocabulary) {
-    if (v === stem || v.length < 4) continue;
-    if (v[0] === stem[0]) {
+export class StemVocabulary {
+  private readonly byFirst = new Map<string, string[]>();
+  private readonly latin: string[] = [];
+  private readonly cyrillic: string[] = [];
+
+  constructor(stems: Iterable<string>) {
+    for (const v of stems) {
+      if (v.length < 4) continue;
+      const list = this.byFirst.get(v[0]!);
+      if (list) list.push(v);
+      else this.byFirst.set(v[0]!, [v]);
+      if (LATIN.test(v)) this.latin.push(v);
+      else if (CYRILLIC.test(v)) this.cyrillic.push(v);
+    }
+  }
+
+  /** The known stems `stem` may stand for (never itself). */
+  near(stem: string): string[] {
+    if (stem.length < 4 || /\d/.test(stem)) return [];
+    const out: string[] = [];
+    for (const v of this.byFirst.get(stem[0]!) ?? []) {
+      if (v === stem) continue;
       // Retrieval may over-reach (the coverage check decides): a stem cut one letter short ("дива" for
       // "диван") finds its longer forms too.
       const cutShort = Math.abs(v.length - stem.length) <= 1 && (v.startsWith(stem) || stem.startsWith(v));
-      if (sameStem(v, stem) || cutShort || (stem.length >= 5 && v.length >= 5 && oneEditApart(v, stem)))
+      if (sameStem(v, stem) || cutShort || (stem.length >= 5 && v.length >= 5 && oneEditApart(v, stem))) {
         out.push(v);
-    } else if (script?.test(v) && Math.abs(v.length - stem.length) <= 3) {
-      const other = keyOf(v);
-      if (other === key || (key.length >= 5 && other.length >= 5 && oneEditApart(key, other))) out.push(v);
+      }
     }
+    const other = CYRILLIC.test(stem) ? this.latin : LATIN.test(stem) ? this.cyrillic : [];
+    if (other.length > 0) {
+      const key = keyOf(stem);
+      for (const v of other) {
+        if (Math.abs(v.length - stem.length) > 3) continue;
+        const theirs = keyOf(v);
+        if (theirs === key || (key.length >= 5 && theirs.length >= 5 && oneEditApart(key, theirs)))
+          out.push(v);
+      }
+    }
+    return out;
   }
-  return out;
 }
 
 /**
