@@ -28,6 +28,17 @@ const integer = (min: number, max: number, fallback: number) =>
       .default(fallback),
   );
 
+/** A number in [min, max] (decimals allowed); `expected` says what, e.g. "a share from 0 to 1, like 0.7". */
+const decimal = (min: number, max: number, fallback: number, expected: string) =>
+  z.preprocess(
+    emptyToUndefined,
+    z.coerce
+      .number({ error: `expected ${expected}` })
+      .min(min, { error: `expected ${expected}` })
+      .max(max, { error: `expected ${expected}` })
+      .default(fallback),
+  );
+
 const httpUrl = (what: string) =>
   z
     .url({ protocol: /^https?$/, error: `expected an http(s) URL of ${what}` })
@@ -159,14 +170,7 @@ const envSchema = z.object({
       .default('Спасибо за вопрос! Уточню детали и скоро вернусь с ответом.'),
   ),
   ESCALATION_KEYWORDS: csv(z.string().min(2)),
-  SUPPORT_THRESHOLD: z.preprocess(
-    emptyToUndefined,
-    z.coerce
-      .number({ error: 'expected a share from 0 to 1, like 0.7' })
-      .min(0, { error: 'expected a share from 0 to 1, like 0.7' })
-      .max(1, { error: 'expected a share from 0 to 1, like 0.7' })
-      .default(0.7),
-  ),
+  SUPPORT_THRESHOLD: decimal(0, 1, 0.7, 'a share from 0 to 1, like 0.7'),
   BOT_LOCALE: z.preprocess(
     emptyToUndefined,
     z.enum(['ru', 'en'], { error: 'expected "ru" or "en"' }).default('ru'),
@@ -176,14 +180,7 @@ const envSchema = z.object({
   DATA_ENCRYPTION_KEY_PREVIOUS: dataKeySchema(),
   RATE_LIMIT_PER_MINUTE: integer(0, 1_000_000, 1200),
   SALES_CONFIG: z.preprocess(emptyToUndefined, z.string().default('./sales.yaml')),
-  MAX_PDF_SIZE_MB: z.preprocess(
-    emptyToUndefined,
-    z.coerce
-      .number({ error: 'expected a size in megabytes from 0.01 to 1000' })
-      .min(0.01, { error: 'expected a size in megabytes from 0.01 to 1000' })
-      .max(1000, { error: 'expected a size in megabytes from 0.01 to 1000' })
-      .default(10),
-  ),
+  MAX_PDF_SIZE_MB: decimal(0.01, 1000, 10, 'a size in megabytes from 0.01 to 1000'),
   LOG_LEVEL: z.preprocess(
     emptyToUndefined,
     z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
