@@ -1,21 +1,21 @@
 import type { Agenda } from 'agenda';
 import type { Express } from 'express';
-import { type AvitoIntegration, createAvito, DeliveryPressure } from './avito/index.js';
-import { AvitoApiError } from './avito/errors.js';
-import { type BotHandle, type BotKnowledge, createBot, type StatusSnapshot } from './bot/index.js';
+import { type AvitoInbound, type AvitoIntegration, createAvito, DeliveryPressure } from './avito/index.js';
+import type { BotHandle, BotKnowledge, StatusSnapshot } from './bot/index.js';
 import type { Config } from './config.js';
 import { createHttpApp } from './http/app.js';
 import { createMetrics, type QueueSnapshot } from './http/metrics.js';
 import { Readiness } from './http/readiness.js';
 import { type RunningHttpServer, startHttpServer } from './http/server.js';
-import { createAgenda, defineCoreJobs, reportJobProblems, startJobs } from './jobs/index.js';
+import { defineCleanupEventsJob, scheduleCleanupEvents } from './jobs/cleanup-events.js';
+import { createAgenda, reportJobProblems, startJobs } from './jobs/index.js';
 import { STORAGE_ALERT_KEY, StorageOutage } from './lib/storage-outage.js';
 import type { Logger } from './logger.js';
 import { createKnowledge, type Knowledge } from './rag/index.js';
-import { defineKnowledgeJobs, SYNC_DOCS_JOB } from './rag/folder-sync.js';
+import { defineFolderSyncJob, scheduleFolderSync } from './rag/jobs/folder-sync.js';
+import type { Channel, ChannelId } from './responder/channel.js';
 import { createResponder, type Responder } from './responder/index.js';
-import { type DraftActions, logOnlyAlerts, type Notifier } from './responder/ports.js';
-import type { ResponderDeps } from './responder/deps.js';
+import { logOnlyAlerts, type Notifier, type OwnerControls } from './responder/ports.js';
 import { keyringOf } from './security/keys.js';
 import { openStore } from './store/index.js';
 import type { Store } from './store/port.js';
@@ -42,27 +42,6 @@ export interface ServiceOptions {
   notifier?: Notifier;
 }
 
-/** Without Avito credentials nothing can be sent; the responder still drafts (e.g. for `/ask`). */
-const avitoNotConfigured: ResponderDeps['avito'] = {
-  sendText: async () => {
-    throw new AvitoApiError('auth', 'Avito is not configured (AVITO_CLIENT_ID / AVITO_CLIENT_SECRET)');
-  },
-  markRead: async () => {},
-  listMessages: async () => [],
-};
-
-/** Stands in for an object built later in the composition root (the bot and responder need each other). */
-function late<T extends object>(get: () => T | undefined, what: string): T {
-  return new Proxy({} as T, {
-    get(_target, prop) {
-      const target = get();
-      if (!target) throw new Error(`${what} used before it was created`);
-      const value: unknown = Reflect.get(target, prop);
-      return typeof value === 'function' ? value.bind(target) : value;
-    },
-  });
-}
-
 /** The rag module as the bot sees it (uploads, /docs, /ask). */
 function botKnowledge(knowledge: Knowledge): BotKnowledge {
   return {
@@ -70,15 +49,17 @@ function botKnowledge(knowledge: Knowledge): BotKnowledge {
       const result = await knowledge.ingest({ ...input, onProgress });
       return result.document;
     },
-    removeDocument: (id) => knowledge.removeDocument(id),
+    removeDocument: (id, actor) => knowledge.removeDocument(id, actor),
     answer: (input) => knowledge.answer(input),
     syncFolder: () => knowledge.syncFolder(),
   };
 }
 
 /**
- * The composition root: config → store → jobs → knowledge → Avito → responder → HTTP. Nothing connects
- * before this runs, and every module gets its collaborators from here.
+ * The composition root. Everything is built in dependency order, each piece from the ones before it:
+ * config → store → jobs → knowledge → the owner's Telegram output (notifier) → the channels' outbound halves →
+ * responder → the owner's bot features → the channels' inbound halves → HTTP. Nothing connects before this runs;
+ * jobs start once every job is defined, recurring ones are scheduled after that, and the bot connects last.
  */
 export async function startService(
   config: Config,
@@ -97,36 +78,40 @@ export async function startService(
     'store open',
   );
 
-  // Until the bot exists (or without one), owner alerts go to the log.
-  const notifier = options.notifier ?? logOnlyAlerts(logger.child({ module: 'alerts' }));
-  // A full disk or a locked file: logged once per outage, the owner told once, writes probed until they work.
-  const ownerAlerts = late<Notifier>(() => bot?.notifier ?? notifier, 'the notifier');
-  const storageOutage = new StorageOutage({
-    logger: logger.child({ module: 'storage' }),
-    alertOwner: (cause) => ownerAlerts.alert(STORAGE_ALERT_KEY, { kind: 'storage-failing', reason: cause }),
-    clearAlert: () => ownerAlerts.resolve(STORAGE_ALERT_KEY),
-    probe: () => store.kv.set('storage:probe', new Date().toISOString()),
-  });
-
   const agenda = createAgenda(config.storage, { processEvery: options.processEvery });
-  reportJobProblems(agenda, { logger, storageOutage });
-  defineCoreJobs(agenda, { store, logger: logger.child({ module: 'jobs' }) });
+  defineCleanupEventsJob(agenda, { store, logger: logger.child({ module: 'jobs' }) });
 
   const metrics = createMetrics();
   metrics.observeQueues(() => queueSnapshots(store, agenda));
 
   const knowledge = createKnowledge({ config, store, logger, metrics: metrics.domain });
-  defineKnowledgeJobs(agenda, { knowledge, logger });
+  defineFolderSyncJob(agenda, { knowledge, logger });
 
-  // Avito processing and answers step aside while Avito deliveries pour in.
+  // The owner's Telegram output: what the responder and every alert reach the owner through (the log without a bot).
+  const telegram =
+    config.telegram.enabled && !options.notifier
+      ? (await import('./bot/index.js')).createOwnerTelegram({ config, store, logger })
+      : undefined;
+  const notifier =
+    options.notifier ?? telegram?.notifier ?? logOnlyAlerts(logger.child({ module: 'alerts' }));
+
+  // A full disk or a locked file: logged once per outage, the owner told once, writes probed until they work.
+  const storageOutage = new StorageOutage({
+    logger: logger.child({ module: 'storage' }),
+    alertOwner: (cause) => notifier.alert(STORAGE_ALERT_KEY, { kind: 'storage-failing', reason: cause }),
+    clearAlert: () => notifier.resolve(STORAGE_ALERT_KEY),
+    probe: () => store.kv.set('storage:probe', new Date().toISOString()),
+  });
+  reportJobProblems(agenda, { logger, storageOutage });
+
+  // The channels' outbound halves. Avito processing and answers step aside while Avito deliveries pour in.
   const pressure = new DeliveryPressure();
-  // The responder, the Avito inbound job and the bot need each other: each reaches the others lazily, once built.
   const avito = config.avito.enabled
     ? await createAvito({
         config,
         store,
         agenda,
-        alerts: ownerAlerts,
+        alerts: notifier,
         logger,
         pressure,
         metrics: metrics.domain,
@@ -135,36 +120,40 @@ export async function startService(
           upsertListing: async (listing) => void (await knowledge.ingestListing(listing)),
           removeListing: async (itemId) => void (await knowledge.removeListingDocument(itemId)),
         },
-        hooks: {
-          buyerMessage: (chat, message) => responder.hooks.buyerMessage(chat, message),
-          sellerWroteFromApp: (chat, message) => responder.hooks.sellerWroteFromApp(chat, message),
-        },
       })
     : undefined;
-  const readiness = new Readiness();
-  const bot =
-    config.telegram.enabled && !options.notifier
-      ? createBot({
-          config,
-          store,
-          logger,
-          agenda,
-          knowledge: botKnowledge(knowledge),
-          actions: late<DraftActions>(() => responder.actions, 'the responder'),
-          status: () => statusSnapshot(config, store, readiness),
-        })
-      : undefined;
-  const responder: Responder = createResponder({
+  // Without Avito credentials nothing can be sent to Avito chats (their drafts fail with that reason); the
+  // responder still drafts, e.g. for `/ask`.
+  const channels = new Map<ChannelId, Channel>(avito ? [['avito', avito.channel]] : []);
+
+  const responder = createResponder({
     config,
     store,
     agenda,
-    avito: avito?.client ?? avitoNotConfigured,
+    channels,
     knowledge,
-    notifier: bot?.notifier ?? notifier,
+    notifier,
     logger,
     pressure,
     metrics: metrics.domain,
   });
+
+  const readiness = new Readiness();
+  const bot = telegram
+    ? (await import('./bot/index.js')).createBot(telegram, {
+        config,
+        store,
+        logger,
+        agenda,
+        knowledge: botKnowledge(knowledge),
+        actions: responder.actions,
+        owner: responder.owner,
+        status: () => statusSnapshot(store, readiness, responder.owner),
+      })
+    : undefined;
+
+  // The channels' inbound halves: what buyers write reaches the responder from here on.
+  const avitoInbound: AvitoInbound | undefined = avito?.receiveInto(responder.inbound);
 
   readiness.add('store', async () => {
     await store.ping();
@@ -202,20 +191,22 @@ export async function startService(
     adminToken: config.adminToken,
     agenda,
     rateLimitPerMinute: config.http.rateLimitPerMinute,
-    authenticated: avito ? [(req) => avito.authenticates(req)] : [],
+    authenticated: avitoInbound ? [(req) => avitoInbound.authenticates(req)] : [],
     https: config.http.publicUrl?.startsWith('https://') ?? false,
     mount: [
-      ...(avito ? [(a: Express) => avito.mount(a)] : []),
+      ...(avitoInbound ? [(a: Express) => avitoInbound.mount(a)] : []),
       ...(bot ? [(a: Express) => bot.mountWebhook(a)] : []),
     ],
   });
   const http = await startHttpServer(app, config.http.port, config.http.host);
   logger.info({ url: http.url }, 'listening');
   await startJobs(agenda);
+  await scheduleCleanupEvents(agenda);
+  await scheduleFolderSync(agenda);
   await avito?.start();
+  await avitoInbound?.start();
   await responder.start();
   await bot?.start();
-  await agenda.every(10 * 60_000, SYNC_DOCS_JOB);
 
   let stopping: Promise<void> | undefined;
   return {
@@ -233,7 +224,7 @@ export async function startService(
         storageOutage.stop();
         await bot?.stop();
         await http.close();
-        await avito?.stop();
+        await avitoInbound?.stop();
         const drained = await agenda.drain({ timeout: 10_000 });
         if (drained.running > 0) logger.warn({ running: drained.running }, 'jobs still running at shutdown');
         await store.close();
@@ -266,12 +257,16 @@ async function queueSnapshots(store: Store, agenda: Agenda): Promise<QueueSnapsh
 }
 
 /** What `/status` and `/start` show: the readiness checks plus queue sizes and the mode. */
-async function statusSnapshot(config: Config, store: Store, readiness: Readiness): Promise<StatusSnapshot> {
-  const [report, pending, human, settings] = await Promise.all([
+async function statusSnapshot(
+  store: Store,
+  readiness: Readiness,
+  owner: OwnerControls,
+): Promise<StatusSnapshot> {
+  const [report, pending, human, mode] = await Promise.all([
     readiness.report(),
     store.drafts.listByStatus(['pending'], 1000),
     store.chats.listByState('human', 1000),
-    store.settings.get(),
+    owner.mode(),
   ]);
   const checks = Object.fromEntries(
     Object.entries(report.checks).map(([name, check]) => [
@@ -282,7 +277,6 @@ async function statusSnapshot(config: Config, store: Store, readiness: Readiness
   return {
     checks,
     queue: { pendingDrafts: pending.length, humanChats: human.length },
-    mode: settings.mode ?? config.responder.mode,
-    paused: settings.paused ?? false,
+    ...mode,
   };
 }

@@ -16,12 +16,7 @@ import { LocalIndex, type LocalIndexOptions } from './local-index.js';
 export type { AnswerInput, AnswerOptions, AnswerStrategy, Decision } from './answer.js';
 export { GeminiError, type GeminiFailureKind, IngestError, type IngestFailureReason } from './errors.js';
 export { detectEscalation, type Escalation, type EscalationReason } from './escalation.js';
-export {
-  defineKnowledgeJobs,
-  type FolderSyncSummary,
-  SYNC_DOCS_JOB,
-  scopeFromFileName,
-} from './folder-sync.js';
+export { type FolderSyncSummary, scopeFromFileName } from './folder-sync.js';
 export type { GeminiStatus } from './gemini/caller.js';
 export { checkGrounding, type GuardResult } from './guard.js';
 export type { IngestInput, IngestProgress, IngestResult } from './ingest.js';
@@ -49,7 +44,8 @@ export interface Knowledge {
   ingest(input: IngestInput): Promise<IngestResult>;
   /** Keeps a listing's facts as its item document (origin `listing`, sourceKey = item id). */
   ingestListing(listing: Listing, onProgress?: IngestInput['onProgress']): Promise<IngestResult>;
-  removeDocument(id: string): Promise<boolean>;
+  /** Removes a document here and remotely; with `actor` (the owner deleting it) the removal is audited. */
+  removeDocument(id: string, actor?: string): Promise<boolean>;
   removeListingDocument(itemId: string): Promise<boolean>;
   /** Escalation, retrieval cascade, grounded draft or fallback. Never throws for Gemini failures. */
   answer(input: AnswerInput, options?: AnswerOptions): Promise<Decision>;
@@ -129,7 +125,17 @@ export function createKnowledge(deps: {
   return {
     ingest: (input) => ingestion.ingest(input),
     ingestListing: (listing, onProgress) => ingestion.ingestListing(listing, onProgress),
-    removeDocument: (id) => ingestion.removeDocument(id),
+    async removeDocument(id, actor) {
+      const doc = actor ? await store.documents.get(id) : null;
+      const removed = await ingestion.removeDocument(id);
+      if (removed && actor && doc)
+        await store.audit.append({
+          actor,
+          action: 'document.remove',
+          details: { docId: doc.id, title: doc.title },
+        });
+      return removed;
+    },
     removeListingDocument: (itemId) => ingestion.removeListingDocument(itemId),
     answer,
     syncFolder: (dir) => syncFolder({ store, logger, ingestion, maxBytes }, dir ?? config.docsDir),

@@ -11,7 +11,8 @@ import {
   MAX_OWNER_TEXT,
 } from './ports.js';
 import { respondIfNeeded } from './respond.js';
-import { scheduleDeliver, scheduleRespond } from './schedule.js';
+import { scheduleDeliver } from './jobs/deliver.js';
+import { scheduleRespond } from './jobs/respond.js';
 
 /**
  * The owner's card actions. Each is one compare-and-set in the store, so double taps, redelivered

@@ -10,7 +10,7 @@ import type { ActionProblem, OwnerAlert } from '../../responder/ports.js';
 
 export type Locale = 'ru' | 'en';
 
-/** Why a Telegram file could not be fetched (see `bot/jobs.ts`). */
+/** Why a Telegram file could not be fetched (see `bot/jobs/ingest-upload.ts`). */
 export type DownloadProblem = { code: 'no-path' } | { code: 'too-big' } | { code: 'http'; status: number };
 
 const stateIcon: Record<DocumentState, string> = { indexing: '⏳', ready: '✅', failed: '❌' };
