@@ -29,7 +29,7 @@ async function send(deps: ResponderDeps, chatId: string, text: string): Promise<
     const error: ChannelError = {
       transient: false,
       kind: 'not_configured',
-      message: `the ${channelOf(chatId)} channel is not configured in this deployment`,
+      message: `no ${channelOf(chatId)} channel in this deployment: configure it, then retry the draft`,
     };
     return { kind: 'failed', error };
   }

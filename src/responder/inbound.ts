@@ -17,6 +17,7 @@ import type { ResponderDeps } from './deps.js';
  * without doing anything twice (scheduling an answer and pausing are idempotent themselves).
  */
 export async function receiveInbound(deps: ResponderDeps, event: InboundEvent): Promise<InboundOutcome> {
+  const capabilities = capabilitiesOf(deps, event);
   const chat = await recordChat(deps.store, event);
   if (event.type === 'system') {
     await storeMessage(deps.store, event, 'system');
@@ -26,7 +27,7 @@ export async function receiveInbound(deps: ResponderDeps, event: InboundEvent): 
     await onBuyerMessage(deps, chat, await storeMessage(deps.store, event, 'buyer'));
     return 'buyer';
   }
-  return outgoing(deps, chat, event, capabilitiesOf(deps, event));
+  return outgoing(deps, chat, event, capabilities);
 }
 
 /** A message from our side of the conversation: our own send coming back, or the seller writing elsewhere. */

@@ -5,6 +5,7 @@
  */
 import { Composer } from 'grammy';
 import type { InlineKeyboardButton } from 'grammy/types';
+import { channelOf } from '../../responder/channel.js';
 import { cb, fitsCallbackData } from '../callback-data.js';
 import type { BotContext } from '../context.js';
 import type { FeatureEnv } from '../env.js';
@@ -33,6 +34,7 @@ export function chatsFeature(env: FeatureEnv): Composer<BotContext> {
     const lines = human.map((c) =>
       t.chats.humanLine(
         escapeHtml(c.buyerName ?? t.card.noName),
+        t.channelName(channelOf(c.id)),
         escapeHtml(cutText(c.listing?.title ?? c.id, 60, '…')),
         c.humanUntil ? formatWhen(t, c.humanUntil) : null,
       ),
