@@ -8,7 +8,7 @@ import type { Agenda } from 'agenda';
 import type { Express, Request } from 'express';
 import type { Config } from '../config.js';
 import type { DomainMetrics } from '../domain-metrics.js';
-import type { CheckResult } from '../http/readiness.js';
+import type { CheckResult } from '../lib/checks.js';
 import type { StorageFailureReporter } from '../lib/storage-outage.js';
 import type { Logger } from '../logger.js';
 import type { Channel, InboundPort } from '../responder/channel.js';

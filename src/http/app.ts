@@ -6,7 +6,7 @@ import type { Logger } from '../logger.js';
 import { bearer, mountAdmin } from './admin.js';
 import type { Metrics } from './metrics.js';
 import type { Readiness } from './readiness.js';
-import { secretEquals } from './secrets.js';
+import { secretEquals } from '../lib/secrets.js';
 
 declare module 'express-serve-static-core' {
   /** Set for every request by `requestContext`. */
