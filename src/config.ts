@@ -34,6 +34,9 @@ const dataKeySchema = () =>
       .optional(),
   );
 
+/** The seller's documents folder unless DOCS_DIR says otherwise (only their files: see rag/knowledge-folder.ts). */
+export const DEFAULT_DOCS_DIR = './knowledge';
+
 const envSchema = z.object({
   NODE_ENV: z.preprocess(
     emptyToUndefined,
@@ -100,7 +103,7 @@ const envSchema = z.object({
       })
       .optional(),
   ),
-  DOCS_DIR: z.preprocess(emptyToUndefined, z.string().default('./docs')),
+  DOCS_DIR: z.preprocess(emptyToUndefined, z.string().default(DEFAULT_DOCS_DIR)),
   MODE: z.preprocess(
     emptyToUndefined,
     z.enum(['auto', 'review'], { error: 'expected "auto" or "review"' }).default('review'),

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Agenda } from 'agenda';
 import type { Express } from 'express';
 import { type AvitoInbound, type AvitoIntegration, createAvito, DeliveryPressure } from './avito/index.js';
@@ -13,6 +14,7 @@ import { STORAGE_ALERT_KEY, StorageOutage } from './lib/storage-outage.js';
 import type { Logger } from './logger.js';
 import { createKnowledge, type Knowledge } from './rag/index.js';
 import { defineFolderSyncJob, scheduleFolderSync } from './rag/jobs/folder-sync.js';
+import { prepareKnowledgeFolder } from './rag/knowledge-folder.js';
 import type { Channel, ChannelId } from './responder/channel.js';
 import { createResponder, type Responder } from './responder/index.js';
 import { logOnlyAlerts, type Notifier, type OwnerControls } from './responder/ports.js';
@@ -42,6 +44,9 @@ export interface ServiceOptions {
   notifier?: Notifier;
 }
 
+/** How long start-up waits for the bot's first connection before leaving it to the background. */
+const BOT_CONNECT_WAIT_MS = 3000;
+
 /** The rag module as the bot sees it (uploads, /docs, /ask). */
 function botKnowledge(knowledge: Knowledge): BotKnowledge {
   return {
@@ -57,9 +62,10 @@ function botKnowledge(knowledge: Knowledge): BotKnowledge {
 
 /**
  * The composition root. Everything is built in dependency order, each piece from the ones before it:
- * config → store → jobs → knowledge → the owner's Telegram output (notifier) → the channels' outbound halves →
- * responder → the owner's bot features → the channels' inbound halves → HTTP. Nothing connects before this runs;
- * jobs start once every job is defined, recurring ones are scheduled after that, and the bot connects last.
+ * config → store → the owner's Telegram output (the notifier: it needs only the store, and the job queue reports
+ * storage failures to it) → jobs → knowledge → the channels' outbound halves → responder → the owner's bot
+ * features → the channels' inbound halves → HTTP. Nothing connects before this runs; jobs start once every job is
+ * defined, recurring ones are scheduled after that, and the bot connects last.
  */
 export async function startService(
   config: Config,
@@ -78,23 +84,12 @@ export async function startService(
     'store open',
   );
 
-  const agenda = createAgenda(config.storage, { processEvery: options.processEvery });
-  defineCleanupEventsJob(agenda, { store, logger: logger.child({ module: 'jobs' }) });
-
-  const metrics = createMetrics();
-  metrics.observeQueues(() => queueSnapshots(store, agenda));
-
-  const knowledge = createKnowledge({ config, store, logger, metrics: metrics.domain });
-  defineFolderSyncJob(agenda, { knowledge, logger });
-
-  // The owner's Telegram output: what the responder and every alert reach the owner through (the log without a bot).
-  const telegram =
-    config.telegram.enabled && !options.notifier
-      ? (await import('./bot/index.js')).createOwnerTelegram({ config, store, logger })
-      : undefined;
+  // The owner's Telegram output (grammY is loaded only when there is a bot): what the responder, the job queue and
+  // every alert reach the owner through; the log without a bot.
+  const botModule = config.telegram.enabled && !options.notifier ? await import('./bot/index.js') : undefined;
+  const telegram = botModule?.createOwnerTelegram({ config, store, logger });
   const notifier =
     options.notifier ?? telegram?.notifier ?? logOnlyAlerts(logger.child({ module: 'alerts' }));
-
   // A full disk or a locked file: logged once per outage, the owner told once, writes probed until they work.
   const storageOutage = new StorageOutage({
     logger: logger.child({ module: 'storage' }),
@@ -102,7 +97,17 @@ export async function startService(
     clearAlert: () => notifier.resolve(STORAGE_ALERT_KEY),
     probe: () => store.kv.set('storage:probe', new Date().toISOString()),
   });
+
+  const agenda = await createAgenda(config.storage, { processEvery: options.processEvery });
   reportJobProblems(agenda, { logger, storageOutage });
+  defineCleanupEventsJob(agenda, { store, logger: logger.child({ module: 'jobs' }) });
+
+  const metrics = createMetrics();
+  metrics.observeQueues(() => queueSnapshots(store, agenda));
+
+  const knowledge = createKnowledge({ config, store, logger, metrics: metrics.domain });
+  defineFolderSyncJob(agenda, { knowledge, logger });
+  await prepareKnowledgeFolder({ dir: config.docsDir, store, logger: logger.child({ module: 'rag' }) });
 
   // The channels' outbound halves. Avito processing and answers step aside while Avito deliveries pour in.
   const pressure = new DeliveryPressure();
@@ -139,18 +144,19 @@ export async function startService(
   });
 
   const readiness = new Readiness();
-  const bot = telegram
-    ? (await import('./bot/index.js')).createBot(telegram, {
-        config,
-        store,
-        logger,
-        agenda,
-        knowledge: botKnowledge(knowledge),
-        actions: responder.actions,
-        owner: responder.owner,
-        status: () => statusSnapshot(store, readiness, responder.owner),
-      })
-    : undefined;
+  const bot =
+    botModule && telegram
+      ? botModule.createBot(telegram, {
+          config,
+          store,
+          logger,
+          agenda,
+          knowledge: botKnowledge(knowledge),
+          actions: responder.actions,
+          owner: responder.owner,
+          status: () => statusSnapshot(store, readiness, responder.owner),
+        })
+      : undefined;
 
   // The channels' inbound halves: what buyers write reaches the responder from here on.
   const avitoInbound: AvitoInbound | undefined = avito?.receiveInto(responder.inbound);
@@ -171,9 +177,9 @@ export async function startService(
     avito ? () => avito.check() : async () => ({ status: 'disabled', detail: 'not configured' }),
   );
   readiness.add('telegram', async () =>
-    config.telegram.enabled
-      ? { status: 'ok', detail: 'configured' }
-      : { status: 'disabled', detail: 'not configured' },
+    bot
+      ? bot.check()
+      : { status: 'disabled', detail: config.telegram.enabled ? 'bot not started here' : 'not configured' },
   );
   readiness.add('gemini', async () => {
     const gemini = knowledge.status();
@@ -206,7 +212,10 @@ export async function startService(
   await avito?.start();
   await avitoInbound?.start();
   await responder.start();
-  await bot?.start();
+  // Telegram usually answers at once: wait briefly so the bot is live when the service is. One that does not
+  // answer is left to the bot's background retries (backoff, each logged); webhooks are served meanwhile and
+  // cards wait in their jobs until it is back.
+  if (bot) await Promise.race([bot.start(), sleep(BOT_CONNECT_WAIT_MS, undefined, { ref: false })]);
 
   let stopping: Promise<void> | undefined;
   return {

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig, secretsOf } from '../src/config.js';
 
@@ -28,6 +29,8 @@ describe('config', () => {
     });
     expect(config.responder.fallbackText).toMatch(/[а-я]/);
     expect(config.locale).toBe('ru');
+    // The seller's own folder, not the project's documentation (docs/).
+    expect(config.docsDir).toBe(resolve('knowledge'));
   });
 
   it('when optional integrations are set, then they switch modes instead of failing', () => {

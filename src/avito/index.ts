@@ -125,7 +125,7 @@ export async function createAvito(deps: AvitoDeps): Promise<AvitoIntegration> {
   const pressure = deps.pressure ?? new DeliveryPressure();
 
   defineTokenRefreshJob(agenda, { tokens, alerts });
-  defineSubscriptionCheckJob(agenda, { client, alerts, logger: log, webhookUrl: url });
+  defineSubscriptionCheckJob(agenda, { client, store, alerts, logger: log, webhookUrl: url });
   defineListingsSyncJob(agenda, { client, store, knowledge: deps.knowledge, logger: log });
 
   let inboundStarted = false;

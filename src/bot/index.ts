@@ -13,9 +13,11 @@ import { run, type RunnerHandle, sequentialize } from '@grammyjs/runner';
 import type { Express } from 'express';
 import { Bot, type BotError, type Context } from 'grammy';
 import type { Config } from '../config.js';
+import type { CheckResult } from '../lib/checks.js';
 import type { Logger } from '../logger.js';
 import type { Notifier } from '../responder/ports.js';
 import type { Store } from '../store/port.js';
+import { TelegramConnection } from './connection.js';
 import type { BotContext } from './context.js';
 import type { BotDeps } from './deps.js';
 import type { FeatureEnv } from './env.js';
@@ -79,13 +81,24 @@ export interface OwnerTelegram {
 export interface BotHandle {
   bot: Bot<BotContext>;
   notifier: Notifier;
-  /** Webhook mode (`PUBLIC_URL`): registers the webhook with its secret; else deletes it and long-polls. */
+  /**
+   * Connects to Telegram — webhook mode (`PUBLIC_URL`) registers the webhook with its secret, else it deletes
+   * it and long-polls — retrying with backoff (each failure logged) until connected or stopped. Resolves once
+   * connected (or stopped); calling it again returns the same promise. The service waits for it only briefly,
+   * so Avito webhooks are served while Telegram is unreachable.
+   */
   start(): Promise<void>;
+  /** For `/ready`: the last getMe (refreshed every minute), not a call per probe. */
+  check(): CheckResult;
   /** Stops polling (waiting for updates in progress) or stops accepting webhook updates. Safe to call twice. */
   stop(): Promise<void>;
   /** Adds `POST /telegram/webhook` to the service's Express app (call before the app's 404 handler). */
   mountWebhook(app: Express): void;
 }
+
+/** grammY types its signals with the `abort-controller` shim; Node's own AbortSignal works the same at runtime. */
+type GrammySignal = NonNullable<Parameters<Bot['init']>[0]>;
+const grammySignal = (signal: AbortSignal) => signal as unknown as GrammySignal;
 
 function commandList(t: Texts) {
   const c = t.commands;
@@ -196,35 +209,51 @@ export function createBot(telegram: OwnerTelegram, deps: BotDeps): BotHandle {
   let accepting = false;
   let stopping: Promise<void> | undefined;
 
-  async function setCommands(): Promise<void> {
-    await bot.api.setMyCommands(commandList(textsFor('ru')));
-    await bot.api.setMyCommands(commandList(textsFor('en')), { language_code: 'en' });
+  async function setCommands(signal: GrammySignal): Promise<void> {
+    await bot.api.setMyCommands(commandList(textsFor('ru')), undefined, signal);
+    await bot.api.setMyCommands(commandList(textsFor('en')), { language_code: 'en' }, signal);
   }
+
+  async function connect(abort: AbortSignal): Promise<void> {
+    const signal = grammySignal(abort);
+    // Not bot.init(): it retries a failing getMe forever, silently. This loop retries and says so.
+    bot.botInfo = await bot.api.getMe(signal);
+    await setCommands(signal).catch((error: unknown) => logger.warn({ err: error }, 'setMyCommands failed'));
+    if (webhookMode) {
+      const url = `${config.http.publicUrl}${WEBHOOK_PATH}`;
+      const options = { secret_token: await secret(), allowed_updates: [...ALLOWED_UPDATES] };
+      await bot.api.setWebhook(url, options, signal);
+      if (abort.aborted) return;
+      accepting = true;
+      logger.info({ url }, 'telegram webhook set');
+      return;
+    }
+    await bot.api.deleteWebhook(undefined, signal);
+    if (abort.aborted) return;
+    runner = run(bot, { runner: { fetch: { allowed_updates: [...ALLOWED_UPDATES] } } });
+    accepting = true;
+    logger.info({ username: bot.botInfo.username }, 'telegram long polling started');
+  }
+
+  let connecting: Promise<void> | undefined;
+  const connection = new TelegramConnection({
+    connect,
+    probe: async (signal) => void (await bot.api.getMe(grammySignal(signal))),
+    logger,
+  });
 
   return {
     bot,
     notifier,
-    async start() {
-      await bot.init();
-      await setCommands().catch((error: unknown) => logger.warn({ err: error }, 'setMyCommands failed'));
-      if (webhookMode) {
-        const url = `${config.http.publicUrl}${WEBHOOK_PATH}`;
-        await bot.api.setWebhook(url, {
-          secret_token: await secret(),
-          allowed_updates: [...ALLOWED_UPDATES],
-        });
-        accepting = true;
-        logger.info({ url }, 'telegram webhook set');
-        return;
-      }
-      await bot.api.deleteWebhook();
-      runner = run(bot, { runner: { fetch: { allowed_updates: [...ALLOWED_UPDATES] } } });
-      accepting = true;
-      logger.info({ username: bot.botInfo.username }, 'telegram long polling started');
+    start() {
+      connecting ??= connection.start();
+      return connecting;
     },
+    check: () => connection.check(),
     stop() {
       stopping ??= (async () => {
         accepting = false;
+        connection.stop();
         if (runner?.isRunning()) await runner.stop();
         logger.info('telegram bot stopped');
       })();

@@ -1,4 +1,3 @@
-import { MongoBackend } from '@agendajs/mongo-backend';
 import { Agenda, type AgendaBackend } from 'agenda';
 import type { Config } from '../config.js';
 import { backoffDelay } from '../lib/retry.js';
@@ -15,12 +14,16 @@ export interface JobsOptions {
   processEvery?: number;
 }
 
-/** Agenda on the store's backend: MongoDB collections, or `agenda_*` tables in the SQLite file. */
-export function createAgenda(storage: Config['storage'], options: JobsOptions = {}): Agenda {
-  const backend: AgendaBackend =
-    storage.kind === 'mongo'
-      ? new MongoBackend({ address: storage.uri, collection: 'agendaJobs' })
-      : new SqliteBackend({ path: storage.path });
+/**
+ * Agenda on the store's backend: MongoDB collections, or `agenda_*` tables in the SQLite file. The MongoDB
+ * backend (and the driver under it) is loaded only when MONGODB_URI asks for it.
+ */
+export async function createAgenda(storage: Config['storage'], options: JobsOptions = {}): Promise<Agenda> {
+  let backend: AgendaBackend;
+  if (storage.kind === 'mongo') {
+    const { MongoBackend } = await import('@agendajs/mongo-backend');
+    backend = new MongoBackend({ address: storage.uri, collection: 'agendaJobs' });
+  } else backend = new SqliteBackend({ path: storage.path });
   return new Agenda({
     backend,
     // Jobs this process saves start at once rather than at the next poll; other processes still poll.

@@ -5,6 +5,7 @@ import type { DocumentScope } from '../models/records.js';
 import type { Store } from '../store/port.js';
 import { IngestError, type IngestFailureReason } from './errors.js';
 import type { Ingestion } from './ingest.js';
+import { projectFolderProblem, refusedFolderMessage } from './knowledge-folder.js';
 
 /** What one folder sync did; file paths are relative to the folder, with `/` separators. */
 export interface FolderSyncSummary {
@@ -12,7 +13,11 @@ export interface FolderSyncSummary {
   updated: string[];
   unchanged: string[];
   removed: string[];
-  failed: Array<{ file: string; reason: IngestFailureReason | 'missing_folder' | 'error'; message: string }>;
+  failed: Array<{
+    file: string;
+    reason: IngestFailureReason | 'missing_folder' | 'project_folder' | 'error';
+    message: string;
+  }>;
 }
 
 /**
@@ -58,6 +63,13 @@ export interface FolderSyncDeps {
  */
 export async function syncFolder(deps: FolderSyncDeps, dir: string): Promise<FolderSyncSummary> {
   const summary: FolderSyncSummary = { added: [], updated: [], unchanged: [], removed: [], failed: [] };
+  const problem = projectFolderProblem(dir);
+  if (problem) {
+    // Nothing read and nothing removed: documents from an earlier, right folder stay.
+    deps.logger.warn({ dir }, refusedFolderMessage(problem));
+    summary.failed.push({ file: dir, reason: 'project_folder', message: refusedFolderMessage(problem) });
+    return summary;
+  }
   let files: string[];
   try {
     files = await listFiles(dir);

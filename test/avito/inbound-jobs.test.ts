@@ -128,7 +128,7 @@ describe('inbound job with several events', () => {
     alerts.length = 0;
     const path = join(dir, 'store.sqlite');
     store = openSqliteStore({ path });
-    agenda = createAgenda({ kind: 'sqlite', path }, { processEvery: 50 });
+    agenda = await createAgenda({ kind: 'sqlite', path }, { processEvery: 50 });
     defineInboundJobs(agenda, {
       store,
       // Chat details are optional for processing: a failing lookup only logs.

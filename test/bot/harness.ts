@@ -196,7 +196,10 @@ export async function startHarness(
     ...opts.env,
   });
   const store = openSqliteStore({ path: join(dir, 'store.sqlite') });
-  const agenda = createAgenda({ kind: 'sqlite', path: join(dir, 'store.sqlite') }, { processEvery: 50 });
+  const agenda = await createAgenda(
+    { kind: 'sqlite', path: join(dir, 'store.sqlite') },
+    { processEvery: 50 },
+  );
   const logs: string[] = [];
   const logger = createLogger({
     level: 'debug',

@@ -13,9 +13,9 @@ describe('job kinds (on the embedded SQLite job backend)', () => {
   let dir: string;
   let agenda: Agenda;
 
-  beforeEach(() => {
+  beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'job-kinds-'));
-    agenda = createAgenda({ kind: 'sqlite', path: join(dir, 'store.sqlite') }, { processEvery: 50 });
+    agenda = await createAgenda({ kind: 'sqlite', path: join(dir, 'store.sqlite') }, { processEvery: 50 });
   });
   afterEach(async () => {
     await agenda.stop();

@@ -71,10 +71,13 @@ describe('Telegram logging completeness (property)', () => {
   let next: Decision;
   let sentSeq = 0;
 
-  beforeAll(() => {
+  beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'owner-log-'));
     store = openSqliteStore({ path: join(dir, 'store.sqlite') });
-    agenda = createAgenda({ kind: 'sqlite', path: join(dir, 'store.sqlite') }, { processEvery: 60_000 });
+    agenda = await createAgenda(
+      { kind: 'sqlite', path: join(dir, 'store.sqlite') },
+      { processEvery: 60_000 },
+    );
     owner = new RecordingNotifier();
     deps = {
       config: loadConfig({ DATA_DIR: dir }),

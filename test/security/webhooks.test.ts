@@ -30,6 +30,8 @@ describe('Telegram webhook route limits', () => {
       TELEGRAM_API_ROOT: telegram.url,
       TELEGRAM_WEBHOOK_SECRET: SECRET,
     });
+    // Connected: the route takes updates (before that it answers 503 and Telegram comes again).
+    await svc.bot!.start();
   });
   afterAll(async () => {
     await svc.dispose();
