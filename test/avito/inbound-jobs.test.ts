@@ -206,7 +206,14 @@ describe('inbound job with several events', () => {
       },
     );
     expect(answered.sort()).toEqual(['u2i-d', 'u2i-e']);
-    const { jobs } = await agenda.queryJobs({ name: INBOUND_JOB.name });
+    // The orphans' job is removed once it completes, a moment after its last event was handed over.
+    const jobs = await pollUntil(
+      async () => {
+        const { jobs } = await agenda.queryJobs({ name: INBOUND_JOB.name });
+        return jobs.length === 1 && jobs;
+      },
+      { timeoutMs: 5000, what: 'the orphans’ job to be removed' },
+    );
     expect(jobs.map((job) => inboundEventIds(job.data))).toEqual([['waiting']]);
     expect((await store.events.get('fresh'))?.status).toBe('pending');
   });
