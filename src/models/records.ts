@@ -121,7 +121,8 @@ export interface InboxEvent {
 
 /**
  * A draft's state: `pending` (card shown) → `approved` → `sending` → `sent`; side exits `dismissed`,
- * `superseded` (replaced by a newer draft for the same messages) and `failed` (the owner sees why and may retry).
+ * `superseded` (replaced by a newer draft for the same messages) and `failed` (the owner sees why and may
+ * retry).
  */
 export type DraftStatus = 'pending' | 'approved' | 'sending' | 'sent' | 'dismissed' | 'superseded' | 'failed';
 /** `reply`: the owner's own words (reply to a card, ✍️); sent as is, author `owner`. */
