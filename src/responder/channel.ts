@@ -58,7 +58,7 @@ export interface Channel {
   readonly id: ChannelId;
   readonly capabilities: ChannelCapabilities;
   /**
-   * Sends a text into a conversation, split with `splitText(text, capabilities.maxTextLength)` (src/lib/split-text.ts)
+   * Sends a text into a conversation, split with `splitText(text, capabilities.maxTextLength)` (lib/split-text.ts)
    * so that echoes and reconciliation recognise the parts. Never throws for channel errors: they are outcomes.
    */
   send(chatId: string, text: string): Promise<SendOutcome>;

@@ -2,8 +2,8 @@ import type { Chat, Draft, Message } from '../models/records.js';
 import { channelOf } from './channel.js';
 import { humanHasChat } from './context.js';
 import { type ResponderDeps, syncCard, TAKEN_OVER } from './deps.js';
-import type { Actor } from './ports.js';
 import { scheduleRespond } from './jobs/respond.js';
+import type { Actor } from './ports.js';
 
 /**
  * Pending drafts of a chat become moot when a human answers it. With `takenOverBy` the owner took the chat

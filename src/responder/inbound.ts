@@ -4,8 +4,7 @@
  * (step back). The same story for every channel; a channel's capabilities say which parts of it can happen.
  */
 import { splitText } from '../lib/split-text.js';
-import type { Chat, Draft, Message, MessageAuthor } from '../models/records.js';
-import { sentAuthor } from '../models/records.js';
+import { type Chat, type Draft, type Message, type MessageAuthor, sentAuthor } from '../models/records.js';
 import type { Store } from '../store/port.js';
 import type { ChannelCapabilities, InboundEvent, InboundOutcome } from './channel.js';
 import { onBuyerMessage, pauseForSeller } from './chat-state.js';
