@@ -3,6 +3,12 @@
  * Telegram buyer bot) without knowing which. Declared here, in the core; each channel adapter implements it
  * and feeds its inbound messages to the responder's {@link InboundPort}. No adapter decides what a message
  * means for the conversation (buyer, our echo, the seller writing from elsewhere): the responder does.
+ *
+ * An adapter plugs in in two halves, in this order (see `src/service.ts`, and `src/avito/index.ts` for one):
+ * 1. its outbound {@link Channel}, built without the responder and registered with it:
+ *    `createResponder({ channels: new Map([[channel.id, channel], …]), … })`;
+ * 2. its inbound side, started once the responder exists, with `responder.inbound`: every message the channel
+ *    sees becomes an {@link InboundEvent} for `inbound.receive(event)`.
  */
 
 /** The channels a buyer can write from. Chat and message ids are unique across channels (see {@link chatIdOf}). */
