@@ -25,7 +25,8 @@ export function defineSubscriptionCheckJob(
   defineJob(agenda, SUBSCRIPTION_CHECK_JOB, async () => {
     if (!deps.webhookUrl) return;
     const state = await ensureSubscribed(deps.client, deps.store.kv, deps.webhookUrl);
-    if (state === 'first') deps.logger.info({ url: maskWebhookUrl(deps.webhookUrl) }, 'Avito webhook subscribed');
+    if (state === 'first')
+      deps.logger.info({ url: maskWebhookUrl(deps.webhookUrl) }, 'Avito webhook subscribed');
     if (state === 'resubscribed') {
       deps.logger.warn(
         { url: maskWebhookUrl(deps.webhookUrl) },
