@@ -105,7 +105,14 @@ export async function startService(
   const metrics = createMetrics();
   metrics.observeQueues(() => queueSnapshots(store, agenda));
 
-  const knowledge = createKnowledge({ config, store, logger, metrics: metrics.domain });
+  const knowledge = createKnowledge({
+    config,
+    store,
+    logger,
+    metrics: metrics.domain,
+    // Quota and refused keys reach the owner.
+    alerts: notifier,
+  });
   defineFolderSyncJob(agenda, { knowledge, logger });
   await prepareKnowledgeFolder({ dir: config.docsDir, store, logger: logger.child({ module: 'rag' }) });
 
@@ -181,14 +188,28 @@ export async function startService(
       ? bot.check()
       : { status: 'disabled', detail: config.telegram.enabled ? 'bot not started here' : 'not configured' },
   );
-  readiness.add('gemini', async () => {
-    const gemini = knowledge.status();
-    if (gemini.state === 'disabled')
-      return { status: 'disabled', detail: 'no GEMINI_API_KEY: local index, review only' };
-    if (gemini.state === 'degraded')
-      return { status: 'degraded', store: gemini.store, detail: gemini.lastError.message };
-    return { status: 'ok', store: gemini.store };
-  });
+  // Without any model the Gemini line says so (local index, review only); with other providers it is left out.
+  if (knowledge.geminiEnabled || knowledge.providers.length === 0) {
+    readiness.add('gemini', async () => {
+      const gemini = knowledge.status();
+      if (gemini.state === 'disabled')
+        return { status: 'disabled', detail: 'no GEMINI_API_KEY: local index, review only' };
+      if (gemini.state === 'degraded')
+        return { status: 'degraded', store: gemini.store, detail: gemini.lastError.message };
+      return { status: 'ok', store: gemini.store };
+    });
+  }
+  // The other providers of LLM_PROVIDERS get one check each.
+  for (const provider of knowledge.providers.filter((p) => p !== 'gemini')) {
+    readiness.add(provider, async () => {
+      const s = knowledge.models().find((m) => m.provider === provider);
+      if (!s || s.state === 'ok') return { status: 'ok' };
+      const detail = s.lastError?.message ?? 'failing';
+      return s.state === 'paused'
+        ? { status: 'degraded', detail: `paused until ${s.reopensAt?.toISOString() ?? '?'}: ${detail}` }
+        : { status: 'degraded', detail };
+    });
+  }
 
   const app = createHttpApp({
     logger,

@@ -163,6 +163,12 @@ export interface Draft {
   /** What the grounding guard objected to (spans), or the escalation reason. */
   findings: string[];
   strategy: DraftStrategy;
+  /**
+   * The model service and model that wrote the text (`openai`, `gpt-4o-mini`), or that said the documents do
+   * not cover the question; null when no model did (local index, escalation, the owner's own words).
+   */
+  provider: string | null;
+  model: string | null;
   /** The buyer messages this draft answers. */
   coversMessageIds: string[];
   card: CardRef | null;
@@ -225,6 +231,20 @@ export interface Chunk {
   text: string;
 }
 
+/**
+ * A chunk's embedding, kept beside the chunk so it is computed once: it is made again only when the
+ * embedded text (its hash) or the embedding model changes.
+ */
+export interface ChunkEmbedding {
+  docId: string;
+  index: number;
+  /** The embedding model that made the vector, with its provider (`openai:text-embedding-3-small`). */
+  model: string;
+  /** sha256 (hex) of the text that was embedded. */
+  textHash: string;
+  vector: Float32Array;
+}
+
 /** A chunk with the fields of its document that retrieval filters and cites on. */
 export interface ChunkWithDocument extends Chunk {
   title: string;
@@ -246,14 +266,129 @@ export interface AuditEntry {
   id: string;
   at: Date;
   /**
-   * `system`, `auto`, `tg:<user id>` (an owner in Telegram), or `<channel>-app` (the seller outside our
-   * service).
+   * `system`, `auto`, `buyer` (what a buyer's message changed), `tg:<user id>` (an owner in Telegram), or
+   * `<channel>-app` (the seller outside our service).
    */
   actor: string;
   action: string;
   chatId: string | null;
   draftId: string | null;
+  /** The lead this entry is about (stage changes, brief edits, contacts). */
+  leadId: string | null;
   before: string | null;
   after: string | null;
   details: Record<string, unknown> | null;
+}
+
+/** Where a lead's buyer writes from: every channel the responder serves, one union. */
+export const LEAD_CHANNELS = ['avito', 'telegram', 'web'] as const;
+export type LeadChannel = (typeof LEAD_CHANNELS)[number];
+
+/**
+ * A lead's way through the sale, in order; `lost` can be reached from any open stage. The moves allowed
+ * between them are `src/sales/leads/stages.ts`'s to decide; the store only keeps them atomic.
+ */
+export const LEAD_STAGES = [
+  'new',
+  'qualified',
+  'offer_sent',
+  'booked',
+  'invoiced',
+  'paid',
+  'won',
+  'lost',
+] as const;
+export type LeadStage = (typeof LEAD_STAGES)[number];
+
+/** Stages that close a lead: a returning buyer starts a new one instead of continuing it. */
+export const CLOSED_LEAD_STAGES: readonly LeadStage[] = ['won', 'lost'];
+
+/** One conversation a lead continued in (an Avito chat, a Telegram chat, a widget session). */
+export interface LeadConversation {
+  channel: LeadChannel;
+  conversationId: string;
+}
+
+/** The listing the buyer wrote about. */
+export interface LeadListing {
+  /** Avito item id (or the channel's own product id). */
+  itemId: string;
+  title: string | null;
+}
+
+/** The buyer's contact: personal data, sealed at rest when `DATA_ENCRYPTION_KEY` is set. */
+export interface LeadContact {
+  name: string | null;
+  /** E.164: `+79161234567`. */
+  phone: string | null;
+  /** Lower case; Cyrillic domains as written (`иван@почта.рф`). */
+  email: string | null;
+}
+
+/** Where a brief value came from: a buyer's message, or the owner who typed it. */
+export type BriefSource = { kind: 'message'; messageId: string } | { kind: 'owner'; actor: string };
+
+/**
+ * One field of the buyer's brief. The value's type follows the field's (`src/sales/leads/brief/fields.ts`):
+ * text → string, number → number, money → integer kopecks, date → `YYYY-MM-DD` in the seller's time zone.
+ * `null` is a value the owner cleared on purpose: extraction leaves it alone.
+ */
+export interface BriefEntry {
+  value: string | number | null;
+  source: BriefSource;
+  /** The buyer's words the value was read from; null for the owner's edits. */
+  quote: string | null;
+  at: Date;
+}
+
+/** The brief by field id. */
+export type Brief = Record<string, BriefEntry>;
+
+/** Money of a lead, in kopecks; null until known. */
+export interface LeadAmounts {
+  quoted: number | null;
+  invoiced: number | null;
+  paid: number | null;
+}
+
+/** A document issued for a lead (the PDF itself is not kept here). */
+export interface LeadDocumentRef {
+  kind: 'offer' | 'contract' | 'invoice';
+  /** `СЧ-2026-0001`: unique per kind. */
+  number: string;
+  /** The document's total in kopecks. */
+  total: number | null;
+  issuedAt: Date;
+}
+
+/**
+ * A buyer's request on its way to a sale. Timestamps are instants (`Date`); dates the seller reads are
+ * rendered in the sales configuration's time zone.
+ */
+export interface Lead {
+  id: string;
+  /** The channel and conversation the lead started in. */
+  channel: LeadChannel;
+  conversationId: string;
+  /** Every conversation the buyer continued it in, the first one first. */
+  conversations: LeadConversation[];
+  listing: LeadListing | null;
+  contact: LeadContact;
+  brief: Brief;
+  stage: LeadStage;
+  /** Why it was lost (required with `lost`); null otherwise. */
+  lostReason: string | null;
+  /** The stage it was lost from, where reopening takes it back. */
+  lostFrom: LeadStage | null;
+  /** `avito-lead`, `<channel>-lead` for each channel it came through. */
+  tags: string[];
+  amounts: LeadAmounts;
+  documents: LeadDocumentRef[];
+  /** Bumped by every change: the compare-and-set token of `LeadRepository.update`. */
+  version: number;
+  createdAt: Date;
+  updatedAt: Date;
+  stageChangedAt: Date;
+  /** When it became won or lost; null while open. */
+  closedAt: Date | null;
 }

@@ -2,6 +2,7 @@ import type {
   AuditEntry,
   Chat,
   Chunk,
+  ChunkEmbedding,
   ChunkWithDocument,
   DocumentScope,
   DocumentState,
@@ -9,6 +10,9 @@ import type {
   DraftStatus,
   InboxEvent,
   KnowledgeDocument,
+  Lead,
+  LeadChannel,
+  LeadStage,
   Listing,
   Message,
   Settings,
@@ -132,6 +136,14 @@ export interface DocumentRepository {
   replaceChunks(docId: string, chunks: readonly Omit<Chunk, 'docId'>[]): Promise<void>;
   /** Chunks of ready documents matching the filter, for the local index. */
   chunks(filter?: Omit<DocumentFilter, 'state'>): Promise<ChunkWithDocument[]>;
+  /** The stored embeddings of ready documents' chunks (any model), for the vector index. */
+  embeddings(): Promise<ChunkEmbedding[]>;
+  /**
+   * Stores chunk vectors, each replacing the chunk's earlier one. A row whose chunk is gone (its document
+   * was removed or re-chunked shorter meanwhile) is skipped; `replaceChunks` and `remove` drop the
+   * vectors of the chunks they drop.
+   */
+  saveEmbeddings(rows: readonly ChunkEmbedding[]): Promise<void>;
 }
 
 /** The seller's listings as the listings sync last saw them. */
@@ -155,12 +167,13 @@ export interface SettingsRepository {
 
 /** An audit entry to append: who and what, with the chat, draft and before/after texts where they apply. */
 export type AuditInput = Pick<AuditEntry, 'actor' | 'action'> &
-  Partial<Pick<AuditEntry, 'chatId' | 'draftId' | 'before' | 'after' | 'details' | 'at'>>;
+  Partial<Pick<AuditEntry, 'chatId' | 'draftId' | 'leadId' | 'before' | 'after' | 'details' | 'at'>>;
 
 /** Which audit entries to read: every given field must match; `limit` defaults to 100. */
 export interface AuditQuery {
   chatId?: string;
   draftId?: string;
+  leadId?: string;
   action?: string;
   since?: Date;
   limit?: number;
@@ -217,6 +230,104 @@ export interface SequenceRepository {
   next(name: string): Promise<number>;
 }
 
+/** A new lead: it starts at `new`, version 1. */
+export type LeadInput = Pick<Lead, 'channel' | 'conversationId'> &
+  Partial<Pick<Lead, 'listing' | 'contact' | 'brief' | 'tags' | 'amounts'>> & {
+    /**
+     * Lookup keys of the contact (see `src/security/contact-keys.ts`). The encryption decorator supplies
+     * them, since it alone holds the key; left out, the adapter derives the keyless ones from the contact.
+     */
+    contactKeys?: readonly string[];
+  };
+
+/** Fields an update may replace (whole: a contact, a brief, a list). */
+export type LeadPatch = Partial<
+  Pick<Lead, 'conversations' | 'listing' | 'contact' | 'brief' | 'tags' | 'amounts' | 'documents'>
+> & {
+  /** As in {@link LeadInput}; replaces the lookup keys whenever `contact` is given. */
+  contactKeys?: readonly string[];
+};
+
+/** An audit entry written in the same transaction as the lead change it records. */
+export type LeadAuditInput = Pick<AuditEntry, 'actor' | 'action'> &
+  Partial<Pick<AuditEntry, 'before' | 'after' | 'details'>>;
+
+/** Find open leads by phone or e-mail (either matches), or by lookup keys computed by the caller. */
+export interface ContactLookup {
+  phone?: string | null;
+  email?: string | null;
+  /** Used instead of `phone` and `email` when given (by the encryption decorator). */
+  keys?: readonly string[];
+}
+
+/** One page of leads, newest first; `next` continues after the last one, null at the end. */
+export interface LeadPage {
+  leads: Lead[];
+  next: string | null;
+}
+
+/** A conversation already belongs to another open lead (a lead is being reopened or continued). */
+export class LeadConversationTakenError extends Error {
+  override name = 'LeadConversationTakenError';
+  constructor(
+    readonly channel: LeadChannel,
+    readonly conversationId: string,
+    readonly openLeadId: string,
+  ) {
+    super(
+      `The ${channel} conversation ${conversationId} already belongs to the open lead ${openLeadId}: ` +
+        'close that lead (won or lost) first.',
+    );
+  }
+}
+
+/**
+ * Leads and their stages. Every write bumps `version` and appends its audit entries in the same
+ * transaction, so the audit trail of a lead (`audit.query({ leadId })`) never misses a change it made.
+ * An open lead holds its conversations: one conversation has at most one open lead at a time.
+ */
+export interface LeadRepository {
+  /**
+   * Creates a lead at `new` for its conversation, unless an open lead already holds that conversation:
+   * then `{ inserted: false, existing }` and nothing is written (two first messages processed at once
+   * make one lead).
+   */
+  create(input: LeadInput, audit: readonly LeadAuditInput[]): Promise<InsertOnce<Lead>>;
+  get(id: string): Promise<Lead | null>;
+  /** The open lead holding this conversation, if any. */
+  findOpenByConversation(channel: LeadChannel, conversationId: string): Promise<Lead | null>;
+  /** Open leads with this phone or e-mail, most recently updated first. */
+  findOpenByContact(lookup: ContactLookup): Promise<Lead[]>;
+  /**
+   * Compare-and-set on `version`: applies `patch` only if the lead is still at `version`; null when it
+   * changed meanwhile (read it again and retry) or does not exist. New conversations in `patch` are
+   * claimed; one held by another open lead throws {@link LeadConversationTakenError}.
+   */
+  update(
+    id: string,
+    version: number,
+    patch: LeadPatch,
+    audit: readonly LeadAuditInput[],
+  ): Promise<Lead | null>;
+  /**
+   * Compare-and-set on the stage: moves the lead to `to` only if its stage is one of `from`; null when
+   * it was not (someone else moved it first). `lost` needs `lostReason` and records the stage it left;
+   * reaching `won` or `lost` releases the lead's conversations, leaving them reclaims them (throws
+   * {@link LeadConversationTakenError} when another open lead took one meanwhile).
+   */
+  transition(
+    id: string,
+    from: readonly LeadStage[],
+    to: LeadStage,
+    change: { lostReason?: string; audit: readonly LeadAuditInput[] },
+  ): Promise<Lead | null>;
+  /** Leads in these stages, newest first, `limit` (default 20) at a time after the cursor `after`. */
+  listByStage(
+    stages: readonly LeadStage[],
+    page?: { limit?: number; after?: string | null },
+  ): Promise<LeadPage>;
+}
+
 /**
  * Fields that can hold buyer words or secrets, sealed at rest by `src/security/encrypted-store.ts`.
  * No store query filters or sorts on them: that is what makes encrypting them transparent.
@@ -231,6 +342,9 @@ export const PROTECTED_FIELDS = [
   'audit.before',
   'audit.after',
   'kv.value',
+  'leads.contact',
+  'leads.brief',
+  'leads.lostReason',
 ] as const;
 export type ProtectedField = (typeof PROTECTED_FIELDS)[number];
 
@@ -266,6 +380,15 @@ export interface StoreMaintenance {
     rewrite: ProtectedRewrite,
     onProgress?: (done: number, total: number) => void,
   ): Promise<RewriteReport>;
+  /**
+   * Visits every lead with a contact and replaces its lookup keys with what `compute` returns for the
+   * raw stored contact (sealed or not); `undefined` leaves them. Compare-and-set on the contact: a lead
+   * whose contact changed meanwhile is skipped (its writer set fresh keys). Used by key rotation.
+   */
+  rewriteContactKeys(
+    compute: (contact: unknown) => readonly string[] | undefined,
+    onProgress?: (done: number, total: number) => void,
+  ): Promise<Omit<RewriteReport, 'compacted'>>;
 }
 
 /**
@@ -287,6 +410,7 @@ export interface Store {
   readonly kv: KvRepository;
   readonly sequences: SequenceRepository;
   readonly leases: LeaseRepository;
+  readonly leads: LeadRepository;
   readonly maintenance: StoreMaintenance;
   /** Throws when the store cannot serve requests (used by `/ready`). */
   ping(): Promise<void>;

@@ -30,6 +30,16 @@ const strategyName = (s: string): string =>
     none: 'nothing found',
   })[s] ?? s;
 
+const providerName = (p: string): string =>
+  ({ gemini: 'Gemini', openai: 'OpenAI API', anthropic: 'Anthropic' })[p] ?? p;
+
+const keyVariables = (p: string): string =>
+  ({
+    gemini: 'GEMINI_API_KEY',
+    openai: 'OPENAI_API_KEY (and OPENAI_BASE_URL for a gateway key)',
+    anthropic: 'ANTHROPIC_API_KEY',
+  })[p] ?? "the provider's key";
+
 const notFound = (reason: string, detail: string | null): string =>
   reason === 'unavailable'
     ? `⚠️ The model is unavailable${detail ? `: ${detail}` : ''} — nothing was searched`
@@ -48,6 +58,8 @@ const checkName = (name: string): string =>
     avitoWebhook: 'Avito webhook',
     telegram: 'Telegram',
     gemini: 'Gemini',
+    openai: 'OpenAI API',
+    anthropic: 'Anthropic',
   })[name] ?? name;
 
 const checkStatus = (status: string): string =>
@@ -139,6 +151,7 @@ export const en: Texts = {
     ungrounded: '⚠️ Not backed by the sources',
     findings: 'The check found:',
     found: (strategy) => `🔎 Found in: ${strategyName(strategy)}`,
+    model: (provider, model) => `🧠 Model: ${providerName(provider)} · ${model}`,
     notFound,
     edited: '✏️ edited by the owner',
     takenOver: (who, when) => `🙋 Taken over by ${who} (${when})`,
@@ -252,6 +265,13 @@ export const en: Texts = {
           `⚠️ The data store refuses writes (${reason}). New buyer messages are not taken for now — Avito will ` +
           'deliver them again, answers wait. Free up disk space: the service resumes by itself.'
         );
+      case 'model-provider':
+        return a.problem === 'quota'
+          ? `⚠️ ${providerName(a.provider)}: the quota or the account balance is used up (${reason}). ` +
+              "Top up or raise the limit in the provider's console. Meanwhile the next provider in " +
+              'LLM_PROVIDERS writes the answers; without one, drafts come with the fallback text.'
+          : `⚠️ ${providerName(a.provider)}: the key was refused (${reason}). Check ${keyVariables(a.provider)} ` +
+              'and restart the service. Meanwhile the next provider in LLM_PROVIDERS writes the answers, if there is one.';
     }
   },
   edit: {

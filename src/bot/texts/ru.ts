@@ -41,6 +41,18 @@ const strategyName = (s: string): string =>
     none: 'ничего не нашлось',
   })[s] ?? s;
 
+/** Model services (`LLM_PROVIDERS`) as the owner reads them. */
+const providerName = (p: string): string =>
+  ({ gemini: 'Gemini', openai: 'OpenAI API', anthropic: 'Anthropic' })[p] ?? p;
+
+/** Where the owner fixes a provider's key (`PROVIDER_KEY_VARIABLE`, plus the gateway's address for OpenAI). */
+const keyVariables = (p: string): string =>
+  ({
+    gemini: 'GEMINI_API_KEY',
+    openai: 'OPENAI_API_KEY (и OPENAI_BASE_URL, если ключ от шлюза)',
+    anthropic: 'ANTHROPIC_API_KEY',
+  })[p] ?? 'ключ провайдера';
+
 /** Why the fallback text was chosen instead of an answer (`Decision.reason` of a fallback). */
 const notFound = (reason: string, detail: string | null): string =>
   reason === 'unavailable'
@@ -61,6 +73,8 @@ const checkName = (name: string): string =>
     avitoWebhook: 'Вебхук Авито',
     telegram: 'Telegram',
     gemini: 'Gemini',
+    openai: 'OpenAI API',
+    anthropic: 'Anthropic',
   })[name] ?? name;
 
 const checkStatus = (status: string): string =>
@@ -163,6 +177,8 @@ export const ru = {
     findings: 'Проверка нашла:',
     /** Where the answer was found. */
     found: (strategy: string) => `🔎 Найдено: ${strategyName(strategy)}`,
+    /** Which model wrote the draft (`model` already escaped). */
+    model: (provider: string, model: string) => `🧠 Модель: ${providerName(provider)} · ${model}`,
     notFound,
     edited: '✏️ текст изменён владельцем',
     takenOver: (who: string, when: string) => `🙋 Чат взял на себя: ${who} (${when})`,
@@ -280,6 +296,13 @@ export const ru = {
           `⚠️ Хранилище данных не принимает записи (${reason}). Новые сообщения покупателей пока не ` +
           'принимаются — Авито пришлёт их повторно, ответы ждут. Освободите место на диске: сервис продолжит сам.'
         );
+      case 'model-provider':
+        return a.problem === 'quota'
+          ? `⚠️ ${providerName(a.provider)}: закончилась квота или деньги на счёте (${reason}). ` +
+              'Пополните баланс или поднимите лимит в кабинете провайдера. Пока ответы пишет следующий ' +
+              'провайдер из LLM_PROVIDERS, а если его нет — черновики приходят с запасным ответом.'
+          : `⚠️ ${providerName(a.provider)}: ключ не принят (${reason}). Проверьте ${keyVariables(a.provider)} ` +
+              'и перезапустите сервис. Пока ответы пишет следующий провайдер из LLM_PROVIDERS, если он есть.';
     }
   },
   edit: {

@@ -6,9 +6,12 @@ import { newAuditEntry } from '../records.js';
 import { checkDate, checkId, checkLimit } from '../validate.js';
 import { type Doc, plain } from './lean.js';
 
-/** Monotonic within a process: breaks ties between audit entries written in the same millisecond. */
+/**
+ * Monotonic within a process: breaks ties between audit entries written in the same millisecond (the leads'
+ * audit entries take their numbers here too).
+ */
 let lastSeq = 0;
-function nextSeq(): number {
+export function nextSeq(): number {
   lastSeq = Math.max(lastSeq + 1, Date.now() * 1000);
   return lastSeq;
 }
@@ -27,6 +30,7 @@ export function audit(m: Models, now: () => Date): AuditRepository {
       const filter: Record<string, unknown> = {};
       if (q.chatId !== undefined) filter.chatId = checkId('chat id', q.chatId);
       if (q.draftId !== undefined) filter.draftId = checkId('draft id', q.draftId);
+      if (q.leadId !== undefined) filter.leadId = checkId('lead id', q.leadId);
       if (q.action !== undefined) filter.action = q.action;
       if (q.since !== undefined) filter.at = { $gte: checkDate('since', q.since) };
       const docs = await m.Audit.find(filter)

@@ -2,9 +2,9 @@
 import type { Models } from '../../models/mongo-schemas.js';
 import type { KnowledgeDocument } from '../../models/records.js';
 import type { DocumentFilter, DocumentRepository } from '../port.js';
-import { newDocument } from '../records.js';
+import { checkEmbedding, newDocument, vectorBytes, vectorFromBytes } from '../records.js';
 import { checkId, checkKey } from '../validate.js';
-import { definedOnly, type Doc, plain } from './lean.js';
+import { definedOnly, type Doc, plain, toBytes } from './lean.js';
 
 function documentQuery(filter: DocumentFilter): Record<string, string> {
   const q: Record<string, string> = {};
@@ -51,6 +51,7 @@ export function documents(m: Models, now: () => Date): DocumentRepository {
       checkId('document id', id);
       const res = await m.Document.deleteOne({ _id: id });
       await m.Chunk.deleteMany({ docId: id });
+      await m.ChunkEmbedding.deleteMany({ docId: id });
       return res.deletedCount === 1;
     },
     async replaceChunks(docId, chunks) {
@@ -58,6 +59,8 @@ export function documents(m: Models, now: () => Date): DocumentRepository {
       await m.Chunk.deleteMany({ docId });
       if (chunks.length > 0)
         await m.Chunk.insertMany(chunks.map((c) => ({ docId, index: c.index, text: c.text })));
+      // Vectors of the chunks that are left stay: their hashes tell the vector index which still fit.
+      await m.ChunkEmbedding.deleteMany({ docId, index: { $nin: chunks.map((c) => c.index) } });
     },
     async chunks(filter = {}) {
       const docs = await m.Document.find({ ...documentQuery(filter), state: 'ready' })
@@ -81,6 +84,41 @@ export function documents(m: Models, now: () => Date): DocumentRepository {
           };
         })
         .sort((a, b) => order.indexOf(a.docId) - order.indexOf(b.docId) || a.index - b.index);
+    },
+    async embeddings() {
+      const ready = await m.Document.find({ state: 'ready' }, { _id: 1 }).lean<Doc[]>();
+      const rows = await m.ChunkEmbedding.find({ docId: { $in: ready.map((d) => String(d._id)) } })
+        .sort({ docId: 1, index: 1 })
+        .lean<Doc[]>();
+      return rows.map((r) => ({
+        docId: String(r.docId),
+        index: Number(r.index),
+        model: String(r.model),
+        textHash: String(r.textHash),
+        vector: vectorFromBytes(toBytes(r.vector)),
+      }));
+    },
+    async saveEmbeddings(rows) {
+      const checked = rows.map(checkEmbedding);
+      if (checked.length === 0) return;
+      // Only for chunks that still exist: the document may be gone or re-chunked meanwhile.
+      const existing = await m.Chunk.find(
+        { $or: checked.map((e) => ({ docId: e.docId, index: e.index })) },
+        { docId: 1, index: 1 },
+      ).lean<Doc[]>();
+      const present = new Set(existing.map((c) => `${String(c.docId)}:${Number(c.index)}`));
+      const ops = checked
+        .filter((e) => present.has(`${e.docId}:${e.index}`))
+        .map((e) => ({
+          updateOne: {
+            filter: { docId: e.docId, index: e.index },
+            update: {
+              $set: { model: e.model, textHash: e.textHash, vector: Buffer.from(vectorBytes(e.vector)) },
+            },
+            upsert: true,
+          },
+        }));
+      if (ops.length > 0) await m.ChunkEmbedding.bulkWrite(ops, { ordered: false });
     },
   };
 }

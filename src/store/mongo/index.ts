@@ -5,13 +5,14 @@
 import mongoose from 'mongoose';
 import { type Models, registerModels } from '../../models/mongo-schemas.js';
 import type { Store } from '../port.js';
-import { audit } from './audit.js';
+import { audit, nextSeq } from './audit.js';
 import { chats } from './chats.js';
 import { documents } from './documents.js';
 import { drafts } from './drafts.js';
 import { events } from './events.js';
 import { kv } from './kv.js';
 import type { Doc } from './lean.js';
+import { mongoLeads, rewriteMongoContactKeys } from './leads.js';
 import { leases } from './leases.js';
 import { listings } from './listings.js';
 import { maintenance } from './maintenance.js';
@@ -51,6 +52,9 @@ export async function openMongoStore(
     return Number(counter?.value);
   };
 
+  const leads = mongoLeads(m, { now, nextSeq });
+  await leads.flushPendingAudit();
+
   return {
     kind: 'mongo',
     connection,
@@ -65,7 +69,8 @@ export async function openMongoStore(
     kv: kv(m, now),
     sequences: await mongoSequences(connection),
     leases: leases(m, now),
-    maintenance: maintenance(m),
+    leads,
+    maintenance: { ...maintenance(m), rewriteContactKeys: rewriteMongoContactKeys(m) },
     async ping() {
       const db = connection.db;
       if (!db) throw new Error('MongoDB connection is not open');

@@ -1,4 +1,5 @@
 /** From mongoose's lean documents to the plain records of the port, and the helpers every repository shares. */
+import { StoreValidationError } from '../validate.js';
 
 /** A lean document as the driver returns it. */
 export type Doc = Record<string, unknown> & { _id?: unknown };
@@ -9,6 +10,14 @@ export function plain<T>(doc: Doc | null | undefined, drop: string[] = []): T | 
   const { _id, ...rest } = doc;
   for (const key of drop) delete rest[key];
   return { id: String(_id), ...rest } as T;
+}
+
+/** A BSON Binary or Buffer, as a lean query returns it, as bytes. */
+export function toBytes(value: unknown): Uint8Array {
+  if (value instanceof Uint8Array) return value;
+  if (value && typeof value === 'object' && 'buffer' in value && value.buffer instanceof Uint8Array)
+    return value.buffer;
+  throw new StoreValidationError('embedding vector', 'stored vector is not binary');
 }
 
 /** The duplicate-key error (E11000): an insert-once that found its record already there. */

@@ -25,10 +25,14 @@ function protectedPaths(
     'audit.before': at(m.Audit, 'before'),
     'audit.after': at(m.Audit, 'after'),
     'kv.value': at(m.Kv, 'value', true),
+    'leads.contact': at(m.Lead, 'contact', true),
+    'leads.brief': at(m.Lead, 'brief', true),
+    'leads.lostReason': at(m.Lead, 'lostReason'),
   };
 }
 
-export function maintenance(m: Models): StoreMaintenance {
+/** The maintenance of every collection but the leads' (their contact keys are rewritten by leads.ts). */
+export function maintenance(m: Models): Omit<StoreMaintenance, 'rewriteContactKeys'> {
   return {
     async rewriteProtected(rewrite, onProgress) {
       // WiredTiger reuses the space of old values but offers no purge here: compacted stays false.

@@ -2,7 +2,8 @@
 import type { AuditRepository } from '../port.js';
 import { newAuditEntry } from '../records.js';
 import { checkDate, checkId, checkLimit } from '../validate.js';
-import { placeholders, type SqliteDatabase, SqlParts, toJson } from './database.js';
+import { insertAuditRow } from './audit-rows.js';
+import { type SqliteDatabase, SqlParts } from './database.js';
 import { auditFromRow } from './rows.js';
 
 export function audit(db: SqliteDatabase, now: () => Date): AuditRepository {
@@ -10,19 +11,7 @@ export function audit(db: SqliteDatabase, now: () => Date): AuditRepository {
     append(input) {
       return db.groupWrite(() => {
         const e = newAuditEntry(input, now());
-        db.run(
-          `INSERT INTO audit (id, at, actor, action, chat_id, draft_id, before, after, details)
-           VALUES (${placeholders(9)})`,
-          e.id,
-          e.at.getTime(),
-          e.actor,
-          e.action,
-          e.chatId,
-          e.draftId,
-          e.before,
-          e.after,
-          toJson(e.details),
-        );
+        insertAuditRow(db, e);
         return e;
       });
     },
@@ -30,6 +19,7 @@ export function audit(db: SqliteDatabase, now: () => Date): AuditRepository {
       const where = new SqlParts()
         .add('chat_id = ?', q.chatId === undefined ? undefined : checkId('chat id', q.chatId))
         .add('draft_id = ?', q.draftId === undefined ? undefined : checkId('draft id', q.draftId))
+        .add('lead_id = ?', q.leadId === undefined ? undefined : checkId('lead id', q.leadId))
         .add('action = ?', q.action)
         .add('at >= ?', q.since === undefined ? undefined : checkDate('since', q.since).getTime());
       return db

@@ -1,6 +1,6 @@
 /** The `documents` and `chunks` tables: the knowledge base and the local index's text. */
 import type { DocumentFilter, DocumentRepository } from '../port.js';
-import { newDocument } from '../records.js';
+import { checkEmbedding, newDocument, vectorBytes, vectorFromBytes } from '../records.js';
 import { checkId, checkKey } from '../validate.js';
 import { placeholders, type SqliteDatabase, SqlParts, toMs } from './database.js';
 import { documentFromRow } from './rows.js';
@@ -94,6 +94,12 @@ export function documents(db: SqliteDatabase, now: () => Date): DocumentReposito
         db.run('DELETE FROM chunks WHERE doc_id = ?', docId);
         for (const c of chunks)
           db.run('INSERT INTO chunks (doc_id, idx, text) VALUES (?, ?, ?)', docId, c.index, c.text);
+        // Vectors of the chunks that are left stay: their hashes tell the vector index which still fit.
+        db.run(
+          'DELETE FROM chunk_embeddings WHERE doc_id = ? AND idx NOT IN (SELECT idx FROM chunks WHERE doc_id = ?)',
+          docId,
+          docId,
+        );
       });
     },
     async chunks(filter = {}) {
@@ -112,6 +118,41 @@ export function documents(db: SqliteDatabase, now: () => Date): DocumentReposito
           scope: r.scope as 'general' | 'item',
           itemId: r.item_id === null ? null : String(r.item_id),
         }));
+    },
+    async embeddings() {
+      return db
+        .all(
+          `SELECT e.doc_id, e.idx, e.model, e.text_hash, e.vector FROM chunk_embeddings e
+           JOIN documents d ON d.id = e.doc_id WHERE d.state = 'ready' ORDER BY e.doc_id, e.idx`,
+        )
+        .map((r) => ({
+          docId: String(r.doc_id),
+          index: Number(r.idx),
+          model: String(r.model),
+          textHash: String(r.text_hash),
+          vector: vectorFromBytes(r.vector as Uint8Array),
+        }));
+    },
+    async saveEmbeddings(rows) {
+      const checked = rows.map(checkEmbedding);
+      await db.groupWrite(() => {
+        for (const e of checked) {
+          // Only for a chunk that still exists: the document may be gone or re-chunked meanwhile.
+          db.run(
+            `INSERT INTO chunk_embeddings (doc_id, idx, model, text_hash, vector)
+             SELECT ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM chunks WHERE doc_id = ? AND idx = ?)
+             ON CONFLICT (doc_id, idx) DO UPDATE SET
+               model = excluded.model, text_hash = excluded.text_hash, vector = excluded.vector`,
+            e.docId,
+            e.index,
+            e.model,
+            e.textHash,
+            vectorBytes(e.vector),
+            e.docId,
+            e.index,
+          );
+        }
+      });
     },
   };
 }

@@ -18,6 +18,8 @@ const DRAFT_PATCH_COLUMNS: {
   grounded: ['grounded', (v) => (v ? 1 : 0)],
   findings: ['findings', (v) => toJson(v ?? [])],
   strategy: ['strategy', (v) => v ?? null],
+  provider: ['provider', (v) => v ?? null],
+  model: ['model', (v) => v ?? null],
   coversMessageIds: ['covers', (v) => toJson(v ?? [])],
   card: ['card', (v) => toJson(v)],
   approvedBy: ['approved_by', (v) => v ?? null],
@@ -52,8 +54,8 @@ export function drafts(db: SqliteDatabase, now: () => Date): DraftRepository {
         const d = newDraft(input, now());
         db.run(
           `INSERT INTO drafts (id, chat_id, kind, status, text, original_text, sources, grounded, findings, strategy,
-            covers, card, approved_by, sent_message_ids, attempts, error, created_at, updated_at)
-           VALUES (${placeholders(18)})`,
+            provider, model, covers, card, approved_by, sent_message_ids, attempts, error, created_at, updated_at)
+           VALUES (${placeholders(20)})`,
           d.id,
           d.chatId,
           d.kind,
@@ -64,6 +66,8 @@ export function drafts(db: SqliteDatabase, now: () => Date): DraftRepository {
           d.grounded ? 1 : 0,
           toJson(d.findings),
           d.strategy,
+          d.provider,
+          d.model,
           toJson(d.coversMessageIds),
           toJson(d.card),
           d.approvedBy,

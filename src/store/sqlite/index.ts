@@ -10,6 +10,7 @@ import { documents } from './documents.js';
 import { drafts } from './drafts.js';
 import { events } from './events.js';
 import { kv } from './kv.js';
+import { leads, rewriteContactKeys } from './leads.js';
 import { leases } from './leases.js';
 import { listings } from './listings.js';
 import { maintenance } from './maintenance.js';
@@ -42,7 +43,8 @@ export function openSqliteStore(options: SqliteStoreOptions): Store & { readonly
     kv: kv(db, now),
     sequences: sequences(db),
     leases: leases(db, now),
-    maintenance: maintenance(db),
+    leads: leads(db, now),
+    maintenance: { ...maintenance(db), rewriteContactKeys: rewriteContactKeys(db) },
     async ping() {
       db.get('SELECT 1');
     },

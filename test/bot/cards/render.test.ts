@@ -49,6 +49,8 @@ function viewOn(channel: ChannelId): CardView {
     grounded: true,
     findings: [],
     strategy: 'general',
+    provider: null,
+    model: null,
     coversMessageIds: [message.id],
     card: null,
     approvedBy: null,
