@@ -6,6 +6,7 @@ import {
   csv,
   emptyToUndefined,
   envProblems,
+  httpsUrl,
   httpUrl,
   integer,
   LOOPBACK_HTTP,
@@ -16,6 +17,17 @@ import {
 import { decodeKey } from './security/keys.js';
 
 export { ConfigError } from './lib/env.js';
+
+/** `https://shop.example.com` or `http://localhost:8080`: what a browser sends as `Origin`, nothing more. */
+function isSiteOrigin(value: string): boolean {
+  if (!/^https?:\/\//i.test(value) || value.includes('*')) return false;
+  try {
+    const url = new URL(value);
+    return url.pathname === '/' && !url.search && !url.hash && !url.username && !url.password;
+  } catch {
+    return false;
+  }
+}
 
 const telegramId = z
   .string()
@@ -165,6 +177,36 @@ const envSchema = z.object({
       .max(1000, { error: 'expected a size in megabytes from 0.01 to 1000' })
       .default(10),
   ),
+  CONTEXT_TTL_DAYS: integer(1, 3650, 30),
+  WIDGET_ORIGINS: csv(
+    z
+      .string()
+      .refine(isSiteOrigin, {
+        error:
+          'expected comma-separated site origins like https://shop.example.com (scheme, host and port; no path, no "*")',
+      })
+      .transform((v) => new URL(v).origin),
+  ),
+  WIDGET_COLOR: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(/^#(?:[0-9a-fA-F]{3}){1,2}$/, { error: 'expected a hex colour like #2f6fed' })
+      .default('#2f6fed'),
+  ),
+  WIDGET_TITLE: z.preprocess(
+    emptyToUndefined,
+    z.string().trim().max(60, { error: 'expected at most 60 characters' }).optional(),
+  ),
+  WIDGET_LOCALE: z.preprocess(
+    emptyToUndefined,
+    z.enum(['ru', 'en'], { error: 'expected "ru" or "en"' }).default('ru'),
+  ),
+  CONSENT_TEXT: z.preprocess(
+    emptyToUndefined,
+    z.string().trim().max(2000, { error: 'expected at most 2000 characters' }).optional(),
+  ),
+  PRIVACY_POLICY_URL: z.preprocess(emptyToUndefined, httpsUrl('https://shop.example.com/privacy').optional()),
   LOG_LEVEL: z.preprocess(
     emptyToUndefined,
     z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -263,6 +305,24 @@ export interface Config {
     maxPdfBytes: number;
   };
   locale: 'ru' | 'en';
+  /** Web and Telegram-buyer conversations (and the widget's sessions) last this many days after their last use. */
+  contextTtlDays: number;
+  /** The buyer's consent to the processing of personal data (152-ФЗ), asked before a contact is taken. */
+  consent: {
+    /** Replaces the default text of the locale's texts module. */
+    text: string | undefined;
+    privacyPolicyUrl: string | undefined;
+  };
+  /** The website chat widget (`src/web/`). */
+  widget: {
+    /** Sites allowed to embed it (exact origins); empty: the widget is off. */
+    origins: string[];
+    color: string;
+    /** Replaces the locale's default title. */
+    title: string | undefined;
+    locale: 'ru' | 'en';
+    enabled: boolean;
+  };
   adminToken: string | undefined;
   logLevel: Env['LOG_LEVEL'];
 }
@@ -377,6 +437,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxPdfBytes: Math.floor(e.MAX_PDF_SIZE_MB * 1024 * 1024),
     },
     locale: e.BOT_LOCALE,
+    contextTtlDays: e.CONTEXT_TTL_DAYS,
+    consent: { text: e.CONSENT_TEXT, privacyPolicyUrl: e.PRIVACY_POLICY_URL },
+    widget: {
+      origins: [...new Set(e.WIDGET_ORIGINS)],
+      color: e.WIDGET_COLOR,
+      title: e.WIDGET_TITLE,
+      locale: e.WIDGET_LOCALE,
+      enabled: e.WIDGET_ORIGINS.length > 0,
+    },
     adminToken: e.ADMIN_TOKEN,
     logLevel: e.LOG_LEVEL,
   };

@@ -21,6 +21,7 @@ import { logOnlyAlerts, type Notifier, type OwnerControls } from './responder/po
 import { keyringOf } from './security/keys.js';
 import { openStore } from './store/index.js';
 import type { Store } from './store/port.js';
+import { createWebChannel, type WebChannel } from './web/index.js';
 
 /** A running service: what tests and `main.ts` hold on to. */
 export interface Service {
@@ -33,6 +34,8 @@ export interface Service {
   knowledge: Knowledge;
   responder: Responder;
   bot: BotHandle | undefined;
+  /** The website chat widget, when `WIDGET_ORIGINS` is set. */
+  web: WebChannel | undefined;
   /** Stops in order: HTTP (no new work), jobs (drain), store. Safe to call twice. */
   stop(): Promise<void>;
 }
@@ -168,6 +171,13 @@ export async function startService(
   // The channels' inbound halves: what buyers write reaches the responder from here on.
   const avitoInbound: AvitoInbound | undefined = avito?.receiveInto(responder.inbound);
 
+  // ── Website chat widget (src/web/), on when WIDGET_ORIGINS is set ─────────────────────────────────────
+  // Built before the responder: the channel-agnostic responder takes `web.channel` in its channel registry,
+  // then `web.start(responder.inbound)` connects it. Until that responder lands, visitors can open the
+  // widget and their messages are refused as unavailable (nothing is lost: the widget offers a retry).
+  const web = config.widget.enabled ? await createWebChannel({ config, store, logger }) : undefined;
+  // ─────────────────────────────────────────────────────────────────────────────────────────────────────
+
   readiness.add('store', async () => {
     await store.ping();
     // Degraded, not failed: reads work, webhooks are refused with 503 and come again, nothing is lost.
@@ -223,10 +233,19 @@ export async function startService(
     mount: [
       ...(avitoInbound ? [(a: Express) => avitoInbound.mount(a)] : []),
       ...(bot ? [(a: Express) => bot.mountWebhook(a)] : []),
+      ...(web ? [(a: Express) => web.mount(a)] : []), // widget: /widget.js, /widget/settings, /widget/demo
     ],
   });
   const http = await startHttpServer(app, config.http.port, config.http.host);
   logger.info({ url: http.url }, 'listening');
+  if (web) {
+    web.attach(http.server); // widget: WebSocket upgrades of /widget/ws
+    const base = config.http.publicUrl ?? http.url;
+    logger.info(
+      { script: `${base}/widget.js`, demo: `${base}/widget/demo`, ...web.scriptSize },
+      'website widget on',
+    );
+  }
   await startJobs(agenda);
   await scheduleCleanupEvents(agenda);
   await scheduleFolderSync(agenda);
@@ -249,10 +268,12 @@ export async function startService(
     knowledge,
     responder,
     bot,
+    web,
     stop() {
       stopping ??= (async () => {
         storageOutage.stop();
         await bot?.stop();
+        await web?.stop(); // upgraded sockets would keep the HTTP server from closing
         await http.close();
         await avitoInbound?.stop();
         const drained = await agenda.drain({ timeout: 10_000 });

@@ -191,4 +191,66 @@ describe('config', () => {
       expect(loadConfig({ ...keys, LLM_PROVIDERS: 'openai', EMBEDDINGS: 'off' }).llm.embeddings).toBeNull();
     });
   });
+
+  it('when nothing about the widget is set, then it is off, conversations last 30 days and the colour has a default', () => {
+    const config = loadConfig({});
+    expect(config.widget).toEqual({
+      origins: [],
+      color: '#2f6fed',
+      title: undefined,
+      locale: 'ru',
+      enabled: false,
+    });
+    expect(config.contextTtlDays).toBe(30);
+    expect(config.consent).toEqual({ text: undefined, privacyPolicyUrl: undefined });
+  });
+
+  it('when WIDGET_ORIGINS lists sites, then the widget is on for exactly those origins', () => {
+    const config = loadConfig({
+      WIDGET_ORIGINS: 'https://Shop.Example.com/, http://localhost:8080,https://shop.example.com',
+      WIDGET_COLOR: '#ff6600',
+      WIDGET_TITLE: 'Мебель на заказ',
+      WIDGET_LOCALE: 'en',
+      CONTEXT_TTL_DAYS: '7',
+      CONSENT_TEXT: 'Согласие ИП Иванова',
+      PRIVACY_POLICY_URL: 'https://shop.example.com/privacy',
+    });
+    expect(config.widget).toEqual({
+      origins: ['https://shop.example.com', 'http://localhost:8080'],
+      color: '#ff6600',
+      title: 'Мебель на заказ',
+      locale: 'en',
+      enabled: true,
+    });
+    expect(config.contextTtlDays).toBe(7);
+    expect(config.consent).toEqual({
+      text: 'Согласие ИП Иванова',
+      privacyPolicyUrl: 'https://shop.example.com/privacy',
+    });
+  });
+
+  it('when a widget variable is wrong, then each is named once with what it expects', () => {
+    const problems = problemsOf({
+      WIDGET_ORIGINS: 'https://shop.example.com/catalog',
+      WIDGET_COLOR: 'red',
+      WIDGET_LOCALE: 'de',
+      CONTEXT_TTL_DAYS: '0',
+      PRIVACY_POLICY_URL: 'http://shop.example.com/privacy',
+    });
+    expect(problems).toHaveLength(5);
+    expect(problems.find((p) => p.startsWith('WIDGET_ORIGINS:'))).toMatch(/no path/);
+    expect(problems.find((p) => p.startsWith('WIDGET_COLOR:'))).toMatch(/hex colour/);
+    expect(problems.find((p) => p.startsWith('WIDGET_LOCALE:'))).toMatch(/"ru" or "en"/);
+    expect(problems.find((p) => p.startsWith('CONTEXT_TTL_DAYS:'))).toMatch(/integer from 1 to 3650/);
+    expect(problems.find((p) => p.startsWith('PRIVACY_POLICY_URL:'))).toMatch(/https/);
+    for (const origin of [
+      '*',
+      'https://*.example.com',
+      'shop.example.com',
+      'ftp://shop.example.com',
+      'https://shop.example.com?x=1',
+    ]) {
+      expect(problemsOf({ WIDGET_ORIGINS: origin }), origin).toHaveLength(1);
+    }
+  });
 });

@@ -392,6 +392,43 @@ export const ru = {
   listingsPage: (page: number, pages: number) => `${page}/${pages}`,
   unhandled: 'Не понял. /help — что я умею.',
   genericError: 'Что-то пошло не так, попробуйте ещё раз.',
+  /**
+   * The website chat widget, as the visitor reads it. Plain text (the widget renders every string with
+   * `textContent`, never as HTML), no functions: the whole section is sent to the browser as JSON.
+   */
+  widget: {
+    title: 'Чат с продавцом',
+    open: 'Открыть чат',
+    close: 'Закрыть чат',
+    greeting: 'Здравствуйте! Задайте вопрос — ответим здесь же.',
+    briefIntro: 'Как к вам обращаться и как с вами связаться, если вы закроете страницу?',
+    nameLabel: 'Имя',
+    contactLabel: 'Телефон или e-mail',
+    contactHint: 'Например, +7 912 345-67-89 или name@example.ru',
+    consent:
+      'Я даю согласие продавцу на обработку моих персональных данных (имя, телефон или e-mail, текст переписки) ' +
+      'для ответа на мои вопросы и подготовки предложения в соответствии с Федеральным законом от 27.07.2006 ' +
+      '№ 152-ФЗ «О персональных данных». Согласие действует до его отзыва; отозвать его можно, написав об этом в чате.',
+    privacyPolicy: 'Политика обработки персональных данных',
+    start: 'Начать чат',
+    placeholder: 'Напишите сообщение…',
+    send: 'Отправить',
+    you: 'Вы',
+    seller: 'Продавец',
+    typing: 'Продавец печатает…',
+    sending: 'Отправляется…',
+    failed: 'Не отправлено.',
+    retry: 'Повторить',
+    connecting: 'Подключаемся…',
+    offline: 'Нет связи. Переподключаемся…',
+    rateLimited: 'Слишком много сообщений. Подождите минуту и попробуйте снова.',
+    tooLong: 'Сообщение слишком длинное.',
+    serverError: 'Сообщение не сохранилось. Попробуйте ещё раз.',
+    unread: 'Новое сообщение',
+    nameInvalid: 'Укажите имя (до 100 символов).',
+    contactInvalid: 'Укажите телефон (+7 912 345-67-89) или e-mail.',
+    consentRequired: 'Без согласия мы не можем принять ваши контакты.',
+  },
 };
 
 export type Texts = typeof ru;
