@@ -137,9 +137,14 @@ export async function startService(
         },
       })
     : undefined;
-  // Without Avito credentials nothing can be sent to Avito chats (their drafts fail with that reason); the
-  // responder still drafts, e.g. for `/ask`.
-  const channels = new Map<ChannelId, Channel>(avito ? [['avito', avito.channel]] : []);
+  // The website chat widget (src/web/), on when WIDGET_ORIGINS is set.
+  const web = config.widget.enabled ? await createWebChannel({ config, store, logger }) : undefined;
+  // A channel that is not configured is absent: its chats' drafts fail with that reason; the responder still
+  // drafts (e.g. for `/ask`).
+  const channels = new Map<ChannelId, Channel>([
+    ...(avito ? [['avito', avito.channel] as const] : []),
+    ...(web ? [['web', web.channel] as const] : []),
+  ]);
 
   const responder = createResponder({
     config,
@@ -170,13 +175,7 @@ export async function startService(
 
   // The channels' inbound halves: what buyers write reaches the responder from here on.
   const avitoInbound: AvitoInbound | undefined = avito?.receiveInto(responder.inbound);
-
-  // ── Website chat widget (src/web/), on when WIDGET_ORIGINS is set ─────────────────────────────────────
-  // Built before the responder: the channel-agnostic responder takes `web.channel` in its channel registry,
-  // then `web.start(responder.inbound)` connects it. Until that responder lands, visitors can open the
-  // widget and their messages are refused as unavailable (nothing is lost: the widget offers a retry).
-  const web = config.widget.enabled ? await createWebChannel({ config, store, logger }) : undefined;
-  // ─────────────────────────────────────────────────────────────────────────────────────────────────────
+  web?.start(responder.inbound);
 
   readiness.add('store', async () => {
     await store.ping();
