@@ -21,7 +21,7 @@ import { logOnlyAlerts, type Notifier, type OwnerControls } from './responder/po
 import { keyringOf } from './security/keys.js';
 import { openStore } from './store/index.js';
 import type { Store } from './store/port.js';
-import { createWebChannel, type WebChannel } from './web/index.js';
+import type { WebChannel } from './web/index.js';
 
 /** A running service: what tests and `main.ts` hold on to. */
 export interface Service {
@@ -137,8 +137,10 @@ export async function startService(
         },
       })
     : undefined;
-  // The website chat widget (src/web/), on when WIDGET_ORIGINS is set.
-  const web = config.widget.enabled ? await createWebChannel({ config, store, logger }) : undefined;
+  // The website chat widget (src/web/), on when WIDGET_ORIGINS is set; loaded only then (jose, ws).
+  const web = config.widget.enabled
+    ? await (await import('./web/index.js')).createWebChannel({ config, store, logger })
+    : undefined;
   // A channel that is not configured is absent: its chats' drafts fail with that reason; the responder still
   // drafts (e.g. for `/ask`).
   const channels = new Map<ChannelId, Channel>([
