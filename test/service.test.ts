@@ -36,7 +36,7 @@ async function loadedPackages(env: Record<string, string>): Promise<string[]> {
   return JSON.parse(stdout.trim().split('\n').at(-1)!) as string[];
 }
 
-/** Loaded only when configured or first used: MongoDB, the jobs dashboard, PDF and Office extractors, grammY, the OpenAI and Anthropic SDKs, the widget's sessions. */
+/** Loaded only when configured or first used: MongoDB, the jobs dashboard, PDF and Office extractors, grammY, the model SDKs, the widget's sessions. */
 const HEAVY = [
   'mongoose',
   'mongodb',
@@ -47,6 +47,7 @@ const HEAVY = [
   'grammy',
   'openai',
   '@anthropic-ai/sdk',
+  '@google/genai',
   'jose',
 ];
 

@@ -1,5 +1,5 @@
-import type { GoogleGenAI } from '@google/genai';
 import type { Config } from '../../config.js';
+import type { GenAI } from '../gemini/client.js';
 import { deferredAdapter, deferredEmbedder } from './deferred.js';
 import { geminiAdapter, geminiEmbedder } from './gemini.js';
 import type { Embedder, ModelAdapter } from './port.js';
@@ -25,7 +25,7 @@ const modelsOf = (model: string, fallbacks: readonly string[]) => [
 /** What the adapters need besides configuration. */
 export interface AdapterDeps {
   /** The Gemini client, when Gemini is used (answers or embeddings). */
-  ai: GoogleGenAI | null;
+  ai: GenAI | null;
   /** Our File Search store's name (Gemini retrieves from it). */
   storeName: () => Promise<string>;
   geminiHealth?: ModelAdapter['health'];
@@ -113,7 +113,7 @@ function createAdapter(
 /** The embedder EMBEDDINGS chose (see `Config.llm.embeddings`), or null: BM25 alone. */
 export function createEmbedder(
   config: Config,
-  deps: { ai: GoogleGenAI | null; timeoutMs: number },
+  deps: { ai: GenAI | null; timeoutMs: number },
 ): Embedder | null {
   switch (config.llm.embeddings) {
     case 'openai': {
