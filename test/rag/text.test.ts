@@ -40,6 +40,10 @@ describe('word matching', () => {
     expect(sameStem('колес', 'колесик')).toBe(true);
     expect(sameStem('ребенок', 'ребенк')).toBe(true);
     expect(sameStem('хран', 'хранен')).toBe(true);
+    // Persons of a verb the stemmer cuts apart: "поможете" → "поможет", «поможем» → "помож".
+    expect(sameStem('поможет', 'помож')).toBe(true);
+    expect(sameStem('встанут', 'встан')).toBe(true);
+    expect(sameStem('паркет', 'парк')).toBe(false);
     expect(sameStem('склад', 'складн')).toBe(false);
     expect(sameStem('карт', 'картон')).toBe(false);
     expect(sameStem('стул', 'стол')).toBe(false);

@@ -4,6 +4,12 @@ import { type Token, tokenize } from './tokens.js';
 /** How a question word was found: as itself, as a notion the lexicon relates, misspelt, or in the other script. */
 export type MatchKind = 'literal' | 'derived' | 'concept' | 'typo' | 'script';
 
+/**
+ * What the stemmer leaves of a verb's personal ending after a consonant ("поможет|е", "встан|ут"). Not
+ * after «к»: "парк" / «паркет».
+ */
+const VERB_PERSON = /^(?:ет|ут|ют)$/;
+
 /** Diminutive endings that keep a word's meaning: «колёса» / "колёсики", «ящик» / "ящичек". */
 const DIMINUTIVE = /^(?:ик|ок|ек|чик|очк|ечк|оньк|еньк|ичк|к)$/;
 
@@ -21,6 +27,15 @@ export function sameStem(a: string, b: string): boolean {
   }
   // An adjective of a short noun ("шум" / "шумная"); a verbal noun ("хран" / "хранение").
   if (short.length === 3 && long === `${short}н`) return true;
+  // Persons of one verb the stemmer cuts apart: "поможете" → "поможет", «поможем» → "помож".
+  if (
+    short.length >= 4 &&
+    long.startsWith(short) &&
+    !short.endsWith('к') &&
+    VERB_PERSON.test(long.slice(short.length))
+  ) {
+    return true;
+  }
   if (short.length >= 4 && long.startsWith(short) && /^(?:ен|ени|ан|ани)$/.test(long.slice(short.length))) {
     return true;
   }
