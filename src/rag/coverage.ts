@@ -365,6 +365,21 @@ export interface Cover {
   quality: number;
 }
 
+/** The listing's title line says what the buyer already sees: any other sentence that answers is better. */
+const NAMING_LINE_COST = 1;
+
+/**
+ * A listing document's line naming the item («Объявление: …», «Категория: …») when the ask is not about
+ * the name or the category: the title line is the last resort (it may hold a size or a capacity), the
+ * category line never answers ("Корм для собак есть?" is not answered by «Товары для животных»).
+ */
+function namingLine(ask: Ask, text: string): 'skip' | 'last' | null {
+  const fields = Object.keys(readListingDocument(text));
+  const field = fields.length === 1 && (fields[0] === 'title' || fields[0] === 'category') ? fields[0] : null;
+  if (!field || ask.terms.some((t) => ASKS_ABOUT[field]?.test(t.token.word))) return null;
+  return field === 'category' ? 'skip' : 'last';
+}
+
 /** A sentence that goes on from the one before: "…не входят, их можно докупить", "Его можно снять". */
 const CONTINUES =
   /^(?:их|его|ее|её|это|этот|эта|эти|он|она|оно|они|при этом|также|но|однако|кроме того)(?![\p{L}])/iu;
@@ -380,6 +395,9 @@ export function coverIn(ask: Ask, passage: QuotablePassage): Cover | null {
   const sentences = splitSentences(passage.text);
   // Documents use short forms too ("на б/у шины"): both sides are read spelt out.
   const whole = evidenceOf(spellOut(passage.text));
+  // A listing document's lines are facts each on its own: its title (the listing's) is no context for
+  // «Цена: …», nor is the line above.
+  const listing = readListingDocument(passage.text).title !== undefined;
   let best: Cover | null = null;
   let heading = '';
   let lead: Sentence | null = null;
@@ -391,12 +409,15 @@ export function coverIn(ask: Ask, passage: QuotablePassage): Cover | null {
     }
     if (!lead || lead.paragraph !== s.paragraph) lead = s;
     const around: Surroundings = {
-      title: evidenceOf(spellOut(`${passage.title} ${heading}`)),
-      lead: lead === s ? null : evidenceOf(spellOut(lead.text)),
+      title: evidenceOf(spellOut(listing ? heading : `${passage.title} ${heading}`)),
+      lead: lead === s || listing ? null : evidenceOf(spellOut(lead.text)),
       passage: whole,
     };
-    const judgement = judge(ask, evidenceOf(spellOut(s.text)), around);
-    if (judgement === null || (best && judgement.quality <= best.quality)) continue;
+    const judged = judge(ask, evidenceOf(spellOut(s.text)), around);
+    const naming = namingLine(ask, s.text);
+    if (judged === null || naming === 'skip') continue;
+    const judgement = naming === 'last' ? { ...judged, quality: judged.quality - NAMING_LINE_COST } : judged;
+    if (best && judgement.quality <= best.quality) continue;
     const next = sentences[i + 1];
     const goesOn = next && !next.heading && next.paragraph === s.paragraph && CONTINUES.test(next.text);
     best = {

@@ -264,6 +264,21 @@ describe('whether a passage covers a question (coverIn)', () => {
     expect(answerIn(question, passage)).toBe(expected);
   });
 
+  it('when the passage is a listing document, then its lines stand alone and the name lines come last', () => {
+    const food = {
+      ...BIKE,
+      title: 'Корм Whiskas для кошек, 5 кг',
+      price: 2100,
+      category: 'Товары для животных',
+    };
+    const doc = { title: `Объявление: ${food.title}`, text: listingDocumentText(food) };
+    // The price line does not answer through the document's title; the title line itself is the last resort.
+    expect(answerIn('Для котят подходит?', doc)).toBe('Объявление: Корм Whiskas для кошек, 5 кг');
+    // The category line answers only a question about the category.
+    expect(answerIn('Для животных подходит?', { ...doc, title: 'Объявление' })).toBeNull();
+    expect(answerIn('Какая категория?', doc)).toBe('Категория: Товары для животных');
+  });
+
   it('when one of the alternatives names the listing, then a sentence saying it answers', () => {
     expect(answerIn('Письменный или обеденный?', TABLE, ['Стол письменный'])).toBe(
       'Стол письменный из массива дуба, столешница 120 × 60 см.',
