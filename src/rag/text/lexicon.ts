@@ -336,6 +336,14 @@ export const CONCEPTS: readonly Concept[] = [
   },
   { name: 'size', ask: SIZE, say: SIZE_SAY, shows: SIZE_SHOWS, words: 'размер габариты ширина длина высота' },
   { name: 'weight', ask: WEIGHT, say: WEIGHT_SAY, shows: WEIGHT_SHOWS, words: 'вес кг' },
+  // "А поменьше есть?": answered by the sizes, weights and volumes on offer.
+  {
+    name: 'bigger or smaller',
+    ask: exactly('поменьше|побольше|меньше|больше|помельче|покрупнее|мельче|крупнее|smaller|bigger|larger'),
+    say: either(SIZE_SAY, WEIGHT_SAY, starts('объем')),
+    shows: either(SIZE_SHOWS, WEIGHT_SHOWS, /\d\s*(?:л|мл|литр)(?![\p{L}])/u),
+    words: 'размеры объем',
+  },
   { name: 'kilogram', ask: KILOGRAM, say: KILOGRAM, words: 'кг' },
   { name: 'colour', ask: COLOR, say: either(COLOR, COLORS), words: 'цвет' },
   { name: 'material', ask: MATERIAL, say: MATERIAL_SAY, words: 'материал массив ткань' },
