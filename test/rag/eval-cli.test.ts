@@ -76,6 +76,35 @@ describe('npm run eval', () => {
     expect(stdout).toMatch(/goal ≥ 90 %/);
   }, 120_000);
 
+  it('when --check runs, then an unseen held-out set is held to the goals and a seen one to its floor', async () => {
+    const makeSet = async (name: string, info: object) => {
+      const set = join(dir, name);
+      await mkdir(set);
+      await cp(join(ROOT, 'examples/eval/bikes/docs'), join(set, 'docs'), { recursive: true });
+      await writeFile(join(set, 'set.json'), JSON.stringify({ description: name, ...info }));
+      // Labelled as needing a person, which the rules will not see: escalation recall 0.
+      const line = { id: 'e1', q: 'Доставка есть?', item: null, expect: 'escalate', reason: 'human_request' };
+      await writeFile(join(set, 'questions.jsonl'), `${JSON.stringify(line)}\n`);
+      return set;
+    };
+    const exitOf = (set: string) =>
+      evaluate(['--set', set, '--check']).then(
+        ({ stdout }) => ({ code: 0, stdout }),
+        (err: { code: number; stdout: string }) => ({ code: err.code, stdout: err.stdout }),
+      );
+    const unseen = await exitOf(await makeSet('unseen', { role: 'held-out' }));
+    expect(unseen.code).toBe(1);
+    expect(unseen.stdout).toContain('--check fails: escalationRecall 0.0 % < goal 95.0 %');
+    // Seen since a commit: the goals no longer apply, the floor does.
+    const seen = await exitOf(await makeSet('seen', { role: 'held-out', seen: 'abc1234' }));
+    expect(seen.code).toBe(0);
+    const floored = await exitOf(
+      await makeSet('floored', { role: 'held-out', seen: 'abc1234', floor: { escalationRecall: 0.5 } }),
+    );
+    expect(floored.code).toBe(1);
+    expect(floored.stdout).toContain('--check fails: escalationRecall 0.0 % < floor 50.0 %');
+  }, 120_000);
+
   it('when a label points at a phrase no document holds, then the set is refused with the line', async () => {
     const set = join(dir, 'broken');
     await mkdir(set);
