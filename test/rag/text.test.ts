@@ -62,6 +62,10 @@ describe('word matching', () => {
     expect(soundAlike('айфон', 'iphone')).toBe(true);
     expect(soundAlike('шимано', 'shimano')).toBe(true);
     expect(soundAlike('самсунг', 'xiaomi')).toBe(false);
+    // Declined or made diminutive the Russian way.
+    expect(soundAlike('андроидом', 'android')).toBe(true);
+    expect(soundAlike('есимку', 'esim')).toBe(true);
+    expect(soundAlike('андроидом', 'apple')).toBe(false);
   });
 
   it('when a question word is looked up, then it is found as itself, a related word, a number in a range, or not at all', () => {

@@ -175,12 +175,21 @@ const keyOf = (word: string) => {
   return key;
 };
 
-/** Whether two words of different scripts sound alike ("айфон" / «iphone», "кугу" / «kugoo»). */
+/** A case ending or a diminutive a Russian buyer puts on a Latin name: "андроид|ом", "есим|ку", "айфон|а". */
+const DECLINED = /(?:ом|ем|ой|ами|ах|ов|ку|ка|ки|ке|кой|у|а|е|ы|и)$/;
+
+/** Whether two words of different scripts sound alike ("айфон" / «iphone», "андроидом" / «android»). */
 export function soundAlike(a: string, b: string): boolean {
   const differ = (CYRILLIC.test(a) && LATIN.test(b)) || (LATIN.test(a) && CYRILLIC.test(b));
   if (!differ || a.length < 4 || b.length < 4) return false;
-  const [x, y] = [keyOf(a), keyOf(b)];
-  return x === y || (Math.min(x.length, y.length) >= 4 && oneEditApart(x, y));
+  const alike = (p: string, q: string) => {
+    const [x, y] = [keyOf(p), keyOf(q)];
+    return x === y || (Math.min(x.length, y.length) >= 4 && oneEditApart(x, y));
+  };
+  if (alike(a, b)) return true;
+  const [ru, latin] = CYRILLIC.test(a) ? [a, b] : [b, a];
+  const bare = ru.replace(DECLINED, '');
+  return bare !== ru && bare.length >= 4 && alike(bare, latin);
 }
 
 /** A question number is found as itself or inside a range the text gives ("от 4 до 7 лет", "100–125 см"). */
