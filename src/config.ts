@@ -136,6 +136,7 @@ const envSchema = z.object({
       .max(1000, { error: 'expected a size in megabytes from 0.01 to 1000' })
       .default(10),
   ),
+  DOCUMENT_LINK_TTL_DAYS: integer(1, 365, 14),
   LOG_LEVEL: z.preprocess(
     emptyToUndefined,
     z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -198,6 +199,8 @@ export interface Config {
     configPath: string;
     /** MAX_PDF_SIZE_MB in bytes: a larger document is an error, never a truncated file. */
     maxPdfBytes: number;
+    /** DOCUMENT_LINK_TTL_DAYS: a buyer's download link (and the PDF behind it) lives this long. */
+    linkTtlDays: number;
   };
   locale: 'ru' | 'en';
   adminToken: string | undefined;
@@ -277,6 +280,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     sales: {
       configPath: resolve(e.SALES_CONFIG),
       maxPdfBytes: Math.floor(e.MAX_PDF_SIZE_MB * 1024 * 1024),
+      linkTtlDays: e.DOCUMENT_LINK_TTL_DAYS,
     },
     locale: e.BOT_LOCALE,
     adminToken: e.ADMIN_TOKEN,

@@ -223,6 +223,8 @@ const leadDocumentSchema = new Schema(
     number: { type: String, required: true },
     total: { type: Number, default: null },
     issuedAt: { type: Date, required: true },
+    sentAt: { type: Date },
+    downloads: { type: Number },
   },
   { _id: false },
 );

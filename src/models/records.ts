@@ -281,6 +281,10 @@ export interface LeadDocumentRef {
   /** The document's total in kopecks. */
   total: number | null;
   issuedAt: Date;
+  /** When the buyer was sent its link; absent until then. */
+  sentAt?: Date | null;
+  /** How many times the buyer's link was downloaded. */
+  downloads?: number;
 }
 
 /**

@@ -7,7 +7,13 @@ import { detectEscalation, type EscalationReason } from './escalation.js';
 import type { GeneratedAnswer, GenerateRequest, GroundingChunk } from './gemini/generate.js';
 import { checkGrounding } from './guard.js';
 import type { LocalHit, LocalIndex } from './local-index.js';
-import { buildContents, buildSystemInstruction, type HistoryMessage, listingFactsText } from './prompt.js';
+import {
+  buildContents,
+  buildSystemInstruction,
+  type HistoryMessage,
+  isNoAnswer,
+  listingFactsText,
+} from './prompt.js';
 import { tokenize } from './text/tokens.js';
 
 /** What the responder asks: the unanswered buyer messages in their chat's context. */
@@ -18,6 +24,17 @@ export interface AnswerInput {
   history: HistoryMessage[];
   listing: (ListingFacts & { itemId: string | null }) | null;
   locale?: 'ru' | 'en';
+  /**
+   * Passages computed for this question rather than retrieved: the calculator's quote for a price question.
+   * The answer is written from them as from the documents, and the grounding guard counts them as sources.
+   */
+  computed?: readonly ComputedPassage[];
+}
+
+/** A source made for the question (a computed quote): a title the card shows and the text it states. */
+export interface ComputedPassage {
+  title: string;
+  text: string;
 }
 
 /** Where an answer came from: item documents, general documents (Gemini), or the local index. */
@@ -106,6 +123,13 @@ function quotePassage(hit: LocalHit, question: string): string {
   );
 }
 
+const computedSource = (c: ComputedPassage): DraftSource => ({
+  title: c.title,
+  docId: null,
+  itemId: null,
+  snippet: snippet(c.text),
+});
+
 const chunkPassage = (c: GroundingChunk): Passage => ({
   text: c.text,
   listingDocument: c.metadata.origin === 'listing',
@@ -174,9 +198,11 @@ export function createAnswerer(deps: AnswererDeps) {
       filter: 'scope = "general"',
       owns: (c) => c.metadata.scope === 'general',
     });
-    const systemInstruction = buildSystemInstruction(input.listing, input.locale);
+    const computed = input.computed ?? [];
+    const systemInstruction = buildSystemInstruction(input.listing, input.locale, computed);
     const contents = buildContents(input.history, input.questions);
     const facts = listingFactsText(input.listing);
+    const computedTexts = computed.flatMap((c) => [c.text, c.title]);
     let notCovered: DraftSource[] | null = null;
     for (const stage of stages) {
       let generated: GeneratedAnswer;
@@ -187,15 +213,30 @@ export function createAnswerer(deps: AnswererDeps) {
         logger.warn({ kind: err.kind, strategy: stage.strategy }, 'answer unavailable: gemini failed');
         return fallback('unavailable', [], err.message);
       }
-      if (generated.chunks.length === 0) continue;
+      if (generated.chunks.length === 0) {
+        // A computed quote answers a price question although no document was retrieved.
+        if (computed.length === 0 || isNoAnswer(generated.text)) continue;
+        const guard = checkGrounding(generated.text, [...computedTexts, facts]);
+        return {
+          kind: 'answer',
+          text: generated.text,
+          sources: computed.map(computedSource),
+          grounded: guard.grounded,
+          findings: guard.findings,
+          strategy: stage.strategy,
+        };
+      }
       if (!generated.chunks.every(stage.owns)) {
         // The filter should make this impossible; if the backend ever ignores it, use nothing.
         logger.error({ strategy: stage.strategy }, 'File Search returned chunks outside the metadata filter');
         continue;
       }
-      const sources = await sourcesOf(generated.chunks);
-      const retrieved = generated.chunks.map(chunkPassage);
-      const cited = generated.supportedChunks.map((i) => retrieved[i]!);
+      const sources = [...computed.map(computedSource), ...(await sourcesOf(generated.chunks))];
+      const retrieved = [
+        ...computed.map((c) => ({ text: c.text, listingDocument: false })),
+        ...generated.chunks.map(chunkPassage),
+      ];
+      const cited = generated.supportedChunks.map((i) => retrieved[i + computed.length]!);
       const unanswered = whyUnanswered({
         questions: input.questions,
         answer: generated.text,
@@ -209,6 +250,7 @@ export function createAnswerer(deps: AnswererDeps) {
         continue;
       }
       const guard = checkGrounding(generated.text, [
+        ...computedTexts,
         ...generated.chunks.map((c) => c.text),
         ...generated.chunks.map((c) => c.title),
         facts,
@@ -226,6 +268,20 @@ export function createAnswerer(deps: AnswererDeps) {
   }
 
   async function withLocalIndex(input: AnswerInput): Promise<Decision> {
+    // Without a model the computed quote is the passage quoted: its figures are the calculator's.
+    const [quote] = input.computed ?? [];
+    if (quote) {
+      const text = input.locale === 'en' ? `From the price list: “${quote.text}”` : `${quote.text}`;
+      const guard = checkGrounding(text, [quote.text, quote.title]);
+      return {
+        kind: 'answer',
+        text,
+        sources: [computedSource(quote)],
+        grounded: guard.grounded,
+        findings: guard.findings,
+        strategy: 'local',
+      };
+    }
     const question = input.questions.join('\n');
     const itemId = input.listing?.itemId ?? null;
     const filters: Array<{ scope: 'item'; itemId: string } | { scope: 'general' }> = itemId

@@ -174,5 +174,33 @@ export function createDraftActions(deps: ResponderDeps): DraftActions {
       await respondIfNeeded(deps, chatId);
       return { ok: true, draft: shown };
     },
+
+    async sendToBuyer(chatId, text, actor, source) {
+      const problem = checkText(text);
+      if (problem) return { ok: false, reason: 'invalid', problem };
+      if (!(await store.chats.get(chatId))) return { ok: false, reason: 'not_found' };
+      // Covers nothing: the buyer's questions still wait for their own answer.
+      const message = await store.drafts.create({
+        chatId,
+        kind: 'reply',
+        status: 'approved',
+        text: text.trim(),
+        approvedBy: actor,
+        grounded: true,
+        sources: [{ title: source.title, docId: null, itemId: null, snippet: null }],
+        coversMessageIds: [],
+      });
+      await store.audit.append({
+        actor,
+        action: 'chat.owner-send',
+        chatId,
+        draftId: message.id,
+        after: message.text,
+        details: { source: source.title },
+      });
+      const shown = await syncCard(deps, message);
+      await scheduleDeliver(deps.agenda, message.id);
+      return { ok: true, draft: shown };
+    },
   };
 }

@@ -7,12 +7,23 @@ import type { ResponderDeps } from './deps.js';
 import { deliverDraft, reconcileDraft } from './deliver.js';
 import { withDraftMetrics } from './draft-metrics.js';
 import { RESPONDER_JOB } from './jobs.js';
+import { defineLeadJobs } from './lead-capture.js';
 import type { DraftActions } from './ports.js';
 import { answerChat } from './respond.js';
 import { type RespondJobData, scheduleReconcile } from './schedule.js';
 
 export type { Answerer, ResponderDeps } from './deps.js';
-export type { CardView, DraftActions, Notice, Notifier, OwnerAlerts } from './ports.js';
+export type {
+  CardView,
+  DraftActions,
+  LeadSink,
+  LeadSinkInput,
+  Notice,
+  Notifier,
+  OwnerAlerts,
+  PriceQuotes,
+} from './ports.js';
+export { LEAD_JOB } from './lead-capture.js';
 
 export interface Responder {
   actions: DraftActions;
@@ -35,6 +46,7 @@ export function createResponder(deps: ResponderDeps): Responder {
     ...(deps.metrics ? { store: withDraftMetrics(deps.store, deps.metrics) } : {}),
   };
   defineResponderJobs(agenda, d);
+  if (d.leads) defineLeadJobs(agenda, { ...d, leads: d.leads });
   return {
     actions: createDraftActions(d),
     hooks: {

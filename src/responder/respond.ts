@@ -10,6 +10,7 @@ import {
   sameIds,
 } from './context.js';
 import { type ResponderDeps, syncCard } from './deps.js';
+import { scheduleLeadBrief } from './lead-capture.js';
 import { scheduleDeliver, scheduleRespond } from './schedule.js';
 
 export type RespondOutcome =
@@ -116,6 +117,8 @@ export async function respondToChat(
     await syncCard(deps, superseded);
   }
 
+  // A new burst to answer: its brief is read beside the answer, never in its way.
+  await scheduleLeadBrief(deps, chatId, ids);
   const settings = await store.settings.get();
   const decision = await decide(deps, chat, conversation.history, toAnswer, {
     skipEscalation,
@@ -198,15 +201,35 @@ async function decide(
   // Photos, voice notes, locations…: nothing to retrieve for; the owner sees them.
   if (questions.length === 0)
     return { kind: 'escalate', reason: 'non_text', matched: toAnswer[0]?.type ?? '' };
+  const computed = await computedQuote(deps, chat, questions);
   return deps.knowledge.answer(
     {
       questions,
       history: history.filter((m) => m.text).map((m) => ({ author: m.author, text: m.text as string })),
       listing: chat.listing ? { ...chat.listing, itemId: chat.itemId } : null,
       locale: deps.config.locale,
+      ...(computed ? { computed: [computed] } : {}),
     },
     { keywords: options.keywords, skipEscalation: options.skipEscalation },
   );
+}
+
+/** The calculator's quote when the buyer asks the price of a configured product; a failure only loses the quote. */
+async function computedQuote(
+  deps: ResponderDeps,
+  chat: Chat,
+  questions: readonly string[],
+): Promise<{ title: string; text: string } | null> {
+  if (!deps.prices) return null;
+  try {
+    return await deps.prices.quoteFor({
+      questions,
+      listing: chat.listing || chat.itemId ? { itemId: chat.itemId, title: chat.listing?.title ?? null } : null,
+    });
+  } catch (err) {
+    deps.logger.warn({ err, chatId: chat.id }, 'price quote failed: answering without it');
+    return null;
+  }
 }
 
 function draftFields(

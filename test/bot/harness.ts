@@ -94,6 +94,19 @@ export class FakeActions implements DraftActions {
     const draft = draftId ? await this.store.drafts.get(draftId) : null;
     return draft ? { ok: true, draft } : { ok: false, reason: 'not_found' };
   }
+  async sendToBuyer(chatId: string, text: string, actor: string, source: { title: string }) {
+    this.calls.push({ method: 'sendToBuyer', args: [chatId, text, actor, source] });
+    const draft = await this.store.drafts.create({
+      chatId,
+      kind: 'reply',
+      status: 'approved',
+      text,
+      approvedBy: actor,
+      sources: [{ title: source.title, docId: null, itemId: null, snippet: null }],
+      coversMessageIds: [],
+    });
+    return { ok: true as const, draft };
+  }
   named(method: string): Call[] {
     return this.calls.filter((c) => c.method === method);
   }
