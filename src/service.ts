@@ -18,6 +18,9 @@ import { prepareKnowledgeFolder } from './rag/knowledge-folder.js';
 import { createResponder, type Responder } from './responder/index.js';
 import { type DraftActions, logOnlyAlerts, type Notifier } from './responder/ports.js';
 import type { ResponderDeps } from './responder/deps.js';
+import { defineSalesJobs, openSales, SALES_SWEEP_JOB, type SalesRuntime } from './sales/runtime.js';
+import type { DocumentDesk } from './sales/delivery/desk.js';
+import { mountDocumentLinks } from './http/document-links.js';
 import { keyringOf } from './security/keys.js';
 import { openStore } from './store/index.js';
 import type { Store } from './store/port.js';
@@ -33,6 +36,10 @@ export interface Service {
   knowledge: Knowledge;
   responder: Responder;
   bot: BotHandle | undefined;
+  /** Leads, quotes and the owner's documents. */
+  sales: SalesRuntime;
+  /** The owner's documents (null without a sales configuration). */
+  desk: DocumentDesk | null;
   /** Stops in order: HTTP (no new work), jobs (drain), store. Safe to call twice. */
   stop(): Promise<void>;
 }
@@ -124,6 +131,14 @@ export async function startService(
   defineKnowledgeJobs(agenda, { knowledge, logger });
   await prepareKnowledgeFolder({ dir: config.docsDir, store, logger: logger.child({ module: 'rag' }) });
 
+  // ---- Sales: leads from buyer conversations, quotes in answers, the owner's documents ----
+  const sales = await openSales({ config, store, logger });
+  const desk = sales.openDesk((chatId, text, actor, source) =>
+    responder.actions.sendToBuyer(chatId, text, actor, source),
+  );
+  if (desk) defineSalesJobs(agenda, desk, logger.child({ module: 'sales' }));
+  // ---- end sales ----
+
   // Avito processing and answers step aside while Avito deliveries pour in.
   const pressure = new DeliveryPressure();
   // The responder, the Avito inbound job and the bot need each other: each reaches the others lazily, once built.
@@ -159,6 +174,7 @@ export async function startService(
           knowledge: botKnowledge(knowledge),
           actions: late<DraftActions>(() => responder.actions, 'the responder'),
           status: () => statusSnapshot(config, store, readiness),
+          sales: { leads: sales.leads, config: sales.config, desk },
         })
       : undefined;
   const responder: Responder = createResponder({
@@ -171,6 +187,8 @@ export async function startService(
     logger,
     pressure,
     metrics: metrics.domain,
+    leads: sales.conversations,
+    ...(sales.prices ? { prices: sales.prices } : {}),
   });
 
   readiness.add('store', async () => {
@@ -214,6 +232,7 @@ export async function startService(
     mount: [
       ...(avito ? [(a: Express) => avito.mount(a)] : []),
       ...(bot ? [(a: Express) => bot.mountWebhook(a)] : []),
+      ...(desk ? [(a: Express) => mountDocumentLinks(a, (token) => desk.download(token))] : []),
     ],
   });
   const http = await startHttpServer(app, config.http.port, config.http.host);
@@ -222,6 +241,7 @@ export async function startService(
   await avito?.start();
   await responder.start();
   await agenda.every(10 * 60_000, SYNC_DOCS_JOB);
+  if (desk) await agenda.every(24 * 3600_000, SALES_SWEEP_JOB);
   // Telegram usually answers at once: wait briefly so the bot is live when the service is. One that does not
   // answer is left to the bot's background retries (backoff, each logged); webhooks are served meanwhile and
   // cards wait in their jobs until it is back.
@@ -238,6 +258,8 @@ export async function startService(
     knowledge,
     responder,
     bot,
+    sales,
+    desk,
     stop() {
       stopping ??= (async () => {
         storageOutage.stop();

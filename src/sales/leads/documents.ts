@@ -1,7 +1,6 @@
 import type { Lead, LeadDocumentRef } from '../../models/records.js';
 import type { Store } from '../../store/port.js';
 import { changeLead } from './change.js';
-import type { LeadEvent } from './events.js';
 import { type LeadActionResult, moveStage } from './owner.js';
 
 type Stores = Pick<Store, 'leads'>;
@@ -74,4 +73,3 @@ export async function documentDownloaded(
   });
   return result?.lead ?? null;
 }
-
