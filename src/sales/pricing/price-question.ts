@@ -13,7 +13,7 @@ import type { PriceList, Product } from './schema.js';
 
 /** «сколько стоит», «цена», «почём», «прайс», «во сколько обойдётся»; English too. */
 const PRICE_WORDS =
-  /(сколько\s+(?:стоит|стоят|будет|выйдет|обойд|стоить)|во\s+сколько|цен[аеуыоя]|\bцен\b|стоимост|поч[её]м|прайс|расценк|how\s+much|\bprice|\bcost)/iu;
+  /(сколько\s+(?:стоит|стоят|будет|будут|выйдет|обойд|стоить)|во\s+сколько|цен[аеуыоя]|\bцен\b|стоимост|поч[её]м|прайс|расценк|how\s+much|\bprice|\bcost)/iu;
 
 export function isPriceQuestion(text: string): boolean {
   return PRICE_WORDS.test(text);
