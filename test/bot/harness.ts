@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Writable } from 'node:stream';
 import type { Agenda } from 'agenda';
 import {
@@ -18,6 +19,16 @@ import type { ActionResult, CardView, DraftActions, Notifier } from '../../src/r
 import type { DraftInput, Store } from '../../src/store/port.js';
 import { openSqliteStore } from '../../src/store/sqlite/index.js';
 import { startTelegramSim, type TelegramSim, type TelegramSimOptions } from '../../sim/telegram/index.js';
+import type { BotSales } from '../../src/bot/deps.js';
+import { LeadCardRegistry } from '../../src/bot/cards/lead.js';
+import { loadSalesConfig } from '../../src/sales/config.js';
+import { createDocumentDesk } from '../../src/sales/delivery/desk.js';
+import { createPdfFiles } from '../../src/sales/delivery/files.js';
+import { createDocumentLinks } from '../../src/sales/delivery/links.js';
+import { createLeads, createRuleBriefExtractor } from '../../src/sales/leads/index.js';
+
+/** The sample sales configuration the sales screens are tested with. */
+export const EXAMPLE_SALES = fileURLToPath(new URL('../../examples/sales.yaml', import.meta.url));
 
 export interface Call {
   method: string;
@@ -180,6 +191,10 @@ export interface Harness {
   knowledge: FakeKnowledge;
   handle: BotHandle;
   owner: number;
+  /** The sales core the bot was given (`sales: true`). */
+  sales: BotSales | undefined;
+  /** The lead card's extension point shared by every bot built (restarts too). */
+  leadCard: LeadCardRegistry;
   /** Builds another bot on the same store and simulator (a restart). */
   restart(): Promise<BotHandle>;
   dispose(): Promise<void>;
@@ -194,7 +209,14 @@ export const STATUS: StatusSnapshot = {
 
 /** A bot on the Telegram simulator with a fresh SQLite store; `start: false` leaves it unstarted. */
 export async function startHarness(
-  opts: { env?: Record<string, string>; sim?: TelegramSimOptions; start?: boolean; jobs?: boolean } = {},
+  opts: {
+    env?: Record<string, string>;
+    sim?: TelegramSimOptions;
+    start?: boolean;
+    jobs?: boolean;
+    /** Leads, /quote and documents on the sample price list, sending through the fake actions. */
+    sales?: boolean;
+  } = {},
 ): Promise<Harness> {
   const sim = await startTelegramSim(opts.sim);
   const dir = mkdtempSync(join(tmpdir(), 'bot-test-'));
@@ -223,6 +245,37 @@ export async function startHarness(
     }),
   });
   const actions = new FakeActions(store);
+  const leadCard = new LeadCardRegistry();
+  let sales: BotSales | undefined;
+  if (opts.sales) {
+    const salesConfig = await loadSalesConfig(EXAMPLE_SALES);
+    const leads = createLeads({
+      store,
+      now: () => new Date(),
+      extractor: createRuleBriefExtractor(),
+      sales: salesConfig,
+      logger,
+    });
+    const desk = createDocumentDesk({
+      sales: salesConfig,
+      kv: store.kv,
+      sequences: store.sequences,
+      leads,
+      files: createPdfFiles(join(dir, 'documents')),
+      links: createDocumentLinks({
+        kv: store.kv,
+        publicUrl: 'https://shop.example',
+        ttlDays: 14,
+        now: () => new Date(),
+      }),
+      deliver: (chatId, text, actor, source) => actions.sendToBuyer(chatId, text, actor, source),
+      maxPdfBytes: 10 * 1024 * 1024,
+      ttlDays: 14,
+      now: () => new Date(),
+      logger,
+    });
+    sales = { leads, config: salesConfig, desk };
+  }
   const knowledge = new FakeKnowledge(store);
   const handles: BotHandle[] = [];
   const build = () => {
@@ -234,6 +287,8 @@ export async function startHarness(
       knowledge,
       agenda,
       status: async () => STATUS,
+      leadCard,
+      ...(sales ? { sales } : {}),
     });
     actions.notifier = handle.notifier;
     handles.push(handle);
@@ -253,6 +308,8 @@ export async function startHarness(
     knowledge,
     handle,
     owner: sim.user.id,
+    sales,
+    leadCard,
     async restart() {
       await handles.at(-1)?.stop();
       const next = build();

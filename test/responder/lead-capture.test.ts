@@ -42,7 +42,11 @@ async function start(leads: LeadSink, prices?: PriceQuotes) {
     config,
     store,
     agenda,
-    avito: { sendText: async () => ({ messages: [] }), markRead: async () => {}, listMessages: async () => [] },
+    avito: {
+      sendText: async () => ({ messages: [] }),
+      markRead: async () => {},
+      listMessages: async () => [],
+    },
     knowledge: {
       async answer(input): Promise<Decision> {
         asked.push(input);
@@ -112,7 +116,10 @@ describe('leads from buyer conversations', () => {
     await start(flakySink(1));
     await buyerWrites('Есть в наличии?');
     // The answer does not wait for the sales side.
-    await eventually(async () => (await store.drafts.listForChat('u2i-lead~1', ['pending'])).length === 1, 10_000);
+    await eventually(
+      async () => (await store.drafts.listForChat('u2i-lead~1', ['pending'])).length === 1,
+      10_000,
+    );
     await eventually(() => calls.filter((c) => c.kind === 'message').length === 2, 15_000);
     await eventually(() => calls.filter((c) => c.kind === 'burst').length === 2, 15_000);
     const [first, second] = calls.filter((c) => c.kind === 'message');
@@ -128,7 +135,10 @@ describe('leads from buyer conversations', () => {
       },
     });
     await buyerWrites('Сколько стоит?');
-    await eventually(async () => (await store.drafts.listForChat('u2i-lead~1', ['pending'])).length === 1, 10_000);
+    await eventually(
+      async () => (await store.drafts.listForChat('u2i-lead~1', ['pending'])).length === 1,
+      10_000,
+    );
     expect(quoted).toEqual([
       { questions: ['Сколько стоит?'], listing: { itemId: '4341979279', title: 'Диван угловой «Милан»' } },
     ]);
@@ -142,7 +152,10 @@ describe('leads from buyer conversations', () => {
       quoteFor: () => Promise.reject(new Error('price list unreadable')),
     });
     await buyerWrites('Сколько стоит?');
-    await eventually(async () => (await store.drafts.listForChat('u2i-lead~1', ['pending'])).length === 1, 10_000);
+    await eventually(
+      async () => (await store.drafts.listForChat('u2i-lead~1', ['pending'])).length === 1,
+      10_000,
+    );
     expect(asked[0]?.computed).toBeUndefined();
   });
 });

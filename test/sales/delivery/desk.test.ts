@@ -36,7 +36,13 @@ beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'desk-'));
   now = new Date('2026-12-07T09:00:00Z');
   store = openSqliteStore({ path: join(dir, 'store.sqlite'), now: () => now });
-  leads = createLeads({ store, now: () => now, extractor: createRuleBriefExtractor(), sales: config, logger });
+  leads = createLeads({
+    store,
+    now: () => now,
+    extractor: createRuleBriefExtractor(),
+    sales: config,
+    logger,
+  });
   delivered = [];
   deliverOk = true;
   desk = createDocumentDesk({
@@ -45,7 +51,12 @@ beforeEach(() => {
     sequences: store.sequences,
     leads,
     files: createPdfFiles(join(dir, 'documents')),
-    links: createDocumentLinks({ kv: store.kv, publicUrl: 'https://shop.example', ttlDays: 14, now: () => now }),
+    links: createDocumentLinks({
+      kv: store.kv,
+      publicUrl: 'https://shop.example',
+      ttlDays: 14,
+      now: () => now,
+    }),
     deliver: async (chatId, text, actor, source) => {
       delivered.push({ chatId, text, actor, source });
       return { ok: deliverOk };
@@ -79,7 +90,11 @@ describe('the owner’s documents for a lead', () => {
     const lead = await sofaLead();
     const prepared = await desk.prepare(lead.id, 'offer', 'tg:1');
     if (!prepared.ok) throw new Error(prepared.reason);
-    expect(prepared.document).toMatchObject({ number: 'КП-2026-0001', status: 'prepared', total: 2 * 32_900_00 });
+    expect(prepared.document).toMatchObject({
+      number: 'КП-2026-0001',
+      status: 'prepared',
+      total: 2 * 32_900_00,
+    });
     const text = (await pdfPages(prepared.pdf)).join(' ');
     expect(text).toContain('Смирнова Анна');
     expect(shown(text)).toContain('65 800,00');
@@ -109,12 +124,22 @@ describe('the owner’s documents for a lead', () => {
     const sent = await desk.send(prepared.document.id, 'tg:1');
     expect(sent).toMatchObject({ ok: true });
     expect(delivered).toHaveLength(1);
-    expect(delivered[0]).toMatchObject({ chatId: 'u2i-sofa', actor: 'tg:1', source: { title: prepared.document.title } });
-    expect(delivered[0]!.text).toMatch(/^Коммерческое предложение № КП-2026-0001: https:\/\/shop\.example\/d\/[A-Za-z0-9_-]{43}\nСсылка действует до 21\.12\.2026\.$/);
+    expect(delivered[0]).toMatchObject({
+      chatId: 'u2i-sofa',
+      actor: 'tg:1',
+      source: { title: prepared.document.title },
+    });
+    expect(delivered[0]!.text).toMatch(
+      /^Коммерческое предложение № КП-2026-0001: https:\/\/shop\.example\/d\/[A-Za-z0-9_-]{43}\nСсылка действует до 21\.12\.2026\.$/,
+    );
     const after = await leads.get(lead.id);
     expect(after?.stage).toBe('offer_sent');
     expect(after?.documents[0]?.sentAt).toEqual(now);
-    expect(await desk.send(prepared.document.id, 'tg:1')).toEqual({ ok: false, reason: 'stale', status: 'sent' });
+    expect(await desk.send(prepared.document.id, 'tg:1')).toEqual({
+      ok: false,
+      reason: 'stale',
+      status: 'sent',
+    });
     expect(delivered).toHaveLength(1);
   });
 
@@ -144,7 +169,11 @@ describe('the owner’s documents for a lead', () => {
     const again = await desk.regenerate(prepared.document.id);
     expect(again).toMatchObject({ ok: true, document: { number: 'КП-2026-0001' } });
     expect(await desk.cancel(prepared.document.id, 'tg:1')).toMatchObject({ ok: true });
-    expect(await desk.send(prepared.document.id, 'tg:1')).toEqual({ ok: false, reason: 'stale', status: 'cancelled' });
+    expect(await desk.send(prepared.document.id, 'tg:1')).toEqual({
+      ok: false,
+      reason: 'stale',
+      status: 'cancelled',
+    });
     expect(readdirSync(join(dir, 'documents'))).toEqual([]);
     expect(delivered).toEqual([]);
   });

@@ -32,9 +32,9 @@ describe('price questions', () => {
   });
 
   it('when the question names a product by its head noun or an alias, then that product is matched', () => {
-    expect(matchPriceQuestion(list, { questions: ['Сколько стоит кресло?'], listing: null })?.product.id).toBe(
-      'armchair-milan',
-    );
+    expect(
+      matchPriceQuestion(list, { questions: ['Сколько стоит кресло?'], listing: null })?.product.id,
+    ).toBe('armchair-milan');
     expect(
       matchPriceQuestion(list, { questions: ['А угловой диван почём?'], listing: null })?.product.id,
     ).toBe('sofa-milan');
@@ -57,7 +57,11 @@ describe('price questions', () => {
   });
 
   it('when the buyer asks for a quantity, then the quote prices that quantity with its tier', () => {
-    const quote = quoteForQuestion(list, { questions: ['Сколько будут стоить 2 кресла?'], listing: null }, clock);
+    const quote = quoteForQuestion(
+      list,
+      { questions: ['Сколько будут стоить 2 кресла?'], listing: null },
+      clock,
+    );
     // From two armchairs the tier price 13 900 ₽ applies to each.
     expect(quote?.total).toBe(2 * 13_900_00);
     expect(quote?.text).toContain('27\u00a0800\u00a0₽');
@@ -65,7 +69,11 @@ describe('price questions', () => {
 
   it('when nothing configured is asked about, then there is no quote', () => {
     expect(
-      quoteForQuestion(list, { questions: ['Сколько стоит ноутбук?'], listing: { itemId: '1', title: 'Ноутбук' } }, clock),
+      quoteForQuestion(
+        list,
+        { questions: ['Сколько стоит ноутбук?'], listing: { itemId: '1', title: 'Ноутбук' } },
+        clock,
+      ),
     ).toBeNull();
     expect(quoteForQuestion(list, { questions: ['Диван ещё есть?'], listing: null }, clock)).toBeNull();
   });
@@ -92,9 +100,10 @@ products:
 ${extra}`;
 
   it('when two products claim one listing, then the configuration is refused with the path', async () => {
-    const err = await parseSalesConfig(yaml("    avito_item_ids: ['100']"), { source: 't.yaml', baseDir: '.' }).catch(
-      (e: unknown) => e,
-    );
+    const err = await parseSalesConfig(yaml("    avito_item_ids: ['100']"), {
+      source: 't.yaml',
+      baseDir: '.',
+    }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(SalesConfigError);
     expect((err as SalesConfigError).problems).toEqual([
       'products[1].avito_item_ids[0]: item 100 is already mapped to product "a"',
@@ -102,9 +111,12 @@ ${extra}`;
   });
 
   it('when an item id is not digits, then it is refused', async () => {
-    const err = await parseSalesConfig(yaml("    avito_item_ids: ['abc']"), { source: 't.yaml', baseDir: '.' }).catch(
-      (e: unknown) => e,
+    const err = await parseSalesConfig(yaml("    avito_item_ids: ['abc']"), {
+      source: 't.yaml',
+      baseDir: '.',
+    }).catch((e: unknown) => e);
+    expect((err as SalesConfigError).problems[0]).toMatch(
+      /^products\[1\]\.avito_item_ids\[0\]: expected an Avito item id/,
     );
-    expect((err as SalesConfigError).problems[0]).toMatch(/^products\[1\]\.avito_item_ids\[0\]: expected an Avito item id/);
   });
 });
