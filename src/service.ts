@@ -132,7 +132,12 @@ export async function startService(
   await prepareKnowledgeFolder({ dir: config.docsDir, store, logger: logger.child({ module: 'rag' }) });
 
   // ---- Sales: leads from buyer conversations, quotes in answers, the owner's documents ----
-  const sales = await openSales({ config, store, logger });
+  const sales = await openSales({
+    config,
+    store,
+    logger,
+    publicUrl: () => config.http.publicUrl ?? http.url,
+  });
   const desk = sales.openDesk((chatId, text, actor, source) =>
     responder.actions.sendToBuyer(chatId, text, actor, source),
   );

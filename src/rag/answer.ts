@@ -35,6 +35,11 @@ export interface AnswerInput {
 export interface ComputedPassage {
   title: string;
   text: string;
+  /**
+   * The figure the answer must state («32 900 ₽»): an answer of the model's without it (another price, none,
+   * or no answer) is replaced by the passage itself, so a price question always gets the computed figure.
+   */
+  figure?: string;
 }
 
 /** Where an answer came from: item documents, general documents (Gemini), or the local index. */
@@ -130,6 +135,28 @@ const computedSource = (c: ComputedPassage): DraftSource => ({
   snippet: snippet(c.text),
 });
 
+/** Whether an answer states `figure` (its amount, however written). */
+const states = (answer: string, figure: string) =>
+  !isNoAnswer(answer) && checkGrounding(figure, [answer]).grounded;
+
+/** The computed passage itself as the answer (checked by the guard like any other). */
+function quoteAnswer(
+  quote: ComputedPassage,
+  locale: AnswerInput['locale'],
+  strategy: AnswerStrategy,
+): Decision {
+  const text = locale === 'en' ? `From the price list: “${quote.text}”` : quote.text;
+  const guard = checkGrounding(text, [quote.text, quote.title]);
+  return {
+    kind: 'answer',
+    text,
+    sources: [computedSource(quote)],
+    grounded: guard.grounded,
+    findings: guard.findings,
+    strategy,
+  };
+}
+
 const chunkPassage = (c: GroundingChunk): Passage => ({
   text: c.text,
   listingDocument: c.metadata.origin === 'listing',
@@ -213,6 +240,8 @@ export function createAnswerer(deps: AnswererDeps) {
         logger.warn({ kind: err.kind, strategy: stage.strategy }, 'answer unavailable: gemini failed');
         return fallback('unavailable', [], err.message);
       }
+      const quote = computed.find((c) => c.figure && !states(generated.text, c.figure));
+      if (quote) return quoteAnswer(quote, input.locale, stage.strategy);
       if (generated.chunks.length === 0) {
         // A computed quote answers a price question although no document was retrieved.
         if (computed.length === 0 || isNoAnswer(generated.text)) continue;
@@ -270,18 +299,7 @@ export function createAnswerer(deps: AnswererDeps) {
   async function withLocalIndex(input: AnswerInput): Promise<Decision> {
     // Without a model the computed quote is the passage quoted: its figures are the calculator's.
     const [quote] = input.computed ?? [];
-    if (quote) {
-      const text = input.locale === 'en' ? `From the price list: “${quote.text}”` : `${quote.text}`;
-      const guard = checkGrounding(text, [quote.text, quote.title]);
-      return {
-        kind: 'answer',
-        text,
-        sources: [computedSource(quote)],
-        grounded: guard.grounded,
-        findings: guard.findings,
-        strategy: 'local',
-      };
-    }
+    if (quote) return quoteAnswer(quote, input.locale, 'local');
     const question = input.questions.join('\n');
     const itemId = input.listing?.itemId ?? null;
     const filters: Array<{ scope: 'item'; itemId: string } | { scope: 'general' }> = itemId

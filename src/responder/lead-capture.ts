@@ -42,7 +42,10 @@ export async function captureBuyerMessage(deps: ResponderDeps, chat: Chat, messa
   try {
     await deps.leads.buyerMessage(leadInput(chat, [message]));
   } catch (err) {
-    deps.logger.warn({ err, chatId: chat.id, messageId: message.id }, 'lead capture failed: retried by a job');
+    deps.logger.warn(
+      { err, chatId: chat.id, messageId: message.id },
+      'lead capture failed: retried by a job',
+    );
     await deps.agenda
       .create(LEAD_JOB.message, { chatId: chat.id, messageId: message.id })
       .unique({ 'data.messageId': message.id })

@@ -168,5 +168,5 @@ export interface PriceQuotes {
   quoteFor(input: {
     questions: readonly string[];
     listing: { itemId: string | null; title: string | null } | null;
-  }): Promise<{ title: string; text: string } | null>;
+  }): Promise<{ title: string; text: string; figure?: string } | null>;
 }

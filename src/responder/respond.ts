@@ -219,12 +219,13 @@ async function computedQuote(
   deps: ResponderDeps,
   chat: Chat,
   questions: readonly string[],
-): Promise<{ title: string; text: string } | null> {
+): Promise<{ title: string; text: string; figure?: string } | null> {
   if (!deps.prices) return null;
   try {
     return await deps.prices.quoteFor({
       questions,
-      listing: chat.listing || chat.itemId ? { itemId: chat.itemId, title: chat.listing?.title ?? null } : null,
+      listing:
+        chat.listing || chat.itemId ? { itemId: chat.itemId, title: chat.listing?.title ?? null } : null,
     });
   } catch (err) {
     deps.logger.warn({ err, chatId: chat.id }, 'price quote failed: answering without it');

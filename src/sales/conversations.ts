@@ -19,7 +19,10 @@ export interface ConversationLeads {
 }
 
 /** `leads` are the full lead use cases (with the brief extractor); messages use the same store and listeners. */
-export function createConversationLeads(deps: LeadsDeps, leads: Leads = createLeads(deps)): ConversationLeads {
+export function createConversationLeads(
+  deps: LeadsDeps,
+  leads: Leads = createLeads(deps),
+): ConversationLeads {
   const contactsOnly = createLeads({ ...deps, extractor: NO_BRIEF });
   return {
     buyerMessage: async (input) => void (await contactsOnly.onBuyerBurst(input)),

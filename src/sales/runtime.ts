@@ -43,6 +43,8 @@ export async function openSales(deps: {
   config: Config;
   store: Store;
   logger: Logger;
+  /** Where buyers reach the service: PUBLIC_URL, else the address it listens on. */
+  publicUrl: () => string;
   listeners?: readonly LeadListener[];
 }): Promise<SalesRuntime> {
   const { config, store } = deps;
@@ -74,7 +76,6 @@ export async function openSales(deps: {
     logger,
   };
   const leads = createLeads(leadsDeps);
-  const publicUrl = config.http.publicUrl ?? `http://localhost:${config.http.port}`;
   return {
     config: sales,
     leads,
@@ -90,7 +91,7 @@ export async function openSales(deps: {
             files: createPdfFiles(join(config.dataDir, 'documents')),
             links: createDocumentLinks({
               kv: store.kv,
-              publicUrl,
+              publicUrl: deps.publicUrl,
               ttlDays: config.sales.linkTtlDays,
               now: () => new Date(),
             }),

@@ -79,8 +79,7 @@ export const salesTexts = {
 
   /** What the buyer reads when the owner sends a document (Avito messages carry no files: a link). */
   delivery: {
-    message: (title: string, url: string, until: string) =>
-      `${title}: ${url}\nСсылка действует до ${until}.`,
+    message: (title: string, url: string, until: string) => `${title}: ${url}\nСсылка действует до ${until}.`,
     unnamedBuyer: 'Покупатель',
   },
 } as const;

@@ -264,7 +264,7 @@ export async function startHarness(
       files: createPdfFiles(join(dir, 'documents')),
       links: createDocumentLinks({
         kv: store.kv,
-        publicUrl: 'https://shop.example',
+        publicUrl: () => 'https://shop.example',
         ttlDays: 14,
         now: () => new Date(),
       }),

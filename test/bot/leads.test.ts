@@ -2,7 +2,7 @@ import { Composer } from 'grammy';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { BotContext } from '../../src/bot/context.js';
 import type { Lead } from '../../src/models/records.js';
-import type { TgMessage } from '../../sim/telegram/types.js';
+import type { InlineKeyboardMarkup, TgMessage } from '../../sim/telegram/types.js';
 import { pdfPages, shown } from '../sales/documents/pdf-text.js';
 import { eventually } from '../support/service.js';
 import { type Harness, seedDraft, showCard, startHarness } from './harness.js';
@@ -21,7 +21,8 @@ const waitForBotText = (part: string, after = 0) =>
 const lastId = () => Math.max(0, ...h.sim.chat(h.owner).messages.map((m) => m.message_id));
 const tap = async (message: TgMessage, button: string) =>
   h.sim.tap(h.owner, message.message_id, button).waitForAnswer();
-const buttons = (m: TgMessage) => (m.reply_markup?.inline_keyboard ?? []).flat().map((b) => b.text);
+const buttons = (m: TgMessage) =>
+  ((m.reply_markup as InlineKeyboardMarkup | undefined)?.inline_keyboard ?? []).flat().map((b) => b.text);
 
 let n = 0;
 async function lead(name: string, text = 'Нужен диван, 2 шт. Мой телефон +7 916 123-45-67'): Promise<Lead> {

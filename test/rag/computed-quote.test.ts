@@ -65,6 +65,31 @@ describe('a computed quote as a source', () => {
     expect(await answer(input([]))).toMatchObject({ kind: 'fallback', reason: 'nothing_found' });
   });
 
+  it('when the model’s answer does not state the quote’s figure, then the quote itself is the answer', async () => {
+    const withFigure = { ...QUOTE, figure: '32 900 ₽' };
+    for (const [text, chunks] of [
+      ['[[NO_ANSWER]]', []],
+      ['Сборка дивана стоит 1000 рублей.', [DELIVERY]],
+      ['Диван стоит 29 900 ₽.', []],
+    ] as const) {
+      const { answer } = withGemini(text, [...chunks]);
+      expect(await answer(input([withFigure]))).toMatchObject({
+        kind: 'answer',
+        text: QUOTE.text,
+        grounded: true,
+        sources: [{ title: QUOTE.title }],
+      });
+    }
+  });
+
+  it('when the model states the figure and makes up another price, then the answer is flagged', async () => {
+    const { answer } = withGemini('Диван стоит 32 900 ₽, а со скидкой 29 900 ₽.');
+    expect(await answer(input([{ ...QUOTE, figure: '32 900 ₽' }]))).toMatchObject({
+      grounded: false,
+      findings: ['29 900'],
+    });
+  });
+
   it('when there is no model, then the quote itself is the answer the owner reviews', async () => {
     const searched: string[] = [];
     const answer = createAnswerer({

@@ -116,7 +116,9 @@ export function createDocumentDesk(deps: DeskDeps) {
     const title = lead.listing?.title?.toLowerCase() ?? '';
     const product =
       list.products.find((p) => itemId && p.avito_item_ids.includes(itemId)) ??
-      list.products.find((p) => title && [p.title, ...p.aliases].some((n) => title.includes(n.toLowerCase())));
+      list.products.find(
+        (p) => title && [p.title, ...p.aliases].some((n) => title.includes(n.toLowerCase())),
+      );
     if (!product) return null;
     const asked = lead.brief['quantity']?.value;
     const qty =

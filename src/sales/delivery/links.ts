@@ -34,8 +34,8 @@ export interface DocumentLinks {
 
 export function createDocumentLinks(deps: {
   kv: KvRepository;
-  /** PUBLIC_URL without a trailing slash. */
-  publicUrl: string;
+  /** PUBLIC_URL without a trailing slash (read when a link is made: the service's own URL may come later). */
+  publicUrl: () => string;
   ttlDays: number;
   now: () => Date;
 }): DocumentLinks {
@@ -46,13 +46,18 @@ export function createDocumentLinks(deps: {
       const expiresAt = new Date(deps.now().getTime() + ttlMs);
       const record: LinkRecord = { ...target, expiresAt: expiresAt.toISOString() };
       await deps.kv.set(PREFIX + digest(token), record, ttlMs);
-      return { token, url: `${deps.publicUrl}/d/${token}`, expiresAt };
+      return { token, url: `${deps.publicUrl()}/d/${token}`, expiresAt };
     },
     async resolve(token) {
       if (!TOKEN.test(token)) return null;
       const record = await deps.kv.get<LinkRecord>(PREFIX + digest(token));
       if (!record || !(Date.parse(record.expiresAt) > deps.now().getTime())) return null;
-      return { documentId: record.documentId, leadId: record.leadId, kind: record.kind, number: record.number };
+      return {
+        documentId: record.documentId,
+        leadId: record.leadId,
+        kind: record.kind,
+        number: record.number,
+      };
     },
   };
 }

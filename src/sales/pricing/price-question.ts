@@ -132,6 +132,8 @@ export function quotePassage(quote: Quote): string {
 export interface ComputedQuote {
   title: string;
   text: string;
+  /** The total as the buyer reads it («32 900 ₽»): what the answer must state. */
+  figure: string;
   productId: string;
   total: Kopecks;
 }
@@ -158,6 +160,7 @@ export function quoteForQuestion(
   return {
     title: `Прайс-лист: ${match.product.title}`,
     text: quotePassage(quote),
+    figure: rublesForBuyer(quote.total),
     productId: match.product.id,
     total: quote.total,
   };

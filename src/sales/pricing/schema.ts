@@ -224,9 +224,10 @@ const productSchema = z.strictObject({
   /** Avito listings (item ids) that sell this product: a price question in their chats gets its quote. */
   avito_item_ids: z
     .array(
-      z.union([z.string(), z.number()]).transform(String).pipe(
-        z.string().regex(/^\d{1,20}$/, { error: 'expected an Avito item id (digits)' }),
-      ),
+      z
+        .union([z.string(), z.number()])
+        .transform(String)
+        .pipe(z.string().regex(/^\d{1,20}$/, { error: 'expected an Avito item id (digits)' })),
     )
     .default([]),
   /** product, service or package: only how documents describe it. */

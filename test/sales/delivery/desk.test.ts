@@ -53,7 +53,7 @@ beforeEach(() => {
     files: createPdfFiles(join(dir, 'documents')),
     links: createDocumentLinks({
       kv: store.kv,
-      publicUrl: 'https://shop.example',
+      publicUrl: () => 'https://shop.example',
       ttlDays: 14,
       now: () => now,
     }),
