@@ -66,13 +66,16 @@ export function noticeKeyboard(notice: Notice, t: Texts): InlineKeyboardMarkup |
   }
 }
 
-/** The draft card's way to its lead card (📇), under the draft's own buttons. */
+/**
+ * The draft card's way to its lead card (📇), under the draft's own buttons while it has any: a settled card
+ * keeps no buttons (its stage line still names the lead's stage; /leads opens the lead).
+ */
 export function withLeadButton(
   markup: InlineKeyboardMarkup | undefined,
   lead: { id: string } | null,
   t: Texts,
 ): InlineKeyboardMarkup | undefined {
-  if (!lead) return markup;
+  if (!lead || !markup) return markup;
   const row = [button(t.sales.buttons.card, salesCallback({ kind: 'open', leadId: lead.id }))];
-  return { inline_keyboard: [...(markup?.inline_keyboard ?? []), row] };
+  return { inline_keyboard: [...markup.inline_keyboard, row] };
 }

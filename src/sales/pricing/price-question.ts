@@ -50,6 +50,24 @@ function nameScore(product: Product, stems: ReadonlySet<string>): number {
   return best;
 }
 
+/** Words of a bare price question («Здравствуйте, подскажите, сколько стоит?»): they name no subject. */
+const QUESTION_WORDS = new Set(
+  contentStems(
+    'здравствуйте добрый день вечер утро привет подскажите скажите пожалуйста а и у вас ваш это этот эта такой ' +
+      'такая сколько стоит стоят будет будут выйдет обойдётся обойдется стоить цена цену цены какая какой почём ' +
+      'почем прайс стоимость расценки во how much is the price cost it',
+  ),
+);
+
+/**
+ * Whether the question is about the listing's item itself: it names no other subject («сколько стоит?»,
+ * «какая цена на этот диван?»), unlike «сколько стоит доставка?», which the documents answer.
+ */
+function asksAboutItem(text: string, product: Product): boolean {
+  const own = new Set(contentStems([product.title, ...product.aliases].join(' ')));
+  return contentStems(text).every((s) => QUESTION_WORDS.has(s) || own.has(s) || /^\d+$/.test(s));
+}
+
 /** The product a text names: the best-scoring one, none on a tie (ambiguous) or when nothing matches. */
 function namedIn(list: PriceList, text: string): Product | null {
   const stems = new Set(contentStems(text));
@@ -89,11 +107,12 @@ export function matchPriceQuestion(list: PriceList, input: PriceQuestionInput): 
   const named = namedIn(list, text);
   const mapped = itemId ? list.products.find((p) => p.avito_item_ids.includes(itemId)) : undefined;
   const byTitle = input.listing?.title ? namedIn(list, input.listing.title) : null;
+  // The listing stands for the product only when the question asks about nothing else.
   const found: Omit<ProductMatch, 'qty'> | null = named
     ? { product: named, by: 'question' }
-    : mapped
+    : mapped && asksAboutItem(text, mapped)
       ? { product: mapped, by: 'item_id' }
-      : byTitle
+      : byTitle && asksAboutItem(text, byTitle)
         ? { product: byTitle, by: 'listing_title' }
         : null;
   if (!found) return null;

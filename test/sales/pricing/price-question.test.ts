@@ -48,6 +48,19 @@ describe('price questions', () => {
     expect(match).toMatchObject({ by: 'item_id', product: { id: 'sofa-milan' } });
   });
 
+  it('when the question asks the price of something else in the listing’s chat, then the listing’s product is not quoted', () => {
+    for (const question of ['Сколько стоит доставка?', 'А сборка почём?', 'Какая цена подъёма на этаж?'])
+      expect(
+        matchPriceQuestion(list, { questions: [question], listing: { itemId: SOFA_ITEM, title: 'Диван' } }),
+      ).toBeNull();
+    expect(
+      matchPriceQuestion(list, {
+        questions: ['Добрый день! Подскажите, какая цена на этот диван?'],
+        listing: { itemId: SOFA_ITEM, title: 'Диван' },
+      })?.product.id,
+    ).toBe('sofa-milan');
+  });
+
   it('when the question names another product than the listing, then the named one wins', () => {
     const match = matchPriceQuestion(list, {
       questions: ['А кресло к нему сколько стоит?'],
