@@ -1,5 +1,6 @@
 import type { CardRef, Chat, Draft, Message } from '../models/records.js';
 import type { ChannelId } from './channel.js';
+import type { ModelProviderAlert } from '../rag/models/port.js';
 
 /**
  * A problem the owner must hear about, as a typed code with its data: the bot words it in the owner's
@@ -16,7 +17,9 @@ export type OwnerAlert =
   /** The Avito webhook subscription had disappeared and was made again. */
   | { kind: 'avito-subscription-restored' }
   /** The store refuses writes (disk full, I/O errors): webhooks get 503 and are redelivered, answers wait. */
-  | { kind: 'storage-failing'; reason: string };
+  | { kind: 'storage-failing'; reason: string }
+  /** A model provider's quota or credits ran out, or it refused the key: answers go to the next provider. */
+  | ModelProviderAlert;
 
 /**
  * How the core tells the owner about problems without knowing about Telegram: the bot implements it,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { type ComputedPassage, createAnswerer } from '../../src/rag/answer.js';
-import type { GeneratedAnswer, GenerateRequest, GroundingChunk } from '../../src/rag/gemini/generate.js';
+import type { GivenPassage } from '../../src/rag/models/port.js';
+import type { ModelAnswer, ModelRequest } from '../../src/rag/models/router.js';
 import type { LocalHit } from '../../src/rag/local-index.js';
 import type { Store } from '../../src/store/port.js';
 import { FALLBACK, silentLogger } from './helpers.js';
@@ -10,10 +11,13 @@ const QUOTE: ComputedPassage = {
   title: 'Прайс-лист: Диван угловой «Милан»',
   text: 'Расчёт по прайс-листу продавца:\nДиван угловой «Милан» — 1 шт. × 32 900 ₽ = 32 900 ₽.\nИтого: 32 900 ₽ (в том числе НДС 22%).',
 };
-const DELIVERY: GroundingChunk = {
+const DELIVERY: GivenPassage = {
+  docId: 'd1',
   title: 'Доставка и оплата',
+  itemId: null,
+  scope: 'general',
+  origin: 'folder',
   text: 'Доставка по Москве — 500 ₽, сборка 1 000 ₽ за изделие.',
-  metadata: { scope: 'general', origin: 'folder', doc_id: 'd1' },
 };
 const input = (computed: ComputedPassage[] = [QUOTE]) => ({
   questions: ['Сколько стоит диван?'],
@@ -22,16 +26,20 @@ const input = (computed: ComputedPassage[] = [QUOTE]) => ({
   computed,
 });
 
-function withGemini(text: string, chunks: GroundingChunk[] = []) {
-  const requests: GenerateRequest[] = [];
+function withGemini(text: string, chunks: GivenPassage[] = []) {
+  const requests: string[] = [];
   const answer = createAnswerer({
     store: { documents: { get: async () => null } } as unknown as Store,
     logger: silentLogger,
     fallbackText: FALLBACK,
     escalationKeywords: [],
-    generate: async (req): Promise<GeneratedAnswer> => {
-      requests.push(req);
-      return { text, model: 'gemini-test', finishReason: 'STOP', chunks, supportedChunks: [] };
+    models: {
+      generate: async (req: ModelRequest): Promise<ModelAnswer> => {
+        requests.push(req.system(null));
+        // Only this stage's passages, as File Search's metadata filter returns them.
+        const passages = req.stage.strategy === 'general' ? chunks.filter((c) => c.scope === 'general') : [];
+        return { text, provider: 'gemini', model: 'gemini-test', finishReason: 'STOP', passages, cited: [] };
+      },
     },
     localIndex: { search: () => Promise.reject(new Error('not used with Gemini')) },
   });
@@ -45,7 +53,7 @@ describe('a computed quote as a source', () => {
     expect(decision).toMatchObject({ kind: 'answer', grounded: true, findings: [] });
     expect(decision.kind === 'answer' && decision.sources.map((s) => s.title)).toEqual([QUOTE.title]);
     // The model is given the computed quote to answer from.
-    expect(requests[0]!.systemInstruction).toContain('32 900 ₽ = 32 900 ₽');
+    expect(requests[0]).toContain('32 900 ₽ = 32 900 ₽');
   });
 
   it('when the model makes up a price, then it is still flagged', async () => {
@@ -97,7 +105,7 @@ describe('a computed quote as a source', () => {
       logger: silentLogger,
       fallbackText: FALLBACK,
       escalationKeywords: [],
-      generate: null,
+      models: null,
       localIndex: {
         search: async (q: string): Promise<LocalHit[]> => {
           searched.push(q);
