@@ -43,6 +43,39 @@ export function createDraftActions(deps: ResponderDeps): DraftActions {
     return { ok: true, draft: await syncCard(deps, after) };
   }
 
+  /**
+   * The owner's own words to the buyer: an approved `reply` draft, audited, its card sent and recorded before
+   * delivery can run (so delivery edits this card instead of sending a second one), then delivered by a job.
+   */
+  async function ownerMessage(
+    chatId: string,
+    text: string,
+    actor: Actor,
+    what: { covers: string[]; action: string; source?: string },
+  ) {
+    const draft = await store.drafts.create({
+      chatId,
+      kind: 'reply',
+      status: 'approved',
+      text: text.trim(),
+      approvedBy: actor,
+      grounded: true,
+      ...(what.source ? { sources: [{ title: what.source, docId: null, itemId: null, snippet: null }] } : {}),
+      coversMessageIds: what.covers,
+    });
+    await store.audit.append({
+      actor,
+      action: what.action,
+      chatId,
+      draftId: draft.id,
+      after: draft.text,
+      ...(what.source ? { details: { source: what.source } } : {}),
+    });
+    const shown = await syncCard(deps, draft);
+    await scheduleDeliver(deps.agenda, draft.id);
+    return shown;
+  }
+
   const checkText = (text: string): ActionProblem | null => {
     const trimmed = text.trim();
     if (!trimmed) return { code: 'empty-text' };
@@ -151,26 +184,7 @@ export function createDraftActions(deps: ResponderDeps): DraftActions {
         const replaced = await store.drafts.transition(other.id, ['pending'], 'superseded');
         if (replaced) await syncCard(deps, replaced);
       }
-      const reply = await store.drafts.create({
-        chatId,
-        kind: 'reply',
-        status: 'approved',
-        text: text.trim(),
-        approvedBy: actor,
-        grounded: true,
-        coversMessageIds: covers,
-      });
-      await store.audit.append({
-        actor,
-        action: 'chat.owner-reply',
-        chatId,
-        draftId: reply.id,
-        after: reply.text,
-      });
-      // The card is sent and recorded on the draft before delivery can run, so delivery edits this card
-      // instead of sending a second one.
-      const shown = await syncCard(deps, reply);
-      await scheduleDeliver(deps.agenda, reply.id);
+      const shown = await ownerMessage(chatId, text, actor, { covers, action: 'chat.owner-reply' });
       await respondIfNeeded(deps, chatId);
       return { ok: true, draft: shown };
     },
@@ -180,26 +194,11 @@ export function createDraftActions(deps: ResponderDeps): DraftActions {
       if (problem) return { ok: false, reason: 'invalid', problem };
       if (!(await store.chats.get(chatId))) return { ok: false, reason: 'not_found' };
       // Covers nothing: the buyer's questions still wait for their own answer.
-      const message = await store.drafts.create({
-        chatId,
-        kind: 'reply',
-        status: 'approved',
-        text: text.trim(),
-        approvedBy: actor,
-        grounded: true,
-        sources: [{ title: source.title, docId: null, itemId: null, snippet: null }],
-        coversMessageIds: [],
-      });
-      await store.audit.append({
-        actor,
+      const shown = await ownerMessage(chatId, text, actor, {
+        covers: [],
         action: 'chat.owner-send',
-        chatId,
-        draftId: message.id,
-        after: message.text,
-        details: { source: source.title },
+        source: source.title,
       });
-      const shown = await syncCard(deps, message);
-      await scheduleDeliver(deps.agenda, message.id);
       return { ok: true, draft: shown };
     },
   };

@@ -61,11 +61,14 @@ describe('a computed quote as a source', () => {
     expect(await answer(input())).toMatchObject({ kind: 'answer', grounded: false, findings: ['29 900'] });
   });
 
-  it('when documents are retrieved too, then both ground the answer and a price in neither is flagged', async () => {
+  it('when general documents are retrieved too, then both ground the answer and a price in neither is flagged', async () => {
     const both = withGemini('Диван стоит 32 900 ₽, доставка по Москве — 500 ₽.', [DELIVERY]);
-    expect(await both.answer(input())).toMatchObject({ grounded: true });
+    expect(await both.answer({ ...input(), listing: null })).toMatchObject({ grounded: true });
     const invented = withGemini('Диван стоит 32 900 ₽, доставка по Москве — 700 ₽.', [DELIVERY]);
-    expect(await invented.answer(input())).toMatchObject({ grounded: false, findings: ['700'] });
+    expect(await invented.answer({ ...input(), listing: null })).toMatchObject({
+      grounded: false,
+      findings: ['700'],
+    });
   });
 
   it('when there is no quote and nothing is retrieved, then the fallback is given (a price is never answered from nothing)', async () => {
