@@ -66,10 +66,7 @@ export function noticeKeyboard(notice: Notice, t: Texts): InlineKeyboardMarkup |
   }
 }
 
-/**
- * The draft card's way to its lead card (📇), under the draft's own buttons while it has any: a settled card
- * keeps no buttons (its stage line still names the lead's stage; /leads opens the lead).
- */
+/** The draft card's way to its lead card (📇), under the draft's own buttons. */
 export function withLeadButton(
   markup: InlineKeyboardMarkup | undefined,
   lead: { id: string } | null,

@@ -195,7 +195,9 @@ export function renderCard(
     const tail = [...searchLines(draft, t), edited, status.trim()].filter(Boolean).join('\n');
     text = withDraftText(head, draftLabel(draft, t, names), draft.text, tail, t);
   }
-  return { text, replyMarkup: withLeadButton(cardKeyboard(view, t), lead, t) };
+  // The 📇 button while the owner decides on the draft; a settled card keeps only its stage line.
+  const leadButton = draft.status === 'pending' ? lead : null;
+  return { text, replyMarkup: withLeadButton(cardKeyboard(view, t), leadButton, t) };
 }
 
 /** A notice that is not a draft card (auto-sent log entry, paused chat, buyer in a human chat). */
