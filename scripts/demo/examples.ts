@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import type { ListingInput } from '../../sim/avito/index.js';
+import type { Listing } from '../../src/models/records.js';
 
 /** `examples/` at the repository root. */
 export const EXAMPLES_DIR = fileURLToPath(new URL('../../examples/', import.meta.url));
@@ -39,4 +40,19 @@ export async function loadExampleListings(file = EXAMPLE_LISTINGS_FILE): Promise
     throw new Error(`${file} is not a valid list of listings:\n  ${problems.join('\n  ')}`);
   }
   return parsed.data;
+}
+
+/** A sample listing as the listings sync stores it (status active), for `npm run ask --listings` and the eval. */
+export function storedListing(input: ListingInput, syncedAt = new Date()): Listing {
+  if (input.id === undefined) throw new Error(`listing «${input.title}» has no id`);
+  return {
+    id: String(input.id),
+    title: input.title,
+    price: input.price ?? null,
+    url: input.url ?? null,
+    status: 'active',
+    category: input.category?.name ?? null,
+    address: input.address ?? null,
+    syncedAt,
+  };
 }

@@ -174,6 +174,7 @@ export function createKnowledge(deps: {
     models: router,
     localIndex: search,
     ...(options.passageLimit ? { passageLimit: options.passageLimit } : {}),
+    supportThreshold: config.responder.supportThreshold,
   });
   // Vectors follow the documents: made right after an upload or a folder sync, lazily after the rest.
   const changed = <T>(result: T): T => {

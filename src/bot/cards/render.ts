@@ -4,6 +4,7 @@
  */
 import type { InlineKeyboardMarkup } from 'grammy/types';
 import type { Chat, Draft, Message } from '../../models/records.js';
+import { readFindings } from '../../rag/findings.js';
 import { decodeDeliveryProblem } from '../../responder/delivery-problem.js';
 import type { CardView, Notice } from '../../responder/ports.js';
 import { cutText, escapeHtml, MESSAGE_BUDGET, visibleLength } from '../html.js';
@@ -73,11 +74,22 @@ function sourcesLine(draft: Draft, t: Texts): string {
   return `${t.card.sources} ${safe(titles, LIMITS.sources, t)}`;
 }
 
-function groundingLines(draft: Draft, t: Texts): string[] {
+/**
+ * Whether the sources back a draft, and if not, what the guard found: facts the sources lack, sentences
+ * they do not support, questions the draft leaves open. Shared by the cards and `/ask`.
+ */
+export function groundingLines(
+  draft: Pick<Draft, 'grounded' | 'findings'>,
+  t: Texts,
+  max: number = LIMITS.findings,
+): string[] {
   const lines = [draft.grounded ? t.card.grounded : t.card.ungrounded];
-  if (!draft.grounded && draft.findings.length > 0) {
-    lines.push(`${t.card.findings} ${safe(draft.findings.join('; '), LIMITS.findings, t)}`);
-  }
+  if (draft.grounded) return lines;
+  const found = readFindings(draft.findings);
+  const quoted = (items: string[]) => safe(items.map((i) => `«${i}»`).join(' '), max, t);
+  if (found.facts.length > 0) lines.push(`${t.card.findings} ${safe(found.facts.join('; '), max, t)}`);
+  if (found.unsupported.length > 0) lines.push(t.card.unsupported(quoted(found.unsupported)));
+  if (found.unanswered.length > 0) lines.push(t.card.unanswered(quoted(found.unanswered)));
   return lines;
 }
 

@@ -11,7 +11,9 @@ const modeName = (m: Mode): string => (m === 'auto' ? '🤖 Auto' : '👀 Review
 const escalationReason = (r: string): string =>
   ({
     human_request: 'the buyer asks for a person',
-    complaint: 'a complaint',
+    callback: 'the buyer asks for a call or left a phone number',
+    wrong_item: 'the wrong item was delivered',
+    complaint: 'a complaint (a damaged delivery among them)',
     refund: 'a refund or return',
     bargaining: 'bargaining',
     threat: 'a threat (court, police, Avito complaint)',
@@ -150,6 +152,8 @@ export const en: Texts = {
     grounded: '✅ Backed by the sources',
     ungrounded: '⚠️ Not backed by the sources',
     findings: 'The check found:',
+    unsupported: (sentences: string) => `The documents do not back: ${sentences}`,
+    unanswered: (questions: string) => `Left unanswered: ${questions}`,
     found: (strategy) => `🔎 Found in: ${strategyName(strategy)}`,
     model: (provider, model) => `🧠 Model: ${providerName(provider)} · ${model}`,
     notFound,

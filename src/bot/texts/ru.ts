@@ -21,7 +21,9 @@ const modeName = (m: Mode): string => (m === 'auto' ? '🤖 Авто' : '👀 П
 const escalationReason = (r: string): string =>
   ({
     human_request: 'покупатель просит человека',
-    complaint: 'жалоба',
+    callback: 'покупатель просит перезвонить или оставил телефон',
+    wrong_item: 'привезли не тот товар',
+    complaint: 'жалоба (в том числе товар пришёл повреждённым)',
     refund: 'возврат денег или товара',
     bargaining: 'торг',
     threat: 'угроза (суд, полиция, жалоба в Avito)',
@@ -174,6 +176,10 @@ export const ru = {
     grounded: '✅ Подтверждён источниками',
     ungrounded: '⚠️ Не подтверждён источниками',
     findings: 'Проверка нашла:',
+    /** Sentences of the draft the sources do not back, each quoted. */
+    unsupported: (sentences: string) => `Документы этого не подтверждают: ${sentences}`,
+    /** The buyer's questions the draft leaves open, each quoted. */
+    unanswered: (questions: string) => `Без ответа остался вопрос: ${questions}`,
     /** Where the answer was found. */
     found: (strategy: string) => `🔎 Найдено: ${strategyName(strategy)}`,
     /** Which model wrote the draft (`model` already escaped). */
