@@ -1,25 +1,26 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Agenda } from 'agenda';
 import type { Express } from 'express';
-import { type AvitoIntegration, createAvito, DeliveryPressure } from './avito/index.js';
-import { AvitoApiError } from './avito/errors.js';
+import { type AvitoInbound, type AvitoIntegration, createAvito, DeliveryPressure } from './avito/index.js';
 import type { BotHandle, BotKnowledge, StatusSnapshot } from './bot/index.js';
 import type { Config } from './config.js';
 import { createHttpApp } from './http/app.js';
 import { createMetrics, type QueueSnapshot } from './http/metrics.js';
 import { Readiness } from './http/readiness.js';
 import { type RunningHttpServer, startHttpServer } from './http/server.js';
-import { createAgenda, defineCoreJobs, reportJobProblems, startJobs } from './jobs/index.js';
+import { defineCleanupEventsJob, scheduleCleanupEvents } from './jobs/cleanup-events.js';
+import { createAgenda, reportJobProblems, startJobs } from './jobs/index.js';
 import { STORAGE_ALERT_KEY, StorageOutage } from './lib/storage-outage.js';
 import type { Logger } from './logger.js';
 import { createKnowledge, type Knowledge } from './rag/index.js';
-import { defineKnowledgeJobs, SYNC_DOCS_JOB } from './rag/folder-sync.js';
+import { defineFolderSyncJob, scheduleFolderSync } from './rag/jobs/folder-sync.js';
 import { prepareKnowledgeFolder } from './rag/knowledge-folder.js';
+import type { Channel, ChannelId } from './responder/channel.js';
 import { createResponder, type Responder } from './responder/index.js';
-import { type DraftActions, logOnlyAlerts, type Notifier } from './responder/ports.js';
-import type { ResponderDeps } from './responder/deps.js';
-import { defineSalesJobs, openSales, SALES_SWEEP_JOB, type SalesRuntime } from './sales/runtime.js';
+import { logOnlyAlerts, type Notifier, type OwnerControls } from './responder/ports.js';
+import { defineDocumentsSweepJob, scheduleDocumentsSweep } from './sales/jobs/documents-sweep.js';
 import type { DocumentDesk } from './sales/delivery/desk.js';
+import { openSales, type SalesRuntime } from './sales/runtime.js';
 import { mountDocumentLinks } from './http/document-links.js';
 import { keyringOf } from './security/keys.js';
 import { openStore } from './store/index.js';
@@ -57,27 +58,6 @@ export interface ServiceOptions {
 /** How long start-up waits for the bot's first connection before leaving it to the background. */
 const BOT_CONNECT_WAIT_MS = 3000;
 
-/** Without Avito credentials nothing can be sent; the responder still drafts (e.g. for `/ask`). */
-const avitoNotConfigured: ResponderDeps['avito'] = {
-  sendText: async () => {
-    throw new AvitoApiError('auth', 'Avito is not configured (AVITO_CLIENT_ID / AVITO_CLIENT_SECRET)');
-  },
-  markRead: async () => {},
-  listMessages: async () => [],
-};
-
-/** Stands in for an object built later in the composition root (the bot and responder need each other). */
-function late<T extends object>(get: () => T | undefined, what: string): T {
-  return new Proxy({} as T, {
-    get(_target, prop) {
-      const target = get();
-      if (!target) throw new Error(`${what} used before it was created`);
-      const value: unknown = Reflect.get(target, prop);
-      return typeof value === 'function' ? value.bind(target) : value;
-    },
-  });
-}
-
 /** The rag module as the bot sees it (uploads, /docs, /ask). */
 function botKnowledge(knowledge: Knowledge): BotKnowledge {
   return {
@@ -85,15 +65,18 @@ function botKnowledge(knowledge: Knowledge): BotKnowledge {
       const result = await knowledge.ingest({ ...input, onProgress });
       return result.document;
     },
-    removeDocument: (id) => knowledge.removeDocument(id),
+    removeDocument: (id, actor) => knowledge.removeDocument(id, actor),
     answer: (input) => knowledge.answer(input),
     syncFolder: () => knowledge.syncFolder(),
   };
 }
 
 /**
- * The composition root: config → store → jobs → knowledge → Avito → responder → HTTP. Nothing connects
- * before this runs, and every module gets its collaborators from here.
+ * The composition root. Everything is built in dependency order, each piece from the ones before it:
+ * config → store → the owner's Telegram output (the notifier: it needs only the store, and the job queue reports
+ * storage failures to it) → jobs → knowledge → the channels' outbound halves → responder → the owner's bot
+ * features → the channels' inbound halves → HTTP. Nothing connects before this runs; jobs start once every job is
+ * defined, recurring ones are scheduled after that, and the bot connects last.
  */
 export async function startService(
   config: Config,
@@ -112,20 +95,23 @@ export async function startService(
     'store open',
   );
 
-  // Until the bot exists (or without one), owner alerts go to the log.
-  const notifier = options.notifier ?? logOnlyAlerts(logger.child({ module: 'alerts' }));
+  // The owner's Telegram output (grammY is loaded only when there is a bot): what the responder, the job queue and
+  // every alert reach the owner through; the log without a bot.
+  const botModule = config.telegram.enabled && !options.notifier ? await import('./bot/index.js') : undefined;
+  const telegram = botModule?.createOwnerTelegram({ config, store, logger });
+  const notifier =
+    options.notifier ?? telegram?.notifier ?? logOnlyAlerts(logger.child({ module: 'alerts' }));
   // A full disk or a locked file: logged once per outage, the owner told once, writes probed until they work.
-  const ownerAlerts = late<Notifier>(() => bot?.notifier ?? notifier, 'the notifier');
   const storageOutage = new StorageOutage({
     logger: logger.child({ module: 'storage' }),
-    alertOwner: (cause) => ownerAlerts.alert(STORAGE_ALERT_KEY, { kind: 'storage-failing', reason: cause }),
-    clearAlert: () => ownerAlerts.resolve(STORAGE_ALERT_KEY),
+    alertOwner: (cause) => notifier.alert(STORAGE_ALERT_KEY, { kind: 'storage-failing', reason: cause }),
+    clearAlert: () => notifier.resolve(STORAGE_ALERT_KEY),
     probe: () => store.kv.set('storage:probe', new Date().toISOString()),
   });
 
   const agenda = await createAgenda(config.storage, { processEvery: options.processEvery });
   reportJobProblems(agenda, { logger, storageOutage });
-  defineCoreJobs(agenda, { store, logger: logger.child({ module: 'jobs' }) });
+  defineCleanupEventsJob(agenda, { store, logger: logger.child({ module: 'jobs' }) });
 
   const metrics = createMetrics();
   metrics.observeQueues(() => queueSnapshots(store, agenda));
@@ -135,34 +121,34 @@ export async function startService(
     store,
     logger,
     metrics: metrics.domain,
-    // Quota and refused keys reach the owner through the bot, once it exists.
-    alerts: ownerAlerts,
+    // Quota and refused keys reach the owner.
+    alerts: notifier,
   });
-  defineKnowledgeJobs(agenda, { knowledge, logger });
+  defineFolderSyncJob(agenda, { knowledge, logger });
   await prepareKnowledgeFolder({ dir: config.docsDir, store, logger: logger.child({ module: 'rag' }) });
 
-  // ---- Sales: leads from buyer conversations, quotes in answers, the owner's documents ----
+  // Sales: buyer conversations become leads, price questions get the calculator's figure. Where buyers download
+  // documents is known once the service listens (PUBLIC_URL, else its own address).
+  const listening: { url?: string } = {};
   const sales = await openSales({
     config,
     store,
     logger,
-    publicUrl: () => config.http.publicUrl ?? http.url,
+    publicUrl: () => {
+      const url = config.http.publicUrl ?? listening.url;
+      if (!url) throw new Error('a document link was made before the service listened');
+      return url;
+    },
   });
-  const desk = sales.openDesk((chatId, text, actor, source) =>
-    responder.actions.sendToBuyer(chatId, text, actor, source),
-  );
-  if (desk) defineSalesJobs(agenda, desk, logger.child({ module: 'sales' }));
-  // ---- end sales ----
 
-  // Avito processing and answers step aside while Avito deliveries pour in.
+  // The channels' outbound halves. Avito processing and answers step aside while Avito deliveries pour in.
   const pressure = new DeliveryPressure();
-  // The responder, the Avito inbound job and the bot need each other: each reaches the others lazily, once built.
   const avito = config.avito.enabled
     ? await createAvito({
         config,
         store,
         agenda,
-        alerts: ownerAlerts,
+        alerts: notifier,
         logger,
         pressure,
         metrics: metrics.domain,
@@ -171,47 +157,56 @@ export async function startService(
           upsertListing: async (listing) => void (await knowledge.ingestListing(listing)),
           removeListing: async (itemId) => void (await knowledge.removeListingDocument(itemId)),
         },
-        hooks: {
-          buyerMessage: (chat, message) => responder.hooks.buyerMessage(chat, message),
-          sellerWroteFromApp: (chat, message) => responder.hooks.sellerWroteFromApp(chat, message),
-        },
       })
     : undefined;
-  const readiness = new Readiness();
-  // grammY and the bot's features are loaded only when there is a bot to run.
-  const bot =
-    config.telegram.enabled && !options.notifier
-      ? (await import('./bot/index.js')).createBot({
-          config,
-          store,
-          logger,
-          agenda,
-          knowledge: botKnowledge(knowledge),
-          actions: late<DraftActions>(() => responder.actions, 'the responder'),
-          status: () => statusSnapshot(config, store, readiness),
-          sales: { leads: sales.leads, config: sales.config, desk },
-        })
-      : undefined;
-  const responder: Responder = createResponder({
+  // The website chat widget (src/web/), on when WIDGET_ORIGINS is set.
+  const web = config.widget.enabled ? await createWebChannel({ config, store, logger }) : undefined;
+  // A channel that is not configured is absent: its chats' drafts fail with that reason; the responder still
+  // drafts (e.g. for `/ask`).
+  const channels = new Map<ChannelId, Channel>([
+    ...(avito ? [['avito', avito.channel] as const] : []),
+    ...(web ? [['web', web.channel] as const] : []),
+  ]);
+
+  const responder = createResponder({
     config,
     store,
     agenda,
-    avito: avito?.client ?? avitoNotConfigured,
+    channels,
     knowledge,
-    notifier: bot?.notifier ?? notifier,
+    notifier,
     logger,
     pressure,
     metrics: metrics.domain,
     leads: sales.conversations,
     ...(sales.prices ? { prices: sales.prices } : {}),
   });
+  // The owner's documents reach buyers as links, sent like any owner message: through the chat's channel.
+  const desk = sales.openDesk((chatId, text, actor, source) =>
+    responder.actions.sendToBuyer(chatId, text, actor, source),
+  );
+  if (desk)
+    defineDocumentsSweepJob(agenda, { sweep: () => desk.sweep(), logger: logger.child({ module: 'sales' }) });
 
-  // ── Website chat widget (src/web/), on when WIDGET_ORIGINS is set ─────────────────────────────────────
-  // Built before the responder: the channel-agnostic responder takes `web.channel` in its channel registry,
-  // then `web.start(responder.inbound)` connects it. Until that responder lands, visitors can open the
-  // widget and their messages are refused as unavailable (nothing is lost: the widget offers a retry).
-  const web = config.widget.enabled ? await createWebChannel({ config, store, logger }) : undefined;
-  // ─────────────────────────────────────────────────────────────────────────────────────────────────────
+  const readiness = new Readiness();
+  const bot =
+    botModule && telegram
+      ? botModule.createBot(telegram, {
+          config,
+          store,
+          logger,
+          agenda,
+          knowledge: botKnowledge(knowledge),
+          actions: responder.actions,
+          owner: responder.owner,
+          status: () => statusSnapshot(store, readiness, responder.owner),
+          sales: { leads: sales.leads, config: sales.config, desk },
+        })
+      : undefined;
+
+  // The channels' inbound halves: what buyers write reaches the responder from here on.
+  const avitoInbound: AvitoInbound | undefined = avito?.receiveInto(responder.inbound);
+  web?.start(responder.inbound);
 
   readiness.add('store', async () => {
     await store.ping();
@@ -263,16 +258,17 @@ export async function startService(
     adminToken: config.adminToken,
     agenda,
     rateLimitPerMinute: config.http.rateLimitPerMinute,
-    authenticated: avito ? [(req) => avito.authenticates(req)] : [],
+    authenticated: avitoInbound ? [(req) => avitoInbound.authenticates(req)] : [],
     https: config.http.publicUrl?.startsWith('https://') ?? false,
     mount: [
-      ...(avito ? [(a: Express) => avito.mount(a)] : []),
+      ...(avitoInbound ? [(a: Express) => avitoInbound.mount(a)] : []),
       ...(bot ? [(a: Express) => bot.mountWebhook(a)] : []),
       ...(desk ? [(a: Express) => mountDocumentLinks(a, (token) => desk.download(token))] : []),
       ...(web ? [(a: Express) => web.mount(a)] : []), // widget: /widget.js, /widget/settings, /widget/demo
     ],
   });
   const http = await startHttpServer(app, config.http.port, config.http.host);
+  listening.url = http.url;
   logger.info({ url: http.url }, 'listening');
   if (web) {
     web.attach(http.server); // widget: WebSocket upgrades of /widget/ws
@@ -283,10 +279,12 @@ export async function startService(
     );
   }
   await startJobs(agenda);
+  await scheduleCleanupEvents(agenda);
+  await scheduleFolderSync(agenda);
+  if (desk) await scheduleDocumentsSweep(agenda);
   await avito?.start();
+  await avitoInbound?.start();
   await responder.start();
-  await agenda.every(10 * 60_000, SYNC_DOCS_JOB);
-  if (desk) await agenda.every(24 * 3600_000, SALES_SWEEP_JOB);
   // Telegram usually answers at once: wait briefly so the bot is live when the service is. One that does not
   // answer is left to the bot's background retries (backoff, each logged); webhooks are served meanwhile and
   // cards wait in their jobs until it is back.
@@ -312,7 +310,7 @@ export async function startService(
         await bot?.stop();
         await web?.stop(); // upgraded sockets would keep the HTTP server from closing
         await http.close();
-        await avito?.stop();
+        await avitoInbound?.stop();
         const drained = await agenda.drain({ timeout: 10_000 });
         if (drained.running > 0) logger.warn({ running: drained.running }, 'jobs still running at shutdown');
         await store.close();
@@ -345,12 +343,16 @@ async function queueSnapshots(store: Store, agenda: Agenda): Promise<QueueSnapsh
 }
 
 /** What `/status` and `/start` show: the readiness checks plus queue sizes and the mode. */
-async function statusSnapshot(config: Config, store: Store, readiness: Readiness): Promise<StatusSnapshot> {
-  const [report, pending, human, settings] = await Promise.all([
+async function statusSnapshot(
+  store: Store,
+  readiness: Readiness,
+  owner: OwnerControls,
+): Promise<StatusSnapshot> {
+  const [report, pending, human, mode] = await Promise.all([
     readiness.report(),
     store.drafts.listByStatus(['pending'], 1000),
     store.chats.listByState('human', 1000),
-    store.settings.get(),
+    owner.mode(),
   ]);
   const checks = Object.fromEntries(
     Object.entries(report.checks).map(([name, check]) => [
@@ -361,7 +363,6 @@ async function statusSnapshot(config: Config, store: Store, readiness: Readiness
   return {
     checks,
     queue: { pendingDrafts: pending.length, humanChats: human.length },
-    mode: settings.mode ?? config.responder.mode,
-    paused: settings.paused ?? false,
+    ...mode,
   };
 }

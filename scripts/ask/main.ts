@@ -21,7 +21,7 @@ import { formatRub } from '../../src/rag/listing-document.js';
 import type { Listing, ListingFacts } from '../../src/models/records.js';
 import type { Store } from '../../src/store/port.js';
 import { openSqliteStore } from '../../src/store/sqlite/index.js';
-import { loadExampleListings, storedListing } from '../demo/examples.js';
+import { readListingsFile, storedListing } from './listings-file.js';
 
 const USAGE =
   'usage: npm run ask -- [--docs DIR] [--listings FILE] [--item ID] [--json] "question"  |  --batch FILE';
@@ -109,7 +109,7 @@ function readable(d: Decision): string {
 /** Listings as the listings sync stores them, and the facts a chat about each carries (as Avito gives them). */
 async function readListings(file: string): Promise<Map<string, { listing: Listing; facts: ListingFacts }>> {
   const out = new Map<string, { listing: Listing; facts: ListingFacts }>();
-  for (const input of await loadExampleListings(resolve(file))) {
+  for (const input of await readListingsFile(resolve(file))) {
     const listing = storedListing(input);
     const price = listing.price === null ? null : formatRub(listing.price);
     out.set(listing.id, { listing, facts: { title: listing.title, price, url: listing.url } });

@@ -4,7 +4,8 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { titleFromFileName } from '../../src/rag/folder-sync.js';
 import { listingDocumentText, listingDocumentTitle } from '../../src/rag/listing-document.js';
-import { loadExampleListings, storedListing } from '../demo/examples.js';
+import { loadExampleListings } from '../demo/examples.js';
+import { storedListing } from '../ask/listings-file.js';
 
 /** `examples/eval/`: one folder per question set. */
 export const EVAL_DIR = fileURLToPath(new URL('../../examples/eval/', import.meta.url));

@@ -2,12 +2,10 @@
 import type { Api } from 'grammy';
 import type { LeadCardRegistry } from './cards/lead.js';
 import type { BotDeps } from './deps.js';
-import type { BotNotifier } from './notifier.js';
 import type { Texts } from './texts/index.js';
 
 export interface FeatureEnv extends BotDeps {
   t: Texts;
-  notifier: BotNotifier;
   api: Api;
   /** Rows integrations add to the lead card (see cards/lead.ts). */
   leadCard: LeadCardRegistry;

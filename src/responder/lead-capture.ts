@@ -1,8 +1,7 @@
-import { type Agenda, exponential } from 'agenda';
-import { z } from 'zod';
 import type { Chat, Message } from '../models/records.js';
 import { channelOf } from './channel.js';
 import type { ResponderDeps } from './deps.js';
+import { scheduleLeadBrief, scheduleLeadMessage } from './jobs/lead-capture.js';
 import type { LeadSink, LeadSinkInput } from './ports.js';
 
 /**
@@ -10,18 +9,6 @@ import type { LeadSink, LeadSinkInput } from './ports.js';
  * message's lead is made when it arrives (retried by a job when the sales side fails), the brief is filled by a
  * job per chat after each burst the responder answers.
  */
-export const LEAD_JOB = {
-  /** A buyer message whose lead could not be made at once. */
-  message: 'lead-capture-message',
-  /** The brief from a chat's latest burst. */
-  brief: 'lead-capture-brief',
-} as const;
-
-const MessageJobData = z.object({ chatId: z.string().min(1), messageId: z.string().min(1) });
-const BriefJobData = z.object({ chatId: z.string().min(1), messageIds: z.array(z.string().min(1)).min(1) });
-
-/** Tries for about an hour before the failure is left in the job's record (and the log). */
-const BACKOFF = exponential({ delay: 2000, maxDelay: 10 * 60_000, maxRetries: 10 });
 
 /** The sink's view of a chat and some of its buyer messages. */
 export function leadInput(chat: Chat, messages: readonly Message[]): LeadSinkInput {
@@ -46,53 +33,34 @@ export async function captureBuyerMessage(deps: ResponderDeps, chat: Chat, messa
       { err, chatId: chat.id, messageId: message.id },
       'lead capture failed: retried by a job',
     );
-    await deps.agenda
-      .create(LEAD_JOB.message, { chatId: chat.id, messageId: message.id })
-      .unique({ 'data.messageId': message.id })
-      .schedule(new Date(Date.now() + 2000))
-      .save();
+    await scheduleLeadMessage(deps.agenda, chat.id, message.id);
   }
 }
 
-/**
- * The burst a `respond` run answers: its brief is read by a job (one per chat; a newer burst replaces a
- * waiting one, whose messages it includes).
- */
-export async function scheduleLeadBrief(deps: ResponderDeps, chatId: string, messageIds: string[]) {
+/** The burst a `respond` run answers: its brief is read by a job, beside the answer. */
+export async function captureBurst(deps: ResponderDeps, chatId: string, messageIds: string[]): Promise<void> {
   if (!deps.leads || messageIds.length === 0) return;
-  await deps.agenda
-    .create(LEAD_JOB.brief, { chatId, messageIds })
-    .unique({ 'data.chatId': chatId, lockedAt: null })
-    .schedule(new Date())
-    .save();
+  await scheduleLeadBrief(deps.agenda, chatId, messageIds);
 }
 
-export function defineLeadJobs(agenda: Agenda, deps: ResponderDeps & { leads: LeadSink }): void {
+/** What the lead-capture jobs run: the sink fed from the stored chat and messages (gone ones are skipped). */
+export function leadCaptureUseCases(deps: ResponderDeps & { leads: LeadSink }) {
   const load = async (chatId: string, ids: readonly string[]) => {
     const chat = await deps.store.chats.get(chatId);
     const messages = (await Promise.all(ids.map((id) => deps.store.messages.get(id)))).filter(
       (m) => m !== null,
     );
-    return chat && messages.length > 0 ? leadInput(chat, messages) : null;
+    const input = chat && messages.length > 0 ? leadInput(chat, messages) : null;
+    return input && input.messages.length > 0 ? input : null;
   };
-  agenda.define(
-    LEAD_JOB.message,
-    async (job) => {
-      const data = MessageJobData.safeParse(job.attrs.data);
-      if (!data.success) return deps.logger.error({ data: job.attrs.data }, 'bad lead-capture job data');
-      const input = await load(data.data.chatId, [data.data.messageId]);
+  return {
+    async message(chatId: string, messageId: string) {
+      const input = await load(chatId, [messageId]);
       if (input) await deps.leads.buyerMessage(input);
     },
-    { backoff: BACKOFF },
-  );
-  agenda.define(
-    LEAD_JOB.brief,
-    async (job) => {
-      const data = BriefJobData.safeParse(job.attrs.data);
-      if (!data.success) return deps.logger.error({ data: job.attrs.data }, 'bad lead-brief job data');
-      const input = await load(data.data.chatId, data.data.messageIds);
-      if (input && input.messages.length > 0) await deps.leads.buyerBurst(input);
+    async burst(chatId: string, messageIds: readonly string[]) {
+      const input = await load(chatId, messageIds);
+      if (input) await deps.leads.buyerBurst(input);
     },
-    { backoff: BACKOFF },
-  );
+  };
 }

@@ -1,17 +1,12 @@
 import type { Chat, Draft, Message } from '../models/records.js';
 import type { Decision } from '../rag/answer.js';
 import { takeChatLease } from './chat-lease.js';
-import {
-  type Conversation,
-  effectiveMode,
-  humanHasChat,
-  loadConversation,
-  needsDraft,
-  sameIds,
-} from './context.js';
+import { type Conversation, humanHasChat, loadConversation, needsDraft, sameIds } from './context.js';
 import { type ResponderDeps, syncCard } from './deps.js';
-import { scheduleLeadBrief } from './lead-capture.js';
-import { scheduleDeliver, scheduleRespond } from './schedule.js';
+import { scheduleDeliver } from './jobs/deliver.js';
+import { scheduleRespond } from './jobs/respond.js';
+import { captureBurst } from './lead-capture.js';
+import { effectiveMode } from './mode.js';
 
 export type RespondOutcome =
   | 'no-chat'
@@ -118,7 +113,7 @@ export async function respondToChat(
   }
 
   // A new burst to answer: its brief is read beside the answer, never in its way.
-  await scheduleLeadBrief(deps, chatId, ids);
+  await captureBurst(deps, chatId, ids);
   const settings = await store.settings.get();
   const decision = await decide(deps, chat, conversation.history, toAnswer, {
     skipEscalation,

@@ -1,6 +1,5 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Agenda } from 'agenda';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import { createGenAI } from '../rag/gemini/client.js';
@@ -28,8 +27,6 @@ export interface SalesRuntime {
   /** The owner's documents, once the responder can deliver to buyers; null without a price list. */
   openDesk(deliver: BuyerDelivery): DocumentDesk | null;
 }
-
-export const SALES_SWEEP_JOB = 'sales-documents-sweep';
 
 /** How long one brief extraction may wait for Gemini per attempt. */
 const BRIEF_TIMEOUT_MS = 30_000;
@@ -103,12 +100,4 @@ export async function openSales(deps: {
           })
         : null,
   };
-}
-
-/** The daily removal of PDFs no link can reach any more. */
-export function defineSalesJobs(agenda: Agenda, desk: DocumentDesk, logger: Logger): void {
-  agenda.define(SALES_SWEEP_JOB, async () => {
-    const removed = await desk.sweep();
-    if (removed > 0) logger.info({ removed }, 'expired document files removed');
-  });
 }

@@ -2,11 +2,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Agenda } from 'agenda';
+import { AVITO_CAPABILITIES } from '../../src/avito/channel.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { createAgenda } from '../../src/jobs/index.js';
 import { createLogger } from '../../src/logger.js';
-import type { Chat, Message } from '../../src/models/records.js';
 import type { AnswerInput, Decision } from '../../src/rag/answer.js';
 import { createResponder, type Responder } from '../../src/responder/index.js';
 import type { LeadSink, LeadSinkInput, PriceQuotes } from '../../src/responder/ports.js';
@@ -42,11 +42,18 @@ async function start(leads: LeadSink, prices?: PriceQuotes) {
     config,
     store,
     agenda,
-    avito: {
-      sendText: async () => ({ messages: [] }),
-      markRead: async () => {},
-      listMessages: async () => [],
-    },
+    channels: new Map([
+      [
+        'avito',
+        {
+          id: 'avito',
+          capabilities: AVITO_CAPABILITIES,
+          send: async () => ({ kind: 'sent', messageIds: [] }),
+          markRead: async () => {},
+          recentOutgoing: async () => [],
+        },
+      ],
+    ]),
     knowledge: {
       async answer(input): Promise<Decision> {
         asked.push(input);
@@ -63,24 +70,22 @@ async function start(leads: LeadSink, prices?: PriceQuotes) {
 }
 
 async function buyerWrites(text: string, id = `m-${Math.random().toString(36).slice(2)}`) {
-  const chat: Chat = await store.chats.upsert({
-    id: 'u2i-lead~1',
-    itemId: '4341979279',
-    buyerName: 'Анна',
-    listing: { title: 'Диван угловой «Милан»', price: '32 900 ₽', url: null },
-  });
-  const inserted = await store.messages.insertOnce({
-    id,
-    chatId: chat.id,
+  await responder.inbound.receive({
+    channel: 'avito',
+    chatId: 'u2i-lead~1',
+    messageId: id,
     direction: 'in',
-    author: 'buyer',
     type: 'text',
     text,
     content: null,
-    createdAt: new Date(),
+    at: new Date(),
+    context: {
+      buyer: { id: null, name: 'Анна' },
+      listing: { itemId: '4341979279', title: 'Диван угловой «Милан»', price: '32 900 ₽', url: null },
+    },
   });
-  const message: Message = inserted.inserted ? inserted.record : inserted.existing;
-  await responder.hooks.buyerMessage(chat, message);
+  const message = await store.messages.get(id);
+  if (!message) throw new Error('the buyer message was not stored');
   return message;
 }
 

@@ -5,6 +5,7 @@
 import type { InlineKeyboardMarkup } from 'grammy/types';
 import type { Chat, Draft, Message } from '../../models/records.js';
 import { readFindings } from '../../rag/findings.js';
+import { channelOf } from '../../responder/channel.js';
 import { decodeDeliveryProblem } from '../../responder/delivery-problem.js';
 import type { CardView, Notice } from '../../responder/ports.js';
 import { cutText, escapeHtml, MESSAGE_BUDGET, visibleLength } from '../html.js';
@@ -40,8 +41,10 @@ export function listingLine(chat: Chat, t: Texts): string {
   return `🛒 <b>${safe(listing.title, LIMITS.title, t)}</b>${price}`;
 }
 
+/** Who the buyer is and where they write (Avito, the website, Telegram): every card and notice says it. */
 function buyerLine(chat: Chat, t: Texts): string {
-  return `${t.card.buyer} ${safe(chat.buyerName ?? t.card.noName, LIMITS.name, t)}`;
+  const name = safe(chat.buyerName ?? t.card.noName, LIMITS.name, t);
+  return `${t.card.buyer} ${name} · ${t.channelName(channelOf(chat.id))}`;
 }
 
 /** One buyer message as plain text: its text, or a label for photos, voice messages and the like. */

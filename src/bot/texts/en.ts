@@ -1,12 +1,15 @@
 /** Every text the owner reads, in English (`BOT_LOCALE=en`): typed against the Russian texts. */
 
 import type { DocumentState, Mode } from '../../models/records.js';
+import type { ChannelId } from '../../responder/channel.js';
 import type { OwnerAlert } from '../../responder/ports.js';
 import type { Texts } from './ru.js';
 
 const stateIcon: Record<DocumentState, string> = { indexing: '⏳', ready: '✅', failed: '❌' };
 
 const modeName = (m: Mode): string => (m === 'auto' ? '🤖 Auto' : '👀 Review');
+
+const CHANNEL_NAMES: Record<ChannelId, string> = { avito: 'Avito', web: 'website', telegram: 'Telegram' };
 
 const escalationReason = (r: string): string =>
   ({
@@ -136,6 +139,7 @@ export const en: Texts = {
   modeUsage: 'Usage: /mode, /mode auto or /mode review',
   paused: '⏸ Paused: nothing is sent automatically. Drafts still arrive. /resume to lift.',
   resumed: '▶️ Pause lifted.',
+  channelName: (channel) => CHANNEL_NAMES[channel],
   card: {
     buyer: '👤',
     noName: 'buyer',
@@ -302,7 +306,8 @@ export const en: Texts = {
     pendingHeader: (n) => `📝 Awaiting you: <b>${n}</b> (cards below)`,
     humanHeader: (n) => `🙋 Chats you handle yourself: <b>${n}</b>`,
     noneHuman: 'No chats handled by you.',
-    humanLine: (name, title, until) => `• ${name} — ${title}${until ? ` (paused until ${until})` : ''}`,
+    humanLine: (name, channel, title, until) =>
+      `• ${name} (${channel}) — ${title}${until ? ` (paused until ${until})` : ''}`,
   },
   upload: {
     prompt: (types) =>

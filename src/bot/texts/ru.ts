@@ -5,17 +5,20 @@
  */
 
 import type { DocumentState, DraftStatus, Mode } from '../../models/records.js';
+import type { ChannelId } from '../../responder/channel.js';
 import type { DeliveryProblem } from '../../responder/delivery-problem.js';
 import type { ActionProblem, OwnerAlert } from '../../responder/ports.js';
 
 export type Locale = 'ru' | 'en';
 
-/** Why a Telegram file could not be fetched (see `bot/jobs.ts`). */
+/** Why a Telegram file could not be fetched (see `bot/jobs/ingest-upload.ts`). */
 export type DownloadProblem = { code: 'no-path' } | { code: 'too-big' } | { code: 'http'; status: number };
 
 const stateIcon: Record<DocumentState, string> = { indexing: '⏳', ready: '✅', failed: '❌' };
 
 const modeName = (m: Mode): string => (m === 'auto' ? '🤖 Авто' : '👀 Проверка');
+
+const CHANNEL_NAMES: Record<ChannelId, string> = { avito: 'Avito', web: 'сайт', telegram: 'Telegram' };
 
 /** Escalation reasons (`src/rag/escalation.ts`) as the owner reads them; unknown codes show as they are. */
 const escalationReason = (r: string): string =>
@@ -158,6 +161,8 @@ export const ru = {
   modeUsage: 'Использование: /mode, /mode auto или /mode review',
   paused: '⏸ Пауза: автоматически ничего не отправляется. Черновики по-прежнему приходят. /resume — снять.',
   resumed: '▶️ Пауза снята.',
+  /** Where the buyer writes: shown on every card and notice. */
+  channelName: (channel: ChannelId): string => CHANNEL_NAMES[channel],
   card: {
     buyer: '👤',
     noName: 'покупатель',
@@ -334,8 +339,8 @@ export const ru = {
     pendingHeader: (n: number) => `📝 Ждут решения: <b>${n}</b> (карточки ниже)`,
     humanHeader: (n: number) => `🙋 Чаты, которые вы ведёте сами: <b>${n}</b>`,
     noneHuman: 'Чатов, которые вы ведёте сами, нет.',
-    humanLine: (name: string, title: string, until: string | null) =>
-      `• ${name} — ${title}${until ? ` (пауза до ${until})` : ''}`,
+    humanLine: (name: string, channel: string, title: string, until: string | null) =>
+      `• ${name} (${channel}) — ${title}${until ? ` (пауза до ${until})` : ''}`,
   },
   upload: {
     /** `types`: the accepted kinds, e.g. `PDF, DOCX, TXT`. */
