@@ -365,6 +365,41 @@ export interface LeadDocumentRef {
   downloads?: number;
 }
 
+/** Where an owner's document stands: shown to the owner, sent to the buyer as a link, or dropped. */
+export type SalesDocumentStatus = 'prepared' | 'sent' | 'cancelled';
+export const SALES_DOCUMENT_STATUSES: readonly SalesDocumentStatus[] = ['prepared', 'sent', 'cancelled'];
+
+/** A document the owner was shown for a lead (the PDF is a file of its own, named by `id`). */
+export interface SalesDocument {
+  id: string;
+  leadId: string;
+  kind: LeadDocumentRef['kind'];
+  /** `СЧ-2026-0001`. */
+  number: string;
+  /** «Счёт на оплату № СЧ-2026-0001». */
+  title: string;
+  /** Kopecks. */
+  total: number;
+  /** The order it was priced from, as the sales side wrote it (it validates what it reads back). */
+  order: unknown;
+  status: SalesDocumentStatus;
+  fileName: string;
+  pages: number;
+  bytes: number;
+  createdAt: Date;
+  sentAt: Date | null;
+}
+
+/** A buyer's download link: only the token's SHA-256 is kept, so a copy of the store opens nothing. */
+export interface DocumentLink {
+  tokenHash: string;
+  documentId: string;
+  leadId: string;
+  kind: LeadDocumentRef['kind'];
+  number: string;
+  expiresAt: Date;
+}
+
 /**
  * A buyer's request on its way to a sale. Timestamps are instants (`Date`); dates the seller reads are
  * rendered in the sales configuration's time zone.

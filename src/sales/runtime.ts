@@ -82,12 +82,13 @@ export async function openSales(deps: {
       sales
         ? createDocumentDesk({
             sales,
+            documents: store.salesDocuments,
             kv: store.kv,
             sequences: store.sequences,
             leads,
             files: createPdfFiles(join(config.dataDir, 'documents')),
             links: createDocumentLinks({
-              kv: store.kv,
+              documents: store.salesDocuments,
               publicUrl: deps.publicUrl,
               ttlDays: config.sales.linkTtlDays,
               now: () => new Date(),

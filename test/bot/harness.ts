@@ -260,12 +260,13 @@ export async function startHarness(
     });
     const desk = createDocumentDesk({
       sales: salesConfig,
+      documents: store.salesDocuments,
       kv: store.kv,
       sequences: store.sequences,
       leads,
       files: createPdfFiles(join(dir, 'documents')),
       links: createDocumentLinks({
-        kv: store.kv,
+        documents: store.salesDocuments,
         publicUrl: () => 'https://shop.example',
         ttlDays: 14,
         now: () => new Date(),

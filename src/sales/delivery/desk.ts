@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
 import type { Logger } from '../../logger.js';
-import type { Lead } from '../../models/records.js';
-import type { KvRepository, SequenceRepository } from '../../store/port.js';
+import type { Lead, SalesDocument, SalesDocumentStatus } from '../../models/records.js';
+import type { KvRepository, SalesDocumentRepository, SequenceRepository } from '../../store/port.js';
 import type { SalesConfig } from '../config.js';
 import { issueDocument } from '../documents/issue.js';
 import { MissingRequisitesError, PdfTooLargeError } from '../documents/render.js';
@@ -22,26 +23,33 @@ import type { DocumentLinks } from './links.js';
  * expires, and each download is counted on the lead.
  */
 
-export type DeskDocumentStatus = 'prepared' | 'sent' | 'cancelled';
+export type DeskDocumentStatus = SalesDocumentStatus;
 
-/** A document the owner has been shown, kept in the kv under `salesdoc:<id>` for as long as its link may live. */
-export interface DeskDocument {
-  id: string;
-  leadId: string;
-  kind: DocumentKind;
-  number: string;
-  /** «Счёт на оплату № СЧ-2026-0001». */
-  title: string;
-  total: number;
-  /** The order it was priced from (regenerating prices it again). */
-  order: QuoteRequest;
-  status: DeskDocumentStatus;
-  fileName: string;
-  pages: number;
-  bytes: number;
-  createdAt: string;
-  sentAt: string | null;
-}
+/** A document the owner has been shown, as the store keeps it, with the order it was priced from. */
+export type DeskDocument = Omit<SalesDocument, 'order'> & { order: QuoteRequest };
+
+/** An order as stored (by this code, or an older version): read back through this before it is priced. */
+const storedOrder: z.ZodType<QuoteRequest> = z.object({
+  items: z
+    .array(
+      z.object({
+        product: z.string().min(1),
+        qty: z.number().int().positive().optional(),
+        options: z.record(z.string(), z.string()).optional(),
+      }),
+    )
+    .min(1),
+  coefficients: z.record(z.string(), z.string()).optional(),
+  discounts: z
+    .array(
+      z.union([
+        z.object({ rule: z.string().min(1) }),
+        z.object({ percent: z.number().int() }),
+        z.object({ amount: z.number().int() }),
+      ]),
+    )
+    .optional(),
+});
 
 export type DeskFailure =
   | { reason: 'not_found' }
@@ -67,6 +75,9 @@ export type BuyerDelivery = (
 
 export interface DeskDeps {
   sales: SalesConfig;
+  /** The documents and their links. */
+  documents: SalesDocumentRepository;
+  /** The order quoted for a lead (/quote), kept for its next documents. */
   kv: KvRepository;
   sequences: SequenceRepository;
   leads: Leads;
@@ -80,7 +91,6 @@ export interface DeskDeps {
   logger: Logger;
 }
 
-const DOC = 'salesdoc:';
 const ORDER = 'salesorder:';
 
 /** The buyer's requisites a document prints, from what the lead knows. */
@@ -105,13 +115,34 @@ export function createDocumentDesk(deps: DeskDeps) {
   const ttlMs = deps.ttlDays * 24 * 3600_000;
   const list = deps.sales.priceList;
 
-  const load = (id: string) => deps.kv.get<DeskDocument>(DOC + id);
-  const save = (doc: DeskDocument) => deps.kv.set(DOC + doc.id, doc, ttlMs);
+  /** A stored document with its order; one whose order no longer reads is not found (logged). */
+  const withOrder = (doc: SalesDocument | null): DeskDocument | null => {
+    if (!doc) return null;
+    const order = storedOrder.safeParse(doc.order);
+    if (order.success) return { ...doc, order: order.data };
+    deps.logger.error(
+      { documentId: doc.id, issues: order.error.issues },
+      'stored document has an unreadable order',
+    );
+    return null;
+  };
+  const load = async (id: string) => withOrder(await deps.documents.get(id));
+  /** Moves a document on if it is still in `from` (a double tap finds it moved and gets `stale`). */
+  const move = async (
+    doc: DeskDocument,
+    from: readonly DeskDocumentStatus[],
+    patch: Parameters<SalesDocumentRepository['update']>[2],
+  ): Promise<DeskResult<{ document: DeskDocument }>> => {
+    const next = withOrder(await deps.documents.update(doc.id, from, patch));
+    if (next) return { ok: true, document: next };
+    const now = await deps.documents.get(doc.id);
+    return now ? { ok: false, reason: 'stale', status: now.status } : { ok: false, reason: 'not_found' };
+  };
 
   /** The order a lead's documents are priced from: the one quoted for it, else its listing's product. */
   async function orderFor(lead: Lead): Promise<QuoteRequest | null> {
-    const saved = await deps.kv.get<QuoteRequest>(ORDER + lead.id);
-    if (saved) return saved;
+    const saved = storedOrder.safeParse(await deps.kv.get<unknown>(ORDER + lead.id));
+    if (saved.success) return saved.data;
     const itemId = lead.listing?.itemId;
     const title = lead.listing?.title?.toLowerCase() ?? '';
     const product =
@@ -194,11 +225,11 @@ export function createDocumentDesk(deps: DeskDeps) {
         fileName: pdfFileName(kind, issued.number),
         pages: issued.pages,
         bytes: issued.pdf.byteLength,
-        createdAt: deps.now().toISOString(),
+        createdAt: deps.now(),
         sentAt: null,
       };
       await deps.files.write(doc.id, issued.pdf);
-      await save(doc);
+      await deps.documents.create(doc);
       if (order) await saveOrder(leadId, order);
       // The number is taken: the document is the lead's from now on, sent or not (no gaps in the records).
       await deps.leads.attachDocument(
@@ -218,15 +249,13 @@ export function createDocumentDesk(deps: DeskDeps) {
       if (!lead) return { ok: false, reason: 'not_found' };
       const rendered = await render(lead, doc.kind, doc.order, doc.number);
       if (!rendered.ok) return rendered;
-      const next: DeskDocument = {
-        ...doc,
+      await deps.files.write(doc.id, rendered.issued.pdf);
+      const moved = await move(doc, ['prepared'], {
         total: rendered.issued.quote.total,
         pages: rendered.issued.pages,
         bytes: rendered.issued.pdf.byteLength,
-      };
-      await deps.files.write(doc.id, rendered.issued.pdf);
-      await save(next);
-      return { ok: true, document: next, pdf: rendered.issued.pdf };
+      });
+      return moved.ok ? { ...moved, pdf: rendered.issued.pdf } : moved;
     },
 
     /** ✖️ The owner drops a prepared document: nothing goes to the buyer, the file is removed. */
@@ -234,11 +263,11 @@ export function createDocumentDesk(deps: DeskDeps) {
       const doc = await load(id);
       if (!doc) return { ok: false, reason: 'not_found' };
       if (doc.status !== 'prepared') return { ok: false, reason: 'stale', status: doc.status };
-      const next: DeskDocument = { ...doc, status: 'cancelled' };
-      await save(next);
+      const moved = await move(doc, ['prepared'], { status: 'cancelled' });
+      if (!moved.ok) return moved;
       await deps.files.remove(doc.id);
       deps.logger.info({ leadId: doc.leadId, number: doc.number, actor }, 'document cancelled');
-      return { ok: true, document: next };
+      return moved;
     },
 
     /**
@@ -251,9 +280,10 @@ export function createDocumentDesk(deps: DeskDeps) {
       if (doc.status !== 'prepared') return { ok: false, reason: 'stale', status: doc.status };
       const lead = await deps.leads.get(doc.leadId);
       if (!lead) return { ok: false, reason: 'not_found' };
-      // Claimed before anything goes out: a second tap finds it sent.
-      const sent: DeskDocument = { ...doc, status: 'sent', sentAt: deps.now().toISOString() };
-      await save(sent);
+      // Claimed before anything goes out (compare-and-set): a second tap, here or in another process, finds it sent.
+      const claimed = await move(doc, ['prepared'], { status: 'sent', sentAt: deps.now() });
+      if (!claimed.ok) return claimed;
+      const sent = claimed.document;
       const link = await deps.links.issue({
         documentId: doc.id,
         leadId: doc.leadId,
@@ -269,7 +299,7 @@ export function createDocumentDesk(deps: DeskDeps) {
       };
       const delivered = await deps.deliver(conversation.conversationId, text, actor, { title: doc.title });
       if (!delivered.ok) {
-        await save(doc);
+        await deps.documents.update(doc.id, ['sent'], { status: 'prepared', sentAt: null });
         return { ok: false, reason: 'not_delivered' };
       }
       await deps.leads.documentSent(doc.leadId, { kind: doc.kind, number: doc.number }, actor);
@@ -295,8 +325,11 @@ export function createDocumentDesk(deps: DeskDeps) {
     get: load,
     view,
 
-    /** Removes PDFs older than the links that may point to them. */
-    sweep: () => deps.files.sweep(ttlMs + 24 * 3600_000, deps.now()),
+    /** Removes expired links and the PDFs older than the links that may point to them. */
+    async sweep(): Promise<number> {
+      await deps.documents.removeExpiredLinks(deps.now());
+      return deps.files.sweep(ttlMs + 24 * 3600_000, deps.now());
+    },
   };
 }
 

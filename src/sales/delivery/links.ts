@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { KvRepository } from '../../store/port.js';
+import type { SalesDocumentRepository } from '../../store/port.js';
 
 /**
  * Download links for the buyer: `PUBLIC_URL/d/<token>`. The token is 256 random bits, shown once and kept only
@@ -15,11 +15,6 @@ export interface LinkTarget {
   number: string;
 }
 
-interface LinkRecord extends LinkTarget {
-  expiresAt: string;
-}
-
-const PREFIX = 'doclink:';
 /** 32 bytes in base64url: 43 characters. */
 const TOKEN = /^[A-Za-z0-9_-]{43}$/;
 
@@ -33,7 +28,7 @@ export interface DocumentLinks {
 }
 
 export function createDocumentLinks(deps: {
-  kv: KvRepository;
+  documents: Pick<SalesDocumentRepository, 'addLink' | 'findLink'>;
   /** PUBLIC_URL without a trailing slash (read when a link is made: the service's own URL may come later). */
   publicUrl: () => string;
   ttlDays: number;
@@ -44,14 +39,13 @@ export function createDocumentLinks(deps: {
     async issue(target) {
       const token = randomBytes(32).toString('base64url');
       const expiresAt = new Date(deps.now().getTime() + ttlMs);
-      const record: LinkRecord = { ...target, expiresAt: expiresAt.toISOString() };
-      await deps.kv.set(PREFIX + digest(token), record, ttlMs);
+      await deps.documents.addLink({ ...target, tokenHash: digest(token), expiresAt });
       return { token, url: `${deps.publicUrl()}/d/${token}`, expiresAt };
     },
     async resolve(token) {
       if (!TOKEN.test(token)) return null;
-      const record = await deps.kv.get<LinkRecord>(PREFIX + digest(token));
-      if (!record || !(Date.parse(record.expiresAt) > deps.now().getTime())) return null;
+      const record = await deps.documents.findLink(digest(token));
+      if (!record || !(record.expiresAt.getTime() > deps.now().getTime())) return null;
       return {
         documentId: record.documentId,
         leadId: record.leadId,

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, rmSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
 import { fileURLToPath } from 'node:url';
 import express from 'express';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -47,12 +48,13 @@ beforeEach(() => {
   deliverOk = true;
   desk = createDocumentDesk({
     sales: config,
+    documents: store.salesDocuments,
     kv: store.kv,
     sequences: store.sequences,
     leads,
     files: createPdfFiles(join(dir, 'documents')),
     links: createDocumentLinks({
-      kv: store.kv,
+      documents: store.salesDocuments,
       publicUrl: () => 'https://shop.example',
       ttlDays: 14,
       now: () => now,
@@ -251,8 +253,19 @@ describe('GET /d/<token>', () => {
   it('when links are stored, then only the token’s SHA-256 is kept, never the token', async () => {
     const { token } = await sentOffer();
     const digest = createHash('sha256').update(token).digest('hex');
-    expect(await store.kv.get(`doclink:${digest}`)).toMatchObject({ kind: 'offer', number: 'КП-2026-0001' });
-    expect(await store.kv.get(`doclink:${token}`)).toBeNull();
+    expect(await store.salesDocuments.findLink(digest)).toMatchObject({
+      kind: 'offer',
+      number: 'КП-2026-0001',
+    });
+    const db = new DatabaseSync(join(dir, 'store.sqlite'), { readOnly: true });
+    try {
+      expect(db.prepare('SELECT * FROM document_links').all()).toEqual([
+        expect.objectContaining({ token_hash: digest }),
+      ]);
+      expect(JSON.stringify(db.prepare('SELECT * FROM document_links').all())).not.toContain(token);
+    } finally {
+      db.close();
+    }
     expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
   });
 
