@@ -43,23 +43,25 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+/** The responder's dependencies with these channels; delivery jobs are kept in `jobs` for the test to run. */
+function depsWith(jobs: JobBook, channels: Channel[]): ResponderDeps {
+  return {
+    config: loadConfig({ DATA_DIR: dir, MODE: 'review', DEBOUNCE_SECONDS: '0' }),
+    store,
+    agenda: jobs.agenda,
+    channels: new Map(channels.map((c) => [c.id, c])),
+    knowledge: { answer: () => Promise.reject(new Error('no answers here')) },
+    notifier: new RecordingNotifier(),
+    logger: createLogger({ level: 'silent' }),
+  };
+}
+
 describe('the owner’s message to a buyer (a document link)', () => {
   it('when the owner sends a link into a website chat, then it goes out through the web channel, not Avito', async () => {
     const avito = recordingChannel('avito', AVITO_CAPABILITIES);
     const web = recordingChannel('web', WEB_CAPABILITIES);
     const jobs = new JobBook();
-    const deps: ResponderDeps = {
-      config: loadConfig({ DATA_DIR: dir, MODE: 'review', DEBOUNCE_SECONDS: '0' }),
-      store,
-      agenda: jobs.agenda,
-      channels: new Map([
-        ['avito', avito.channel],
-        ['web', web.channel],
-      ]),
-      knowledge: { answer: () => Promise.reject(new Error('no answers here')) },
-      notifier: new RecordingNotifier(),
-      logger: createLogger({ level: 'silent' }),
-    };
+    const deps = depsWith(jobs, [avito.channel, web.channel]);
     await store.chats.upsert({ id: 'web:visitor-1' });
     const text = 'Счёт на оплату № СЧ-2026-0001: https://shop.example/d/abc\nСсылка действует до 20.12.2026.';
     const result = await createDraftActions(deps).sendToBuyer('web:visitor-1', text, 'tg:1', {
@@ -77,15 +79,7 @@ describe('the owner’s message to a buyer (a document link)', () => {
   it('when the chat does not exist, then nothing is sent and the owner hears not_found', async () => {
     const web = recordingChannel('web', WEB_CAPABILITIES);
     const jobs = new JobBook();
-    const deps: ResponderDeps = {
-      config: loadConfig({ DATA_DIR: dir, MODE: 'review', DEBOUNCE_SECONDS: '0' }),
-      store,
-      agenda: jobs.agenda,
-      channels: new Map([['web', web.channel]]),
-      knowledge: { answer: () => Promise.reject(new Error('no answers here')) },
-      notifier: new RecordingNotifier(),
-      logger: createLogger({ level: 'silent' }),
-    };
+    const deps = depsWith(jobs, [web.channel]);
     const result = await createDraftActions(deps).sendToBuyer(
       'web:nobody',
       'https://shop.example/d/abc',
