@@ -145,6 +145,22 @@ describe('the owner’s documents for a lead', () => {
     expect(delivered).toHaveLength(1);
   });
 
+  it('when ✅ and ✖️ (or two ✅) arrive at once, then the buyer gets at most one link', async () => {
+    const lead = await sofaLead();
+    const prepared = await desk.prepare(lead.id, 'offer', 'tg:1');
+    if (!prepared.ok) throw new Error(prepared.reason);
+    const id = prepared.document.id;
+    const results = await Promise.all([
+      desk.send(id, 'tg:1'),
+      desk.send(id, 'tg:2'),
+      desk.cancel(id, 'tg:3'),
+    ]);
+    expect(results.filter((r) => r.ok)).toHaveLength(1);
+    expect(delivered.length).toBeLessThanOrEqual(1);
+    const status = (await desk.get(id))?.status;
+    expect(delivered).toHaveLength(status === 'sent' ? 1 : 0);
+  });
+
   it('when an invoice is sent, then the lead is invoiced with the amount in kopecks', async () => {
     const lead = await sofaLead();
     const prepared = await desk.prepare(lead.id, 'invoice', 'tg:1');
