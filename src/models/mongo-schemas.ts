@@ -332,6 +332,16 @@ export const documentLinkSchema = new Schema(
 );
 documentLinkSchema.index({ expiresAt: 1 }, { expireAfterSeconds: 0 });
 
+/** A lead's quoted order (`_id` is the lead id), priced again for its next documents. */
+export const leadOrderSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    order: { type: Schema.Types.Mixed, default: null },
+    updatedAt: { type: Date, required: true },
+  },
+  { versionKey: false, collection: 'lead_orders', minimize: false },
+);
+
 /** Registers every model on a connection (no global mongoose state). */
 export function registerModels(connection: Connection) {
   return {
@@ -351,6 +361,7 @@ export function registerModels(connection: Connection) {
     Lead: connection.model('Lead', leadSchema),
     SalesDocument: connection.model('SalesDocument', salesDocumentSchema),
     DocumentLink: connection.model('DocumentLink', documentLinkSchema),
+    LeadOrder: connection.model('LeadOrder', leadOrderSchema),
   };
 }
 

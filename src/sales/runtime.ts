@@ -83,7 +83,6 @@ export async function openSales(deps: {
         ? createDocumentDesk({
             sales,
             documents: store.salesDocuments,
-            kv: store.kv,
             sequences: store.sequences,
             leads,
             files: createPdfFiles(join(config.dataDir, 'documents')),

@@ -418,6 +418,10 @@ export interface SalesDocumentRepository {
   findLink(tokenHash: string): Promise<DocumentLink | null>;
   /** Removes links that expired before `before`; how many. */
   removeExpiredLinks(before: Date): Promise<number>;
+  /** Keeps `order` as the lead's order (the last `/quote` made for it), replacing the one before. */
+  setOrder(leadId: string, order: unknown): Promise<void>;
+  /** The lead's order as stored (the sales side validates it), or null. */
+  getOrder(leadId: string): Promise<unknown>;
 }
 
 /**

@@ -261,7 +261,6 @@ export async function startHarness(
     const desk = createDocumentDesk({
       sales: salesConfig,
       documents: store.salesDocuments,
-      kv: store.kv,
       sequences: store.sequences,
       leads,
       files: createPdfFiles(join(dir, 'documents')),

@@ -107,18 +107,33 @@ export function describeSalesDocumentContract(access: SalesDocumentContractAcces
       await expect(store.salesDocuments.findLink('not-a-hash')).rejects.toThrow(StoreValidationError);
     });
 
+    it('when a lead’s order is kept twice, then the second replaces the first; another lead has none', async () => {
+      const store = access.store();
+      const first = { items: [{ product: 'sofa-milan', qty: 1000 }] };
+      const second = { items: [{ product: 'sofa-milan', qty: 2000, options: { fabric: 'velvet' } }] };
+      await store.salesDocuments.setOrder('lead-1', first);
+      expect(await store.salesDocuments.getOrder('lead-1')).toEqual(first);
+      await store.salesDocuments.setOrder('lead-1', second);
+      expect(await store.salesDocuments.getOrder('lead-1')).toEqual(second);
+      expect(await store.salesDocuments.getOrder('lead-2')).toBeNull();
+    });
+
     if (access.reopen) {
       const reopen = access.reopen;
-      it('when the store is reopened, then documents and links are still there', async () => {
+      it('when the store is reopened, then documents, links and orders are still there', async () => {
         const sentAt = new Date(1_765_100_000_000);
         await access.store().salesDocuments.create(document('doc-1', { status: 'sent', sentAt }));
         const live = link(hash('d'), new Date(Date.now() + DAY));
         await access.store().salesDocuments.addLink(live);
+        await access.store().salesDocuments.setOrder('lead-1', { items: [{ product: 'sofa-milan' }] });
         await reopen();
         expect(await access.store().salesDocuments.get('doc-1')).toEqual(
           document('doc-1', { status: 'sent', sentAt }),
         );
         expect(await access.store().salesDocuments.findLink(hash('d'))).toEqual(live);
+        expect(await access.store().salesDocuments.getOrder('lead-1')).toEqual({
+          items: [{ product: 'sofa-milan' }],
+        });
       });
     }
   });

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import type { Logger } from '../../logger.js';
 import type { Lead, SalesDocument, SalesDocumentStatus } from '../../models/records.js';
-import type { KvRepository, SalesDocumentRepository, SequenceRepository } from '../../store/port.js';
+import type { SalesDocumentRepository, SequenceRepository } from '../../store/port.js';
 import type { SalesConfig } from '../config.js';
 import { issueDocument } from '../documents/issue.js';
 import { MissingRequisitesError, PdfTooLargeError } from '../documents/render.js';
@@ -75,10 +75,8 @@ export type BuyerDelivery = (
 
 export interface DeskDeps {
   sales: SalesConfig;
-  /** The documents and their links. */
+  /** The documents, their links, and the order quoted for a lead (/quote), kept for its next documents. */
   documents: SalesDocumentRepository;
-  /** The order quoted for a lead (/quote), kept for its next documents. */
-  kv: KvRepository;
   sequences: SequenceRepository;
   leads: Leads;
   files: PdfFiles;
@@ -90,8 +88,6 @@ export interface DeskDeps {
   now: () => Date;
   logger: Logger;
 }
-
-const ORDER = 'salesorder:';
 
 /** The buyer's requisites a document prints, from what the lead knows. */
 export function buyerOf(lead: Lead): Buyer {
@@ -141,7 +137,7 @@ export function createDocumentDesk(deps: DeskDeps) {
 
   /** The order a lead's documents are priced from: the one quoted for it, else its listing's product. */
   async function orderFor(lead: Lead): Promise<QuoteRequest | null> {
-    const saved = storedOrder.safeParse(await deps.kv.get<unknown>(ORDER + lead.id));
+    const saved = storedOrder.safeParse(await deps.documents.getOrder(lead.id));
     if (saved.success) return saved.data;
     const itemId = lead.listing?.itemId;
     const title = lead.listing?.title?.toLowerCase() ?? '';
@@ -192,7 +188,7 @@ export function createDocumentDesk(deps: DeskDeps) {
 
   /** Keeps `order` as the lead's order: its next documents are priced from it (the /quote flow). */
   async function saveOrder(leadId: string, order: QuoteRequest): Promise<void> {
-    await deps.kv.set(ORDER + leadId, order, 365 * 24 * 3600_000);
+    await deps.documents.setOrder(leadId, order);
   }
 
   return {

@@ -1,4 +1,4 @@
-/** The `sales_documents` and `document_links` collections: the owner's documents and the buyers' links. */
+/** The `sales_documents`, `document_links` and `lead_orders` collections: documents, buyers' links, orders. */
 import type { Models } from '../../models/mongo-schemas.js';
 import type { DocumentLink, SalesDocument } from '../../models/records.js';
 import type { SalesDocumentRepository } from '../port.js';
@@ -59,6 +59,17 @@ export function salesDocuments(m: Models, now: () => Date): SalesDocumentReposit
     async removeExpiredLinks(before) {
       const res = await m.DocumentLink.deleteMany({ expiresAt: { $lte: checkDate('before', before) } });
       return res.deletedCount;
+    },
+    async setOrder(leadId, order) {
+      await m.LeadOrder.updateOne(
+        { _id: checkId('lead id', leadId) },
+        { $set: { order: order ?? null, updatedAt: now() } },
+        { upsert: true },
+      );
+    },
+    async getOrder(leadId) {
+      const doc = await m.LeadOrder.findById(checkId('lead id', leadId)).lean<Doc>();
+      return doc ? (doc.order ?? null) : null;
     },
   };
 }

@@ -246,7 +246,7 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (doc_id, idx)
   ) WITHOUT ROWID;
   `,
-  // The owner's documents for leads and the buyers' download links (kept as token hashes).
+  // The owner's documents for leads, the buyers' download links (kept as token hashes), the leads' quoted orders.
   `
   CREATE TABLE sales_documents (
     id TEXT PRIMARY KEY,
@@ -274,6 +274,12 @@ export const MIGRATIONS: readonly string[] = [
     expires_at INTEGER NOT NULL
   ) WITHOUT ROWID;
   CREATE INDEX document_links_expiry ON document_links (expires_at);
+
+  CREATE TABLE lead_orders (
+    lead_id TEXT PRIMARY KEY,
+    order_json TEXT NOT NULL,
+    updated_at INTEGER NOT NULL
+  ) WITHOUT ROWID;
   `,
 ];
 

@@ -1,4 +1,4 @@
-/** The `sales_documents` and `document_links` tables: the owner's documents and the buyers' links to them. */
+/** The `sales_documents`, `document_links` and `lead_orders` tables: the owner's documents, the buyers' links, the orders. */
 import type { DocumentLink, SalesDocument } from '../../models/records.js';
 import type { SalesDocumentRepository } from '../port.js';
 import {
@@ -114,6 +114,22 @@ export function salesDocuments(db: SqliteDatabase, now: () => Date): SalesDocume
     async removeExpiredLinks(before) {
       const at = checkDate('before', before).getTime();
       return db.groupWrite(() => db.run('DELETE FROM document_links WHERE expires_at <= ?', at));
+    },
+    async setOrder(leadId, order) {
+      const id = checkId('lead id', leadId);
+      await db.groupWrite(() => {
+        db.run(
+          `INSERT INTO lead_orders (lead_id, order_json, updated_at) VALUES (?, ?, ?)
+           ON CONFLICT (lead_id) DO UPDATE SET order_json = excluded.order_json, updated_at = excluded.updated_at`,
+          id,
+          JSON.stringify(order ?? null),
+          now().getTime(),
+        );
+      });
+    },
+    async getOrder(leadId) {
+      const row = db.get('SELECT order_json FROM lead_orders WHERE lead_id = ?', checkId('lead id', leadId));
+      return row ? (JSON.parse(String(row.order_json)) as unknown) : null;
     },
   };
 }

@@ -49,7 +49,6 @@ beforeEach(() => {
   desk = createDocumentDesk({
     sales: config,
     documents: store.salesDocuments,
-    kv: store.kv,
     sequences: store.sequences,
     leads,
     files: createPdfFiles(join(dir, 'documents')),
