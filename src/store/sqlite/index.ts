@@ -15,6 +15,7 @@ import { leases } from './leases.js';
 import { listings } from './listings.js';
 import { maintenance } from './maintenance.js';
 import { messages } from './messages.js';
+import { salesDocuments } from './sales-documents.js';
 import { sequences } from './sequences.js';
 import { settings } from './settings.js';
 
@@ -44,6 +45,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store & { readonly
     sequences: sequences(db),
     leases: leases(db, now),
     leads: leads(db, now),
+    salesDocuments: salesDocuments(db, now),
     maintenance: { ...maintenance(db), rewriteContactKeys: rewriteContactKeys(db) },
     async ping() {
       db.get('SELECT 1');
