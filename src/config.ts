@@ -14,6 +14,26 @@ import {
   secret,
 } from './lib/env.js';
 import { decodeKey } from './security/keys.js';
+// ▼ sales-pipeline integrations: each brings its env fragment (see src/integrations/*/config.ts)
+import {
+  type AmoCrmConfig,
+  amoCrmConfigFrom,
+  amoCrmEnv,
+  amoCrmSecrets,
+} from './integrations/amocrm/config.js';
+import {
+  type CalendarEnvConfig,
+  calendarEnvConfig,
+  calendarEnvSchema,
+} from './integrations/calendar/config.js';
+import { type EmailEnvConfig, emailEnvConfig, emailEnvSchema } from './integrations/email/config.js';
+import {
+  type YooKassaConfig,
+  yooKassaConfigFrom,
+  yooKassaEnv,
+  yooKassaSecrets,
+} from './integrations/payments/config.js';
+// ▲ sales-pipeline integrations
 
 export { ConfigError } from './lib/env.js';
 
@@ -140,6 +160,12 @@ const envSchema = z.object({
     emptyToUndefined,
     z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ),
+  // ▼ sales-pipeline integrations: off until configured
+  ...amoCrmEnv,
+  ...yooKassaEnv,
+  ...calendarEnvSchema.shape,
+  ...emailEnvSchema.shape,
+  // ▲ sales-pipeline integrations
 });
 
 type Env = z.infer<typeof envSchema>;
@@ -199,6 +225,13 @@ export interface Config {
     /** MAX_PDF_SIZE_MB in bytes: a larger document is an error, never a truncated file. */
     maxPdfBytes: number;
   };
+  /** The sales pipeline's outside services, each off until configured (see `src/integrations/`). */
+  integrations: {
+    amocrm: AmoCrmConfig;
+    yookassa: YooKassaConfig;
+    calendar: CalendarEnvConfig;
+    email: EmailEnvConfig;
+  };
   locale: 'ru' | 'en';
   adminToken: string | undefined;
   logLevel: Env['LOG_LEVEL'];
@@ -222,6 +255,26 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (e.TELEGRAM_BOT_TOKEN && e.TELEGRAM_OWNER_IDS.length === 0) {
     cross.push('TELEGRAM_OWNER_IDS: expected at least one owner id when TELEGRAM_BOT_TOKEN is set');
   }
+  // ▼ sales-pipeline integrations
+  const amocrm = amoCrmConfigFrom(e);
+  const yookassa = yooKassaConfigFrom(e);
+  const calendar = calendarEnvConfig(env);
+  const email = emailEnvConfig(env);
+  cross.push(...amocrm.problems, ...yookassa.problems);
+  if (!calendar.enabled && calendar.missing.length === 1) {
+    cross.push(
+      `${calendar.missing[0]}: expected with ${calendar.missing[0] === 'GOOGLE_CALENDAR_ID' ? 'GOOGLE_SERVICE_ACCOUNT_FILE' : 'GOOGLE_CALENDAR_ID'} (set both or neither)`,
+    );
+  }
+  if (calendar.enabled && !existsSync(calendar.serviceAccountFile)) {
+    cross.push(`GOOGLE_SERVICE_ACCOUNT_FILE: no such file: ${resolve(calendar.serviceAccountFile)}`);
+  }
+  if (!email.enabled && email.missing.length === 1) {
+    cross.push(
+      `${email.missing[0]}: expected with ${email.missing[0] === 'SMTP_URL' ? 'EMAIL_FROM' : 'SMTP_URL'} (set both or neither)`,
+    );
+  }
+  // ▲ sales-pipeline integrations
   if (cross.length > 0) throw new ConfigError(cross);
 
   const dataDir = resolve(e.DATA_DIR);
@@ -278,6 +331,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       configPath: resolve(e.SALES_CONFIG),
       maxPdfBytes: Math.floor(e.MAX_PDF_SIZE_MB * 1024 * 1024),
     },
+    integrations: { amocrm: amocrm.config, yookassa: yookassa.config, calendar, email },
     locale: e.BOT_LOCALE,
     adminToken: e.ADMIN_TOKEN,
     logLevel: e.LOG_LEVEL,
@@ -303,5 +357,18 @@ export function secretsOf(config: Config): string[] {
     config.storage.encryption?.key,
     config.storage.encryption?.previousKey,
     config.storage.kind === 'mongo' ? config.storage.uri : undefined,
+    ...integrationSecrets(config.integrations),
   ].filter((s): s is string => typeof s === 'string' && s.length >= 8);
+}
+
+/** The integrations' secrets: tokens, keys, and the SMTP URL with its password (and the password alone). */
+function integrationSecrets(i: Config['integrations']): string[] {
+  const smtp = i.email.enabled ? i.email.smtpUrl : undefined;
+  const smtpPassword = smtp ? decodeURIComponent(new URL(smtp).password) : undefined;
+  return [
+    ...amoCrmSecrets(i.amocrm),
+    ...yooKassaSecrets(i.yookassa),
+    ...(smtp ? [smtp] : []),
+    ...(smtpPassword ? [smtpPassword] : []),
+  ];
 }
