@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Agenda } from 'agenda';
-import type { Express } from 'express';
+import type { Express, Request } from 'express';
 import { type AvitoIntegration, createAvito, DeliveryPressure } from './avito/index.js';
 import { AvitoApiError } from './avito/errors.js';
 import type { BotHandle, BotKnowledge, StatusSnapshot } from './bot/index.js';
@@ -19,6 +19,13 @@ import { createResponder, type Responder } from './responder/index.js';
 import { type DraftActions, logOnlyAlerts, type Notifier } from './responder/ports.js';
 import type { ResponderDeps } from './responder/deps.js';
 import { keyringOf } from './security/keys.js';
+// ▼ sales pipeline
+import { type IntegrationOptions, loadSalesSettings, openSalesIntegrations } from './integrations/index.js';
+import type { SalesIntegrations } from './integrations/index.js';
+import { channelOf } from './responder/channel.js';
+import { createLeads, createRuleBriefExtractor, type Leads } from './sales/leads/index.js';
+import type { Chat, Message } from './models/records.js';
+// ▲ sales pipeline
 import { openStore } from './store/index.js';
 import type { Store } from './store/port.js';
 
@@ -33,6 +40,9 @@ export interface Service {
   knowledge: Knowledge;
   responder: Responder;
   bot: BotHandle | undefined;
+  /** The sales pipeline: leads and their integrations (amoCRM, calendar, payments, e-mail). */
+  leads: Leads;
+  integrations: SalesIntegrations;
   /** Stops in order: HTTP (no new work), jobs (drain), store. Safe to call twice. */
   stop(): Promise<void>;
 }
@@ -42,6 +52,8 @@ export interface ServiceOptions {
   processEvery?: number;
   /** Replaces the owner notifier (tests); by default the Telegram bot, or the log without one. */
   notifier?: Notifier;
+  /** Retry timing and such of the integrations' outbox (tests, the fault suite). */
+  integrations?: IntegrationOptions;
 }
 
 /** How long start-up waits for the bot's first connection before leaving it to the background. */
@@ -124,6 +136,43 @@ export async function startService(
   defineKnowledgeJobs(agenda, { knowledge, logger });
   await prepareKnowledgeFolder({ dir: config.docsDir, store, logger: logger.child({ module: 'rag' }) });
 
+  // ▼ sales pipeline: leads, and the integrations their events go to (src/integrations/index.ts)
+  const sales = await loadSalesSettings(config.sales.configPath);
+  const pipeline = await openSalesIntegrations({
+    config,
+    store,
+    agenda,
+    alerts: ownerAlerts,
+    logger,
+    sales,
+    ...(options.integrations ? { options: options.integrations } : {}),
+  });
+  const leads = createLeads({
+    store,
+    now: () => new Date(),
+    extractor: createRuleBriefExtractor(),
+    sales,
+    listeners: pipeline.listeners,
+    logger: logger.child({ module: 'leads' }),
+  });
+  const integrations = await pipeline.connect({ leads });
+  /** Every buyer text becomes (or continues) a lead before it is answered. */
+  const recordLead = async (chat: Chat, message: Message): Promise<void> => {
+    if (message.type !== 'text' || !message.text) return;
+    try {
+      await leads.onBuyerMessage({
+        channel: channelOf(chat.id),
+        conversationId: chat.id,
+        listing: chat.itemId ? { itemId: chat.itemId, title: chat.listing?.title ?? null } : null,
+        buyer: { name: chat.buyerName },
+        message: { id: message.id, text: message.text, at: message.createdAt },
+      });
+    } catch (err) {
+      logger.error({ err, chatId: chat.id }, 'the buyer message was not recorded on a lead');
+    }
+  };
+  // ▲ sales pipeline
+
   // Avito processing and answers step aside while Avito deliveries pour in.
   const pressure = new DeliveryPressure();
   // The responder, the Avito inbound job and the bot need each other: each reaches the others lazily, once built.
@@ -142,7 +191,10 @@ export async function startService(
           removeListing: async (itemId) => void (await knowledge.removeListingDocument(itemId)),
         },
         hooks: {
-          buyerMessage: (chat, message) => responder.hooks.buyerMessage(chat, message),
+          buyerMessage: async (chat, message) => {
+            await recordLead(chat, message);
+            await responder.hooks.buyerMessage(chat, message);
+          },
           sellerWroteFromApp: (chat, message) => responder.hooks.sellerWroteFromApp(chat, message),
         },
       })
@@ -171,7 +223,10 @@ export async function startService(
     logger,
     pressure,
     metrics: metrics.domain,
+    intents: integrations.intents,
   });
+  // The integrations' messages to buyers go out through the responder's delivery path.
+  integrations.deliverBuyerMessages(responder.actions);
 
   readiness.add('store', async () => {
     await store.ping();
@@ -201,6 +256,7 @@ export async function startService(
       return { status: 'degraded', store: gemini.store, detail: gemini.lastError.message };
     return { status: 'ok', store: gemini.store };
   });
+  for (const [name, check] of Object.entries(integrations.checks)) readiness.add(name, check);
 
   const app = createHttpApp({
     logger,
@@ -209,11 +265,15 @@ export async function startService(
     adminToken: config.adminToken,
     agenda,
     rateLimitPerMinute: config.http.rateLimitPerMinute,
-    authenticated: avito ? [(req) => avito.authenticates(req)] : [],
+    authenticated: [
+      ...(avito ? [(req: Request) => avito.authenticates(req)] : []),
+      ...integrations.authenticated,
+    ],
     https: config.http.publicUrl?.startsWith('https://') ?? false,
     mount: [
       ...(avito ? [(a: Express) => avito.mount(a)] : []),
       ...(bot ? [(a: Express) => bot.mountWebhook(a)] : []),
+      ...integrations.mounts,
     ],
   });
   const http = await startHttpServer(app, config.http.port, config.http.host);
@@ -221,6 +281,7 @@ export async function startService(
   await startJobs(agenda);
   await avito?.start();
   await responder.start();
+  await integrations.start();
   await agenda.every(10 * 60_000, SYNC_DOCS_JOB);
   // Telegram usually answers at once: wait briefly so the bot is live when the service is. One that does not
   // answer is left to the bot's background retries (backoff, each logged); webhooks are served meanwhile and
@@ -238,6 +299,8 @@ export async function startService(
     knowledge,
     responder,
     bot,
+    leads,
+    integrations,
     stop() {
       stopping ??= (async () => {
         storageOutage.stop();
@@ -246,6 +309,7 @@ export async function startService(
         await avito?.stop();
         const drained = await agenda.drain({ timeout: 10_000 });
         if (drained.running > 0) logger.warn({ running: drained.running }, 'jobs still running at shutdown');
+        integrations.stop();
         await store.close();
         logger.info('stopped');
       })();

@@ -57,23 +57,18 @@ export interface OutboxDeps {
 
 export interface OutboxJobSpec<Data extends OutboxData> {
   kind: JobKind<Data>;
-  integration: IntegrationName;
+  /** Whose health and alert a run counts for (fixed, or read from the job's data). */
+  integration: IntegrationName | ((data: NoInfer<Data>) => IntegrationName);
   operation: IntegrationOperation;
   /** Does the work; must be safe to run again after any failure or crash (idempotent by `data.key`). */
   run(data: NoInfer<Data>, job: Job<unknown>): Promise<void>;
   /** The lead a job is for (named in the owner's alert). */
   leadOf?(data: NoInfer<Data>): string | null;
-  /**
-   * `once` (default): a second enqueue of the same key is a no-op, even after the job ran. `coalesce`: the
-   * job runs again with the latest data (a sync that reads the current state); a running one is left alone
-   * and a new run is queued behind it.
-   */
-  mode?: 'once' | 'coalesce';
   concurrency?: number;
 }
 
-/** A defined outbox job: queue its work with `enqueue`. */
-export interface OutboxJob<Data extends OutboxData> {
+/** How to queue one kind of outbox job (queuing needs no definition: modules queue before theirs exist). */
+export interface OutboxQueue<Data extends OutboxData> {
   readonly name: string;
   enqueue(data: Data, at?: Date): Promise<void>;
 }
@@ -85,34 +80,54 @@ export function isTransient(error: unknown): boolean {
   return typeof retryable === 'boolean' ? retryable : true;
 }
 
-/** Defines an outbox job kind on `agenda` (see the module comment) and returns how to queue it. */
-export function defineOutboxJob<Data extends OutboxData>(
-  deps: OutboxDeps,
-  spec: OutboxJobSpec<Data>,
-): OutboxJob<Data> {
+/**
+ * The queue of an outbox job kind. `once` (default): a second enqueue of the same key is a no-op, even after
+ * the job ran. `coalesce`: the job runs again with the latest data (a sync that reads the current state); a
+ * running one is left alone and a new run is queued behind it.
+ */
+export function outboxQueue<Data extends OutboxData>(
+  agenda: Agenda,
+  kind: JobKind<Data>,
+  mode: 'once' | 'coalesce' = 'once',
+): OutboxQueue<Data> {
+  return {
+    name: kind.name,
+    async enqueue(data, at = new Date()) {
+      const parsed = kind.data.parse(data);
+      const job = agenda.create(kind.name, parsed);
+      if (mode === 'once') job.unique({ 'data.key': parsed.key }, { insertOnly: true });
+      // A running job is not saved over (its end-of-run write would drop the new schedule): a new one queues.
+      else job.unique({ 'data.key': parsed.key, lockedAt: null });
+      await job.schedule(at).save();
+    },
+  };
+}
+
+/** Defines an outbox job kind on `agenda` (see the module comment). */
+export function defineOutboxJob<Data extends OutboxData>(deps: OutboxDeps, spec: OutboxJobSpec<Data>): void {
   const retry = deps.retry ?? DEFAULT_OUTBOX_RETRY;
   const log = deps.logger.child({ job: spec.kind.name });
-  const mode = spec.mode ?? 'once';
 
   defineJob(
     deps.agenda,
     spec.kind,
     async (data, job) => {
       const attempt = (job.attrs.failCount ?? 0) + 1;
+      const integration = typeof spec.integration === 'function' ? spec.integration(data) : spec.integration;
       try {
         await spec.run(data, job);
-        deps.health.succeeded(spec.integration);
+        deps.health.succeeded(integration);
       } catch (error) {
-        deps.health.failed(spec.integration, error);
+        deps.health.failed(integration, error);
         const final = !isTransient(error) || attempt >= retry.maxAttempts;
         if (!final) {
-          log.warn({ err: error, key: data.key, attempt }, `${spec.integration} call failed; will retry`);
+          log.warn({ err: error, key: data.key, attempt }, `${integration} call failed; will retry`);
           throw error;
         }
-        log.error({ err: error, key: data.key, attempt }, `${spec.integration} call failed for good`);
+        log.error({ err: error, key: data.key, attempt }, `${integration} call failed for good`);
         await deps.alerts.alert(`outbox:${spec.kind.name}:${data.key}`, {
           kind: 'integration-failed',
-          integration: spec.integration,
+          integration,
           operation: spec.operation,
           leadId: spec.leadOf?.(data) ?? null,
           reason: describeError(error),
@@ -126,16 +141,4 @@ export function defineOutboxJob<Data extends OutboxData>(
         context.error instanceof GivenUp ? null : backoffDelay(context.attempt, retry.baseMs, retry.maxMs),
     },
   );
-
-  return {
-    name: spec.kind.name,
-    async enqueue(data, at = new Date()) {
-      const parsed = spec.kind.data.parse(data);
-      const job = deps.agenda.create(spec.kind.name, parsed);
-      if (mode === 'once') job.unique({ 'data.key': parsed.key }, { insertOnly: true });
-      // A running job is not saved over (its end-of-run write would drop the new schedule): a new one queues.
-      else job.unique({ 'data.key': parsed.key, lockedAt: null });
-      await job.schedule(at).save();
-    },
-  };
 }

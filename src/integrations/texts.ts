@@ -62,6 +62,7 @@ const ru = {
     paymentLink: (invoice: string, amount: string, url: string) =>
       `Счёт № ${invoice} на ${amount}. Оплатить онлайн: ${url}`,
     paid: (invoice: string, amount: string) => `Оплата ${amount} по счёту № ${invoice} получена. Спасибо!`,
+    returned: 'Спасибо! Оплата обрабатывается — подтверждение придёт в чат с продавцом.',
   },
   crm: {
     dealName: (listing: string | null, buyer: string | null) =>
@@ -85,6 +86,15 @@ const ru = {
     refunded: (invoice: string, amount: string) => `Возврат ${amount} по счёту № ${invoice}.`,
     lostInCrm: 'Закрыта в amoCRM',
   },
+  calendar: {
+    summary: (buyer: string | null, listing: string | null) =>
+      `Консультация: ${buyer ?? 'покупатель'}${listing ? ` — ${listing}` : ''}`,
+    description: (lines: readonly string[]) => lines.join('\n'),
+    contacts: (phone: string | null, email: string | null) =>
+      `Контакты: ${[phone, email].filter(Boolean).join(', ') || 'нет'}`,
+    lead: (id: string) => `Заявка: ${id}`,
+    topic: (listing: string | null) => `консультация${listing ? ` по «${listing}»` : ''}`,
+  },
 };
 
 export type IntegrationTexts = typeof ru;
@@ -107,6 +117,8 @@ const en: IntegrationTexts = {
     cancelled: (when) => `Your consultation on ${when} is cancelled. Write if you want another time.`,
     paymentLink: (invoice, amount, url) => `Invoice No. ${invoice} for ${amount}. Pay online: ${url}`,
     paid: (invoice, amount) => `Payment of ${amount} for invoice No. ${invoice} received. Thank you!`,
+    returned:
+      'Thank you! The payment is being processed — the confirmation will come to your chat with the seller.',
   },
   crm: {
     dealName: (listing, buyer) => `${listing ?? 'Request'} — ${buyer ?? 'buyer'}`,
@@ -127,6 +139,13 @@ const en: IntegrationTexts = {
     canceled: (invoice, reason) => `The payment for invoice No. ${invoice} did not go through: ${reason}.`,
     refunded: (invoice, amount) => `Refund of ${amount} for invoice No. ${invoice}.`,
     lostInCrm: 'Closed in amoCRM',
+  },
+  calendar: {
+    summary: (buyer, listing) => `Consultation: ${buyer ?? 'buyer'}${listing ? ` — ${listing}` : ''}`,
+    description: (lines) => lines.join('\n'),
+    contacts: (phone, email) => `Contacts: ${[phone, email].filter(Boolean).join(', ') || 'none'}`,
+    lead: (id) => `Lead: ${id}`,
+    topic: (listing) => `a consultation${listing ? ` about "${listing}"` : ''}`,
   },
 };
 

@@ -6,6 +6,7 @@ import type { Logger } from '../logger.js';
 import type { Draft } from '../models/records.js';
 import type { AnswerInput, Decision } from '../rag/answer.js';
 import type { Store } from '../store/port.js';
+import type { BuyerIntents } from './intents.js';
 import type { CardView, Notifier } from './ports.js';
 
 /** The answering side as the responder uses it (the rag module's `Knowledge` fits). */
@@ -28,6 +29,8 @@ export interface ResponderDeps {
   metrics?: DomainMetrics;
   /** While Avito redelivers a flood of messages, answers wait (see avito/delivery-pressure.ts). */
   pressure?: { outOfStorm(): Promise<void> };
+  /** Consulted before the AI answers (see intents.ts): the sales pipeline's own replies. */
+  intents?: BuyerIntents;
   now?: () => Date;
   /** Waits `ms` (a run waiting for a busy chat); tests replace it to control the interleaving. */
   sleep?: (ms: number) => Promise<void>;

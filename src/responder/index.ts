@@ -12,6 +12,7 @@ import { answerChat } from './respond.js';
 import { type RespondJobData, scheduleReconcile } from './schedule.js';
 
 export type { Answerer, ResponderDeps } from './deps.js';
+export type { BuyerIntents } from './intents.js';
 export type { CardView, DraftActions, Notice, Notifier, OwnerAlerts } from './ports.js';
 
 export interface Responder {

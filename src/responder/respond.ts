@@ -10,6 +10,7 @@ import {
   sameIds,
 } from './context.js';
 import { type ResponderDeps, syncCard } from './deps.js';
+import { replyFromIntents } from './intents.js';
 import { scheduleDeliver, scheduleRespond } from './schedule.js';
 
 export type RespondOutcome =
@@ -115,6 +116,11 @@ export async function respondToChat(
     if (!superseded) return 'raced';
     await syncCard(deps, superseded);
   }
+
+  // ▼ buyer intents (src/responder/intents.ts): the sales pipeline answers what it recognises itself
+  const intent = await replyFromIntents(deps, chat, toAnswer);
+  if (intent) return intent;
+  // ▲ buyer intents
 
   const settings = await store.settings.get();
   const decision = await decide(deps, chat, conversation.history, toAnswer, {

@@ -14,6 +14,7 @@ import { kvTokenStore, LongLivedAuth, OAuthAuth } from './auth.js';
 import type { AmoCrmClientOptions } from './client.js';
 import type { AmoCrmConfig } from './config.js';
 import { type AmoCrmJobs, defineAmoCrmJobs } from './jobs.js';
+export { amoCrmQueues } from './jobs.js';
 import {
   AMOCRM_WEBHOOK_PATH,
   isAmoWebhookRequest,
@@ -30,35 +31,73 @@ export interface Crm {
 /** Without amoCRM, notes go nowhere. */
 export const NO_CRM: Crm = { note: async () => undefined };
 
+/** The CRM side the other integrations use, on amoCRM's queues. */
+export function amoCrm(queues: Pick<AmoCrmJobs, 'note'>): Crm {
+  return { note: (leadId, what, text) => queues.note(leadId, what, text) };
+}
+
+/**
+ * Lead events become deal syncs and notes, queued (never called out from here): every event may change what
+ * the deal shows, so each queues one sync (a burst makes one run); contacts, the brief and documents get notes.
+ */
+export function amoCrmListener(
+  queues: AmoCrmJobs,
+  options: { texts: IntegrationTexts; locale: IntegrationLocale; briefDelayMs?: number },
+): LeadListener {
+  const { texts } = options;
+  const briefDelay = options.briefDelayMs ?? 30_000;
+  return {
+    async onLeadEvent(event: LeadEvent) {
+      const lead = event.lead;
+      switch (event.type) {
+        case 'lead.contact_added':
+          await queues.note(
+            lead.id,
+            `contact:${lead.contact.phone ?? ''}:${lead.contact.email ?? ''}`,
+            texts.crm.contact(lead.contact.phone, lead.contact.email),
+          );
+          break;
+        case 'lead.brief_updated':
+          await queues.noteBrief(lead.id, briefDelay);
+          break;
+        case 'lead.document_attached': {
+          const d = event.document;
+          const amount = d.total === null ? null : formatKopecks(d.total, options.locale);
+          await queues.note(lead.id, `doc:${d.kind}:${d.number}`, texts.crm.document(d, amount));
+          break;
+        }
+        default:
+          break;
+      }
+      await queues.syncDeal(lead.id);
+    },
+  };
+}
+
 export interface AmoCrmIntegration {
-  crm: Crm;
-  /** Lead events become deal syncs and notes (queued, never called out from here). */
-  listener: LeadListener;
   mount(app: Express): void;
   authenticates(req: Request): boolean;
   check(health: IntegrationHealth): CheckResult;
   /** Subscribes the webhook (when `publicUrl` is set) and learns the account id; after jobs start. */
   start(): Promise<void>;
-  /** For tests: the jobs and the sync. */
-  jobs: AmoCrmJobs;
+  /** For tests: the sync. */
   sync: AmoCrmSync;
 }
 
 export interface AmoCrmIntegrationDeps {
   config: Extract<AmoCrmConfig, { enabled: true }>;
   outbox: OutboxDeps;
+  /** amoCRM's queues ({@link amoCrmQueues}), shared with the listener. */
+  queues: AmoCrmJobs;
   store: Pick<Store, 'kv' | 'leases'>;
   leads: LeadMoves;
   statuses: Partial<Record<LeadStage, number | string>>;
   briefFields: readonly BriefField[];
   texts: IntegrationTexts;
-  locale: IntegrationLocale;
   publicUrl: string | undefined;
   logger: Logger;
   fetch?: FetchLike;
   client?: Pick<AmoCrmClientOptions, 'maxAttempts' | 'backoff' | 'timeoutMs'>;
-  /** Wait before noting the brief, so a burst of buyer messages makes one note (default 30 s). */
-  briefDelayMs?: number;
 }
 
 /** amoCRM for the sales pipeline: deals for leads, notes, stages both ways. */
@@ -88,40 +127,12 @@ export async function createAmoCrmIntegration(deps: AmoCrmIntegrationDeps): Prom
     ...(deps.fetch ? { fetch: deps.fetch } : {}),
     ...(deps.client ? { client: deps.client } : {}),
   });
-  const jobs = defineAmoCrmJobs(deps.outbox, sync);
+  defineAmoCrmJobs(deps.outbox, sync);
+  const jobs = deps.queues;
   const secret = await resolveAmoWebhookSecret(config.webhookSecret, deps.store.kv);
   let accountId: number | undefined;
-  const briefDelay = deps.briefDelayMs ?? 30_000;
-
-  const onLeadEvent = async (event: LeadEvent): Promise<void> => {
-    const lead = event.lead;
-    switch (event.type) {
-      case 'lead.contact_added':
-        await jobs.note(
-          lead.id,
-          `contact:${lead.contact.phone ?? ''}:${lead.contact.email ?? ''}`,
-          texts.crm.contact(lead.contact.phone, lead.contact.email),
-        );
-        break;
-      case 'lead.brief_updated':
-        await jobs.noteBrief(lead.id, briefDelay);
-        break;
-      case 'lead.document_attached': {
-        const d = event.document;
-        const amount = d.total === null ? null : formatKopecks(d.total, deps.locale);
-        await jobs.note(lead.id, `doc:${d.kind}:${d.number}`, texts.crm.document(d, amount));
-        break;
-      }
-      default:
-        break;
-    }
-    // Every event may have changed what the deal shows (made, tagged, moved): one sync per burst.
-    await jobs.syncDeal(lead.id);
-  };
 
   return {
-    crm: { note: (leadId, what, text) => jobs.note(leadId, what, text) },
-    listener: { onLeadEvent },
     mount(app) {
       mountAmoCrmWebhook(app, {
         secret,
@@ -148,7 +159,6 @@ export async function createAmoCrmIntegration(deps: AmoCrmIntegrationDeps): Prom
         (err: unknown) => logger.debug({ err }, 'amoCRM account not read yet'),
       );
     },
-    jobs,
     sync,
   };
 }

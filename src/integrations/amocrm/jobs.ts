@@ -5,7 +5,8 @@
  */
 import { z } from 'zod';
 import { jobKind } from '../../jobs/job.js';
-import { defineOutboxJob, type OutboxDeps } from '../outbox.js';
+import type { Agenda } from 'agenda';
+import { defineOutboxJob, type OutboxDeps, outboxQueue } from '../outbox.js';
 import type { AmoCrmSync } from './sync.js';
 
 const key = z.string().min(1).max(300);
@@ -36,48 +37,54 @@ export interface AmoCrmJobs {
   registerWebhook(url: string, fingerprint: string): Promise<void>;
 }
 
+/** Queues amoCRM's jobs (their definitions come with the sync: {@link defineAmoCrmJobs}). */
+export function amoCrmQueues(agenda: Agenda): AmoCrmJobs {
+  const sync = outboxQueue(agenda, AMOCRM_SYNC_JOB, 'coalesce');
+  const note = outboxQueue(agenda, AMOCRM_NOTE_JOB);
+  const brief = outboxQueue(agenda, AMOCRM_BRIEF_JOB, 'coalesce');
+  const status = outboxQueue(agenda, AMOCRM_STATUS_JOB, 'coalesce');
+  const webhook = outboxQueue(agenda, AMOCRM_WEBHOOK_JOB);
+  return {
+    syncDeal: (id) => sync.enqueue({ key: `amocrm:deal:${id}`, leadId: id }),
+    note: (id, what, text) => note.enqueue({ key: `amocrm:note:${id}:${what}`, leadId: id, text }),
+    noteBrief: (id, delayMs) =>
+      brief.enqueue({ key: `amocrm:brief:${id}`, leadId: id }, new Date(Date.now() + delayMs)),
+    statusChanged: (dealId) => status.enqueue({ key: `amocrm:status:${dealId}`, dealId }),
+    registerWebhook: (url, fingerprint) => webhook.enqueue({ key: `amocrm:webhook:${fingerprint}`, url }),
+  };
+}
+
 /** Defines amoCRM's jobs on the outbox; their work is `sync`'s. */
-export function defineAmoCrmJobs(deps: OutboxDeps, sync: AmoCrmSync): AmoCrmJobs {
+export function defineAmoCrmJobs(deps: OutboxDeps, sync: AmoCrmSync): void {
   const common = { integration: 'amocrm' as const, leadOf: (d: { leadId: string }) => d.leadId };
-  const syncJob = defineOutboxJob(deps, {
+  defineOutboxJob(deps, {
     ...common,
     kind: AMOCRM_SYNC_JOB,
     operation: 'sync-deal',
-    mode: 'coalesce',
     run: ({ leadId }) => sync.syncDeal(leadId),
   });
-  const noteJob = defineOutboxJob(deps, {
+  defineOutboxJob(deps, {
     ...common,
     kind: AMOCRM_NOTE_JOB,
     operation: 'add-note',
     run: ({ leadId, text }) => sync.addNote(leadId, text),
   });
-  const briefJob = defineOutboxJob(deps, {
+  defineOutboxJob(deps, {
     ...common,
     kind: AMOCRM_BRIEF_JOB,
     operation: 'add-note',
-    mode: 'coalesce',
     run: ({ leadId }) => sync.noteBrief(leadId),
   });
-  const statusJob = defineOutboxJob(deps, {
+  defineOutboxJob(deps, {
     kind: AMOCRM_STATUS_JOB,
     integration: 'amocrm',
     operation: 'sync-deal',
-    mode: 'coalesce',
     run: ({ dealId }) => sync.statusChanged(dealId),
   });
-  const webhookJob = defineOutboxJob(deps, {
+  defineOutboxJob(deps, {
     kind: AMOCRM_WEBHOOK_JOB,
     integration: 'amocrm',
     operation: 'register-webhook',
     run: ({ url }) => sync.registerWebhook(url),
   });
-  return {
-    syncDeal: (id) => syncJob.enqueue({ key: `amocrm:deal:${id}`, leadId: id }),
-    note: (id, what, text) => noteJob.enqueue({ key: `amocrm:note:${id}:${what}`, leadId: id, text }),
-    noteBrief: (id, delayMs) =>
-      briefJob.enqueue({ key: `amocrm:brief:${id}`, leadId: id }, new Date(Date.now() + delayMs)),
-    statusChanged: (dealId) => statusJob.enqueue({ key: `amocrm:status:${dealId}`, dealId }),
-    registerWebhook: (url, fingerprint) => webhookJob.enqueue({ key: `amocrm:webhook:${fingerprint}`, url }),
-  };
 }

@@ -6,7 +6,14 @@ import { localDate } from '../time.js';
 import type { BriefExtractor, BuyerMessage } from './brief/extractor.js';
 import { type BuyerBurst, type BuyerOutcome, onBuyerBurst } from './buyer.js';
 import { type LeadEvent, type LeadListener, notifyListeners } from './events.js';
-import { attachDocument, editBrief, type LeadActionResult, moveStage, reopen } from './owner.js';
+import {
+  attachDocument,
+  editBrief,
+  type LeadActionResult,
+  moveStage,
+  reopen,
+  setPaidAmount,
+} from './owner.js';
 import { type StageChange } from './stages.js';
 
 export type { BriefExtractor, BuyerMessage, ExtractedValue } from './brief/extractor.js';
@@ -88,6 +95,10 @@ export function createLeads(deps: LeadsDeps) {
     /** Records a document issued for the lead and the amount it names. */
     attachDocument: async (leadId: string, document: LeadDocumentRef, actor: string) =>
       tell(await attachDocument(deps.store, leadId, document, actor, deps.now())),
+
+    /** What the buyer has paid in all (kopecks), as payments and refunds come in. */
+    setPaid: async (leadId: string, kopecks: number, actor: string): Promise<LeadActionResult> =>
+      setPaidAmount(deps.store, leadId, kopecks, actor),
 
     get: (leadId: string): Promise<Lead | null> => deps.store.leads.get(leadId),
 
