@@ -169,10 +169,12 @@ export async function openSalesIntegrations(deps: SalesIntegrationsDeps): Promis
     ...(payQueues ? [paymentsListener(payQueues)] : []),
     ...(email.enabled ? [offerEmailListener(mail)] : []),
   ];
-  // Read before anything runs: a bad key file stops start-up with its reason (never the key).
+  // The SDKs load only when configured. A bad key file stops start-up with its reason (never the key).
   const calendarClient = calendar.enabled
-    ? await openCalendarClient(calendar, sales.calendar.timeZone)
+    ? await (await import('./calendar/client.js')).openCalendarClient(calendar, sales.calendar.timeZone)
     : undefined;
+  const consultationsModule = calendarClient ? await import('./calendar/consultations.js') : undefined;
+  const mailerModule = email.enabled ? await import('./email/mailer.js') : undefined;
 
   async function connect({ leads }: { leads: Leads }): Promise<SalesIntegrations> {
     const log = logger.child({ module: 'integrations' });
