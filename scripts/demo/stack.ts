@@ -73,11 +73,19 @@ export async function startDemoStack(options: DemoOptions): Promise<DemoStack> {
 
   try {
     const listingInputs = await loadExampleListings();
-    session = await startSession({
-      avito: options.ports.avito,
-      telegram: options.ports.telegram,
-      gemini: options.ports.gemini,
-    });
+    // The sales pipeline's simulators take free ports: the demo's flags name the three it always had.
+    session = await startSession(
+      {
+        avito: options.ports.avito,
+        telegram: options.ports.telegram,
+        gemini: options.ports.gemini,
+        amocrm: 0,
+        calendar: 0,
+        yookassa: 0,
+        smtp: 0,
+      },
+      options.ports.service,
+    );
     // Listings with the ids of `npm run sim`'s samples replace them; others are added.
     const listings = listingInputs.map((l) => session!.avito.seedListing(l));
 
