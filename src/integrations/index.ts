@@ -280,7 +280,7 @@ export async function openSalesIntegrations(deps: SalesIntegrationsDeps): Promis
                 mountYooKassaRoutes(app, {
                   allowlist: yookassa.allowlist,
                   trustedProxies: yookassa.trustedProxies,
-                  notified: (kind, id, key) => payments.notified(kind, id, key),
+                  notified: (kind, id) => payments.notified(kind, id),
                   returnText: texts.buyer.returned,
                   logger: log.child({ route: 'yookassa-notifications' }),
                 }),

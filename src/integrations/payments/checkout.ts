@@ -60,7 +60,7 @@ export interface Payments {
   /** ↩️ on the lead card: refunds `amountKopecks` (default: all that is left) of a paid invoice. */
   refund(leadId: string, invoice: string, amountKopecks?: number): Promise<PaymentActionResult>;
   /** A notification that passed the address check: queued for checking against YooKassa. */
-  notified(kind: 'payment' | 'refund', objectId: string, dedupeKey: string): Promise<void>;
+  notified(kind: 'payment' | 'refund', objectId: string): Promise<void>;
   /** The invoice's payment as we know it (for the lead card). */
   status(invoice: string): Promise<InvoicePayment | null>;
 }
@@ -364,8 +364,7 @@ export function createPayments(deps: PaymentsDeps): Payments {
       });
       return { ok: true };
     },
-    notified: (kind, objectId, dedupeKey) =>
-      jobs.check({ key: `yookassa:check:${dedupeKey}`, kind, objectId }),
+    notified: (kind, objectId) => jobs.check({ key: `yookassa:check:${kind}:${objectId}`, kind, objectId }),
     status: (invoice) => records.get(invoice),
   };
 }

@@ -1,7 +1,7 @@
 /**
  * YooKassa's outbox jobs: an invoice's payment created and its link sent (`yookassa-create-payment`, once per
- * invoice and attempt), a notification checked against the payment as YooKassa has it (`yookassa-check`, once
- * per event and object), a refund (`yookassa-refund`, once per refund of an invoice).
+ * invoice and attempt), a notification checked against the payment as YooKassa has it (`yookassa-check`, one
+ * per object, run again for each notification), a refund (`yookassa-refund`, once per refund of an invoice).
  */
 import { z } from 'zod';
 import { jobKind } from '../../jobs/job.js';
@@ -40,7 +40,9 @@ export interface PaymentJobs {
 /** Queues YooKassa's jobs (defined with the payments: {@link definePaymentJobs}). */
 export function paymentQueues(agenda: Agenda): PaymentJobs {
   const create = outboxQueue(agenda, YOOKASSA_PAYMENT_JOB);
-  const check = outboxQueue(agenda, YOOKASSA_CHECK_JOB);
+  // Per object, run again for every notification: a check reads the object's current state, so an early
+  // (or forged) notification checked before the payment went through never keeps a later one from acting.
+  const check = outboxQueue(agenda, YOOKASSA_CHECK_JOB, 'coalesce');
   const refund = outboxQueue(agenda, YOOKASSA_REFUND_JOB);
   return {
     createPayment: (d) => create.enqueue(d),

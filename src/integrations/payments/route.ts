@@ -13,7 +13,7 @@ export interface YooKassaRouteDeps {
   allowlist: AddressList;
   trustedProxies: AddressList;
   /** Queues the check of the notified object against YooKassa (see `checkout.ts`). */
-  notified(kind: 'payment' | 'refund', objectId: string, dedupeKey: string): Promise<void>;
+  notified(kind: 'payment' | 'refund', objectId: string): Promise<void>;
   /** What the buyer reads on returning from the payment page. */
   returnText: string;
   logger: Logger;
@@ -61,7 +61,7 @@ export function mountYooKassaRoutes(app: Express, deps: YooKassaRouteDeps): void
         return;
       }
       try {
-        await deps.notified(n.kind, n.objectId, n.dedupeKey);
+        await deps.notified(n.kind, n.objectId);
       } catch (err) {
         deps.logger.error({ err }, 'YooKassa notification could not be queued');
         res.status(503).json({ error: 'unavailable' });
