@@ -6,6 +6,7 @@ import {
   csv,
   emptyToUndefined,
   envProblems,
+  httpsUrl,
   httpUrl,
   integer,
   LOOPBACK_HTTP,
@@ -37,6 +38,17 @@ import {
 
 export { ConfigError } from './lib/env.js';
 
+/** `https://shop.example.com` or `http://localhost:8080`: what a browser sends as `Origin`, nothing more. */
+function isSiteOrigin(value: string): boolean {
+  if (!/^https?:\/\//i.test(value) || value.includes('*')) return false;
+  try {
+    const url = new URL(value);
+    return url.pathname === '/' && !url.search && !url.hash && !url.username && !url.password;
+  } catch {
+    return false;
+  }
+}
+
 const telegramId = z
   .string()
   .regex(/^-?\d{1,20}$/, { error: 'expected Telegram numeric ids, comma-separated (e.g. 123456789)' });
@@ -56,6 +68,17 @@ const dataKeySchema = () =>
 
 /** The seller's documents folder unless DOCS_DIR says otherwise (only their files: see rag/knowledge-folder.ts). */
 export const DEFAULT_DOCS_DIR = './knowledge';
+
+/** The model services that can write answers, in the order LLM_PROVIDERS lists them. */
+export const LLM_PROVIDER_NAMES = ['gemini', 'openai', 'anthropic'] as const;
+export type LlmProvider = (typeof LLM_PROVIDER_NAMES)[number];
+
+/** Each provider's key variable, for the start-up checks and the owner's alerts. */
+export const PROVIDER_KEY_VARIABLE: Record<LlmProvider, string> = {
+  gemini: 'GEMINI_API_KEY',
+  openai: 'OPENAI_API_KEY',
+  anthropic: 'ANTHROPIC_API_KEY',
+};
 
 const envSchema = z.object({
   NODE_ENV: z.preprocess(
@@ -114,6 +137,24 @@ const envSchema = z.object({
   GEMINI_BASE_URL: optionalUrl('the Gemini API'),
   GEMINI_MODEL: z.preprocess(emptyToUndefined, z.string().default('gemini-2.5-flash-lite')),
   GEMINI_FALLBACK_MODELS: csv(z.string()),
+  GEMINI_EMBEDDING_MODEL: z.preprocess(emptyToUndefined, z.string().default('gemini-embedding-001')),
+  LLM_PROVIDERS: optionalString(),
+  LLM_TIMEOUT_SECONDS: integer(1, 600, 30),
+  OPENAI_API_KEY: optionalString(),
+  OPENAI_BASE_URL: optionalUrl('an OpenAI-compatible API, e.g. https://api.openai.com/v1'),
+  OPENAI_MODEL: z.preprocess(emptyToUndefined, z.string().default('gpt-4o-mini')),
+  OPENAI_FALLBACK_MODELS: csv(z.string()),
+  OPENAI_EMBEDDING_MODEL: z.preprocess(emptyToUndefined, z.string().default('text-embedding-3-small')),
+  ANTHROPIC_API_KEY: optionalString(),
+  ANTHROPIC_BASE_URL: optionalUrl('the Anthropic API, e.g. https://api.anthropic.com'),
+  ANTHROPIC_MODEL: z.preprocess(emptyToUndefined, z.string().default('claude-haiku-4-5')),
+  ANTHROPIC_FALLBACK_MODELS: csv(z.string()),
+  EMBEDDINGS: z.preprocess(
+    emptyToUndefined,
+    z
+      .enum(['auto', 'openai', 'gemini', 'off'], { error: 'expected "auto", "openai", "gemini" or "off"' })
+      .default('auto'),
+  ),
   FILE_SEARCH_STORE: z.preprocess(
     emptyToUndefined,
     z
@@ -156,6 +197,36 @@ const envSchema = z.object({
       .max(1000, { error: 'expected a size in megabytes from 0.01 to 1000' })
       .default(10),
   ),
+  CONTEXT_TTL_DAYS: integer(1, 3650, 30),
+  WIDGET_ORIGINS: csv(
+    z
+      .string()
+      .refine(isSiteOrigin, {
+        error:
+          'expected comma-separated site origins like https://shop.example.com (scheme, host and port; no path, no "*")',
+      })
+      .transform((v) => new URL(v).origin),
+  ),
+  WIDGET_COLOR: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(/^#(?:[0-9a-fA-F]{3}){1,2}$/, { error: 'expected a hex colour like #2f6fed' })
+      .default('#2f6fed'),
+  ),
+  WIDGET_TITLE: z.preprocess(
+    emptyToUndefined,
+    z.string().trim().max(60, { error: 'expected at most 60 characters' }).optional(),
+  ),
+  WIDGET_LOCALE: z.preprocess(
+    emptyToUndefined,
+    z.enum(['ru', 'en'], { error: 'expected "ru" or "en"' }).default('ru'),
+  ),
+  CONSENT_TEXT: z.preprocess(
+    emptyToUndefined,
+    z.string().trim().max(2000, { error: 'expected at most 2000 characters' }).optional(),
+  ),
+  PRIVACY_POLICY_URL: z.preprocess(emptyToUndefined, httpsUrl('https://shop.example.com/privacy').optional()),
   LOG_LEVEL: z.preprocess(
     emptyToUndefined,
     z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -207,8 +278,42 @@ export interface Config {
     model: string;
     fallbackModels: string[];
     fileSearchStore: string | undefined;
-    /** Without a key answers come from the local index and always go to review. */
+    /** For the local index's vectors when EMBEDDINGS picks Gemini. */
+    embeddingModel: string;
+    /** In LLM_PROVIDERS: Gemini answers (with File Search) and documents are uploaded to it. */
     enabled: boolean;
+  };
+  openai: {
+    apiKey: string | undefined;
+    /** An OpenAI-compatible root with its version path (`…/v1`); undefined means OpenAI's own. */
+    baseUrl: string | undefined;
+    model: string;
+    fallbackModels: string[];
+    embeddingModel: string;
+    /** In LLM_PROVIDERS. */
+    enabled: boolean;
+  };
+  anthropic: {
+    apiKey: string | undefined;
+    baseUrl: string | undefined;
+    model: string;
+    fallbackModels: string[];
+    /** In LLM_PROVIDERS. */
+    enabled: boolean;
+  };
+  llm: {
+    /**
+     * Who writes answers, tried in this order (fallback on 404/408/409/429/5xx, timeouts and network
+     * errors). Empty: no model, the local index quotes passages and every draft goes to review.
+     */
+    providers: LlmProvider[];
+    /** Per model request. */
+    timeoutMs: number;
+    /**
+     * Whose embeddings rank the local index's passages for providers without File Search (with BM25,
+     * by reciprocal rank fusion); null: BM25 alone.
+     */
+    embeddings: 'openai' | 'gemini' | null;
   };
   docsDir: string;
   responder: {
@@ -233,13 +338,32 @@ export interface Config {
     email: EmailEnvConfig;
   };
   locale: 'ru' | 'en';
+  /** Web and Telegram-buyer conversations (and the widget's sessions) last this many days after their last use. */
+  contextTtlDays: number;
+  /** The buyer's consent to the processing of personal data (152-ФЗ), asked before a contact is taken. */
+  consent: {
+    /** Replaces the default text of the locale's texts module. */
+    text: string | undefined;
+    privacyPolicyUrl: string | undefined;
+  };
+  /** The website chat widget (`src/web/`). */
+  widget: {
+    /** Sites allowed to embed it (exact origins); empty: the widget is off. */
+    origins: string[];
+    color: string;
+    /** Replaces the locale's default title. */
+    title: string | undefined;
+    locale: 'ru' | 'en';
+    enabled: boolean;
+  };
   adminToken: string | undefined;
   logLevel: Env['LOG_LEVEL'];
 }
 
 /**
  * Parses the environment into a {@link Config}. Throws {@link ConfigError} listing every bad variable.
- * Optional integrations (Avito, Telegram, Gemini, MongoDB, PUBLIC_URL) switch features on; never required.
+ * Optional integrations (Avito, Telegram, model providers, MongoDB, PUBLIC_URL) switch features on; a
+ * provider named in LLM_PROVIDERS needs its key.
  */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const parsed = envSchema.safeParse(env);
@@ -254,6 +378,19 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   if (e.TELEGRAM_BOT_TOKEN && e.TELEGRAM_OWNER_IDS.length === 0) {
     cross.push('TELEGRAM_OWNER_IDS: expected at least one owner id when TELEGRAM_BOT_TOKEN is set');
+  }
+  const providers = parseProviders(e.LLM_PROVIDERS, Boolean(e.GEMINI_API_KEY), cross);
+  const keys: Record<LlmProvider, string | undefined> = {
+    gemini: e.GEMINI_API_KEY,
+    openai: e.OPENAI_API_KEY,
+    anthropic: e.ANTHROPIC_API_KEY,
+  };
+  for (const provider of providers) {
+    if (!keys[provider])
+      cross.push(`${PROVIDER_KEY_VARIABLE[provider]}: required when LLM_PROVIDERS includes ${provider}`);
+  }
+  if ((e.EMBEDDINGS === 'openai' || e.EMBEDDINGS === 'gemini') && !keys[e.EMBEDDINGS]) {
+    cross.push(`${PROVIDER_KEY_VARIABLE[e.EMBEDDINGS]}: required when EMBEDDINGS is ${e.EMBEDDINGS}`);
   }
   // ▼ sales-pipeline integrations
   const amocrm = amoCrmConfigFrom(e);
@@ -316,7 +453,28 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       model: e.GEMINI_MODEL,
       fallbackModels: e.GEMINI_FALLBACK_MODELS,
       fileSearchStore: e.FILE_SEARCH_STORE,
-      enabled: Boolean(e.GEMINI_API_KEY),
+      embeddingModel: e.GEMINI_EMBEDDING_MODEL,
+      enabled: providers.includes('gemini'),
+    },
+    openai: {
+      apiKey: e.OPENAI_API_KEY,
+      baseUrl: e.OPENAI_BASE_URL,
+      model: e.OPENAI_MODEL,
+      fallbackModels: e.OPENAI_FALLBACK_MODELS,
+      embeddingModel: e.OPENAI_EMBEDDING_MODEL,
+      enabled: providers.includes('openai'),
+    },
+    anthropic: {
+      apiKey: e.ANTHROPIC_API_KEY,
+      baseUrl: e.ANTHROPIC_BASE_URL,
+      model: e.ANTHROPIC_MODEL,
+      fallbackModels: e.ANTHROPIC_FALLBACK_MODELS,
+      enabled: providers.includes('anthropic'),
+    },
+    llm: {
+      providers,
+      timeoutMs: e.LLM_TIMEOUT_SECONDS * 1000,
+      embeddings: embeddingsProvider(e.EMBEDDINGS, providers),
     },
     docsDir: resolve(e.DOCS_DIR),
     responder: {
@@ -333,9 +491,56 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     integrations: { amocrm: amocrm.config, yookassa: yookassa.config, calendar, email },
     locale: e.BOT_LOCALE,
+    contextTtlDays: e.CONTEXT_TTL_DAYS,
+    consent: { text: e.CONSENT_TEXT, privacyPolicyUrl: e.PRIVACY_POLICY_URL },
+    widget: {
+      origins: [...new Set(e.WIDGET_ORIGINS)],
+      color: e.WIDGET_COLOR,
+      title: e.WIDGET_TITLE,
+      locale: e.WIDGET_LOCALE,
+      enabled: e.WIDGET_ORIGINS.length > 0,
+    },
     adminToken: e.ADMIN_TOKEN,
     logLevel: e.LOG_LEVEL,
   };
+}
+
+/**
+ * LLM_PROVIDERS as an ordered list: unset means Gemini when its key is set, else none; `none` says
+ * no model on purpose. Unknown or repeated names are reported into `problems`.
+ */
+function parseProviders(raw: string | undefined, geminiKey: boolean, problems: string[]): LlmProvider[] {
+  if (raw === undefined) return geminiKey ? ['gemini'] : [];
+  const names = raw
+    .split(',')
+    .map((n) => n.trim().toLowerCase())
+    .filter(Boolean);
+  if (names.length === 1 && names[0] === 'none') return [];
+  const out: LlmProvider[] = [];
+  for (const name of names) {
+    if (!(LLM_PROVIDER_NAMES as readonly string[]).includes(name)) {
+      problems.push(
+        `LLM_PROVIDERS: unknown provider ${JSON.stringify(name)}, expected a comma-separated list of ${LLM_PROVIDER_NAMES.join(', ')} (or none)`,
+      );
+    } else if (out.includes(name as LlmProvider)) {
+      problems.push(`LLM_PROVIDERS: ${name} is listed twice`);
+    } else out.push(name as LlmProvider);
+  }
+  return out;
+}
+
+/**
+ * Whose embeddings the local index uses. `auto`: only when some provider takes passages from the local
+ * index (openai, anthropic), the first listed provider that offers embeddings (Anthropic does not).
+ */
+function embeddingsProvider(
+  choice: 'auto' | 'openai' | 'gemini' | 'off',
+  providers: readonly LlmProvider[],
+): 'openai' | 'gemini' | null {
+  if (choice === 'off') return null;
+  if (choice !== 'auto') return choice;
+  if (!providers.some((p) => p !== 'gemini')) return null;
+  return providers.find((p): p is 'openai' | 'gemini' => p === 'openai' || p === 'gemini') ?? null;
 }
 
 /** Loads `.env` from the working directory into `process.env` when present (real env wins). */
@@ -353,6 +558,8 @@ export function secretsOf(config: Config): string[] {
     config.telegram.token,
     config.telegram.webhookSecret,
     config.gemini.apiKey,
+    config.openai.apiKey,
+    config.anthropic.apiKey,
     config.adminToken,
     config.storage.encryption?.key,
     config.storage.encryption?.previousKey,

@@ -28,6 +28,7 @@ import type { Chat, Message } from './models/records.js';
 // ▲ sales pipeline
 import { openStore } from './store/index.js';
 import type { Store } from './store/port.js';
+import { createWebChannel, type WebChannel } from './web/index.js';
 
 /** A running service: what tests and `main.ts` hold on to. */
 export interface Service {
@@ -40,6 +41,8 @@ export interface Service {
   knowledge: Knowledge;
   responder: Responder;
   bot: BotHandle | undefined;
+  /** The website chat widget, when `WIDGET_ORIGINS` is set. */
+  web: WebChannel | undefined;
   /** The sales pipeline: leads and their integrations (amoCRM, calendar, payments, e-mail). */
   leads: Leads;
   integrations: SalesIntegrations;
@@ -132,7 +135,14 @@ export async function startService(
   const metrics = createMetrics();
   metrics.observeQueues(() => queueSnapshots(store, agenda));
 
-  const knowledge = createKnowledge({ config, store, logger, metrics: metrics.domain });
+  const knowledge = createKnowledge({
+    config,
+    store,
+    logger,
+    metrics: metrics.domain,
+    // Quota and refused keys reach the owner through the bot, once it exists.
+    alerts: ownerAlerts,
+  });
   defineKnowledgeJobs(agenda, { knowledge, logger });
   await prepareKnowledgeFolder({ dir: config.docsDir, store, logger: logger.child({ module: 'rag' }) });
 
@@ -228,6 +238,13 @@ export async function startService(
   // The integrations' messages to buyers go out through the responder's delivery path.
   integrations.deliverBuyerMessages(responder.actions);
 
+  // ── Website chat widget (src/web/), on when WIDGET_ORIGINS is set ─────────────────────────────────────
+  // Built before the responder: the channel-agnostic responder takes `web.channel` in its channel registry,
+  // then `web.start(responder.inbound)` connects it. Until that responder lands, visitors can open the
+  // widget and their messages are refused as unavailable (nothing is lost: the widget offers a retry).
+  const web = config.widget.enabled ? await createWebChannel({ config, store, logger }) : undefined;
+  // ─────────────────────────────────────────────────────────────────────────────────────────────────────
+
   readiness.add('store', async () => {
     await store.ping();
     // Degraded, not failed: reads work, webhooks are refused with 503 and come again, nothing is lost.
@@ -248,14 +265,28 @@ export async function startService(
       ? bot.check()
       : { status: 'disabled', detail: config.telegram.enabled ? 'bot not started here' : 'not configured' },
   );
-  readiness.add('gemini', async () => {
-    const gemini = knowledge.status();
-    if (gemini.state === 'disabled')
-      return { status: 'disabled', detail: 'no GEMINI_API_KEY: local index, review only' };
-    if (gemini.state === 'degraded')
-      return { status: 'degraded', store: gemini.store, detail: gemini.lastError.message };
-    return { status: 'ok', store: gemini.store };
-  });
+  // Without any model the Gemini line says so (local index, review only); with other providers it is left out.
+  if (knowledge.geminiEnabled || knowledge.providers.length === 0) {
+    readiness.add('gemini', async () => {
+      const gemini = knowledge.status();
+      if (gemini.state === 'disabled')
+        return { status: 'disabled', detail: 'no GEMINI_API_KEY: local index, review only' };
+      if (gemini.state === 'degraded')
+        return { status: 'degraded', store: gemini.store, detail: gemini.lastError.message };
+      return { status: 'ok', store: gemini.store };
+    });
+  }
+  // The other providers of LLM_PROVIDERS get one check each.
+  for (const provider of knowledge.providers.filter((p) => p !== 'gemini')) {
+    readiness.add(provider, async () => {
+      const s = knowledge.models().find((m) => m.provider === provider);
+      if (!s || s.state === 'ok') return { status: 'ok' };
+      const detail = s.lastError?.message ?? 'failing';
+      return s.state === 'paused'
+        ? { status: 'degraded', detail: `paused until ${s.reopensAt?.toISOString() ?? '?'}: ${detail}` }
+        : { status: 'degraded', detail };
+    });
+  }
   for (const [name, check] of Object.entries(integrations.checks)) readiness.add(name, check);
 
   const app = createHttpApp({
@@ -273,11 +304,20 @@ export async function startService(
     mount: [
       ...(avito ? [(a: Express) => avito.mount(a)] : []),
       ...(bot ? [(a: Express) => bot.mountWebhook(a)] : []),
+      ...(web ? [(a: Express) => web.mount(a)] : []), // widget: /widget.js, /widget/settings, /widget/demo
       ...integrations.mounts,
     ],
   });
   const http = await startHttpServer(app, config.http.port, config.http.host);
   logger.info({ url: http.url }, 'listening');
+  if (web) {
+    web.attach(http.server); // widget: WebSocket upgrades of /widget/ws
+    const base = config.http.publicUrl ?? http.url;
+    logger.info(
+      { script: `${base}/widget.js`, demo: `${base}/widget/demo`, ...web.scriptSize },
+      'website widget on',
+    );
+  }
   await startJobs(agenda);
   await avito?.start();
   await responder.start();
@@ -299,12 +339,14 @@ export async function startService(
     knowledge,
     responder,
     bot,
+    web,
     leads,
     integrations,
     stop() {
       stopping ??= (async () => {
         storageOutage.stop();
         await bot?.stop();
+        await web?.stop(); // upgraded sockets would keep the HTTP server from closing
         await http.close();
         await avito?.stop();
         const drained = await agenda.drain({ timeout: 10_000 });

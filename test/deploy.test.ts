@@ -21,6 +21,13 @@ const PRODUCTION_ENTRIES = [
 ];
 
 const IMPORT = /(?:\bfrom\s+|\bimport\s*\(\s*|\bimport\s+)'([^']+)'/g;
+/** Type-only imports vanish in the build. */
+const TYPE_IMPORT = /^\s*import\s+type\s[^;]*;/gm;
+/**
+ * Packages a module loads only when the service runs from source (tsx, tests), never from `dist/`: the widget
+ * is bundled in memory there, while the build reads the bundle `npm run build` wrote (src/web/script.ts).
+ */
+const SOURCE_ONLY: Record<string, string[]> = { 'src/web/script.ts': ['esbuild'] };
 
 /** Every source file reachable from `entries` through relative imports, and the packages they import. */
 function importGraph(entries: string[]): { files: Set<string>; packages: Set<string> } {
@@ -31,8 +38,12 @@ function importGraph(entries: string[]): { files: Set<string>; packages: Set<str
     if (files.has(file)) continue;
     files.add(file);
     // Comments may quote imports (`import('./x.js')` in a doc comment): drop them first.
-    const code = readFileSync(file, 'utf8').replace(/\/\*[\s\S]*?\*\/|^\s*\/\/.*$/gm, '');
+    const code = readFileSync(file, 'utf8')
+      .replace(/\/\*[\s\S]*?\*\/|^\s*\/\/.*$/gm, '')
+      .replace(TYPE_IMPORT, '');
+    const sourceOnly = SOURCE_ONLY[relative(REPO_ROOT, file)] ?? [];
     for (const [, spec] of code.matchAll(IMPORT)) {
+      if (sourceOnly.includes(spec!)) continue;
       if (spec!.startsWith('.')) {
         const target = resolve(dirname(file), spec!.replace(/\.js$/, '.ts'));
         if (!existsSync(target)) throw new Error(`${relative(REPO_ROOT, file)} imports missing ${spec}`);

@@ -1,6 +1,6 @@
 /**
  * `npm run ask -- [--docs DIR] [--item ID] [--json] "question"` — answers a question from a folder of
- * documents exactly as the service would (Gemini when GEMINI_API_KEY is set, else the local index),
+ * documents exactly as the service would (the providers of LLM_PROVIDERS, else the local index),
  * in a throwaway store. `--batch FILE` reads JSON lines {"id","q","item"} and prints one decision per
  * line. Diagnostics go to stderr; stdout carries only the answer(s).
  */
@@ -71,15 +71,18 @@ function decisionJson(d: Decision) {
     grounded: d.kind === 'answer' ? d.grounded : false,
     strategy: d.kind === 'answer' ? d.strategy : 'none',
     escalation_reason: d.kind === 'escalate' ? d.reason : null,
+    provider: d.kind === 'escalate' ? null : (d.provider ?? null),
+    model: d.kind === 'escalate' ? null : (d.model ?? null),
   };
 }
 
 function readable(d: Decision): string {
   if (d.kind === 'escalate') return `→ escalate to the owner (${d.reason}): «${d.matched}»\n`;
+  const by = d.provider ? ` by ${d.provider} ${d.model ?? ''}`.trimEnd() : '';
   const head =
     d.kind === 'answer'
-      ? `→ answer [${d.strategy}] ${d.grounded ? 'grounded' : `NOT grounded: ${d.findings.join(', ')}`}`
-      : `→ fallback (${d.reason})${d.detail ? `: ${d.detail}` : ''}`;
+      ? `→ answer [${d.strategy}]${by} ${d.grounded ? 'grounded' : `NOT grounded: ${d.findings.join(', ')}`}`
+      : `→ fallback (${d.reason})${by}${d.detail ? `: ${d.detail}` : ''}`;
   const sources = d.sources.map(
     (s) => `  · ${s.title}${s.itemId ? ` [item ${s.itemId}]` : ''}: ${s.snippet ?? ''}`,
   );
@@ -115,9 +118,11 @@ async function main(): Promise<void> {
   const store = openSqliteStore({ path: join(dir, 'ask.sqlite') });
   try {
     const knowledge = createKnowledge({ config, store, logger });
-    process.stderr.write(
-      `Loading ${config.docsDir} (${knowledge.geminiEnabled ? 'Gemini File Search' : 'local index'})…\n`,
-    );
+    const how =
+      knowledge.providers.length === 0
+        ? 'local index, no model'
+        : `${knowledge.providers.join(' → ')}${knowledge.embeddings ? `, vectors ${knowledge.embeddings}` : ''}`;
+    process.stderr.write(`Loading ${config.docsDir} (${how})…\n`);
     const summary = await knowledge.syncFolder();
     const refused = summary.failed.find((f) => f.reason === 'project_folder');
     if (refused) {

@@ -116,6 +116,8 @@ export const draftSchema = new Schema(
     grounded: { type: Boolean, required: true },
     findings: { type: [String], default: [] },
     strategy: { type: String, required: true },
+    provider: { type: String, default: null },
+    model: { type: String, default: null },
     coversMessageIds: { type: [String], default: [] },
     card: { type: new Schema({ chatId: String, messageId: Number }, { _id: false }), default: null },
     approvedBy: { type: String, default: null },
@@ -161,6 +163,19 @@ export const chunkSchema = new Schema(
   { versionKey: false, collection: 'chunks' },
 );
 chunkSchema.index({ docId: 1, index: 1 }, { unique: true });
+
+export const chunkEmbeddingSchema = new Schema(
+  {
+    docId: { type: String, required: true },
+    index: { type: Number, required: true },
+    model: { type: String, required: true },
+    textHash: { type: String, required: true },
+    /** Little-endian float32 values. */
+    vector: { type: Buffer, required: true },
+  },
+  { versionKey: false, collection: 'chunk_embeddings' },
+);
+chunkEmbeddingSchema.index({ docId: 1, index: 1 }, { unique: true });
 
 export const listingSchema = new Schema(
   {
@@ -290,6 +305,7 @@ export function registerModels(connection: Connection) {
     Draft: connection.model('Draft', draftSchema),
     Document: connection.model('Document', documentSchema),
     Chunk: connection.model('Chunk', chunkSchema),
+    ChunkEmbedding: connection.model('ChunkEmbedding', chunkEmbeddingSchema),
     Listing: connection.model('Listing', listingSchema),
     Settings: connection.model('Settings', settingsSchema),
     Audit: connection.model('Audit', auditSchema),

@@ -120,6 +120,12 @@ export interface Draft {
   /** What the grounding guard objected to (spans), or the escalation reason. */
   findings: string[];
   strategy: DraftStrategy;
+  /**
+   * The model service and model that wrote the text (`openai`, `gpt-4o-mini`), or that said the documents do
+   * not cover the question; null when no model did (local index, escalation, the owner's own words).
+   */
+  provider: string | null;
+  model: string | null;
   /** The buyer messages this draft answers. */
   coversMessageIds: string[];
   card: CardRef | null;
@@ -169,6 +175,20 @@ export interface Chunk {
   docId: string;
   index: number;
   text: string;
+}
+
+/**
+ * A chunk's embedding, kept beside the chunk so it is computed once: it is made again only when the
+ * embedded text (its hash) or the embedding model changes.
+ */
+export interface ChunkEmbedding {
+  docId: string;
+  index: number;
+  /** The embedding model that made the vector, with its provider (`openai:text-embedding-3-small`). */
+  model: string;
+  /** sha256 (hex) of the text that was embedded. */
+  textHash: string;
+  vector: Float32Array;
 }
 
 /** A chunk with the fields of its document that retrieval filters and cites on. */

@@ -1,4 +1,5 @@
 import type { CardRef, Chat, Draft, Message } from '../models/records.js';
+import type { ModelProviderAlert } from '../rag/models/port.js';
 
 /**
  * A problem the owner must hear about, as a typed code with its data: the bot words it in the owner's
@@ -16,6 +17,8 @@ export type OwnerAlert =
   | { kind: 'avito-subscription-restored' }
   /** The store refuses writes (disk full, I/O errors): webhooks get 503 and are redelivered, answers wait. */
   | { kind: 'storage-failing'; reason: string }
+  /** A model provider's quota or credits ran out, or it refused the key: answers go to the next provider. */
+  | ModelProviderAlert
   // ▼ sales-pipeline integrations (src/integrations/): what the owner hears from amoCRM, the calendar, payments, e-mail
   /** An integration call failed for good (refused, or after every retry): kept as a failed job, the work waits. */
   | {

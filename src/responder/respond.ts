@@ -143,7 +143,14 @@ export async function respondToChat(
     chatId,
     draftId: draft.id,
     after: draft.text || null,
-    details: { mode, strategy: draft.strategy, grounded: draft.grounded, findings: draft.findings },
+    details: {
+      mode,
+      strategy: draft.strategy,
+      grounded: draft.grounded,
+      findings: draft.findings,
+      provider: draft.provider,
+      model: draft.model,
+    },
   });
 
   const autoSend =
@@ -221,6 +228,10 @@ function draftFields(
   covers: string[],
 ): Parameters<ResponderDeps['store']['drafts']['create']>[0] {
   const base = { chatId: chat.id, coversMessageIds: covers } satisfies Partial<Draft>;
+  const by =
+    decision.kind === 'escalate'
+      ? {}
+      : { provider: decision.provider ?? null, model: decision.model ?? null };
   switch (decision.kind) {
     case 'answer':
       return {
@@ -231,6 +242,7 @@ function draftFields(
         grounded: decision.grounded,
         findings: decision.findings,
         strategy: decision.strategy,
+        ...by,
       };
     case 'fallback':
       return {
@@ -241,6 +253,7 @@ function draftFields(
         grounded: true,
         findings: [decision.reason, ...(decision.detail ? [decision.detail] : [])],
         strategy: 'none',
+        ...by,
       };
     case 'escalate':
       return {

@@ -2,6 +2,7 @@ import type {
   AuditEntry,
   Chat,
   Chunk,
+  ChunkEmbedding,
   ChunkWithDocument,
   DocumentScope,
   DocumentState,
@@ -115,6 +116,14 @@ export interface DocumentRepository {
   replaceChunks(docId: string, chunks: readonly Omit<Chunk, 'docId'>[]): Promise<void>;
   /** Chunks of ready documents matching the filter, for the local index. */
   chunks(filter?: Omit<DocumentFilter, 'state'>): Promise<ChunkWithDocument[]>;
+  /** The stored embeddings of ready documents' chunks (any model), for the vector index. */
+  embeddings(): Promise<ChunkEmbedding[]>;
+  /**
+   * Stores chunk vectors, each replacing the chunk's earlier one. A row whose chunk is gone (its document
+   * was removed or re-chunked shorter meanwhile) is skipped; `replaceChunks` and `remove` drop the
+   * vectors of the chunks they drop.
+   */
+  saveEmbeddings(rows: readonly ChunkEmbedding[]): Promise<void>;
 }
 
 export interface ListingRepository {

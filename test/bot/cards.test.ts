@@ -186,6 +186,27 @@ describe('draft cards', () => {
     expect(card.text).not.toContain('"code"');
   });
 
+  it('when a model wrote the draft, then the card names the provider and model; without one it names none', async () => {
+    const byModel = await seedDraft(h.store, { provider: 'openai', model: 'gpt-4o-mini' });
+    const { ref } = await showCard(h, byModel);
+    const card = h.sim.chat(h.owner).messages.find((m) => m.message_id === ref.messageId)!;
+    expect(card.text).toContain('🧠 Модель: OpenAI API · gpt-4o-mini');
+
+    const fallback = await seedDraft(h.store, {
+      kind: 'fallback',
+      text: 'Уточню и вернусь.',
+      findings: ['not_covered'],
+      provider: 'anthropic',
+      model: 'claude-haiku-4-5 <b>',
+    });
+    expect(renderCard(fallback, textsFor('en')).text).toContain(
+      '🧠 Model: Anthropic · claude-haiku-4-5 &lt;b&gt;',
+    );
+
+    const local = await seedDraft(h.store, { strategy: 'local' });
+    expect(renderCard(local, ru).text).not.toContain('🧠');
+  });
+
   it('when an ungrounded fallback is rendered, then the guard findings are listed', () => {
     const now = new Date();
     const r = renderCard(
@@ -201,6 +222,8 @@ describe('draft cards', () => {
           grounded: false,
           findings: ['9000'],
           strategy: 'local',
+          provider: null,
+          model: null,
           coversMessageIds: [],
           card: null,
           approvedBy: null,
@@ -283,6 +306,22 @@ describe('notifier', () => {
     await h.handle.notifier.resolve('avito-token');
     await h.handle.notifier.alert('avito-token', alert);
     expect(h.sim.chat(h.owner).messages).toHaveLength(2);
+  });
+
+  it('when a provider’s quota is used up, then the owner reads which provider and what to do, once', async () => {
+    const alert = {
+      kind: 'model-provider',
+      provider: 'openai',
+      problem: 'quota',
+      reason: 'You exceeded your current quota',
+    } as const;
+    await h.handle.notifier.alert('model:openai:quota', alert);
+    await h.handle.notifier.alert('model:openai:quota', alert);
+    const texts = h.sim.chat(h.owner).messages.map((m) => m.text);
+    expect(texts).toHaveLength(1);
+    expect(texts[0]).toContain(
+      '⚠️ OpenAI API: закончилась квота или деньги на счёте (You exceeded your current quota)',
+    );
   });
 
   it('when an auto-sent notice is sent, then it offers 👎 with f:bad and a reply to it reaches the buyer chat', async () => {

@@ -97,16 +97,28 @@ describe('escalation before any answer (properties)', () => {
           logger: silentLogger,
           fallbackText: FALLBACK,
           escalationKeywords: [],
-          generate: withModel
-            ? () => {
-                retrievals++;
-                return Promise.resolve({
-                  text: 'Конечно, всё есть.',
-                  model: 'gemini-test',
-                  finishReason: 'STOP',
-                  chunks: [{ title: 'doc', text: 'Конечно, всё есть.', metadata: { scope: 'general' } }],
-                  supportedChunks: [],
-                });
+          models: withModel
+            ? {
+                generate: () => {
+                  retrievals++;
+                  return Promise.resolve({
+                    text: 'Конечно, всё есть.',
+                    provider: 'gemini',
+                    model: 'gemini-test',
+                    finishReason: 'STOP',
+                    passages: [
+                      {
+                        docId: null,
+                        title: 'doc',
+                        itemId: null,
+                        scope: 'general',
+                        origin: 'folder',
+                        text: 'Конечно, всё есть.',
+                      },
+                    ],
+                    cited: [],
+                  });
+                },
               }
             : null,
           localIndex: {

@@ -87,15 +87,32 @@ function notFoundLine(draft: Draft, t: Texts): string {
   return t.card.notFound(reason, detail ? safe(detail, LIMITS.error, t) : null);
 }
 
+/** Which model wrote the draft (or found the documents silent), when one did. */
+function modelLines(draft: Draft, t: Texts): string[] {
+  return draft.provider && draft.model
+    ? [t.card.model(safe(draft.provider, 40, t), safe(draft.model, LIMITS.name, t))]
+    : [];
+}
+
 /**
- * What the owner learns about the search behind a draft: where it was found and whether the sources back it
- * (an answer), or why nothing was found (a fallback). The owner's own words have no search behind them.
+ * What the owner learns about the search behind a draft: where it was found, whether the sources back it and
+ * which model wrote it (an answer), or why nothing was found (a fallback). The owner's own words have no
+ * search behind them.
  */
 function searchLines(draft: Draft, t: Texts): string[] {
   if (draft.kind === 'reply' || draft.kind === 'escalation') return [];
   if (draft.kind === 'fallback')
-    return [notFoundLine(draft, t), ...(draft.sources.length > 0 ? [sourcesLine(draft, t)] : [])];
-  return [sourcesLine(draft, t), ...groundingLines(draft, t), t.card.found(draft.strategy)];
+    return [
+      notFoundLine(draft, t),
+      ...(draft.sources.length > 0 ? [sourcesLine(draft, t)] : []),
+      ...modelLines(draft, t),
+    ];
+  return [
+    sourcesLine(draft, t),
+    ...groundingLines(draft, t),
+    t.card.found(draft.strategy),
+    ...modelLines(draft, t),
+  ];
 }
 
 /** Who approved a draft, as the card says it; `names` maps Telegram ids to names we know. */

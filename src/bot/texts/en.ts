@@ -59,6 +59,16 @@ const strategyName = (s: string): string =>
     none: 'nothing found',
   })[s] ?? s;
 
+const providerName = (p: string): string =>
+  ({ gemini: 'Gemini', openai: 'OpenAI API', anthropic: 'Anthropic' })[p] ?? p;
+
+const keyVariables = (p: string): string =>
+  ({
+    gemini: 'GEMINI_API_KEY',
+    openai: 'OPENAI_API_KEY (and OPENAI_BASE_URL for a gateway key)',
+    anthropic: 'ANTHROPIC_API_KEY',
+  })[p] ?? "the provider's key";
+
 const notFound = (reason: string, detail: string | null): string =>
   reason === 'unavailable'
     ? `⚠️ The model is unavailable${detail ? `: ${detail}` : ''} — nothing was searched`
@@ -77,6 +87,8 @@ const checkName = (name: string): string =>
     avitoWebhook: 'Avito webhook',
     telegram: 'Telegram',
     gemini: 'Gemini',
+    openai: 'OpenAI API',
+    anthropic: 'Anthropic',
   })[name] ?? name;
 
 const checkStatus = (status: string): string =>
@@ -167,6 +179,7 @@ export const en: Texts = {
     ungrounded: '⚠️ Not backed by the sources',
     findings: 'The check found:',
     found: (strategy) => `🔎 Found in: ${strategyName(strategy)}`,
+    model: (provider, model) => `🧠 Model: ${providerName(provider)} · ${model}`,
     notFound,
     edited: '✏️ edited by the owner',
     takenOver: (who, when) => `🙋 Taken over by ${who} (${when})`,
@@ -280,6 +293,13 @@ export const en: Texts = {
           `⚠️ The data store refuses writes (${reason}). New buyer messages are not taken for now — Avito will ` +
           'deliver them again, answers wait. Free up disk space: the service resumes by itself.'
         );
+      case 'model-provider':
+        return a.problem === 'quota'
+          ? `⚠️ ${providerName(a.provider)}: the quota or the account balance is used up (${reason}). ` +
+              "Top up or raise the limit in the provider's console. Meanwhile the next provider in " +
+              'LLM_PROVIDERS writes the answers; without one, drafts come with the fallback text.'
+          : `⚠️ ${providerName(a.provider)}: the key was refused (${reason}). Check ${keyVariables(a.provider)} ` +
+              'and restart the service. Meanwhile the next provider in LLM_PROVIDERS writes the answers, if there is one.';
       case 'integration-failed':
         return (
           `⚠️ ${integrationName[a.integration]}: ${operationName[a.operation]}` +
@@ -381,4 +401,37 @@ export const en: Texts = {
   listingsPage: (page, pages) => `${page}/${pages}`,
   unhandled: 'I did not get that. /help lists what I can do.',
   genericError: 'Something went wrong, please try again.',
+  widget: {
+    title: 'Chat with the seller',
+    open: 'Open chat',
+    close: 'Close chat',
+    greeting: 'Hello! Ask your question and we will answer right here.',
+    briefIntro: 'How should we call you, and how can we reach you if you close this page?',
+    nameLabel: 'Name',
+    contactLabel: 'Phone or e-mail',
+    contactHint: 'For example, +7 912 345-67-89 or name@example.com',
+    consent:
+      'I consent to the seller processing my personal data (name, phone or e-mail, the text of this chat) to ' +
+      'answer my questions and prepare an offer, under Russian Federal Law No. 152-FZ "On Personal Data". ' +
+      'The consent lasts until I withdraw it, which I can do by writing so in this chat.',
+    privacyPolicy: 'Personal data policy',
+    start: 'Start chat',
+    placeholder: 'Write a message…',
+    send: 'Send',
+    you: 'You',
+    seller: 'Seller',
+    typing: 'The seller is typing…',
+    sending: 'Sending…',
+    failed: 'Not sent.',
+    retry: 'Retry',
+    connecting: 'Connecting…',
+    offline: 'No connection. Reconnecting…',
+    rateLimited: 'Too many messages. Please wait a minute and try again.',
+    tooLong: 'The message is too long.',
+    serverError: 'The message was not saved. Please try again.',
+    unread: 'New message',
+    nameInvalid: 'Please enter your name (up to 100 characters).',
+    contactInvalid: 'Please enter a phone (+7 912 345-67-89) or an e-mail.',
+    consentRequired: 'We cannot take your contact without your consent.',
+  },
 };

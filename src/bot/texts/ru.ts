@@ -74,6 +74,18 @@ const strategyName = (s: string): string =>
     none: 'ничего не нашлось',
   })[s] ?? s;
 
+/** Model services (`LLM_PROVIDERS`) as the owner reads them. */
+const providerName = (p: string): string =>
+  ({ gemini: 'Gemini', openai: 'OpenAI API', anthropic: 'Anthropic' })[p] ?? p;
+
+/** Where the owner fixes a provider's key (`PROVIDER_KEY_VARIABLE`, plus the gateway's address for OpenAI). */
+const keyVariables = (p: string): string =>
+  ({
+    gemini: 'GEMINI_API_KEY',
+    openai: 'OPENAI_API_KEY (и OPENAI_BASE_URL, если ключ от шлюза)',
+    anthropic: 'ANTHROPIC_API_KEY',
+  })[p] ?? 'ключ провайдера';
+
 /** Why the fallback text was chosen instead of an answer (`Decision.reason` of a fallback). */
 const notFound = (reason: string, detail: string | null): string =>
   reason === 'unavailable'
@@ -94,6 +106,8 @@ const checkName = (name: string): string =>
     avitoWebhook: 'Вебхук Авито',
     telegram: 'Telegram',
     gemini: 'Gemini',
+    openai: 'OpenAI API',
+    anthropic: 'Anthropic',
   })[name] ?? name;
 
 const checkStatus = (status: string): string =>
@@ -194,6 +208,8 @@ export const ru = {
     findings: 'Проверка нашла:',
     /** Where the answer was found. */
     found: (strategy: string) => `🔎 Найдено: ${strategyName(strategy)}`,
+    /** Which model wrote the draft (`model` already escaped). */
+    model: (provider: string, model: string) => `🧠 Модель: ${providerName(provider)} · ${model}`,
     notFound,
     edited: '✏️ текст изменён владельцем',
     takenOver: (who: string, when: string) => `🙋 Чат взял на себя: ${who} (${when})`,
@@ -311,6 +327,13 @@ export const ru = {
           `⚠️ Хранилище данных не принимает записи (${reason}). Новые сообщения покупателей пока не ` +
           'принимаются — Авито пришлёт их повторно, ответы ждут. Освободите место на диске: сервис продолжит сам.'
         );
+      case 'model-provider':
+        return a.problem === 'quota'
+          ? `⚠️ ${providerName(a.provider)}: закончилась квота или деньги на счёте (${reason}). ` +
+              'Пополните баланс или поднимите лимит в кабинете провайдера. Пока ответы пишет следующий ' +
+              'провайдер из LLM_PROVIDERS, а если его нет — черновики приходят с запасным ответом.'
+          : `⚠️ ${providerName(a.provider)}: ключ не принят (${reason}). Проверьте ${keyVariables(a.provider)} ` +
+              'и перезапустите сервис. Пока ответы пишет следующий провайдер из LLM_PROVIDERS, если он есть.';
       case 'integration-failed':
         return (
           `⚠️ ${integrationName[a.integration]}: ${operationName[a.operation]}` +
@@ -417,6 +440,43 @@ export const ru = {
   listingsPage: (page: number, pages: number) => `${page}/${pages}`,
   unhandled: 'Не понял. /help — что я умею.',
   genericError: 'Что-то пошло не так, попробуйте ещё раз.',
+  /**
+   * The website chat widget, as the visitor reads it. Plain text (the widget renders every string with
+   * `textContent`, never as HTML), no functions: the whole section is sent to the browser as JSON.
+   */
+  widget: {
+    title: 'Чат с продавцом',
+    open: 'Открыть чат',
+    close: 'Закрыть чат',
+    greeting: 'Здравствуйте! Задайте вопрос — ответим здесь же.',
+    briefIntro: 'Как к вам обращаться и как с вами связаться, если вы закроете страницу?',
+    nameLabel: 'Имя',
+    contactLabel: 'Телефон или e-mail',
+    contactHint: 'Например, +7 912 345-67-89 или name@example.ru',
+    consent:
+      'Я даю согласие продавцу на обработку моих персональных данных (имя, телефон или e-mail, текст переписки) ' +
+      'для ответа на мои вопросы и подготовки предложения в соответствии с Федеральным законом от 27.07.2006 ' +
+      '№ 152-ФЗ «О персональных данных». Согласие действует до его отзыва; отозвать его можно, написав об этом в чате.',
+    privacyPolicy: 'Политика обработки персональных данных',
+    start: 'Начать чат',
+    placeholder: 'Напишите сообщение…',
+    send: 'Отправить',
+    you: 'Вы',
+    seller: 'Продавец',
+    typing: 'Продавец печатает…',
+    sending: 'Отправляется…',
+    failed: 'Не отправлено.',
+    retry: 'Повторить',
+    connecting: 'Подключаемся…',
+    offline: 'Нет связи. Переподключаемся…',
+    rateLimited: 'Слишком много сообщений. Подождите минуту и попробуйте снова.',
+    tooLong: 'Сообщение слишком длинное.',
+    serverError: 'Сообщение не сохранилось. Попробуйте ещё раз.',
+    unread: 'Новое сообщение',
+    nameInvalid: 'Укажите имя (до 100 символов).',
+    contactInvalid: 'Укажите телефон (+7 912 345-67-89) или e-mail.',
+    consentRequired: 'Без согласия мы не можем принять ваши контакты.',
+  },
 };
 
 export type Texts = typeof ru;

@@ -14,6 +14,7 @@ import type {
 import type { DocumentFilter, ProtectedField, Store, StoreMaintenance } from '../port.js';
 import {
   checkDraftStatus,
+  checkEmbedding,
   mergeChat,
   newAuditEntry,
   newChat,
@@ -21,6 +22,8 @@ import {
   newDraft,
   newEvent,
   newMessage,
+  vectorBytes,
+  vectorFromBytes,
 } from '../records.js';
 import {
   checkDate,
@@ -41,6 +44,14 @@ function plain<T>(doc: Doc | null | undefined, drop: string[] = []): T | null {
   const { _id, ...rest } = doc;
   for (const key of drop) delete rest[key];
   return { id: String(_id), ...rest } as T;
+}
+
+/** A BSON Binary or Buffer, as a lean query returns it, as bytes. */
+function toBytes(value: unknown): Uint8Array {
+  if (value instanceof Uint8Array) return value;
+  if (value && typeof value === 'object' && 'buffer' in value && value.buffer instanceof Uint8Array)
+    return value.buffer;
+  throw new StoreValidationError('embedding vector', 'stored vector is not binary');
 }
 
 const isDuplicateKey = (err: unknown) =>
@@ -303,6 +314,7 @@ export async function openMongoStore(
         checkId('document id', id);
         const res = await m.Document.deleteOne({ _id: id });
         await m.Chunk.deleteMany({ docId: id });
+        await m.ChunkEmbedding.deleteMany({ docId: id });
         return res.deletedCount === 1;
       },
       async replaceChunks(docId, chunks) {
@@ -310,6 +322,8 @@ export async function openMongoStore(
         await m.Chunk.deleteMany({ docId });
         if (chunks.length > 0)
           await m.Chunk.insertMany(chunks.map((c) => ({ docId, index: c.index, text: c.text })));
+        // Vectors of the chunks that are left stay: their hashes tell the vector index which still fit.
+        await m.ChunkEmbedding.deleteMany({ docId, index: { $nin: chunks.map((c) => c.index) } });
       },
       async chunks(filter = {}) {
         const docs = await m.Document.find({ ...documentQuery(filter), state: 'ready' })
@@ -333,6 +347,41 @@ export async function openMongoStore(
             };
           })
           .sort((a, b) => order.indexOf(a.docId) - order.indexOf(b.docId) || a.index - b.index);
+      },
+      async embeddings() {
+        const ready = await m.Document.find({ state: 'ready' }, { _id: 1 }).lean<Doc[]>();
+        const rows = await m.ChunkEmbedding.find({ docId: { $in: ready.map((d) => String(d._id)) } })
+          .sort({ docId: 1, index: 1 })
+          .lean<Doc[]>();
+        return rows.map((r) => ({
+          docId: String(r.docId),
+          index: Number(r.index),
+          model: String(r.model),
+          textHash: String(r.textHash),
+          vector: vectorFromBytes(toBytes(r.vector)),
+        }));
+      },
+      async saveEmbeddings(rows) {
+        const checked = rows.map(checkEmbedding);
+        if (checked.length === 0) return;
+        // Only for chunks that still exist: the document may be gone or re-chunked meanwhile.
+        const existing = await m.Chunk.find(
+          { $or: checked.map((e) => ({ docId: e.docId, index: e.index })) },
+          { docId: 1, index: 1 },
+        ).lean<Doc[]>();
+        const present = new Set(existing.map((c) => `${String(c.docId)}:${Number(c.index)}`));
+        const ops = checked
+          .filter((e) => present.has(`${e.docId}:${e.index}`))
+          .map((e) => ({
+            updateOne: {
+              filter: { docId: e.docId, index: e.index },
+              update: {
+                $set: { model: e.model, textHash: e.textHash, vector: Buffer.from(vectorBytes(e.vector)) },
+              },
+              upsert: true,
+            },
+          }));
+        if (ops.length > 0) await m.ChunkEmbedding.bulkWrite(ops, { ordered: false });
       },
     },
     listings: {

@@ -19,6 +19,7 @@ import type {
 } from '../port.js';
 import {
   checkDraftStatus,
+  checkEmbedding,
   mergeChat,
   newAuditEntry,
   newChat,
@@ -26,6 +27,8 @@ import {
   newDraft,
   newEvent,
   newMessage,
+  vectorBytes,
+  vectorFromBytes,
 } from '../records.js';
 import {
   checkDate,
@@ -242,6 +245,8 @@ const DRAFT_PATCH_COLUMNS: {
   grounded: ['grounded', (v) => (v ? 1 : 0)],
   findings: ['findings', (v) => toJson(v ?? [])],
   strategy: ['strategy', (v) => v ?? null],
+  provider: ['provider', (v) => v ?? null],
+  model: ['model', (v) => v ?? null],
   coversMessageIds: ['covers', (v) => toJson(v ?? [])],
   card: ['card', (v) => toJson(v)],
   approvedBy: ['approved_by', (v) => v ?? null],
@@ -276,8 +281,8 @@ function drafts(db: SqliteDatabase, now: () => Date): DraftRepository {
         const d = newDraft(input, now());
         db.run(
           `INSERT INTO drafts (id, chat_id, kind, status, text, original_text, sources, grounded, findings, strategy,
-            covers, card, approved_by, sent_message_ids, attempts, error, created_at, updated_at)
-           VALUES (${placeholders(18)})`,
+            provider, model, covers, card, approved_by, sent_message_ids, attempts, error, created_at, updated_at)
+           VALUES (${placeholders(20)})`,
           d.id,
           d.chatId,
           d.kind,
@@ -288,6 +293,8 @@ function drafts(db: SqliteDatabase, now: () => Date): DraftRepository {
           d.grounded ? 1 : 0,
           toJson(d.findings),
           d.strategy,
+          d.provider,
+          d.model,
           toJson(d.coversMessageIds),
           toJson(d.card),
           d.approvedBy,
@@ -456,6 +463,12 @@ function documents(db: SqliteDatabase, now: () => Date): DocumentRepository {
         db.run('DELETE FROM chunks WHERE doc_id = ?', docId);
         for (const c of chunks)
           db.run('INSERT INTO chunks (doc_id, idx, text) VALUES (?, ?, ?)', docId, c.index, c.text);
+        // Vectors of the chunks that are left stay: their hashes tell the vector index which still fit.
+        db.run(
+          'DELETE FROM chunk_embeddings WHERE doc_id = ? AND idx NOT IN (SELECT idx FROM chunks WHERE doc_id = ?)',
+          docId,
+          docId,
+        );
       });
     },
     async chunks(filter = {}) {
@@ -474,6 +487,41 @@ function documents(db: SqliteDatabase, now: () => Date): DocumentRepository {
           scope: r.scope as 'general' | 'item',
           itemId: r.item_id === null ? null : String(r.item_id),
         }));
+    },
+    async embeddings() {
+      return db
+        .all(
+          `SELECT e.doc_id, e.idx, e.model, e.text_hash, e.vector FROM chunk_embeddings e
+           JOIN documents d ON d.id = e.doc_id WHERE d.state = 'ready' ORDER BY e.doc_id, e.idx`,
+        )
+        .map((r) => ({
+          docId: String(r.doc_id),
+          index: Number(r.idx),
+          model: String(r.model),
+          textHash: String(r.text_hash),
+          vector: vectorFromBytes(r.vector as Uint8Array),
+        }));
+    },
+    async saveEmbeddings(rows) {
+      const checked = rows.map(checkEmbedding);
+      await db.groupWrite(() => {
+        for (const e of checked) {
+          // Only for a chunk that still exists: the document may be gone or re-chunked meanwhile.
+          db.run(
+            `INSERT INTO chunk_embeddings (doc_id, idx, model, text_hash, vector)
+             SELECT ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM chunks WHERE doc_id = ? AND idx = ?)
+             ON CONFLICT (doc_id, idx) DO UPDATE SET
+               model = excluded.model, text_hash = excluded.text_hash, vector = excluded.vector`,
+            e.docId,
+            e.index,
+            e.model,
+            e.textHash,
+            vectorBytes(e.vector),
+            e.docId,
+            e.index,
+          );
+        }
+      });
     },
   };
 }

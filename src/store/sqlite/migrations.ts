@@ -232,6 +232,20 @@ export const MIGRATIONS: readonly string[] = [
   ) WITHOUT ROWID;
   CREATE INDEX lead_contact_keys_key ON lead_contact_keys (key);
   `,
+  // Drafts name the model service and model that wrote them; chunks get their embedding vectors.
+  `
+  ALTER TABLE drafts ADD COLUMN provider TEXT;
+  ALTER TABLE drafts ADD COLUMN model TEXT;
+
+  CREATE TABLE chunk_embeddings (
+    doc_id TEXT NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
+    idx INTEGER NOT NULL,
+    model TEXT NOT NULL,
+    text_hash TEXT NOT NULL,
+    vector BLOB NOT NULL,
+    PRIMARY KEY (doc_id, idx)
+  ) WITHOUT ROWID;
+  `,
 ];
 
 /** Brings the schema up to date; safe when several processes open the file at once. */

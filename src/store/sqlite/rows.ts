@@ -68,6 +68,8 @@ export function draftFromRow(r: Row): Draft {
     grounded: Number(r.grounded) === 1,
     findings: fromJson(r.findings, []),
     strategy: r.strategy as Draft['strategy'],
+    provider: str(r.provider),
+    model: str(r.model),
     coversMessageIds: fromJson(r.covers, []),
     card: fromJson(r.card, null),
     approvedBy: str(r.approved_by),
