@@ -1,8 +1,7 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type AmoCrmSim, startAmoCrmSim, WON_STATUS_ID } from '../../sim/amocrm/index.js';
 import { type AvitoSim, startAvitoSim } from '../../sim/avito/index.js';
@@ -12,26 +11,15 @@ import { type SmtpSim, startSmtpSim } from '../../sim/smtp/index.js';
 import { startYooKassaSim, type YooKassaSim } from '../../sim/yookassa/index.js';
 import { issueDocument, loadSalesConfig, orderFromWords } from '../../src/sales/index.js';
 import { freePort } from '../faults/harness.js';
+import { pipelineSalesYaml } from '../support/pipeline.js';
 import { RecordingNotifier } from '../support/recording-notifier.js';
 import { eventually, startTestService, subscribeAndTeach, type TestService } from '../support/service.js';
 
-const EXAMPLE = fileURLToPath(new URL('../../examples/sales.yaml', import.meta.url));
 const PHONE = '+79161234567';
 const EMAIL = 'anna@example.ru';
 
-/** The sample catalogue with consultations every hour of every day (so any time of the test has slots). */
-function salesYaml(): string {
-  const base = readFileSync(EXAMPLE, 'utf8').replace(/\n(calendar|amocrm):[\s\S]*?(?=\n[a-z]|$)/g, '\n');
-  const allDay = '["00:00-24:00"]';
-  return `${base}
-calendar:
-  timeZone: Europe/Moscow
-  workingHours: { mon: ${allDay}, tue: ${allDay}, wed: ${allDay}, thu: ${allDay}, fri: ${allDay}, sat: ${allDay}, sun: ${allDay} }
-  slotMinutes: 60
-  bufferMinutes: 0
-  horizonDays: 3
-  minNoticeMinutes: 0
-amocrm:
+/** The stages our leads move the deal through in the simulator's pipeline (paid is amoCRM's «won»). */
+const STATUS_MAP = `amocrm:
   statuses:
     new: Первичный контакт
     offer_sent: Переговоры
@@ -39,7 +27,6 @@ amocrm:
     invoiced: Согласование договора
     paid: ${WON_STATUS_ID}
 `;
-}
 
 /** A POST to the service from a chosen loopback address (the notification's source). */
 function postFrom(url: string, from: string, body: string): Promise<number> {
@@ -80,7 +67,7 @@ describe('the sales pipeline end to end (Avito → amoCRM → calendar → YooKa
 
   beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'pipeline-'));
-    writeFileSync(join(dir, 'sales.yaml'), salesYaml());
+    writeFileSync(join(dir, 'sales.yaml'), pipelineSalesYaml(STATUS_MAP));
     avito = await startAvitoSim();
     amo = await startAmoCrmSim({ longLivedTokens: ['e2e-long-lived-token'] });
     calendar = await startGoogleCalendarSim();
