@@ -8,6 +8,7 @@ import {
   envProblems,
   httpsUrl,
   httpUrl,
+  decimal,
   integer,
   LOOPBACK_HTTP,
   optionalString,
@@ -180,6 +181,7 @@ const envSchema = z.object({
       .default('Спасибо за вопрос! Уточню детали и скоро вернусь с ответом.'),
   ),
   ESCALATION_KEYWORDS: csv(z.string().min(2)),
+  SUPPORT_THRESHOLD: decimal(0, 1, 0.7, 'a share from 0 to 1, like 0.7'),
   BOT_LOCALE: z.preprocess(
     emptyToUndefined,
     z.enum(['ru', 'en'], { error: 'expected "ru" or "en"' }).default('ru'),
@@ -189,14 +191,7 @@ const envSchema = z.object({
   DATA_ENCRYPTION_KEY_PREVIOUS: dataKeySchema(),
   RATE_LIMIT_PER_MINUTE: integer(0, 1_000_000, 1200),
   SALES_CONFIG: z.preprocess(emptyToUndefined, z.string().default('./sales.yaml')),
-  MAX_PDF_SIZE_MB: z.preprocess(
-    emptyToUndefined,
-    z.coerce
-      .number({ error: 'expected a size in megabytes from 0.01 to 1000' })
-      .min(0.01, { error: 'expected a size in megabytes from 0.01 to 1000' })
-      .max(1000, { error: 'expected a size in megabytes from 0.01 to 1000' })
-      .default(10),
-  ),
+  MAX_PDF_SIZE_MB: decimal(0.01, 1000, 10, 'a size in megabytes from 0.01 to 1000'),
   CONTEXT_TTL_DAYS: integer(1, 3650, 30),
   WIDGET_ORIGINS: csv(
     z
@@ -323,6 +318,11 @@ export interface Config {
     humanPauseMinutes: number;
     fallbackText: string;
     escalationKeywords: string[];
+    /**
+     * Share of a sentence's words the sources must hold for the sentence to count as supported
+     * (`src/rag/support.ts`); an answer with an unsupported sentence is never sent on its own.
+     */
+    supportThreshold: number;
   };
   sales: {
     /** The sales configuration file (price list, requisites, documents). */
@@ -484,6 +484,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       humanPauseMinutes: e.HUMAN_PAUSE_MINUTES,
       fallbackText: e.FALLBACK_TEXT,
       escalationKeywords: e.ESCALATION_KEYWORDS,
+      supportThreshold: e.SUPPORT_THRESHOLD,
     },
     sales: {
       configPath: resolve(e.SALES_CONFIG),

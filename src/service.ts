@@ -1,30 +1,29 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Agenda } from 'agenda';
 import type { Express, Request } from 'express';
-import { type AvitoIntegration, createAvito, DeliveryPressure } from './avito/index.js';
-import { AvitoApiError } from './avito/errors.js';
+import { type AvitoInbound, type AvitoIntegration, createAvito, DeliveryPressure } from './avito/index.js';
 import type { BotHandle, BotKnowledge, StatusSnapshot } from './bot/index.js';
 import type { Config } from './config.js';
 import { createHttpApp } from './http/app.js';
 import { createMetrics, type QueueSnapshot } from './http/metrics.js';
 import { Readiness } from './http/readiness.js';
 import { type RunningHttpServer, startHttpServer } from './http/server.js';
-import { createAgenda, defineCoreJobs, reportJobProblems, startJobs } from './jobs/index.js';
+import { defineCleanupEventsJob, scheduleCleanupEvents } from './jobs/cleanup-events.js';
+import { createAgenda, reportJobProblems, startJobs } from './jobs/index.js';
 import { STORAGE_ALERT_KEY, StorageOutage } from './lib/storage-outage.js';
 import type { Logger } from './logger.js';
 import { createKnowledge, type Knowledge } from './rag/index.js';
-import { defineKnowledgeJobs, SYNC_DOCS_JOB } from './rag/folder-sync.js';
+import { defineFolderSyncJob, scheduleFolderSync } from './rag/jobs/folder-sync.js';
 import { prepareKnowledgeFolder } from './rag/knowledge-folder.js';
+import type { Channel, ChannelId } from './responder/channel.js';
 import { createResponder, type Responder } from './responder/index.js';
-import { type DraftActions, logOnlyAlerts, type Notifier } from './responder/ports.js';
-import type { ResponderDeps } from './responder/deps.js';
+import { logOnlyAlerts, type Notifier, type OwnerControls } from './responder/ports.js';
 import { keyringOf } from './security/keys.js';
-// ▼ sales pipeline
+// ▼ sales pipeline (issue 19): leads and their integrations
 import { type IntegrationOptions, loadSalesSettings, openSalesIntegrations } from './integrations/index.js';
 import type { SalesIntegrations } from './integrations/index.js';
-import { channelOf } from './responder/channel.js';
 import { createLeads, createRuleBriefExtractor, type Leads } from './sales/leads/index.js';
-import type { Chat, Message } from './models/records.js';
+import { recordingLeads } from './sales/leads/inbound.js';
 // ▲ sales pipeline
 import { openStore } from './store/index.js';
 import type { Store } from './store/port.js';
@@ -62,27 +61,6 @@ export interface ServiceOptions {
 /** How long start-up waits for the bot's first connection before leaving it to the background. */
 const BOT_CONNECT_WAIT_MS = 3000;
 
-/** Without Avito credentials nothing can be sent; the responder still drafts (e.g. for `/ask`). */
-const avitoNotConfigured: ResponderDeps['avito'] = {
-  sendText: async () => {
-    throw new AvitoApiError('auth', 'Avito is not configured (AVITO_CLIENT_ID / AVITO_CLIENT_SECRET)');
-  },
-  markRead: async () => {},
-  listMessages: async () => [],
-};
-
-/** Stands in for an object built later in the composition root (the bot and responder need each other). */
-function late<T extends object>(get: () => T | undefined, what: string): T {
-  return new Proxy({} as T, {
-    get(_target, prop) {
-      const target = get();
-      if (!target) throw new Error(`${what} used before it was created`);
-      const value: unknown = Reflect.get(target, prop);
-      return typeof value === 'function' ? value.bind(target) : value;
-    },
-  });
-}
-
 /** The rag module as the bot sees it (uploads, /docs, /ask). */
 function botKnowledge(knowledge: Knowledge): BotKnowledge {
   return {
@@ -90,15 +68,18 @@ function botKnowledge(knowledge: Knowledge): BotKnowledge {
       const result = await knowledge.ingest({ ...input, onProgress });
       return result.document;
     },
-    removeDocument: (id) => knowledge.removeDocument(id),
+    removeDocument: (id, actor) => knowledge.removeDocument(id, actor),
     answer: (input) => knowledge.answer(input),
     syncFolder: () => knowledge.syncFolder(),
   };
 }
 
 /**
- * The composition root: config → store → jobs → knowledge → Avito → responder → HTTP. Nothing connects
- * before this runs, and every module gets its collaborators from here.
+ * The composition root. Everything is built in dependency order, each piece from the ones before it:
+ * config → store → the owner's Telegram output (the notifier: it needs only the store, and the job queue reports
+ * storage failures to it) → jobs → knowledge → the channels' outbound halves → responder → the owner's bot
+ * features → the channels' inbound halves → HTTP. Nothing connects before this runs; jobs start once every job is
+ * defined, recurring ones are scheduled after that, and the bot connects last.
  */
 export async function startService(
   config: Config,
@@ -117,20 +98,23 @@ export async function startService(
     'store open',
   );
 
-  // Until the bot exists (or without one), owner alerts go to the log.
-  const notifier = options.notifier ?? logOnlyAlerts(logger.child({ module: 'alerts' }));
+  // The owner's Telegram output (grammY is loaded only when there is a bot): what the responder, the job queue and
+  // every alert reach the owner through; the log without a bot.
+  const botModule = config.telegram.enabled && !options.notifier ? await import('./bot/index.js') : undefined;
+  const telegram = botModule?.createOwnerTelegram({ config, store, logger });
+  const notifier =
+    options.notifier ?? telegram?.notifier ?? logOnlyAlerts(logger.child({ module: 'alerts' }));
   // A full disk or a locked file: logged once per outage, the owner told once, writes probed until they work.
-  const ownerAlerts = late<Notifier>(() => bot?.notifier ?? notifier, 'the notifier');
   const storageOutage = new StorageOutage({
     logger: logger.child({ module: 'storage' }),
-    alertOwner: (cause) => ownerAlerts.alert(STORAGE_ALERT_KEY, { kind: 'storage-failing', reason: cause }),
-    clearAlert: () => ownerAlerts.resolve(STORAGE_ALERT_KEY),
+    alertOwner: (cause) => notifier.alert(STORAGE_ALERT_KEY, { kind: 'storage-failing', reason: cause }),
+    clearAlert: () => notifier.resolve(STORAGE_ALERT_KEY),
     probe: () => store.kv.set('storage:probe', new Date().toISOString()),
   });
 
   const agenda = await createAgenda(config.storage, { processEvery: options.processEvery });
   reportJobProblems(agenda, { logger, storageOutage });
-  defineCoreJobs(agenda, { store, logger: logger.child({ module: 'jobs' }) });
+  defineCleanupEventsJob(agenda, { store, logger: logger.child({ module: 'jobs' }) });
 
   const metrics = createMetrics();
   metrics.observeQueues(() => queueSnapshots(store, agenda));
@@ -140,19 +124,20 @@ export async function startService(
     store,
     logger,
     metrics: metrics.domain,
-    // Quota and refused keys reach the owner through the bot, once it exists.
-    alerts: ownerAlerts,
+    // Quota and refused keys reach the owner.
+    alerts: notifier,
   });
-  defineKnowledgeJobs(agenda, { knowledge, logger });
+  defineFolderSyncJob(agenda, { knowledge, logger });
   await prepareKnowledgeFolder({ dir: config.docsDir, store, logger: logger.child({ module: 'rag' }) });
 
-  // ▼ sales pipeline: leads, and the integrations their events go to (src/integrations/index.ts)
+  // ▼ sales pipeline: leads, and the integrations their events go to (src/integrations/index.ts). The
+  // integrations queue their calls as durable jobs; the jobs that write to buyers are defined once the responder is.
   const sales = await loadSalesSettings(config.sales.configPath);
   const pipeline = await openSalesIntegrations({
     config,
     store,
     agenda,
-    alerts: ownerAlerts,
+    alerts: notifier,
     logger,
     sales,
     ...(options.integrations ? { options: options.integrations } : {}),
@@ -166,32 +151,16 @@ export async function startService(
     logger: logger.child({ module: 'leads' }),
   });
   const integrations = await pipeline.connect({ leads });
-  /** Every buyer text becomes (or continues) a lead before it is answered. */
-  const recordLead = async (chat: Chat, message: Message): Promise<void> => {
-    if (message.type !== 'text' || !message.text) return;
-    try {
-      await leads.onBuyerMessage({
-        channel: channelOf(chat.id),
-        conversationId: chat.id,
-        listing: chat.itemId ? { itemId: chat.itemId, title: chat.listing?.title ?? null } : null,
-        buyer: { name: chat.buyerName },
-        message: { id: message.id, text: message.text, at: message.createdAt },
-      });
-    } catch (err) {
-      logger.error({ err, chatId: chat.id }, 'the buyer message was not recorded on a lead');
-    }
-  };
   // ▲ sales pipeline
 
-  // Avito processing and answers step aside while Avito deliveries pour in.
+  // The channels' outbound halves. Avito processing and answers step aside while Avito deliveries pour in.
   const pressure = new DeliveryPressure();
-  // The responder, the Avito inbound job and the bot need each other: each reaches the others lazily, once built.
   const avito = config.avito.enabled
     ? await createAvito({
         config,
         store,
         agenda,
-        alerts: ownerAlerts,
+        alerts: notifier,
         logger,
         pressure,
         metrics: metrics.domain,
@@ -200,50 +169,56 @@ export async function startService(
           upsertListing: async (listing) => void (await knowledge.ingestListing(listing)),
           removeListing: async (itemId) => void (await knowledge.removeListingDocument(itemId)),
         },
-        hooks: {
-          buyerMessage: async (chat, message) => {
-            await recordLead(chat, message);
-            await responder.hooks.buyerMessage(chat, message);
-          },
-          sellerWroteFromApp: (chat, message) => responder.hooks.sellerWroteFromApp(chat, message),
-        },
       })
     : undefined;
+  // The website chat widget (src/web/), on when WIDGET_ORIGINS is set.
+  const web = config.widget.enabled ? await createWebChannel({ config, store, logger }) : undefined;
+  // A channel that is not configured is absent: its chats' drafts fail with that reason; the responder still
+  // drafts (e.g. for `/ask`).
+  const channels = new Map<ChannelId, Channel>([
+    ...(avito ? [['avito', avito.channel] as const] : []),
+    ...(web ? [['web', web.channel] as const] : []),
+  ]);
+
+  const responder = createResponder({
+    config,
+    store,
+    agenda,
+    channels,
+    knowledge,
+    notifier,
+    logger,
+    pressure,
+    metrics: metrics.domain,
+    intents: integrations.intents, // sales pipeline: consultations booked from the buyer's words
+  });
+  // sales pipeline: the integrations' messages to buyers go out through the responder's delivery (the channels).
+  integrations.deliverBuyerMessages(responder.actions);
+
   const readiness = new Readiness();
-  // grammY and the bot's features are loaded only when there is a bot to run.
   const bot =
-    config.telegram.enabled && !options.notifier
-      ? (await import('./bot/index.js')).createBot({
+    botModule && telegram
+      ? botModule.createBot(telegram, {
           config,
           store,
           logger,
           agenda,
           knowledge: botKnowledge(knowledge),
-          actions: late<DraftActions>(() => responder.actions, 'the responder'),
-          status: () => statusSnapshot(config, store, readiness),
+          actions: responder.actions,
+          owner: responder.owner,
+          status: () => statusSnapshot(store, readiness, responder.owner),
         })
       : undefined;
-  const responder: Responder = createResponder({
-    config,
-    store,
-    agenda,
-    avito: avito?.client ?? avitoNotConfigured,
-    knowledge,
-    notifier: bot?.notifier ?? notifier,
-    logger,
-    pressure,
-    metrics: metrics.domain,
-    intents: integrations.intents,
-  });
-  // The integrations' messages to buyers go out through the responder's delivery path.
-  integrations.deliverBuyerMessages(responder.actions);
 
-  // ── Website chat widget (src/web/), on when WIDGET_ORIGINS is set ─────────────────────────────────────
-  // Built before the responder: the channel-agnostic responder takes `web.channel` in its channel registry,
-  // then `web.start(responder.inbound)` connects it. Until that responder lands, visitors can open the
-  // widget and their messages are refused as unavailable (nothing is lost: the widget offers a retry).
-  const web = config.widget.enabled ? await createWebChannel({ config, store, logger }) : undefined;
-  // ─────────────────────────────────────────────────────────────────────────────────────────────────────
+  // The channels' inbound halves: what buyers write reaches the responder from here on.
+  // Every buyer text is recorded on a lead as it is taken (sales pipeline).
+  const inbound = recordingLeads(responder.inbound, {
+    leads,
+    store,
+    logger: logger.child({ module: 'leads' }),
+  });
+  const avitoInbound: AvitoInbound | undefined = avito?.receiveInto(inbound);
+  web?.start(inbound);
 
   readiness.add('store', async () => {
     await store.ping();
@@ -287,6 +262,7 @@ export async function startService(
         : { status: 'degraded', detail };
     });
   }
+  // sales pipeline: one line each for amoCRM, the calendar, YooKassa and e-mail.
   for (const [name, check] of Object.entries(integrations.checks)) readiness.add(name, check);
 
   const app = createHttpApp({
@@ -297,15 +273,15 @@ export async function startService(
     agenda,
     rateLimitPerMinute: config.http.rateLimitPerMinute,
     authenticated: [
-      ...(avito ? [(req: Request) => avito.authenticates(req)] : []),
-      ...integrations.authenticated,
+      ...(avitoInbound ? [(req: Request) => avitoInbound.authenticates(req)] : []),
+      ...integrations.authenticated, // sales pipeline: the amoCRM webhook carries its own secret
     ],
     https: config.http.publicUrl?.startsWith('https://') ?? false,
     mount: [
-      ...(avito ? [(a: Express) => avito.mount(a)] : []),
+      ...(avitoInbound ? [(a: Express) => avitoInbound.mount(a)] : []),
       ...(bot ? [(a: Express) => bot.mountWebhook(a)] : []),
       ...(web ? [(a: Express) => web.mount(a)] : []), // widget: /widget.js, /widget/settings, /widget/demo
-      ...integrations.mounts,
+      ...integrations.mounts, // sales pipeline: amoCRM webhook, YooKassa notifications and return page
     ],
   });
   const http = await startHttpServer(app, config.http.port, config.http.host);
@@ -319,10 +295,12 @@ export async function startService(
     );
   }
   await startJobs(agenda);
+  await scheduleCleanupEvents(agenda);
+  await scheduleFolderSync(agenda);
   await avito?.start();
+  await avitoInbound?.start();
   await responder.start();
-  await integrations.start();
-  await agenda.every(10 * 60_000, SYNC_DOCS_JOB);
+  await integrations.start(); // sales pipeline: the amoCRM webhook subscription
   // Telegram usually answers at once: wait briefly so the bot is live when the service is. One that does not
   // answer is left to the bot's background retries (backoff, each logged); webhooks are served meanwhile and
   // cards wait in their jobs until it is back.
@@ -348,10 +326,10 @@ export async function startService(
         await bot?.stop();
         await web?.stop(); // upgraded sockets would keep the HTTP server from closing
         await http.close();
-        await avito?.stop();
+        await avitoInbound?.stop();
         const drained = await agenda.drain({ timeout: 10_000 });
         if (drained.running > 0) logger.warn({ running: drained.running }, 'jobs still running at shutdown');
-        integrations.stop();
+        integrations.stop(); // sales pipeline: the SMTP pool
         await store.close();
         logger.info('stopped');
       })();
@@ -382,12 +360,16 @@ async function queueSnapshots(store: Store, agenda: Agenda): Promise<QueueSnapsh
 }
 
 /** What `/status` and `/start` show: the readiness checks plus queue sizes and the mode. */
-async function statusSnapshot(config: Config, store: Store, readiness: Readiness): Promise<StatusSnapshot> {
-  const [report, pending, human, settings] = await Promise.all([
+async function statusSnapshot(
+  store: Store,
+  readiness: Readiness,
+  owner: OwnerControls,
+): Promise<StatusSnapshot> {
+  const [report, pending, human, mode] = await Promise.all([
     readiness.report(),
     store.drafts.listByStatus(['pending'], 1000),
     store.chats.listByState('human', 1000),
-    store.settings.get(),
+    owner.mode(),
   ]);
   const checks = Object.fromEntries(
     Object.entries(report.checks).map(([name, check]) => [
@@ -398,7 +380,6 @@ async function statusSnapshot(config: Config, store: Store, readiness: Readiness
   return {
     checks,
     queue: { pendingDrafts: pending.length, humanChats: human.length },
-    mode: settings.mode ?? config.responder.mode,
-    paused: settings.paused ?? false,
+    ...mode,
   };
 }

@@ -64,6 +64,14 @@ describe('config', () => {
     expect(problems.find((p) => p.startsWith('PUBLIC_URL:'))).toMatch(/https/);
   });
 
+  it('when SUPPORT_THRESHOLD is unset, set or out of range, then it defaults to 0.7, is read, or is refused with what it expects', () => {
+    expect(loadConfig({}).responder.supportThreshold).toBe(0.7);
+    expect(loadConfig({ SUPPORT_THRESHOLD: '0.5' }).responder.supportThreshold).toBe(0.5);
+    expect(problemsOf({ SUPPORT_THRESHOLD: '70' })).toEqual([
+      'SUPPORT_THRESHOLD: expected a share from 0 to 1, like 0.7, got "70"',
+    ]);
+  });
+
   it('when a secret variable is malformed, then its value is not echoed', () => {
     const problems = problemsOf({ AVITO_WEBHOOK_SECRET: 'short secret!' });
     expect(problems[0]).toMatch(/^AVITO_WEBHOOK_SECRET:/);

@@ -1,7 +1,9 @@
 /**
- * `npm run ask -- [--docs DIR] [--item ID] [--json] "question"` — answers a question from a folder of
- * documents exactly as the service would (the providers of LLM_PROVIDERS, else the local index),
- * in a throwaway store. `--batch FILE` reads JSON lines {"id","q","item"} and prints one decision per
+ * `npm run ask -- [--docs DIR] [--listings FILE] [--item ID] [--json] "question"` — answers a question from
+ * a folder of documents exactly as the service would (the providers of LLM_PROVIDERS, else the local
+ * index), in a throwaway store. `--listings FILE` (the shape of `examples/listings.json`) adds the listings
+ * as the listings sync would: each one's item document, and its title and price for questions about it.
+ * `--batch FILE` reads JSON lines {"id","q","item"} (other fields are ignored) and prints one decision per
  * line. Diagnostics go to stderr; stdout carries only the answer(s).
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -12,16 +14,22 @@ import { pino } from 'pino';
 import { z } from 'zod';
 import { type Config, loadConfig, loadDotEnv } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
+import { readFindings } from '../../src/rag/findings.js';
 import { STORE_KV_KEY } from '../../src/rag/gemini/file-search.js';
 import { createKnowledge, type Decision } from '../../src/rag/index.js';
+import { formatRub } from '../../src/rag/listing-document.js';
+import type { Listing, ListingFacts } from '../../src/models/records.js';
 import type { Store } from '../../src/store/port.js';
 import { openSqliteStore } from '../../src/store/sqlite/index.js';
+import { readListingsFile, storedListing } from './listings-file.js';
 
-const USAGE = 'usage: npm run ask -- [--docs DIR] [--item ID] [--json] "question"  |  --batch FILE';
+const USAGE =
+  'usage: npm run ask -- [--docs DIR] [--listings FILE] [--item ID] [--json] "question"  |  --batch FILE';
 
 const argsSchema = z
   .object({
     docs: z.string().min(1).optional(),
+    listings: z.string().min(1).optional(),
     item: z
       .string()
       .regex(/^[A-Za-z0-9-]{1,64}$/, { error: '--item expects a listing id' })
@@ -38,7 +46,8 @@ function parseArgs(argv: string[]): z.infer<typeof argsSchema> {
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (a === '--json') raw.json = true;
-    else if (a === '--docs' || a === '--item' || a === '--batch') raw[a.slice(2)] = argv[++i];
+    else if (a === '--docs' || a === '--listings' || a === '--item' || a === '--batch')
+      raw[a.slice(2)] = argv[++i];
     else if (a === '--help' || a === '-h') {
       process.stderr.write(`${USAGE}\n`);
       process.exit(0);
@@ -79,14 +88,33 @@ function decisionJson(d: Decision) {
 function readable(d: Decision): string {
   if (d.kind === 'escalate') return `→ escalate to the owner (${d.reason}): «${d.matched}»\n`;
   const by = d.provider ? ` by ${d.provider} ${d.model ?? ''}`.trimEnd() : '';
+  const found = d.kind === 'answer' ? readFindings(d.findings) : null;
+  const why = found
+    ? [
+        ...(found.facts.length ? [`not in the sources: ${found.facts.join(', ')}`] : []),
+        ...found.unsupported.map((s) => `unsupported: «${s}»`),
+        ...found.unanswered.map((q) => `unanswered: «${q}»`),
+      ].join('; ')
+    : '';
   const head =
     d.kind === 'answer'
-      ? `→ answer [${d.strategy}]${by} ${d.grounded ? 'grounded' : `NOT grounded: ${d.findings.join(', ')}`}`
+      ? `→ answer [${d.strategy}]${by} ${d.grounded ? 'grounded' : `NOT grounded — ${why}`}`
       : `→ fallback (${d.reason})${by}${d.detail ? `: ${d.detail}` : ''}`;
   const sources = d.sources.map(
     (s) => `  · ${s.title}${s.itemId ? ` [item ${s.itemId}]` : ''}: ${s.snippet ?? ''}`,
   );
   return [head, '', d.text, ...(sources.length ? ['', 'Sources:', ...sources] : []), ''].join('\n');
+}
+
+/** Listings as the listings sync stores them, and the facts a chat about each carries (as Avito gives them). */
+async function readListings(file: string): Promise<Map<string, { listing: Listing; facts: ListingFacts }>> {
+  const out = new Map<string, { listing: Listing; facts: ListingFacts }>();
+  for (const input of await readListingsFile(resolve(file))) {
+    const listing = storedListing(input);
+    const price = listing.price === null ? null : formatRub(listing.price);
+    out.set(listing.id, { listing, facts: { title: listing.title, price, url: listing.url } });
+  }
+  return out;
 }
 
 async function dropRemoteStore(config: Config, store: Store): Promise<void> {
@@ -133,6 +161,9 @@ async function main(): Promise<void> {
     const loaded = summary.added.length + summary.updated.length + summary.unchanged.length;
     process.stderr.write(`${loaded} document(s) loaded.\n`);
     for (const f of summary.failed) process.stderr.write(`  ! ${f.file}: ${f.message}\n`);
+    const listings = args.listings ? await readListings(args.listings) : new Map();
+    for (const { listing } of listings.values()) await knowledge.ingestListing(listing);
+    if (listings.size > 0) process.stderr.write(`${listings.size} listing(s) loaded.\n`);
     if (loaded === 0)
       process.stderr.write(
         `No documents in ${config.docsDir}: put your files there (or try --docs examples/docs).\n`,
@@ -142,7 +173,9 @@ async function main(): Promise<void> {
       knowledge.answer({
         questions: [question],
         history: [{ author: 'buyer', text: question }],
-        listing: item ? { itemId: item, title: '', price: null, url: null } : null,
+        listing: item
+          ? { itemId: item, ...(listings.get(item)?.facts ?? { title: '', price: null, url: null }) }
+          : null,
         locale: config.locale,
       });
 

@@ -1,7 +1,8 @@
 /**
  * `npm run sync-docs -- [--docs DIR]` — syncs the documents folder (DOCS_DIR, default ./knowledge, created on
  * a first run) into the service's store and File Search once, and prints the summary. The service runs the
- * same sync as the `sync-docs` job. The project's own folders are refused (see src/rag/knowledge-folder.ts).
+ * same sync as the `knowledge-folder-sync` job. The project's own folders are refused (see
+ * src/rag/knowledge-folder.ts).
  */
 import { resolve } from 'node:path';
 import { pino } from 'pino';

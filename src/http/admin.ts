@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import type { Agenda } from 'agenda';
 import type { Express, Request, RequestHandler, Response } from 'express';
-import { secretEquals } from './secrets.js';
+import { secretEquals } from '../lib/secrets.js';
 
 export const ADMIN_PATH = '/admin';
 export const JOBS_PATH = `${ADMIN_PATH}/jobs`;

@@ -2,11 +2,11 @@ import { randomUUID } from 'node:crypto';
 import type { Agenda } from 'agenda';
 import express, { type ErrorRequestHandler, type Express, type Request, type RequestHandler } from 'express';
 import { rateLimit } from 'express-rate-limit';
+import { secretMatcher } from '../lib/secrets.js';
 import type { Logger } from '../logger.js';
 import { bearer, mountAdmin } from './admin.js';
 import type { Metrics } from './metrics.js';
 import type { CheckResult, Readiness, ReadinessReport } from './readiness.js';
-import { secretMatcher } from './secrets.js';
 
 declare module 'express-serve-static-core' {
   /** Set for every request by `requestContext`. */

@@ -1,5 +1,5 @@
 import { describeError } from '../errors.js';
-import type { CheckResult } from '../http/readiness.js';
+import type { CheckResult } from '../lib/checks.js';
 import type { IntegrationName } from '../responder/ports.js';
 
 interface Outcome {

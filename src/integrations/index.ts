@@ -15,7 +15,7 @@ import { existsSync } from 'node:fs';
 import type { Agenda } from 'agenda';
 import type { Express, Request } from 'express';
 import type { Config } from '../config.js';
-import type { CheckResult } from '../http/readiness.js';
+import type { CheckResult } from '../lib/checks.js';
 import type { FetchLike } from '../lib/http.js';
 import type { Logger } from '../logger.js';
 import type { BuyerIntents } from '../responder/intents.js';

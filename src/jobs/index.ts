@@ -4,7 +4,6 @@ import { backoffDelay } from '../lib/retry.js';
 import { isStorageFailure } from '../lib/storage-errors.js';
 import type { StorageFailureReporter } from '../lib/storage-outage.js';
 import type { Logger } from '../logger.js';
-import type { Store } from '../store/port.js';
 import { LocalWakeups } from './local-wakeups.js';
 import { SqliteBackend } from './sqlite-backend/index.js';
 
@@ -37,18 +36,6 @@ export async function createAgenda(storage: Config['storage'], options: JobsOpti
     defaultLockLifetime: 2 * 60_000,
     // Jobs mostly wait on HTTP (Avito, Gemini, Telegram): many can be in flight on one event loop.
     maxConcurrency: 60,
-  });
-}
-
-/** How long processed webhook events are kept for deduplication and audit. */
-export const EVENT_RETENTION_DAYS = 30;
-
-/** Scheduled housekeeping that every deployment runs. Feature jobs are defined by their modules. */
-export function defineCoreJobs(agenda: Agenda, deps: { store: Store; logger: Logger }): void {
-  agenda.define('cleanup-events', async () => {
-    const before = new Date(Date.now() - EVENT_RETENTION_DAYS * 24 * 3600_000);
-    const removed = await deps.store.events.deleteProcessedBefore(before);
-    deps.logger.info({ job: 'cleanup-events', removed }, 'old webhook events removed');
   });
 }
 
@@ -93,12 +80,10 @@ function retryStorageFailures(agenda: Agenda): void {
 }
 
 /**
- * Starts processing and (idempotently) schedules the recurring core jobs. Every job is defined by now: each
- * definition gets the storage retry (see {@link retryStorageFailures}).
+ * Starts processing. Every job is defined by now: each definition gets the storage retry (see
+ * {@link retryStorageFailures}). Recurring jobs are scheduled by their modules after this.
  */
 export async function startJobs(agenda: Agenda): Promise<void> {
   retryStorageFailures(agenda);
   await agenda.start();
-  // Numbers, not phrases: the bundled human-interval misreads some unit names.
-  await agenda.every(24 * 3600_000, 'cleanup-events');
 }

@@ -1,15 +1,27 @@
 import type { Logger } from '../logger.js';
 import type { DraftSource, ListingFacts } from '../models/records.js';
 import type { Store } from '../store/port.js';
-import { type Passage, whyUnanswered } from './coverage.js';
+import {
+  type Ask,
+  askedIn,
+  answersAsk,
+  type Cover,
+  coverIn,
+  namingOf,
+  type Passage,
+  relatedWords,
+  whyUnanswered,
+} from './coverage.js';
 import { ModelUnavailableError } from './errors.js';
 import { detectEscalation, type EscalationReason } from './escalation.js';
+import { unansweredFinding, unsupportedFinding } from './findings.js';
 import { checkGrounding } from './guard.js';
 import type { LocalHit, LocalIndex } from './local-index.js';
 import type { GivenPassage, LlmProvider, RetrievalStage } from './models/port.js';
 import type { ModelRouter } from './models/router.js';
 import { buildSystemInstruction, buildTurns, type HistoryMessage, listingFactsText } from './prompt.js';
-import { tokenize } from './text/tokens.js';
+import { composeReply } from './reply.js';
+import { checkSupport, DEFAULT_SUPPORT_THRESHOLD } from './support.js';
 
 /** What the responder asks: the unanswered buyer messages in their chat's context. */
 export interface AnswerInput {
@@ -75,6 +87,8 @@ export interface AnswererDeps {
   localIndex: Pick<LocalIndex, 'search'>;
   /** Passages a provider without File Search gets per stage. Default 5. */
   passageLimit?: number;
+  /** Share of a sentence's words the sources must hold (`SUPPORT_THRESHOLD`); see {@link checkSupport}. */
+  supportThreshold?: number;
 }
 
 const SNIPPET_CHARS = 300;
@@ -87,33 +101,6 @@ const snippet = (text: string) => {
 function priceNumber(price: string | null | undefined): number | null {
   const digits = price?.replace(/[\s\u00a0]/g, '').match(/\d+(?:[.,]\d+)?/)?.[0];
   return digits ? Number(digits.replace(',', '.')) : null;
-}
-
-/** The passage's sentences (at most two) that share the most words with the question. */
-function quotePassage(hit: LocalHit, question: string): string {
-  const wanted = new Set(tokenize(question).map((t) => t.stem));
-  const sentences = (hit.text.match(/[^.!?…\n]+[.!?…]*/g) ?? [hit.text])
-    .map((s) => s.replace(/^[\s#>*•-]+/, '').trim())
-    .filter(Boolean);
-  const scored = sentences.map((s, i) => ({
-    s,
-    i,
-    overlap: new Set(
-      tokenize(s)
-        .filter((t) => wanted.has(t.stem) && t.word.length > 2)
-        .map((t) => t.stem),
-    ).size,
-  }));
-  return (
-    [...scored]
-      .sort((a, b) => b.overlap - a.overlap || a.i - b.i)
-      .slice(0, 2)
-      // A second sentence only when it is nearly as relevant as the first.
-      .filter((p, k, all) => k === 0 || p.overlap * 2 > all[0]!.overlap)
-      .sort((a, b) => a.i - b.i)
-      .map((p) => p.s)
-      .join(' ')
-  );
 }
 
 const givenPassage = (p: GivenPassage): Passage => ({
@@ -131,7 +118,38 @@ const hitGiven = (h: LocalHit): GivenPassage => ({
 /** Whether a passage belongs to the stage's filter (this listing's documents, or general ones). */
 const ownedBy = (stage: RetrievalStage) => (p: GivenPassage) =>
   stage.strategy === 'item' ? p.itemId === stage.itemId : p.scope === 'general';
-const hitPassage = (h: LocalHit): Passage => ({ text: h.text, listingDocument: h.origin === 'listing' });
+
+/** The first reply in a chat greets the buyer; later ones go straight to the point. */
+const firstReply = (history: readonly HistoryMessage[]) =>
+  !history.some((m) => m.author === 'ai' || m.author === 'owner');
+
+/** What the guard concluded about an answer: grounded only with nothing to object to. */
+interface GuardVerdict {
+  grounded: boolean;
+  findings: string[];
+}
+
+/**
+ * The grounding guard on an answer before anyone may send it on its own: every fact (number, contact,
+ * link, date) in the sources, every sentence backed by them, and no question of the buyer's (a sentence
+ * ending with «?») left without an answer. Findings list what failed; any finding keeps the draft in
+ * review.
+ */
+function guardAnswer(
+  text: string,
+  sources: readonly string[],
+  open: readonly Ask[],
+  supportThreshold: number,
+): GuardVerdict {
+  const facts = checkGrounding(text, sources);
+  const support = checkSupport(text, sources, supportThreshold);
+  const findings = [
+    ...facts.findings,
+    ...support.unsupported.map(unsupportedFinding),
+    ...open.filter((a) => a.question).map((a) => unansweredFinding(a.text)),
+  ];
+  return { grounded: findings.length === 0, findings };
+}
 
 /**
  * Builds `answer(input)`: escalation rules first, then the retrieval cascade (this listing's
@@ -140,11 +158,13 @@ const hitPassage = (h: LocalHit): Passage => ({ text: h.text, listingDocument: h
  * the no-answer marker, a restatement of the listing's own facts or an off-topic passage searches on.
  * A model answers through the router (see `ModelRouter`): Gemini retrieves with File Search, the other
  * providers get the local index's passages; the answer and the fallback name the provider and model.
- * Without a model the local index quotes the best passage that answers (strategy `local`, always for
- * review). Never throws for model failures: they become a fallback with reason `unavailable`.
+ * Without a model the local index answers with the sentences that cover the question (strategy `local`,
+ * always for review). Every answer passes the grounding guard (facts, sentence support, questions left
+ * open). Never throws for model failures: they become a fallback with reason `unavailable`.
  */
 export function createAnswerer(deps: AnswererDeps) {
   const { logger, fallbackText } = deps;
+  const supportThreshold = deps.supportThreshold ?? DEFAULT_SUPPORT_THRESHOLD;
   const fallback = (
     reason: 'nothing_found' | 'not_covered' | 'unavailable',
     sources: DraftSource[] = [],
@@ -228,11 +248,16 @@ export function createAnswerer(deps: AnswererDeps) {
         notCovered = { sources, by };
         continue;
       }
-      const guard = checkGrounding(answer.text, [
-        ...answer.passages.map((p) => p.text),
-        ...answer.passages.map((p) => p.title),
-        facts,
-      ]);
+      const said = [answer.text, ...(cited.length > 0 ? cited : retrieved).map((p) => p.text)].join('\n');
+      const open = askedIn(input.questions, namingOf(input.listing, retrieved)).filter(
+        (ask) => !answersAsk(ask, said),
+      );
+      const guard = guardAnswer(
+        answer.text,
+        [...answer.passages.map((p) => p.text), ...answer.passages.map((p) => p.title), facts],
+        open,
+        supportThreshold,
+      );
       return {
         kind: 'answer',
         text: answer.text,
@@ -248,53 +273,71 @@ export function createAnswerer(deps: AnswererDeps) {
       : fallback('nothing_found');
   }
 
+  /**
+   * Without a model: each thing the buyer asks is looked up stage by stage (this listing's documents,
+   * then general ones), and answered only by sentences of a passage that cover its key terms. The
+   * draft is those sentences, politely framed; asks nothing covers are named in the findings, and when
+   * nothing is covered the fallback is the answer.
+   */
   async function withLocalIndex(input: AnswerInput): Promise<Decision> {
-    const question = input.questions.join('\n');
     const itemId = input.listing?.itemId ?? null;
     const filters: Array<{ scope: 'item'; itemId: string } | { scope: 'general' }> = itemId
       ? [{ scope: 'item', itemId }, { scope: 'general' }]
       : [{ scope: 'general' }];
-    let notCovered: DraftSource[] | null = null;
+    const asks = askedIn(input.questions, namingOf(input.listing, []));
+    const answered = new Map<Ask, { cover: Cover; hit: LocalHit }>();
+    const seen: LocalHit[] = [];
+    // One search per stage for all the asks (with the document words for what they mean); each ask then
+    // takes the best sentence any of the passages offers.
+    const query = asks.flatMap((a) => [a.text, relatedWords(a)]).join('\n');
     for (const filter of filters) {
-      const hits = await deps.localIndex.search(question, { filter, limit: 3 });
-      const retrieved = hits.map(hitPassage);
-      const sourcesFrom = (first: LocalHit): DraftSource[] => {
-        const seen = new Set<string>();
-        return [first, ...hits]
-          .filter((h) => !seen.has(h.docId) && seen.add(h.docId))
-          .map((h) => ({ title: h.title, docId: h.docId, itemId: h.itemId, snippet: snippet(h.text) }));
-      };
-      // Best first; a passage that only names the item does not end the search.
-      const answering = hits
-        .map((hit, i) => ({ hit, quote: quotePassage(hit, question), passage: retrieved[i]! }))
-        .find(
-          (c) =>
-            whyUnanswered({
-              questions: input.questions,
-              answer: c.quote,
-              evidence: [c.passage],
-              retrieved,
-              listing: input.listing,
-            }) === null,
-        );
-      if (!answering) {
-        if (hits.length > 0) notCovered = sourcesFrom(hits[0]!);
-        continue;
+      const open = asks.filter((a) => !answered.has(a));
+      if (open.length === 0) break;
+      const hits = await deps.localIndex.search(query, { filter, limit: Math.min(6, 2 + asks.length) });
+      seen.push(...hits);
+      for (const ask of open) {
+        let best: { cover: Cover; hit: LocalHit } | null = null;
+        for (const hit of hits) {
+          const cover = coverIn(ask, { text: hit.text, title: hit.title });
+          if (cover && (!best || cover.quality > best.cover.quality)) best = { cover, hit };
+        }
+        if (best) answered.set(ask, best);
       }
-      const { hit, quote } = answering;
-      const text =
-        input.locale === 'en' ? `From “${hit.title}”: “${quote}”` : `Из документа «${hit.title}»: «${quote}»`;
-      const guard = checkGrounding(text, [...hits.map((h) => h.text), ...hits.map((h) => h.title)]);
-      return {
-        kind: 'answer',
-        text,
-        sources: sourcesFrom(hit),
-        grounded: guard.grounded,
-        findings: guard.findings,
-        strategy: 'local',
-      };
     }
-    return notCovered ? fallback('not_covered', notCovered) : fallback('nothing_found');
+    const sourcesFrom = (hits: readonly LocalHit[]): DraftSource[] => {
+      const docs = new Set<string>();
+      return hits
+        .filter((h) => !docs.has(h.docId) && docs.add(h.docId))
+        .map((h) => ({ title: h.title, docId: h.docId, itemId: h.itemId, snippet: snippet(h.text) }));
+    };
+    if (answered.size === 0) {
+      return seen.length > 0 ? fallback('not_covered', sourcesFrom(seen)) : fallback('nothing_found');
+    }
+    const quoted = new Set<string>();
+    const sentences: string[] = [];
+    for (const ask of asks) {
+      const found = answered.get(ask);
+      for (const s of found?.cover.sentences ?? []) {
+        const key = `${found!.hit.docId}:${found!.hit.chunkIndex}:${s.start}`;
+        if (!quoted.has(key) && quoted.add(key)) sentences.push(s.text);
+      }
+    }
+    const text = composeReply(sentences, { locale: input.locale ?? 'ru', greet: firstReply(input.history) });
+    const used = asks.flatMap((a) => answered.get(a)?.hit ?? []);
+    const guard = guardAnswer(
+      text,
+      [...seen.map((h) => h.text), ...seen.map((h) => h.title), listingFactsText(input.listing)],
+      asks.filter((a) => !answered.has(a)),
+      supportThreshold,
+    );
+    return {
+      kind: 'answer',
+      text,
+      sources: sourcesFrom([...used, ...seen]),
+      grounded: guard.grounded,
+      findings: guard.findings,
+      strategy: 'local',
+    };
   }
 
   /** Decides what to do with the buyer's unanswered messages. */

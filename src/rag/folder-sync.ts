@@ -1,6 +1,5 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
-import type { Agenda } from 'agenda';
 import type { Logger } from '../logger.js';
 import type { DocumentScope } from '../models/records.js';
 import type { Store } from '../store/port.js';
@@ -130,23 +129,4 @@ export async function syncFolder(deps: FolderSyncDeps, dir: string): Promise<Fol
     'documents folder synced',
   );
   return summary;
-}
-
-/** Name of the scheduled documents-folder sync job. */
-export const SYNC_DOCS_JOB = 'sync-docs';
-
-/**
- * Defines the `sync-docs` job (DOCS_DIR → knowledge base). The composition root schedules it,
- * e.g. `agenda.every(10 * 60_000, SYNC_DOCS_JOB)`.
- */
-export function defineKnowledgeJobs(
-  agenda: Agenda,
-  deps: { knowledge: { syncFolder(dir?: string): Promise<FolderSyncSummary> }; logger: Logger },
-): void {
-  agenda.define(SYNC_DOCS_JOB, async () => {
-    const summary = await deps.knowledge.syncFolder();
-    if (summary.failed.length > 0) {
-      deps.logger.warn({ job: SYNC_DOCS_JOB, failed: summary.failed }, 'some documents were not synced');
-    }
-  });
 }

@@ -27,12 +27,7 @@ export {
   ModelUnavailableError,
 } from './errors.js';
 export { detectEscalation, type Escalation, type EscalationReason } from './escalation.js';
-export {
-  defineKnowledgeJobs,
-  type FolderSyncSummary,
-  SYNC_DOCS_JOB,
-  scopeFromFileName,
-} from './folder-sync.js';
+export { type FolderSyncSummary, scopeFromFileName } from './folder-sync.js';
 export type { GeminiStatus } from './gemini/caller.js';
 export { checkGrounding, type GuardResult } from './guard.js';
 export type { IngestInput, IngestProgress, IngestResult } from './ingest.js';
@@ -70,7 +65,8 @@ export interface Knowledge {
   ingest(input: IngestInput): Promise<IngestResult>;
   /** Keeps a listing's facts as its item document (origin `listing`, sourceKey = item id). */
   ingestListing(listing: Listing, onProgress?: IngestInput['onProgress']): Promise<IngestResult>;
-  removeDocument(id: string): Promise<boolean>;
+  /** Removes a document here and remotely; with `actor` (the owner deleting it) the removal is audited. */
+  removeDocument(id: string, actor?: string): Promise<boolean>;
   removeListingDocument(itemId: string): Promise<boolean>;
   /** Escalation, retrieval cascade, grounded draft or fallback. Never throws for model failures. */
   answer(input: AnswerInput, options?: AnswerOptions): Promise<Decision>;
@@ -174,6 +170,7 @@ export function createKnowledge(deps: {
     models: router,
     localIndex: search,
     ...(options.passageLimit ? { passageLimit: options.passageLimit } : {}),
+    supportThreshold: config.responder.supportThreshold,
   });
   // Vectors follow the documents: made right after an upload or a folder sync, lazily after the rest.
   const changed = <T>(result: T): T => {
@@ -188,7 +185,17 @@ export function createKnowledge(deps: {
       return result;
     },
     ingestListing: (listing, onProgress) => ingestion.ingestListing(listing, onProgress).then(changed),
-    removeDocument: (id) => ingestion.removeDocument(id).then(changed),
+    async removeDocument(id, actor) {
+      const doc = actor ? await store.documents.get(id) : null;
+      const removed = changed(await ingestion.removeDocument(id));
+      if (removed && actor && doc)
+        await store.audit.append({
+          actor,
+          action: 'document.remove',
+          details: { docId: doc.id, title: doc.title },
+        });
+      return removed;
+    },
     removeListingDocument: (itemId) => ingestion.removeListingDocument(itemId).then(changed),
     answer,
     async syncFolder(dir) {

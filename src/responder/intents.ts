@@ -1,6 +1,6 @@
 import type { Chat, Message } from '../models/records.js';
 import { type ResponderDeps, syncCard } from './deps.js';
-import { scheduleDeliver } from './schedule.js';
+import { scheduleDeliver } from './jobs/deliver.js';
 
 /**
  * Modules the responder consults before the AI answers a buyer (the sales pipeline: booking a consultation,

@@ -1,17 +1,12 @@
 import type { Chat, Draft, Message } from '../models/records.js';
 import type { Decision } from '../rag/answer.js';
 import { takeChatLease } from './chat-lease.js';
-import {
-  type Conversation,
-  effectiveMode,
-  humanHasChat,
-  loadConversation,
-  needsDraft,
-  sameIds,
-} from './context.js';
+import { type Conversation, humanHasChat, loadConversation, needsDraft, sameIds } from './context.js';
 import { type ResponderDeps, syncCard } from './deps.js';
 import { replyFromIntents } from './intents.js';
-import { scheduleDeliver, scheduleRespond } from './schedule.js';
+import { scheduleDeliver } from './jobs/deliver.js';
+import { scheduleRespond } from './jobs/respond.js';
+import { effectiveMode } from './mode.js';
 
 export type RespondOutcome =
   | 'no-chat'

@@ -21,8 +21,10 @@ import type {
 /** Result of an insert-once: a duplicate is a normal outcome, not an error. */
 export type InsertOnce<T> = { inserted: true; record: T } | { inserted: false; existing: T };
 
+/** A chat to create or merge: its id, and the fields to set (`undefined` leaves a field as it is). */
 export type ChatUpsert = Pick<Chat, 'id'> & Partial<Omit<Chat, 'id' | 'createdAt' | 'updatedAt'>>;
 
+/** Conversations, one per chat id (of any channel: see `responder/channel.ts` for the ids). */
 export interface ChatRepository {
   /** Creates the chat or merges the given fields into it; returns the stored chat. */
   upsert(chat: ChatUpsert): Promise<Chat>;
@@ -33,36 +35,48 @@ export interface ChatRepository {
   listPauseExpired(now: Date): Promise<Chat[]>;
 }
 
+/** A message to store; the store assigns its arrival number (`seq`). */
 export type MessageInput = Omit<Message, 'draftId' | 'seq'> & { draftId?: string | null };
 
+/** Every message of every chat, ours and the buyers', stored once by id. */
 export interface MessageRepository {
-  /** Stores the message once (by id) and gives it the next arrival number (`seq`); a repeat returns the first. */
+  /**
+   * Stores the message once (by id) and gives it the next arrival number (`seq`); a repeat returns the first.
+   */
   insertOnce(message: MessageInput): Promise<InsertOnce<Message>>;
   get(id: string): Promise<Message | null>;
   /** The last `limit` messages of a chat in arrival order (`seq`, oldest first). */
   lastN(chatId: string, limit: number): Promise<Message[]>;
 }
 
+/** A webhook delivery to keep: its id, the message id it carries (the second dedup key), the raw payload. */
 export type EventInput = Pick<InboxEvent, 'id' | 'messageId' | 'payload'> & { receivedAt?: Date };
 
+/** The inbox: raw webhook deliveries, kept once, processed by a job, removed after the retention period. */
 export interface EventRepository {
   /** Stores a webhook delivery once; a repeat of its id or of its message id returns the existing one. */
   insertOnce(event: EventInput): Promise<InsertOnce<InboxEvent>>;
   get(id: string): Promise<InboxEvent | null>;
   /** Records the outcome of processing (attempts are counted by `markAttempt`). */
   setStatus(id: string, status: InboxEvent['status'], error?: string | null): Promise<InboxEvent | null>;
+  /** Counts one more processing attempt (the inbound job gives up after a few). */
   markAttempt(id: string): Promise<InboxEvent | null>;
+  /** Events in a status, oldest first (at most `limit`, default 100). */
   listByStatus(status: InboxEvent['status'], limit?: number): Promise<InboxEvent[]>;
   /** Deletes processed or ignored events received before `before`; returns how many. */
   deleteProcessedBefore(before: Date): Promise<number>;
 }
 
+/** A new draft: its chat, kind and text; everything else has a default (status `pending`). */
 export type DraftInput = Pick<Draft, 'chatId' | 'kind' | 'text'> &
   Partial<Omit<Draft, 'id' | 'chatId' | 'kind' | 'text' | 'createdAt' | 'updatedAt'>>;
 
 /** Fields a transition or update may change. */
 export type DraftPatch = Partial<Omit<Draft, 'id' | 'chatId' | 'status' | 'createdAt' | 'updatedAt'>>;
 
+/**
+ * Drafts and their state machine (`pending → approved → sending → sent`, side exits); see models/records.ts.
+ */
 export interface DraftRepository {
   create(draft: DraftInput): Promise<Draft>;
   get(id: string): Promise<Draft | null>;
@@ -78,11 +92,13 @@ export interface DraftRepository {
   ): Promise<Draft | null>;
   /** Changes fields without touching the status (card reference, attempts). */
   update(id: string, patch: DraftPatch): Promise<Draft | null>;
+  /** Drafts in any of `statuses`, oldest first (at most `limit`, default 100). */
   listByStatus(statuses: readonly DraftStatus[], limit?: number): Promise<Draft[]>;
   /** Drafts of a chat, newest first, optionally only in the given statuses. */
   listForChat(chatId: string, statuses?: readonly DraftStatus[]): Promise<Draft[]>;
 }
 
+/** A knowledge document to save; a given `id` replaces that document, keeping its creation time. */
 export type DocumentInput = Omit<
   KnowledgeDocument,
   'id' | 'createdAt' | 'updatedAt' | 'error' | 'remoteName'
@@ -92,6 +108,7 @@ export type DocumentInput = Omit<
   remoteName?: string | null;
 };
 
+/** Which documents to list: every given field must match. */
 export interface DocumentFilter {
   scope?: DocumentScope;
   itemId?: string;
@@ -99,13 +116,16 @@ export interface DocumentFilter {
   origin?: KnowledgeDocument['origin'];
 }
 
+/** The knowledge base: documents and their text chunks (the local index reads the chunks). */
 export interface DocumentRepository {
   /** Inserts a document, or replaces the one with the same id. */
   save(doc: DocumentInput): Promise<KnowledgeDocument>;
   get(id: string): Promise<KnowledgeDocument | null>;
   /** The document that came from this origin + key (a folder path, a listing id), if any. */
   findBySource(origin: KnowledgeDocument['origin'], sourceKey: string): Promise<KnowledgeDocument | null>;
+  /** Documents in the order they were first saved. */
   list(filter?: DocumentFilter): Promise<KnowledgeDocument[]>;
+  /** Changes the indexing state, error, remote name or title; null when there is no such document. */
   update(
     id: string,
     patch: Partial<Pick<KnowledgeDocument, 'state' | 'error' | 'remoteName' | 'title'>>,
@@ -126,24 +146,30 @@ export interface DocumentRepository {
   saveEmbeddings(rows: readonly ChunkEmbedding[]): Promise<void>;
 }
 
+/** The seller's listings as the listings sync last saw them. */
 export interface ListingRepository {
   /** Inserts or replaces the listing with this id. */
   upsert(listing: Listing): Promise<Listing>;
   get(id: string): Promise<Listing | null>;
   /** Listings ordered by title, optionally only with this status. */
   list(filter?: { status?: string }): Promise<Listing[]>;
+  /** Removes the listing; false when it was not there. */
   remove(id: string): Promise<boolean>;
 }
 
+/** The owner's choices (one record); unset fields fall back to configuration. */
 export interface SettingsRepository {
+  /** The stored settings; `{}` before the owner changed anything. */
   get(): Promise<Settings>;
   /** Merges `patch` into the stored settings; `undefined` fields are left as they are. */
   update(patch: Settings): Promise<Settings>;
 }
 
+/** An audit entry to append: who and what, with the chat, draft and before/after texts where they apply. */
 export type AuditInput = Pick<AuditEntry, 'actor' | 'action'> &
   Partial<Pick<AuditEntry, 'chatId' | 'draftId' | 'leadId' | 'before' | 'after' | 'details' | 'at'>>;
 
+/** Which audit entries to read: every given field must match; `limit` defaults to 100. */
 export interface AuditQuery {
   chatId?: string;
   draftId?: string;
@@ -153,7 +179,9 @@ export interface AuditQuery {
   limit?: number;
 }
 
+/** Who did what when: every owner action and every automatic decision that changes something. */
 export interface AuditRepository {
+  /** Appends an entry (entries are never changed or removed). */
   append(entry: AuditInput): Promise<AuditEntry>;
   /** Newest first. */
   query(query?: AuditQuery): Promise<AuditEntry[]>;
@@ -164,7 +192,10 @@ export interface AuditRepository {
  * while it works and releases it when done; a lease not renewed (its process died) is free after its ttl.
  */
 export interface LeaseRepository {
-  /** Takes `name` for `holder` when it is free, expired or already this holder's; false while another holds it. */
+  /**
+   * Takes `name` for `holder` when it is free, expired or already this holder's; false while another holds
+   * it.
+   */
   acquire(name: string, holder: string, ttlMs: number): Promise<boolean>;
   /** Extends the holder's lease; false when it is no longer the holder's (expired and taken, or released). */
   renew(name: string, holder: string, ttlMs: number): Promise<boolean>;
@@ -172,12 +203,18 @@ export interface LeaseRepository {
   release(name: string, holder: string): Promise<void>;
 }
 
+/**
+ * Small JSON values by key (token cache, secrets generated once, card index, bot state), with an optional
+ * expiry.
+ */
 export interface KvRepository {
+  /** The value, or null when absent or expired. */
   get<T = unknown>(key: string): Promise<T | null>;
   /** Stores a JSON value; with `ttlMs` it reads as absent after expiry. */
   set(key: string, value: unknown, ttlMs?: number): Promise<void>;
   /** Stores the value only when the key is absent (or expired); true when this call stored it. */
   setIfAbsent(key: string, value: unknown, ttlMs?: number): Promise<boolean>;
+  /** Removes the key; false when it was not there. */
   delete(key: string): Promise<boolean>;
 }
 
@@ -354,8 +391,13 @@ export interface StoreMaintenance {
   ): Promise<Omit<RewriteReport, 'compacted'>>;
 }
 
-/** The one port to persistence. `src/` depends on this, never on an adapter. */
+/**
+ * The one port to persistence. `src/` depends on this, never on an adapter: `store/sqlite/` (embedded, the
+ * default) and `store/mongo/` implement it, one module per repository, and pass the same contract tests
+ * (`test/store/contract.ts`). Records go in and come out as plain objects (`models/records.ts`).
+ */
 export interface Store {
+  /** Which adapter this is (shown in `/ready` and the start-up log). */
   readonly kind: 'sqlite' | 'mongo';
   readonly chats: ChatRepository;
   readonly messages: MessageRepository;

@@ -8,7 +8,7 @@
  *
  * @example
  * const web = await createWebChannel({ config, store, logger });
- * const responder = createResponder({ …, channels: [web.channel] });
+ * const responder = createResponder({ …, channels: new Map([['web', web.channel]]) });
  * web.start(responder.inbound);
  * createHttpApp({ …, mount: [(app) => web.mount(app)] });   // then, with the server listening:
  * web.attach(http.server);

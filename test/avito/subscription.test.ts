@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { type AvitoSim, startAvitoSim } from '../../sim/avito/index.js';
 import { pollUntil } from '../../sim/common/wait.js';
-import { JOB } from '../../src/avito/jobs.js';
+import { SUBSCRIPTION_CHECK_JOB } from '../../src/avito/jobs/subscription-check.js';
 import { freePort } from '../faults/harness.js';
 import { RecordingNotifier } from '../support/recording-notifier.js';
 import { startTestService, type TestService } from '../support/service.js';
@@ -54,7 +54,7 @@ describe('keeping the Avito webhook subscribed (the real service against the Avi
     expect(sim!.subscriptions()).toEqual([]);
 
     const before = subscriptionAlerts(notifier).length;
-    await svc!.agenda.now(JOB.subscriptionCheck);
+    await svc!.agenda.now(SUBSCRIPTION_CHECK_JOB.name);
     await pollUntil(() => sim!.subscriptions().includes(url), {
       timeoutMs: 10_000,
       what: 'the subscription made again',

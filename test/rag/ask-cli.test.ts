@@ -63,7 +63,7 @@ describe('npm run ask', () => {
     expect(stdout.trim().split('\n')).toHaveLength(1);
     expect(JSON.parse(stdout)).toEqual({
       decision: 'answer',
-      text: 'Из документа «Кресло»: «Гарантия на кресло 12 месяцев.»',
+      text: 'Здравствуйте! Гарантия на кресло 12 месяцев.',
       sources: [
         {
           title: 'Кресло',

@@ -26,11 +26,16 @@ describe('the widget in the service (component: startService)', () => {
     const client = await WidgetClient.connect(`${svc.http.url.replace('http', 'ws')}/widget/ws`, SITE);
     expect((await client.hello()).fresh).toBe(true);
     expect(svc.logs.some((line) => line.includes('website widget on'))).toBe(true);
-    // Until the channel-agnostic responder connects its inbound port, a message is refused, never dropped.
+    // The widget's inbound half is connected to the responder: a message is taken and waits for an answer.
     client.send({ t: 'brief', name: 'Анна', contact: 'anna@example.com', consent: true });
     await client.next('brief-ok');
     client.send({ t: 'msg', id: 'msg-0000001', text: 'Здравствуйте' });
-    expect(await client.next('nack')).toMatchObject({ reason: 'unavailable' });
+    const ack = await client.next('ack');
+    const stored = await svc.store.messages.get(ack.message.id);
+    expect(stored).toMatchObject({ author: 'buyer', direction: 'in', text: 'Здравствуйте' });
+    await expect
+      .poll(async () => (await svc!.agenda.queryJobs({ name: 'respond' })).jobs.map((job) => job.data))
+      .toContainEqual({ chatId: stored!.chatId });
 
     await svc.dispose();
     svc = undefined;

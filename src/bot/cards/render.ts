@@ -4,6 +4,8 @@
  */
 import type { InlineKeyboardMarkup } from 'grammy/types';
 import type { Chat, Draft, Message } from '../../models/records.js';
+import { readFindings } from '../../rag/findings.js';
+import { channelOf } from '../../responder/channel.js';
 import { decodeDeliveryProblem } from '../../responder/delivery-problem.js';
 import type { CardView, Notice } from '../../responder/ports.js';
 import { cutText, escapeHtml, MESSAGE_BUDGET, visibleLength } from '../html.js';
@@ -39,8 +41,10 @@ export function listingLine(chat: Chat, t: Texts): string {
   return `🛒 <b>${safe(listing.title, LIMITS.title, t)}</b>${price}`;
 }
 
+/** Who the buyer is and where they write (Avito, the website, Telegram): every card and notice says it. */
 function buyerLine(chat: Chat, t: Texts): string {
-  return `${t.card.buyer} ${safe(chat.buyerName ?? t.card.noName, LIMITS.name, t)}`;
+  const name = safe(chat.buyerName ?? t.card.noName, LIMITS.name, t);
+  return `${t.card.buyer} ${name} · ${t.channelName(channelOf(chat.id))}`;
 }
 
 /** One buyer message as plain text: its text, or a label for photos, voice messages and the like. */
@@ -73,11 +77,22 @@ function sourcesLine(draft: Draft, t: Texts): string {
   return `${t.card.sources} ${safe(titles, LIMITS.sources, t)}`;
 }
 
-function groundingLines(draft: Draft, t: Texts): string[] {
+/**
+ * Whether the sources back a draft, and if not, what the guard found: facts the sources lack, sentences
+ * they do not support, questions the draft leaves open. Shared by the cards and `/ask`.
+ */
+export function groundingLines(
+  draft: Pick<Draft, 'grounded' | 'findings'>,
+  t: Texts,
+  max: number = LIMITS.findings,
+): string[] {
   const lines = [draft.grounded ? t.card.grounded : t.card.ungrounded];
-  if (!draft.grounded && draft.findings.length > 0) {
-    lines.push(`${t.card.findings} ${safe(draft.findings.join('; '), LIMITS.findings, t)}`);
-  }
+  if (draft.grounded) return lines;
+  const found = readFindings(draft.findings);
+  const quoted = (items: string[]) => safe(items.map((i) => `«${i}»`).join(' '), max, t);
+  if (found.facts.length > 0) lines.push(`${t.card.findings} ${safe(found.facts.join('; '), max, t)}`);
+  if (found.unsupported.length > 0) lines.push(t.card.unsupported(quoted(found.unsupported)));
+  if (found.unanswered.length > 0) lines.push(t.card.unanswered(quoted(found.unanswered)));
   return lines;
 }
 

@@ -1,6 +1,7 @@
 /** Every text the owner reads, in English (`BOT_LOCALE=en`): typed against the Russian texts. */
 
 import type { DocumentState, Mode } from '../../models/records.js';
+import type { ChannelId } from '../../responder/channel.js';
 import type { IntegrationName, IntegrationOperation, OwnerAlert } from '../../responder/ports.js';
 import type { Texts } from './ru.js';
 
@@ -40,10 +41,14 @@ const stateIcon: Record<DocumentState, string> = { indexing: '⏳', ready: '✅'
 
 const modeName = (m: Mode): string => (m === 'auto' ? '🤖 Auto' : '👀 Review');
 
+const CHANNEL_NAMES: Record<ChannelId, string> = { avito: 'Avito', web: 'website', telegram: 'Telegram' };
+
 const escalationReason = (r: string): string =>
   ({
     human_request: 'the buyer asks for a person',
-    complaint: 'a complaint',
+    callback: 'the buyer asks for a call or left a phone number',
+    wrong_item: 'the wrong item was delivered',
+    complaint: 'a complaint (a damaged delivery among them)',
     refund: 'a refund or return',
     bargaining: 'bargaining',
     threat: 'a threat (court, police, Avito complaint)',
@@ -162,6 +167,7 @@ export const en: Texts = {
   modeUsage: 'Usage: /mode, /mode auto or /mode review',
   paused: '⏸ Paused: nothing is sent automatically. Drafts still arrive. /resume to lift.',
   resumed: '▶️ Pause lifted.',
+  channelName: (channel) => CHANNEL_NAMES[channel],
   card: {
     buyer: '👤',
     noName: 'buyer',
@@ -178,6 +184,8 @@ export const en: Texts = {
     grounded: '✅ Backed by the sources',
     ungrounded: '⚠️ Not backed by the sources',
     findings: 'The check found:',
+    unsupported: (sentences: string) => `The documents do not back: ${sentences}`,
+    unanswered: (questions: string) => `Left unanswered: ${questions}`,
     found: (strategy) => `🔎 Found in: ${strategyName(strategy)}`,
     model: (provider, model) => `🧠 Model: ${providerName(provider)} · ${model}`,
     notFound,
@@ -343,7 +351,8 @@ export const en: Texts = {
     pendingHeader: (n) => `📝 Awaiting you: <b>${n}</b> (cards below)`,
     humanHeader: (n) => `🙋 Chats you handle yourself: <b>${n}</b>`,
     noneHuman: 'No chats handled by you.',
-    humanLine: (name, title, until) => `• ${name} — ${title}${until ? ` (paused until ${until})` : ''}`,
+    humanLine: (name, channel, title, until) =>
+      `• ${name} (${channel}) — ${title}${until ? ` (paused until ${until})` : ''}`,
   },
   upload: {
     prompt: (types) =>

@@ -5,6 +5,7 @@
  */
 
 import type { DocumentState, DraftStatus, Mode } from '../../models/records.js';
+import type { ChannelId } from '../../responder/channel.js';
 import type { DeliveryProblem } from '../../responder/delivery-problem.js';
 import type {
   ActionProblem,
@@ -15,7 +16,7 @@ import type {
 
 export type Locale = 'ru' | 'en';
 
-/** Why a Telegram file could not be fetched (see `bot/jobs.ts`). */
+/** Why a Telegram file could not be fetched (see `bot/jobs/ingest-upload.ts`). */
 export type DownloadProblem = { code: 'no-path' } | { code: 'too-big' } | { code: 'http'; status: number };
 
 // ▼ sales-pipeline integrations
@@ -53,11 +54,15 @@ const stateIcon: Record<DocumentState, string> = { indexing: '⏳', ready: '✅'
 
 const modeName = (m: Mode): string => (m === 'auto' ? '🤖 Авто' : '👀 Проверка');
 
+const CHANNEL_NAMES: Record<ChannelId, string> = { avito: 'Avito', web: 'сайт', telegram: 'Telegram' };
+
 /** Escalation reasons (`src/rag/escalation.ts`) as the owner reads them; unknown codes show as they are. */
 const escalationReason = (r: string): string =>
   ({
     human_request: 'покупатель просит человека',
-    complaint: 'жалоба',
+    callback: 'покупатель просит перезвонить или оставил телефон',
+    wrong_item: 'привезли не тот товар',
+    complaint: 'жалоба (в том числе товар пришёл повреждённым)',
     refund: 'возврат денег или товара',
     bargaining: 'торг',
     threat: 'угроза (суд, полиция, жалоба в Avito)',
@@ -188,6 +193,8 @@ export const ru = {
   modeUsage: 'Использование: /mode, /mode auto или /mode review',
   paused: '⏸ Пауза: автоматически ничего не отправляется. Черновики по-прежнему приходят. /resume — снять.',
   resumed: '▶️ Пауза снята.',
+  /** Where the buyer writes: shown on every card and notice. */
+  channelName: (channel: ChannelId): string => CHANNEL_NAMES[channel],
   card: {
     buyer: '👤',
     noName: 'покупатель',
@@ -206,6 +213,10 @@ export const ru = {
     grounded: '✅ Подтверждён источниками',
     ungrounded: '⚠️ Не подтверждён источниками',
     findings: 'Проверка нашла:',
+    /** Sentences of the draft the sources do not back, each quoted. */
+    unsupported: (sentences: string) => `Документы этого не подтверждают: ${sentences}`,
+    /** The buyer's questions the draft leaves open, each quoted. */
+    unanswered: (questions: string) => `Без ответа остался вопрос: ${questions}`,
     /** Where the answer was found. */
     found: (strategy: string) => `🔎 Найдено: ${strategyName(strategy)}`,
     /** Which model wrote the draft (`model` already escaped). */
@@ -377,8 +388,8 @@ export const ru = {
     pendingHeader: (n: number) => `📝 Ждут решения: <b>${n}</b> (карточки ниже)`,
     humanHeader: (n: number) => `🙋 Чаты, которые вы ведёте сами: <b>${n}</b>`,
     noneHuman: 'Чатов, которые вы ведёте сами, нет.',
-    humanLine: (name: string, title: string, until: string | null) =>
-      `• ${name} — ${title}${until ? ` (пауза до ${until})` : ''}`,
+    humanLine: (name: string, channel: string, title: string, until: string | null) =>
+      `• ${name} (${channel}) — ${title}${until ? ` (пауза до ${until})` : ''}`,
   },
   upload: {
     /** `types`: the accepted kinds, e.g. `PDF, DOCX, TXT`. */

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Express, Request } from 'express';
-import type { CheckResult } from '../../http/readiness.js';
+import type { CheckResult } from '../../lib/checks.js';
 import type { FetchLike } from '../../lib/http.js';
 import { SlidingWindowLimiter } from '../../lib/rate-limiter.js';
 import type { Logger } from '../../logger.js';

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import express, { type Express, type Request } from 'express';
-import { secretMatcher } from '../../http/secrets.js';
+import { secretMatcher } from '../../lib/secrets.js';
 import type { Logger } from '../../logger.js';
 import type { KvRepository } from '../../store/port.js';
 import { parseAmoWebhook } from './webhook.js';

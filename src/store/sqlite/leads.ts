@@ -24,9 +24,17 @@ import {
 } from '../port.js';
 import { checkId } from '../validate.js';
 import { insertAuditRow } from './audit-rows.js';
-import { fromJson, fromMs, type Row, type SqliteDatabase, str, toJson, toMs } from './database.js';
+import {
+  fromJson,
+  fromMs,
+  placeholders,
+  type Row,
+  type SqliteDatabase,
+  str,
+  toJson,
+  toMs,
+} from './database.js';
 
-const placeholders = (n: number) => Array.from({ length: n }, () => '?').join(', ');
 const OPEN = `stage NOT IN (${CLOSED_LEAD_STAGES.map((s) => `'${s}'`).join(', ')})`;
 const EMPTY_CONTACT = { name: null, phone: null, email: null };
 const amount = (v: unknown) => (v === null || v === undefined ? null : Number(v));

@@ -1,12 +1,10 @@
-/** Avito Messenger's limit for one text message. */
-export const AVITO_TEXT_LIMIT = 1000;
-
 /**
- * Splits a long answer into messages of at most `limit` characters, cutting after sentence ends
- * (. ! ? … and line breaks) where possible, then at spaces, and only mid-word as a last resort.
- * Counts code points so an emoji is never cut in half.
+ * Splits a long answer into messages of at most `limit` characters (a channel's `maxTextLength`), cutting after
+ * sentence ends (. ! ? … and line breaks) where possible, then at spaces, and only mid-word as a last resort.
+ * Counts code points so an emoji is never cut in half. The sender and whoever recognises the sent parts later
+ * (an echo, a reconciliation) must split with the same limit.
  */
-export function splitMessage(text: string, limit = AVITO_TEXT_LIMIT): string[] {
+export function splitText(text: string, limit: number): string[] {
   const trimmed = text.trim();
   if ([...trimmed].length <= limit) return trimmed ? [trimmed] : [];
   const parts: string[] = [];

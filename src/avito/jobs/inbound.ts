@@ -1,43 +1,29 @@
+/**
+ * The `avito-inbound` job hands stored webhook events to the responder (several events per job, see
+ * inbound-queue.ts); the `avito-inbox-sweep` job queues events left pending with no job to process them.
+ */
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { type Agenda, exponential } from 'agenda';
-import { describeError } from '../errors.js';
-import type { Logger } from '../logger.js';
-import type { OwnerAlert, OwnerAlerts } from '../responder/ports.js';
-import type { Store } from '../store/port.js';
-import type { AvitoClient } from './client.js';
-import type { DeliveryPressure } from './delivery-pressure.js';
-import { AvitoApiError } from './errors.js';
-import { type InboundHooks, processInboundEvent } from './inbound.js';
-import { INBOUND_BATCH_MAX, INBOUND_JOB, inboundEventIds } from './inbound-queue.js';
-import { type ListingKnowledge, syncListings } from './listings.js';
-import { ensureSubscribed, maskWebhookUrl } from './subscription.js';
-import type { TokenManager } from './token.js';
+import { z } from 'zod';
+import { describeError } from '../../errors.js';
+import { defineJob, jobKind, scheduleEvery } from '../../jobs/job.js';
+import type { Logger } from '../../logger.js';
+import type { OwnerAlerts } from '../../responder/ports.js';
+import type { Store } from '../../store/port.js';
+import type { DeliveryPressure } from '../delivery-pressure.js';
+import { type InboundDeps, processInboundEvent } from '../inbound.js';
 
-export const JOB = {
-  inbound: INBOUND_JOB,
-  inboxSweep: 'avito-inbox-sweep',
-  tokenRefresh: 'avito-token-refresh',
-  subscriptionCheck: 'avito-subscription-check',
-  listingsSync: 'avito-listings-sync',
-} as const;
+/** The events of an inbound job; jobs queued by versions before batching carry one `eventId`. */
+const InboundJobData = z.union([
+  z.object({ eventIds: z.array(z.string().min(1)) }),
+  z.object({ eventId: z.string().min(1) }).transform(({ eventId }) => ({ eventIds: [eventId] })),
+]);
 
-export interface AvitoJobDeps {
-  store: Store;
-  client: AvitoClient;
-  tokens: TokenManager;
-  hooks: InboundHooks;
-  alerts: OwnerAlerts;
-  logger: Logger;
-  /** Our webhook URL when `PUBLIC_URL` is set; without it there is nothing to keep subscribed. */
-  webhookUrl?: string;
-  knowledge?: ListingKnowledge;
-  /**
-   * While Avito deliveries pour in, inbound processing waits (trickling through a storm) so acknowledgements
-   * stay fast.
-   */
-  pressure?: DeliveryPressure;
-}
+export const INBOUND_JOB = jobKind('avito-inbound', InboundJobData);
+export const INBOX_SWEEP_JOB = jobKind('avito-inbox-sweep', z.unknown());
 
+/** Most events one inbound job carries. */
+export const INBOUND_BATCH_MAX = 100;
 /** Attempts before an inbound event is given up as `failed` (and the owner told). */
 const INBOUND_MAX_ATTEMPTS = 6;
 /**
@@ -49,6 +35,21 @@ const ORPHAN_AFTER_MS = 30_000;
 const INBOUND_CHATS_IN_PARALLEL = 8;
 /** Well inside the job lock lifetime (2 minutes, jobs/index.ts). */
 const INBOUND_LOCK_RENEW_MS = 30_000;
+
+/** The event ids of a stored inbound job's data (empty when it is not an inbound job's). */
+export function inboundEventIds(data: unknown): string[] {
+  const parsed = InboundJobData.safeParse(data ?? {});
+  return parsed.success ? parsed.data.eventIds : [];
+}
+
+export interface InboundJobDeps extends InboundDeps {
+  alerts: OwnerAlerts;
+  /**
+   * While Avito deliveries pour in, inbound processing waits (trickling through a storm) so acknowledgements
+   * stay fast.
+   */
+  pressure?: DeliveryPressure;
+}
 
 /** Event ids grouped by the chat their message belongs to, in arrival order within each chat. */
 async function groupByChat(store: Store, eventIds: string[]): Promise<string[][]> {
@@ -65,21 +66,13 @@ async function groupByChat(store: Store, eventIds: string[]): Promise<string[][]
   return [...groups.values()];
 }
 
-/** The owner's alert for a failed token request: the causes the owner can fix are named. */
-export function tokenAlert(err: unknown): OwnerAlert {
-  const kind = err instanceof AvitoApiError ? err.kind : undefined;
-  const cause = kind === 'tariff' || kind === 'permission' || kind === 'auth' ? kind : 'other';
-  return { kind: 'avito-token', cause, reason: describeError(err) };
-}
-
-export function defineAvitoJobs(agenda: Agenda, deps: AvitoJobDeps): void {
-  const log = deps.logger;
-  const inbound = { store: deps.store, avito: deps.client, hooks: deps.hooks, logger: log };
+export function defineInboundJobs(agenda: Agenda, deps: InboundJobDeps): void {
+  const log: Logger = deps.logger;
 
   /** Processes one event; false when it failed and should be tried again. */
   async function processOne(eventId: string): Promise<boolean> {
     try {
-      await processInboundEvent(eventId, inbound);
+      await processInboundEvent(eventId, deps);
       return true;
     } catch (err) {
       const event = await deps.store.events.get(eventId);
@@ -97,10 +90,11 @@ export function defineAvitoJobs(agenda: Agenda, deps: AvitoJobDeps): void {
     }
   }
 
-  agenda.define(
-    JOB.inbound,
-    async (job) => {
-      const groups = await groupByChat(deps.store, inboundEventIds(job.attrs.data));
+  defineJob(
+    agenda,
+    INBOUND_JOB,
+    async ({ eventIds }, job) => {
+      const groups = await groupByChat(deps.store, eventIds);
       const failed: string[] = [];
       let lockedAt = Date.now();
       const worker = async () => {
@@ -134,49 +128,19 @@ export function defineAvitoJobs(agenda: Agenda, deps: AvitoJobDeps): void {
 
   // Safety net: an event left pending with no job to process it (held during a delivery storm by a process
   // that died, a queue write that failed, an old version's leftovers) is queued again.
-  agenda.define(JOB.inboxSweep, async () => {
+  defineJob(agenda, INBOX_SWEEP_JOB, async () => {
     const pending = await deps.store.events.listByStatus('pending', 1000);
     const stale = pending.filter((e) => Date.now() - e.receivedAt.getTime() > ORPHAN_AFTER_MS);
     if (stale.length === 0) return;
     // Events still waiting in a job (a long backlog) are not queued twice.
-    const { jobs } = await agenda.queryJobs({ name: JOB.inbound });
+    const { jobs } = await agenda.queryJobs({ name: INBOUND_JOB.name });
     const queued = new Set(jobs.flatMap((job) => inboundEventIds(job.data)));
     const orphans = stale.map((e) => e.id).filter((id) => !queued.has(id));
     for (let at = 0; at < orphans.length; at += INBOUND_BATCH_MAX)
-      await agenda.now(JOB.inbound, { eventIds: orphans.slice(at, at + INBOUND_BATCH_MAX) });
+      await agenda.now(INBOUND_JOB.name, { eventIds: orphans.slice(at, at + INBOUND_BATCH_MAX) });
     if (orphans.length > 0) log.warn({ count: orphans.length }, 'requeued pending Avito events');
   });
-
-  agenda.define(JOB.tokenRefresh, async () => {
-    try {
-      await deps.tokens.refreshIfExpiring(2 * 3600_000);
-      await deps.alerts.resolve('avito:token');
-    } catch (err) {
-      await deps.alerts.alert('avito:token', tokenAlert(err));
-      throw err;
-    }
-  });
-
-  agenda.define(JOB.subscriptionCheck, async () => {
-    if (!deps.webhookUrl) return;
-    const state = await ensureSubscribed(deps.client, deps.store.kv, deps.webhookUrl);
-    if (state === 'first') log.info({ url: maskWebhookUrl(deps.webhookUrl) }, 'Avito webhook subscribed');
-    if (state === 'resubscribed') {
-      log.warn({ url: maskWebhookUrl(deps.webhookUrl) }, 'Avito webhook was missing; subscribed again');
-      await deps.alerts.alert('avito:subscription', { kind: 'avito-subscription-restored' });
-    }
-  });
-
-  agenda.define(JOB.listingsSync, async () => {
-    await syncListings({ client: deps.client, store: deps.store, knowledge: deps.knowledge, logger: log });
-  });
 }
 
-/** Recurring Avito jobs (numbers in ms: the bundled human-interval misreads some unit names). */
-export async function scheduleAvitoJobs(agenda: Agenda): Promise<void> {
-  // Every minute: events a killed process held during a storm wait about that long (plus ORPHAN_AFTER_MS).
-  await agenda.every(60_000, JOB.inboxSweep);
-  await agenda.every(3600_000, JOB.tokenRefresh);
-  await agenda.every(30 * 60_000, JOB.subscriptionCheck);
-  await agenda.every(6 * 3600_000, JOB.listingsSync);
-}
+/** Every minute: events a killed process held during a storm wait about that long (plus ORPHAN_AFTER_MS). */
+export const scheduleInboxSweep = (agenda: Agenda) => scheduleEvery(agenda, INBOX_SWEEP_JOB, 60_000);
