@@ -13,8 +13,8 @@ import { formatKopecks, type IntegrationLocale, type IntegrationTexts } from '..
 import { kvTokenStore, LongLivedAuth, OAuthAuth } from './auth.js';
 import type { AmoCrmClientOptions } from './client.js';
 import type { AmoCrmConfig } from './config.js';
-import { type AmoCrmJobs, defineAmoCrmJobs } from './jobs.js';
-export { amoCrmQueues } from './jobs.js';
+import { type AmoCrmJobs, defineAmoCrmJobs } from './jobs/index.js';
+export { amoCrmQueues } from './jobs/index.js';
 import {
   AMOCRM_WEBHOOK_PATH,
   isAmoWebhookRequest,

@@ -25,7 +25,7 @@ import { bookingEventId, bookSlot, cancelBooking, findFreeSlots, rescheduleBooki
 import type { CalendarClient, CalendarEvent } from './client.js';
 import type { CalendarSettings } from './config.js';
 import { isConsultationRequest, parseSlotChoice } from './intent.js';
-import { type CalendarJobs, calendarQueues, defineCalendarJobs } from './jobs.js';
+import { type CalendarJobs, calendarQueues, defineCalendarJobs } from './jobs/index.js';
 import { type Booking, consultationRecords, type SlotOffer } from './records.js';
 import type { Slot } from './slots.js';
 
