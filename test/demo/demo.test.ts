@@ -15,7 +15,7 @@ describe('npm run demo', () => {
   });
 
   it(
-    'when run with --exit, then the tour shows an approved delivery answer, a fallback card and an escalation card, and exits 0',
+    'when run with --exit, then the tour shows an approved delivery answer, a fallback card, an escalation card and the sales act from a deal to a paid invoice, and exits 0',
     async () => {
       demo = new CliProcess('scripts/demo.ts', ['--exit']);
       const code = await demo.exited;
@@ -45,11 +45,23 @@ describe('npm run demo', () => {
       expect(step2).toContain('In auto mode');
 
       // Step 3: the buyer asks for a person → an escalation card with its three buttons.
-      const step3 = out.slice(out.indexOf('Step 3/3'));
+      const step3 = out.slice(out.indexOf('Step 3/3'), out.indexOf('Sales 1/4'));
       expect(step3).toContain('«Позовите менеджера, пожалуйста»');
       expect(step3).toContain('🙋 Нужен человек');
       expect(step3).toMatch(/\[🙋 Беру на себя\]\n\s+\[✍️ Ответить\] \[🤖 Пусть отвечает ИИ\]/);
 
+      // The sales act: a deal in amoCRM, the offer e-mailed, a consultation booked, an invoice paid.
+      const sales = out.slice(out.indexOf('Sales 1/4'));
+      expect(sales).toMatch(/amoCRM deal #\d+ «.*Ольга», tags: avito-lead/);
+      expect(sales).toMatch(
+        /E-mail to olga@example\.ru: «Коммерческое предложение № КП-\d{4}-\d{4}.*» with КП-.*\.pdf/,
+      );
+      expect(sales).toMatch(/1\) .*\n\s+2\) .*\n\s+3\) /);
+      expect(sales).toContain('Записал вас на консультацию');
+      expect(sales).toMatch(
+        /Счёт № СЧ-\d{4}-\d{4} на .*Оплатить онлайн: http:\/\/127\.0\.0\.1:\d+\/checkout\//,
+      );
+      expect(sales).toContain('the lead is paid');
       expect(out).toContain('Tour done');
       expect(out).toContain('Demo stopped (--exit).');
       expect(demo.err).not.toContain('tour failed');
