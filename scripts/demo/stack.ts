@@ -138,7 +138,7 @@ export async function startDemoStack(options: DemoOptions): Promise<DemoStack> {
     });
     service = await startService(config, logger);
     if (!service.avito) throw new Error('the Avito integration did not start (no simulator credentials?)');
-    // PUBLIC_URL cannot name a port the service has not bound yet: subscribe its loopback URL now.
+    // Subscribed now rather than by the service's background start, so the tour's first buyer is never missed.
     await service.avito.client.subscribe(webhookUrl(service.http.url, webhookSecret));
     const docs = await service.knowledge.syncFolder(EXAMPLE_DOCS_DIR);
     if (docs.failed.length > 0) {
