@@ -1,6 +1,5 @@
-import { randomBytes } from 'node:crypto';
 import express, { type Express, type Request } from 'express';
-import { secretMatcher } from '../../lib/secrets.js';
+import { secretMatcher, storedSecret } from '../../lib/secrets.js';
 import type { Logger } from '../../logger.js';
 import type { KvRepository } from '../../store/port.js';
 import { parseAmoWebhook } from './webhook.js';
@@ -11,15 +10,8 @@ const SECRET_KV_KEY = 'amocrm:webhook-secret';
 const BODY_LIMIT = '256kb';
 
 /** `AMOCRM_WEBHOOK_SECRET` when set, else generated once and kept in the store (every instance, every restart). */
-export async function resolveAmoWebhookSecret(
-  configured: string | undefined,
-  kv: KvRepository,
-): Promise<string> {
-  if (configured) return configured;
-  await kv.setIfAbsent(SECRET_KV_KEY, randomBytes(32).toString('base64url'));
-  const secret = await kv.get<string>(SECRET_KV_KEY);
-  if (!secret) throw new Error('could not keep the generated amoCRM webhook secret in the store');
-  return secret;
+export function resolveAmoWebhookSecret(configured: string | undefined, kv: KvRepository): Promise<string> {
+  return storedSecret(configured, kv, SECRET_KV_KEY, 'amoCRM webhook secret');
 }
 
 /** True for a request to our webhook path with our secret (exempt from the per-IP budget). */
