@@ -11,22 +11,12 @@ import { type SmtpSim, startSmtpSim } from '../../sim/smtp/index.js';
 import { startYooKassaSim, type YooKassaSim } from '../../sim/yookassa/index.js';
 import { issueDocument, loadSalesConfig, orderFromWords } from '../../src/sales/index.js';
 import { freePort } from '../faults/harness.js';
-import { pipelineSalesYaml } from '../support/pipeline.js';
+import { PIPELINE_STATUS_MAP, pipelineSalesYaml } from '../support/pipeline.js';
 import { RecordingNotifier } from '../support/recording-notifier.js';
 import { eventually, startTestService, subscribeAndTeach, type TestService } from '../support/service.js';
 
 const PHONE = '+79161234567';
 const EMAIL = 'anna@example.ru';
-
-/** The stages our leads move the deal through in the simulator's pipeline (paid is amoCRM's «won»). */
-const STATUS_MAP = `amocrm:
-  statuses:
-    new: Первичный контакт
-    offer_sent: Переговоры
-    booked: Принимают решение
-    invoiced: Согласование договора
-    paid: ${WON_STATUS_ID}
-`;
 
 /** A POST to the service from a chosen loopback address (the notification's source). */
 function postFrom(url: string, from: string, body: string): Promise<number> {
@@ -67,7 +57,7 @@ describe('the sales pipeline end to end (Avito → amoCRM → calendar → YooKa
 
   beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'pipeline-'));
-    writeFileSync(join(dir, 'sales.yaml'), pipelineSalesYaml(STATUS_MAP));
+    writeFileSync(join(dir, 'sales.yaml'), pipelineSalesYaml(PIPELINE_STATUS_MAP));
     avito = await startAvitoSim();
     amo = await startAmoCrmSim({ longLivedTokens: ['e2e-long-lived-token'] });
     calendar = await startGoogleCalendarSim();

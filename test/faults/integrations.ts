@@ -14,7 +14,12 @@ import { serviceEnvFor } from '../../sim/env.js';
 import { startSmtpSim } from '../../sim/smtp/index.js';
 import { startYooKassaSim } from '../../sim/yookassa/index.js';
 import { issueDocument, loadSalesConfig, orderFromWords } from '../../src/sales/index.js';
-import { avitoChat, pipelineSalesYaml, startPipelineService } from '../support/pipeline.js';
+import {
+  avitoChat,
+  PIPELINE_STATUS_MAP,
+  pipelineSalesYaml,
+  startPipelineService,
+} from '../support/pipeline.js';
 import { freePort } from './harness.js';
 import type { ScenarioResult } from './scenarios.js';
 
@@ -24,15 +29,6 @@ export interface IntegrationOutageSize {
   /** How long amoCRM, YooKassa and SMTP are all down while the work arrives. */
   outageMs: number;
 }
-
-const STATUS_MAP = `amocrm:
-  statuses:
-    new: Первичный контакт
-    offer_sent: Переговоры
-    booked: Принимают решение
-    invoiced: Согласование договора
-    paid: ${WON_STATUS_ID}
-`;
 
 export async function integrationOutages(size: IntegrationOutageSize): Promise<ScenarioResult> {
   const started = Date.now();
@@ -48,7 +44,7 @@ export async function integrationOutages(size: IntegrationOutageSize): Promise<S
     { ...serviceEnvFor({ amocrm: amo, yookassa, smtp }), ...env },
     {
       dir,
-      salesYaml: pipelineSalesYaml(STATUS_MAP),
+      salesYaml: pipelineSalesYaml(PIPELINE_STATUS_MAP),
     },
   );
   const figures: Record<string, number | string> = {};

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Chat } from '../../src/models/records.js';
+import { WON_STATUS_ID } from '../../sim/amocrm/index.js';
 import { RecordingNotifier } from './recording-notifier.js';
 import { startTestService, type TestService } from './service.js';
 
@@ -26,6 +27,16 @@ calendar:
   minNoticeMinutes: 0
 ${extra}`;
 }
+
+/** The stages our leads move the deal through in the amoCRM simulator's pipeline (paid is amoCRM's «won»). */
+export const PIPELINE_STATUS_MAP = `amocrm:
+  statuses:
+    new: Первичный контакт
+    offer_sent: Переговоры
+    booked: Принимают решение
+    invoiced: Согласование договора
+    paid: ${WON_STATUS_ID}
+`;
 
 export interface PipelineService {
   svc: TestService;
