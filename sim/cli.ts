@@ -1,8 +1,9 @@
 /**
- * `npm run sim`: starts the Avito, Telegram and Gemini simulators on loopback, prints the `.env` lines that
- * point the service at them and lets you play the buyer, the seller and the owner from a prompt:
+ * `npm run sim`: starts the Avito, Telegram, Gemini, amoCRM, Google Calendar, YooKassa and SMTP simulators on
+ * loopback, prints the `.env` lines that point the service at them and lets you play the buyer, the seller and
+ * the owner from a prompt:
  *
- *   npm run sim                        # ports 8081/8082/8083; the service on 3000
+ *   npm run sim                        # ports 8081–8086 and 2525; the service on 3000
  *   npm run sim -- --random-ports --write-env .env
  *
  * Commands come one per line on stdin (a pipe works too); `help` lists them.
@@ -36,12 +37,12 @@ async function main(): Promise<number> {
 
   let session: SimSession;
   try {
-    session = await startSession(options.ports);
+    session = await startSession(options.ports, options.servicePort);
   } catch (error) {
     process.stderr.write(`npm run sim: ${error instanceof Error ? error.message : String(error)}\n`);
     return 1;
   }
-  const { avito, telegram, gemini } = session;
+  const { avito, telegram, gemini, amocrm, calendar, yookassa, smtp } = session;
   // Everything the service needs for the tryout: the simulators' side and its own address.
   const env = { ...session.env, ...tryoutServiceEnv(options.servicePort) };
   const { rl, lines, interactive } = openPrompt('sim');
@@ -84,6 +85,10 @@ async function main(): Promise<number> {
       `Avito simulator     ${avito.url}   (seller ${avito.userId}, ${listings} listings)`,
       `Telegram simulator  ${telegram.url}   (bot @${telegram.bot.username}, owner ${telegram.user.id})`,
       `Gemini simulator    ${gemini.url}`,
+      `amoCRM simulator    ${amocrm.url}   (pipeline ${amocrm.pipeline.id})`,
+      `Calendar simulator  ${calendar.url}   (calendar ${calendar.calendarId})`,
+      `YooKassa simulator  ${yookassa.url}   (shop ${yookassa.shops[0]?.shopId ?? '?'})`,
+      `SMTP simulator      smtp://127.0.0.1:${smtp.port}   (caught mail: ${smtp.controlUrl}/messages)`,
       '',
       `# .env for the service (it listens on ${options.servicePort}):`,
       formatEnv(env),

@@ -16,6 +16,26 @@ import {
   secret,
 } from './lib/env.js';
 import { decodeKey } from './security/keys.js';
+// ▼ sales-pipeline integrations: each brings its env fragment (see src/integrations/*/config.ts)
+import {
+  type AmoCrmConfig,
+  amoCrmConfigFrom,
+  amoCrmEnv,
+  amoCrmSecrets,
+} from './integrations/amocrm/config.js';
+import {
+  type CalendarEnvConfig,
+  calendarEnvConfig,
+  calendarEnvSchema,
+} from './integrations/calendar/config.js';
+import { type EmailEnvConfig, emailEnvConfig, emailEnvSchema } from './integrations/email/config.js';
+import {
+  type YooKassaConfig,
+  yooKassaConfigFrom,
+  yooKassaEnv,
+  yooKassaSecrets,
+} from './integrations/payments/config.js';
+// ▲ sales-pipeline integrations
 
 export { ConfigError } from './lib/env.js';
 
@@ -207,6 +227,12 @@ const envSchema = z.object({
     emptyToUndefined,
     z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ),
+  // ▼ sales-pipeline integrations: off until configured
+  ...amoCrmEnv,
+  ...yooKassaEnv,
+  ...calendarEnvSchema.shape,
+  ...emailEnvSchema.shape,
+  // ▲ sales-pipeline integrations
 });
 
 type Env = z.infer<typeof envSchema>;
@@ -307,6 +333,13 @@ export interface Config {
     /** DOCUMENT_LINK_TTL_DAYS: a buyer's download link (and the PDF behind it) lives this long. */
     linkTtlDays: number;
   };
+  /** The sales pipeline's outside services, each off until configured (see `src/integrations/`). */
+  integrations: {
+    amocrm: AmoCrmConfig;
+    yookassa: YooKassaConfig;
+    calendar: CalendarEnvConfig;
+    email: EmailEnvConfig;
+  };
   locale: 'ru' | 'en';
   /** Web and Telegram-buyer conversations (and the widget's sessions) last this many days after their last use. */
   contextTtlDays: number;
@@ -362,6 +395,26 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if ((e.EMBEDDINGS === 'openai' || e.EMBEDDINGS === 'gemini') && !keys[e.EMBEDDINGS]) {
     cross.push(`${PROVIDER_KEY_VARIABLE[e.EMBEDDINGS]}: required when EMBEDDINGS is ${e.EMBEDDINGS}`);
   }
+  // ▼ sales-pipeline integrations
+  const amocrm = amoCrmConfigFrom(e);
+  const yookassa = yooKassaConfigFrom(e);
+  const calendar = calendarEnvConfig(env);
+  const email = emailEnvConfig(env);
+  cross.push(...amocrm.problems, ...yookassa.problems);
+  if (!calendar.enabled && calendar.missing.length === 1) {
+    cross.push(
+      `${calendar.missing[0]}: expected with ${calendar.missing[0] === 'GOOGLE_CALENDAR_ID' ? 'GOOGLE_SERVICE_ACCOUNT_FILE' : 'GOOGLE_CALENDAR_ID'} (set both or neither)`,
+    );
+  }
+  if (calendar.enabled && !existsSync(calendar.serviceAccountFile)) {
+    cross.push(`GOOGLE_SERVICE_ACCOUNT_FILE: no such file: ${resolve(calendar.serviceAccountFile)}`);
+  }
+  if (!email.enabled && email.missing.length === 1) {
+    cross.push(
+      `${email.missing[0]}: expected with ${email.missing[0] === 'SMTP_URL' ? 'EMAIL_FROM' : 'SMTP_URL'} (set both or neither)`,
+    );
+  }
+  // ▲ sales-pipeline integrations
   if (cross.length > 0) throw new ConfigError(cross);
 
   const dataDir = resolve(e.DATA_DIR);
@@ -441,6 +494,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxPdfBytes: Math.floor(e.MAX_PDF_SIZE_MB * 1024 * 1024),
       linkTtlDays: e.DOCUMENT_LINK_TTL_DAYS,
     },
+    integrations: { amocrm: amocrm.config, yookassa: yookassa.config, calendar, email },
     locale: e.BOT_LOCALE,
     contextTtlDays: e.CONTEXT_TTL_DAYS,
     consent: { text: e.CONSENT_TEXT, privacyPolicyUrl: e.PRIVACY_POLICY_URL },
@@ -515,5 +569,18 @@ export function secretsOf(config: Config): string[] {
     config.storage.encryption?.key,
     config.storage.encryption?.previousKey,
     config.storage.kind === 'mongo' ? config.storage.uri : undefined,
+    ...integrationSecrets(config.integrations),
   ].filter((s): s is string => typeof s === 'string' && s.length >= 8);
+}
+
+/** The integrations' secrets: tokens, keys, and the SMTP URL with its password (and the password alone). */
+function integrationSecrets(i: Config['integrations']): string[] {
+  const smtp = i.email.enabled ? i.email.smtpUrl : undefined;
+  const smtpPassword = smtp ? decodeURIComponent(new URL(smtp).password) : undefined;
+  return [
+    ...amoCrmSecrets(i.amocrm),
+    ...yooKassaSecrets(i.yookassa),
+    ...(smtp ? [smtp] : []),
+    ...(smtpPassword ? [smtpPassword] : []),
+  ];
 }

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Agenda } from 'agenda';
-import type { Express } from 'express';
+import type { Express, Request } from 'express';
 import { type AvitoInbound, type AvitoIntegration, createAvito, DeliveryPressure } from './avito/index.js';
 import type { BotHandle, BotKnowledge, StatusSnapshot } from './bot/index.js';
 import type { Config } from './config.js';
@@ -23,6 +23,13 @@ import type { DocumentDesk } from './sales/delivery/desk.js';
 import { openSales, type SalesRuntime } from './sales/runtime.js';
 import { mountDocumentLinks } from './http/document-links.js';
 import { keyringOf } from './security/keys.js';
+import {
+  type IntegrationOptions,
+  loadSalesSettings,
+  openSalesIntegrations,
+  type SalesIntegrations,
+} from './integrations/index.js';
+import type { Leads } from './sales/leads/index.js';
 import { openStore } from './store/index.js';
 import type { Store } from './store/port.js';
 import type { WebChannel } from './web/index.js';
@@ -44,6 +51,10 @@ export interface Service {
   desk: DocumentDesk | null;
   /** The website chat widget, when `WIDGET_ORIGINS` is set. */
   web: WebChannel | undefined;
+  /** The leads (the same as `sales.leads`). */
+  leads: Leads;
+  /** What lead events reach outside: amoCRM, the calendar, payments, e-mail. */
+  integrations: SalesIntegrations;
   /** Stops in order: HTTP (no new work), jobs (drain), store. Safe to call twice. */
   stop(): Promise<void>;
 }
@@ -53,6 +64,8 @@ export interface ServiceOptions {
   processEvery?: number;
   /** Replaces the owner notifier (tests); by default the Telegram bot, or the log without one. */
   notifier?: Notifier;
+  /** Retry timing and such of the integrations' outbox (tests, the fault suite). */
+  integrations?: IntegrationOptions;
 }
 
 /** How long start-up waits for the bot's first connection before leaving it to the background. */
@@ -127,19 +140,33 @@ export async function startService(
   defineFolderSyncJob(agenda, { knowledge, logger });
   await prepareKnowledgeFolder({ dir: config.docsDir, store, logger: logger.child({ module: 'rag' }) });
 
-  // Sales: buyer conversations become leads, price questions get the calculator's figure. Where buyers download
+  // Sales: the settings (SALES_CONFIG, else defaults), the integrations' plan whose listeners hear lead events,
+  // then the leads, quotes and documents, then the integrations connected to the leads. Where buyers download
   // documents is known once the service listens (PUBLIC_URL, else its own address).
+  const salesSettings = await loadSalesSettings(config.sales.configPath);
+  const pipeline = await openSalesIntegrations({
+    config,
+    store,
+    agenda,
+    alerts: notifier,
+    logger,
+    sales: salesSettings,
+    ...(options.integrations ? { options: options.integrations } : {}),
+  });
   const listening: { url?: string } = {};
   const sales = await openSales({
     config,
     store,
     logger,
+    file: salesSettings.file,
+    listeners: pipeline.listeners,
     publicUrl: () => {
       const url = config.http.publicUrl ?? listening.url;
       if (!url) throw new Error('a document link was made before the service listened');
       return url;
     },
   });
+  const integrations = await pipeline.connect({ leads: sales.leads });
 
   // The channels' outbound halves. Avito processing and answers step aside while Avito deliveries pour in.
   const pressure = new DeliveryPressure();
@@ -182,6 +209,7 @@ export async function startService(
     metrics: metrics.domain,
     leads: sales.conversations,
     ...(sales.prices ? { prices: sales.prices } : {}),
+    intents: integrations.intents, // consultations booked from the buyer's words
   });
   // The owner's documents reach buyers as links, sent like any owner message: through the chat's channel.
   const desk = sales.openDesk((chatId, text, actor, source) =>
@@ -189,6 +217,8 @@ export async function startService(
   );
   if (desk)
     defineDocumentsSweepJob(agenda, { sweep: () => desk.sweep(), logger: logger.child({ module: 'sales' }) });
+  // The integrations' messages to buyers go out through the responder's delivery (the channels).
+  integrations.deliverBuyerMessages(responder.actions);
 
   const readiness = new Readiness();
   const bot =
@@ -252,6 +282,8 @@ export async function startService(
         : { status: 'degraded', detail };
     });
   }
+  // sales pipeline: one line each for amoCRM, the calendar, YooKassa and e-mail.
+  for (const [name, check] of Object.entries(integrations.checks)) readiness.add(name, check);
 
   const app = createHttpApp({
     logger,
@@ -260,13 +292,17 @@ export async function startService(
     adminToken: config.adminToken,
     agenda,
     rateLimitPerMinute: config.http.rateLimitPerMinute,
-    authenticated: avitoInbound ? [(req) => avitoInbound.authenticates(req)] : [],
+    authenticated: [
+      ...(avitoInbound ? [(req: Request) => avitoInbound.authenticates(req)] : []),
+      ...integrations.authenticated, // sales pipeline: the amoCRM webhook carries its own secret
+    ],
     https: config.http.publicUrl?.startsWith('https://') ?? false,
     mount: [
       ...(avitoInbound ? [(a: Express) => avitoInbound.mount(a)] : []),
       ...(bot ? [(a: Express) => bot.mountWebhook(a)] : []),
       ...(desk ? [(a: Express) => mountDocumentLinks(a, (token) => desk.download(token))] : []),
       ...(web ? [(a: Express) => web.mount(a)] : []), // widget: /widget.js, /widget/settings, /widget/demo
+      ...integrations.mounts, // sales pipeline: amoCRM webhook, YooKassa notifications and return page
     ],
   });
   const http = await startHttpServer(app, config.http.port, config.http.host);
@@ -287,6 +323,7 @@ export async function startService(
   await avito?.start();
   await avitoInbound?.start();
   await responder.start();
+  await integrations.start(); // sales pipeline: the amoCRM webhook subscription
   // Telegram usually answers at once: wait briefly so the bot is live when the service is. One that does not
   // answer is left to the bot's background retries (backoff, each logged); webhooks are served meanwhile and
   // cards wait in their jobs until it is back.
@@ -306,6 +343,8 @@ export async function startService(
     sales,
     desk,
     web,
+    leads: sales.leads,
+    integrations,
     stop() {
       stopping ??= (async () => {
         storageOutage.stop();
@@ -315,6 +354,7 @@ export async function startService(
         await avitoInbound?.stop();
         const drained = await agenda.drain({ timeout: 10_000 });
         if (drained.running > 0) logger.warn({ running: drained.running }, 'jobs still running at shutdown');
+        integrations.stop(); // sales pipeline: the SMTP pool
         await store.close();
         logger.info('stopped');
       })();

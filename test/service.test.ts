@@ -36,7 +36,10 @@ async function loadedPackages(env: Record<string, string>): Promise<string[]> {
   return JSON.parse(stdout.trim().split('\n').at(-1)!) as string[];
 }
 
-/** Loaded only when configured or first used: MongoDB, the jobs dashboard, PDF and Office extractors, grammY, the model SDKs, the widget's sessions. */
+/**
+ * Loaded only when configured or first used: MongoDB, the jobs dashboard, PDF and Office extractors, grammY,
+ * the model SDKs, the widget's sessions, the Google Calendar SDK and nodemailer.
+ */
 const HEAVY = [
   'mongoose',
   'mongodb',
@@ -49,10 +52,13 @@ const HEAVY = [
   '@anthropic-ai/sdk',
   '@google/genai',
   'jose',
+  '@googleapis/calendar',
+  'google-auth-library',
+  'nodemailer',
 ];
 
 describe('what the composition root loads', () => {
-  it('when only the embedded store is configured, then MongoDB, the dashboard, the extractors, grammY and the model SDKs stay unloaded', async () => {
+  it('when only the embedded store is configured, then MongoDB, the dashboard, the extractors, grammY and the model and integration SDKs stay unloaded', async () => {
     const loaded = await loadedPackages({});
     expect(loaded).toEqual(expect.arrayContaining(['express', 'agenda', 'pino']));
     expect(loaded.filter((p) => HEAVY.includes(p))).toEqual([]);

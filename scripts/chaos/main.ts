@@ -2,7 +2,7 @@
  * `npm run chaos [-- name…]`: the fault suite of test/faults at full size (1000 webhook events, 200 chats
  * killed mid-flight, 10k fuzz bodies, a disk full and a failing disk under load, …), one scenario after
  * another, then a table of the figures. Exits 1 when any invariant failed.
- * Names: duplicates, crash, dependencies, fuzz, store, disk-full, io-error.
+ * Names: duplicates, crash, dependencies, fuzz, store, disk-full, io-error, integrations.
  */
 import {
   dependencyFaults,
@@ -14,6 +14,7 @@ import {
   type ScenarioResult,
   storeUnavailable,
 } from '../../test/faults/scenarios.js';
+import { integrationOutages } from '../../test/faults/integrations.js';
 
 const SCENARIOS: Record<string, () => Promise<ScenarioResult>> = {
   duplicates: () => duplicatesAndOrder({ events: 1000, chats: 50 }),
@@ -23,6 +24,8 @@ const SCENARIOS: Record<string, () => Promise<ScenarioResult>> = {
   store: () => storeUnavailable({ events: 10 }),
   'disk-full': () => diskFull({ chats: 40, outageMs: 20_000 }),
   'io-error': () => ioError({ chats: 40, outageMs: 20_000 }),
+  // The sales pipeline: amoCRM, YooKassa and SMTP down, then back losing answers (issue 19).
+  integrations: () => integrationOutages({ leads: 20, outageMs: 10_000 }),
 };
 
 const wanted = process.argv.slice(2);

@@ -8,7 +8,7 @@ export const EXAMPLES_DIR = fileURLToPath(new URL('../../examples/', import.meta
 /** The sample knowledge base: general documents plus `item_<id>__*.md` bound to one listing. */
 export const EXAMPLE_DOCS_DIR = fileURLToPath(new URL('../../examples/docs/', import.meta.url));
 
-/** The sample sales configuration (price list, requisites, documents). */
+/** The sample sales configuration (price list, requisites, documents) the demo's sales acts use. */
 export const EXAMPLE_SALES_CONFIG = fileURLToPath(new URL('../../examples/sales.yaml', import.meta.url));
 
 /** The sample listings seeded into the Avito simulator. */

@@ -1,8 +1,8 @@
 /**
  * `npm run demo`: try the whole service without any account. Starts the Avito, Telegram and Gemini
- * simulators and the real service wired to them (embedded SQLite in a temporary folder), loads the sample
- * documents and listings from `examples/`, plays a short tour — a draft approved from Telegram, a fallback,
- * an escalation — and then reads the same commands as `npm run sim` so you can keep playing:
+ * simulators (and amoCRM, Google Calendar, YooKassa and SMTP ones) and the real service wired to them (embedded
+ * SQLite in a temporary folder), loads the sample documents and listings from `examples/`, plays a short tour — a
+ * draft approved from Telegram, a fallback, an escalation, then the sales act (scripts/demo/sales-act.ts) — and then reads the same commands as `npm run sim` so you can keep playing:
  *
  *   npm run demo
  *   npm run demo -- --no-tour          # straight to the prompt
@@ -15,6 +15,7 @@ import { EXAMPLE_DOCS_DIR } from './examples.js';
 import { UsageError } from '../../sim/cli/flags.js';
 import { DEMO_USAGE, parseDemoOptions } from './options.js';
 import { type DemoStack, startDemoStack } from './stack.js';
+import { runSalesAct } from './sales-act.js';
 import { runTour } from './tour.js';
 import { watchStack } from './watch.js';
 import { DemoStepError } from './wait.js';
@@ -38,6 +39,7 @@ function summary(stack: DemoStack): string {
     `Avito simulator     ${avito.url}   (seller ${avito.userId})`,
     `Telegram simulator  ${telegram.url}   (bot @${telegram.bot.username}, owner ${stack.ownerId})`,
     `Gemini simulator    ${gemini.url}`,
+    `amoCRM, Google Calendar, YooKassa, SMTP simulators   ${stack.session.amocrm.url}, ${stack.session.calendar.url}, ${stack.session.yookassa.url}, ${stack.session.smtp.env.SMTP_URL?.replace(/\/\/[^@]*@/, '//') ?? ''}`,
     `Service             ${stack.service.http.url}   (mode review, store SQLite)`,
     `Data and log        ${stack.dataDir}${stack.temporary ? '   (temporary, removed on exit)' : '   (kept after exit)'}`,
     '',
@@ -119,6 +121,7 @@ async function main(): Promise<number> {
   if (options.tour) {
     try {
       await runTour(stack, (text) => write(`${text}\n`), options.stepTimeoutMs);
+      await runSalesAct(stack, (text) => write(`${text}\n`), options.stepTimeoutMs);
     } catch (error) {
       if (stopping) {
         // A signal closed the simulators under the tour: not a failure.

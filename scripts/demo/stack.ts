@@ -1,3 +1,4 @@
+import { createServer } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -48,9 +49,23 @@ function assertFresh(dir: string): void {
   }
 }
 
+/** A free loopback port (taken and released at once). */
+function freeLoopbackPort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const server = createServer();
+    server.once('error', fail);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === 'object' && address ? done(address.port) : fail(new Error('no port')),
+      );
+    });
+  });
+}
+
 /**
  * Starts the simulators (fixed ports or free ones), seeds the sample listings, starts the service in review
- * mode against them (embedded SQLite, Telegram long polling, Gemini simulator, 1 s debounce), subscribes
+ * mode against them (embedded SQLite, webhooks to a loopback PUBLIC_URL, Gemini simulator, 1 s debounce), subscribes
  * its Avito webhook and loads `examples/docs`. Everything it started is stopped again if a step fails.
  */
 export async function startDemoStack(options: DemoOptions): Promise<DemoStack> {
@@ -73,11 +88,22 @@ export async function startDemoStack(options: DemoOptions): Promise<DemoStack> {
 
   try {
     const listingInputs = await loadExampleListings();
-    session = await startSession({
-      avito: options.ports.avito,
-      telegram: options.ports.telegram,
-      gemini: options.ports.gemini,
-    });
+    // A port known before the service binds it, so PUBLIC_URL can name it: YooKassa sends the paying buyer back
+    // there (the sales act), and the Avito webhook and Telegram updates come to it as in the two-terminal tryout.
+    const port = options.ports.service || (await freeLoopbackPort());
+    // The sales pipeline's simulators take free ports: the demo's flags name the three it always had.
+    session = await startSession(
+      {
+        avito: options.ports.avito,
+        telegram: options.ports.telegram,
+        gemini: options.ports.gemini,
+        amocrm: 0,
+        calendar: 0,
+        yookassa: 0,
+        smtp: 0,
+      },
+      port,
+    );
     // Listings with the ids of `npm run sim`'s samples replace them; others are added.
     const listings = listingInputs.map((l) => session!.avito.seedListing(l));
 
@@ -85,7 +111,8 @@ export async function startDemoStack(options: DemoOptions): Promise<DemoStack> {
     const config = loadConfig({
       ...session.env,
       NODE_ENV: 'development',
-      PORT: String(options.ports.service),
+      PORT: String(port),
+      PUBLIC_URL: `http://127.0.0.1:${port}`,
       HOST: '127.0.0.1',
       DATA_DIR: dataDir,
       DOCS_DIR: EXAMPLE_DOCS_DIR,
@@ -112,7 +139,7 @@ export async function startDemoStack(options: DemoOptions): Promise<DemoStack> {
     });
     service = await startService(config, logger);
     if (!service.avito) throw new Error('the Avito integration did not start (no simulator credentials?)');
-    // PUBLIC_URL cannot name a port the service has not bound yet: subscribe its loopback URL now.
+    // Subscribed now rather than by the service's background start, so the tour's first buyer is never missed.
     await service.avito.client.subscribe(webhookUrl(service.http.url, webhookSecret));
     const docs = await service.knowledge.syncFolder(EXAMPLE_DOCS_DIR);
     if (docs.failed.length > 0) {

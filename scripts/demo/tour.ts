@@ -204,6 +204,9 @@ interface TourTools {
   botMessages(): TgMessage[];
 }
 
+/** A document's download link as the desk sends it (`PUBLIC_URL/d/<token>`). */
+const DOWNLOAD_LINK = /https?:\/\/\S+\/d\/[A-Za-z0-9_-]+/;
+
 async function salesAct(
   stack: DemoStack,
   print: Print,
@@ -290,13 +293,18 @@ async function salesAct(
     print(`Owner’s Telegram — the PDF with its buttons:\n${card(pdf)}`);
     const sentBefore = sentTo(chatId).length;
     await tapAndWait(pdf, t.sales.buttons.sendDoc);
+    // With payments on, the invoice also brings the buyer a payment link: the document's message is the one
+    // with a download link, whichever comes first.
     const message = await waitFor(
       'The document link did not reach the buyer',
-      () => sentTo(chatId)[sentBefore],
+      () =>
+        sentTo(chatId)
+          .slice(sentBefore)
+          .find((m) => DOWNLOAD_LINK.test(m.text)),
       stepTimeoutMs,
     );
     print(`Buyer ${step.buyer} receives on Avito:\n${indent(message.text)}`);
-    const url = /https?:\/\/\S+\/d\/[A-Za-z0-9_-]+/.exec(message.text)?.[0];
+    const url = DOWNLOAD_LINK.exec(message.text)?.[0];
     if (!url) throw new DemoStepError(`no download link in «${message.text}»`);
     links.push(url);
   }

@@ -14,6 +14,9 @@ export type Command =
   | { kind: 'reply'; text: string }
   | { kind: 'show' }
   | { kind: 'listings' }
+  | { kind: 'pay' }
+  | { kind: 'deals' }
+  | { kind: 'mail' }
   | { kind: 'help' }
   | { kind: 'quit' }
   | { kind: 'empty' };
@@ -30,6 +33,9 @@ export const COMMAND_USAGE = {
   reply: 'reply <text…>                             the owner replies to the latest bot message',
   show: 'show                                      the owner’s Telegram chat and every Avito chat',
   listings: 'listings                                  the seeded Avito listings',
+  pay: 'pay                                       the buyer pays the newest YooKassa payment waiting for them',
+  deals: 'deals                                     the amoCRM deals with their stage, tags and notes',
+  mail: 'mail                                      the e-mails the SMTP simulator caught',
   help: 'help                                      this list',
   quit: 'quit                                      stop the simulators and exit (also Ctrl+D, Ctrl+C)',
 } as const;
@@ -128,6 +134,9 @@ export function parseCommand(line: string): ParseResult {
       return { ok: true, command: { kind: 'reply', text: rest } };
     case 'show':
     case 'listings':
+    case 'pay':
+    case 'deals':
+    case 'mail':
     case 'help':
     case 'quit':
       if (rest !== '') return { ok: false, error: `"${name}" takes no arguments` };

@@ -4,13 +4,24 @@ import { assertDistinctPorts, blankToUndefined, checkFlags, portFlag, readFlags 
 export { UsageError } from './flags.js';
 
 /** Default loopback ports of `npm run sim`. */
-export const DEFAULT_PORTS = { avito: 8081, telegram: 8082, gemini: 8083 } as const;
+export const DEFAULT_PORTS = {
+  avito: 8081,
+  telegram: 8082,
+  gemini: 8083,
+  amocrm: 8084,
+  calendar: 8085,
+  yookassa: 8086,
+  smtp: 2525,
+} as const;
+
+/** Ports of the seven simulators (0 = a free one). */
+export type SimPorts = { [K in keyof typeof DEFAULT_PORTS]: number };
 /** The service's own default PORT: where the printed PUBLIC_URL points. */
 export const DEFAULT_SERVICE_PORT = 3000;
 
 /** What `npm run sim` was asked to do. */
 export interface CliOptions {
-  ports: { avito: number; telegram: number; gemini: number };
+  ports: SimPorts;
   /** The port the service will listen on (PORT and PUBLIC_URL in the printed env). */
   servicePort: number;
   /** Write (merge) the env lines into this file too (`--write-env`). */
@@ -23,12 +34,17 @@ export interface CliOptions {
 /** Usage text of `npm run sim`. */
 export const USAGE = `Usage: npm run sim -- [options]
 
-Starts the Avito, Telegram and Gemini simulators on loopback and reads commands on stdin.
+Starts the Avito, Telegram, Gemini, amoCRM, Google Calendar, YooKassa and SMTP simulators on loopback and
+reads commands on stdin.
 
 Options:
   --avito-port N      Avito API port (env AVITO_SIM_PORT, default ${DEFAULT_PORTS.avito})
   --telegram-port N   Telegram Bot API port (env TELEGRAM_SIM_PORT, default ${DEFAULT_PORTS.telegram})
   --gemini-port N     Gemini API port (env GEMINI_SIM_PORT, default ${DEFAULT_PORTS.gemini})
+  --amocrm-port N     amoCRM API port (env AMOCRM_SIM_PORT, default ${DEFAULT_PORTS.amocrm})
+  --calendar-port N   Google Calendar API port (env CALENDAR_SIM_PORT, default ${DEFAULT_PORTS.calendar})
+  --yookassa-port N   YooKassa API port (env YOOKASSA_SIM_PORT, default ${DEFAULT_PORTS.yookassa})
+  --smtp-port N       SMTP port (env SMTP_SIM_PORT, default ${DEFAULT_PORTS.smtp}); its HTTP control API gets a free port
   --random-ports      pick free ports for the simulators (same as every port 0)
   --service-port N    the port your service will listen on: PORT and PUBLIC_URL in the env lines
                       (default ${DEFAULT_SERVICE_PORT})
@@ -41,6 +57,10 @@ const Flags = z.object({
   avitoPort: z.preprocess(blankToUndefined, portFlag('--avito-port').default(DEFAULT_PORTS.avito)),
   telegramPort: z.preprocess(blankToUndefined, portFlag('--telegram-port').default(DEFAULT_PORTS.telegram)),
   geminiPort: z.preprocess(blankToUndefined, portFlag('--gemini-port').default(DEFAULT_PORTS.gemini)),
+  amocrmPort: z.preprocess(blankToUndefined, portFlag('--amocrm-port').default(DEFAULT_PORTS.amocrm)),
+  calendarPort: z.preprocess(blankToUndefined, portFlag('--calendar-port').default(DEFAULT_PORTS.calendar)),
+  yookassaPort: z.preprocess(blankToUndefined, portFlag('--yookassa-port').default(DEFAULT_PORTS.yookassa)),
+  smtpPort: z.preprocess(blankToUndefined, portFlag('--smtp-port').default(DEFAULT_PORTS.smtp)),
   randomPorts: z.boolean().default(false),
   servicePort: z.preprocess(
     blankToUndefined,
@@ -54,7 +74,8 @@ const Flags = z.object({
 });
 
 /**
- * Parses the command line (flags win over env: `AVITO_SIM_PORT`, `TELEGRAM_SIM_PORT`, `GEMINI_SIM_PORT`).
+ * Parses the command line (flags win over env: `AVITO_SIM_PORT`, `TELEGRAM_SIM_PORT`, `GEMINI_SIM_PORT`,
+ * `AMOCRM_SIM_PORT`, `CALENDAR_SIM_PORT`, `YOOKASSA_SIM_PORT`, `SMTP_SIM_PORT`).
  * Throws {@link UsageError} with one line per problem.
  */
 export function parseCliOptions(
@@ -65,6 +86,10 @@ export function parseCliOptions(
     'avito-port': { type: 'string' },
     'telegram-port': { type: 'string' },
     'gemini-port': { type: 'string' },
+    'amocrm-port': { type: 'string' },
+    'calendar-port': { type: 'string' },
+    'yookassa-port': { type: 'string' },
+    'smtp-port': { type: 'string' },
     'random-ports': { type: 'boolean' },
     'service-port': { type: 'string' },
     'write-env': { type: 'string' },
@@ -78,15 +103,27 @@ export function parseCliOptions(
     avitoPort: values['avito-port'] ?? env.AVITO_SIM_PORT,
     telegramPort: values['telegram-port'] ?? env.TELEGRAM_SIM_PORT,
     geminiPort: values['gemini-port'] ?? env.GEMINI_SIM_PORT,
+    amocrmPort: values['amocrm-port'] ?? env.AMOCRM_SIM_PORT,
+    calendarPort: values['calendar-port'] ?? env.CALENDAR_SIM_PORT,
+    yookassaPort: values['yookassa-port'] ?? env.YOOKASSA_SIM_PORT,
+    smtpPort: values['smtp-port'] ?? env.SMTP_SIM_PORT,
     randomPorts: values['random-ports'],
     servicePort: values['service-port'],
     envFile: values['write-env'] ?? values['env-file'],
     watch: values.watch,
     help: values.help,
   });
-  const ports = f.randomPorts
-    ? { avito: 0, telegram: 0, gemini: 0 }
-    : { avito: f.avitoPort, telegram: f.telegramPort, gemini: f.geminiPort };
-  assertDistinctPorts({ ...ports, service: f.servicePort }, 'the three simulators and the service');
+  const ports: SimPorts = f.randomPorts
+    ? { avito: 0, telegram: 0, gemini: 0, amocrm: 0, calendar: 0, yookassa: 0, smtp: 0 }
+    : {
+        avito: f.avitoPort,
+        telegram: f.telegramPort,
+        gemini: f.geminiPort,
+        amocrm: f.amocrmPort,
+        calendar: f.calendarPort,
+        yookassa: f.yookassaPort,
+        smtp: f.smtpPort,
+      };
+  assertDistinctPorts({ ...ports, service: f.servicePort }, 'the simulators and the service');
   return { ports, servicePort: f.servicePort, envFile: f.envFile, watch: f.watch, help: f.help };
 }

@@ -1,8 +1,17 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { resolveButton } from './buttons.js';
 import { z } from 'zod';
+import { type AmoCrmSim, startAmoCrmSim } from '../amocrm/index.js';
 import { type AvitoSim, type Listing, type ListingInput, startAvitoSim } from '../avito/index.js';
+import { serviceEnvFor, writeServiceAccountKey } from '../env.js';
 import { type GeminiSim, startGeminiSim } from '../gemini/index.js';
+import { type GoogleCalendarSim, startGoogleCalendarSim } from '../google-calendar/index.js';
+import { type SmtpSim, startSmtpSim } from '../smtp/index.js';
 import { startTelegramSim, type TelegramSim, type TgMessage } from '../telegram/index.js';
+import { startYooKassaSim, type YooKassaSim } from '../yookassa/index.js';
+import type { SimPorts } from './options.js';
 import { type ChatTarget, type Command, helpText } from './commands.js';
 import {
   buttonTexts,
@@ -96,39 +105,42 @@ export function tryoutServiceEnv(port: number): Record<string, string> {
   return { PORT: String(port), PUBLIC_URL: `http://127.0.0.1:${port}` };
 }
 
-/** Ports of the three simulators (0 = a free one). */
-export interface SessionPorts {
-  avito: number;
-  telegram: number;
-  gemini: number;
-}
+/** Ports of the simulators (0 = a free one). */
+export type SessionPorts = SimPorts;
 
-/** The three running simulators plus the REPL's actions on them. */
+/** The long-lived amoCRM token the simulator accepts (what `AMOCRM_ACCESS_TOKEN` carries). */
+export const SIM_AMOCRM_TOKEN = 'sim-amocrm-long-lived-token';
+
+/** The running simulators plus the REPL's actions on them. */
 export interface SimSession {
   avito: AvitoSim;
   telegram: TelegramSim;
   gemini: GeminiSim;
+  amocrm: AmoCrmSim;
+  calendar: GoogleCalendarSim;
+  yookassa: YooKassaSim;
+  smtp: SmtpSim;
   /** The lines for `.env`. */
   env: Record<string, string>;
   /** Runs one command and returns what to print (errors are returned as text too, never thrown). */
   run(command: Command): Promise<string>;
   /** Polls the sims every `intervalMs` and reports new or edited bot messages and the service's Avito sends. */
   watch(log: (text: string) => void, intervalMs?: number): void;
-  /** Stops watching and closes the three simulators. Safe to call twice. */
+  /** Stops watching and closes the simulators. Safe to call twice. */
   close(): Promise<void>;
 }
 
 /** How long `tap` waits for the bot's answerCallbackQuery. */
 const TAP_ANSWER_MS = 2000;
 
-async function startOne<T>(what: string, port: number, start: () => Promise<T>): Promise<T> {
+async function startOne<T>(what: string, flag: string, port: number, start: () => Promise<T>): Promise<T> {
   try {
     return await start();
   } catch (error) {
     if (error instanceof Error && 'code' in error && error.code === 'EADDRINUSE') {
       throw new Error(
         `the ${what} simulator cannot listen on port ${port}: it is in use. Pass another port ` +
-          `(--${what.toLowerCase()}-port N) or --random-ports`,
+          `(--${flag}-port N) or --random-ports`,
         { cause: error },
       );
     }
@@ -136,36 +148,69 @@ async function startOne<T>(what: string, port: number, start: () => Promise<T>):
   }
 }
 
-/** Starts the Avito, Telegram and Gemini simulators on loopback and seeds {@link SAMPLE_LISTINGS}. */
-export async function startSession(ports: SessionPorts): Promise<SimSession> {
+/**
+ * Starts the Avito, Telegram, Gemini, amoCRM, Google Calendar, YooKassa and SMTP simulators on loopback and
+ * seeds {@link SAMPLE_LISTINGS}. YooKassa notifies `servicePort`'s `/yookassa/notifications` from 127.0.0.1;
+ * the calendar's service-account key is written to a temporary file named in the env (removed on close).
+ */
+export async function startSession(ports: SessionPorts, servicePort = 3000): Promise<SimSession> {
   const started: Array<{ close(): Promise<void> }> = [];
+  const keyDir = mkdtempSync(join(tmpdir(), 'avito-responder-sim-'));
   let avito: AvitoSim;
   let telegram: TelegramSim;
   let gemini: GeminiSim;
+  let amocrm: AmoCrmSim;
+  let calendar: GoogleCalendarSim;
+  let yookassa: YooKassaSim;
+  let smtp: SmtpSim;
   try {
-    avito = await startOne('Avito', ports.avito, () =>
+    avito = await startOne('Avito', 'avito', ports.avito, () =>
       startAvitoSim({ port: ports.avito, controlRoutes: true, listings: SAMPLE_LISTINGS }),
     );
     started.push(avito);
-    telegram = await startOne('Telegram', ports.telegram, () => startTelegramSim({ port: ports.telegram }));
+    telegram = await startOne('Telegram', 'telegram', ports.telegram, () =>
+      startTelegramSim({ port: ports.telegram }),
+    );
     started.push(telegram);
-    gemini = await startOne('Gemini', ports.gemini, () => startGeminiSim({ port: ports.gemini }));
+    gemini = await startOne('Gemini', 'gemini', ports.gemini, () => startGeminiSim({ port: ports.gemini }));
     started.push(gemini);
+    amocrm = await startOne('amoCRM', 'amocrm', ports.amocrm, () =>
+      startAmoCrmSim({ port: ports.amocrm, controlRoutes: true, longLivedTokens: [SIM_AMOCRM_TOKEN] }),
+    );
+    started.push(amocrm);
+    calendar = await startOne('Google Calendar', 'calendar', ports.calendar, () =>
+      startGoogleCalendarSim({ port: ports.calendar, controlRoutes: true }),
+    );
+    started.push(calendar);
+    yookassa = await startOne('YooKassa', 'yookassa', ports.yookassa, () =>
+      startYooKassaSim({
+        port: ports.yookassa,
+        controlRoutes: true,
+        notificationUrl: `http://127.0.0.1:${servicePort}/yookassa/notifications`,
+        notificationSourceAddress: '127.0.0.1',
+      }),
+    );
+    started.push(yookassa);
+    smtp = await startOne('SMTP', 'smtp', ports.smtp, () => startSmtpSim({ port: ports.smtp }));
+    started.push(smtp);
   } catch (error) {
     await Promise.allSettled(started.map((s) => s.close()));
+    rmSync(keyDir, { recursive: true, force: true });
     throw error;
   }
 
   const ownerId = telegram.user.id;
   const botId = telegram.bot.id;
-  const env: Record<string, string> = {
-    ...avito.env,
-    TELEGRAM_API_ROOT: telegram.url,
-    TELEGRAM_BOT_TOKEN: telegram.token,
-    TELEGRAM_OWNER_IDS: String(ownerId),
-    GEMINI_BASE_URL: gemini.url,
-    GEMINI_API_KEY: gemini.apiKey,
-  };
+  const env: Record<string, string> = serviceEnvFor({
+    avito,
+    telegram,
+    gemini,
+    amocrm,
+    calendar: { sim: calendar, keyFile: writeServiceAccountKey(calendar, keyDir) },
+    yookassa,
+    yookassaSource: '127.0.0.1',
+    smtp,
+  });
   let buyersInvented = 0;
   /** Chat ids in `show` order, as of the last snapshot (for the watcher's `[n]`). */
   let chatOrder: string[] = [];
@@ -264,6 +309,40 @@ export async function startSession(ports: SessionPorts): Promise<SimSession> {
     ].join('\n');
   };
 
+  const pay = async (): Promise<string> => {
+    const waiting = yookassa.payments().filter((p) => p.status === 'pending');
+    const payment = waiting.at(-1);
+    if (!payment) return 'no YooKassa payment is waiting for the buyer (issue an invoice first)';
+    const deliveries = await yookassa.buyerPays(payment.id);
+    const sent = deliveries.map((d) => `${d.label} → ${d.state}`).join(', ') || 'no notification URL';
+    return `buyer paid ${payment.amount.value} ₽ (${payment.description ?? payment.id}); notification: ${sent}`;
+  };
+
+  const deals = (): string => {
+    const statuses = new Map(amocrm.pipeline.statuses.map((st) => [st.id, st.name]));
+    const list = amocrm.leads();
+    if (list.length === 0) return 'no amoCRM deals yet';
+    return list
+      .map((lead) => {
+        const tags = amocrm.tagsOf(lead.id).map((t) => t.name);
+        const notes = amocrm.notesOf(lead.id).map((n) => `    · ${String(n.params.text ?? n.note_type)}`);
+        const status = statuses.get(lead.status_id) ?? String(lead.status_id);
+        return [`  #${lead.id} ${lead.name} — ${status} [${tags.join(', ')}]`, ...notes].join('\n');
+      })
+      .join('\n');
+  };
+
+  const mail = (): string => {
+    const messages = smtp.messages();
+    if (messages.length === 0) return 'no e-mails caught yet';
+    return messages
+      .map((m) => {
+        const files = m.attachments.map((a) => a.filename ?? a.contentType).join(', ');
+        return `  → ${m.to.map((t) => t.address).join(', ')}: ${m.subject ?? ''}${files ? ` [${files}]` : ''}`;
+      })
+      .join('\n');
+  };
+
   let timer: NodeJS.Timeout | undefined;
   let closing: Promise<void> | undefined;
 
@@ -271,6 +350,10 @@ export async function startSession(ports: SessionPorts): Promise<SimSession> {
     avito,
     telegram,
     gemini,
+    amocrm,
+    calendar,
+    yookassa,
+    smtp,
     env,
     async run(command) {
       try {
@@ -289,6 +372,12 @@ export async function startSession(ports: SessionPorts): Promise<SimSession> {
             return await show();
           case 'listings':
             return formatListings((await snapshot()).listings);
+          case 'pay':
+            return await pay();
+          case 'deals':
+            return deals();
+          case 'mail':
+            return mail();
           case 'help':
             return helpText();
           case 'quit':
@@ -340,7 +429,9 @@ export async function startSession(ports: SessionPorts): Promise<SimSession> {
     },
     close() {
       clearInterval(timer);
-      closing ??= Promise.allSettled([avito.close(), telegram.close(), gemini.close()]).then(() => undefined);
+      closing ??= Promise.allSettled(
+        [avito, telegram, gemini, amocrm, calendar, yookassa, smtp].map((sim) => sim.close()),
+      ).then(() => rmSync(keyDir, { recursive: true, force: true }));
       return closing;
     },
   };

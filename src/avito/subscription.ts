@@ -1,4 +1,5 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
+import { storedSecret } from '../lib/secrets.js';
 import type { KvRepository } from '../store/port.js';
 import type { AvitoClient } from './client.js';
 import { WEBHOOK_PATH } from './webhook.js';
@@ -11,15 +12,8 @@ const SUBSCRIBED_KV_KEY = 'avito:webhook-subscribed';
  * The secret path segment of our webhook URL: `AVITO_WEBHOOK_SECRET` when set, else generated once
  * (32 random bytes) and kept in the store so every instance and restart uses the same URL.
  */
-export async function resolveWebhookSecret(
-  configured: string | undefined,
-  kv: KvRepository,
-): Promise<string> {
-  if (configured) return configured;
-  await kv.setIfAbsent(SECRET_KV_KEY, randomBytes(32).toString('base64url'));
-  const secret = await kv.get<string>(SECRET_KV_KEY);
-  if (!secret) throw new Error('could not keep the generated Avito webhook secret in the store');
-  return secret;
+export function resolveWebhookSecret(configured: string | undefined, kv: KvRepository): Promise<string> {
+  return storedSecret(configured, kv, SECRET_KV_KEY, 'Avito webhook secret');
 }
 
 export function webhookUrl(publicUrl: string, secret: string): string {

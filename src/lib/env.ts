@@ -98,7 +98,7 @@ export const httpsUrl = (example: string) =>
 
 /**
  * One line per bad variable: its name, what was expected and what was given, except for secret-looking
- * names (`SECRET`, `TOKEN`, `KEY`, `URI`), whose values never reach logs.
+ * names (`SECRET`, `TOKEN`, `KEY`, `URI`, `SMTP_URL`), whose values never reach logs.
  */
 export function envProblems(error: z.ZodError, env: RawEnv): string[] {
   return error.issues.map((issue) => {
@@ -108,7 +108,8 @@ export function envProblems(error: z.ZodError, env: RawEnv): string[] {
       raw === undefined
         ? 'it is not set'
         : `got ${JSON.stringify(raw.length > 40 ? `${raw.slice(0, 40)}…` : raw)}`;
-    const safe = /SECRET|TOKEN|KEY|URI/.test(name) ? '' : `, ${shown}`;
+    // SMTP_URL carries the mailbox password.
+    const safe = /SECRET|TOKEN|KEY|URI|SMTP_URL/.test(name) ? '' : `, ${shown}`;
     return `${name}: ${issue.message}${safe}`;
   });
 }

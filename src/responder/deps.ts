@@ -6,6 +6,7 @@ import type { Draft } from '../models/records.js';
 import type { AnswerInput, Decision } from '../rag/answer.js';
 import type { Store } from '../store/port.js';
 import type { ChannelRegistry } from './channel.js';
+import type { BuyerIntents } from './intents.js';
 import type { CardView, LeadSink, Notifier, PriceQuotes } from './ports.js';
 
 /** The answering side as the responder uses it (the rag module's `Knowledge` fits). */
@@ -34,6 +35,8 @@ export interface ResponderDeps {
   leads?: LeadSink;
   /** Sales: price questions about configured products are answered from the calculator. */
   prices?: PriceQuotes;
+  /** Consulted before the AI answers (see intents.ts): the sales pipeline's own replies. */
+  intents?: BuyerIntents;
   now?: () => Date;
   /** Waits `ms` (a run waiting for a busy chat); tests replace it to control the interleaving. */
   sleep?: (ms: number) => Promise<void>;

@@ -23,6 +23,7 @@ import { answerChat } from './respond.js';
 export type * from './channel.js';
 export { channelOf, chatIdOf } from './channel.js';
 export type { Answerer, ResponderDeps } from './deps.js';
+export type { BuyerIntents } from './intents.js';
 export type { ModeStatus } from './mode.js';
 export type {
   ActionResult,

@@ -20,7 +20,56 @@ export type OwnerAlert =
   /** The store refuses writes (disk full, I/O errors): webhooks get 503 and are redelivered, answers wait. */
   | { kind: 'storage-failing'; reason: string }
   /** A model provider's quota or credits ran out, or it refused the key: answers go to the next provider. */
-  | ModelProviderAlert;
+  | ModelProviderAlert
+  // ▼ sales-pipeline integrations (src/integrations/): what the owner hears from amoCRM, the calendar, payments, e-mail
+  /** An integration call failed for good (refused, or after every retry): kept as a failed job, the work waits. */
+  | {
+      kind: 'integration-failed';
+      integration: IntegrationName;
+      operation: IntegrationOperation;
+      /** The lead it was for, when there is one. */
+      leadId: string | null;
+      reason: string;
+    }
+  /** A buyer booked (or the owner moved or cancelled) a consultation; `start` is RFC 3339 in the seller's zone. */
+  | {
+      kind: 'consultation';
+      change: 'booked' | 'rescheduled' | 'cancelled';
+      buyer: string | null;
+      start: string;
+      listing: string | null;
+      leadId: string;
+    }
+  /** YooKassa: an invoice was paid, its payment canceled, or a refund went through (amounts in kopecks). */
+  | {
+      kind: 'payment';
+      change: 'succeeded' | 'canceled' | 'refunded';
+      invoice: string;
+      amountKopecks: number;
+      buyer: string | null;
+      leadId: string;
+      /** Why a payment was canceled (YooKassa's `cancellation_details.reason`). */
+      cancellation?: string;
+    };
+// ▲ sales-pipeline integrations
+
+/** The outside services of the sales pipeline. */
+export type IntegrationName = 'amocrm' | 'calendar' | 'yookassa' | 'email';
+
+/** What an integration job was doing, for the owner's alert. */
+export type IntegrationOperation =
+  | 'sync-deal'
+  | 'add-note'
+  | 'register-webhook'
+  | 'offer-slots'
+  | 'book'
+  | 'reschedule'
+  | 'cancel-booking'
+  | 'create-payment'
+  | 'check-payment'
+  | 'refund'
+  | 'send-email'
+  | 'message-buyer';
 
 /**
  * How the core tells the owner about problems without knowing about Telegram: the bot implements it,

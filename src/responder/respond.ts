@@ -3,6 +3,7 @@ import type { Decision } from '../rag/answer.js';
 import { takeChatLease } from './chat-lease.js';
 import { type Conversation, humanHasChat, loadConversation, needsDraft, sameIds } from './context.js';
 import { type ResponderDeps, syncCard } from './deps.js';
+import { replyFromIntents } from './intents.js';
 import { scheduleDeliver } from './jobs/deliver.js';
 import { scheduleRespond } from './jobs/respond.js';
 import { captureBurst } from './lead-capture.js';
@@ -114,6 +115,11 @@ export async function respondToChat(
 
   // A new burst to answer: its brief is read beside the answer, never in its way.
   await captureBurst(deps, chatId, ids);
+  // ▼ buyer intents (src/responder/intents.ts): the sales pipeline answers what it recognises itself
+  const intent = await replyFromIntents(deps, chat, toAnswer);
+  if (intent) return intent;
+  // ▲ buyer intents
+
   const settings = await store.settings.get();
   const decision = await decide(deps, chat, conversation.history, toAnswer, {
     skipEscalation,

@@ -14,6 +14,8 @@ import {
 import { type BriefField, briefConfigSchema } from './leads/brief/fields.js';
 import { checkPricing, type PriceList, pricingFields, toPriceList } from './pricing/schema.js';
 import { isValidTimeZone } from './time.js';
+import { LEAD_STAGES, type LeadStage } from '../models/records.js';
+import { type CalendarSettings, calendarSettingsSchema } from '../integrations/calendar/config.js';
 
 /** The sales configuration (`SALES_CONFIG`, one YAML file): price list, seller requisites, documents, brief. */
 export interface SalesConfig {
@@ -32,6 +34,13 @@ export interface SalesConfig {
   };
   /** The fields of a lead's brief (what is needed, quantity, deadline…), in the order the seller reads them. */
   brief: { fields: BriefField[] };
+  /** When the seller takes consultations (working hours, slot length, buffer, horizon, zone). */
+  calendar: CalendarSettings;
+  /**
+   * amoCRM: the pipeline status (its id, or its name as amoCRM shows it) each of our stages moves the deal to.
+   * A stage left out does not move the deal; `won` and `lost` default to amoCRM's own 142 and 143.
+   */
+  amocrm: { statuses: Partial<Record<LeadStage, number | string>> };
 }
 
 /** The configuration cannot be used; `problems` has one line per issue, each starting with its path. */
@@ -72,6 +81,18 @@ const documentsSchema = z.strictObject({
     .default({}),
 });
 
+/** `amocrm.statuses`: our stage → a status id or name of the pipeline (`AMOCRM_PIPELINE_ID`). */
+const amoCrmSchema = z.strictObject({
+  statuses: z
+    .partialRecord(
+      z.enum(LEAD_STAGES, { error: `expected one of our stages: ${LEAD_STAGES.join(', ')}` }),
+      z.union([z.number().int().positive(), z.string().trim().min(1).max(255)], {
+        error: 'expected the status id (a number) or its name as amoCRM shows it',
+      }),
+    )
+    .default({}),
+});
+
 const salesSchema = z
   .strictObject({
     timezone: z
@@ -85,6 +106,8 @@ const salesSchema = z
       terms: {},
     }),
     brief: briefConfigSchema,
+    calendar: calendarSettingsSchema.prefault({}),
+    amocrm: amoCrmSchema.default({ statuses: {} }),
     ...pricingFields,
   })
   .superRefine((c, ctx) => checkPricing(c, ctx));
@@ -116,7 +139,8 @@ export async function parseSalesConfig(
       }),
     );
   }
-  const parsed = salesSchema.safeParse(doc.toJS() ?? {});
+  const raw: unknown = doc.toJS() ?? {};
+  const parsed = salesSchema.safeParse(raw);
   if (!parsed.success) {
     throw new SalesConfigError(
       options.source,
@@ -153,7 +177,15 @@ export async function parseSalesConfig(
     seller: c.seller,
     documents: { templates, prefixes: c.documents.numbering, terms: c.documents.terms },
     brief: c.brief,
+    // Consultations are in the seller's zone unless the calendar names its own.
+    calendar: calendarZoneGiven(raw) ? c.calendar : { ...c.calendar, timeZone: c.timezone },
+    amocrm: c.amocrm,
   };
+}
+
+function calendarZoneGiven(raw: unknown): boolean {
+  const calendar = (raw as { calendar?: unknown }).calendar;
+  return typeof calendar === 'object' && calendar !== null && 'timeZone' in calendar;
 }
 
 /** Reads and checks the sales configuration file at `path`; see {@link parseSalesConfig}. */

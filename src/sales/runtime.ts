@@ -42,11 +42,18 @@ export async function openSales(deps: {
   logger: Logger;
   /** Where buyers reach the service: PUBLIC_URL, else the address it listens on. */
   publicUrl: () => string;
+  /** The sales configuration when the caller has read it already (null: no file); read from SALES_CONFIG otherwise. */
+  file?: SalesConfig | null;
   listeners?: readonly LeadListener[];
 }): Promise<SalesRuntime> {
   const { config, store } = deps;
   const logger = deps.logger.child({ module: 'sales' });
-  const sales = existsSync(config.sales.configPath) ? await loadSalesConfig(config.sales.configPath) : null;
+  const sales =
+    deps.file !== undefined
+      ? deps.file
+      : existsSync(config.sales.configPath)
+        ? await loadSalesConfig(config.sales.configPath)
+        : null;
   if (!sales)
     logger.info(
       { path: config.sales.configPath },

@@ -15,7 +15,7 @@ describe('npm run demo', () => {
   });
 
   it(
-    'when run with --exit, then the tour shows an approved delivery answer, a fallback card, an escalation card and a sale, and exits 0',
+    'when run with --exit, then the tour shows an approved delivery answer, a fallback card, an escalation card, a sale from the price list, and the sales act from a deal to a paid invoice, and exits 0',
     async () => {
       demo = new CliProcess('scripts/demo.ts', ['--exit']);
       const code = await demo.exited;
@@ -51,21 +51,35 @@ describe('npm run demo', () => {
       expect(step3).toMatch(/\[🙋 Беру на себя\]\n\s+\[✍️ Ответить\] \[🤖 Пусть отвечает ИИ\]/);
 
       // Step 4: the calculator's price, the buyer's phone on the lead, an offer and an invoice as links.
-      const step4 = out.slice(out.indexOf('Step 4/4'));
+      const step4 = out.slice(out.indexOf('Step 4/4'), out.indexOf('Sales 1/4'));
       expect(step4).toMatch(
         /Buyer Светлана receives on Avito:\n\s+Расчёт по прайс-листу продавца:[\s\S]*Итого: 32\s900\s₽/,
       );
       expect(step4).toContain('The lead now has the buyer’s phone: +79165551234');
-      expect(step4).toMatch(/\[file offer-KP-2026-0001\.pdf\] Коммерческое предложение № КП-2026-0001/);
+      expect(step4).toMatch(/\[file offer-KP-\d{4}-0001\.pdf\] Коммерческое предложение № КП-\d{4}-0001/);
       expect(step4).toMatch(
-        /Коммерческое предложение № КП-2026-0001: http:\/\/127\.0\.0\.1:\d+\/d\/[A-Za-z0-9_-]{43}/,
+        /Коммерческое предложение № КП-\d{4}-0001: http:\/\/127\.0\.0\.1:\d+\/d\/[A-Za-z0-9_-]{43}/,
       );
-      expect(step4).toMatch(/Счёт на оплату № СЧ-2026-0001: http:\/\/127\.0\.0\.1:\d+\/d\/[A-Za-z0-9_-]{43}/);
-      expect(step4).toMatch(/attachment; filename="offer-KP-2026-0001\.pdf", \d+ bytes of PDF/);
-      expect(step4).toMatch(/attachment; filename="invoice-SCH-2026-0001\.pdf", \d+ bytes of PDF/);
+      expect(step4).toMatch(
+        /Счёт на оплату № СЧ-\d{4}-0001: http:\/\/127\.0\.0\.1:\d+\/d\/[A-Za-z0-9_-]{43}/,
+      );
+      expect(step4).toMatch(/attachment; filename="offer-KP-\d{4}-0001\.pdf", \d+ bytes of PDF/);
+      expect(step4).toMatch(/attachment; filename="invoice-SCH-\d{4}-0001\.pdf", \d+ bytes of PDF/);
       expect(step4).toContain('The lead is now at stage «invoiced»; invoiced 3290000 kopecks;');
-      expect(step4).toContain('КП-2026-0001 (downloads: 1), СЧ-2026-0001 (downloads: 1)');
+      expect(step4).toMatch(/КП-\d{4}-0001 \(downloads: 1\), СЧ-\d{4}-0001 \(downloads: 1\)/);
 
+      // The sales act: a deal in amoCRM, the offer e-mailed, a consultation booked, an invoice paid.
+      const sales = out.slice(out.indexOf('Sales 1/4'));
+      expect(sales).toMatch(/amoCRM deal #\d+ «.*Ольга», tags: avito-lead/);
+      expect(sales).toMatch(
+        /E-mail to olga@example\.ru: «Коммерческое предложение № КП-\d{4}-\d{4}.*» with КП-.*\.pdf/,
+      );
+      expect(sales).toMatch(/1\) .*\n\s+2\) .*\n\s+3\) /);
+      expect(sales).toContain('Записал вас на консультацию');
+      expect(sales).toMatch(
+        /Счёт № СЧ-\d{4}-\d{4} на .*Оплатить онлайн: http:\/\/127\.0\.0\.1:\d+\/checkout\//,
+      );
+      expect(sales).toContain('the lead is paid');
       expect(out).toContain('Tour done');
       expect(out).toContain('Demo stopped (--exit).');
       expect(demo.err).not.toContain('tour failed');

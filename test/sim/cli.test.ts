@@ -9,6 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { WebhookDelivery } from '../../sim/avito/index.js';
 import { parseCommand } from '../../sim/cli/commands.js';
 import { formatDeliveries, formatTelegramMessage, mergeEnvFile } from '../../sim/cli/format.js';
+import { loadConfig } from '../../src/config.js';
 import { DEFAULT_PORTS, DEFAULT_SERVICE_PORT, parseCliOptions, UsageError } from '../../sim/cli/options.js';
 import { buyerName, resolveChat } from '../../sim/cli/session.js';
 import type { TgMessage } from '../../sim/telegram/index.js';
@@ -28,6 +29,19 @@ const ENV_KEYS = [
   'TELEGRAM_OWNER_IDS',
   'GEMINI_BASE_URL',
   'GEMINI_API_KEY',
+  'AMOCRM_BASE_URL',
+  'AMOCRM_ACCESS_TOKEN',
+  'AMOCRM_PIPELINE_ID',
+  'GOOGLE_API_BASE',
+  'GOOGLE_CALENDAR_ID',
+  'GOOGLE_SERVICE_ACCOUNT_FILE',
+  'YOOKASSA_API_BASE',
+  'YOOKASSA_SHOP_ID',
+  'YOOKASSA_SECRET_KEY',
+  'YOOKASSA_NOTIFICATION_ALLOWLIST',
+  'SMTP_URL',
+  'EMAIL_FROM',
+  'OWNER_EMAIL',
   'PORT',
   'PUBLIC_URL',
 ];
@@ -124,6 +138,24 @@ describe('npm run sim: start-up', () => {
       headers: { 'x-goog-api-key': env.GEMINI_API_KEY! },
     });
     expect(models.status).toBe(200);
+
+    // The sales pipeline's four: the service takes every one of them as configured, and each answers.
+    const config = loadConfig(env);
+    expect(config.integrations.amocrm.enabled).toBe(true);
+    expect(config.integrations.calendar.enabled).toBe(true);
+    expect(config.integrations.yookassa.enabled).toBe(true);
+    expect(config.integrations.email.enabled).toBe(true);
+    const account = await fetch(`${env.AMOCRM_BASE_URL}/api/v4/account`, {
+      headers: { authorization: `Bearer ${env.AMOCRM_ACCESS_TOKEN}` },
+    });
+    expect(account.status).toBe(200);
+    const basic = Buffer.from(`${env.YOOKASSA_SHOP_ID}:${env.YOOKASSA_SECRET_KEY}`).toString('base64');
+    const payment = await fetch(`${env.YOOKASSA_API_BASE}/payments/no-such-payment`, {
+      headers: { authorization: `Basic ${basic}` },
+    });
+    expect(payment.status).toBe(404);
+    const key = JSON.parse(readFileSync(env.GOOGLE_SERVICE_ACCOUNT_FILE!, 'utf8')) as { token_uri: string };
+    expect(key.token_uri.startsWith(env.GOOGLE_API_BASE!)).toBe(true);
   });
 
   it('when --env-file names an existing file, then the sim lines are merged in and other lines kept', async () => {
@@ -339,6 +371,10 @@ describe("npm run sim: the README's piped example", () => {
           AVITO_SIM_PORT: '0',
           TELEGRAM_SIM_PORT: '0',
           GEMINI_SIM_PORT: '0',
+          AMOCRM_SIM_PORT: '0',
+          CALENDAR_SIM_PORT: '0',
+          YOOKASSA_SIM_PORT: '0',
+          SMTP_SIM_PORT: '0',
           NO_COLOR: '1',
         },
         detached: true,
@@ -414,6 +450,16 @@ describe('npm run sim: the two-terminal tryout', () => {
 
     cli.send('tap Отправить');
     await cli.waitFor(/\[avito\] service → chat \[1\]/, 30_000);
+
+    // The sales pipeline is on too: the buyer's lead became a deal in the amoCRM simulator.
+    await pollUntil(
+      async () => {
+        cli.send('deals');
+        const [line] = await cli.waitFor(/no amoCRM deals yet|#\d+ .+\[[^\]\n]*\]/, 5_000);
+        return line.includes('avito-lead');
+      },
+      { timeoutMs: 30_000, what: `a deal tagged avito-lead; the service log:\n${log}` },
+    );
   }, 90_000);
 });
 
@@ -439,6 +485,8 @@ describe('sim cli: command parser', () => {
       command: { kind: 'seller', chat: 'u2i-abc', text: 'Да, есть' },
     });
     expect(parseCommand('owner /start')).toEqual({ ok: true, command: { kind: 'owner', text: '/start' } });
+    for (const kind of ['pay', 'deals', 'mail'] as const)
+      expect(parseCommand(kind)).toEqual({ ok: true, command: { kind } });
     expect(parseCommand('tap Взять на себя')).toEqual({
       ok: true,
       command: { kind: 'tap', button: 'Взять на себя' },
@@ -497,7 +545,7 @@ describe('sim cli: command parser', () => {
 describe('sim cli: options', () => {
   it('when nothing is given, then the fixed default ports are used and watching is on', () => {
     expect(parseCliOptions([])).toEqual({
-      ports: { avito: DEFAULT_PORTS.avito, telegram: DEFAULT_PORTS.telegram, gemini: DEFAULT_PORTS.gemini },
+      ports: { ...DEFAULT_PORTS },
       servicePort: DEFAULT_SERVICE_PORT,
       envFile: undefined,
       watch: true,
@@ -511,8 +559,11 @@ describe('sim cli: options', () => {
       ports: { avito: 9001, telegram: 9102, gemini: DEFAULT_PORTS.gemini },
       watch: false,
     });
+    expect(parseCliOptions(['--amocrm-port', '9104'], { SMTP_SIM_PORT: '2626' })).toMatchObject({
+      ports: { amocrm: 9104, smtp: 2626, calendar: DEFAULT_PORTS.calendar, yookassa: DEFAULT_PORTS.yookassa },
+    });
     expect(parseCliOptions(['--random-ports', '--write-env', '.env'], env)).toMatchObject({
-      ports: { avito: 0, telegram: 0, gemini: 0 },
+      ports: { avito: 0, telegram: 0, gemini: 0, amocrm: 0, calendar: 0, yookassa: 0, smtp: 0 },
       envFile: '.env',
     });
     expect(parseCliOptions(['--env-file', 'old.env', '--service-port', '4000'])).toMatchObject({
@@ -527,7 +578,7 @@ describe('sim cli: options', () => {
     );
     expect(() => parseCliOptions([], { AVITO_SIM_PORT: '1.5' })).toThrow('--avito-port');
     expect(() => parseCliOptions(['--avito-port', '9000', '--gemini-port', '9000'])).toThrow(
-      'the three simulators and the service need different ports',
+      'the simulators and the service need different ports',
     );
     expect(() => parseCliOptions(['--service-port', '0'])).toThrow('--service-port: expected a port from 1');
     expect(() => parseCliOptions(['--verbose'])).toThrow(UsageError);

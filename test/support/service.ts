@@ -6,7 +6,7 @@ import { loadConfig, secretsOf } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 import { pollUntil } from '../../sim/common/wait.js';
 import type { Notifier } from '../../src/responder/ports.js';
-import { type Service, startService } from '../../src/service.js';
+import { type Service, type ServiceOptions, startService } from '../../src/service.js';
 
 export interface TestService extends Service {
   dataDir: string;
@@ -23,7 +23,7 @@ export interface TestService extends Service {
 export async function startTestService(
   env: Record<string, string> = {},
   dataDir?: string,
-  options: { notifier?: Notifier } = {},
+  options: { notifier?: Notifier; integrations?: ServiceOptions['integrations'] } = {},
 ): Promise<TestService> {
   const dir = dataDir ?? mkdtempSync(join(tmpdir(), 'svc-'));
   const config = loadConfig({
@@ -42,7 +42,11 @@ export async function startTestService(
     },
   });
   const logger = createLogger({ level: config.logLevel, destination, secrets: secretsOf(config) });
-  const service = await startService(config, logger, { processEvery: 50, notifier: options.notifier });
+  const service = await startService(config, logger, {
+    processEvery: 50,
+    notifier: options.notifier,
+    ...(options.integrations ? { integrations: options.integrations } : {}),
+  });
   return Object.assign(service, {
     dataDir: dir,
     logs,

@@ -2,8 +2,40 @@
 
 import type { DocumentState, Mode } from '../../models/records.js';
 import type { ChannelId } from '../../responder/channel.js';
-import type { OwnerAlert } from '../../responder/ports.js';
+import type { IntegrationName, IntegrationOperation, OwnerAlert } from '../../responder/ports.js';
 import type { Texts } from './ru.js';
+
+// ▼ sales-pipeline integrations
+const integrationName: Record<IntegrationName, string> = {
+  amocrm: 'amoCRM',
+  calendar: 'Google Calendar',
+  yookassa: 'YooKassa',
+  email: 'e-mail',
+};
+const operationName: Record<IntegrationOperation, string> = {
+  'sync-deal': 'the deal was not created or updated',
+  'add-note': 'a note was not added to the deal',
+  'register-webhook': 'the stage-change webhook is not connected',
+  'offer-slots': 'free times were not sent to the buyer',
+  book: 'the consultation was not booked',
+  reschedule: 'the consultation was not moved',
+  'cancel-booking': 'the consultation was not cancelled',
+  'create-payment': 'the payment link was not created',
+  'check-payment': 'the payment was not checked',
+  refund: 'the refund did not go through',
+  'send-email': 'an e-mail was not sent',
+  'message-buyer': 'a message to the buyer was not sent',
+};
+/** `2027-06-02T11:00:00+03:00` → "02.06 at 11:00" (the wall time the string carries, in the seller's zone). */
+const wallTime = (rfc3339: string): string => {
+  const m = /^\d{4}-(\d{2})-(\d{2})T(\d{2}):(\d{2})/.exec(rfc3339);
+  return m ? `${m[2]}.${m[1]} at ${m[3]}:${m[4]}` : rfc3339;
+};
+const rubles = (kopecks: number): string =>
+  new Intl.NumberFormat('en-GB', { style: 'currency', currency: 'RUB' }).format(kopecks / 100);
+const who = (buyer: string | null, possessive = false): string =>
+  buyer ? `"${buyer}"${possessive ? "'s" : ''}` : possessive ? "The buyer's" : 'the buyer';
+// ▲ sales-pipeline integrations
 
 const stateIcon: Record<DocumentState, string> = { indexing: '⏳', ready: '✅', failed: '❌' };
 
@@ -280,6 +312,23 @@ export const en: Texts = {
               'LLM_PROVIDERS writes the answers; without one, drafts come with the fallback text.'
           : `⚠️ ${providerName(a.provider)}: the key was refused (${reason}). Check ${keyVariables(a.provider)} ` +
               'and restart the service. Meanwhile the next provider in LLM_PROVIDERS writes the answers, if there is one.';
+      case 'integration-failed':
+        return (
+          `⚠️ ${integrationName[a.integration]}: ${operationName[a.operation]}` +
+          `${a.leadId ? ` (lead ${a.leadId})` : ''} — ${reason}. The job is kept; retry it once fixed.`
+        );
+      case 'consultation':
+        return a.change === 'booked'
+          ? `📅 Consultation: ${who(a.buyer)} booked ${wallTime(a.start)}${a.listing ? ` (${a.listing})` : ''}.`
+          : a.change === 'rescheduled'
+            ? `📅 ${who(a.buyer, true)} consultation moved to ${wallTime(a.start)}.`
+            : `📅 ${who(a.buyer, true)} consultation on ${wallTime(a.start)} cancelled.`;
+      case 'payment':
+        return a.change === 'succeeded'
+          ? `💳 Payment: ${rubles(a.amountKopecks)} for invoice No. ${a.invoice} from ${who(a.buyer)}.`
+          : a.change === 'refunded'
+            ? `💳 Refund of ${rubles(a.amountKopecks)} for invoice No. ${a.invoice} done.`
+            : `💳 The payment for invoice No. ${a.invoice} did not go through${a.cancellation ? ` (${a.cancellation})` : ''}.`;
     }
   },
   edit: {

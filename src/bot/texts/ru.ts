@@ -7,12 +7,48 @@
 import type { DocumentState, DraftStatus, Mode } from '../../models/records.js';
 import type { ChannelId } from '../../responder/channel.js';
 import type { DeliveryProblem } from '../../responder/delivery-problem.js';
-import type { ActionProblem, OwnerAlert } from '../../responder/ports.js';
+import type {
+  ActionProblem,
+  IntegrationName,
+  IntegrationOperation,
+  OwnerAlert,
+} from '../../responder/ports.js';
 
 export type Locale = 'ru' | 'en';
 
 /** Why a Telegram file could not be fetched (see `bot/jobs/ingest-upload.ts`). */
 export type DownloadProblem = { code: 'no-path' } | { code: 'too-big' } | { code: 'http'; status: number };
+
+// ▼ sales-pipeline integrations
+const integrationName: Record<IntegrationName, string> = {
+  amocrm: 'amoCRM',
+  calendar: 'Google Календарь',
+  yookassa: 'ЮKassa',
+  email: 'почта',
+};
+const operationName: Record<IntegrationOperation, string> = {
+  'sync-deal': 'сделка не создана или не обновлена',
+  'add-note': 'примечание к сделке не добавлено',
+  'register-webhook': 'вебхук смены этапов не подключён',
+  'offer-slots': 'свободное время покупателю не отправлено',
+  book: 'консультация не записана',
+  reschedule: 'консультация не перенесена',
+  'cancel-booking': 'консультация не отменена',
+  'create-payment': 'ссылка на оплату не создана',
+  'check-payment': 'оплата не проверена',
+  refund: 'возврат не проведён',
+  'send-email': 'письмо не отправлено',
+  'message-buyer': 'сообщение покупателю не отправлено',
+};
+/** `2027-06-02T11:00:00+03:00` → «02.06 в 11:00» (the wall time the string carries, in the seller's zone). */
+const wallTime = (rfc3339: string): string => {
+  const m = /^\d{4}-(\d{2})-(\d{2})T(\d{2}):(\d{2})/.exec(rfc3339);
+  return m ? `${m[2]}.${m[1]} в ${m[3]}:${m[4]}` : rfc3339;
+};
+const rubles = (kopecks: number): string =>
+  new Intl.NumberFormat('ru-RU', { style: 'currency', currency: 'RUB' }).format(kopecks / 100);
+const who = (buyer: string | null): string => (buyer ? `«${buyer}»` : 'покупателя');
+// ▲ sales-pipeline integrations
 
 const stateIcon: Record<DocumentState, string> = { indexing: '⏳', ready: '✅', failed: '❌' };
 
@@ -313,6 +349,23 @@ export const ru = {
               'провайдер из LLM_PROVIDERS, а если его нет — черновики приходят с запасным ответом.'
           : `⚠️ ${providerName(a.provider)}: ключ не принят (${reason}). Проверьте ${keyVariables(a.provider)} ` +
               'и перезапустите сервис. Пока ответы пишет следующий провайдер из LLM_PROVIDERS, если он есть.';
+      case 'integration-failed':
+        return (
+          `⚠️ ${integrationName[a.integration]}: ${operationName[a.operation]}` +
+          `${a.leadId ? ` (заявка ${a.leadId})` : ''} — ${reason}. Задание сохранено; повторите после исправления.`
+        );
+      case 'consultation':
+        return a.change === 'booked'
+          ? `📅 Консультация: ${who(a.buyer)} записался на ${wallTime(a.start)}${a.listing ? ` (${a.listing})` : ''}.`
+          : a.change === 'rescheduled'
+            ? `📅 Консультация ${who(a.buyer)} перенесена на ${wallTime(a.start)}.`
+            : `📅 Консультация ${who(a.buyer)} на ${wallTime(a.start)} отменена.`;
+      case 'payment':
+        return a.change === 'succeeded'
+          ? `💳 Оплата: ${rubles(a.amountKopecks)} по счёту № ${a.invoice} от ${who(a.buyer)}.`
+          : a.change === 'refunded'
+            ? `💳 Возврат ${rubles(a.amountKopecks)} по счёту № ${a.invoice} проведён.`
+            : `💳 Платёж по счёту № ${a.invoice} не состоялся${a.cancellation ? ` (${a.cancellation})` : ''}.`;
     }
   },
   edit: {

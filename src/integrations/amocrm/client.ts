@@ -123,7 +123,20 @@ export class AmoCrmClient {
    * The id of the text field holding our lead id, found by its code or created once. Call at start-up when
    * `AMOCRM_LEAD_ID_FIELD_ID` is not set and keep the answer.
    */
-  async ensureLeadIdField(): Promise<number> {
+  ensureLeadIdField(): Promise<number> {
+    return this.ensureLeadField({
+      code: LEAD_ID_FIELD_CODE,
+      name: 'ID заявки (avito-responder)',
+      type: 'text',
+    });
+  }
+
+  /**
+   * The id of a lead custom field of ours, found by its `code` or created once (API-only, so people do not
+   * edit it by hand). A lost answer to the create is repaired by the lookup on the next call; amoCRM refuses a
+   * second field with the same code.
+   */
+  async ensureLeadField(field: { code: string; name: string; type: 'text' | 'url' }): Promise<number> {
     const fields = await this.callOrEmpty({
       method: 'GET',
       path: '/api/v4/leads/custom_fields',
@@ -131,21 +144,30 @@ export class AmoCrmClient {
       schema: customFieldsSchema,
       idempotent: true,
     });
-    const found = fields?._embedded.custom_fields.find((f) => f.code === LEAD_ID_FIELD_CODE);
+    const found = fields?._embedded.custom_fields.find((f) => f.code === field.code);
     if (found) return found.id;
     const created = await this.call({
       method: 'POST',
       path: '/api/v4/leads/custom_fields',
-      body: [
-        { name: 'ID заявки (avito-responder)', type: 'text', code: LEAD_ID_FIELD_CODE, is_api_only: true },
-      ],
+      body: [{ ...field, is_api_only: true }],
       schema: customFieldsSchema,
-      // A lost answer is repaired by the lookup above on the next start; a duplicate field is refused by code.
       idempotent: false,
     });
-    const field = created._embedded.custom_fields[0];
-    if (!field) throw new AmoCrmError('invalid_response', 'amoCRM created no custom field');
-    return field.id;
+    const made = created._embedded.custom_fields[0];
+    if (!made) throw new AmoCrmError('invalid_response', 'amoCRM created no custom field');
+    return made.id;
+  }
+
+  /** Adds tags to a deal, keeping the ones it has (`tags_to_add` [U]). Safe to repeat. */
+  async addTags(leadId: number, names: readonly string[]): Promise<void> {
+    if (names.length === 0) return;
+    await this.call({
+      method: 'PATCH',
+      path: `/api/v4/leads/${leadId}`,
+      body: { tags_to_add: names.map((name) => ({ name })) },
+      schema: patchResponseSchema,
+      idempotent: true,
+    });
   }
 
   /** One lead with its contacts; null when amoCRM has none by that id (404, or 204 as the SDK knows it). */

@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { emptyToUndefined, httpsUrl, optionalString, parseFragment, type RawEnv } from '../../lib/env.js';
+import {
+  emptyToUndefined,
+  httpsUrl,
+  optionalString,
+  parseFragment,
+  type RawEnv,
+  secret,
+} from '../../lib/env.js';
 
 const positiveId = (what: string) =>
   z.preprocess(
@@ -27,6 +34,7 @@ export const amoCrmEnv = {
   ),
   AMOCRM_PIPELINE_ID: positiveId('the amoCRM pipeline new deals go to'),
   AMOCRM_LEAD_ID_FIELD_ID: positiveId('the lead text field that holds our lead id'),
+  AMOCRM_WEBHOOK_SECRET: secret(24),
 };
 
 const amoCrmEnvSchema = z.object(amoCrmEnv);
@@ -46,6 +54,8 @@ export type AmoCrmConfig =
       pipelineId: number | undefined;
       /** Unset: found or created by code on start (`AmoCrmClient.ensureLeadIdField`). */
       leadIdFieldId: number | undefined;
+      /** The secret path segment of `/amocrm/webhook/<secret>`; generated and kept in the store when unset. */
+      webhookSecret: string | undefined;
     };
 
 /**
@@ -92,6 +102,7 @@ export function amoCrmConfigFrom(e: AmoCrmEnv): { config: AmoCrmConfig; problems
       auth,
       pipelineId: e.AMOCRM_PIPELINE_ID,
       leadIdFieldId: e.AMOCRM_LEAD_ID_FIELD_ID,
+      webhookSecret: e.AMOCRM_WEBHOOK_SECRET,
     },
     problems,
   };
@@ -105,5 +116,6 @@ export function parseAmoCrmConfig(env: RawEnv): AmoCrmConfig {
 /** The amoCRM secrets, for log redaction (`secretsOf`). */
 export function amoCrmSecrets(config: AmoCrmConfig): string[] {
   if (!config.enabled) return [];
-  return config.auth.kind === 'long-lived' ? [config.auth.token] : [config.auth.clientSecret];
+  const auth = config.auth.kind === 'long-lived' ? [config.auth.token] : [config.auth.clientSecret];
+  return config.webhookSecret ? [...auth, config.webhookSecret] : auth;
 }

@@ -4,6 +4,7 @@ import {
   emptyToUndefined,
   flag,
   httpsUrl,
+  integer,
   optionalString,
   parseFragment,
   type RawEnv,
@@ -30,6 +31,7 @@ export const yooKassaEnv = {
     httpsUrl('https://api.yookassa.ru/v3').default('https://api.yookassa.ru/v3'),
   ),
   YOOKASSA_RECEIPTS: flag(false),
+  YOOKASSA_VAT_CODE: integer(1, 12, 1),
   YOOKASSA_NOTIFICATION_ALLOWLIST: csv(range),
   YOOKASSA_TRUSTED_PROXIES: csv(range),
 };
@@ -47,6 +49,8 @@ export type YooKassaConfig =
       apiBase: string;
       /** Send a 54-FZ receipt with every payment and refund. */
       receipts: boolean;
+      /** The receipt lines' `vat_code` (1 = без НДС, 4 = 20 %…: YooKassa's table for the shop's tax regime). */
+      vatCode: number;
       /** Where notifications may come from: YooKassa's published ranges unless overridden. */
       allowlist: AddressList;
       /** Proxies whose X-Forwarded-For is believed: loopback unless overridden. */
@@ -69,6 +73,7 @@ export function yooKassaConfigFrom(e: YooKassaEnv): { config: YooKassaConfig; pr
       secretKey: e.YOOKASSA_SECRET_KEY,
       apiBase: e.YOOKASSA_API_BASE,
       receipts: e.YOOKASSA_RECEIPTS,
+      vatCode: e.YOOKASSA_VAT_CODE,
       allowlist: new AddressList(
         e.YOOKASSA_NOTIFICATION_ALLOWLIST.length > 0
           ? e.YOOKASSA_NOTIFICATION_ALLOWLIST

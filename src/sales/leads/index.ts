@@ -7,7 +7,14 @@ import type { BriefExtractor, BuyerMessage } from './brief/extractor.js';
 import { type BuyerBurst, type BuyerOutcome, onBuyerBurst } from './buyer.js';
 import { documentDownloaded, documentSent } from './documents.js';
 import { type LeadEvent, type LeadListener, notifyListeners } from './events.js';
-import { attachDocument, editBrief, type LeadActionResult, moveStage, reopen } from './owner.js';
+import {
+  attachDocument,
+  editBrief,
+  type LeadActionResult,
+  moveStage,
+  reopen,
+  setPaidAmount,
+} from './owner.js';
 import { type StageChange } from './stages.js';
 
 export type { BriefExtractor, BuyerMessage, ExtractedValue } from './brief/extractor.js';
@@ -97,6 +104,9 @@ export function createLeads(deps: LeadsDeps) {
     /** The buyer downloaded the document by its link: counted on the lead. */
     documentDownloaded: (leadId: string, document: Pick<LeadDocumentRef, 'kind' | 'number'>) =>
       documentDownloaded(deps.store, leadId, document),
+    /** What the buyer has paid in all (kopecks), as payments and refunds come in. */
+    setPaid: async (leadId: string, kopecks: number, actor: string): Promise<LeadActionResult> =>
+      setPaidAmount(deps.store, leadId, kopecks, actor),
 
     get: (leadId: string): Promise<Lead | null> => deps.store.leads.get(leadId),
 

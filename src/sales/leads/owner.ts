@@ -154,3 +154,34 @@ export async function attachDocument(
     : [];
   return { ok: true, lead: result.lead, events };
 }
+
+/**
+ * Sets what the buyer has paid for the lead in all, in kopecks (payments raise it, refunds lower it): a total,
+ * not an increment, so a payment recorded twice counts once. The stage is the caller's to move.
+ */
+export async function setPaidAmount(
+  store: Stores,
+  leadId: string,
+  kopecks: number,
+  actor: string,
+): Promise<LeadActionResult> {
+  if (!Number.isSafeInteger(kopecks) || kopecks < 0)
+    throw new RangeError(`a paid amount is whole kopecks, not ${kopecks}`);
+  const result = await changeLead(store.leads, leadId, (lead) =>
+    lead.amounts.paid === kopecks
+      ? null
+      : {
+          patch: { amounts: { ...lead.amounts, paid: kopecks } },
+          audit: [
+            {
+              actor,
+              action: 'lead.paid',
+              before: lead.amounts.paid === null ? null : String(lead.amounts.paid),
+              after: String(kopecks),
+            },
+          ],
+        },
+  );
+  if (!result) return fail({ reason: 'not_found' });
+  return { ok: true, lead: result.lead, events: [] };
+}

@@ -30,6 +30,7 @@ describe('amoCRM config', () => {
       auth: { kind: 'long-lived', token: 'eyJ0eXAi.long.lived' },
       pipelineId: 7_000_001,
       leadIdFieldId: undefined,
+      webhookSecret: undefined,
     });
     expect(amoCrmSecrets(config)).toEqual(['eyJ0eXAi.long.lived']);
   });

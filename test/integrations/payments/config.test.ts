@@ -25,6 +25,7 @@ describe('YooKassa config', () => {
       shopId: '123456',
       apiBase: 'https://api.yookassa.ru/v3',
       receipts: false,
+      vatCode: 1,
     });
     expect(config.allowlist.has('185.71.76.10')).toBe(true);
     expect(config.allowlist.has('127.0.0.1')).toBe(false);
