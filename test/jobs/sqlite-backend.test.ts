@@ -425,6 +425,39 @@ describe('SqliteJobRepository across threads', () => {
   });
 });
 
+describe('SqliteJobRepository claims', () => {
+  it('when finished, future, held and due jobs share a name, then claims hand out the due ones in order, then an expired lock, never a finished, future or live-held one', async () => {
+    const mine = newBackend();
+    const other = newBackend();
+    await mine.connect();
+    await other.connect();
+    const repo = mine.repository;
+    const at = (offsetMs: number) => new Date(Date.now() + offsetMs);
+    // Finished one-off jobs keep their rows with no next run: many of them, as after weeks of answers.
+    for (let n = 0; n < 300; n += 1) await repo.saveJob(jobParams('mixed', { nextRunAt: null }), undefined);
+    await repo.saveJob(jobParams('mixed', { nextRunAt: at(3_600_000) }), undefined);
+    const held = await repo.saveJob(jobParams('mixed', { nextRunAt: at(-3000) }), undefined);
+    const first = await repo.saveJob(jobParams('mixed', { nextRunAt: at(-2000) }), undefined);
+    const second = await repo.saveJob(jobParams('mixed', { nextRunAt: at(-1000), priority: 5 }), undefined);
+    const claim = (from: typeof repo, lockDeadline: Date) =>
+      from.getNextJobToRun('mixed', at(0), lockDeadline, undefined, undefined);
+
+    expect(String((await claim(other.repository, new Date(0)))?._id)).toBe(String(held._id));
+    const claimed = [
+      await claim(repo, new Date(0)),
+      await claim(repo, new Date(0)),
+      await claim(repo, new Date(0)),
+    ];
+    expect(claimed.map((j) => (j ? String(j._id) : null))).toEqual([
+      String(first._id),
+      String(second._id),
+      null,
+    ]);
+    // Every lock counts as expired now: the oldest held one comes first.
+    expect(String((await claim(repo, at(60_000)))?._id)).toBe(String(held._id));
+  });
+});
+
 /** Runs in a worker thread (a process of its own, as far as SQLite can tell): claims the job, then holds it. */
 const HOLDER_WORKER = `
 const { parentPort, workerData } = require('node:worker_threads');

@@ -179,6 +179,35 @@ export class SqliteJobRepository implements JobRepository {
     await this.#connection.close();
   }
 
+  /**
+   * Claims the first job of a name that is due and free, or whose lock expired or belongs to a lapsed lease. Two
+   * branches, each served by an index, instead of one OR over the name's rows: with the OR, SQLite walked every
+   * row of the name (finished one-off jobs stay, with no next run) each time nothing was due, so a claim cost
+   * grew with the history. Free rows are found on `find_next` (name, disabled, next_run_at); locked rows on the
+   * partial `locked_at` index (a lock always sets `locked_at` with `locked_by`, so no locked row is missed).
+   */
+  get #claimSql(): string {
+    const order = 'ORDER BY next_run_at ASC NULLS LAST, priority DESC, rowid ASC LIMIT 1';
+    return `UPDATE ${this.#t} SET locked_at = ?, locked_by = ?, last_modified_by = ?, rescheduled_while_locked = 0
+       WHERE id = (
+         SELECT id FROM (
+           SELECT * FROM (
+             SELECT id, next_run_at, priority, rowid AS position FROM ${this.#t}
+             WHERE name = ? AND disabled = 0 AND locked_at IS NULL AND next_run_at <= ?
+             ${order})
+           UNION ALL
+           SELECT * FROM (
+             SELECT id, next_run_at, priority, rowid AS position FROM ${this.#t} AS j
+               INDEXED BY "${this.tableName}_locked_at"
+             WHERE locked_at IS NOT NULL AND name = ? AND disabled = 0
+               AND (locked_at <= ? OR (locked_by IS NOT NULL AND locked_by != ? AND NOT EXISTS (
+                 SELECT 1 FROM ${this.#leases} AS l WHERE l.owner = j.locked_by AND l.renewed_at > ?)))
+             ${order}))
+         ORDER BY next_run_at ASC NULLS LAST, priority DESC, position ASC LIMIT 1
+       )
+       RETURNING *`;
+  }
+
   get #leases(): string {
     return `"${leaseTable(this.tableName)}"`;
   }
@@ -630,29 +659,17 @@ export class SqliteJobRepository implements JobRepository {
     const at = (now ?? new Date()).getTime();
     let row: JobRow | undefined;
     try {
-      row = this.#write(
-        `UPDATE ${this.#t} SET locked_at = ?, locked_by = ?, last_modified_by = ?, rescheduled_while_locked = 0
-         WHERE id = (
-           SELECT id FROM ${this.#t} AS j
-           WHERE name = ? AND disabled = 0
-             AND ((locked_at IS NULL AND next_run_at <= ?) OR locked_at <= ?
-               OR (locked_by IS NOT NULL AND locked_by != ? AND NOT EXISTS (
-                 SELECT 1 FROM ${this.#leases} AS l WHERE l.owner = j.locked_by AND l.renewed_at > ?)))
-           ORDER BY next_run_at ASC NULLS LAST, priority DESC, rowid ASC
-           LIMIT 1
-         )
-         RETURNING *`,
-        [
-          at,
-          this.#owner,
-          options?.lastModifiedBy ?? null,
-          jobName,
-          nextScanAt.getTime(),
-          lockDeadline.getTime(),
-          this.#owner,
-          at - this.#leaseMs,
-        ],
-      );
+      row = this.#write(this.#claimSql, [
+        at,
+        this.#owner,
+        options?.lastModifiedBy ?? null,
+        jobName,
+        nextScanAt.getTime(),
+        jobName,
+        lockDeadline.getTime(),
+        this.#owner,
+        at - this.#leaseMs,
+      ]);
     } catch (error) {
       if (isStorageFailure(error)) {
         this.#claimFailures += 1;
