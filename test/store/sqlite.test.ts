@@ -157,6 +157,42 @@ describe('SQLite group commit and background checkpoints', () => {
     await db.close();
   });
 
+  it('when the answering path writes (draft, its moves, audit, kv, leases, events), then each is one statement in the group, without a savepoint', async () => {
+    const store = openSqliteStore({ path: join(dir, 'one-statement-writes.sqlite') });
+    const { StatementSync } = await import('node:sqlite');
+    const run = StatementSync.prototype.run;
+    const savepoints: string[] = [];
+    StatementSync.prototype.run = function (this: InstanceType<typeof StatementSync>, ...args) {
+      if (/^SAVEPOINT/.test(this.sourceSQL)) savepoints.push(this.sourceSQL);
+      return run.apply(this, args);
+    } as typeof run;
+    try {
+      await store.chats.upsert({ id: 'u2i-one', state: 'ai' });
+      await store.events.insertOnce({ id: 'e-one', messageId: 'm-one', payload: {} });
+      savepoints.length = 0;
+      const [draft] = await Promise.all([
+        store.drafts.create({ chatId: 'u2i-one', kind: 'answer', text: 'Да.', coversMessageIds: [] }),
+        store.kv.set('k', 1),
+        store.kv.setIfAbsent('k2', 2),
+        store.leases.acquire('chat:u2i-one', 'me', 1000),
+        store.events.markAttempt('e-one'),
+        store.events.setStatus('e-one', 'processed'),
+      ]);
+      await Promise.all([
+        store.drafts.transition(draft.id, ['pending'], 'approved', { approvedBy: 'tg:1' }),
+        store.drafts.update(draft.id, { card: { chatId: '1', messageId: 2 } }),
+        store.audit.append({ actor: 'tg:1', action: 'draft.approve', chatId: 'u2i-one', draftId: draft.id }),
+        store.kv.delete('k'),
+        store.leases.release('chat:u2i-one', 'me'),
+      ]);
+      expect(savepoints).toEqual([]);
+      expect((await store.drafts.get(draft.id))?.status).toBe('approved');
+    } finally {
+      StatementSync.prototype.run = run;
+      await store.close();
+    }
+  });
+
   it('when one write of a group throws, then it alone is rolled back and rejected', async () => {
     const db = new SqliteDatabase(join(dir, 'group-failure.sqlite'));
     db.db.exec('CREATE TABLE t (id TEXT PRIMARY KEY)');
