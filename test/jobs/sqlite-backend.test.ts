@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
 import { createInterface } from 'node:readline';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -455,6 +456,31 @@ describe('SqliteJobRepository claims', () => {
     ]);
     // Every lock counts as expired now: the oldest held one comes first.
     expect(String((await claim(repo, at(60_000)))?._id)).toBe(String(held._id));
+  });
+
+  it('when the jobs table predates lock owners, then connecting adds the column and the index claims use', async () => {
+    const first = newBackend();
+    await first.connect();
+    await first.disconnect();
+    const raw = new DatabaseSync(path);
+    raw.exec('DROP INDEX IF EXISTS "agenda_jobs_locked_by"');
+    raw.exec('ALTER TABLE "agenda_jobs" DROP COLUMN locked_by');
+    raw.close();
+
+    const backend = newBackend();
+    await backend.connect();
+    const job = await backend.repository.saveJob(
+      jobParams('old-table', { nextRunAt: new Date(Date.now() - 1000) }),
+      undefined,
+    );
+    const claimed = await backend.repository.getNextJobToRun(
+      'old-table',
+      new Date(),
+      new Date(0),
+      undefined,
+      undefined,
+    );
+    expect(String(claimed?._id)).toBe(String(job._id));
   });
 });
 
