@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { DatabaseSync } from 'node:sqlite';
+import { DatabaseSync, StatementSync } from 'node:sqlite';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -159,13 +159,12 @@ describe('SQLite group commit and background checkpoints', () => {
 
   it('when the answering path writes (draft, its moves, audit, kv, leases, events), then each is one statement in the group, without a savepoint', async () => {
     const store = openSqliteStore({ path: join(dir, 'one-statement-writes.sqlite') });
-    const { StatementSync } = await import('node:sqlite');
     const run = StatementSync.prototype.run;
     const savepoints: string[] = [];
-    StatementSync.prototype.run = function (this: InstanceType<typeof StatementSync>, ...args) {
+    StatementSync.prototype.run = function (this: StatementSync, ...args: unknown[]) {
       if (/^SAVEPOINT/.test(this.sourceSQL)) savepoints.push(this.sourceSQL);
-      return run.apply(this, args);
-    } as typeof run;
+      return Reflect.apply(run, this, args) as ReturnType<typeof run>;
+    };
     try {
       await store.chats.upsert({ id: 'u2i-one', state: 'ai' });
       await store.events.insertOnce({ id: 'e-one', messageId: 'm-one', payload: {} });
