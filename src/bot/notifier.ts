@@ -34,8 +34,9 @@ const ALERT_ROUNDS = 5;
 const REMEMBERED_CARDS = 1000;
 
 /**
- * Builds the {@link Notifier}. `syncCard` edits the card in place ("not modified" counts as done), sends a
- * fresh card when the old one was deleted, and serialises calls per draft so two syncs never send two cards.
+ * Builds the {@link Notifier}. `syncCard` edits the card in place ("not modified" counts as done), skips the
+ * edit when this process last rendered the card exactly so, sends a fresh card when the old one was deleted,
+ * and serialises calls per draft so two syncs never send two cards.
  */
 export function createNotifier(deps: NotifierDeps): Notifier {
   const { api, store, logger, texts: t } = deps;
@@ -45,12 +46,14 @@ export function createNotifier(deps: NotifierDeps): Notifier {
    * was recorded on the draft (two syncs racing, e.g. an owner's reply and its delivery) would otherwise see
    * no card and send a second one; a card moved by `/chats` would be edited at its old place.
    */
-  const latest = new Map<string, CardRef>();
-  const remember = (draftId: string, card: CardRef) => {
+  const latest = new Map<string, { card: CardRef; shows: string }>();
+  /** `shows`: what the card was last rendered with, so a sync that would change nothing sends nothing. */
+  const remember = (draftId: string, card: CardRef, shows: string) => {
     latest.delete(draftId);
-    latest.set(draftId, card);
+    latest.set(draftId, { card, shows });
     if (latest.size > REMEMBERED_CARDS) latest.delete(latest.keys().next().value as string);
   };
+  const contentOf = (r: Rendered) => JSON.stringify([r.text, r.replyMarkup ?? null]);
 
   /** Runs `work` after every earlier call for the same draft, so its card is never sent twice. */
   function serialised<T>(draftId: string, work: () => Promise<T>): Promise<T> {
@@ -112,17 +115,21 @@ export function createNotifier(deps: NotifierDeps): Notifier {
 
   async function sync(view: CardView): Promise<CardRef | null> {
     const rendered = renderCard(view, t, await namesOf(view), await leadOf(view));
+    const content = contentOf(rendered);
     const target = { avitoChatId: view.chat.id, draftId: view.draft.id };
-    const card = latest.get(view.draft.id) ?? view.draft.card;
+    const known = latest.get(view.draft.id);
+    const card = known?.card ?? view.draft.card;
+    // This notifier put exactly this on the card: an edit would only come back "not modified".
+    if (card && known?.shows === content) return card;
     if (card) {
       try {
         await api.editMessageText(card.chatId, card.messageId, rendered.text, options(rendered));
         await rememberCard(store.kv, card.chatId, card.messageId, target);
-        remember(view.draft.id, card);
+        remember(view.draft.id, card, content);
         return card;
       } catch (error) {
         if (isNotModified(error)) {
-          remember(view.draft.id, card);
+          remember(view.draft.id, card, content);
           return card;
         }
         if (!isMessageGone(error)) throw error;
@@ -132,17 +139,17 @@ export function createNotifier(deps: NotifierDeps): Notifier {
     const chatId = deps.notifyChatId ?? card?.chatId;
     if (!chatId) return null;
     const sent = await send(chatId, rendered, target);
-    remember(view.draft.id, sent);
+    remember(view.draft.id, sent, content);
     return sent;
   }
 
   async function repost(view: CardView): Promise<CardRef | null> {
-    const old = latest.get(view.draft.id) ?? view.draft.card;
+    const old = latest.get(view.draft.id)?.card ?? view.draft.card;
     const chatId = deps.notifyChatId ?? old?.chatId;
     if (!chatId) return null;
     const rendered = renderCard(view, t, await namesOf(view), await leadOf(view));
     const fresh = await send(chatId, rendered, { avitoChatId: view.chat.id, draftId: view.draft.id });
-    remember(view.draft.id, fresh);
+    remember(view.draft.id, fresh, contentOf(rendered));
     if (old && (old.chatId !== fresh.chatId || old.messageId !== fresh.messageId)) {
       // Without buttons: a tap on the old copy could only act on a card that no longer shows the truth.
       await api.editMessageText(old.chatId, old.messageId, t.card.movedBelow).catch((error: unknown) => {

@@ -99,13 +99,13 @@ export async function respondToChat(
   if (toAnswer.length === 0) return 'nothing-to-answer';
   const ids = toAnswer.map((m) => m.id);
 
-  const skipEscalation = options.skipEscalation || (await ownerLetAiAnswer(deps, chatId, ids));
   const pending = conversation.drafts.filter((d) => d.status === 'pending');
-  // A pending escalation the owner has since overruled is not an answer; any other pending draft is.
-  const drafted = pending.some(
-    (d) => sameIds(d.coversMessageIds, ids) && !(skipEscalation && d.kind === 'escalation'),
-  );
-  if (drafted) return 'already-drafted';
+  const covering = pending.filter((d) => sameIds(d.coversMessageIds, ids));
+  // A pending answer covering exactly these messages stands whatever the owner chose on an escalation.
+  if (covering.some((d) => d.kind !== 'escalation')) return 'already-drafted';
+  const skipEscalation = options.skipEscalation || (await ownerLetAiAnswer(deps, chatId, ids));
+  // A pending escalation the owner has since overruled is not an answer; any other is.
+  if (covering.length > 0 && !skipEscalation) return 'already-drafted';
   for (const old of pending) {
     const superseded = await store.drafts.transition(old.id, ['pending'], 'superseded');
     // The owner approved (or dismissed) it a moment ago: what waits for an answer has changed.

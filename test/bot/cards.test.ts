@@ -307,14 +307,40 @@ describe('what the guard found, on the card', () => {
 });
 
 describe('notifier', () => {
-  it('when nothing changed, then "message is not modified" counts as success and no new card is sent', async () => {
+  const edits = () => h.sim.calls.records.filter((c) => c.path.endsWith('/editMessageText'));
+
+  it('when nothing changed since this notifier drew the card, then no edit is sent and no new card either', async () => {
     const seeded = await seedDraft(h.store);
     const { ref, draft } = await showCard(h, seeded);
     const again = await h.handle.notifier.syncCard({ ...seeded, draft });
     expect(again).toEqual(ref);
     expect(h.sim.chat(h.owner).messages).toHaveLength(1);
-    const edits = h.sim.calls.records.filter((c) => c.path.endsWith('/editMessageText'));
-    expect(edits.at(-1)?.status).toBe(400);
+    expect(edits()).toHaveLength(0);
+  });
+
+  it('when nothing changed but the card was drawn before a restart, then "message is not modified" counts as success', async () => {
+    const seeded = await seedDraft(h.store);
+    const { ref, draft } = await showCard(h, seeded);
+    const restarted = await h.restart();
+    const again = await restarted.notifier.syncCard({ ...seeded, draft });
+    expect(again).toEqual(ref);
+    expect(h.sim.chat(h.owner).messages).toHaveLength(1);
+    expect(edits().map((c) => c.status)).toEqual([400]);
+  });
+
+  it('when a reviewed draft goes pending → approved → sending → sent, then its card is sent once and edited twice', async () => {
+    const seeded = await seedDraft(h.store);
+    const { draft } = await showCard(h, seeded);
+    for (const status of ['approved', 'sending', 'sent'] as const) {
+      await h.handle.notifier.syncCard({
+        ...seeded,
+        draft: { ...draft, status, approvedBy: `tg:${h.owner}` },
+      });
+    }
+    expect(h.sim.calls.records.filter((c) => c.path.endsWith('/sendMessage'))).toHaveLength(1);
+    expect(edits().map((c) => c.status)).toEqual([200, 200]);
+    const card = h.sim.chat(h.owner).messages[0]!;
+    expect(card.text).toContain(ru.status('sent', String(h.owner), '', '').split(' (')[0]);
   });
 
   it('when two syncs of a draft without a card overlap, then one card is sent and the second sync edits it', async () => {

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
 import { createInterface } from 'node:readline';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -422,6 +423,64 @@ describe('SqliteJobRepository across threads', () => {
     expect(new Set(all)).toEqual(ids);
     expect(claims.filter((claimed) => claimed.length > 0).length).toBeGreaterThanOrEqual(2);
     expect((await seeder.repository.queryJobs({ name: 'coalesce' })).total).toBe(1);
+  });
+});
+
+describe('SqliteJobRepository claims', () => {
+  it('when finished, future, held and due jobs share a name, then claims hand out the due ones in order, then an expired lock, never a finished, future or live-held one', async () => {
+    const mine = newBackend();
+    const other = newBackend();
+    await mine.connect();
+    await other.connect();
+    const repo = mine.repository;
+    const at = (offsetMs: number) => new Date(Date.now() + offsetMs);
+    // Finished one-off jobs keep their rows with no next run: many of them, as after weeks of answers.
+    for (let n = 0; n < 300; n += 1) await repo.saveJob(jobParams('mixed', { nextRunAt: null }), undefined);
+    await repo.saveJob(jobParams('mixed', { nextRunAt: at(3_600_000) }), undefined);
+    const held = await repo.saveJob(jobParams('mixed', { nextRunAt: at(-3000) }), undefined);
+    const first = await repo.saveJob(jobParams('mixed', { nextRunAt: at(-2000) }), undefined);
+    const second = await repo.saveJob(jobParams('mixed', { nextRunAt: at(-1000), priority: 5 }), undefined);
+    const claim = (from: typeof repo, lockDeadline: Date) =>
+      from.getNextJobToRun('mixed', at(0), lockDeadline, undefined, undefined);
+
+    expect(String((await claim(other.repository, new Date(0)))?._id)).toBe(String(held._id));
+    const claimed = [
+      await claim(repo, new Date(0)),
+      await claim(repo, new Date(0)),
+      await claim(repo, new Date(0)),
+    ];
+    expect(claimed.map((j) => (j ? String(j._id) : null))).toEqual([
+      String(first._id),
+      String(second._id),
+      null,
+    ]);
+    // Every lock counts as expired now: the oldest held one comes first.
+    expect(String((await claim(repo, at(60_000)))?._id)).toBe(String(held._id));
+  });
+
+  it('when the jobs table predates lock owners, then connecting adds the column and the index claims use', async () => {
+    const first = newBackend();
+    await first.connect();
+    await first.disconnect();
+    const raw = new DatabaseSync(path);
+    raw.exec('DROP INDEX IF EXISTS "agenda_jobs_locked_by"');
+    raw.exec('ALTER TABLE "agenda_jobs" DROP COLUMN locked_by');
+    raw.close();
+
+    const backend = newBackend();
+    await backend.connect();
+    const job = await backend.repository.saveJob(
+      jobParams('old-table', { nextRunAt: new Date(Date.now() - 1000) }),
+      undefined,
+    );
+    const claimed = await backend.repository.getNextJobToRun(
+      'old-table',
+      new Date(),
+      new Date(0),
+      undefined,
+      undefined,
+    );
+    expect(String(claimed?._id)).toBe(String(job._id));
   });
 });
 

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { DatabaseSync } from 'node:sqlite';
+import { DatabaseSync, StatementSync } from 'node:sqlite';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -155,6 +155,41 @@ describe('SQLite group commit and background checkpoints', () => {
     expect(log).toBeLessThan(10);
     other.close();
     await db.close();
+  });
+
+  it('when the answering path writes (draft, its moves, audit, kv, leases, events), then each is one statement in the group, without a savepoint', async () => {
+    const store = openSqliteStore({ path: join(dir, 'one-statement-writes.sqlite') });
+    const run = StatementSync.prototype.run;
+    const savepoints: string[] = [];
+    StatementSync.prototype.run = function (this: StatementSync, ...args: unknown[]) {
+      if (/^SAVEPOINT/.test(this.sourceSQL)) savepoints.push(this.sourceSQL);
+      return Reflect.apply(run, this, args) as ReturnType<typeof run>;
+    };
+    try {
+      await store.chats.upsert({ id: 'u2i-one', state: 'ai' });
+      await store.events.insertOnce({ id: 'e-one', messageId: 'm-one', payload: {} });
+      savepoints.length = 0;
+      const [draft] = await Promise.all([
+        store.drafts.create({ chatId: 'u2i-one', kind: 'answer', text: 'Да.', coversMessageIds: [] }),
+        store.kv.set('k', 1),
+        store.kv.setIfAbsent('k2', 2),
+        store.leases.acquire('chat:u2i-one', 'me', 1000),
+        store.events.markAttempt('e-one'),
+        store.events.setStatus('e-one', 'processed'),
+      ]);
+      await Promise.all([
+        store.drafts.transition(draft.id, ['pending'], 'approved', { approvedBy: 'tg:1' }),
+        store.drafts.update(draft.id, { card: { chatId: '1', messageId: 2 } }),
+        store.audit.append({ actor: 'tg:1', action: 'draft.approve', chatId: 'u2i-one', draftId: draft.id }),
+        store.kv.delete('k'),
+        store.leases.release('chat:u2i-one', 'me'),
+      ]);
+      expect(savepoints).toEqual([]);
+      expect((await store.drafts.get(draft.id))?.status).toBe('approved');
+    } finally {
+      StatementSync.prototype.run = run;
+      await store.close();
+    }
   });
 
   it('when one write of a group throws, then it alone is rolled back and rejected', async () => {

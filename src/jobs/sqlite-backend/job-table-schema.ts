@@ -65,6 +65,10 @@ export const leaseTable = (table: string): string => `${table}_leases`;
 /** Columns added after the first release, for tables created before them. */
 const ADDED_COLUMNS: ReadonlyArray<readonly [name: string, definition: string]> = [['locked_by', 'TEXT']];
 
+/** The index claims find other owners' locks by; made after {@link upgradeJobTableSql} added the column. */
+export const lockOwnerIndexSql = (table: string): string =>
+  `CREATE INDEX IF NOT EXISTS "${table}_locked_by" ON "${table}" (locked_by) WHERE locked_by IS NOT NULL`;
+
 /** Statements that bring an existing jobs table up to the current columns (empty when it is current). */
 export function upgradeJobTableSql(table: string, existingColumns: ReadonlySet<string>): string[] {
   return ADDED_COLUMNS.filter(([name]) => !existingColumns.has(name)).map(

@@ -9,11 +9,14 @@ import { auditFromRow } from './rows.js';
 export function audit(db: SqliteDatabase, now: () => Date): AuditRepository {
   return {
     append(input) {
-      return db.groupWrite(() => {
-        const e = newAuditEntry(input, now());
-        insertAuditRow(db, e);
-        return e;
-      });
+      return db.groupWrite(
+        () => {
+          const e = newAuditEntry(input, now());
+          insertAuditRow(db, e);
+          return e;
+        },
+        { oneStatement: true },
+      );
     },
     async query(q = {}) {
       const where = new SqlParts()

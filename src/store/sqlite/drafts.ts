@@ -50,70 +50,79 @@ export function drafts(db: SqliteDatabase, now: () => Date): DraftRepository {
   const statusList = (statuses: readonly DraftStatus[]) => statuses.map(checkDraftStatus);
   return {
     create(input) {
-      return db.groupWrite(() => {
-        const d = newDraft(input, now());
-        db.run(
-          `INSERT INTO drafts (id, chat_id, kind, status, text, original_text, sources, grounded, findings, strategy,
+      return db.groupWrite(
+        () => {
+          const d = newDraft(input, now());
+          db.run(
+            `INSERT INTO drafts (id, chat_id, kind, status, text, original_text, sources, grounded, findings, strategy,
             provider, model, covers, card, approved_by, sent_message_ids, attempts, error, created_at, updated_at)
            VALUES (${placeholders(20)})`,
-          d.id,
-          d.chatId,
-          d.kind,
-          d.status,
-          d.text,
-          d.originalText,
-          toJson(d.sources),
-          d.grounded ? 1 : 0,
-          toJson(d.findings),
-          d.strategy,
-          d.provider,
-          d.model,
-          toJson(d.coversMessageIds),
-          toJson(d.card),
-          d.approvedBy,
-          toJson(d.sentMessageIds),
-          d.attempts,
-          d.error,
-          toMs(d.createdAt),
-          toMs(d.updatedAt),
-        );
-        return d;
-      });
+            d.id,
+            d.chatId,
+            d.kind,
+            d.status,
+            d.text,
+            d.originalText,
+            toJson(d.sources),
+            d.grounded ? 1 : 0,
+            toJson(d.findings),
+            d.strategy,
+            d.provider,
+            d.model,
+            toJson(d.coversMessageIds),
+            toJson(d.card),
+            d.approvedBy,
+            toJson(d.sentMessageIds),
+            d.attempts,
+            d.error,
+            toMs(d.createdAt),
+            toMs(d.updatedAt),
+          );
+          return d;
+        },
+        { oneStatement: true },
+      );
     },
     async get(id) {
       return get(id);
     },
     transition(id, from, to, patch = {}) {
-      return db.groupWrite(() => {
-        checkId('draft id', id);
-        const fromStates = statusList(from);
-        if (fromStates.length === 0) return null;
-        const { sql, values } = patchAssignments(patch);
-        // One UPDATE with the status condition: atomic across callers and processes.
-        const row = db.get(
-          `UPDATE drafts SET ${['status = ?', 'updated_at = ?', ...sql].join(', ')}
+      return db.groupWrite(
+        () => {
+          checkId('draft id', id);
+          const fromStates = statusList(from);
+          if (fromStates.length === 0) return null;
+          const { sql, values } = patchAssignments(patch);
+          // One UPDATE with the status condition: atomic across callers and processes.
+          const row = db.get(
+            `UPDATE drafts SET ${['status = ?', 'updated_at = ?', ...sql].join(', ')}
            WHERE id = ? AND status IN (${placeholders(fromStates.length)}) RETURNING *`,
-          checkDraftStatus(to),
-          now().getTime(),
-          ...values,
-          id,
-          ...fromStates,
-        );
-        return row ? draftFromRow(row) : null;
-      });
+            checkDraftStatus(to),
+            now().getTime(),
+            ...values,
+            id,
+            ...fromStates,
+          );
+          return row ? draftFromRow(row) : null;
+        },
+        { oneStatement: true },
+      );
     },
     update(id, patch) {
-      return db.groupWrite(() => {
-        checkId('draft id', id);
-        const { sql, values } = patchAssignments(patch);
-        const row = db.get(
-          `UPDATE drafts SET ${['updated_at = ?', ...sql].join(', ')} WHERE id = ? RETURNING *`,
-          now().getTime(),
-          ...values,
-          id,
-        );
-        return row ? draftFromRow(row) : null;
-      });
+      return db.groupWrite(
+        () => {
+          checkId('draft id', id);
+          const { sql, values } = patchAssignments(patch);
+          const row = db.get(
+            `UPDATE drafts SET ${['updated_at = ?', ...sql].join(', ')} WHERE id = ? RETURNING *`,
+            now().getTime(),
+            ...values,
+            id,
+          );
+          return row ? draftFromRow(row) : null;
+        },
+        { oneStatement: true },
+      );
     },
     async listByStatus(statuses, limit) {
       const s = statusList(statuses);

@@ -2,7 +2,7 @@
 import type { EventRepository } from '../port.js';
 import { newEvent } from '../records.js';
 import { checkDate, checkId, checkLimit } from '../validate.js';
-import type { SqliteDatabase } from './database.js';
+import { type SqliteDatabase } from './database.js';
 import { eventFromRow } from './rows.js';
 
 export function events(db: SqliteDatabase, now: () => Date): EventRepository {
@@ -42,26 +42,32 @@ export function events(db: SqliteDatabase, now: () => Date): EventRepository {
       return get(id);
     },
     setStatus(id, status, error = null) {
-      return db.groupWrite(() => {
-        const processedAt = status === 'pending' ? null : now().getTime();
-        const row = db.get(
-          'UPDATE events SET status = ?, error = ?, processed_at = ? WHERE id = ? RETURNING *',
-          status,
-          error,
-          processedAt,
-          checkId('event id', id),
-        );
-        return row ? eventFromRow(row) : null;
-      });
+      return db.groupWrite(
+        () => {
+          const processedAt = status === 'pending' ? null : now().getTime();
+          const row = db.get(
+            'UPDATE events SET status = ?, error = ?, processed_at = ? WHERE id = ? RETURNING *',
+            status,
+            error,
+            processedAt,
+            checkId('event id', id),
+          );
+          return row ? eventFromRow(row) : null;
+        },
+        { oneStatement: true },
+      );
     },
     markAttempt(id) {
-      return db.groupWrite(() => {
-        const row = db.get(
-          'UPDATE events SET attempts = attempts + 1 WHERE id = ? RETURNING *',
-          checkId('event id', id),
-        );
-        return row ? eventFromRow(row) : null;
-      });
+      return db.groupWrite(
+        () => {
+          const row = db.get(
+            'UPDATE events SET attempts = attempts + 1 WHERE id = ? RETURNING *',
+            checkId('event id', id),
+          );
+          return row ? eventFromRow(row) : null;
+        },
+        { oneStatement: true },
+      );
     },
     async listByStatus(status, limit) {
       return db

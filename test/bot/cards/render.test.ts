@@ -3,6 +3,7 @@ import { renderCard, renderNotice } from '../../../src/bot/cards/render.js';
 import { textsFor } from '../../../src/bot/texts/index.js';
 import type { Chat, Draft, Message } from '../../../src/models/records.js';
 import { type ChannelId, chatIdOf } from '../../../src/responder/channel.js';
+import { encodeDeliveryProblem } from '../../../src/responder/delivery-problem.js';
 import type { CardView, Notice } from '../../../src/responder/ports.js';
 
 const at = new Date('2026-03-01T10:00:00Z');
@@ -83,6 +84,37 @@ describe('cards and notices name the buyer’s channel', () => {
         const line = `👤 Вера · ${names[locale][channel]}`;
         expect(renderCard(view, t).text.split('\n')).toContain(line);
         for (const notice of notices(view)) expect(renderNotice(notice, t).text.split('\n')).toContain(line);
+      });
+    }
+  }
+});
+
+describe('a draft on its way', () => {
+  // deliverDraft moves approved → sending without a card sync: the owner sees no difference between them.
+  for (const locale of ['ru', 'en'] as const) {
+    for (const state of ['ai', 'human'] as const) {
+      it(`when a draft goes from approved to sending (${locale}, ${state} chat), then its card stays exactly the same`, () => {
+        const t = textsFor(locale);
+        const view = viewOn('avito');
+        const chat: Chat = { ...view.chat, state };
+        const approved: Draft = {
+          ...view.draft,
+          status: 'approved',
+          approvedBy: 'tg:42',
+          error: encodeDeliveryProblem({ code: 'send-failed', reason: 'timeout' }),
+          attempts: 1,
+        };
+        const sending: Draft = {
+          ...approved,
+          status: 'sending',
+          attempts: 2,
+          error: null,
+          updatedAt: new Date(),
+        };
+        const names = new Map([['42', 'Оля']]);
+        expect(renderCard({ ...view, chat, draft: sending }, t, names)).toEqual(
+          renderCard({ ...view, chat, draft: approved }, t, names),
+        );
       });
     }
   }
