@@ -146,6 +146,8 @@ export function encryptStore(inner: Store, keyring: Keyring): Store {
     },
     // Counters are numbers, not buyer data.
     sequences: inner.sequences,
+    // Ids and counts only.
+    retention: inner.retention,
     // Raw on purpose: maintenance (key rotation) works on stored values, sealed or not.
     maintenance: inner.maintenance,
     ping: () => inner.ping(),

@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Listing } from '../../src/models/records.js';
 import type { MessageInput, Store } from '../../src/store/port.js';
 import { StoreValidationError } from '../../src/store/validate.js';
+import { describeRetentionContract } from './retention-contract.js';
 
 export interface ContractTarget {
   /** A fresh, empty store. */
@@ -558,6 +559,8 @@ export function describeStoreContract(name: string, target: ContractTarget): voi
         expect(results.filter(Boolean)).toHaveLength(1);
       });
     });
+
+    describeRetentionContract(() => store);
 
     describe('sequences', () => {
       it('when 30 callers take numbers at once, then they get 1 to 30, each once', async () => {

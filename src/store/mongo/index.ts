@@ -30,6 +30,7 @@ import {
   checkLimit,
   StoreValidationError,
 } from '../validate.js';
+import { mongoRetention } from './retention.js';
 import { mongoSequences } from './sequences.js';
 
 type Doc = Record<string, unknown> & { _id?: unknown };
@@ -461,6 +462,7 @@ export async function openMongoStore(
         });
       },
     },
+    retention: mongoRetention(m, now),
     maintenance: maintenance(m),
     async ping() {
       const db = connection.db;

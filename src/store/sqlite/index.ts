@@ -45,6 +45,7 @@ import {
   listingFromRow,
   messageFromRow,
 } from './rows.js';
+import { sqliteRetention } from './retention.js';
 import { sequences } from './sequences.js';
 
 const placeholders = (n: number) => Array.from({ length: n }, () => '?').join(', ');
@@ -758,6 +759,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store & { readonly
     kv: kv(db, now),
     sequences: sequences(db),
     leases: leases(db, now),
+    retention: sqliteRetention(db),
     maintenance: maintenance(db),
     async ping() {
       db.get('SELECT 1');
