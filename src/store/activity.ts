@@ -34,3 +34,25 @@ export function checkScope(scope: ChatIdScope): ChatIdScope {
 export function prefixEnd(prefix: string): string {
   return prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);
 }
+
+/** Of the chats whose times are known, those idle since before `cutoff` (epoch ms), longest idle first. */
+export function idleAmong(
+  lastMessageAt: ReadonlyMap<string, number | null>,
+  chats: ReadonlyMap<string, Omit<ActivityTimes, 'lastMessageAt'>>,
+  cutoff: number,
+  limit: number,
+): string[] {
+  const idle: Array<{ id: string; at: number }> = [];
+  for (const id of new Set([...lastMessageAt.keys(), ...chats.keys()])) {
+    const chat = chats.get(id);
+    const at = lastActivity({
+      lastMessageAt: lastMessageAt.get(id) ?? null,
+      lastInboundAt: chat?.lastInboundAt ?? null,
+      lastOutboundAt: chat?.lastOutboundAt ?? null,
+      updatedAt: chat?.updatedAt ?? null,
+    });
+    if (at !== null && at < cutoff) idle.push({ id, at });
+  }
+  idle.sort((a, b) => a.at - b.at || (a.id < b.id ? -1 : 1));
+  return idle.slice(0, limit).map((c) => c.id);
+}

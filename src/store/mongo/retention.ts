@@ -1,5 +1,5 @@
 import type { Models } from '../../models/mongo-schemas.js';
-import { checkScope, lastActivity } from '../activity.js';
+import { checkScope, idleAmong, lastActivity } from '../activity.js';
 import type { ChatIdScope, RetentionRepository } from '../port.js';
 import { checkDate, checkId, checkLimit } from '../validate.js';
 
@@ -15,6 +15,12 @@ function scopeFilter(scope: ChatIdScope): Record<string, unknown> {
 
 const ms = (v: unknown): number | null => (v instanceof Date ? v.getTime() : null);
 
+const timesOf = (chat: ChatTimes | null | undefined) => ({
+  lastInboundAt: ms(chat?.lastInboundAt),
+  lastOutboundAt: ms(chat?.lastOutboundAt),
+  updatedAt: ms(chat?.updatedAt),
+});
+
 interface ChatTimes {
   _id: string;
   lastInboundAt?: Date | null;
@@ -25,13 +31,6 @@ interface ChatTimes {
 /** Conversation retention on MongoDB (see {@link RetentionRepository}). */
 export function mongoRetention(m: Models, now: () => Date): RetentionRepository {
   const chatProjection = { lastInboundAt: 1, lastOutboundAt: 1, updatedAt: 1 };
-  const activity = (lastMessageAt: number | null, chat: ChatTimes | null | undefined) =>
-    lastActivity({
-      lastMessageAt,
-      lastInboundAt: ms(chat?.lastInboundAt),
-      lastOutboundAt: ms(chat?.lastOutboundAt),
-      updatedAt: ms(chat?.updatedAt),
-    });
 
   return {
     async idleChats(scope, before, limit) {
@@ -50,14 +49,7 @@ export function mongoRetention(m: Models, now: () => Date): RetentionRepository 
           .toArray(),
       ]);
       const lastMessage = new Map(grouped.map((g) => [g._id, ms(g.last)]));
-      const chatById = new Map(chats.map((c) => [String(c._id), c]));
-      const idle: Array<{ id: string; at: number }> = [];
-      for (const id of new Set([...lastMessage.keys(), ...chatById.keys()])) {
-        const at = activity(lastMessage.get(id) ?? null, chatById.get(id));
-        if (at !== null && at < cutoff) idle.push({ id, at });
-      }
-      idle.sort((a, b) => a.at - b.at || (a.id < b.id ? -1 : 1));
-      return idle.slice(0, max).map((c) => c.id);
+      return idleAmong(lastMessage, new Map(chats.map((c) => [String(c._id), timesOf(c)])), cutoff, max);
     },
 
     async purgeChat(chatId, before) {
@@ -73,7 +65,7 @@ export function mongoRetention(m: Models, now: () => Date): RetentionRepository 
       ]);
       const newest = grouped[0];
       const lastMessageAt = ms(newest?.last);
-      const at = activity(lastMessageAt, chat);
+      const at = lastActivity({ lastMessageAt, ...timesOf(chat) });
       if (at === null || at >= cutoff) return null;
       // No transaction (a standalone server has none): each delete is bounded to what was read above, so a
       // message stored meanwhile has a higher arrival number and stays, and so does its chat (changed record).

@@ -1,8 +1,8 @@
 import type { SQLInputValue } from 'node:sqlite';
-import { checkScope, lastActivity, prefixEnd } from '../activity.js';
+import { checkScope, idleAmong, lastActivity, prefixEnd } from '../activity.js';
 import type { ChatIdScope, RetentionRepository } from '../port.js';
 import { checkDate, checkId, checkLimit } from '../validate.js';
-import type { SqliteDatabase } from './database.js';
+import type { Row, SqliteDatabase } from './database.js';
 
 /** `column` in the scope, as SQL over index ranges (`chat_id >= 'tg:' AND chat_id < 'tg;'`). */
 function scopeSql(column: string, scope: ChatIdScope): { sql: string; values: SQLInputValue[] } {
@@ -15,6 +15,12 @@ function scopeSql(column: string, scope: ChatIdScope): { sql: string; values: SQ
 
 const ms = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 
+const timesOf = (row: Row | undefined) => ({
+  lastInboundAt: ms(row?.last_inbound_at),
+  lastOutboundAt: ms(row?.last_outbound_at),
+  updatedAt: ms(row?.updated_at),
+});
+
 /** Conversation retention on SQLite (see {@link RetentionRepository}). */
 export function sqliteRetention(db: SqliteDatabase): RetentionRepository {
   /** The chat's last activity, read inside the purge's transaction. */
@@ -24,12 +30,7 @@ export function sqliteRetention(db: SqliteDatabase): RetentionRepository {
       'SELECT last_inbound_at, last_outbound_at, updated_at FROM chats WHERE id = ?',
       chatId,
     );
-    return lastActivity({
-      lastMessageAt: ms(message?.t),
-      lastInboundAt: ms(chat?.last_inbound_at),
-      lastOutboundAt: ms(chat?.last_outbound_at),
-      updatedAt: ms(chat?.updated_at),
-    });
+    return lastActivity({ lastMessageAt: ms(message?.t), ...timesOf(chat) });
   };
 
   return {
@@ -53,21 +54,9 @@ export function sqliteRetention(db: SqliteDatabase): RetentionRepository {
             `SELECT id, last_inbound_at, last_outbound_at, updated_at FROM chats WHERE ${inChats.sql}`,
             ...inChats.values,
           )
-          .map((r) => [String(r.id), r]),
+          .map((r) => [String(r.id), timesOf(r)]),
       );
-      const idle: Array<{ id: string; at: number }> = [];
-      for (const id of new Set([...lastMessage.keys(), ...chats.keys()])) {
-        const chat = chats.get(id);
-        const at = lastActivity({
-          lastMessageAt: lastMessage.get(id) ?? null,
-          lastInboundAt: ms(chat?.last_inbound_at),
-          lastOutboundAt: ms(chat?.last_outbound_at),
-          updatedAt: ms(chat?.updated_at),
-        });
-        if (at !== null && at < cutoff) idle.push({ id, at });
-      }
-      idle.sort((a, b) => a.at - b.at || (a.id < b.id ? -1 : 1));
-      return idle.slice(0, max).map((c) => c.id);
+      return idleAmong(lastMessage, chats, cutoff, max);
     },
 
     async purgeChat(chatId, before) {
