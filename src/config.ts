@@ -6,6 +6,7 @@ import {
   csv,
   emptyToUndefined,
   envProblems,
+  httpsUrl,
   httpUrl,
   integer,
   LOOPBACK_HTTP,
@@ -95,7 +96,7 @@ const envSchema = z.object({
     emptyToUndefined,
     z.string().trim().max(2000, { error: 'expected at most 2000 characters' }).optional(),
   ),
-  PRIVACY_POLICY_URL: optionalUrl('the privacy policy page'),
+  PRIVACY_POLICY_URL: z.preprocess(emptyToUndefined, httpsUrl('https://shop.example.com/privacy').optional()),
   CONTEXT_TTL_DAYS: integer(1, 3650, 30),
   RETENTION_DAYS: z.preprocess(
     emptyToUndefined,
@@ -202,13 +203,13 @@ export interface Config {
     text: string | undefined;
     privacyPolicyUrl: string | undefined;
   };
-  /** How long conversations are kept after their last message (a scheduled purge, `src/jobs/retention.ts`). */
-  retention: {
-    /** Website and Telegram buyer conversations (`CONTEXT_TTL_DAYS`). */
-    contextTtlDays: number;
-    /** Avito conversations (`RETENTION_DAYS`); undefined keeps them. */
-    avitoDays: number | undefined;
-  };
+  /**
+   * Website and Telegram buyer conversations are purged this many days after their last message
+   * (`src/jobs/retention.ts`).
+   */
+  contextTtlDays: number;
+  /** Avito conversations are purged this many days after their last message (`RETENTION_DAYS`); undefined keeps them. */
+  avitoRetentionDays: number | undefined;
   gemini: {
     apiKey: string | undefined;
     baseUrl: string | undefined;
@@ -299,7 +300,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       enabled: Boolean(e.TELEGRAM_BUYER_BOT_TOKEN),
     },
     consent: { text: e.CONSENT_TEXT, privacyPolicyUrl: e.PRIVACY_POLICY_URL },
-    retention: { contextTtlDays: e.CONTEXT_TTL_DAYS, avitoDays: e.RETENTION_DAYS },
+    contextTtlDays: e.CONTEXT_TTL_DAYS,
+    avitoRetentionDays: e.RETENTION_DAYS,
     gemini: {
       apiKey: e.GEMINI_API_KEY,
       baseUrl: e.GEMINI_BASE_URL,

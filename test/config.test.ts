@@ -111,7 +111,8 @@ describe('config', () => {
       const config = loadConfig({});
       expect(config.telegramBuyer).toEqual({ token: undefined, enabled: false });
       expect(config.consent).toEqual({ text: undefined, privacyPolicyUrl: undefined });
-      expect(config.retention).toEqual({ contextTtlDays: 30, avitoDays: undefined });
+      expect(config.contextTtlDays).toBe(30);
+      expect(config.avitoRetentionDays).toBeUndefined();
     });
 
     it('when the buyer bot, consent and retention are set, then they are read', () => {
@@ -127,7 +128,8 @@ describe('config', () => {
         text: 'Я согласен на обработку.',
         privacyPolicyUrl: 'https://shop.example/privacy',
       });
-      expect(config.retention).toEqual({ contextTtlDays: 7, avitoDays: 365 });
+      expect(config.contextTtlDays).toBe(7);
+      expect(config.avitoRetentionDays).toBe(365);
     });
 
     it('when the buyer bot token is the owner bot token, or the days are out of range, then each is named', () => {

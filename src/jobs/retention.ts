@@ -31,12 +31,18 @@ export interface RetentionRule {
 }
 
 /** The rules the configuration asks for. */
-export function retentionRules(retention: Config['retention']): RetentionRule[] {
+export function retentionRules(
+  config: Pick<Config, 'contextTtlDays' | 'avitoRetentionDays'>,
+): RetentionRule[] {
   const rules: RetentionRule[] = [
-    { name: 'context', scope: { prefixes: CONTEXT_PREFIXES }, days: retention.contextTtlDays },
+    { name: 'context', scope: { prefixes: CONTEXT_PREFIXES }, days: config.contextTtlDays },
   ];
-  if (retention.avitoDays !== undefined)
-    rules.push({ name: 'avito', scope: { exceptPrefixes: CONTEXT_PREFIXES }, days: retention.avitoDays });
+  if (config.avitoRetentionDays !== undefined)
+    rules.push({
+      name: 'avito',
+      scope: { exceptPrefixes: CONTEXT_PREFIXES },
+      days: config.avitoRetentionDays,
+    });
   return rules;
 }
 

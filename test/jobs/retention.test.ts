@@ -62,7 +62,7 @@ describe('conversation retention', () => {
     const purged = await purgeIdleConversations({
       store,
       logger,
-      rules: retentionRules({ contextTtlDays: 30, avitoDays: undefined }),
+      rules: retentionRules({ contextTtlDays: 30, avitoRetentionDays: undefined }),
       forget: [async (chatId) => void forgotten.push(chatId)],
     });
     expect(purged).toBe(2);
@@ -77,7 +77,7 @@ describe('conversation retention', () => {
     await talk('u2i-old', 91);
     await talk('u2i-new', 89);
     await talk('tg:7', 8);
-    const rules = retentionRules({ contextTtlDays: 7, avitoDays: 90 });
+    const rules = retentionRules({ contextTtlDays: 7, avitoRetentionDays: 90 });
     expect(rules.map((r) => [r.name, r.days])).toEqual([
       ['context', 7],
       ['avito', 90],
@@ -94,7 +94,7 @@ describe('conversation retention', () => {
     const purged = await purgeIdleConversations({
       store,
       logger,
-      rules: retentionRules({ contextTtlDays: 30, avitoDays: undefined }),
+      rules: retentionRules({ contextTtlDays: 30, avitoRetentionDays: undefined }),
       forget: [
         async (chatId) => {
           if (chatId === 'tg:b') throw new Error('kv unavailable');
@@ -111,7 +111,7 @@ describe('conversation retention', () => {
     defineRetentionJob(agenda, {
       store,
       logger,
-      rules: retentionRules({ contextTtlDays: 30, avitoDays: undefined }),
+      rules: retentionRules({ contextTtlDays: 30, avitoRetentionDays: undefined }),
     });
     await agenda.start();
     await scheduleRetention(agenda);
