@@ -1,7 +1,15 @@
 import type { CallbackAnswer, CallbackRecord, TelegramCore } from './methods.js';
 import type { ChatState } from './state.js';
 import { commandEntities } from './text.js';
-import type { InlineButton, InlineKeyboardMarkup, TgChat, TgMessage, TgUpdate, TgUser } from './types.js';
+import type {
+  InlineButton,
+  InlineKeyboardMarkup,
+  TgChat,
+  TgContact,
+  TgMessage,
+  TgUpdate,
+  TgUser,
+} from './types.js';
 
 /** Who acts and where: a chat id (private chat of that user, or a group with the default user), or both. */
 export type Target =
@@ -129,16 +137,21 @@ export class Actors {
       );
     }
     if (!button.request_contact) return this.userSends(target, button.text);
-    const stored = this.core.state.addMessage(chat.chat.id, {
-      fromBot: false,
-      from: user,
-      contact: {
-        phone_number: this.core.state.people.phoneOf(user.id),
-        first_name: user.first_name,
-        ...(user.last_name ? { last_name: user.last_name } : {}),
-        user_id: user.id,
-      },
+    return this.userSendsContact(target, {
+      phone_number: this.core.state.people.phoneOf(user.id),
+      first_name: user.first_name,
+      ...(user.last_name ? { last_name: user.last_name } : {}),
+      user_id: user.id,
     });
+  }
+
+  /**
+   * A human sends a contact card from the attachment menu (anyone's, with no keyboard needed): Telegram fills
+   * `user_id` only for a contact that is a Telegram user.
+   */
+  userSendsContact(target: Target, contact: TgContact): Sent {
+    const { chat, user } = this.resolve(target);
+    const stored = this.core.state.addMessage(chat.chat.id, { fromBot: false, from: user, contact });
     const message = this.core.state.render(stored);
     return { message, update: this.publish('message', message, chat) };
   }

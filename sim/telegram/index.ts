@@ -8,7 +8,7 @@ import type { HtmlOptions } from './html.js';
 import { type CallbackRecord, TelegramCore } from './methods.js';
 import { createHandler } from './server.js';
 import { People } from './state.js';
-import type { InlineButton, TgChat, TgMessage, TgUpdate, TgUser } from './types.js';
+import type { InlineButton, TgChat, TgContact, TgMessage, TgUpdate, TgUser } from './types.js';
 import type { WebhookDelivery, WebhookInfo, WebhookRetryOptions } from './updates.js';
 
 export type { DocumentInit, Sent, TapHandle, Target } from './actors.js';
@@ -89,6 +89,8 @@ export interface TelegramBotSim {
   pressKeyboardButton(target: Target, text: string): Sent;
   /** Presses the reply keyboard's `request_contact` button. */
   userSharesContact(target: Target): Sent;
+  /** Sends a contact card from the attachment menu (no keyboard needed; anyone's number). */
+  userSendsContact(target: Target, contact: TgContact): Sent;
   tap(chatId: number, messageId: number, buttonTextOrData: string, user?: TgUser): TapHandle;
   userDeletes(chatId: number, messageId: number): void;
   blockBot(chatId: number): void;
@@ -268,6 +270,7 @@ function botHandle(
     userStarts: (target, payload) => actors.userStarts(target, payload),
     pressKeyboardButton: (target, text) => actors.pressKeyboardButton(target, text),
     userSharesContact: (target) => actors.userSharesContact(target),
+    userSendsContact: (target, contact) => actors.userSendsContact(target, contact),
     tap: (chatId, messageId, button, u) => actors.tap(chatId, messageId, button, u),
     userDeletes: (chatId, messageId) => actors.userDeletes(chatId, messageId),
     blockBot: (chatId) => actors.setBlocked(chatId, true),

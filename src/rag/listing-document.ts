@@ -1,6 +1,8 @@
 import type { Listing } from '../models/records.js';
 
-const formatRub = (price: number) => `${new Intl.NumberFormat('ru-RU').format(price).replace(/\s/g, ' ')} ₽`;
+/** A price in rubles as listings show it: «32 900 ₽». */
+export const formatRub = (price: number) =>
+  `${new Intl.NumberFormat('ru-RU').format(price).replace(/\s/g, ' ')} ₽`;
 
 const STATUS_RU: Record<string, string> = {
   active: 'активно',

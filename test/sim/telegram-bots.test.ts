@@ -117,6 +117,9 @@ describe('telegram sim: several bots', () => {
     });
     expect(shared.update?.message?.text).toBeUndefined();
     expect(buyerSim.pressKeyboardButton(BUYER.id, 'Пропустить').update?.message?.text).toBe('Пропустить');
+    // A contact card from the attachment menu needs no keyboard and may be anyone's.
+    const card = buyerSim.userSendsContact(BUYER.id, { phone_number: '+79035550000', first_name: 'Курьер' });
+    expect(card.update?.message?.contact).toEqual({ phone_number: '+79035550000', first_name: 'Курьер' });
     expect(() => buyerSim.pressKeyboardButton(BUYER.id, 'Нет такой')).toThrow(/no keyboard button/);
     await buyer.api.sendMessage(BUYER.id, 'Спасибо', { reply_markup: { remove_keyboard: true } });
     expect(buyerSim.replyKeyboard(BUYER.id)).toEqual([]);
