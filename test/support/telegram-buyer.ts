@@ -171,6 +171,8 @@ export interface BuyerBotHarnessOptions {
   /** Extra environment (CONSENT_TEXT, PRIVACY_POLICY_URL, …). */
   env?: Record<string, string>;
   now?: () => Date;
+  /** False: the caller starts the bot (webhook tests mount its route first). Default true. */
+  start?: boolean;
 }
 
 /** Starts the simulator (owner bot + buyer bot), a fresh store and the buyer bot in long-polling mode. */
@@ -205,7 +207,7 @@ export async function startBuyerBotHarness(options: BuyerBotHarnessOptions = {})
   });
   const inbound =
     options.inbound?.({ store, channel: buyerBot.channel }) ?? new StandInInbound(store, buyerBot.channel);
-  await buyerBot.start(inbound);
+  if (options.start !== false) await buyerBot.start(inbound);
   return {
     sim,
     botSim,
