@@ -9,10 +9,12 @@ import { createMetrics, type QueueSnapshot } from './http/metrics.js';
 import { Readiness } from './http/readiness.js';
 import { type RunningHttpServer, startHttpServer } from './http/server.js';
 import { createAgenda, defineCoreJobs, reportJobProblems, startJobs } from './jobs/index.js';
+import { defineRetentionJob, retentionRules, scheduleRetention } from './jobs/retention.js';
 import { STORAGE_ALERT_KEY, StorageOutage } from './lib/storage-outage.js';
 import type { Logger } from './logger.js';
 import { createKnowledge, type Knowledge } from './rag/index.js';
 import { defineKnowledgeJobs, SYNC_DOCS_JOB } from './rag/folder-sync.js';
+import type { InboundPort } from './responder/channel.js';
 import { createResponder, type Responder } from './responder/index.js';
 import { type DraftActions, logOnlyAlerts, type Notifier } from './responder/ports.js';
 import type { ResponderDeps } from './responder/deps.js';
@@ -118,6 +120,21 @@ export async function startService(
   const knowledge = createKnowledge({ config, store, logger, metrics: metrics.domain });
   defineKnowledgeJobs(agenda, { knowledge, logger });
 
+  // ── Telegram buyer bot (issue 17) ─────────────────────────────────────────────────────────────────────────
+  // A channel adapter in two halves: its outbound Channel now (for the responder's channel registry:
+  // `['telegram', buyerBot.channel]`), its inbound side started below with the responder's InboundPort.
+  const buyerBot = config.telegramBuyer.enabled
+    ? (await import('./bot/buyer/index.js')).createTelegramBuyerChannel({ config, store, logger })
+    : undefined;
+  // ── Conversation retention (issue 17) ───────────────────────────────────────────────────────────────────
+  defineRetentionJob(agenda, {
+    store,
+    logger: logger.child({ module: 'retention' }),
+    rules: retentionRules(config),
+    forget: buyerBot ? [(chatId) => buyerBot.forget(chatId)] : [],
+  });
+  // ── end ──────────────────────────────────────────────────────────────────────────────────────────────────
+
   // Avito processing and answers step aside while Avito deliveries pour in.
   const pressure = new DeliveryPressure();
   // The responder, the Avito inbound job and the bot need each other: each reaches the others lazily, once built.
@@ -207,6 +224,7 @@ export async function startService(
     mount: [
       ...(avito ? [(a: Express) => avito.mount(a)] : []),
       ...(bot ? [(a: Express) => bot.mountWebhook(a)] : []),
+      ...(buyerBot ? [(a: Express) => buyerBot.mountWebhook(a)] : []),
     ],
   });
   const http = await startHttpServer(app, config.http.port, config.http.host);
@@ -216,6 +234,17 @@ export async function startService(
   await responder.start();
   await bot?.start();
   await agenda.every(10 * 60_000, SYNC_DOCS_JOB);
+  // ── Telegram buyer bot and retention (issue 17) ─────────────────────────────────────────────────────────
+  await scheduleRetention(agenda);
+  // The buyer bot hands buyers' messages to the channel-agnostic responder's InboundPort (`responder.inbound`);
+  // a responder without one (before that redesign) cannot take them, so the bot is not connected.
+  const buyerInbound = (responder as Responder & { inbound?: InboundPort }).inbound;
+  if (buyerBot && buyerInbound) await buyerBot.start(buyerInbound);
+  else if (buyerBot)
+    logger.warn(
+      'TELEGRAM_BUYER_BOT_TOKEN is set, but this responder has no channel port yet: buyer bot not started',
+    );
+  // ── end ──────────────────────────────────────────────────────────────────────────────────────────────────
 
   let stopping: Promise<void> | undefined;
   return {
@@ -232,6 +261,7 @@ export async function startService(
       stopping ??= (async () => {
         storageOutage.stop();
         await bot?.stop();
+        await buyerBot?.stop();
         await http.close();
         await avito?.stop();
         const drained = await agenda.drain({ timeout: 10_000 });

@@ -14,6 +14,7 @@ import {
 import { createLogger } from '../../src/logger.js';
 import type { Store } from '../../src/store/port.js';
 import { openSqliteStore } from '../../src/store/sqlite/index.js';
+import { startTestService } from '../support/service.js';
 
 const DAY = 24 * 3600_000;
 const logger = createLogger({ level: 'silent' });
@@ -35,10 +36,10 @@ afterEach(async () => {
 });
 
 /** A conversation whose last message is `days` old. */
-async function talk(chatId: string, days: number): Promise<void> {
+async function talk(chatId: string, days: number, into: Store = store): Promise<void> {
   const at = new Date(Date.now() - days * DAY);
-  await store.chats.upsert({ id: chatId, lastInboundAt: at });
-  await store.messages.insertOnce({
+  await into.chats.upsert({ id: chatId, lastInboundAt: at });
+  await into.messages.insertOnce({
     id: `${chatId}/m`,
     chatId,
     direction: 'in',
@@ -119,5 +120,29 @@ describe('conversation retention', () => {
     const jobs = await agenda.queryJobs({ name: 'purge-idle-conversations' });
     expect(jobs.total).toBe(1);
     expect(jobs.jobs[0]?.repeatInterval).toBe(3600_000);
+  });
+});
+
+describe('conversation retention in the service', () => {
+  it('when the service starts with a Telegram conversation idle past CONTEXT_TTL_DAYS, then it is purged and a fresh one kept', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'retention-svc-'));
+    const seed = openSqliteStore({ path: join(dataDir, 'avito-responder.sqlite') });
+    await talk('tg:old', 8, seed);
+    await talk('tg:new', 2, seed);
+    await talk('u2i-kept', 400, seed);
+    await seed.close();
+    const service = await startTestService({ CONTEXT_TTL_DAYS: '7' }, dataDir);
+    try {
+      await pollUntil(async () => (await service.store.chats.get('tg:old')) === null, {
+        timeoutMs: 5000,
+        what: 'the purge at start-up',
+      });
+      expect(await service.store.chats.get('tg:new')).not.toBeNull();
+      expect(await service.store.chats.get('u2i-kept')).not.toBeNull();
+      expect((await service.agenda.queryJobs({ name: 'purge-idle-conversations' })).total).toBe(1);
+    } finally {
+      await service.dispose();
+      await rm(dataDir, { recursive: true, force: true });
+    }
   });
 });

@@ -2,12 +2,15 @@ import type { Server } from 'node:http';
 import express from 'express';
 import { afterEach, describe, expect, it } from 'vitest';
 import { pollUntil } from '../../../sim/common/wait.js';
+import { startTelegramSim } from '../../../sim/telegram/index.js';
 import { createTelegramBuyerChannel } from '../../../src/bot/buyer/index.js';
 import { loadConfig } from '../../../src/config.js';
 import { createLogger } from '../../../src/logger.js';
 import { openSqliteStore } from '../../../src/store/sqlite/index.js';
+import { startTestService } from '../../support/service.js';
 import {
   BUYER,
+  BUYER_BOT,
   type BuyerBotHarness,
   StandInInbound,
   startBuyerBotHarness,
@@ -114,5 +117,25 @@ describe('telegram buyer bot: connecting', () => {
       }),
     ).toThrow(/TELEGRAM_BUYER_BOT_TOKEN is not set/);
     void store.close();
+  });
+});
+
+describe('telegram buyer bot in the service', () => {
+  it('when TELEGRAM_BUYER_BOT_TOKEN is set, then the service builds the buyer bot beside the owner bot and stops cleanly', async () => {
+    const sim = await startTelegramSim({ bots: [{ bot: BUYER_BOT, user: BUYER }] });
+    const service = await startTestService({
+      TELEGRAM_BOT_TOKEN: sim.token,
+      TELEGRAM_OWNER_IDS: String(sim.user.id),
+      TELEGRAM_BUYER_BOT_TOKEN: sim.botNamed(BUYER_BOT.username)!.token,
+      TELEGRAM_API_ROOT: sim.url,
+    });
+    try {
+      expect(service.logs.some((l) => l.includes('"module":"buyer-bot"') || l.includes('buyer bot'))).toBe(
+        true,
+      );
+    } finally {
+      await service.dispose();
+      await sim.close();
+    }
   });
 });
