@@ -239,7 +239,11 @@ export async function startService(
   // The buyer bot hands buyers' messages to the channel-agnostic responder's InboundPort (`responder.inbound`);
   // a responder without one (before that redesign) cannot take them, so the bot is not connected.
   const buyerInbound = (responder as Responder & { inbound?: InboundPort }).inbound;
-  if (buyerBot && buyerInbound) await buyerBot.start(buyerInbound);
+  if (buyerBot && buyerInbound)
+    await buyerBot.start(buyerInbound).catch((err: unknown) => {
+      // Avito buyers and the owner are served without it; a restart connects it again.
+      logger.error({ err }, 'buyer bot could not connect to Telegram');
+    });
   else if (buyerBot)
     logger.warn(
       'TELEGRAM_BUYER_BOT_TOKEN is set, but this responder has no channel port yet: buyer bot not started',

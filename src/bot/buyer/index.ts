@@ -123,30 +123,37 @@ export function createTelegramBuyerChannel(deps: TelegramBuyerDeps): TelegramBuy
     }
   }
 
+  /**
+   * One connection attempt (getMe, commands, webhook or polling), shaped like the owner bot's so that
+   * `TelegramConnection` (src/bot/connection.ts) can retry it in the background.
+   */
+  async function connect(signal?: AbortSignal): Promise<void> {
+    const grammySignal = signal as Parameters<Bot['init']>[0];
+    bot.botInfo = await bot.api.getMe(grammySignal);
+    await setCommands().catch((error: unknown) => logger.warn({ err: error }, 'buyer setMyCommands failed'));
+    if (webhookMode) {
+      const base = `${config.http.publicUrl}/telegram/buyer/`;
+      const key = await secret();
+      const options = { secret_token: key, allowed_updates: [...BUYER_ALLOWED_UPDATES] };
+      await bot.api.setWebhook(`${base}${key}`, options, grammySignal);
+      if (signal?.aborted) return;
+      accepting = true;
+      logger.info({ url: `${base}…` }, 'buyer bot webhook set');
+      return;
+    }
+    await bot.api.deleteWebhook(undefined, grammySignal);
+    if (signal?.aborted) return;
+    runner = run(bot, { runner: { fetch: { allowed_updates: [...BUYER_ALLOWED_UPDATES] } } });
+    accepting = true;
+    logger.info({ username: bot.botInfo.username }, 'buyer bot long polling started');
+  }
+
   return {
     channel,
     bot,
     async start(port) {
       inbound = port;
-      await bot.init();
-      await setCommands().catch((error: unknown) =>
-        logger.warn({ err: error }, 'buyer setMyCommands failed'),
-      );
-      if (webhookMode) {
-        const base = `${config.http.publicUrl}/telegram/buyer/`;
-        const key = await secret();
-        await bot.api.setWebhook(`${base}${key}`, {
-          secret_token: key,
-          allowed_updates: [...BUYER_ALLOWED_UPDATES],
-        });
-        accepting = true;
-        logger.info({ url: `${base}…` }, 'buyer bot webhook set');
-        return;
-      }
-      await bot.api.deleteWebhook();
-      runner = run(bot, { runner: { fetch: { allowed_updates: [...BUYER_ALLOWED_UPDATES] } } });
-      accepting = true;
-      logger.info({ username: bot.botInfo.username }, 'buyer bot long polling started');
+      await connect();
     },
     stop() {
       stopping ??= (async () => {

@@ -9,7 +9,7 @@ import { createLogger } from '../../../src/logger.js';
 import type { Channel } from '../../../src/responder/channel.js';
 import type { Store } from '../../../src/store/port.js';
 import { openSqliteStore } from '../../../src/store/sqlite/index.js';
-import { BUYER, BUYER_BOT, startBuyerBotHarness, StandInInbound } from '../../support/telegram-buyer.js';
+import { BUYER, BUYER_BOT, startBuyerBotHarness, type StandInInbound } from '../../support/telegram-buyer.js';
 
 const chatId = `tg:${BUYER.id}`;
 let sim: TelegramSim;

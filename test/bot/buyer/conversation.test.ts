@@ -6,7 +6,7 @@ import {
   type BuyerBotHarness,
   type BuyerBotHarnessOptions,
   runBuyerJourney,
-  StandInInbound,
+  type StandInInbound,
   startBuyerBotHarness,
   TelegramBuyer,
 } from '../../support/telegram-buyer.js';

@@ -12,7 +12,7 @@ import {
   BUYER,
   BUYER_BOT,
   type BuyerBotHarness,
-  StandInInbound,
+  type StandInInbound,
   startBuyerBotHarness,
 } from '../../support/telegram-buyer.js';
 
