@@ -1,6 +1,7 @@
-import { Bot, GrammyError } from 'grammy';
+import { Bot } from 'grammy';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startTelegramSim, type TelegramBotSim, type TelegramSim } from '../../sim/telegram/index.js';
+import { grammyFailure as failure } from '../support/grammy-failure.js';
 
 const BUYER_BOT = { id: 7_000_000_002, username: 'shop_buyers_bot', first_name: 'Магазин' };
 const BUYER = { id: 5001, first_name: 'Анна', language_code: 'ru' };
@@ -22,16 +23,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await sim.close();
 });
-
-async function failure(call: Promise<unknown>): Promise<GrammyError> {
-  try {
-    await call;
-  } catch (error) {
-    if (error instanceof GrammyError) return error;
-    throw error;
-  }
-  throw new Error('expected the call to fail');
-}
 
 describe('telegram sim: several bots', () => {
   it('when two bots are served, then each answers getMe for itself on one apiRoot and an unknown token gets 401', async () => {
