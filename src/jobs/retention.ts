@@ -58,9 +58,15 @@ export interface RetentionDeps {
   now?: () => Date;
 }
 
-/** Purges every conversation idle past its rule's period (up to {@link MAX_PER_RUN}); returns how many. */
+/**
+ * Purges every conversation idle past its rule's period (up to {@link MAX_PER_RUN}) and the kv entries whose
+ * time ran out (what channels keep with a time to live, such as a buyer's contact step); returns how many
+ * conversations went.
+ */
 export async function purgeIdleConversations(deps: RetentionDeps): Promise<number> {
   const now = deps.now?.() ?? new Date();
+  const expired = await deps.store.retention.purgeExpiredKv(now);
+  if (expired > 0) deps.logger.info({ expired }, 'expired kv entries purged');
   let purged = 0;
   for (const rule of deps.rules) {
     const before = new Date(now.getTime() - rule.days * DAY_MS);

@@ -211,6 +211,11 @@ export interface RetentionRepository {
    * with its chat.
    */
   purgeChat(chatId: string, before: Date): Promise<PurgedChat | null>;
+  /**
+   * Deletes kv entries whose time to live ended before `now` (they already read as absent, but their values,
+   * a buyer's contact among them, would stay on disk); returns how many.
+   */
+  purgeExpiredKv(now: Date): Promise<number>;
 }
 
 /**

@@ -59,6 +59,8 @@ describe('conversation retention', () => {
     await talk('web:abc', 31);
     await talk('tg:2', 29);
     await talk('u2i-1', 3000);
+    await store.kv.set('tgbuyer:profile:tg:9', { phone: '+79161234567' }, 1);
+    await new Promise((resolve) => setTimeout(resolve, 10));
     const forgotten: string[] = [];
     const purged = await purgeIdleConversations({
       store,
@@ -72,6 +74,8 @@ describe('conversation retention', () => {
     expect(await exists('tg:2')).toBe(true);
     expect(await exists('u2i-1')).toBe(true);
     expect(forgotten.sort()).toEqual(['tg:1', 'web:abc']);
+    // The expired contact step of a buyer who never asked anything went too.
+    expect(await store.retention.purgeExpiredKv(new Date())).toBe(0);
   });
 
   it('when RETENTION_DAYS is set, then Avito conversations follow it and buyer context its own period', async () => {

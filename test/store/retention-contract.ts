@@ -95,6 +95,20 @@ export function describeRetentionContract(storeOf: () => Store): void {
       expect(await store.chats.get('tg:30')).not.toBeNull();
     });
 
+    it('when kv entries have expired, then purging removes them and only them', async () => {
+      const store = storeOf();
+      await store.kv.set('expiring', { phone: '+79161234567' }, 1);
+      await store.kv.set('later', 2, 3600_000);
+      await store.kv.set('forever', 3);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(await store.retention.purgeExpiredKv(new Date())).toBe(1);
+      expect(await store.retention.purgeExpiredKv(new Date())).toBe(0);
+      expect(await store.kv.get('later')).toBe(2);
+      expect(await store.kv.get('forever')).toBe(3);
+      // The key is free again, as it was when it read as absent.
+      expect(await store.kv.setIfAbsent('expiring', 'new')).toBe(true);
+    });
+
     it('when a chat is unknown or a scope prefix is not an id, then nothing happens or a clear error is thrown', async () => {
       const store = storeOf();
       expect(await store.retention.purgeChat('tg:missing', daysAgo(30))).toBeNull();

@@ -16,7 +16,7 @@ import type { Store } from '../../store/port.js';
 import { RETRY_OPTIONS } from '../retry.js';
 import { textsFor } from '../texts/index.js';
 import { mountWebhookRoute, webhookSecret } from '../webhook.js';
-import { telegramBuyerChannel } from './channel.js';
+import { telegramBuyerChannel, telegramChatOf } from './channel.js';
 import { type BuyerContext, buyerConversation } from './conversation.js';
 import { BuyerFloodGuard } from './flood.js';
 import { BuyerProfiles } from './profile.js';
@@ -167,6 +167,7 @@ export function createTelegramBuyerChannel(deps: TelegramBuyerDeps): TelegramBuy
       mountWebhookRoute(app, { bot, secret, accepting: () => accepting, logger, path: BUYER_WEBHOOK_PATH });
     },
     async forget(chatId) {
+      if (telegramChatOf(chatId) === undefined) return;
       await profiles.forget(chatId);
       await channel.forget(chatId);
     },

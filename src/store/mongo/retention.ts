@@ -82,5 +82,10 @@ export function mongoRetention(m: Models, now: () => Date): RetentionRepository 
         : false;
       return { chatId, messages, events, drafts, chat: removed };
     },
+
+    async purgeExpiredKv(at) {
+      const res = await m.Kv.deleteMany({ expiresAt: { $ne: null, $lte: checkDate('now', at) } });
+      return res.deletedCount;
+    },
   };
 }

@@ -76,5 +76,12 @@ export function sqliteRetention(db: SqliteDatabase): RetentionRepository {
         return { chatId, messages, events, drafts, chat };
       });
     },
+
+    async purgeExpiredKv(now) {
+      const at = checkDate('now', now).getTime();
+      return db.groupWrite(() =>
+        db.run('DELETE FROM kv WHERE expires_at IS NOT NULL AND expires_at <= ?', at),
+      );
+    },
   };
 }

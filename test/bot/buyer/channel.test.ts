@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Api, GrammyError, HttpError } from 'grammy';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { pollUntil } from '../../../sim/common/wait.js';
 import { startTelegramSim, type TelegramBotSim, type TelegramSim } from '../../../sim/telegram/index.js';
 import { channelErrorOf, telegramBuyerChannel } from '../../../src/bot/buyer/channel.js';
 import { createLogger } from '../../../src/logger.js';
@@ -202,6 +203,7 @@ describe('telegram buyer channel: in the bot', () => {
       await h.buyer.waitForBot('152-ФЗ');
       h.buyer.says('Есть в наличии?');
       await h.buyer.waitForBot('Ответ продавца');
+      await pollUntil(() => stand.sends.length === 1, { timeoutMs: 5000 });
       h.botSim.blockBot(BUYER.id);
       const outcome = await h.buyerBot.channel.send(chatId, 'Да, есть.');
       expect(outcome).toMatchObject({ kind: 'failed', error: { transient: false, kind: 'blocked' } });

@@ -59,7 +59,9 @@ describe('telegram buyer bot: the buyer journey', () => {
       from: { id: botSim.bot.id },
       text: 'Ответ продавца: Есть доставка в Казань?',
     });
-    expect(stand.sends[0]?.outcome).toEqual({
+    // The buyer can see the answer a moment before the send has finished on our side.
+    const send = await pollUntil(() => stand.sends[0], { timeoutMs: 5000 });
+    expect(send.outcome).toEqual({
       kind: 'sent',
       messageIds: [`tgb:${BUYER.id}:${answer.message_id}`],
     });
@@ -189,6 +191,25 @@ describe('telegram buyer bot: the buyer journey', () => {
       text: 'Такой размер подойдёт?',
       content: { telegram: 'document' },
     });
+  });
+});
+
+describe('telegram buyer bot: retention', () => {
+  it('when the retention job forgets a conversation, then the contact step and sent log go and the buyer starts afresh', async () => {
+    const { buyer, buyerBot, stand } = await start();
+    await runBuyerJourney(h!, () => stand.events, 'Есть белый?', 'Ответ продавца: Есть белый?');
+    await pollUntil(() => stand.sends.length === 1, { timeoutMs: 5000 });
+    expect(await profileOf(h!)).not.toBeNull();
+    await buyerBot.forget(`tg:${BUYER.id}`);
+    expect(await profileOf(h!)).toBeNull();
+    expect(await buyerBot.channel.recentOutgoing(`tg:${BUYER.id}`, 10)).toEqual([]);
+    // A buyer coming back later is a new buyer: their question goes through, and the consent is asked again.
+    buyer.says('А чёрный есть?');
+    await buyer.waitForBot('152-ФЗ');
+    const event = await pollUntil(() => stand.events.find((e) => e.text === 'А чёрный есть?'), {
+      timeoutMs: 5000,
+    });
+    expect(event.context?.buyer).toEqual({ id: String(BUYER.id), name: 'Анна' });
   });
 });
 
