@@ -74,6 +74,16 @@ export class StandInInbound implements InboundPort {
   }
 }
 
+/** Hands every event on to `inner` and keeps a copy: what reached the responder, whichever responder it is. */
+export class RecordingInbound implements InboundPort {
+  readonly events: InboundEvent[] = [];
+  constructor(private readonly inner: InboundPort) {}
+  receive(event: InboundEvent): Promise<InboundOutcome> {
+    this.events.push(event);
+    return this.inner.receive(event);
+  }
+}
+
 /** A buyer in Telegram, writing to the buyer bot (what they see is read from the simulator). */
 export class TelegramBuyer {
   constructor(
@@ -159,15 +169,21 @@ export interface BuyerBotHarness {
   store: Store;
   config: Config;
   buyerBot: TelegramBuyerChannel;
+  /** The port the bot was started with (the stand-in unless another was given). */
   inbound: InboundPort;
+  /** Every event the bot handed to the port, in order. */
+  received: InboundEvent[];
   buyer: TelegramBuyer;
   logs: string[];
   close(): Promise<void>;
 }
 
 export interface BuyerBotHarnessOptions {
-  /** The responder's inbound side; by default a {@link StandInInbound}. */
-  inbound?: (deps: { store: Store; channel: Channel }) => InboundPort;
+  /**
+   * The responder's inbound side, built once the buyer channel exists (a real responder is built with
+   * `channel` in its registry here); by default a {@link StandInInbound}.
+   */
+  inbound?: (deps: { store: Store; channel: Channel; config: Config }) => InboundPort;
   /** Extra environment (CONSENT_TEXT, PRIVACY_POLICY_URL, …). */
   env?: Record<string, string>;
   now?: () => Date;
@@ -206,15 +222,18 @@ export async function startBuyerBotHarness(options: BuyerBotHarnessOptions = {})
     ...(options.now ? { now: options.now } : {}),
   });
   const inbound =
-    options.inbound?.({ store, channel: buyerBot.channel }) ?? new StandInInbound(store, buyerBot.channel);
-  if (options.start !== false) await buyerBot.start(inbound);
+    options.inbound?.({ store, channel: buyerBot.channel, config }) ??
+    new StandInInbound(store, buyerBot.channel);
+  const recording = new RecordingInbound(inbound);
+  if (options.start !== false) await buyerBot.start(recording);
   return {
     sim,
     botSim,
     store,
     config,
     buyerBot,
-    inbound,
+    inbound: recording,
+    received: recording.events,
     buyer: new TelegramBuyer(botSim),
     logs,
     async close() {
@@ -229,12 +248,18 @@ export async function startBuyerBotHarness(options: BuyerBotHarnessOptions = {})
 /**
  * The whole buyer journey as the issue states it: greeting → consent → name → contact (Telegram's button) → a
  * question reaches the responder → the answer reaches the buyer's chat. `answered` says which answer to wait for
- * (the stand-in echoes the question; the real responder sends what the knowledge gives). Returns the question's
- * event as the responder saw it.
+ * (the stand-in echoes the question; the real responder sends what the knowledge gives, after the owner approves
+ * in review mode). Returns the question's event as the responder received it. With the real responder:
+ *
+ * ```ts
+ * const h = await startBuyerBotHarness({
+ *   inbound: ({ store, channel, config }) => createResponder({ …, channels: new Map([['telegram', channel]]) }).inbound,
+ * });
+ * await runBuyerJourney(h, 'Есть доставка?', /доставк/);
+ * ```
  */
 export async function runBuyerJourney(
-  h: Pick<BuyerBotHarness, 'buyer' | 'botSim'>,
-  received: () => InboundEvent[],
+  h: Pick<BuyerBotHarness, 'buyer' | 'received'>,
   question: string,
   answered: string | RegExp,
 ): Promise<InboundEvent> {
@@ -249,7 +274,7 @@ export async function runBuyerJourney(
   buyer.sharesContact();
   await buyer.waitForBot('контакт сохранён');
   buyer.says(question);
-  const event = await pollUntil(() => received().find((e) => e.text === question), {
+  const event = await pollUntil(() => h.received.find((e) => e.text === question), {
     timeoutMs: 5000,
     what: 'the question reaching the responder',
   });

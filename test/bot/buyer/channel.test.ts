@@ -10,7 +10,7 @@ import { createLogger } from '../../../src/logger.js';
 import type { Channel } from '../../../src/responder/channel.js';
 import type { Store } from '../../../src/store/port.js';
 import { openSqliteStore } from '../../../src/store/sqlite/index.js';
-import { BUYER, BUYER_BOT, startBuyerBotHarness, type StandInInbound } from '../../support/telegram-buyer.js';
+import { BUYER, BUYER_BOT, startBuyerBotHarness, StandInInbound } from '../../support/telegram-buyer.js';
 
 const chatId = `tg:${BUYER.id}`;
 let sim: TelegramSim;
@@ -196,18 +196,20 @@ describe('telegram buyer channel: the rest of the port', () => {
 
 describe('telegram buyer channel: in the bot', () => {
   it('when the buyer blocked the bot before an answer, then the answer fails permanently and the bot stays up', async () => {
-    const h = await startBuyerBotHarness();
+    let stand: StandInInbound | undefined;
+    const h = await startBuyerBotHarness({
+      inbound: ({ store: s, channel: c }) => (stand = new StandInInbound(s, c)),
+    });
     try {
-      const stand = h.inbound as StandInInbound;
       h.buyer.start();
       await h.buyer.waitForBot('152-ФЗ');
       h.buyer.says('Есть в наличии?');
       await h.buyer.waitForBot('Ответ продавца');
-      await pollUntil(() => stand.sends.length === 1, { timeoutMs: 5000 });
+      await pollUntil(() => stand?.sends.length === 1, { timeoutMs: 5000 });
       h.botSim.blockBot(BUYER.id);
       const outcome = await h.buyerBot.channel.send(chatId, 'Да, есть.');
       expect(outcome).toMatchObject({ kind: 'failed', error: { transient: false, kind: 'blocked' } });
-      expect(stand.sends.map((s) => s.outcome.kind)).toEqual(['sent']);
+      expect(stand?.sends.map((sent) => sent.outcome.kind)).toEqual(['sent']);
     } finally {
       await h.close();
     }

@@ -6,7 +6,7 @@ import {
   type BuyerBotHarness,
   type BuyerBotHarnessOptions,
   runBuyerJourney,
-  type StandInInbound,
+  StandInInbound,
   startBuyerBotHarness,
   TelegramBuyer,
 } from '../../support/telegram-buyer.js';
@@ -20,8 +20,12 @@ afterEach(async () => {
 async function start(
   options: BuyerBotHarnessOptions = {},
 ): Promise<BuyerBotHarness & { stand: StandInInbound }> {
-  h = await startBuyerBotHarness(options);
-  return Object.assign(h, { stand: h.inbound as StandInInbound });
+  let stand: StandInInbound | undefined;
+  h = await startBuyerBotHarness({
+    ...options,
+    inbound: ({ store, channel }) => (stand = new StandInInbound(store, channel)),
+  });
+  return Object.assign(h, { stand: stand! });
 }
 
 const profileOf = (harness: BuyerBotHarness, chat = BUYER.id) =>
@@ -33,7 +37,6 @@ describe('telegram buyer bot: the buyer journey', () => {
     const { buyer, stand, botSim, store } = await start({ now: () => at });
     const event = await runBuyerJourney(
       h!,
-      () => stand.events,
       'Есть доставка в Казань?',
       'Ответ продавца: Есть доставка в Казань?',
     );
@@ -197,7 +200,7 @@ describe('telegram buyer bot: the buyer journey', () => {
 describe('telegram buyer bot: retention', () => {
   it('when the retention job forgets a conversation, then the contact step and sent log go and the buyer starts afresh', async () => {
     const { buyer, buyerBot, stand } = await start();
-    await runBuyerJourney(h!, () => stand.events, 'Есть белый?', 'Ответ продавца: Есть белый?');
+    await runBuyerJourney(h!, 'Есть белый?', 'Ответ продавца: Есть белый?');
     await pollUntil(() => stand.sends.length === 1, { timeoutMs: 5000 });
     expect(await profileOf(h!)).not.toBeNull();
     await buyerBot.forget(`tg:${BUYER.id}`);

@@ -12,7 +12,6 @@ import {
   BUYER,
   BUYER_BOT,
   type BuyerBotHarness,
-  type StandInInbound,
   startBuyerBotHarness,
 } from '../../support/telegram-buyer.js';
 
@@ -72,7 +71,7 @@ describe('telegram buyer bot: connecting', () => {
 
   it('when an update comes with a wrong path or header secret, then it is refused with 401 and not handled', async () => {
     const { base, secret } = await startWebhook();
-    const stand = h!.inbound as StandInInbound;
+    const stand = { events: h!.received };
     const post = (path: string, header: string | undefined, body: unknown) =>
       fetch(`${base}/telegram/buyer/${path}`, {
         method: 'POST',
