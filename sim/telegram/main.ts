@@ -13,12 +13,25 @@ async function main(): Promise<void> {
     user: { id: ownerId, first_name: 'Owner' },
     ...(process.env.TELEGRAM_BOT_TOKEN ? { token: process.env.TELEGRAM_BOT_TOKEN } : {}),
     flood: process.env.TELEGRAM_SIM_FLOOD === '1',
+    // The seller's optional second bot, which buyers write to (TELEGRAM_BUYER_BOT_TOKEN).
+    bots: [
+      {
+        bot: { id: 7_000_000_002, username: 'shop_buyers_bot', first_name: 'Магазин' },
+        user: { id: 5001, first_name: 'Покупатель', language_code: 'ru' },
+        ...(process.env.TELEGRAM_BUYER_BOT_TOKEN ? { token: process.env.TELEGRAM_BUYER_BOT_TOKEN } : {}),
+      },
+    ],
   });
+  const buyerBot = sim.botNamed('shop_buyers_bot')!;
   console.log(`Telegram Bot API simulator on ${sim.url}`);
   console.log(`TELEGRAM_API_ROOT=${sim.url}`);
   console.log(`TELEGRAM_BOT_TOKEN=${sim.token}`);
   console.log(`TELEGRAM_OWNER_IDS=${sim.user.id}`);
+  console.log(`TELEGRAM_BUYER_BOT_TOKEN=${buyerBot.token}`);
   console.log(`Act as the owner: POST ${sim.url}/_sim/send {"chat":${sim.user.id},"text":"/start"}`);
+  console.log(
+    `Act as a buyer: POST ${sim.url}/_sim/start {"bot":"${buyerBot.bot.username}","chat":${buyerBot.user.id},"payload":"<listing id>"}`,
+  );
   const stop = () => {
     void sim.close().then(() => process.exit(0));
   };
