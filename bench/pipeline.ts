@@ -66,7 +66,7 @@ export const pipelineBench: BenchCase = {
       };
 
       await burst(1); // warm-up: first token, first chat, JIT
-      row('RSS idle (after start and one chat)', rssMiB(service.pid), 'MiB');
+      row('RSS after start and one chat (idle: see the idle case)', rssMiB(service.pid), 'MiB');
 
       const single: number[] = [];
       for (let i = 0; i < 5; i += 1) single.push(...(await burst(1)));

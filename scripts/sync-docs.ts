@@ -1,34 +1,5 @@
-/**
- * `npm run sync-docs -- [--docs DIR]` — syncs the documents folder (DOCS_DIR) into the service's store
- * and File Search once, and prints the summary. The service runs the same sync as the `sync-docs` job.
- */
-import { resolve } from 'node:path';
-import { pino } from 'pino';
-import { loadConfig, loadDotEnv } from '../src/config.js';
-import { createLogger } from '../src/logger.js';
-import { createKnowledge } from '../src/rag/index.js';
-import { openStore } from '../src/store/index.js';
+/** `npm run sync-docs`: checks the Node version, then runs scripts/sync-docs/main.ts (see there). */
+import { requireNodeFloor } from '../src/node-floor.js';
 
-async function main(): Promise<void> {
-  const argv = process.argv.slice(2);
-  const at = argv.indexOf('--docs');
-  loadDotEnv();
-  const base = loadConfig(process.env);
-  const docs = at >= 0 ? argv[at + 1] : undefined;
-  if (at >= 0 && !docs) throw new Error('usage: npm run sync-docs -- [--docs DIR]');
-  const config = { ...base, docsDir: docs ? resolve(docs) : base.docsDir };
-  const logger = createLogger({ level: config.logLevel, destination: pino.destination(2) });
-  const store = await openStore(config.storage);
-  try {
-    const summary = await createKnowledge({ config, store, logger }).syncFolder();
-    process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
-    if (summary.failed.length > 0) process.exitCode = 1;
-  } finally {
-    await store.close();
-  }
-}
-
-main().catch((err: unknown) => {
-  process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
-  process.exit(1);
-});
+requireNodeFloor('npm run sync-docs');
+await import('./sync-docs/main.js');

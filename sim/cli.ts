@@ -2,17 +2,16 @@
  * `npm run sim`: starts the Avito, Telegram and Gemini simulators on loopback, prints the `.env` lines that
  * point the service at them and lets you play the buyer, the seller and the owner from a prompt:
  *
- *   npm run sim                        # ports 8081/8082/8083
- *   npm run sim -- --random-ports --env-file .env
+ *   npm run sim                        # ports 8081/8082/8083; the service on 3000
+ *   npm run sim -- --random-ports --write-env .env
  *
  * Commands come one per line on stdin (a pipe works too); `help` lists them.
  */
-import { runPrompt } from './cli/prompt.js';
+import { openPrompt, runPrompt } from './cli/prompt.js';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { createInterface } from 'node:readline';
 import { formatEnv, mergeEnvFile } from './cli/format.js';
 import { parseCliOptions, USAGE, UsageError } from './cli/options.js';
-import { SAMPLE_LISTINGS, type SimSession, startSession } from './cli/session.js';
+import { SAMPLE_LISTINGS, type SimSession, startSession, tryoutServiceEnv } from './cli/session.js';
 
 let stdoutClosed = false;
 
@@ -43,9 +42,9 @@ async function main(): Promise<number> {
     return 1;
   }
   const { avito, telegram, gemini } = session;
-  const interactive = process.stdin.isTTY === true;
-  const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: interactive });
-  rl.setPrompt('sim> ');
+  // Everything the service needs for the tryout: the simulators' side and its own address.
+  const env = { ...session.env, ...tryoutServiceEnv(options.servicePort) };
+  const { rl, lines, interactive } = openPrompt('sim');
 
   /** Prints without mangling a half-typed line at an interactive prompt. */
   const log = (text: string): void => {
@@ -86,14 +85,14 @@ async function main(): Promise<number> {
       `Telegram simulator  ${telegram.url}   (bot @${telegram.bot.username}, owner ${telegram.user.id})`,
       `Gemini simulator    ${gemini.url}`,
       '',
-      '# .env for the service:',
-      formatEnv(session.env),
+      `# .env for the service (it listens on ${options.servicePort}):`,
+      formatEnv(env),
       '',
     ].join('\n'),
   );
   if (options.envFile !== undefined) {
     const existing = existsSync(options.envFile) ? readFileSync(options.envFile, 'utf8') : '';
-    writeFileSync(options.envFile, mergeEnvFile(existing, session.env));
+    writeFileSync(options.envFile, mergeEnvFile(existing, env));
     write(`Wrote these lines to ${options.envFile}.\n`);
   }
   write(`Listings:\n${await session.run({ kind: 'listings' })}\nType "help" for commands.\n`);
@@ -101,6 +100,7 @@ async function main(): Promise<number> {
 
   await runPrompt({
     rl,
+    lines,
     name: 'sim',
     interactive,
     write,

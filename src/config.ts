@@ -8,6 +8,7 @@ import {
   envProblems,
   httpsUrl,
   httpUrl,
+  decimal,
   integer,
   LOOPBACK_HTTP,
   optionalString,
@@ -17,6 +18,17 @@ import {
 import { decodeKey } from './security/keys.js';
 
 export { ConfigError } from './lib/env.js';
+
+/** `https://shop.example.com` or `http://localhost:8080`: what a browser sends as `Origin`, nothing more. */
+function isSiteOrigin(value: string): boolean {
+  if (!/^https?:\/\//i.test(value) || value.includes('*')) return false;
+  try {
+    const url = new URL(value);
+    return url.pathname === '/' && !url.search && !url.hash && !url.username && !url.password;
+  } catch {
+    return false;
+  }
+}
 
 const telegramId = z
   .string()
@@ -43,6 +55,20 @@ const dataKeySchema = () =>
       })
       .optional(),
   );
+
+/** The seller's documents folder unless DOCS_DIR says otherwise (only their files: see rag/knowledge-folder.ts). */
+export const DEFAULT_DOCS_DIR = './knowledge';
+
+/** The model services that can write answers, in the order LLM_PROVIDERS lists them. */
+export const LLM_PROVIDER_NAMES = ['gemini', 'openai', 'anthropic'] as const;
+export type LlmProvider = (typeof LLM_PROVIDER_NAMES)[number];
+
+/** Each provider's key variable, for the start-up checks and the owner's alerts. */
+export const PROVIDER_KEY_VARIABLE: Record<LlmProvider, string> = {
+  gemini: 'GEMINI_API_KEY',
+  openai: 'OPENAI_API_KEY',
+  anthropic: 'ANTHROPIC_API_KEY',
+};
 
 const envSchema = z.object({
   NODE_ENV: z.preprocess(
@@ -92,12 +118,6 @@ const envSchema = z.object({
   ),
   TELEGRAM_WEBHOOK_SECRET: secret(16),
   TELEGRAM_BUYER_BOT_TOKEN: botToken(),
-  CONSENT_TEXT: z.preprocess(
-    emptyToUndefined,
-    z.string().trim().max(2000, { error: 'expected at most 2000 characters' }).optional(),
-  ),
-  PRIVACY_POLICY_URL: z.preprocess(emptyToUndefined, httpsUrl('https://shop.example.com/privacy').optional()),
-  CONTEXT_TTL_DAYS: integer(1, 3650, 30),
   RETENTION_DAYS: z.preprocess(
     emptyToUndefined,
     z.coerce
@@ -111,6 +131,24 @@ const envSchema = z.object({
   GEMINI_BASE_URL: optionalUrl('the Gemini API'),
   GEMINI_MODEL: z.preprocess(emptyToUndefined, z.string().default('gemini-2.5-flash-lite')),
   GEMINI_FALLBACK_MODELS: csv(z.string()),
+  GEMINI_EMBEDDING_MODEL: z.preprocess(emptyToUndefined, z.string().default('gemini-embedding-001')),
+  LLM_PROVIDERS: optionalString(),
+  LLM_TIMEOUT_SECONDS: integer(1, 600, 30),
+  OPENAI_API_KEY: optionalString(),
+  OPENAI_BASE_URL: optionalUrl('an OpenAI-compatible API, e.g. https://api.openai.com/v1'),
+  OPENAI_MODEL: z.preprocess(emptyToUndefined, z.string().default('gpt-4o-mini')),
+  OPENAI_FALLBACK_MODELS: csv(z.string()),
+  OPENAI_EMBEDDING_MODEL: z.preprocess(emptyToUndefined, z.string().default('text-embedding-3-small')),
+  ANTHROPIC_API_KEY: optionalString(),
+  ANTHROPIC_BASE_URL: optionalUrl('the Anthropic API, e.g. https://api.anthropic.com'),
+  ANTHROPIC_MODEL: z.preprocess(emptyToUndefined, z.string().default('claude-haiku-4-5')),
+  ANTHROPIC_FALLBACK_MODELS: csv(z.string()),
+  EMBEDDINGS: z.preprocess(
+    emptyToUndefined,
+    z
+      .enum(['auto', 'openai', 'gemini', 'off'], { error: 'expected "auto", "openai", "gemini" or "off"' })
+      .default('auto'),
+  ),
   FILE_SEARCH_STORE: z.preprocess(
     emptyToUndefined,
     z
@@ -120,7 +158,7 @@ const envSchema = z.object({
       })
       .optional(),
   ),
-  DOCS_DIR: z.preprocess(emptyToUndefined, z.string().default('./docs')),
+  DOCS_DIR: z.preprocess(emptyToUndefined, z.string().default(DEFAULT_DOCS_DIR)),
   MODE: z.preprocess(
     emptyToUndefined,
     z.enum(['auto', 'review'], { error: 'expected "auto" or "review"' }).default('review'),
@@ -136,6 +174,7 @@ const envSchema = z.object({
       .default('Спасибо за вопрос! Уточню детали и скоро вернусь с ответом.'),
   ),
   ESCALATION_KEYWORDS: csv(z.string().min(2)),
+  SUPPORT_THRESHOLD: decimal(0, 1, 0.7, 'a share from 0 to 1, like 0.7'),
   BOT_LOCALE: z.preprocess(
     emptyToUndefined,
     z.enum(['ru', 'en'], { error: 'expected "ru" or "en"' }).default('ru'),
@@ -145,14 +184,37 @@ const envSchema = z.object({
   DATA_ENCRYPTION_KEY_PREVIOUS: dataKeySchema(),
   RATE_LIMIT_PER_MINUTE: integer(0, 1_000_000, 1200),
   SALES_CONFIG: z.preprocess(emptyToUndefined, z.string().default('./sales.yaml')),
-  MAX_PDF_SIZE_MB: z.preprocess(
-    emptyToUndefined,
-    z.coerce
-      .number({ error: 'expected a size in megabytes from 0.01 to 1000' })
-      .min(0.01, { error: 'expected a size in megabytes from 0.01 to 1000' })
-      .max(1000, { error: 'expected a size in megabytes from 0.01 to 1000' })
-      .default(10),
+  MAX_PDF_SIZE_MB: decimal(0.01, 1000, 10, 'a size in megabytes from 0.01 to 1000'),
+  CONTEXT_TTL_DAYS: integer(1, 3650, 30),
+  WIDGET_ORIGINS: csv(
+    z
+      .string()
+      .refine(isSiteOrigin, {
+        error:
+          'expected comma-separated site origins like https://shop.example.com (scheme, host and port; no path, no "*")',
+      })
+      .transform((v) => new URL(v).origin),
   ),
+  WIDGET_COLOR: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(/^#(?:[0-9a-fA-F]{3}){1,2}$/, { error: 'expected a hex colour like #2f6fed' })
+      .default('#2f6fed'),
+  ),
+  WIDGET_TITLE: z.preprocess(
+    emptyToUndefined,
+    z.string().trim().max(60, { error: 'expected at most 60 characters' }).optional(),
+  ),
+  WIDGET_LOCALE: z.preprocess(
+    emptyToUndefined,
+    z.enum(['ru', 'en'], { error: 'expected "ru" or "en"' }).default('ru'),
+  ),
+  CONSENT_TEXT: z.preprocess(
+    emptyToUndefined,
+    z.string().trim().max(2000, { error: 'expected at most 2000 characters' }).optional(),
+  ),
+  PRIVACY_POLICY_URL: z.preprocess(emptyToUndefined, httpsUrl('https://shop.example.com/privacy').optional()),
   LOG_LEVEL: z.preprocess(
     emptyToUndefined,
     z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -197,17 +259,6 @@ export interface Config {
     token: string | undefined;
     enabled: boolean;
   };
-  /** What a buyer agrees to before leaving a name and a contact (Telegram buyer bot, website widget). */
-  consent: {
-    /** Replaces the default consent text (152-ФЗ) of the buyer's language. */
-    text: string | undefined;
-    privacyPolicyUrl: string | undefined;
-  };
-  /**
-   * Website and Telegram buyer conversations are purged this many days after their last message
-   * (`src/jobs/retention.ts`).
-   */
-  contextTtlDays: number;
   /** Avito conversations are purged this many days after their last message (`RETENTION_DAYS`); undefined keeps them. */
   avitoRetentionDays: number | undefined;
   gemini: {
@@ -216,8 +267,42 @@ export interface Config {
     model: string;
     fallbackModels: string[];
     fileSearchStore: string | undefined;
-    /** Without a key answers come from the local index and always go to review. */
+    /** For the local index's vectors when EMBEDDINGS picks Gemini. */
+    embeddingModel: string;
+    /** In LLM_PROVIDERS: Gemini answers (with File Search) and documents are uploaded to it. */
     enabled: boolean;
+  };
+  openai: {
+    apiKey: string | undefined;
+    /** An OpenAI-compatible root with its version path (`…/v1`); undefined means OpenAI's own. */
+    baseUrl: string | undefined;
+    model: string;
+    fallbackModels: string[];
+    embeddingModel: string;
+    /** In LLM_PROVIDERS. */
+    enabled: boolean;
+  };
+  anthropic: {
+    apiKey: string | undefined;
+    baseUrl: string | undefined;
+    model: string;
+    fallbackModels: string[];
+    /** In LLM_PROVIDERS. */
+    enabled: boolean;
+  };
+  llm: {
+    /**
+     * Who writes answers, tried in this order (fallback on 404/408/409/429/5xx, timeouts and network
+     * errors). Empty: no model, the local index quotes passages and every draft goes to review.
+     */
+    providers: LlmProvider[];
+    /** Per model request. */
+    timeoutMs: number;
+    /**
+     * Whose embeddings rank the local index's passages for providers without File Search (with BM25,
+     * by reciprocal rank fusion); null: BM25 alone.
+     */
+    embeddings: 'openai' | 'gemini' | null;
   };
   docsDir: string;
   responder: {
@@ -227,6 +312,11 @@ export interface Config {
     humanPauseMinutes: number;
     fallbackText: string;
     escalationKeywords: string[];
+    /**
+     * Share of a sentence's words the sources must hold for the sentence to count as supported
+     * (`src/rag/support.ts`); an answer with an unsupported sentence is never sent on its own.
+     */
+    supportThreshold: number;
   };
   sales: {
     /** The sales configuration file (price list, requisites, documents). */
@@ -235,13 +325,32 @@ export interface Config {
     maxPdfBytes: number;
   };
   locale: 'ru' | 'en';
+  /** Web and Telegram-buyer conversations (and the widget's sessions) last this many days after their last use. */
+  contextTtlDays: number;
+  /** The buyer's consent to the processing of personal data (152-ФЗ), asked before a contact is taken. */
+  consent: {
+    /** Replaces the default text of the locale's texts module. */
+    text: string | undefined;
+    privacyPolicyUrl: string | undefined;
+  };
+  /** The website chat widget (`src/web/`). */
+  widget: {
+    /** Sites allowed to embed it (exact origins); empty: the widget is off. */
+    origins: string[];
+    color: string;
+    /** Replaces the locale's default title. */
+    title: string | undefined;
+    locale: 'ru' | 'en';
+    enabled: boolean;
+  };
   adminToken: string | undefined;
   logLevel: Env['LOG_LEVEL'];
 }
 
 /**
  * Parses the environment into a {@link Config}. Throws {@link ConfigError} listing every bad variable.
- * Optional integrations (Avito, Telegram, Gemini, MongoDB, PUBLIC_URL) switch features on; never required.
+ * Optional integrations (Avito, Telegram, model providers, MongoDB, PUBLIC_URL) switch features on; a
+ * provider named in LLM_PROVIDERS needs its key.
  */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const parsed = envSchema.safeParse(env);
@@ -259,6 +368,19 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   if (e.TELEGRAM_BUYER_BOT_TOKEN && e.TELEGRAM_BUYER_BOT_TOKEN === e.TELEGRAM_BOT_TOKEN) {
     cross.push('TELEGRAM_BUYER_BOT_TOKEN: expected a second bot, not the owner bot of TELEGRAM_BOT_TOKEN');
+  }
+  const providers = parseProviders(e.LLM_PROVIDERS, Boolean(e.GEMINI_API_KEY), cross);
+  const keys: Record<LlmProvider, string | undefined> = {
+    gemini: e.GEMINI_API_KEY,
+    openai: e.OPENAI_API_KEY,
+    anthropic: e.ANTHROPIC_API_KEY,
+  };
+  for (const provider of providers) {
+    if (!keys[provider])
+      cross.push(`${PROVIDER_KEY_VARIABLE[provider]}: required when LLM_PROVIDERS includes ${provider}`);
+  }
+  if ((e.EMBEDDINGS === 'openai' || e.EMBEDDINGS === 'gemini') && !keys[e.EMBEDDINGS]) {
+    cross.push(`${PROVIDER_KEY_VARIABLE[e.EMBEDDINGS]}: required when EMBEDDINGS is ${e.EMBEDDINGS}`);
   }
   if (cross.length > 0) throw new ConfigError(cross);
 
@@ -299,8 +421,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       token: e.TELEGRAM_BUYER_BOT_TOKEN,
       enabled: Boolean(e.TELEGRAM_BUYER_BOT_TOKEN),
     },
-    consent: { text: e.CONSENT_TEXT, privacyPolicyUrl: e.PRIVACY_POLICY_URL },
-    contextTtlDays: e.CONTEXT_TTL_DAYS,
     avitoRetentionDays: e.RETENTION_DAYS,
     gemini: {
       apiKey: e.GEMINI_API_KEY,
@@ -308,7 +428,28 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       model: e.GEMINI_MODEL,
       fallbackModels: e.GEMINI_FALLBACK_MODELS,
       fileSearchStore: e.FILE_SEARCH_STORE,
-      enabled: Boolean(e.GEMINI_API_KEY),
+      embeddingModel: e.GEMINI_EMBEDDING_MODEL,
+      enabled: providers.includes('gemini'),
+    },
+    openai: {
+      apiKey: e.OPENAI_API_KEY,
+      baseUrl: e.OPENAI_BASE_URL,
+      model: e.OPENAI_MODEL,
+      fallbackModels: e.OPENAI_FALLBACK_MODELS,
+      embeddingModel: e.OPENAI_EMBEDDING_MODEL,
+      enabled: providers.includes('openai'),
+    },
+    anthropic: {
+      apiKey: e.ANTHROPIC_API_KEY,
+      baseUrl: e.ANTHROPIC_BASE_URL,
+      model: e.ANTHROPIC_MODEL,
+      fallbackModels: e.ANTHROPIC_FALLBACK_MODELS,
+      enabled: providers.includes('anthropic'),
+    },
+    llm: {
+      providers,
+      timeoutMs: e.LLM_TIMEOUT_SECONDS * 1000,
+      embeddings: embeddingsProvider(e.EMBEDDINGS, providers),
     },
     docsDir: resolve(e.DOCS_DIR),
     responder: {
@@ -318,15 +459,63 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       humanPauseMinutes: e.HUMAN_PAUSE_MINUTES,
       fallbackText: e.FALLBACK_TEXT,
       escalationKeywords: e.ESCALATION_KEYWORDS,
+      supportThreshold: e.SUPPORT_THRESHOLD,
     },
     sales: {
       configPath: resolve(e.SALES_CONFIG),
       maxPdfBytes: Math.floor(e.MAX_PDF_SIZE_MB * 1024 * 1024),
     },
     locale: e.BOT_LOCALE,
+    contextTtlDays: e.CONTEXT_TTL_DAYS,
+    consent: { text: e.CONSENT_TEXT, privacyPolicyUrl: e.PRIVACY_POLICY_URL },
+    widget: {
+      origins: [...new Set(e.WIDGET_ORIGINS)],
+      color: e.WIDGET_COLOR,
+      title: e.WIDGET_TITLE,
+      locale: e.WIDGET_LOCALE,
+      enabled: e.WIDGET_ORIGINS.length > 0,
+    },
     adminToken: e.ADMIN_TOKEN,
     logLevel: e.LOG_LEVEL,
   };
+}
+
+/**
+ * LLM_PROVIDERS as an ordered list: unset means Gemini when its key is set, else none; `none` says
+ * no model on purpose. Unknown or repeated names are reported into `problems`.
+ */
+function parseProviders(raw: string | undefined, geminiKey: boolean, problems: string[]): LlmProvider[] {
+  if (raw === undefined) return geminiKey ? ['gemini'] : [];
+  const names = raw
+    .split(',')
+    .map((n) => n.trim().toLowerCase())
+    .filter(Boolean);
+  if (names.length === 1 && names[0] === 'none') return [];
+  const out: LlmProvider[] = [];
+  for (const name of names) {
+    if (!(LLM_PROVIDER_NAMES as readonly string[]).includes(name)) {
+      problems.push(
+        `LLM_PROVIDERS: unknown provider ${JSON.stringify(name)}, expected a comma-separated list of ${LLM_PROVIDER_NAMES.join(', ')} (or none)`,
+      );
+    } else if (out.includes(name as LlmProvider)) {
+      problems.push(`LLM_PROVIDERS: ${name} is listed twice`);
+    } else out.push(name as LlmProvider);
+  }
+  return out;
+}
+
+/**
+ * Whose embeddings the local index uses. `auto`: only when some provider takes passages from the local
+ * index (openai, anthropic), the first listed provider that offers embeddings (Anthropic does not).
+ */
+function embeddingsProvider(
+  choice: 'auto' | 'openai' | 'gemini' | 'off',
+  providers: readonly LlmProvider[],
+): 'openai' | 'gemini' | null {
+  if (choice === 'off') return null;
+  if (choice !== 'auto') return choice;
+  if (!providers.some((p) => p !== 'gemini')) return null;
+  return providers.find((p): p is 'openai' | 'gemini' => p === 'openai' || p === 'gemini') ?? null;
 }
 
 /** Loads `.env` from the working directory into `process.env` when present (real env wins). */
@@ -345,6 +534,8 @@ export function secretsOf(config: Config): string[] {
     config.telegram.webhookSecret,
     config.telegramBuyer.token,
     config.gemini.apiKey,
+    config.openai.apiKey,
+    config.anthropic.apiKey,
     config.adminToken,
     config.storage.encryption?.key,
     config.storage.encryption?.previousKey,

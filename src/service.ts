@@ -1,26 +1,29 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Agenda } from 'agenda';
 import type { Express } from 'express';
-import { type AvitoIntegration, createAvito, DeliveryPressure } from './avito/index.js';
-import { AvitoApiError } from './avito/errors.js';
-import { type BotHandle, type BotKnowledge, createBot, type StatusSnapshot } from './bot/index.js';
+import { type AvitoInbound, type AvitoIntegration, createAvito, DeliveryPressure } from './avito/index.js';
+import type { TelegramBuyerChannel } from './bot/buyer/index.js';
+import type { BotHandle, BotKnowledge, StatusSnapshot } from './bot/index.js';
 import type { Config } from './config.js';
 import { createHttpApp } from './http/app.js';
 import { createMetrics, type QueueSnapshot } from './http/metrics.js';
 import { Readiness } from './http/readiness.js';
 import { type RunningHttpServer, startHttpServer } from './http/server.js';
-import { createAgenda, defineCoreJobs, reportJobProblems, startJobs } from './jobs/index.js';
+import { defineCleanupEventsJob, scheduleCleanupEvents } from './jobs/cleanup-events.js';
+import { createAgenda, reportJobProblems, startJobs } from './jobs/index.js';
 import { defineRetentionJob, retentionRules, scheduleRetention } from './jobs/retention.js';
 import { STORAGE_ALERT_KEY, StorageOutage } from './lib/storage-outage.js';
 import type { Logger } from './logger.js';
 import { createKnowledge, type Knowledge } from './rag/index.js';
-import { defineKnowledgeJobs, SYNC_DOCS_JOB } from './rag/folder-sync.js';
-import type { InboundPort } from './responder/channel.js';
+import { defineFolderSyncJob, scheduleFolderSync } from './rag/jobs/folder-sync.js';
+import { prepareKnowledgeFolder } from './rag/knowledge-folder.js';
+import type { Channel, ChannelId } from './responder/channel.js';
 import { createResponder, type Responder } from './responder/index.js';
-import { type DraftActions, logOnlyAlerts, type Notifier } from './responder/ports.js';
-import type { ResponderDeps } from './responder/deps.js';
+import { logOnlyAlerts, type Notifier, type OwnerControls } from './responder/ports.js';
 import { keyringOf } from './security/keys.js';
 import { openStore } from './store/index.js';
 import type { Store } from './store/port.js';
+import { createWebChannel, type WebChannel } from './web/index.js';
 
 /** A running service: what tests and `main.ts` hold on to. */
 export interface Service {
@@ -33,6 +36,10 @@ export interface Service {
   knowledge: Knowledge;
   responder: Responder;
   bot: BotHandle | undefined;
+  /** The website chat widget, when `WIDGET_ORIGINS` is set. */
+  web: WebChannel | undefined;
+  /** The Telegram bot buyers write to, when `TELEGRAM_BUYER_BOT_TOKEN` is set. */
+  buyerBot: TelegramBuyerChannel | undefined;
   /** Stops in order: HTTP (no new work), jobs (drain), store. Safe to call twice. */
   stop(): Promise<void>;
 }
@@ -44,26 +51,8 @@ export interface ServiceOptions {
   notifier?: Notifier;
 }
 
-/** Without Avito credentials nothing can be sent; the responder still drafts (e.g. for `/ask`). */
-const avitoNotConfigured: ResponderDeps['avito'] = {
-  sendText: async () => {
-    throw new AvitoApiError('auth', 'Avito is not configured (AVITO_CLIENT_ID / AVITO_CLIENT_SECRET)');
-  },
-  markRead: async () => {},
-  listMessages: async () => [],
-};
-
-/** Stands in for an object built later in the composition root (the bot and responder need each other). */
-function late<T extends object>(get: () => T | undefined, what: string): T {
-  return new Proxy({} as T, {
-    get(_target, prop) {
-      const target = get();
-      if (!target) throw new Error(`${what} used before it was created`);
-      const value: unknown = Reflect.get(target, prop);
-      return typeof value === 'function' ? value.bind(target) : value;
-    },
-  });
-}
+/** How long start-up waits for the bot's first connection before leaving it to the background. */
+const BOT_CONNECT_WAIT_MS = 3000;
 
 /** The rag module as the bot sees it (uploads, /docs, /ask). */
 function botKnowledge(knowledge: Knowledge): BotKnowledge {
@@ -72,15 +61,18 @@ function botKnowledge(knowledge: Knowledge): BotKnowledge {
       const result = await knowledge.ingest({ ...input, onProgress });
       return result.document;
     },
-    removeDocument: (id) => knowledge.removeDocument(id),
+    removeDocument: (id, actor) => knowledge.removeDocument(id, actor),
     answer: (input) => knowledge.answer(input),
     syncFolder: () => knowledge.syncFolder(),
   };
 }
 
 /**
- * The composition root: config → store → jobs → knowledge → Avito → responder → HTTP. Nothing connects
- * before this runs, and every module gets its collaborators from here.
+ * The composition root. Everything is built in dependency order, each piece from the ones before it:
+ * config → store → the owner's Telegram output (the notifier: it needs only the store, and the job queue reports
+ * storage failures to it) → jobs → knowledge → the channels' outbound halves → responder → the owner's bot
+ * features → the channels' inbound halves → HTTP. Nothing connects before this runs; jobs start once every job is
+ * defined, recurring ones are scheduled after that, and the bot connects last.
  */
 export async function startService(
   config: Config,
@@ -99,51 +91,46 @@ export async function startService(
     'store open',
   );
 
-  // Until the bot exists (or without one), owner alerts go to the log.
-  const notifier = options.notifier ?? logOnlyAlerts(logger.child({ module: 'alerts' }));
+  // The owner's Telegram output (grammY is loaded only when there is a bot): what the responder, the job queue and
+  // every alert reach the owner through; the log without a bot.
+  const botModule = config.telegram.enabled && !options.notifier ? await import('./bot/index.js') : undefined;
+  const telegram = botModule?.createOwnerTelegram({ config, store, logger });
+  const notifier =
+    options.notifier ?? telegram?.notifier ?? logOnlyAlerts(logger.child({ module: 'alerts' }));
   // A full disk or a locked file: logged once per outage, the owner told once, writes probed until they work.
-  const ownerAlerts = late<Notifier>(() => bot?.notifier ?? notifier, 'the notifier');
   const storageOutage = new StorageOutage({
     logger: logger.child({ module: 'storage' }),
-    alertOwner: (cause) => ownerAlerts.alert(STORAGE_ALERT_KEY, { kind: 'storage-failing', reason: cause }),
-    clearAlert: () => ownerAlerts.resolve(STORAGE_ALERT_KEY),
+    alertOwner: (cause) => notifier.alert(STORAGE_ALERT_KEY, { kind: 'storage-failing', reason: cause }),
+    clearAlert: () => notifier.resolve(STORAGE_ALERT_KEY),
     probe: () => store.kv.set('storage:probe', new Date().toISOString()),
   });
 
-  const agenda = createAgenda(config.storage, { processEvery: options.processEvery });
+  const agenda = await createAgenda(config.storage, { processEvery: options.processEvery });
   reportJobProblems(agenda, { logger, storageOutage });
-  defineCoreJobs(agenda, { store, logger: logger.child({ module: 'jobs' }) });
+  defineCleanupEventsJob(agenda, { store, logger: logger.child({ module: 'jobs' }) });
 
   const metrics = createMetrics();
   metrics.observeQueues(() => queueSnapshots(store, agenda));
 
-  const knowledge = createKnowledge({ config, store, logger, metrics: metrics.domain });
-  defineKnowledgeJobs(agenda, { knowledge, logger });
-
-  // ── Telegram buyer bot (issue 17) ─────────────────────────────────────────────────────────────────────────
-  // A channel adapter in two halves: its outbound Channel now (for the responder's channel registry:
-  // `['telegram', buyerBot.channel]`), its inbound side started below with the responder's InboundPort.
-  const buyerBot = config.telegramBuyer.enabled
-    ? (await import('./bot/buyer/index.js')).createTelegramBuyerChannel({ config, store, logger })
-    : undefined;
-  // ── Conversation retention (issue 17) ───────────────────────────────────────────────────────────────────
-  defineRetentionJob(agenda, {
+  const knowledge = createKnowledge({
+    config,
     store,
-    logger: logger.child({ module: 'retention' }),
-    rules: retentionRules(config),
-    forget: buyerBot ? [(chatId) => buyerBot.forget(chatId)] : [],
+    logger,
+    metrics: metrics.domain,
+    // Quota and refused keys reach the owner.
+    alerts: notifier,
   });
-  // ── end ──────────────────────────────────────────────────────────────────────────────────────────────────
+  defineFolderSyncJob(agenda, { knowledge, logger });
+  await prepareKnowledgeFolder({ dir: config.docsDir, store, logger: logger.child({ module: 'rag' }) });
 
-  // Avito processing and answers step aside while Avito deliveries pour in.
+  // The channels' outbound halves. Avito processing and answers step aside while Avito deliveries pour in.
   const pressure = new DeliveryPressure();
-  // The responder, the Avito inbound job and the bot need each other: each reaches the others lazily, once built.
   const avito = config.avito.enabled
     ? await createAvito({
         config,
         store,
         agenda,
-        alerts: ownerAlerts,
+        alerts: notifier,
         logger,
         pressure,
         metrics: metrics.domain,
@@ -152,36 +139,59 @@ export async function startService(
           upsertListing: async (listing) => void (await knowledge.ingestListing(listing)),
           removeListing: async (itemId) => void (await knowledge.removeListingDocument(itemId)),
         },
-        hooks: {
-          buyerMessage: (chat, message) => responder.hooks.buyerMessage(chat, message),
-          sellerWroteFromApp: (chat, message) => responder.hooks.sellerWroteFromApp(chat, message),
-        },
       })
     : undefined;
+  // The website chat widget (src/web/), on when WIDGET_ORIGINS is set.
+  const web = config.widget.enabled ? await createWebChannel({ config, store, logger }) : undefined;
+  // The Telegram buyer bot (src/bot/buyer/), on when TELEGRAM_BUYER_BOT_TOKEN is set; grammY loaded only then.
+  const buyerBot = config.telegramBuyer.enabled
+    ? (await import('./bot/buyer/index.js')).createTelegramBuyerChannel({ config, store, logger })
+    : undefined;
+  // A channel that is not configured is absent: its chats' drafts fail with that reason; the responder still
+  // drafts (e.g. for `/ask`).
+  const channels = new Map<ChannelId, Channel>([
+    ...(avito ? [['avito', avito.channel] as const] : []),
+    ...(web ? [['web', web.channel] as const] : []),
+    ...(buyerBot ? [['telegram', buyerBot.channel] as const] : []),
+  ]);
+  // Web and Telegram conversations go CONTEXT_TTL_DAYS after their last message, Avito's per RETENTION_DAYS.
+  defineRetentionJob(agenda, {
+    store,
+    logger: logger.child({ module: 'retention' }),
+    rules: retentionRules(config),
+    forget: buyerBot ? [(chatId) => buyerBot.forget(chatId)] : [],
+  });
+
+  const responder = createResponder({
+    config,
+    store,
+    agenda,
+    channels,
+    knowledge,
+    notifier,
+    logger,
+    pressure,
+    metrics: metrics.domain,
+  });
+
   const readiness = new Readiness();
   const bot =
-    config.telegram.enabled && !options.notifier
-      ? createBot({
+    botModule && telegram
+      ? botModule.createBot(telegram, {
           config,
           store,
           logger,
           agenda,
           knowledge: botKnowledge(knowledge),
-          actions: late<DraftActions>(() => responder.actions, 'the responder'),
-          status: () => statusSnapshot(config, store, readiness),
+          actions: responder.actions,
+          owner: responder.owner,
+          status: () => statusSnapshot(store, readiness, responder.owner),
         })
       : undefined;
-  const responder: Responder = createResponder({
-    config,
-    store,
-    agenda,
-    avito: avito?.client ?? avitoNotConfigured,
-    knowledge,
-    notifier: bot?.notifier ?? notifier,
-    logger,
-    pressure,
-    metrics: metrics.domain,
-  });
+
+  // The channels' inbound halves: what buyers write reaches the responder from here on.
+  const avitoInbound: AvitoInbound | undefined = avito?.receiveInto(responder.inbound);
+  web?.start(responder.inbound);
 
   readiness.add('store', async () => {
     await store.ping();
@@ -199,18 +209,33 @@ export async function startService(
     avito ? () => avito.check() : async () => ({ status: 'disabled', detail: 'not configured' }),
   );
   readiness.add('telegram', async () =>
-    config.telegram.enabled
-      ? { status: 'ok', detail: 'configured' }
-      : { status: 'disabled', detail: 'not configured' },
+    bot
+      ? bot.check()
+      : { status: 'disabled', detail: config.telegram.enabled ? 'bot not started here' : 'not configured' },
   );
-  readiness.add('gemini', async () => {
-    const gemini = knowledge.status();
-    if (gemini.state === 'disabled')
-      return { status: 'disabled', detail: 'no GEMINI_API_KEY: local index, review only' };
-    if (gemini.state === 'degraded')
-      return { status: 'degraded', store: gemini.store, detail: gemini.lastError.message };
-    return { status: 'ok', store: gemini.store };
-  });
+  if (buyerBot) readiness.add('telegram-buyer', async () => buyerBot.check());
+  // Without any model the Gemini line says so (local index, review only); with other providers it is left out.
+  if (knowledge.geminiEnabled || knowledge.providers.length === 0) {
+    readiness.add('gemini', async () => {
+      const gemini = knowledge.status();
+      if (gemini.state === 'disabled')
+        return { status: 'disabled', detail: 'no GEMINI_API_KEY: local index, review only' };
+      if (gemini.state === 'degraded')
+        return { status: 'degraded', store: gemini.store, detail: gemini.lastError.message };
+      return { status: 'ok', store: gemini.store };
+    });
+  }
+  // The other providers of LLM_PROVIDERS get one check each.
+  for (const provider of knowledge.providers.filter((p) => p !== 'gemini')) {
+    readiness.add(provider, async () => {
+      const s = knowledge.models().find((m) => m.provider === provider);
+      if (!s || s.state === 'ok') return { status: 'ok' };
+      const detail = s.lastError?.message ?? 'failing';
+      return s.state === 'paused'
+        ? { status: 'degraded', detail: `paused until ${s.reopensAt?.toISOString() ?? '?'}: ${detail}` }
+        : { status: 'degraded', detail };
+    });
+  }
 
   const app = createHttpApp({
     logger,
@@ -219,36 +244,39 @@ export async function startService(
     adminToken: config.adminToken,
     agenda,
     rateLimitPerMinute: config.http.rateLimitPerMinute,
-    authenticated: avito ? [(req) => avito.authenticates(req)] : [],
+    authenticated: avitoInbound ? [(req) => avitoInbound.authenticates(req)] : [],
     https: config.http.publicUrl?.startsWith('https://') ?? false,
     mount: [
-      ...(avito ? [(a: Express) => avito.mount(a)] : []),
+      ...(avitoInbound ? [(a: Express) => avitoInbound.mount(a)] : []),
       ...(bot ? [(a: Express) => bot.mountWebhook(a)] : []),
       ...(buyerBot ? [(a: Express) => buyerBot.mountWebhook(a)] : []),
+      ...(web ? [(a: Express) => web.mount(a)] : []), // widget: /widget.js, /widget/settings, /widget/demo
     ],
   });
   const http = await startHttpServer(app, config.http.port, config.http.host);
   logger.info({ url: http.url }, 'listening');
-  await startJobs(agenda);
-  await avito?.start();
-  await responder.start();
-  await bot?.start();
-  await agenda.every(10 * 60_000, SYNC_DOCS_JOB);
-  // ── Telegram buyer bot and retention (issue 17) ─────────────────────────────────────────────────────────
-  await scheduleRetention(agenda);
-  // The buyer bot hands buyers' messages to the channel-agnostic responder's InboundPort (`responder.inbound`);
-  // a responder without one (before that redesign) cannot take them, so the bot is not connected.
-  const buyerInbound = (responder as Responder & { inbound?: InboundPort }).inbound;
-  if (buyerBot && buyerInbound)
-    await buyerBot.start(buyerInbound).catch((err: unknown) => {
-      // Avito buyers and the owner are served without it; a restart connects it again.
-      logger.error({ err }, 'buyer bot could not connect to Telegram');
-    });
-  else if (buyerBot)
-    logger.warn(
-      'TELEGRAM_BUYER_BOT_TOKEN is set, but this responder has no channel port yet: buyer bot not started',
+  if (web) {
+    web.attach(http.server); // widget: WebSocket upgrades of /widget/ws
+    const base = config.http.publicUrl ?? http.url;
+    logger.info(
+      { script: `${base}/widget.js`, demo: `${base}/widget/demo`, ...web.scriptSize },
+      'website widget on',
     );
-  // ── end ──────────────────────────────────────────────────────────────────────────────────────────────────
+  }
+  await startJobs(agenda);
+  await scheduleCleanupEvents(agenda);
+  await scheduleFolderSync(agenda);
+  await scheduleRetention(agenda);
+  await avito?.start();
+  await avitoInbound?.start();
+  await responder.start();
+  // Telegram usually answers at once: wait briefly so the bot is live when the service is. One that does not
+  // answer is left to the bot's background retries (backoff, each logged); webhooks are served meanwhile and
+  // cards wait in their jobs until it is back.
+  // The buyer bot connects the same way, handing what buyers write to the responder.
+  const connecting = [bot?.start(), buyerBot?.start(responder.inbound)].filter((p) => p !== undefined);
+  if (connecting.length > 0)
+    await Promise.race([Promise.all(connecting), sleep(BOT_CONNECT_WAIT_MS, undefined, { ref: false })]);
 
   let stopping: Promise<void> | undefined;
   return {
@@ -261,13 +289,16 @@ export async function startService(
     knowledge,
     responder,
     bot,
+    web,
+    buyerBot,
     stop() {
       stopping ??= (async () => {
         storageOutage.stop();
         await bot?.stop();
         await buyerBot?.stop();
+        await web?.stop(); // upgraded sockets would keep the HTTP server from closing
         await http.close();
-        await avito?.stop();
+        await avitoInbound?.stop();
         const drained = await agenda.drain({ timeout: 10_000 });
         if (drained.running > 0) logger.warn({ running: drained.running }, 'jobs still running at shutdown');
         await store.close();
@@ -300,12 +331,16 @@ async function queueSnapshots(store: Store, agenda: Agenda): Promise<QueueSnapsh
 }
 
 /** What `/status` and `/start` show: the readiness checks plus queue sizes and the mode. */
-async function statusSnapshot(config: Config, store: Store, readiness: Readiness): Promise<StatusSnapshot> {
-  const [report, pending, human, settings] = await Promise.all([
+async function statusSnapshot(
+  store: Store,
+  readiness: Readiness,
+  owner: OwnerControls,
+): Promise<StatusSnapshot> {
+  const [report, pending, human, mode] = await Promise.all([
     readiness.report(),
     store.drafts.listByStatus(['pending'], 1000),
     store.chats.listByState('human', 1000),
-    store.settings.get(),
+    owner.mode(),
   ]);
   const checks = Object.fromEntries(
     Object.entries(report.checks).map(([name, check]) => [
@@ -316,7 +351,6 @@ async function statusSnapshot(config: Config, store: Store, readiness: Readiness
   return {
     checks,
     queue: { pendingDrafts: pending.length, humanChats: human.length },
-    mode: settings.mode ?? config.responder.mode,
-    paused: settings.paused ?? false,
+    ...mode,
   };
 }

@@ -1,7 +1,6 @@
-import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { z } from 'zod';
 import type { ListingInput } from '../../sim/avito/index.js';
+import { readListingsFile } from '../ask/listings-file.js';
 
 /** `examples/` at the repository root. */
 export const EXAMPLES_DIR = fileURLToPath(new URL('../../examples/', import.meta.url));
@@ -12,28 +11,7 @@ export const EXAMPLE_DOCS_DIR = fileURLToPath(new URL('../../examples/docs/', im
 /** The sample listings seeded into the Avito simulator. */
 export const EXAMPLE_LISTINGS_FILE = fileURLToPath(new URL('../../examples/listings.json', import.meta.url));
 
-const ListingsFile = z
-  .array(
-    z.object({
-      // Real Avito item ids are above 2^31: keep them as safe integers, never int32.
-      id: z.number().int().positive().max(Number.MAX_SAFE_INTEGER),
-      title: z.string().min(1),
-      /** Rubles; null = "Цена не указана". */
-      price: z.number().int().nonnegative().nullable(),
-      url: z.url().optional(),
-      address: z.string().min(1).optional(),
-      category: z.object({ id: z.number().int(), name: z.string().min(1) }).optional(),
-    }),
-  )
-  .min(1);
-
-/** Reads and checks `examples/listings.json` (or `file`); the message names the file and the problem. */
-export async function loadExampleListings(file = EXAMPLE_LISTINGS_FILE): Promise<ListingInput[]> {
-  const raw: unknown = JSON.parse(await readFile(file, 'utf8'));
-  const parsed = ListingsFile.safeParse(raw);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
-    throw new Error(`${file} is not a valid list of listings:\n  ${problems.join('\n  ')}`);
-  }
-  return parsed.data;
+/** Reads and checks `examples/listings.json` (or `file`). */
+export function loadExampleListings(file = EXAMPLE_LISTINGS_FILE): Promise<ListingInput[]> {
+  return readListingsFile(file);
 }

@@ -1,8 +1,31 @@
-import type { Interface } from 'node:readline';
+import { createInterface, type Interface } from 'node:readline';
 import { type Command, parseCommand } from './commands.js';
+
+/** A prompt on stdin/stdout whose lines are read from the moment it opens. */
+export interface OpenPrompt {
+  rl: Interface;
+  /** Every line, and the end of input, since the prompt opened, however late {@link runPrompt} starts. */
+  lines: AsyncIterator<string>;
+  /** stdin is a terminal (else piped: no prompt, input echoed). */
+  interactive: boolean;
+}
+
+/**
+ * Opens the prompt. Its line iterator exists from the start: readline begins reading stdin at once, and a
+ * pipe's lines (`printf 'listings\nquit\n' | npm run sim`) or its end, arriving while start-up still awaits,
+ * would otherwise be emitted to no one and lost.
+ */
+export function openPrompt(name: string): OpenPrompt {
+  const interactive = process.stdin.isTTY === true;
+  const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: interactive });
+  rl.setPrompt(`${name}> `);
+  return { rl, lines: rl[Symbol.asyncIterator](), interactive };
+}
 
 export interface PromptOptions {
   rl: Interface;
+  /** The lines of {@link openPrompt}. */
+  lines: AsyncIterator<string>;
   /** Prompt name, echoed before piped input so the output reads as a transcript (`sim`, `demo`). */
   name: string;
   interactive: boolean;
@@ -16,10 +39,9 @@ export interface PromptOptions {
 
 /** Reads simulator commands until `quit` or end of input; shared by `npm run sim` and `npm run demo`. */
 export async function runPrompt(o: PromptOptions): Promise<void> {
-  const lines = o.rl[Symbol.asyncIterator]();
   if (o.interactive) o.rl.prompt();
   for (;;) {
-    const next = await lines.next();
+    const next = await o.lines.next();
     if (next.done) {
       await o.stop('end of input');
       return;

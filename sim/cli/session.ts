@@ -87,6 +87,15 @@ export function resolveChat<C extends { id: string }>(ref: string, chats: readon
   return `${why}; use a number from "show" (1…${chats.length}) or a full chat id`;
 }
 
+/**
+ * The service's side of the two-terminal tryout: its port, and a loopback PUBLIC_URL (allowed for loopback
+ * only) so that it subscribes its Avito webhook on start — without one no buyer message ever reaches it —
+ * and takes the Telegram simulator's updates by webhook.
+ */
+export function tryoutServiceEnv(port: number): Record<string, string> {
+  return { PORT: String(port), PUBLIC_URL: `http://127.0.0.1:${port}` };
+}
+
 /** Ports of the three simulators (0 = a free one). */
 export interface SessionPorts {
   avito: number;

@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import type { Fault, StatusRenderer } from '../common/faults.js';
+import { sendJson as sendJsonBody } from '../common/raw-http.js';
 
 /** google.rpc.Code names by HTTP status, as Google's JSON error body spells them. */
 const STATUS_NAMES: Record<number, string> = {
@@ -58,22 +59,20 @@ export function invalidArgument(message: string, details?: Array<Record<string, 
   return new GoogleError(400, message, 'INVALID_ARGUMENT', details);
 }
 
-/** Writes a JSON body the way Google's frontends do (UTF-8 JSON, no caching). */
+/** Writes a JSON body the way Google's frontends do (indented UTF-8 JSON, `vary`). */
 export function sendJson(
   res: ServerResponse,
   status: number,
   body: unknown,
   headers: Record<string, string> = {},
 ): void {
-  if (res.headersSent) return;
-  const text = JSON.stringify(body, null, 2);
-  res.writeHead(status, {
-    'content-type': 'application/json; charset=UTF-8',
-    'content-length': String(Buffer.byteLength(text)),
-    vary: 'Origin, X-Origin, Referer',
-    ...headers,
-  });
-  res.end(text);
+  sendJsonBody(
+    res,
+    status,
+    body,
+    { 'content-type': 'application/json; charset=UTF-8', vary: 'Origin, X-Origin, Referer', ...headers },
+    2,
+  );
 }
 
 /** Sends a GoogleError. */

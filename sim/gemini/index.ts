@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { CallLog, type CallRecord } from '../common/call-log.js';
+import { CallLog } from '../common/call-log.js';
 import { FaultInjector, type FaultRule, seededRandom } from '../common/faults.js';
+import { readRawBody, recordCall } from '../common/raw-http.js';
 import { listen } from '../common/server.js';
 import { GoogleError, googleStatusRenderer, type QuotaPeriod, quotaFault, sendError } from './errors.js';
 import {
@@ -77,26 +78,6 @@ export interface GeminiSim {
 }
 
 const VERSION_PREFIX = /^\/(upload\/)?(v1|v1beta)(\/.*)$/;
-
-function flatHeaders(req: IncomingMessage): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(req.headers)) {
-    if (v !== undefined) out[k] = Array.isArray(v) ? v.join(', ') : v;
-  }
-  return out;
-}
-
-async function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    const b = chunk as Buffer;
-    size += b.length;
-    if (size > limit) return undefined;
-    chunks.push(b);
-  }
-  return Buffer.concat(chunks);
-}
 
 function describeBody(body: Buffer, req: IncomingMessage): unknown {
   if (body.length === 0) return undefined;
@@ -194,19 +175,9 @@ export async function startGeminiSim(opts: GeminiSimOptions = {}): Promise<Gemin
 
   const handler = async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    const record: CallRecord = calls.add({
-      method: req.method ?? 'GET',
-      path: url.pathname,
-      query: Object.fromEntries(url.searchParams),
-      headers: flatHeaders(req),
-      body: undefined,
-      time: Date.now(),
-    });
-    res.on('finish', () => {
-      record.status = res.statusCode;
-    });
+    const record = recordCall(calls, req, res, url);
     try {
-      const body = await readBody(req, settings.maxDocumentBytes + 1024 * 1024);
+      const body = await readRawBody(req, settings.maxDocumentBytes + 1024 * 1024);
       if (body === undefined) {
         sendError(res, new GoogleError(413, 'Request payload size exceeds the limit.', 'INVALID_ARGUMENT'));
         req.socket.destroy();

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { hashedEmbedding } from '../common/passage-model.js';
 import { GoogleError, invalidArgument, sendJson } from './errors.js';
 import { FilterSyntaxError, parseMetadataFilter } from './metadata-filter.js';
 import { buildResponse } from './model.js';
@@ -13,7 +14,6 @@ import {
 } from './schemas.js';
 import type { GeminiSimSettings } from './settings.js';
 import { type GeminiState, pageOffset, pageToken } from './state.js';
-import { terms } from './text.js';
 import { continueUpload, operationJson, startUpload } from './upload.js';
 
 /** What one generateContent call retrieved, kept for tests that want to see behind the answer. */
@@ -212,18 +212,6 @@ function generate(ctx: RouteContext, r: SimRequest, name: string, version: strin
   sendJson(r.res, 200, [response]);
 }
 
-/** Deterministic unit-length "embedding": hashed bag of stemmed words. */
-function embed(text: string, dims: number): number[] {
-  const v = new Array<number>(dims).fill(0);
-  for (const t of terms(text)) {
-    let h = 2166136261;
-    for (let i = 0; i < t.length; i++) h = Math.imul(h ^ t.charCodeAt(i), 16777619);
-    v[(h >>> 0) % dims]! += (h & 1) === 0 ? 1 : -1;
-  }
-  const norm = Math.hypot(...v) || 1;
-  return v.map((x) => x / norm);
-}
-
 function modelJson(id: string, version: string, embedding: boolean): Record<string, unknown> {
   return {
     name: `models/${id}`,
@@ -402,7 +390,7 @@ export function routes(ctx: RouteContext): Route[] {
               `* BatchEmbedContentsRequest.requests[${i}].model: model must be models/${id}`,
             );
           }
-          return { values: embed(textOf(req.content), req.outputDimensionality ?? 3072) };
+          return { values: hashedEmbedding(textOf(req.content), req.outputDimensionality ?? 3072) };
         });
         sendJson(r.res, 200, { embeddings });
       },

@@ -1,6 +1,8 @@
 import type { z } from 'zod';
 import { parseJsonBody, type RetryingClientOptions, urlWithQuery, withJsonBody } from '../lib/http.js';
 import { backoffDelay, parseRetryAfter, sleep } from '../lib/retry.js';
+import { splitText } from '../lib/split-text.js';
+import { AVITO_TEXT_LIMIT } from './channel.js';
 import { AvitoApiError, AvitoSendError } from './errors.js';
 import {
   type AvitoChat,
@@ -17,7 +19,6 @@ import {
   sendResponseSchema,
   subscriptionsResponseSchema,
 } from './schemas.js';
-import { splitMessage } from './split.js';
 import type { TokenManager } from './token.js';
 import {
   errorFromResponse,
@@ -141,7 +142,7 @@ export class AvitoClient {
    */
   async sendText(chatId: string, text: string): Promise<SendResult> {
     const uid = await this.userId();
-    const parts = splitMessage(text);
+    const parts = splitText(text, AVITO_TEXT_LIMIT);
     if (parts.length === 0) throw new AvitoApiError('invalid_request', 'refusing to send an empty message');
     const messages: AvitoSent[] = [];
     for (const [index, part] of parts.entries()) {
@@ -163,7 +164,14 @@ export class AvitoClient {
           err.kind !== 'invalid_response' &&
           (provablyNotDelivered(err) || err.status !== undefined);
         const sentIds = messages.map((m) => m.id);
-        throw new AvitoSendError(chatId, refused ? 'not_delivered' : 'unknown', sentIds, index, err);
+        throw new AvitoSendError(
+          chatId,
+          refused ? 'not_delivered' : 'unknown',
+          sentIds,
+          index,
+          err,
+          parts.length,
+        );
       }
     }
     return { messages };

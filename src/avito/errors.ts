@@ -47,7 +47,7 @@ export class AvitoApiError extends Error {
  * A send that did not complete. `outcome: 'unknown'` means the connection broke or timed out after the
  * request went out: repeating it could message the buyer twice, so the caller reconciles against the chat.
  * `not_delivered` means Avito refused the part (4xx, 429, 5xx) or it never left: safe to try again later.
- * Either way `sentIds` lists the parts of a split message that were confirmed before the failure.
+ * Either way `sentIds` lists the parts of a split message that were confirmed before the failure, of `totalParts`.
  */
 export class AvitoSendError extends Error {
   constructor(
@@ -56,6 +56,7 @@ export class AvitoSendError extends Error {
     readonly sentIds: string[],
     readonly failedPart: number,
     override readonly cause: unknown,
+    readonly totalParts: number = failedPart + 1,
   ) {
     super(
       `Avito send to ${chatId}: part ${failedPart + 1} ${outcome === 'unknown' ? 'has an unknown outcome' : 'was not delivered'}` +

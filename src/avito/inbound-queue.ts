@@ -1,9 +1,6 @@
 import type { Logger } from '../logger.js';
+import { INBOUND_BATCH_MAX, INBOUND_JOB } from './jobs/inbound.js';
 
-/** The Agenda job that processes stored Avito events. */
-export const INBOUND_JOB = 'avito-inbound';
-/** Most events one inbound job carries. */
-export const INBOUND_BATCH_MAX = 100;
 /** Longest a delivery acknowledged during a storm waits in memory before it is queued anyway. */
 const HOLD_MAX_MS = 5_000;
 /** How often held deliveries check whether the storm has passed. */
@@ -62,7 +59,7 @@ export class InboundQueue {
     const saved = new Promise<void>((resolve, reject) => {
       setImmediate(() => {
         if (this.#batch?.ids === ids) this.#batch = null;
-        this.agenda.now(INBOUND_JOB, { eventIds: ids }).then(() => resolve(), reject);
+        this.agenda.now(INBOUND_JOB.name, { eventIds: ids }).then(() => resolve(), reject);
       });
     });
     this.#batch = { ids, saved };
@@ -110,7 +107,7 @@ export class InboundQueue {
     this.#held = [];
     for (let at = 0; at < ids.length; at += INBOUND_BATCH_MAX) {
       try {
-        await this.agenda.now(INBOUND_JOB, { eventIds: ids.slice(at, at + INBOUND_BATCH_MAX) });
+        await this.agenda.now(INBOUND_JOB.name, { eventIds: ids.slice(at, at + INBOUND_BATCH_MAX) });
       } catch (err) {
         // Still stored and pending: kept here for the next try (and the inbox sweep, should we die).
         this.#held = [...ids.slice(at), ...this.#held];
@@ -123,11 +120,4 @@ export class InboundQueue {
       }
     }
   }
-}
-
-/** The events of an inbound job; jobs queued by versions before batching carry one `eventId`. */
-export function inboundEventIds(data: unknown): string[] {
-  const d = (data ?? {}) as { eventIds?: unknown; eventId?: unknown };
-  if (Array.isArray(d.eventIds)) return d.eventIds.filter((id): id is string => typeof id === 'string');
-  return typeof d.eventId === 'string' ? [d.eventId] : [];
 }

@@ -1,36 +1,30 @@
+/**
+ * The Avito adapter's inbound half: a stored webhook event becomes an {@link InboundEvent} for the responder,
+ * with the chat's listing and buyer name fetched from Avito the first time a chat is seen. What the message means
+ * (the buyer, our echo, the seller in the Avito app) is the responder's to decide.
+ */
 import type { Logger } from '../logger.js';
-import { type Chat, type Draft, type ListingFacts, type Message, sentAuthor } from '../models/records.js';
+import type { InboundContext, InboundEvent, InboundOutcome, InboundPort } from '../responder/channel.js';
 import type { Store } from '../store/port.js';
 import type { AvitoClient } from './client.js';
 import { type WebhookMessage, webhookMessageSchema } from './schemas.js';
-import { splitMessage } from './split.js';
-
-/** What the rest of the service does with a classified message (the responder implements these). */
-export interface InboundHooks {
-  /** A buyer wrote (text or not): schedule an answer, or forward when a human has the chat. */
-  buyerMessage(chat: Chat, message: Message): Promise<void>;
-  /** The seller wrote in Avito outside our service (the Avito app): a human takes over the chat. */
-  sellerWroteFromApp(chat: Chat, message: Message): Promise<void>;
-}
 
 export interface InboundDeps {
   store: Store;
   /** For chat details (listing title, price, url, buyer name), fetched once per chat. */
   avito: Pick<AvitoClient, 'getChat'>;
-  hooks: InboundHooks;
+  inbound: InboundPort;
   logger: Logger;
 }
 
-export type InboundOutcome =
-  'buyer' | 'system' | 'own-echo' | 'seller-from-app' | 'ignored' | 'already-processed';
-
-const normalise = (text: string) => text.replace(/\s+/g, ' ').trim();
+/** What became of a stored event: the responder's outcome, or `ignored` for a delivery that is not a message. */
+export type AvitoInboundOutcome = InboundOutcome | 'ignored';
 
 /**
- * Turns a stored webhook event into our records and hands it on. Idempotent: a redelivered or retried
- * event finds its message already stored and does nothing twice.
+ * Hands a stored webhook event to the responder and marks it processed. Idempotent: a redelivered or retried
+ * event is handed over again and the responder does nothing twice; a processed one is skipped.
  */
-export async function processInboundEvent(eventId: string, deps: InboundDeps): Promise<InboundOutcome> {
+export async function processInboundEvent(eventId: string, deps: InboundDeps): Promise<AvitoInboundOutcome> {
   const { store, logger } = deps;
   const event = await store.events.get(eventId);
   if (!event || event.status === 'processed' || event.status === 'ignored') return 'already-processed';
@@ -47,120 +41,60 @@ export async function processInboundEvent(eventId: string, deps: InboundDeps): P
     await store.events.setStatus(eventId, 'ignored', 'message does not match the schema');
     return 'ignored';
   }
-  const outcome = await processMessage(parsed.data, deps);
+  const outcome = await deps.inbound.receive(await inboundEventOf(parsed.data, deps));
   await store.events.setStatus(eventId, 'processed');
   logger.debug({ eventId, outcome, chatId: parsed.data.chat_id }, 'avito event processed');
   return outcome;
 }
 
-async function processMessage(m: WebhookMessage, deps: InboundDeps): Promise<InboundOutcome> {
-  const { store } = deps;
-  const at = new Date(m.created * 1000);
+/** The webhook message as the responder's inbound event. Avito's chat and message ids are used as they are. */
+async function inboundEventOf(m: WebhookMessage, deps: InboundDeps): Promise<InboundEvent> {
   const outgoing = m.author_id === m.user_id;
-  const isSystem = m.type === 'system';
-
-  let chat = await store.chats.upsert({
-    id: m.chat_id,
-    itemId: m.item_id ?? undefined,
-    ...(isSystem ? {} : outgoing ? { lastOutboundAt: at } : { lastInboundAt: at, buyerId: m.author_id }),
-  });
-  if (!chat.listing && !isSystem) chat = await fillChatDetails(chat, m.user_id, deps);
-
-  const text = typeof m.content.text === 'string' ? m.content.text : null;
-  const base = {
-    id: m.id,
+  return {
+    channel: 'avito',
     chatId: m.chat_id,
+    messageId: m.id,
+    direction: outgoing ? 'out' : 'in',
     type: m.type,
-    text,
+    text: typeof m.content.text === 'string' ? m.content.text : null,
     content: m.type === 'text' ? null : (m.content as Record<string, unknown>),
-    createdAt: at,
+    at: new Date(m.created * 1000),
+    context: await contextOf(m, outgoing, deps),
   };
-
-  if (isSystem) {
-    await store.messages.insertOnce({ ...base, direction: outgoing ? 'out' : 'in', author: 'system' });
-    return 'system';
-  }
-
-  if (outgoing) {
-    const known = await store.messages.get(m.id);
-    // An owner message without a draft is one the seller typed in the app, stored by an attempt that
-    // crashed before the hook ran: run it again (the hooks are idempotent).
-    if (known && known.author === 'owner' && known.draftId === null) {
-      await deps.hooks.sellerWroteFromApp(chat, known);
-      return 'seller-from-app';
-    }
-    if (known) return 'own-echo';
-    const draft = await ownDraftFor(chat.id, m.id, text, store);
-    if (draft) {
-      // Avito can echo our send before the deliver job has stored the message: record it as ours (the
-      // deliver job's own insert of the same id then finds it there).
-      await store.messages.insertOnce({
-        ...base,
-        direction: 'out',
-        author: sentAuthor(draft),
-        draftId: draft.id,
-      });
-      return 'own-echo';
-    }
-    const stored = await store.messages.insertOnce({ ...base, direction: 'out', author: 'owner' });
-    await deps.hooks.sellerWroteFromApp(chat, stored.inserted ? stored.record : stored.existing);
-    return 'seller-from-app';
-  }
-
-  // The event is processed at most once to completion, so a message already stored here means an earlier
-  // attempt crashed after storing it: the hook must still run (scheduling an answer is idempotent).
-  const stored = await store.messages.insertOnce({ ...base, direction: 'in', author: 'buyer' });
-  await deps.hooks.buyerMessage(chat, stored.inserted ? stored.record : stored.existing);
-  return 'buyer';
 }
 
 /**
- * The draft an outgoing message delivered, if it was ours: by the message id the send returned, or, for an echo
- * that overtook the send's answer (the draft still `sending`, its ids not known yet), by one of the draft's parts
- * being exactly this text. Anything else is the seller writing from the Avito app, even a word of our answer.
+ * The item id with every message; the listing's facts and the buyer's name from the chat endpoint while the
+ * chat lacks them (once per chat: a failed lookup only logs, and the next message tries again).
  */
-async function ownDraftFor(
-  chatId: string,
-  messageId: string,
-  text: string | null,
-  store: Store,
-): Promise<Draft | null> {
-  const drafts = await store.drafts.listForChat(chatId, ['sending', 'sent', 'failed']);
-  const byId = drafts.find((d) => d.sentMessageIds.includes(messageId));
-  if (byId) return byId;
-  if (text === null) return null;
-  const echo = normalise(text);
-  return (
-    drafts.find(
-      (d) =>
-        d.status === 'sending' &&
-        d.sentMessageIds.length < splitMessage(d.text).length &&
-        splitMessage(d.text).some((part) => normalise(part) === echo),
-    ) ?? null
-  );
-}
-
-/** Listing facts and the buyer's name from the chat endpoint, once per chat; failures only log. */
-async function fillChatDetails(chat: Chat, ourUserId: string, deps: InboundDeps): Promise<Chat> {
+async function contextOf(m: WebhookMessage, outgoing: boolean, deps: InboundDeps): Promise<InboundContext> {
+  const context: InboundContext = {
+    ...(m.item_id ? { listing: { itemId: m.item_id } } : {}),
+    // The author of an incoming message is the buyer.
+    ...(!outgoing && m.type !== 'system' ? { buyer: { id: m.author_id, name: null } } : {}),
+  };
+  if (m.type === 'system') return context;
+  const chat = await deps.store.chats.get(m.chat_id);
+  if (chat?.listing) return context;
   try {
-    const details = await deps.avito.getChat(chat.id);
+    const details = await deps.avito.getChat(m.chat_id);
     const item = details.context?.value;
-    const buyer = details.users.find((u) => u.id !== ourUserId);
-    const listing: ListingFacts | undefined = item?.title
-      ? { title: item.title, price: item.price_string ?? null, url: item.url ?? null }
-      : undefined;
-    return await deps.store.chats.upsert({
-      id: chat.id,
-      listing,
-      itemId: chat.itemId ?? item?.id,
-      buyerName: buyer?.name,
-      buyerId: chat.buyerId ?? buyer?.id,
-    });
+    const buyer = details.users.find((u) => u.id !== m.user_id);
+    const itemId = m.item_id ?? chat?.itemId ?? item?.id ?? null;
+    return {
+      listing: item?.title
+        ? { itemId, title: item.title, price: item.price_string ?? null, url: item.url ?? null }
+        : { itemId },
+      buyer: {
+        id: context.buyer?.id ?? chat?.buyerId ?? buyer?.id ?? null,
+        name: buyer?.name ?? null,
+      },
+    };
   } catch (err) {
     deps.logger.warn(
-      { err, chatId: chat.id },
+      { err, chatId: m.chat_id },
       'could not load Avito chat details; will try again with the next message',
     );
-    return chat;
+    return context;
   }
 }

@@ -1,9 +1,11 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { KvRepository } from '../store/port.js';
 import type { AvitoClient } from './client.js';
 import { WEBHOOK_PATH } from './webhook.js';
 
 const SECRET_KV_KEY = 'avito:webhook-secret';
+/** A fingerprint of the URL we last saw subscribed (not the URL: that would be a second copy of the secret). */
+const SUBSCRIBED_KV_KEY = 'avito:webhook-subscribed';
 
 /**
  * The secret path segment of our webhook URL: `AVITO_WEBHOOK_SECRET` when set, else generated once
@@ -29,15 +31,34 @@ export function maskWebhookUrl(url: string): string {
   return url.replace(/(\/avito\/webhook\/)[^/?#]+/, '$1…');
 }
 
-export type SubscriptionState = 'subscribed' | 'resubscribed';
+/**
+ * `subscribed`: ours was there. `first`: it had never been subscribed (a fresh start, a new PUBLIC_URL): we
+ * subscribed it, which is routine. `resubscribed`: a subscription we had made was gone and we made it again,
+ * which is an incident (messages sent meanwhile were not delivered).
+ */
+export type SubscriptionState = 'subscribed' | 'first' | 'resubscribed';
 
-/** Checks that `url` is among Avito's subscriptions and subscribes it if not. */
+const fingerprint = (url: string) => createHash('sha256').update(url).digest('base64url');
+
+/** Remembers that `url` is subscribed (after subscribing it, or seeing it subscribed), or forgets it. */
+export async function rememberSubscription(kv: KvRepository, url: string | undefined): Promise<void> {
+  if (url === undefined) await kv.delete(SUBSCRIBED_KV_KEY);
+  else await kv.set(SUBSCRIBED_KV_KEY, fingerprint(url));
+}
+
+/** Checks that `url` is among Avito's subscriptions and subscribes it if not; says which case it was. */
 export async function ensureSubscribed(
   client: Pick<AvitoClient, 'subscriptions' | 'subscribe'>,
+  kv: KvRepository,
   url: string,
 ): Promise<SubscriptionState> {
   const current = await client.subscriptions();
-  if (current.some((s) => s.url === url)) return 'subscribed';
+  const hadIt = (await kv.get<string>(SUBSCRIBED_KV_KEY)) === fingerprint(url);
+  if (current.some((s) => s.url === url)) {
+    if (!hadIt) await rememberSubscription(kv, url);
+    return 'subscribed';
+  }
   await client.subscribe(url);
-  return 'resubscribed';
+  await rememberSubscription(kv, url);
+  return hadIt ? 'resubscribed' : 'first';
 }

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import express, { type Express, type Request, type Response } from 'express';
 import type { DomainMetrics, WebhookOutcome } from '../domain-metrics.js';
 import type { Logger } from '../logger.js';
-import { secretMatcher } from '../http/secrets.js';
+import { secretMatcher } from '../lib/secrets.js';
 import { jsonNestedDeeperThan } from '../lib/json-depth.js';
 import { isStorageFailure } from '../lib/storage-errors.js';
 import type { StorageFailureReporter } from '../lib/storage-outage.js';

@@ -3,7 +3,7 @@ import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { KnowledgeDocument, ListingFacts, Mode } from '../models/records.js';
 import type { Decision } from '../rag/answer.js';
-import type { DraftActions } from '../responder/ports.js';
+import type { DraftActions, OwnerControls } from '../responder/ports.js';
 import type { Store } from '../store/port.js';
 
 /** Where an upload stands; the bot edits one progress message through these stages. */
@@ -42,7 +42,8 @@ export interface HistoryTurn {
  */
 export interface BotKnowledge {
   ingest(input: BotIngestInput, onProgress?: (p: IngestProgress) => void): Promise<KnowledgeDocument>;
-  removeDocument(id: string): Promise<unknown>;
+  /** Removes a document; `actor` (the owner who deleted it) is recorded in the audit. */
+  removeDocument(id: string, actor: string): Promise<unknown>;
   answer(input: {
     questions: string[];
     history: HistoryTurn[];
@@ -67,12 +68,16 @@ export interface StatusSnapshot {
   paused: boolean;
 }
 
-/** Everything {@link createBot} needs, passed explicitly by `main.ts`/`service.ts`. */
+/** Everything {@link createBot} needs besides the owner's Telegram output, passed explicitly by `service.ts`. */
 export interface BotDeps {
   config: Config;
+  /** For reads the screens show (documents, listings) and the bot's own state in `kv`; changes go through use cases. */
   store: Store;
   logger: Logger;
+  /** The responder's actions on drafts and chats (card buttons, replies). */
   actions: DraftActions;
+  /** The responder's settings and screens (mode, pause, `/chats`). */
+  owner: OwnerControls;
   knowledge: BotKnowledge;
   agenda: Agenda;
   status: () => Promise<StatusSnapshot>;

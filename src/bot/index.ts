@@ -1,6 +1,8 @@
 /**
- * The seller's control surface in Telegram (grammY). {@link createBot} builds the bot, its notifier for the
- * responder and its jobs; `start()` chooses webhook mode (`PUBLIC_URL` set) or long polling.
+ * The seller's control surface in Telegram (grammY), built in two halves so the composition root wires it in
+ * dependency order: {@link createOwnerTelegram} makes the bot's output (grammY's API and the notifier the
+ * responder tells the owner through), then {@link createBot} adds the owner's features, which call the
+ * responder's use cases, and the bot's jobs; `start()` chooses webhook mode (`PUBLIC_URL` set) or long polling.
  *
  * Layout: one Composer per feature in `features/`, registered below in order; cards and keyboards in
  * `cards/` and `keyboards/`; every owner-facing text in `texts/` (one module per locale).
@@ -10,6 +12,12 @@ import { conversations, createConversation } from '@grammyjs/conversations';
 import { run, type RunnerHandle, sequentialize } from '@grammyjs/runner';
 import type { Express } from 'express';
 import { Bot, type BotError, type Context } from 'grammy';
+import type { Config } from '../config.js';
+import type { CheckResult } from '../lib/checks.js';
+import type { Logger } from '../logger.js';
+import type { Notifier } from '../responder/ports.js';
+import type { Store } from '../store/port.js';
+import { TelegramConnection } from './connection.js';
 import type { BotContext } from './context.js';
 import type { BotDeps } from './deps.js';
 import type { FeatureEnv } from './env.js';
@@ -30,8 +38,8 @@ import { modeFeature } from './features/mode.js';
 import { replyFeature } from './features/reply.js';
 import { unhandledFeature } from './features/unhandled.js';
 import { uploadFeature } from './features/upload.js';
-import { defineBotJobs } from './jobs.js';
-import { type BotNotifier, createNotifier } from './notifier.js';
+import { defineBotJobs } from './jobs/index.js';
+import { createNotifier } from './notifier.js';
 import { RETRY_OPTIONS } from './retry.js';
 import { textsFor, type Texts } from './texts/index.js';
 import { mountWebhookRoute, WEBHOOK_PATH, webhookSecret } from './webhook.js';
@@ -48,28 +56,49 @@ export type {
 } from './deps.js';
 export {
   ASK_PREVIEW_JOB,
-  defineBotJobs,
-  DOCS_SYNC_JOB,
-  INGEST_UPLOAD_JOB,
   type BotJobsDeps,
-} from './jobs.js';
-export { type BotNotifier, createNotifier } from './notifier.js';
+  defineBotJobs,
+  FOLDER_SYNC_FOR_OWNER_JOB,
+  INGEST_UPLOAD_JOB,
+} from './jobs/index.js';
+export { createNotifier } from './notifier.js';
 export { WEBHOOK_PATH } from './webhook.js';
 
 /** Update kinds the bot asks Telegram for (others are never delivered). */
 export const ALLOWED_UPDATES = ['message', 'callback_query'] as const;
 
+/**
+ * The owner's Telegram output: grammY's bot (its API with auto-retry) and the {@link Notifier} the responder
+ * reaches the owner through. Nothing is sent until something is notified; nothing is received until
+ * {@link createBot}'s handle starts.
+ */
+export interface OwnerTelegram {
+  bot: Bot<BotContext>;
+  notifier: Notifier;
+}
+
 /** A built bot: the grammY instance, the notifier the responder uses, and its lifecycle. */
 export interface BotHandle {
   bot: Bot<BotContext>;
-  notifier: BotNotifier;
-  /** Webhook mode (`PUBLIC_URL`): registers the webhook with its secret; else deletes it and long-polls. */
+  notifier: Notifier;
+  /**
+   * Connects to Telegram — webhook mode (`PUBLIC_URL`) registers the webhook with its secret, else it deletes
+   * it and long-polls — retrying with backoff (each failure logged) until connected or stopped. Resolves once
+   * connected (or stopped); calling it again returns the same promise. The service waits for it only briefly,
+   * so Avito webhooks are served while Telegram is unreachable.
+   */
   start(): Promise<void>;
+  /** For `/ready`: the last getMe (refreshed every minute), not a call per probe. */
+  check(): CheckResult;
   /** Stops polling (waiting for updates in progress) or stops accepting webhook updates. Safe to call twice. */
   stop(): Promise<void>;
   /** Adds `POST /telegram/webhook` to the service's Express app (call before the app's 404 handler). */
   mountWebhook(app: Express): void;
 }
+
+/** grammY types its signals with the `abort-controller` shim; Node's own AbortSignal works the same at runtime. */
+type GrammySignal = NonNullable<Parameters<Bot['init']>[0]>;
+const grammySignal = (signal: AbortSignal) => signal as unknown as GrammySignal;
 
 function commandList(t: Texts) {
   const c = t.commands;
@@ -89,30 +118,39 @@ function commandList(t: Texts) {
 }
 
 /**
- * Builds the bot from explicit dependencies. Throws when `TELEGRAM_BOT_TOKEN` is missing: build the bot only
- * when `config.telegram.enabled`. Also defines the bot's Agenda jobs (`ingest-upload`, `ask-preview`,
- * `docs-sync`) on `deps.agenda`.
+ * Builds the owner's Telegram output, the first half of the bot. Throws when `TELEGRAM_BOT_TOKEN` is missing:
+ * build it only when `config.telegram.enabled`.
  */
-export function createBot(deps: BotDeps): BotHandle {
-  const { config, logger: rootLogger } = deps;
+export function createOwnerTelegram(deps: { config: Config; store: Store; logger: Logger }): OwnerTelegram {
+  const { config } = deps;
   const token = config.telegram.token;
   if (!token)
     throw new Error(
       'TELEGRAM_BOT_TOKEN is not set: create the bot only when config.telegram.enabled is true.',
     );
-  const logger = rootLogger.child({ module: 'bot' });
-  const t = textsFor(config.locale);
   const bot = new Bot<BotContext>(token, { client: { apiRoot: config.telegram.apiRoot } });
   bot.api.config.use(autoRetry(RETRY_OPTIONS));
-
   const notifier = createNotifier({
     api: bot.api,
     store: deps.store,
-    logger,
-    texts: t,
+    logger: deps.logger.child({ module: 'bot' }),
+    texts: textsFor(config.locale),
     notifyChatId: config.telegram.notifyChatId,
   });
-  const env: FeatureEnv = { ...deps, t, notifier, api: bot.api };
+  return { bot, notifier };
+}
+
+/**
+ * The second half of the bot: the owner's features on `telegram`'s bot, from explicit dependencies (the
+ * responder's use cases among them). Also defines the bot's Agenda jobs (`ingest-upload`, `ask-preview`,
+ * `knowledge-folder-sync-for-owner`) on `deps.agenda`.
+ */
+export function createBot(telegram: OwnerTelegram, deps: BotDeps): BotHandle {
+  const { config, logger: rootLogger } = deps;
+  const { bot, notifier } = telegram;
+  const logger = rootLogger.child({ module: 'bot' });
+  const t = textsFor(config.locale);
+  const env: FeatureEnv = { ...deps, t, api: bot.api };
   defineBotJobs(deps.agenda, {
     api: bot.api,
     store: deps.store,
@@ -171,35 +209,51 @@ export function createBot(deps: BotDeps): BotHandle {
   let accepting = false;
   let stopping: Promise<void> | undefined;
 
-  async function setCommands(): Promise<void> {
-    await bot.api.setMyCommands(commandList(textsFor('ru')));
-    await bot.api.setMyCommands(commandList(textsFor('en')), { language_code: 'en' });
+  async function setCommands(signal: GrammySignal): Promise<void> {
+    await bot.api.setMyCommands(commandList(textsFor('ru')), undefined, signal);
+    await bot.api.setMyCommands(commandList(textsFor('en')), { language_code: 'en' }, signal);
   }
+
+  async function connect(abort: AbortSignal): Promise<void> {
+    const signal = grammySignal(abort);
+    // Not bot.init(): it retries a failing getMe forever, silently. This loop retries and says so.
+    bot.botInfo = await bot.api.getMe(signal);
+    await setCommands(signal).catch((error: unknown) => logger.warn({ err: error }, 'setMyCommands failed'));
+    if (webhookMode) {
+      const url = `${config.http.publicUrl}${WEBHOOK_PATH}`;
+      const options = { secret_token: await secret(), allowed_updates: [...ALLOWED_UPDATES] };
+      await bot.api.setWebhook(url, options, signal);
+      if (abort.aborted) return;
+      accepting = true;
+      logger.info({ url }, 'telegram webhook set');
+      return;
+    }
+    await bot.api.deleteWebhook(undefined, signal);
+    if (abort.aborted) return;
+    runner = run(bot, { runner: { fetch: { allowed_updates: [...ALLOWED_UPDATES] } } });
+    accepting = true;
+    logger.info({ username: bot.botInfo.username }, 'telegram long polling started');
+  }
+
+  let connecting: Promise<void> | undefined;
+  const connection = new TelegramConnection({
+    connect,
+    probe: async (signal) => void (await bot.api.getMe(grammySignal(signal))),
+    logger,
+  });
 
   return {
     bot,
     notifier,
-    async start() {
-      await bot.init();
-      await setCommands().catch((error: unknown) => logger.warn({ err: error }, 'setMyCommands failed'));
-      if (webhookMode) {
-        const url = `${config.http.publicUrl}${WEBHOOK_PATH}`;
-        await bot.api.setWebhook(url, {
-          secret_token: await secret(),
-          allowed_updates: [...ALLOWED_UPDATES],
-        });
-        accepting = true;
-        logger.info({ url }, 'telegram webhook set');
-        return;
-      }
-      await bot.api.deleteWebhook();
-      runner = run(bot, { runner: { fetch: { allowed_updates: [...ALLOWED_UPDATES] } } });
-      accepting = true;
-      logger.info({ username: bot.botInfo.username }, 'telegram long polling started');
+    start() {
+      connecting ??= connection.start();
+      return connecting;
     },
+    check: () => connection.check(),
     stop() {
       stopping ??= (async () => {
         accepting = false;
+        connection.stop();
         if (runner?.isRunning()) await runner.stop();
         logger.info('telegram bot stopped');
       })();

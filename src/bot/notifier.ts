@@ -32,20 +32,11 @@ const ALERT_ROUNDS = 5;
 /** Drafts whose latest card this process remembers (see `latest` below): far more than are ever in flight. */
 const REMEMBERED_CARDS = 1000;
 
-/** The bot's notifier: the responder's {@link Notifier} plus what only owner screens do. */
-export interface BotNotifier extends Notifier {
-  /**
-   * Shows the draft's card again as a new message at the bottom of the chat (`/chats`) and retires the old
-   * one: it is edited to a short "moved below" line without buttons, so one live card per draft remains.
-   */
-  repostCard(view: CardView): Promise<CardRef | null>;
-}
-
 /**
  * Builds the {@link Notifier}. `syncCard` edits the card in place ("not modified" counts as done), sends a
  * fresh card when the old one was deleted, and serialises calls per draft so two syncs never send two cards.
  */
-export function createNotifier(deps: NotifierDeps): BotNotifier {
+export function createNotifier(deps: NotifierDeps): Notifier {
   const { api, store, logger, texts: t } = deps;
   const chains = new Map<string, Promise<unknown>>();
   /**

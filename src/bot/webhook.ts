@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import express, { type Express, type RequestHandler } from 'express';
 import type { Bot, Context } from 'grammy';
 import { webhookCallback } from 'grammy';
-import { secretEquals } from '../http/secrets.js';
+import { secretEquals } from '../lib/secrets.js';
 import type { Logger } from '../logger.js';
 import type { KvRepository } from '../store/port.js';
 

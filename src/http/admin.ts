@@ -1,8 +1,7 @@
 import { createHmac } from 'node:crypto';
 import type { Agenda } from 'agenda';
-import { createExpressMiddleware } from 'agendash';
 import type { Express, Request, RequestHandler, Response } from 'express';
-import { secretEquals } from './secrets.js';
+import { secretEquals } from '../lib/secrets.js';
 
 export const ADMIN_PATH = '/admin';
 export const JOBS_PATH = `${ADMIN_PATH}/jobs`;
@@ -112,5 +111,14 @@ export function mountAdmin(app: Express, deps: AdminDeps): void {
     const url = new URL(req.originalUrl, 'http://local');
     res.redirect(301, `${JOBS_PATH}/${url.search}`);
   });
-  app.use(JOBS_PATH, dashboardHeaders(), createExpressMiddleware(deps.agenda));
+  app.use(JOBS_PATH, dashboardHeaders(), lazyDashboard(deps.agenda));
+}
+
+/** agendash (and its UI) is loaded on the first request to the dashboard, not with the service. */
+function lazyDashboard(agenda: Agenda): RequestHandler {
+  let dashboard: Promise<RequestHandler> | undefined;
+  return (req, res, next) => {
+    dashboard ??= import('agendash').then(({ createExpressMiddleware }) => createExpressMiddleware(agenda));
+    dashboard.then((handle) => handle(req, res, next), next);
+  };
 }

@@ -2,11 +2,11 @@ import { randomUUID } from 'node:crypto';
 import type { Agenda } from 'agenda';
 import express, { type ErrorRequestHandler, type Express, type Request, type RequestHandler } from 'express';
 import { rateLimit } from 'express-rate-limit';
+import { secretMatcher } from '../lib/secrets.js';
 import type { Logger } from '../logger.js';
 import { bearer, mountAdmin } from './admin.js';
 import type { Metrics } from './metrics.js';
-import type { Readiness } from './readiness.js';
-import { secretEquals } from './secrets.js';
+import type { CheckResult, Readiness, ReadinessReport } from './readiness.js';
 
 declare module 'express-serve-static-core' {
   /** Set for every request by `requestContext`. */
@@ -21,8 +21,9 @@ export interface HttpAppDeps {
   readiness: Readiness;
   metrics: Metrics;
   /**
-   * When set, `/metrics` requires `Authorization: Bearer <token>` and the admin routes (`/admin/jobs/`,
-   * needs `agenda`) are mounted behind it. Without it there are no admin routes at all.
+   * When set, `/metrics` and the details of `/ready` require `Authorization: Bearer <token>`, and the admin
+   * routes (`/admin/jobs/`, needs `agenda`) are mounted behind it. Without it there are no admin routes, and
+   * `/metrics` and `/ready`'s details are served to loopback clients only.
    */
   adminToken?: string | undefined;
   /** The job queue the admin dashboard shows. */
@@ -59,14 +60,21 @@ export function createHttpApp(deps: HttpAppDeps): Express {
     res.json({ status: 'ok', uptimeSeconds: Math.round(process.uptime()) });
   });
 
-  app.get('/ready', async (_req, res) => {
+  const operator = operatorCheck(deps.adminToken);
+
+  app.get('/ready', async (req, res) => {
     const report = await deps.readiness.report();
-    res.status(report.status === 'ok' ? 200 : 503).json(report);
+    res.status(report.status === 'ok' ? 200 : 503).json(operator(req) ? report : statusesOnly(report));
   });
 
   app.get('/metrics', async (req, res) => {
-    if (deps.adminToken && !secretEquals(bearer(req.get('authorization')), deps.adminToken)) {
-      res.status(401).json({ error: 'unauthorized' });
+    if (!operator(req)) {
+      if (deps.adminToken) res.status(401).json({ error: 'unauthorized' });
+      else
+        res.status(403).json({
+          error: 'forbidden',
+          reason: 'metrics are served to loopback only; set ADMIN_TOKEN to read them with a Bearer token',
+        });
       return;
     }
     res.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
@@ -99,6 +107,27 @@ function securityHeaders(https: boolean): RequestHandler {
 }
 
 const LOOPBACK_IP = /^(127\.|::1$|::ffff:127\.)/;
+
+/**
+ * Who may see operational details (`/metrics`, the details of `/ready`): with ADMIN_TOKEN its Bearer holder,
+ * without it loopback clients only. Behind a reverse proxy on this host the forwarded client address counts
+ * (`trust proxy` is loopback), so a public request through the proxy is not taken for a local one.
+ */
+function operatorCheck(adminToken: string | undefined): (req: Request) => boolean {
+  if (!adminToken) return (req) => LOOPBACK_IP.test(req.ip ?? '');
+  const matches = secretMatcher(adminToken);
+  return (req) => matches(bearer(req.get('authorization')));
+}
+
+/** `/ready` for anyone: each check's status, no error texts, token expiry or store names. */
+function statusesOnly(report: ReadinessReport): Pick<ReadinessReport, 'status'> & {
+  checks: Record<string, { status: CheckResult['status'] }>;
+} {
+  const checks = Object.fromEntries(
+    Object.entries(report.checks).map(([name, check]) => [name, { status: check.status }]),
+  );
+  return { status: report.status, checks };
+}
 
 /**
  * Per-IP request budget on everything but /health and authenticated webhooks. Loopback is exempt (local

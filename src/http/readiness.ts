@@ -1,11 +1,6 @@
-/** Outcome of one readiness check: `disabled` is an integration that is simply not configured. */
-export interface CheckResult {
-  status: 'ok' | 'degraded' | 'fail' | 'disabled';
-  detail?: string;
-  [extra: string]: unknown;
-}
+import type { CheckResult, ReadinessCheck } from '../lib/checks.js';
 
-export type ReadinessCheck = () => Promise<CheckResult>;
+export type { CheckResult, ReadinessCheck } from '../lib/checks.js';
 
 export interface ReadinessReport {
   status: 'ok' | 'fail';

@@ -1,11 +1,9 @@
-import { MongoBackend } from '@agendajs/mongo-backend';
 import { Agenda, type AgendaBackend } from 'agenda';
 import type { Config } from '../config.js';
 import { backoffDelay } from '../lib/retry.js';
 import { isStorageFailure } from '../lib/storage-errors.js';
 import type { StorageFailureReporter } from '../lib/storage-outage.js';
 import type { Logger } from '../logger.js';
-import type { Store } from '../store/port.js';
 import { LocalWakeups } from './local-wakeups.js';
 import { SqliteBackend } from './sqlite-backend/index.js';
 
@@ -16,12 +14,16 @@ export interface JobsOptions {
   processEvery?: number;
 }
 
-/** Agenda on the store's backend: MongoDB collections, or `agenda_*` tables in the SQLite file. */
-export function createAgenda(storage: Config['storage'], options: JobsOptions = {}): Agenda {
-  const backend: AgendaBackend =
-    storage.kind === 'mongo'
-      ? new MongoBackend({ address: storage.uri, collection: 'agendaJobs' })
-      : new SqliteBackend({ path: storage.path });
+/**
+ * Agenda on the store's backend: MongoDB collections, or `agenda_*` tables in the SQLite file. The MongoDB
+ * backend (and the driver under it) is loaded only when MONGODB_URI asks for it.
+ */
+export async function createAgenda(storage: Config['storage'], options: JobsOptions = {}): Promise<Agenda> {
+  let backend: AgendaBackend;
+  if (storage.kind === 'mongo') {
+    const { MongoBackend } = await import('@agendajs/mongo-backend');
+    backend = new MongoBackend({ address: storage.uri, collection: 'agendaJobs' });
+  } else backend = new SqliteBackend({ path: storage.path });
   return new Agenda({
     backend,
     // Jobs this process saves start at once rather than at the next poll; other processes still poll.
@@ -34,18 +36,6 @@ export function createAgenda(storage: Config['storage'], options: JobsOptions = 
     defaultLockLifetime: 2 * 60_000,
     // Jobs mostly wait on HTTP (Avito, Gemini, Telegram): many can be in flight on one event loop.
     maxConcurrency: 60,
-  });
-}
-
-/** How long processed webhook events are kept for deduplication and audit. */
-export const EVENT_RETENTION_DAYS = 30;
-
-/** Scheduled housekeeping that every deployment runs. Feature jobs are defined by their modules. */
-export function defineCoreJobs(agenda: Agenda, deps: { store: Store; logger: Logger }): void {
-  agenda.define('cleanup-events', async () => {
-    const before = new Date(Date.now() - EVENT_RETENTION_DAYS * 24 * 3600_000);
-    const removed = await deps.store.events.deleteProcessedBefore(before);
-    deps.logger.info({ job: 'cleanup-events', removed }, 'old webhook events removed');
   });
 }
 
@@ -90,12 +80,10 @@ function retryStorageFailures(agenda: Agenda): void {
 }
 
 /**
- * Starts processing and (idempotently) schedules the recurring core jobs. Every job is defined by now: each
- * definition gets the storage retry (see {@link retryStorageFailures}).
+ * Starts processing. Every job is defined by now: each definition gets the storage retry (see
+ * {@link retryStorageFailures}). Recurring jobs are scheduled by their modules after this.
  */
 export async function startJobs(agenda: Agenda): Promise<void> {
   retryStorageFailures(agenda);
   await agenda.start();
-  // Numbers, not phrases: the bundled human-interval misreads some unit names.
-  await agenda.every(24 * 3600_000, 'cleanup-events');
 }

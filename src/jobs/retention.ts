@@ -4,12 +4,14 @@
  * log and settings are not touched: a lead keeps the brief and the contact the buyer agreed to leave.
  */
 import type { Agenda } from 'agenda';
+import { z } from 'zod';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import { chatIdOf } from '../responder/channel.js';
 import type { ChatIdScope, Store } from '../store/port.js';
+import { defineJob, jobKind, scheduleEvery } from './job.js';
 
-export const RETENTION_JOB = 'purge-idle-conversations';
+export const RETENTION_JOB = jobKind('purge-idle-conversations', z.unknown());
 
 const DAY_MS = 24 * 3600_000;
 /** How often the job looks: a conversation goes at most this long after its time is up. */
@@ -98,13 +100,11 @@ export async function purgeIdleConversations(deps: RetentionDeps): Promise<numbe
 
 /** Defines the job; {@link scheduleRetention} makes it run every hour. */
 export function defineRetentionJob(agenda: Agenda, deps: RetentionDeps): void {
-  agenda.define(RETENTION_JOB, async () => {
+  defineJob(agenda, RETENTION_JOB, async () => {
     const purged = await purgeIdleConversations(deps);
-    if (purged > 0) deps.logger.info({ job: RETENTION_JOB, purged }, 'idle conversations purged');
+    if (purged > 0) deps.logger.info({ job: RETENTION_JOB.name, purged }, 'idle conversations purged');
   });
 }
 
 /** Schedules the job (idempotent: one recurring job whatever the number of starts or processes). */
-export async function scheduleRetention(agenda: Agenda): Promise<void> {
-  await agenda.every(EVERY_MS, RETENTION_JOB);
-}
+export const scheduleRetention = (agenda: Agenda) => scheduleEvery(agenda, RETENTION_JOB, EVERY_MS);

@@ -33,6 +33,17 @@ export const integer = (min: number, max: number, fallback: number) =>
       .default(fallback),
   );
 
+/** A number in [min, max] (decimals allowed); `expected` says what, e.g. "a share from 0 to 1, like 0.7". */
+export const decimal = (min: number, max: number, fallback: number, expected: string) =>
+  z.preprocess(
+    emptyToUndefined,
+    z.coerce
+      .number({ error: `expected ${expected}` })
+      .min(min, { error: `expected ${expected}` })
+      .max(max, { error: `expected ${expected}` })
+      .default(fallback),
+  );
+
 export const httpUrl = (what: string) =>
   z
     .url({ protocol: /^https?$/, error: `expected an http(s) URL of ${what}` })

@@ -116,6 +116,8 @@ export const draftSchema = new Schema(
     grounded: { type: Boolean, required: true },
     findings: { type: [String], default: [] },
     strategy: { type: String, required: true },
+    provider: { type: String, default: null },
+    model: { type: String, default: null },
     coversMessageIds: { type: [String], default: [] },
     card: { type: new Schema({ chatId: String, messageId: Number }, { _id: false }), default: null },
     approvedBy: { type: String, default: null },
@@ -162,6 +164,19 @@ export const chunkSchema = new Schema(
 );
 chunkSchema.index({ docId: 1, index: 1 }, { unique: true });
 
+export const chunkEmbeddingSchema = new Schema(
+  {
+    docId: { type: String, required: true },
+    index: { type: Number, required: true },
+    model: { type: String, required: true },
+    textHash: { type: String, required: true },
+    /** Little-endian float32 values. */
+    vector: { type: Buffer, required: true },
+  },
+  { versionKey: false, collection: 'chunk_embeddings' },
+);
+chunkEmbeddingSchema.index({ docId: 1, index: 1 }, { unique: true });
+
 export const listingSchema = new Schema(
   {
     _id: { type: String, required: true },
@@ -190,6 +205,7 @@ export const auditSchema = new Schema(
     action: { type: String, required: true },
     chatId: { type: String, default: null },
     draftId: { type: String, default: null },
+    leadId: { type: String, default: null },
     before: { type: String, default: null },
     after: { type: String, default: null },
     details: { type: Schema.Types.Mixed, default: null },
@@ -200,6 +216,7 @@ export const auditSchema = new Schema(
 auditSchema.index({ at: -1, seq: -1 });
 auditSchema.index({ chatId: 1, at: -1 });
 auditSchema.index({ draftId: 1, at: -1 });
+auditSchema.index({ leadId: 1, at: -1 });
 
 export const kvSchema = new Schema(
   {
@@ -210,6 +227,75 @@ export const kvSchema = new Schema(
   { versionKey: false, collection: 'kv' },
 );
 
+const leadConversationSchema = new Schema(
+  { channel: { type: String, required: true }, conversationId: { type: String, required: true } },
+  { _id: false },
+);
+
+const leadDocumentSchema = new Schema(
+  {
+    kind: { type: String, enum: ['offer', 'contract', 'invoice'], required: true },
+    number: { type: String, required: true },
+    total: { type: Number, default: null },
+    issuedAt: { type: Date, required: true },
+  },
+  { _id: false },
+);
+
+/**
+ * Leads. `contact`, `brief` and `lostReason` may hold sealed strings (PII encryption), hence Mixed.
+ * `openConversations` (`channel:id` keys, emptied when the lead closes) makes one open lead per
+ * conversation a unique index; `contactKeys` are lookup digests, never the phone or e-mail;
+ * `pendingAudit` holds a write's audit entries until they are copied to `audit` (MongoDB without a
+ * replica set has no multi-document transactions).
+ */
+export const leadSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    channel: { type: String, enum: ['avito', 'telegram', 'web'], required: true },
+    conversationId: { type: String, required: true },
+    conversations: { type: [leadConversationSchema], default: [] },
+    openConversations: { type: [String], default: [] },
+    listing: { type: new Schema({ itemId: String, title: String }, { _id: false }), default: null },
+    contact: { type: Schema.Types.Mixed, required: true },
+    contactKeys: { type: [String], default: [] },
+    brief: { type: Schema.Types.Mixed, default: {} },
+    stage: {
+      type: String,
+      enum: ['new', 'qualified', 'offer_sent', 'booked', 'invoiced', 'paid', 'won', 'lost'],
+      required: true,
+    },
+    lostReason: { type: String, default: null },
+    lostFrom: { type: String, default: null },
+    tags: { type: [String], default: [] },
+    amounts: {
+      type: new Schema(
+        {
+          quoted: { type: Number, default: null },
+          invoiced: { type: Number, default: null },
+          paid: { type: Number, default: null },
+        },
+        { _id: false },
+      ),
+      required: true,
+    },
+    documents: { type: [leadDocumentSchema], default: [] },
+    version: { type: Number, required: true },
+    pendingAudit: { type: [Schema.Types.Mixed], default: [] },
+    createdAt: { type: Date, required: true },
+    updatedAt: { type: Date, required: true },
+    stageChangedAt: { type: Date, required: true },
+    closedAt: { type: Date, default: null },
+  },
+  { versionKey: false, collection: 'leads', minimize: false },
+);
+leadSchema.index(
+  { openConversations: 1 },
+  { unique: true, partialFilterExpression: { openConversations: { $type: 'string' } } },
+);
+leadSchema.index({ contactKeys: 1 });
+leadSchema.index({ stage: 1, createdAt: -1, _id: -1 });
+
 /** Registers every model on a connection (no global mongoose state). */
 export function registerModels(connection: Connection) {
   return {
@@ -219,12 +305,14 @@ export function registerModels(connection: Connection) {
     Draft: connection.model('Draft', draftSchema),
     Document: connection.model('Document', documentSchema),
     Chunk: connection.model('Chunk', chunkSchema),
+    ChunkEmbedding: connection.model('ChunkEmbedding', chunkEmbeddingSchema),
     Listing: connection.model('Listing', listingSchema),
     Settings: connection.model('Settings', settingsSchema),
     Audit: connection.model('Audit', auditSchema),
     Kv: connection.model('Kv', kvSchema),
     Counter: connection.model('Counter', counterSchema),
     Lease: connection.model('Lease', leaseSchema),
+    Lead: connection.model('Lead', leadSchema),
   };
 }
 

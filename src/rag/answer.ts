@@ -1,14 +1,27 @@
 import type { Logger } from '../logger.js';
 import type { DraftSource, ListingFacts } from '../models/records.js';
 import type { Store } from '../store/port.js';
-import { type Passage, whyUnanswered } from './coverage.js';
-import { GeminiError } from './errors.js';
+import {
+  type Ask,
+  askedIn,
+  answersAsk,
+  type Cover,
+  coverIn,
+  namingOf,
+  type Passage,
+  relatedWords,
+  whyUnanswered,
+} from './coverage.js';
+import { ModelUnavailableError } from './errors.js';
 import { detectEscalation, type EscalationReason } from './escalation.js';
-import type { GeneratedAnswer, GenerateRequest, GroundingChunk } from './gemini/generate.js';
+import { unansweredFinding, unsupportedFinding } from './findings.js';
 import { checkGrounding } from './guard.js';
 import type { LocalHit, LocalIndex } from './local-index.js';
-import { buildContents, buildSystemInstruction, type HistoryMessage, listingFactsText } from './prompt.js';
-import { tokenize } from './text/tokens.js';
+import type { GivenPassage, LlmProvider, RetrievalStage } from './models/port.js';
+import type { ModelRouter } from './models/router.js';
+import { buildSystemInstruction, buildTurns, type HistoryMessage, listingFactsText } from './prompt.js';
+import { composeReply } from './reply.js';
+import { checkSupport, DEFAULT_SUPPORT_THRESHOLD } from './support.js';
 
 /** What the responder asks: the unanswered buyer messages in their chat's context. */
 export interface AnswerInput {
@@ -20,23 +33,29 @@ export interface AnswerInput {
   locale?: 'ru' | 'en';
 }
 
-/** Where an answer came from: item documents, general documents (Gemini), or the local index. */
+/** Where an answer came from: item documents, general documents (a model), or the local index. */
 export type AnswerStrategy = 'item' | 'general' | 'local';
+
+/** The model that wrote an answer, or said the documents do not cover the question. */
+export interface ProducedBy {
+  provider?: LlmProvider;
+  model?: string;
+}
 
 /**
  * The answerer's verdict. `answer` with `grounded: false` or strategy `local` must go to the owner
  * for review; `fallback` carries exactly the configured fallback text; `escalate` carries no text.
  */
 export type Decision =
-  | {
+  | ({
       kind: 'answer';
       text: string;
       sources: DraftSource[];
       grounded: boolean;
       findings: string[];
       strategy: AnswerStrategy;
-    }
-  | {
+    } & ProducedBy)
+  | ({
       kind: 'fallback';
       text: string;
       reason: 'nothing_found' | 'not_covered' | 'unavailable';
@@ -44,7 +63,7 @@ export type Decision =
       strategy: 'none';
       /** For `unavailable`: what failed (e.g. the daily quota), for the owner's card. */
       detail?: string;
-    }
+    } & ProducedBy)
   | { kind: 'escalate'; reason: EscalationReason; matched: string };
 
 export interface AnswerOptions {
@@ -59,9 +78,17 @@ export interface AnswererDeps {
   logger: Logger;
   fallbackText: string;
   escalationKeywords: readonly string[];
-  /** Gemini with File Search; null without a key (the local index answers). */
-  generate: ((req: GenerateRequest) => Promise<GeneratedAnswer>) | null;
+  /**
+   * The providers of LLM_PROVIDERS behind their router; null without any (the local index quotes
+   * passages, always for review).
+   */
+  models: Pick<ModelRouter, 'generate'> | null;
+  /** Passages for the quoting path and for providers without File Search. */
   localIndex: Pick<LocalIndex, 'search'>;
+  /** Passages a provider without File Search gets per stage. Default 5. */
+  passageLimit?: number;
+  /** Share of a sentence's words the sources must hold (`SUPPORT_THRESHOLD`); see {@link checkSupport}. */
+  supportThreshold?: number;
 }
 
 const SNIPPET_CHARS = 300;
@@ -71,57 +98,73 @@ const snippet = (text: string) => {
   return clean.length > SNIPPET_CHARS ? `${clean.slice(0, SNIPPET_CHARS - 1)}…` : clean;
 };
 
-/** AIP-160 string literal. */
-const quoteFilterValue = (value: string) => `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
-
 function priceNumber(price: string | null | undefined): number | null {
   const digits = price?.replace(/[\s\u00a0]/g, '').match(/\d+(?:[.,]\d+)?/)?.[0];
   return digits ? Number(digits.replace(',', '.')) : null;
 }
 
-/** The passage's sentences (at most two) that share the most words with the question. */
-function quotePassage(hit: LocalHit, question: string): string {
-  const wanted = new Set(tokenize(question).map((t) => t.stem));
-  const sentences = (hit.text.match(/[^.!?…\n]+[.!?…]*/g) ?? [hit.text])
-    .map((s) => s.replace(/^[\s#>*•-]+/, '').trim())
-    .filter(Boolean);
-  const scored = sentences.map((s, i) => ({
-    s,
-    i,
-    overlap: new Set(
-      tokenize(s)
-        .filter((t) => wanted.has(t.stem) && t.word.length > 2)
-        .map((t) => t.stem),
-    ).size,
-  }));
-  return (
-    [...scored]
-      .sort((a, b) => b.overlap - a.overlap || a.i - b.i)
-      .slice(0, 2)
-      // A second sentence only when it is nearly as relevant as the first.
-      .filter((p, k, all) => k === 0 || p.overlap * 2 > all[0]!.overlap)
-      .sort((a, b) => a.i - b.i)
-      .map((p) => p.s)
-      .join(' ')
-  );
+const givenPassage = (p: GivenPassage): Passage => ({
+  text: p.text,
+  listingDocument: p.origin === 'listing',
+});
+const hitGiven = (h: LocalHit): GivenPassage => ({
+  docId: h.docId,
+  title: h.title,
+  itemId: h.itemId,
+  scope: h.scope,
+  origin: h.origin,
+  text: h.text,
+});
+/** Whether a passage belongs to the stage's filter (this listing's documents, or general ones). */
+const ownedBy = (stage: RetrievalStage) => (p: GivenPassage) =>
+  stage.strategy === 'item' ? p.itemId === stage.itemId : p.scope === 'general';
+
+/** The first reply in a chat greets the buyer; later ones go straight to the point. */
+const firstReply = (history: readonly HistoryMessage[]) =>
+  !history.some((m) => m.author === 'ai' || m.author === 'owner');
+
+/** What the guard concluded about an answer: grounded only with nothing to object to. */
+interface GuardVerdict {
+  grounded: boolean;
+  findings: string[];
 }
 
-const chunkPassage = (c: GroundingChunk): Passage => ({
-  text: c.text,
-  listingDocument: c.metadata.origin === 'listing',
-});
-const hitPassage = (h: LocalHit): Passage => ({ text: h.text, listingDocument: h.origin === 'listing' });
+/**
+ * The grounding guard on an answer before anyone may send it on its own: every fact (number, contact,
+ * link, date) in the sources, every sentence backed by them, and no question of the buyer's (a sentence
+ * ending with «?») left without an answer. Findings list what failed; any finding keeps the draft in
+ * review.
+ */
+function guardAnswer(
+  text: string,
+  sources: readonly string[],
+  open: readonly Ask[],
+  supportThreshold: number,
+): GuardVerdict {
+  const facts = checkGrounding(text, sources);
+  const support = checkSupport(text, sources, supportThreshold);
+  const findings = [
+    ...facts.findings,
+    ...support.unsupported.map(unsupportedFinding),
+    ...open.filter((a) => a.question).map((a) => unansweredFinding(a.text)),
+  ];
+  return { grounded: findings.length === 0, findings };
+}
 
 /**
  * Builds `answer(input)`: escalation rules first, then the retrieval cascade (this listing's
  * documents → general documents → fallback), the model's answer checked by the grounding guard.
  * A stage ends the search only with a text that answers the question (see {@link whyUnanswered}):
  * the no-answer marker, a restatement of the listing's own facts or an off-topic passage searches on.
- * Without Gemini the local index quotes the best passage that answers (strategy `local`, always for
- * review). Never throws for Gemini failures: they become a fallback with reason `unavailable`.
+ * A model answers through the router (see `ModelRouter`): Gemini retrieves with File Search, the other
+ * providers get the local index's passages; the answer and the fallback name the provider and model.
+ * Without a model the local index answers with the sentences that cover the question (strategy `local`,
+ * always for review). Every answer passes the grounding guard (facts, sentence support, questions left
+ * open). Never throws for model failures: they become a fallback with reason `unavailable`.
  */
 export function createAnswerer(deps: AnswererDeps) {
   const { logger, fallbackText } = deps;
+  const supportThreshold = deps.supportThreshold ?? DEFAULT_SUPPORT_THRESHOLD;
   const fallback = (
     reason: 'nothing_found' | 'not_covered' | 'unavailable',
     sources: DraftSource[] = [],
@@ -135,143 +178,166 @@ export function createAnswerer(deps: AnswererDeps) {
     ...(detail ? { detail } : {}),
   });
 
-  async function sourcesOf(chunks: GroundingChunk[]): Promise<DraftSource[]> {
+  /** One source per document of the passages given, titled as the store knows it. */
+  async function sourcesOf(passages: readonly GivenPassage[]): Promise<DraftSource[]> {
     const out = new Map<string, DraftSource>();
-    for (const c of chunks) {
-      const docId = c.metadata.doc_id ?? null;
-      const key = docId ?? `title:${c.title}`;
+    for (const p of passages) {
+      const key = p.docId ?? `title:${p.title}`;
       if (out.has(key)) continue;
-      const doc = docId ? await deps.store.documents.get(docId) : null;
+      const doc = p.docId ? await deps.store.documents.get(p.docId) : null;
       out.set(key, {
-        title: doc?.title ?? c.title,
-        docId,
-        itemId: doc?.itemId ?? c.metadata.item_id ?? null,
-        snippet: snippet(c.text),
+        title: doc?.title ?? p.title,
+        docId: p.docId,
+        itemId: doc?.itemId ?? p.itemId,
+        snippet: snippet(p.text),
       });
     }
     return [...out.values()];
   }
 
-  async function withGemini(
-    generate: NonNullable<AnswererDeps['generate']>,
+  async function withModels(
+    models: NonNullable<AnswererDeps['models']>,
     input: AnswerInput,
   ): Promise<Decision> {
     const itemId = input.listing?.itemId ?? null;
-    const stages: Array<{
-      strategy: 'item' | 'general';
-      filter: string;
-      owns: (c: GroundingChunk) => boolean;
-    }> = [];
-    if (itemId) {
-      stages.push({
-        strategy: 'item',
-        filter: `item_id = ${quoteFilterValue(itemId)}`,
-        owns: (c) => c.metadata.item_id === itemId,
-      });
-    }
-    stages.push({
-      strategy: 'general',
-      filter: 'scope = "general"',
-      owns: (c) => c.metadata.scope === 'general',
-    });
-    const systemInstruction = buildSystemInstruction(input.listing, input.locale);
-    const contents = buildContents(input.history, input.questions);
+    const stages: RetrievalStage[] = itemId
+      ? [{ strategy: 'item', itemId }, { strategy: 'general' }]
+      : [{ strategy: 'general' }];
+    const turns = buildTurns(input.history, input.questions);
     const facts = listingFactsText(input.listing);
-    let notCovered: DraftSource[] | null = null;
+    const question = input.questions.join('\n');
+    let notCovered: { sources: DraftSource[]; by: ProducedBy } | null = null;
     for (const stage of stages) {
-      let generated: GeneratedAnswer;
+      const filter =
+        stage.strategy === 'item'
+          ? { scope: 'item' as const, itemId: stage.itemId }
+          : { scope: 'general' as const };
+      let answer: Awaited<ReturnType<typeof models.generate>>;
       try {
-        generated = await generate({ systemInstruction, contents, metadataFilter: stage.filter });
+        answer = await models.generate({
+          stage,
+          turns,
+          system: (passages) => buildSystemInstruction(input.listing, input.locale, passages),
+          passages: async () =>
+            (await deps.localIndex.search(question, { filter, limit: deps.passageLimit ?? 5 })).map(hitGiven),
+        });
       } catch (err) {
-        if (!(err instanceof GeminiError)) throw err;
-        logger.warn({ kind: err.kind, strategy: stage.strategy }, 'answer unavailable: gemini failed');
+        if (!(err instanceof ModelUnavailableError)) throw err;
+        logger.warn({ kind: err.kind, strategy: stage.strategy }, 'answer unavailable: no model answered');
         return fallback('unavailable', [], err.message);
       }
-      if (generated.chunks.length === 0) continue;
-      if (!generated.chunks.every(stage.owns)) {
+      if (!answer || answer.passages.length === 0) continue;
+      if (!answer.passages.every(ownedBy(stage))) {
         // The filter should make this impossible; if the backend ever ignores it, use nothing.
-        logger.error({ strategy: stage.strategy }, 'File Search returned chunks outside the metadata filter');
+        logger.error({ strategy: stage.strategy }, 'retrieval returned passages outside the stage filter');
         continue;
       }
-      const sources = await sourcesOf(generated.chunks);
-      const retrieved = generated.chunks.map(chunkPassage);
-      const cited = generated.supportedChunks.map((i) => retrieved[i]!);
+      const by: ProducedBy = { provider: answer.provider, model: answer.model };
+      const sources = await sourcesOf(answer.passages);
+      const retrieved = answer.passages.map(givenPassage);
+      const cited = answer.cited.flatMap((i) => (retrieved[i] ? [retrieved[i]] : []));
       const unanswered = whyUnanswered({
         questions: input.questions,
-        answer: generated.text,
+        answer: answer.text,
         evidence: cited.length > 0 ? cited : retrieved,
         retrieved,
         listing: input.listing,
       });
       if (unanswered) {
         logger.debug({ strategy: stage.strategy, unanswered }, 'no answer at this stage: searching on');
-        notCovered = sources;
+        notCovered = { sources, by };
         continue;
       }
-      const guard = checkGrounding(generated.text, [
-        ...generated.chunks.map((c) => c.text),
-        ...generated.chunks.map((c) => c.title),
-        facts,
-      ]);
+      const said = [answer.text, ...(cited.length > 0 ? cited : retrieved).map((p) => p.text)].join('\n');
+      const open = askedIn(input.questions, namingOf(input.listing, retrieved)).filter(
+        (ask) => !answersAsk(ask, said),
+      );
+      const guard = guardAnswer(
+        answer.text,
+        [...answer.passages.map((p) => p.text), ...answer.passages.map((p) => p.title), facts],
+        open,
+        supportThreshold,
+      );
       return {
         kind: 'answer',
-        text: generated.text,
+        text: answer.text,
         sources,
         grounded: guard.grounded,
         findings: guard.findings,
         strategy: stage.strategy,
+        ...by,
       };
     }
-    return notCovered ? fallback('not_covered', notCovered) : fallback('nothing_found');
+    return notCovered
+      ? { ...fallback('not_covered', notCovered.sources), ...notCovered.by }
+      : fallback('nothing_found');
   }
 
+  /**
+   * Without a model: each thing the buyer asks is looked up stage by stage (this listing's documents,
+   * then general ones), and answered only by sentences of a passage that cover its key terms. The
+   * draft is those sentences, politely framed; asks nothing covers are named in the findings, and when
+   * nothing is covered the fallback is the answer.
+   */
   async function withLocalIndex(input: AnswerInput): Promise<Decision> {
-    const question = input.questions.join('\n');
     const itemId = input.listing?.itemId ?? null;
     const filters: Array<{ scope: 'item'; itemId: string } | { scope: 'general' }> = itemId
       ? [{ scope: 'item', itemId }, { scope: 'general' }]
       : [{ scope: 'general' }];
-    let notCovered: DraftSource[] | null = null;
+    const asks = askedIn(input.questions, namingOf(input.listing, []));
+    const answered = new Map<Ask, { cover: Cover; hit: LocalHit }>();
+    const seen: LocalHit[] = [];
+    // One search per stage for all the asks (with the document words for what they mean); each ask then
+    // takes the best sentence any of the passages offers.
+    const query = asks.flatMap((a) => [a.text, relatedWords(a)]).join('\n');
     for (const filter of filters) {
-      const hits = await deps.localIndex.search(question, { filter, limit: 3 });
-      const retrieved = hits.map(hitPassage);
-      const sourcesFrom = (first: LocalHit): DraftSource[] => {
-        const seen = new Set<string>();
-        return [first, ...hits]
-          .filter((h) => !seen.has(h.docId) && seen.add(h.docId))
-          .map((h) => ({ title: h.title, docId: h.docId, itemId: h.itemId, snippet: snippet(h.text) }));
-      };
-      // Best first; a passage that only names the item does not end the search.
-      const answering = hits
-        .map((hit, i) => ({ hit, quote: quotePassage(hit, question), passage: retrieved[i]! }))
-        .find(
-          (c) =>
-            whyUnanswered({
-              questions: input.questions,
-              answer: c.quote,
-              evidence: [c.passage],
-              retrieved,
-              listing: input.listing,
-            }) === null,
-        );
-      if (!answering) {
-        if (hits.length > 0) notCovered = sourcesFrom(hits[0]!);
-        continue;
+      const open = asks.filter((a) => !answered.has(a));
+      if (open.length === 0) break;
+      const hits = await deps.localIndex.search(query, { filter, limit: Math.min(6, 2 + asks.length) });
+      seen.push(...hits);
+      for (const ask of open) {
+        let best: { cover: Cover; hit: LocalHit } | null = null;
+        for (const hit of hits) {
+          const cover = coverIn(ask, { text: hit.text, title: hit.title });
+          if (cover && (!best || cover.quality > best.cover.quality)) best = { cover, hit };
+        }
+        if (best) answered.set(ask, best);
       }
-      const { hit, quote } = answering;
-      const text =
-        input.locale === 'en' ? `From “${hit.title}”: “${quote}”` : `Из документа «${hit.title}»: «${quote}»`;
-      const guard = checkGrounding(text, [...hits.map((h) => h.text), ...hits.map((h) => h.title)]);
-      return {
-        kind: 'answer',
-        text,
-        sources: sourcesFrom(hit),
-        grounded: guard.grounded,
-        findings: guard.findings,
-        strategy: 'local',
-      };
     }
-    return notCovered ? fallback('not_covered', notCovered) : fallback('nothing_found');
+    const sourcesFrom = (hits: readonly LocalHit[]): DraftSource[] => {
+      const docs = new Set<string>();
+      return hits
+        .filter((h) => !docs.has(h.docId) && docs.add(h.docId))
+        .map((h) => ({ title: h.title, docId: h.docId, itemId: h.itemId, snippet: snippet(h.text) }));
+    };
+    if (answered.size === 0) {
+      return seen.length > 0 ? fallback('not_covered', sourcesFrom(seen)) : fallback('nothing_found');
+    }
+    const quoted = new Set<string>();
+    const sentences: string[] = [];
+    for (const ask of asks) {
+      const found = answered.get(ask);
+      for (const s of found?.cover.sentences ?? []) {
+        const key = `${found!.hit.docId}:${found!.hit.chunkIndex}:${s.start}`;
+        if (!quoted.has(key) && quoted.add(key)) sentences.push(s.text);
+      }
+    }
+    const text = composeReply(sentences, { locale: input.locale ?? 'ru', greet: firstReply(input.history) });
+    const used = asks.flatMap((a) => answered.get(a)?.hit ?? []);
+    const guard = guardAnswer(
+      text,
+      [...seen.map((h) => h.text), ...seen.map((h) => h.title), listingFactsText(input.listing)],
+      asks.filter((a) => !answered.has(a)),
+      supportThreshold,
+    );
+    return {
+      kind: 'answer',
+      text,
+      sources: sourcesFrom([...used, ...seen]),
+      grounded: guard.grounded,
+      findings: guard.findings,
+      strategy: 'local',
+    };
   }
 
   /** Decides what to do with the buyer's unanswered messages. */
@@ -286,7 +352,7 @@ export function createAnswerer(deps: AnswererDeps) {
     if (escalation) return { kind: 'escalate', reason: escalation.reason, matched: escalation.matched };
     if (questions.length === 0) return fallback('nothing_found');
     const normalized = { ...input, questions };
-    return deps.generate ? withGemini(deps.generate, normalized) : withLocalIndex(normalized);
+    return deps.models ? withModels(deps.models, normalized) : withLocalIndex(normalized);
   };
 }
 

@@ -1,7 +1,20 @@
 import type { ListingFacts } from '../models/records.js';
 import { type ListingField, readListingDocument } from './listing-document.js';
 import { isNoAnswer } from './prompt.js';
-import { contentStems, contentTokens, type Token } from './text/tokens.js';
+import { CHATTER_WORDS, conceptsOf, isWeak, QUESTION_WORDS, SHORT_FORMS } from './text/lexicon.js';
+import {
+  contrasts,
+  type Evidence,
+  isCompoundOf,
+  namesOtherPlace,
+  evidenceOf,
+  findTerm,
+  type MatchKind,
+  sameStem,
+  soundAlike,
+} from './text/match.js';
+import { type Sentence, splitSentences } from './text/sentences.js';
+import { contentStems, contentTokens, type Token, tokenize } from './text/tokens.js';
 
 /** A retrieved passage; `listingDocument` marks the item document made from the listing's own facts. */
 export interface Passage {
@@ -26,18 +39,10 @@ export interface AnswerCheck {
  * - `no_answer`: the model said so (empty text or the no-answer marker);
  * - `restates_listing`: it rests only on the listing's own facts (its item document, the listing
  *   description) and the question asks about something else, or about a field it does not restate;
- * - `off_topic`: none of a question's key terms appears in the answer or in the passages it rests on.
+ * - `off_topic`: the answer and the passages it rests on leave out a key term of every question (a shared
+ *   word is not enough: "Стулья к столу продаёте?" is not answered by a passage about tables).
  */
 export type Unanswered = 'no_answer' | 'restates_listing' | 'off_topic';
-
-/** Words that make a question without saying what it is about. */
-const QUESTION_WORDS = new Set(
-  (
-    'сколько почему зачем куда откуда чего кого кому насколько каков какова каково каковы скажите скажи ' +
-    'подскажи интересует интересуют интересно узнать уточнить вопрос хотелось будет будут нужно нужен ' +
-    'нужна нужны могу может можете возможно вообще просто ок much many does did'
-  ).split(' '),
-);
 
 type Field = ListingField | 'description';
 
@@ -53,19 +58,6 @@ const ASKS_ABOUT: Record<Field, RegExp | null> = {
     /^(адрес\p{L}*|наход\p{L}*|располож\p{L}*|посмотр\p{L}*|смотр\p{L}*|осмотр\p{L}*|забра\p{L}*|забер\p{L}*|самовывоз\p{L}*|район\p{L}*|метро|address\p{L}*|where|location|pickup)$/u,
   description: null,
 };
-
-/**
- * Stems match when equal or when one extends the other: the stemmer leaves some forms of one word
- * apart ("раскладной" / "раскладывается", "гарантия" / "гарантийный").
- */
-function sameStem(a: string, b: string): boolean {
-  if (a === b) return true;
-  const [short, long] = a.length <= b.length ? [a, b] : [b, a];
-  if (short.length >= 4 && long.startsWith(short)) return true;
-  let common = 0;
-  while (common < short.length && a[common] === b[common]) common++;
-  return common >= 6;
-}
 
 const hasStem = (stems: readonly string[], stem: string) => stems.some((s) => sameStem(s, stem));
 
@@ -97,28 +89,321 @@ function listingFields(listing: ListingFacts | null, documents: readonly Passage
   return fields;
 }
 
+/** One thing a buyer asks: a sentence of a message, with its key terms. */
+export interface Ask {
+  /** The sentence as the buyer wrote it (short forms spelt out). */
+  text: string;
+  terms: KeyTerm[];
+  /** It ends with a question mark: left unanswered, it is worth telling the owner. */
+  question: boolean;
+}
+
 /**
- * A question's key terms: its content words minus question words and the words naming the listing
- * ("гарантия на ноутбук" asks about the warranty; "ноутбук" only says which item).
+ * A word a passage must contain (in some form) to answer the question. `weak` words frame the question
+ * ("… в комплекте идёт?", "… можно поставить?"): with other terms present they may be missing. Terms
+ * with the same `either` are alternatives the buyer offers ("дисковые или ободные?"): one is enough.
+ * `condition` terms say when ("если не подойдёт по размеру, …"): the answer need only meet one of them.
  */
-function keyTerms(question: string, naming: readonly string[]): Token[] {
-  return contentTokens(question).filter((t) => !QUESTION_WORDS.has(t.word) && !hasStem(naming, t.stem));
+export interface KeyTerm {
+  token: Token;
+  weak: boolean;
+  either?: number;
+  condition?: boolean;
+  /** A word naming the listing: never required, but a sentence that says it is the likelier answer. */
+  naming?: boolean;
+  /** For a number, the word after it ("5 этаж"): «150 ₽ за этаж» answers it for any number. */
+  unit?: Token;
+}
+
+/** Words that open a condition: "если …", "в случае …", "вдруг …". */
+const CONDITION_WORDS = new Set(['если', 'вдруг', 'случае', 'if', 'when', 'unless']);
+
+const GREETING =
+  /(?:^|[\s,.!])(?:здравствуй(?:те)?|добр(?:ый|ого|ое)\s+(?:день|дня|вечер|вечера|утро|утра|времени\s+суток)|доброго\s+времени\s+суток)(?=$|[\s,.!])/giu;
+
+const spellOut = (text: string) => SHORT_FORMS.reduce((t, [re, full]) => t.replace(re, full), text);
+
+/**
+ * The buyer's messages as separate asks with their key terms: content words minus question words,
+ * chatter and the words naming the listing ("гарантия на ноутбук" asks about the warranty; "ноутбук"
+ * only says which item). Greetings and messages of chatter only ("Хорошо, жду") ask nothing. In
+ * "X или Y", the last term before «или» and every term after it are alternatives; the words of an
+ * "если …" clause are its condition.
+ */
+export function askedIn(questions: readonly string[], naming: readonly string[]): Ask[] {
+  const asks: Ask[] = [];
+  const namingTokens = naming.flatMap((n) => tokenize(n));
+  for (const message of questions) {
+    const text = spellOut(message).replace(GREETING, ' ');
+    let previous: Ask | null = null;
+    for (const m of text.matchAll(/([^?!;\n]*?)(?:([?!;\n]+)|\.(?=\s|$)|$)/gu)) {
+      const part = m[1] ?? '';
+      if (!part.trim()) continue;
+      const words = tokenize(part);
+      const or = words.find((t) => t.word === 'или' || t.word === 'or');
+      const named = contentTokens(part).filter(
+        (t) => !QUESTION_WORDS.has(t.word) && !CHATTER_WORDS.has(t.word),
+      );
+      const terms: KeyTerm[] = named.map((token) => {
+        const next = words[words.findIndex((w) => w.start === token.start) + 1];
+        const unit = /^\d+$/.test(token.word) && next && !/^\d/.test(next.word) ? { unit: next } : {};
+        return isNaming(namingTokens, token)
+          ? { token, weak: true, naming: true }
+          : { token, weak: isWeak(token.word), ...unit };
+      });
+      if (terms.every((t) => t.naming)) continue;
+      // "Подключите машинку? Сколько стоит?": a bare price or time question asks about the one before.
+      if (
+        previous &&
+        terms.every((t) => t.naming || conceptsOf(t.token.word).some((c) => ASPECTS.has(c.name)))
+      ) {
+        previous.terms.push(...terms.filter((t) => !t.naming));
+        previous.text = `${previous.text}? ${part.trim()}`;
+        previous.question ||= (m[2] ?? '').includes('?');
+        continue;
+      }
+      if (or) {
+        const before = terms.filter((t) => t.token.start < or.start && !t.weak).pop();
+        for (const t of terms) if (t === before || t.token.start > or.start) t.either = 0;
+      }
+      const cue = tokenize(part).find((t) => CONDITION_WORDS.has(t.word));
+      if (cue) {
+        // The condition runs to the next comma, or to the end when it closes the sentence.
+        const comma = part.indexOf(',', cue.end);
+        const end = comma < 0 ? part.length : comma;
+        for (const t of terms) if (t.token.start > cue.start && t.token.start < end) t.condition = true;
+      }
+      previous = { text: part.trim(), terms, question: (m[2] ?? '').includes('?') };
+      asks.push(previous);
+    }
+  }
+  return asks;
+}
+
+/** Notions a follow-up asks about what was just asked: its price, how long it takes. */
+const ASPECTS = new Set(['price', 'duration']);
+
+/**
+ * Document words for what the ask's terms mean ("привезёте" → «доставка доставляем…»), to add to a
+ * retrieval query: documents name things in the seller's words, not the buyer's.
+ */
+export function relatedWords(ask: Ask): string {
+  const words = new Set<string>();
+  for (const { token } of ask.terms) for (const c of conceptsOf(token.word)) words.add(c.words);
+  return [...words].join(' ');
+}
+
+/** A word of the listing's name, in any form, spelling or script, or the tail of one ("кресло" in «Автокресло»). */
+const isNaming = (naming: readonly Token[], t: Token) =>
+  !/^\d+$/.test(t.word) &&
+  naming.some(
+    (n) =>
+      sameStem(n.stem, t.stem) ||
+      soundAlike(n.word, t.word) ||
+      (t.stem.length >= 5 && isCompoundOf(n.stem, t.stem)),
+  );
+
+/** How well a match counts: the passage saying the word itself beats a related word or the title saying it. */
+const QUALITY: Record<MatchKind, number> = { literal: 1, derived: 0.7, concept: 0.8, typo: 0.7, script: 0.9 };
+const FROM_CONTEXT = 0.6;
+/** Quoting the paragraph's first sentence too makes the reply longer: a sentence that needs none is better. */
+const LEAD_COST = 0.5;
+/** A sentence that names the listing ("на ноутбуки — 3 месяца") is the likelier answer about it. */
+const NAMES_IT = 0.5;
+/** A sentence in a document whose title names what is asked is the likelier answer. */
+const ON_TOPIC = 0.5;
+/** A long question (this many strong terms or more) may leave a quarter of them to the rest of the passage. */
+const LONG_ASK = 4;
+
+/** What a sentence is read with: its document's title and section heading, and its paragraph's lead. */
+interface Surroundings {
+  title: Evidence;
+  lead: Evidence | null;
+  passage: Evidence;
+}
+
+/** Where a term was found: how directly (0: not near the sentence), and whether only in the lead. */
+interface Found {
+  term: KeyTerm;
+  score: number;
+  inPassage: boolean;
+  fromLead: boolean;
+  onTopic: boolean;
+}
+
+interface Judgement {
+  quality: number;
+  /** The answer needs the paragraph's lead sentence to make sense ("Пункт работает…" after where it is). */
+  usesLead: boolean;
+}
+
+/**
+ * Whether a sentence answers the ask. Every strong term must be found in the sentence or its
+ * surroundings (the document's title, the heading above, the paragraph's first sentence) — for a long
+ * question three quarters of them, the rest at least elsewhere in the passage. Of alternatives one is
+ * enough; of a condition's terms one is enough; an ask of weak terms only needs one of them. Returns how
+ * directly the sentence says it, or null.
+ */
+function judge(ask: Ask, sentence: Evidence, around: Surroundings): Judgement | null {
+  const naming = ask.terms.filter((t) => t.naming);
+  const found: Found[] = ask.terms
+    .filter((t) => !t.naming)
+    .map((term) => {
+      const onTopic = findTerm(term.token, around.title) !== null;
+      const kind = findTerm(term.token, sentence) ?? (term.unit && perUnit(term.unit, sentence));
+      const elsewhere = namesOtherPlace(term.token, sentence);
+      if (kind === 'concept' && elsewhere)
+        return { term, score: 0, inPassage: true, fromLead: false, onTopic };
+      if (kind) return { term, score: QUALITY[kind], inPassage: true, fromLead: false, onTopic };
+      if (
+        !elsewhere &&
+        !contrasts(term.token, sentence) &&
+        !(around.lead && contrasts(term.token, around.lead))
+      ) {
+        // The title first: what it says needs no quoting; the lead is quoted along (its words count in full).
+        const viaTitle = onTopic ? findTerm(term.token, around.title) : null;
+        if (viaTitle)
+          return { term, score: QUALITY[viaTitle] * FROM_CONTEXT, inPassage: true, fromLead: false, onTopic };
+        const viaLead = around.lead && findTerm(term.token, around.lead);
+        if (viaLead) return { term, score: QUALITY[viaLead], inPassage: true, fromLead: true, onTopic };
+      }
+      return {
+        term,
+        score: 0,
+        inPassage: findTerm(term.token, around.passage) !== null,
+        fromLead: false,
+        onTopic,
+      };
+    });
+  // Alternatives count as one term: the best of them, weak only when all of them are.
+  const units = new Map<string, Found>();
+  for (const [i, f] of found.entries()) {
+    const key = f.term.either === undefined ? `t${i}` : `e${f.term.either}`;
+    const prev = units.get(key);
+    const weak = f.term.weak && (prev?.term.weak ?? true);
+    if (!prev || f.score > prev.score) units.set(key, { ...f, term: { ...f.term, weak } });
+    else prev.term = { ...prev.term, weak };
+  }
+  const all = [...units.values()];
+  if (all.length === 0) return null;
+  const condition = all.filter((u) => u.term.condition);
+  const main = all.filter((u) => !u.term.condition);
+  const strong = main.filter((u) => !u.term.weak);
+  // A condition of frame words only ("если не подойдёт") may go unsaid; one with a subject may not.
+  if (condition.some((u) => !u.term.weak) && !condition.some((u) => u.score > 0)) return null;
+  if (strong.length > 0) {
+    if (strong.some((u) => u.score === 0 && !u.inPassage)) return null;
+    const said = strong.filter((u) => u.score > 0).length;
+    const needed = strong.length >= LONG_ASK ? Math.ceil(strong.length * 0.75) : strong.length;
+    if (said < needed) return null;
+  } else if (main.length > 0 && !main.some((u) => u.score > 0)) {
+    return null;
+  }
+  const counted = all.filter((u) => u.score > 0);
+  const usesLead = counted.some((u) => u.fromLead);
+  const quality =
+    counted.reduce(
+      (q, u) =>
+        q +
+        (u.term.weak || u.term.condition ? u.score / 4 : u.score) +
+        (u.onTopic && !u.term.weak ? ON_TOPIC : 0),
+      0,
+    ) +
+    (naming.some((t) => findTerm(t.token, sentence)) ? NAMES_IT : 0) -
+    (usesLead ? LEAD_COST : 0);
+  return { quality, usesLead };
+}
+
+/** "на 5 этаж" answered by «150 ₽ за этаж»: a rate per the unit holds for any number of them. */
+function perUnit(unit: Token, sentence: Evidence): MatchKind | null {
+  const at = sentence.tokens.findIndex(
+    (t, i) =>
+      (t.word === 'за' || t.word === 'per') && sameStem(sentence.tokens[i + 1]?.stem ?? '', unit.stem),
+  );
+  return at >= 0 ? 'literal' : null;
+}
+
+/** Whether `text` (an answer and the passages it rests on, as one) answers the ask. */
+export function answersAsk(ask: Ask, text: string): boolean {
+  const evidence = evidenceOf(spellOut(text));
+  return judge(ask, evidence, { title: evidenceOf(''), lead: null, passage: evidence }) !== null;
+}
+
+/** A passage to quote from: its text and the title of its document. */
+export interface QuotablePassage {
+  text: string;
+  title: string;
+}
+
+/** The sentences of a passage that answer an ask, with how directly they say it. */
+export interface Cover {
+  sentences: Sentence[];
+  quality: number;
+}
+
+/** A sentence that goes on from the one before: "…не входят, их можно докупить", "Его можно снять". */
+const CONTINUES =
+  /^(?:их|его|ее|её|это|этот|эта|эти|он|она|оно|они|при этом|также|но|однако|кроме того)(?![\p{L}])/iu;
+
+/**
+ * The sentence of the passage that answers the ask best, or null when none does. It is read with the
+ * document's title, the heading above it and the first sentence of its paragraph ("Забрать можно в
+ * пункте выдачи: … . Пункт работает в субботу …"), and quoted with that first sentence when it needs it.
+ * Sentences far apart are never combined: each would answer half of the question, about different
+ * things; a sentence that goes on from the chosen one ("Его можно снять.") is quoted with it.
+ */
+export function coverIn(ask: Ask, passage: QuotablePassage): Cover | null {
+  const sentences = splitSentences(passage.text);
+  // Documents use short forms too ("на б/у шины"): both sides are read spelt out.
+  const whole = evidenceOf(spellOut(passage.text));
+  let best: Cover | null = null;
+  let heading = '';
+  let lead: Sentence | null = null;
+  for (const [i, s] of sentences.entries()) {
+    if (s.heading) {
+      heading = s.text;
+      lead = null;
+      continue;
+    }
+    if (!lead || lead.paragraph !== s.paragraph) lead = s;
+    const around: Surroundings = {
+      title: evidenceOf(spellOut(`${passage.title} ${heading}`)),
+      lead: lead === s ? null : evidenceOf(spellOut(lead.text)),
+      passage: whole,
+    };
+    const judgement = judge(ask, evidenceOf(spellOut(s.text)), around);
+    if (judgement === null || (best && judgement.quality <= best.quality)) continue;
+    const next = sentences[i + 1];
+    const goesOn = next && !next.heading && next.paragraph === s.paragraph && CONTINUES.test(next.text);
+    best = {
+      sentences: [...(judgement.usesLead && lead !== s ? [lead] : []), s, ...(goesOn ? [next] : [])],
+      quality: judgement.quality,
+    };
+  }
+  return best;
+}
+
+/** The texts naming the listing: its title and category, from the facts and its item document. */
+export function namingOf(listing: ListingFacts | null, retrieved: readonly Passage[]): string[] {
+  return listingFields(
+    listing,
+    retrieved.filter((p) => p.listingDocument),
+  )
+    .filter(([field]) => field === 'title' || field === 'category')
+    .map(([, value]) => value);
 }
 
 /**
  * Decides whether a stage's text answers the buyer's messages, so the search may stop there; returns
- * why not, or null when it does. It must address at least one of them: the others may be chatter
- * («Хорошо», «Жду») or questions a later answer covers. A message left without key terms ("А он
- * какой?") cannot be judged and counts as answered. Lexical on purpose: deterministic and cheap.
+ * why not, or null when it does. It must answer at least one of the asks: the others may be chatter
+ * («Хорошо», «Жду») or questions a later answer covers. Messages left without key terms ("А он
+ * какой?") cannot be judged and count as answered. Lexical on purpose: deterministic and cheap.
  */
 export function whyUnanswered(check: AnswerCheck): Unanswered | null {
   if (isNoAnswer(check.answer)) return 'no_answer';
   const listingDocs = check.retrieved.filter((p) => p.listingDocument);
   const fields = listingFields(check.listing, listingDocs);
-  const naming = fields
-    .filter(([field]) => field === 'title' || field === 'category')
-    .flatMap(([, value]) => stemsOf(value));
-  const asked = check.questions.map((q) => keyTerms(q, naming)).filter((terms) => terms.length > 0);
+  const asked = askedIn(check.questions, namingOf(check.listing, check.retrieved));
   if (asked.length === 0) return null;
   const answerStems = stemsOf(check.answer);
 
@@ -126,12 +411,12 @@ export function whyUnanswered(check: AnswerCheck): Unanswered | null {
     // Only the listing's facts behind the answer: every key term of a message must be one of them, said
     // in the answer.
     const factStems = [...check.evidence.map((p) => p.text), ...fields.map(([, v]) => v)].flatMap(stemsOf);
-    const covered = (t: Token) =>
+    const covered = ({ token: t }: KeyTerm) =>
       (hasStem(factStems, t.stem) && hasStem(answerStems, t.stem)) ||
       fields.some(([field, value]) => ASKS_ABOUT[field]?.test(t.word) && restates(answerStems, value));
-    return asked.some((terms) => terms.every(covered)) ? null : 'restates_listing';
+    return asked.some((ask) => ask.terms.filter((t) => !t.naming).every(covered)) ? null : 'restates_listing';
   }
 
-  const said = [...answerStems, ...check.evidence.flatMap((p) => stemsOf(p.text))];
-  return asked.some((terms) => terms.some((t) => hasStem(said, t.stem))) ? null : 'off_topic';
+  const said = [check.answer, ...check.evidence.map((p) => p.text)].join('\n');
+  return asked.some((ask) => answersAsk(ask, said)) ? null : 'off_topic';
 }

@@ -1,4 +1,5 @@
 import { AppError } from '../errors.js';
+import type { LlmProvider, ModelFailureKind } from './models/port.js';
 
 /** Why a document was refused or could not be indexed. */
 export type IngestFailureReason =
@@ -88,5 +89,21 @@ export class UploadStillIndexing extends IngestError {
   ) {
     super('indexing_failed', `still indexing after ${seconds} s; send it again later to finish`);
     this.name = 'UploadStillIndexing';
+  }
+}
+
+/**
+ * No model could answer: every provider failed after its retries and model fallbacks, was paused by its
+ * circuit breaker, or refused the request. `message` says which and why, for the owner's card.
+ */
+export class ModelUnavailableError extends AppError {
+  constructor(
+    readonly kind: ModelFailureKind,
+    message: string,
+    readonly provider: LlmProvider | null,
+    options: { cause?: unknown } = {},
+  ) {
+    super(`model_${kind}`, message, { ...options, httpStatus: 503 });
+    this.name = 'ModelUnavailableError';
   }
 }

@@ -1,9 +1,21 @@
 import { type Token, tokenize } from './text/tokens.js';
 
-/** Why a buyer message goes to the owner instead of the AI. */
-/** Why a buyer needs a human. `non_text` (a photo, voice note…) is decided by the responder, not by text rules. */
+/**
+ * Why a buyer needs a human. `callback`: the buyer left a phone number or asks to be called (a lead for
+ * the owner); `wrong_item`: a delivered item is not the one ordered; `complaint`: dissatisfaction, a
+ * damaged or incomplete delivery. `non_text` (a photo, voice note…) is decided by the responder, not by
+ * text rules.
+ */
 export type EscalationReason =
-  'human_request' | 'complaint' | 'refund' | 'bargaining' | 'threat' | 'keyword' | 'non_text';
+  | 'human_request'
+  | 'callback'
+  | 'complaint'
+  | 'wrong_item'
+  | 'refund'
+  | 'bargaining'
+  | 'threat'
+  | 'keyword'
+  | 'non_text';
 
 export interface Escalation {
   reason: EscalationReason;
@@ -125,9 +137,74 @@ function humanRequest(tokens: Token[]): Span | null {
   return (
     near(tokens, CALL, PERSON, 3) ??
     near(tokens, w(/^(жив\w*|real|live)$/), w(/^(человек\w*|люд\w*|оператор\w*|person|human)$/), 1) ??
-    near(tokens, w(/^(бот|ботом|бота|робот\w*|нейросет\w*|bot|robot)$/), w(/^(вы|ты|это|с|не|are)$/), 2) ??
-    near(tokens, w(/^(перезвон\w*|позвоните)$/), w(/^(мне|нам|пожалуйста|me)$/), 2)
+    near(
+      tokens,
+      w(/^(бот|ботом|бота|робот\w*|нейросет\w*|bot|robot)$/),
+      w(/^(вы|ты|это|с|не|are|отвечает)$/),
+      2,
+    )
   );
+}
+
+// --- a call: a phone number left, "перезвоните", "наберите меня", "свяжитесь со мной по телефону" ----
+/** A Russian phone number of ten digits after an optional +7/8 (a price or an order number is shorter). */
+const PHONE_NUMBER =
+  /(?<![\d+])(?:\+\s?7|8|7)?[\s\-(]{0,3}\d{3}[\s\-)]{0,3}\d{3}[\s-]?\d{2}[\s-]?\d{2}(?!\d)/g;
+/** Words before a number that make it something else than a phone: an order, a parcel, a card. */
+const NOT_A_PHONE =
+  /(заказ|трек|отправлени|посылк|артикул|счет|счёт|карт|инн|огрн|бик|order|track)\p{L}*[\s№#:.-]*$/iu;
+const CALL_VERB = w(
+  /^(перезвон\w*|позвон\w*|звонок|звонка|звонку|созвон\w*|набер\w*|набрат\w*|наберу|звякн\w*|звоните|звонить|call)$/,
+);
+/** Who the buyer asks about when a call is the delivery's business, not a request: "курьер позвонит?". */
+const DELIVERY_AGENT = w(
+  /^(курьер\w*|водител\w*|доставщик\w*|экспедитор\w*|грузчик\w*|сдэк|почт\w*|служб\w*)$/,
+);
+const ME = w(/^(мне|меня|мной|нам|нас|нами|me|us)$/);
+const CONTACT_VERB = w(/^(свяж\w*|связат\w*|связыват\w*|contact)$/);
+const PHONE_WORD = w(/^(телефон\w*|номер\w*|phone|number)$/);
+const GIVES_NUMBER = w(
+  /^(мой|моя|мои|свой|ваш|вашего|вашим|твой|оставлю|оставляю|запишите|запиши|дайте|дай|скиньте|скинь|пришлите|продиктуйте|вот|my|your)$/,
+);
+/** "номер заказа", "номер модели": a number that is not a phone. */
+const OTHER_NUMBER = w(
+  /^(заказ\w*|модел\w*|артикул\w*|трек\w*|счет\w*|дом\w*|квартир\w*|кварт\w*|размер\w*|order|model)$/,
+);
+
+function phoneNumber(text: string, tokens: Token[]): Span | null {
+  for (const m of text.matchAll(PHONE_NUMBER)) {
+    if (NOT_A_PHONE.test(text.slice(Math.max(0, m.index - 24), m.index))) continue;
+    const end = m.index + m[0].length;
+    const first = tokens.findIndex((t) => t.end > m.index);
+    let last = first;
+    while (last + 1 < tokens.length && tokens[last + 1]!.start < end) last++;
+    if (first >= 0) return [first, last];
+  }
+  return null;
+}
+
+function callback(text: string, tokens: Token[]): Span | null {
+  const call = near(tokens, CALL_VERB, ME, 3) ?? near(tokens, CALL_VERB, PHONE_WORD, 3);
+  const asked =
+    single(
+      tokens,
+      w(
+        /^(перезвоните|перезвони|позвоните|позвони|наберите|набери|звякните|звякни|созвонимся|созвониться|позвоню|перезвоню|наберу|звякну|call)$/,
+      ),
+    ) ??
+    near(tokens, w(/^(звонок|звонка|звонку)$/), w(/^(жду|ждем|ждать|удобно|удобнее|можно|лучше|wait)$/), 2) ??
+    // "Можете позвонить?" asks us to call; "можно позвонить в магазин?" asks whether the buyer may.
+    near(tokens, w(/^(можете|сможете|могли|could|can)$/), CALL_VERB, 2);
+  const byPhone = near(tokens, CONTACT_VERB, PHONE_WORD, 4) ?? near(tokens, CONTACT_VERB, ME, 2);
+  const leaves = near(tokens, GIVES_NUMBER, PHONE_WORD, 2, OTHER_NUMBER);
+  for (const span of [call, asked, byPhone, leaves]) {
+    if (!span) continue;
+    // "Курьер позвонит перед доставкой?" asks how delivery works.
+    const around = tokens.slice(Math.max(0, span[0] - 3), span[1] + 4);
+    if (around.some(DELIVERY_AGENT) && !around.some(ME)) continue;
+    return span;
+  }
+  return phoneNumber(text, tokens);
 }
 
 // --- bargaining beyond the listing ------------------------------------------------------------------
@@ -158,27 +235,68 @@ function bargaining(tokens: Token[], price: number | null | undefined): Span | n
     single(tokens, w(/^(дешевл\w*|подешевл\w*)$/)) ??
     near(
       tokens,
-      w(/^(последн\w*|минимальн\w*|окончательн\w*|крайн\w*|lowest|best)$/),
+      w(/^(последн\w*|минимальн\w*|окончательн\w*|крайн\w*|низк\w*|lowest|best)$/),
       w(/^(цен\w*|price)$/),
       1,
     )
   );
 }
 
-// --- complaints: dissatisfaction with an order or with us --------------------------------------------
-const PURCHASED = w(
-  /^(пришел|пришла|пришло|пришли|получил\w*|купил\w*|привезли|доставили|arrived|received)$/,
+// --- after delivery: the wrong item, or a damaged or incomplete one --------------------------------
+/** The item reached the buyer (past tense): a question about what would happen is not a complaint. */
+const DELIVERED = w(
+  /^(пришел|пришла|пришло|пришли|приехал|приехала|приехало|приехали|привезли|привез|доставили|доставлен\w*|прислали|прислал|отправили|получил\w*|купил\w*|забрал\w*|распаковал\w*|открыл\w*|arrived|received|delivered|sent)$/,
 );
-const DEFECT = w(/^(сломан\w*|бракован\w*|брак|разбит\w*|поврежд\w*|работает|broken|damaged)$/);
+/** "а если придёт со сколом?", "вдруг привезут не тот цвет": a question before buying. */
+const HYPOTHETICAL = w(/^(если|вдруг|случае|бывает|будет|окажется|придет|придут|привезут|пришлют|if)$/);
+const DAMAGED = w(
+  /^(сломан\w*|сломал\w*|бракован\w*|брак|браком|разбит\w*|разбил\w*|поврежд\w*|скол|скола|сколом|сколы|сколами|царапин\w*|поцарапан\w*|трещин\w*|треснул\w*|вмятин\w*|помят\w*|мятый|мятая|порван\w*|порвал\w*|разорван\w*|порез\w*|прокол\w*|грыж\w*|вздут\w*|дыр\w*|пятн\w*|испачкан\w*|грязн\w*|отломан\w*|отломал\w*|отвалил\w*|оторван\w*|деформ\w*|некомплект\w*|broken|damaged|scratched|cracked)$/,
+);
+/** "не работает", "не включается", "не хватает": something missing or failing. */
+const FAILS = w(
+  /^(работает|работают|включается|заряжается|складывается|раскладывается|крутится|едет|закрывается|открывается|хватает|хватило)$/,
+);
+const NOT = w(/^(не|нет|not)$/);
+const WRONG = w(/^(тот|та|то|те|того|той|ту|тех|такой|такая|такого|соответствует|совпадает)$/);
+const OTHER = w(/^(другой|другого|другую|другая|другие|других|other|wrong)$/);
+const ITEM_TRAIT = w(
+  /^(цвет\w*|размер\w*|модел\w*|товар\w*|комплект\w*|оттен\w*|фасон\w*|colou?r|size|model|item)$/,
+);
 
+function notThe(tokens: Token[]): Span | null {
+  for (let i = 0; i + 1 < tokens.length; i++) {
+    if (NOT(tokens[i]!) && WRONG(tokens[i + 1]!)) return [i, i + 1];
+  }
+  return null;
+}
+
+function wrongItem(tokens: Token[]): Span | null {
+  if (has(tokens, HYPOTHETICAL)) return null;
+  const mixedUp = single(tokens, w(/^(перепутали|перепутал|перепутан\w*|mixed)$/));
+  if (mixedUp) return mixedUp;
+  if (!has(tokens, DELIVERED)) return null;
+  return notThe(tokens) ?? near(tokens, OTHER, ITEM_TRAIT, 2) ?? single(tokens, w(/^(вместо|instead)$/));
+}
+
+function damaged(tokens: Token[]): Span | null {
+  if (has(tokens, HYPOTHETICAL) || !has(tokens, DELIVERED)) return null;
+  const broken = single(tokens, DAMAGED);
+  if (broken) return broken;
+  for (let i = 0; i + 1 < tokens.length; i++) {
+    if (NOT(tokens[i]!) && FAILS(tokens[i + 1]!)) return [i, i + 1];
+  }
+  return null;
+}
+
+// --- complaints: dissatisfaction with an order or with us --------------------------------------------
 function complaint(tokens: Token[]): Span | null {
   return (
     single(
       tokens,
       w(
-        /^(жалоб\w*|претензи\w*|недовол\w*|обманул\w*|обман|развели|кошмар\w*|ужасн\w*|отвратительн\w*|безобрази\w*|хамств\w*|complaint|terrible|awful)$/,
+        /^(жалоб\w*|претензи\w*|недовол\w*|обманул\w*|обман|развели|кошмар\w*|ужасн\w*|отвратительн\w*|безобрази\w*|хамств\w*|нахамил\w*|complaint|terrible|awful)$/,
       ),
-    ) ?? (has(tokens, PURCHASED) ? single(tokens, DEFECT) : null)
+    ) ?? damaged(tokens)
   );
 }
 
@@ -198,7 +316,10 @@ function keyword(tokens: Token[], keywords: readonly string[]): Span | null {
  * Decides whether buyer messages must go to the owner before any retrieval. Morphology-aware (word
  * forms and stems, not exact phrases) and context-aware: a noun alone ("менеджер по доставке сказал…",
  * "человек на фото — это вы?") is not a request, and a question about the return policy is not a demand.
- * Checked in order: threat, refund, human request, bargaining, complaint, owner keyword.
+ * A call request is a lead ("перезвоните", a phone number left); "курьер позвонит?" is not. A wrong or
+ * damaged delivered item is escalated; "а если придёт со сколом?" asks before buying and is not.
+ * Checked in order: threat, refund, human request, callback, bargaining, wrong item, complaint, owner
+ * keyword.
  */
 export function detectEscalation(
   texts: readonly string[],
@@ -210,7 +331,9 @@ export function detectEscalation(
       ['threat', () => threat(tokens)],
       ['refund', () => refund(tokens)],
       ['human_request', () => humanRequest(tokens)],
+      ['callback', () => callback(text, tokens)],
       ['bargaining', () => bargaining(tokens, options.listingPrice)],
+      ['wrong_item', () => wrongItem(tokens)],
       ['complaint', () => complaint(tokens)],
       ['keyword', () => keyword(tokens, options.keywords ?? [])],
     ];

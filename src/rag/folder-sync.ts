@@ -1,11 +1,11 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
-import type { Agenda } from 'agenda';
 import type { Logger } from '../logger.js';
 import type { DocumentScope } from '../models/records.js';
 import type { Store } from '../store/port.js';
 import { IngestError, type IngestFailureReason } from './errors.js';
 import type { Ingestion } from './ingest.js';
+import { projectFolderProblem, refusedFolderMessage } from './knowledge-folder.js';
 
 /** What one folder sync did; file paths are relative to the folder, with `/` separators. */
 export interface FolderSyncSummary {
@@ -13,7 +13,11 @@ export interface FolderSyncSummary {
   updated: string[];
   unchanged: string[];
   removed: string[];
-  failed: Array<{ file: string; reason: IngestFailureReason | 'missing_folder' | 'error'; message: string }>;
+  failed: Array<{
+    file: string;
+    reason: IngestFailureReason | 'missing_folder' | 'project_folder' | 'error';
+    message: string;
+  }>;
 }
 
 /**
@@ -59,6 +63,13 @@ export interface FolderSyncDeps {
  */
 export async function syncFolder(deps: FolderSyncDeps, dir: string): Promise<FolderSyncSummary> {
   const summary: FolderSyncSummary = { added: [], updated: [], unchanged: [], removed: [], failed: [] };
+  const problem = projectFolderProblem(dir);
+  if (problem) {
+    // Nothing read and nothing removed: documents from an earlier, right folder stay.
+    deps.logger.warn({ dir }, refusedFolderMessage(problem));
+    summary.failed.push({ file: dir, reason: 'project_folder', message: refusedFolderMessage(problem) });
+    return summary;
+  }
   let files: string[];
   try {
     files = await listFiles(dir);
@@ -118,23 +129,4 @@ export async function syncFolder(deps: FolderSyncDeps, dir: string): Promise<Fol
     'documents folder synced',
   );
   return summary;
-}
-
-/** Name of the scheduled documents-folder sync job. */
-export const SYNC_DOCS_JOB = 'sync-docs';
-
-/**
- * Defines the `sync-docs` job (DOCS_DIR → knowledge base). The composition root schedules it,
- * e.g. `agenda.every(10 * 60_000, SYNC_DOCS_JOB)`.
- */
-export function defineKnowledgeJobs(
-  agenda: Agenda,
-  deps: { knowledge: { syncFolder(dir?: string): Promise<FolderSyncSummary> }; logger: Logger },
-): void {
-  agenda.define(SYNC_DOCS_JOB, async () => {
-    const summary = await deps.knowledge.syncFolder();
-    if (summary.failed.length > 0) {
-      deps.logger.warn({ job: SYNC_DOCS_JOB, failed: summary.failed }, 'some documents were not synced');
-    }
-  });
 }

@@ -35,7 +35,8 @@ interface Fact {
   keys: string[];
 }
 
-const MONTHS = [
+/** Stems of the month names in any case («мая», «май», «мае»); also read by the sales brief's dates. */
+export const MONTHS = [
   'январ',
   'феврал',
   'март',

@@ -1,5 +1,6 @@
 import type { ChunkWithDocument, DocumentOrigin, KnowledgeDocument } from '../models/records.js';
 import type { Store } from '../store/port.js';
+import { StemVocabulary } from './text/match.js';
 import { contentStems } from './text/tokens.js';
 
 /** A passage the local index found, with its BM25 score. */
@@ -24,7 +25,11 @@ export interface LocalSearchOptions {
 }
 
 export interface LocalIndexOptions {
-  /** Hits scoring below this are dropped, so an unrelated question finds nothing. Default 0.8. */
+  /**
+   * Hits scoring below this are dropped. Default 0.2: low, because whether a passage answers is decided
+   * after retrieval, sentence by sentence (`coverage.ts`), and a higher floor loses a one-word question
+   * over a shop of one or two documents, where every word's IDF is small.
+   */
   minScore?: number;
   /** How often the index checks the store for documents changed by another process. Default 5 s. */
   recheckMs?: number;
@@ -47,6 +52,10 @@ interface IndexedDocument {
   chunks: IndexedChunk[];
 }
 
+/** How much a stem found for a query word the index lacks counts, against the word itself. */
+const NEAR_WEIGHT = 0.8;
+/** How many stems one unknown query word may stand for. */
+const NEAR_PER_WORD = 3;
 const K1 = 1.2;
 const B = 0.75;
 
@@ -76,6 +85,8 @@ function indexChunk(c: ChunkWithDocument, origin: DocumentOrigin): IndexedChunk 
 export class LocalIndex {
   private readonly docs = new Map<string, IndexedDocument>();
   private postings = new Map<string, IndexedChunk[]>();
+  /** The postings' stems arranged for near lookups; built on first need after each rebuild. */
+  private vocabulary: StemVocabulary | null = null;
   private totalLength = 0;
   private chunkCount = 0;
   private dirty = true;
@@ -88,7 +99,7 @@ export class LocalIndex {
     private readonly store: Store,
     options: LocalIndexOptions = {},
   ) {
-    this.minScore = options.minScore ?? 0.8;
+    this.minScore = options.minScore ?? 0.2;
     this.recheckMs = options.recheckMs ?? 5000;
   }
 
@@ -160,8 +171,31 @@ export class LocalIndex {
       }
     }
     this.postings = postings;
+    this.vocabulary = null;
     this.totalLength = total;
     this.chunkCount = count;
+  }
+
+  /**
+   * The question's stems with their weights: a stem the index has never seen stands for the indexed
+   * stems it is near (another form, a misspelling, the other script), at a lower weight.
+   */
+  private queryTerms(question: string): Map<string, number> {
+    const terms = new Map<string, number>();
+    for (const stem of contentStems(question)) {
+      if (this.postings.has(stem)) {
+        terms.set(stem, 1);
+        continue;
+      }
+      this.vocabulary ??= new StemVocabulary(this.postings.keys());
+      // The closest few: a short stem may be the start of many others, and each costs a postings list.
+      const near = this.vocabulary
+        .near(stem)
+        .sort((a, b) => Math.abs(a.length - stem.length) - Math.abs(b.length - stem.length))
+        .slice(0, NEAR_PER_WORD);
+      for (const n of near) terms.set(n, terms.get(n) ?? NEAR_WEIGHT);
+    }
+    return terms;
   }
 
   /** Best passages for the question within the filter, best first; empty when nothing scores enough. */
@@ -172,15 +206,15 @@ export class LocalIndex {
 
   /** Search without the freshness check (benchmarks; callers that just refreshed). */
   searchLoaded(question: string, options: LocalSearchOptions): LocalHit[] {
-    const terms = [...new Set(contentStems(question))];
-    if (terms.length === 0 || this.chunkCount === 0) return [];
+    const terms = this.queryTerms(question);
+    if (terms.size === 0 || this.chunkCount === 0) return [];
     const avgLength = this.totalLength / this.chunkCount || 1;
     const { filter } = options;
     const scores = new Map<IndexedChunk, { score: number; matched: string[] }>();
-    for (const term of terms) {
+    for (const [term, weight] of terms) {
       const list = this.postings.get(term);
       if (!list) continue;
-      const idf = Math.log(1 + (this.chunkCount - list.length + 0.5) / (list.length + 0.5));
+      const idf = weight * Math.log(1 + (this.chunkCount - list.length + 0.5) / (list.length + 0.5));
       for (const chunk of list) {
         if (chunk.scope !== filter.scope) continue;
         if (filter.scope === 'item' && chunk.itemId !== filter.itemId) continue;

@@ -3,6 +3,8 @@ import type { DraftPatch } from '../store/port.js';
 import { handBack, takeOver } from './chat-state.js';
 import { ANSWERING, loadConversation } from './context.js';
 import { type ResponderDeps, syncCard } from './deps.js';
+import { scheduleDeliver } from './jobs/deliver.js';
+import { scheduleRespond } from './jobs/respond.js';
 import {
   type ActionProblem,
   type ActionResult,
@@ -11,7 +13,6 @@ import {
   MAX_OWNER_TEXT,
 } from './ports.js';
 import { respondIfNeeded } from './respond.js';
-import { scheduleDeliver, scheduleRespond } from './schedule.js';
 
 /**
  * The owner's card actions. Each is one compare-and-set in the store, so double taps, redelivered

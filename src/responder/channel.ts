@@ -3,6 +3,12 @@
  * Telegram buyer bot) without knowing which. Declared here, in the core; each channel adapter implements it
  * and feeds its inbound messages to the responder's {@link InboundPort}. No adapter decides what a message
  * means for the conversation (buyer, our echo, the seller writing from elsewhere): the responder does.
+ *
+ * An adapter plugs in in two halves, in this order (see `src/service.ts`, and `src/avito/index.ts` for one):
+ * 1. its outbound {@link Channel}, built without the responder and registered with it:
+ *    `createResponder({ channels: new Map([[channel.id, channel], …]), … })`;
+ * 2. its inbound side, started once the responder exists, with `responder.inbound`: every message the channel
+ *    sees becomes an {@link InboundEvent} for `inbound.receive(event)`.
  */
 
 /** The channels a buyer can write from. Chat and message ids are unique across channels (see {@link chatIdOf}). */
@@ -49,11 +55,18 @@ export interface OutgoingMessage {
   at: Date;
 }
 
-/** One channel, as the responder uses it. Every method may be called again after a crash: keep them idempotent. */
+/**
+ * One channel's outbound side, as the responder uses it: an adapter builds it first (it needs no responder), the
+ * responder is built with it, and only then does the adapter start its inbound side (see {@link InboundPort}).
+ * Every method may be called again after a crash: keep them idempotent.
+ */
 export interface Channel {
   readonly id: ChannelId;
   readonly capabilities: ChannelCapabilities;
-  /** Sends a text (split to `maxTextLength` by the channel) into a conversation. Never throws for channel errors. */
+  /**
+   * Sends a text into a conversation, split with `splitText(text, capabilities.maxTextLength)` (lib/split-text.ts)
+   * so that echoes and reconciliation recognise the parts. Never throws for channel errors: they are outcomes.
+   */
   send(chatId: string, text: string): Promise<SendOutcome>;
   /** Marks the buyer's messages read, where the channel has that notion (a no-op elsewhere). */
   markRead(chatId: string): Promise<void>;
@@ -63,12 +76,33 @@ export interface Channel {
   typing?(chatId: string, on: boolean): Promise<void>;
 }
 
-/** What a channel adapter knows about the buyer and the listing when a message arrives. */
+/**
+ * The channels the responder can reach, by id (a `Map<ChannelId, Channel>` fits). A channel that is not
+ * configured is absent: a draft for one of its chats fails with a reason the owner sees.
+ */
+export interface ChannelRegistry {
+  get(id: ChannelId): Channel | undefined;
+}
+
+/**
+ * What a channel adapter knows about the buyer and the listing when a message arrives. Every field is optional:
+ * what is given is merged into the chat, what is absent leaves the chat as it is.
+ */
 export interface InboundContext {
   buyer?: { id: string | null; name: string | null; contact?: { phone?: string; email?: string } };
-  /** The listing the conversation is about (Avito item, a deep-link `start=<listing>`, a widget page). */
-  listing?: { itemId: string | null; title: string; price: string | null; url: string | null };
+  /**
+   * The listing the conversation is about (Avito item, a deep-link `start=<listing>`, a widget page). Without a
+   * `title` only the item id is known (the facts the buyer and the model see come with a later message).
+   */
+  listing?: { itemId: string | null; title?: string; price?: string | null; url?: string | null };
 }
+
+/**
+ * The kind of a message. The common kinds are named; a channel may pass its own name for another kind (Avito's
+ * `item`, `call`, `deleted`…): it is stored as it is and the owner's card words it.
+ */
+export type InboundMessageType =
+  'text' | 'system' | 'image' | 'voice' | 'file' | 'location' | 'link' | 'other' | (string & {});
 
 /**
  * One message seen by a channel, as a fact: who the channel says wrote it (`direction`), when it arrived, its
@@ -83,7 +117,7 @@ export interface InboundEvent {
   /** `in`: from the buyer; `out`: from the seller's side of the conversation (ours or the seller's own). */
   direction: 'in' | 'out';
   /** `system` messages (Avito's service notices) are stored and never answered. */
-  type: 'text' | 'system' | 'image' | 'voice' | 'file' | 'location' | 'link' | 'other';
+  type: InboundMessageType;
   text: string | null;
   /** The channel's own content object for non-text types (kept for the owner's card). */
   content: Record<string, unknown> | null;
@@ -92,9 +126,18 @@ export interface InboundEvent {
   context?: InboundContext;
 }
 
+/**
+ * What the responder made of an inbound event: a buyer's message (answered, or forwarded to the owner while a
+ * human has the chat), a system notice (kept as context), our own message coming back (`own-echo`), the seller
+ * writing outside our service (`seller-outside`: the AI pauses), or nothing new (`already-processed`).
+ */
 export type InboundOutcome = 'buyer' | 'system' | 'own-echo' | 'seller-outside' | 'already-processed';
 
-/** The responder's inbound side: every channel adapter hands its messages here. Idempotent per `messageId`. */
+/**
+ * The responder's inbound side: every channel adapter hands its messages here, once its outbound {@link Channel}
+ * is registered with the responder. Idempotent per `messageId`: an adapter that is not sure whether an event got
+ * through (a crash, a retry) hands it over again, and whatever was left undone is done once.
+ */
 export interface InboundPort {
   receive(event: InboundEvent): Promise<InboundOutcome>;
 }

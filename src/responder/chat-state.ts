@@ -1,8 +1,9 @@
 import type { Chat, Draft, Message } from '../models/records.js';
+import { channelOf } from './channel.js';
 import { humanHasChat } from './context.js';
 import { type ResponderDeps, syncCard, TAKEN_OVER } from './deps.js';
+import { scheduleRespond } from './jobs/respond.js';
 import type { Actor } from './ports.js';
-import { scheduleRespond } from './schedule.js';
 
 /**
  * Pending drafts of a chat become moot when a human answers it. With `takenOverBy` the owner took the chat
@@ -53,8 +54,8 @@ const CARDS_UPDATED_ON_HAND_BACK = 10;
 const HAND_BACK_SHOWN: readonly Draft['status'][] = ['sent', 'dismissed', 'superseded', 'failed'];
 
 /**
- * The seller answered from the Avito app: the AI steps back for HUMAN_PAUSE_MINUTES. The owner is told
- * once per pause; a further message from the app only extends it. A manual take-over is left as it is.
+ * The seller answered outside our service (the Avito app): the AI steps back for HUMAN_PAUSE_MINUTES. The owner
+ * is told once per pause; a further message from there only extends it. A manual take-over is left as it is.
  */
 export async function pauseForSeller(deps: ResponderDeps, chat: Chat, message: Message): Promise<void> {
   const now = deps.now?.() ?? new Date();
@@ -64,7 +65,8 @@ export async function pauseForSeller(deps: ResponderDeps, chat: Chat, message: M
   const paused = await deps.store.chats.upsert({ id: chat.id, state: 'human', humanUntil: until });
   await retirePendingDrafts(deps, chat.id, 'superseded');
   await deps.store.audit.append({
-    actor: 'avito-app',
+    // e.g. `avito-app`: the seller wrote from the channel's own app.
+    actor: `${channelOf(chat.id)}-app`,
     action: alreadyPaused ? 'chat.pause-extended' : 'chat.paused',
     chatId: chat.id,
     after: message.text,

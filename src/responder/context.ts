@@ -1,4 +1,4 @@
-import type { Chat, Draft, DraftStatus, Message, Mode, Settings } from '../models/records.js';
+import type { Chat, Draft, DraftStatus, Message } from '../models/records.js';
 import type { Store } from '../store/port.js';
 
 /** Drafts in these states answer the buyer messages they cover: on their way to the buyer, or delivered. */
@@ -52,12 +52,6 @@ export function needsDraft(conversation: Conversation): boolean {
     ids.length > 0 &&
     !conversation.drafts.some((d) => d.status === 'pending' && sameIds(d.coversMessageIds, ids))
   );
-}
-
-/** The mode that applies to a chat: its own override, else the owner's setting, else configuration. */
-export function effectiveMode(chat: Chat, settings: Settings, configured: Mode): Mode {
-  if (settings.paused) return 'review';
-  return chat.mode ?? settings.mode ?? configured;
 }
 
 /** True while the owner (or the seller in the Avito app) has the chat. */

@@ -1,19 +1,50 @@
-import { AvitoSendError } from '../avito/errors.js';
-import { splitMessage } from '../avito/split.js';
 import { describeError } from '../errors.js';
+import { splitText } from '../lib/split-text.js';
 import { type Draft, sentAuthor } from '../models/records.js';
+import { type Channel, type ChannelError, channelOf, type SendOutcome } from './channel.js';
 import { encodeDeliveryProblem, reasonOf } from './delivery-problem.js';
 import { loadView, type ResponderDeps, syncCard } from './deps.js';
-import { scheduleDeliver, scheduleReconcile } from './schedule.js';
+import { scheduleDeliver } from './jobs/deliver.js';
+import { scheduleReconcile } from './jobs/reconcile.js';
 
-/** Sends tried per draft before it is shown as failed (each is already retried inside the client). */
+/** Sends tried per draft before it is shown as failed (each is already retried inside the channel's client). */
 export const MAX_DELIVERY_ATTEMPTS = 4;
 /** How long to wait before reading the chat to settle a send whose outcome was unknown. */
 export const RECONCILE_DELAY_MS = 10_000;
+/** How many of our latest messages in the chat a reconciliation reads. */
+const RECONCILE_LOOKBACK = 50;
 
 export type DeliverOutcome = 'sent' | 'not-approved' | 'retry-scheduled' | 'failed' | 'unknown-outcome';
 
 const normalise = (text: string) => text.replace(/\s+/g, ' ').trim();
+
+/** The channel of a draft's chat; absent when that channel is not configured in this deployment. */
+const channelFor = (deps: ResponderDeps, chatId: string): Channel | undefined =>
+  deps.channels.get(channelOf(chatId));
+
+/** Sends through the chat's channel; a channel that is missing, or that throws despite its contract, is a failure. */
+async function send(deps: ResponderDeps, chatId: string, text: string): Promise<SendOutcome> {
+  const channel = channelFor(deps, chatId);
+  if (!channel) {
+    const error: ChannelError = {
+      transient: false,
+      kind: 'not_configured',
+      message: `no ${channelOf(chatId)} channel in this deployment: configure it, then retry the draft`,
+    };
+    return { kind: 'failed', error };
+  }
+  try {
+    return await channel.send(chatId, text);
+  } catch (err) {
+    return { kind: 'failed', error: { transient: true, kind: 'other', message: describeError(err) } };
+  }
+}
+
+/** The parts a draft's text is sent as on its chat's channel (one part when the channel is not configured). */
+function partsOf(deps: ResponderDeps, draft: Pick<Draft, 'chatId' | 'text'>): string[] {
+  const limit = channelFor(deps, draft.chatId)?.capabilities.maxTextLength;
+  return limit ? splitText(draft.text, limit) : [draft.text.trim()];
+}
 
 /**
  * The `approved → sending → sent` step. The compare-and-set into `sending` makes sure only one process
@@ -38,101 +69,101 @@ export async function deliverDraft(deps: ResponderDeps, draftId: string): Promis
   if (!sending) return 'not-approved';
   await syncCard(deps, sending);
 
-  let result: Awaited<ReturnType<ResponderDeps['avito']['sendText']>>;
-  try {
-    result = await deps.avito.sendText(sending.chatId, sending.text);
-  } catch (err) {
-    if (err instanceof AvitoSendError && err.outcome === 'unknown') {
-      logger.warn({ draftId, err }, 'send outcome unknown; will reconcile against the chat');
+  const outcome = await send(deps, sending.chatId, sending.text);
+  switch (outcome.kind) {
+    case 'sent':
+      // The answer reached the buyer: a failure to record it (a full disk) fails this run, and the run after it
+      // finds the draft in `sending` and settles it from the chat. It is never taken for a failed send.
+      await markSent(deps, sending, outcome.messageIds);
+      return 'sent';
+    case 'unknown': {
+      logger.warn(
+        { draftId, reason: outcome.error.message },
+        'send outcome unknown; will reconcile against the chat',
+      );
       deps.metrics?.sendFailed('unknown_outcome');
       await store.drafts.update(draftId, {
-        error: encodeDeliveryProblem({ code: 'send-failed', reason: describeError(err) }),
-        sentMessageIds: err.sentIds,
+        error: encodeDeliveryProblem({ code: 'send-failed', reason: outcome.error.message }),
+        sentMessageIds: outcome.messageIds,
       });
       await scheduleReconcile(deps.agenda, draftId, RECONCILE_DELAY_MS);
       return 'unknown-outcome';
     }
-    const partial = err instanceof AvitoSendError && err.sentIds.length > 0;
-    const reason = describeError(err instanceof AvitoSendError ? err.cause : err);
-    deps.metrics?.sendFailed(partial ? 'partial' : errorKind(err));
-    if (!partial && sending.attempts < MAX_DELIVERY_ATTEMPTS && isTransient(err)) {
-      const back = await store.drafts.transition(draftId, ['sending'], 'approved', {
-        error: encodeDeliveryProblem({ code: 'send-failed', reason }),
-      });
-      const delay = 5_000 * 2 ** (sending.attempts - 1);
-      await scheduleDeliver(deps.agenda, draftId, new Date(Date.now() + delay));
-      if (back) await syncCard(deps, back);
-      logger.warn({ draftId, attempt: sending.attempts, delay, reason }, 'send failed; retry scheduled');
-      return 'retry-scheduled';
-    }
-    const sentIds = err instanceof AvitoSendError ? err.sentIds : [];
-    const failed = await store.drafts.transition(draftId, ['sending'], 'failed', {
-      error: encodeDeliveryProblem(
-        partial
-          ? { code: 'partly-sent', sent: sentIds.length, total: splitMessage(sending.text).length, reason }
-          : { code: 'send-failed', reason },
-      ),
-      sentMessageIds: sentIds,
-    });
-    await store.audit.append({
-      actor: 'system',
-      action: 'draft.failed',
-      chatId: sending.chatId,
-      draftId,
-      after: reason,
-    });
-    if (failed) await syncCard(deps, failed);
-    logger.error({ draftId, reason }, 'draft could not be delivered');
-    return 'failed';
+    case 'failed':
+      deps.metrics?.sendFailed(outcome.error.kind);
+      if (sending.attempts < MAX_DELIVERY_ATTEMPTS && outcome.error.transient)
+        return retryLater(deps, sending, outcome.error.message);
+      return giveUp(deps, sending, outcome);
+    case 'partial':
+      // Some parts went out: sending the whole text again would repeat them.
+      deps.metrics?.sendFailed('partial');
+      return giveUp(deps, sending, outcome);
   }
-  // The answer reached the buyer: a failure to record it (a full disk) fails this run, and the run after it
-  // finds the draft in `sending` and settles it from the chat. It is never taken for a failed send.
-  await markSent(
-    deps,
-    sending,
-    result.messages.map((m) => ({ id: m.id, text: m.content?.text ?? null })),
+}
+
+/** A transient failure before anything went out: back to `approved`, delivered again after a backoff. */
+async function retryLater(deps: ResponderDeps, sending: Draft, reason: string): Promise<DeliverOutcome> {
+  const back = await deps.store.drafts.transition(sending.id, ['sending'], 'approved', {
+    error: encodeDeliveryProblem({ code: 'send-failed', reason }),
+  });
+  const delay = 5_000 * 2 ** (sending.attempts - 1);
+  await scheduleDeliver(deps.agenda, sending.id, new Date(Date.now() + delay));
+  if (back) await syncCard(deps, back);
+  deps.logger.warn(
+    { draftId: sending.id, attempt: sending.attempts, delay, reason },
+    'send failed; retry scheduled',
   );
-  return 'sent';
+  return 'retry-scheduled';
 }
 
-/** The Avito error kind behind a failed send, `undefined` when the cause is not an Avito error. */
-function kindOf(err: unknown): string | undefined {
-  const cause = err instanceof AvitoSendError ? err.cause : err;
-  return (cause as { kind?: string } | null)?.kind;
-}
-
-const errorKind = (err: unknown): string => kindOf(err) ?? 'other';
-
-function isTransient(err: unknown): boolean {
-  const kind = kindOf(err);
-  return kind === undefined || ['rate_limited', 'server', 'network', 'timeout', 'auth'].includes(kind);
+/** The draft cannot be delivered (or only in part): `failed`, with the reason on its card for the owner. */
+async function giveUp(
+  deps: ResponderDeps,
+  sending: Draft,
+  outcome: Extract<SendOutcome, { kind: 'failed' | 'partial' }>,
+): Promise<DeliverOutcome> {
+  const reason = outcome.error.message;
+  const failed = await deps.store.drafts.transition(sending.id, ['sending'], 'failed', {
+    error: encodeDeliveryProblem(
+      outcome.kind === 'partial'
+        ? { code: 'partly-sent', sent: outcome.messageIds.length, total: outcome.totalParts, reason }
+        : { code: 'send-failed', reason },
+    ),
+    sentMessageIds: outcome.kind === 'partial' ? outcome.messageIds : [],
+  });
+  await deps.store.audit.append({
+    actor: 'system',
+    action: 'draft.failed',
+    chatId: sending.chatId,
+    draftId: sending.id,
+    after: reason,
+  });
+  if (failed) await syncCard(deps, failed);
+  deps.logger.error({ draftId: sending.id, reason }, 'draft could not be delivered');
+  return 'failed';
 }
 
 /** Records what reached the buyer and finishes the draft. Safe to run twice for the same draft. */
-async function markSent(
-  deps: ResponderDeps,
-  draft: Draft,
-  parts: Array<{ id: string; text: string | null }>,
-): Promise<void> {
+async function markSent(deps: ResponderDeps, draft: Draft, messageIds: readonly string[]): Promise<void> {
   const { store } = deps;
   const author = sentAuthor(draft);
-  const texts = splitMessage(draft.text);
+  const texts = partsOf(deps, draft);
   const at = deps.now?.() ?? new Date();
-  for (const [i, part] of parts.entries()) {
+  for (const [i, id] of messageIds.entries()) {
     await store.messages.insertOnce({
-      id: part.id,
+      id,
       chatId: draft.chatId,
       direction: 'out',
       author,
       type: 'text',
-      text: part.text ?? texts[i] ?? draft.text,
+      text: texts[i] ?? draft.text,
       content: null,
       draftId: draft.id,
       createdAt: at,
     });
   }
   const sent = await store.drafts.transition(draft.id, ['sending'], 'sent', {
-    sentMessageIds: parts.map((p) => p.id),
+    sentMessageIds: [...messageIds],
     error: null,
   });
   if (!sent) return;
@@ -145,9 +176,11 @@ async function markSent(
     before: draft.originalText !== draft.text ? draft.originalText : null,
     after: draft.text,
   });
-  await deps.avito.markRead(draft.chatId).catch((err: unknown) => {
-    deps.logger.warn({ err, chatId: draft.chatId }, 'could not mark the chat read');
-  });
+  await channelFor(deps, draft.chatId)
+    ?.markRead(draft.chatId)
+    .catch((err: unknown) => {
+      deps.logger.warn({ err, chatId: draft.chatId }, 'could not mark the chat read');
+    });
   const synced = await syncCard(deps, sent);
   if (sent.approvedBy === 'auto') {
     const view = await loadView(store, synced);
@@ -158,7 +191,7 @@ async function markSent(
 
 /**
  * Settles a draft left in `sending` (a crash, or an unknown outcome): if every part of its text is in the
- * Avito chat as our message, it was sent; otherwise it goes back to `approved` and is delivered again.
+ * chat as our message, it was sent; otherwise it goes back to `approved` and is delivered again.
  */
 export async function reconcileDraft(
   deps: ResponderDeps,
@@ -167,19 +200,17 @@ export async function reconcileDraft(
   const { store } = deps;
   const draft = await store.drafts.get(draftId);
   if (!draft || draft.status !== 'sending') return 'skipped';
-  const recent = await deps.avito.listMessages(draft.chatId, { limit: 50 });
-  const since = draft.createdAt.getTime() / 1000 - 60;
-  const ours = recent.filter(
-    (m) => m.direction === 'out' && m.created >= since && typeof m.content.text === 'string',
-  );
-  const parts = splitMessage(draft.text);
-  const found: Array<{ id: string; text: string }> = [];
+  const recent =
+    (await channelFor(deps, draft.chatId)?.recentOutgoing(draft.chatId, RECONCILE_LOOKBACK)) ?? [];
+  // A minute of slack: the channel's clock and ours may disagree.
+  const since = draft.createdAt.getTime() - 60_000;
+  const ours = recent.filter((m) => m.text !== null && m.at.getTime() >= since);
+  const parts = partsOf(deps, draft);
+  const found: string[] = [];
   for (const part of parts) {
-    const match = ours.find(
-      (m) => normalise(m.content.text ?? '') === normalise(part) && !found.some((f) => f.id === m.id),
-    );
+    const match = ours.find((m) => normalise(m.text ?? '') === normalise(part) && !found.includes(m.id));
     if (!match) break;
-    found.push({ id: match.id, text: part });
+    found.push(match.id);
   }
   if (found.length === parts.length) {
     await markSent(deps, draft, found);
@@ -195,7 +226,7 @@ export async function reconcileDraft(
         total: parts.length,
         reason: reasonOf(draft.error),
       }),
-      sentMessageIds: found.map((f) => f.id),
+      sentMessageIds: found,
     });
     if (failed) await syncCard(deps, failed);
     return 'skipped';

@@ -6,7 +6,7 @@ import { z } from 'zod';
  * a plain string field.
  */
 export type DeliveryProblem =
-  /** Avito refused or could not take the message; `reason` is the technical cause (for the log and card). */
+  /** The channel refused or could not take the message; `reason` is the technical cause (log and card). */
   | { code: 'send-failed'; reason: string }
   /** A long answer was split and only the first `sent` of `total` parts went out. */
   | { code: 'partly-sent'; sent: number; total: number; reason: string | null }

@@ -1,11 +1,11 @@
 import type { Agenda } from 'agenda';
-import type { AvitoClient } from '../avito/client.js';
 import type { Config } from '../config.js';
 import type { DomainMetrics } from '../domain-metrics.js';
 import type { Logger } from '../logger.js';
 import type { Draft } from '../models/records.js';
 import type { AnswerInput, Decision } from '../rag/answer.js';
 import type { Store } from '../store/port.js';
+import type { ChannelRegistry } from './channel.js';
 import type { CardView, Notifier } from './ports.js';
 
 /** The answering side as the responder uses it (the rag module's `Knowledge` fits). */
@@ -16,17 +16,19 @@ export interface Answerer {
   ): Promise<Decision>;
 }
 
+/** What the responder is built with, by the composition root (`src/service.ts`). */
 export interface ResponderDeps {
   config: Config;
   store: Store;
   agenda: Agenda;
-  avito: Pick<AvitoClient, 'sendText' | 'markRead' | 'listMessages'>;
+  /** The buyers' channels (outbound halves), by id; each chat's channel is `channelOf(chat.id)`. */
+  channels: ChannelRegistry;
   knowledge: Answerer;
   notifier: Notifier;
   logger: Logger;
   /** Counters for `/metrics` (drafts, escalations, failed sends); nothing is counted without it. */
   metrics?: DomainMetrics;
-  /** While Avito redelivers a flood of messages, answers wait (see avito/delivery-pressure.ts). */
+  /** While a channel delivers a flood of messages (Avito redelivering after an outage), answers wait. */
   pressure?: { outOfStorm(): Promise<void> };
   now?: () => Date;
   /** Waits `ms` (a run waiting for a busy chat); tests replace it to control the interleaving. */

@@ -1,4 +1,6 @@
-import type { CardRef, Chat, Draft, Message } from '../models/records.js';
+import type { CardRef, Chat, Draft, Message, Mode } from '../models/records.js';
+import type { ModelProviderAlert } from '../rag/models/port.js';
+import type { ModeStatus } from './mode.js';
 
 /**
  * A problem the owner must hear about, as a typed code with its data: the bot words it in the owner's
@@ -15,7 +17,9 @@ export type OwnerAlert =
   /** The Avito webhook subscription had disappeared and was made again. */
   | { kind: 'avito-subscription-restored' }
   /** The store refuses writes (disk full, I/O errors): webhooks get 503 and are redelivered, answers wait. */
-  | { kind: 'storage-failing'; reason: string };
+  | { kind: 'storage-failing'; reason: string }
+  /** A model provider's quota or credits ran out, or it refused the key: answers go to the next provider. */
+  | ModelProviderAlert;
 
 /**
  * How the core tells the owner about problems without knowing about Telegram: the bot implements it,
@@ -46,7 +50,7 @@ export type Notice =
   | { kind: 'auto-sent'; view: CardView }
   /** Auto mode: the documents did not cover the question, the fallback text was sent. */
   | { kind: 'fallback-sent'; view: CardView }
-  /** The seller wrote from the Avito app: the AI pauses in this chat until `until`. Sent once per pause. */
+  /** The seller wrote outside our service (the Avito app): the AI pauses in this chat until `until`. Once per pause. */
   | { kind: 'chat-paused'; chat: Chat; until: Date }
   /** A buyer wrote in a chat the owner has taken over: forwarded, no draft. */
   | { kind: 'buyer-in-human-chat'; chat: Chat; messages: Message[] };
@@ -61,19 +65,50 @@ export interface Notifier extends OwnerAlerts {
    * (or the old one was deleted), edits it otherwise. Returns where the card now lives.
    */
   syncCard(view: CardView): Promise<CardRef | null>;
+  /**
+   * Shows the draft's card again as a new message at the bottom of the owner's chat (`/chats`) and retires the
+   * old one (a short "moved below" line without buttons), so one live card per draft remains. Returns the new one.
+   */
+  repostCard(view: CardView): Promise<CardRef | null>;
+  /** Sends a notice; nothing is remembered about it, so a repeat is a second message. */
   notify(notice: Notice): Promise<void>;
 }
 
 /** Who did something: `auto`, `system`, or a Telegram user as `tg:<id>`. */
 export type Actor = string;
 
-/** Longest text the owner may send to a buyer in one go (Avito splits long answers into parts). */
+/** Longest text the owner may send to a buyer in one go (a channel splits long answers into parts). */
 export const MAX_OWNER_TEXT = 3000;
+
+/**
+ * The owner's settings and screens that are not about one draft (`/mode`, `/pause`, `/resume`, `/chats`).
+ * Implemented by the responder; every change is audited.
+ */
+export interface OwnerControls {
+  /** The owner's mode and pause as they apply now (see responder/mode.ts). */
+  mode(): Promise<ModeStatus>;
+  /** Sets the mode for every chat without an override of its own. Audited when it changes. */
+  setMode(mode: Mode, actor: Actor): Promise<ModeStatus>;
+  /** Sets one chat's own mode; `null` makes it follow the owner's mode again. Null when there is no such chat. */
+  setChatMode(chatId: string, mode: Mode | null, actor: Actor): Promise<Chat | null>;
+  /** `/pause` (nothing is sent automatically, every draft waits for review) and `/resume`. */
+  setPaused(paused: boolean, actor: Actor): Promise<ModeStatus>;
+  /** Drafts waiting for the owner's decision, oldest first. */
+  pendingDrafts(limit: number): Promise<Draft[]>;
+  /**
+   * Shows a draft's card again at the bottom of the owner's chat and records it as the draft's card (the old one
+   * says it moved). Null when the draft or its chat is gone, or the card could not be sent.
+   */
+  resendCard(draftId: string): Promise<CardRef | null>;
+  /** Chats the owner (or the seller outside our service) answers personally, most recently active first. */
+  humanChats(limit: number): Promise<Chat[]>;
+}
 
 /** Why an action refused its input (`reason: 'invalid'`), for the bot to word. */
 export type ActionProblem =
   { code: 'empty-text' } | { code: 'text-too-long'; max: number } | { code: 'not-escalation' };
 
+/** What a {@link DraftActions} call did: the draft as it now is, or why nothing changed. */
 export type ActionResult =
   | { ok: true; draft: Draft }
   /** `stale`: the draft is no longer in a state that allows this (double tap, already sent, superseded). */
@@ -109,7 +144,7 @@ export interface DraftActions {
   replyToBuyer(chatId: string, text: string, actor: Actor, draftId?: string): Promise<ActionResult>;
 }
 
-/** Alerts that only go to the log: used when no Telegram bot is configured. */
+/** A notifier that only writes to the log: used when no Telegram bot is configured. */
 export function logOnlyAlerts(logger: { warn(obj: object, msg: string): void }): Notifier {
   const open = new Set<string>();
   return {
@@ -122,6 +157,9 @@ export function logOnlyAlerts(logger: { warn(obj: object, msg: string): void }):
       open.delete(key);
     },
     async syncCard() {
+      return null;
+    },
+    async repostCard() {
       return null;
     },
     async notify(notice) {

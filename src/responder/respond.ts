@@ -1,16 +1,11 @@
 import type { Chat, Draft, Message } from '../models/records.js';
 import type { Decision } from '../rag/answer.js';
 import { takeChatLease } from './chat-lease.js';
-import {
-  type Conversation,
-  effectiveMode,
-  humanHasChat,
-  loadConversation,
-  needsDraft,
-  sameIds,
-} from './context.js';
+import { type Conversation, humanHasChat, loadConversation, needsDraft, sameIds } from './context.js';
 import { type ResponderDeps, syncCard } from './deps.js';
-import { scheduleDeliver, scheduleRespond } from './schedule.js';
+import { scheduleDeliver } from './jobs/deliver.js';
+import { scheduleRespond } from './jobs/respond.js';
+import { effectiveMode } from './mode.js';
 
 export type RespondOutcome =
   | 'no-chat'
@@ -137,7 +132,14 @@ export async function respondToChat(
     chatId,
     draftId: draft.id,
     after: draft.text || null,
-    details: { mode, strategy: draft.strategy, grounded: draft.grounded, findings: draft.findings },
+    details: {
+      mode,
+      strategy: draft.strategy,
+      grounded: draft.grounded,
+      findings: draft.findings,
+      provider: draft.provider,
+      model: draft.model,
+    },
   });
 
   const autoSend =
@@ -215,6 +217,10 @@ function draftFields(
   covers: string[],
 ): Parameters<ResponderDeps['store']['drafts']['create']>[0] {
   const base = { chatId: chat.id, coversMessageIds: covers } satisfies Partial<Draft>;
+  const by =
+    decision.kind === 'escalate'
+      ? {}
+      : { provider: decision.provider ?? null, model: decision.model ?? null };
   switch (decision.kind) {
     case 'answer':
       return {
@@ -225,6 +231,7 @@ function draftFields(
         grounded: decision.grounded,
         findings: decision.findings,
         strategy: decision.strategy,
+        ...by,
       };
     case 'fallback':
       return {
@@ -235,6 +242,7 @@ function draftFields(
         grounded: true,
         findings: [decision.reason, ...(decision.detail ? [decision.detail] : [])],
         strategy: 'none',
+        ...by,
       };
     case 'escalate':
       return {

@@ -11,10 +11,11 @@ import {
   type Template,
   TemplateError,
 } from './documents/template.js';
+import { type BriefField, briefConfigSchema } from './leads/brief/fields.js';
 import { checkPricing, type PriceList, pricingFields, toPriceList } from './pricing/schema.js';
 import { isValidTimeZone } from './time.js';
 
-/** The sales configuration (`SALES_CONFIG`, one YAML file): price list, seller requisites, documents. */
+/** The sales configuration (`SALES_CONFIG`, one YAML file): price list, seller requisites, documents, brief. */
 export interface SalesConfig {
   /** The file it was read from, for messages. */
   source: string;
@@ -29,6 +30,8 @@ export interface SalesConfig {
     /** Values of `{{terms.*}}` in templates: payment, production and warranty terms. */
     terms: Record<string, string>;
   };
+  /** The fields of a lead's brief (what is needed, quantity, deadline…), in the order the seller reads them. */
+  brief: { fields: BriefField[] };
 }
 
 /** The configuration cannot be used; `problems` has one line per issue, each starting with its path. */
@@ -81,6 +84,7 @@ const salesSchema = z
       numbering: { offer: 'КП', contract: 'Д', invoice: 'СЧ' },
       terms: {},
     }),
+    brief: briefConfigSchema,
     ...pricingFields,
   })
   .superRefine((c, ctx) => checkPricing(c, ctx));
@@ -148,6 +152,7 @@ export async function parseSalesConfig(
     priceList: toPriceList(c),
     seller: c.seller,
     documents: { templates, prefixes: c.documents.numbering, terms: c.documents.terms },
+    brief: c.brief,
   };
 }
 

@@ -1,6 +1,6 @@
 /**
- * The sales core: the price list and its calculator, and the documents (offer, contract, invoice) made
- * from it. Pure functions with explicit inputs; the store is reached only through the sequences port
+ * The sales core: the price list and its calculator, the documents (offer, contract, invoice) made
+ * from it, and the leads with their brief (`./leads/`, `createLeads`). Pure functions with explicit inputs; the store is reached only through the sequences port
  * (document numbers). Entry points: `npm run quote` and `npm run documents` (scripts/), later the bot.
  *
  * ```ts
@@ -34,3 +34,12 @@ export type { Buyer, Seller } from './documents/requisites.js';
 export { DOCUMENT_KINDS, type DocumentKind } from './documents/template.js';
 export { DEFAULT_TEMPLATES } from './documents/templates/index.js';
 export { formatRubles, formatRublesDecimal, type Kopecks, parseRubles } from './money.js';
+export {
+  createGeminiBriefExtractor,
+  createLeads,
+  createRuleBriefExtractor,
+  type LeadEvent,
+  type LeadListener,
+  type Leads,
+  type LeadsDeps,
+} from './leads/index.js';

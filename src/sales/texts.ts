@@ -33,6 +33,18 @@ export const salesTexts = {
       `Расчёт действителен до ${date} ${time} (${zone})`,
   },
 
+  brief: {
+    /** Labels of the default brief fields (the seller may rename them in the configuration). */
+    labels: {
+      need: 'Что нужно',
+      quantity: 'Количество',
+      deadline: 'Срок',
+      budget: 'Бюджет',
+      address: 'Адрес доставки',
+      comments: 'Комментарии',
+    },
+  },
+
   document: {
     titles: { offer: 'Коммерческое предложение', contract: 'Договор', invoice: 'Счёт на оплату' },
     numbered: (title: string, number: string) => `${title} № ${number}`,

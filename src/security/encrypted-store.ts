@@ -1,6 +1,7 @@
 import type { AuditEntry, Chat, Draft, InboxEvent, Message } from '../models/records.js';
 import type { DraftPatch, InsertOnce, ProtectedField, Store } from '../store/port.js';
 import { DataKeyError, isSealed, open, seal } from './cipher.js';
+import { encryptLeads } from './encrypted-leads.js';
 import type { Keyring } from './keys.js';
 
 /**
@@ -9,7 +10,8 @@ import type { Keyring } from './keys.js';
  *
  * What is sealed and why: the buyer's name, every message text and content, raw webhook payloads (they
  * carry the buyer's text), draft texts (AI answers and the owner's replies quote and address the buyer),
- * the audit trail's before/after copies of those texts, and kv values (Avito access token, generated
+ * the audit trail's before/after copies of those texts, leads' contacts, briefs and lost reasons (see
+ * encrypted-leads.ts, which also keeps contacts findable by keyed digests), and kv values (Avito access token, generated
  * webhook secrets, pending edits). Not sealed: ids, states, timestamps (queries filter and sort on them),
  * listings and knowledge documents (the seller's own public material), draft sources/findings (snippets
  * of the seller's documents).
@@ -18,23 +20,8 @@ import type { Keyring } from './keys.js';
  * seals them. Without a current key nothing new is sealed, but sealed values still open with the previous key.
  */
 export function encryptStore(inner: Store, keyring: Keyring): Store {
-  const current = keyring.current;
-  const sealText = (field: ProtectedField, value: string): string =>
-    current ? seal(current, value, field) : value;
-  const sealOptional = <T extends string | null | undefined>(field: ProtectedField, value: T): T =>
-    (typeof value === 'string' ? sealText(field, value) : value) as T;
-  /**
-   * JSON fields are stored as a sealed string in place of the value. The adapters keep these fields
-   * opaquely (JSON text / Mixed), so the type lie stays inside this module.
-   */
-  const sealJson = <T>(field: ProtectedField, value: T): T =>
-    (current && value !== null && value !== undefined
-      ? seal(current, JSON.stringify(value), field)
-      : value) as T;
-  const openText = <T extends string | null>(field: ProtectedField, value: T): T =>
-    (isSealed(value) ? open(keyring, value, field) : value) as T;
-  const openJson = <T>(field: ProtectedField, value: T): T =>
-    (isSealed(value) ? (JSON.parse(open(keyring, value, field)) as unknown) : value) as T;
+  const sealer = fieldSealer(keyring);
+  const { sealText, sealOptional, sealJson, openText, openJson } = sealer;
 
   const chat = (c: Chat): Chat => ({ ...c, buyerName: openText('chats.buyerName', c.buyerName) });
   const message = (m: Message): Message => ({
@@ -146,6 +133,7 @@ export function encryptStore(inner: Store, keyring: Keyring): Store {
     },
     // Counters are numbers, not buyer data.
     sequences: inner.sequences,
+    leads: encryptLeads(inner.leads, keyring, sealer),
     // Ids and counts only.
     retention: inner.retention,
     // Raw on purpose: maintenance (key rotation) works on stored values, sealed or not.
@@ -154,6 +142,31 @@ export function encryptStore(inner: Store, keyring: Keyring): Store {
     close: () => inner.close(),
   };
 }
+
+/** Sealing and opening of protected fields with a keyring: the one place both decorators use. */
+export function fieldSealer(keyring: Keyring) {
+  const current = keyring.current;
+  const sealText = (field: ProtectedField, value: string): string =>
+    current ? seal(current, value, field) : value;
+  return {
+    sealText,
+    sealOptional: <T extends string | null | undefined>(field: ProtectedField, value: T): T =>
+      (typeof value === 'string' ? sealText(field, value) : value) as T,
+    /**
+     * JSON fields are stored as a sealed string in place of the value. The adapters keep these fields
+     * opaquely (JSON text / Mixed), so the type lie stays inside the decorators.
+     */
+    sealJson: <T>(field: ProtectedField, value: T): T =>
+      (current && value !== null && value !== undefined
+        ? seal(current, JSON.stringify(value), field)
+        : value) as T,
+    openText: <T extends string | null>(field: ProtectedField, value: T): T =>
+      (isSealed(value) ? open(keyring, value, field) : value) as T,
+    openJson: <T>(field: ProtectedField, value: T): T =>
+      (isSealed(value) ? (JSON.parse(open(keyring, value, field)) as unknown) : value) as T,
+  };
+}
+export type FieldSealer = ReturnType<typeof fieldSealer>;
 
 /** A kv entry sealed with the current key: lets start-up tell a wrong key before any request needs one. */
 export const KEY_CHECK_KV = 'security:data-key-check';

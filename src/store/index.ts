@@ -4,6 +4,7 @@ import { keyringOf } from '../security/keys.js';
 import type { Store } from './port.js';
 
 export type * from './port.js';
+export { LeadConversationTakenError } from './port.js';
 export { StoreValidationError } from './validate.js';
 
 /**

@@ -2,6 +2,7 @@ import type {
   AuditEntry,
   Chat,
   Chunk,
+  ChunkEmbedding,
   ChunkWithDocument,
   DocumentScope,
   DocumentState,
@@ -9,6 +10,9 @@ import type {
   DraftStatus,
   InboxEvent,
   KnowledgeDocument,
+  Lead,
+  LeadChannel,
+  LeadStage,
   Listing,
   Message,
   Settings,
@@ -17,8 +21,10 @@ import type {
 /** Result of an insert-once: a duplicate is a normal outcome, not an error. */
 export type InsertOnce<T> = { inserted: true; record: T } | { inserted: false; existing: T };
 
+/** A chat to create or merge: its id, and the fields to set (`undefined` leaves a field as it is). */
 export type ChatUpsert = Pick<Chat, 'id'> & Partial<Omit<Chat, 'id' | 'createdAt' | 'updatedAt'>>;
 
+/** Conversations, one per chat id (of any channel: see `responder/channel.ts` for the ids). */
 export interface ChatRepository {
   /** Creates the chat or merges the given fields into it; returns the stored chat. */
   upsert(chat: ChatUpsert): Promise<Chat>;
@@ -29,36 +35,48 @@ export interface ChatRepository {
   listPauseExpired(now: Date): Promise<Chat[]>;
 }
 
+/** A message to store; the store assigns its arrival number (`seq`). */
 export type MessageInput = Omit<Message, 'draftId' | 'seq'> & { draftId?: string | null };
 
+/** Every message of every chat, ours and the buyers', stored once by id. */
 export interface MessageRepository {
-  /** Stores the message once (by id) and gives it the next arrival number (`seq`); a repeat returns the first. */
+  /**
+   * Stores the message once (by id) and gives it the next arrival number (`seq`); a repeat returns the first.
+   */
   insertOnce(message: MessageInput): Promise<InsertOnce<Message>>;
   get(id: string): Promise<Message | null>;
   /** The last `limit` messages of a chat in arrival order (`seq`, oldest first). */
   lastN(chatId: string, limit: number): Promise<Message[]>;
 }
 
+/** A webhook delivery to keep: its id, the message id it carries (the second dedup key), the raw payload. */
 export type EventInput = Pick<InboxEvent, 'id' | 'messageId' | 'payload'> & { receivedAt?: Date };
 
+/** The inbox: raw webhook deliveries, kept once, processed by a job, removed after the retention period. */
 export interface EventRepository {
   /** Stores a webhook delivery once; a repeat of its id or of its message id returns the existing one. */
   insertOnce(event: EventInput): Promise<InsertOnce<InboxEvent>>;
   get(id: string): Promise<InboxEvent | null>;
   /** Records the outcome of processing (attempts are counted by `markAttempt`). */
   setStatus(id: string, status: InboxEvent['status'], error?: string | null): Promise<InboxEvent | null>;
+  /** Counts one more processing attempt (the inbound job gives up after a few). */
   markAttempt(id: string): Promise<InboxEvent | null>;
+  /** Events in a status, oldest first (at most `limit`, default 100). */
   listByStatus(status: InboxEvent['status'], limit?: number): Promise<InboxEvent[]>;
   /** Deletes processed or ignored events received before `before`; returns how many. */
   deleteProcessedBefore(before: Date): Promise<number>;
 }
 
+/** A new draft: its chat, kind and text; everything else has a default (status `pending`). */
 export type DraftInput = Pick<Draft, 'chatId' | 'kind' | 'text'> &
   Partial<Omit<Draft, 'id' | 'chatId' | 'kind' | 'text' | 'createdAt' | 'updatedAt'>>;
 
 /** Fields a transition or update may change. */
 export type DraftPatch = Partial<Omit<Draft, 'id' | 'chatId' | 'status' | 'createdAt' | 'updatedAt'>>;
 
+/**
+ * Drafts and their state machine (`pending → approved → sending → sent`, side exits); see models/records.ts.
+ */
 export interface DraftRepository {
   create(draft: DraftInput): Promise<Draft>;
   get(id: string): Promise<Draft | null>;
@@ -74,11 +92,13 @@ export interface DraftRepository {
   ): Promise<Draft | null>;
   /** Changes fields without touching the status (card reference, attempts). */
   update(id: string, patch: DraftPatch): Promise<Draft | null>;
+  /** Drafts in any of `statuses`, oldest first (at most `limit`, default 100). */
   listByStatus(statuses: readonly DraftStatus[], limit?: number): Promise<Draft[]>;
   /** Drafts of a chat, newest first, optionally only in the given statuses. */
   listForChat(chatId: string, statuses?: readonly DraftStatus[]): Promise<Draft[]>;
 }
 
+/** A knowledge document to save; a given `id` replaces that document, keeping its creation time. */
 export type DocumentInput = Omit<
   KnowledgeDocument,
   'id' | 'createdAt' | 'updatedAt' | 'error' | 'remoteName'
@@ -88,6 +108,7 @@ export type DocumentInput = Omit<
   remoteName?: string | null;
 };
 
+/** Which documents to list: every given field must match. */
 export interface DocumentFilter {
   scope?: DocumentScope;
   itemId?: string;
@@ -95,13 +116,16 @@ export interface DocumentFilter {
   origin?: KnowledgeDocument['origin'];
 }
 
+/** The knowledge base: documents and their text chunks (the local index reads the chunks). */
 export interface DocumentRepository {
   /** Inserts a document, or replaces the one with the same id. */
   save(doc: DocumentInput): Promise<KnowledgeDocument>;
   get(id: string): Promise<KnowledgeDocument | null>;
   /** The document that came from this origin + key (a folder path, a listing id), if any. */
   findBySource(origin: KnowledgeDocument['origin'], sourceKey: string): Promise<KnowledgeDocument | null>;
+  /** Documents in the order they were first saved. */
   list(filter?: DocumentFilter): Promise<KnowledgeDocument[]>;
+  /** Changes the indexing state, error, remote name or title; null when there is no such document. */
   update(
     id: string,
     patch: Partial<Pick<KnowledgeDocument, 'state' | 'error' | 'remoteName' | 'title'>>,
@@ -112,35 +136,52 @@ export interface DocumentRepository {
   replaceChunks(docId: string, chunks: readonly Omit<Chunk, 'docId'>[]): Promise<void>;
   /** Chunks of ready documents matching the filter, for the local index. */
   chunks(filter?: Omit<DocumentFilter, 'state'>): Promise<ChunkWithDocument[]>;
+  /** The stored embeddings of ready documents' chunks (any model), for the vector index. */
+  embeddings(): Promise<ChunkEmbedding[]>;
+  /**
+   * Stores chunk vectors, each replacing the chunk's earlier one. A row whose chunk is gone (its document
+   * was removed or re-chunked shorter meanwhile) is skipped; `replaceChunks` and `remove` drop the
+   * vectors of the chunks they drop.
+   */
+  saveEmbeddings(rows: readonly ChunkEmbedding[]): Promise<void>;
 }
 
+/** The seller's listings as the listings sync last saw them. */
 export interface ListingRepository {
   /** Inserts or replaces the listing with this id. */
   upsert(listing: Listing): Promise<Listing>;
   get(id: string): Promise<Listing | null>;
   /** Listings ordered by title, optionally only with this status. */
   list(filter?: { status?: string }): Promise<Listing[]>;
+  /** Removes the listing; false when it was not there. */
   remove(id: string): Promise<boolean>;
 }
 
+/** The owner's choices (one record); unset fields fall back to configuration. */
 export interface SettingsRepository {
+  /** The stored settings; `{}` before the owner changed anything. */
   get(): Promise<Settings>;
   /** Merges `patch` into the stored settings; `undefined` fields are left as they are. */
   update(patch: Settings): Promise<Settings>;
 }
 
+/** An audit entry to append: who and what, with the chat, draft and before/after texts where they apply. */
 export type AuditInput = Pick<AuditEntry, 'actor' | 'action'> &
-  Partial<Pick<AuditEntry, 'chatId' | 'draftId' | 'before' | 'after' | 'details' | 'at'>>;
+  Partial<Pick<AuditEntry, 'chatId' | 'draftId' | 'leadId' | 'before' | 'after' | 'details' | 'at'>>;
 
+/** Which audit entries to read: every given field must match; `limit` defaults to 100. */
 export interface AuditQuery {
   chatId?: string;
   draftId?: string;
+  leadId?: string;
   action?: string;
   since?: Date;
   limit?: number;
 }
 
+/** Who did what when: every owner action and every automatic decision that changes something. */
 export interface AuditRepository {
+  /** Appends an entry (entries are never changed or removed). */
   append(entry: AuditInput): Promise<AuditEntry>;
   /** Newest first. */
   query(query?: AuditQuery): Promise<AuditEntry[]>;
@@ -151,7 +192,10 @@ export interface AuditRepository {
  * while it works and releases it when done; a lease not renewed (its process died) is free after its ttl.
  */
 export interface LeaseRepository {
-  /** Takes `name` for `holder` when it is free, expired or already this holder's; false while another holds it. */
+  /**
+   * Takes `name` for `holder` when it is free, expired or already this holder's; false while another holds
+   * it.
+   */
   acquire(name: string, holder: string, ttlMs: number): Promise<boolean>;
   /** Extends the holder's lease; false when it is no longer the holder's (expired and taken, or released). */
   renew(name: string, holder: string, ttlMs: number): Promise<boolean>;
@@ -159,12 +203,18 @@ export interface LeaseRepository {
   release(name: string, holder: string): Promise<void>;
 }
 
+/**
+ * Small JSON values by key (token cache, secrets generated once, card index, bot state), with an optional
+ * expiry.
+ */
 export interface KvRepository {
+  /** The value, or null when absent or expired. */
   get<T = unknown>(key: string): Promise<T | null>;
   /** Stores a JSON value; with `ttlMs` it reads as absent after expiry. */
   set(key: string, value: unknown, ttlMs?: number): Promise<void>;
   /** Stores the value only when the key is absent (or expired); true when this call stored it. */
   setIfAbsent(key: string, value: unknown, ttlMs?: number): Promise<boolean>;
+  /** Removes the key; false when it was not there. */
   delete(key: string): Promise<boolean>;
 }
 
@@ -178,6 +228,104 @@ export interface SequenceRepository {
    * concurrent calls, from any process, get distinct consecutive numbers. A call that fails took nothing.
    */
   next(name: string): Promise<number>;
+}
+
+/** A new lead: it starts at `new`, version 1. */
+export type LeadInput = Pick<Lead, 'channel' | 'conversationId'> &
+  Partial<Pick<Lead, 'listing' | 'contact' | 'brief' | 'tags' | 'amounts'>> & {
+    /**
+     * Lookup keys of the contact (see `src/security/contact-keys.ts`). The encryption decorator supplies
+     * them, since it alone holds the key; left out, the adapter derives the keyless ones from the contact.
+     */
+    contactKeys?: readonly string[];
+  };
+
+/** Fields an update may replace (whole: a contact, a brief, a list). */
+export type LeadPatch = Partial<
+  Pick<Lead, 'conversations' | 'listing' | 'contact' | 'brief' | 'tags' | 'amounts' | 'documents'>
+> & {
+  /** As in {@link LeadInput}; replaces the lookup keys whenever `contact` is given. */
+  contactKeys?: readonly string[];
+};
+
+/** An audit entry written in the same transaction as the lead change it records. */
+export type LeadAuditInput = Pick<AuditEntry, 'actor' | 'action'> &
+  Partial<Pick<AuditEntry, 'before' | 'after' | 'details'>>;
+
+/** Find open leads by phone or e-mail (either matches), or by lookup keys computed by the caller. */
+export interface ContactLookup {
+  phone?: string | null;
+  email?: string | null;
+  /** Used instead of `phone` and `email` when given (by the encryption decorator). */
+  keys?: readonly string[];
+}
+
+/** One page of leads, newest first; `next` continues after the last one, null at the end. */
+export interface LeadPage {
+  leads: Lead[];
+  next: string | null;
+}
+
+/** A conversation already belongs to another open lead (a lead is being reopened or continued). */
+export class LeadConversationTakenError extends Error {
+  override name = 'LeadConversationTakenError';
+  constructor(
+    readonly channel: LeadChannel,
+    readonly conversationId: string,
+    readonly openLeadId: string,
+  ) {
+    super(
+      `The ${channel} conversation ${conversationId} already belongs to the open lead ${openLeadId}: ` +
+        'close that lead (won or lost) first.',
+    );
+  }
+}
+
+/**
+ * Leads and their stages. Every write bumps `version` and appends its audit entries in the same
+ * transaction, so the audit trail of a lead (`audit.query({ leadId })`) never misses a change it made.
+ * An open lead holds its conversations: one conversation has at most one open lead at a time.
+ */
+export interface LeadRepository {
+  /**
+   * Creates a lead at `new` for its conversation, unless an open lead already holds that conversation:
+   * then `{ inserted: false, existing }` and nothing is written (two first messages processed at once
+   * make one lead).
+   */
+  create(input: LeadInput, audit: readonly LeadAuditInput[]): Promise<InsertOnce<Lead>>;
+  get(id: string): Promise<Lead | null>;
+  /** The open lead holding this conversation, if any. */
+  findOpenByConversation(channel: LeadChannel, conversationId: string): Promise<Lead | null>;
+  /** Open leads with this phone or e-mail, most recently updated first. */
+  findOpenByContact(lookup: ContactLookup): Promise<Lead[]>;
+  /**
+   * Compare-and-set on `version`: applies `patch` only if the lead is still at `version`; null when it
+   * changed meanwhile (read it again and retry) or does not exist. New conversations in `patch` are
+   * claimed; one held by another open lead throws {@link LeadConversationTakenError}.
+   */
+  update(
+    id: string,
+    version: number,
+    patch: LeadPatch,
+    audit: readonly LeadAuditInput[],
+  ): Promise<Lead | null>;
+  /**
+   * Compare-and-set on the stage: moves the lead to `to` only if its stage is one of `from`; null when
+   * it was not (someone else moved it first). `lost` needs `lostReason` and records the stage it left;
+   * reaching `won` or `lost` releases the lead's conversations, leaving them reclaims them (throws
+   * {@link LeadConversationTakenError} when another open lead took one meanwhile).
+   */
+  transition(
+    id: string,
+    from: readonly LeadStage[],
+    to: LeadStage,
+    change: { lostReason?: string; audit: readonly LeadAuditInput[] },
+  ): Promise<Lead | null>;
+  /** Leads in these stages, newest first, `limit` (default 20) at a time after the cursor `after`. */
+  listByStage(
+    stages: readonly LeadStage[],
+    page?: { limit?: number; after?: string | null },
+  ): Promise<LeadPage>;
 }
 
 /**
@@ -232,6 +380,9 @@ export const PROTECTED_FIELDS = [
   'audit.before',
   'audit.after',
   'kv.value',
+  'leads.contact',
+  'leads.brief',
+  'leads.lostReason',
 ] as const;
 export type ProtectedField = (typeof PROTECTED_FIELDS)[number];
 
@@ -267,10 +418,24 @@ export interface StoreMaintenance {
     rewrite: ProtectedRewrite,
     onProgress?: (done: number, total: number) => void,
   ): Promise<RewriteReport>;
+  /**
+   * Visits every lead with a contact and replaces its lookup keys with what `compute` returns for the
+   * raw stored contact (sealed or not); `undefined` leaves them. Compare-and-set on the contact: a lead
+   * whose contact changed meanwhile is skipped (its writer set fresh keys). Used by key rotation.
+   */
+  rewriteContactKeys(
+    compute: (contact: unknown) => readonly string[] | undefined,
+    onProgress?: (done: number, total: number) => void,
+  ): Promise<Omit<RewriteReport, 'compacted'>>;
 }
 
-/** The one port to persistence. `src/` depends on this, never on an adapter. */
+/**
+ * The one port to persistence. `src/` depends on this, never on an adapter: `store/sqlite/` (embedded, the
+ * default) and `store/mongo/` implement it, one module per repository, and pass the same contract tests
+ * (`test/store/contract.ts`). Records go in and come out as plain objects (`models/records.ts`).
+ */
 export interface Store {
+  /** Which adapter this is (shown in `/ready` and the start-up log). */
   readonly kind: 'sqlite' | 'mongo';
   readonly chats: ChatRepository;
   readonly messages: MessageRepository;
@@ -283,6 +448,7 @@ export interface Store {
   readonly kv: KvRepository;
   readonly sequences: SequenceRepository;
   readonly leases: LeaseRepository;
+  readonly leads: LeadRepository;
   readonly retention: RetentionRepository;
   readonly maintenance: StoreMaintenance;
   /** Throws when the store cannot serve requests (used by `/ready`). */

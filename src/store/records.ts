@@ -1,5 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import type { AuditEntry, Chat, Draft, InboxEvent, KnowledgeDocument, Message } from '../models/records.js';
+import type {
+  AuditEntry,
+  Chat,
+  ChunkEmbedding,
+  Draft,
+  InboxEvent,
+  KnowledgeDocument,
+  Message,
+} from '../models/records.js';
 import type { AuditInput, ChatUpsert, DocumentInput, DraftInput, EventInput, MessageInput } from './port.js';
 import { checkDate, checkId, checkKey, StoreValidationError } from './validate.js';
 
@@ -102,6 +110,8 @@ export function newDraft(input: DraftInput, now: Date): Draft {
     grounded: input.grounded ?? false,
     findings: input.findings ?? [],
     strategy: input.strategy ?? 'none',
+    provider: input.provider ?? null,
+    model: input.model ?? null,
     coversMessageIds: input.coversMessageIds ?? [],
     card: input.card ?? null,
     approvedBy: input.approvedBy ?? null,
@@ -149,8 +159,41 @@ export function newAuditEntry(input: AuditInput, now: Date): AuditEntry {
     action: input.action,
     chatId: input.chatId ?? null,
     draftId: input.draftId ?? null,
+    leadId: input.leadId ?? null,
     before: input.before ?? null,
     after: input.after ?? null,
     details: input.details ?? null,
   };
+}
+
+/** Checks a chunk vector before it is stored: a real chunk key, a model name, a hash and finite numbers. */
+export function checkEmbedding(row: ChunkEmbedding): ChunkEmbedding {
+  checkId('embedding docId', row.docId);
+  if (!Number.isInteger(row.index) || row.index < 0) {
+    throw new StoreValidationError('embedding index', `expected an integer >= 0, got ${String(row.index)}`);
+  }
+  checkKey('embedding model', row.model);
+  if (!/^[0-9a-f]{64}$/.test(row.textHash)) {
+    throw new StoreValidationError('embedding textHash', 'expected a sha256 in hex');
+  }
+  if (
+    !(row.vector instanceof Float32Array) ||
+    row.vector.length === 0 ||
+    !row.vector.every(Number.isFinite)
+  ) {
+    throw new StoreValidationError('embedding vector', 'expected a non-empty Float32Array of finite numbers');
+  }
+  return row;
+}
+
+/** A vector as stored bytes (little-endian float32, as the platform lays it out). */
+export function vectorBytes(vector: Float32Array): Uint8Array {
+  return new Uint8Array(vector.buffer, vector.byteOffset, vector.byteLength);
+}
+
+/** Stored bytes back into a vector (copied: the bytes need not be 4-aligned). */
+export function vectorFromBytes(bytes: Uint8Array): Float32Array {
+  const copy = new Uint8Array(bytes.byteLength);
+  copy.set(bytes);
+  return new Float32Array(copy.buffer, 0, Math.floor(copy.byteLength / 4));
 }

@@ -4,7 +4,6 @@ import { type AvitoSim, startAvitoSim } from '../../sim/avito/index.js';
 import { listen } from '../../sim/common/server.js';
 import { AvitoClient } from '../../src/avito/client.js';
 import { AvitoApiError, AvitoSendError } from '../../src/avito/errors.js';
-import { splitMessage } from '../../src/avito/split.js';
 import { validateAvitoRequest, validateAvitoResponse } from '../support/avito-openapi.js';
 
 /** A token source that never expires: these tests are about the client, not the token manager. */
@@ -253,23 +252,5 @@ describe('Avito client (against the Avito simulator)', () => {
   it('when the tariff lacks the Messenger API, then reads fail as tariff problems', async () => {
     sim.setTariff(false);
     await expect(client.listChats()).rejects.toMatchObject({ kind: 'tariff', status: 402 });
-  });
-});
-
-describe('splitMessage', () => {
-  it('when text fits, then it is one trimmed part; when empty, none', () => {
-    expect(splitMessage('  Привет  ')).toEqual(['Привет']);
-    expect(splitMessage('   ')).toEqual([]);
-  });
-
-  it('when there is no sentence end, then it cuts at a space, and never splits an emoji', () => {
-    const words = Array.from({ length: 400 }, (_, i) => `слово${i}`).join(' ');
-    const parts = splitMessage(words, 100);
-    for (const p of parts) expect([...p].length).toBeLessThanOrEqual(100);
-    expect(parts.join(' ')).toBe(words);
-    const emoji = '😀'.repeat(250);
-    const cut = splitMessage(emoji, 100);
-    expect(cut.join('')).toBe(emoji);
-    for (const p of cut) expect([...p].length).toBeLessThanOrEqual(100);
   });
 });

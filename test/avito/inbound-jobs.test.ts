@@ -4,10 +4,13 @@ import { join } from 'node:path';
 import type { Agenda } from 'agenda';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { pollUntil } from '../../sim/common/wait.js';
-import type { AvitoClient } from '../../src/avito/client.js';
-import { InboundQueue, inboundEventIds } from '../../src/avito/inbound-queue.js';
-import { defineAvitoJobs, JOB } from '../../src/avito/jobs.js';
-import type { TokenManager } from '../../src/avito/token.js';
+import { InboundQueue } from '../../src/avito/inbound-queue.js';
+import {
+  defineInboundJobs,
+  INBOUND_JOB,
+  INBOX_SWEEP_JOB,
+  inboundEventIds,
+} from '../../src/avito/jobs/inbound.js';
 import { createAgenda } from '../../src/jobs/index.js';
 import { createLogger } from '../../src/logger.js';
 import type { Store } from '../../src/store/port.js';
@@ -125,22 +128,22 @@ describe('inbound job with several events', () => {
     alerts.length = 0;
     const path = join(dir, 'store.sqlite');
     store = openSqliteStore({ path });
-    agenda = createAgenda({ kind: 'sqlite', path }, { processEvery: 50 });
-    defineAvitoJobs(agenda, {
+    agenda = await createAgenda({ kind: 'sqlite', path }, { processEvery: 50 });
+    defineInboundJobs(agenda, {
       store,
       // Chat details are optional for processing: a failing lookup only logs.
-      client: {
+      avito: {
         getChat: async () => {
           throw new Error('not in this test');
         },
-      } as unknown as AvitoClient,
-      tokens: {} as TokenManager,
-      hooks: {
-        async buyerMessage(chat) {
-          if (chat.id === 'u2i-broken') throw new Error('respond queue unavailable');
-          answered.push(chat.id);
+      },
+      // The responder as the inbound job sees it: a port that schedules an answer per buyer message.
+      inbound: {
+        async receive(event) {
+          if (event.chatId === 'u2i-broken') throw new Error('respond queue unavailable');
+          answered.push(event.chatId);
+          return 'buyer';
         },
-        async sellerWroteFromApp() {},
       },
       alerts: { alert: async (key) => void alerts.push(key), resolve: async () => {} },
       logger: createLogger({ level: 'silent' }),
@@ -161,7 +164,7 @@ describe('inbound job with several events', () => {
     await storeEvent('ok-1', 'u2i-a');
     await storeEvent('bad', 'u2i-broken');
     await storeEvent('ok-2', 'u2i-b');
-    await agenda.now(JOB.inbound, { eventIds: ['ok-1', 'bad', 'ok-2'] });
+    await agenda.now(INBOUND_JOB.name, { eventIds: ['ok-1', 'bad', 'ok-2'] });
     await agenda.start();
 
     await pollUntil(async () => (await store.events.get('bad'))!.attempts >= 2, {
@@ -187,27 +190,37 @@ describe('inbound job with several events', () => {
       await store.events.insertOnce({ id, messageId: `msg-${id}`, payload, receivedAt: twoMinutesAgo });
     }
     await storeEvent('fresh', 'u2i-g'); // just acknowledged: its job is on the way
-    await agenda.schedule(new Date(Date.now() + 3600_000), JOB.inbound, { eventIds: ['waiting'] });
-    await agenda.now(JOB.inboxSweep);
+    await agenda.schedule(new Date(Date.now() + 3600_000), INBOUND_JOB.name, { eventIds: ['waiting'] });
+    await agenda.now(INBOX_SWEEP_JOB.name);
     await agenda.start();
 
     await pollUntil(async () => answered.length >= 2, {
       timeoutMs: 5000,
       what: 'the orphans to be processed',
     });
-    await pollUntil(async () => (await agenda.queryJobs({ name: JOB.inboxSweep })).jobs[0]?.lastFinishedAt, {
-      timeoutMs: 5000,
-      what: 'the sweep to finish',
-    });
+    await pollUntil(
+      async () => (await agenda.queryJobs({ name: INBOX_SWEEP_JOB.name })).jobs[0]?.lastFinishedAt,
+      {
+        timeoutMs: 5000,
+        what: 'the sweep to finish',
+      },
+    );
     expect(answered.sort()).toEqual(['u2i-d', 'u2i-e']);
-    const { jobs } = await agenda.queryJobs({ name: JOB.inbound });
+    // The orphans' job is removed once it completes, a moment after its last event was handed over.
+    const jobs = await pollUntil(
+      async () => {
+        const { jobs } = await agenda.queryJobs({ name: INBOUND_JOB.name });
+        return jobs.length === 1 && jobs;
+      },
+      { timeoutMs: 5000, what: 'the orphans’ job to be removed' },
+    );
     expect(jobs.map((job) => inboundEventIds(job.data))).toEqual([['waiting']]);
     expect((await store.events.get('fresh'))?.status).toBe('pending');
   });
 
   it('when a job queued by an older version carries one eventId, then that event is processed', async () => {
     await storeEvent('legacy', 'u2i-c');
-    await agenda.now(JOB.inbound, { eventId: 'legacy' });
+    await agenda.now(INBOUND_JOB.name, { eventId: 'legacy' });
     await agenda.start();
     await pollUntil(async () => (await store.events.get('legacy'))?.status === 'processed', {
       timeoutMs: 5000,

@@ -102,7 +102,7 @@ describe('Avito inbound processing (buyer → webhook → inbound job)', () => {
     await eventually(async () => (await svc.store.chats.get(chatId))?.state === 'human');
   });
 
-  it('when the seller writes from the Avito app, then it is stored as an owner message and the takeover hook runs', async () => {
+  it('when the seller writes from the Avito app, then it is stored as an owner message and the AI pauses', async () => {
     const { chatId } = await buyerChat();
     const { messageId } = await sim.sellerWritesFromApp(chatId, 'Добрый день, отвечу сам.');
     const message = await eventually(() => svc.store.messages.get(messageId));
@@ -213,18 +213,15 @@ describe('Avito inbound processing after a crash mid-event', () => {
         },
       };
       await svc.store.events.insertOnce({ id: 'crashed-1', messageId, payload: envelope });
-      const scheduled: string[] = [];
       const outcome = await processInboundEvent('crashed-1', {
         store: svc.store,
         avito: svc.avito!.client,
         logger: createLogger({ level: 'silent' }),
-        hooks: {
-          buyerMessage: async (chat) => void scheduled.push(chat.id),
-          sellerWroteFromApp: async () => {},
-        },
+        inbound: svc.responder.inbound,
       });
       expect(outcome).toBe('buyer');
-      expect(scheduled).toEqual([chatId]);
+      const { jobs } = await svc.agenda.queryJobs({ name: 'respond' });
+      expect(jobs.map((job) => job.data)).toEqual([{ chatId }]);
     } finally {
       await svc.dispose();
       await avito.close();

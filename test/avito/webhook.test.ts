@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type AvitoSim, startAvitoSim } from '../../sim/avito/index.js';
-import { INBOUND_JOB, inboundEventIds } from '../../src/avito/inbound-queue.js';
+import { INBOUND_JOB, inboundEventIds } from '../../src/avito/jobs/inbound.js';
 import { mountAvitoWebhook } from '../../src/avito/webhook.js';
 import { createHttpApp } from '../../src/http/app.js';
 import { createMetrics } from '../../src/http/metrics.js';
@@ -336,7 +336,7 @@ describe('Avito webhook: answered before processing, as a property (the real ser
       const hanging: Array<() => void> = [];
       const started = new Set<string>();
       svc.agenda.define(
-        INBOUND_JOB,
+        INBOUND_JOB.name,
         async (job) => {
           const ids = inboundEventIds(job.attrs.data);
           for (const id of ids) {

@@ -4,6 +4,7 @@ import { renderCard } from '../../src/bot/cards/render.js';
 import { codePoints } from '../../src/bot/html.js';
 import { textsFor } from '../../src/bot/texts/index.js';
 import type { Draft } from '../../src/models/records.js';
+import { unansweredFinding, unsupportedFinding } from '../../src/rag/findings.js';
 import { encodeDeliveryProblem } from '../../src/responder/delivery-problem.js';
 import { buttonsOf } from '../../sim/telegram/actors.js';
 import { type Harness, seedDraft, showCard, startHarness } from './harness.js';
@@ -185,54 +186,123 @@ describe('draft cards', () => {
     expect(card.text).toContain('❌ не отправлено: отправлено 1 из 3 частей, остальные нет (Avito 500)');
     expect(card.text).not.toContain('"code"');
   });
+});
 
-  it('when an ungrounded fallback is rendered, then the guard findings are listed', () => {
-    const now = new Date();
-    const r = renderCard(
-      {
-        draft: {
-          id: 'x',
-          chatId: 'c',
-          kind: 'answer',
-          status: 'pending',
-          text: 'Цена 9000',
-          originalText: 'Цена 9000',
-          sources: [],
-          grounded: false,
-          findings: ['9000'],
-          strategy: 'local',
-          coversMessageIds: [],
-          card: null,
-          approvedBy: null,
-          sentMessageIds: [],
-          attempts: 0,
-          error: null,
-          createdAt: now,
-          updatedAt: now,
-        },
-        chat: {
-          ...{
-            id: 'c',
-            itemId: null,
-            buyerId: null,
-            buyerName: null,
-            listing: null,
-            state: 'ai',
-            humanUntil: null,
-            mode: null,
-          },
-          lastInboundAt: null,
-          lastOutboundAt: null,
-          createdAt: now,
-          updatedAt: now,
-        },
-        buyerMessages: [],
-      },
-      ru,
+describe('the model on the card', () => {
+  it('when a model wrote the draft, then the card names the provider and model; without one it names none', async () => {
+    const byModel = await seedDraft(h.store, { provider: 'openai', model: 'gpt-4o-mini' });
+    const { ref } = await showCard(h, byModel);
+    const card = h.sim.chat(h.owner).messages.find((m) => m.message_id === ref.messageId)!;
+    expect(card.text).toContain('🧠 Модель: OpenAI API · gpt-4o-mini');
+
+    const fallback = await seedDraft(h.store, {
+      kind: 'fallback',
+      text: 'Уточню и вернусь.',
+      findings: ['not_covered'],
+      provider: 'anthropic',
+      model: 'claude-haiku-4-5 <b>',
+    });
+    expect(renderCard(fallback, textsFor('en')).text).toContain(
+      '🧠 Model: Anthropic · claude-haiku-4-5 &lt;b&gt;',
     );
+
+    const local = await seedDraft(h.store, { strategy: 'local' });
+    expect(renderCard(local, ru).text).not.toContain('🧠');
+  });
+});
+
+const now = new Date();
+const viewOf = (draft: Partial<Draft>): Parameters<typeof renderCard>[0] => ({
+  draft: {
+    id: 'x',
+    chatId: 'c',
+    kind: 'answer',
+    status: 'pending',
+    text: 'Цена 9000',
+    originalText: 'Цена 9000',
+    sources: [],
+    grounded: false,
+    findings: ['9000'],
+    strategy: 'local',
+    coversMessageIds: [],
+    card: null,
+    approvedBy: null,
+    sentMessageIds: [],
+    attempts: 0,
+    error: null,
+    provider: null,
+    model: null,
+    createdAt: now,
+    updatedAt: now,
+    ...draft,
+  },
+  chat: {
+    id: 'c',
+    itemId: null,
+    buyerId: null,
+    buyerName: null,
+    listing: null,
+    state: 'ai',
+    humanUntil: null,
+    mode: null,
+    lastInboundAt: null,
+    lastOutboundAt: null,
+    createdAt: now,
+    updatedAt: now,
+  },
+  buyerMessages: [],
+});
+
+describe('what the guard found, on the card', () => {
+  it('when an ungrounded answer is rendered, then the guard findings are listed', () => {
+    const r = renderCard(viewOf({}), ru);
     expect(r.text).toContain(ru.card.ungrounded);
     expect(r.text).toContain('Проверка нашла: 9000');
     expect(r.text).toContain('🔎 Найдено: локальный поиск (без Gemini)');
+  });
+
+  it('when sentences are unsupported and a question is left open, then each is quoted on its own line, apart from the facts', () => {
+    const text = 'Доставка 500 ₽. Дарим чехол в подарок. Звоните 9000.';
+    const r = renderCard(
+      viewOf({
+        text,
+        originalText: text,
+        findings: [
+          '9000',
+          unsupportedFinding('Дарим чехол в подарок.'),
+          unsupportedFinding('Звоните 9000.'),
+          unansweredFinding('А гарантия какая'),
+        ],
+      }),
+      ru,
+    );
+    expect(r.text).toContain('Проверка нашла: 9000\n');
+    expect(r.text).toContain('Документы этого не подтверждают: «Дарим чехол в подарок.» «Звоните 9000.»');
+    expect(r.text).toContain('Без ответа остался вопрос: «А гарантия какая»');
+    expect(r.text).not.toContain('unsupported:');
+    const en = renderCard(viewOf({ findings: [unsupportedFinding('Дарим чехол.')] }), textsFor('en'));
+    expect(en.text).toContain('The documents do not back: «Дарим чехол.»');
+    expect(en.text).not.toContain('The check found');
+  });
+
+  it('when a grounded answer is rendered, then no findings line is shown', () => {
+    const r = renderCard(viewOf({ grounded: true, findings: [] }), ru);
+    expect(r.text).toContain(ru.card.grounded);
+    expect(r.text).not.toContain('Проверка нашла');
+    expect(r.text).not.toContain('не подтверждают');
+  });
+
+  it('when an escalation is a call request or a wrong item, then the owner reads why', () => {
+    const callback = renderCard(
+      viewOf({ kind: 'escalation', text: '', findings: ['callback', '8 912 000-11-22'] }),
+      ru,
+    );
+    expect(callback.text).toContain('Нужен человек:</b> покупатель просит перезвонить или оставил телефон');
+    const wrong = renderCard(
+      viewOf({ kind: 'escalation', text: '', findings: ['wrong_item', 'не тот цвет'] }),
+      ru,
+    );
+    expect(wrong.text).toContain('Нужен человек:</b> привезли не тот товар');
   });
 });
 
@@ -283,6 +353,22 @@ describe('notifier', () => {
     await h.handle.notifier.resolve('avito-token');
     await h.handle.notifier.alert('avito-token', alert);
     expect(h.sim.chat(h.owner).messages).toHaveLength(2);
+  });
+
+  it('when a provider’s quota is used up, then the owner reads which provider and what to do, once', async () => {
+    const alert = {
+      kind: 'model-provider',
+      provider: 'openai',
+      problem: 'quota',
+      reason: 'You exceeded your current quota',
+    } as const;
+    await h.handle.notifier.alert('model:openai:quota', alert);
+    await h.handle.notifier.alert('model:openai:quota', alert);
+    const texts = h.sim.chat(h.owner).messages.map((m) => m.text);
+    expect(texts).toHaveLength(1);
+    expect(texts[0]).toContain(
+      '⚠️ OpenAI API: закончилась квота или деньги на счёте (You exceeded your current quota)',
+    );
   });
 
   it('when an auto-sent notice is sent, then it offers 👎 with f:bad and a reply to it reaches the buyer chat', async () => {

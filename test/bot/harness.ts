@@ -5,6 +5,7 @@ import { Writable } from 'node:stream';
 import type { Agenda } from 'agenda';
 import {
   createBot,
+  createOwnerTelegram,
   type BotHandle,
   type BotKnowledge,
   type Decision,
@@ -14,6 +15,7 @@ import { type Config, loadConfig } from '../../src/config.js';
 import { createAgenda } from '../../src/jobs/index.js';
 import { createLogger, type Logger } from '../../src/logger.js';
 import type { Chat, Draft, KnowledgeDocument, Message } from '../../src/models/records.js';
+import { createOwnerControls } from '../../src/responder/owner.js';
 import type { ActionResult, CardView, DraftActions, Notifier } from '../../src/responder/ports.js';
 import type { DraftInput, Store } from '../../src/store/port.js';
 import { openSqliteStore } from '../../src/store/sqlite/index.js';
@@ -194,7 +196,10 @@ export async function startHarness(
     ...opts.env,
   });
   const store = openSqliteStore({ path: join(dir, 'store.sqlite') });
-  const agenda = createAgenda({ kind: 'sqlite', path: join(dir, 'store.sqlite') }, { processEvery: 50 });
+  const agenda = await createAgenda(
+    { kind: 'sqlite', path: join(dir, 'store.sqlite') },
+    { processEvery: 50 },
+  );
   const logs: string[] = [];
   const logger = createLogger({
     level: 'debug',
@@ -210,11 +215,15 @@ export async function startHarness(
   const knowledge = new FakeKnowledge(store);
   const handles: BotHandle[] = [];
   const build = () => {
-    const handle = createBot({
+    // In the service's order: the owner's Telegram output, the responder's use cases, then the bot's features.
+    const telegram = createOwnerTelegram({ config, store, logger });
+    const owner = createOwnerControls({ store, config, logger, notifier: telegram.notifier });
+    const handle = createBot(telegram, {
       config,
       store,
       logger,
       actions,
+      owner,
       knowledge,
       agenda,
       status: async () => STATUS,

@@ -15,6 +15,8 @@ const ALERTS: OwnerAlert[] = [
   { kind: 'avito-token', cause: 'auth', reason: '401' },
   { kind: 'avito-token', cause: 'other', reason: 'HTTP 503' },
   { kind: 'avito-subscription-restored' },
+  { kind: 'model-provider', provider: 'openai', problem: 'quota', reason: 'You exceeded your current quota' },
+  { kind: 'model-provider', provider: 'anthropic', problem: 'auth', reason: 'invalid x-api-key' },
 ];
 const PROBLEMS: DeliveryProblem[] = [
   { code: 'send-failed', reason: 'HTTP 500' },
@@ -58,6 +60,16 @@ describe('owner texts', () => {
       expect(cyrillicIn(`'${inEnglish!}'`)).toEqual([]);
     }
     expect(ru.deliveryProblem(PROBLEMS[1]!, '')).toContain('2 из 3 частей');
+  });
+
+  it('when a provider needs the owner, then the alert says which provider, why and what to do', () => {
+    const quota = ru.alert(ALERTS.at(-2)!, 'You exceeded your current quota');
+    expect(quota).toContain('OpenAI API');
+    expect(quota).toContain('You exceeded your current quota');
+    expect(quota).toMatch(/Пополните баланс/);
+    const auth = en.alert(ALERTS.at(-1)!, 'invalid x-api-key');
+    expect(auth).toContain('Anthropic');
+    expect(auth).toContain('ANTHROPIC_API_KEY');
   });
 
   it('when avito/ and responder/ are read, then no Russian text is left in their code', () => {

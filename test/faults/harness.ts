@@ -4,7 +4,7 @@
  * (small sizes) and `scripts/chaos.ts` (full sizes).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -125,8 +125,13 @@ export class ServiceProcess {
     readonly url: string,
   ) {
     let buffered = '';
+    // FAULTS_LOG_DIR keeps every service log line on disk, for reading a failed scenario afterwards.
+    const keep = process.env.FAULTS_LOG_DIR
+      ? join(process.env.FAULTS_LOG_DIR, `service-${child.pid ?? 'unknown'}.log`)
+      : undefined;
     child.stdout?.setEncoding('utf8');
     child.stdout?.on('data', (chunk: string) => {
+      if (keep) appendFileSync(keep, chunk);
       buffered += chunk;
       let nl = buffered.indexOf('\n');
       while (nl >= 0) {

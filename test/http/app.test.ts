@@ -41,15 +41,32 @@ describe('HTTP app (component: the real service on port 0)', () => {
     expect(body.checks.gemini?.status).toBe('disabled');
   });
 
-  it('when a readiness check fails, then /ready answers 503 naming it', async () => {
+  it('when a readiness check fails, then /ready answers 503 naming it, with its error for the admin token only', async () => {
     service.readiness.add('broken', async () => {
-      throw new Error('cannot reach it');
+      throw new Error('cannot reach it at 10.0.0.7');
     });
+    service.readiness.add('avito', async () => ({
+      status: 'ok',
+      token: 'ok',
+      expiresAt: '2026-12-07T08:42:58.916Z',
+      webhook: 'configured',
+    }));
     const res = await fetch(`${service.http.url}/ready`);
     expect(res.status).toBe(503);
-    const body = (await res.json()) as { checks: Record<string, { status: string; detail?: string }> };
-    expect(body.checks.broken).toMatchObject({ status: 'fail', detail: 'cannot reach it' });
+    const body = (await res.json()) as { checks: Record<string, object> };
+    expect(body.checks.broken).toEqual({ status: 'fail' });
+    expect(body.checks.avito).toEqual({ status: 'ok' });
+    expect(JSON.stringify(body)).not.toMatch(/10\.0\.0\.7|expiresAt|2026-12-07/);
+
+    const admin = await fetch(`${service.http.url}/ready`, {
+      headers: { authorization: 'Bearer admin-token-123456' },
+    });
+    expect(admin.status).toBe(503);
+    const detailed = (await admin.json()) as { checks: Record<string, object> };
+    expect(detailed.checks.broken).toMatchObject({ status: 'fail', detail: 'cannot reach it at 10.0.0.7' });
+    expect(detailed.checks.avito).toMatchObject({ expiresAt: '2026-12-07T08:42:58.916Z' });
     service.readiness.add('broken', async () => ({ status: 'ok' }));
+    service.readiness.add('avito', async () => ({ status: 'disabled', detail: 'not configured' }));
   });
 
   it('when /metrics is asked without or with the admin token, then only the token gets Prometheus text', async () => {
@@ -93,6 +110,46 @@ describe('HTTP hardening', () => {
       expect(res.headers.get('strict-transport-security') !== null).toBe(https);
       await http.close();
     }
+  });
+
+  it('when there is no ADMIN_TOKEN, then /metrics and the details of /ready are for loopback clients only', async () => {
+    const { createHttpApp } = await import('../../src/http/app.js');
+    const { createMetrics } = await import('../../src/http/metrics.js');
+    const { Readiness } = await import('../../src/http/readiness.js');
+    const { startHttpServer } = await import('../../src/http/server.js');
+    const readiness = new Readiness();
+    readiness.add('gemini', async () => ({
+      status: 'degraded',
+      store: 'fileSearchStores/shop-1',
+      detail: 'quota',
+    }));
+    const app = createHttpApp({
+      logger: createLogger({ level: 'silent' }),
+      readiness,
+      metrics: createMetrics(),
+    });
+    const http = await startHttpServer(app, 0, '127.0.0.1');
+    // A request from the internet through a reverse proxy on this host carries the client's address.
+    const remote = { 'x-forwarded-for': '203.0.113.9' };
+
+    const refused = await fetch(`${http.url}/metrics`, { headers: remote });
+    expect(refused.status).toBe(403);
+    expect(await refused.json()).toMatchObject({
+      error: 'forbidden',
+      reason: expect.stringContaining('ADMIN_TOKEN'),
+    });
+    const local = await fetch(`${http.url}/metrics`);
+    expect(local.status).toBe(200);
+    expect(await local.text()).toContain('process_cpu_user_seconds_total');
+
+    expect(await (await fetch(`${http.url}/ready`, { headers: remote })).json()).toEqual({
+      status: 'ok',
+      checks: { gemini: { status: 'degraded' } },
+    });
+    expect(await (await fetch(`${http.url}/ready`)).json()).toMatchObject({
+      checks: { gemini: { status: 'degraded', store: 'fileSearchStores/shop-1', detail: 'quota' } },
+    });
+    await http.close();
   });
 
   it('when one client IP exceeds the per-minute budget, then it gets 429 while loopback and /health are exempt', async () => {

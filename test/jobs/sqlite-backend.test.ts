@@ -168,8 +168,7 @@ describe('SqliteBackend with Agenda', () => {
     );
     await agenda.start();
 
-    await sleep(400);
-    expect(runs).toHaveLength(0);
+    // When it ran is what counts (a slow machine may reach any fixed checkpoint after the lifetime has passed).
     await pollUntil(() => runs.length > 0, { timeoutMs: 3000, intervalMs: 10, what: 'the orphan to run' });
     expect((runs[0] ?? 0) - lockedAt).toBeGreaterThanOrEqual(600);
     await sleep(200);

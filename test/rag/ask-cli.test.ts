@@ -3,7 +3,10 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startAnthropicSim } from '../../sim/anthropic/index.js';
 import { startGeminiSim } from '../../sim/gemini/index.js';
+import { startOpenAISim } from '../../sim/openai/index.js';
+import { providerEnvFor } from '../../sim/providers-env.js';
 import { makeDocx, tempStore } from './helpers.js';
 
 const run = promisify(execFile);
@@ -30,10 +33,13 @@ afterAll(async () => {
   await cleanup();
 });
 
-/** Runs `npm run ask` the way the script does, from a folder without a .env, with a clean Gemini env. */
+/** Runs `npm run ask` the way the script does, from a folder without a .env, with a clean model env. */
 async function ask(args: string[], env: Record<string, string> = {}) {
   const base = Object.fromEntries(
-    Object.entries(process.env).filter(([k]) => !k.startsWith('GEMINI_') && k !== 'FILE_SEARCH_STORE'),
+    Object.entries(process.env).filter(
+      ([k]) =>
+        !/^(GEMINI_|OPENAI_|ANTHROPIC_|LLM_)/.test(k) && !['FILE_SEARCH_STORE', 'EMBEDDINGS'].includes(k),
+    ),
   );
   const { stdout, stderr } = await run(TSX, ['--disable-warning=ExperimentalWarning', ASK, ...args], {
     cwd: dir,
@@ -57,7 +63,7 @@ describe('npm run ask', () => {
     expect(stdout.trim().split('\n')).toHaveLength(1);
     expect(JSON.parse(stdout)).toEqual({
       decision: 'answer',
-      text: 'Из документа «Кресло»: «Гарантия на кресло 12 месяцев.»',
+      text: 'Здравствуйте! Гарантия на кресло 12 месяцев.',
       sources: [
         {
           title: 'Кресло',
@@ -69,6 +75,8 @@ describe('npm run ask', () => {
       grounded: true,
       strategy: 'local',
       escalation_reason: null,
+      provider: null,
+      model: null,
     });
     expect(stderr).toContain('2 document(s) loaded');
   });
@@ -108,12 +116,71 @@ describe('npm run ask', () => {
         GEMINI_BASE_URL: sim.url,
       });
       const decision = JSON.parse(stdout);
-      expect(decision).toMatchObject({ decision: 'answer', strategy: 'general', grounded: true });
+      expect(decision).toMatchObject({
+        decision: 'answer',
+        strategy: 'general',
+        grounded: true,
+        provider: 'gemini',
+        model: 'gemini-2.5-flash-lite',
+      });
       expect(decision.text).toContain('500 ₽');
       expect(decision.sources[0]).toMatchObject({ title: 'Доставка', item_id: null });
       expect(sim.stores()).toEqual([]);
     } finally {
       await sim.close();
     }
+  });
+
+  it('when LLM_PROVIDERS=openai, then the OpenAI-compatible API answers from the local passages and --json names it', async () => {
+    const sim = await startOpenAISim();
+    try {
+      const { stdout, stderr } = await ask(
+        ['--docs', docs, '--json', 'Сколько стоит доставка по Москве?'],
+        providerEnvFor({ openai: sim }),
+      );
+      const decision = JSON.parse(stdout);
+      expect(decision).toMatchObject({
+        decision: 'answer',
+        strategy: 'general',
+        grounded: true,
+        provider: 'openai',
+        model: 'gpt-4o-mini',
+      });
+      expect(decision.text).toContain('500 ₽');
+      expect(decision.sources[0]).toMatchObject({ title: 'Доставка' });
+      expect(stderr).toContain('openai, vectors openai:text-embedding-3-small');
+      expect(sim.calls.find('/v1/embeddings', 'POST').length).toBeGreaterThan(0);
+    } finally {
+      await sim.close();
+    }
+  });
+
+  it('when LLM_PROVIDERS=anthropic, then Claude answers the item question and --json names it', async () => {
+    const sim = await startAnthropicSim();
+    try {
+      const { stdout } = await ask(['--docs', docs, '--item', '111', '--json', 'Какая гарантия на кресло?'], {
+        ...providerEnvFor({ anthropic: sim }),
+        ANTHROPIC_MODEL: 'claude-sonnet-4-5',
+      });
+      expect(JSON.parse(stdout)).toMatchObject({
+        decision: 'answer',
+        strategy: 'item',
+        provider: 'anthropic',
+        model: 'claude-sonnet-4-5',
+        text: 'Гарантия на кресло 12 месяцев.',
+      });
+    } finally {
+      await sim.close();
+    }
+  });
+
+  it('when a provider is listed without its key, then ask stops at start-up and says which variable', async () => {
+    const err = await ask(['--docs', docs, 'Доставка?'], { LLM_PROVIDERS: 'openai' }).catch(
+      (e: { stderr: string; code: number }) => e,
+    );
+    expect(err).toMatchObject({ code: 1 });
+    expect((err as { stderr: string }).stderr).toContain(
+      'OPENAI_API_KEY: required when LLM_PROVIDERS includes openai',
+    );
   });
 });

@@ -3,8 +3,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type GeminiSim, startGeminiSim } from '../../sim/gemini/index.js';
 import type { Listing } from '../../src/models/records.js';
 import { createAnswerer } from '../../src/rag/answer.js';
-import { GeminiError } from '../../src/rag/errors.js';
-import type { GeneratedAnswer, GenerateRequest, GroundingChunk } from '../../src/rag/gemini/generate.js';
+import { ModelUnavailableError } from '../../src/rag/errors.js';
+import { stageFilter } from '../../src/rag/models/gemini.js';
+import type { GivenPassage } from '../../src/rag/models/port.js';
+import type { ModelAnswer, ModelRequest } from '../../src/rag/models/router.js';
 import type { AnswerInput, Decision, Knowledge } from '../../src/rag/index.js';
 import { listingDocumentText } from '../../src/rag/listing-document.js';
 import type { LocalHit } from '../../src/rag/local-index.js';
@@ -246,10 +248,13 @@ describe('the cascade order (properties)', () => {
     cited: fc.boolean(),
   });
 
-  const chunk = (text: string, meta: Record<string, string>): GroundingChunk => ({
+  const chunk = (text: string, meta: Record<string, string>): GivenPassage => ({
+    docId: null,
     title: meta.title ?? 'doc',
+    itemId: meta.item_id ?? null,
+    scope: meta.scope === 'item' ? 'item' : 'general',
+    origin: meta.origin === 'listing' ? 'listing' : 'folder',
     text,
-    metadata: meta,
   });
 
   it('property: with File Search, a stage that answers ends the search, and only such a stage', async () => {
@@ -264,23 +269,25 @@ describe('the cascade order (properties)', () => {
         // Item passages name the item (a word the key terms leave out); general ones do not.
         const about = (text: string, isItem: boolean) => (isItem ? `${text} Это про ${p.item}.` : text);
         const filters: string[] = [];
-        const generate = async (req: GenerateRequest): Promise<GeneratedAnswer> => {
-          filters.push(req.metadataFilter);
-          const isItem = req.metadataFilter.startsWith('item_id');
+        const generate = async (req: ModelRequest): Promise<ModelAnswer> => {
+          const filter = stageFilter(req.stage);
+          filters.push(filter);
+          const isItem = filter.startsWith('item_id');
           const stage = isItem ? p.itemStage : p.generalStage;
           const meta = isItem ? itemMeta : generalMeta;
-          const reply = (text: string, chunks: GroundingChunk[]): GeneratedAnswer => ({
+          const reply = (text: string, passages: GivenPassage[]): ModelAnswer => ({
             text,
+            provider: 'gemini',
             model: 'gemini-test',
             finishReason: 'STOP',
-            chunks,
-            supportedChunks: p.cited && !text.startsWith('[[') ? [0] : [],
+            passages,
+            cited: p.cited && !text.startsWith('[[') ? [0] : [],
           });
           switch (stage) {
             case 'nothing':
               return reply('[[NO_ANSWER]]', []);
             case 'fails':
-              throw new GeminiError('unavailable', 'simulated outage', 503);
+              throw new ModelUnavailableError('unavailable', 'simulated outage', 'gemini');
             case 'listing-restated':
               return reply(`Объявление: ${listing.title} Категория: ${listing.category}`, [
                 chunk(listingDocumentText(listing), cardMeta),
@@ -300,7 +307,7 @@ describe('the cascade order (properties)', () => {
           logger: silentLogger,
           fallbackText: FALLBACK,
           escalationKeywords: [],
-          generate,
+          models: { generate },
           localIndex: { search: () => Promise.reject(new Error('the local index is not used with Gemini')) },
         });
         const decision = await answer({
@@ -375,7 +382,7 @@ describe('the cascade order (properties)', () => {
             logger: silentLogger,
             fallbackText: FALLBACK,
             escalationKeywords: [],
-            generate: null,
+            models: null,
             localIndex: {
               search: async (_question, { filter }) => {
                 searched.push(filter.scope);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ListingFacts } from '../../src/models/records.js';
-import { type Passage, type Unanswered, whyUnanswered } from '../../src/rag/coverage.js';
+import { askedIn, coverIn, type Passage, type Unanswered, whyUnanswered } from '../../src/rag/coverage.js';
 import { parseGeneration } from '../../src/rag/gemini/generate.js';
 import { listingDocumentText, readListingDocument } from '../../src/rag/listing-document.js';
 
@@ -139,5 +139,131 @@ describe('grounding supports', () => {
     );
     expect(parsed.chunks.map((c) => c.title)).toEqual(['a', 'b', 'c']);
     expect(parsed.supportedChunks).toEqual([0, 2]);
+  });
+});
+
+const DELIVERY = {
+  title: 'Доставка и самовывоз',
+  text: [
+    '# Доставка и самовывоз',
+    '',
+    'По Казани доставляем курьером на следующий день. Стоимость доставки по городу — 400 рублей.',
+    'Подъём на этаж без лифта — 150 ₽ за этаж.',
+    '',
+    'В другие города отправляем СДЭКом, срок 3–7 дней.',
+    '',
+    'Забрать заказ можно в пункте выдачи: улица Баумана, 15.',
+    'Пункт работает с 10 до 20, в субботу — с 11 до 17.',
+  ].join('\n'),
+};
+const TABLE = {
+  title: 'Стол письменный',
+  text: 'Стол письменный из массива дуба, столешница 120 × 60 см. Ящики выдвижные, на доводчиках.',
+};
+const PAYMENT = {
+  title: 'Оплата',
+  text: 'Оплата наличными или картой при получении. Рассрочку на 6 месяцев оформляем в магазине.',
+};
+
+/** The sentences that answer the question in the passage, or null when none does. */
+const answerIn = (question: string, passage: { title: string; text: string }, naming: string[] = []) => {
+  const asks = askedIn([question], naming);
+  if (asks.length !== 1) throw new Error(`expected one ask in «${question}», got ${asks.length}`);
+  return (
+    coverIn(asks[0]!, passage)
+      ?.sentences.map((s) => s.text)
+      .join(' ') ?? null
+  );
+};
+
+describe('what a question asks (askedIn)', () => {
+  const terms = (question: string, naming: string[] = []) =>
+    askedIn([question], naming).map((a) =>
+      a.terms
+        .filter((t) => !t.naming)
+        .map((t) => `${t.token.word}${t.weak ? '?' : ''}${t.condition ? '|if' : ''}`),
+    );
+
+  it('when a question has question words, greetings and the listing name, then only the key terms are left', () => {
+    expect(
+      terms('Здравствуйте! Подскажите, пожалуйста, какая гарантия на ноутбук?', ['Ноутбук Lenovo T14']),
+    ).toEqual([['гарантия']]);
+    expect(terms('Хорошо, спасибо. Жду.')).toEqual([]);
+  });
+
+  it('when words only frame the question, then they are weak; alternatives and conditions are marked', () => {
+    expect(terms('Крылья в комплекте идут?')).toEqual([['крылья', 'комплекте?', 'идут?']]);
+    expect(terms('Можно обменять, если не подойдёт по размеру?')).toEqual([
+      ['обменять?', 'подойдет?|if', 'размеру|if'],
+    ]);
+    const [or] = askedIn(['Тормоза дисковые или ободные?'], []);
+    expect(or!.terms.filter((t) => t.either === 0).map((t) => t.token.word)).toEqual(['дисковые', 'ободные']);
+  });
+
+  it('when a bare price question follows another, then it asks about that one', () => {
+    expect(terms('Подключите машинку? Сколько стоит?')).toEqual([['подключите', 'машинку', 'стоит']]);
+    expect(terms('Доставка есть? А рассрочка?')).toEqual([['доставка'], ['рассрочка']]);
+  });
+
+  it('when a buyer writes a short form, then it is read spelt out', () => {
+    expect(terms('Счёт для юрлица выставите?')).toEqual([['счет', 'юридическое', 'лицо', 'выставите']]);
+  });
+});
+
+describe('whether a passage covers a question (coverIn)', () => {
+  it.each<[string, { title: string; text: string }, string]>([
+    // The buyer's words are not the document's.
+    // «по городу» is the shop's own city: the sentence before, naming it, is quoted along.
+    [
+      'Сколько стоит доставка по Казани?',
+      DELIVERY,
+      'По Казани доставляем курьером на следующий день. Стоимость доставки по городу — 400 рублей.',
+    ],
+    ['Привезёте завтра?', DELIVERY, 'По Казани доставляем курьером на следующий день.'],
+    ['Отправляете в Пермь?', DELIVERY, 'В другие города отправляем СДЭКом, срок 3–7 дней.'],
+    ['Поднимете на 7 этаж?', DELIVERY, 'Подъём на этаж без лифта — 150 ₽ за этаж.'],
+    ['Можно в кредит?', PAYMENT, 'Рассрочку на 6 месяцев оформляем в магазине.'],
+    ['Какой размер столешницы?', TABLE, 'Стол письменный из массива дуба, столешница 120 × 60 см.'],
+    ['Из какого дерева?', TABLE, 'Стол письменный из массива дуба, столешница 120 × 60 см.'],
+    // Misspelt, or in the other script.
+    ['доствка по казани есть?', DELIVERY, 'По Казани доставляем курьером на следующий день.'],
+    // Alternatives: one is enough.
+    ['Наличными или переводом?', PAYMENT, 'Оплата наличными или картой при получении.'],
+    // The first sentence of the paragraph says what «Пункт» is; it is quoted along.
+    [
+      'В субботу можно подъехать забрать?',
+      { title: 'Где мы', text: DELIVERY.text.split('\n\n').pop()! },
+      'Забрать заказ можно в пункте выдачи: улица Баумана, 15. Пункт работает с 10 до 20, в субботу — с 11 до 17.',
+    ],
+  ])('when asked «%s», then the answering sentence is found', (question, passage, expected) => {
+    expect(answerIn(question, passage)).toBe(expected);
+  });
+
+  it.each<[string, { title: string; text: string }, string[]?]>([
+    // One shared word is not enough.
+    ['Стулья к столу продаёте?', TABLE, ['Стол письменный']],
+    ['Доставка в Казахстан есть?', DELIVERY],
+    ['Можно оплатить криптовалютой?', PAYMENT],
+    ['Доставка ночью возможна?', DELIVERY],
+    ['Стулья в комплекте?', TABLE],
+    // A number the passage does not give.
+    ['Есть такой же, но 140 × 70?', TABLE],
+    // Words that only look alike: «склад» is not "складной", «отправка» is not "правка".
+    ['Стол складной?', { title: 'Самовывоз', text: 'Забрать можно со склада на Баумана.' }],
+    ['Правку делаете?', DELIVERY],
+    // A sentence about pickup does not answer a delivery question because the title names both.
+    ['Доставка в субботу вечером?', DELIVERY],
+  ])('when asked the near-miss «%s», then nothing covers it', (question, passage, naming = []) => {
+    expect(answerIn(question, passage, naming)).toBeNull();
+  });
+
+  it('when the passage is the answer and the sentence names the listing, then that sentence wins', () => {
+    const warranty = {
+      title: 'Гарантия',
+      text: 'На мебель действует гарантия 12 месяцев. На ноутбуки — 3 месяца с момента покупки.',
+    };
+    expect(answerIn('Какая гарантия на ноутбук?', warranty, ['Ноутбук Lenovo'])).toBe(
+      'На ноутбуки — 3 месяца с момента покупки.',
+    );
   });
 });

@@ -14,7 +14,7 @@ const positives: Array<[string, EscalationReason]> = [
   ['Можно связаться с продавцом напрямую?', 'human_request'],
   ['Дайте живого человека', 'human_request'],
   ['Вы бот?', 'human_request'],
-  ['перезвоните мне', 'human_request'],
+  ['перезвоните мне', 'callback'],
   ['I want to talk to a human', 'human_request'],
   ['Верните деньги', 'refund'],
   ['верните мне деньги немедленно', 'refund'],
@@ -39,6 +39,24 @@ const positives: Array<[string, EscalationReason]> = [
   ['Товар пришел сломанный', 'complaint'],
   ['У меня претензия к качеству', 'complaint'],
   ['Я очень недоволен', 'complaint'],
+  // A call asked for, or a number left: a lead for the owner.
+  ['Свяжитесь со мной по телефону 8 916 123-45-67', 'callback'],
+  ['перезвоните, пожалуйста', 'callback'],
+  ['Наберите меня после 18', 'callback'],
+  ['Можете мне позвонить?', 'callback'],
+  ['Давайте созвонимся', 'callback'],
+  ['жду звонка', 'callback'],
+  ['Оставлю свой телефон', 'callback'],
+  ['+79161234567 Анна', 'callback'],
+  // A delivered item that is wrong, damaged or incomplete.
+  ['Пришёл не тот цвет', 'wrong_item'],
+  ['Вы прислали не ту модель', 'wrong_item'],
+  ['Привезли другой размер', 'wrong_item'],
+  ['Вы перепутали заказ', 'wrong_item'],
+  ['Диван приехал со сколом', 'complaint'],
+  ['привезли поцарапанный стол', 'complaint'],
+  ['Получила коляску — не работает тормоз', 'complaint'],
+  ['в коробке не хватает болтов, получил вчера', 'complaint'],
 ];
 
 const nearMisses = [
@@ -57,6 +75,20 @@ const nearMisses = [
   'Вернусь с деньгами завтра и заберу',
   'А ботинки в наличии?',
   'Возьму за 1500, как в объявлении',
+  // Before buying, "what if" is a policy question the documents answer (decided: not a complaint).
+  'А если придёт со сколом, поменяете?',
+  'Что будет, если привезут не тот цвет?',
+  'Царапины на корпусе есть?',
+  'Получил, всё работает, спасибо!',
+  'Есть другой цвет?',
+  // A call that is the delivery's business, a phone that is the item, a number that is not a phone.
+  'Курьер позвонит перед доставкой?',
+  'Водитель звонит заранее?',
+  'Есть приложение для телефона?',
+  'Телефон в комплекте с зарядкой?',
+  'Какой номер модели?',
+  'Номер заказа 123456789012, когда отправите?',
+  'Можно ли позвонить в магазин перед приездом?',
 ];
 
 describe('escalation rules', () => {
@@ -97,16 +129,28 @@ describe('escalation before any answer (properties)', () => {
           logger: silentLogger,
           fallbackText: FALLBACK,
           escalationKeywords: [],
-          generate: withModel
-            ? () => {
-                retrievals++;
-                return Promise.resolve({
-                  text: 'Конечно, всё есть.',
-                  model: 'gemini-test',
-                  finishReason: 'STOP',
-                  chunks: [{ title: 'doc', text: 'Конечно, всё есть.', metadata: { scope: 'general' } }],
-                  supportedChunks: [],
-                });
+          models: withModel
+            ? {
+                generate: () => {
+                  retrievals++;
+                  return Promise.resolve({
+                    text: 'Конечно, всё есть.',
+                    provider: 'gemini',
+                    model: 'gemini-test',
+                    finishReason: 'STOP',
+                    passages: [
+                      {
+                        docId: null,
+                        title: 'doc',
+                        itemId: null,
+                        scope: 'general',
+                        origin: 'folder',
+                        text: 'Конечно, всё есть.',
+                      },
+                    ],
+                    cited: [],
+                  });
+                },
               }
             : null,
           localIndex: {

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startGeminiSim } from '../../sim/gemini/index.js';
+import { readFindings } from '../../src/rag/findings.js';
 import type { AnswerInput, Knowledge } from '../../src/rag/index.js';
 import type { Store } from '../../src/store/port.js';
 import { makeTextPdf } from '../fixtures/docs/pdf.js';
@@ -55,16 +56,18 @@ async function seed() {
 }
 
 describe('local index answers (no Gemini key)', () => {
-  it('when the listing has a matching document, then its passage is quoted with the title (strategy local)', async () => {
+  it('when the listing has a matching document, then its answering sentence is the reply and the source is named apart (strategy local)', async () => {
     await seed();
     const decision = await knowledge.answer(ask('Какая гарантия на кресло?', '111'));
     expect(decision).toMatchObject({
       kind: 'answer',
       strategy: 'local',
       grounded: true,
-      text: 'Из документа «Кресло»: «Гарантия на кресло 12 месяцев.»',
+      text: 'Здравствуйте! Гарантия на кресло 12 месяцев.',
     });
-    expect(decision.kind === 'answer' && decision.sources.map((s) => s.itemId)).toEqual(['111']);
+    expect(decision.kind === 'answer' && decision.sources.map((s) => [s.title, s.itemId])).toEqual([
+      ['Кресло', '111'],
+    ]);
   });
 
   it("when only another listing's document matches, then it is not used; general documents are", async () => {
@@ -115,7 +118,12 @@ describe('local index answers (no Gemini key)', () => {
             expect(decision.text).toBe(FALLBACK);
             if (decision.reason === 'nothing_found') expect(decision.sources).toEqual([]);
           }
-          if (decision.kind === 'answer') expect(decision.grounded).toBe(true);
+          // The reply is the documents' own sentences: only a question left open can keep it unconfirmed.
+          if (decision.kind === 'answer') {
+            const findings = readFindings(decision.findings);
+            expect([...findings.facts, ...findings.unsupported]).toEqual([]);
+            expect(decision.grounded).toBe(findings.unanswered.length === 0);
+          }
         },
       ),
       { numRuns: 200 },

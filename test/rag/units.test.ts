@@ -1,14 +1,9 @@
 import type { Agenda } from 'agenda';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MARKER_PATTERN } from '../../sim/gemini/index.js';
-import {
-  defineKnowledgeJobs,
-  type FolderSyncSummary,
-  SYNC_DOCS_JOB,
-  scopeFromFileName,
-  titleFromFileName,
-} from '../../src/rag/folder-sync.js';
+import { type FolderSyncSummary, scopeFromFileName, titleFromFileName } from '../../src/rag/folder-sync.js';
 import { thinkingFor } from '../../src/rag/gemini/generate.js';
+import { defineFolderSyncJob, FOLDER_SYNC_JOB } from '../../src/rag/jobs/folder-sync.js';
 import { LocalIndex } from '../../src/rag/local-index.js';
 import { buildContents, buildSystemInstruction, NO_ANSWER_MARKER } from '../../src/rag/prompt.js';
 import { stemRussian } from '../../src/rag/text/stem-ru.js';
@@ -127,10 +122,10 @@ describe('folder conventions and jobs', () => {
     expect(titleFromFileName('sub/item_123__Кресло Comfort.pdf')).toBe('Кресло Comfort');
   });
 
-  it('when the sync-docs job runs, then it syncs the folder through the knowledge base', async () => {
-    const jobs = new Map<string, () => Promise<void>>();
+  it('when the folder sync job runs, then it syncs the folder through the knowledge base', async () => {
+    const jobs = new Map<string, (job: unknown) => Promise<void>>();
     const agenda = {
-      define: (name: string, fn: () => Promise<void>) => jobs.set(name, fn),
+      define: (name: string, fn: (job: unknown) => Promise<void>) => jobs.set(name, fn),
     } as unknown as Agenda;
     const summary: FolderSyncSummary = {
       added: ['a.md'],
@@ -140,7 +135,7 @@ describe('folder conventions and jobs', () => {
       failed: [],
     };
     let calls = 0;
-    defineKnowledgeJobs(agenda, {
+    defineFolderSyncJob(agenda, {
       knowledge: {
         syncFolder: async () => {
           calls++;
@@ -149,7 +144,7 @@ describe('folder conventions and jobs', () => {
       },
       logger: silentLogger,
     });
-    await jobs.get(SYNC_DOCS_JOB)?.();
+    await jobs.get(FOLDER_SYNC_JOB.name)?.({ attrs: { name: FOLDER_SYNC_JOB.name, data: null } });
     expect(calls).toBe(1);
   });
 });

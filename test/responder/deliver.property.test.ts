@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { splitMessage } from '../../src/avito/split.js';
+import { AVITO_TEXT_LIMIT } from '../../src/avito/channel.js';
+import { splitText } from '../../src/lib/split-text.js';
 import { deliverDraft } from '../../src/responder/deliver.js';
 import { openSqliteStore } from '../../src/store/sqlite/index.js';
 import { responderHarness } from '../support/responder-harness.js';
@@ -74,7 +75,7 @@ describe('delivery (deliverDraft on a real SQLite store, Avito in the test’s h
           await h.settle();
 
           const sent = (await store.drafts.get(draft.id))!;
-          const parts = splitMessage(text);
+          const parts = splitText(text, AVITO_TEXT_LIMIT);
           expect(sent.status).toBe('sent');
           expect(send.text).toBe(text);
           expect(sent.sentMessageIds).toEqual(send.parts.map((p) => p.id));

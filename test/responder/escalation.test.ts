@@ -54,7 +54,7 @@ describe('the responder and escalations (properties)', () => {
             config,
             store,
             agenda: recordingAgenda(scheduled),
-            avito: {} as ResponderDeps['avito'],
+            channels: new Map(),
             knowledge: localKnowledge(store, { MODE: 'auto' }),
             notifier,
             logger: silentLogger,

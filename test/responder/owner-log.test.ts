@@ -4,11 +4,13 @@ import { join } from 'node:path';
 import type { Agenda } from 'agenda';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AVITO_CAPABILITIES, AVITO_TEXT_LIMIT } from '../../src/avito/channel.js';
 import { renderCard, renderNotice } from '../../src/bot/cards/render.js';
 import { escapeHtml } from '../../src/bot/html.js';
 import { textsFor } from '../../src/bot/texts/index.js';
 import { loadConfig } from '../../src/config.js';
 import { createAgenda } from '../../src/jobs/index.js';
+import { splitText } from '../../src/lib/split-text.js';
 import { createLogger } from '../../src/logger.js';
 import type { DraftSource, Mode } from '../../src/models/records.js';
 import type { Decision } from '../../src/rag/answer.js';
@@ -69,22 +71,33 @@ describe('Telegram logging completeness (property)', () => {
   let next: Decision;
   let sentSeq = 0;
 
-  beforeAll(() => {
+  beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'owner-log-'));
     store = openSqliteStore({ path: join(dir, 'store.sqlite') });
-    agenda = createAgenda({ kind: 'sqlite', path: join(dir, 'store.sqlite') }, { processEvery: 60_000 });
+    agenda = await createAgenda(
+      { kind: 'sqlite', path: join(dir, 'store.sqlite') },
+      { processEvery: 60_000 },
+    );
     owner = new RecordingNotifier();
     deps = {
       config: loadConfig({ DATA_DIR: dir }),
       store,
       agenda,
-      avito: {
-        sendText: async (_chatId, body) => ({
-          messages: [{ id: `sent-${++sentSeq}`, content: { text: body } }],
-        }),
-        markRead: async () => {},
-        listMessages: async () => [],
-      },
+      channels: new Map([
+        [
+          'avito',
+          {
+            id: 'avito',
+            capabilities: AVITO_CAPABILITIES,
+            send: async (_chatId: string, text: string) => ({
+              kind: 'sent' as const,
+              messageIds: splitText(text, AVITO_TEXT_LIMIT).map(() => `sent-${++sentSeq}`),
+            }),
+            markRead: async () => {},
+            recentOutgoing: async () => [],
+          },
+        ],
+      ]),
       knowledge: { answer: async () => next },
       notifier: owner,
       logger: createLogger({ level: 'silent' }),

@@ -52,6 +52,62 @@ describe('the sales configuration', () => {
     ]);
   });
 
+  it('when the sample is loaded, then its brief has the default fields, the rules by id and a field of its own', async () => {
+    const c = await loadSalesConfig(EXAMPLE);
+    expect(c.brief.fields.map((f) => [f.id, f.type, f.rule])).toEqual([
+      ['need', 'text', 'need'],
+      ['quantity', 'number', 'quantity'],
+      ['dimensions', 'text', null],
+      ['deadline', 'date', 'deadline'],
+      ['budget', 'money', 'budget'],
+      ['address', 'text', 'address'],
+      ['comments', 'text', null],
+    ]);
+    expect(c.brief.fields[2]?.label).toBe('Размеры');
+  });
+
+  it('when the brief is left out, then the default fields are used', async () => {
+    const c = await parse(`products:${PRODUCT}`);
+    expect(c.brief.fields.map((f) => [f.id, f.label, f.type])).toEqual([
+      ['need', 'Что нужно', 'text'],
+      ['quantity', 'Количество', 'number'],
+      ['deadline', 'Срок', 'date'],
+      ['budget', 'Бюджет', 'money'],
+      ['address', 'Адрес доставки', 'text'],
+      ['comments', 'Комментарии', 'text'],
+    ]);
+  });
+
+  it('when brief fields are wrong, then every problem is listed by its path', async () => {
+    const found = await problems(`
+products:${PRODUCT}
+brief:
+  fields:
+    - { id: need, label: Что нужно, type: text }
+    - { id: need, label: Ещё раз, type: text }
+    - { id: deadline, label: Срок, type: number, rule: deadline }
+    - { id: Colour, label: Цвет, type: text }
+    - { id: weight, label: '', type: weight }
+`);
+    expect(found).toEqual([
+      'brief.fields[3].id: expected an id of latin letters, digits and _ (like deadline)',
+      'brief.fields[4].label: expected a label',
+      'brief.fields[4].type: expected one of text, number, money, date',
+    ]);
+    const more = await problems(`
+products:${PRODUCT}
+brief:
+  fields:
+    - { id: need, label: Что нужно, type: text }
+    - { id: need, label: Ещё раз, type: text }
+    - { id: deadline, label: Срок, type: number, rule: deadline }
+`);
+    expect(more).toEqual([
+      'brief.fields[1].id: duplicate id need',
+      'brief.fields[2].rule: the deadline rule fills a field of type date, not number',
+    ]);
+  });
+
   it('when values are wrong in several places, then every problem is listed by its path', async () => {
     const found = await problems(`
 vat: { mode: included }

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DataKeyError, isSealed, open, seal } from '../../src/security/cipher.js';
+import { contactKeysOf } from '../../src/security/contact-keys.js';
 import { encryptStore, KEY_CHECK_KV, protectStore } from '../../src/security/encrypted-store.js';
 import { dataKey, decodeKey } from '../../src/security/keys.js';
 import { openStore } from '../../src/store/index.js';
@@ -103,9 +104,26 @@ describe('PII at rest in the SQLite file', () => {
     expect(draft).toMatchObject({ text: PII.draft, originalText: PII.original });
     expect(audit).toMatchObject({ before: PII.audit, after: PII.draft });
     expect(await store.kv.get('kv-pii')).toEqual({ token: PII.kv });
+    const [lead] = await store.leads.findOpenByContact({ phone: PII.leadPhone });
+    expect(lead).toMatchObject({
+      contact: { name: PII.leadName, phone: PII.leadPhone, email: PII.leadEmail },
+      brief: { address: { value: PII.brief, quote: PII.brief } },
+    });
+    expect((await store.leads.findOpenByContact({ email: PII.leadEmail })).map((l) => l.id)).toEqual([
+      lead!.id,
+    ]);
+    const [lost] = (await store.leads.listByStage(['lost'])).leads;
+    expect(lost?.lostReason).toBe(PII.lost);
     await store.close();
 
-    expect(plaintextIn(sqliteBytes(path))).toEqual([]);
+    const bytes = sqliteBytes(path);
+    expect(plaintextIn(bytes)).toEqual([]);
+    // Lookup keys are keyed digests: neither the phone's digits nor their keyless digest is in the file.
+    expect(bytes.includes(Buffer.from(PII.leadPhone.slice(2)))).toBe(false);
+    const keyless = contactKeysOf({ phone: PII.leadPhone, email: PII.leadEmail }, [undefined]);
+    for (const k of keyless) expect(bytes.includes(Buffer.from(k.split(':')[1]!))).toBe(false);
+    const keyed = contactKeysOf({ phone: PII.leadPhone }, [dataKey(KEY)]);
+    expect(bytes.includes(Buffer.from(keyed[0]!))).toBe(true);
   });
 
   it('when the same PII is written without encryption, then the file check does find it (the check can fail)', async () => {

@@ -23,6 +23,11 @@ export const PII = {
   original: 'originalmarker-первая-версия',
   audit: 'auditmarker-было-стало',
   kv: 'kvmarker-avito-token-value',
+  leadName: 'Лидия Контактова',
+  leadPhone: '+79165550123',
+  leadEmail: 'lidia.marker@почта.рф',
+  brief: 'briefmarker-Тверская-7',
+  lost: 'lostmarker-передумала',
 } as const;
 
 /** Writes one of each protected field through `store`. */
@@ -51,6 +56,24 @@ export async function writePii(store: Store, suffix = ''): Promise<void> {
   await store.drafts.transition(draft.id, ['pending'], 'approved', { text: PII.draft });
   await store.audit.append({ actor: 'system', action: 'draft.sent', before: PII.audit, after: PII.draft });
   await store.kv.set(`kv-pii${suffix}`, { token: PII.kv });
+  const lead = {
+    channel: 'avito' as const,
+    conversationId: `u2i-pii${suffix}`,
+    contact: { name: PII.leadName, phone: PII.leadPhone, email: PII.leadEmail },
+    brief: {
+      address: {
+        value: PII.brief,
+        source: { kind: 'message' as const, messageId: `m-pii${suffix}` },
+        quote: PII.brief,
+        at: new Date(1_700_000_000_000),
+      },
+    },
+  };
+  // One lead lost (its reason is PII too), and the buyer's next one, open: found by phone and e-mail.
+  const lost = await store.leads.create(lead, [{ actor: 'system', action: 'lead.created' }]);
+  if (lost.inserted)
+    await store.leads.transition(lost.record.id, ['new'], 'lost', { lostReason: PII.lost, audit: [] });
+  await store.leads.create(lead, [{ actor: 'system', action: 'lead.created' }]);
 }
 
 /** Every byte SQLite wrote for `path` (main file, WAL, journal). */

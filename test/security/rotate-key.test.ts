@@ -8,7 +8,7 @@ import { DataKeyError, isSealed, sealedKeyId } from '../../src/security/cipher.j
 import { encryptStore, protectStore } from '../../src/security/encrypted-store.js';
 import { dataKey } from '../../src/security/keys.js';
 import { rotateProtected } from '../../src/security/rotate.js';
-import type { ProtectedField, Store } from '../../src/store/port.js';
+import { PROTECTED_FIELDS, type ProtectedField, type Store } from '../../src/store/port.js';
 import { openSqliteStore } from '../../src/store/sqlite/index.js';
 import { base64Key, hexKey, PII, plaintextIn, ring, sqliteBytes, writePii } from './helpers.js';
 
@@ -56,7 +56,7 @@ describe('rotateProtected (SQLite)', () => {
     expect(progress.at(-1)).toEqual([report.visited, report.visited]);
     const states = await rawState(raw);
     expect(only(states)).toEqual(new Set([dataKey(newKey).id]));
-    expect([...states.keys()].sort()).toHaveLength(9);
+    expect([...states.keys()].sort()).toEqual([...PROTECTED_FIELDS].sort());
 
     const again = await rotateProtected(raw, ring(newKey, oldKey));
     expect(again.rewritten).toBe(0);
@@ -67,6 +67,11 @@ describe('rotateProtected (SQLite)', () => {
     expect((await fresh.chats.get('u2i-pii-old'))?.buyerName).toBe(PII.name);
     expect((await fresh.messages.get('m-pii-plain'))?.content).toEqual({ location: { title: PII.content } });
     expect(await fresh.kv.get('kv-pii-plain')).toEqual({ token: PII.kv });
+    // The buyer is still found by phone and e-mail under the new key alone (plaintext and old-key leads).
+    const byPhone = await fresh.leads.findOpenByContact({ phone: PII.leadPhone });
+    expect(byPhone.map((l) => l.conversationId).sort()).toEqual(['u2i-pii-old', 'u2i-pii-plain']);
+    expect(byPhone[0]?.contact).toEqual({ name: PII.leadName, phone: PII.leadPhone, email: PII.leadEmail });
+    expect(await fresh.leads.findOpenByContact({ email: PII.leadEmail })).toHaveLength(2);
     await fresh.close();
     expect(plaintextIn(sqliteBytes(path))).toEqual([]);
   });

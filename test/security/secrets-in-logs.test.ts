@@ -120,12 +120,19 @@ describe('secrets never reach the log (every secret configured, simulators, debu
       10_000,
     );
     expect(gemini.calls.find(/generateContent$/i).some((c) => c.status === 400)).toBe(true);
+    // The refused key is alerted to the owner, without the key the upstream echoed.
+    const alert = await eventually(
+      () => telegram.chat(telegram.user.id).messages.find((m) => m.text?.includes('GEMINI_API_KEY')),
+      10_000,
+    );
+    expect(alert.text).toContain('[redacted]');
+    expect(telegram.chat(telegram.user.id).messages.some((m) => m.text?.includes(gemini.apiKey))).toBe(false);
 
     await svc.stop();
     const logs = svc.logs.join('');
     // The paths above really were logged (so the scan below has something to look at).
     expect(logs).toContain('telegram webhook: wrong secret');
-    expect(logs).toContain('gemini call failed');
+    expect(logs).toContain('model call failed');
     expect(logs).toContain('upload indexed');
     const leaked = Object.entries(secrets)
       .filter(([, value]) => logs.includes(value))

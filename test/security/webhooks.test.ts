@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTelegramSim, type TelegramSim } from '../../sim/telegram/index.js';
-import { secretEquals } from '../../src/http/secrets.js';
+import { secretEquals } from '../../src/lib/secrets.js';
 import { startTestService, type TestService } from '../support/service.js';
 
 const SECRET = 'tg_webhook_secret_0123456789';
@@ -30,6 +30,8 @@ describe('Telegram webhook route limits', () => {
       TELEGRAM_API_ROOT: telegram.url,
       TELEGRAM_WEBHOOK_SECRET: SECRET,
     });
+    // Connected: the route takes updates (before that it answers 503 and Telegram comes again).
+    await svc.bot!.start();
   });
   afterAll(async () => {
     await svc.dispose();

@@ -1,16 +1,22 @@
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { WebhookDelivery } from '../../sim/avito/index.js';
 import { parseCommand } from '../../sim/cli/commands.js';
 import { formatDeliveries, formatTelegramMessage, mergeEnvFile } from '../../sim/cli/format.js';
-import { DEFAULT_PORTS, parseCliOptions, UsageError } from '../../sim/cli/options.js';
+import { DEFAULT_PORTS, DEFAULT_SERVICE_PORT, parseCliOptions, UsageError } from '../../sim/cli/options.js';
 import { buyerName, resolveChat } from '../../sim/cli/session.js';
 import type { TgMessage } from '../../sim/telegram/index.js';
+import { pollUntil } from '../../sim/common/wait.js';
+import { freePort } from '../faults/harness.js';
 import { CliProcess } from '../support/cli-process.js';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 const ENV_KEYS = [
   'AVITO_API_BASE',
@@ -22,6 +28,8 @@ const ENV_KEYS = [
   'TELEGRAM_OWNER_IDS',
   'GEMINI_BASE_URL',
   'GEMINI_API_KEY',
+  'PORT',
+  'PUBLIC_URL',
 ];
 
 /** `npm run sim` as a child process, driven through stdin like a person at the prompt. */
@@ -129,6 +137,16 @@ describe('npm run sim: start-up', () => {
     expect(written).toContain(`AVITO_API_BASE=${env.AVITO_API_BASE}\n`);
     expect(written.match(/^AVITO_API_BASE=/gm)).toHaveLength(1);
     for (const key of ENV_KEYS) expect(written).toContain(`${key}=${env[key]}`);
+  });
+
+  it('when --write-env names a file that does not exist yet, then it is created with every line', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sim-cli-'));
+    tempDirs.push(dir);
+    const file = join(dir, '.env');
+    const { env } = await startCli('--write-env', file, '--service-port', '3456');
+    const written = readFileSync(file, 'utf8');
+    for (const key of ENV_KEYS) expect(written).toContain(`${key}=${env[key]}`);
+    expect(env).toMatchObject({ PORT: '3456', PUBLIC_URL: 'http://127.0.0.1:3456' });
   });
 
   it('when the Avito port is taken, then it exits 1 and says which flag to use', async () => {
@@ -307,6 +325,98 @@ describe('npm run sim: the prompt', () => {
   });
 });
 
+describe("npm run sim: the README's piped example", () => {
+  /**
+   * The README's command as a shell runs it; the ports come from the env so parallel runs do not collide.
+   * Its own process group, so a hang (the old bug) is ended whole: sh, npm, tsx and the simulators.
+   */
+  const piped = (input: string) =>
+    new Promise<{ code: number | null; stdout: string }>((done) => {
+      const child = spawn('sh', ['-c', `printf '${input}' | npm run sim`], {
+        cwd: ROOT,
+        env: {
+          ...process.env,
+          AVITO_SIM_PORT: '0',
+          TELEGRAM_SIM_PORT: '0',
+          GEMINI_SIM_PORT: '0',
+          NO_COLOR: '1',
+        },
+        detached: true,
+      });
+      let stdout = '';
+      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+      const timer = setTimeout(() => process.kill(-child.pid!, 'SIGKILL'), 30_000);
+      child.once('exit', (code) => {
+        clearTimeout(timer);
+        done({ code, stdout });
+      });
+    });
+
+  it("when printf 'listings\\nquit\\n' is piped in, then the listings are printed once more and it exits 0", async () => {
+    const { code, stdout } = await piped('listings\\nquit\\n');
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/sim> listings\n {2}item:\d+ {2}Диван/);
+    expect(stdout).toContain('sim> quit');
+    expect(stdout).toContain('Simulators stopped (quit).');
+  }, 40_000);
+
+  it('when the piped input just ends, then the command before the end runs and it stops (end of input)', async () => {
+    const { code, stdout } = await piped('listings\\n');
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/sim> listings\n {2}item:\d+/);
+    expect(stdout).toContain('Simulators stopped (end of input).');
+  }, 40_000);
+});
+
+describe('npm run sim: the two-terminal tryout', () => {
+  let service: ChildProcess | undefined;
+  afterEach(async () => {
+    if (service && service.exitCode === null && service.signalCode === null) {
+      service.kill('SIGTERM');
+      await new Promise((r) => service!.once('exit', r));
+    }
+    service = undefined;
+  });
+
+  it('when the service runs with the env the sim wrote, then a buyer message reaches it, a card reaches the owner, and a tap answers the buyer', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sim-tryout-'));
+    tempDirs.push(dir);
+    const port = await freePort();
+    const { cli, env } = await startCli('--write-env', join(dir, '.env'), '--service-port', String(port));
+
+    // Terminal 2: the service in that folder, reading its .env (a shorter debounce only to keep the test quick).
+    let log = '';
+    service = spawn(
+      process.execPath,
+      [
+        '--disable-warning=ExperimentalWarning',
+        '--import',
+        import.meta.resolve('tsx'),
+        join(ROOT, 'src/main.ts'),
+      ],
+      { cwd: dir, env: { PATH: process.env.PATH, HOME: process.env.HOME, DEBOUNCE_SECONDS: '1' } },
+    );
+    service.stdout!.on('data', (chunk: Buffer) => (log += chunk.toString()));
+    service.stderr!.on('data', (chunk: Buffer) => (log += chunk.toString()));
+    await pollUntil(
+      async () => {
+        const state = (await (await fetch(`${env.AVITO_API_BASE}/__sim/state`)).json()) as {
+          subscriptions: string[];
+        };
+        return state.subscriptions.some((url) => url.startsWith(`${env.PUBLIC_URL}/avito/webhook/`));
+      },
+      { timeoutMs: 30_000, what: `the service to subscribe its webhook; its log:\n${log}` },
+    );
+
+    cli.send('buyer new Здравствуйте, доставка есть?');
+    await cli.waitFor(/webhook: delivered to \S+ \(HTTP 200\)/, 10_000);
+    await cli.waitFor(/\[telegram\]\n {2}#\d+ bot: [\s\S]*Отправить/, 30_000);
+
+    cli.send('tap Отправить');
+    await cli.waitFor(/\[avito\] service → chat \[1\]/, 30_000);
+  }, 90_000);
+});
+
 describe('sim cli: command parser', () => {
   it('when buyer names new, an item or a chat, then the target and the whole text are kept', () => {
     expect(parseCommand('buyer new Здравствуйте,  доставка есть? ')).toEqual({
@@ -388,6 +498,7 @@ describe('sim cli: options', () => {
   it('when nothing is given, then the fixed default ports are used and watching is on', () => {
     expect(parseCliOptions([])).toEqual({
       ports: { avito: DEFAULT_PORTS.avito, telegram: DEFAULT_PORTS.telegram, gemini: DEFAULT_PORTS.gemini },
+      servicePort: DEFAULT_SERVICE_PORT,
       envFile: undefined,
       watch: true,
       help: false,
@@ -400,9 +511,13 @@ describe('sim cli: options', () => {
       ports: { avito: 9001, telegram: 9102, gemini: DEFAULT_PORTS.gemini },
       watch: false,
     });
-    expect(parseCliOptions(['--random-ports', '--env-file', '.env'], env)).toMatchObject({
+    expect(parseCliOptions(['--random-ports', '--write-env', '.env'], env)).toMatchObject({
       ports: { avito: 0, telegram: 0, gemini: 0 },
       envFile: '.env',
+    });
+    expect(parseCliOptions(['--env-file', 'old.env', '--service-port', '4000'])).toMatchObject({
+      envFile: 'old.env',
+      servicePort: 4000,
     });
   });
 
@@ -412,8 +527,9 @@ describe('sim cli: options', () => {
     );
     expect(() => parseCliOptions([], { AVITO_SIM_PORT: '1.5' })).toThrow('--avito-port');
     expect(() => parseCliOptions(['--avito-port', '9000', '--gemini-port', '9000'])).toThrow(
-      'the three simulators need different ports',
+      'the three simulators and the service need different ports',
     );
+    expect(() => parseCliOptions(['--service-port', '0'])).toThrow('--service-port: expected a port from 1');
     expect(() => parseCliOptions(['--verbose'])).toThrow(UsageError);
   });
 });

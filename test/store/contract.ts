@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Listing } from '../../src/models/records.js';
 import type { MessageInput, Store } from '../../src/store/port.js';
 import { StoreValidationError } from '../../src/store/validate.js';
+import { describeLeadContract } from './lead-contract.js';
 import { describeRetentionContract } from './retention-contract.js';
 
 export interface ContractTarget {
@@ -319,8 +320,24 @@ export function describeStoreContract(name: string, target: ContractTarget): voi
           strategy: 'none',
           card: null,
           attempts: 0,
+          provider: null,
+          model: null,
         });
         expect(await store.drafts.get(d.id)).toEqual(d);
+      });
+
+      it('when a draft names the model that wrote it, then provider and model read back and can be patched', async () => {
+        const d = await store.drafts.create({
+          chatId: 'u2i-1',
+          kind: 'answer',
+          text: 'Доставка 2 дня',
+          provider: 'openai',
+          model: 'gpt-4o-mini',
+        });
+        expect(await store.drafts.get(d.id)).toMatchObject({ provider: 'openai', model: 'gpt-4o-mini' });
+        const patched = await store.drafts.update(d.id, { provider: 'anthropic', model: 'claude-haiku-4-5' });
+        expect(patched).toMatchObject({ provider: 'anthropic', model: 'claude-haiku-4-5' });
+        expect((await store.drafts.listForChat('u2i-1'))[0]).toMatchObject({ provider: 'anthropic' });
       });
 
       it('when a transition matches, then it applies the patch once; a second identical one fails', async () => {
@@ -451,6 +468,60 @@ export function describeStoreContract(name: string, target: ContractTarget): voi
         expect(await store.documents.remove(g.id)).toBe(true);
         expect(await store.documents.remove(g.id)).toBe(false);
         expect((await store.documents.chunks()).map((c) => c.text)).toEqual(['диван']);
+      });
+
+      it('when chunk vectors are saved, then they read back exactly, are replaced per chunk and follow their chunks', async () => {
+        const g = await store.documents.save({ ...doc, state: 'ready' });
+        const pending = await store.documents.save({ ...doc, sourceKey: 'z' });
+        await store.documents.replaceChunks(g.id, [
+          { index: 0, text: 'доставка' },
+          { index: 1, text: 'оплата' },
+          { index: 2, text: 'гарантия' },
+        ]);
+        await store.documents.replaceChunks(pending.id, [{ index: 0, text: 'не готов' }]);
+        const vector = (...v: number[]) => Float32Array.from(v);
+        const row = (index: number, v: Float32Array, model = 'openai:m1', docId = g.id) => ({
+          docId,
+          index,
+          model,
+          textHash: String(index).repeat(64),
+          vector: v,
+        });
+        await store.documents.saveEmbeddings([
+          row(0, vector(0.5, -0.25, 1e-7)),
+          row(1, vector(1, 0, 0)),
+          row(2, vector(0, 1, 0)),
+          row(0, vector(1, 1, 1), 'openai:m1', pending.id),
+          // No such chunk: skipped, not an error.
+          row(9, vector(1, 2, 3)),
+        ]);
+        const saved = await store.documents.embeddings();
+        expect(saved.map((e) => [e.docId, e.index])).toEqual([
+          [g.id, 0],
+          [g.id, 1],
+          [g.id, 2],
+        ]);
+        expect(saved[0]).toEqual(row(0, vector(0.5, -0.25, 1e-7)));
+        expect(saved[0]?.vector).toBeInstanceOf(Float32Array);
+
+        await store.documents.saveEmbeddings([row(1, vector(0, 0, 1), 'gemini:e1')]);
+        expect((await store.documents.embeddings())[1]).toEqual(row(1, vector(0, 0, 1), 'gemini:e1'));
+
+        // Re-chunked shorter: the vector of the dropped chunk goes, the others stay for their hash check.
+        await store.documents.replaceChunks(g.id, [
+          { index: 0, text: 'доставка' },
+          { index: 1, text: 'оплата изменилась' },
+        ]);
+        expect((await store.documents.embeddings()).map((e) => e.index)).toEqual([0, 1]);
+        await store.documents.remove(g.id);
+        await store.documents.update(pending.id, { state: 'ready' });
+        expect((await store.documents.embeddings()).map((e) => e.docId)).toEqual([pending.id]);
+        await expect(
+          store.documents.saveEmbeddings([{ ...row(0, vector(1)), textHash: 'short' }]),
+        ).rejects.toThrow(StoreValidationError);
+        await expect(
+          store.documents.saveEmbeddings([row(0, vector(Number.NaN), 'm', pending.id)]),
+        ).rejects.toThrow(StoreValidationError);
       });
 
       it('when an item document has no listing id, then it is rejected', async () => {
@@ -642,6 +713,17 @@ export function describeStoreContract(name: string, target: ContractTarget): voi
         await expect(store.messages.lastN('c', -1)).rejects.toThrow(/limit/);
         await expect(store.kv.get('')).rejects.toThrow(StoreValidationError);
       });
+    });
+
+    describeLeadContract({
+      store: () => store,
+      ...(target.reopen
+        ? {
+            reopen: async () => {
+              store = await target.reopen!(store);
+            },
+          }
+        : {}),
     });
 
     it('when the store is pinged, then it answers', async () => {

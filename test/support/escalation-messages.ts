@@ -55,11 +55,41 @@ const humanRequest = fc.oneof(
     'это робот?',
     'ты бот или нет',
     'дайте живого человека',
-    'перезвоните мне',
     'I want to talk to a human',
     'speak to a manager please',
   ),
 );
+
+/** A call asked for or a number left: a lead for the owner. */
+const callback = fc.oneof(
+  fc.constantFrom(
+    'перезвоните мне',
+    'перезвоните, пожалуйста',
+    'наберите меня',
+    'позвоните мне вечером',
+    'можете мне позвонить?',
+    'свяжитесь со мной по телефону',
+    'давайте созвонимся',
+    'жду звонка',
+    'оставлю свой телефон',
+  ),
+  fc
+    .tuple(
+      fc.constantFrom('мой номер', 'звоните', 'вот телефон:', ''),
+      fc.constantFrom('+7', '8', ''),
+      fc.integer({ min: 900, max: 999 }),
+      fc.integer({ min: 1_000_000, max: 9_999_999 }),
+    )
+    .map(([lead, prefix, code, rest]) => `${lead} ${prefix}${code}${rest}`.trim()),
+);
+
+/** A delivered item that is not the one ordered. */
+const wrongItem = fc
+  .tuple(
+    fc.constantFrom('пришёл', 'привезли', 'прислали', 'доставили', 'получил'),
+    fc.constantFrom('не тот цвет', 'не ту модель', 'не тот размер', 'другой цвет', 'другую модель'),
+  )
+  .map(([verb, what]) => `${verb} ${what}`);
 
 const threat = fc.constantFrom(
   'подам в суд',
@@ -113,6 +143,10 @@ const complaint = fc.constantFrom(
   'пришёл сломанный',
   'привезли разбитый',
   'получил бракованный товар',
+  'приехал со сколом',
+  'привезли поцарапанный',
+  'доставили с трещиной',
+  'получила, а он не включается',
   'это кошмар',
   'я очень недоволен',
   'ужасное обслуживание',
@@ -144,6 +178,8 @@ export const escalatingMessages: fc.Arbitrary<EscalatingMessages> = fc
   .tuple(
     fc.oneof(
       humanRequest.map((text) => ({ text, reason: 'human_request' as const, keywords: [] as string[] })),
+      callback.map((text) => ({ text, reason: 'callback' as const, keywords: [] as string[] })),
+      wrongItem.map((text) => ({ text, reason: 'wrong_item' as const, keywords: [] as string[] })),
       threat.map((text) => ({ text, reason: 'threat' as const, keywords: [] as string[] })),
       refund.map((text) => ({ text, reason: 'refund' as const, keywords: [] as string[] })),
       bargaining.map((text) => ({ text, reason: 'bargaining' as const, keywords: [] as string[] })),

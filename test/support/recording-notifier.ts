@@ -19,6 +19,14 @@ export class RecordingNotifier implements Notifier {
     return view.draft.card ?? { chatId: '100', messageId: this.nextMessageId++ };
   }
 
+  /** Cards shown again at the bottom (`/chats`), as their drafts were then. */
+  readonly reposts: Draft[] = [];
+
+  async repostCard(view: CardView): Promise<CardRef> {
+    this.reposts.push(structuredClone(view.draft));
+    return { chatId: '100', messageId: this.nextMessageId++ };
+  }
+
   async notify(notice: Notice): Promise<void> {
     this.notices.push(notice);
   }

@@ -1,15 +1,16 @@
 import type { Agenda } from 'agenda';
-import type { AvitoClient, SendResult } from '../../src/avito/client.js';
+import { AVITO_CAPABILITIES } from '../../src/avito/channel.js';
 import { processInboundEvent } from '../../src/avito/inbound.js';
-import { splitMessage } from '../../src/avito/split.js';
 import { loadConfig } from '../../src/config.js';
+import { splitText } from '../../src/lib/split-text.js';
 import { createLogger } from '../../src/logger.js';
 import type { Mode } from '../../src/models/records.js';
 import type { Decision } from '../../src/rag/answer.js';
 import { createDraftActions } from '../../src/responder/actions.js';
-import { onBuyerMessage, pauseForSeller } from '../../src/responder/chat-state.js';
+import type { Channel } from '../../src/responder/channel.js';
 import type { Answerer, ResponderDeps } from '../../src/responder/deps.js';
 import { deliverDraft } from '../../src/responder/deliver.js';
+import { receiveInbound } from '../../src/responder/inbound.js';
 import type { DraftActions } from '../../src/responder/ports.js';
 import { answerChat } from '../../src/responder/respond.js';
 import type { Store } from '../../src/store/port.js';
@@ -52,10 +53,12 @@ export class JobBook {
 }
 
 /**
- * The Avito side as the responder uses it: every send gets its message ids at once (Avito stores the message
+ * The Avito channel as the responder uses it: every send gets its message ids at once (Avito stores the message
  * before answering), then waits at a gate until the test lets the answer through. Records mark-read calls.
  */
-export class FakeChannel {
+export class FakeChannel implements Channel {
+  readonly id = 'avito';
+  readonly capabilities = AVITO_CAPABILITIES;
   readonly sends: Array<{
     chatId: string;
     text: string;
@@ -68,22 +71,26 @@ export class FakeChannel {
 
   constructor(private readonly gates: Gates) {}
 
-  readonly client: Pick<AvitoClient, 'sendText' | 'markRead' | 'listMessages'> = {
-    sendText: async (chatId, text) => {
-      // Avito message ids are unique across chats.
-      const parts = splitMessage(text).map((part) => ({ id: `${chatId}-out-${this.nextId++}`, text: part }));
-      const send = { chatId, text, parts, returned: false };
-      this.sends.push(send);
-      await this.gates.park('send');
-      send.returned = true;
-      const result: SendResult = { messages: parts.map((p) => ({ id: p.id, content: { text: p.text } })) };
-      return result;
-    },
-    markRead: async (chatId) => {
-      this.markedRead.push(chatId);
-    },
-    listMessages: async () => [],
-  };
+  async send(chatId: string, text: string) {
+    // Avito message ids are unique across chats.
+    const parts = splitText(text, this.capabilities.maxTextLength).map((part) => ({
+      id: `${chatId}-out-${this.nextId++}`,
+      text: part,
+    }));
+    const send = { chatId, text, parts, returned: false };
+    this.sends.push(send);
+    await this.gates.park('send');
+    send.returned = true;
+    return { kind: 'sent' as const, messageIds: parts.map((p) => p.id) };
+  }
+
+  async markRead(chatId: string) {
+    this.markedRead.push(chatId);
+  }
+
+  async recentOutgoing() {
+    return [];
+  }
 }
 
 export class Gates {
@@ -179,7 +186,7 @@ export function responderHarness(store: Store, options: { mode: Mode; dataDir: s
     config,
     store,
     agenda: jobs.agenda,
-    avito: channel.client,
+    channels: new Map([['avito', channel]]),
     knowledge: quotingAnswerer(gates, modelCalls),
     notifier,
     logger: createLogger({ level: 'silent' }),
@@ -187,15 +194,6 @@ export function responderHarness(store: Store, options: { mode: Mode; dataDir: s
   };
   const running = new Set<Promise<unknown>>();
   const failures: unknown[] = [];
-  const hooks = {
-    buyerMessage: (chat: Parameters<typeof onBuyerMessage>[1], m: Parameters<typeof onBuyerMessage>[2]) =>
-      onBuyerMessage(deps, chat, m),
-    sellerWroteFromApp: (
-      chat: Parameters<typeof pauseForSeller>[1],
-      m: Parameters<typeof pauseForSeller>[2],
-    ) => pauseForSeller(deps, chat, m),
-  };
-
   const echoed = new Set<string>();
   const h: ResponderHarness = {
     store,
@@ -278,7 +276,7 @@ export function responderHarness(store: Store, options: { mode: Mode; dataDir: s
             throw new Error('no chat details in the harness');
           },
         },
-        hooks,
+        inbound: { receive: (event) => receiveInbound(deps, event) },
         logger: deps.logger,
       });
     },

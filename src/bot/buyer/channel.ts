@@ -4,7 +4,7 @@
  */
 import { type Api, GrammyError, HttpError } from 'grammy';
 import { z } from 'zod';
-import { splitMessage } from '../../avito/split.js';
+import { splitText } from '../../lib/split-text.js';
 import type { Logger } from '../../logger.js';
 import type {
   Channel,
@@ -117,7 +117,7 @@ export function telegramBuyerChannel(
             kind: 'failed',
             error: { transient: false, kind: 'not_found', message: `${chatId} is not a Telegram buyer chat` },
           };
-        const parts = splitMessage(text, TELEGRAM_TEXT_LIMIT);
+        const parts = splitText(text, TELEGRAM_TEXT_LIMIT);
         if (parts.length === 0)
           return {
             kind: 'failed',

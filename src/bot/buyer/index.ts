@@ -10,9 +10,11 @@ import { run, type RunnerHandle, sequentialize } from '@grammyjs/runner';
 import type { Express } from 'express';
 import { Bot, type Context } from 'grammy';
 import type { Config } from '../../config.js';
+import type { CheckResult } from '../../http/readiness.js';
 import type { Logger } from '../../logger.js';
 import type { Channel, InboundPort } from '../../responder/channel.js';
 import type { Store } from '../../store/port.js';
+import { TelegramConnection } from '../connection.js';
 import { RETRY_OPTIONS } from '../retry.js';
 import { textsFor } from '../texts/index.js';
 import { mountWebhookRoute, webhookSecret } from '../webhook.js';
@@ -47,9 +49,13 @@ export interface TelegramBuyerChannel {
   bot: Bot<BuyerContext>;
   /**
    * Connects the bot and hands what buyers write to `inbound`: webhook mode (`PUBLIC_URL`) registers the webhook
-   * with its secret, else it deletes any webhook and long-polls. Call once the responder exists.
+   * with its secret, else it deletes any webhook and long-polls. Call once the responder exists. While Telegram
+   * cannot be reached it retries with backoff (like the owner bot); resolves once connected or stopped, never
+   * rejects.
    */
   start(inbound: InboundPort): Promise<void>;
+  /** The connection's health for `/ready`. */
+  check(): CheckResult;
   /** Stops polling (waiting for updates in progress) or accepting webhook updates. Safe to call twice. */
   stop(): Promise<void>;
   /** Adds `POST /telegram/buyer/<secret>` to the service's Express app (before its 404 handler). */
@@ -148,16 +154,27 @@ export function createTelegramBuyerChannel(deps: TelegramBuyerDeps): TelegramBuy
     logger.info({ username: bot.botInfo.username }, 'buyer bot long polling started');
   }
 
+  const connection = new TelegramConnection({
+    connect,
+    probe: async (signal) => void (await bot.api.getMe(signal as Parameters<Bot['init']>[0])),
+    logger,
+    tokenVariable: 'TELEGRAM_BUYER_BOT_TOKEN',
+  });
+  let connecting: Promise<void> | undefined;
+
   return {
     channel,
     bot,
-    async start(port) {
+    start(port) {
       inbound = port;
-      await connect();
+      connecting ??= connection.start();
+      return connecting;
     },
+    check: () => connection.check(),
     stop() {
       stopping ??= (async () => {
         accepting = false;
+        connection.stop();
         if (runner?.isRunning()) await runner.stop();
         logger.info('buyer bot stopped');
       })();

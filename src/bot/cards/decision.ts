@@ -2,6 +2,7 @@
 import type { Decision } from '../deps.js';
 import { cutText, escapeHtml, MESSAGE_BUDGET } from '../html.js';
 import type { Texts } from '../texts/index.js';
+import { groundingLines } from './render.js';
 
 export function renderDecision(
   question: string,
@@ -25,10 +26,7 @@ export function renderDecision(
         body(decision.text),
         '',
         sources(decision),
-        decision.grounded ? t.card.grounded : t.card.ungrounded,
-        ...(!decision.grounded && decision.findings.length > 0
-          ? [`${t.card.findings} ${escapeHtml(cutText(decision.findings.join('; '), 300, t.cutMarker))}`]
-          : []),
+        ...groundingLines(decision, t, 300),
       ];
       break;
     case 'fallback':

@@ -4,6 +4,8 @@
  */
 import type { InlineKeyboardMarkup } from 'grammy/types';
 import type { Chat, Draft, Message } from '../../models/records.js';
+import { readFindings } from '../../rag/findings.js';
+import { channelOf } from '../../responder/channel.js';
 import { decodeDeliveryProblem } from '../../responder/delivery-problem.js';
 import type { CardView, Notice } from '../../responder/ports.js';
 import { cutText, escapeHtml, MESSAGE_BUDGET, visibleLength } from '../html.js';
@@ -39,8 +41,10 @@ export function listingLine(chat: Chat, t: Texts): string {
   return `🛒 <b>${safe(listing.title, LIMITS.title, t)}</b>${price}`;
 }
 
+/** Who the buyer is and where they write (Avito, the website, Telegram): every card and notice says it. */
 function buyerLine(chat: Chat, t: Texts): string {
-  return `${t.card.buyer} ${safe(chat.buyerName ?? t.card.noName, LIMITS.name, t)}`;
+  const name = safe(chat.buyerName ?? t.card.noName, LIMITS.name, t);
+  return `${t.card.buyer} ${name} · ${t.channelName(channelOf(chat.id))}`;
 }
 
 /** One buyer message as plain text: its text, or a label for photos, voice messages and the like. */
@@ -73,11 +77,22 @@ function sourcesLine(draft: Draft, t: Texts): string {
   return `${t.card.sources} ${safe(titles, LIMITS.sources, t)}`;
 }
 
-function groundingLines(draft: Draft, t: Texts): string[] {
+/**
+ * Whether the sources back a draft, and if not, what the guard found: facts the sources lack, sentences
+ * they do not support, questions the draft leaves open. Shared by the cards and `/ask`.
+ */
+export function groundingLines(
+  draft: Pick<Draft, 'grounded' | 'findings'>,
+  t: Texts,
+  max: number = LIMITS.findings,
+): string[] {
   const lines = [draft.grounded ? t.card.grounded : t.card.ungrounded];
-  if (!draft.grounded && draft.findings.length > 0) {
-    lines.push(`${t.card.findings} ${safe(draft.findings.join('; '), LIMITS.findings, t)}`);
-  }
+  if (draft.grounded) return lines;
+  const found = readFindings(draft.findings);
+  const quoted = (items: string[]) => safe(items.map((i) => `«${i}»`).join(' '), max, t);
+  if (found.facts.length > 0) lines.push(`${t.card.findings} ${safe(found.facts.join('; '), max, t)}`);
+  if (found.unsupported.length > 0) lines.push(t.card.unsupported(quoted(found.unsupported)));
+  if (found.unanswered.length > 0) lines.push(t.card.unanswered(quoted(found.unanswered)));
   return lines;
 }
 
@@ -87,15 +102,32 @@ function notFoundLine(draft: Draft, t: Texts): string {
   return t.card.notFound(reason, detail ? safe(detail, LIMITS.error, t) : null);
 }
 
+/** Which model wrote the draft (or found the documents silent), when one did. */
+function modelLines(draft: Draft, t: Texts): string[] {
+  return draft.provider && draft.model
+    ? [t.card.model(safe(draft.provider, 40, t), safe(draft.model, LIMITS.name, t))]
+    : [];
+}
+
 /**
- * What the owner learns about the search behind a draft: where it was found and whether the sources back it
- * (an answer), or why nothing was found (a fallback). The owner's own words have no search behind them.
+ * What the owner learns about the search behind a draft: where it was found, whether the sources back it and
+ * which model wrote it (an answer), or why nothing was found (a fallback). The owner's own words have no
+ * search behind them.
  */
 function searchLines(draft: Draft, t: Texts): string[] {
   if (draft.kind === 'reply' || draft.kind === 'escalation') return [];
   if (draft.kind === 'fallback')
-    return [notFoundLine(draft, t), ...(draft.sources.length > 0 ? [sourcesLine(draft, t)] : [])];
-  return [sourcesLine(draft, t), ...groundingLines(draft, t), t.card.found(draft.strategy)];
+    return [
+      notFoundLine(draft, t),
+      ...(draft.sources.length > 0 ? [sourcesLine(draft, t)] : []),
+      ...modelLines(draft, t),
+    ];
+  return [
+    sourcesLine(draft, t),
+    ...groundingLines(draft, t),
+    t.card.found(draft.strategy),
+    ...modelLines(draft, t),
+  ];
 }
 
 /** Who approved a draft, as the card says it; `names` maps Telegram ids to names we know. */

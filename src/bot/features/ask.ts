@@ -8,7 +8,7 @@ import { answerTap } from '../answer.js';
 import type { BotContext } from '../context.js';
 import type { FeatureEnv } from '../env.js';
 import { cutText, escapeHtml } from '../html.js';
-import { ASK_PREVIEW_JOB, type AskPreviewData } from '../jobs.js';
+import { type AskPreviewData, queueAskPreview } from '../jobs/index.js';
 import { claimPick, listingPicker, newToken } from '../keyboards/listing-picker.js';
 
 const Question = z.string().trim().min(2).max(1000);
@@ -51,7 +51,7 @@ export function askFeature(env: FeatureEnv): Composer<BotContext> {
       itemId: choice.type === 'item' ? choice.itemId : null,
       progress: message,
     };
-    await env.agenda.now(ASK_PREVIEW_JOB, job);
+    await queueAskPreview(env.agenda, job);
   });
 
   return composer;

@@ -5,7 +5,7 @@
  */
 import { Composer } from 'grammy';
 import type { InlineKeyboardButton } from 'grammy/types';
-import type { Message } from '../../models/records.js';
+import { channelOf } from '../../responder/channel.js';
 import { cb, fitsCallbackData } from '../callback-data.js';
 import type { BotContext } from '../context.js';
 import type { FeatureEnv } from '../env.js';
@@ -16,26 +16,17 @@ const LIMIT = 20;
 
 export function chatsFeature(env: FeatureEnv): Composer<BotContext> {
   const composer = new Composer<BotContext>();
-  const { store, notifier } = env;
+  const { owner } = env;
 
   composer.command('chats', async (ctx) => {
     const { t } = ctx;
-    const pending = await store.drafts.listByStatus(['pending'], LIMIT);
+    const pending = await owner.pendingDrafts(LIMIT);
     await ctx.reply(pending.length > 0 ? t.chats.pendingHeader(pending.length) : t.chats.nonePending, {
       parse_mode: 'HTML',
     });
-    for (const draft of pending) {
-      const chat = await store.chats.get(draft.chatId);
-      if (!chat) continue;
-      const buyerMessages = (
-        await Promise.all(draft.coversMessageIds.map((id) => store.messages.get(id)))
-      ).filter((m): m is Message => m !== null);
-      // A fresh copy at the bottom; the old one says it moved, and the draft points at the new one.
-      const ref = await notifier.repostCard({ draft, chat, buyerMessages });
-      if (ref) await store.drafts.update(draft.id, { card: ref });
-    }
+    for (const draft of pending) await owner.resendCard(draft.id);
 
-    const human = await store.chats.listByState('human', LIMIT);
+    const human = await owner.humanChats(LIMIT);
     if (human.length === 0) {
       await ctx.reply(t.chats.noneHuman);
       return;
@@ -43,6 +34,7 @@ export function chatsFeature(env: FeatureEnv): Composer<BotContext> {
     const lines = human.map((c) =>
       t.chats.humanLine(
         escapeHtml(c.buyerName ?? t.card.noName),
+        t.channelName(channelOf(c.id)),
         escapeHtml(cutText(c.listing?.title ?? c.id, 60, '…')),
         c.humanUntil ? formatWhen(t, c.humanUntil) : null,
       ),

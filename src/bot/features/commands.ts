@@ -43,8 +43,7 @@ export function commandsFeature(env: FeatureEnv): Composer<BotContext> {
   const composer = new Composer<BotContext>();
 
   composer.command('start', async (ctx) => {
-    const settings = await env.store.settings.get();
-    const mode = settings.mode ?? env.config.responder.mode;
+    const { mode, paused } = await env.owner.mode();
     let health: string;
     try {
       health = healthLine(await env.status(), ctx.t);
@@ -53,7 +52,7 @@ export function commandsFeature(env: FeatureEnv): Composer<BotContext> {
       health = ctx.t.statusFailed;
     }
     const name = escapeHtml(ctx.from?.first_name ?? '');
-    await ctx.reply(ctx.t.start(name, ctx.from?.id ?? 0, mode, settings.paused ?? false, health), {
+    await ctx.reply(ctx.t.start(name, ctx.from?.id ?? 0, mode, paused, health), {
       parse_mode: 'HTML',
     });
   });
@@ -71,9 +70,7 @@ export function commandsFeature(env: FeatureEnv): Composer<BotContext> {
 
   composer.command(['pause', 'resume'], async (ctx) => {
     const paused = ctx.message?.text.startsWith('/pause') ?? false;
-    await env.store.settings.update({ paused });
-    await env.store.audit.append({ actor: ctx.actor, action: paused ? 'settings.pause' : 'settings.resume' });
-    ctx.log.info({ paused }, 'global pause changed');
+    await env.owner.setPaused(paused, ctx.actor);
     await ctx.reply(paused ? ctx.t.paused : ctx.t.resumed);
   });
 

@@ -7,7 +7,7 @@ import { encodeCallbackData, parseCallbackData } from '../callback-data.js';
 import type { BotContext } from '../context.js';
 import type { FeatureEnv } from '../env.js';
 import { cutText, escapeHtml } from '../html.js';
-import { DOCS_SYNC_JOB } from '../jobs.js';
+import { queueFolderSyncForOwner } from '../jobs/index.js';
 import { isNotModified } from '../telegram-errors.js';
 import type { Texts } from '../texts/index.js';
 
@@ -117,12 +117,7 @@ export function docsFeature(env: FeatureEnv): Composer<BotContext> {
         const doc = await store.documents.get(data.docId);
         if (!doc) return answerTap(ctx, t.toast.stale, log);
         await answerTap(ctx, t.docs.deleted(doc.title), log);
-        await knowledge.removeDocument(doc.id);
-        await store.audit.append({
-          actor: ctx.actor,
-          action: 'document.remove',
-          details: { docId: doc.id, title: doc.title },
-        });
+        await knowledge.removeDocument(doc.id, ctx.actor);
         const { text, markup } = await page(0, t);
         await ctx
           .editMessageText(text, { parse_mode: 'HTML', reply_markup: markup })
@@ -132,7 +127,7 @@ export function docsFeature(env: FeatureEnv): Composer<BotContext> {
       case 'sync': {
         if (!knowledge.syncFolder) return answerTap(ctx, t.docs.noSync, log);
         await answerTap(ctx, t.docs.syncQueued, log);
-        await env.agenda.now(DOCS_SYNC_JOB, { chatId: ctx.chat?.id ?? ctx.from.id });
+        await queueFolderSyncForOwner(env.agenda, ctx.chat?.id ?? ctx.from.id);
         return;
       }
     }

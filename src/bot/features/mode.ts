@@ -1,8 +1,7 @@
-/** `/mode` as a menu (Авто / Проверка) and `/mode auto|review`; the choice lives in `store.settings`. */
+/** `/mode` as a menu (Авто / Проверка) and `/mode auto|review`; the responder keeps the choice. */
 import { Menu } from '@grammyjs/menu';
 import { Composer } from 'grammy';
 import { z } from 'zod';
-import type { Mode } from '../../models/records.js';
 import type { BotContext } from '../context.js';
 import type { FeatureEnv } from '../env.js';
 
@@ -10,24 +9,14 @@ const ModeArg = z.enum(['auto', 'review']);
 
 export function modeFeature(env: FeatureEnv): Composer<BotContext> {
   const composer = new Composer<BotContext>();
-  const current = async (): Promise<Mode> =>
-    (await env.store.settings.get()).mode ?? env.config.responder.mode;
-
-  async function setMode(ctx: BotContext, mode: Mode): Promise<void> {
-    const before = await current();
-    await env.store.settings.update({ mode });
-    if (before !== mode) {
-      await env.store.audit.append({ actor: ctx.actor, action: 'settings.mode', before, after: mode });
-      ctx.log.info({ mode }, 'mode changed');
-    }
-  }
+  const { owner } = env;
 
   const menu = new Menu<BotContext>('mode');
   for (const mode of ['auto', 'review'] as const) {
     menu.text(
-      async (ctx) => ctx.t.modeButton(mode, (await current()) === mode),
+      async (ctx) => ctx.t.modeButton(mode, (await owner.mode()).mode === mode),
       async (ctx) => {
-        await setMode(ctx, mode);
+        await owner.setMode(mode, ctx.actor);
         await ctx.answerCallbackQuery({ text: ctx.t.modeSet(mode) }).catch(() => {});
         await ctx
           .editMessageText(ctx.t.modeTitle(mode), { parse_mode: 'HTML', reply_markup: menu })
@@ -45,11 +34,11 @@ export function modeFeature(env: FeatureEnv): Composer<BotContext> {
         await ctx.reply(ctx.t.modeUsage);
         return;
       }
-      await setMode(ctx, mode.data);
+      await owner.setMode(mode.data, ctx.actor);
       await ctx.reply(ctx.t.modeSet(mode.data));
       return;
     }
-    await ctx.reply(ctx.t.modeTitle(await current()), { parse_mode: 'HTML', reply_markup: menu });
+    await ctx.reply(ctx.t.modeTitle((await owner.mode()).mode), { parse_mode: 'HTML', reply_markup: menu });
   });
   return composer;
 }

@@ -10,7 +10,7 @@ import type { BotContext } from '../context.js';
 import type { FeatureEnv } from '../env.js';
 import { DOCUMENT_KINDS, mayBeReadable } from '../../rag/extract/detect.js';
 import { escapeHtml } from '../html.js';
-import { INGEST_UPLOAD_JOB, type IngestUploadData } from '../jobs.js';
+import { type IngestUploadData, queueIngestUpload } from '../jobs/index.js';
 import { claimPick, listingPicker, newToken } from '../keyboards/listing-picker.js';
 import { formatMegabytes } from '../texts/index.js';
 
@@ -97,7 +97,7 @@ export function uploadFeature(env: FeatureEnv): Composer<BotContext> {
       itemId: choice.type === 'item' ? choice.itemId : null,
       progress: message,
     };
-    await agenda.now(INGEST_UPLOAD_JOB, job);
+    await queueIngestUpload(agenda, job);
     log.info({ fileName: job.fileName, scope: job.scope, itemId: job.itemId }, 'upload queued');
   });
 

@@ -1,6 +1,7 @@
 /** Every text the owner reads, in English (`BOT_LOCALE=en`): typed against the Russian texts. */
 
 import type { DocumentState, Mode } from '../../models/records.js';
+import type { ChannelId } from '../../responder/channel.js';
 import type { OwnerAlert } from '../../responder/ports.js';
 import type { Texts } from './ru.js';
 
@@ -8,10 +9,14 @@ const stateIcon: Record<DocumentState, string> = { indexing: '⏳', ready: '✅'
 
 const modeName = (m: Mode): string => (m === 'auto' ? '🤖 Auto' : '👀 Review');
 
+const CHANNEL_NAMES: Record<ChannelId, string> = { avito: 'Avito', web: 'website', telegram: 'Telegram' };
+
 const escalationReason = (r: string): string =>
   ({
     human_request: 'the buyer asks for a person',
-    complaint: 'a complaint',
+    callback: 'the buyer asks for a call or left a phone number',
+    wrong_item: 'the wrong item was delivered',
+    complaint: 'a complaint (a damaged delivery among them)',
     refund: 'a refund or return',
     bargaining: 'bargaining',
     threat: 'a threat (court, police, Avito complaint)',
@@ -26,6 +31,16 @@ const strategyName = (s: string): string =>
     local: 'local search (no Gemini)',
     none: 'nothing found',
   })[s] ?? s;
+
+const providerName = (p: string): string =>
+  ({ gemini: 'Gemini', openai: 'OpenAI API', anthropic: 'Anthropic' })[p] ?? p;
+
+const keyVariables = (p: string): string =>
+  ({
+    gemini: 'GEMINI_API_KEY',
+    openai: 'OPENAI_API_KEY (and OPENAI_BASE_URL for a gateway key)',
+    anthropic: 'ANTHROPIC_API_KEY',
+  })[p] ?? "the provider's key";
 
 const notFound = (reason: string, detail: string | null): string =>
   reason === 'unavailable'
@@ -45,6 +60,8 @@ const checkName = (name: string): string =>
     avitoWebhook: 'Avito webhook',
     telegram: 'Telegram',
     gemini: 'Gemini',
+    openai: 'OpenAI API',
+    anthropic: 'Anthropic',
   })[name] ?? name;
 
 const checkStatus = (status: string): string =>
@@ -64,6 +81,12 @@ const tokenCause: Record<Extract<OwnerAlert, { kind: 'avito-token' }>['cause'], 
   auth: 'the client id/secret were refused — check AVITO_CLIENT_ID and AVITO_CLIENT_SECRET.',
   other: 'no access token.',
 };
+
+/** What a buyer agrees to (152-ФЗ) before leaving a contact, in the widget and the buyer bot alike. */
+const consentText =
+  'I consent to the seller processing my personal data (name, phone or e-mail, the text of this chat) to ' +
+  'answer my questions and prepare an offer, under Russian Federal Law No. 152-FZ "On Personal Data". ' +
+  'The consent lasts until I withdraw it, which I can do by writing so in this chat.';
 
 export const en: Texts = {
   locale: 'en',
@@ -118,6 +141,7 @@ export const en: Texts = {
   modeUsage: 'Usage: /mode, /mode auto or /mode review',
   paused: '⏸ Paused: nothing is sent automatically. Drafts still arrive. /resume to lift.',
   resumed: '▶️ Pause lifted.',
+  channelName: (channel) => CHANNEL_NAMES[channel],
   card: {
     buyer: '👤',
     noName: 'buyer',
@@ -134,7 +158,10 @@ export const en: Texts = {
     grounded: '✅ Backed by the sources',
     ungrounded: '⚠️ Not backed by the sources',
     findings: 'The check found:',
+    unsupported: (sentences: string) => `The documents do not back: ${sentences}`,
+    unanswered: (questions: string) => `Left unanswered: ${questions}`,
     found: (strategy) => `🔎 Found in: ${strategyName(strategy)}`,
+    model: (provider, model) => `🧠 Model: ${providerName(provider)} · ${model}`,
     notFound,
     edited: '✏️ edited by the owner',
     takenOver: (who, when) => `🙋 Taken over by ${who} (${when})`,
@@ -248,6 +275,13 @@ export const en: Texts = {
           `⚠️ The data store refuses writes (${reason}). New buyer messages are not taken for now — Avito will ` +
           'deliver them again, answers wait. Free up disk space: the service resumes by itself.'
         );
+      case 'model-provider':
+        return a.problem === 'quota'
+          ? `⚠️ ${providerName(a.provider)}: the quota or the account balance is used up (${reason}). ` +
+              "Top up or raise the limit in the provider's console. Meanwhile the next provider in " +
+              'LLM_PROVIDERS writes the answers; without one, drafts come with the fallback text.'
+          : `⚠️ ${providerName(a.provider)}: the key was refused (${reason}). Check ${keyVariables(a.provider)} ` +
+              'and restart the service. Meanwhile the next provider in LLM_PROVIDERS writes the answers, if there is one.';
     }
   },
   edit: {
@@ -274,7 +308,8 @@ export const en: Texts = {
     pendingHeader: (n) => `📝 Awaiting you: <b>${n}</b> (cards below)`,
     humanHeader: (n) => `🙋 Chats you handle yourself: <b>${n}</b>`,
     noneHuman: 'No chats handled by you.',
-    humanLine: (name, title, until) => `• ${name} — ${title}${until ? ` (paused until ${until})` : ''}`,
+    humanLine: (name, channel, title, until) =>
+      `• ${name} (${channel}) — ${title}${until ? ` (paused until ${until})` : ''}`,
   },
   upload: {
     prompt: (types) =>
@@ -332,6 +367,36 @@ export const en: Texts = {
   listingsPage: (page, pages) => `${page}/${pages}`,
   unhandled: 'I did not get that. /help lists what I can do.',
   genericError: 'Something went wrong, please try again.',
+  widget: {
+    title: 'Chat with the seller',
+    open: 'Open chat',
+    close: 'Close chat',
+    greeting: 'Hello! Ask your question and we will answer right here.',
+    briefIntro: 'How should we call you, and how can we reach you if you close this page?',
+    nameLabel: 'Name',
+    contactLabel: 'Phone or e-mail',
+    contactHint: 'For example, +7 912 345-67-89 or name@example.com',
+    consent: consentText,
+    privacyPolicy: 'Personal data policy',
+    start: 'Start chat',
+    placeholder: 'Write a message…',
+    send: 'Send',
+    you: 'You',
+    seller: 'Seller',
+    typing: 'The seller is typing…',
+    sending: 'Sending…',
+    failed: 'Not sent.',
+    retry: 'Retry',
+    connecting: 'Connecting…',
+    offline: 'No connection. Reconnecting…',
+    rateLimited: 'Too many messages. Please wait a minute and try again.',
+    tooLong: 'The message is too long.',
+    serverError: 'The message was not saved. Please try again.',
+    unread: 'New message',
+    nameInvalid: 'Please enter your name (up to 100 characters).',
+    contactInvalid: 'Please enter a phone (+7 912 345-67-89) or an e-mail.',
+    consentRequired: 'We cannot take your contact without your consent.',
+  },
   buyer: {
     commands: { start: 'Start', help: 'What the bot does', contact: 'Leave your name and phone' },
     greeting:
@@ -340,10 +405,7 @@ export const en: Texts = {
       `Hello! You're writing about «${title}»${price ? ` (${price})` : ''}. Ask your question and I'll answer or pass it on to the seller.`,
     contactOffer:
       'So that the seller can reach you, leave your name and a phone number or e-mail. This needs your consent:',
-    consent:
-      'I consent to the seller processing my personal data (name, phone or e-mail, the text of this conversation) ' +
-      'to answer my questions and prepare an offer, under Russian Federal Law No. 152-FZ "On Personal Data". ' +
-      'The consent is valid until withdrawn; to withdraw it, say so in this chat.',
+    consent: consentText,
     privacyPolicy: (url: string) => `Personal data policy: ${url}`,
     agree: '✅ I agree',
     decline: 'Not now',

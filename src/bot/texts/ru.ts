@@ -5,23 +5,28 @@
  */
 
 import type { DocumentState, DraftStatus, Mode } from '../../models/records.js';
+import type { ChannelId } from '../../responder/channel.js';
 import type { DeliveryProblem } from '../../responder/delivery-problem.js';
 import type { ActionProblem, OwnerAlert } from '../../responder/ports.js';
 
 export type Locale = 'ru' | 'en';
 
-/** Why a Telegram file could not be fetched (see `bot/jobs.ts`). */
+/** Why a Telegram file could not be fetched (see `bot/jobs/ingest-upload.ts`). */
 export type DownloadProblem = { code: 'no-path' } | { code: 'too-big' } | { code: 'http'; status: number };
 
 const stateIcon: Record<DocumentState, string> = { indexing: '⏳', ready: '✅', failed: '❌' };
 
 const modeName = (m: Mode): string => (m === 'auto' ? '🤖 Авто' : '👀 Проверка');
 
+const CHANNEL_NAMES: Record<ChannelId, string> = { avito: 'Avito', web: 'сайт', telegram: 'Telegram' };
+
 /** Escalation reasons (`src/rag/escalation.ts`) as the owner reads them; unknown codes show as they are. */
 const escalationReason = (r: string): string =>
   ({
     human_request: 'покупатель просит человека',
-    complaint: 'жалоба',
+    callback: 'покупатель просит перезвонить или оставил телефон',
+    wrong_item: 'привезли не тот товар',
+    complaint: 'жалоба (в том числе товар пришёл повреждённым)',
     refund: 'возврат денег или товара',
     bargaining: 'торг',
     threat: 'угроза (суд, полиция, жалоба в Avito)',
@@ -37,6 +42,18 @@ const strategyName = (s: string): string =>
     local: 'локальный поиск (без Gemini)',
     none: 'ничего не нашлось',
   })[s] ?? s;
+
+/** Model services (`LLM_PROVIDERS`) as the owner reads them. */
+const providerName = (p: string): string =>
+  ({ gemini: 'Gemini', openai: 'OpenAI API', anthropic: 'Anthropic' })[p] ?? p;
+
+/** Where the owner fixes a provider's key (`PROVIDER_KEY_VARIABLE`, plus the gateway's address for OpenAI). */
+const keyVariables = (p: string): string =>
+  ({
+    gemini: 'GEMINI_API_KEY',
+    openai: 'OPENAI_API_KEY (и OPENAI_BASE_URL, если ключ от шлюза)',
+    anthropic: 'ANTHROPIC_API_KEY',
+  })[p] ?? 'ключ провайдера';
 
 /** Why the fallback text was chosen instead of an answer (`Decision.reason` of a fallback). */
 const notFound = (reason: string, detail: string | null): string =>
@@ -58,6 +75,8 @@ const checkName = (name: string): string =>
     avitoWebhook: 'Вебхук Авито',
     telegram: 'Telegram',
     gemini: 'Gemini',
+    openai: 'OpenAI API',
+    anthropic: 'Anthropic',
   })[name] ?? name;
 
 const checkStatus = (status: string): string =>
@@ -81,6 +100,12 @@ const tokenCause: Record<Extract<OwnerAlert, { kind: 'avito-token' }>['cause'], 
   auth: 'client id/secret не приняты — проверьте AVITO_CLIENT_ID и AVITO_CLIENT_SECRET.',
   other: 'не удаётся получить токен.',
 };
+
+/** What a buyer agrees to (152-ФЗ) before leaving a contact, in the widget and the buyer bot alike. */
+const consentText =
+  'Я даю согласие продавцу на обработку моих персональных данных (имя, телефон или e-mail, текст переписки) ' +
+  'для ответа на мои вопросы и подготовки предложения в соответствии с Федеральным законом от 27.07.2006 ' +
+  '№ 152-ФЗ «О персональных данных». Согласие действует до его отзыва; отозвать его можно, написав об этом в чате.';
 
 export const ru = {
   locale: 'ru' as Locale,
@@ -138,6 +163,8 @@ export const ru = {
   modeUsage: 'Использование: /mode, /mode auto или /mode review',
   paused: '⏸ Пауза: автоматически ничего не отправляется. Черновики по-прежнему приходят. /resume — снять.',
   resumed: '▶️ Пауза снята.',
+  /** Where the buyer writes: shown on every card and notice. */
+  channelName: (channel: ChannelId): string => CHANNEL_NAMES[channel],
   card: {
     buyer: '👤',
     noName: 'покупатель',
@@ -156,8 +183,14 @@ export const ru = {
     grounded: '✅ Подтверждён источниками',
     ungrounded: '⚠️ Не подтверждён источниками',
     findings: 'Проверка нашла:',
+    /** Sentences of the draft the sources do not back, each quoted. */
+    unsupported: (sentences: string) => `Документы этого не подтверждают: ${sentences}`,
+    /** The buyer's questions the draft leaves open, each quoted. */
+    unanswered: (questions: string) => `Без ответа остался вопрос: ${questions}`,
     /** Where the answer was found. */
     found: (strategy: string) => `🔎 Найдено: ${strategyName(strategy)}`,
+    /** Which model wrote the draft (`model` already escaped). */
+    model: (provider: string, model: string) => `🧠 Модель: ${providerName(provider)} · ${model}`,
     notFound,
     edited: '✏️ текст изменён владельцем',
     takenOver: (who: string, when: string) => `🙋 Чат взял на себя: ${who} (${when})`,
@@ -275,6 +308,13 @@ export const ru = {
           `⚠️ Хранилище данных не принимает записи (${reason}). Новые сообщения покупателей пока не ` +
           'принимаются — Авито пришлёт их повторно, ответы ждут. Освободите место на диске: сервис продолжит сам.'
         );
+      case 'model-provider':
+        return a.problem === 'quota'
+          ? `⚠️ ${providerName(a.provider)}: закончилась квота или деньги на счёте (${reason}). ` +
+              'Пополните баланс или поднимите лимит в кабинете провайдера. Пока ответы пишет следующий ' +
+              'провайдер из LLM_PROVIDERS, а если его нет — черновики приходят с запасным ответом.'
+          : `⚠️ ${providerName(a.provider)}: ключ не принят (${reason}). Проверьте ${keyVariables(a.provider)} ` +
+              'и перезапустите сервис. Пока ответы пишет следующий провайдер из LLM_PROVIDERS, если он есть.';
     }
   },
   edit: {
@@ -301,8 +341,8 @@ export const ru = {
     pendingHeader: (n: number) => `📝 Ждут решения: <b>${n}</b> (карточки ниже)`,
     humanHeader: (n: number) => `🙋 Чаты, которые вы ведёте сами: <b>${n}</b>`,
     noneHuman: 'Чатов, которые вы ведёте сами, нет.',
-    humanLine: (name: string, title: string, until: string | null) =>
-      `• ${name} — ${title}${until ? ` (пауза до ${until})` : ''}`,
+    humanLine: (name: string, channel: string, title: string, until: string | null) =>
+      `• ${name} (${channel}) — ${title}${until ? ` (пауза до ${until})` : ''}`,
   },
   upload: {
     /** `types`: the accepted kinds, e.g. `PDF, DOCX, TXT`. */
@@ -365,6 +405,40 @@ export const ru = {
   unhandled: 'Не понял. /help — что я умею.',
   genericError: 'Что-то пошло не так, попробуйте ещё раз.',
   /**
+   * The website chat widget, as the visitor reads it. Plain text (the widget renders every string with
+   * `textContent`, never as HTML), no functions: the whole section is sent to the browser as JSON.
+   */
+  widget: {
+    title: 'Чат с продавцом',
+    open: 'Открыть чат',
+    close: 'Закрыть чат',
+    greeting: 'Здравствуйте! Задайте вопрос — ответим здесь же.',
+    briefIntro: 'Как к вам обращаться и как с вами связаться, если вы закроете страницу?',
+    nameLabel: 'Имя',
+    contactLabel: 'Телефон или e-mail',
+    contactHint: 'Например, +7 912 345-67-89 или name@example.ru',
+    consent: consentText,
+    privacyPolicy: 'Политика обработки персональных данных',
+    start: 'Начать чат',
+    placeholder: 'Напишите сообщение…',
+    send: 'Отправить',
+    you: 'Вы',
+    seller: 'Продавец',
+    typing: 'Продавец печатает…',
+    sending: 'Отправляется…',
+    failed: 'Не отправлено.',
+    retry: 'Повторить',
+    connecting: 'Подключаемся…',
+    offline: 'Нет связи. Переподключаемся…',
+    rateLimited: 'Слишком много сообщений. Подождите минуту и попробуйте снова.',
+    tooLong: 'Сообщение слишком длинное.',
+    serverError: 'Сообщение не сохранилось. Попробуйте ещё раз.',
+    unread: 'Новое сообщение',
+    nameInvalid: 'Укажите имя (до 100 символов).',
+    contactInvalid: 'Укажите телефон (+7 912 345-67-89) или e-mail.',
+    consentRequired: 'Без согласия мы не можем принять ваши контакты.',
+  },
+  /**
    * The Telegram buyer bot (`bot/buyer/`), as the buyer reads it: plain text (sent without a parse mode, so
    * listing titles and names need no escaping). Never the owner's commands or cards.
    */
@@ -376,10 +450,7 @@ export const ru = {
       `Здравствуйте! Вы пишете по объявлению «${title}»${price ? ` (${price})` : ''}. Задайте вопрос — отвечу или передам продавцу.`,
     contactOffer:
       'Чтобы продавец мог с вами связаться, оставьте имя и телефон или e-mail. Для этого нужно ваше согласие:',
-    consent:
-      'Я даю согласие продавцу на обработку моих персональных данных (имя, телефон или e-mail, текст переписки) ' +
-      'для ответа на мои вопросы и подготовки предложения в соответствии с Федеральным законом от 27.07.2006 ' +
-      '№ 152-ФЗ «О персональных данных». Согласие действует до его отзыва; отозвать его можно, написав об этом в чате.',
+    consent: consentText,
     privacyPolicy: (url: string) => `Политика обработки персональных данных: ${url}`,
     agree: '✅ Согласен',
     decline: 'Не сейчас',

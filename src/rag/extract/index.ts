@@ -49,10 +49,10 @@ export async function extractDocumentText(fileName: string, bytes: Uint8Array): 
         text = await extractPdf(bytes);
         break;
       case 'docx':
-        text = extractDocx(bytes);
+        text = await extractDocx(bytes);
         break;
       case 'xlsx':
-        text = extractXlsx(bytes);
+        text = await extractXlsx(bytes);
         break;
       case 'html':
         text = htmlToText(decodeText(bytes));

@@ -1,4 +1,4 @@
-import { type Unzipped, unzipSync } from 'fflate';
+import type { Unzipped } from 'fflate';
 import { tableToText } from './table.js';
 import { decodeEntities } from './xml.js';
 
@@ -10,7 +10,9 @@ export class OfficeFormatError extends Error {
   override name = 'OfficeFormatError';
 }
 
-function unzip(bytes: Uint8Array, wanted: (name: string) => boolean): Unzipped {
+async function unzip(bytes: Uint8Array, wanted: (name: string) => boolean): Promise<Unzipped> {
+  // Loaded on the first Office file, not with the service.
+  const { unzipSync } = await import('fflate');
   let total = 0;
   try {
     return unzipSync(bytes, {
@@ -30,8 +32,8 @@ function unzip(bytes: Uint8Array, wanted: (name: string) => boolean): Unzipped {
 const utf8 = (b: Uint8Array) => new TextDecoder('utf-8').decode(b);
 
 /** DOCX: paragraphs of the main document part; tabs, breaks and table cells kept readable. */
-export function extractDocx(bytes: Uint8Array): string {
-  const files = unzip(bytes, (n) => n === 'word/document.xml');
+export async function extractDocx(bytes: Uint8Array): Promise<string> {
+  const files = await unzip(bytes, (n) => n === 'word/document.xml');
   const xml = files['word/document.xml'];
   if (!xml) throw new OfficeFormatError('word/document.xml is missing');
   // A table cell's paragraphs stay on one line; cells are joined with " | ", rows end the line.
@@ -69,8 +71,8 @@ function columnIndex(ref: string): number {
 }
 
 /** XLSX: every sheet as "# name" and its rows (see tableToText), shared and inline strings resolved. */
-export function extractXlsx(bytes: Uint8Array): string {
-  const files = unzip(
+export async function extractXlsx(bytes: Uint8Array): Promise<string> {
+  const files = await unzip(
     bytes,
     (n) =>
       n === 'xl/workbook.xml' || n === 'xl/sharedStrings.xml' || /^xl\/worksheets\/sheet\d+\.xml$/.test(n),

@@ -1,5 +1,3 @@
-import { extractText, getDocumentProxy } from 'unpdf';
-
 /** Thrown when pdf.js cannot open the file (broken structure, password). */
 export class PdfFormatError extends Error {
   override name = 'PdfFormatError';
@@ -7,6 +5,8 @@ export class PdfFormatError extends Error {
 
 /** Text layer of every page, pages separated by blank lines. Scans without text yield ''. */
 export async function extractPdf(bytes: Uint8Array): Promise<string> {
+  // Loaded on the first PDF: pdf.js is large, and most services never see one.
+  const { extractText, getDocumentProxy } = await import('unpdf');
   let pages: string[];
   try {
     // pdf.js takes ownership of (detaches) the buffer it is given: pass a copy.

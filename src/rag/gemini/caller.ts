@@ -1,25 +1,11 @@
 import { backoffDelay, sleep } from '../../lib/retry.js';
 import type { Logger } from '../../logger.js';
-import { GeminiError, type GeminiFailureKind } from '../errors.js';
+import { GeminiError } from '../errors.js';
+import type { ModelFailureKind } from '../models/port.js';
+import type { RetryPolicy } from '../retry-policy.js';
 import { classifyGeminiFailure, type GeminiFailure } from './failures.js';
 
-/** Retry policy for Gemini calls. */
-export interface RetryPolicy {
-  /** Attempts per model (first try included). Default 3. */
-  maxAttempts: number;
-  /** Backoff when the server gives no delay. Defaults 500 ms, capped at 8 s. */
-  baseDelayMs: number;
-  maxDelayMs: number;
-  /** A server-requested delay longer than this is not waited out: the call fails over. Default 30 s. */
-  maxServerDelayMs: number;
-}
-
-export const DEFAULT_RETRY: RetryPolicy = {
-  maxAttempts: 3,
-  baseDelayMs: 500,
-  maxDelayMs: 8000,
-  maxServerDelayMs: 30_000,
-};
+export { DEFAULT_RETRY, type RetryPolicy } from '../retry-policy.js';
 
 /** What `/ready` shows about Gemini. */
 export type GeminiStatus =
@@ -28,13 +14,13 @@ export type GeminiStatus =
   | {
       state: 'degraded';
       store: string | null;
-      lastError: { kind: GeminiFailureKind; message: string; at: Date };
+      lastError: { kind: ModelFailureKind; message: string; at: Date };
     };
 
 /** Remembers the outcome of the latest call for {@link GeminiStatus}. */
 export class GeminiHealth {
   private lastSuccessAt: Date | null = null;
-  private lastError: { kind: GeminiFailureKind; message: string; at: Date } | null = null;
+  private lastError: { kind: ModelFailureKind; message: string; at: Date } | null = null;
   store: string | null = null;
 
   succeeded(): void {
@@ -42,7 +28,7 @@ export class GeminiHealth {
     this.lastError = null;
   }
 
-  failed(kind: GeminiFailureKind, message: string): void {
+  failed(kind: ModelFailureKind, message: string): void {
     this.lastError = { kind, message, at: new Date() };
   }
 

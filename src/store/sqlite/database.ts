@@ -184,3 +184,6 @@ export const toJson = (v: unknown): string | null =>
 export const fromJson = <T>(v: unknown, fallback: T): T =>
   typeof v === 'string' ? (JSON.parse(v) as T) : fallback;
 export const str = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
+
+/** `?, ?, ?` for `n` bound values. */
+export const placeholders = (n: number) => Array.from({ length: n }, () => '?').join(', ');

@@ -186,6 +186,66 @@ export const MIGRATIONS: readonly string[] = [
     expires_at INTEGER NOT NULL
   );
   `,
+  // Leads. An open lead claims its conversations (the partial unique index: one open lead per
+  // conversation); contact lookup keys are digests, never the phone or e-mail (see security/contact-keys.ts).
+  `
+  ALTER TABLE audit ADD COLUMN lead_id TEXT;
+  CREATE INDEX audit_lead ON audit (lead_id, at);
+
+  CREATE TABLE leads (
+    id TEXT PRIMARY KEY,
+    channel TEXT NOT NULL CHECK (channel IN ('avito', 'telegram', 'web')),
+    conversation_id TEXT NOT NULL,
+    conversations TEXT NOT NULL,
+    listing TEXT,
+    contact TEXT NOT NULL,
+    brief TEXT NOT NULL,
+    stage TEXT NOT NULL
+      CHECK (stage IN ('new', 'qualified', 'offer_sent', 'booked', 'invoiced', 'paid', 'won', 'lost')),
+    lost_reason TEXT,
+    lost_from TEXT,
+    tags TEXT NOT NULL,
+    quoted INTEGER,
+    invoiced INTEGER,
+    paid INTEGER,
+    documents TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    stage_changed_at INTEGER NOT NULL,
+    closed_at INTEGER
+  );
+  CREATE INDEX leads_stage ON leads (stage, created_at, id);
+
+  CREATE TABLE lead_conversations (
+    lead_id TEXT NOT NULL REFERENCES leads (id) ON DELETE CASCADE,
+    key TEXT NOT NULL,
+    open INTEGER NOT NULL CHECK (open IN (0, 1)),
+    PRIMARY KEY (lead_id, key)
+  ) WITHOUT ROWID;
+  CREATE UNIQUE INDEX lead_conversations_open ON lead_conversations (key) WHERE open = 1;
+
+  CREATE TABLE lead_contact_keys (
+    lead_id TEXT NOT NULL REFERENCES leads (id) ON DELETE CASCADE,
+    key TEXT NOT NULL,
+    PRIMARY KEY (lead_id, key)
+  ) WITHOUT ROWID;
+  CREATE INDEX lead_contact_keys_key ON lead_contact_keys (key);
+  `,
+  // Drafts name the model service and model that wrote them; chunks get their embedding vectors.
+  `
+  ALTER TABLE drafts ADD COLUMN provider TEXT;
+  ALTER TABLE drafts ADD COLUMN model TEXT;
+
+  CREATE TABLE chunk_embeddings (
+    doc_id TEXT NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
+    idx INTEGER NOT NULL,
+    model TEXT NOT NULL,
+    text_hash TEXT NOT NULL,
+    vector BLOB NOT NULL,
+    PRIMARY KEY (doc_id, idx)
+  ) WITHOUT ROWID;
+  `,
 ];
 
 /** Brings the schema up to date; safe when several processes open the file at once. */

@@ -1,0 +1,332 @@
+import { type Concept, conceptNamed, conceptsOf } from './lexicon.js';
+import { type Token, tokenize } from './tokens.js';
+
+/** How a question word was found: as itself, as a notion the lexicon relates, misspelt, or in the other script. */
+export type MatchKind = 'literal' | 'derived' | 'concept' | 'typo' | 'script';
+
+/** Diminutive endings that keep a word's meaning: «колёса» / "колёсики", «ящик» / "ящичек". */
+const DIMINUTIVE = /^(?:ик|ок|ек|чик|очк|ечк|оньк|еньк|ичк|к)$/;
+
+/**
+ * Whether two stems are forms of one word. The stemmer leaves some forms apart: derivations
+ * ("гарантия" / "гарантийный", "раскладной" / "раскладывается"), diminutives ("колёса" / "колёсики")
+ * and fleeting vowels ("ребёнок" / "ребёнка"). Short stems must match exactly or by a diminutive, so
+ * that "склад" is not "складной" and "карта" is not "картон".
+ */
+export function sameStem(a: string, b: string): boolean {
+  if (a === b) return true;
+  const [short, long] = a.length <= b.length ? [a, b] : [b, a];
+  if (short.length >= 4 && long.startsWith(short)) {
+    if (short.length >= 6 || DIMINUTIVE.test(long.slice(short.length))) return true;
+  }
+  // An adjective of a short noun ("шум" / "шумная"); a verbal noun ("хран" / "хранение").
+  if (short.length === 3 && long === `${short}н`) return true;
+  if (short.length >= 4 && long.startsWith(short) && /^(?:ен|ени|ан|ани)$/.test(long.slice(short.length))) {
+    return true;
+  }
+  let common = 0;
+  while (common < short.length && a[common] === b[common]) common++;
+  if (common >= 6 && common >= short.length - 3) return true;
+  const fleeting = (s: string) => s.replace(/[оеё]([^аеиоуыэюя])$/, '$1');
+  return short.length >= 4 && (fleeting(a) === b || fleeting(b) === a);
+}
+
+/** The first halves of Russian compounds: «авто|кресло», «электро|самокат», «мото|шлем». */
+const COMBINING =
+  /^(?:авто|электро|мото|вело|фото|видео|аудио|радио|аэро|гидро|термо|микро|мини|макси|супер|мульти|полу|само|пыле|паро|водо|морозо|тепло|снего|спорт|эко|био|нано|сверх|экстра)$/;
+
+/** Whether `long` is a compound ending in `short`: "самокат" in «электросамокат», not "правка" in «отправка». */
+export function isCompoundOf(long: string, short: string): boolean {
+  return long.length > short.length && long.endsWith(short) && COMBINING.test(long.slice(0, -short.length));
+}
+
+/** Case and number endings of nouns and adjectives. */
+const INFLECTION =
+  /^(?:а|я|у|ю|е|и|ы|о|ь|ом|ем|ой|ей|ою|ею|ам|ям|ами|ями|ах|ях|ов|ев|ью|ые|ие|ых|их|ым|им|ыми|ими|ую|юю|ая|яя|ое|ее|ого|его|ому|ему|ый|ий)$/;
+
+/**
+ * Whether two words are forms of one noun or adjective by their endings ("диван" / «диванов»): the
+ * stemmer cuts some words too short ("диван" → "дива") and then misses their other forms.
+ */
+export function sameWordForm(a: string, b: string): boolean {
+  if (a === b) return true;
+  const [short, long] = a.length <= b.length ? [a, b] : [b, a];
+  return short.length >= 4 && long.startsWith(short) && INFLECTION.test(long.slice(short.length));
+}
+
+/**
+ * "запись" / "записаться": the shorter word is the longer one's first five letters or more and one more
+ * letter, a vowel or «ь», where the longer goes on with a vowel ("склада" / "складной" do not).
+ */
+function nearlyPrefix(a: string, b: string): boolean {
+  const [short, long] = a.length <= b.length ? [a, b] : [b, a];
+  const stem = short.slice(0, -1);
+  return (
+    short.length >= 6 &&
+    short.length < long.length &&
+    /[аеиоуыэюяь]$/.test(short) &&
+    long.startsWith(stem) &&
+    /[аеиоуыэюя]/.test(long[stem.length] ?? '')
+  );
+}
+
+/**
+ * Whether two words are one edit apart (insert, delete, substitute or swap neighbours) — a misspelling.
+ * A word extended by one letter is not a misspelling but another word ("склад" / "складн"): false.
+ */
+export function oneEditApart(a: string, b: string): boolean {
+  if (a === b) return true;
+  if (a.startsWith(b) || b.startsWith(a)) return false;
+  if (Math.abs(a.length - b.length) > 1) return false;
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  if (a.length === b.length) {
+    if (a.slice(i + 1) === b.slice(i + 1)) return true;
+    return a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2);
+  }
+  const [shorter, longer] = a.length < b.length ? [a, b] : [b, a];
+  return shorter.slice(i) === longer.slice(i + 1);
+}
+
+const TRANSLIT: Record<string, string> = {
+  а: 'a',
+  б: 'b',
+  в: 'v',
+  г: 'g',
+  д: 'd',
+  е: 'e',
+  ж: 'zh',
+  з: 'z',
+  и: 'i',
+  й: 'i',
+  к: 'k',
+  л: 'l',
+  м: 'm',
+  н: 'n',
+  о: 'o',
+  п: 'p',
+  р: 'r',
+  с: 's',
+  т: 't',
+  у: 'u',
+  ф: 'f',
+  х: 'h',
+  ц: 'ts',
+  ч: 'ch',
+  ш: 'sh',
+  щ: 'sch',
+  ъ: '',
+  ы: 'i',
+  ь: '',
+  э: 'e',
+  ю: 'yu',
+  я: 'ya',
+};
+
+/**
+ * How a word sounds, in rough Latin: "изофикс" and "isofix", "кугу" and "kugoo", "шимано" and "shimano"
+ * get one key. Only compared between words of different scripts.
+ */
+export function soundKey(word: string): string {
+  const latin = [...word].map((c) => TRANSLIT[c] ?? c).join('');
+  return latin
+    .replace(/ph/g, 'f')
+    .replace(/ck/g, 'k')
+    .replace(/x/g, 'ks')
+    .replace(/q/g, 'k')
+    .replace(/w/g, 'v')
+    .replace(/th/g, 't')
+    .replace(/c(?=[eiy])/g, 's')
+    .replace(/c/g, 'k')
+    .replace(/oo|ou/g, 'u')
+    .replace(/ee/g, 'i')
+    .replace(/[yj]/g, 'i')
+    .replace(/z/g, 's')
+    .replace(/(.)\1+/g, '$1')
+    .replace(/(?<=..)e$/, '');
+}
+
+const CYRILLIC = /[а-я]/;
+const LATIN = /[a-z]/;
+
+const soundKeys = new Map<string, string>();
+const keyOf = (word: string) => {
+  let key = soundKeys.get(word);
+  if (key === undefined) {
+    key = soundKey(word);
+    if (soundKeys.size > 50_000) soundKeys.clear();
+    soundKeys.set(word, key);
+  }
+  return key;
+};
+
+/** Whether two words of different scripts sound alike ("айфон" / «iphone», "кугу" / «kugoo»). */
+export function soundAlike(a: string, b: string): boolean {
+  const differ = (CYRILLIC.test(a) && LATIN.test(b)) || (LATIN.test(a) && CYRILLIC.test(b));
+  if (!differ || a.length < 4 || b.length < 4) return false;
+  const [x, y] = [keyOf(a), keyOf(b)];
+  return x === y || (Math.min(x.length, y.length) >= 4 && oneEditApart(x, y));
+}
+
+/** A question number is found as itself or inside a range the text gives ("от 4 до 7 лет", "100–125 см"). */
+function numberFound(value: number, tokens: readonly Token[], text: string): boolean {
+  if (tokens.some((t) => /^\d+$/.test(t.word) && Number(t.word) === value)) return true;
+  const range = /(\d+(?:[.,]\d+)?)\s*(?:[–—-]|до|to)\s*(\d+(?:[.,]\d+)?)/giu;
+  for (const m of text.matchAll(range)) {
+    const [from, to] = [Number(m[1]!.replace(',', '.')), Number(m[2]!.replace(',', '.'))];
+    if (from <= value && value <= to) return true;
+  }
+  return false;
+}
+
+export interface FindOptions {
+  /**
+   * Relate words only through synonyms ("привезём" / «доставка»), not through what answers a question
+   * ("бесплатно" answers "сколько стоит?", but a source's «500 рублей» does not back a claim «бесплатно»).
+   */
+  synonymsOnly?: boolean;
+}
+
+/** Text a question is checked against: its words, and the raw text for prices, sizes and ranges. */
+export interface Evidence {
+  tokens: readonly Token[];
+  text: string;
+}
+
+export function evidenceOf(text: string): Evidence {
+  return { tokens: tokenize(text), text };
+}
+
+const conceptCache = new Map<string, Concept[]>();
+function concepts(word: string): Concept[] {
+  let found = conceptCache.get(word);
+  if (!found) {
+    found = conceptsOf(word);
+    if (conceptCache.size > 20_000) conceptCache.clear();
+    conceptCache.set(word, found);
+  }
+  return found;
+}
+
+/**
+ * How a question's word is found in the evidence, or null: as a form of itself, as a notion the
+ * lexicon relates ("привезёте" in «доставка»), misspelt by one letter ("гарнтия"), or spelt in the
+ * other script ("изофикс" in «ISOFIX»). Numbers are found as themselves or inside a range.
+ */
+export function findTerm(term: Token, evidence: Evidence, options: FindOptions = {}): MatchKind | null {
+  if (/^\d+$/.test(term.word))
+    return numberFound(Number(term.word), evidence.tokens, evidence.text) ? 'literal' : null;
+  if (
+    evidence.tokens.some(
+      (t) =>
+        sameStem(t.stem, term.stem) || sameWordForm(t.word, term.word) || nearlyPrefix(t.word, term.word),
+    )
+  ) {
+    return 'literal';
+  }
+  // A longer word of the document made from the question's: "первый" взнос in «первоначальный» (never the
+  // other way: "складной" is not «склад»).
+  if (
+    term.stem.length >= 4 &&
+    evidence.tokens.some((t) => t.stem.length > term.stem.length + 2 && t.stem.startsWith(term.stem))
+  ) {
+    return 'derived';
+  }
+  // A compound of the word: "самокат" in «электросамокат», "кресло" in «автокресло» (not the other way).
+  if (term.stem.length >= 5 && evidence.tokens.some((t) => isCompoundOf(t.stem, term.stem))) {
+    return 'literal';
+  }
+  const related = concepts(term.word).filter((c) => !options.synonymsOnly || c.ask === c.say);
+  for (const c of related) {
+    if (evidence.tokens.some((t) => c.say.test(t.word)) || c.shows?.test(evidence.text)) return 'concept';
+  }
+  if (term.stem.length >= 5 && !/\d/.test(term.word)) {
+    const typo = evidence.tokens.some(
+      (t) =>
+        t.stem.length >= 5 &&
+        t.word[0] === term.word[0] &&
+        (oneEditApart(t.stem, term.stem) || oneEditApart(t.word, term.word)),
+    );
+    if (typo) return 'typo';
+  }
+  if (evidence.tokens.some((t) => soundAlike(term.word, t.word))) return 'script';
+  return null;
+}
+
+/**
+ * The stems an index knows, arranged to find the ones a stem not among them may have meant: another form
+ * of the word ("колесик" for «колес»), a one-letter misspelling ("доствк" for «доставк»), the other script
+ * ("изофикс" for «isofix»). For retrieval: a query word the index has never seen still finds its passages.
+ * Built once per index version; a lookup reads the stems of one first letter and those of the other script.
+ */
+export class StemVocabulary {
+  private readonly byFirst = new Map<string, string[]>();
+  private readonly latin: string[] = [];
+  private readonly cyrillic: string[] = [];
+
+  constructor(stems: Iterable<string>) {
+    for (const v of stems) {
+      if (v.length < 4) continue;
+      const list = this.byFirst.get(v[0]!);
+      if (list) list.push(v);
+      else this.byFirst.set(v[0]!, [v]);
+      if (LATIN.test(v)) this.latin.push(v);
+      else if (CYRILLIC.test(v)) this.cyrillic.push(v);
+    }
+  }
+
+  /** The known stems `stem` may stand for (never itself). */
+  near(stem: string): string[] {
+    if (stem.length < 4 || /\d/.test(stem)) return [];
+    const out: string[] = [];
+    for (const v of this.byFirst.get(stem[0]!) ?? []) {
+      if (v === stem) continue;
+      // Retrieval may over-reach (the coverage check decides): a stem cut one letter short ("дива" for
+      // "диван") finds its longer forms too.
+      const cutShort = Math.abs(v.length - stem.length) <= 1 && (v.startsWith(stem) || stem.startsWith(v));
+      if (sameStem(v, stem) || cutShort || (stem.length >= 5 && v.length >= 5 && oneEditApart(v, stem))) {
+        out.push(v);
+      }
+    }
+    const other = CYRILLIC.test(stem) ? this.latin : LATIN.test(stem) ? this.cyrillic : [];
+    if (other.length > 0) {
+      const key = keyOf(stem);
+      for (const v of other) {
+        if (Math.abs(v.length - stem.length) > 3) continue;
+        const theirs = keyOf(v);
+        if (theirs === key || (key.length >= 5 && theirs.length >= 5 && oneEditApart(key, theirs)))
+          out.push(v);
+      }
+    }
+    return out;
+  }
+}
+
+/**
+ * Whether the evidence talks about a notion that contrasts with the word's ("самовывоз" for a question
+ * about delivery): then a title naming both does not make it an answer.
+ */
+export function contrasts(term: Token, evidence: Evidence): boolean {
+  return concepts(term.word).some((c) => {
+    const other = c.contrast ? conceptNamed(c.contrast) : undefined;
+    return other !== undefined && evidence.tokens.some((t) => other.say.test(t.word));
+  });
+}
+
+/** A place the sentence names: a known city, or a capitalised word after «в», «во», «до», «по», «из». */
+const PLACE_AFTER = /(?:^|[\s(«"])(?:[вВ]|[вВ]о|[дД]о|[пП]о|[иИ]з|[пП]од)\s+(\p{Lu}[\p{L}-]+)/gu;
+
+/**
+ * Whether the sentence is about a place other than the one asked ("доставка в Адыгею" for a question
+ * about Krasnodar): then only the place itself, not "город" or the title, answers where.
+ */
+export function namesOtherPlace(term: Token, evidence: Evidence): boolean {
+  if (!concepts(term.word).some((c) => c.name === 'city')) return false;
+  const places = [...evidence.text.matchAll(PLACE_AFTER)].map((m) => tokenize(m[1]!)[0]!).filter(Boolean);
+  const cities = evidence.tokens.filter((t) => concepts(t.word).some((c) => c.name === 'city'));
+  // «по России», «в регионы» is where every city is.
+  const whole = conceptNamed('region')!;
+  return [...places, ...cities].some(
+    (p) => !whole.ask.test(p.word) && !sameStem(p.stem, term.stem) && !sameWordForm(p.word, term.word),
+  );
+}

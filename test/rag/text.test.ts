@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import {
+  evidenceOf,
+  findTerm,
+  oneEditApart,
+  sameStem,
+  soundAlike,
+  StemVocabulary,
+} from '../../src/rag/text/match.js';
+import { splitSentences } from '../../src/rag/text/sentences.js';
+import { tokenize } from '../../src/rag/text/tokens.js';
+
+const word = (w: string) => tokenize(w)[0]!;
+
+describe('sentences (splitSentences)', () => {
+  it('when a document has headings, paragraphs, decimals, abbreviations and units, then sentences end where a reader ends them', () => {
+    const text =
+      '# Доставка\n\nКолёса 27.5 дюйма, вес 15,5 кг. Адрес: ул. Малышева, 120.\nСтол 120 × 60 см. Ящики на доводчиках!\n\nПишите.';
+    expect(splitSentences(text).map((s) => [s.text, s.paragraph, s.heading])).toEqual([
+      ['Доставка', 0, true],
+      ['Колёса 27.5 дюйма, вес 15,5 кг.', 1, false],
+      ['Адрес: ул. Малышева, 120.', 1, false],
+      ['Стол 120 × 60 см.', 1, false],
+      ['Ящики на доводчиках!', 1, false],
+      ['Пишите.', 2, false],
+    ]);
+  });
+
+  it('when a line is a list item, then its marker is not part of the sentence and offsets point at the text', () => {
+    const text = '- Самовывоз бесплатный\n2) Доставка 500 ₽';
+    const sentences = splitSentences(text);
+    expect(sentences.map((s) => s.text)).toEqual(['Самовывоз бесплатный', 'Доставка 500 ₽']);
+    for (const s of sentences) expect(text.slice(s.start, s.end)).toBe(s.text);
+  });
+});
+
+describe('word matching', () => {
+  it('when stems are forms of one word, then they match; short look-alikes do not', () => {
+    expect(sameStem('гарант', 'гарантийн')).toBe(true);
+    expect(sameStem('колес', 'колесик')).toBe(true);
+    expect(sameStem('ребенок', 'ребенк')).toBe(true);
+    expect(sameStem('хран', 'хранен')).toBe(true);
+    expect(sameStem('склад', 'складн')).toBe(false);
+    expect(sameStem('карт', 'картон')).toBe(false);
+    expect(sameStem('стул', 'стол')).toBe(false);
+  });
+
+  it('when a word is misspelt by one letter, then it is one edit apart; one letter more is another word', () => {
+    expect(oneEditApart('гарнтия', 'гарантия')).toBe(true);
+    expect(oneEditApart('доствка', 'доставка')).toBe(true);
+    expect(oneEditApart('самовывос', 'самовывоз')).toBe(true);
+    expect(oneEditApart('склад', 'складн')).toBe(false);
+  });
+
+  it('when a word is spelt in the other script, then it sounds alike', () => {
+    expect(soundAlike('изофикс', 'isofix')).toBe(true);
+    expect(soundAlike('кугу', 'kugoo')).toBe(true);
+    expect(soundAlike('айфон', 'iphone')).toBe(true);
+    expect(soundAlike('шимано', 'shimano')).toBe(true);
+    expect(soundAlike('самсунг', 'xiaomi')).toBe(false);
+  });
+
+  it('when a question word is looked up, then it is found as itself, a related word, a number in a range, or not at all', () => {
+    const evidence = evidenceOf('Доставка по Москве — 500 ₽. Для детей от 4 до 7 лет. Крепление ISOFIX.');
+    expect(findTerm(word('привезёте'), evidence)).toBe('concept');
+    expect(findTerm(word('стоит'), evidence)).toBe('concept');
+    expect(findTerm(word('5'), evidence)).toBe('literal');
+    expect(findTerm(word('9'), evidence)).toBeNull();
+    expect(findTerm(word('изофикс'), evidence)).toBe('script');
+    expect(findTerm(word('рассрочка'), evidence)).toBeNull();
+    // A claim is backed by synonyms only: «500 ₽» answers "сколько стоит?" but does not back "бесплатно".
+    expect(findTerm(word('бесплатно'), evidence)).toBe('concept');
+    expect(findTerm(word('бесплатно'), evidence, { synonymsOnly: true })).toBeNull();
+  });
+
+  it('when a query word is not in the index, then its forms, misspellings and other-script spellings are', () => {
+    const vocabulary = new StemVocabulary(['колес', 'доставк', 'isofix', 'гарант', 'диван']);
+    expect(vocabulary.near('колесик')).toEqual(['колес']);
+    expect(vocabulary.near('доствк')).toEqual(['доставк']);
+    expect(vocabulary.near('изофикс')).toEqual(['isofix']);
+    expect(vocabulary.near('дива')).toEqual(['диван']);
+    expect(vocabulary.near('погод')).toEqual([]);
+  });
+});
