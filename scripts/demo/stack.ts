@@ -3,6 +3,7 @@ import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readdirSync, rmS
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Listing } from '../../sim/avito/index.js';
+import { freePort } from '../../sim/common/server.js';
 import { type SimSession, startSession } from '../../sim/cli/session.js';
 import { webhookUrl } from '../../src/avito/subscription.js';
 import { loadConfig, secretsOf } from '../../src/config.js';
@@ -82,10 +83,13 @@ export async function startDemoStack(options: DemoOptions): Promise<DemoStack> {
     const listings = listingInputs.map((l) => session!.avito.seedListing(l));
 
     const webhookSecret = randomBytes(24).toString('base64url');
+    // The widget's demo page is served by the service itself, so its own origin must be allowed up front.
+    const port = options.ports.service || (await freePort());
     const config = loadConfig({
       ...session.env,
       NODE_ENV: 'development',
-      PORT: String(options.ports.service),
+      PORT: String(port),
+      WIDGET_ORIGINS: `http://127.0.0.1:${port}`,
       HOST: '127.0.0.1',
       DATA_DIR: dataDir,
       DOCS_DIR: EXAMPLE_DOCS_DIR,

@@ -2,6 +2,7 @@ import { resolveButton } from './buttons.js';
 import { z } from 'zod';
 import { type AvitoSim, type Listing, type ListingInput, startAvitoSim } from '../avito/index.js';
 import { type GeminiSim, startGeminiSim } from '../gemini/index.js';
+import { SIM_BUYER_BOT } from '../telegram/buyer-bot.js';
 import { startTelegramSim, type TelegramSim, type TgMessage } from '../telegram/index.js';
 import { type ChatTarget, type Command, helpText } from './commands.js';
 import {
@@ -136,6 +137,34 @@ async function startOne<T>(what: string, port: number, start: () => Promise<T>):
   }
 }
 
+/**
+ * What the Telegram buyer bot writes to the simulated buyer from now on: each call returns the lines to print for
+ * the bot's messages since the previous call (none while the buyer has not written).
+ */
+export function watchBuyerBot(telegram: TelegramSim): () => string[] {
+  const bot = telegram.botNamed(SIM_BUYER_BOT.bot.username);
+  const messages = (): TgMessage[] => {
+    try {
+      return bot?.chat(SIM_BUYER_BOT.user.id).messages ?? [];
+    } catch {
+      return []; // no chat before the buyer first writes
+    }
+  };
+  let seen = messages().length;
+  return () => {
+    const all = messages();
+    const lines = all
+      .slice(seen)
+      .filter((m) => m.from?.id === SIM_BUYER_BOT.bot.id)
+      .map(
+        (m) =>
+          `[telegram buyer] @${SIM_BUYER_BOT.bot.username} → buyer:\n  ${(m.text ?? '').replace(/\n/g, '\n  ')}`,
+      );
+    seen = all.length;
+    return lines;
+  };
+}
+
 /** Starts the Avito, Telegram and Gemini simulators on loopback and seeds {@link SAMPLE_LISTINGS}. */
 export async function startSession(ports: SessionPorts): Promise<SimSession> {
   const started: Array<{ close(): Promise<void> }> = [];
@@ -147,7 +176,9 @@ export async function startSession(ports: SessionPorts): Promise<SimSession> {
       startAvitoSim({ port: ports.avito, controlRoutes: true, listings: SAMPLE_LISTINGS }),
     );
     started.push(avito);
-    telegram = await startOne('Telegram', ports.telegram, () => startTelegramSim({ port: ports.telegram }));
+    telegram = await startOne('Telegram', ports.telegram, () =>
+      startTelegramSim({ port: ports.telegram, bots: [SIM_BUYER_BOT] }),
+    );
     started.push(telegram);
     gemini = await startOne('Gemini', ports.gemini, () => startGeminiSim({ port: ports.gemini }));
     started.push(gemini);
@@ -158,11 +189,14 @@ export async function startSession(ports: SessionPorts): Promise<SimSession> {
 
   const ownerId = telegram.user.id;
   const botId = telegram.bot.id;
+  const buyerBot = telegram.botNamed(SIM_BUYER_BOT.bot.username)!;
+  const tgBuyerId = SIM_BUYER_BOT.user.id;
   const env: Record<string, string> = {
     ...avito.env,
     TELEGRAM_API_ROOT: telegram.url,
     TELEGRAM_BOT_TOKEN: telegram.token,
     TELEGRAM_OWNER_IDS: String(ownerId),
+    TELEGRAM_BUYER_BOT_TOKEN: buyerBot.token,
     GEMINI_BASE_URL: gemini.url,
     GEMINI_API_KEY: gemini.apiKey,
   };
@@ -227,6 +261,13 @@ export async function startSession(ports: SessionPorts): Promise<SimSession> {
     return `owner → bot, message #${sent.message.message_id}${hint}`;
   };
 
+  /** A buyer writes to the Telegram buyer bot; `/start <itemId>` is its deep link about a listing. */
+  const tgBuyer = (text: string): string => {
+    const start = /^\/start(?:\s+(\S+))?$/.exec(text);
+    const sent = start ? buyerBot.userStarts(tgBuyerId, start[1]) : buyerBot.userSends(tgBuyerId, text);
+    return `buyer → @${SIM_BUYER_BOT.bot.username}, message #${sent.message.message_id}`;
+  };
+
   const tap = async (typed: string): Promise<string> => {
     // People type «tap отправить»: emoji and case are optional, a unique start is enough.
     const buttonText = resolveButton(typed, ownerMessages()) ?? typed;
@@ -279,6 +320,8 @@ export async function startSession(ports: SessionPorts): Promise<SimSession> {
             return await buyer(command.target, command.text);
           case 'seller':
             return await seller(command.chat, command.text);
+          case 'tgbuyer':
+            return tgBuyer(command.text);
           case 'owner':
             return owner(command.text);
           case 'tap':
@@ -302,6 +345,7 @@ export async function startSession(ports: SessionPorts): Promise<SimSession> {
     watch(log, intervalMs = 300) {
       const seen = new Map<number, string>();
       let sentCount = avito.sentByApi().length;
+      const buyerBotNews = watchBuyerBot(telegram);
       const signature = (m: TgMessage) => JSON.stringify([m.text, m.caption, m.reply_markup, m.edit_date]);
       const tick = () => {
         const botMessages = ownerMessages().filter((m) => m.from?.id === botId);
@@ -327,6 +371,7 @@ export async function startSession(ports: SessionPorts): Promise<SimSession> {
           log(`[avito] service → chat ${where}:\n  ${s.text.replace(/\n/g, '\n  ')}`);
         }
         sentCount = sent.length;
+        for (const line of buyerBotNews()) log(line);
       };
       clearInterval(timer);
       timer = setInterval(() => {

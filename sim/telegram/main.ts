@@ -1,3 +1,4 @@
+import { SIM_BUYER_BOT } from './buyer-bot.js';
 import { startTelegramSim } from './index.js';
 
 /**
@@ -16,13 +17,12 @@ async function main(): Promise<void> {
     // The seller's optional second bot, which buyers write to (TELEGRAM_BUYER_BOT_TOKEN).
     bots: [
       {
-        bot: { id: 7_000_000_002, username: 'shop_buyers_bot', first_name: 'Магазин' },
-        user: { id: 5001, first_name: 'Покупатель', language_code: 'ru' },
+        ...SIM_BUYER_BOT,
         ...(process.env.TELEGRAM_BUYER_BOT_TOKEN ? { token: process.env.TELEGRAM_BUYER_BOT_TOKEN } : {}),
       },
     ],
   });
-  const buyerBot = sim.botNamed('shop_buyers_bot')!;
+  const buyerBot = sim.botNamed(SIM_BUYER_BOT.bot.username)!;
   console.log(`Telegram Bot API simulator on ${sim.url}`);
   console.log(`TELEGRAM_API_ROOT=${sim.url}`);
   console.log(`TELEGRAM_BOT_TOKEN=${sim.token}`);

@@ -1,6 +1,6 @@
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AvitoSim, startAvitoSim } from '../../sim/avito/index.js';
+import { freePort } from '../../sim/common/server.js';
 import { serviceEnvFor } from '../../sim/env.js';
 import { type GeminiSim, startGeminiSim } from '../../sim/gemini/index.js';
 import { buttonsOf } from '../../sim/telegram/actors.js';
@@ -12,18 +12,6 @@ import { WidgetClient } from '../support/widget.js';
 
 const DOC = 'Доставка по Москве курьером стоит 500 рублей и занимает 1-2 дня. Самовывоз бесплатно.';
 const SEND = '✅ Отправить';
-
-/** A port free right now: the widget's demo page needs the service's own origin in WIDGET_ORIGINS up front. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /**
  * Issue 17's done-when: one service with every channel on (Avito, the Telegram owner and buyer bots, the website

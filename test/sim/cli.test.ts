@@ -26,6 +26,7 @@ const ENV_KEYS = [
   'TELEGRAM_API_ROOT',
   'TELEGRAM_BOT_TOKEN',
   'TELEGRAM_OWNER_IDS',
+  'TELEGRAM_BUYER_BOT_TOKEN',
   'GEMINI_BASE_URL',
   'GEMINI_API_KEY',
   'PORT',
@@ -447,6 +448,10 @@ describe('sim cli: command parser', () => {
       ok: true,
       command: { kind: 'reply', text: 'Цена 500 ₽' },
     });
+    expect(parseCommand('tgbuyer /start 4341979280')).toEqual({
+      ok: true,
+      command: { kind: 'tgbuyer', text: '/start 4341979280' },
+    });
     for (const kind of ['show', 'listings', 'help', 'quit'] as const) {
       expect(parseCommand(` ${kind} `)).toEqual({ ok: true, command: { kind } });
     }
@@ -474,6 +479,10 @@ describe('sim cli: command parser', () => {
     expect(parseCommand('reply')).toMatchObject({
       ok: false,
       error: expect.stringMatching(/^usage: reply <text…>/),
+    });
+    expect(parseCommand('tgbuyer')).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/^usage: tgbuyer <text…>\n {2}e\.g\. tgbuyer /),
     });
   });
 
