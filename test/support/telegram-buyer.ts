@@ -2,7 +2,8 @@
  * The Telegram buyer bot against the Telegram simulator, with a buyer to play: one simulator serving the owner's
  * bot and the buyer bot, a real embedded store, the bot's real grammY instance long-polling (or webhook mode
  * behind a real HTTP app). The responder side is a parameter: {@link StandInInbound} (stores what arrives and
- * answers through the channel) until the channel-agnostic responder is wired, then `responder.inbound`.
+ * answers through the channel) keeps these tests on the bot; the real responder's journey is in
+ * `test/e2e/three-channels.test.ts`.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import express from 'express';
 import { afterEach, describe, expect, it } from 'vitest';
+import { freePort } from '../../../sim/common/server.js';
 import { pollUntil } from '../../../sim/common/wait.js';
 import { startTelegramSim } from '../../../sim/telegram/index.js';
 import { createTelegramBuyerChannel } from '../../../src/bot/buyer/index.js';
@@ -135,6 +136,40 @@ describe('telegram buyer bot in the service', () => {
     } finally {
       await service.dispose();
       await sim.close();
+    }
+  });
+
+  it('when Telegram cannot be reached at start-up, then the service starts anyway, /ready says the buyer bot is connecting, and it connects once Telegram is back', async () => {
+    const port = await freePort();
+    const token = `${BUYER_BOT.id}:${'B'.repeat(35)}`;
+    const service = await startTestService({
+      TELEGRAM_BUYER_BOT_TOKEN: token,
+      TELEGRAM_API_ROOT: `http://127.0.0.1:${port}`,
+    });
+    let sim: Awaited<ReturnType<typeof startTelegramSim>> | undefined;
+    try {
+      const readiness = async () => (await service.readiness.report()).checks['telegram-buyer'];
+      expect(await readiness()).toMatchObject({
+        status: 'degraded',
+        detail: expect.stringMatching(/^connecting/),
+      });
+      expect(service.logs.some((l) => l.includes('telegram unreachable; retrying'))).toBe(true);
+
+      sim = await startTelegramSim({ port, bots: [{ bot: BUYER_BOT, user: BUYER, token }] });
+      await pollUntil(async () => (await readiness())?.status === 'ok', {
+        timeoutMs: 10_000,
+        what: 'the buyer bot connected',
+      });
+      // Connected means taking updates: a buyer's /start is answered.
+      const botSim = sim.botNamed(BUYER_BOT.username)!;
+      botSim.userStarts({ user: BUYER, chat: { id: BUYER.id } });
+      await pollUntil(() => botSim.chat(BUYER.id).messages.some((m) => m.from?.id === BUYER_BOT.id), {
+        timeoutMs: 10_000,
+        what: 'the greeting',
+      });
+    } finally {
+      await service.dispose();
+      await sim?.close();
     }
   });
 });
