@@ -159,7 +159,11 @@ export async function startService(
     store,
     logger: logger.child({ module: 'retention' }),
     rules: retentionRules(config),
-    forget: buyerBot ? [(chatId) => buyerBot.forget(chatId)] : [],
+    // What the adapters keep beside a conversation (a buyer's contact step, a visitor's brief) goes with it.
+    forget: [
+      ...(buyerBot ? [(chatId: string) => buyerBot.forget(chatId)] : []),
+      ...(web ? [(chatId: string) => web.forget(chatId)] : []),
+    ],
   });
 
   const responder = createResponder({

@@ -14,6 +14,7 @@ import {
 import { createLogger } from '../../src/logger.js';
 import type { Store } from '../../src/store/port.js';
 import { openSqliteStore } from '../../src/store/sqlite/index.js';
+import { visitorKey } from '../../src/web/index.js';
 import { startTestService } from '../support/service.js';
 
 const DAY = 24 * 3600_000;
@@ -128,19 +129,41 @@ describe('conversation retention', () => {
 });
 
 describe('conversation retention in the service', () => {
-  it('when the service starts with a Telegram conversation idle past CONTEXT_TTL_DAYS, then it is purged and a fresh one kept', async () => {
+  it('when the service starts with Telegram and website conversations idle past CONTEXT_TTL_DAYS, then they and the visitor’s brief are purged and fresh ones kept', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'retention-svc-'));
     const seed = openSqliteStore({ path: join(dataDir, 'avito-responder.sqlite') });
     await talk('tg:old', 8, seed);
     await talk('tg:new', 2, seed);
     await talk('u2i-kept', 400, seed);
+    await talk('web:old', 9, seed);
+    await talk('web:new', 1, seed);
+    // The widget keeps the visitor's brief beside the conversation, renewed on each visit (longer than the chat).
+    for (const chatId of ['web:old', 'web:new'])
+      await seed.kv.set(
+        visitorKey(chatId),
+        { name: 'Вера', contact: { email: 'vera@example.com' } },
+        30 * DAY,
+      );
     await seed.close();
-    const service = await startTestService({ CONTEXT_TTL_DAYS: '7' }, dataDir);
+    const service = await startTestService(
+      { CONTEXT_TTL_DAYS: '7', WIDGET_ORIGINS: 'https://shop.example.com' },
+      dataDir,
+    );
     try {
       await pollUntil(async () => (await service.store.chats.get('tg:old')) === null, {
         timeoutMs: 5000,
         what: 'the purge at start-up',
       });
+      await pollUntil(async () => (await service.store.chats.get('web:old')) === null, {
+        timeoutMs: 5000,
+        what: 'the website conversation purged',
+      });
+      await pollUntil(async () => (await service.store.kv.get(visitorKey('web:old'))) === null, {
+        timeoutMs: 5000,
+        what: 'the visitor’s brief forgotten',
+      });
+      expect(await service.store.kv.get(visitorKey('web:new'))).not.toBeNull();
+      expect(await service.store.chats.get('web:new')).not.toBeNull();
       expect(await service.store.chats.get('tg:new')).not.toBeNull();
       expect(await service.store.chats.get('u2i-kept')).not.toBeNull();
       expect((await service.agenda.queryJobs({ name: 'purge-idle-conversations' })).total).toBe(1);
