@@ -146,3 +146,29 @@ export class TelegramConnection {
     clearInterval(this.refresher);
   }
 }
+
+/** A bot's life as the service sees it: connect once (in the background), its health, stop once. */
+export interface BotLifecycle {
+  start(): Promise<void>;
+  check(): CheckResult;
+  stop(): Promise<void>;
+}
+
+/**
+ * What the owner bot and the buyer bot share around their {@link TelegramConnection}: `start` connects once
+ * however often it is called, `stop` ends the connection attempts and then `stopUpdates` (no more updates
+ * accepted, polling stopped), once.
+ */
+export function botLifecycle(connection: TelegramConnection, stopUpdates: () => Promise<void>): BotLifecycle {
+  let connecting: Promise<void> | undefined;
+  let stopping: Promise<void> | undefined;
+  return {
+    start: () => (connecting ??= connection.start()),
+    check: () => connection.check(),
+    stop: () =>
+      (stopping ??= (async () => {
+        connection.stop();
+        await stopUpdates();
+      })()),
+  };
+}

@@ -29,6 +29,7 @@ import {
   type TgMessage,
   type TgUser,
 } from '../../sim/telegram/index.js';
+import { storeInboundOnce } from './stored-inbound.js';
 
 export const BUYER_BOT = { id: 7_000_000_002, username: 'shop_buyers_bot', first_name: 'Магазин' };
 export const BUYER: TgUser = { id: 5001, is_bot: false, first_name: 'Анна', language_code: 'ru' };
@@ -49,23 +50,7 @@ export class StandInInbound implements InboundPort {
 
   async receive(event: InboundEvent): Promise<InboundOutcome> {
     this.events.push(event);
-    const stored = await this.store.messages.insertOnce({
-      id: event.messageId,
-      chatId: event.chatId,
-      direction: event.direction,
-      author: 'buyer',
-      type: event.type,
-      text: event.text,
-      content: event.content,
-      createdAt: event.at,
-    });
-    if (!stored.inserted) return 'already-processed';
-    await this.store.chats.upsert({
-      id: event.chatId,
-      buyerId: event.context?.buyer?.id ?? null,
-      buyerName: event.context?.buyer?.name ?? null,
-      lastInboundAt: event.at,
-    });
+    if (!(await storeInboundOnce(this.store, event))) return 'already-processed';
     const reply = event.text === null ? undefined : this.answer(event.text);
     if (reply !== undefined) {
       const outcome = await this.channel.send(event.chatId, reply);

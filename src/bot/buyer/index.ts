@@ -14,7 +14,7 @@ import type { CheckResult } from '../../http/readiness.js';
 import type { Logger } from '../../logger.js';
 import type { Channel, InboundPort } from '../../responder/channel.js';
 import type { Store } from '../../store/port.js';
-import { TelegramConnection } from '../connection.js';
+import { botLifecycle, TelegramConnection } from '../connection.js';
 import { RETRY_OPTIONS } from '../retry.js';
 import { textsFor } from '../texts/index.js';
 import { mountWebhookRoute, webhookSecret } from '../webhook.js';
@@ -115,7 +115,6 @@ export function createTelegramBuyerChannel(deps: TelegramBuyerDeps): TelegramBuy
   const secret = () => webhookSecret(undefined, store.kv, SECRET_KEY);
   let runner: RunnerHandle | undefined;
   let accepting = false;
-  let stopping: Promise<void> | undefined;
 
   async function setCommands(): Promise<void> {
     for (const locale of ['ru', 'en'] as const) {
@@ -160,26 +159,21 @@ export function createTelegramBuyerChannel(deps: TelegramBuyerDeps): TelegramBuy
     logger,
     tokenVariable: 'TELEGRAM_BUYER_BOT_TOKEN',
   });
-  let connecting: Promise<void> | undefined;
+  const lifecycle = botLifecycle(connection, async () => {
+    accepting = false;
+    if (runner?.isRunning()) await runner.stop();
+    logger.info('buyer bot stopped');
+  });
 
   return {
     channel,
     bot,
     start(port) {
       inbound = port;
-      connecting ??= connection.start();
-      return connecting;
+      return lifecycle.start();
     },
-    check: () => connection.check(),
-    stop() {
-      stopping ??= (async () => {
-        accepting = false;
-        connection.stop();
-        if (runner?.isRunning()) await runner.stop();
-        logger.info('buyer bot stopped');
-      })();
-      return stopping;
-    },
+    check: lifecycle.check,
+    stop: lifecycle.stop,
     mountWebhook(app) {
       mountWebhookRoute(app, { bot, secret, accepting: () => accepting, logger, path: BUYER_WEBHOOK_PATH });
     },
