@@ -65,6 +65,16 @@ export function describeRetentionContract(storeOf: () => Store): void {
       await conversation(store, 'tg:21', 1);
       await store.audit.append({ actor: 'auto', action: 'draft.sent', chatId: 'tg:20' });
       await store.kv.set('other', 1);
+      // The buyer's lead keeps the contact they left (the brief and contact outlive the conversation).
+      const created = await store.leads.create(
+        {
+          channel: 'telegram',
+          conversationId: 'tg:20',
+          contact: { name: 'Анна', phone: '+79123456789', email: null },
+        },
+        [{ actor: 'system', action: 'lead.created' }],
+      );
+      if (!created.inserted) throw new Error('expected a new lead');
       const purged = await store.retention.purgeChat('tg:20', daysAgo(30));
       expect(purged).toEqual({ chatId: 'tg:20', messages: 2, events: 1, drafts: 1, chat: true });
       expect(await store.chats.get('tg:20')).toBeNull();
@@ -79,6 +89,11 @@ export function describeRetentionContract(storeOf: () => Store): void {
       expect(await store.chats.get('tg:21')).not.toBeNull();
       expect(await store.audit.query({ chatId: 'tg:20' })).toHaveLength(1);
       expect(await store.kv.get('other')).toBe(1);
+      expect((await store.leads.get(created.record.id))?.contact).toEqual({
+        name: 'Анна',
+        phone: '+79123456789',
+        email: null,
+      });
       expect(await store.retention.idleChats({ prefixes: ['tg:'] }, daysAgo(30))).toEqual([]);
     });
 
