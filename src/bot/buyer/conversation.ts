@@ -5,7 +5,7 @@
  * buyer's own (/start, /help, /contact) are refused: the owner's controls live in the owner's bot only.
  */
 import { Composer, type Context } from 'grammy';
-import { z } from 'zod';
+import { contactOf } from '../../lib/contact.js';
 import { normalizePhone } from '../../lib/phone.js';
 import type { Logger } from '../../logger.js';
 import { formatRub } from '../../rag/listing-document.js';
@@ -55,22 +55,9 @@ type BuyerTexts = Texts['buyer'];
 /** Longest name kept; a longer text in the name step is taken for a question. */
 const MAX_NAME = 64;
 
-const emailSchema = z.email();
-
 /** A text in the name or contact step that is a question rather than an answer to the step. */
 const isQuestion = (text: string) =>
   text.includes('?') || text.length > MAX_NAME || text.split(/\s+/).length > 5;
-
-/** A typed phone (digits and the usual separators) or e-mail; undefined when it is neither. */
-function typedContact(text: string): { phone: string } | { email: string } | undefined {
-  const trimmed = text.trim();
-  if (/^[+\d\s()-]{7,24}$/.test(trimmed)) {
-    const digits = normalizePhone(trimmed);
-    return digits ? { phone: `+${digits}` } : undefined;
-  }
-  const email = emailSchema.safeParse(trimmed);
-  return email.success ? { email: email.data } : undefined;
-}
 
 const fullName = (user: BuyerUser) => [user.first_name, user.last_name].filter(Boolean).join(' ') || null;
 
@@ -320,7 +307,7 @@ export function buyerConversation(env: BuyerConversationEnv): Composer<BuyerCont
         return askContact(ctx, t, text);
       }
       if (profile.step === 'contact') {
-        const contact = typedContact(text);
+        const contact = contactOf(text);
         if (contact) {
           await profiles.save(chatId, { ...profile, step: 'done', ...contact });
           return finishStep(ctx, t.contactSaved);
