@@ -185,6 +185,7 @@ const envSchema = z.object({
   RATE_LIMIT_PER_MINUTE: integer(0, 1_000_000, 1200),
   SALES_CONFIG: z.preprocess(emptyToUndefined, z.string().default('./sales.yaml')),
   MAX_PDF_SIZE_MB: decimal(0.01, 1000, 10, 'a size in megabytes from 0.01 to 1000'),
+  DOCUMENT_LINK_TTL_DAYS: integer(1, 365, 14),
   CONTEXT_TTL_DAYS: integer(1, 3650, 30),
   WIDGET_ORIGINS: csv(
     z
@@ -323,6 +324,8 @@ export interface Config {
     configPath: string;
     /** MAX_PDF_SIZE_MB in bytes: a larger document is an error, never a truncated file. */
     maxPdfBytes: number;
+    /** DOCUMENT_LINK_TTL_DAYS: a buyer's download link (and the PDF behind it) lives this long. */
+    linkTtlDays: number;
   };
   locale: 'ru' | 'en';
   /** Web and Telegram-buyer conversations (and the widget's sessions) last this many days after their last use. */
@@ -464,6 +467,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     sales: {
       configPath: resolve(e.SALES_CONFIG),
       maxPdfBytes: Math.floor(e.MAX_PDF_SIZE_MB * 1024 * 1024),
+      linkTtlDays: e.DOCUMENT_LINK_TTL_DAYS,
     },
     locale: e.BOT_LOCALE,
     contextTtlDays: e.CONTEXT_TTL_DAYS,

@@ -20,10 +20,14 @@ import { prepareKnowledgeFolder } from './rag/knowledge-folder.js';
 import type { Channel, ChannelId } from './responder/channel.js';
 import { createResponder, type Responder } from './responder/index.js';
 import { logOnlyAlerts, type Notifier, type OwnerControls } from './responder/ports.js';
+import { defineDocumentsSweepJob, scheduleDocumentsSweep } from './sales/jobs/documents-sweep.js';
+import type { DocumentDesk } from './sales/delivery/desk.js';
+import { openSales, type SalesRuntime } from './sales/runtime.js';
+import { mountDocumentLinks } from './http/document-links.js';
 import { keyringOf } from './security/keys.js';
 import { openStore } from './store/index.js';
 import type { Store } from './store/port.js';
-import { createWebChannel, type WebChannel } from './web/index.js';
+import type { WebChannel } from './web/index.js';
 
 /** A running service: what tests and `main.ts` hold on to. */
 export interface Service {
@@ -36,6 +40,10 @@ export interface Service {
   knowledge: Knowledge;
   responder: Responder;
   bot: BotHandle | undefined;
+  /** Leads, quotes and the owner's documents. */
+  sales: SalesRuntime;
+  /** The owner's documents (null without a sales configuration). */
+  desk: DocumentDesk | null;
   /** The website chat widget, when `WIDGET_ORIGINS` is set. */
   web: WebChannel | undefined;
   /** The Telegram bot buyers write to, when `TELEGRAM_BUYER_BOT_TOKEN` is set. */
@@ -123,6 +131,20 @@ export async function startService(
   defineFolderSyncJob(agenda, { knowledge, logger });
   await prepareKnowledgeFolder({ dir: config.docsDir, store, logger: logger.child({ module: 'rag' }) });
 
+  // Sales: buyer conversations become leads, price questions get the calculator's figure. Where buyers download
+  // documents is known once the service listens (PUBLIC_URL, else its own address).
+  const listening: { url?: string } = {};
+  const sales = await openSales({
+    config,
+    store,
+    logger,
+    publicUrl: () => {
+      const url = config.http.publicUrl ?? listening.url;
+      if (!url) throw new Error('a document link was made before the service listened');
+      return url;
+    },
+  });
+
   // The channels' outbound halves. Avito processing and answers step aside while Avito deliveries pour in.
   const pressure = new DeliveryPressure();
   const avito = config.avito.enabled
@@ -141,8 +163,10 @@ export async function startService(
         },
       })
     : undefined;
-  // The website chat widget (src/web/), on when WIDGET_ORIGINS is set.
-  const web = config.widget.enabled ? await createWebChannel({ config, store, logger }) : undefined;
+  // The website chat widget (src/web/), on when WIDGET_ORIGINS is set; loaded only then (jose, ws).
+  const web = config.widget.enabled
+    ? await (await import('./web/index.js')).createWebChannel({ config, store, logger })
+    : undefined;
   // The Telegram buyer bot (src/bot/buyer/), on when TELEGRAM_BUYER_BOT_TOKEN is set; grammY loaded only then.
   const buyerBot = config.telegramBuyer.enabled
     ? (await import('./bot/buyer/index.js')).createTelegramBuyerChannel({ config, store, logger })
@@ -176,7 +200,15 @@ export async function startService(
     logger,
     pressure,
     metrics: metrics.domain,
+    leads: sales.conversations,
+    ...(sales.prices ? { prices: sales.prices } : {}),
   });
+  // The owner's documents reach buyers as links, sent like any owner message: through the chat's channel.
+  const desk = sales.openDesk((chatId, text, actor, source) =>
+    responder.actions.sendToBuyer(chatId, text, actor, source),
+  );
+  if (desk)
+    defineDocumentsSweepJob(agenda, { sweep: () => desk.sweep(), logger: logger.child({ module: 'sales' }) });
 
   const readiness = new Readiness();
   const bot =
@@ -190,6 +222,7 @@ export async function startService(
           actions: responder.actions,
           owner: responder.owner,
           status: () => statusSnapshot(store, readiness, responder.owner),
+          sales: { leads: sales.leads, config: sales.config, desk },
         })
       : undefined;
 
@@ -254,10 +287,12 @@ export async function startService(
       ...(avitoInbound ? [(a: Express) => avitoInbound.mount(a)] : []),
       ...(bot ? [(a: Express) => bot.mountWebhook(a)] : []),
       ...(buyerBot ? [(a: Express) => buyerBot.mountWebhook(a)] : []),
+      ...(desk ? [(a: Express) => mountDocumentLinks(a, (token) => desk.download(token))] : []),
       ...(web ? [(a: Express) => web.mount(a)] : []), // widget: /widget.js, /widget/settings, /widget/demo
     ],
   });
   const http = await startHttpServer(app, config.http.port, config.http.host);
+  listening.url = http.url;
   logger.info({ url: http.url }, 'listening');
   if (web) {
     web.attach(http.server); // widget: WebSocket upgrades of /widget/ws
@@ -271,6 +306,7 @@ export async function startService(
   await scheduleCleanupEvents(agenda);
   await scheduleFolderSync(agenda);
   await scheduleRetention(agenda);
+  if (desk) await scheduleDocumentsSweep(agenda);
   await avito?.start();
   await avitoInbound?.start();
   await responder.start();
@@ -293,6 +329,8 @@ export async function startService(
     knowledge,
     responder,
     bot,
+    sales,
+    desk,
     web,
     buyerBot,
     stop() {

@@ -36,11 +36,23 @@ async function loadedPackages(env: Record<string, string>): Promise<string[]> {
   return JSON.parse(stdout.trim().split('\n').at(-1)!) as string[];
 }
 
-/** Loaded only when configured or first used: MongoDB, the jobs dashboard, PDF and Office extractors, grammY. */
-const HEAVY = ['mongoose', 'mongodb', '@agendajs/mongo-backend', 'agendash', 'unpdf', 'fflate', 'grammy'];
+/** Loaded only when configured or first used: MongoDB, the jobs dashboard, PDF and Office extractors, grammY, the model SDKs, the widget's sessions. */
+const HEAVY = [
+  'mongoose',
+  'mongodb',
+  '@agendajs/mongo-backend',
+  'agendash',
+  'unpdf',
+  'fflate',
+  'grammy',
+  'openai',
+  '@anthropic-ai/sdk',
+  '@google/genai',
+  'jose',
+];
 
 describe('what the composition root loads', () => {
-  it('when only the embedded store is configured, then MongoDB, the dashboard, the extractors and grammY stay unloaded', async () => {
+  it('when only the embedded store is configured, then MongoDB, the dashboard, the extractors, grammY and the model SDKs stay unloaded', async () => {
     const loaded = await loadedPackages({});
     expect(loaded).toEqual(expect.arrayContaining(['express', 'agenda', 'pino']));
     expect(loaded.filter((p) => HEAVY.includes(p))).toEqual([]);

@@ -9,12 +9,12 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { GoogleGenAI } from '@google/genai';
 import { pino } from 'pino';
 import { z } from 'zod';
 import { type Config, loadConfig, loadDotEnv } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 import { readFindings } from '../../src/rag/findings.js';
+import { createGenAI } from '../../src/rag/gemini/client.js';
 import { STORE_KV_KEY } from '../../src/rag/gemini/file-search.js';
 import { createKnowledge, type Decision } from '../../src/rag/index.js';
 import { formatRub } from '../../src/rag/listing-document.js';
@@ -120,11 +120,7 @@ async function readListings(file: string): Promise<Map<string, { listing: Listin
 async function dropRemoteStore(config: Config, store: Store): Promise<void> {
   const name = await store.kv.get<string>(STORE_KV_KEY);
   if (!config.gemini.apiKey || typeof name !== 'string') return;
-  const ai = new GoogleGenAI({
-    apiKey: config.gemini.apiKey,
-    apiVersion: 'v1beta',
-    httpOptions: { ...(config.gemini.baseUrl ? { baseUrl: config.gemini.baseUrl } : {}), timeout: 15_000 },
-  });
+  const ai = await createGenAI(config.gemini, 15_000)();
   await ai.fileSearchStores.delete({ name, config: { force: true } });
 }
 

@@ -8,6 +8,9 @@ export const EXAMPLES_DIR = fileURLToPath(new URL('../../examples/', import.meta
 /** The sample knowledge base: general documents plus `item_<id>__*.md` bound to one listing. */
 export const EXAMPLE_DOCS_DIR = fileURLToPath(new URL('../../examples/docs/', import.meta.url));
 
+/** The sample sales configuration (price list, requisites, documents). */
+export const EXAMPLE_SALES_CONFIG = fileURLToPath(new URL('../../examples/sales.yaml', import.meta.url));
+
 /** The sample listings seeded into the Avito simulator. */
 export const EXAMPLE_LISTINGS_FILE = fileURLToPath(new URL('../../examples/listings.json', import.meta.url));
 

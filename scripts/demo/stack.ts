@@ -10,7 +10,7 @@ import { loadConfig, secretsOf } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 import type { FolderSyncSummary } from '../../src/rag/index.js';
 import { type Service, startService } from '../../src/service.js';
-import { EXAMPLE_DOCS_DIR, loadExampleListings } from './examples.js';
+import { EXAMPLE_DOCS_DIR, EXAMPLE_SALES_CONFIG, loadExampleListings } from './examples.js';
 import type { DemoOptions } from './options.js';
 
 /** How many of the service's warnings and errors the demo keeps to explain a failed step. */
@@ -93,6 +93,8 @@ export async function startDemoStack(options: DemoOptions): Promise<DemoStack> {
       HOST: '127.0.0.1',
       DATA_DIR: dataDir,
       DOCS_DIR: EXAMPLE_DOCS_DIR,
+      // The sample price list: the sofa listing's price questions are priced by it (the tour's sales act).
+      SALES_CONFIG: EXAMPLE_SALES_CONFIG,
       AVITO_WEBHOOK_SECRET: webhookSecret,
       MODE: 'review',
       DEBOUNCE_SECONDS: '1',

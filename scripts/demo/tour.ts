@@ -14,7 +14,16 @@ export const TOUR_SCRIPT = {
   },
   unknown: { buyer: 'Игорь', listing: 1, text: 'Вы работаете в воскресенье?' },
   human: { buyer: 'Марина', listing: 0, text: 'Позовите менеджера, пожалуйста' },
+  sale: {
+    buyer: 'Светлана',
+    listing: 0,
+    text: 'Добрый день! Сколько стоит диван?',
+    phone: 'Беру! Мой телефон 8 (916) 555-12-34, пришлите счёт',
+  },
 } as const;
+
+/** Steps of the tour. */
+const STEPS = 4;
 
 /** The tour prints through this: one call per block of lines. */
 export type Print = (text: string) => void;
@@ -104,7 +113,7 @@ export async function runTour(stack: DemoStack, print: Print, stepTimeoutMs: num
   // 1. A question the documents answer: draft → owner approves → the buyer gets it.
   {
     const step = TOUR_SCRIPT.delivery;
-    print(header(1, 3, 'A buyer asks about delivery'));
+    print(header(1, STEPS, 'A buyer asks about delivery'));
     const { chatId, before } = await buyerWrites(step);
     const draft = await cardFor(step.text, before);
     expectLabel(draft, plain(t.card.draft), 'a draft answer');
@@ -143,7 +152,7 @@ export async function runTour(stack: DemoStack, print: Print, stepTimeoutMs: num
   // 2. A question the documents do not answer: the fallback.
   {
     const step = TOUR_SCRIPT.unknown;
-    print(header(2, 3, 'A buyer asks something the documents do not answer'));
+    print(header(2, STEPS, 'A buyer asks something the documents do not answer'));
     const { chatId, before } = await buyerWrites(step);
     const fallback = await cardFor(step.text, before);
     expectLabel(fallback, plain(t.card.fallbackDraft), 'a fallback card');
@@ -164,7 +173,7 @@ export async function runTour(stack: DemoStack, print: Print, stepTimeoutMs: num
   // 3. The buyer wants a person: escalation, never answered by the AI.
   {
     const step = TOUR_SCRIPT.human;
-    print(header(3, 3, 'A buyer asks for a human'));
+    print(header(3, STEPS, 'A buyer asks for a human'));
     const { before } = await buyerWrites(step);
     const escalation = await cardFor(step.text, before);
     expectLabel(escalation, plain(t.card.escalation('')).trim(), 'an escalation card');
@@ -178,4 +187,135 @@ export async function runTour(stack: DemoStack, print: Print, stepTimeoutMs: num
       ].join('\n'),
     );
   }
+
+  // 4. A sale: the price from the calculator, a lead with the buyer's phone, an offer and an invoice as links.
+  await salesAct(stack, print, stepTimeoutMs, { t, buyerWrites, cardFor, card, botMessages });
+}
+
+interface TourTools {
+  t: Texts;
+  buyerWrites(who: {
+    buyer: string;
+    listing: number;
+    text: string;
+  }): Promise<{ chatId: string; before: number }>;
+  cardFor(text: string, before: number): Promise<TgMessage>;
+  card(m: TgMessage): string;
+  botMessages(): TgMessage[];
+}
+
+async function salesAct(
+  stack: DemoStack,
+  print: Print,
+  stepTimeoutMs: number,
+  tools: TourTools,
+): Promise<void> {
+  const { session, service, ownerId } = stack;
+  const { avito, telegram } = session;
+  const { t, buyerWrites, cardFor, card, botMessages } = tools;
+  const step = TOUR_SCRIPT.sale;
+  print(header(4, STEPS, 'A sale: price, lead, offer and invoice'));
+
+  const tapAndWait = async (message: TgMessage, button: string) => {
+    const tap = telegram.tap(ownerId, message.message_id, button);
+    const answer = await tap.waitForAnswer(stepTimeoutMs).catch(() => {
+      throw new DemoStepError(`The bot's answer to the [${button}] tap did not come`);
+    });
+    print(`Owner taps [${button}]${answer.text ? ` → bot: «${answer.text}»` : ''}`);
+  };
+  const nextBotMessage = (what: string, after: number, test: (m: TgMessage) => boolean) =>
+    waitFor(what, () => botMessages().find((m) => m.message_id > after && test(m)), stepTimeoutMs);
+  const sentTo = (chatId: string) => avito.sentByApi().filter((s) => s.chatId === chatId);
+
+  // The price question: the draft quotes the calculator.
+  const { chatId, before } = await buyerWrites(step);
+  const draft = await cardFor(step.text, before);
+  print(`Owner’s Telegram — the draft quotes the price list (the calculator’s figures):\n${card(draft)}`);
+  await tapAndWait(draft, t.buttons.send);
+  const price = await waitFor('The price did not reach the buyer', () => sentTo(chatId)[0], stepTimeoutMs);
+  print(`Buyer ${step.buyer} receives on Avito:\n${indent(price.text)}`);
+
+  // The buyer leaves a phone number: it lands on the lead.
+  await buyerWrites({ ...step, text: step.phone });
+  const lead = await waitFor(
+    'The buyer’s phone did not reach the lead',
+    async () => {
+      const found = await service.store.leads.findOpenByConversation('avito', chatId);
+      return found?.contact.phone ? found : null;
+    },
+    stepTimeoutMs,
+  );
+  print(`The lead now has the buyer’s phone: ${lead.contact.phone}`);
+
+  // The owner opens /leads and the lead card.
+  const beforeLeads = botMessages().at(-1)?.message_id ?? 0;
+  telegram.userSends(ownerId, '/leads');
+  print('Owner sends /leads');
+  const summary = await nextBotMessage(
+    '/leads did not answer',
+    beforeLeads,
+    (m) => buttonTexts(m).length > 0,
+  );
+  print(card(summary));
+  const stageButton = buttonTexts(summary).find((b) => b.startsWith(t.sales.stage('new')));
+  if (!stageButton) throw new DemoStepError(`/leads shows no new leads:\n${card(summary)}`);
+  await tapAndWait(summary, stageButton);
+  const page = await waitFor(
+    'The stage’s leads were not listed',
+    () =>
+      telegram
+        .chat(ownerId)
+        .messages.find(
+          (m) => m.message_id === summary.message_id && buttonTexts(m).some((b) => b.startsWith(step.buyer)),
+        ),
+    stepTimeoutMs,
+  );
+  const leadButton = buttonTexts(page).find((b) => b.startsWith(step.buyer))!;
+  await tapAndWait(page, leadButton);
+  const leadCard = await nextBotMessage('The lead card did not open', summary.message_id, (m) =>
+    (m.text ?? '').includes(lead.id.slice(0, 8)),
+  );
+  print(`Owner’s Telegram — the lead card:\n${card(leadCard)}`);
+
+  // 📄 КП and 🧾 Счёт: the PDF to the owner, ✅ sends the buyer a link.
+  const links: string[] = [];
+  for (const button of [t.sales.buttons.offer, t.sales.buttons.invoice]) {
+    const last = botMessages().at(-1)?.message_id ?? 0;
+    await tapAndWait(leadCard, button);
+    const pdf = await nextBotMessage(
+      `No document came for [${button}]`,
+      last,
+      (m) => m.document !== undefined,
+    );
+    print(`Owner’s Telegram — the PDF with its buttons:\n${card(pdf)}`);
+    const sentBefore = sentTo(chatId).length;
+    await tapAndWait(pdf, t.sales.buttons.sendDoc);
+    const message = await waitFor(
+      'The document link did not reach the buyer',
+      () => sentTo(chatId)[sentBefore],
+      stepTimeoutMs,
+    );
+    print(`Buyer ${step.buyer} receives on Avito:\n${indent(message.text)}`);
+    const url = /https?:\/\/\S+\/d\/[A-Za-z0-9_-]+/.exec(message.text)?.[0];
+    if (!url) throw new DemoStepError(`no download link in «${message.text}»`);
+    links.push(url);
+  }
+
+  // The buyer opens the links: PDFs, counted on the lead.
+  for (const url of links) {
+    const res = await fetch(url);
+    const bytes = new Uint8Array(await res.arrayBuffer());
+    const isPdf = res.ok && Buffer.from(bytes.subarray(0, 5)).toString('latin1') === '%PDF-';
+    if (!isPdf) throw new DemoStepError(`the link ${url} did not download a PDF (HTTP ${res.status})`);
+    print(
+      `Buyer opens ${url.replace(/\/d\/.*/, '/d/…')} → ${res.headers.get('content-disposition') ?? ''}, ${bytes.length} bytes of PDF`,
+    );
+  }
+  const after = await service.store.leads.get(lead.id);
+  print(
+    [
+      `The lead is now at stage «${after?.stage}»; invoiced ${after?.amounts.invoiced} kopecks;`,
+      `documents: ${after?.documents.map((d) => `${d.number} (downloads: ${d.downloads ?? 0})`).join(', ')}.`,
+    ].join('\n'),
+  );
 }

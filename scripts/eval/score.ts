@@ -148,3 +148,30 @@ export function meetsGoals(s: Scores): boolean {
     s.factsNotInSources.length <= GOALS.factsNotInSources
   );
 }
+
+/** Whether a set's figures still estimate a set nobody has looked at: held out and never run before. */
+export const isUnseen = (set: Pick<EvalSet, 'role' | 'seen'>) => set.role === 'held-out' && !set.seen;
+
+const FIGURES = ['hitAt3', 'fallbackOnUnanswerable', 'escalationRecall', 'escalationPrecision'] as const;
+
+/**
+ * Why a set fails `npm run eval -- --check` (empty when it passes): a fact no document holds, anywhere;
+ * an unseen held-out set below a goal; any set below its recorded floor (a regression). A seen set is not
+ * held to the goals: tuning lifts its figures, and they say more about the tuning than about the next shop.
+ */
+export function checkFailures(set: Pick<EvalSet, 'role' | 'seen' | 'floor'>, s: Scores): string[] {
+  const out: string[] = [];
+  if (s.factsNotInSources.length > GOALS.factsNotInSources)
+    out.push(`${s.factsNotInSources.length} facts not in the sources`);
+  for (const figure of FIGURES) {
+    const value = s[figure].value;
+    if (value === null) continue;
+    if (isUnseen(set) && value < GOALS[figure])
+      out.push(`${figure} ${pct(value)} < goal ${pct(GOALS[figure])}`);
+    const floor = set.floor?.[figure];
+    if (floor !== undefined && value < floor) out.push(`${figure} ${pct(value)} < floor ${pct(floor)}`);
+  }
+  return out;
+}
+
+const pct = (v: number) => `${(100 * v).toFixed(1)} %`;

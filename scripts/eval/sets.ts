@@ -42,11 +42,31 @@ export const LabelledQuestion = z
   });
 export type LabelledQuestion = z.infer<typeof LabelledQuestion>;
 
-const SetInfo = z.object({
-  /** `tuning`: the set the rules were adjusted on; `held-out`: never tuned on. */
+const share = z.number().min(0).max(1);
+
+const SetInfo = z.strictObject({
+  /** `tuning`: the set the rules were adjusted on; `held-out`: written before the rules it was first run on. */
   role: z.enum(['tuning', 'held-out']),
   description: z.string().min(1),
+  /**
+   * The commit at which a held-out set was first run. From then on it is seen: its misses may have been
+   * studied, so its figures no longer estimate an unseen set, and `--check` holds it to its floor instead.
+   */
+  seen: z
+    .string()
+    .regex(/^[0-9a-f]{7,40}$/)
+    .optional(),
+  /** Figures the set must keep (what it reached when last recorded): `--check` fails below them. */
+  floor: z
+    .strictObject({
+      hitAt3: share.optional(),
+      fallbackOnUnanswerable: share.optional(),
+      escalationRecall: share.optional(),
+      escalationPrecision: share.optional(),
+    })
+    .optional(),
 });
+export type SetInfo = z.infer<typeof SetInfo>;
 
 /** A document the answers may rest on, by the title its sources carry. */
 export interface SetDocument {
@@ -59,6 +79,8 @@ export interface EvalSet {
   dir: string;
   role: 'tuning' | 'held-out';
   description: string;
+  seen?: string;
+  floor?: SetInfo['floor'];
   docsDir: string;
   listingsFile: string | null;
   questionsFile: string;

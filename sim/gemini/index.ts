@@ -57,8 +57,10 @@ export interface GeminiSim {
   /**
    * Forces the text of the next generateContent answer (queued, one per call), e.g. an invented
    * price. Retrieval and groundingMetadata stay real: supports only cover sentences the chunks back.
+   * `for: 'text'` keeps it for a prose answer (JSON-mode calls, like the brief's extraction, pass it by);
+   * `for: 'json'` the other way round.
    */
-  scriptNextAnswer(text: string): void;
+  scriptNextAnswer(text: string, options?: { for?: 'any' | 'text' | 'json' }): void;
   /** Drops answers queued by scriptNextAnswer(). */
   clearScriptedAnswers(): void;
   /** The next `count` uploads end STATE_FAILED with an operation `error`, whatever their bytes. */
@@ -222,8 +224,8 @@ export async function startGeminiSim(opts: GeminiSimOptions = {}): Promise<Gemin
       return doc && doc.storeId === ids?.[0] ? doc.chunks.map((c) => c.text) : [];
     },
     retrievals: ctx.traces,
-    scriptNextAnswer: (text) => {
-      ctx.scripted.push(text);
+    scriptNextAnswer: (text, options) => {
+      ctx.scripted.push({ text, for: options?.for ?? 'any' });
     },
     clearScriptedAnswers: () => {
       ctx.scripted.length = 0;

@@ -28,13 +28,19 @@ export interface RetrievalTrace {
   answer: string;
 }
 
+/** A forced answer, for any generateContent or only for prose (`text`) or JSON-mode (`json`) requests. */
+export interface ScriptedAnswer {
+  text: string;
+  for: 'any' | 'text' | 'json';
+}
+
 /** Everything the routes share with the simulator object. */
 export interface RouteContext {
   state: GeminiState;
   settings: GeminiSimSettings;
   apiKey: string;
-  /** Answers forced by scriptNextAnswer(), consumed one per generateContent. */
-  scripted: string[];
+  /** Answers forced by scriptNextAnswer(), consumed one per generateContent of the kind they are for. */
+  scripted: ScriptedAnswer[];
   traces: RetrievalTrace[];
   randomId(length: number): string;
 }
@@ -168,7 +174,9 @@ function generate(ctx: RouteContext, r: SimRequest, name: string, version: strin
         { topK, minScore: ctx.settings.minScore },
       )
     : [];
-  const scripted = ctx.scripted.shift();
+  const json = body.generationConfig?.responseMimeType === 'application/json';
+  const at = ctx.scripted.findIndex((s) => s.for === 'any' || s.for === (json ? 'json' : 'text'));
+  const scripted = at >= 0 ? ctx.scripted.splice(at, 1)[0]!.text : undefined;
   const response = buildResponse({
     model,
     systemInstruction,

@@ -4,7 +4,11 @@ import type { Logger } from '../logger.js';
 import type { KnowledgeDocument, ListingFacts, Mode } from '../models/records.js';
 import type { Decision } from '../rag/answer.js';
 import type { DraftActions, OwnerControls } from '../responder/ports.js';
+import type { SalesConfig } from '../sales/config.js';
+import type { DocumentDesk } from '../sales/delivery/desk.js';
+import type { Leads } from '../sales/leads/index.js';
 import type { Store } from '../store/port.js';
+import type { LeadCardRegistry } from './cards/lead.js';
 
 /** Where an upload stands; the bot edits one progress message through these stages. */
 export interface IngestProgress {
@@ -81,4 +85,17 @@ export interface BotDeps {
   knowledge: BotKnowledge;
   agenda: Agenda;
   status: () => Promise<StatusSnapshot>;
+  /** Leads, /quote and documents; without it the sales commands say they are not set up. */
+  sales?: BotSales;
+  /** The lead card's extension point, when the caller holds one already; the bot makes its own otherwise. */
+  leadCard?: LeadCardRegistry;
+}
+
+/** The sales core as the bot uses it. */
+export interface BotSales {
+  leads: Leads;
+  /** Price list (for /quote) and brief fields; null without `SALES_CONFIG`. */
+  config: SalesConfig | null;
+  /** Offers, contracts and invoices; null without a price list. */
+  desk: DocumentDesk | null;
 }

@@ -34,6 +34,17 @@ import {
   editConversation,
 } from './features/edit.js';
 import { dedupeUpdates, ownerGuard } from './features/guard.js';
+import {
+  briefConversation,
+  LEAD_BRIEF_CONVERSATION,
+  LEAD_LOST_CONVERSATION,
+  lostConversation,
+  QUOTE_CONVERSATION,
+} from './features/lead-conversations.js';
+import { leadsFeature } from './features/leads.js';
+import { quoteConversation, quoteFeature } from './features/quote.js';
+import { SALES_FLOW_TIMEOUT_MS } from './features/sales-flow.js';
+import { LeadCardRegistry } from './cards/lead.js';
 import { modeFeature } from './features/mode.js';
 import { replyFeature } from './features/reply.js';
 import { unhandledFeature } from './features/unhandled.js';
@@ -63,6 +74,7 @@ export {
 } from './jobs/index.js';
 export { createNotifier } from './notifier.js';
 export { WEBHOOK_PATH } from './webhook.js';
+export { type LeadCardContext, type LeadCardExtension, LeadCardRegistry } from './cards/lead.js';
 
 /** Update kinds the bot asks Telegram for (others are never delivered). */
 export const ALLOWED_UPDATES = ['message', 'callback_query'] as const;
@@ -94,6 +106,8 @@ export interface BotHandle {
   stop(): Promise<void>;
   /** Adds `POST /telegram/webhook` to the service's Express app (call before the app's 404 handler). */
   mountWebhook(app: Express): void;
+  /** The lead card's extension point: integrations add their rows (and the handler of their taps) here. */
+  leadCard: LeadCardRegistry;
 }
 
 /** grammY types its signals with the `abort-controller` shim; Node's own AbortSignal works the same at runtime. */
@@ -113,6 +127,8 @@ function commandList(t: Texts) {
     { command: 'docs', description: c.docs },
     { command: 'upload', description: c.upload },
     { command: 'ask', description: c.ask },
+    { command: 'leads', description: c.leads },
+    { command: 'quote', description: c.quote },
     { command: 'cancel', description: c.cancel },
   ];
 }
@@ -150,7 +166,8 @@ export function createBot(telegram: OwnerTelegram, deps: BotDeps): BotHandle {
   const { bot, notifier } = telegram;
   const logger = rootLogger.child({ module: 'bot' });
   const t = textsFor(config.locale);
-  const env: FeatureEnv = { ...deps, t, api: bot.api };
+  const leadCard = deps.leadCard ?? new LeadCardRegistry();
+  const env: FeatureEnv = { ...deps, t, api: bot.api, leadCard };
   defineBotJobs(deps.agenda, {
     api: bot.api,
     store: deps.store,
@@ -186,6 +203,18 @@ export function createBot(telegram: OwnerTelegram, deps: BotDeps): BotHandle {
       maxMillisecondsToWait: EDIT_TIMEOUT_MS,
     }),
   );
+  for (const [id, build] of [
+    [LEAD_LOST_CONVERSATION, lostConversation],
+    [LEAD_BRIEF_CONVERSATION, briefConversation],
+    [QUOTE_CONVERSATION, quoteConversation],
+  ] as const)
+    guarded.use(
+      createConversation<BotContext, Context>(build(env), {
+        id,
+        plugins: conversationPlugins,
+        maxMillisecondsToWait: SALES_FLOW_TIMEOUT_MS,
+      }),
+    );
   guarded.use(modeFeature(env));
   guarded.use(commandsFeature(env));
   guarded.use(cardsFeature(env));
@@ -194,6 +223,9 @@ export function createBot(telegram: OwnerTelegram, deps: BotDeps): BotHandle {
   guarded.use(docsFeature(env));
   guarded.use(chatsFeature(env));
   guarded.use(replyFeature(env));
+  guarded.use(leadsFeature(env));
+  guarded.use(quoteFeature(env));
+  guarded.use(leadCard.middleware());
   guarded.use(unhandledFeature());
   bot.catch((error) => logger.error({ err: error.error }, 'bot error'));
 
@@ -248,6 +280,7 @@ export function createBot(telegram: OwnerTelegram, deps: BotDeps): BotHandle {
       if (runner?.isRunning()) await runner.stop();
       logger.info('telegram bot stopped');
     }),
+    leadCard,
     mountWebhook(app) {
       mountWebhookRoute(app, { bot, secret, accepting: () => accepting, logger });
     },

@@ -6,6 +6,7 @@ import type { Api } from 'grammy';
 import { backoffDelay, sleep } from '../lib/retry.js';
 import type { Logger } from '../logger.js';
 import type { CardRef } from '../models/records.js';
+import { channelOf } from '../responder/channel.js';
 import type { CardView, Notice, Notifier } from '../responder/ports.js';
 import type { Store } from '../store/port.js';
 import { namesFor, rememberCard } from './card-index.js';
@@ -98,8 +99,19 @@ export function createNotifier(deps: NotifierDeps): Notifier {
     return { chatId: String(sent.chat.id), messageId: sent.message_id };
   }
 
+  /** The open lead of the draft's chat, for the card's stage line and 📇 button; none when it cannot be read. */
+  async function leadOf(view: CardView) {
+    try {
+      const lead = await store.leads.findOpenByConversation(channelOf(view.chat.id), view.chat.id);
+      return lead ? { id: lead.id, stage: lead.stage } : null;
+    } catch (error) {
+      logger.debug({ err: error, chatId: view.chat.id }, 'lead of the card not read');
+      return null;
+    }
+  }
+
   async function sync(view: CardView): Promise<CardRef | null> {
-    const rendered = renderCard(view, t, await namesOf(view));
+    const rendered = renderCard(view, t, await namesOf(view), await leadOf(view));
     const target = { avitoChatId: view.chat.id, draftId: view.draft.id };
     const card = latest.get(view.draft.id) ?? view.draft.card;
     if (card) {
@@ -128,7 +140,7 @@ export function createNotifier(deps: NotifierDeps): Notifier {
     const old = latest.get(view.draft.id) ?? view.draft.card;
     const chatId = deps.notifyChatId ?? old?.chatId;
     if (!chatId) return null;
-    const rendered = renderCard(view, t, await namesOf(view));
+    const rendered = renderCard(view, t, await namesOf(view), await leadOf(view));
     const fresh = await send(chatId, rendered, { avitoChatId: view.chat.id, draftId: view.draft.id });
     remember(view.draft.id, fresh);
     if (old && (old.chatId !== fresh.chatId || old.messageId !== fresh.messageId)) {

@@ -238,6 +238,8 @@ const leadDocumentSchema = new Schema(
     number: { type: String, required: true },
     total: { type: Number, default: null },
     issuedAt: { type: Date, required: true },
+    sentAt: { type: Date },
+    downloads: { type: Number },
   },
   { _id: false },
 );
@@ -296,6 +298,50 @@ leadSchema.index(
 leadSchema.index({ contactKeys: 1 });
 leadSchema.index({ stage: 1, createdAt: -1, _id: -1 });
 
+/** The owner's documents for leads (`_id` is the document id). */
+export const salesDocumentSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    leadId: { type: String, required: true, index: true },
+    kind: { type: String, required: true },
+    number: { type: String, required: true },
+    title: { type: String, required: true },
+    total: { type: Number, required: true },
+    order: { type: Schema.Types.Mixed, default: null },
+    status: { type: String, required: true },
+    fileName: { type: String, required: true },
+    pages: { type: Number, required: true },
+    bytes: { type: Number, required: true },
+    createdAt: { type: Date, required: true },
+    sentAt: { type: Date, default: null },
+  },
+  { versionKey: false, collection: 'sales_documents', minimize: false },
+);
+
+/** Buyers' download links by token hash; MongoDB's TTL index removes them some time after they expire. */
+export const documentLinkSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    documentId: { type: String, required: true },
+    leadId: { type: String, required: true },
+    kind: { type: String, required: true },
+    number: { type: String, required: true },
+    expiresAt: { type: Date, required: true },
+  },
+  { versionKey: false, collection: 'document_links' },
+);
+documentLinkSchema.index({ expiresAt: 1 }, { expireAfterSeconds: 0 });
+
+/** A lead's quoted order (`_id` is the lead id), priced again for its next documents. */
+export const leadOrderSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    order: { type: Schema.Types.Mixed, default: null },
+    updatedAt: { type: Date, required: true },
+  },
+  { versionKey: false, collection: 'lead_orders', minimize: false },
+);
+
 /** Registers every model on a connection (no global mongoose state). */
 export function registerModels(connection: Connection) {
   return {
@@ -313,6 +359,9 @@ export function registerModels(connection: Connection) {
     Counter: connection.model('Counter', counterSchema),
     Lease: connection.model('Lease', leaseSchema),
     Lead: connection.model('Lead', leadSchema),
+    SalesDocument: connection.model('SalesDocument', salesDocumentSchema),
+    DocumentLink: connection.model('DocumentLink', documentLinkSchema),
+    LeadOrder: connection.model('LeadOrder', leadOrderSchema),
   };
 }
 

@@ -359,6 +359,45 @@ export interface LeadDocumentRef {
   /** The document's total in kopecks. */
   total: number | null;
   issuedAt: Date;
+  /** When the buyer was sent its link; absent until then. */
+  sentAt?: Date | null;
+  /** How many times the buyer's link was downloaded. */
+  downloads?: number;
+}
+
+/** Where an owner's document stands: shown to the owner, sent to the buyer as a link, or dropped. */
+export type SalesDocumentStatus = 'prepared' | 'sent' | 'cancelled';
+export const SALES_DOCUMENT_STATUSES: readonly SalesDocumentStatus[] = ['prepared', 'sent', 'cancelled'];
+
+/** A document the owner was shown for a lead (the PDF is a file of its own, named by `id`). */
+export interface SalesDocument {
+  id: string;
+  leadId: string;
+  kind: LeadDocumentRef['kind'];
+  /** `СЧ-2026-0001`. */
+  number: string;
+  /** «Счёт на оплату № СЧ-2026-0001». */
+  title: string;
+  /** Kopecks. */
+  total: number;
+  /** The order it was priced from, as the sales side wrote it (it validates what it reads back). */
+  order: unknown;
+  status: SalesDocumentStatus;
+  fileName: string;
+  pages: number;
+  bytes: number;
+  createdAt: Date;
+  sentAt: Date | null;
+}
+
+/** A buyer's download link: only the token's SHA-256 is kept, so a copy of the store opens nothing. */
+export interface DocumentLink {
+  tokenHash: string;
+  documentId: string;
+  leadId: string;
+  kind: LeadDocumentRef['kind'];
+  number: string;
+  expiresAt: Date;
 }
 
 /**

@@ -19,7 +19,13 @@ import { checkGrounding } from './guard.js';
 import type { LocalHit, LocalIndex } from './local-index.js';
 import type { GivenPassage, LlmProvider, RetrievalStage } from './models/port.js';
 import type { ModelRouter } from './models/router.js';
-import { buildSystemInstruction, buildTurns, type HistoryMessage, listingFactsText } from './prompt.js';
+import {
+  buildSystemInstruction,
+  buildTurns,
+  type HistoryMessage,
+  isNoAnswer,
+  listingFactsText,
+} from './prompt.js';
 import { composeReply } from './reply.js';
 import { checkSupport, DEFAULT_SUPPORT_THRESHOLD } from './support.js';
 
@@ -31,6 +37,22 @@ export interface AnswerInput {
   history: HistoryMessage[];
   listing: (ListingFacts & { itemId: string | null }) | null;
   locale?: 'ru' | 'en';
+  /**
+   * Passages computed for this question rather than retrieved: the calculator's quote for a price question.
+   * The answer is written from them as from the documents, and the grounding guard counts them as sources.
+   */
+  computed?: readonly ComputedPassage[];
+}
+
+/** A source made for the question (a computed quote): a title the card shows and the text it states. */
+export interface ComputedPassage {
+  title: string;
+  text: string;
+  /**
+   * The figure the answer must state («32 900 ₽»): an answer of the model's without it (another price, none,
+   * or no answer) is replaced by the passage itself, so a price question always gets the computed figure.
+   */
+  figure?: string;
 }
 
 /** Where an answer came from: item documents, general documents (a model), or the local index. */
@@ -101,6 +123,35 @@ const snippet = (text: string) => {
 function priceNumber(price: string | null | undefined): number | null {
   const digits = price?.replace(/[\s\u00a0]/g, '').match(/\d+(?:[.,]\d+)?/)?.[0];
   return digits ? Number(digits.replace(',', '.')) : null;
+}
+
+const computedSource = (c: ComputedPassage): DraftSource => ({
+  title: c.title,
+  docId: null,
+  itemId: null,
+  snippet: snippet(c.text),
+});
+
+/** Whether an answer states `figure` (its amount, however written). */
+const states = (answer: string, figure: string) =>
+  !isNoAnswer(answer) && checkGrounding(figure, [answer]).grounded;
+
+/** The computed passage itself as the answer (checked by the guard like any other). */
+function quoteAnswer(
+  quote: ComputedPassage,
+  locale: AnswerInput['locale'],
+  strategy: AnswerStrategy,
+): Decision {
+  const text = locale === 'en' ? `From the price list: “${quote.text}”` : quote.text;
+  const guard = checkGrounding(text, [quote.text, quote.title]);
+  return {
+    kind: 'answer',
+    text,
+    sources: [computedSource(quote)],
+    grounded: guard.grounded,
+    findings: guard.findings,
+    strategy,
+  };
 }
 
 const givenPassage = (p: GivenPassage): Passage => ({
@@ -206,6 +257,8 @@ export function createAnswerer(deps: AnswererDeps) {
     const turns = buildTurns(input.history, input.questions);
     const facts = listingFactsText(input.listing);
     const question = input.questions.join('\n');
+    const computed = input.computed ?? [];
+    const computedTexts = computed.flatMap((c) => [c.text, c.title]);
     let notCovered: { sources: DraftSource[]; by: ProducedBy } | null = null;
     for (const stage of stages) {
       const filter =
@@ -217,7 +270,7 @@ export function createAnswerer(deps: AnswererDeps) {
         answer = await models.generate({
           stage,
           turns,
-          system: (passages) => buildSystemInstruction(input.listing, input.locale, passages),
+          system: (passages) => buildSystemInstruction(input.listing, input.locale, passages, computed),
           passages: async () =>
             (await deps.localIndex.search(question, { filter, limit: deps.passageLimit ?? 5 })).map(hitGiven),
         });
@@ -226,6 +279,26 @@ export function createAnswerer(deps: AnswererDeps) {
         logger.warn({ kind: err.kind, strategy: stage.strategy }, 'answer unavailable: no model answered');
         return fallback('unavailable', [], err.message);
       }
+      // A price question gets the computed figure: an answer that does not state it is replaced by the quote.
+      const quote = computed.find((c) => c.figure && !(answer && states(answer.text, c.figure)));
+      if (quote) {
+        const by: ProducedBy = answer ? { provider: answer.provider, model: answer.model } : {};
+        return { ...quoteAnswer(quote, input.locale, stage.strategy), ...by };
+      }
+      if (answer && answer.passages.length === 0 && computed.length > 0 && !isNoAnswer(answer.text)) {
+        // The computed quote answers although no document was retrieved.
+        const guard = checkGrounding(answer.text, [...computedTexts, facts]);
+        return {
+          kind: 'answer',
+          text: answer.text,
+          sources: computed.map(computedSource),
+          grounded: guard.grounded,
+          findings: guard.findings,
+          strategy: stage.strategy,
+          provider: answer.provider,
+          model: answer.model,
+        };
+      }
       if (!answer || answer.passages.length === 0) continue;
       if (!answer.passages.every(ownedBy(stage))) {
         // The filter should make this impossible; if the backend ever ignores it, use nothing.
@@ -233,9 +306,10 @@ export function createAnswerer(deps: AnswererDeps) {
         continue;
       }
       const by: ProducedBy = { provider: answer.provider, model: answer.model };
-      const sources = await sourcesOf(answer.passages);
-      const retrieved = answer.passages.map(givenPassage);
-      const cited = answer.cited.flatMap((i) => (retrieved[i] ? [retrieved[i]] : []));
+      const sources = [...computed.map(computedSource), ...(await sourcesOf(answer.passages))];
+      const given = answer.passages.map(givenPassage);
+      const retrieved = [...computed.map((c) => ({ text: c.text, listingDocument: false })), ...given];
+      const cited = answer.cited.flatMap((i) => (given[i] ? [given[i]] : []));
       const unanswered = whyUnanswered({
         questions: input.questions,
         answer: answer.text,
@@ -254,7 +328,12 @@ export function createAnswerer(deps: AnswererDeps) {
       );
       const guard = guardAnswer(
         answer.text,
-        [...answer.passages.map((p) => p.text), ...answer.passages.map((p) => p.title), facts],
+        [
+          ...computedTexts,
+          ...answer.passages.map((p) => p.text),
+          ...answer.passages.map((p) => p.title),
+          facts,
+        ],
         open,
         supportThreshold,
       );
@@ -280,6 +359,9 @@ export function createAnswerer(deps: AnswererDeps) {
    * nothing is covered the fallback is the answer.
    */
   async function withLocalIndex(input: AnswerInput): Promise<Decision> {
+    // Without a model the computed quote is the passage quoted: its figures are the calculator's.
+    const [quote] = input.computed ?? [];
+    if (quote) return quoteAnswer(quote, input.locale, 'local');
     const itemId = input.listing?.itemId ?? null;
     const filters: Array<{ scope: 'item'; itemId: string } | { scope: 'general' }> = itemId
       ? [{ scope: 'item', itemId }, { scope: 'general' }]

@@ -115,6 +115,9 @@ export interface KeyTerm {
   unit?: Token;
 }
 
+/** A question of what to do, whose subject is its condition: "если сломается, что делать?". */
+const WHAT_TO_DO = /^(?:делать|сделать|поступить|действовать|do)$/u;
+
 /** Words that open a condition: "если …", "в случае …", "вдруг …". */
 const CONDITION_WORDS = new Set(['если', 'вдруг', 'случае', 'if', 'when', 'unless']);
 
@@ -163,7 +166,7 @@ export function askedIn(questions: readonly string[], naming: readonly string[])
         continue;
       }
       if (or) {
-        const before = terms.filter((t) => t.token.start < or.start && !t.weak).pop();
+        const before = terms.filter((t) => t.token.start < or.start && (!t.weak || t.naming)).pop();
         for (const t of terms) if (t === before || t.token.start > or.start) t.either = 0;
       }
       const cue = tokenize(part).find((t) => CONDITION_WORDS.has(t.word));
@@ -246,11 +249,14 @@ interface Judgement {
  */
 function judge(ask: Ask, sentence: Evidence, around: Surroundings): Judgement | null {
   const naming = ask.terms.filter((t) => t.naming);
+  // A word naming the listing counts as one of the buyer's alternatives ("кованые или литые?" of «Диски литые»).
   const found: Found[] = ask.terms
-    .filter((t) => !t.naming)
+    .filter((t) => !t.naming || t.either !== undefined)
     .map((term) => {
       const onTopic = findTerm(term.token, around.title) !== null;
-      const kind = findTerm(term.token, sentence) ?? (term.unit && perUnit(term.unit, sentence));
+      const kind =
+        findTerm(term.token, sentence) ??
+        (term.unit ? perUnit(Number(term.token.word), term.unit, sentence) : null);
       const elsewhere = namesOtherPlace(term.token, sentence);
       if (kind === 'concept' && elsewhere)
         return { term, score: 0, inPassage: true, fromLead: false, onTopic };
@@ -297,7 +303,12 @@ function judge(ask: Ask, sentence: Evidence, around: Surroundings): Judgement | 
     const needed = strong.length >= LONG_ASK ? Math.ceil(strong.length * 0.75) : strong.length;
     if (said < needed) return null;
   } else if (main.length > 0 && !main.some((u) => u.score > 0)) {
-    return null;
+    // "Если фильтр сломается, что делать?": the condition is what is asked; every word of it must be said.
+    const conditionAsked =
+      main.every((u) => WHAT_TO_DO.test(u.term.token.word)) &&
+      condition.some((u) => !u.term.weak) &&
+      condition.every((u) => u.term.weak || u.score > 0);
+    if (!conditionAsked) return null;
   }
   const counted = all.filter((u) => u.score > 0);
   const usesLead = counted.some((u) => u.fromLead);
@@ -314,13 +325,26 @@ function judge(ask: Ask, sentence: Evidence, around: Surroundings): Judgement | 
   return { quality, usesLead };
 }
 
-/** "на 5 этаж" answered by «150 ₽ за этаж»: a rate per the unit holds for any number of them. */
-function perUnit(unit: Token, sentence: Evidence): MatchKind | null {
-  const at = sentence.tokens.findIndex(
-    (t, i) =>
-      (t.word === 'за' || t.word === 'per') && sameStem(sentence.tokens[i + 1]?.stem ?? '', unit.stem),
-  );
-  return at >= 0 ? 'literal' : null;
+/** Words before a unit that make a statement hold for any number of it: «150 ₽ за этаж», «поднимает на этаж». */
+const ANY_NUMBER_OF = new Set(['за', 'на', 'per', 'каждый', 'каждого', 'каждую', 'each']);
+/** Words before a number that make it a limit: «выдерживает до 8 кг». */
+const UP_TO = new Set(['до', 'up']);
+
+/**
+ * A number the buyer states with its unit ("на 5 этаж", "кот 7 кг"), answered by what the sentence says
+ * of the unit: a rate or a service per the unit («150 ₽ за этаж», «поднимает на этаж») holds for any
+ * number of them, a limit («до 8 кг») for every number up to it. Another number of the unit («2 этаж»)
+ * does not answer.
+ */
+function perUnit(value: number, unit: Token, sentence: Evidence): MatchKind | null {
+  const { tokens } = sentence;
+  const found = tokens.some((t, i) => {
+    if (!(sameStem(t.stem, unit.stem) || findTerm(unit, evidenceOf(t.word)) === 'concept')) return false;
+    const before = tokens[i - 1]?.word ?? '';
+    if (ANY_NUMBER_OF.has(before)) return true;
+    return /^\d+$/.test(before) && Number(before) >= value && UP_TO.has(tokens[i - 2]?.word ?? '');
+  });
+  return found ? 'literal' : null;
 }
 
 /** Whether `text` (an answer and the passages it rests on, as one) answers the ask. */
@@ -341,6 +365,21 @@ export interface Cover {
   quality: number;
 }
 
+/** The listing's title line says what the buyer already sees: any other sentence that answers is better. */
+const NAMING_LINE_COST = 1;
+
+/**
+ * A listing document's line naming the item («Объявление: …», «Категория: …») when the ask is not about
+ * the name or the category: the title line is the last resort (it may hold a size or a capacity), the
+ * category line never answers ("Корм для собак есть?" is not answered by «Товары для животных»).
+ */
+function namingLine(ask: Ask, text: string): 'skip' | 'last' | null {
+  const fields = Object.keys(readListingDocument(text));
+  const field = fields.length === 1 && (fields[0] === 'title' || fields[0] === 'category') ? fields[0] : null;
+  if (!field || ask.terms.some((t) => ASKS_ABOUT[field]?.test(t.token.word))) return null;
+  return field === 'category' ? 'skip' : 'last';
+}
+
 /** A sentence that goes on from the one before: "…не входят, их можно докупить", "Его можно снять". */
 const CONTINUES =
   /^(?:их|его|ее|её|это|этот|эта|эти|он|она|оно|они|при этом|также|но|однако|кроме того)(?![\p{L}])/iu;
@@ -356,6 +395,9 @@ export function coverIn(ask: Ask, passage: QuotablePassage): Cover | null {
   const sentences = splitSentences(passage.text);
   // Documents use short forms too ("на б/у шины"): both sides are read spelt out.
   const whole = evidenceOf(spellOut(passage.text));
+  // A listing document's lines are facts each on its own: its title (the listing's) is no context for
+  // «Цена: …», nor is the line above.
+  const listing = readListingDocument(passage.text).title !== undefined;
   let best: Cover | null = null;
   let heading = '';
   let lead: Sentence | null = null;
@@ -367,12 +409,15 @@ export function coverIn(ask: Ask, passage: QuotablePassage): Cover | null {
     }
     if (!lead || lead.paragraph !== s.paragraph) lead = s;
     const around: Surroundings = {
-      title: evidenceOf(spellOut(`${passage.title} ${heading}`)),
-      lead: lead === s ? null : evidenceOf(spellOut(lead.text)),
+      title: evidenceOf(spellOut(listing ? heading : `${passage.title} ${heading}`)),
+      lead: lead === s || listing ? null : evidenceOf(spellOut(lead.text)),
       passage: whole,
     };
-    const judgement = judge(ask, evidenceOf(spellOut(s.text)), around);
-    if (judgement === null || (best && judgement.quality <= best.quality)) continue;
+    const judged = judge(ask, evidenceOf(spellOut(s.text)), around);
+    const naming = namingLine(ask, s.text);
+    if (judged === null || naming === 'skip') continue;
+    const judgement = naming === 'last' ? { ...judged, quality: judged.quality - NAMING_LINE_COST } : judged;
+    if (best && judgement.quality <= best.quality) continue;
     const next = sentences[i + 1];
     const goesOn = next && !next.heading && next.paragraph === s.paragraph && CONTINUES.test(next.text);
     best = {

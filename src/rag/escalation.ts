@@ -278,10 +278,21 @@ function wrongItem(tokens: Token[]): Span | null {
   return notThe(tokens) ?? near(tokens, OTHER, ITEM_TRAIT, 2) ?? single(tokens, w(/^(вместо|instead)$/));
 }
 
+/** Where a missing part was expected: "в коробке нет кабеля". */
+const PACKED = w(/^(коробк\w*|комплект\w*|упаковк\w*|посылк\w*|набор\w*|пакет\w*|box|package)$/);
+/** "нет вопросов", "нет претензий": nothing missing. */
+const NOTHING_WRONG = w(/^(вопрос\w*|проблем\w*|претензи\w*|замечани\w*|нареканий)$/);
+
 function damaged(tokens: Token[]): Span | null {
   if (has(tokens, HYPOTHETICAL) || !has(tokens, DELIVERED)) return null;
   const broken = single(tokens, DAMAGED);
   if (broken) return broken;
+  if (has(tokens, PACKED)) {
+    const at = tokens.findIndex(
+      (t, i) => t.word === 'нет' && tokens[i + 1] !== undefined && !NOTHING_WRONG(tokens[i + 1]!),
+    );
+    if (at >= 0) return [at, at + 1];
+  }
   for (let i = 0; i + 1 < tokens.length; i++) {
     if (NOT(tokens[i]!) && FAILS(tokens[i + 1]!)) return [i, i + 1];
   }

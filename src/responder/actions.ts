@@ -44,6 +44,39 @@ export function createDraftActions(deps: ResponderDeps): DraftActions {
     return { ok: true, draft: await syncCard(deps, after) };
   }
 
+  /**
+   * The owner's own words to the buyer: an approved `reply` draft, audited, its card sent and recorded before
+   * delivery can run (so delivery edits this card instead of sending a second one), then delivered by a job.
+   */
+  async function ownerMessage(
+    chatId: string,
+    text: string,
+    actor: Actor,
+    what: { covers: string[]; action: string; source?: string },
+  ) {
+    const draft = await store.drafts.create({
+      chatId,
+      kind: 'reply',
+      status: 'approved',
+      text: text.trim(),
+      approvedBy: actor,
+      grounded: true,
+      ...(what.source ? { sources: [{ title: what.source, docId: null, itemId: null, snippet: null }] } : {}),
+      coversMessageIds: what.covers,
+    });
+    await store.audit.append({
+      actor,
+      action: what.action,
+      chatId,
+      draftId: draft.id,
+      after: draft.text,
+      ...(what.source ? { details: { source: what.source } } : {}),
+    });
+    const shown = await syncCard(deps, draft);
+    await scheduleDeliver(deps.agenda, draft.id);
+    return shown;
+  }
+
   const checkText = (text: string): ActionProblem | null => {
     const trimmed = text.trim();
     if (!trimmed) return { code: 'empty-text' };
@@ -152,27 +185,21 @@ export function createDraftActions(deps: ResponderDeps): DraftActions {
         const replaced = await store.drafts.transition(other.id, ['pending'], 'superseded');
         if (replaced) await syncCard(deps, replaced);
       }
-      const reply = await store.drafts.create({
-        chatId,
-        kind: 'reply',
-        status: 'approved',
-        text: text.trim(),
-        approvedBy: actor,
-        grounded: true,
-        coversMessageIds: covers,
-      });
-      await store.audit.append({
-        actor,
-        action: 'chat.owner-reply',
-        chatId,
-        draftId: reply.id,
-        after: reply.text,
-      });
-      // The card is sent and recorded on the draft before delivery can run, so delivery edits this card
-      // instead of sending a second one.
-      const shown = await syncCard(deps, reply);
-      await scheduleDeliver(deps.agenda, reply.id);
+      const shown = await ownerMessage(chatId, text, actor, { covers, action: 'chat.owner-reply' });
       await respondIfNeeded(deps, chatId);
+      return { ok: true, draft: shown };
+    },
+
+    async sendToBuyer(chatId, text, actor, source) {
+      const problem = checkText(text);
+      if (problem) return { ok: false, reason: 'invalid', problem };
+      if (!(await store.chats.get(chatId))) return { ok: false, reason: 'not_found' };
+      // Covers nothing: the buyer's questions still wait for their own answer.
+      const shown = await ownerMessage(chatId, text, actor, {
+        covers: [],
+        action: 'chat.owner-send',
+        source: source.title,
+      });
       return { ok: true, draft: shown };
     },
   };

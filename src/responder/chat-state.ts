@@ -1,6 +1,7 @@
 import type { Chat, Draft, Message } from '../models/records.js';
 import { channelOf } from './channel.js';
 import { humanHasChat } from './context.js';
+import { captureBuyerMessage } from './lead-capture.js';
 import { type ResponderDeps, syncCard, TAKEN_OVER } from './deps.js';
 import { scheduleRespond } from './jobs/respond.js';
 import type { Actor } from './ports.js';
@@ -88,6 +89,7 @@ export async function resumeExpiredPauses(deps: ResponderDeps): Promise<number> 
 
 /** A buyer wrote: answer it, or, while a human has the chat, forward it to the owner. */
 export async function onBuyerMessage(deps: ResponderDeps, chat: Chat, message: Message): Promise<void> {
+  await captureBuyerMessage(deps, chat, message);
   const now = deps.now?.() ?? new Date();
   if (humanHasChat(chat, now)) {
     await deps.notifier.notify({ kind: 'buyer-in-human-chat', chat, messages: [message] });

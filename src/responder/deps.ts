@@ -6,7 +6,7 @@ import type { Draft } from '../models/records.js';
 import type { AnswerInput, Decision } from '../rag/answer.js';
 import type { Store } from '../store/port.js';
 import type { ChannelRegistry } from './channel.js';
-import type { CardView, Notifier } from './ports.js';
+import type { CardView, LeadSink, Notifier, PriceQuotes } from './ports.js';
 
 /** The answering side as the responder uses it (the rag module's `Knowledge` fits). */
 export interface Answerer {
@@ -30,6 +30,10 @@ export interface ResponderDeps {
   metrics?: DomainMetrics;
   /** While a channel delivers a flood of messages (Avito redelivering after an outage), answers wait. */
   pressure?: { outOfStorm(): Promise<void> };
+  /** Sales: buyer conversations become leads (absent: no leads are kept). */
+  leads?: LeadSink;
+  /** Sales: price questions about configured products are answered from the calculator. */
+  prices?: PriceQuotes;
   now?: () => Date;
   /** Waits `ms` (a run waiting for a busy chat); tests replace it to control the interleaving. */
   sleep?: (ms: number) => Promise<void>;

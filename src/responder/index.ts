@@ -11,9 +11,11 @@ import { deliverDraft, reconcileDraft } from './deliver.js';
 import { withDraftMetrics } from './draft-metrics.js';
 import { receiveInbound } from './inbound.js';
 import { defineDeliverJob } from './jobs/deliver.js';
+import { defineLeadCaptureJobs } from './jobs/lead-capture.js';
 import { defineReconcileJobs, scheduleSendingSweep } from './jobs/reconcile.js';
 import { defineRespondJob } from './jobs/respond.js';
 import { defineResumePausedJob, scheduleResumePaused } from './jobs/resume-paused.js';
+import { leadCaptureUseCases } from './lead-capture.js';
 import { createOwnerControls } from './owner.js';
 import type { DraftActions, OwnerControls } from './ports.js';
 import { answerChat } from './respond.js';
@@ -27,12 +29,16 @@ export type {
   Actor,
   CardView,
   DraftActions,
+  LeadSink,
+  LeadSinkInput,
   Notice,
   Notifier,
   OwnerAlert,
   OwnerAlerts,
   OwnerControls,
+  PriceQuotes,
 } from './ports.js';
+export { LEAD_BRIEF_JOB, LEAD_MESSAGE_JOB } from './jobs/lead-capture.js';
 
 export interface Responder {
   /** The owner's actions on drafts and chats (card buttons, replies, take-over). */
@@ -63,6 +69,7 @@ export function createResponder(deps: ResponderDeps): Responder {
   defineDeliverJob(agenda, (draftId) => deliverDraft(d, draftId));
   defineReconcileJobs(agenda, { store: d.store, reconcile: (draftId) => reconcileDraft(d, draftId) });
   defineResumePausedJob(agenda, { resume: () => resumeExpiredPauses(d), logger: d.logger });
+  if (d.leads) defineLeadCaptureJobs(agenda, leadCaptureUseCases({ ...d, leads: d.leads }));
   return {
     actions: createDraftActions(d),
     owner: createOwnerControls(d),

@@ -1,4 +1,5 @@
 import type { CardRef, Chat, Draft, Message, Mode } from '../models/records.js';
+import type { ChannelId } from './channel.js';
 import type { ModelProviderAlert } from '../rag/models/port.js';
 import type { ModeStatus } from './mode.js';
 
@@ -142,6 +143,11 @@ export interface DraftActions {
    * `draftId` is the card replied to, noted on it.
    */
   replyToBuyer(chatId: string, text: string, actor: Actor, draftId?: string): Promise<ActionResult>;
+  /**
+   * A message of the owner's that answers no buyer message (a document link): an approved `reply` draft naming
+   * `source` (what was sent), delivered, retried and shown on a card like any other.
+   */
+  sendToBuyer(chatId: string, text: string, actor: Actor, source: { title: string }): Promise<ActionResult>;
 }
 
 /** A notifier that only writes to the log: used when no Telegram bot is configured. */
@@ -166,4 +172,39 @@ export function logOnlyAlerts(logger: { warn(obj: object, msg: string): void }):
       logger.warn({ notice: notice.kind }, 'owner notice (no Telegram bot configured)');
     },
   };
+}
+
+// ---- Sales: leads and computed prices (implemented by src/sales, wired in service.ts) ----
+
+/** What the responder knows of a buyer's messages, for the sales side's leads. */
+export interface LeadSinkInput {
+  channel: ChannelId;
+  /** The chat id (namespaced per channel, see channel.ts). */
+  conversationId: string;
+  listing: { itemId: string; title: string | null } | null;
+  buyer: { name: string | null } | null;
+  /** Oldest first. */
+  messages: ReadonlyArray<{ id: string; text: string; at: Date }>;
+}
+
+/**
+ * Where buyer conversations become leads. Never fatal to answering: the responder logs a failure and retries
+ * it in a job of its own.
+ */
+export interface LeadSink {
+  /** A buyer's message: start or continue the lead, pick up contacts (no brief: that waits for the burst). */
+  buyerMessage(input: LeadSinkInput): Promise<void>;
+  /** A burst the responder answers at once: fill the brief from it. */
+  buyerBurst(input: LeadSinkInput): Promise<void>;
+}
+
+/**
+ * The calculator's quote for a price question about a configured product, as a source passage for the answer
+ * (null when the messages ask no such price).
+ */
+export interface PriceQuotes {
+  quoteFor(input: {
+    questions: readonly string[];
+    listing: { itemId: string | null; title: string | null } | null;
+  }): Promise<{ title: string; text: string; figure?: string } | null>;
 }

@@ -5,6 +5,7 @@ import { type Conversation, humanHasChat, loadConversation, needsDraft, sameIds 
 import { type ResponderDeps, syncCard } from './deps.js';
 import { scheduleDeliver } from './jobs/deliver.js';
 import { scheduleRespond } from './jobs/respond.js';
+import { captureBurst } from './lead-capture.js';
 import { effectiveMode } from './mode.js';
 
 export type RespondOutcome =
@@ -111,6 +112,8 @@ export async function respondToChat(
     await syncCard(deps, superseded);
   }
 
+  // A new burst to answer: its brief is read beside the answer, never in its way.
+  await captureBurst(deps, chatId, ids);
   const settings = await store.settings.get();
   const decision = await decide(deps, chat, conversation.history, toAnswer, {
     skipEscalation,
@@ -200,15 +203,36 @@ async function decide(
   // Photos, voice notes, locations…: nothing to retrieve for; the owner sees them.
   if (questions.length === 0)
     return { kind: 'escalate', reason: 'non_text', matched: toAnswer[0]?.type ?? '' };
+  const computed = await computedQuote(deps, chat, questions);
   return deps.knowledge.answer(
     {
       questions,
       history: history.filter((m) => m.text).map((m) => ({ author: m.author, text: m.text as string })),
       listing: chat.listing ? { ...chat.listing, itemId: chat.itemId } : null,
       locale: deps.config.locale,
+      ...(computed ? { computed: [computed] } : {}),
     },
     { keywords: options.keywords, skipEscalation: options.skipEscalation },
   );
+}
+
+/** The calculator's quote when the buyer asks the price of a configured product; a failure only loses the quote. */
+async function computedQuote(
+  deps: ResponderDeps,
+  chat: Chat,
+  questions: readonly string[],
+): Promise<{ title: string; text: string; figure?: string } | null> {
+  if (!deps.prices) return null;
+  try {
+    return await deps.prices.quoteFor({
+      questions,
+      listing:
+        chat.listing || chat.itemId ? { itemId: chat.itemId, title: chat.listing?.title ?? null } : null,
+    });
+  } catch (err) {
+    deps.logger.warn({ err, chatId: chat.id }, 'price quote failed: answering without it');
+    return null;
+  }
 }
 
 function draftFields(

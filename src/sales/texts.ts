@@ -76,4 +76,10 @@ export const salesTexts = {
     phoneInline: (v: string) => `тел. ${v}`,
     email: (v: string) => `E-mail: ${v}`,
   },
+
+  /** What the buyer reads when the owner sends a document (Avito messages carry no files: a link). */
+  delivery: {
+    message: (title: string, url: string, until: string) => `${title}: ${url}\nСсылка действует до ${until}.`,
+    unnamedBuyer: 'Покупатель',
+  },
 } as const;

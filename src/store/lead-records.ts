@@ -62,6 +62,9 @@ function checkPatch(patch: LeadPatch): void {
       throw new StoreValidationError('lead document kind', `unknown kind ${String(d.kind)}`);
     checkAmount('lead document total', d.total);
     checkDate('lead document issuedAt', d.issuedAt);
+    if (d.sentAt) checkDate('lead document sentAt', d.sentAt);
+    if (d.downloads !== undefined && (!Number.isInteger(d.downloads) || d.downloads < 0))
+      throw new StoreValidationError('lead document downloads', 'expected a whole number ≥ 0');
   }
   if (patch.listing) checkId('lead listing itemId', patch.listing.itemId);
 }
@@ -186,5 +189,6 @@ export function reviveDocuments(documents: Lead['documents']): Lead['documents']
   return documents.map((d) => ({
     ...d,
     issuedAt: d.issuedAt instanceof Date ? d.issuedAt : new Date(String(d.issuedAt)),
+    ...(d.sentAt ? { sentAt: d.sentAt instanceof Date ? d.sentAt : new Date(String(d.sentAt)) } : {}),
   }));
 }

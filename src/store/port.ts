@@ -4,6 +4,7 @@ import type {
   Chunk,
   ChunkEmbedding,
   ChunkWithDocument,
+  DocumentLink,
   DocumentScope,
   DocumentState,
   Draft,
@@ -15,6 +16,8 @@ import type {
   LeadStage,
   Listing,
   Message,
+  SalesDocument,
+  SalesDocumentStatus,
   Settings,
 } from '../models/records.js';
 
@@ -429,6 +432,36 @@ export interface StoreMaintenance {
   ): Promise<Omit<RewriteReport, 'compacted'>>;
 }
 
+/** What 🔄 and ✅ change on an owner's document. */
+export type SalesDocumentPatch = Partial<
+  Pick<SalesDocument, 'status' | 'sentAt' | 'total' | 'pages' | 'bytes'>
+>;
+
+/** The owner's documents for leads and the buyers' download links to them. */
+export interface SalesDocumentRepository {
+  /** Records a new document (its id is new: a second create of the same id throws). */
+  create(doc: SalesDocument): Promise<void>;
+  get(id: string): Promise<SalesDocument | null>;
+  /**
+   * Compare-and-set on the status: applies `patch` only if the document is in one of `from`; null when it was
+   * not (a double tap, or someone else acted first) or does not exist.
+   */
+  update(
+    id: string,
+    from: readonly SalesDocumentStatus[],
+    patch: SalesDocumentPatch,
+  ): Promise<SalesDocument | null>;
+  addLink(link: DocumentLink): Promise<void>;
+  /** The link with this token hash while it lives (`expiresAt` after the store's now); null otherwise. */
+  findLink(tokenHash: string): Promise<DocumentLink | null>;
+  /** Removes links that expired before `before`; how many. */
+  removeExpiredLinks(before: Date): Promise<number>;
+  /** Keeps `order` as the lead's order (the last `/quote` made for it), replacing the one before. */
+  setOrder(leadId: string, order: unknown): Promise<void>;
+  /** The lead's order as stored (the sales side validates it), or null. */
+  getOrder(leadId: string): Promise<unknown>;
+}
+
 /**
  * The one port to persistence. `src/` depends on this, never on an adapter: `store/sqlite/` (embedded, the
  * default) and `store/mongo/` implement it, one module per repository, and pass the same contract tests
@@ -449,6 +482,7 @@ export interface Store {
   readonly sequences: SequenceRepository;
   readonly leases: LeaseRepository;
   readonly leads: LeadRepository;
+  readonly salesDocuments: SalesDocumentRepository;
   readonly retention: RetentionRepository;
   readonly maintenance: StoreMaintenance;
   /** Throws when the store cannot serve requests (used by `/ready`). */

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Writable } from 'node:stream';
 import type { Agenda } from 'agenda';
 import {
@@ -20,6 +21,16 @@ import type { ActionResult, CardView, DraftActions, Notifier } from '../../src/r
 import type { DraftInput, Store } from '../../src/store/port.js';
 import { openSqliteStore } from '../../src/store/sqlite/index.js';
 import { startTelegramSim, type TelegramSim, type TelegramSimOptions } from '../../sim/telegram/index.js';
+import type { BotSales } from '../../src/bot/deps.js';
+import { LeadCardRegistry } from '../../src/bot/cards/lead.js';
+import { loadSalesConfig } from '../../src/sales/config.js';
+import { createDocumentDesk } from '../../src/sales/delivery/desk.js';
+import { createPdfFiles } from '../../src/sales/delivery/files.js';
+import { createDocumentLinks } from '../../src/sales/delivery/links.js';
+import { createLeads, createRuleBriefExtractor } from '../../src/sales/leads/index.js';
+
+/** The sample sales configuration the sales screens are tested with. */
+export const EXAMPLE_SALES = fileURLToPath(new URL('../../examples/sales.yaml', import.meta.url));
 
 export interface Call {
   method: string;
@@ -96,6 +107,19 @@ export class FakeActions implements DraftActions {
     const draft = draftId ? await this.store.drafts.get(draftId) : null;
     return draft ? { ok: true, draft } : { ok: false, reason: 'not_found' };
   }
+  async sendToBuyer(chatId: string, text: string, actor: string, source: { title: string }) {
+    this.calls.push({ method: 'sendToBuyer', args: [chatId, text, actor, source] });
+    const draft = await this.store.drafts.create({
+      chatId,
+      kind: 'reply',
+      status: 'approved',
+      text,
+      approvedBy: actor,
+      sources: [{ title: source.title, docId: null, itemId: null, snippet: null }],
+      coversMessageIds: [],
+    });
+    return { ok: true as const, draft };
+  }
   named(method: string): Call[] {
     return this.calls.filter((c) => c.method === method);
   }
@@ -169,6 +193,10 @@ export interface Harness {
   knowledge: FakeKnowledge;
   handle: BotHandle;
   owner: number;
+  /** The sales core the bot was given (`sales: true`). */
+  sales: BotSales | undefined;
+  /** The lead card's extension point shared by every bot built (restarts too). */
+  leadCard: LeadCardRegistry;
   /** Builds another bot on the same store and simulator (a restart). */
   restart(): Promise<BotHandle>;
   dispose(): Promise<void>;
@@ -183,7 +211,14 @@ export const STATUS: StatusSnapshot = {
 
 /** A bot on the Telegram simulator with a fresh SQLite store; `start: false` leaves it unstarted. */
 export async function startHarness(
-  opts: { env?: Record<string, string>; sim?: TelegramSimOptions; start?: boolean; jobs?: boolean } = {},
+  opts: {
+    env?: Record<string, string>;
+    sim?: TelegramSimOptions;
+    start?: boolean;
+    jobs?: boolean;
+    /** Leads, /quote and documents on the sample price list, sending through the fake actions. */
+    sales?: boolean;
+  } = {},
 ): Promise<Harness> {
   const sim = await startTelegramSim(opts.sim);
   const dir = mkdtempSync(join(tmpdir(), 'bot-test-'));
@@ -212,6 +247,37 @@ export async function startHarness(
     }),
   });
   const actions = new FakeActions(store);
+  const leadCard = new LeadCardRegistry();
+  let sales: BotSales | undefined;
+  if (opts.sales) {
+    const salesConfig = await loadSalesConfig(EXAMPLE_SALES);
+    const leads = createLeads({
+      store,
+      now: () => new Date(),
+      extractor: createRuleBriefExtractor(),
+      sales: salesConfig,
+      logger,
+    });
+    const desk = createDocumentDesk({
+      sales: salesConfig,
+      documents: store.salesDocuments,
+      sequences: store.sequences,
+      leads,
+      files: createPdfFiles(join(dir, 'documents')),
+      links: createDocumentLinks({
+        documents: store.salesDocuments,
+        publicUrl: () => 'https://shop.example',
+        ttlDays: 14,
+        now: () => new Date(),
+      }),
+      deliver: (chatId, text, actor, source) => actions.sendToBuyer(chatId, text, actor, source),
+      maxPdfBytes: 10 * 1024 * 1024,
+      ttlDays: 14,
+      now: () => new Date(),
+      logger,
+    });
+    sales = { leads, config: salesConfig, desk };
+  }
   const knowledge = new FakeKnowledge(store);
   const handles: BotHandle[] = [];
   const build = () => {
@@ -227,6 +293,8 @@ export async function startHarness(
       knowledge,
       agenda,
       status: async () => STATUS,
+      leadCard,
+      ...(sales ? { sales } : {}),
     });
     actions.notifier = handle.notifier;
     handles.push(handle);
@@ -246,6 +314,8 @@ export async function startHarness(
     knowledge,
     handle,
     owner: sim.user.id,
+    sales,
+    leadCard,
     async restart() {
       await handles.at(-1)?.stop();
       const next = build();

@@ -15,7 +15,7 @@ describe('npm run demo', () => {
   });
 
   it(
-    'when run with --exit, then the tour shows an approved delivery answer, a fallback card and an escalation card, and exits 0',
+    'when run with --exit, then the tour shows an approved delivery answer, a fallback card, an escalation card and a sale, and exits 0',
     async () => {
       demo = new CliProcess('scripts/demo.ts', ['--exit']);
       const code = await demo.exited;
@@ -26,7 +26,7 @@ describe('npm run demo', () => {
       expect(deliveryDoc).toContain(deliveryFact);
 
       // Step 1: draft card → owner taps ✅ → the buyer receives the grounded answer.
-      const step1 = out.slice(out.indexOf('Step 1/3'), out.indexOf('Step 2/3'));
+      const step1 = out.slice(out.indexOf('Step 1/4'), out.indexOf('Step 2/4'));
       expect(step1).toMatch(/🤖 Черновик/);
       expect(step1).toContain('[✅ Отправить]');
       expect(step1).toContain('Owner taps [✅ Отправить]');
@@ -38,17 +38,33 @@ describe('npm run demo', () => {
       expect(step1).toMatch(/✅ отправлено/);
 
       // Step 2: nothing in the documents → a fallback card, nothing sent; auto mode explained.
-      const step2 = out.slice(out.indexOf('Step 2/3'), out.indexOf('Step 3/3'));
+      const step2 = out.slice(out.indexOf('Step 2/4'), out.indexOf('Step 3/4'));
       expect(step2).toContain('🤷 Запасной ответ (в документах не нашлось)');
       expect(step2).toContain('Спасибо за вопрос! Уточню детали и скоро вернусь с ответом.');
       expect(step2).toContain('Buyer Игорь has received nothing yet');
       expect(step2).toContain('In auto mode');
 
       // Step 3: the buyer asks for a person → an escalation card with its three buttons.
-      const step3 = out.slice(out.indexOf('Step 3/3'));
+      const step3 = out.slice(out.indexOf('Step 3/4'), out.indexOf('Step 4/4'));
       expect(step3).toContain('«Позовите менеджера, пожалуйста»');
       expect(step3).toContain('🙋 Нужен человек');
       expect(step3).toMatch(/\[🙋 Беру на себя\]\n\s+\[✍️ Ответить\] \[🤖 Пусть отвечает ИИ\]/);
+
+      // Step 4: the calculator's price, the buyer's phone on the lead, an offer and an invoice as links.
+      const step4 = out.slice(out.indexOf('Step 4/4'));
+      expect(step4).toMatch(
+        /Buyer Светлана receives on Avito:\n\s+Расчёт по прайс-листу продавца:[\s\S]*Итого: 32\s900\s₽/,
+      );
+      expect(step4).toContain('The lead now has the buyer’s phone: +79165551234');
+      expect(step4).toMatch(/\[file offer-KP-2026-0001\.pdf\] Коммерческое предложение № КП-2026-0001/);
+      expect(step4).toMatch(
+        /Коммерческое предложение № КП-2026-0001: http:\/\/127\.0\.0\.1:\d+\/d\/[A-Za-z0-9_-]{43}/,
+      );
+      expect(step4).toMatch(/Счёт на оплату № СЧ-2026-0001: http:\/\/127\.0\.0\.1:\d+\/d\/[A-Za-z0-9_-]{43}/);
+      expect(step4).toMatch(/attachment; filename="offer-KP-2026-0001\.pdf", \d+ bytes of PDF/);
+      expect(step4).toMatch(/attachment; filename="invoice-SCH-2026-0001\.pdf", \d+ bytes of PDF/);
+      expect(step4).toContain('The lead is now at stage «invoiced»; invoiced 3290000 kopecks;');
+      expect(step4).toContain('КП-2026-0001 (downloads: 1), СЧ-2026-0001 (downloads: 1)');
 
       expect(out).toContain('Tour done');
       expect(out).toContain('Demo stopped (--exit).');
@@ -62,7 +78,7 @@ describe('npm run demo', () => {
     async () => {
       demo = new CliProcess('scripts/demo.ts', ['--no-tour']);
       await demo.waitFor(/Your turn[\s\S]*printed as they appear/, 20_000);
-      expect(demo.out).not.toContain('Step 1/3');
+      expect(demo.out).not.toContain('Step 1/4');
 
       demo.send('buyer new Можно забрать самовывозом сегодня?');
       await demo.waitFor(/\[telegram\]\n[\s\S]*Самовывоз бесплатный[\s\S]*\[✅ Отправить\]/, 20_000);

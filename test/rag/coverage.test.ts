@@ -160,6 +160,19 @@ const TABLE = {
   title: 'Стол письменный',
   text: 'Стол письменный из массива дуба, столешница 120 × 60 см. Ящики выдвижные, на доводчиках.',
 };
+const CARE = {
+  title: 'Сборка и уход',
+  text: [
+    'Поможем подобрать цвет под интерьер.',
+    'Стол собирается за 15 минут, ключ в комплекте.',
+    'Если ножка сломалась, пришлите фото — заменим.',
+    'Столешница выдерживает до 50 кг.',
+    'Грузчик поднимает мебель на этаж бесплатно.',
+    'Принимаем вещи на сезонное хранение.',
+    'Стол продаётся в заводской упаковке.',
+    'Лежанка для кошек и собак малых пород.',
+  ].join(' '),
+};
 const PAYMENT = {
   title: 'Оплата',
   text: 'Оплата наличными или картой при получении. Рассрочку на 6 месяцев оформляем в магазине.',
@@ -225,6 +238,19 @@ describe('whether a passage covers a question (coverIn)', () => {
     ['Можно в кредит?', PAYMENT, 'Рассрочку на 6 месяцев оформляем в магазине.'],
     ['Какой размер столешницы?', TABLE, 'Стол письменный из массива дуба, столешница 120 × 60 см.'],
     ['Из какого дерева?', TABLE, 'Стол письменный из массива дуба, столешница 120 × 60 см.'],
+    ['Возите по Казани?', DELIVERY, 'По Казани доставляем курьером на следующий день.'],
+    // Persons of one verb the stemmer cuts apart ("поможете" / «поможем»).
+    ['Поможете подобрать цвет?', CARE, 'Поможем подобрать цвет под интерьер.'],
+    ['Сложно собрать?', CARE, 'Стол собирается за 15 минут, ключ в комплекте.'],
+    ['Зимние вещи берёте на хранение?', CARE, 'Принимаем вещи на сезонное хранение.'],
+    ['Коробка есть?', CARE, 'Стол продаётся в заводской упаковке.'],
+    ['А поменьше есть?', TABLE, 'Стол письменный из массива дуба, столешница 120 × 60 см.'],
+    ['Для котёнка подойдёт?', CARE, 'Лежанка для кошек и собак малых пород.'],
+    // A number the buyer states with its unit: a service per the unit, or a limit above it, answers.
+    ['Грузчик на 9 этаж поднимет?', CARE, 'Грузчик поднимает мебель на этаж бесплатно.'],
+    ['Выдержит 40 кило?', CARE, 'Столешница выдерживает до 50 кг.'],
+    // The condition is what is asked when the rest is "что делать?".
+    ['Если ножка сломается, что делать?', CARE, 'Если ножка сломалась, пришлите фото — заменим.'],
     // Misspelt, or in the other script.
     ['доствка по казани есть?', DELIVERY, 'По Казани доставляем курьером на следующий день.'],
     // Alternatives: one is enough.
@@ -239,6 +265,27 @@ describe('whether a passage covers a question (coverIn)', () => {
     expect(answerIn(question, passage)).toBe(expected);
   });
 
+  it('when the passage is a listing document, then its lines stand alone and the name lines come last', () => {
+    const food = {
+      ...BIKE,
+      title: 'Корм Whiskas для кошек, 5 кг',
+      price: 2100,
+      category: 'Товары для животных',
+    };
+    const doc = { title: `Объявление: ${food.title}`, text: listingDocumentText(food) };
+    // The price line does not answer through the document's title; the title line itself is the last resort.
+    expect(answerIn('Для котят подходит?', doc)).toBe('Объявление: Корм Whiskas для кошек, 5 кг');
+    // The category line answers only a question about the category.
+    expect(answerIn('Для животных подходит?', { ...doc, title: 'Объявление' })).toBeNull();
+    expect(answerIn('Какая категория?', doc)).toBe('Категория: Товары для животных');
+  });
+
+  it('when one of the alternatives names the listing, then a sentence saying it answers', () => {
+    expect(answerIn('Письменный или обеденный?', TABLE, ['Стол письменный'])).toBe(
+      'Стол письменный из массива дуба, столешница 120 × 60 см.',
+    );
+  });
+
   it.each<[string, { title: string; text: string }, string[]?]>([
     // One shared word is not enough.
     ['Стулья к столу продаёте?', TABLE, ['Стол письменный']],
@@ -251,6 +298,13 @@ describe('whether a passage covers a question (coverIn)', () => {
     // Words that only look alike: «склад» is not "складной", «отправка» is not "правка".
     ['Стол складной?', { title: 'Самовывоз', text: 'Забрать можно со склада на Баумана.' }],
     ['Правку делаете?', DELIVERY],
+    // Another number of the unit, or one above the limit, does not answer.
+    ['Выдержит 70 кг?', CARE],
+    ['Пункт выдачи на 3 этаже?', { title: 'Где мы', text: 'Пункт выдачи: ТЦ «Кольцо», 2 этаж.' }],
+    // The condition said, but not all of it; another animal; another season than the one the text names.
+    ['Если столешница сломается, что делать?', CARE],
+    ['Для хомяка подойдёт?', CARE],
+    ['Зимние есть?', { title: 'Шины', text: 'Летние шины Michelin, 4 штуки.' }],
     // A sentence about pickup does not answer a delivery question because the title names both.
     ['Доставка в субботу вечером?', DELIVERY],
   ])('when asked the near-miss «%s», then nothing covers it', (question, passage, naming = []) => {

@@ -40,6 +40,10 @@ describe('word matching', () => {
     expect(sameStem('колес', 'колесик')).toBe(true);
     expect(sameStem('ребенок', 'ребенк')).toBe(true);
     expect(sameStem('хран', 'хранен')).toBe(true);
+    // Persons of a verb the stemmer cuts apart: "поможете" → "поможет", «поможем» → "помож".
+    expect(sameStem('поможет', 'помож')).toBe(true);
+    expect(sameStem('встанут', 'встан')).toBe(true);
+    expect(sameStem('паркет', 'парк')).toBe(false);
     expect(sameStem('склад', 'складн')).toBe(false);
     expect(sameStem('карт', 'картон')).toBe(false);
     expect(sameStem('стул', 'стол')).toBe(false);
@@ -58,6 +62,10 @@ describe('word matching', () => {
     expect(soundAlike('айфон', 'iphone')).toBe(true);
     expect(soundAlike('шимано', 'shimano')).toBe(true);
     expect(soundAlike('самсунг', 'xiaomi')).toBe(false);
+    // Declined or made diminutive the Russian way.
+    expect(soundAlike('андроидом', 'android')).toBe(true);
+    expect(soundAlike('есимку', 'esim')).toBe(true);
+    expect(soundAlike('андроидом', 'apple')).toBe(false);
   });
 
   it('when a question word is looked up, then it is found as itself, a related word, a number in a range, or not at all', () => {

@@ -100,8 +100,9 @@ describe('responder flows (the real service with the Avito and Gemini simulators
   it('when auto mode gets an answer with an invented price, then it is held for review with the findings', async () => {
     await start({ MODE: 'auto' });
     // Scripted for both cascade steps (item documents, then general): whichever answers invents the price.
-    gemini.scriptNextAnswer('Доставка по Москве стоит 990 рублей.');
-    gemini.scriptNextAnswer('Доставка по Москве стоит 990 рублей.');
+    // For prose answers only: the lead's brief is read by JSON-mode calls meanwhile.
+    gemini.scriptNextAnswer('Доставка по Москве стоит 990 рублей.', { for: 'text' });
+    gemini.scriptNextAnswer('Доставка по Москве стоит 990 рублей.', { for: 'text' });
     const { chatId } = await avito.buyerWrites({
       itemId: sofa().id,
       buyer: { name: 'Ира' },

@@ -4,6 +4,7 @@ import type { Listing } from '../../src/models/records.js';
 import type { MessageInput, Store } from '../../src/store/port.js';
 import { StoreValidationError } from '../../src/store/validate.js';
 import { describeLeadContract } from './lead-contract.js';
+import { describeSalesDocumentContract } from './sales-document-contract.js';
 import { describeRetentionContract } from './retention-contract.js';
 
 export interface ContractTarget {
@@ -716,6 +717,17 @@ export function describeStoreContract(name: string, target: ContractTarget): voi
     });
 
     describeLeadContract({
+      store: () => store,
+      ...(target.reopen
+        ? {
+            reopen: async () => {
+              store = await target.reopen!(store);
+            },
+          }
+        : {}),
+    });
+
+    describeSalesDocumentContract({
       store: () => store,
       ...(target.reopen
         ? {

@@ -140,6 +140,29 @@ export function describeLeadContract(access: LeadContractAccess): void {
       expect(await store.leads.update('missing', 1, { tags: [] }, [])).toBeNull();
     });
 
+    it('when a document is sent and downloaded, then its sentAt and download count round-trip', async () => {
+      const store = access.store();
+      const lead = await newLeadIn(store, 'u2i-doc-sent');
+      const issuedAt = new Date('2026-05-02T12:30:00+03:00');
+      const sentAt = new Date('2026-05-02T12:35:00+03:00');
+      const document = { kind: 'invoice' as const, number: 'СЧ-2026-0001', total: 3_290_000, issuedAt };
+      const issued = await store.leads.update(lead.id, lead.version, { documents: [document] }, []);
+      const sent = await store.leads.update(
+        lead.id,
+        issued!.version,
+        { documents: [{ ...document, sentAt, downloads: 2 }] },
+        [],
+      );
+      const got = await store.leads.get(lead.id);
+      expect(got).toEqual(sent);
+      expect(got?.documents[0]?.sentAt).toEqual(sentAt);
+      expect(got?.documents[0]?.downloads).toBe(2);
+      expect(issued?.documents[0]).not.toHaveProperty('sentAt');
+      await expect(
+        store.leads.update(got!.id, got!.version, { documents: [{ ...document, downloads: -1 }] }, []),
+      ).rejects.toThrow(StoreValidationError);
+    });
+
     it('when brief, amounts and documents are stored, then they round-trip with their dates', async () => {
       const store = access.store();
       const lead = await newLeadIn(store, 'u2i-brief');

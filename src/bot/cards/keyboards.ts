@@ -2,6 +2,7 @@
 import type { InlineKeyboardButton, InlineKeyboardMarkup } from 'grammy/types';
 import type { CardView, Notice } from '../../responder/ports.js';
 import { cb, fitsCallbackData } from '../callback-data.js';
+import { salesCallback } from '../sales-callbacks.js';
 import type { Texts } from '../texts/index.js';
 
 const button = (text: string, data: string): InlineKeyboardButton => ({ text, callback_data: data });
@@ -63,4 +64,15 @@ export function noticeKeyboard(notice: Notice, t: Texts): InlineKeyboardMarkup |
       return rows.length > 0 ? { inline_keyboard: rows } : undefined;
     }
   }
+}
+
+/** The draft card's way to its lead card (📇), under the draft's own buttons. */
+export function withLeadButton(
+  markup: InlineKeyboardMarkup | undefined,
+  lead: { id: string } | null,
+  t: Texts,
+): InlineKeyboardMarkup | undefined {
+  if (!lead || !markup) return markup;
+  const row = [button(t.sales.buttons.card, salesCallback({ kind: 'open', leadId: lead.id }))];
+  return { inline_keyboard: [...markup.inline_keyboard, row] };
 }

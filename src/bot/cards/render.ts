@@ -10,7 +10,7 @@ import { decodeDeliveryProblem } from '../../responder/delivery-problem.js';
 import type { CardView, Notice } from '../../responder/ports.js';
 import { cutText, escapeHtml, MESSAGE_BUDGET, visibleLength } from '../html.js';
 import { formatWhen, type Texts } from '../texts/index.js';
-import { cardKeyboard, noticeKeyboard } from './keyboards.js';
+import { cardKeyboard, noticeKeyboard, withLeadButton } from './keyboards.js';
 
 /** A message ready for `sendMessage`/`editMessageText` with `parse_mode: 'HTML'`. */
 export interface Rendered {
@@ -177,14 +177,27 @@ function draftLabel(draft: Draft, t: Texts, names: ReadonlyMap<string, string>):
   return t.card.draft;
 }
 
+/** The lead a draft's chat belongs to, as its card shows it (stage, and a button to the lead card). */
+export interface CardLead {
+  id: string;
+  stage: string;
+}
+
 /** The card for a draft in its current state, with the buttons that state allows. */
 export function renderCard(
   view: CardView,
   t: Texts,
   names: ReadonlyMap<string, string> = new Map(),
+  lead: CardLead | null = null,
 ): Rendered {
   const { draft, chat } = view;
-  const head = [listingLine(chat, t), buyerLine(chat, t), '', buyerBlock(view.buyerMessages, t)].join('\n');
+  const head = [
+    listingLine(chat, t),
+    buyerLine(chat, t),
+    ...(lead ? [t.sales.draftLead(t.sales.stage(lead.stage))] : []),
+    '',
+    buyerBlock(view.buyerMessages, t),
+  ].join('\n');
   const status = statusLine(view, t, names);
   let text: string;
   if (draft.kind === 'escalation') {
@@ -197,7 +210,9 @@ export function renderCard(
     const tail = [...searchLines(draft, t), edited, status.trim()].filter(Boolean).join('\n');
     text = withDraftText(head, draftLabel(draft, t, names), draft.text, tail, t);
   }
-  return { text, replyMarkup: cardKeyboard(view, t) };
+  // The 📇 button while the owner decides on the draft; a settled card keeps only its stage line.
+  const leadButton = draft.status === 'pending' ? lead : null;
+  return { text, replyMarkup: withLeadButton(cardKeyboard(view, t), leadButton, t) };
 }
 
 /** A notice that is not a draft card (auto-sent log entry, paused chat, buyer in a human chat). */

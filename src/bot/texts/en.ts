@@ -107,6 +107,8 @@ export const en: Texts = {
     docs: 'Knowledge base documents',
     upload: 'Upload a document',
     ask: 'Preview an answer: /ask question',
+    leads: 'Leads by stage',
+    quote: 'Price-list quote and offer',
     cancel: 'Cancel the current action',
   },
   modeName,
@@ -124,6 +126,8 @@ export const en: Texts = {
     '/chats — drafts awaiting you and chats you handle yourself\n' +
     '/docs — documents; /upload — add a file (or just send a file)\n' +
     '/ask &lt;question&gt; — how the bot would answer (nothing is sent)\n' +
+    '/leads — leads by stage: card, stages, brief, 📄 offer, 📝 contract, 🧾 invoice\n' +
+    '/quote — a price-list quote and an offer for a lead\n' +
     '/cancel — cancel editing\n\n' +
     'On a card: ✅ send, ✏️ edit, 🔄 regenerate, 🙋 take over, ✖️ dismiss. ' +
     'A text reply to a card goes to the buyer.',
@@ -367,6 +371,117 @@ export const en: Texts = {
   listingsPage: (page, pages) => `${page}/${pages}`,
   unhandled: 'I did not get that. /help lists what I can do.',
   genericError: 'Something went wrong, please try again.',
+  sales: {
+    notConfigured: 'Sales are not set up: no SALES_CONFIG file (sample: examples/sales.yaml).',
+    stage: (s: string): string =>
+      ({
+        new: '🆕 New',
+        qualified: '🎯 Qualified',
+        offer_sent: '📄 Offer sent',
+        booked: '📅 Booked',
+        invoiced: '🧾 Invoiced',
+        paid: '💳 Paid',
+        won: '🏆 Won',
+        lost: '❌ Lost',
+      })[s] ?? s,
+    channel: (c: string): string => ({ avito: 'Avito', telegram: 'Telegram', web: 'website' })[c] ?? c,
+    docKind: (k: string): string => ({ offer: 'Offer', contract: 'Contract', invoice: 'Invoice' })[k] ?? k,
+    leadsTitle: (total: number) => `📇 <b>Open leads</b>: ${total}`,
+    noLeads: 'No open leads.',
+    stageTitle: (stage: string, page: number, pages: number) =>
+      `📇 <b>${stage}</b>${pages > 1 ? ` · ${page}/${pages}` : ''}`,
+    stageEmpty: 'No leads at this stage.',
+    leadButton: (name: string, listing: string) => `${name}${listing ? ` · ${listing}` : ''}`,
+    noName: 'no name',
+    card: {
+      title: (n: string) => `📇 <b>Lead</b> <code>${n}</code>`,
+      stage: (s: string) => `Stage: <b>${s}</b>`,
+      lostReason: (r: string) => `Reason: ${r}`,
+      channel: (c: string) => `Channel: ${c}`,
+      contact: 'Contact:',
+      noContact: 'Contact: —',
+      listing: (l: string) => `Listing: ${l}`,
+      brief: '<b>Brief</b>',
+      briefEmpty: 'The brief is empty so far.',
+      amounts: (quoted: string, invoiced: string, paid: string) =>
+        `Amounts: offer ${quoted} · invoiced ${invoiced} · paid ${paid}`,
+      documents: '<b>Documents</b>',
+      document: (kind: string, number: string, total: string, sent: boolean, downloads: number) =>
+        `${kind} ${number} — ${total}${sent ? ` · sent${downloads > 0 ? ` · downloaded ${downloads}×` : ''}` : ' · not sent'}`,
+      updated: (when: string) => `Updated ${when}`,
+    },
+    buttons: {
+      list: '📋 Stages',
+      prev: '◀️',
+      next: '▶️',
+      card: '📇 Lead',
+      editBrief: '✏️ Brief',
+      offer: '📄 Offer',
+      contract: '📝 Contract',
+      invoice: '🧾 Invoice',
+      lost: '❌ Lost',
+      reopen: '↩️ Reopen',
+      refresh: '🔄 Refresh',
+      sendDoc: '✅ Send to the buyer',
+      regenDoc: '🔄 Again',
+      cancelDoc: '✖️ Cancel',
+      cancel: '✖️ Cancel',
+      clear: '🧹 Clear',
+      toStage: (s: string) => `→ ${s}`,
+    },
+    toast: {
+      moved: (s: string) => `Stage: ${s}`,
+      notFound: 'Lead not found',
+      conflict: 'The lead just changed, try again',
+      refused: 'That move is not allowed',
+      preparing: '⏳ Preparing the document…',
+      sent: '✅ Link sent to the buyer',
+      cancelled: 'Cancelled',
+      stale: 'Already sent or cancelled',
+    },
+    lost: {
+      ask: 'Why is the lead lost? Pick or type a reason (/cancel to stop).',
+      quick: ['Too expensive', 'Chose another seller', 'No reply', 'Changed their mind', 'Not our line'],
+      done: (r: string) => `❌ Lead lost: ${r}`,
+    },
+    brief: {
+      pick: 'Which brief field to change?',
+      ask: (label: string, current: string) =>
+        `✏️ <b>${label}</b>\nNow: ${current}\nType the new value (/cancel to stop).`,
+      saved: (label: string, value: string) => `✅ ${label}: ${value}`,
+      cleared: (label: string) => `🧹 ${label}: cleared`,
+      invalid: (why: string) => `Not accepted: ${why}. Try again or /cancel.`,
+      timeout: 'Time is up, the field was not changed.',
+    },
+    doc: {
+      caption: (title: string, total: string, buyer: string) =>
+        `${title}\nTotal: <b>${total}</b>\nBuyer: ${buyer}`,
+      sentCaption: (title: string, url: string) => `${title}\n✅ Sent to the buyer: ${url}`,
+      cancelledCaption: (title: string) => `${title}\n✖️ Cancelled`,
+      noOrder: 'Nothing to price: the listing is not linked to a price-list product. Price it with /quote.',
+      missing: (list: string) => `Requisites missing in SALES_CONFIG: ${list}`,
+      tooLarge: 'The PDF is over MAX_PDF_SIZE_MB.',
+      quoteError: (why: string) => `Could not price it: ${why}`,
+      notDelivered: 'Not sent: the buyer’s chat was not found.',
+    },
+    quote: {
+      pickProduct: '🧮 <b>Quote</b>\nPick a product or service:',
+      pickOption: (title: string) => `Choose: <b>${title}</b>`,
+      yes: 'Yes',
+      no: 'No',
+      askCount: (title: string, unit: string) => `How many (${unit}): <b>${title}</b>? Type a number.`,
+      askQty: (unit: string, min: string, max: string) =>
+        `Quantity (${unit}), ${min} to ${max}? Type a number.`,
+      badNumber: 'A number within the limits, please. Again or /cancel.',
+      result: (table: string) => `<pre>${table}</pre>`,
+      forLead: '📄 Offer for a lead',
+      pickLead: 'Which lead is the offer for?',
+      noLeads: 'No open leads to attach the offer to.',
+      cancelled: 'Quote cancelled.',
+      timeout: 'Time is up, quote cancelled.',
+    },
+    draftLead: (stage: string) => `📇 Lead: ${stage}`,
+  },
   widget: {
     title: 'Chat with the seller',
     open: 'Open chat',

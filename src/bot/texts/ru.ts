@@ -127,6 +127,8 @@ export const ru = {
     docs: 'Документы базы знаний',
     upload: 'Загрузить документ',
     ask: 'Проверить ответ: /ask вопрос',
+    leads: 'Заявки по этапам',
+    quote: 'Расчёт по прайсу и КП',
     cancel: 'Отменить текущее действие',
   },
   modeName,
@@ -144,6 +146,8 @@ export const ru = {
     '/chats — черновики на решении и чаты, которые вы ведёте сами\n' +
     '/docs — документы; /upload — добавить файл (или просто пришлите файл)\n' +
     '/ask &lt;вопрос&gt; — как бы ответил бот (ничего не отправляется)\n' +
+    '/leads — заявки по этапам: карточка, этапы, бриф, 📄 КП, 📝 договор, 🧾 счёт\n' +
+    '/quote — расчёт по прайсу и КП для заявки\n' +
     '/cancel — отменить редактирование\n\n' +
     'На карточке: ✅ отправить, ✏️ изменить, 🔄 заново, 🙋 беру на себя, ✖️ отклонить. ' +
     'Ответ (reply) на карточку текстом уходит покупателю.',
@@ -404,6 +408,119 @@ export const ru = {
   listingsPage: (page: number, pages: number) => `${page}/${pages}`,
   unhandled: 'Не понял. /help — что я умею.',
   genericError: 'Что-то пошло не так, попробуйте ещё раз.',
+  // ---- Sales: /leads, the lead card, documents, /quote ----
+  sales: {
+    notConfigured: 'Продажи не настроены: нет файла SALES_CONFIG (образец — examples/sales.yaml).',
+    stage: (s: string): string =>
+      ({
+        new: '🆕 Новая',
+        qualified: '🎯 Квалифицирована',
+        offer_sent: '📄 КП отправлено',
+        booked: '📅 Запись',
+        invoiced: '🧾 Счёт выставлен',
+        paid: '💳 Оплачена',
+        won: '🏆 Сделка',
+        lost: '❌ Потеряна',
+      })[s] ?? s,
+    channel: (c: string): string => ({ avito: 'Авито', telegram: 'Telegram', web: 'сайт' })[c] ?? c,
+    docKind: (k: string): string => ({ offer: 'КП', contract: 'Договор', invoice: 'Счёт' })[k] ?? k,
+    leadsTitle: (total: number) => `📇 <b>Открытые заявки</b>: ${total}`,
+    noLeads: 'Открытых заявок нет.',
+    stageTitle: (stage: string, page: number, pages: number) =>
+      `📇 <b>${stage}</b>${pages > 1 ? ` · ${page}/${pages}` : ''}`,
+    stageEmpty: 'На этом этапе заявок нет.',
+    leadButton: (name: string, listing: string) => `${name}${listing ? ` · ${listing}` : ''}`,
+    noName: 'без имени',
+    card: {
+      title: (n: string) => `📇 <b>Заявка</b> <code>${n}</code>`,
+      stage: (s: string) => `Этап: <b>${s}</b>`,
+      lostReason: (r: string) => `Причина: ${r}`,
+      channel: (c: string) => `Канал: ${c}`,
+      contact: 'Контакт:',
+      noContact: 'Контакт: —',
+      listing: (l: string) => `Объявление: ${l}`,
+      brief: '<b>Бриф</b>',
+      briefEmpty: 'Бриф пока пуст.',
+      amounts: (quoted: string, invoiced: string, paid: string) =>
+        `Суммы: КП ${quoted} · счёт ${invoiced} · оплачено ${paid}`,
+      documents: '<b>Документы</b>',
+      document: (kind: string, number: string, total: string, sent: boolean, downloads: number) =>
+        `${kind} ${number} — ${total}${sent ? ` · отправлен${downloads > 0 ? ` · скачан ${downloads}×` : ''}` : ' · не отправлен'}`,
+      updated: (when: string) => `Обновлена ${when}`,
+    },
+    buttons: {
+      list: '📋 Этапы',
+      prev: '◀️',
+      next: '▶️',
+      card: '📇 Заявка',
+      editBrief: '✏️ Бриф',
+      offer: '📄 КП',
+      contract: '📝 Договор',
+      invoice: '🧾 Счёт',
+      lost: '❌ Потеряна',
+      reopen: '↩️ Вернуть в работу',
+      refresh: '🔄 Обновить',
+      sendDoc: '✅ Отправить покупателю',
+      regenDoc: '🔄 Заново',
+      cancelDoc: '✖️ Отмена',
+      cancel: '✖️ Отмена',
+      clear: '🧹 Очистить',
+      toStage: (s: string) => `→ ${s}`,
+    },
+    toast: {
+      moved: (s: string) => `Этап: ${s}`,
+      notFound: 'Заявка не найдена',
+      conflict: 'Заявка только что изменилась, попробуйте ещё раз',
+      refused: 'Так перевести нельзя',
+      preparing: '⏳ Готовлю документ…',
+      sent: '✅ Ссылка отправлена покупателю',
+      cancelled: 'Отменено',
+      stale: 'Уже отправлен или отменён',
+    },
+    lost: {
+      ask: 'Почему заявка потеряна? Выберите или напишите причину (/cancel — отмена).',
+      quick: ['Дорого', 'Выбрал другого', 'Не отвечает', 'Передумал', 'Не наш профиль'],
+      done: (r: string) => `❌ Заявка потеряна: ${r}`,
+    },
+    brief: {
+      pick: 'Какое поле брифа изменить?',
+      ask: (label: string, current: string) =>
+        `✏️ <b>${label}</b>\nСейчас: ${current}\nНапишите новое значение (/cancel — отмена).`,
+      saved: (label: string, value: string) => `✅ ${label}: ${value}`,
+      cleared: (label: string) => `🧹 ${label}: очищено`,
+      invalid: (why: string) => `Не подходит: ${why}. Попробуйте ещё раз или /cancel.`,
+      timeout: 'Время вышло, поле не изменено.',
+    },
+    doc: {
+      caption: (title: string, total: string, buyer: string) =>
+        `${title}\nСумма: <b>${total}</b>\nПокупатель: ${buyer}`,
+      sentCaption: (title: string, url: string) => `${title}\n✅ Отправлено покупателю: ${url}`,
+      cancelledCaption: (title: string) => `${title}\n✖️ Отменено`,
+      noOrder:
+        'Не из чего составить документ: объявление не связано с товаром прайса. Посчитайте через /quote.',
+      missing: (list: string) => `Не хватает реквизитов в SALES_CONFIG: ${list}`,
+      tooLarge: 'PDF больше MAX_PDF_SIZE_MB.',
+      quoteError: (why: string) => `Не удалось посчитать: ${why}`,
+      notDelivered: 'Не удалось отправить: чат покупателя не найден.',
+    },
+    quote: {
+      pickProduct: '🧮 <b>Расчёт</b>\nВыберите товар или услугу:',
+      pickOption: (title: string) => `Выберите: <b>${title}</b>`,
+      yes: 'Да',
+      no: 'Нет',
+      askCount: (title: string, unit: string) => `Сколько (${unit}): <b>${title}</b>? Напишите число.`,
+      askQty: (unit: string, min: string, max: string) =>
+        `Количество (${unit}), от ${min} до ${max}? Напишите число.`,
+      badNumber: 'Нужно число в допустимых пределах. Ещё раз или /cancel.',
+      result: (table: string) => `<pre>${table}</pre>`,
+      forLead: '📄 КП для заявки',
+      pickLead: 'Для какой заявки составить КП?',
+      noLeads: 'Открытых заявок нет: КП не к чему привязать.',
+      cancelled: 'Расчёт отменён.',
+      timeout: 'Время вышло, расчёт отменён.',
+    },
+    draftLead: (stage: string) => `📇 Заявка: ${stage}`,
+  },
   /**
    * The website chat widget, as the visitor reads it. Plain text (the widget renders every string with
    * `textContent`, never as HTML), no functions: the whole section is sent to the browser as JSON.

@@ -1,4 +1,4 @@
-import { ApiError } from '@google/genai';
+import type { ApiError } from '@google/genai';
 import { z } from 'zod';
 import type { GeminiFailureKind } from '../errors.js';
 
@@ -51,9 +51,21 @@ function parseBody(message: string): z.infer<typeof errorBodySchema>['error'] | 
   }
 }
 
+/**
+ * The SDK's HTTP error, recognised by shape: the SDK is imported on first use (see `GenAI`), so this module
+ * cannot hold its class.
+ */
+function isApiError(err: unknown): err is ApiError {
+  return (
+    err instanceof Error &&
+    err.name === 'ApiError' &&
+    typeof (err as { status?: unknown }).status === 'number'
+  );
+}
+
 /** Classifies anything the SDK threw: ApiError by status and body, aborts as timeouts, the rest as network. */
 export function classifyGeminiFailure(err: unknown): GeminiFailure {
-  if (err instanceof ApiError) {
+  if (isApiError(err)) {
     const body = parseBody(err.message);
     const message = (body?.message ?? err.message).split('\n')[0] ?? err.message;
     const status = err.status;

@@ -1,4 +1,4 @@
-import { type GoogleGenAI, UploadToFileSearchStoreOperation } from '@google/genai';
+import type { UploadToFileSearchStoreOperation } from '@google/genai';
 import type { Config } from '../../config.js';
 import { backoffDelay, sleep } from '../../lib/retry.js';
 import type { Logger } from '../../logger.js';
@@ -11,6 +11,7 @@ import {
   toGeminiError,
   withRetries,
 } from './caller.js';
+import type { GenAI } from './client.js';
 import { classifyGeminiFailure } from './failures.js';
 
 /** kv key of the File Search store we created (when FILE_SEARCH_STORE is not configured). */
@@ -35,7 +36,7 @@ export interface RemoteMetadata {
 }
 
 export interface FileSearchDeps {
-  ai: GoogleGenAI;
+  ai: GenAI;
   store: Store;
   gemini: Config['gemini'];
   logger: Logger;
@@ -84,8 +85,8 @@ export class FileSearchStore {
     if (gemini.fileSearchStore) return gemini.fileSearchStore;
     const kept = await store.kv.get<unknown>(STORE_KV_KEY);
     if (typeof kept === 'string' && kept.startsWith('fileSearchStores/')) return kept;
-    const created = await this.call('create store', () =>
-      ai.fileSearchStores.create({ config: { displayName: STORE_DISPLAY_NAME } }),
+    const created = await this.call('create store', async () =>
+      (await ai()).fileSearchStores.create({ config: { displayName: STORE_DISPLAY_NAME } }),
     );
     if (!created.name) throw new Error('Gemini created a File Search store without a name');
     // Another process may have raced us: the first one stored wins, ours is left empty.
@@ -111,8 +112,9 @@ export class FileSearchStore {
     const customMetadata = Object.entries(input.metadata)
       .filter((e): e is [string, string] => typeof e[1] === 'string' && e[1] !== '')
       .map(([key, stringValue]) => ({ key, stringValue }));
+    const ai = await this.deps.ai();
     const op = await this.call('upload document', () =>
-      this.deps.ai.fileSearchStores.uploadToFileSearchStore({
+      ai.fileSearchStores.uploadToFileSearchStore({
         fileSearchStoreName: storeName,
         file: new Blob([new Uint8Array(input.bytes)], { type: input.mimeType }),
         config: { displayName: input.displayName, mimeType: input.mimeType, customMetadata },
@@ -132,14 +134,15 @@ export class FileSearchStore {
     const name = operationName.includes('/')
       ? operationName
       : `${storeName}/upload/operations/${operationName}`;
-    let op: UploadToFileSearchStoreOperation = Object.assign(new UploadToFileSearchStoreOperation(), {
+    const [ai, sdk] = await Promise.all([this.deps.ai(), import('@google/genai')]);
+    let op: UploadToFileSearchStoreOperation = Object.assign(new sdk.UploadToFileSearchStoreOperation(), {
       name,
     });
     const deadline = Date.now() + this.deps.poll.deadlineMs;
     for (let attempt = 1; ; attempt++) {
       const current = op;
       op = await this.call('poll upload', (): Promise<UploadToFileSearchStoreOperation> =>
-        this.deps.ai.operations.get({ operation: current }),
+        ai.operations.get({ operation: current }),
       );
       if (op.error) {
         const message = typeof op.error.message === 'string' ? op.error.message : JSON.stringify(op.error);
@@ -164,7 +167,11 @@ export class FileSearchStore {
     try {
       await withRetries(
         'delete document',
-        () => this.deps.ai.fileSearchStores.documents.delete({ name: documentName, config: { force: true } }),
+        async () =>
+          (await this.deps.ai()).fileSearchStores.documents.delete({
+            name: documentName,
+            config: { force: true },
+          }),
         { policy: this.deps.retry, logger: this.deps.logger },
       );
       this.deps.health.succeeded();

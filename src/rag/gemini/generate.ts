@@ -1,4 +1,4 @@
-import { type ThinkingConfig, ThinkingLevel } from '@google/genai';
+import type { ThinkingConfig, ThinkingLevel } from '@google/genai';
 import { z } from 'zod';
 
 /** One retrieved chunk as the grounding metadata reports it, with our customMetadata flattened. */
@@ -21,7 +21,7 @@ export interface GeneratedAnswer {
 /** Keeps latency and cost down: 2.5 models take a thinking budget, 3.x models a thinking level. */
 export function thinkingFor(model: string): ThinkingConfig | undefined {
   if (/^(models\/)?gemini-2\.5/.test(model)) return { thinkingBudget: 0 };
-  if (/^(models\/)?gemini-[3-9]/.test(model)) return { thinkingLevel: ThinkingLevel.LOW };
+  if (/^(models\/)?gemini-[3-9]/.test(model)) return { thinkingLevel: 'LOW' as ThinkingLevel.LOW };
   return undefined;
 }
 

@@ -1,5 +1,5 @@
-import type { GoogleGenAI } from '@google/genai';
 import { GeminiError } from '../errors.js';
+import type { GenAI } from '../gemini/client.js';
 import { classifyGeminiFailure } from '../gemini/failures.js';
 import { parseGeneration, thinkingFor } from '../gemini/generate.js';
 import type {
@@ -43,7 +43,7 @@ export function classifyGemini(err: unknown): ModelFailure {
 
 /** What the Gemini adapter is built from. */
 export interface GeminiAdapterDeps {
-  ai: GoogleGenAI;
+  ai: GenAI;
   /** The File Search store (created on first use). */
   storeName: () => Promise<string>;
   models: readonly string[];
@@ -66,7 +66,9 @@ export function geminiAdapter(deps: GeminiAdapterDeps): ModelAdapter {
     async generate(call) {
       const storeName = await deps.storeName();
       const thinking = thinkingFor(call.model);
-      const response = await deps.ai.models.generateContent({
+      const response = await (
+        await deps.ai()
+      ).models.generateContent({
         model: call.model,
         contents: contents(call.turns),
         config: {
@@ -108,12 +110,14 @@ export function geminiAdapter(deps: GeminiAdapterDeps): ModelAdapter {
 }
 
 /** Gemini `embedContent` (sent as batchEmbedContents): task-typed, cut to `dimensions`. */
-export function geminiEmbedder(deps: { ai: GoogleGenAI; model: string; dimensions?: number }): Embedder {
+export function geminiEmbedder(deps: { ai: GenAI; model: string; dimensions?: number }): Embedder {
   const dimensions = deps.dimensions ?? 768;
   return {
     id: `gemini:${deps.model}:${dimensions}`,
     async embed(texts, purpose, signal) {
-      const response = await deps.ai.models.embedContent({
+      const response = await (
+        await deps.ai()
+      ).models.embedContent({
         model: deps.model,
         contents: [...texts],
         config: {

@@ -1,8 +1,7 @@
-import type { GoogleGenAI } from '@google/genai';
 import type { Config } from '../../config.js';
-import { anthropicAdapter, createAnthropicClient } from './anthropic.js';
+import type { GenAI } from '../gemini/client.js';
+import { deferredAdapter, deferredEmbedder } from './deferred.js';
 import { geminiAdapter, geminiEmbedder } from './gemini.js';
-import { createOpenAIClient, openaiAdapter, openaiEmbedder } from './openai.js';
 import type { Embedder, ModelAdapter } from './port.js';
 
 export { CircuitBreaker, type BreakerPolicy, DEFAULT_BREAKER } from './breaker.js';
@@ -26,7 +25,7 @@ const modelsOf = (model: string, fallbacks: readonly string[]) => [
 /** What the adapters need besides configuration. */
 export interface AdapterDeps {
   /** The Gemini client, when Gemini is used (answers or embeddings). */
-  ai: GoogleGenAI | null;
+  ai: GenAI | null;
   /** Our File Search store's name (Gemini retrieves from it). */
   storeName: () => Promise<string>;
   geminiHealth?: ModelAdapter['health'];
@@ -49,6 +48,11 @@ function withoutKey(adapter: ModelAdapter, key: string | undefined): ModelAdapte
       return { ...failure, message: failure.message.split(key).join('[redacted]') };
     },
   };
+}
+
+/** A listed provider without its key is a configuration error at start-up, not at the first question. */
+function requireKey(key: string | undefined, variable: string): void {
+  if (!key) throw new Error(`${variable} is not set.`);
 }
 
 /** One adapter per provider of LLM_PROVIDERS, in that order. Makes no request. */
@@ -80,31 +84,46 @@ function createAdapter(
         topK: deps.topK,
         ...(deps.geminiHealth ? { health: deps.geminiHealth } : {}),
       });
-    case 'openai':
-      return openaiAdapter({
-        client: createOpenAIClient(config.openai, deps.timeoutMs),
-        models: modelsOf(config.openai.model, config.openai.fallbackModels),
-        temperature: deps.temperature,
+    case 'openai': {
+      const models = modelsOf(config.openai.model, config.openai.fallbackModels);
+      requireKey(config.openai.apiKey, 'OPENAI_API_KEY');
+      return deferredAdapter({ provider, models, retrievesItself: false }, async () => {
+        const { createOpenAIClient, openaiAdapter } = await import('./openai.js');
+        return openaiAdapter({
+          client: createOpenAIClient(config.openai, deps.timeoutMs),
+          models,
+          temperature: deps.temperature,
+        });
       });
-    case 'anthropic':
-      return anthropicAdapter({
-        client: createAnthropicClient(config.anthropic, deps.timeoutMs),
-        models: modelsOf(config.anthropic.model, config.anthropic.fallbackModels),
+    }
+    case 'anthropic': {
+      const models = modelsOf(config.anthropic.model, config.anthropic.fallbackModels);
+      requireKey(config.anthropic.apiKey, 'ANTHROPIC_API_KEY');
+      return deferredAdapter({ provider, models, retrievesItself: false }, async () => {
+        const { anthropicAdapter, createAnthropicClient } = await import('./anthropic.js');
+        return anthropicAdapter({
+          client: createAnthropicClient(config.anthropic, deps.timeoutMs),
+          models,
+        });
       });
+    }
   }
 }
 
 /** The embedder EMBEDDINGS chose (see `Config.llm.embeddings`), or null: BM25 alone. */
 export function createEmbedder(
   config: Config,
-  deps: { ai: GoogleGenAI | null; timeoutMs: number },
+  deps: { ai: GenAI | null; timeoutMs: number },
 ): Embedder | null {
   switch (config.llm.embeddings) {
-    case 'openai':
-      return openaiEmbedder({
-        client: createOpenAIClient(config.openai, deps.timeoutMs),
-        model: config.openai.embeddingModel,
+    case 'openai': {
+      requireKey(config.openai.apiKey, 'OPENAI_API_KEY');
+      const model = config.openai.embeddingModel;
+      return deferredEmbedder(`openai:${model}`, async () => {
+        const { createOpenAIClient, openaiEmbedder } = await import('./openai.js');
+        return openaiEmbedder({ client: createOpenAIClient(config.openai, deps.timeoutMs), model });
       });
+    }
     case 'gemini':
       if (!deps.ai) throw new Error('createEmbedder: Gemini embeddings need a Gemini client');
       return geminiEmbedder({ ai: deps.ai, model: config.gemini.embeddingModel });

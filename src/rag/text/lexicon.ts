@@ -37,6 +37,8 @@ const either = (...res: RegExp[]) => new RegExp(res.map((r) => `(?:${r.source})`
 const DELIVERY = starts(
   'доставк|достав[илья]|доставлен|привез|привоз|довез|довоз|завез|завоз|отправ|высыл|вышл|высла|пересыл|перешл|пошл[её]|пошлю|пошлит|шл[её]т|отгруз|deliver|ship',
 );
+/** "Возите?", "до скольки возите": the plain verb, in its forms only ("воз" alone is a cart). */
+const CARRY = exactly('возите|возим|возят|возить|возит|возишь|возили|возил');
 const PICKUP = either(
   starts('самовывоз|забра|забер|забир|выдач|самостоятельн'),
   exactly('приеду|приедем|приехать|подъеду|подъедем|подъехать|заеду|заедем|заехать|лично|pickup'),
@@ -76,7 +78,7 @@ const EXCHANGE = starts('обмен|поменя|замен|exchange');
 const CONDITION = starts('цел[аоы]|целый|состояни|износ|изношен');
 const DAMAGE = either(
   starts(
-    'поврежд|царап|поцарап|трещин|вмятин|дефект|брак|сломал|сломан|слома|полом|разбит|разбил|порван|порвал|порез|прокол|грыж|вздут|потерт|потертост|пятн|испорч|damage|broken|scratch',
+    'поврежд|царап|поцарап|трещин|вмятин|дефект|брак|сломал|сломан|слома|полом|разбит|разбил|порван|порвал|порез|прокол|грыж|вздут|потерт|потертост|пятн|испорч|неисправн|перестал|перестан|damage|broken|scratch',
   ),
   exactly('скол|скола|сколом|сколы|сколов|сколами|дыра|дыру|дырка|дырку|дыры'),
 );
@@ -103,6 +105,8 @@ const WEIGHT_SAY = either(
   starts('тяжел'),
 );
 const WEIGHT_SHOWS = /\d\s*(?:кг|килограм)/u;
+/** "7 кило", «до 8 кг»: one unit ("километр" is not it). */
+const KILOGRAM = either(exactly('кг|кило|kg'), starts('килограм'));
 const COLOR = starts('цвет|расцвет|оттен|окрас|colou?r');
 const COLORS = adjective(
   'красн|син|черн|бел|сер|зелен|желт|розов|голуб|фиолетов|коричнев|бежев|графитов|оранжев|бордов|бирюзов|серебрист|золотист|молочн|салатов|кремов|песочн|изумрудн|лилов|малинов|вишнев|темн|светл|графит|беж|хаки|бордо',
@@ -151,7 +155,7 @@ const WEEKDAY_SAY = either(
 );
 /** "В лифт войдёт?", "в багажник влезет?": answered by a size, or by a document saying it fits. */
 const FIT = starts(
-  'войдет|войдут|влез|помест|пролез|пройдет|пройдут|проходит|проходят|встанет|уместит|заед|заезж|проед|проезж|fit',
+  'войдет|войдут|влез|помест|пролез|пройдет|пройдут|проходит|проходят|встан|уместит|заед|заезж|проед|проезж|fit',
 );
 const FIT_SAY = either(FIT, SIZE_SAY, starts('подходит|подходят'));
 const REMOVABLE = starts('съемн|снима|снять|сним|отстег|отстеги|отсоедин|отвинч|откручива|removab|detach');
@@ -194,6 +198,50 @@ const COMPUTER = either(
   starts('ноутбук|компьютер|laptop'),
 );
 
+/** "Летнюю …?": answered by what a document says of that season, or of every season («сезонное хранение»). */
+const SEASONS: Concept[] = [
+  {
+    name: 'summer',
+    ask: starts('летн|лето|летом|summer'),
+    say: starts('летн|лето|летом|сезон|всесезон|summer'),
+    words: 'летние сезонные',
+  },
+  {
+    name: 'winter',
+    ask: starts('зимн|зима|зиму|зимой|winter'),
+    say: starts('зимн|зима|зиму|зимой|сезон|всесезон|winter'),
+    words: 'зимние сезонные',
+  },
+];
+
+/**
+ * Pets, young and grown, whose words share no stem ("котёнок" / «кошек», "щенок" / «собак»): answered by
+ * any word for the same animal (not by «питомец»: "для собак?" is not answered by what fits every pet).
+ */
+const PETS: Concept[] = [
+  {
+    name: 'cat',
+    ask: either(
+      starts('кош|котен|котят|котик|котэ|кису|киси|cat|kitt'),
+      exactly('кот|кота|коту|котом|коте|коты|котов|котам'),
+    ),
+    say: either(starts('кош|котен|котят|котик|cat|kitt'), exactly('кот|кота|коту|котом|коты|котов|котам')),
+    words: 'кошек кошки',
+  },
+  {
+    name: 'dog',
+    ask: either(starts('собак|собач|щен|песик|пёсик|dog|pupp'), exactly('пес|пса|псу|псом|псы|псов')),
+    say: either(starts('собак|собач|щен|dog|pupp'), exactly('пес|пса|псу|псом|псы|псов')),
+    words: 'собак собаки',
+  },
+];
+
+/** "Пакет", "пачка", "мешок", "коробка": one notion, the package the goods come in. */
+const PACKAGE = either(
+  starts('упаков|пакет|пачк|пачек|мешк|коробк|коробоч|фасовк|расфасов|тар[аеуы]|package|pack|box|bag'),
+  exactly('мешок|короб|тара'),
+);
+
 const TIME_OF_DAY: Concept[] = [
   {
     name: 'night',
@@ -220,7 +268,7 @@ const TIME_OF_DAY: Concept[] = [
 export const CONCEPTS: readonly Concept[] = [
   {
     name: 'delivery',
-    ask: DELIVERY,
+    ask: either(DELIVERY, CARRY),
     say: DELIVERY,
     words: 'доставка доставляем привозим отправляем отправка',
     contrast: 'pickup',
@@ -288,6 +336,15 @@ export const CONCEPTS: readonly Concept[] = [
   },
   { name: 'size', ask: SIZE, say: SIZE_SAY, shows: SIZE_SHOWS, words: 'размер габариты ширина длина высота' },
   { name: 'weight', ask: WEIGHT, say: WEIGHT_SAY, shows: WEIGHT_SHOWS, words: 'вес кг' },
+  // "А поменьше есть?": answered by the sizes, weights and volumes on offer.
+  {
+    name: 'bigger or smaller',
+    ask: exactly('поменьше|побольше|меньше|больше|помельче|покрупнее|мельче|крупнее|smaller|bigger|larger'),
+    say: either(SIZE_SAY, WEIGHT_SAY, starts('объем')),
+    shows: either(SIZE_SHOWS, WEIGHT_SHOWS, /\d\s*(?:л|мл|литр)(?![\p{L}])/u),
+    words: 'размеры объем',
+  },
+  { name: 'kilogram', ask: KILOGRAM, say: KILOGRAM, words: 'кг' },
   { name: 'colour', ask: COLOR, say: either(COLOR, COLORS), words: 'цвет' },
   { name: 'material', ask: MATERIAL, say: MATERIAL_SAY, words: 'материал массив ткань' },
   { name: 'child', ask: CHILD, say: CHILD, words: 'детей детский ребенка' },
@@ -299,6 +356,17 @@ export const CONCEPTS: readonly Concept[] = [
   ...TIME_OF_DAY.map((c) => ({ ...c, shows: c.name === 'night' ? undefined : (c.shows ?? HOURS_SHOWS) })),
   { name: 'weekday', ask: WEEKDAY, say: WEEKDAY_SAY, words: 'ежедневно выходных' },
   { name: 'assembly', ask: ASSEMBLY, say: ASSEMBLY, words: 'сборка собранным' },
+  ...SEASONS,
+  ...PETS,
+  { name: 'package', ask: PACKAGE, say: PACKAGE, words: 'упаковка пакет мешок' },
+  // "Сложно собрать?", "трудно подключить?": answered by how easy or how long it is, or by an instruction.
+  {
+    name: 'effort',
+    ask: starts('сложн|трудн|difficult|hard'),
+    say: starts('сложн|трудн|легк|легко|прост|быстр|инструкц|самостоятельн|easy|simple'),
+    shows: DURATION_SHOWS,
+    words: 'легко просто инструкция',
+  },
   { name: 'fit', ask: FIT, say: FIT_SAY, shows: SIZE_SHOWS, words: 'проходит размеры ширина' },
   { name: 'lifting', ask: LIFT, say: LIFT, words: 'подъём поднимаем' },
   { name: 'noise', ask: NOISE, say: NOISE, words: 'шум уровень шума' },

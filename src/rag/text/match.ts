@@ -4,6 +4,12 @@ import { type Token, tokenize } from './tokens.js';
 /** How a question word was found: as itself, as a notion the lexicon relates, misspelt, or in the other script. */
 export type MatchKind = 'literal' | 'derived' | 'concept' | 'typo' | 'script';
 
+/**
+ * What the stemmer leaves of a verb's personal ending after a consonant ("поможет|е", "встан|ут"). Not
+ * after «к»: "парк" / «паркет».
+ */
+const VERB_PERSON = /^(?:ет|ут|ют)$/;
+
 /** Diminutive endings that keep a word's meaning: «колёса» / "колёсики", «ящик» / "ящичек". */
 const DIMINUTIVE = /^(?:ик|ок|ек|чик|очк|ечк|оньк|еньк|ичк|к)$/;
 
@@ -21,6 +27,15 @@ export function sameStem(a: string, b: string): boolean {
   }
   // An adjective of a short noun ("шум" / "шумная"); a verbal noun ("хран" / "хранение").
   if (short.length === 3 && long === `${short}н`) return true;
+  // Persons of one verb the stemmer cuts apart: "поможете" → "поможет", «поможем» → "помож".
+  if (
+    short.length >= 4 &&
+    long.startsWith(short) &&
+    !short.endsWith('к') &&
+    VERB_PERSON.test(long.slice(short.length))
+  ) {
+    return true;
+  }
   if (short.length >= 4 && long.startsWith(short) && /^(?:ен|ени|ан|ани)$/.test(long.slice(short.length))) {
     return true;
   }
@@ -160,12 +175,21 @@ const keyOf = (word: string) => {
   return key;
 };
 
-/** Whether two words of different scripts sound alike ("айфон" / «iphone», "кугу" / «kugoo»). */
+/** A case ending or a diminutive a Russian buyer puts on a Latin name: "андроид|ом", "есим|ку", "айфон|а". */
+const DECLINED = /(?:ом|ем|ой|ами|ах|ов|ку|ка|ки|ке|кой|у|а|е|ы|и)$/;
+
+/** Whether two words of different scripts sound alike ("айфон" / «iphone», "андроидом" / «android»). */
 export function soundAlike(a: string, b: string): boolean {
   const differ = (CYRILLIC.test(a) && LATIN.test(b)) || (LATIN.test(a) && CYRILLIC.test(b));
   if (!differ || a.length < 4 || b.length < 4) return false;
-  const [x, y] = [keyOf(a), keyOf(b)];
-  return x === y || (Math.min(x.length, y.length) >= 4 && oneEditApart(x, y));
+  const alike = (p: string, q: string) => {
+    const [x, y] = [keyOf(p), keyOf(q)];
+    return x === y || (Math.min(x.length, y.length) >= 4 && oneEditApart(x, y));
+  };
+  if (alike(a, b)) return true;
+  const [ru, latin] = CYRILLIC.test(a) ? [a, b] : [b, a];
+  const bare = ru.replace(DECLINED, '');
+  return bare !== ru && bare.length >= 4 && alike(bare, latin);
 }
 
 /** A question number is found as itself or inside a range the text gives ("от 4 до 7 лет", "100–125 см"). */

@@ -5,6 +5,7 @@ import type { SalesConfig } from '../config.js';
 import { localDate } from '../time.js';
 import type { BriefExtractor, BuyerMessage } from './brief/extractor.js';
 import { type BuyerBurst, type BuyerOutcome, onBuyerBurst } from './buyer.js';
+import { documentDownloaded, documentSent } from './documents.js';
 import { type LeadEvent, type LeadListener, notifyListeners } from './events.js';
 import { attachDocument, editBrief, type LeadActionResult, moveStage, reopen } from './owner.js';
 import { type StageChange } from './stages.js';
@@ -88,6 +89,14 @@ export function createLeads(deps: LeadsDeps) {
     /** Records a document issued for the lead and the amount it names. */
     attachDocument: async (leadId: string, document: LeadDocumentRef, actor: string) =>
       tell(await attachDocument(deps.store, leadId, document, actor, deps.now())),
+
+    /** The buyer was sent the document's link: noted, and the lead moves on (offer → offer_sent, invoice → invoiced). */
+    documentSent: async (leadId: string, document: Pick<LeadDocumentRef, 'kind' | 'number'>, actor: string) =>
+      tell(await documentSent(deps.store, leadId, document, actor, deps.now())),
+
+    /** The buyer downloaded the document by its link: counted on the lead. */
+    documentDownloaded: (leadId: string, document: Pick<LeadDocumentRef, 'kind' | 'number'>) =>
+      documentDownloaded(deps.store, leadId, document),
 
     get: (leadId: string): Promise<Lead | null> => deps.store.leads.get(leadId),
 

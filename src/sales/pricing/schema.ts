@@ -219,6 +219,17 @@ export type Tier = z.output<typeof tierSchema>;
 const productSchema = z.strictObject({
   id: idSchema,
   title,
+  /** Other names buyers use for it («угловой диван», «милан»): a price question naming one gets this product's quote. */
+  aliases: z.array(title).default([]),
+  /** Avito listings (item ids) that sell this product: a price question in their chats gets its quote. */
+  avito_item_ids: z
+    .array(
+      z
+        .union([z.string(), z.number()])
+        .transform(String)
+        .pipe(z.string().regex(/^\d{1,20}$/, { error: 'expected an Avito item id (digits)' })),
+    )
+    .default([]),
   /** product, service or package: only how documents describe it. */
   kind: z
     .enum(['product', 'service', 'package'], { error: 'expected product, service or package' })
@@ -420,6 +431,20 @@ export function checkPricing(p: RawPricing, ctx: z.RefinementCtx): void {
     (i) => ['products', i, 'id'],
     'product',
     ctx,
+  );
+  // A listing sells one product: two products claiming it would make its price question ambiguous.
+  const itemOwner = new Map<string, string>();
+  p.products.forEach((product, i) =>
+    product.avito_item_ids.forEach((itemId, j) => {
+      const owner = itemOwner.get(itemId);
+      if (owner && owner !== product.id)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['products', i, 'avito_item_ids', j],
+          message: `item ${itemId} is already mapped to product "${owner}"`,
+        });
+      itemOwner.set(itemId, product.id);
+    }),
   );
   const shared = new Map(p.options.map((o) => [o.id, o]));
   const coefficientIds = new Set(p.coefficients.map((c) => c.id));

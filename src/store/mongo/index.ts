@@ -17,6 +17,7 @@ import { leases } from './leases.js';
 import { listings } from './listings.js';
 import { maintenance } from './maintenance.js';
 import { messages } from './messages.js';
+import { salesDocuments } from './sales-documents.js';
 import { mongoRetention } from './retention.js';
 import { mongoSequences } from './sequences.js';
 import { settings } from './settings.js';
@@ -71,6 +72,7 @@ export async function openMongoStore(
     sequences: await mongoSequences(connection),
     leases: leases(m, now),
     leads,
+    salesDocuments: salesDocuments(m, now),
     retention: mongoRetention(m, now),
     maintenance: { ...maintenance(m), rewriteContactKeys: rewriteMongoContactKeys(m) },
     async ping() {

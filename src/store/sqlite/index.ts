@@ -15,6 +15,7 @@ import { leases } from './leases.js';
 import { listings } from './listings.js';
 import { maintenance } from './maintenance.js';
 import { messages } from './messages.js';
+import { salesDocuments } from './sales-documents.js';
 import { sqliteRetention } from './retention.js';
 import { sequences } from './sequences.js';
 import { settings } from './settings.js';
@@ -45,6 +46,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store & { readonly
     sequences: sequences(db),
     leases: leases(db, now),
     leads: leads(db, now),
+    salesDocuments: salesDocuments(db, now),
     retention: sqliteRetention(db),
     maintenance: { ...maintenance(db), rewriteContactKeys: rewriteContactKeys(db) },
     async ping() {

@@ -246,6 +246,41 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (doc_id, idx)
   ) WITHOUT ROWID;
   `,
+  // The owner's documents for leads, the buyers' download links (kept as token hashes), the leads' quoted orders.
+  `
+  CREATE TABLE sales_documents (
+    id TEXT PRIMARY KEY,
+    lead_id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    number TEXT NOT NULL,
+    title TEXT NOT NULL,
+    total INTEGER NOT NULL,
+    order_json TEXT NOT NULL,
+    status TEXT NOT NULL,
+    file_name TEXT NOT NULL,
+    pages INTEGER NOT NULL,
+    bytes INTEGER NOT NULL,
+    created_at INTEGER NOT NULL,
+    sent_at INTEGER
+  );
+  CREATE INDEX sales_documents_lead ON sales_documents (lead_id);
+
+  CREATE TABLE document_links (
+    token_hash TEXT PRIMARY KEY,
+    document_id TEXT NOT NULL,
+    lead_id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    number TEXT NOT NULL,
+    expires_at INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  CREATE INDEX document_links_expiry ON document_links (expires_at);
+
+  CREATE TABLE lead_orders (
+    lead_id TEXT PRIMARY KEY,
+    order_json TEXT NOT NULL,
+    updated_at INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  `,
 ];
 
 /** Brings the schema up to date; safe when several processes open the file at once. */

@@ -98,6 +98,8 @@ const product = (id: string): fc.Arbitrary<Product> =>
         }
         return {
           id,
+          aliases: [],
+          avito_item_ids: [],
           title: `Товар ${id}`,
           kind: 'product' as const,
           unit: 'шт.',

@@ -1,4 +1,3 @@
-import type { GoogleGenAI } from '@google/genai';
 import { z } from 'zod';
 import { isoWeekday } from '../../../lib/zoned-time.js';
 import type { Logger } from '../../../logger.js';
@@ -9,6 +8,7 @@ import {
   toGeminiError,
   withRetries,
 } from '../../../rag/gemini/caller.js';
+import type { GenAI } from '../../../rag/gemini/client.js';
 import { parseGeneration, thinkingFor } from '../../../rag/gemini/generate.js';
 import { isoDate } from './dates.js';
 import type { BriefExtractionInput, BriefExtractor, ExtractedValue } from './extractor.js';
@@ -22,7 +22,7 @@ import { formatBriefValue, parseBriefValue } from './values.js';
  */
 
 export interface GeminiBriefDeps {
-  ai: GoogleGenAI;
+  ai: GenAI;
   /** The configured model first, then the fallbacks (GEMINI_MODEL, GEMINI_FALLBACK_MODELS). */
   models: readonly string[];
   logger: Logger;
@@ -109,8 +109,8 @@ export function createGeminiBriefExtractor(deps: GeminiBriefDeps): BriefExtracto
     const thinking = thinkingFor(model);
     const response = await withRetries(
       `brief ${model}`,
-      () =>
-        deps.ai.models.generateContent({
+      async () =>
+        (await deps.ai()).models.generateContent({
           model,
           contents: [{ role: 'user', parts: [{ text: requestOf(input, open) }] }],
           config: {

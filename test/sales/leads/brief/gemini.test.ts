@@ -36,7 +36,8 @@ beforeEach(() => {
 
 function extractor() {
   return createGeminiBriefExtractor({
-    ai: new GoogleGenAI({ apiKey: sim.apiKey, apiVersion: 'v1beta', httpOptions: { baseUrl: sim.url } }),
+    ai: async () =>
+      new GoogleGenAI({ apiKey: sim.apiKey, apiVersion: 'v1beta', httpOptions: { baseUrl: sim.url } }),
     models: ['gemini-2.5-flash-lite'],
     logger: createLogger({ level: 'silent' }),
     fallback: createRuleBriefExtractor(),

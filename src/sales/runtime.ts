@@ -1,0 +1,103 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Config } from '../config.js';
+import type { Logger } from '../logger.js';
+import { createGenAI } from '../rag/gemini/client.js';
+import type { Store } from '../store/port.js';
+import { loadSalesConfig, type SalesConfig } from './config.js';
+import { type ConversationLeads, createConversationLeads, createPriceQuotes } from './conversations.js';
+import { type BuyerDelivery, createDocumentDesk, type DocumentDesk } from './delivery/desk.js';
+import { createPdfFiles } from './delivery/files.js';
+import { createDocumentLinks } from './delivery/links.js';
+import { DEFAULT_BRIEF_FIELDS } from './leads/brief/fields.js';
+import { createGeminiBriefExtractor } from './leads/brief/gemini.js';
+import { createRuleBriefExtractor } from './leads/brief/rules.js';
+import type { LeadListener } from './leads/events.js';
+import { createLeads, type Leads, type LeadsDeps } from './leads/index.js';
+
+/** What the service runs of the sales core; built by {@link openSales} in the composition root. */
+export interface SalesRuntime {
+  /** The sales configuration; null when `SALES_CONFIG` names no file (leads only, default brief). */
+  config: SalesConfig | null;
+  leads: Leads;
+  /** The responder's `LeadSink`. */
+  conversations: ConversationLeads;
+  /** The responder's `PriceQuotes`; null without a price list. */
+  prices: ReturnType<typeof createPriceQuotes> | null;
+  /** The owner's documents, once the responder can deliver to buyers; null without a price list. */
+  openDesk(deliver: BuyerDelivery): DocumentDesk | null;
+}
+
+/** How long one brief extraction may wait for Gemini per attempt. */
+const BRIEF_TIMEOUT_MS = 30_000;
+
+/**
+ * Reads the sales configuration (a missing file leaves leads on with the default brief, and quotes and
+ * documents off; an invalid one throws `SalesConfigError` listing every problem), and builds the leads with
+ * Gemini's brief extraction when a key is set (the rules otherwise, and as its fallback).
+ */
+export async function openSales(deps: {
+  config: Config;
+  store: Store;
+  logger: Logger;
+  /** Where buyers reach the service: PUBLIC_URL, else the address it listens on. */
+  publicUrl: () => string;
+  listeners?: readonly LeadListener[];
+}): Promise<SalesRuntime> {
+  const { config, store } = deps;
+  const logger = deps.logger.child({ module: 'sales' });
+  const sales = existsSync(config.sales.configPath) ? await loadSalesConfig(config.sales.configPath) : null;
+  if (!sales)
+    logger.info(
+      { path: config.sales.configPath },
+      'no sales configuration: leads are kept with the default brief; quotes and documents are off',
+    );
+  const rules = createRuleBriefExtractor();
+  const extractor = config.gemini.enabled
+    ? createGeminiBriefExtractor({
+        ai: createGenAI(config.gemini, BRIEF_TIMEOUT_MS),
+        models: [config.gemini.model, ...config.gemini.fallbackModels],
+        logger,
+        fallback: rules,
+      })
+    : rules;
+  const leadsDeps: LeadsDeps = {
+    store,
+    now: () => new Date(),
+    extractor,
+    sales: sales ?? {
+      brief: { fields: DEFAULT_BRIEF_FIELDS.map((f) => ({ ...f })) },
+      timeZone: 'Europe/Moscow',
+    },
+    listeners: deps.listeners ?? [],
+    logger,
+  };
+  const leads = createLeads(leadsDeps);
+  return {
+    config: sales,
+    leads,
+    conversations: createConversationLeads(leadsDeps, leads),
+    prices: sales ? createPriceQuotes(sales) : null,
+    openDesk: (deliver) =>
+      sales
+        ? createDocumentDesk({
+            sales,
+            documents: store.salesDocuments,
+            sequences: store.sequences,
+            leads,
+            files: createPdfFiles(join(config.dataDir, 'documents')),
+            links: createDocumentLinks({
+              documents: store.salesDocuments,
+              publicUrl: deps.publicUrl,
+              ttlDays: config.sales.linkTtlDays,
+              now: () => new Date(),
+            }),
+            deliver,
+            maxPdfBytes: config.sales.maxPdfBytes,
+            ttlDays: config.sales.linkTtlDays,
+            now: () => new Date(),
+            logger,
+          })
+        : null,
+  };
+}

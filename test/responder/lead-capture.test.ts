@@ -1,0 +1,166 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Agenda } from 'agenda';
+import { AVITO_CAPABILITIES } from '../../src/avito/channel.js';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.js';
+import { createAgenda } from '../../src/jobs/index.js';
+import { createLogger } from '../../src/logger.js';
+import type { AnswerInput, Decision } from '../../src/rag/answer.js';
+import { createResponder, type Responder } from '../../src/responder/index.js';
+import type { LeadSink, LeadSinkInput, PriceQuotes } from '../../src/responder/ports.js';
+import type { Store } from '../../src/store/port.js';
+import { openSqliteStore } from '../../src/store/sqlite/index.js';
+import { RecordingNotifier } from '../support/recording-notifier.js';
+import { eventually } from '../support/service.js';
+
+let dir: string;
+let store: Store;
+let agenda: Agenda;
+let responder: Responder;
+let asked: AnswerInput[];
+let calls: Array<{ kind: 'message' | 'burst'; input: LeadSinkInput }>;
+
+/** A sink that fails its first `failures` calls of each kind, as a sales side with a store hiccup would. */
+function flakySink(failures: number): LeadSink {
+  const failed = { message: 0, burst: 0 };
+  const call = async (kind: 'message' | 'burst', input: LeadSinkInput) => {
+    calls.push({ kind, input });
+    if (failed[kind] < failures) {
+      failed[kind] += 1;
+      throw new Error(`sales side down (${kind})`);
+    }
+  };
+  return { buyerMessage: (i) => call('message', i), buyerBurst: (i) => call('burst', i) };
+}
+
+async function start(leads: LeadSink, prices?: PriceQuotes) {
+  const config = loadConfig({ DATA_DIR: dir, DEBOUNCE_SECONDS: '0', MODE: 'review' });
+  agenda = await createAgenda({ kind: 'sqlite', path: join(dir, 'store.sqlite') }, { processEvery: 50 });
+  responder = createResponder({
+    config,
+    store,
+    agenda,
+    channels: new Map([
+      [
+        'avito',
+        {
+          id: 'avito',
+          capabilities: AVITO_CAPABILITIES,
+          send: async () => ({ kind: 'sent', messageIds: [] }),
+          markRead: async () => {},
+          recentOutgoing: async () => [],
+        },
+      ],
+    ]),
+    knowledge: {
+      async answer(input): Promise<Decision> {
+        asked.push(input);
+        const text = input.computed?.[0] ? `По прайсу: ${input.computed[0].text}` : 'Есть в наличии.';
+        return { kind: 'answer', text, sources: [], grounded: true, findings: [], strategy: 'general' };
+      },
+    },
+    notifier: new RecordingNotifier(),
+    logger: createLogger({ level: 'silent' }),
+    leads,
+    ...(prices ? { prices } : {}),
+  });
+  await agenda.start();
+}
+
+async function buyerWrites(text: string, id = `m-${Math.random().toString(36).slice(2)}`) {
+  await responder.inbound.receive({
+    channel: 'avito',
+    chatId: 'u2i-lead~1',
+    messageId: id,
+    direction: 'in',
+    type: 'text',
+    text,
+    content: null,
+    at: new Date(),
+    context: {
+      buyer: { id: null, name: 'Анна' },
+      listing: { itemId: '4341979279', title: 'Диван угловой «Милан»', price: '32 900 ₽', url: null },
+    },
+  });
+  const message = await store.messages.get(id);
+  if (!message) throw new Error('the buyer message was not stored');
+  return message;
+}
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'lead-capture-'));
+  store = openSqliteStore({ path: join(dir, 'store.sqlite') });
+  asked = [];
+  calls = [];
+});
+afterEach(async () => {
+  await agenda.stop().catch(() => {});
+  await store.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('leads from buyer conversations', () => {
+  it('when a buyer writes, then the sink hears the message with the chat’s channel, listing and name, and the burst after it', async () => {
+    await start(flakySink(0));
+    const message = await buyerWrites('Здравствуйте! Мой телефон +7 916 123-45-67');
+    const expected = {
+      channel: 'avito',
+      conversationId: 'u2i-lead~1',
+      listing: { itemId: '4341979279', title: 'Диван угловой «Милан»' },
+      buyer: { name: 'Анна' },
+      messages: [{ id: message.id, text: message.text, at: message.createdAt }],
+    };
+    expect(calls[0]).toEqual({ kind: 'message', input: expected });
+    await eventually(() => calls.some((c) => c.kind === 'burst'), 10_000);
+    expect(calls.find((c) => c.kind === 'burst')?.input).toEqual(expected);
+  });
+
+  it('when the sales side fails, then the buyer is still answered and the lead is retried by a job until it is made', async () => {
+    await start(flakySink(1));
+    await buyerWrites('Есть в наличии?');
+    // The answer does not wait for the sales side.
+    await eventually(
+      async () => (await store.drafts.listForChat('u2i-lead~1', ['pending'])).length === 1,
+      10_000,
+    );
+    await eventually(() => calls.filter((c) => c.kind === 'message').length === 2, 15_000);
+    await eventually(() => calls.filter((c) => c.kind === 'burst').length === 2, 15_000);
+    const [first, second] = calls.filter((c) => c.kind === 'message');
+    expect(second!.input).toEqual(first!.input);
+  });
+
+  it('when a price quote is available, then the answerer is given it as a computed source', async () => {
+    const quoted: unknown[] = [];
+    await start(flakySink(0), {
+      async quoteFor(input) {
+        quoted.push(input);
+        return { title: 'Прайс-лист: Диван', text: 'Итого: 32 900 ₽.' };
+      },
+    });
+    await buyerWrites('Сколько стоит?');
+    await eventually(
+      async () => (await store.drafts.listForChat('u2i-lead~1', ['pending'])).length === 1,
+      10_000,
+    );
+    expect(quoted).toEqual([
+      { questions: ['Сколько стоит?'], listing: { itemId: '4341979279', title: 'Диван угловой «Милан»' } },
+    ]);
+    expect(asked[0]?.computed).toEqual([{ title: 'Прайс-лист: Диван', text: 'Итого: 32 900 ₽.' }]);
+    const [draft] = await store.drafts.listForChat('u2i-lead~1', ['pending']);
+    expect(draft?.text).toContain('32 900 ₽');
+  });
+
+  it('when the price quote fails, then the buyer is answered without it', async () => {
+    await start(flakySink(0), {
+      quoteFor: () => Promise.reject(new Error('price list unreadable')),
+    });
+    await buyerWrites('Сколько стоит?');
+    await eventually(
+      async () => (await store.drafts.listForChat('u2i-lead~1', ['pending'])).length === 1,
+      10_000,
+    );
+    expect(asked[0]?.computed).toBeUndefined();
+  });
+});
