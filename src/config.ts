@@ -54,6 +54,15 @@ const telegramId = z
   .string()
   .regex(/^-?\d{1,20}$/, { error: 'expected Telegram numeric ids, comma-separated (e.g. 123456789)' });
 
+const botToken = () =>
+  z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(/^\d+:[A-Za-z0-9_-]{20,}$/, { error: 'expected a bot token from @BotFather, like 123456:ABC-…' })
+      .optional(),
+  );
+
 /** A 256-bit data key: 64 hex characters or base64 of 32 bytes (`openssl rand -base64 32`). */
 const dataKeySchema = () =>
   z.preprocess(
@@ -120,13 +129,7 @@ const envSchema = z.object({
   ),
   AVITO_WEBHOOK_SECRET: secret(24),
   AVITO_API_BASE: z.preprocess(emptyToUndefined, httpUrl('the Avito API').default('https://api.avito.ru')),
-  TELEGRAM_BOT_TOKEN: z.preprocess(
-    emptyToUndefined,
-    z
-      .string()
-      .regex(/^\d+:[A-Za-z0-9_-]{20,}$/, { error: 'expected a bot token from @BotFather, like 123456:ABC-…' })
-      .optional(),
-  ),
+  TELEGRAM_BOT_TOKEN: botToken(),
   TELEGRAM_OWNER_IDS: csv(telegramId),
   TELEGRAM_NOTIFY_CHAT_ID: z.preprocess(emptyToUndefined, telegramId.optional()),
   TELEGRAM_API_ROOT: z.preprocess(
@@ -134,6 +137,16 @@ const envSchema = z.object({
     httpUrl('the Telegram Bot API').default('https://api.telegram.org'),
   ),
   TELEGRAM_WEBHOOK_SECRET: secret(16),
+  TELEGRAM_BUYER_BOT_TOKEN: botToken(),
+  RETENTION_DAYS: z.preprocess(
+    emptyToUndefined,
+    z.coerce
+      .number({ error: 'expected a whole number of days from 1 to 36500 (empty: keep forever)' })
+      .int({ error: 'expected a whole number of days from 1 to 36500 (empty: keep forever)' })
+      .min(1, { error: 'expected a whole number of days from 1 to 36500 (empty: keep forever)' })
+      .max(36500, { error: 'expected a whole number of days from 1 to 36500 (empty: keep forever)' })
+      .optional(),
+  ),
   GEMINI_API_KEY: optionalString(),
   GEMINI_BASE_URL: optionalUrl('the Gemini API'),
   GEMINI_MODEL: z.preprocess(emptyToUndefined, z.string().default('gemini-2.5-flash-lite')),
@@ -268,6 +281,13 @@ export interface Config {
     /** Token and at least one owner: the bot runs. */
     enabled: boolean;
   };
+  /** The optional second bot buyers write to (`src/bot/buyer/`); it never obeys owner commands. */
+  telegramBuyer: {
+    token: string | undefined;
+    enabled: boolean;
+  };
+  /** Avito conversations are purged this many days after their last message (`RETENTION_DAYS`); undefined keeps them. */
+  avitoRetentionDays: number | undefined;
   gemini: {
     apiKey: string | undefined;
     baseUrl: string | undefined;
@@ -382,6 +402,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (e.TELEGRAM_BOT_TOKEN && e.TELEGRAM_OWNER_IDS.length === 0) {
     cross.push('TELEGRAM_OWNER_IDS: expected at least one owner id when TELEGRAM_BOT_TOKEN is set');
   }
+  if (e.TELEGRAM_BUYER_BOT_TOKEN && e.TELEGRAM_BUYER_BOT_TOKEN === e.TELEGRAM_BOT_TOKEN) {
+    cross.push('TELEGRAM_BUYER_BOT_TOKEN: expected a second bot, not the owner bot of TELEGRAM_BOT_TOKEN');
+  }
   const providers = parseProviders(e.LLM_PROVIDERS, Boolean(e.GEMINI_API_KEY), cross);
   const keys: Record<LlmProvider, string | undefined> = {
     gemini: e.GEMINI_API_KEY,
@@ -450,6 +473,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       webhookSecret: e.TELEGRAM_WEBHOOK_SECRET,
       enabled: Boolean(e.TELEGRAM_BOT_TOKEN),
     },
+    telegramBuyer: {
+      token: e.TELEGRAM_BUYER_BOT_TOKEN,
+      enabled: Boolean(e.TELEGRAM_BUYER_BOT_TOKEN),
+    },
+    avitoRetentionDays: e.RETENTION_DAYS,
     gemini: {
       apiKey: e.GEMINI_API_KEY,
       baseUrl: e.GEMINI_BASE_URL,
@@ -562,6 +590,7 @@ export function secretsOf(config: Config): string[] {
     config.avito.webhookSecret,
     config.telegram.token,
     config.telegram.webhookSecret,
+    config.telegramBuyer.token,
     config.gemini.apiKey,
     config.openai.apiKey,
     config.anthropic.apiKey,

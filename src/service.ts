@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Agenda } from 'agenda';
 import type { Express, Request } from 'express';
 import { type AvitoInbound, type AvitoIntegration, createAvito, DeliveryPressure } from './avito/index.js';
+import type { TelegramBuyerChannel } from './bot/buyer/index.js';
 import type { BotHandle, BotKnowledge, StatusSnapshot } from './bot/index.js';
 import type { Config } from './config.js';
 import { createHttpApp } from './http/app.js';
@@ -10,6 +11,7 @@ import { Readiness } from './http/readiness.js';
 import { type RunningHttpServer, startHttpServer } from './http/server.js';
 import { defineCleanupEventsJob, scheduleCleanupEvents } from './jobs/cleanup-events.js';
 import { createAgenda, reportJobProblems, startJobs } from './jobs/index.js';
+import { defineRetentionJob, retentionRules, scheduleRetention } from './jobs/retention.js';
 import { STORAGE_ALERT_KEY, StorageOutage } from './lib/storage-outage.js';
 import type { Logger } from './logger.js';
 import { createKnowledge, type Knowledge } from './rag/index.js';
@@ -55,6 +57,8 @@ export interface Service {
   leads: Leads;
   /** What lead events reach outside: amoCRM, the calendar, payments, e-mail. */
   integrations: SalesIntegrations;
+  /** The Telegram bot buyers write to, when `TELEGRAM_BUYER_BOT_TOKEN` is set. */
+  buyerBot: TelegramBuyerChannel | undefined;
   /** Stops in order: HTTP (no new work), jobs (drain), store. Safe to call twice. */
   stop(): Promise<void>;
 }
@@ -190,12 +194,28 @@ export async function startService(
   const web = config.widget.enabled
     ? await (await import('./web/index.js')).createWebChannel({ config, store, logger })
     : undefined;
+  // The Telegram buyer bot (src/bot/buyer/), on when TELEGRAM_BUYER_BOT_TOKEN is set; grammY loaded only then.
+  const buyerBot = config.telegramBuyer.enabled
+    ? (await import('./bot/buyer/index.js')).createTelegramBuyerChannel({ config, store, logger })
+    : undefined;
   // A channel that is not configured is absent: its chats' drafts fail with that reason; the responder still
   // drafts (e.g. for `/ask`).
   const channels = new Map<ChannelId, Channel>([
     ...(avito ? [['avito', avito.channel] as const] : []),
     ...(web ? [['web', web.channel] as const] : []),
+    ...(buyerBot ? [['telegram', buyerBot.channel] as const] : []),
   ]);
+  // Web and Telegram conversations go CONTEXT_TTL_DAYS after their last message, Avito's per RETENTION_DAYS.
+  defineRetentionJob(agenda, {
+    store,
+    logger: logger.child({ module: 'retention' }),
+    rules: retentionRules(config),
+    // What the adapters keep beside a conversation (a buyer's contact step, a visitor's brief) goes with it.
+    forget: [
+      ...(buyerBot ? [(chatId: string) => buyerBot.forget(chatId)] : []),
+      ...(web ? [(chatId: string) => web.forget(chatId)] : []),
+    ],
+  });
 
   const responder = createResponder({
     config,
@@ -260,6 +280,7 @@ export async function startService(
       ? bot.check()
       : { status: 'disabled', detail: config.telegram.enabled ? 'bot not started here' : 'not configured' },
   );
+  if (buyerBot) readiness.add('telegram-buyer', async () => buyerBot.check());
   // Without any model the Gemini line says so (local index, review only); with other providers it is left out.
   if (knowledge.geminiEnabled || knowledge.providers.length === 0) {
     readiness.add('gemini', async () => {
@@ -300,6 +321,7 @@ export async function startService(
     mount: [
       ...(avitoInbound ? [(a: Express) => avitoInbound.mount(a)] : []),
       ...(bot ? [(a: Express) => bot.mountWebhook(a)] : []),
+      ...(buyerBot ? [(a: Express) => buyerBot.mountWebhook(a)] : []),
       ...(desk ? [(a: Express) => mountDocumentLinks(a, (token) => desk.download(token))] : []),
       ...(web ? [(a: Express) => web.mount(a)] : []), // widget: /widget.js, /widget/settings, /widget/demo
       ...integrations.mounts, // sales pipeline: amoCRM webhook, YooKassa notifications and return page
@@ -319,6 +341,7 @@ export async function startService(
   await startJobs(agenda);
   await scheduleCleanupEvents(agenda);
   await scheduleFolderSync(agenda);
+  await scheduleRetention(agenda);
   if (desk) await scheduleDocumentsSweep(agenda);
   await avito?.start();
   await avitoInbound?.start();
@@ -327,7 +350,10 @@ export async function startService(
   // Telegram usually answers at once: wait briefly so the bot is live when the service is. One that does not
   // answer is left to the bot's background retries (backoff, each logged); webhooks are served meanwhile and
   // cards wait in their jobs until it is back.
-  if (bot) await Promise.race([bot.start(), sleep(BOT_CONNECT_WAIT_MS, undefined, { ref: false })]);
+  // The buyer bot connects the same way, handing what buyers write to the responder.
+  const connecting = [bot?.start(), buyerBot?.start(responder.inbound)].filter((p) => p !== undefined);
+  if (connecting.length > 0)
+    await Promise.race([Promise.all(connecting), sleep(BOT_CONNECT_WAIT_MS, undefined, { ref: false })]);
 
   let stopping: Promise<void> | undefined;
   return {
@@ -345,10 +371,12 @@ export async function startService(
     web,
     leads: sales.leads,
     integrations,
+    buyerBot,
     stop() {
       stopping ??= (async () => {
         storageOutage.stop();
         await bot?.stop();
+        await buyerBot?.stop();
         await web?.stop(); // upgraded sockets would keep the HTTP server from closing
         await http.close();
         await avitoInbound?.stop();

@@ -100,6 +100,7 @@ describe('config', () => {
       AVITO_CLIENT_SECRET: 'avito-client-secret',
       TELEGRAM_BOT_TOKEN: '123456:ABCDEFGHIJKLMNOPQRSTUVWXYZ',
       TELEGRAM_OWNER_IDS: '1',
+      TELEGRAM_BUYER_BOT_TOKEN: '654321:BUYERBOTTOKENBUYERBOTTOKEN',
       GEMINI_API_KEY: 'gemini-key-123',
       OPENAI_API_KEY: 'sk-openai-key-123',
       ANTHROPIC_API_KEY: 'sk-ant-key-123',
@@ -110,6 +111,7 @@ describe('config', () => {
       [
         'avito-client-secret',
         '123456:ABCDEFGHIJKLMNOPQRSTUVWXYZ',
+        '654321:BUYERBOTTOKENBUYERBOTTOKEN',
         'gemini-key-123',
         'sk-openai-key-123',
         'sk-ant-key-123',
@@ -117,6 +119,41 @@ describe('config', () => {
         'w'.repeat(32),
       ].sort(),
     );
+  });
+
+  describe('buyers beyond Avito', () => {
+    it('when nothing is set, then there is no buyer bot and Avito conversations are kept', () => {
+      const config = loadConfig({});
+      expect(config.telegramBuyer).toEqual({ token: undefined, enabled: false });
+      expect(config.avitoRetentionDays).toBeUndefined();
+    });
+
+    it('when the buyer bot and Avito retention are set, then they are read', () => {
+      const config = loadConfig({
+        TELEGRAM_BUYER_BOT_TOKEN: '654321:BUYERBOTTOKENBUYERBOTTOKEN',
+        RETENTION_DAYS: '365',
+      });
+      expect(config.telegramBuyer).toEqual({ token: '654321:BUYERBOTTOKENBUYERBOTTOKEN', enabled: true });
+      expect(config.avitoRetentionDays).toBe(365);
+    });
+
+    it('when the buyer bot token is the owner bot token, or the days are out of range, then each is named', () => {
+      const token = '123456:ABCDEFGHIJKLMNOPQRSTUVWXYZ';
+      expect(() =>
+        loadConfig({ TELEGRAM_BOT_TOKEN: token, TELEGRAM_OWNER_IDS: '1', TELEGRAM_BUYER_BOT_TOKEN: token }),
+      ).toThrow(/TELEGRAM_BUYER_BOT_TOKEN: expected a second bot/);
+      let error: unknown;
+      try {
+        loadConfig({ TELEGRAM_BUYER_BOT_TOKEN: 'nope', CONTEXT_TTL_DAYS: '0', RETENTION_DAYS: '1.5' });
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(ConfigError);
+      const problems = (error as ConfigError).problems.join('\n');
+      expect(problems).toMatch(/TELEGRAM_BUYER_BOT_TOKEN: expected a bot token/);
+      expect(problems).toMatch(/CONTEXT_TTL_DAYS: expected an integer from 1 to 3650/);
+      expect(problems).toMatch(/RETENTION_DAYS: expected a whole number of days/);
+    });
   });
 
   describe('model providers', () => {

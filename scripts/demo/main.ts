@@ -10,6 +10,7 @@
  */
 import { openPrompt, runPrompt } from '../../sim/cli/prompt.js';
 import { formatListings } from '../../sim/cli/format.js';
+import { SIM_BUYER_BOT } from '../../sim/telegram/buyer-bot.js';
 import { describeError } from '../../src/errors.js';
 import { EXAMPLE_DOCS_DIR } from './examples.js';
 import { UsageError } from '../../sim/cli/flags.js';
@@ -41,6 +42,12 @@ function summary(stack: DemoStack): string {
     `Gemini simulator    ${gemini.url}`,
     `amoCRM, Google Calendar, YooKassa, SMTP simulators   ${stack.session.amocrm.url}, ${stack.session.calendar.url}, ${stack.session.yookassa.url}, ${stack.session.smtp.env.SMTP_URL?.replace(/\/\/[^@]*@/, '//') ?? ''}`,
     `Service             ${stack.service.http.url}   (mode review, store SQLite)`,
+    ...(stack.service.web
+      ? [`Website widget      ${stack.service.http.url}/widget/demo   (open it in a browser and write)`]
+      : []),
+    ...(stack.service.buyerBot
+      ? [`Telegram buyer bot  @${SIM_BUYER_BOT.bot.username}   (write to it with: tgbuyer <text>)`]
+      : []),
     `Data and log        ${stack.dataDir}${stack.temporary ? '   (temporary, removed on exit)' : '   (kept after exit)'}`,
     '',
     `Knowledge base (${EXAMPLE_DOCS_DIR}):`,
@@ -56,6 +63,8 @@ function nextSteps(stack: DemoStack): string {
     ['buyer new А диван раскладывается?', 'a new buyer writes about the first listing'],
     [`buyer item:${second?.id ?? 0} Можно забрать самовывозом сегодня?`, '… about another listing'],
     ['buyer 1 А подъём на этаж сколько стоит?', 'the buyer of chat 1 (see "show") writes again'],
+    ['tgbuyer /start', 'a buyer opens the Telegram buyer bot …'],
+    ['tgbuyer Есть доставка по Москве?', '… and asks it (the card says Telegram)'],
     ['tap Отправить', 'the owner taps a button on the latest card with it'],
     ['tap Беру на себя', '(emoji and case are optional)'],
     ['reply Подъём на 5 этаж — 1000 ₽', 'the owner replies to the latest bot message'],

@@ -1,9 +1,9 @@
-import { createServer } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Listing } from '../../sim/avito/index.js';
+import { freePort } from '../../sim/common/server.js';
 import { type SimSession, startSession } from '../../sim/cli/session.js';
 import { webhookUrl } from '../../src/avito/subscription.js';
 import { loadConfig, secretsOf } from '../../src/config.js';
@@ -49,20 +49,6 @@ function assertFresh(dir: string): void {
   }
 }
 
-/** A free loopback port (taken and released at once). */
-function freeLoopbackPort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const server = createServer();
-    server.once('error', fail);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address ? done(address.port) : fail(new Error('no port')),
-      );
-    });
-  });
-}
-
 /**
  * Starts the simulators (fixed ports or free ones), seeds the sample listings, starts the service in review
  * mode against them (embedded SQLite, webhooks to a loopback PUBLIC_URL, Gemini simulator, 1 s debounce), subscribes
@@ -89,8 +75,9 @@ export async function startDemoStack(options: DemoOptions): Promise<DemoStack> {
   try {
     const listingInputs = await loadExampleListings();
     // A port known before the service binds it, so PUBLIC_URL can name it: YooKassa sends the paying buyer back
-    // there (the sales act), and the Avito webhook and Telegram updates come to it as in the two-terminal tryout.
-    const port = options.ports.service || (await freeLoopbackPort());
+    // there (the sales act), the Avito webhook and Telegram updates come to it as in the two-terminal tryout, and
+    // the widget's demo page, served by the service itself, needs its own origin allowed up front.
+    const port = options.ports.service || (await freePort());
     // The sales pipeline's simulators take free ports: the demo's flags name the three it always had.
     session = await startSession(
       {
@@ -113,6 +100,7 @@ export async function startDemoStack(options: DemoOptions): Promise<DemoStack> {
       NODE_ENV: 'development',
       PORT: String(port),
       PUBLIC_URL: `http://127.0.0.1:${port}`,
+      WIDGET_ORIGINS: `http://127.0.0.1:${port}`,
       HOST: '127.0.0.1',
       DATA_DIR: dataDir,
       DOCS_DIR: EXAMPLE_DOCS_DIR,

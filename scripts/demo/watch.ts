@@ -1,10 +1,11 @@
 import { formatTelegramMessage } from '../../sim/cli/format.js';
+import { watchBuyerBot } from '../../sim/cli/session.js';
 import type { TgMessage } from '../../sim/telegram/index.js';
 import type { DemoStack } from './stack.js';
 
 /**
  * Reports, every `intervalMs`, the bot messages in the owner's chat that are new or edited and what the
- * service sent to Avito buyers — from now on: what is already there (the tour) is not repeated.
+ * service sent to Avito buyers and the Telegram buyer bot to its buyer — from now on: what is already there (the tour) is not repeated.
  * Returns a function that stops watching.
  */
 export function watchStack(stack: DemoStack, log: (text: string) => void, intervalMs = 300): () => void {
@@ -14,6 +15,7 @@ export function watchStack(stack: DemoStack, log: (text: string) => void, interv
   const signature = (m: TgMessage) => JSON.stringify([m.text, m.caption, m.reply_markup, m.edit_date]);
   const seen = new Map(botMessages().map((m) => [m.message_id, signature(m)]));
   let sentCount = avito.sentByApi().length;
+  const buyerBotNews = watchBuyerBot(telegram);
 
   const tick = () => {
     for (const m of botMessages()) {
@@ -28,6 +30,7 @@ export function watchStack(stack: DemoStack, log: (text: string) => void, interv
       log(`[avito] service → buyer in chat ${s.chatId}:\n  ${s.text.replace(/\n/g, '\n  ')}`);
     }
     sentCount = sent.length;
+    for (const line of buyerBotNews()) log(line);
   };
   const timer = setInterval(() => {
     try {

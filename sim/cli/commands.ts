@@ -9,6 +9,7 @@ export type ChatTarget =
 export type Command =
   | { kind: 'buyer'; target: ChatTarget; text: string }
   | { kind: 'seller'; chat: string; text: string }
+  | { kind: 'tgbuyer'; text: string }
   | { kind: 'owner'; text: string }
   | { kind: 'tap'; button: string }
   | { kind: 'reply'; text: string }
@@ -28,6 +29,8 @@ export type ParseResult = { ok: true; command: Command } | { ok: false; error: s
 export const COMMAND_USAGE = {
   buyer: 'buyer <chat|new|item:<itemId>> <text…>   a buyer writes on Avito (new chat, or an existing one)',
   seller: 'seller <chat> <text…>                     the seller writes from the Avito app',
+  tgbuyer:
+    'tgbuyer <text…>                           a buyer writes to the Telegram buyer bot (/start <itemId>: about a listing)',
   owner: 'owner <text…>                             the owner writes (or sends a /command) to the bot',
   tap: 'tap <button text>                         the owner taps that button on the latest bot message with it',
   reply: 'reply <text…>                             the owner replies to the latest bot message',
@@ -123,6 +126,9 @@ export function parseCommand(line: string): ParseResult {
         return { ok: false, error: usage('seller', 'seller 1 Да, доставка есть') };
       return { ok: true, command: { kind: 'seller', chat, text } };
     }
+    case 'tgbuyer':
+      if (rest === '') return { ok: false, error: usage('tgbuyer', 'tgbuyer Здравствуйте, доставка есть?') };
+      return { ok: true, command: { kind: 'tgbuyer', text: rest } };
     case 'owner':
       if (rest === '') return { ok: false, error: usage('owner', 'owner /start') };
       return { ok: true, command: { kind: 'owner', text: rest } };

@@ -9,6 +9,7 @@ import { serviceEnvFor, writeServiceAccountKey } from '../env.js';
 import { type GeminiSim, startGeminiSim } from '../gemini/index.js';
 import { type GoogleCalendarSim, startGoogleCalendarSim } from '../google-calendar/index.js';
 import { type SmtpSim, startSmtpSim } from '../smtp/index.js';
+import { SIM_BUYER_BOT } from '../telegram/buyer-bot.js';
 import { startTelegramSim, type TelegramSim, type TgMessage } from '../telegram/index.js';
 import { startYooKassaSim, type YooKassaSim } from '../yookassa/index.js';
 import type { SimPorts } from './options.js';
@@ -149,6 +150,34 @@ async function startOne<T>(what: string, flag: string, port: number, start: () =
 }
 
 /**
+ * What the Telegram buyer bot writes to the simulated buyer from now on: each call returns the lines to print for
+ * the bot's messages since the previous call (none while the buyer has not written).
+ */
+export function watchBuyerBot(telegram: TelegramSim): () => string[] {
+  const bot = telegram.botNamed(SIM_BUYER_BOT.bot.username);
+  const messages = (): TgMessage[] => {
+    try {
+      return bot?.chat(SIM_BUYER_BOT.user.id).messages ?? [];
+    } catch {
+      return []; // no chat before the buyer first writes
+    }
+  };
+  let seen = messages().length;
+  return () => {
+    const all = messages();
+    const lines = all
+      .slice(seen)
+      .filter((m) => m.from?.id === SIM_BUYER_BOT.bot.id)
+      .map(
+        (m) =>
+          `[telegram buyer] @${SIM_BUYER_BOT.bot.username} → buyer:\n  ${(m.text ?? '').replace(/\n/g, '\n  ')}`,
+      );
+    seen = all.length;
+    return lines;
+  };
+}
+
+/**
  * Starts the Avito, Telegram, Gemini, amoCRM, Google Calendar, YooKassa and SMTP simulators on loopback and
  * seeds {@link SAMPLE_LISTINGS}. YooKassa notifies `servicePort`'s `/yookassa/notifications` from 127.0.0.1;
  * the calendar's service-account key is written to a temporary file named in the env (removed on close).
@@ -169,7 +198,7 @@ export async function startSession(ports: SessionPorts, servicePort = 3000): Pro
     );
     started.push(avito);
     telegram = await startOne('Telegram', 'telegram', ports.telegram, () =>
-      startTelegramSim({ port: ports.telegram }),
+      startTelegramSim({ port: ports.telegram, bots: [SIM_BUYER_BOT] }),
     );
     started.push(telegram);
     gemini = await startOne('Gemini', 'gemini', ports.gemini, () => startGeminiSim({ port: ports.gemini }));
@@ -201,16 +230,21 @@ export async function startSession(ports: SessionPorts, servicePort = 3000): Pro
 
   const ownerId = telegram.user.id;
   const botId = telegram.bot.id;
-  const env: Record<string, string> = serviceEnvFor({
-    avito,
-    telegram,
-    gemini,
-    amocrm,
-    calendar: { sim: calendar, keyFile: writeServiceAccountKey(calendar, keyDir) },
-    yookassa,
-    yookassaSource: '127.0.0.1',
-    smtp,
-  });
+  const buyerBot = telegram.botNamed(SIM_BUYER_BOT.bot.username)!;
+  const tgBuyerId = SIM_BUYER_BOT.user.id;
+  const env: Record<string, string> = {
+    ...serviceEnvFor({
+      avito,
+      telegram,
+      gemini,
+      amocrm,
+      calendar: { sim: calendar, keyFile: writeServiceAccountKey(calendar, keyDir) },
+      yookassa,
+      yookassaSource: '127.0.0.1',
+      smtp,
+    }),
+    TELEGRAM_BUYER_BOT_TOKEN: buyerBot.token,
+  };
   let buyersInvented = 0;
   /** Chat ids in `show` order, as of the last snapshot (for the watcher's `[n]`). */
   let chatOrder: string[] = [];
@@ -270,6 +304,13 @@ export async function startSession(ports: SessionPorts, servicePort = 3000): Pro
     const sent = telegram.userSends(ownerId, text);
     const hint = botIsIdle() ? '\n(no bot is reading updates yet: start the service with the env above)' : '';
     return `owner → bot, message #${sent.message.message_id}${hint}`;
+  };
+
+  /** A buyer writes to the Telegram buyer bot; `/start <itemId>` is its deep link about a listing. */
+  const tgBuyer = (text: string): string => {
+    const start = /^\/start(?:\s+(\S+))?$/.exec(text);
+    const sent = start ? buyerBot.userStarts(tgBuyerId, start[1]) : buyerBot.userSends(tgBuyerId, text);
+    return `buyer → @${SIM_BUYER_BOT.bot.username}, message #${sent.message.message_id}`;
   };
 
   const tap = async (typed: string): Promise<string> => {
@@ -362,6 +403,8 @@ export async function startSession(ports: SessionPorts, servicePort = 3000): Pro
             return await buyer(command.target, command.text);
           case 'seller':
             return await seller(command.chat, command.text);
+          case 'tgbuyer':
+            return tgBuyer(command.text);
           case 'owner':
             return owner(command.text);
           case 'tap':
@@ -391,6 +434,7 @@ export async function startSession(ports: SessionPorts, servicePort = 3000): Pro
     watch(log, intervalMs = 300) {
       const seen = new Map<number, string>();
       let sentCount = avito.sentByApi().length;
+      const buyerBotNews = watchBuyerBot(telegram);
       const signature = (m: TgMessage) => JSON.stringify([m.text, m.caption, m.reply_markup, m.edit_date]);
       const tick = () => {
         const botMessages = ownerMessages().filter((m) => m.from?.id === botId);
@@ -416,6 +460,7 @@ export async function startSession(ports: SessionPorts, servicePort = 3000): Pro
           log(`[avito] service → chat ${where}:\n  ${s.text.replace(/\n/g, '\n  ')}`);
         }
         sentCount = sent.length;
+        for (const line of buyerBotNews()) log(line);
       };
       clearInterval(timer);
       timer = setInterval(() => {

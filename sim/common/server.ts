@@ -1,5 +1,5 @@
 import { createServer, type RequestListener, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, createServer as createTcpServer } from 'node:net';
 
 /** A simulator's HTTP server bound to loopback. */
 export interface RunningServer {
@@ -35,4 +35,19 @@ export async function listen(handler: RequestListener, port = 0, host = '127.0.0
       return closing;
     },
   };
+}
+
+/**
+ * A loopback port free right now, for a server that must know its own address before it listens (the widget's
+ * demo page needs the service's origin in WIDGET_ORIGINS).
+ */
+export function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createTcpServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolvePort(port));
+    });
+  });
 }

@@ -1,7 +1,15 @@
 import type { CallbackAnswer, CallbackRecord, TelegramCore } from './methods.js';
 import type { ChatState } from './state.js';
 import { commandEntities } from './text.js';
-import type { InlineButton, InlineKeyboardMarkup, TgChat, TgMessage, TgUpdate, TgUser } from './types.js';
+import type {
+  InlineButton,
+  InlineKeyboardMarkup,
+  TgChat,
+  TgContact,
+  TgMessage,
+  TgUpdate,
+  TgUser,
+} from './types.js';
 
 /** Who acts and where: a chat id (private chat of that user, or a group with the default user), or both. */
 export type Target =
@@ -99,6 +107,66 @@ export class Actors {
     }
     const target: Target = user ? { user, chat: { id: chatId } } : chatId;
     return this.userSends(target, text, { replyTo: messageId });
+  }
+
+  /**
+   * A human opens the bot, by its Start button or a deep link `t.me/<bot>?start=<payload>`: the client sends
+   * `/start` or `/start <payload>` (the command marked as such, the payload as plain text). Telegram accepts
+   * payloads of 1–64 characters of `A-Z a-z 0-9 _ -`; another one is a test's mistake and throws.
+   */
+  userStarts(target: Target, payload?: string): Sent {
+    if (payload !== undefined && !/^[A-Za-z0-9_-]{1,64}$/.test(payload)) {
+      throw new Error(`a deep-link start parameter is 1-64 characters of A-Z, a-z, 0-9, _ and -: ${payload}`);
+    }
+    return this.userSends(target, payload === undefined ? '/start' : `/start ${payload}`);
+  }
+
+  /**
+   * A human presses a button of the reply keyboard the bot gave the chat: a text button sends its text, a
+   * `request_contact` button shares the account's own phone as a `contact` message. Throws when the chat shows
+   * no such button (a human cannot press what they do not see).
+   */
+  pressKeyboardButton(target: Target, text: string): Sent {
+    const { chat, user } = this.resolve(target);
+    const rows = chat.replyKeyboard ?? [];
+    const button = rows.flat().find((b) => b.text === text);
+    if (!button) {
+      const shown = rows.flat().map((b) => b.text);
+      throw new Error(
+        `no keyboard button "${text}" in chat ${chat.chat.id} (shown: ${shown.join(', ') || 'none'})`,
+      );
+    }
+    if (!button.request_contact) return this.userSends(target, button.text);
+    return this.userSendsContact(target, {
+      phone_number: this.core.state.people.phoneOf(user.id),
+      first_name: user.first_name,
+      ...(user.last_name ? { last_name: user.last_name } : {}),
+      user_id: user.id,
+    });
+  }
+
+  /**
+   * A human sends a contact card from the attachment menu (anyone's, with no keyboard needed): Telegram fills
+   * `user_id` only for a contact that is a Telegram user.
+   */
+  userSendsContact(target: Target, contact: TgContact): Sent {
+    const { chat, user } = this.resolve(target);
+    const stored = this.core.state.addMessage(chat.chat.id, { fromBot: false, from: user, contact });
+    const message = this.core.state.render(stored);
+    return { message, update: this.publish('message', message, chat) };
+  }
+
+  /** Presses the reply keyboard's `request_contact` button, whatever its label (see {@link pressKeyboardButton}). */
+  userSharesContact(target: Target): Sent {
+    const { chat } = this.resolve(target);
+    const button = chat.replyKeyboard?.flat().find((b) => b.request_contact);
+    if (!button) throw new Error(`chat ${chat.chat.id} shows no button that shares the phone number`);
+    return this.pressKeyboardButton(target, button.text);
+  }
+
+  /** The reply keyboard the chat shows, as button labels by row (empty when none). */
+  replyKeyboard(chatId: number): string[][] {
+    return (this.core.state.chats.get(chatId)?.replyKeyboard ?? []).map((row) => row.map((b) => b.text));
   }
 
   /** A human sends a document; the file is stored and served by getFile + the download route. */

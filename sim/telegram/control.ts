@@ -4,13 +4,24 @@ import type { Actors } from './actors.js';
 import type { TelegramCore } from './methods.js';
 import type { ControlRoute } from './server.js';
 
+/** Which bot a control call is about (its username); the first bot when absent. */
+const bot = z.string().min(1).optional();
 const SendBody = z.object({
+  bot,
   chat: z.number().int(),
   text: z.string().min(1),
   reply_to: z.number().int().optional(),
 });
-const TapBody = z.object({ chat: z.number().int(), message_id: z.number().int(), button: z.string().min(1) });
+const TapBody = z.object({
+  bot,
+  chat: z.number().int(),
+  message_id: z.number().int(),
+  button: z.string().min(1),
+});
+const StartBody = z.object({ bot, chat: z.number().int(), payload: z.string().optional() });
+const KeyboardBody = z.object({ bot, chat: z.number().int(), button: z.string().min(1) });
 const DocumentBody = z.object({
+  bot,
   chat: z.number().int().optional(),
   file_name: z.string().min(1),
   mime_type: z.string().optional(),
@@ -31,16 +42,29 @@ function reply(res: ServerResponse, status: number, body: unknown): true {
   return true;
 }
 
+/** A bot of the simulator by username (the first one for `undefined`). */
+export type BotResolver = (
+  username: string | undefined,
+) => { core: TelegramCore; actors: Actors } | undefined;
+
 /**
  * `/_sim/*`: lets a person (or another process) play the Telegram user when the simulator runs standalone
- * (`npm run sim`): read a chat, write, tap a button, send a document. Not part of the Bot API.
+ * (`npm run sim`): read a chat, write, start the bot (deep link), press a reply-keyboard button (sharing the
+ * phone), tap a button, send a document. `bot` (a username; `?bot=` when reading a chat) picks the bot, the
+ * first one by default. Not part of the Bot API.
  */
-export function controlRoutes(core: TelegramCore, actors: Actors): ControlRoute {
+export function controlRoutes(resolve: BotResolver): ControlRoute {
   return async (req, res, url) => {
     if (!url.pathname.startsWith('/_sim/')) return false;
     try {
+      const botOf = (username: string | undefined) => {
+        const found = resolve(username);
+        if (!found) throw new Error(`unknown bot @${username}`);
+        return found;
+      };
       const chatView = /^\/_sim\/chats\/(-?\d+)$/.exec(url.pathname);
       if (req.method === 'GET' && chatView) {
+        const { core } = botOf(url.searchParams.get('bot') ?? undefined);
         const chat = core.state.chats.get(Number(chatView[1]));
         if (!chat) return reply(res, 404, { error: 'unknown chat' });
         return reply(res, 200, {
@@ -52,10 +76,19 @@ export function controlRoutes(core: TelegramCore, actors: Actors): ControlRoute 
       if (req.method === 'POST' && url.pathname === '/_sim/send') {
         const body = SendBody.parse(await readJson(req));
         const opts = body.reply_to !== undefined ? { replyTo: body.reply_to } : {};
-        return reply(res, 200, actors.userSends(body.chat, body.text, opts));
+        return reply(res, 200, botOf(body.bot).actors.userSends(body.chat, body.text, opts));
+      }
+      if (req.method === 'POST' && url.pathname === '/_sim/start') {
+        const body = StartBody.parse(await readJson(req));
+        return reply(res, 200, botOf(body.bot).actors.userStarts(body.chat, body.payload));
+      }
+      if (req.method === 'POST' && url.pathname === '/_sim/keyboard') {
+        const body = KeyboardBody.parse(await readJson(req));
+        return reply(res, 200, botOf(body.bot).actors.pressKeyboardButton(body.chat, body.button));
       }
       if (req.method === 'POST' && url.pathname === '/_sim/tap') {
         const body = TapBody.parse(await readJson(req));
+        const { core, actors } = botOf(body.bot);
         const handle = actors.tap(body.chat, body.message_id, body.button);
         const answer = await handle.waitForAnswer(core.options.callbackAnswerWindowMs).catch(() => undefined);
         return reply(res, 200, { id: handle.id, answered: answer !== undefined, answer });
@@ -65,7 +98,7 @@ export function controlRoutes(core: TelegramCore, actors: Actors): ControlRoute 
         return reply(
           res,
           200,
-          actors.userSendsDocument({
+          botOf(body.bot).actors.userSendsDocument({
             fileName: body.file_name,
             ...(body.chat !== undefined ? { to: body.chat } : {}),
             ...(body.mime_type !== undefined ? { mimeType: body.mime_type } : {}),

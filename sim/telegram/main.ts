@@ -1,3 +1,4 @@
+import { SIM_BUYER_BOT } from './buyer-bot.js';
 import { startTelegramSim } from './index.js';
 
 /**
@@ -13,12 +14,24 @@ async function main(): Promise<void> {
     user: { id: ownerId, first_name: 'Owner' },
     ...(process.env.TELEGRAM_BOT_TOKEN ? { token: process.env.TELEGRAM_BOT_TOKEN } : {}),
     flood: process.env.TELEGRAM_SIM_FLOOD === '1',
+    // The seller's optional second bot, which buyers write to (TELEGRAM_BUYER_BOT_TOKEN).
+    bots: [
+      {
+        ...SIM_BUYER_BOT,
+        ...(process.env.TELEGRAM_BUYER_BOT_TOKEN ? { token: process.env.TELEGRAM_BUYER_BOT_TOKEN } : {}),
+      },
+    ],
   });
+  const buyerBot = sim.botNamed(SIM_BUYER_BOT.bot.username)!;
   console.log(`Telegram Bot API simulator on ${sim.url}`);
   console.log(`TELEGRAM_API_ROOT=${sim.url}`);
   console.log(`TELEGRAM_BOT_TOKEN=${sim.token}`);
   console.log(`TELEGRAM_OWNER_IDS=${sim.user.id}`);
+  console.log(`TELEGRAM_BUYER_BOT_TOKEN=${buyerBot.token}`);
   console.log(`Act as the owner: POST ${sim.url}/_sim/send {"chat":${sim.user.id},"text":"/start"}`);
+  console.log(
+    `Act as a buyer: POST ${sim.url}/_sim/start {"bot":"${buyerBot.bot.username}","chat":${buyerBot.user.id},"payload":"<listing id>"}`,
+  );
   const stop = () => {
     void sim.close().then(() => process.exit(0));
   };

@@ -3,9 +3,16 @@ import { FloodControl, type FloodOptions } from './flood.js';
 import type { HtmlOptions } from './html.js';
 import type { RequestParams, UploadedFile } from './request.js';
 import { parseParams, parseReplyMarkup, Schemas, toEntities } from './schemas.js';
-import { type ChatState, mimeFromName, SimState, type StoredFile, type StoredMessage } from './state.js';
+import {
+  type ChatState,
+  mimeFromName,
+  type People,
+  SimState,
+  type StoredFile,
+  type StoredMessage,
+} from './state.js';
 import { checkCaption, checkMessageText, formatText, Limits } from './text.js';
-import type { ReplyMarkup, TgCallbackQuery, TgUser } from './types.js';
+import type { KeyboardButton, ReplyMarkup, TgCallbackQuery, TgUser } from './types.js';
 import { UpdateHub, type WebhookRetryOptions } from './updates.js';
 
 /** How the bot answered a callback query (what the tapping human saw). */
@@ -37,6 +44,8 @@ export interface CoreOptions {
   webhook: WebhookRetryOptions;
   /** Telegram accepts only HTTPS webhooks; off by default so loopback test servers work. */
   requireHttpsWebhook: boolean;
+  /** The humans, shared with the other bots of the same simulator. */
+  people?: People;
 }
 
 /** A method's success value with the optional `description` Telegram adds (e.g. "Webhook was set"). */
@@ -64,7 +73,7 @@ export class TelegramCore {
   private readonly handlers: Map<string, Handler>;
 
   constructor(readonly options: CoreOptions) {
-    this.state = new SimState(options.bot, options.seed, options.now);
+    this.state = new SimState(options.bot, options.seed, options.now, options.people);
     const firstUpdateId = 100_000_000 + Math.floor(this.state.random() * 800_000_000);
     this.hub = new UpdateHub(firstUpdateId, options.webhook, options.now, async (body) => {
       const { method, ...fields } = body;
@@ -213,6 +222,7 @@ export class TelegramCore {
     const markup = parseReplyMarkup(params.reply_markup);
     const replyToId = this.replyTarget(chat, params);
     this.checkFlood(chat);
+    showReplyKeyboard(chat, markup);
     const message = this.state.addMessage(chat.chat.id, {
       fromBot: true,
       from: this.botUser(),
@@ -241,6 +251,7 @@ export class TelegramCore {
     const replyToId = this.replyTarget(chat, params);
     const file = await this.resolveDocument(params.document, p.files);
     this.checkFlood(chat);
+    showReplyKeyboard(chat, markup);
     const message = this.state.addMessage(chat.chat.id, {
       fromBot: true,
       from: this.botUser(),
@@ -398,6 +409,22 @@ export class TelegramCore {
 
   close(): void {
     this.hub.close();
+  }
+}
+
+/**
+ * What a sent message's markup does to the user's keyboard: a reply keyboard replaces theirs, `remove_keyboard`
+ * removes it, inline keyboards and no markup leave it as it is.
+ */
+function showReplyKeyboard(chat: ChatState, markup: ReplyMarkup | undefined): void {
+  const fields = markup as Record<string, unknown> | undefined;
+  if (!fields) return;
+  if (Array.isArray(fields.keyboard)) {
+    chat.replyKeyboard = (fields.keyboard as Array<Array<KeyboardButton | string>>).map((row) =>
+      row.map((b) => (typeof b === 'string' ? { text: b } : b)),
+    );
+  } else if (fields.remove_keyboard === true) {
+    delete chat.replyKeyboard;
   }
 }
 

@@ -166,6 +166,10 @@ export function parseReplyMarkup(raw: unknown): ReplyMarkup | undefined {
     throw badRequest("can't parse reply keyboard markup JSON object");
   }
   const markup = value as Record<string, unknown>;
+  if ('keyboard' in markup) return parseReplyKeyboard(markup);
+  if ('remove_keyboard' in markup && markup.remove_keyboard !== true) {
+    throw badRequest("can't parse reply keyboard markup JSON object");
+  }
   if (!('inline_keyboard' in markup)) return markup;
   const rows = markup.inline_keyboard;
   if (!Array.isArray(rows) || !rows.every((row) => Array.isArray(row))) {
@@ -197,6 +201,31 @@ export function parseReplyMarkup(raw: unknown): ReplyMarkup | undefined {
     }),
   );
   return { ...markup, inline_keyboard: keyboard };
+}
+
+/**
+ * A reply keyboard: arrays of arrays of buttons, each a non-empty string or an object with a non-empty `text`
+ * (request flags must be booleans). [U] the wording of these refusals is modelled on Telegram's other
+ * markup errors, not captured from the real server.
+ */
+function parseReplyKeyboard(markup: Record<string, unknown>): ReplyMarkup {
+  const rows = markup.keyboard;
+  if (!Array.isArray(rows) || !rows.every((row) => Array.isArray(row))) {
+    throw badRequest('field "keyboard" of the ReplyKeyboardMarkup should be an Array of Arrays');
+  }
+  for (const button of (rows as unknown[][]).flat()) {
+    const text = typeof button === 'string' ? button : (button as { text?: unknown } | null)?.text;
+    if (typeof text !== 'string' || text.length === 0) {
+      throw badRequest('can\'t parse keyboard button: Field "text" must be of type String');
+    }
+    const b = typeof button === 'object' ? (button as Record<string, unknown>) : {};
+    for (const flag of ['request_contact', 'request_location']) {
+      if (b[flag] !== undefined && typeof b[flag] !== 'boolean') {
+        throw badRequest(`can't parse keyboard button: Field "${flag}" must be of type Boolean`);
+      }
+    }
+  }
+  return markup;
 }
 
 function validButtonUrl(url: unknown): boolean {

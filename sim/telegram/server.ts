@@ -52,16 +52,16 @@ export type ControlRoute = (req: IncomingMessage, res: ServerResponse, url: URL)
 
 /**
  * The HTTP side of the simulator: `{root}/bot{token}/{method}` (any encoding, GET or POST),
- * `{root}/file/bot{token}/{path}` downloads, every call logged and passed through the fault injector.
+ * `{root}/file/bot{token}/{path}` downloads, every call logged and passed through the fault injector. The
+ * token picks the bot (`cores`); one Telegram does not know answers 401, as the real server does.
  */
 export function createHandler(deps: {
-  core: TelegramCore;
-  token: string;
+  cores: (token: string) => TelegramCore | undefined;
   calls: CallLog;
   faults: FaultInjector;
   control?: ControlRoute;
 }): RequestListener {
-  const { core, token, calls, faults } = deps;
+  const { calls, faults } = deps;
   return (req, res) => {
     const url = new URL(req.url ?? '/', 'http://sim.local');
     const path = url.pathname;
@@ -86,7 +86,8 @@ export function createHandler(deps: {
         if (file) return serveFile(res, file[1]!, decodeURIComponent(file[2]!));
         const api = /^\/bot([^/]*)\/([^/]*)\/?$/.exec(path);
         if (!api) throw Errors.notFound();
-        if (api[1] !== token) throw Errors.unauthorized();
+        const core = deps.cores(api[1]!);
+        if (!core) throw Errors.unauthorized();
         if (!api[2]) throw Errors.notFound();
         const params = await readParams(req, url);
         record.body = {
@@ -115,8 +116,9 @@ export function createHandler(deps: {
   };
 
   function serveFile(res: ServerResponse, fileToken: string, filePath: string): void {
-    const stored = fileToken === token ? core.state.filesByPath.get(filePath) : undefined;
-    if (!stored) throw Errors.notFound();
+    const core = deps.cores(fileToken);
+    const stored = core?.state.filesByPath.get(filePath);
+    if (!core || !stored) throw Errors.notFound();
     const bytes = core.state.fileBytes(stored);
     res.writeHead(200, {
       'content-type': stored.mimeType ?? 'application/octet-stream',

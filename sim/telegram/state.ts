@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { seededRandom } from '../common/faults.js';
-import type { TgChat, TgDocument, TgMessage, TgUser } from './types.js';
+import type { KeyboardButton, TgChat, TgDocument, TgMessage, TgUser } from './types.js';
 
 /** A message as the simulator keeps it: the current content after edits, replies by id. */
 export type StoredMessage = Omit<TgMessage, 'chat' | 'reply_to_message' | 'from'> & {
@@ -17,6 +17,23 @@ export interface ChatState {
   messages: Map<number, StoredMessage>;
   /** Private chat whose user blocked the bot: sends fail with 403. */
   blocked: boolean;
+  /** The reply keyboard the bot last gave this chat (shown under the input field until removed or replaced). */
+  replyKeyboard?: KeyboardButton[][];
+}
+
+/**
+ * The humans, shared by every bot the simulator serves: one Telegram account is the same person (id, name,
+ * language, phone) to every bot it talks to, while each bot has chats, messages and updates of its own.
+ */
+export class People {
+  readonly users = new Map<number, TgUser>();
+  /** Phone numbers of the accounts, as a `request_contact` button shares them. */
+  readonly phones = new Map<number, string>();
+
+  /** The account's phone: the one set, else a stable made-up Russian mobile derived from the id. */
+  phoneOf(userId: number): string {
+    return this.phones.get(userId) ?? `7999${String(Math.abs(userId) % 10_000_000).padStart(7, '0')}`;
+  }
 }
 
 /** A file Telegram stores: uploaded by the bot, or sent by a user. Content may be only declared. */
@@ -57,7 +74,7 @@ export function mimeFromName(fileName: string | undefined): string | undefined {
 
 /** Chats, users, messages and files: everything the Bot API remembers. */
 export class SimState {
-  readonly users = new Map<number, TgUser>();
+  readonly users: Map<number, TgUser>;
   readonly chats = new Map<number, ChatState>();
   readonly files = new Map<string, StoredFile>();
   readonly filesByPath = new Map<string, StoredFile>();
@@ -67,8 +84,10 @@ export class SimState {
     readonly bot: TgUser,
     seed: number,
     readonly now: () => number,
+    readonly people: People = new People(),
   ) {
     this.random = seededRandom(seed);
+    this.users = people.users;
   }
 
   /** Unix seconds, as every Bot API date. */
@@ -160,6 +179,7 @@ export class SimState {
     if (message.text !== undefined) out.text = message.text;
     if (message.entities?.length) out.entities = message.entities;
     if (message.document) out.document = message.document;
+    if (message.contact) out.contact = message.contact;
     if (message.caption !== undefined) out.caption = message.caption;
     if (message.caption_entities?.length) out.caption_entities = message.caption_entities;
     if (message.reply_markup && depth === 0) out.reply_markup = message.reply_markup;

@@ -32,8 +32,32 @@ export interface InlineKeyboardMarkup {
   inline_keyboard: InlineButton[][];
 }
 
-/** Any `reply_markup` a message may carry (inline keyboards are validated, the rest stored as sent). */
+/** One button of a reply keyboard (the custom keyboard under the input field); a bare string is a text button. */
+export interface KeyboardButton {
+  text: string;
+  /** Pressing it shares the user's own phone number as a `contact` message (private chats only). */
+  request_contact?: boolean;
+  [field: string]: unknown;
+}
+
+/** Bot API `ReplyKeyboardMarkup`: replaces the user's keyboard until removed or replaced. */
+export interface ReplyKeyboardMarkup {
+  keyboard: Array<Array<KeyboardButton | string>>;
+  one_time_keyboard?: boolean;
+  resize_keyboard?: boolean;
+  [field: string]: unknown;
+}
+
+/** Any `reply_markup` a message may carry (inline and reply keyboards are validated, the rest stored as sent). */
 export type ReplyMarkup = InlineKeyboardMarkup | Record<string, unknown>;
+
+/** Bot API `Contact`: a phone number shared in a message (`user_id` when it is a Telegram user's own). */
+export interface TgContact {
+  phone_number: string;
+  first_name: string;
+  last_name?: string;
+  user_id?: number;
+}
 
 /** Bot API `Document`. */
 export interface TgDocument {
@@ -56,6 +80,7 @@ export interface TgMessage {
   caption?: string;
   caption_entities?: Entity[];
   document?: TgDocument;
+  contact?: TgContact;
   reply_markup?: ReplyMarkup;
   reply_to_message?: TgMessage;
 }

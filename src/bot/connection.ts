@@ -14,6 +14,8 @@ export interface ConnectionOptions {
   /** A cheap liveness call (getMe). */
   probe(signal: AbortSignal): Promise<void>;
   logger: Logger;
+  /** The variable holding the bot's token, named when Telegram refuses it. */
+  tokenVariable?: string;
   /** First retry delay; doubles up to `maxDelayMs`. */
   baseDelayMs?: number;
   maxDelayMs?: number;
@@ -88,7 +90,7 @@ export class TelegramConnection {
         if (refused)
           logger.error(
             fields,
-            'telegram refused TELEGRAM_BOT_TOKEN (check the token from @BotFather); retrying',
+            `telegram refused ${this.options.tokenVariable ?? 'TELEGRAM_BOT_TOKEN'} (check the token from @BotFather); retrying`,
           );
         else logger.warn(fields, 'telegram unreachable; retrying');
         try {
@@ -143,4 +145,30 @@ export class TelegramConnection {
     this.abort.abort(new Error('telegram connection stopped'));
     clearInterval(this.refresher);
   }
+}
+
+/** A bot's life as the service sees it: connect once (in the background), its health, stop once. */
+export interface BotLifecycle {
+  start(): Promise<void>;
+  check(): CheckResult;
+  stop(): Promise<void>;
+}
+
+/**
+ * What the owner bot and the buyer bot share around their {@link TelegramConnection}: `start` connects once
+ * however often it is called, `stop` ends the connection attempts and then `stopUpdates` (no more updates
+ * accepted, polling stopped), once.
+ */
+export function botLifecycle(connection: TelegramConnection, stopUpdates: () => Promise<void>): BotLifecycle {
+  let connecting: Promise<void> | undefined;
+  let stopping: Promise<void> | undefined;
+  return {
+    start: () => (connecting ??= connection.start()),
+    check: () => connection.check(),
+    stop: () =>
+      (stopping ??= (async () => {
+        connection.stop();
+        await stopUpdates();
+      })()),
+  };
 }

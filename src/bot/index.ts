@@ -17,7 +17,7 @@ import type { CheckResult } from '../lib/checks.js';
 import type { Logger } from '../logger.js';
 import type { Notifier } from '../responder/ports.js';
 import type { Store } from '../store/port.js';
-import { TelegramConnection } from './connection.js';
+import { botLifecycle, TelegramConnection } from './connection.js';
 import type { BotContext } from './context.js';
 import type { BotDeps } from './deps.js';
 import type { FeatureEnv } from './env.js';
@@ -239,7 +239,6 @@ export function createBot(telegram: OwnerTelegram, deps: BotDeps): BotHandle {
   const secret = () => webhookSecret(config.telegram.webhookSecret, deps.store.kv);
   let runner: RunnerHandle | undefined;
   let accepting = false;
-  let stopping: Promise<void> | undefined;
 
   async function setCommands(signal: GrammySignal): Promise<void> {
     await bot.api.setMyCommands(commandList(textsFor('ru')), undefined, signal);
@@ -267,7 +266,6 @@ export function createBot(telegram: OwnerTelegram, deps: BotDeps): BotHandle {
     logger.info({ username: bot.botInfo.username }, 'telegram long polling started');
   }
 
-  let connecting: Promise<void> | undefined;
   const connection = new TelegramConnection({
     connect,
     probe: async (signal) => void (await bot.api.getMe(grammySignal(signal))),
@@ -277,20 +275,11 @@ export function createBot(telegram: OwnerTelegram, deps: BotDeps): BotHandle {
   return {
     bot,
     notifier,
-    start() {
-      connecting ??= connection.start();
-      return connecting;
-    },
-    check: () => connection.check(),
-    stop() {
-      stopping ??= (async () => {
-        accepting = false;
-        connection.stop();
-        if (runner?.isRunning()) await runner.stop();
-        logger.info('telegram bot stopped');
-      })();
-      return stopping;
-    },
+    ...botLifecycle(connection, async () => {
+      accepting = false;
+      if (runner?.isRunning()) await runner.stop();
+      logger.info('telegram bot stopped');
+    }),
     leadCard,
     mountWebhook(app) {
       mountWebhookRoute(app, { bot, secret, accepting: () => accepting, logger });

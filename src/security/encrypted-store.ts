@@ -136,6 +136,8 @@ export function encryptStore(inner: Store, keyring: Keyring): Store {
     leads: encryptLeads(inner.leads, keyring, sealer),
     // No buyer data: numbers, titles, totals and the order; links are token hashes.
     salesDocuments: inner.salesDocuments,
+    // Ids and counts only.
+    retention: inner.retention,
     // Raw on purpose: maintenance (key rotation) works on stored values, sealed or not.
     maintenance: inner.maintenance,
     ping: () => inner.ping(),

@@ -332,6 +332,44 @@ export interface LeadRepository {
 }
 
 /**
+ * Which conversations a retention rule covers, by chat id prefix (`tg:`, `web:`): those whose id starts with
+ * one of `prefixes`, or (`exceptPrefixes`) those whose id starts with none of them (Avito's own ids).
+ */
+export type ChatIdScope = { prefixes: readonly string[] } | { exceptPrefixes: readonly string[] };
+
+/** What a purge removed. */
+export interface PurgedChat {
+  chatId: string;
+  messages: number;
+  /** Webhook or channel events that delivered the chat's messages (matched by message id). */
+  events: number;
+  drafts: number;
+  /** The chat record itself (false when there was none, or it changed during the purge). */
+  chat: boolean;
+}
+
+/**
+ * Deleting conversations once they have been idle for the retention period (`src/jobs/retention.ts`). A chat's
+ * last activity is its newest message (or the chat record's last inbound/outbound time); a chat with neither
+ * counts from the record's last change. Other records (audit, kv, leads) are not touched.
+ */
+export interface RetentionRepository {
+  /** Ids of chats in `scope` whose last activity is before `before`, longest idle first, at most `limit`. */
+  idleChats(scope: ChatIdScope, before: Date, limit?: number): Promise<string[]>;
+  /**
+   * Deletes the chat's messages, the events that delivered them, its drafts and its record, if its last activity
+   * is still before `before`; null (nothing deleted) when it is not. A message arriving during the purge survives
+   * with its chat.
+   */
+  purgeChat(chatId: string, before: Date): Promise<PurgedChat | null>;
+  /**
+   * Deletes kv entries whose time to live ended before `now` (they already read as absent, but their values,
+   * a buyer's contact among them, would stay on disk); returns how many.
+   */
+  purgeExpiredKv(now: Date): Promise<number>;
+}
+
+/**
  * Fields that can hold buyer words or secrets, sealed at rest by `src/security/encrypted-store.ts`.
  * No store query filters or sorts on them: that is what makes encrypting them transparent.
  */
@@ -445,6 +483,7 @@ export interface Store {
   readonly leases: LeaseRepository;
   readonly leads: LeadRepository;
   readonly salesDocuments: SalesDocumentRepository;
+  readonly retention: RetentionRepository;
   readonly maintenance: StoreMaintenance;
   /** Throws when the store cannot serve requests (used by `/ready`). */
   ping(): Promise<void>;

@@ -1,12 +1,10 @@
 /**
  * The widget's brief/contact step: a name, a phone or an e-mail, and the consent to process them (152-ФЗ).
- * What the visitor typed is checked here; a phone is kept in E.164 (`+79123456789`), an e-mail in lower case.
+ * What the visitor typed is checked here; the contact by `lib/contact.ts`, as in every channel.
  */
+import { type BuyerContact, contactOf } from '../lib/contact.js';
 
-export interface BuyerContact {
-  phone?: string;
-  email?: string;
-}
+export type { BuyerContact } from '../lib/contact.js';
 
 export interface Brief {
   name: string;
@@ -16,47 +14,6 @@ export interface Brief {
 export type BriefField = 'name' | 'contact' | 'consent';
 
 const MAX_NAME = 100;
-/** Characters people put in phone numbers. */
-const PHONE_CHARS = /^\+?[\d\s().\-\u00a0]+$/;
-/** A Russian national number: area codes start with 3, 4 or 8 (8-800), mobiles with 9. */
-const RUSSIAN_NATIONAL = /^[3489]\d{9}$/;
-const EMAIL =
-  /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:".]+(?:\.[^\s@<>()[\]\\,;:".]+)*\.(?:\p{L}{2,}|xn--[a-z0-9-]+)$/iu;
-
-/**
- * A phone as typed (`+7 912 345-67-89`, `8 (912) 345 67 89`, `9123456789`) in E.164, or undefined when it is
- * not one. Russian numbers in any common form; other countries only with their `+` and code.
- */
-export function phoneToE164(raw: string): string | undefined {
-  const text = raw.trim();
-  if (!PHONE_CHARS.test(text)) return undefined;
-  const digits = text.replace(/\D/g, '');
-  const plus = text.startsWith('+');
-  let national: string | undefined;
-  if (digits.length === 11 && (digits.startsWith('7') || (!plus && digits.startsWith('8'))))
-    national = digits.slice(1);
-  else if (!plus && digits.length === 10) national = digits;
-  if (national !== undefined) return RUSSIAN_NATIONAL.test(national) ? `+7${national}` : undefined;
-  return plus && !digits.startsWith('7') && digits.length >= 8 && digits.length <= 15
-    ? `+${digits}`
-    : undefined;
-}
-
-/** An e-mail address in lower case, or undefined. Cyrillic domains (`почта@магазин.рф`) are fine. */
-export function normalizeEmail(raw: string): string | undefined {
-  const text = raw.trim();
-  return text.length <= 254 && EMAIL.test(text) ? text.toLowerCase() : undefined;
-}
-
-/** A phone or an e-mail from one field: whichever the text is. */
-export function contactOf(raw: string): BuyerContact | undefined {
-  if (raw.includes('@')) {
-    const email = normalizeEmail(raw);
-    return email ? { email } : undefined;
-  }
-  const phone = phoneToE164(raw);
-  return phone ? { phone } : undefined;
-}
 
 /** The brief, or the fields to fix (all of them at once, so the visitor corrects everything in one go). */
 export function parseBrief(input: {

@@ -17,7 +17,7 @@ import type { Server } from 'node:http';
 import type { IRouter } from 'express';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
-import type { Channel, InboundPort } from '../responder/channel.js';
+import { type Channel, channelOf, type InboundPort } from '../responder/channel.js';
 import type { Store } from '../store/port.js';
 import { LiveConversations } from './live.js';
 import { AllowedOrigins } from './network.js';
@@ -26,7 +26,7 @@ import { mountWidgetRoutes, widgetTexts } from './routes.js';
 import { loadWidgetScript, type WidgetScript } from './script.js';
 import { WidgetSessions } from './sessions.js';
 import { WidgetSocketServer } from './socket-server.js';
-import { Visitors } from './visitors.js';
+import { visitorKey, Visitors } from './visitors.js';
 
 export { WIDGET_WS_PATH } from './socket-server.js';
 export { visitorKey, type Visitor } from './visitors.js';
@@ -66,6 +66,8 @@ export interface WebChannel {
   attach(server: Server): void;
   /** Closes the live connections (before the HTTP server closes: upgraded sockets would hold it open). */
   stop(): Promise<void>;
+  /** Deletes the visitor's brief and contact kept for a purged conversation (the retention job calls it). */
+  forget(chatId: string): Promise<void>;
   /** The size of `widget.js` as served, in bytes. */
   readonly scriptSize: { bytes: number; gzipBytes: number };
 }
@@ -130,6 +132,9 @@ export async function createWebChannel(deps: WebChannelDeps): Promise<WebChannel
       sockets.attach(server);
     },
     stop: () => sockets.stop(),
+    async forget(chatId) {
+      if (channelOf(chatId) === 'web') await deps.store.kv.delete(visitorKey(chatId));
+    },
     scriptSize: { bytes: script.js.length, gzipBytes: script.gzip.length },
   };
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { splitText } from '../lib/split-text.js';
 import type { Logger } from '../logger.js';
 import type { Message } from '../models/records.js';
 import type { Channel, ChannelCapabilities, OutgoingMessage, SendOutcome } from '../responder/channel.js';
@@ -196,23 +197,4 @@ export function toWire(m: Message): WireMessage | undefined {
 
 function wireOf(m: WireMessage): WireMessage {
   return { id: m.id, from: m.from, text: m.text, at: m.at };
-}
-
-/**
- * Cuts a text longer than `limit` code points, at the last line break or space of each part where there is
- * one. The responder sends answers far shorter than the web limit; this keeps the capability honest.
- */
-export function splitText(text: string, limit: number): string[] {
-  const parts: string[] = [];
-  let rest = [...text.trim()];
-  while (rest.length > limit) {
-    const window = rest.slice(0, limit);
-    let cut = Math.max(window.lastIndexOf('\n'), window.lastIndexOf(' '));
-    if (cut < limit / 2) cut = limit;
-    parts.push(rest.slice(0, cut).join('').trim());
-    rest = rest.slice(cut);
-  }
-  const last = rest.join('').trim();
-  if (last) parts.push(last);
-  return parts;
 }

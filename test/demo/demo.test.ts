@@ -88,7 +88,7 @@ describe('npm run demo', () => {
   );
 
   it(
-    'when run with --no-tour, then a person can play the buyer and the owner from stdin and quit',
+    'when run with --no-tour, then a person can play an Avito and a Telegram buyer and the owner from stdin, the widget page is served, and quit',
     async () => {
       demo = new CliProcess('scripts/demo.ts', ['--no-tour']);
       await demo.waitFor(/Your turn[\s\S]*printed as they appear/, 20_000);
@@ -99,6 +99,22 @@ describe('npm run demo', () => {
       demo.send('tap отправить'); // emoji and case optional
       await demo.waitFor(/owner tapped \[✅ Отправить\] on #1/, 20_000);
       await demo.waitFor(/\[avito\] service → buyer in chat \S+:\n {2}Самовывоз бесплатный/, 20_000);
+
+      // The website widget's demo page is served, and the summary says where.
+      const [, widgetUrl] = /Website widget\s+(\S+\/widget\/demo)/.exec(demo.out) ?? [];
+      expect(widgetUrl, demo.out).toBeDefined();
+      expect((await fetch(widgetUrl!)).status).toBe(200);
+      // The same journey with the Telegram buyer bot: the card names the channel, the answer reaches the buyer.
+      expect(demo.out).toMatch(
+        /Telegram buyer bot\s+@shop_buyers_bot\s+\(write to it with: tgbuyer <text>\)/,
+      );
+      demo.send('tgbuyer Можно забрать самовывозом сегодня?');
+      await demo.waitFor(
+        /\[telegram\]\n[^[]*· Telegram[\s\S]*Самовывоз бесплатный[\s\S]*\[✅ Отправить\]/,
+        20_000,
+      );
+      demo.send('tap отправить');
+      await demo.waitFor(/\[telegram buyer\] @shop_buyers_bot → buyer:\n {2}Самовывоз бесплатный/, 20_000);
 
       demo.send('quit');
       expect(await demo.exited).toBe(0);

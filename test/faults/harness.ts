@@ -5,12 +5,12 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { fileURLToPath } from 'node:url';
 import { type AvitoSim, type AvitoSimOptions, startAvitoSim } from '../../sim/avito/index.js';
+import { freePort } from '../../sim/common/server.js';
 import { pollUntil } from '../../sim/common/wait.js';
 import { type GeminiSim, startGeminiSim } from '../../sim/gemini/index.js';
 import { startTelegramSim, type TelegramSim, type TelegramSimOptions } from '../../sim/telegram/index.js';
@@ -45,18 +45,7 @@ export const QUESTIONS = [
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-/** A free loopback port (bound and released at once). */
-export async function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolvePort(port));
-    });
-  });
-}
+export { freePort };
 
 /** Runs `task` over `items` with at most `limit` in flight. */
 export async function pool<T, R>(

@@ -27,6 +27,7 @@ const ENV_KEYS = [
   'TELEGRAM_API_ROOT',
   'TELEGRAM_BOT_TOKEN',
   'TELEGRAM_OWNER_IDS',
+  'TELEGRAM_BUYER_BOT_TOKEN',
   'GEMINI_BASE_URL',
   'GEMINI_API_KEY',
   'AMOCRM_BASE_URL',
@@ -495,6 +496,10 @@ describe('sim cli: command parser', () => {
       ok: true,
       command: { kind: 'reply', text: 'Цена 500 ₽' },
     });
+    expect(parseCommand('tgbuyer /start 4341979280')).toEqual({
+      ok: true,
+      command: { kind: 'tgbuyer', text: '/start 4341979280' },
+    });
     for (const kind of ['show', 'listings', 'help', 'quit'] as const) {
       expect(parseCommand(` ${kind} `)).toEqual({ ok: true, command: { kind } });
     }
@@ -522,6 +527,10 @@ describe('sim cli: command parser', () => {
     expect(parseCommand('reply')).toMatchObject({
       ok: false,
       error: expect.stringMatching(/^usage: reply <text…>/),
+    });
+    expect(parseCommand('tgbuyer')).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/^usage: tgbuyer <text…>\n {2}e\.g\. tgbuyer /),
     });
   });
 

@@ -1,6 +1,7 @@
-import { Bot, GrammyError } from 'grammy';
+import { Bot } from 'grammy';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startTelegramSim, type TelegramSim } from '../../sim/telegram/index.js';
+import { grammyFailure as failure } from '../support/grammy-failure.js';
 
 let sim: TelegramSim;
 let bot: Bot;
@@ -15,17 +16,6 @@ afterEach(async () => {
   if (bot.isRunning()) await bot.stop();
   await sim.close();
 });
-
-/** The GrammyError a call rejects with (fails the test when the call succeeds). */
-async function failure(call: Promise<unknown>): Promise<GrammyError> {
-  try {
-    await call;
-  } catch (error) {
-    if (error instanceof GrammyError) return error;
-    throw error;
-  }
-  throw new Error('expected the call to fail');
-}
 
 const owner = () => sim.user.id;
 

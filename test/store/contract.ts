@@ -5,6 +5,7 @@ import type { MessageInput, Store } from '../../src/store/port.js';
 import { StoreValidationError } from '../../src/store/validate.js';
 import { describeLeadContract } from './lead-contract.js';
 import { describeSalesDocumentContract } from './sales-document-contract.js';
+import { describeRetentionContract } from './retention-contract.js';
 
 export interface ContractTarget {
   /** A fresh, empty store. */
@@ -630,6 +631,8 @@ export function describeStoreContract(name: string, target: ContractTarget): voi
         expect(results.filter(Boolean)).toHaveLength(1);
       });
     });
+
+    describeRetentionContract(() => store);
 
     describe('sequences', () => {
       it('when 30 callers take numbers at once, then they get 1 to 30, each once', async () => {

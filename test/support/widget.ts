@@ -15,6 +15,7 @@ import type { Store } from '../../src/store/port.js';
 import { createWebChannel, type WebChannel, type WidgetLimits } from '../../src/web/index.js';
 import type { ClientFrame, ServerFrame } from '../../src/web/protocol.js';
 import { loadWidgetScript, type WidgetScript } from '../../src/web/script.js';
+import { storeInboundOnce } from './stored-inbound.js';
 
 let script: Promise<WidgetScript> | undefined;
 
@@ -144,22 +145,7 @@ export function standInResponder(
     async receive(event): Promise<InboundOutcome> {
       received.push(event);
       if (port.failing) throw new Error('storage is failing');
-      const stored = await store.messages.insertOnce({
-        id: event.messageId,
-        chatId: event.chatId,
-        direction: event.direction,
-        author: 'buyer',
-        type: event.type,
-        text: event.text,
-        content: event.content,
-        createdAt: event.at,
-      });
-      if (!stored.inserted) return 'already-processed';
-      await store.chats.upsert({
-        id: event.chatId,
-        buyerName: event.context?.buyer?.name ?? null,
-        lastInboundAt: event.at,
-      });
+      if (!(await storeInboundOnce(store, event))) return 'already-processed';
       if (port.autoAnswer) {
         void (async () => {
           await channel.typing?.(event.chatId, true);

@@ -18,6 +18,7 @@ import { listings } from './listings.js';
 import { maintenance } from './maintenance.js';
 import { messages } from './messages.js';
 import { salesDocuments } from './sales-documents.js';
+import { mongoRetention } from './retention.js';
 import { mongoSequences } from './sequences.js';
 import { settings } from './settings.js';
 
@@ -72,6 +73,7 @@ export async function openMongoStore(
     leases: leases(m, now),
     leads,
     salesDocuments: salesDocuments(m, now),
+    retention: mongoRetention(m, now),
     maintenance: { ...maintenance(m), rewriteContactKeys: rewriteMongoContactKeys(m) },
     async ping() {
       const db = connection.db;

@@ -16,6 +16,7 @@ import { listings } from './listings.js';
 import { maintenance } from './maintenance.js';
 import { messages } from './messages.js';
 import { salesDocuments } from './sales-documents.js';
+import { sqliteRetention } from './retention.js';
 import { sequences } from './sequences.js';
 import { settings } from './settings.js';
 
@@ -46,6 +47,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store & { readonly
     leases: leases(db, now),
     leads: leads(db, now),
     salesDocuments: salesDocuments(db, now),
+    retention: sqliteRetention(db),
     maintenance: { ...maintenance(db), rewriteContactKeys: rewriteContactKeys(db) },
     async ping() {
       db.get('SELECT 1');
