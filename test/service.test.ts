@@ -38,7 +38,7 @@ async function loadedPackages(env: Record<string, string>): Promise<string[]> {
 
 /**
  * Loaded only when configured or first used: MongoDB, the jobs dashboard, PDF and Office extractors, grammY,
- * the model SDKs, the widget's sessions, the Google Calendar SDK and nodemailer.
+ * the model SDKs, the widget's sessions, the Google Calendar SDK, nodemailer, PDF rendering and the YAML parser.
  */
 const HEAVY = [
   'mongoose',
@@ -55,6 +55,8 @@ const HEAVY = [
   '@googleapis/calendar',
   'google-auth-library',
   'nodemailer',
+  'pdfkit',
+  'yaml',
 ];
 
 describe('what the composition root loads', () => {

@@ -1,6 +1,5 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { parseDocument } from 'yaml';
 import { z } from 'zod';
 import { DEFAULT_TEMPLATES } from './documents/templates/index.js';
 import { sellerSchema, type Seller } from './documents/requisites.js';
@@ -128,6 +127,8 @@ export async function parseSalesConfig(
   text: string,
   options: { source: string; baseDir: string },
 ): Promise<SalesConfig> {
+  // The YAML parser loads with the first configuration read, not with a service that has none.
+  const { parseDocument } = await import('yaml');
   const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) {
     throw new SalesConfigError(

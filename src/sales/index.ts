@@ -29,7 +29,7 @@ export type { PriceList, Product } from './pricing/schema.js';
 export { amountInWords } from './documents/amount-in-words.js';
 export { type DocumentData, documentDataSchema, orderOf } from './documents/data.js';
 export { type IssuedDocument, type IssueRequest, issueDocument } from './documents/issue.js';
-export { MissingRequisitesError, PdfTooLargeError } from './documents/render.js';
+export { MissingRequisitesError, PdfTooLargeError } from './documents/errors.js';
 export type { Buyer, Seller } from './documents/requisites.js';
 export { DOCUMENT_KINDS, type DocumentKind } from './documents/template.js';
 export { DEFAULT_TEMPLATES } from './documents/templates/index.js';

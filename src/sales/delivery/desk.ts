@@ -5,7 +5,7 @@ import type { Lead, SalesDocument, SalesDocumentStatus } from '../../models/reco
 import type { SalesDocumentRepository, SequenceRepository } from '../../store/port.js';
 import type { SalesConfig } from '../config.js';
 import { issueDocument } from '../documents/issue.js';
-import { MissingRequisitesError, PdfTooLargeError } from '../documents/render.js';
+import { MissingRequisitesError, PdfTooLargeError } from '../documents/errors.js';
 import type { Buyer } from '../documents/requisites.js';
 import type { DocumentKind } from '../documents/template.js';
 import type { Leads } from '../leads/index.js';

@@ -4,7 +4,7 @@ import { calculateQuote, type Quote, type QuoteRequest } from '../pricing/calcul
 import { salesTexts } from '../texts.js';
 import { type LocalDate, localDate } from '../time.js';
 import { formatDocumentNumber, nextDocumentNumber } from './numbering.js';
-import { MissingRequisitesError, renderPdf } from './render.js';
+import { MissingRequisitesError } from './errors.js';
 import type { Buyer } from './requisites.js';
 import { type DocumentKind, missingValues } from './template.js';
 import { type DocumentFacts, documentValues } from './values.js';
@@ -68,6 +68,8 @@ export async function issueDocument(req: IssueRequest): Promise<IssuedDocument> 
     const missing = missingValues(template, values);
     if (missing.length > 0) throw new MissingRequisitesError(kind, template.origin, missing);
     const title = salesTexts.document.numbered(salesTexts.document.titles[kind], number);
+    // pdfkit and its fonts load with the first document, not with the service.
+    const { renderPdf } = await import('./render.js');
     const out = await renderPdf(
       { kind, template, values, quote, seller: config.seller, buyer: req.buyer, title, createdAt: req.now },
       { maxBytes: req.maxBytes },

@@ -14,6 +14,7 @@ import {
   type TemplateValues,
   type WidgetName,
 } from './template.js';
+import { MissingRequisitesError, PdfTooLargeError } from './errors.js';
 import { signatureName } from './values.js';
 
 /**
@@ -36,34 +37,6 @@ const SIZE = { body: 9.5, table: 8.5, small: 7, title: 13, heading: 10.5 };
 const MARGINS = { top: 40, bottom: 50, left: 50, right: 40 };
 const PAD = { x: 3, y: 3 };
 const LINE_GAP = 1.5;
-
-/** A template asks for values the configuration or the document data lack. */
-export class MissingRequisitesError extends Error {
-  override name = 'MissingRequisitesError';
-  constructor(
-    readonly kind: DocumentKind,
-    readonly origin: string,
-    readonly missing: string[],
-  ) {
-    super(
-      `the ${kind} template (${origin}) needs values that are missing: ${missing.join(', ')}. ` +
-        'Add the seller requisites and terms to the sales configuration, the buyer fields to the document data.',
-    );
-  }
-}
-
-/** The rendered PDF would be larger than allowed: nothing is returned, never a truncated file. */
-export class PdfTooLargeError extends Error {
-  override name = 'PdfTooLargeError';
-  constructor(
-    readonly sizeBytes: number,
-    readonly maxBytes: number,
-  ) {
-    super(
-      `the PDF is ${sizeBytes} bytes, above the limit of ${maxBytes} bytes (MAX_PDF_SIZE_MB): nothing was written`,
-    );
-  }
-}
 
 export interface RenderInput {
   kind: DocumentKind;

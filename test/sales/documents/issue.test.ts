@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadSalesConfig, type SalesConfig } from '../../../src/sales/config.js';
 import { type IssueRequest, issueDocument } from '../../../src/sales/documents/issue.js';
-import { MissingRequisitesError, PdfTooLargeError } from '../../../src/sales/documents/render.js';
+import { MissingRequisitesError, PdfTooLargeError } from '../../../src/sales/documents/errors.js';
 import type { Store } from '../../../src/store/port.js';
 import { openSqliteStore } from '../../../src/store/sqlite/index.js';
 import { pdfPages } from './pdf-text.js';

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { loadSalesConfig, type SalesConfig } from '../../../src/sales/config.js';
 import { amountInWords } from '../../../src/sales/documents/amount-in-words.js';
 import { type IssueRequest, issueDocument } from '../../../src/sales/documents/issue.js';
-import { MissingRequisitesError, PdfTooLargeError } from '../../../src/sales/documents/render.js';
+import { MissingRequisitesError, PdfTooLargeError } from '../../../src/sales/documents/errors.js';
 import { formatRubles } from '../../../src/sales/money.js';
 import { calculateQuote, type QuoteRequest } from '../../../src/sales/pricing/calculate.js';
 import { pdfPages, shown } from './pdf-text.js';
