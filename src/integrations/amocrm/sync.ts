@@ -259,6 +259,15 @@ export class AmoCrmSync {
         const amo = await session.client.getLead(dealId);
         if (!deal || !amo) return;
         if (deal.status?.statusId === amo.status_id) return;
+        // Our own move has not reached amoCRM yet (it waits in the outbox): what amoCRM shows predates it, and a
+        // late webhook about an earlier move of ours must not take the lead back. The move, once made, wins.
+        if (deal.status && !deal.status.confirmed) {
+          this.log.info(
+            { leadId, dealId, statusId: amo.status_id },
+            'amoCRM stage change ignored: our move pending',
+          );
+          return;
+        }
         const lead = await this.deps.leads.get(leadId);
         if (!lead) return;
         const closed = amo.status_id === AMO_WON_STATUS_ID || amo.status_id === AMO_LOST_STATUS_ID;

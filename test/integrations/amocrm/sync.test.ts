@@ -88,6 +88,47 @@ describe('amoCRM: deals for our leads, stages both ways', () => {
     ]);
   });
 
+  it('when amoCRM’s late webhook about our earlier move is read while our next move waits to reach amoCRM, then the lead is not moved back and the deal reaches the later stage', async () => {
+    const { lead } = await buyerSays('avito', 'u2i-sync-5', 'Хочу диван', 'm1');
+    const deal = await eventually(() => amo.leads()[0]);
+    await p.svc.leads.moveStage(lead.id, 'offer_sent', 'tg:1');
+    await eventually(() => amo.lead(deal.id)?.status_id === status('Переговоры'));
+    // amoCRM refuses moves for a while (reads still work): our move to «booked» waits in the outbox.
+    const isMove = (req: { method?: string }, path: string) =>
+      req.method === 'PATCH' && path.startsWith(`/api/v4/leads/${deal.id}`);
+    amo.faults.add({ match: isMove, fault: { kind: 'status', status: 503 } });
+    const refusedBefore = amo.calls.find(`/api/v4/leads/${deal.id}`, 'PATCH').length;
+    await p.svc.leads.moveStage(lead.id, 'booked', 'tg:1');
+    await eventually(() => amo.calls.find(`/api/v4/leads/${deal.id}`, 'PATCH').length > refusedBefore);
+    // Meanwhile amoCRM (re)delivers its webhook about our first move: the deal still shows «Переговоры».
+    const echo = amo.webhookBody([
+      {
+        leadId: deal.id,
+        statusId: status('Переговоры'),
+        pipelineId: amo.pipeline.id,
+        oldStatusId: status('Первичный контакт'),
+        oldPipelineId: amo.pipeline.id,
+      },
+    ]);
+    const posted = await fetch(`${p.svc.http.url}/amocrm/webhook/${SECRET}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: echo,
+    });
+    expect(posted.status).toBe(200);
+    await eventually(() => amo.calls.find(`/api/v4/leads/${deal.id}`, 'GET').length > 0);
+    await new Promise((r) => setTimeout(r, 500));
+    expect((await p.svc.leads.get(lead.id))?.stage).toBe('booked');
+
+    amo.faults.clear();
+    await eventually(() => amo.lead(deal.id)?.status_id === status('Принимают решение'), 20_000);
+    expect((await p.svc.leads.get(lead.id))?.stage).toBe('booked');
+    expect(await p.svc.leads.stageChanges(lead.id)).toEqual([
+      { from: 'new', to: 'offer_sent' },
+      { from: 'offer_sent', to: 'booked' },
+    ]);
+  });
+
   it('when the seller moves the deal in amoCRM, then our lead follows, and closing it as lost gives the reason', async () => {
     const { lead } = await buyerSays('avito', 'u2i-sync-3', 'Хочу диван', 'm1');
     const deal = await eventually(() => amo.leads()[0]);
