@@ -158,11 +158,12 @@ export async function startService(
     ...(options.integrations ? { options: options.integrations } : {}),
   });
   const listening: { url?: string } = {};
-  const sales = await openSales({
+  const sales = openSales({
     config,
     store,
     logger,
     file: salesSettings.file,
+    leadSettings: salesSettings,
     listeners: pipeline.listeners,
     publicUrl: () => {
       const url = config.http.publicUrl ?? listening.url;

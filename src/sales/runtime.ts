@@ -1,15 +1,13 @@
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import { createGenAI } from '../rag/gemini/client.js';
 import type { Store } from '../store/port.js';
-import { loadSalesConfig, type SalesConfig } from './config.js';
+import type { SalesConfig } from './config.js';
 import { type ConversationLeads, createConversationLeads, createPriceQuotes } from './conversations.js';
 import { type BuyerDelivery, createDocumentDesk, type DocumentDesk } from './delivery/desk.js';
 import { createPdfFiles } from './delivery/files.js';
 import { createDocumentLinks } from './delivery/links.js';
-import { DEFAULT_BRIEF_FIELDS } from './leads/brief/fields.js';
 import { createGeminiBriefExtractor } from './leads/brief/gemini.js';
 import { createRuleBriefExtractor } from './leads/brief/rules.js';
 import type { LeadListener } from './leads/events.js';
@@ -32,28 +30,25 @@ export interface SalesRuntime {
 const BRIEF_TIMEOUT_MS = 30_000;
 
 /**
- * Reads the sales configuration (a missing file leaves leads on with the default brief, and quotes and
- * documents off; an invalid one throws `SalesConfigError` listing every problem), and builds the leads with
- * Gemini's brief extraction when a key is set (the rules otherwise, and as its fallback).
+ * The sales core from the configuration as read at start-up (a missing file leaves leads on with the default
+ * brief, and quotes and documents off), with Gemini's brief extraction when a key is set (the rules otherwise,
+ * and as its fallback).
  */
-export async function openSales(deps: {
+export function openSales(deps: {
   config: Config;
   store: Store;
   logger: Logger;
   /** Where buyers reach the service: PUBLIC_URL, else the address it listens on. */
   publicUrl: () => string;
-  /** The sales configuration when the caller has read it already (null: no file); read from SALES_CONFIG otherwise. */
-  file?: SalesConfig | null;
+  /** The sales configuration file as read (null: `SALES_CONFIG` names no file). */
+  file: SalesConfig | null;
+  /** The brief and time zone the leads use: the file's, or the defaults when there is none. */
+  leadSettings: LeadsDeps['sales'];
   listeners?: readonly LeadListener[];
-}): Promise<SalesRuntime> {
+}): SalesRuntime {
   const { config, store } = deps;
   const logger = deps.logger.child({ module: 'sales' });
-  const sales =
-    deps.file !== undefined
-      ? deps.file
-      : existsSync(config.sales.configPath)
-        ? await loadSalesConfig(config.sales.configPath)
-        : null;
+  const sales = deps.file;
   if (!sales)
     logger.info(
       { path: config.sales.configPath },
@@ -72,10 +67,7 @@ export async function openSales(deps: {
     store,
     now: () => new Date(),
     extractor,
-    sales: sales ?? {
-      brief: { fields: DEFAULT_BRIEF_FIELDS.map((f) => ({ ...f })) },
-      timeZone: 'Europe/Moscow',
-    },
+    sales: deps.leadSettings,
     listeners: deps.listeners ?? [],
     logger,
   };
