@@ -1,3 +1,4 @@
+import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { DatabaseSync } from 'node:sqlite';
 import { Worker } from 'node:worker_threads';
@@ -14,6 +15,12 @@ import { Worker } from 'node:worker_threads';
 
 /** How often the worker checkpoints: the WAL holds at most about this much work. */
 export const CHECKPOINT_INTERVAL_MS = 1000;
+
+/**
+ * A worker whose WAL has not changed for this long stops (a thread with its own V8 heap costs ~11 MB of an idle
+ * service's memory); the next write starts it again within {@link CHECKPOINT_INTERVAL_MS}.
+ */
+export const WORKER_IDLE_MS = 10_000;
 
 /** SQLite's own default, restored on a connection whose checkpoint worker is gone. */
 const SQLITE_DEFAULT_AUTOCHECKPOINT = 1000;
@@ -59,13 +66,14 @@ export interface WalCheckpointLease {
   checkpoint(): Promise<CheckpointResult>;
   /** Gives the lease back; the worker stops (after a last checkpoint) when no connection holds one. */
   release(): Promise<void>;
+  /** Whether a worker thread runs for this file now (it stops when the WAL stays unchanged). */
+  readonly working: boolean;
 }
 
-interface Entry {
+const UNFINISHED: CheckpointResult = { busy: 1, log: -1, checkpointed: -1 };
+
+interface Running {
   worker: Worker;
-  leases: number;
-  /** Connections to hand their automatic checkpoints back to if the worker dies. */
-  onLost: Set<() => void>;
   nextId: number;
   waiting: Map<number, (result: CheckpointResult) => void>;
   /** Told to stop: stays ref'd until it has exited. */
@@ -73,71 +81,145 @@ interface Entry {
   exited: Promise<void>;
 }
 
+interface Entry {
+  path: string;
+  busyTimeoutMs: number;
+  idleMs: number;
+  leases: number;
+  /** Connections to hand their automatic checkpoints back to if a worker dies. */
+  onLost: Set<() => void>;
+  running: Running | null;
+  /** Looks at the WAL file each interval: a change starts the worker, a long quiet stops it. */
+  watcher: NodeJS.Timeout;
+  /** Size and modification time of the WAL at the last look ('' before the first: start-up checkpoints once). */
+  walSignature: string;
+  quietSince: number;
+}
+
 const entries = new Map<string, Entry>();
 
-function startWorker(path: string, busyTimeoutMs: number): Entry {
+function startWorker(entry: Entry): Running {
   const worker = new Worker(WORKER_SOURCE, {
     eval: true,
-    workerData: { path, busyTimeoutMs, intervalMs: CHECKPOINT_INTERVAL_MS },
+    workerData: { path: entry.path, busyTimeoutMs: entry.busyTimeoutMs, intervalMs: CHECKPOINT_INTERVAL_MS },
   });
-  const entry: Entry = {
+  const running: Running = {
     worker,
-    leases: 0,
-    onLost: new Set(),
     nextId: 1,
     waiting: new Map(),
     stopping: false,
     exited: new Promise((done) => worker.once('exit', () => done())),
   };
   worker.on('message', (message: { id: number; result: CheckpointResult }) => {
-    entry.waiting.get(message.id)?.(message.result);
-    entry.waiting.delete(message.id);
-    if (entry.waiting.size === 0 && !entry.stopping) worker.unref();
+    running.waiting.get(message.id)?.(message.result);
+    running.waiting.delete(message.id);
+    if (running.waiting.size === 0 && !running.stopping) worker.unref();
   });
-  const lost = () => {
-    if (entries.get(path) !== entry) return;
-    entries.delete(path);
+  const ended = () => {
+    for (const resolveWaiting of running.waiting.values()) resolveWaiting(UNFINISHED);
+    running.waiting.clear();
+    if (entry.running === running) entry.running = null;
+    if (running.stopping || entries.get(entry.path) !== entry) return;
+    // Died on its own: the connections checkpoint themselves again, and this file gets no new worker.
+    entries.delete(entry.path);
+    clearInterval(entry.watcher);
     for (const fallback of entry.onLost) fallback();
-    for (const resolveWaiting of entry.waiting.values())
-      resolveWaiting({ busy: 1, log: -1, checkpointed: -1 });
   };
-  worker.once('error', lost);
-  worker.once('exit', lost);
+  worker.once('error', ended);
+  worker.once('exit', ended);
   // A checkpoint in flight must not keep a finished process alive (SQLite checkpoints are crash-safe).
   // After the listeners: adding a 'message' listener refs the worker's port again.
   worker.unref();
-  return entry;
+  return running;
+}
+
+/** Asks the worker for its last checkpoint and exit; `keepAlive` holds the process until it has exited. */
+function stopWorker(running: Running, keepAlive: boolean): Promise<void> {
+  running.stopping = true;
+  if (keepAlive) running.worker.ref();
+  running.worker.postMessage({ type: 'stop' });
+  return running.exited;
+}
+
+function running(entry: Entry): Running {
+  entry.running ??= startWorker(entry);
+  return entry.running;
+}
+
+async function lookAtWal(entry: Entry): Promise<void> {
+  let signature: string;
+  try {
+    const wal = await stat(`${entry.path}-wal`);
+    signature = `${wal.size}:${wal.mtimeMs}`;
+  } catch {
+    signature = 'absent';
+  }
+  if (entries.get(entry.path) !== entry) return;
+  const now = Date.now();
+  if (signature !== entry.walSignature) {
+    entry.walSignature = signature;
+    entry.quietSince = now;
+    if (entry.running?.stopping) await entry.running.exited;
+    if (entries.get(entry.path) === entry) running(entry);
+    return;
+  }
+  const current = entry.running;
+  if (current && !current.stopping && current.waiting.size === 0 && now - entry.quietSince >= entry.idleMs) {
+    void stopWorker(current, false);
+  }
 }
 
 /**
- * Joins the checkpoint worker of this database file, starting it on first use; `onLost` runs should the worker
- * die. Null for in-memory databases (no WAL).
+ * Joins the checkpoint worker of this database file, started when its WAL changes and stopped when it stays
+ * quiet; `onLost` runs should the worker die. Null for in-memory databases (no WAL).
  */
 function leaseWalCheckpointer(
   file: string,
   onLost: () => void,
   busyTimeoutMs = 5000,
+  idleMs = WORKER_IDLE_MS,
 ): WalCheckpointLease | null {
   if (file === ':memory:' || file === '') return null;
   const path = resolve(file);
   let entry = entries.get(path);
   if (!entry) {
-    entry = startWorker(path, busyTimeoutMs);
-    entries.set(path, entry);
+    const created: Entry = {
+      path,
+      busyTimeoutMs,
+      idleMs,
+      leases: 0,
+      onLost: new Set(),
+      running: null,
+      walSignature: '',
+      quietSince: Date.now(),
+      watcher: setInterval(() => void lookAtWal(created), CHECKPOINT_INTERVAL_MS),
+    };
+    created.watcher.unref();
+    entries.set(path, created);
+    entry = created;
   }
   const held = entry;
   held.leases += 1;
   held.onLost.add(onLost);
   let released = false;
   return {
+    get working() {
+      return held.running !== null && !held.running.stopping;
+    },
     checkpoint() {
       return new Promise((done) => {
-        if (entries.get(path) !== held) return done({ busy: 1, log: -1, checkpointed: -1 });
-        const id = held.nextId++;
-        held.waiting.set(id, done);
-        // An awaited answer must keep this thread alive until it comes.
-        held.worker.ref();
-        held.worker.postMessage({ type: 'checkpoint', id });
+        if (entries.get(path) !== held) return done(UNFINISHED);
+        const send = (worker: Running) => {
+          const id = worker.nextId++;
+          worker.waiting.set(id, done);
+          // An awaited answer must keep this thread alive until it comes.
+          worker.worker.ref();
+          worker.worker.postMessage({ type: 'checkpoint', id });
+        };
+        const current = held.running;
+        if (!current?.stopping) return send(running(held));
+        // Stopping for quiet: a new worker once this one has let go.
+        void current.exited.then(() => (entries.get(path) === held ? send(running(held)) : done(UNFINISHED)));
       });
     },
     async release() {
@@ -148,13 +230,11 @@ function leaseWalCheckpointer(
       if (held.leases > 0) return;
       if (entries.get(path) === held) {
         entries.delete(path);
-        // Awaiting the exit must keep this thread alive until it comes.
-        held.stopping = true;
-        held.worker.ref();
-        held.worker.postMessage({ type: 'stop' });
+        clearInterval(held.watcher);
       }
       // Callers delete data directories after closing: the worker must have let go of the file by then.
-      await held.exited;
+      const current = held.running;
+      if (current) await (current.stopping ? current.exited : stopWorker(current, true));
     },
   };
 }
@@ -167,6 +247,7 @@ export function checkpointInBackground(
   db: DatabaseSync,
   file: string,
   busyTimeoutMs?: number,
+  idleMs?: number,
 ): WalCheckpointLease | null {
   const lease = leaseWalCheckpointer(
     file,
@@ -174,6 +255,7 @@ export function checkpointInBackground(
       if (db.isOpen) db.exec(`PRAGMA wal_autocheckpoint = ${SQLITE_DEFAULT_AUTOCHECKPOINT}`);
     },
     busyTimeoutMs,
+    idleMs,
   );
   if (lease) db.exec('PRAGMA wal_autocheckpoint = 0');
   return lease;
