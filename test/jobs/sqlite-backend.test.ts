@@ -553,6 +553,69 @@ describe('SqliteJobRepository locks after a crash', () => {
   });
 });
 
+describe('SqliteJobRepository leases on an idle process', () => {
+  const leaseRow = (owner?: string) => {
+    const db = new DatabaseSync(path);
+    try {
+      const rows = db.prepare('SELECT owner, renewed_at FROM "agenda_jobs_leases"').all() as Array<{
+        owner: string;
+        renewed_at: number;
+      }>;
+      return owner === undefined ? rows : rows.filter((r) => r.owner === owner);
+    } finally {
+      db.close();
+    }
+  };
+  const dataVersion = (db: DatabaseSync) => Number(db.prepare('PRAGMA data_version').get()?.data_version);
+
+  it('when a repository holds no lock, then its heartbeat writes nothing; when it claims on a stale lease, then the lease is renewed with the claim and nobody else takes the job', async () => {
+    const leaseMs = 200;
+    const idle = new SqliteBackend({ path, busyTimeoutMs: 2000, leaseMs });
+    backends.push(idle);
+    await idle.connect();
+    // data_version moves when another connection commits to the file.
+    const watcher = new DatabaseSync(path);
+    try {
+      const before = dataVersion(watcher);
+      await sleep(4 * leaseMs);
+      expect(dataVersion(watcher)).toBe(before);
+
+      const other = new SqliteBackend({ path, busyTimeoutMs: 2000, leaseMs });
+      backends.push(other);
+      await other.connect();
+      await other.repository.saveJob(jobParams('stale'), undefined);
+      const claimedAt = Date.now();
+      const claimed = await idle.repository.getNextJobToRun(
+        'stale',
+        new Date(Date.now() + 1000),
+        new Date(Date.now() - 600_000),
+        undefined,
+        { lastModifiedBy: 'idle' },
+      );
+      expect(claimed).toBeDefined();
+      const [{ renewed_at: renewed } = { renewed_at: 0 }] = leaseRow().filter(
+        (r) => r.renewed_at >= claimedAt,
+      );
+      expect(renewed).toBeGreaterThanOrEqual(claimedAt);
+      // Held: the heartbeat keeps the lease alive, so the other process keeps off it well past the lease.
+      for (const until = Date.now() + 4 * leaseMs; Date.now() < until;) {
+        expect(
+          await other.repository.getNextJobToRun(
+            'stale',
+            new Date(Date.now() + 1000),
+            new Date(Date.now() - 600_000),
+            undefined,
+            { lastModifiedBy: 'other' },
+          ),
+        ).toBeUndefined();
+        await sleep(50);
+      }
+    } finally {
+      watcher.close();
+    }
+  });
+});
+
 describe('SqliteJobRepository on a failing disk (a process whose writes fail)', () => {
   const child = fileURLToPath(new URL('./failing-disk-child.ts', import.meta.url));
 

@@ -128,6 +128,8 @@ export class SqliteJobRepository implements JobRepository {
   /** This repository's lease: the owner of the locks it takes. */
   readonly #owner = randomUUID();
   readonly #leaseMs: number;
+  /** When this repository last wrote its lease (0: not since connecting). */
+  #renewedAt = 0;
   #heartbeat: NodeJS.Timeout | undefined;
   /** Lock releases and final job states that failed on a failing storage, by job id: written on recovery. */
   readonly #deferred = new Map<string, { sql: string; params: SqlParam[] }>();
@@ -166,7 +168,7 @@ export class SqliteJobRepository implements JobRepository {
     });
     this.#renewLease();
     clearInterval(this.#heartbeat);
-    this.#heartbeat = setInterval(() => this.#beat(), Math.max(10, Math.floor(this.#leaseMs / 5)));
+    this.#heartbeat = setInterval(() => this.#beat(), this.#heartbeatMs);
     this.#heartbeat.unref();
   }
 
@@ -219,14 +221,35 @@ export class SqliteJobRepository implements JobRepository {
   }
 
   #renewLease(): void {
+    const now = Date.now();
     this.#run(
       `INSERT INTO ${this.#leases} (owner, renewed_at) VALUES (?, ?)
        ON CONFLICT (owner) DO UPDATE SET renewed_at = excluded.renewed_at`,
-      [this.#owner, Date.now()],
+      [this.#owner, now],
     );
+    this.#renewedAt = now;
   }
 
-  /** Writes what a failing storage held back, then renews the lease. */
+  /** Whether the heartbeat's interval has passed since the lease was last written. */
+  get #leaseStale(): boolean {
+    return Date.now() - this.#renewedAt >= this.#heartbeatMs;
+  }
+
+  get #heartbeatMs(): number {
+    return Math.max(10, Math.floor(this.#leaseMs / 5));
+  }
+
+  /** Whether any job is locked under this repository's lease. */
+  #holdsLocks(): boolean {
+    const sql = `SELECT 1 FROM ${this.#t} INDEXED BY "${this.tableName}_locked_by" WHERE locked_by = ? LIMIT 1`;
+    return this.#prepare(sql).get(this.#owner) !== undefined;
+  }
+
+  /**
+   * Writes what a failing storage held back, then renews the lease while it covers a lock. An idle process writes
+   * nothing: its database stays unchanged, and the WAL checkpoint worker can stop (lib/wal-checkpointer.ts).
+   * A claim made on a lease left to go stale renews it in the claim's own transaction.
+   */
   #beat(): void {
     if (!this.#connection.isOpen) return;
     try {
@@ -234,7 +257,7 @@ export class SqliteJobRepository implements JobRepository {
         this.#run(write.sql, write.params);
         this.#deferred.delete(id);
       }
-      this.#renewLease();
+      if (this.#holdsLocks()) this.#renewLease();
     } catch {
       // The storage is still failing: the next beat tries again. The claims report the failure (once per
       // pause), and should this last past the lease, another process may take the locks over, as after a crash.
@@ -598,12 +621,25 @@ export class SqliteJobRepository implements JobRepository {
 
   // ---- locking -----------------------------------------------------------------------------
 
+  /**
+   * Runs a statement that takes a lock under this repository's lease. With a stale lease, the lease is renewed in
+   * the same transaction when a row is locked: no other process ever sees our new lock under a lapsed lease.
+   */
+  #lock(sql: string, params: SqlParam[]): JobRow | undefined {
+    if (!this.#leaseStale) return this.#write(sql, params);
+    return this.#connection.immediate(() => {
+      const row = this.#write(sql, params);
+      if (row) this.#renewLease();
+      return row;
+    });
+  }
+
   async lockJob(
     job: JobParameters,
     options: JobRepositoryOptions | undefined,
   ): Promise<JobParameters | undefined> {
     if (!job._id) return undefined;
-    const row = this.#write(
+    const row = this.#lock(
       `UPDATE ${this.#t} SET locked_at = ?, locked_by = ?, last_modified_by = ?, rescheduled_while_locked = 0
        WHERE id = ? AND name = ? AND locked_at IS NULL AND next_run_at IS ? AND disabled = 0
        RETURNING *`,
@@ -665,7 +701,7 @@ export class SqliteJobRepository implements JobRepository {
     const at = (now ?? new Date()).getTime();
     let row: JobRow | undefined;
     try {
-      row = this.#write(this.#claimSql, [
+      row = this.#lock(this.#claimSql, [
         at,
         this.#owner,
         options?.lastModifiedBy ?? null,
