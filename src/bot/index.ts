@@ -41,6 +41,8 @@ import {
   lostConversation,
   QUOTE_CONVERSATION,
 } from './features/lead-conversations.js';
+import { consultationCard } from './features/lead-consultation.js';
+import { paymentCard } from './features/lead-payment.js';
 import { leadsFeature } from './features/leads.js';
 import { quoteConversation, quoteFeature } from './features/quote.js';
 import { SALES_FLOW_TIMEOUT_MS } from './features/sales-flow.js';
@@ -168,6 +170,9 @@ export function createBot(telegram: OwnerTelegram, deps: BotDeps): BotHandle {
   const t = textsFor(config.locale);
   const leadCard = deps.leadCard ?? new LeadCardRegistry();
   const env: FeatureEnv = { ...deps, t, api: bot.api, leadCard };
+  // 📅 and 💳 on the lead card, when the calendar and YooKassa are configured.
+  if (deps.sales?.calendar) leadCard.add(consultationCard(env, deps.sales.calendar));
+  if (deps.sales?.payments) leadCard.add(paymentCard(env, deps.sales.payments));
   defineBotJobs(deps.agenda, {
     api: bot.api,
     store: deps.store,
