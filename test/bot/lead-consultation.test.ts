@@ -162,6 +162,13 @@ describe('📅 consultations from the lead card', () => {
 
   it('when the owner cancels, then it is asked first, «Нет» keeps the event, «Да» deletes it, and a stale confirmation says so', async () => {
     const { lead, chatId, card, event } = await bookFromCard('Вера');
+    // Only a configured owner: anyone else's tap is refused and changes nothing.
+    const stranger = { id: 5005, is_bot: false, first_name: 'Чужой' };
+    const refused = await telegram
+      .tap(o.owner, card.message_id, '✖️ Отменить консультацию', stranger)
+      .waitForAnswer(8000);
+    expect(refused.text).toBe('Только владелец может это сделать.');
+    expect(o.message(card.message_id).text).toContain('📅 Консультация:');
     // A second card of the same lead: its buttons go stale once the first one cancels.
     const other = await o.openCard(lead);
     await o.tap(other, '✖️ Отменить консультацию');
