@@ -1,17 +1,11 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AvitoSim, startAvitoSim } from '../../sim/avito/index.js';
-import { serviceEnvFor, writeServiceAccountKey } from '../../sim/env.js';
+import type { AvitoSim } from '../../sim/avito/index.js';
 import { type GoogleCalendarSim, startGoogleCalendarSim } from '../../sim/google-calendar/index.js';
-import { startTelegramSim, type TelegramSim } from '../../sim/telegram/index.js';
+import type { TelegramSim } from '../../sim/telegram/index.js';
 import type { TgMessage } from '../../sim/telegram/types.js';
 import type { Lead } from '../../src/models/records.js';
-import { issueDocument, loadSalesConfig, orderFromWords } from '../../src/sales/index.js';
-import { ownerAtLeadCard } from '../support/owner-lead-card.js';
-import { pipelineSalesYaml } from '../support/pipeline.js';
-import { eventually, startTestService, type TestService } from '../support/service.js';
+import { type LeadCardWorld, startLeadCardWorld } from '../support/owner-lead-card.js';
+import { eventually, type TestService } from '../support/service.js';
 
 /** «14:00» of an instant in Moscow, as the card and the buyer's messages show it. */
 const moscowTime = (instant: string | Date) =>
@@ -29,42 +23,23 @@ type SimEvent = Record<string, unknown> & { id: string; status: string; start: {
  * the owner tapping through grammY, the buyer answering on Avito.
  */
 describe('📅 consultations from the lead card', () => {
-  let dir: string;
+  let calendar: GoogleCalendarSim;
+  let world: LeadCardWorld;
+  let svc: TestService;
   let avito: AvitoSim;
   let telegram: TelegramSim;
-  let calendar: GoogleCalendarSim;
-  let svc: TestService;
-  let o: ReturnType<typeof ownerAtLeadCard>;
+  let o: LeadCardWorld['owner'];
   let listingId: number;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'lead-consultation-'));
-    writeFileSync(join(dir, 'sales.yaml'), pipelineSalesYaml());
-    avito = await startAvitoSim();
-    telegram = await startTelegramSim();
     calendar = await startGoogleCalendarSim();
-    svc = await startTestService(
-      {
-        ...serviceEnvFor({
-          avito,
-          telegram,
-          calendar: { sim: calendar, keyFile: writeServiceAccountKey(calendar, dir) },
-        }),
-        SALES_CONFIG: join(dir, 'sales.yaml'),
-      },
-      undefined,
-      { integrations: { retry: { baseMs: 40, maxMs: 300, maxAttempts: 10_000 }, briefDelayMs: 0 } },
-    );
-    const secret = await svc.store.kv.get<string>('avito:webhook-secret');
-    await svc.avito!.client.subscribe(`${svc.http.url}/avito/webhook/${secret}`);
-    listingId = avito.seedListing({ title: 'Диван угловой «Милан»', price: 54900 }).id;
-    o = ownerAtLeadCard(svc, telegram, avito);
+    world = await startLeadCardWorld({ calendar });
+    ({ svc, avito, telegram, listingId, owner: o } = world);
   }, 60_000);
 
   afterAll(async () => {
-    await svc?.dispose();
-    await Promise.all([avito?.close(), telegram?.close(), calendar?.close()]);
-    rmSync(dir, { recursive: true, force: true });
+    await world?.dispose();
+    await calendar?.close();
   });
 
   const leadEvents = (lead: Lead) =>
@@ -108,17 +83,7 @@ describe('📅 consultations from the lead card', () => {
     const { lead } = await bookFromCard('Анна');
     expect((await svc.leads.get(lead.id))?.stage).toBe('booked');
     // YooKassa is not configured: no 💳 on the card, even with an invoice.
-    const sales = await loadSalesConfig(join(dir, 'sales.yaml'));
-    const invoice = await issueDocument({
-      kind: 'invoice',
-      config: sales,
-      order: orderFromWords(sales.priceList, ['sofa-milan', 'fabric=velour', 'corner=left']),
-      buyer: { name: 'Анна', phone: '+79160000001', email: 'anna@example.ru' },
-      now: new Date(),
-      numbering: { sequences: svc.store.sequences },
-      maxBytes: 10 * 1024 * 1024,
-    });
-    expect((await svc.integrations.documentIssued(lead.id, invoice, 'tg:1')).ok).toBe(true);
+    const invoice = await world.invoice(lead);
     const card = await o.openCard(lead);
     expect(card.text).toContain(invoice.number);
     expect(o.buttons(card).some((b) => b.startsWith('💳') || b.startsWith('↩️'))).toBe(false);

@@ -1,17 +1,9 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AvitoSim, startAvitoSim } from '../../sim/avito/index.js';
-import { serviceEnvFor } from '../../sim/env.js';
-import { startTelegramSim, type TelegramSim } from '../../sim/telegram/index.js';
+import type { TelegramSim } from '../../sim/telegram/index.js';
 import { startYooKassaSim, type YooKassaSim } from '../../sim/yookassa/index.js';
 import type { Lead } from '../../src/models/records.js';
-import { issueDocument, loadSalesConfig, orderFromWords } from '../../src/sales/index.js';
-import { freePort } from '../faults/harness.js';
-import { ownerAtLeadCard } from '../support/owner-lead-card.js';
-import { pipelineSalesYaml } from '../support/pipeline.js';
-import { eventually, startTestService, type TestService } from '../support/service.js';
+import { type LeadCardWorld, startLeadCardWorld } from '../support/owner-lead-card.js';
+import { eventually, type TestService } from '../support/service.js';
 
 /** 1230000 → «12 300,00 ₽» with plain spaces (the texts use Intl's no-break spaces; see `plain`). */
 const rubles = (kopecks: number) =>
@@ -23,66 +15,35 @@ const plain = (text: string | undefined) => (text ?? '').replace(/[\u00a0\u202f]
  * owner tapping through grammY, the buyer paying in the YooKassa simulator.
  */
 describe('💳 payments from the lead card', () => {
-  let dir: string;
-  let avito: AvitoSim;
-  let telegram: TelegramSim;
   let yookassa: YooKassaSim;
+  let world: LeadCardWorld;
   let svc: TestService;
-  let o: ReturnType<typeof ownerAtLeadCard>;
+  let telegram: TelegramSim;
+  let o: LeadCardWorld['owner'];
   let listingId: number;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'lead-payment-'));
-    writeFileSync(join(dir, 'sales.yaml'), pipelineSalesYaml());
-    avito = await startAvitoSim();
-    telegram = await startTelegramSim();
     yookassa = await startYooKassaSim({ notificationSourceAddress: '127.0.0.2' });
-    const port = await freePort();
-    svc = await startTestService(
-      {
-        ...serviceEnvFor({ avito, telegram, yookassa, yookassaSource: '127.0.0.2' }),
-        PORT: String(port),
-        // YooKassa sends the buyer back here; the owner's bot takes its updates by webhook then.
-        PUBLIC_URL: `http://127.0.0.1:${port}`,
-        SALES_CONFIG: join(dir, 'sales.yaml'),
-      },
-      undefined,
-      { integrations: { retry: { baseMs: 40, maxMs: 300, maxAttempts: 10_000 }, briefDelayMs: 0 } },
-    );
-    yookassa.setNotificationUrl(`${svc.http.url}/yookassa/notifications`);
-    const secret = await svc.store.kv.get<string>('avito:webhook-secret');
-    await svc.avito!.client.subscribe(`${svc.http.url}/avito/webhook/${secret}`);
-    listingId = avito.seedListing({ title: 'Диван угловой «Милан»', price: 54900 }).id;
-    o = ownerAtLeadCard(svc, telegram, avito);
+    world = await startLeadCardWorld({ yookassa });
+    ({ svc, telegram, listingId, owner: o } = world);
   }, 60_000);
 
   afterAll(async () => {
-    await svc?.dispose();
-    await Promise.all([avito?.close(), telegram?.close(), yookassa?.close()]);
-    rmSync(dir, { recursive: true, force: true });
+    await world?.dispose();
+    await yookassa?.close();
   });
 
   /** An invoice issued for the lead: its payment made and its link sent to the buyer. */
   async function invoiced(name: string) {
     const { lead, chatId } = await o.buyerLead(name, listingId);
-    const sales = await loadSalesConfig(join(dir, 'sales.yaml'));
-    const invoice = await issueDocument({
-      kind: 'invoice',
-      config: sales,
-      order: orderFromWords(sales.priceList, ['sofa-milan', 'fabric=velour', 'corner=left']),
-      buyer: { name, phone: '+79160000002', email: null },
-      now: new Date(),
-      numbering: { sequences: svc.store.sequences },
-      maxBytes: 10 * 1024 * 1024,
-    });
-    expect((await svc.integrations.documentIssued(lead.id, invoice, 'tg:1')).ok).toBe(true);
+    const invoice = await world.invoice(lead);
     const payment = await eventually(
       () => yookassa.payments().find((p) => p.metadata.invoice_id === invoice.number),
       10_000,
     );
     const url = String((payment.confirmation as { confirmation_url?: string }).confirmation_url);
     await eventually(() => o.sentTo(chatId).find((s) => s.text.includes(url)), 10_000);
-    return { lead, chatId, invoice, payment, total: invoice.quote.total };
+    return { lead, chatId, invoice, payment, total: invoice.total };
   }
 
   const refundsOf = (paymentId: string) => yookassa.refunds().filter((r) => r.payment_id === paymentId);

@@ -1,10 +1,19 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { textsFor } from '../../src/bot/texts/index.js';
 import type { Lead } from '../../src/models/records.js';
-import type { AvitoSim } from '../../sim/avito/index.js';
-import type { TelegramSim } from '../../sim/telegram/index.js';
+import { issueDocument, loadSalesConfig, orderFromWords } from '../../src/sales/index.js';
+import { type AvitoSim, startAvitoSim } from '../../sim/avito/index.js';
+import { serviceEnvFor, writeServiceAccountKey } from '../../sim/env.js';
+import type { GoogleCalendarSim } from '../../sim/google-calendar/index.js';
+import { startTelegramSim, type TelegramSim } from '../../sim/telegram/index.js';
+import type { YooKassaSim } from '../../sim/yookassa/index.js';
+import { freePort } from '../faults/harness.js';
+import { pipelineSalesYaml } from './pipeline.js';
 import type { CallbackAnswer } from '../../sim/telegram/methods.js';
 import type { InlineKeyboardMarkup, TgMessage } from '../../sim/telegram/types.js';
-import { eventually, type TestService } from './service.js';
+import { eventually, startTestService, type TestService } from './service.js';
 
 /**
  * The owner at the lead card of the real service, through the Telegram simulator (grammY on the other side),
@@ -74,5 +83,82 @@ export function ownerAtLeadCard(svc: TestService, telegram: TelegramSim, avito: 
     sentTo,
     buyerLead,
     openCard,
+  };
+}
+
+export interface LeadCardWorld {
+  svc: TestService;
+  avito: AvitoSim;
+  telegram: TelegramSim;
+  /** A listing the buyers write about. */
+  listingId: number;
+  owner: ReturnType<typeof ownerAtLeadCard>;
+  /** Issues an invoice for the lead's sofa and attaches it (as the owner's 🧾 does). */
+  invoice(lead: Lead): Promise<{ number: string; total: number }>;
+  dispose(): Promise<void>;
+}
+
+/**
+ * The real service with the Avito and Telegram simulators, round-the-clock consultations in its sales
+ * configuration, and the given integration simulators (YooKassa's notifications come from 127.0.0.2; with
+ * YooKassa, `PUBLIC_URL` is set, so the owner's bot takes its updates by webhook).
+ */
+export async function startLeadCardWorld(sims: {
+  calendar?: GoogleCalendarSim;
+  yookassa?: YooKassaSim;
+}): Promise<LeadCardWorld> {
+  const dir = mkdtempSync(join(tmpdir(), 'lead-card-'));
+  const salesConfig = join(dir, 'sales.yaml');
+  writeFileSync(salesConfig, pipelineSalesYaml());
+  const avito = await startAvitoSim();
+  const telegram = await startTelegramSim();
+  const { calendar, yookassa } = sims;
+  const port = await freePort();
+  const svc = await startTestService(
+    {
+      ...serviceEnvFor({
+        avito,
+        telegram,
+        ...(calendar ? { calendar: { sim: calendar, keyFile: writeServiceAccountKey(calendar, dir) } } : {}),
+        ...(yookassa ? { yookassa, yookassaSource: '127.0.0.2' } : {}),
+      }),
+      PORT: String(port),
+      // YooKassa sends the buyer back to PUBLIC_URL after paying.
+      ...(yookassa ? { PUBLIC_URL: `http://127.0.0.1:${port}` } : {}),
+      SALES_CONFIG: salesConfig,
+    },
+    undefined,
+    { integrations: { retry: { baseMs: 40, maxMs: 300, maxAttempts: 10_000 }, briefDelayMs: 0 } },
+  );
+  yookassa?.setNotificationUrl(`${svc.http.url}/yookassa/notifications`);
+  const secret = await svc.store.kv.get<string>('avito:webhook-secret');
+  await svc.avito!.client.subscribe(`${svc.http.url}/avito/webhook/${secret}`);
+  const listingId = avito.seedListing({ title: 'Диван угловой «Милан»', price: 54900 }).id;
+  return {
+    svc,
+    avito,
+    telegram,
+    listingId,
+    owner: ownerAtLeadCard(svc, telegram, avito),
+    async invoice(lead) {
+      const sales = await loadSalesConfig(salesConfig);
+      const invoice = await issueDocument({
+        kind: 'invoice',
+        config: sales,
+        order: orderFromWords(sales.priceList, ['sofa-milan', 'fabric=velour', 'corner=left']),
+        buyer: { name: lead.contact.name ?? 'Покупатель', phone: '+79160000002' },
+        now: new Date(),
+        numbering: { sequences: svc.store.sequences },
+        maxBytes: 10 * 1024 * 1024,
+      });
+      const attached = await svc.integrations.documentIssued(lead.id, invoice, 'tg:1');
+      if (!attached.ok) throw new Error(`invoice not attached: ${attached.reason}`);
+      return { number: invoice.number, total: invoice.quote.total };
+    },
+    async dispose() {
+      await svc.dispose();
+      await Promise.all([avito.close(), telegram.close()]);
+      rmSync(dir, { recursive: true, force: true });
+    },
   };
 }
