@@ -14,7 +14,7 @@ const docKind = z.enum(['offer', 'contract', 'invoice']);
 const minute = z.coerce.number().int().min(1).max(99_999_999);
 const kopecks = z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
 const bookingActions = { o: 'offer', m: 'move', a: 'ask' } as const;
-const paymentActions = { l: 'link', a: 'ask' } as const;
+const paymentActions = { l: 'link', a: 'ask', s: 'some' } as const;
 
 export type SalesCallback =
   /** The stage summary of `/leads`. */
@@ -43,9 +43,9 @@ export type SalesCallback =
   | { kind: 'booking'; action: 'to' | 'cancel'; minute: number; leadId: string }
   /**
    * 💳 on the lead card, for the lead's document number `doc` (an invoice): send the payment link, ask to
-   * refund, refund `kopecks` (what the confirmation showed).
+   * refund, ask for another amount to refund, refund `kopecks` (what the confirmation showed).
    */
-  | { kind: 'payment'; action: 'link' | 'ask'; doc: number; leadId: string }
+  | { kind: 'payment'; action: 'link' | 'ask' | 'some'; doc: number; leadId: string }
   | { kind: 'payment'; action: 'refund'; doc: number; kopecks: number; leadId: string };
 
 const schemas = [
@@ -81,7 +81,7 @@ const schemas = [
     minute: m,
     leadId,
   })),
-  z.tuple([z.literal('p'), z.enum(['l', 'a']), small, id]).transform(([, a, doc, leadId]) => ({
+  z.tuple([z.literal('p'), z.enum(['l', 'a', 's']), small, id]).transform(([, a, doc, leadId]) => ({
     kind: 'payment' as const,
     action: paymentActions[a],
     doc,
@@ -140,7 +140,7 @@ function encode(data: SalesCallback): string {
     }
     case 'payment':
       if (data.action === 'refund') return `p:r:${data.doc}:${data.kopecks}:${data.leadId}`;
-      return `p:${data.action === 'link' ? 'l' : 'a'}:${data.doc}:${data.leadId}`;
+      return `p:${{ link: 'l', ask: 'a', some: 's' }[data.action]}:${data.doc}:${data.leadId}`;
   }
 }
 

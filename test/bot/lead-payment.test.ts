@@ -71,7 +71,7 @@ describe('💳 payments from the lead card', () => {
     await o.tap(paidCard, '↩️ Возврат');
     const question = await o.edited(card.message_id, (m) => o.buttons(m).includes('Да'));
     expect(plain(question.text)).toContain(`Вернуть ${rubles(total)} по счёту № ${invoice.number}?`);
-    expect(o.buttons(question)).toEqual(['Да', 'Нет']);
+    expect(o.buttons(question)).toEqual(['Да', 'Нет', '✏️ Другая сумма']);
     await o.tap(question, 'Нет');
     await o.edited(card.message_id, (m) => o.buttons(m).includes('↩️ Возврат'));
     expect(refundsOf(payment.id)).toEqual([]);
@@ -100,6 +100,48 @@ describe('💳 payments from the lead card', () => {
     await new Promise((r) => setTimeout(r, 500));
     expect(refundsOf(payment.id)).toHaveLength(1);
     expect(refundsOf(payment.id)[0]!.amount.value).toBe((total / 100).toFixed(2));
+  });
+
+  it('when the owner types another amount, then a partial refund of exactly that amount is confirmed and made, and the rest can still be refunded', async () => {
+    const { lead, invoice, payment, total } = await invoiced('Елена');
+    await yookassa.buyerPays(payment.id);
+    await paid(lead);
+    const card = await o.openCard(lead);
+    await o.tap(card, '↩️ Возврат');
+    const question = await o.edited(card.message_id, (m) => o.buttons(m).includes('✏️ Другая сумма'));
+    await o.tap(question, '✏️ Другая сумма');
+    const ask = await o.botMessage((m) => !!m.text?.includes('Сколько вернуть'), card.message_id);
+    expect(plain(ask.text)).toContain(
+      `по счёту № ${invoice.number}? Напишите сумму в рублях, до ${rubles(total)}`,
+    );
+
+    telegram.userSends(o.owner, 'половину');
+    const notAmount = await o.botMessage((m) => !!m.text?.startsWith('Нужна сумма от 0,01'), ask.message_id);
+    telegram.userSends(o.owner, `${total}`); // more than was paid (kopecks typed as rubles)
+    const tooMuch = await o.botMessage(
+      (m) => !!m.text?.startsWith('Нужна сумма от 0,01'),
+      notAmount.message_id,
+    );
+    telegram.userSends(o.owner, '1 000,50');
+    const confirm = await o.botMessage(
+      (m) => plain(m.text).includes('Вернуть 1 000,50 ₽'),
+      tooMuch.message_id,
+    );
+    expect(refundsOf(payment.id)).toEqual([]);
+    await o.tap(confirm, 'Да');
+
+    const refund = await eventually(() => refundsOf(payment.id)[0], 10_000);
+    expect(refund.amount.value).toBe('1000.50');
+    const redrawn = await o.edited(confirm.message_id, (m) =>
+      plain(m.text).includes('возвращено 1 000,50 ₽'),
+    );
+    expect(o.buttons(redrawn)).toContain('↩️ Возврат');
+    const after = await eventually(async () => {
+      const l = await svc.leads.get(lead.id);
+      return l?.amounts.paid === total - 1000_50 ? l : null;
+    }, 10_000);
+    expect(after.amounts.paid).toBe(total - 1000_50);
+    expect(refundsOf(payment.id)).toHaveLength(1);
   });
 
   it('when the buyer’s payment failed, then the card offers a new payment link and it reaches the buyer', async () => {

@@ -14,6 +14,7 @@ describe('the lead card’s 📅 and 💳 callback data', () => {
       { kind: 'booking', action: 'cancel', minute: 29_400_060, leadId: LEAD },
       { kind: 'payment', action: 'link', doc: 3, leadId: LEAD },
       { kind: 'payment', action: 'ask', doc: 0, leadId: LEAD },
+      { kind: 'payment', action: 'some', doc: 1, leadId: LEAD },
       { kind: 'payment', action: 'refund', doc: 12, kopecks: 5_490_000, leadId: LEAD },
     ];
     for (const data of cases) {

@@ -4,12 +4,15 @@
  * «↩️ Возврат» for a paid one with money left to return. A refund asks first, showing the amount; the confirmed
  * amount is refunded through the payments' durable job, whose key is the invoice, what was refunded before and
  * the amount: a second tap, or a retry, queues nothing new, and once the refund is through the confirmation is
- * stale (nothing left to refund).
+ * stale (nothing left to refund). ✏️ on the confirmation asks for another amount (a partial refund), typed.
  */
-import { Composer } from 'grammy';
+import type { Conversation } from '@grammyjs/conversations';
+import { type Context, Composer } from 'grammy';
 import type { InlineKeyboardButton } from 'grammy/types';
+import { z } from 'zod';
 import type { Payments } from '../../integrations/index.js';
 import type { Lead, LeadDocumentRef } from '../../models/records.js';
+import { parseRubles } from '../../sales/money.js';
 import { answerTap, tapWithResult } from '../answer.js';
 import { type LeadCardExtension, leadIsOpen } from '../cards/lead.js';
 import type { BotContext } from '../context.js';
@@ -18,7 +21,9 @@ import { escapeHtml } from '../html.js';
 import { isNotModified } from '../telegram-errors.js';
 import { parseSalesCallback, salesCallback } from '../sales-callbacks.js';
 import type { Texts } from '../texts/index.js';
-import { redrawLeadCard, whenSettled } from './leads.js';
+import { LEAD_REFUND_CONVERSATION } from './lead-conversations.js';
+import { enterSalesConversation, redrawLeadCard, whenSettled } from './leads.js';
+import { nextFlowInput, pickButton } from './sales-flow.js';
 
 type InvoicePayment = NonNullable<Awaited<ReturnType<Payments['status']>>>;
 
@@ -48,6 +53,77 @@ function statusLine(t: Texts, invoice: string, p: InvoicePayment): string {
     case 'succeeded':
       return s.paid(number, p.amountKopecks, p.refundedKopecks);
   }
+}
+
+/** «Вернуть 12 300,00 ₽ по счёту № …?» with Да / Нет, and ✏️ for another amount. */
+function refundQuestion(t: Texts, invoice: string, doc: number, kopecks: number, leadId: string) {
+  const b = t.sales.buttons;
+  return {
+    text: t.sales.payment.confirmRefund(escapeHtml(invoice), kopecks),
+    options: {
+      parse_mode: 'HTML' as const,
+      reply_markup: {
+        inline_keyboard: [
+          [
+            button(b.yes, salesCallback({ kind: 'payment', action: 'refund', doc, kopecks, leadId })),
+            button(b.no, salesCallback({ kind: 'refresh', leadId })),
+          ],
+          [button(t.sales.payment.other, salesCallback({ kind: 'payment', action: 'some', doc, leadId }))],
+        ],
+      },
+    },
+  };
+}
+
+/** The paid invoice `doc` of the lead with what is left to refund, or null when nothing is. */
+async function refundable(env: FeatureEnv, payments: Payments, leadId: string, doc: number) {
+  const lead = await env.sales?.leads.get(leadId);
+  const invoice = lead ? invoicesOf(lead).find((i) => i.index === doc)?.doc : undefined;
+  const payment = invoice ? await payments.status(invoice.number) : null;
+  if (!invoice || payment?.status !== 'succeeded' || leftToRefund(payment) <= 0) return null;
+  return { number: invoice.number, left: leftToRefund(payment) };
+}
+
+const RefundArgs = z.object({ leadId: z.string().min(1), doc: z.number().int().min(0) });
+const CANCEL = 0;
+
+/**
+ * ✏️ another amount: the owner writes how much to refund (up to what is left); the answer is the same
+ * confirmation with that amount, so the refund itself goes the one way («Да» on a confirmation).
+ */
+export function refundConversation(env: FeatureEnv) {
+  return async function refund(conversation: Conversation<BotContext, Context>, ctx: Context, raw: unknown) {
+    const args = RefundArgs.safeParse(raw);
+    const payments = env.sales?.payments;
+    if (!args.success || !payments) return;
+    const { leadId, doc } = args.data;
+    const t = env.t;
+    const s = t.sales.payment;
+    const invoice = await conversation.external(() => refundable(env, payments, leadId, doc));
+    if (!invoice) {
+      await ctx.reply(s.toast.notPaid);
+      return;
+    }
+    await ctx.reply(s.askAmount(escapeHtml(invoice.number), invoice.left), {
+      parse_mode: 'HTML',
+      reply_markup: { inline_keyboard: [[pickButton(t.sales.buttons.cancel, 'refund', CANCEL)]] },
+    });
+    for (;;) {
+      const input = await nextFlowInput(conversation, ['refund'], { text: true });
+      if (input.type !== 'text') {
+        await ctx.reply(t.edit.cancelled);
+        return;
+      }
+      const amount = parseRubles(input.text);
+      if (!amount.ok || amount.kopecks <= 0 || amount.kopecks > invoice.left) {
+        await ctx.reply(s.badAmount(invoice.left));
+        continue;
+      }
+      const question = refundQuestion(t, invoice.number, doc, amount.kopecks, leadId);
+      await ctx.reply(question.text, question.options);
+      return;
+    }
+  };
 }
 
 export function paymentCard(env: FeatureEnv, payments: Payments): LeadCardExtension {
@@ -85,31 +161,15 @@ export function paymentCard(env: FeatureEnv, payments: Payments): LeadCardExtens
 
     if (data.action === 'ask') {
       await answerTap(ctx, undefined, log);
-      await ctx
-        .editMessageText(s.confirmRefund(escapeHtml(invoice.number), left), {
-          parse_mode: 'HTML',
-          reply_markup: {
-            inline_keyboard: [
-              [
-                button(
-                  t.sales.buttons.yes,
-                  salesCallback({
-                    kind: 'payment',
-                    action: 'refund',
-                    doc: data.doc,
-                    kopecks: left,
-                    leadId: lead.id,
-                  }),
-                ),
-                button(t.sales.buttons.no, salesCallback({ kind: 'refresh', leadId: lead.id })),
-              ],
-            ],
-          },
-        })
-        .catch((error: unknown) => {
-          if (!isNotModified(error)) throw error;
-        });
+      const question = refundQuestion(t, invoice.number, data.doc, left, lead.id);
+      await ctx.editMessageText(question.text, question.options).catch((error: unknown) => {
+        if (!isNotModified(error)) throw error;
+      });
       return;
+    }
+    if (data.action === 'some') {
+      await answerTap(ctx, undefined, log);
+      return enterSalesConversation(ctx, LEAD_REFUND_CONVERSATION, { leadId: lead.id, doc: data.doc });
     }
     if (data.action !== 'refund') return next();
     // What the owner confirmed, and no more: a part refunded since then makes this confirmation stale.

@@ -204,7 +204,8 @@ export function leadsFeature(env: FeatureEnv): Composer<BotContext> {
         const lead = await sales.leads.get(data.leadId);
         if (!lead) return answerTap(ctx, t.sales.toast.notFound, log);
         await answerTap(ctx, undefined, log);
-        if (data.kind === 'lost') return enter(ctx, LEAD_LOST_CONVERSATION, { leadId: lead.id });
+        if (data.kind === 'lost')
+          return enterSalesConversation(ctx, LEAD_LOST_CONVERSATION, { leadId: lead.id });
         const rows = fields().map((f, index) => [
           button(f.label, salesCallback({ kind: 'field', index, leadId: lead.id })),
         ]);
@@ -217,7 +218,10 @@ export function leadsFeature(env: FeatureEnv): Composer<BotContext> {
       case 'field': {
         if (!fields()[data.index]) return answerTap(ctx, t.toast.stale, log);
         await answerTap(ctx, undefined, log);
-        return enter(ctx, LEAD_BRIEF_CONVERSATION, { leadId: data.leadId, index: data.index });
+        return enterSalesConversation(ctx, LEAD_BRIEF_CONVERSATION, {
+          leadId: data.leadId,
+          index: data.index,
+        });
       }
       case 'document': {
         const desk = sales.desk;
@@ -278,7 +282,7 @@ export function leadsFeature(env: FeatureEnv): Composer<BotContext> {
 }
 
 /** Enters a sales conversation, leaving any other flow of this chat first (one flow at a time). */
-async function enter(ctx: BotContext, id: string, args: object): Promise<void> {
+export async function enterSalesConversation(ctx: BotContext, id: string, args: object): Promise<void> {
   for (const other of [...SALES_CONVERSATIONS, 'edit']) {
     if (ctx.conversation.active(other) > 0) await ctx.conversation.exit(other);
   }

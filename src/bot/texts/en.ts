@@ -562,6 +562,11 @@ export const en: Texts = {
         `💳 Invoice ${invoice}: paid ${rubles(kopecks)}${refunded > 0 ? `, refunded ${rubles(refunded)}` : ''}`,
       link: (invoice: string | null) => `💳 Payment link${invoice ? ` · ${invoice}` : ''}`,
       refund: (invoice: string | null) => `↩️ Refund${invoice ? ` · ${invoice}` : ''}`,
+      other: '✏️ Another amount',
+      askAmount: (invoice: string, max: number) =>
+        `↩️ How much of invoice ${invoice} to refund? Write the amount in rubles, up to ${rubles(max)} (/cancel to stop).`,
+      badAmount: (max: number) =>
+        `An amount from 0.01 to ${rubles(max)} is needed, e.g. 1500 or 1500.50. Again, or /cancel.`,
       confirmRefund: (invoice: string, kopecks: number) =>
         `↩️ <b>Refund ${rubles(kopecks)} of invoice ${invoice}?</b>\nThe money goes back to the buyer through YooKassa.`,
       toast: {

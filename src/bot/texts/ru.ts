@@ -607,6 +607,11 @@ export const ru = {
         `💳 Счёт № ${invoice}: оплачено ${rubles(kopecks)}${refunded > 0 ? `, возвращено ${rubles(refunded)}` : ''}`,
       link: (invoice: string | null) => `💳 Ссылка на оплату${invoice ? ` · ${invoice}` : ''}`,
       refund: (invoice: string | null) => `↩️ Возврат${invoice ? ` · ${invoice}` : ''}`,
+      other: '✏️ Другая сумма',
+      askAmount: (invoice: string, max: number) =>
+        `↩️ Сколько вернуть по счёту № ${invoice}? Напишите сумму в рублях, до ${rubles(max)} (/cancel — отмена).`,
+      badAmount: (max: number) =>
+        `Нужна сумма от 0,01 до ${rubles(max)}, например 1 500 или 1 500,50. Ещё раз или /cancel.`,
       confirmRefund: (invoice: string, kopecks: number) =>
         `↩️ <b>Вернуть ${rubles(kopecks)} по счёту № ${invoice}?</b>\nДеньги вернутся покупателю через ЮKassa.`,
       toast: {
