@@ -253,7 +253,21 @@ export async function startService(
           actions: responder.actions,
           owner: responder.owner,
           status: () => statusSnapshot(store, readiness, responder.owner),
-          sales: { leads: sales.leads, config: sales.config, desk },
+          sales: {
+            leads: sales.leads,
+            config: sales.config,
+            desk,
+            // 📅 and 💳 on the lead card (each absent until its integration is configured).
+            ...(integrations.consultations
+              ? {
+                  calendar: {
+                    consultations: integrations.consultations,
+                    timeZone: salesSettings.calendar.timeZone,
+                  },
+                }
+              : {}),
+            ...(integrations.payments ? { payments: integrations.payments } : {}),
+          },
         })
       : undefined;
 

@@ -1,5 +1,6 @@
 import type { Agenda } from 'agenda';
 import type { Config } from '../config.js';
+import type { Consultations, Payments } from '../integrations/index.js';
 import type { Logger } from '../logger.js';
 import type { KnowledgeDocument, ListingFacts, Mode } from '../models/records.js';
 import type { Decision } from '../rag/answer.js';
@@ -98,4 +99,8 @@ export interface BotSales {
   config: SalesConfig | null;
   /** Offers, contracts and invoices; null without a price list. */
   desk: DocumentDesk | null;
+  /** 📅 on the lead card: consultations, their times shown in the calendar's zone (absent without a calendar). */
+  calendar?: { consultations: Consultations; timeZone: string };
+  /** 💳 on the lead card: payment links and refunds of invoices (absent without YooKassa). */
+  payments?: Payments;
 }

@@ -38,9 +38,12 @@ import {
   briefConversation,
   LEAD_BRIEF_CONVERSATION,
   LEAD_LOST_CONVERSATION,
+  LEAD_REFUND_CONVERSATION,
   lostConversation,
   QUOTE_CONVERSATION,
 } from './features/lead-conversations.js';
+import { consultationCard } from './features/lead-consultation.js';
+import { paymentCard, refundConversation } from './features/lead-payment.js';
 import { leadsFeature } from './features/leads.js';
 import { quoteConversation, quoteFeature } from './features/quote.js';
 import { SALES_FLOW_TIMEOUT_MS } from './features/sales-flow.js';
@@ -168,6 +171,9 @@ export function createBot(telegram: OwnerTelegram, deps: BotDeps): BotHandle {
   const t = textsFor(config.locale);
   const leadCard = deps.leadCard ?? new LeadCardRegistry();
   const env: FeatureEnv = { ...deps, t, api: bot.api, leadCard };
+  // 📅 and 💳 on the lead card, when the calendar and YooKassa are configured.
+  if (deps.sales?.calendar) leadCard.add(consultationCard(env, deps.sales.calendar));
+  if (deps.sales?.payments) leadCard.add(paymentCard(env, deps.sales.payments));
   defineBotJobs(deps.agenda, {
     api: bot.api,
     store: deps.store,
@@ -207,6 +213,7 @@ export function createBot(telegram: OwnerTelegram, deps: BotDeps): BotHandle {
     [LEAD_LOST_CONVERSATION, lostConversation],
     [LEAD_BRIEF_CONVERSATION, briefConversation],
     [QUOTE_CONVERSATION, quoteConversation],
+    [LEAD_REFUND_CONVERSATION, refundConversation],
   ] as const)
     guarded.use(
       createConversation<BotContext, Context>(build(env), {

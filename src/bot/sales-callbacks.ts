@@ -10,6 +10,11 @@ const id = z.string().regex(/^[A-Za-z0-9_-]{1,40}$/);
 const small = z.coerce.number().int().min(0).max(999);
 const stage = z.enum(LEAD_STAGES);
 const docKind = z.enum(['offer', 'contract', 'invoice']);
+/** Unix minutes of a slot's start: 8 digits until the year 2160. */
+const minute = z.coerce.number().int().min(1).max(99_999_999);
+const kopecks = z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
+const bookingActions = { o: 'offer', m: 'move', a: 'ask' } as const;
+const paymentActions = { l: 'link', a: 'ask', s: 'some' } as const;
 
 export type SalesCallback =
   /** The stage summary of `/leads`. */
@@ -29,7 +34,19 @@ export type SalesCallback =
   /** On a prepared PDF: ✅ send, 🔄 render again, ✖️ drop. */
   | { kind: 'pdf'; action: 'send' | 'regen' | 'cancel'; documentId: string }
   /** A choice inside a sales conversation (lost reason, brief field, /quote menus): `n` is the index. */
-  | { kind: 'pick'; flow: string; n: number };
+  | { kind: 'pick'; flow: string; n: number }
+  /**
+   * 📅 on the lead card: offer slots to the buyer, list slots to move the booking to, move it to the slot
+   * starting at `minute` (Unix minutes), ask to cancel, cancel the booking that starts at `minute`.
+   */
+  | { kind: 'booking'; action: 'offer' | 'move' | 'ask'; leadId: string }
+  | { kind: 'booking'; action: 'to' | 'cancel'; minute: number; leadId: string }
+  /**
+   * 💳 on the lead card, for the lead's document number `doc` (an invoice): send the payment link, ask to
+   * refund, ask for another amount to refund, refund `kopecks` (what the confirmation showed).
+   */
+  | { kind: 'payment'; action: 'link' | 'ask' | 'some'; doc: number; leadId: string }
+  | { kind: 'payment'; action: 'refund'; doc: number; kopecks: number; leadId: string };
 
 const schemas = [
   z.tuple([z.literal('l'), z.literal('s')]).transform(() => ({ kind: 'stages' as const })),
@@ -55,6 +72,28 @@ const schemas = [
   z
     .tuple([z.literal('y'), z.string().regex(/^[a-z]{1,8}$/), small])
     .transform(([, flow, n]) => ({ kind: 'pick' as const, flow, n })),
+  z
+    .tuple([z.literal('b'), z.enum(['o', 'm', 'a']), id])
+    .transform(([, a, leadId]) => ({ kind: 'booking' as const, action: bookingActions[a], leadId })),
+  z.tuple([z.literal('b'), z.enum(['t', 'c']), minute, id]).transform(([, a, m, leadId]) => ({
+    kind: 'booking' as const,
+    action: a === 't' ? ('to' as const) : ('cancel' as const),
+    minute: m,
+    leadId,
+  })),
+  z.tuple([z.literal('p'), z.enum(['l', 'a', 's']), small, id]).transform(([, a, doc, leadId]) => ({
+    kind: 'payment' as const,
+    action: paymentActions[a],
+    doc,
+    leadId,
+  })),
+  z.tuple([z.literal('p'), z.literal('r'), small, kopecks, id]).transform(([, , doc, k, leadId]) => ({
+    kind: 'payment' as const,
+    action: 'refund' as const,
+    doc,
+    kopecks: k,
+    leadId,
+  })),
 ];
 
 export function parseSalesCallback(data: string | undefined): SalesCallback | null {
@@ -93,6 +132,15 @@ function encode(data: SalesCallback): string {
       return `g:${data.action}:${data.documentId}`;
     case 'pick':
       return `y:${data.flow}:${data.n}`;
+    case 'booking': {
+      if (data.action === 'to' || data.action === 'cancel')
+        return `b:${data.action === 'to' ? 't' : 'c'}:${data.minute}:${data.leadId}`;
+      const code = { offer: 'o', move: 'm', ask: 'a' } as const;
+      return `b:${code[data.action]}:${data.leadId}`;
+    }
+    case 'payment':
+      if (data.action === 'refund') return `p:r:${data.doc}:${data.kopecks}:${data.leadId}`;
+      return `p:${{ link: 'l', ask: 'a', some: 's' }[data.action]}:${data.doc}:${data.leadId}`;
   }
 }
 

@@ -1,7 +1,7 @@
 /**
  * The lead card: contact, brief, listing, stage, amounts, documents and channel as Telegram HTML, with the
- * owner's buttons (stages, ✏️ brief, 📄 КП, 📝 Договор, 🧾 Счёт, ❌ lost) and the rows integrations add through
- * {@link LeadCardRegistry} (📅 booking, 💳 payment…), so they never edit this file.
+ * owner's buttons (stages, ✏️ brief, 📄 КП, 📝 Договор, 🧾 Счёт, ❌ lost) and the rows and lines integrations add
+ * through {@link LeadCardRegistry} (📅 booking, 💳 payment…), so they never edit this file.
  */
 import type { Composer, MiddlewareFn } from 'grammy';
 import type { InlineKeyboardButton, InlineKeyboardMarkup } from 'grammy/types';
@@ -33,6 +33,8 @@ export interface LeadCardExtension {
   id: string;
   /** Rows under the card's own buttons; none for a lead it has nothing to offer. May read the store. */
   rows(context: LeadCardContext): InlineKeyboardButton[][] | Promise<InlineKeyboardButton[][]>;
+  /** Lines of the card's text (Telegram HTML, escaped by the extension) above «updated», e.g. the booking. */
+  lines?(context: LeadCardContext): string[] | Promise<string[]>;
   /** Handles the taps on its buttons; runs after the bot's own features, before the catch-all. */
   composer?: Composer<BotContext>;
 }
@@ -64,6 +66,19 @@ export class LeadCardRegistry {
     return out;
   }
 
+  /** Every extension's lines of the card's text, in the order they were added. */
+  async lines(context: LeadCardContext, log?: { warn(obj: object, msg: string): void }) {
+    const out: string[] = [];
+    for (const extension of this.extensions) {
+      try {
+        out.push(...((await extension.lines?.(context)) ?? []));
+      } catch (err) {
+        log?.warn({ err, extension: extension.id }, 'lead card extension failed: its lines are left out');
+      }
+    }
+    return out;
+  }
+
   /** Passes an update through the extensions' composers (added at any time). */
   middleware(): MiddlewareFn<BotContext> {
     return (ctx, next) => {
@@ -81,11 +96,19 @@ const button = (text: string, data: string): InlineKeyboardButton => ({ text, ca
 const money = (kopecks: number | null) => (kopecks === null ? '—' : rublesForBuyer(kopecks));
 const LIMIT = { field: 300, listing: 150, reason: 300 };
 
+/** Whether the lead is still being worked on (not won, not lost): the card offers its actions. */
+export const leadIsOpen = (lead: Pick<Lead, 'stage'>) => lead.stage !== 'won' && lead.stage !== 'lost';
+
 /** The short form of a lead id the owner reads. */
 export const leadNumber = (lead: Pick<Lead, 'id'>) => lead.id.slice(0, 8);
 
-/** The card's text. */
-export function leadCardText(lead: Lead, fields: readonly BriefField[], t: Texts): string {
+/** The card's text; `extra` are the extensions' lines. */
+export function leadCardText(
+  lead: Lead,
+  fields: readonly BriefField[],
+  t: Texts,
+  extra: readonly string[] = [],
+): string {
   const s = t.sales;
   const safe = (text: string, max: number) => escapeHtml(cutText(text, max, t.cutMarker));
   const lines = [s.card.title(leadNumber(lead)), s.card.stage(s.stage(lead.stage))];
@@ -115,6 +138,7 @@ export function leadCardText(lead: Lead, fields: readonly BriefField[], t: Texts
         `• ${s.card.document(s.docKind(d.kind), escapeHtml(d.number), money(d.total), Boolean(d.sentAt), d.downloads ?? 0)}`,
       );
   }
+  if (extra.length > 0) lines.push('', ...extra);
   lines.push('', s.card.updated(formatWhen(t, lead.updatedAt)));
   return cutText(lines.join('\n'), MESSAGE_BUDGET, '');
 }
@@ -144,7 +168,7 @@ export async function leadCardKeyboard(
 ): Promise<InlineKeyboardMarkup> {
   const b = t.sales.buttons;
   const id = lead.id;
-  const open = lead.stage !== 'won' && lead.stage !== 'lost';
+  const open = leadIsOpen(lead);
   const rows: InlineKeyboardButton[][] = [...stageRows(lead, t)];
   if (open) {
     rows.push([
@@ -174,7 +198,7 @@ export async function renderLeadCard(
   log?: { warn(obj: object, msg: string): void },
 ): Promise<Rendered> {
   return {
-    text: leadCardText(lead, fields, t),
+    text: leadCardText(lead, fields, t, await registry.lines({ lead, t }, log)),
     replyMarkup: await leadCardKeyboard(lead, t, registry, log),
   };
 }

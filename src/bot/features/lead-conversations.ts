@@ -16,8 +16,15 @@ import { leadFailureToast, nextFlowInput, pickButton } from './sales-flow.js';
 export const LEAD_LOST_CONVERSATION = 'lead-lost';
 export const LEAD_BRIEF_CONVERSATION = 'lead-brief';
 export const QUOTE_CONVERSATION = 'quote';
+/** ↩️ another amount to refund (./lead-payment.ts). */
+export const LEAD_REFUND_CONVERSATION = 'lead-refund';
 /** Every sales conversation: one at a time per chat. */
-export const SALES_CONVERSATIONS = [LEAD_LOST_CONVERSATION, LEAD_BRIEF_CONVERSATION, QUOTE_CONVERSATION];
+export const SALES_CONVERSATIONS = [
+  LEAD_LOST_CONVERSATION,
+  LEAD_BRIEF_CONVERSATION,
+  QUOTE_CONVERSATION,
+  LEAD_REFUND_CONVERSATION,
+];
 
 const LostArgs = z.object({ leadId: z.string().min(1) });
 const BriefArgs = z.object({ leadId: z.string().min(1), index: z.number().int().min(0) });

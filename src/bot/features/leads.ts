@@ -100,30 +100,51 @@ const DOC_KINDS: Record<'offer' | 'contract' | 'invoice', DocumentKind> = {
   invoice: 'invoice',
 };
 
+/** The lead card as a message: its HTML text and options for `reply`/`editMessageText`. */
+export async function leadCardMessage(env: FeatureEnv, lead: Lead, t: Texts, log: BotContext['log']) {
+  const rendered = await renderLeadCard(lead, env.sales?.config?.brief.fields ?? [], t, env.leadCard, log);
+  return {
+    text: rendered.text,
+    options: {
+      parse_mode: 'HTML' as const,
+      link_preview_options: { is_disabled: true },
+      ...(rendered.replyMarkup ? { reply_markup: rendered.replyMarkup } : {}),
+    },
+  };
+}
+
+/** Draws the card again in the message tapped (a card) — a "not modified" is fine. */
+export async function redrawLeadCard(env: FeatureEnv, ctx: BotContext, lead: Lead): Promise<void> {
+  const { text, options } = await leadCardMessage(env, lead, ctx.t, ctx.log);
+  await ctx.editMessageText(text, options).catch((error: unknown) => {
+    if (!isNotModified(error)) throw error;
+  });
+}
+
+/**
+ * Waits until `settled` says a queued action went through (its job ran), at most `timeoutMs`, so the card drawn
+ * next shows the result; a slower job still completes and tells the owner itself.
+ */
+export async function whenSettled(
+  settled: () => Promise<boolean>,
+  timeoutMs = 3000,
+  everyMs = 100,
+): Promise<boolean> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    if (await settled()) return true;
+    if (Date.now() >= until) return false;
+    await new Promise((resolve) => setTimeout(resolve, everyMs));
+  }
+}
+
 export function leadsFeature(env: FeatureEnv): Composer<BotContext> {
   const composer = new Composer<BotContext>();
   const sales = env.sales;
   const fields = () => sales?.config?.brief.fields ?? [];
 
-  async function card(lead: Lead, t: Texts, log: BotContext['log']) {
-    const rendered = await renderLeadCard(lead, fields(), t, env.leadCard, log);
-    return {
-      text: rendered.text,
-      options: {
-        parse_mode: 'HTML' as const,
-        link_preview_options: { is_disabled: true },
-        ...(rendered.replyMarkup ? { reply_markup: rendered.replyMarkup } : {}),
-      },
-    };
-  }
-
-  /** Draws the card again in the message tapped (a card) — a "not modified" is fine. */
-  async function redraw(ctx: BotContext, lead: Lead): Promise<void> {
-    const { text, options } = await card(lead, ctx.t, ctx.log);
-    await ctx.editMessageText(text, options).catch((error: unknown) => {
-      if (!isNotModified(error)) throw error;
-    });
-  }
+  const card = (lead: Lead, t: Texts, log: BotContext['log']) => leadCardMessage(env, lead, t, log);
+  const redraw = (ctx: BotContext, lead: Lead) => redrawLeadCard(env, ctx, lead);
 
   composer.command('leads', async (ctx) => {
     if (!sales) return void (await ctx.reply(ctx.t.sales.notConfigured));
@@ -183,7 +204,8 @@ export function leadsFeature(env: FeatureEnv): Composer<BotContext> {
         const lead = await sales.leads.get(data.leadId);
         if (!lead) return answerTap(ctx, t.sales.toast.notFound, log);
         await answerTap(ctx, undefined, log);
-        if (data.kind === 'lost') return enter(ctx, LEAD_LOST_CONVERSATION, { leadId: lead.id });
+        if (data.kind === 'lost')
+          return enterSalesConversation(ctx, LEAD_LOST_CONVERSATION, { leadId: lead.id });
         const rows = fields().map((f, index) => [
           button(f.label, salesCallback({ kind: 'field', index, leadId: lead.id })),
         ]);
@@ -196,7 +218,10 @@ export function leadsFeature(env: FeatureEnv): Composer<BotContext> {
       case 'field': {
         if (!fields()[data.index]) return answerTap(ctx, t.toast.stale, log);
         await answerTap(ctx, undefined, log);
-        return enter(ctx, LEAD_BRIEF_CONVERSATION, { leadId: data.leadId, index: data.index });
+        return enterSalesConversation(ctx, LEAD_BRIEF_CONVERSATION, {
+          leadId: data.leadId,
+          index: data.index,
+        });
       }
       case 'document': {
         const desk = sales.desk;
@@ -257,7 +282,7 @@ export function leadsFeature(env: FeatureEnv): Composer<BotContext> {
 }
 
 /** Enters a sales conversation, leaving any other flow of this chat first (one flow at a time). */
-async function enter(ctx: BotContext, id: string, args: object): Promise<void> {
+export async function enterSalesConversation(ctx: BotContext, id: string, args: object): Promise<void> {
   for (const other of [...SALES_CONVERSATIONS, 'edit']) {
     if (ctx.conversation.active(other) > 0) await ctx.conversation.exit(other);
   }

@@ -476,6 +476,8 @@ export const en: Texts = {
       cancelDoc: '✖️ Cancel',
       cancel: '✖️ Cancel',
       clear: '🧹 Clear',
+      yes: 'Yes',
+      no: 'No',
       toStage: (s: string) => `→ ${s}`,
     },
     toast: {
@@ -530,6 +532,53 @@ export const en: Texts = {
       timeout: 'Time is up, quote cancelled.',
     },
     draftLead: (stage: string) => `📇 Lead: ${stage}`,
+    booking: {
+      line: (when: string, zone: string) => `📅 Consultation: <b>${when}</b> (${zone})`,
+      offer: '📅 Offer a consultation',
+      reschedule: '🔁 Reschedule',
+      cancel: '✖️ Cancel the consultation',
+      back: '◀️ Back',
+      pick: (when: string, zone: string) =>
+        `🔁 <b>Rescheduling the consultation</b>\nNow: ${when} (${zone}).\nPick a new time (${zone}); the buyer ` +
+        'will be told. Until you pick one, the booking stays as it is.',
+      confirmCancel: (when: string, zone: string) =>
+        `✖️ <b>Cancel the consultation on ${when} (${zone})?</b>\nThe event is deleted from the calendar and the buyer told.`,
+      toast: {
+        offered: '📅 Free times sent to the buyer',
+        booked: 'A consultation is booked already',
+        moving: (when: string) => `🔁 Moving it to ${when}; the buyer will be told`,
+        cancelling: '✖️ Cancelling the consultation; the buyer will be told',
+        noBooking: 'There is no booking any more: it was cancelled or moved',
+        noSlots: 'No free time in the coming days',
+        slotGone: 'That time is taken or past; pick another',
+        closed: 'The lead is closed',
+      },
+    },
+    payment: {
+      pending: (invoice: string) => `💳 Invoice ${invoice}: payment link sent, awaiting payment`,
+      creating: (invoice: string) => `💳 Invoice ${invoice}: preparing the payment link`,
+      canceled: (invoice: string) => `💳 Invoice ${invoice}: the payment did not go through`,
+      paid: (invoice: string, kopecks: number, refunded: number) =>
+        `💳 Invoice ${invoice}: paid ${rubles(kopecks)}${refunded > 0 ? `, refunded ${rubles(refunded)}` : ''}`,
+      link: (invoice: string | null) => `💳 Payment link${invoice ? ` · ${invoice}` : ''}`,
+      refund: (invoice: string | null) => `↩️ Refund${invoice ? ` · ${invoice}` : ''}`,
+      other: '✏️ Another amount',
+      askAmount: (invoice: string, max: number) =>
+        `↩️ How much of invoice ${invoice} to refund? Write the amount in rubles, up to ${rubles(max)} (/cancel to stop).`,
+      badAmount: (max: number) =>
+        `An amount from 0.01 to ${rubles(max)} is needed, e.g. 1500 or 1500.50. Again, or /cancel.`,
+      confirmRefund: (invoice: string, kopecks: number) =>
+        `↩️ <b>Refund ${rubles(kopecks)} of invoice ${invoice}?</b>\nThe money goes back to the buyer through YooKassa.`,
+      toast: {
+        linkQueued: '💳 The payment link is on its way to the buyer',
+        linkSent: 'The payment link was sent already',
+        refunding: (kopecks: number) => `↩️ Refund of ${rubles(kopecks)} sent to YooKassa`,
+        alreadyPaid: 'The invoice is paid already',
+        notPaid: 'The invoice is not paid: nothing to refund',
+        refunded: 'Refunded already',
+        noInvoice: 'The invoice is no longer on the lead',
+      },
+    },
   },
   widget: {
     title: 'Chat with the seller',

@@ -518,6 +518,8 @@ export const ru = {
       cancelDoc: '✖️ Отмена',
       cancel: '✖️ Отмена',
       clear: '🧹 Очистить',
+      yes: 'Да',
+      no: 'Нет',
       toStage: (s: string) => `→ ${s}`,
     },
     toast: {
@@ -573,6 +575,55 @@ export const ru = {
       timeout: 'Время вышло, расчёт отменён.',
     },
     draftLead: (stage: string) => `📇 Заявка: ${stage}`,
+    /** 📅 on the lead card (Google Calendar); `when` is the slot in the calendar's zone, `zone` its label. */
+    booking: {
+      line: (when: string, zone: string) => `📅 Консультация: <b>${when}</b> (${zone})`,
+      offer: '📅 Предложить консультацию',
+      reschedule: '🔁 Перенести',
+      cancel: '✖️ Отменить консультацию',
+      back: '◀️ Назад',
+      pick: (when: string, zone: string) =>
+        `🔁 <b>Перенос консультации</b>\nСейчас: ${when} (${zone}).\nВыберите новое время (${zone}) — покупателю ` +
+        'сообщим. Пока время не выбрано, запись остаётся прежней.',
+      confirmCancel: (when: string, zone: string) =>
+        `✖️ <b>Отменить консультацию ${when} (${zone})?</b>\nСобытие удалится из календаря, покупателю сообщим.`,
+      toast: {
+        offered: '📅 Свободное время отправлено покупателю',
+        booked: 'Консультация уже назначена',
+        moving: (when: string) => `🔁 Переношу на ${when}, покупателю сообщим`,
+        cancelling: '✖️ Консультация отменяется, покупателю сообщим',
+        noBooking: 'Записи уже нет: её отменили или перенесли',
+        noSlots: 'Свободного времени в ближайшие дни нет',
+        slotGone: 'Это время уже занято или прошло, выберите другое',
+        closed: 'Заявка закрыта',
+      },
+    },
+    /** 💳 on the lead card (YooKassa); amounts are kopecks. */
+    payment: {
+      pending: (invoice: string) => `💳 Счёт № ${invoice}: ссылка на оплату отправлена, ждём оплату`,
+      creating: (invoice: string) => `💳 Счёт № ${invoice}: готовим ссылку на оплату`,
+      canceled: (invoice: string) => `💳 Счёт № ${invoice}: платёж не состоялся`,
+      paid: (invoice: string, kopecks: number, refunded: number) =>
+        `💳 Счёт № ${invoice}: оплачено ${rubles(kopecks)}${refunded > 0 ? `, возвращено ${rubles(refunded)}` : ''}`,
+      link: (invoice: string | null) => `💳 Ссылка на оплату${invoice ? ` · ${invoice}` : ''}`,
+      refund: (invoice: string | null) => `↩️ Возврат${invoice ? ` · ${invoice}` : ''}`,
+      other: '✏️ Другая сумма',
+      askAmount: (invoice: string, max: number) =>
+        `↩️ Сколько вернуть по счёту № ${invoice}? Напишите сумму в рублях, до ${rubles(max)} (/cancel — отмена).`,
+      badAmount: (max: number) =>
+        `Нужна сумма от 0,01 до ${rubles(max)}, например 1 500 или 1 500,50. Ещё раз или /cancel.`,
+      confirmRefund: (invoice: string, kopecks: number) =>
+        `↩️ <b>Вернуть ${rubles(kopecks)} по счёту № ${invoice}?</b>\nДеньги вернутся покупателю через ЮKassa.`,
+      toast: {
+        linkQueued: '💳 Ссылка на оплату уйдёт покупателю',
+        linkSent: 'Ссылка на оплату уже отправлена',
+        refunding: (kopecks: number) => `↩️ Возврат ${rubles(kopecks)} отправлен в ЮKassa`,
+        alreadyPaid: 'Счёт уже оплачен',
+        notPaid: 'Счёт не оплачен: возвращать нечего',
+        refunded: 'Уже возвращено',
+        noInvoice: 'Счёта больше нет в заявке',
+      },
+    },
   },
   /**
    * The website chat widget, as the visitor reads it. Plain text (the widget renders every string with
