@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { pollUntil } from '../sim/common/wait.js';
 import { freePort, ServiceProcess, startStack } from '../test/faults/harness.js';
 import { buildService } from './build.js';
 import { rssMiB } from './proc.js';
@@ -19,8 +20,8 @@ const IDLE_MS = 20_000;
  * Idle memory of the built service (`node dist/src/main.js`, production defaults, embedded SQLite), each after
  * {@link IDLE_MS} without traffic: with nothing configured (every integration off); pointed at the three
  * simulators (Avito, Telegram, Gemini on) on its first start, which creates the File Search store, uploads the
- * knowledge and subscribes the webhook (the Gemini SDK is loaded for that and stays); and restarted on the same
- * data, as a configured service runs from then on.
+ * knowledge and subscribes the webhook (the Gemini SDK is loaded for that and stays); restarted on the same
+ * data, as a configured service runs from then on; and that one again once a buyer's message has been answered.
  */
 export const idleBench: BenchCase = {
   name: 'idle',
@@ -66,6 +67,20 @@ export const idleBench: BenchCase = {
       const again = await stack.startService();
       await sleep(IDLE_MS);
       row('simulators configured, restarted', rssMiB(again.pid));
+      // In use: a buyer's message answered (the model's SDK and the answering path loaded), then quiet again.
+      const listing = stack.avito.seedListing({ title: 'Диван угловой', price: 54_900 });
+      const cards = stack.telegram.calls.find('/sendMessage').length;
+      await stack.avito.buyerWrites({
+        itemId: listing.id,
+        buyer: { name: 'Покупатель' },
+        text: 'Доставка есть?',
+      });
+      await pollUntil(() => stack.telegram.calls.find('/sendMessage').length > cards, {
+        timeoutMs: 30_000,
+        what: 'the draft card',
+      });
+      await sleep(IDLE_MS);
+      row('simulators configured, restarted, one chat answered', rssMiB(again.pid));
     } finally {
       await stack.close();
     }
