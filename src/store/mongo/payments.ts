@@ -31,9 +31,9 @@ export function payments(m: Models): PaymentRepository {
     },
     async put(input) {
       const { invoice, refundedKopecks, ...fields } = checkPayment(input);
-      try {
-        // One pipeline update: the refunded sum is kept (only applyRefund moves it), capped at the amount.
-        const doc = await collection.findOneAndUpdate(
+      // One pipeline update: the refunded sum is kept (only applyRefund moves it), capped at the amount.
+      const write = () =>
+        collection.findOneAndUpdate(
           { _id: invoice as never },
           [
             {
@@ -48,11 +48,19 @@ export function payments(m: Models): PaymentRepository {
           ],
           { upsert: true, returnDocument: 'after' },
         );
-        return toPayment(doc as Doc);
-      } catch (err) {
-        if (!isDuplicateKey(err) || !fields.paymentId) throw err;
-        const owner = await m.InvoicePayment.findOne({ paymentId: fields.paymentId }).lean<Doc>();
-        throw new StoreConflictError('YooKassa payment', fields.paymentId, `invoice ${String(owner?._id)}`);
+      for (let attempt = 0; ; attempt += 1) {
+        try {
+          return toPayment((await write()) as Doc);
+        } catch (err) {
+          if (!isDuplicateKey(err)) throw err;
+          const owner = fields.paymentId
+            ? await m.InvoicePayment.findOne({ paymentId: fields.paymentId }).lean<Doc>()
+            : null;
+          if (owner && String(owner._id) !== invoice)
+            throw new StoreConflictError('YooKassa payment', fields.paymentId!, `invoice ${String(owner._id)}`);
+          // Two first writes of one invoice raced on `_id`: the second finds the record now.
+          if (attempt > 0) throw err;
+        }
       }
     },
     async findByPaymentId(paymentId) {
