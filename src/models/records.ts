@@ -501,8 +501,7 @@ export interface CrmDeal {
  * cut off after it looks for its reply among the chat's drafts), or `sent` as a draft.
  */
 export type BuyerMessageState =
-  | { key: string; state: 'sending'; since: Date }
-  | { key: string; state: 'sent'; draftId: string };
+  { key: string; state: 'sending'; since: Date } | { key: string; state: 'sent'; draftId: string };
 
 /** The PDF of an issued document, kept for the e-mails that carry it (sealed at rest: it names the buyer). */
 export interface DocumentFile {

@@ -57,7 +57,11 @@ export function payments(m: Models): PaymentRepository {
             ? await m.InvoicePayment.findOne({ paymentId: fields.paymentId }).lean<Doc>()
             : null;
           if (owner && String(owner._id) !== invoice)
-            throw new StoreConflictError('YooKassa payment', fields.paymentId!, `invoice ${String(owner._id)}`);
+            throw new StoreConflictError(
+              'YooKassa payment',
+              fields.paymentId!,
+              `invoice ${String(owner._id)}`,
+            );
           // Two first writes of one invoice raced on `_id`: the second finds the record now.
           if (attempt > 0) throw err;
         }

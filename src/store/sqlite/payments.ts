@@ -56,7 +56,10 @@ export function payments(db: SqliteDatabase): PaymentRepository {
       });
     },
     async findByPaymentId(paymentId) {
-      const row = db.get('SELECT * FROM invoice_payments WHERE payment_id = ?', checkId('payment id', paymentId));
+      const row = db.get(
+        'SELECT * FROM invoice_payments WHERE payment_id = ?',
+        checkId('payment id', paymentId),
+      );
       return row ? toPayment(row) : null;
     },
     async applyRefund(refundId, invoice, kopecks) {
