@@ -22,7 +22,7 @@ export function dealBook(repo: CrmDealRepository): DealBook {
       const d = await repo.get(leadId);
       return d && { dealId: d.dealId, contactId: d.contactId, tags: d.tags, status: d.status };
     },
-    put: (leadId, deal) => repo.put({ leadId, ...deal }),
+    put: (leadId, deal) => repo.put({ ...deal, leadId }),
     leadOf: (dealId) => repo.leadOf(dealId),
     briefNoted: async (leadId, text) => (await repo.briefNoted(leadId)) === briefNoteDigest(text),
     async noteBrief(leadId, text) {

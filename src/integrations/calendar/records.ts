@@ -1,23 +1,11 @@
+import type { ConsultationBooking, ConsultationOffer } from '../../models/records.js';
 import type { ConsultationRepository } from '../../store/port.js';
-import type { Slot } from './slots.js';
 
 /** The slots offered to a lead's buyer, open until chosen or past. */
-export interface SlotOffer {
-  chatId: string;
-  slots: Slot[];
-  at: Date;
-  booked: { eventId: string; start: Date } | null;
-}
+export type SlotOffer = Omit<ConsultationOffer, 'leadId'>;
 
 /** A lead's consultation as we keep it (the event itself is the calendar's). */
-export interface Booking {
-  eventId: string;
-  chatId: string;
-  start: Date;
-  end: Date;
-  sequence: number;
-  status: 'booked' | 'cancelled';
-}
+export type Booking = Omit<ConsultationBooking, 'leadId'>;
 
 /** Offers and bookings by lead, in the store's consultations repository (one of each per lead). */
 export function consultationRecords(repo: ConsultationRepository) {
@@ -26,7 +14,7 @@ export function consultationRecords(repo: ConsultationRepository) {
       const offer = await repo.offer(leadId);
       return offer && { chatId: offer.chatId, slots: offer.slots, at: offer.at, booked: offer.booked };
     },
-    saveOffer: (leadId: string, offer: SlotOffer) => repo.saveOffer({ leadId, ...offer }),
+    saveOffer: (leadId: string, offer: SlotOffer) => repo.saveOffer({ ...offer, leadId }),
     async booking(leadId: string): Promise<Booking | null> {
       const b = await repo.booking(leadId);
       return (
@@ -40,7 +28,7 @@ export function consultationRecords(repo: ConsultationRepository) {
         }
       );
     },
-    saveBooking: (leadId: string, booking: Booking) => repo.saveBooking({ leadId, ...booking }),
+    saveBooking: (leadId: string, booking: Booking) => repo.saveBooking({ ...booking, leadId }),
   };
 }
 
