@@ -75,7 +75,7 @@ export function payments(m: Models): PaymentRepository {
       const id = checkId('refund id', refundId);
       const number = checkKey('invoice number', invoice);
       const amount = checkKopecks('refund amount', kopecks);
-      // Counted before this collection existed on the payment (moved from kv): never again.
+      // A refund moved from kv, counted before refunds were kept on the payment: never again.
       if (await m.PaymentRefund.exists({ _id: id })) return null;
       // The compare-and-set: one update of the payment adds the refund's id and its sum, or finds it there.
       const doc = await collection.findOneAndUpdate(
