@@ -375,7 +375,7 @@ export const consultationBookingSchema = new Schema(
 export const invoicePaymentSchema = new Schema(
   {
     _id: { type: String, required: true },
-    leadId: { type: String, required: true, index: true },
+    leadId: { type: String, required: true },
     amountKopecks: { type: Number, required: true },
     attempt: { type: Number, required: true },
     paymentId: { type: String, default: null },

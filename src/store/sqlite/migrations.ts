@@ -316,7 +316,6 @@ export const MIGRATIONS: readonly string[] = [
     paid_at INTEGER,
     refunded INTEGER NOT NULL CHECK (refunded >= 0 AND refunded <= amount)
   ) WITHOUT ROWID;
-  CREATE INDEX invoice_payments_lead ON invoice_payments (lead_id);
 
   CREATE TABLE payment_refunds (
     refund_id TEXT PRIMARY KEY,
