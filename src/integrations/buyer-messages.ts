@@ -47,9 +47,6 @@ export function defineBuyerMessageJob(deps: OutboxDeps, responder: Parameters<ty
   });
 }
 
-const Sent = z.object({ state: z.literal('sent'), draftId: z.string() });
-const Sending = z.object({ state: z.literal('sending'), at: z.string() });
-
 /**
  * Sends through the responder's `replyToBuyer` once per key. A record in the store marks each key before and
  * after the reply: a run cut off between the two finds its reply among the chat's drafts (same text, made
@@ -57,29 +54,27 @@ const Sending = z.object({ state: z.literal('sending'), at: z.string() });
  */
 export function replyOnce(deps: {
   actions: Pick<DraftActions, 'replyToBuyer'>;
-  store: Pick<Store, 'kv' | 'drafts'>;
+  store: Pick<Store, 'buyerMessages' | 'drafts'>;
 }): BuyerMessenger {
-  const { kv, drafts } = deps.store;
+  const { buyerMessages, drafts } = deps.store;
   return {
     async send({ chatId, text, key }) {
-      const kvKey = `buyer-message:${key}`;
-      const record: unknown = await kv.get(kvKey);
-      if (Sent.safeParse(record).success) return;
-      const sending = Sending.safeParse(record);
-      if (sending.success) {
-        const since = Date.parse(sending.data.at);
+      const record = await buyerMessages.get(key);
+      if (record?.state === 'sent') return;
+      if (record?.state === 'sending') {
+        const since = record.since.getTime();
         const made = (await drafts.listForChat(chatId)).find(
           (d) => d.kind === 'reply' && d.text === text.trim() && d.createdAt.getTime() >= since,
         );
-        if (made) return kv.set(kvKey, { state: 'sent', draftId: made.id });
+        if (made) return buyerMessages.markSent(key, made.id);
       }
-      await kv.set(kvKey, { state: 'sending', at: new Date(Date.now() - 1000).toISOString() });
+      if (!(await buyerMessages.markSending(key, new Date(Date.now() - 1000)))) return;
       const result = await deps.actions.replyToBuyer(chatId, text, INTEGRATIONS_ACTOR);
       if (!result.ok) {
-        await kv.delete(kvKey);
+        await buyerMessages.clear(key);
         throw new PermanentFailure(`cannot write to chat ${chatId}: ${result.reason}`);
       }
-      await kv.set(kvKey, { state: 'sent', draftId: result.draft.id });
+      await buyerMessages.markSent(key, result.draft.id);
     },
   };
 }

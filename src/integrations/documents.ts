@@ -1,9 +1,9 @@
 import type { LeadDocumentRef } from '../models/records.js';
-import type { KvRepository } from '../store/port.js';
+import type { SalesDocumentRepository } from '../store/port.js';
 
 /**
  * The PDFs of issued documents, for the e-mails that carry them (an offer, an invoice). The lead keeps only a
- * reference to each document; its file is kept here, sealed at rest with the rest of the store's values.
+ * reference to each document; its file is kept by the store's sales documents, as bytes sealed at rest.
  */
 export interface DocumentFiles {
   save(kind: LeadDocumentRef['kind'], number: string, pdf: Uint8Array): Promise<void>;
@@ -11,14 +11,15 @@ export interface DocumentFiles {
   pdf(kind: LeadDocumentRef['kind'], number: string): Promise<Uint8Array | null>;
 }
 
-/** {@link DocumentFiles} in the store's kv (base64; a PDF of ours is tens of kilobytes). */
-export function kvDocumentFiles(kv: Pick<KvRepository, 'get' | 'set'>): DocumentFiles {
-  const key = (kind: string, number: string) => `document-pdf:${kind}:${number}`;
+/** {@link DocumentFiles} in the store (at most `MAX_DOCUMENT_FILE_BYTES` each; ours are tens of kilobytes). */
+export function storedDocumentFiles(
+  documents: Pick<SalesDocumentRepository, 'saveFile' | 'getFile'>,
+  now: () => Date = () => new Date(),
+): DocumentFiles {
   return {
-    save: (kind, number, pdf) => kv.set(key(kind, number), Buffer.from(pdf).toString('base64')),
+    save: (kind, number, pdf) => documents.saveFile({ kind, number, pdf, createdAt: now() }),
     async pdf(kind, number) {
-      const value: unknown = await kv.get(key(kind, number));
-      return typeof value === 'string' ? new Uint8Array(Buffer.from(value, 'base64')) : null;
+      return (await documents.getFile(kind, number))?.pdf ?? null;
     },
   };
 }

@@ -41,7 +41,7 @@ import type { AmoCrmClientOptions } from './amocrm/client.js';
 import { buyerMessageQueue, defineBuyerMessageJob } from './buyer-messages.js';
 import { type CalendarSettings, calendarSettingsSchema } from './calendar/config.js';
 import type { Consultations } from './calendar/consultations.js';
-import { type DocumentFiles, kvDocumentFiles } from './documents.js';
+import { type DocumentFiles, storedDocumentFiles } from './documents.js';
 import type { Mailer } from './email/mailer.js';
 import { defineEmailJob, type EmailOutbox, emailQueue, NO_EMAIL } from './email/outbox.js';
 import { IntegrationHealth } from './health.js';
@@ -157,7 +157,7 @@ export async function openSalesIntegrations(deps: SalesIntegrationsDeps): Promis
     logger: logger.child({ module: 'integrations' }),
     ...(options.retry ? { retry: options.retry } : {}),
   };
-  const files: DocumentFiles = kvDocumentFiles(store.kv);
+  const files: DocumentFiles = storedDocumentFiles(store.salesDocuments);
   const amoQueues = amocrm.enabled ? amoCrmQueues(agenda) : undefined;
   const crm = amoQueues ? amoCrm(amoQueues) : NO_CRM;
   const mail = email.enabled ? emailQueue(agenda, email.ownerEmail) : NO_EMAIL;

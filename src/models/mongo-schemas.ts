@@ -342,6 +342,109 @@ export const leadOrderSchema = new Schema(
   { versionKey: false, collection: 'lead_orders', minimize: false },
 );
 
+/** A lead's consultation offer (`_id` is the lead id: one offer per lead). */
+export const consultationOfferSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    chatId: { type: String, required: true },
+    slots: { type: [new Schema({ start: Date, end: Date }, { _id: false })], required: true },
+    at: { type: Date, required: true },
+    booked: { type: new Schema({ eventId: String, start: Date }, { _id: false }), default: null },
+  },
+  { versionKey: false, collection: 'consultation_offers' },
+);
+
+/** A lead's consultation (`_id` is the lead id: one booking per lead; a calendar event is one lead's). */
+export const consultationBookingSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    eventId: { type: String, required: true, unique: true },
+    chatId: { type: String, required: true },
+    start: { type: Date, required: true },
+    end: { type: Date, required: true },
+    sequence: { type: Number, required: true, min: 0 },
+    status: { type: String, enum: ['booked', 'cancelled'], required: true },
+  },
+  { versionKey: false, collection: 'consultation_bookings' },
+);
+
+/**
+ * An invoice's payment (`_id` is the invoice number: one per invoice); a YooKassa payment id is one invoice's.
+ * `refunds` lists the refund ids counted in `refundedKopecks`, the compare-and-set that counts each once.
+ */
+export const invoicePaymentSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    leadId: { type: String, required: true },
+    amountKopecks: { type: Number, required: true },
+    attempt: { type: Number, required: true },
+    paymentId: { type: String, default: null },
+    status: { type: String, enum: ['creating', 'pending', 'succeeded', 'canceled'], required: true },
+    confirmationUrl: { type: String, default: null },
+    paidAt: { type: Date, default: null },
+    refundedKopecks: { type: Number, required: true },
+    refunds: { type: [String], default: [] },
+  },
+  { versionKey: false, collection: 'invoice_payments' },
+);
+invoicePaymentSchema.index(
+  { paymentId: 1 },
+  { unique: true, partialFilterExpression: { paymentId: { $type: 'string' } } },
+);
+invoicePaymentSchema.index({ refunds: 1 });
+
+/** Refunds counted (`_id` is YooKassa's refund id); the payment's `refunds` is the compare-and-set. */
+export const paymentRefundSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    invoice: { type: String, default: null },
+    amountKopecks: { type: Number, required: true },
+  },
+  { versionKey: false, collection: 'payment_refunds' },
+);
+
+/** A lead's amoCRM deal (`_id` is the lead id: one deal per lead; `dealId` unique: one lead per deal). */
+export const crmDealSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    dealId: { type: Number, required: true, unique: true },
+    contactId: { type: Number, default: null },
+    tags: { type: [String], default: [] },
+    status: {
+      type: new Schema(
+        { stage: String, statusId: { type: Number, default: null }, confirmed: Boolean },
+        { _id: false },
+      ),
+      default: null,
+    },
+    briefDigest: { type: String, default: null },
+  },
+  { versionKey: false, collection: 'crm_deals' },
+);
+
+/** An integration's message to a buyer by idempotence key (`_id`). */
+export const buyerMessageSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    state: { type: String, enum: ['sending', 'sent'], required: true },
+    since: { type: Date, default: null },
+    draftId: { type: String, default: null },
+  },
+  { versionKey: false, collection: 'buyer_messages' },
+);
+
+/** An issued document's PDF: bytes (Binary), sealed when encryption is on; one per kind and number. */
+export const documentFileSchema = new Schema(
+  {
+    kind: { type: String, enum: ['offer', 'contract', 'invoice'], required: true },
+    number: { type: String, required: true },
+    pdf: { type: Buffer, required: true },
+    createdAt: { type: Date, required: true },
+  },
+  { versionKey: false, collection: 'document_files' },
+);
+documentFileSchema.index({ kind: 1, number: 1 }, { unique: true });
+
 /** Registers every model on a connection (no global mongoose state). */
 export function registerModels(connection: Connection) {
   return {
@@ -362,6 +465,13 @@ export function registerModels(connection: Connection) {
     SalesDocument: connection.model('SalesDocument', salesDocumentSchema),
     DocumentLink: connection.model('DocumentLink', documentLinkSchema),
     LeadOrder: connection.model('LeadOrder', leadOrderSchema),
+    ConsultationOffer: connection.model('ConsultationOffer', consultationOfferSchema),
+    ConsultationBooking: connection.model('ConsultationBooking', consultationBookingSchema),
+    InvoicePayment: connection.model('InvoicePayment', invoicePaymentSchema),
+    PaymentRefund: connection.model('PaymentRefund', paymentRefundSchema),
+    CrmDeal: connection.model('CrmDeal', crmDealSchema),
+    BuyerMessage: connection.model('BuyerMessage', buyerMessageSchema),
+    DocumentFile: connection.model('DocumentFile', documentFileSchema),
   };
 }
 

@@ -431,3 +431,82 @@ export interface Lead {
   /** When it became won or lost; null while open. */
   closedAt: Date | null;
 }
+
+/** A time range offered or booked (instants; shown in the sales configuration's time zone). */
+export interface TimeRange {
+  start: Date;
+  end: Date;
+}
+
+/** The consultation slots offered to a lead's buyer (one offer per lead, the latest), open until chosen or past. */
+export interface ConsultationOffer {
+  leadId: string;
+  /** The conversation the slots were offered in. */
+  chatId: string;
+  slots: TimeRange[];
+  at: Date;
+  /** Set once the buyer chose: a repeat of the same choice is answered as booked again. */
+  booked: { eventId: string; start: Date } | null;
+}
+
+/** A lead's consultation as we keep it (one per lead; the event itself is the calendar's). */
+export interface ConsultationBooking {
+  leadId: string;
+  /** The calendar event's deterministic id: one event belongs to one lead. */
+  eventId: string;
+  chatId: string;
+  start: Date;
+  end: Date;
+  /** The invitation's SEQUENCE: bumped by every change the buyer is e-mailed about. */
+  sequence: number;
+  status: 'booked' | 'cancelled';
+}
+
+export const INVOICE_PAYMENT_STATUSES = ['creating', 'pending', 'succeeded', 'canceled'] as const;
+export type InvoicePaymentStatus = (typeof INVOICE_PAYMENT_STATUSES)[number];
+
+/** The payment of one invoice as we keep it (one per invoice); YooKassa's own record is the truth. */
+export interface InvoicePaymentRecord {
+  /** The invoice's number (`СЧ-2026-0001`). */
+  invoice: string;
+  leadId: string;
+  amountKopecks: number;
+  /** The attempt the Idempotence-Key is made with: a new one only after a payment ended `canceled`. */
+  attempt: number;
+  /** YooKassa's id of the current attempt's payment: one payment belongs to one invoice. */
+  paymentId: string | null;
+  status: InvoicePaymentStatus;
+  confirmationUrl: string | null;
+  paidAt: Date | null;
+  /** Changed only by applying a refund (once per refund id), never by a write of the record. */
+  refundedKopecks: number;
+}
+
+/**
+ * Our lead's deal in amoCRM (one deal per lead, one lead per deal). `status`: where the deal's status stands as
+ * far as we know — `statusId` was reached while our lead was at `stage`; `confirmed` is false between deciding
+ * on a move and amoCRM acknowledging it, so an interrupted move is made again.
+ */
+export interface CrmDeal {
+  leadId: string;
+  dealId: number;
+  contactId: number | null;
+  /** Tags known to be on the deal (ours: `avito-lead`, `telegram-lead`…). */
+  tags: string[];
+  status: { stage: LeadStage; statusId: number | null; confirmed: boolean } | null;
+}
+
+/**
+ * Where an integration's message to a buyer stands (by its idempotence key): `sending` since an instant (a run
+ * cut off after it looks for its reply among the chat's drafts), or `sent` as a draft.
+ */
+export type BuyerMessageState =
+  { key: string; state: 'sending'; since: Date } | { key: string; state: 'sent'; draftId: string };
+
+/** The PDF of an issued document, kept for the e-mails that carry it (sealed at rest: it names the buyer). */
+export interface DocumentFile {
+  kind: LeadDocumentRef['kind'];
+  number: string;
+  pdf: Uint8Array;
+  createdAt: Date;
+}

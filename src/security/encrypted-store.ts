@@ -1,6 +1,6 @@
 import type { AuditEntry, Chat, Draft, InboxEvent, Message } from '../models/records.js';
 import type { DraftPatch, InsertOnce, ProtectedField, Store } from '../store/port.js';
-import { DataKeyError, isSealed, open, seal } from './cipher.js';
+import { DataKeyError, isSealed, isSealedBytes, open, openBytes, seal, sealBytes } from './cipher.js';
 import { encryptLeads } from './encrypted-leads.js';
 import type { Keyring } from './keys.js';
 
@@ -11,8 +11,9 @@ import type { Keyring } from './keys.js';
  * What is sealed and why: the buyer's name, every message text and content, raw webhook payloads (they
  * carry the buyer's text), draft texts (AI answers and the owner's replies quote and address the buyer),
  * the audit trail's before/after copies of those texts, leads' contacts, briefs and lost reasons (see
- * encrypted-leads.ts, which also keeps contacts findable by keyed digests), and kv values (Avito access token, generated
- * webhook secrets, pending edits). Not sealed: ids, states, timestamps (queries filter and sort on them),
+ * encrypted-leads.ts, which also keeps contacts findable by keyed digests), issued documents' PDFs (they
+ * name the buyer), and kv values (Avito access token, amoCRM OAuth tokens, generated webhook secrets,
+ * pending edits). Not sealed: ids, states, timestamps (queries filter and sort on them),
  * listings and knowledge documents (the seller's own public material), draft sources/findings (snippets
  * of the seller's documents).
  *
@@ -130,12 +131,25 @@ export function encryptStore(inner: Store, keyring: Keyring): Store {
       setIfAbsent: (key, value, ttlMs) =>
         inner.kv.setIfAbsent(key, sealJson('kv.value', value ?? null), ttlMs),
       delete: (key) => inner.kv.delete(key),
+      keys: (prefix, page) => inner.kv.keys(prefix, page),
     },
     // Counters are numbers, not buyer data.
     sequences: inner.sequences,
     leads: encryptLeads(inner.leads, keyring, sealer),
-    // No buyer data: numbers, titles, totals and the order; links are token hashes.
-    salesDocuments: inner.salesDocuments,
+    // No buyer data: numbers, titles, totals and the order; links are token hashes. The PDFs name the buyer.
+    salesDocuments: {
+      ...inner.salesDocuments,
+      saveFile: (file) => inner.salesDocuments.saveFile({ ...file, pdf: sealer.sealBytes(file.pdf) }),
+      getFile: async (kind, number) => {
+        const file = await inner.salesDocuments.getFile(kind, number);
+        return file && { ...file, pdf: sealer.openBytes(file.pdf) };
+      },
+    },
+    // Ids, times, amounts, statuses and tags: nothing of the buyer's (the brief noted is kept as a digest).
+    consultations: inner.consultations,
+    payments: inner.payments,
+    crmDeals: inner.crmDeals,
+    buyerMessages: inner.buyerMessages,
     // Ids and counts only.
     retention: inner.retention,
     // Raw on purpose: maintenance (key rotation) works on stored values, sealed or not.
@@ -166,6 +180,11 @@ export function fieldSealer(keyring: Keyring) {
       (isSealed(value) ? open(keyring, value, field) : value) as T,
     openJson: <T>(field: ProtectedField, value: T): T =>
       (isSealed(value) ? (JSON.parse(open(keyring, value, field)) as unknown) : value) as T,
+    /** Issued documents' PDFs: sealed as bytes (see `cipher.ts`), kept as they are without a key. */
+    sealBytes: (value: Uint8Array): Uint8Array =>
+      current ? sealBytes(current, value, 'documentFiles.pdf') : value,
+    openBytes: (value: Uint8Array): Uint8Array =>
+      isSealedBytes(value) ? openBytes(keyring, value, 'documentFiles.pdf') : value,
   };
 }
 export type FieldSealer = ReturnType<typeof fieldSealer>;

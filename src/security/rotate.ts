@@ -1,5 +1,14 @@
 import type { ProtectedField, RewriteReport, Store } from '../store/port.js';
-import { isSealed, open, seal, sealedKeyId } from './cipher.js';
+import {
+  isSealed,
+  isSealedBytes,
+  open,
+  openBytes,
+  seal,
+  sealBytes,
+  sealedBytesKeyId,
+  sealedKeyId,
+} from './cipher.js';
 import { contactKeysOf } from './contact-keys.js';
 import type { Keyring } from './keys.js';
 
@@ -40,6 +49,14 @@ export async function rotateProtected(
   });
   const report = await store.maintenance.rewriteProtected(
     (field, value) => {
+      if (value instanceof Uint8Array) {
+        if (isSealedBytes(value)) {
+          if (current && sealedBytesKeyId(value) === current.id) return undefined;
+          const plain = openBytes(keyring, value, field);
+          return current ? sealBytes(current, plain, field) : plain;
+        }
+        return current ? sealBytes(current, value, field) : undefined;
+      }
       const json = JSON_FIELDS.has(field);
       if (isSealed(value)) {
         if (current && sealedKeyId(value) === current.id) return undefined;

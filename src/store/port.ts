@@ -4,7 +4,13 @@ import type {
   Chunk,
   ChunkEmbedding,
   ChunkWithDocument,
+  ConsultationBooking,
+  ConsultationOffer,
+  CrmDeal,
+  BuyerMessageState,
+  DocumentFile,
   DocumentLink,
+  InvoicePaymentRecord,
   DocumentScope,
   DocumentState,
   Draft,
@@ -219,6 +225,8 @@ export interface KvRepository {
   setIfAbsent(key: string, value: unknown, ttlMs?: number): Promise<boolean>;
   /** Removes the key; false when it was not there. */
   delete(key: string): Promise<boolean>;
+  /** Keys starting with `prefix`, live or expired, in key order after `after`, at most `limit` (default 100). */
+  keys(prefix: string, page?: { after?: string; limit?: number }): Promise<string[]>;
 }
 
 /**
@@ -267,6 +275,18 @@ export interface ContactLookup {
 export interface LeadPage {
   leads: Lead[];
   next: string | null;
+}
+
+/** A write that would break a uniqueness the records rely on (an event, payment or deal of another lead). */
+export class StoreConflictError extends Error {
+  override name = 'StoreConflictError';
+  constructor(
+    readonly what: string,
+    readonly value: string,
+    readonly owner: string,
+  ) {
+    super(`The ${what} ${value} already belongs to ${owner}.`);
+  }
 }
 
 /** A conversation already belongs to another open lead (a lead is being reopened or continued). */
@@ -386,13 +406,17 @@ export const PROTECTED_FIELDS = [
   'leads.contact',
   'leads.brief',
   'leads.lostReason',
+  'documentFiles.pdf',
 ] as const;
 export type ProtectedField = (typeof PROTECTED_FIELDS)[number];
+
+/** Protected fields that hold bytes (sealed as bytes, see `security/cipher.ts`), not text or JSON. */
+export const BINARY_PROTECTED_FIELDS: readonly ProtectedField[] = ['documentFiles.pdf'];
 
 /**
  * Replacement for one stored value of a protected field, or `undefined` to leave it. Values come and go
  * as the record holds them: a string for text fields, the JSON value (or a sealed string) for
- * `messages.content`, `events.payload` and `kv.value`.
+ * `messages.content`, `events.payload` and `kv.value`, a `Uint8Array` for {@link BINARY_PROTECTED_FIELDS}.
  */
 export type ProtectedRewrite = (field: ProtectedField, value: unknown) => unknown;
 
@@ -460,6 +484,71 @@ export interface SalesDocumentRepository {
   setOrder(leadId: string, order: unknown): Promise<void>;
   /** The lead's order as stored (the sales side validates it), or null. */
   getOrder(leadId: string): Promise<unknown>;
+  /**
+   * Keeps an issued document's PDF (one per kind and number, a second save replaces it). At most
+   * {@link MAX_DOCUMENT_FILE_BYTES}: a larger one is refused, never cut.
+   */
+  saveFile(file: DocumentFile): Promise<void>;
+  /** The PDF kept for this document, or null. */
+  getFile(kind: DocumentFile['kind'], number: string): Promise<DocumentFile | null>;
+}
+
+/** The largest PDF the store keeps: below MongoDB's 16 MiB document limit with room for the seal and fields. */
+export const MAX_DOCUMENT_FILE_BYTES = 15 * 1024 * 1024;
+
+/** Consultation slots offered to leads' buyers and the leads' bookings (the calendar integration's). */
+export interface ConsultationRepository {
+  offer(leadId: string): Promise<ConsultationOffer | null>;
+  /** Replaces the lead's offer. */
+  saveOffer(offer: ConsultationOffer): Promise<void>;
+  booking(leadId: string): Promise<ConsultationBooking | null>;
+  /**
+   * Replaces the lead's booking (one per lead). An event id already booked for another lead is refused with
+   * a {@link StoreConflictError}.
+   */
+  saveBooking(booking: ConsultationBooking): Promise<void>;
+}
+
+/** Invoice payments (the YooKassa integration's): one per invoice, found back by YooKassa's payment id. */
+export interface PaymentRepository {
+  get(invoice: string): Promise<InvoicePaymentRecord | null>;
+  /**
+   * Inserts or replaces the invoice's payment, all but `refundedKopecks` (which only {@link applyRefund}
+   * changes). A payment id already on another invoice is refused with a {@link StoreConflictError}.
+   */
+  put(record: InvoicePaymentRecord): Promise<InvoicePaymentRecord>;
+  findByPaymentId(paymentId: string): Promise<InvoicePaymentRecord | null>;
+  /**
+   * Compare-and-set: counts the refund `refundId` once against the invoice (capped at its amount) and
+   * returns the updated payment; null when that refund was counted already or there is no such invoice.
+   */
+  applyRefund(refundId: string, invoice: string, kopecks: number): Promise<InvoicePaymentRecord | null>;
+  /** Whether the refund was counted already (on any invoice). */
+  refundApplied(refundId: string): Promise<boolean>;
+  /** Records a refund counted before this repository existed (its sum is in the payment): never counted again. */
+  markRefundCounted(refundId: string): Promise<void>;
+}
+
+/** Leads' deals in amoCRM, both ways: one deal per lead, one lead per deal. */
+export interface CrmDealRepository {
+  get(leadId: string): Promise<CrmDeal | null>;
+  /** Inserts or replaces the lead's deal; a deal id that is another lead's is a {@link StoreConflictError}. */
+  put(deal: CrmDeal): Promise<void>;
+  leadOf(dealId: number): Promise<string | null>;
+  /** The digest of the last brief noted on the lead's deal, or null. */
+  briefNoted(leadId: string): Promise<string | null>;
+  /** Records the digest of the brief just noted; false when the lead has no deal. */
+  setBriefNoted(leadId: string, digest: string): Promise<boolean>;
+}
+
+/** Where the integrations' messages to buyers stand, by idempotence key (see `integrations/buyer-messages.ts`). */
+export interface BuyerMessageRepository {
+  get(key: string): Promise<BuyerMessageState | null>;
+  /** Marks the message as being sent since `since`; false (nothing changed) when it is sent already. */
+  markSending(key: string, since: Date): Promise<boolean>;
+  markSent(key: string, draftId: string): Promise<void>;
+  /** Forgets the message (its sending failed for good); false when there was nothing. */
+  clear(key: string): Promise<boolean>;
 }
 
 /**
@@ -483,6 +572,10 @@ export interface Store {
   readonly leases: LeaseRepository;
   readonly leads: LeadRepository;
   readonly salesDocuments: SalesDocumentRepository;
+  readonly consultations: ConsultationRepository;
+  readonly payments: PaymentRepository;
+  readonly crmDeals: CrmDealRepository;
+  readonly buyerMessages: BuyerMessageRepository;
   readonly retention: RetentionRepository;
   readonly maintenance: StoreMaintenance;
   /** Throws when the store cannot serve requests (used by `/ready`). */

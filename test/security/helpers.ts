@@ -28,6 +28,7 @@ export const PII = {
   leadEmail: 'lidia.marker@почта.рф',
   brief: 'briefmarker-Тверская-7',
   lost: 'lostmarker-передумала',
+  pdf: 'pdfmarker-Счёт-для-Лидии',
 } as const;
 
 /** Writes one of each protected field through `store`. */
@@ -56,6 +57,12 @@ export async function writePii(store: Store, suffix = ''): Promise<void> {
   await store.drafts.transition(draft.id, ['pending'], 'approved', { text: PII.draft });
   await store.audit.append({ actor: 'system', action: 'draft.sent', before: PII.audit, after: PII.draft });
   await store.kv.set(`kv-pii${suffix}`, { token: PII.kv });
+  await store.salesDocuments.saveFile({
+    kind: 'invoice',
+    number: `СЧ-pii${suffix}`,
+    pdf: new Uint8Array(Buffer.from(`%PDF-1.7\n(${PII.pdf})\n%%EOF`, 'utf8')),
+    createdAt: new Date(1_700_000_000_000),
+  });
   const lead = {
     channel: 'avito' as const,
     conversationId: `u2i-pii${suffix}`,

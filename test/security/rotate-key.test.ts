@@ -4,7 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DataKeyError, isSealed, sealedKeyId } from '../../src/security/cipher.js';
+import {
+  DataKeyError,
+  isSealed,
+  isSealedBytes,
+  sealedBytesKeyId,
+  sealedKeyId,
+} from '../../src/security/cipher.js';
 import { encryptStore, protectStore } from '../../src/security/encrypted-store.js';
 import { dataKey } from '../../src/security/keys.js';
 import { rotateProtected } from '../../src/security/rotate.js';
@@ -21,7 +27,11 @@ let n = 0;
 async function rawState(store: Store): Promise<Map<ProtectedField, Set<string>>> {
   const seen = new Map<ProtectedField, Set<string>>();
   await store.maintenance.rewriteProtected((field, value) => {
-    const state = isSealed(value) ? (sealedKeyId(value) ?? 'bad') : 'plain';
+    const state = isSealed(value)
+      ? (sealedKeyId(value) ?? 'bad')
+      : isSealedBytes(value)
+        ? sealedBytesKeyId(value)
+        : 'plain';
     seen.set(field, (seen.get(field) ?? new Set()).add(state));
     return undefined;
   });
@@ -67,6 +77,8 @@ describe('rotateProtected (SQLite)', () => {
     expect((await fresh.chats.get('u2i-pii-old'))?.buyerName).toBe(PII.name);
     expect((await fresh.messages.get('m-pii-plain'))?.content).toEqual({ location: { title: PII.content } });
     expect(await fresh.kv.get('kv-pii-plain')).toEqual({ token: PII.kv });
+    const pdf = await fresh.salesDocuments.getFile('invoice', 'СЧ-pii-old');
+    expect(Buffer.from(pdf!.pdf).toString('utf8')).toContain(PII.pdf);
     // The buyer is still found by phone and e-mail under the new key alone (plaintext and old-key leads).
     const byPhone = await fresh.leads.findOpenByContact({ phone: PII.leadPhone });
     expect(byPhone.map((l) => l.conversationId).sort()).toEqual(['u2i-pii-old', 'u2i-pii-plain']);
@@ -89,6 +101,8 @@ describe('rotateProtected (SQLite)', () => {
     expect(only(await rawState(raw))).toEqual(new Set(['plain']));
     expect((await raw.messages.get('m-pii'))?.content).toEqual({ location: { title: PII.content } });
     expect(await raw.kv.get('kv-pii')).toEqual({ token: PII.kv });
+    const pdf = await raw.salesDocuments.getFile('invoice', 'СЧ-pii');
+    expect(Buffer.from(pdf!.pdf).toString('utf8')).toContain(PII.pdf);
     await raw.close();
   });
 

@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Listing } from '../../src/models/records.js';
 import type { MessageInput, Store } from '../../src/store/port.js';
 import { StoreValidationError } from '../../src/store/validate.js';
+import { describeIntegrationRecordsContract } from './integration-records-contract.js';
 import { describeLeadContract } from './lead-contract.js';
 import { describeSalesDocumentContract } from './sales-document-contract.js';
 import { describeRetentionContract } from './retention-contract.js';
@@ -728,6 +729,17 @@ export function describeStoreContract(name: string, target: ContractTarget): voi
     });
 
     describeSalesDocumentContract({
+      store: () => store,
+      ...(target.reopen
+        ? {
+            reopen: async () => {
+              store = await target.reopen!(store);
+            },
+          }
+        : {}),
+    });
+
+    describeIntegrationRecordsContract({
       store: () => store,
       ...(target.reopen
         ? {

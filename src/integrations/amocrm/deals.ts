@@ -1,50 +1,32 @@
-import { z } from 'zod';
-import { LEAD_STAGES } from '../../models/records.js';
-import type { KvRepository } from '../../store/port.js';
+import type { CrmDeal } from '../../models/records.js';
+import { briefNoteDigest } from '../../store/integration-records.js';
+import type { CrmDealRepository } from '../../store/port.js';
 
-const dealRecordSchema = z.object({
-  dealId: z.number().int().positive(),
-  contactId: z.number().int().nullable(),
-  /** Tags known to be on the deal (ours: `avito-lead`, `telegram-lead`…). */
-  tags: z.array(z.string()),
-  /**
-   * Where the deal's status stands as far as we know: `statusId` was reached while our lead was at `stage`
-   * (set by our own move, or read back after the seller moved it in amoCRM). `confirmed` is false between
-   * deciding on a move and amoCRM acknowledging it, so an interrupted move is made again.
-   */
-  status: z
-    .object({
-      stage: z.enum(LEAD_STAGES),
-      statusId: z.number().int().nullable(),
-      confirmed: z.boolean(),
-    })
-    .nullable(),
-});
+/** Our lead's deal in amoCRM, as we keep it (see {@link CrmDeal}). */
+export type DealRecord = Omit<CrmDeal, 'leadId'>;
 
-/** Our lead's deal in amoCRM, as we keep it (kv, sealed at rest with the rest of the store). */
-export type DealRecord = z.infer<typeof dealRecordSchema>;
-
-/** Lead ↔ deal, both ways, in the store's kv. */
+/** Lead ↔ deal, both ways, in the store's deals repository (one deal per lead, one lead per deal). */
 export interface DealBook {
   get(leadId: string): Promise<DealRecord | null>;
   put(leadId: string, deal: DealRecord): Promise<void>;
   leadOf(dealId: number): Promise<string | null>;
+  /** Whether this brief text is the one last noted on the lead's deal. */
+  briefNoted(leadId: string, text: string): Promise<boolean>;
+  /** Remembers the brief just noted (its digest: the text is the buyer's). */
+  noteBrief(leadId: string, text: string): Promise<void>;
 }
 
-export function dealBook(kv: Pick<KvRepository, 'get' | 'set'>): DealBook {
+export function dealBook(repo: CrmDealRepository): DealBook {
   return {
     async get(leadId) {
-      const parsed = dealRecordSchema.safeParse(await kv.get(`amocrm:deal:${leadId}`));
-      return parsed.success ? parsed.data : null;
+      const d = await repo.get(leadId);
+      return d && { dealId: d.dealId, contactId: d.contactId, tags: d.tags, status: d.status };
     },
-    async put(leadId, deal) {
-      // The way back first: a webhook about the deal must find our lead as soon as the deal is ours.
-      await kv.set(`amocrm:lead-of:${deal.dealId}`, leadId);
-      await kv.set(`amocrm:deal:${leadId}`, dealRecordSchema.parse(deal));
-    },
-    async leadOf(dealId) {
-      const value: unknown = await kv.get(`amocrm:lead-of:${dealId}`);
-      return typeof value === 'string' ? value : null;
+    put: (leadId, deal) => repo.put({ ...deal, leadId }),
+    leadOf: (dealId) => repo.leadOf(dealId),
+    briefNoted: async (leadId, text) => (await repo.briefNoted(leadId)) === briefNoteDigest(text),
+    async noteBrief(leadId, text) {
+      await repo.setBriefNoted(leadId, briefNoteDigest(text));
     },
   };
 }

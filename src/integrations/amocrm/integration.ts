@@ -89,7 +89,7 @@ export interface AmoCrmIntegrationDeps {
   outbox: OutboxDeps;
   /** amoCRM's queues ({@link amoCrmQueues}), shared with the listener. */
   queues: AmoCrmJobs;
-  store: Pick<Store, 'kv' | 'leases'>;
+  store: Pick<Store, 'kv' | 'leases' | 'crmDeals'>;
   leads: LeadMoves;
   statuses: Partial<Record<LeadStage, number | string>>;
   briefFields: readonly BriefField[];

@@ -43,7 +43,7 @@ export interface AmoSyncDeps {
   auth: AmoAuth;
   /** One per integration: amoCRM counts requests per integration, whichever job makes them. */
   limiter: SlidingWindowLimiter;
-  store: Pick<Store, 'kv' | 'leases'>;
+  store: Pick<Store, 'crmDeals' | 'leases'>;
   leads: LeadMoves;
   /** `amocrm.statuses` of the sales configuration. */
   statuses: Partial<Record<LeadStage, number | string>>;
@@ -76,7 +76,7 @@ export class AmoCrmSync {
   mapProblems: string[] = [];
 
   constructor(private readonly deps: AmoSyncDeps) {
-    this.deals = dealBook(deps.store.kv);
+    this.deals = dealBook(deps.store.crmDeals);
     this.log = deps.logger;
   }
 
@@ -235,12 +235,11 @@ export class AmoCrmSync {
       });
       if (lines.length === 0) return;
       const text = this.deps.texts.crm.brief(lines);
-      const key = `amocrm:brief-noted:${leadId}`;
-      if ((await this.deps.store.kv.get(key)) === text) return;
+      if (await this.deals.briefNoted(leadId, text)) return;
       const session = await this.ready();
       const deal = await this.ensureDeal(session, lead);
       await session.client.addNote(deal.dealId, text);
-      await this.deps.store.kv.set(key, text);
+      await this.deals.noteBrief(leadId, text);
     });
   }
 

@@ -35,7 +35,7 @@ export const SLOTS_OFFERED = 3;
 export interface ConsultationDeps {
   client: CalendarClient;
   settings: CalendarSettings;
-  store: Pick<Store, 'kv' | 'leads'>;
+  store: Pick<Store, 'consultations' | 'leads'>;
   leads: {
     get(leadId: string): Promise<Lead | null>;
     moveStage(leadId: string, to: LeadStage, actor: string): Promise<LeadActionResult>;
@@ -78,7 +78,7 @@ const OFFER_OPEN_MS = 24 * 3600_000;
 
 export function createConsultations(deps: ConsultationDeps): Consultations {
   const { client, settings, texts, locale } = deps;
-  const records = consultationRecords(deps.store.kv);
+  const records = consultationRecords(deps.store.consultations);
   const now = deps.now ?? (() => new Date());
   const zone = settings.timeZone;
   const when = (start: Date) => formatSlot(start, zone, locale);

@@ -30,7 +30,7 @@ export interface PaymentsDeps {
   receipts: { enabled: boolean; vatCode: number };
   /** Where the buyer returns after paying (`PUBLIC_URL/yookassa/return`). */
   returnUrl: string | undefined;
-  store: Pick<Store, 'kv'>;
+  store: Pick<Store, 'payments'>;
   leads: {
     get(leadId: string): Promise<Lead | null>;
     moveStage(leadId: string, to: LeadStage, actor: string): Promise<LeadActionResult>;
@@ -84,7 +84,7 @@ export function paymentsListener(queues: Pick<PaymentJobs, 'createPayment'>): Le
 
 export function createPayments(deps: PaymentsDeps): Payments {
   const { client, texts, locale } = deps;
-  const records = invoicePayments(deps.store.kv);
+  const records = invoicePayments(deps.store.payments);
   const now = deps.now ?? (() => new Date());
   const log = deps.logger;
   const rub = (kopecks: number) => formatKopecks(kopecks, locale);
@@ -266,16 +266,9 @@ export function createPayments(deps: PaymentsDeps): Payments {
 
   async function applyRefund(refundId: string, paymentId: string, kopecks: number): Promise<void> {
     const invoice = await records.invoiceOf(paymentId);
-    const record = invoice ? await records.get(invoice) : null;
+    // Counted once whatever the number of notifications, checks and processes: a compare-and-set in the store.
+    const record = invoice ? await records.applyRefund(refundId, invoice, kopecks) : null;
     if (!record) return;
-    const applied = `payments:refund:${refundId}`;
-    if ((await deps.store.kv.get(applied)) === true) return;
-    const updated = {
-      ...record,
-      refundedKopecks: Math.min(record.amountKopecks, record.refundedKopecks + kopecks),
-    };
-    await deps.store.kv.set(applied, true);
-    await records.put(updated);
     const lead = await deps.leads.get(record.leadId);
     if (!lead) return;
     await deps.leads.setPaid(lead.id, await paidTotal(lead), INTEGRATIONS_ACTOR);

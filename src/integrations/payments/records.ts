@@ -1,36 +1,32 @@
-import { z } from 'zod';
-import type { KvRepository } from '../../store/port.js';
+import type { InvoicePaymentRecord } from '../../models/records.js';
+import type { PaymentRepository } from '../../store/port.js';
 
-const invoicePaymentSchema = z.object({
-  leadId: z.string().min(1),
-  invoice: z.string().min(1),
-  amountKopecks: z.number().int().positive(),
-  /** The attempt the Idempotence-Key is made with: a new one only after a payment ended `canceled`. */
-  attempt: z.number().int().nonnegative(),
-  paymentId: z.string().nullable(),
-  status: z.enum(['creating', 'pending', 'succeeded', 'canceled']),
-  confirmationUrl: z.string().nullable(),
-  paidAt: z.iso.datetime({ offset: true }).nullable(),
-  refundedKopecks: z.number().int().nonnegative(),
+/** The payment of one invoice as we keep it; YooKassa's own record is the truth. `paidAt` is ISO 8601. */
+export type InvoicePayment = Omit<InvoicePaymentRecord, 'paidAt'> & { paidAt: string | null };
+
+const fromStore = (r: InvoicePaymentRecord): InvoicePayment => ({
+  ...r,
+  paidAt: r.paidAt ? r.paidAt.toISOString() : null,
 });
 
-/** The payment of one invoice as we keep it (kv, sealed at rest); YooKassa's own record is the truth. */
-export type InvoicePayment = z.infer<typeof invoicePaymentSchema>;
-
-/** Invoice payments by invoice number, and the way back from YooKassa's payment id. */
-export function invoicePayments(kv: Pick<KvRepository, 'get' | 'set'>) {
+/** Invoice payments by invoice number, and the way back from YooKassa's payment id (the store's payments). */
+export function invoicePayments(repo: PaymentRepository) {
   return {
     async get(invoice: string): Promise<InvoicePayment | null> {
-      const parsed = invoicePaymentSchema.safeParse(await kv.get(`payments:invoice:${invoice}`));
-      return parsed.success ? parsed.data : null;
+      const record = await repo.get(invoice);
+      return record && fromStore(record);
     },
+    /** Writes all but `refundedKopecks`, which only {@link applyRefund} changes. */
     async put(record: InvoicePayment): Promise<void> {
-      if (record.paymentId) await kv.set(`payments:payment:${record.paymentId}`, record.invoice);
-      await kv.set(`payments:invoice:${record.invoice}`, invoicePaymentSchema.parse(record));
+      await repo.put({ ...record, paidAt: record.paidAt ? new Date(record.paidAt) : null });
     },
     async invoiceOf(paymentId: string): Promise<string | null> {
-      const value: unknown = await kv.get(`payments:payment:${paymentId}`);
-      return typeof value === 'string' ? value : null;
+      return (await repo.findByPaymentId(paymentId))?.invoice ?? null;
+    },
+    /** Counts the refund once (compare-and-set in the store); null when it was counted already. */
+    async applyRefund(refundId: string, invoice: string, kopecks: number): Promise<InvoicePayment | null> {
+      const record = await repo.applyRefund(refundId, invoice, kopecks);
+      return record && fromStore(record);
     },
   };
 }

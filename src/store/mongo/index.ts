@@ -6,6 +6,9 @@ import mongoose from 'mongoose';
 import { type Models, registerModels } from '../../models/mongo-schemas.js';
 import type { Store } from '../port.js';
 import { audit, nextSeq } from './audit.js';
+import { buyerMessages } from './buyer-messages.js';
+import { consultations } from './consultations.js';
+import { crmDeals } from './crm-deals.js';
 import { chats } from './chats.js';
 import { documents } from './documents.js';
 import { drafts } from './drafts.js';
@@ -17,6 +20,7 @@ import { leases } from './leases.js';
 import { listings } from './listings.js';
 import { maintenance } from './maintenance.js';
 import { messages } from './messages.js';
+import { payments } from './payments.js';
 import { salesDocuments } from './sales-documents.js';
 import { mongoRetention } from './retention.js';
 import { mongoSequences } from './sequences.js';
@@ -73,6 +77,10 @@ export async function openMongoStore(
     leases: leases(m, now),
     leads,
     salesDocuments: salesDocuments(m, now),
+    consultations: consultations(m),
+    payments: payments(m),
+    crmDeals: crmDeals(m),
+    buyerMessages: buyerMessages(m),
     retention: mongoRetention(m, now),
     maintenance: { ...maintenance(m), rewriteContactKeys: rewriteMongoContactKeys(m) },
     async ping() {

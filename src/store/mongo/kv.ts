@@ -1,7 +1,8 @@
 /** The `kv` collection: small JSON values with an optional expiry. */
 import type { Models } from '../../models/mongo-schemas.js';
 import type { KvRepository } from '../port.js';
-import { checkKey } from '../validate.js';
+import { prefixEnd } from '../activity.js';
+import { checkKey, checkLimit } from '../validate.js';
 import { type Doc, isDuplicateKey } from './lean.js';
 
 export function kv(m: Models, now: () => Date): KvRepository {
@@ -40,6 +41,16 @@ export function kv(m: Models, now: () => Date): KvRepository {
     async delete(key) {
       const res = await m.Kv.deleteOne({ _id: checkKey('kv key', key) });
       return res.deletedCount === 1;
+    },
+    async keys(prefix, page = {}) {
+      const from = checkKey('kv prefix', prefix);
+      const after = page.after === undefined ? '' : checkKey('kv key', page.after);
+      const docs = await m.Kv.find({ _id: { $gte: from, $lt: prefixEnd(from), $gt: after } })
+        .sort({ _id: 1 })
+        .limit(checkLimit(page.limit, 100))
+        .select({ _id: 1 })
+        .lean<Doc[]>();
+      return docs.map((doc) => String(doc._id));
     },
   };
 }

@@ -13,11 +13,11 @@ export function plain<T>(doc: Doc | null | undefined, drop: string[] = []): T | 
 }
 
 /** A BSON Binary or Buffer, as a lean query returns it, as bytes. */
-export function toBytes(value: unknown): Uint8Array {
+export function toBytes(value: unknown, field = 'embedding vector'): Uint8Array {
   if (value instanceof Uint8Array) return value;
   if (value && typeof value === 'object' && 'buffer' in value && value.buffer instanceof Uint8Array)
     return value.buffer;
-  throw new StoreValidationError('embedding vector', 'stored vector is not binary');
+  throw new StoreValidationError(field, 'the stored value is not binary');
 }
 
 /** The duplicate-key error (E11000): an insert-once that found its record already there. */

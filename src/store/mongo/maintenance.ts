@@ -1,8 +1,9 @@
 /** Whole-store maintenance: rewriting protected fields (key rotation) in batches, compare-and-set per value. */
 import type mongoose from 'mongoose';
 import type { Models } from '../../models/mongo-schemas.js';
-import type { ProtectedField, StoreMaintenance } from '../port.js';
+import { BINARY_PROTECTED_FIELDS, type ProtectedField, type StoreMaintenance } from '../port.js';
 import { StoreValidationError } from '../validate.js';
+import { toBytes } from './lean.js';
 
 const REWRITE_BATCH = 500;
 
@@ -28,6 +29,7 @@ function protectedPaths(
     'leads.contact': at(m.Lead, 'contact', true),
     'leads.brief': at(m.Lead, 'brief', true),
     'leads.lostReason': at(m.Lead, 'lostReason'),
+    'documentFiles.pdf': at(m.DocumentFile, 'pdf'),
   };
 }
 
@@ -59,14 +61,18 @@ export function maintenance(m: Models): Omit<StoreMaintenance, 'rewriteContactKe
           for (const doc of docs) {
             report.visited += 1;
             const raw: unknown = doc[path];
-            const next = rewrite(field, raw);
+            const binary = BINARY_PROTECTED_FIELDS.includes(field);
+            const next = rewrite(field, binary ? new Uint8Array(toBytes(raw, field)) : raw);
             if (next === undefined) continue;
-            if (!json && typeof next !== 'string')
-              throw new StoreValidationError(field, `a rewrite must return a string, got ${typeof next}`);
+            if (binary ? !(next instanceof Uint8Array) : !json && typeof next !== 'string')
+              throw new StoreValidationError(
+                field,
+                `a rewrite must return ${binary ? 'bytes' : 'a string'}, got ${typeof next}`,
+              );
             // Compare-and-set on the raw value: a concurrent write wins over the rewrite.
             const res = await model.collection.updateOne(
               { _id: doc._id, [path]: raw },
-              { $set: { [path]: next } },
+              { $set: { [path]: binary ? Buffer.from(next as Uint8Array) : next } },
             );
             if (res.modifiedCount === 1) report.rewritten += 1;
             else report.skipped += 1;

@@ -1,6 +1,10 @@
-/** The `sales_documents`, `document_links` and `lead_orders` collections: documents, buyers' links, orders. */
+/**
+ * The `sales_documents`, `document_links`, `lead_orders` and `document_files` collections: documents, buyers'
+ * links, orders, and the issued documents' PDFs (Binary).
+ */
 import type { Models } from '../../models/mongo-schemas.js';
 import type { DocumentLink, SalesDocument } from '../../models/records.js';
+import { checkDocumentFile, checkFileKind } from '../integration-records.js';
 import type { SalesDocumentRepository } from '../port.js';
 import {
   checkDocumentLink,
@@ -9,8 +13,8 @@ import {
   checkSalesDocumentPatch,
   checkTokenHash,
 } from '../sales-document-records.js';
-import { checkDate, checkId } from '../validate.js';
-import { type Doc, plain } from './lean.js';
+import { checkDate, checkId, checkKey } from '../validate.js';
+import { type Doc, plain, toBytes } from './lean.js';
 
 const toDocument = (doc: Doc | null): SalesDocument | null => {
   const record = plain<SalesDocument>(doc);
@@ -70,6 +74,28 @@ export function salesDocuments(m: Models, now: () => Date): SalesDocumentReposit
     async getOrder(leadId) {
       const doc = await m.LeadOrder.findById(checkId('lead id', leadId)).lean<Doc>();
       return doc ? (doc.order ?? null) : null;
+    },
+    async saveFile(input) {
+      const file = checkDocumentFile(input);
+      await m.DocumentFile.updateOne(
+        { kind: file.kind, number: file.number },
+        { $set: { pdf: Buffer.from(file.pdf), createdAt: file.createdAt } },
+        { upsert: true },
+      );
+    },
+    async getFile(kind, number) {
+      const doc = await m.DocumentFile.findOne({
+        kind: checkFileKind(kind),
+        number: checkKey('document number', number),
+      }).lean<Doc>();
+      return doc
+        ? {
+            kind: checkFileKind(doc.kind),
+            number: String(doc.number),
+            pdf: new Uint8Array(toBytes(doc.pdf, 'document file')),
+            createdAt: doc.createdAt as Date,
+          }
+        : null;
     },
   };
 }

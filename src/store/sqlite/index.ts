@@ -4,6 +4,9 @@
  */
 import type { Store } from '../port.js';
 import { audit } from './audit.js';
+import { buyerMessages } from './buyer-messages.js';
+import { consultations } from './consultations.js';
+import { crmDeals } from './crm-deals.js';
 import { chats } from './chats.js';
 import { SqliteDatabase } from './database.js';
 import { documents } from './documents.js';
@@ -15,6 +18,7 @@ import { leases } from './leases.js';
 import { listings } from './listings.js';
 import { maintenance } from './maintenance.js';
 import { messages } from './messages.js';
+import { payments } from './payments.js';
 import { salesDocuments } from './sales-documents.js';
 import { sqliteRetention } from './retention.js';
 import { sequences } from './sequences.js';
@@ -47,6 +51,10 @@ export function openSqliteStore(options: SqliteStoreOptions): Store & { readonly
     leases: leases(db, now),
     leads: leads(db, now),
     salesDocuments: salesDocuments(db, now),
+    consultations: consultations(db),
+    payments: payments(db),
+    crmDeals: crmDeals(db),
+    buyerMessages: buyerMessages(db),
     retention: sqliteRetention(db),
     maintenance: { ...maintenance(db), rewriteContactKeys: rewriteContactKeys(db) },
     async ping() {

@@ -1,6 +1,7 @@
 /** The `kv` table: small JSON values with an optional expiry. */
 import type { KvRepository } from '../port.js';
-import { checkKey } from '../validate.js';
+import { prefixEnd } from '../activity.js';
+import { checkKey, checkLimit } from '../validate.js';
 import { type SqliteDatabase } from './database.js';
 
 export function kv(db: SqliteDatabase, now: () => Date): KvRepository {
@@ -53,6 +54,19 @@ export function kv(db: SqliteDatabase, now: () => Date): KvRepository {
         },
         { oneStatement: true },
       );
+    },
+    async keys(prefix, page = {}) {
+      const from = checkKey('kv prefix', prefix);
+      const after = page.after === undefined ? '' : checkKey('kv key', page.after);
+      return db
+        .all(
+          'SELECT key FROM kv WHERE key >= ? AND key < ? AND key > ? ORDER BY key LIMIT ?',
+          from,
+          prefixEnd(from),
+          after,
+          checkLimit(page.limit, 100),
+        )
+        .map((row) => String(row.key));
     },
   };
 }

@@ -1,5 +1,5 @@
 /** Whole-store maintenance: rewriting protected fields (key rotation) and compacting the file after. */
-import type { ProtectedField, StoreMaintenance } from '../port.js';
+import { BINARY_PROTECTED_FIELDS, type ProtectedField, type StoreMaintenance } from '../port.js';
 import { StoreValidationError } from '../validate.js';
 import type { SqliteDatabase } from './database.js';
 
@@ -17,6 +17,7 @@ const PROTECTED_COLUMNS: Record<ProtectedField, { table: string; column: string;
   'leads.contact': { table: 'leads', column: 'contact', json: true },
   'leads.brief': { table: 'leads', column: 'brief', json: true },
   'leads.lostReason': { table: 'leads', column: 'lost_reason', json: false },
+  'documentFiles.pdf': { table: 'document_files', column: 'pdf', json: false },
 };
 const REWRITE_BATCH = 500;
 
@@ -50,12 +51,16 @@ export function maintenance(db: SqliteDatabase): Omit<StoreMaintenance, 'rewrite
           db.transaction(() => {
             for (const row of rows) {
               report.visited += 1;
-              const raw = String(row.v);
-              const next = rewrite(field, json ? (JSON.parse(raw) as unknown) : raw);
+              const binary = BINARY_PROTECTED_FIELDS.includes(field);
+              const raw = binary ? (row.v as Uint8Array) : String(row.v);
+              const next = rewrite(field, json ? (JSON.parse(raw as string) as unknown) : raw);
               if (next === undefined) continue;
-              if (!json && typeof next !== 'string')
-                throw new StoreValidationError(field, `a rewrite must return a string, got ${typeof next}`);
-              const encoded = json ? JSON.stringify(next) : (next as string);
+              if (binary ? !(next instanceof Uint8Array) : !json && typeof next !== 'string')
+                throw new StoreValidationError(
+                  field,
+                  `a rewrite must return ${binary ? 'bytes' : 'a string'}, got ${typeof next}`,
+                );
+              const encoded = json ? JSON.stringify(next) : (next as string | Uint8Array);
               // Compare-and-set on the raw value: a concurrent write wins over the rewrite.
               const changed = db.run(
                 `UPDATE ${table} SET ${col} = ? WHERE rowid = ? AND ${col} = ?`,

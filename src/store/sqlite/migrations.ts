@@ -281,6 +281,72 @@ export const MIGRATIONS: readonly string[] = [
     updated_at INTEGER NOT NULL
   ) WITHOUT ROWID;
   `,
+  // The integrations' records, out of kv: consultation offers and bookings (one per lead; an event is one
+  // lead's), invoice payments (one per invoice; a payment id is one invoice's) and the refunds counted on them
+  // (once each), amoCRM deals (one per lead, one lead per deal), messages to buyers by idempotence key, and the
+  // issued documents' PDFs as bytes (sealed when encryption is on; a rowid table: key rotation walks it by rowid).
+  `
+  CREATE TABLE consultation_offers (
+    lead_id TEXT PRIMARY KEY,
+    chat_id TEXT NOT NULL,
+    slots TEXT NOT NULL,
+    at INTEGER NOT NULL,
+    booked_event_id TEXT,
+    booked_start INTEGER
+  ) WITHOUT ROWID;
+
+  CREATE TABLE consultation_bookings (
+    lead_id TEXT PRIMARY KEY,
+    event_id TEXT NOT NULL UNIQUE,
+    chat_id TEXT NOT NULL,
+    start_at INTEGER NOT NULL,
+    end_at INTEGER NOT NULL,
+    sequence INTEGER NOT NULL CHECK (sequence >= 0),
+    status TEXT NOT NULL CHECK (status IN ('booked', 'cancelled'))
+  ) WITHOUT ROWID;
+
+  CREATE TABLE invoice_payments (
+    invoice TEXT PRIMARY KEY,
+    lead_id TEXT NOT NULL,
+    amount INTEGER NOT NULL CHECK (amount > 0),
+    attempt INTEGER NOT NULL CHECK (attempt >= 0),
+    payment_id TEXT UNIQUE,
+    status TEXT NOT NULL CHECK (status IN ('creating', 'pending', 'succeeded', 'canceled')),
+    confirmation_url TEXT,
+    paid_at INTEGER,
+    refunded INTEGER NOT NULL CHECK (refunded >= 0 AND refunded <= amount)
+  ) WITHOUT ROWID;
+
+  CREATE TABLE payment_refunds (
+    refund_id TEXT PRIMARY KEY,
+    invoice TEXT,
+    amount INTEGER NOT NULL
+  ) WITHOUT ROWID;
+
+  CREATE TABLE crm_deals (
+    lead_id TEXT PRIMARY KEY,
+    deal_id INTEGER NOT NULL UNIQUE,
+    contact_id INTEGER,
+    tags TEXT NOT NULL,
+    status TEXT,
+    brief_digest TEXT
+  ) WITHOUT ROWID;
+
+  CREATE TABLE buyer_messages (
+    key TEXT PRIMARY KEY,
+    state TEXT NOT NULL CHECK (state IN ('sending', 'sent')),
+    since INTEGER,
+    draft_id TEXT
+  ) WITHOUT ROWID;
+
+  CREATE TABLE document_files (
+    kind TEXT NOT NULL,
+    number TEXT NOT NULL,
+    pdf BLOB NOT NULL,
+    created_at INTEGER NOT NULL,
+    PRIMARY KEY (kind, number)
+  );
+  `,
 ];
 
 /** Brings the schema up to date; safe when several processes open the file at once. */

@@ -1,5 +1,9 @@
-/** The `sales_documents`, `document_links` and `lead_orders` tables: the owner's documents, the buyers' links, the orders. */
-import type { DocumentLink, SalesDocument } from '../../models/records.js';
+/**
+ * The `sales_documents`, `document_links`, `lead_orders` and `document_files` tables: the owner's documents, the
+ * buyers' links, the orders, and the issued documents' PDFs (bytes in a BLOB).
+ */
+import type { DocumentFile, DocumentLink, SalesDocument } from '../../models/records.js';
+import { checkDocumentFile, checkFileKind } from '../integration-records.js';
 import type { SalesDocumentRepository } from '../port.js';
 import {
   checkDocumentLink,
@@ -8,7 +12,7 @@ import {
   checkSalesDocumentPatch,
   checkTokenHash,
 } from '../sales-document-records.js';
-import { checkDate, checkId } from '../validate.js';
+import { checkDate, checkId, checkKey } from '../validate.js';
 import type { Row, SqliteDatabase } from './database.js';
 
 const toDocument = (row: Row): SalesDocument => ({
@@ -34,6 +38,13 @@ const toLink = (row: Row): DocumentLink => ({
   kind: String(row.kind) as DocumentLink['kind'],
   number: String(row.number),
   expiresAt: new Date(Number(row.expires_at)),
+});
+
+const toFile = (row: Row): DocumentFile => ({
+  kind: checkFileKind(row.kind),
+  number: String(row.number),
+  pdf: new Uint8Array(row.pdf as Uint8Array),
+  createdAt: new Date(Number(row.created_at)),
 });
 
 export function salesDocuments(db: SqliteDatabase, now: () => Date): SalesDocumentRepository {
@@ -130,6 +141,29 @@ export function salesDocuments(db: SqliteDatabase, now: () => Date): SalesDocume
     async getOrder(leadId) {
       const row = db.get('SELECT order_json FROM lead_orders WHERE lead_id = ?', checkId('lead id', leadId));
       return row ? (JSON.parse(String(row.order_json)) as unknown) : null;
+    },
+    async saveFile(input) {
+      const file = checkDocumentFile(input);
+      await db.groupWrite(
+        () =>
+          db.run(
+            `INSERT INTO document_files (kind, number, pdf, created_at) VALUES (?, ?, ?, ?)
+             ON CONFLICT (kind, number) DO UPDATE SET pdf = excluded.pdf, created_at = excluded.created_at`,
+            file.kind,
+            file.number,
+            file.pdf,
+            file.createdAt.getTime(),
+          ),
+        { oneStatement: true },
+      );
+    },
+    async getFile(kind, number) {
+      const row = db.get(
+        'SELECT * FROM document_files WHERE kind = ? AND number = ?',
+        checkFileKind(kind),
+        checkKey('document number', number),
+      );
+      return row ? toFile(row) : null;
     },
   };
 }
