@@ -1,5 +1,5 @@
 import { type Concept, conceptNamed, conceptsOf } from './lexicon.js';
-import { type Token, tokenize } from './tokens.js';
+import { hyphenJoined, type Token, tokenize } from './tokens.js';
 
 /** How a question word was found: as itself, as a notion the lexicon relates, misspelt, or in the other script. */
 export type MatchKind = 'literal' | 'derived' | 'concept' | 'typo' | 'script';
@@ -44,6 +44,28 @@ export function sameStem(a: string, b: string): boolean {
   if (common >= 6 && common >= short.length - 3) return true;
   const fleeting = (s: string) => s.replace(/[оеё]([^аеиоуыэюя])$/, '$1');
   return short.length >= 4 && (fleeting(a) === b || fleeting(b) === a);
+}
+
+/**
+ * The verbs of «-нять» / «-нимать» by their prefix ("примете" / «принимаем», "поднимет" / «поднять»,
+ * "снимаете" / «снять»): the stem changes between aspects and in the future tense, so no stem compares.
+ */
+const NYAT =
+  /^(при|под|с|от|за|об|вы|пере|по|на|раз|до)(?:ним\p{L}*|ня(?:ть|тие|тый|тая|тое|тые|т|та|то|ты|л|ла|ло|ли|в)(?:ся|сь)?)$/u;
+/** The future of «принять», which drops «-н-»: "приму", "примете", "примут". */
+const PRIM = /^при(?:му|мешь|мет|мем|мете|мут|ми|мите)$/u;
+
+/** The prefix of a «-нять» verb (`при` for "примете", «принимаем», «принять»), or null. */
+function nyatPrefix(word: string): string | null {
+  if (PRIM.test(word)) return 'при';
+  const m = NYAT.exec(word);
+  return m ? m[1]! : null;
+}
+
+/** Whether two words are forms of one «-нять» verb (see {@link NYAT}). */
+export function sameVerb(a: string, b: string): boolean {
+  const p = nyatPrefix(a);
+  return p !== null && p === nyatPrefix(b);
 }
 
 /** The first halves of Russian compounds: «авто|кресло», «электро|самокат», «мото|шлем». */
@@ -161,6 +183,24 @@ export function soundKey(word: string): string {
     .replace(/(?<=..)e$/, '');
 }
 
+/**
+ * A Latin name as a Russian buyer says it, with English soft «g» ("Sportage" → "спортейдж", "Page"):
+ * a second key, since a soft «g» is as often read hard ("Gelendwagen").
+ */
+const softG = (word: string) => (LATIN.test(word) ? word.replace(/g(?=[eiy])/g, 'dzh') : word);
+
+/**
+ * The consonants of a sound key in order, vowels and «й» dropped ("sporteidzh" and "sportadzh" →
+ * "sprtdzh"): English vowels are read many ways ("Sportage" as «спортейдж», "Nike" as «найк»), the
+ * consonants hardly. Only a word with enough consonants to be told apart gets one (see {@link soundAlike}).
+ */
+export function consonantKey(key: string): string {
+  return key.replace(/(?<=.)[aeiouy]/g, '').replace(/(.)\1+/g, '$1');
+}
+
+/** Fewest consonants a skeleton needs before two words may match by it alone. */
+const SKELETON_MIN = 5;
+
 const CYRILLIC = /[а-я]/;
 const LATIN = /[a-z]/;
 
@@ -184,7 +224,9 @@ export function soundAlike(a: string, b: string): boolean {
   if (!differ || a.length < 4 || b.length < 4) return false;
   const alike = (p: string, q: string) => {
     const [x, y] = [keyOf(p), keyOf(q)];
-    return x === y || (Math.min(x.length, y.length) >= 4 && oneEditApart(x, y));
+    if (x === y || (Math.min(x.length, y.length) >= 4 && oneEditApart(x, y))) return true;
+    const [cx, cy] = [consonantKey(keyOf(softG(p))), consonantKey(keyOf(softG(q)))];
+    return cx === cy && cx.length >= SKELETON_MIN;
   };
   if (alike(a, b)) return true;
   const [ru, latin] = CYRILLIC.test(a) ? [a, b] : [b, a];
@@ -215,10 +257,12 @@ export interface FindOptions {
 export interface Evidence {
   tokens: readonly Token[];
   text: string;
+  /** Hyphenated words joined ("трейд-ин" → "трейдин"): a buyer's joined spelling finds them. */
+  joined?: readonly Token[];
 }
 
 export function evidenceOf(text: string): Evidence {
-  return { tokens: tokenize(text), text };
+  return { tokens: tokenize(text), text, joined: hyphenJoined(text) };
 }
 
 const conceptCache = new Map<string, Concept[]>();
@@ -243,8 +287,12 @@ export function findTerm(term: Token, evidence: Evidence, options: FindOptions =
   if (
     evidence.tokens.some(
       (t) =>
-        sameStem(t.stem, term.stem) || sameWordForm(t.word, term.word) || nearlyPrefix(t.word, term.word),
-    )
+        sameStem(t.stem, term.stem) ||
+        sameWordForm(t.word, term.word) ||
+        nearlyPrefix(t.word, term.word) ||
+        sameVerb(t.word, term.word),
+    ) ||
+    evidence.joined?.some((t) => t.stem === term.stem || sameWordForm(t.word, term.word))
   ) {
     return 'literal';
   }
