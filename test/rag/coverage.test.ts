@@ -204,6 +204,14 @@ describe('what a question asks (askedIn)', () => {
     expect(terms('Хорошо, спасибо. Жду.')).toEqual([]);
   });
 
+  it('when a buyer writes everyday chat forms, then they are read as the words they stand for', () => {
+    expect(terms('Если щас закажу, седня привезете?')).toEqual([
+      ['сейчас?|if', 'закажу?|if', 'сегодня?', 'привезете'],
+    ]);
+    expect(terms('Гарантия на бушный есть?')).toEqual([['гарантия', 'бывший', 'употреблении']]);
+    expect(terms('А пока ремонт, подменный плиз')).toEqual([['ремонт', 'подменный']]);
+  });
+
   it('when words only frame the question, then they are weak; alternatives and conditions are marked', () => {
     expect(terms('Крылья в комплекте идут?')).toEqual([['крылья', 'комплекте?', 'идут?']]);
     expect(terms('Можно обменять, если не подойдёт по размеру?')).toEqual([
