@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   consonantKey,
+  diminutiveOf,
   evidenceOf,
   findTerm,
   oneEditApart,
@@ -9,6 +10,7 @@ import {
   soundAlike,
   soundKey,
   StemVocabulary,
+  twoEditsApart,
 } from '../../src/rag/text/match.js';
 import { splitSentences } from '../../src/rag/text/sentences.js';
 import { hyphenJoined, tokenize } from '../../src/rag/text/tokens.js';
@@ -59,6 +61,24 @@ describe('word matching', () => {
     expect(oneEditApart('склад', 'складн')).toBe(false);
   });
 
+  it('when a long word is misspelt twice, then it is found; a short one twice misspelt is another word', () => {
+    expect(twoEditsApart('гарнтийный', 'гарантийнй')).toBe(true);
+    expect(twoEditsApart('рассрочку', 'расрочкку')).toBe(true);
+    expect(twoEditsApart('доставка', 'добавки')).toBe(false);
+    expect(findTerm(word('халодильнек'), evidenceOf('Холодильник двухкамерный.'))).toBe('typo');
+    expect(findTerm(word('ботинки'), evidenceOf('Батонки в наличии.'))).toBeNull();
+  });
+
+  it('when a word is a diminutive with «-очк-», then it is the word; a short base only its «-к-» word', () => {
+    expect(diminutiveOf('коробочка', 'коробка')).toBe(true);
+    expect(diminutiveOf('мешок', 'мешочек')).toBe(true);
+    expect(diminutiveOf('листочек', 'лист')).toBe(true);
+    expect(diminutiveOf('полочка', 'полка')).toBe(true);
+    expect(diminutiveOf('полочка', 'пол')).toBe(false);
+    expect(diminutiveOf('точечный', 'точка')).toBe(false);
+    expect(findTerm(word('коробочку'), evidenceOf('В коробке инструкция.'))).toBe('literal');
+  });
+
   it('when a word is spelt in the other script, then it sounds alike', () => {
     expect(soundAlike('изофикс', 'isofix')).toBe(true);
     expect(soundAlike('кугу', 'kugoo')).toBe(true);
@@ -79,6 +99,7 @@ describe('word matching', () => {
     expect(soundAlike('найк', 'nike')).toBe(false);
     expect(soundAlike('кайт', 'kate')).toBe(false);
     expect(soundAlike('спортейдж', 'sprinter')).toBe(false);
+    expect(new StemVocabulary(['sportage', 'sprinter']).near('спортейдж')).toEqual(['sportage']);
   });
 
   it('when a «-нять» verb changes aspect or tense, then its forms are one verb; another prefix or word is not', () => {

@@ -91,6 +91,23 @@ export function sameWordForm(a: string, b: string): boolean {
   return short.length >= 4 && long.startsWith(short) && INFLECTION.test(long.slice(short.length));
 }
 
+/** A diminutive with «-очк-/-ечк-/-ичк-» and its fleeting vowel: "короб|очк|а", "меш|оч|ек", "лист|оч|ек". */
+const DIMINUTIVE_WORD = /^(\p{L}{3,}?)(?:оч|еч|ич)(?:ек|к\p{L}{0,3})$/u;
+
+/**
+ * Whether one word is a diminutive of the other ("коробочка" / «коробка», "мешочек" / «мешок»,
+ * "листочек" / «лист»). A three-letter base matches only its «-к-» word: "полочка" is «полка», not «пол».
+ */
+export function diminutiveOf(a: string, b: string): boolean {
+  const test = (small: string, other: string) => {
+    const base = DIMINUTIVE_WORD.exec(small)?.[1];
+    if (!base) return false;
+    if (new RegExp(`^${base}о?к\\p{L}{0,3}$`, 'u').test(other)) return true;
+    return base.length >= 4 && sameWordForm(base, other);
+  };
+  return test(a, b) || test(b, a);
+}
+
 /**
  * "запись" / "записаться": the shorter word is the longer one's first five letters or more and one more
  * letter, a vowel or «ь», where the longer goes on with a vowel ("склада" / "складной" do not).
@@ -124,6 +141,37 @@ export function oneEditApart(a: string, b: string): boolean {
   const [shorter, longer] = a.length < b.length ? [a, b] : [b, a];
   return shorter.slice(i) === longer.slice(i + 1);
 }
+
+/**
+ * Whether two words are at most two edits apart (insert, delete, substitute, swap neighbours): a long
+ * word misspelt twice ("гарнтийный" / "гарантийный" and a swapped pair). Only for long words, where
+ * two letters leave the word recognisable: see {@link findTerm}.
+ */
+export function twoEditsApart(a: string, b: string): boolean {
+  if (Math.abs(a.length - b.length) > 2) return false;
+  // Optimal string alignment distance, stopped early once every cell of a row exceeds 2.
+  let prev2: number[] = [];
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    let best = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let d = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        d = Math.min(d, prev2[j - 2]! + 1);
+      row.push(d);
+      best = Math.min(best, d);
+    }
+    if (best > 2) return false;
+    prev2 = prev;
+    prev = row;
+  }
+  return prev[b.length]! <= 2;
+}
+
+/** Shortest word two misspellings leave recognisable. */
+const TWO_EDITS_MIN = 8;
 
 const TRANSLIT: Record<string, string> = {
   а: 'a',
@@ -290,7 +338,8 @@ export function findTerm(term: Token, evidence: Evidence, options: FindOptions =
         sameStem(t.stem, term.stem) ||
         sameWordForm(t.word, term.word) ||
         nearlyPrefix(t.word, term.word) ||
-        sameVerb(t.word, term.word),
+        sameVerb(t.word, term.word) ||
+        diminutiveOf(t.word, term.word),
     ) ||
     evidence.joined?.some((t) => t.stem === term.stem || sameWordForm(t.word, term.word))
   ) {
@@ -317,7 +366,12 @@ export function findTerm(term: Token, evidence: Evidence, options: FindOptions =
       (t) =>
         t.stem.length >= 5 &&
         t.word[0] === term.word[0] &&
-        (oneEditApart(t.stem, term.stem) || oneEditApart(t.word, term.word)),
+        (oneEditApart(t.stem, term.stem) ||
+          oneEditApart(t.word, term.word) ||
+          (Math.min(t.word.length, term.word.length) >= TWO_EDITS_MIN &&
+            !t.word.startsWith(term.word) &&
+            !term.word.startsWith(t.word) &&
+            twoEditsApart(t.word, term.word))),
     );
     if (typo) return 'typo';
   }
@@ -366,7 +420,11 @@ export class StemVocabulary {
       for (const v of other) {
         if (Math.abs(v.length - stem.length) > 3) continue;
         const theirs = keyOf(v);
-        if (theirs === key || (key.length >= 5 && theirs.length >= 5 && oneEditApart(key, theirs)))
+        if (
+          theirs === key ||
+          (key.length >= 5 && theirs.length >= 5 && oneEditApart(key, theirs)) ||
+          soundAlike(stem, v)
+        )
           out.push(v);
       }
     }
