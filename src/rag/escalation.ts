@@ -133,10 +133,20 @@ const CALL = w(
   /^(позов\w*|позва\w*|соедин\w*|переключ\w*|свяж\w*|связать|связаться|дайте|пригласите|подключите|передайте|поговор\w*|пообща\w*|общаться|разговарива\w*|talk|speak|connect|transfer|call)$/,
 );
 
+/** "Нужен человек": the need comes first ("для скольких человек нужен стол?" is about the item). */
+const NEED = w(/^(нужен|нужна|нужны|need)$/);
+const HELPER = w(/^(человек|оператор|менеджер|сотрудник|консультант|person|human|operator|manager)$/);
+
+function followedBy(tokens: Token[], a: Pred, b: Pred): Span | null {
+  for (let i = 0; i + 1 < tokens.length; i++) if (a(tokens[i]!) && b(tokens[i + 1]!)) return [i, i + 1];
+  return null;
+}
+
 function humanRequest(tokens: Token[]): Span | null {
   return (
     near(tokens, CALL, PERSON, 3) ??
     near(tokens, w(/^(жив\w*|real|live)$/), w(/^(человек\w*|люд\w*|оператор\w*|person|human)$/), 1) ??
+    followedBy(tokens, NEED, HELPER) ??
     near(
       tokens,
       w(/^(бот|ботом|бота|робот\w*|нейросет\w*|bot|robot)$/),
@@ -250,7 +260,7 @@ const DELIVERED = w(
 /** "а если придёт со сколом?", "вдруг привезут не тот цвет": a question before buying. */
 const HYPOTHETICAL = w(/^(если|вдруг|случае|бывает|будет|окажется|придет|придут|привезут|пришлют|if)$/);
 const DAMAGED = w(
-  /^(сломан\w*|сломал\w*|бракован\w*|брак|браком|разбит\w*|разбил\w*|поврежд\w*|скол|скола|сколом|сколы|сколами|царапин\w*|поцарапан\w*|трещин\w*|треснул\w*|вмятин\w*|помят\w*|мятый|мятая|порван\w*|порвал\w*|разорван\w*|порез\w*|прокол\w*|грыж\w*|вздут\w*|дыр\w*|пятн\w*|испачкан\w*|грязн\w*|отломан\w*|отломал\w*|отвалил\w*|оторван\w*|деформ\w*|некомплект\w*|broken|damaged|scratched|cracked)$/,
+  /^(сломан\w*|сломал\w*|бракован\w*|брак|браком|разбит\w*|разбил\w*|поврежд\w*|скол|скола|сколом|сколы|сколами|царапин\w*|поцарапан\w*|трещин\w*|треснул\w*|вмятин\w*|помят\w*|мятый|мятая|порван\w*|порвал\w*|разорван\w*|порез\w*|прокол\w*|грыж\w*|вздут\w*|дыр\w*|пятн\w*|испачкан\w*|грязн\w*|отломан\w*|отломал\w*|отвалил\w*|оторван\w*|деформ\w*|некомплект\w*|бит(?:ый|ая|ое|ые|ых|ую|ой|ыми)|мокр\w*|намок\w*|промок\w*|отсырел\w*|вытек\w*|протек\w*|пролил\w*|разлил\w*|просроч\w*|испорчен\w*|протух\w*|тухл\w*|прокис\w*|плесен\w*|заплесневел\w*|лома(?:ется|ются)|трескается|трескаются|крошится|крошатся|облезает|облезла|отклеивается|отклеилось|broken|damaged|scratched|cracked|leaked|expired)$/,
 );
 /** "не работает", "не включается", "не хватает": something missing or failing. */
 const FAILS = w(
@@ -275,7 +285,13 @@ function wrongItem(tokens: Token[]): Span | null {
   const mixedUp = single(tokens, w(/^(перепутали|перепутал|перепутан\w*|mixed)$/));
   if (mixedUp) return mixedUp;
   if (!has(tokens, DELIVERED)) return null;
-  return notThe(tokens) ?? near(tokens, OTHER, ITEM_TRAIT, 2) ?? single(tokens, w(/^(вместо|instead)$/));
+  return (
+    notThe(tokens) ??
+    near(tokens, OTHER, ITEM_TRAIT, 2) ??
+    // "пришёл другой крем": "другой" right after the delivery verb is the item itself.
+    near(tokens, DELIVERED, OTHER, 1) ??
+    single(tokens, w(/^(вместо|instead)$/))
+  );
 }
 
 /** Where a missing part was expected: "в коробке нет кабеля". */
@@ -283,8 +299,16 @@ const PACKED = w(/^(коробк\w*|комплект\w*|упаковк\w*|пос
 /** "нет вопросов", "нет претензий": nothing missing. */
 const NOTHING_WRONG = w(/^(вопрос\w*|проблем\w*|претензи\w*|замечани\w*|нареканий)$/);
 
+/** A delivery that came short: the verb says it was delivered. */
+const SHORT_DELIVERY = w(
+  /^(недовезли|недовез|недоложили|недоложил|недопоставили|недослали|недодали|недовложили|недовложение)$/,
+);
+
 function damaged(tokens: Token[]): Span | null {
-  if (has(tokens, HYPOTHETICAL) || !has(tokens, DELIVERED)) return null;
+  if (has(tokens, HYPOTHETICAL)) return null;
+  const short = single(tokens, SHORT_DELIVERY);
+  if (short) return short;
+  if (!has(tokens, DELIVERED)) return null;
   const broken = single(tokens, DAMAGED);
   if (broken) return broken;
   if (has(tokens, PACKED)) {

@@ -1,7 +1,7 @@
 import type { ChunkWithDocument, DocumentOrigin, KnowledgeDocument } from '../models/records.js';
 import type { Store } from '../store/port.js';
 import { StemVocabulary } from './text/match.js';
-import { contentStems } from './text/tokens.js';
+import { contentStems, hyphenJoined } from './text/tokens.js';
 
 /** A passage the local index found, with its BM25 score. */
 export interface LocalHit {
@@ -54,6 +54,9 @@ interface IndexedDocument {
 
 /** How much a stem found for a query word the index lacks counts, against the word itself. */
 const NEAR_WEIGHT = 0.8;
+/** A text's content stems and its hyphenated words joined ("трейд-ин" is found by "трейдин"). */
+const indexStems = (text: string) => [...contentStems(text), ...hyphenJoined(text).map((t) => t.stem)];
+
 /** How many stems one unknown query word may stand for. */
 const NEAR_PER_WORD = 3;
 const K1 = 1.2;
@@ -61,7 +64,7 @@ const B = 0.75;
 
 /** Title words count twice: "Доставка и оплата" makes every chunk of it about delivery. */
 function indexChunk(c: ChunkWithDocument, origin: DocumentOrigin): IndexedChunk {
-  const stems = [...contentStems(c.text), ...contentStems(c.title), ...contentStems(c.title)];
+  const stems = [...indexStems(c.text), ...indexStems(c.title), ...indexStems(c.title)];
   const tf = new Map<string, number>();
   for (const s of stems) tf.set(s, (tf.get(s) ?? 0) + 1);
   return {
@@ -182,7 +185,7 @@ export class LocalIndex {
    */
   private queryTerms(question: string): Map<string, number> {
     const terms = new Map<string, number>();
-    for (const stem of contentStems(question)) {
+    for (const stem of indexStems(question)) {
       if (this.postings.has(stem)) {
         terms.set(stem, 1);
         continue;

@@ -204,6 +204,14 @@ describe('what a question asks (askedIn)', () => {
     expect(terms('Хорошо, спасибо. Жду.')).toEqual([]);
   });
 
+  it('when a buyer writes everyday chat forms, then they are read as the words they stand for', () => {
+    expect(terms('Если щас закажу, седня привезете?')).toEqual([
+      ['сейчас?|if', 'закажу?|if', 'сегодня?', 'привезете'],
+    ]);
+    expect(terms('Гарантия на бушный есть?')).toEqual([['гарантия', 'бывший', 'употреблении']]);
+    expect(terms('А пока ремонт, подменный плиз')).toEqual([['ремонт', 'подменный']]);
+  });
+
   it('when words only frame the question, then they are weak; alternatives and conditions are marked', () => {
     expect(terms('Крылья в комплекте идут?')).toEqual([['крылья', 'комплекте?', 'идут?']]);
     expect(terms('Можно обменять, если не подойдёт по размеру?')).toEqual([
@@ -255,6 +263,37 @@ describe('whether a passage covers a question (coverIn)', () => {
     ['доствка по казани есть?', DELIVERY, 'По Казани доставляем курьером на следующий день.'],
     // Alternatives: one is enough.
     ['Наличными или переводом?', PAYMENT, 'Оплата наличными или картой при получении.'],
+    // A pronoun says nothing about the subject; "пойдёт?" is "подойдёт?"; units answer their notion.
+    [
+      'Лак в ней есть?',
+      { title: 'Краска', text: 'Краска без лака и растворителя.' },
+      'Краска без лака и растворителя.',
+    ],
+    [
+      'Для кухни пойдёт?',
+      { title: 'Столешница', text: 'Столешница подходит для кухни и ванной.' },
+      'Столешница подходит для кухни и ванной.',
+    ],
+    [
+      'Объём какой у флакона?',
+      { title: 'Шампунь', text: 'Флакон 250 мл, Италия.' },
+      'Флакон 250 мл, Италия.',
+    ],
+    [
+      'Сколько квадратов в коробке?',
+      { title: 'Плитка', text: 'В коробке 1,44 м² плитки.' },
+      'В коробке 1,44 м² плитки.',
+    ],
+    [
+      'Во сколько открываетесь?',
+      { title: 'Магазин', text: 'Магазин: ежедневно с 9 до 20.' },
+      'Магазин: ежедневно с 9 до 20.',
+    ],
+    [
+      'Кисти продаёте?',
+      { title: 'Кисти', text: 'Кисти продаём поштучно и наборами.' },
+      'Кисти продаём поштучно и наборами.',
+    ],
     // The first sentence of the paragraph says what «Пункт» is; it is quoted along.
     [
       'В субботу можно подъехать забрать?',
@@ -307,6 +346,8 @@ describe('whether a passage covers a question (coverIn)', () => {
     ['Зимние есть?', { title: 'Шины', text: 'Летние шины Michelin, 4 штуки.' }],
     // A sentence about pickup does not answer a delivery question because the title names both.
     ['Доставка в субботу вечером?', DELIVERY],
+    // A thing mentioned in other terms is not a thing for sale.
+    ['Кисти продаёте?', { title: 'Возврат', text: 'Кисти, купленные со скидкой, не возвращаем.' }],
   ])('when asked the near-miss «%s», then nothing covers it', (question, passage, naming = []) => {
     expect(answerIn(question, passage, naming)).toBeNull();
   });

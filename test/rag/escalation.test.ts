@@ -58,6 +58,15 @@ const positives: Array<[string, EscalationReason]> = [
   ['Получила коляску — не работает тормоз', 'complaint'],
   ['в коробке не хватает болтов, получил вчера', 'complaint'],
   ['Получила посылку, в комплекте нет инструкции', 'complaint'],
+  // Spoilt, leaking, wet or short: a delivery gone wrong in any trade.
+  ['Привезли краску, а она просрочена', 'complaint'],
+  ['Банка пришла помятая, масло вытекло', 'complaint'],
+  ['Коробки привезли мокрые', 'complaint'],
+  ['Купил у вас плитку, она крошится', 'complaint'],
+  ['Недовезли три коробки', 'complaint'],
+  ['Пришла другая краска, не та что заказывал', 'wrong_item'],
+  ['Прислали другую книгу', 'wrong_item'],
+  ['Нужен человек, а не автоответчик', 'human_request'],
 ];
 
 const nearMisses = [
@@ -92,6 +101,11 @@ const nearMisses = [
   'Какой номер модели?',
   'Номер заказа 123456789012, когда отправите?',
   'Можно ли позвонить в магазин перед приездом?',
+  // Before buying, spoilt goods and another item are policy questions; a person may be the item's user.
+  'А если привезут просроченную, что тогда?',
+  'Коробки не намокнут в дороге?',
+  'А если придёт другая модель?',
+  'Для скольких человек нужен стол?',
 ];
 
 describe('escalation rules', () => {

@@ -1,14 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import {
+  consonantKey,
+  diminutiveOf,
   evidenceOf,
   findTerm,
   oneEditApart,
   sameStem,
+  sameVerb,
   soundAlike,
+  soundKey,
   StemVocabulary,
+  twoEditsApart,
 } from '../../src/rag/text/match.js';
 import { splitSentences } from '../../src/rag/text/sentences.js';
-import { tokenize } from '../../src/rag/text/tokens.js';
+import { hyphenJoined, tokenize } from '../../src/rag/text/tokens.js';
 
 const word = (w: string) => tokenize(w)[0]!;
 
@@ -56,6 +61,24 @@ describe('word matching', () => {
     expect(oneEditApart('склад', 'складн')).toBe(false);
   });
 
+  it('when a long word is misspelt twice, then it is found; a short one twice misspelt is another word', () => {
+    expect(twoEditsApart('гарнтийный', 'гарантийнй')).toBe(true);
+    expect(twoEditsApart('рассрочку', 'расрочкку')).toBe(true);
+    expect(twoEditsApart('доставка', 'добавки')).toBe(false);
+    expect(findTerm(word('халодильнек'), evidenceOf('Холодильник двухкамерный.'))).toBe('typo');
+    expect(findTerm(word('ботинки'), evidenceOf('Батонки в наличии.'))).toBeNull();
+  });
+
+  it('when a word is a diminutive with «-очк-», then it is the word; a short base only its «-к-» word', () => {
+    expect(diminutiveOf('коробочка', 'коробка')).toBe(true);
+    expect(diminutiveOf('мешок', 'мешочек')).toBe(true);
+    expect(diminutiveOf('листочек', 'лист')).toBe(true);
+    expect(diminutiveOf('полочка', 'полка')).toBe(true);
+    expect(diminutiveOf('полочка', 'пол')).toBe(false);
+    expect(diminutiveOf('точечный', 'точка')).toBe(false);
+    expect(findTerm(word('коробочку'), evidenceOf('В коробке инструкция.'))).toBe('literal');
+  });
+
   it('when a word is spelt in the other script, then it sounds alike', () => {
     expect(soundAlike('изофикс', 'isofix')).toBe(true);
     expect(soundAlike('кугу', 'kugoo')).toBe(true);
@@ -66,6 +89,35 @@ describe('word matching', () => {
     expect(soundAlike('андроидом', 'android')).toBe(true);
     expect(soundAlike('есимку', 'esim')).toBe(true);
     expect(soundAlike('андроидом', 'apple')).toBe(false);
+  });
+
+  it('when a Latin name is read with other vowels or a soft g, then its consonants still match; few consonants do not', () => {
+    expect(soundAlike('спортейдж', 'sportage')).toBe(true);
+    expect(soundAlike('кастамону', 'kastamonu')).toBe(true);
+    expect(consonantKey(soundKey('sportage'))).toBe('sprtg');
+    // Too few consonants to tell words apart by them alone.
+    expect(soundAlike('найк', 'nike')).toBe(false);
+    expect(soundAlike('кайт', 'kate')).toBe(false);
+    expect(soundAlike('спортейдж', 'sprinter')).toBe(false);
+    expect(new StemVocabulary(['sportage', 'sprinter']).near('спортейдж')).toEqual(['sportage']);
+  });
+
+  it('when a «-нять» verb changes aspect or tense, then its forms are one verb; another prefix or word is not', () => {
+    expect(sameVerb('примете', 'принимаем')).toBe(true);
+    expect(sameVerb('приму', 'принять')).toBe(true);
+    expect(sameVerb('поднимете', 'поднять')).toBe(true);
+    expect(sameVerb('сняли', 'снимаете')).toBe(true);
+    expect(sameVerb('примете', 'поднимаем')).toBe(false);
+    expect(sameVerb('примерно', 'принимаем')).toBe(false);
+    expect(findTerm(word('примете'), evidenceOf('Телефоны с разбитым экраном принимаем с уценкой.'))).toBe(
+      'literal',
+    );
+  });
+
+  it('when a document hyphenates a word, then the joined spelling of a buyer finds it', () => {
+    expect(hyphenJoined('Трейд-ин и wi-fi, а не «до 5-ти»').map((t) => t.word)).toEqual(['трейдин', 'wifi']);
+    expect(findTerm(word('трейдин'), evidenceOf('Трейд-ин: принимаем старый смартфон.'))).toBe('literal');
+    expect(findTerm(word('трейдин'), evidenceOf('Трейд принимаем.'))).toBeNull();
   });
 
   it('when a question word is looked up, then it is found as itself, a related word, a number in a range, or not at all', () => {

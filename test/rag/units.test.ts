@@ -64,6 +64,7 @@ describe('local index', () => {
       'Гарантия на кресло 12 месяцев.',
       'Доставка по Москве 500 ₽.',
       'Самовывоз бесплатно.',
+      'Трейд-ин: старый смартфон в зачёт.',
     ].entries()) {
       const doc = await store.documents.save({
         title: `Док ${i}`,
@@ -91,6 +92,13 @@ describe('local index', () => {
     expect(await strict.search('доставкой', { filter: { scope: 'general' } })).toEqual([]);
     expect((await strict.search('доставка по Москве', { filter: { scope: 'general' } }))[0]?.text).toContain(
       '500',
+    );
+  });
+
+  it('when a query joins a word the document hyphenates, then the passage is found', async () => {
+    const index = new LocalIndex(store);
+    expect((await index.search('трейдин есть?', { filter: { scope: 'general' } }))[0]?.text).toContain(
+      'Трейд-ин',
     );
   });
 

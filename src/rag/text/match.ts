@@ -1,5 +1,5 @@
 import { type Concept, conceptNamed, conceptsOf } from './lexicon.js';
-import { type Token, tokenize } from './tokens.js';
+import { hyphenJoined, type Token, tokenize } from './tokens.js';
 
 /** How a question word was found: as itself, as a notion the lexicon relates, misspelt, or in the other script. */
 export type MatchKind = 'literal' | 'derived' | 'concept' | 'typo' | 'script';
@@ -46,6 +46,28 @@ export function sameStem(a: string, b: string): boolean {
   return short.length >= 4 && (fleeting(a) === b || fleeting(b) === a);
 }
 
+/**
+ * The verbs of «-нять» / «-нимать» by their prefix ("примете" / «принимаем», "поднимет" / «поднять»,
+ * "снимаете" / «снять»): the stem changes between aspects and in the future tense, so no stem compares.
+ */
+const NYAT =
+  /^(при|под|с|от|за|об|вы|пере|по|на|раз|до)(?:ним\p{L}*|ня(?:ть|тие|тый|тая|тое|тые|т|та|то|ты|л|ла|ло|ли|в)(?:ся|сь)?)$/u;
+/** The future of «принять», which drops «-н-»: "приму", "примете", "примут". */
+const PRIM = /^при(?:му|мешь|мет|мем|мете|мут|ми|мите)$/u;
+
+/** The prefix of a «-нять» verb (`при` for "примете", «принимаем», «принять»), or null. */
+function nyatPrefix(word: string): string | null {
+  if (PRIM.test(word)) return 'при';
+  const m = NYAT.exec(word);
+  return m ? m[1]! : null;
+}
+
+/** Whether two words are forms of one «-нять» verb (see {@link NYAT}). */
+export function sameVerb(a: string, b: string): boolean {
+  const p = nyatPrefix(a);
+  return p !== null && p === nyatPrefix(b);
+}
+
 /** The first halves of Russian compounds: «авто|кресло», «электро|самокат», «мото|шлем». */
 const COMBINING =
   /^(?:авто|электро|мото|вело|фото|видео|аудио|радио|аэро|гидро|термо|микро|мини|макси|супер|мульти|полу|само|пыле|паро|водо|морозо|тепло|снего|спорт|эко|био|нано|сверх|экстра)$/;
@@ -67,6 +89,23 @@ export function sameWordForm(a: string, b: string): boolean {
   if (a === b) return true;
   const [short, long] = a.length <= b.length ? [a, b] : [b, a];
   return short.length >= 4 && long.startsWith(short) && INFLECTION.test(long.slice(short.length));
+}
+
+/** A diminutive with «-очк-/-ечк-/-ичк-» and its fleeting vowel: "короб|очк|а", "меш|оч|ек", "лист|оч|ек". */
+const DIMINUTIVE_WORD = /^(\p{L}{3,}?)(?:оч|еч|ич)(?:ек|к\p{L}{0,3})$/u;
+
+/**
+ * Whether one word is a diminutive of the other ("коробочка" / «коробка», "мешочек" / «мешок»,
+ * "листочек" / «лист»). A three-letter base matches only its «-к-» word: "полочка" is «полка», not «пол».
+ */
+export function diminutiveOf(a: string, b: string): boolean {
+  const test = (small: string, other: string) => {
+    const base = DIMINUTIVE_WORD.exec(small)?.[1];
+    if (!base) return false;
+    if (new RegExp(`^${base}о?к\\p{L}{0,3}$`, 'u').test(other)) return true;
+    return base.length >= 4 && sameWordForm(base, other);
+  };
+  return test(a, b) || test(b, a);
 }
 
 /**
@@ -102,6 +141,37 @@ export function oneEditApart(a: string, b: string): boolean {
   const [shorter, longer] = a.length < b.length ? [a, b] : [b, a];
   return shorter.slice(i) === longer.slice(i + 1);
 }
+
+/**
+ * Whether two words are at most two edits apart (insert, delete, substitute, swap neighbours): a long
+ * word misspelt twice ("гарнтийный" / "гарантийный" and a swapped pair). Only for long words, where
+ * two letters leave the word recognisable: see {@link findTerm}.
+ */
+export function twoEditsApart(a: string, b: string): boolean {
+  if (Math.abs(a.length - b.length) > 2) return false;
+  // Optimal string alignment distance, stopped early once every cell of a row exceeds 2.
+  let prev2: number[] = [];
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    let best = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let d = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        d = Math.min(d, prev2[j - 2]! + 1);
+      row.push(d);
+      best = Math.min(best, d);
+    }
+    if (best > 2) return false;
+    prev2 = prev;
+    prev = row;
+  }
+  return prev[b.length]! <= 2;
+}
+
+/** Shortest word two misspellings leave recognisable. */
+const TWO_EDITS_MIN = 8;
 
 const TRANSLIT: Record<string, string> = {
   а: 'a',
@@ -161,6 +231,24 @@ export function soundKey(word: string): string {
     .replace(/(?<=..)e$/, '');
 }
 
+/**
+ * A Latin name as a Russian buyer says it, with English soft «g» ("Sportage" → "спортейдж", "Page"):
+ * a second key, since a soft «g» is as often read hard ("Gelendwagen").
+ */
+const softG = (word: string) => (LATIN.test(word) ? word.replace(/g(?=[eiy])/g, 'dzh') : word);
+
+/**
+ * The consonants of a sound key in order, vowels and «й» dropped ("sporteidzh" and "sportadzh" →
+ * "sprtdzh"): English vowels are read many ways ("Sportage" as «спортейдж», "Nike" as «найк»), the
+ * consonants hardly. Only a word with enough consonants to be told apart gets one (see {@link soundAlike}).
+ */
+export function consonantKey(key: string): string {
+  return key.replace(/(?<=.)[aeiouy]/g, '').replace(/(.)\1+/g, '$1');
+}
+
+/** Fewest consonants a skeleton needs before two words may match by it alone. */
+const SKELETON_MIN = 5;
+
 const CYRILLIC = /[а-я]/;
 const LATIN = /[a-z]/;
 
@@ -184,7 +272,9 @@ export function soundAlike(a: string, b: string): boolean {
   if (!differ || a.length < 4 || b.length < 4) return false;
   const alike = (p: string, q: string) => {
     const [x, y] = [keyOf(p), keyOf(q)];
-    return x === y || (Math.min(x.length, y.length) >= 4 && oneEditApart(x, y));
+    if (x === y || (Math.min(x.length, y.length) >= 4 && oneEditApart(x, y))) return true;
+    const [cx, cy] = [consonantKey(keyOf(softG(p))), consonantKey(keyOf(softG(q)))];
+    return cx === cy && cx.length >= SKELETON_MIN;
   };
   if (alike(a, b)) return true;
   const [ru, latin] = CYRILLIC.test(a) ? [a, b] : [b, a];
@@ -215,10 +305,12 @@ export interface FindOptions {
 export interface Evidence {
   tokens: readonly Token[];
   text: string;
+  /** Hyphenated words joined ("трейд-ин" → "трейдин"): a buyer's joined spelling finds them. */
+  joined?: readonly Token[];
 }
 
 export function evidenceOf(text: string): Evidence {
-  return { tokens: tokenize(text), text };
+  return { tokens: tokenize(text), text, joined: hyphenJoined(text) };
 }
 
 const conceptCache = new Map<string, Concept[]>();
@@ -243,8 +335,13 @@ export function findTerm(term: Token, evidence: Evidence, options: FindOptions =
   if (
     evidence.tokens.some(
       (t) =>
-        sameStem(t.stem, term.stem) || sameWordForm(t.word, term.word) || nearlyPrefix(t.word, term.word),
-    )
+        sameStem(t.stem, term.stem) ||
+        sameWordForm(t.word, term.word) ||
+        nearlyPrefix(t.word, term.word) ||
+        sameVerb(t.word, term.word) ||
+        diminutiveOf(t.word, term.word),
+    ) ||
+    evidence.joined?.some((t) => t.stem === term.stem || sameWordForm(t.word, term.word))
   ) {
     return 'literal';
   }
@@ -269,7 +366,12 @@ export function findTerm(term: Token, evidence: Evidence, options: FindOptions =
       (t) =>
         t.stem.length >= 5 &&
         t.word[0] === term.word[0] &&
-        (oneEditApart(t.stem, term.stem) || oneEditApart(t.word, term.word)),
+        (oneEditApart(t.stem, term.stem) ||
+          oneEditApart(t.word, term.word) ||
+          (Math.min(t.word.length, term.word.length) >= TWO_EDITS_MIN &&
+            !t.word.startsWith(term.word) &&
+            !term.word.startsWith(t.word) &&
+            twoEditsApart(t.word, term.word))),
     );
     if (typo) return 'typo';
   }
@@ -318,7 +420,11 @@ export class StemVocabulary {
       for (const v of other) {
         if (Math.abs(v.length - stem.length) > 3) continue;
         const theirs = keyOf(v);
-        if (theirs === key || (key.length >= 5 && theirs.length >= 5 && oneEditApart(key, theirs)))
+        if (
+          theirs === key ||
+          (key.length >= 5 && theirs.length >= 5 && oneEditApart(key, theirs)) ||
+          soundAlike(stem, v)
+        )
           out.push(v);
       }
     }

@@ -76,6 +76,21 @@ export function contentTokens(text: string): Token[] {
   return tokenize(text).filter((t) => !STOP_WORDS.has(t.word) && (t.word.length > 1 || /\d/.test(t.word)));
 }
 
+const HYPHENATED = /(?<![\p{L}\p{N}-])(\p{L}+)-(\p{L}+)(?![\p{L}\p{N}-])/gu;
+
+/**
+ * Hyphenated words of `text` as one word each ("трейд-ин" → "трейдин", "wi-fi" → "wifi"): buyers write
+ * them joined or spaced, and the tokenizer splits them at the hyphen.
+ */
+export function hyphenJoined(text: string): Token[] {
+  const out: Token[] = [];
+  for (const m of text.matchAll(HYPHENATED)) {
+    const word = normalizeWord(m[1]! + m[2]!);
+    out.push({ word, stem: stem(word), start: m.index, end: m.index + m[0].length });
+  }
+  return out;
+}
+
 /** Stems of the content words of `text`, in order (stop words and one-letter words dropped). */
 export function contentStems(text: string): string[] {
   return contentTokens(text).map((t) => t.stem);
