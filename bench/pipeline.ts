@@ -6,7 +6,11 @@ import { median, percentile } from './stats.js';
 import type { BenchCase, BenchRow } from './types.js';
 
 const CHATS = Number(process.env.BENCH_CHATS ?? 50);
-const ROUNDS = 3;
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+/** Node options for the service only, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile it. */
+const SERVICE_NODE_OPTIONS = process.env.BENCH_SERVICE_NODE_OPTIONS;
+/** A signal sent to the service just before and just after the bursts, for a preload that counts (e.g. SQL). */
+const MARK_SIGNAL = process.env.BENCH_MARK_SIGNAL as NodeJS.Signals | undefined;
 
 /**
  * The service as users run it: its own process (`node dist/src/main.js`, built first) with production
@@ -20,7 +24,14 @@ export const pipelineBench: BenchCase = {
   name: 'pipeline',
   async run(): Promise<BenchRow[]> {
     await buildService();
-    const stack = await startStack({ entry: 'build', env: { MODE: 'review', DEBOUNCE_SECONDS: '0' } });
+    const stack = await startStack({
+      entry: 'build',
+      env: {
+        MODE: 'review',
+        DEBOUNCE_SECONDS: '0',
+        ...(SERVICE_NODE_OPTIONS ? { NODE_OPTIONS: SERVICE_NODE_OPTIONS } : {}),
+      },
+    });
     const rows: BenchRow[] = [];
     const row = (metric: string, value: number, unit: string) =>
       rows.push({ case: 'pipeline', metric, value, unit });
@@ -73,6 +84,9 @@ export const pipelineBench: BenchCase = {
       row('webhook → card, 1 chat (median of 5)', median(single), 'ms');
 
       const latencies: number[] = [];
+      const sims = { Avito: stack.avito, Gemini: stack.gemini, Telegram: stack.telegram };
+      const callsBefore = Object.values(sims).map((sim) => sim.calls.records.length);
+      if (MARK_SIGNAL) process.kill(service.pid, MARK_SIGNAL);
       const cpuBefore = cpuMs(service.pid);
       for (let round = 0; round < ROUNDS; round += 1) {
         latencies.push(...(await burst(CHATS)));
@@ -82,6 +96,15 @@ export const pipelineBench: BenchCase = {
       row('webhook → card p99', percentile(latencies, 0.99), 'ms');
       // What bounds the burst: the service's own CPU per chat, on its one event loop.
       row('service CPU per chat (bursts)', (cpuMs(service.pid) - cpuBefore) / (ROUNDS * CHATS), 'ms');
+      if (MARK_SIGNAL) process.kill(service.pid, MARK_SIGNAL);
+      // Counts that load does not change; calls still in flight for the last cards' chats are not counted.
+      Object.entries(sims).forEach(([name, sim], i) =>
+        row(
+          `${name} calls per chat (bursts)`,
+          (sim.calls.records.length - callsBefore[i]!) / (ROUNDS * CHATS),
+          'calls',
+        ),
+      );
       row(`RSS loaded (after ${ROUNDS * CHATS + 6} chats)`, rssMiB(service.pid), 'MiB');
     } finally {
       await stack.close();

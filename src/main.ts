@@ -5,6 +5,10 @@
 import { setFlagsFromString } from 'node:v8';
 import { requireNodeFloor } from './node-floor.js';
 
+// Agenda makes a `debug` logger per job claim and run, and each one asks whether stderr is a terminal (a system
+// call, ~1.4 % of the service's CPU in a burst). The service logs with pino; `debug`'s output (DEBUG=agenda:*)
+// is only for digging, so it goes uncoloured unless DEBUG_COLORS says otherwise. Set before `debug` loads.
+process.env.DEBUG_COLORS ??= 'false';
 requireNodeFloor('avito-responder');
 
 // Nearly everything start-up allocates (modules, schemas, configuration) lives on, and V8 answers a young

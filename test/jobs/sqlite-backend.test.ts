@@ -10,6 +10,7 @@ import { Agenda, type AgendaOptions, constant, type JobParameters } from 'agenda
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { pollUntil } from '../../sim/common/wait.js';
 import { debounceSchedule } from '../../src/jobs/sqlite-backend/debounce-schedule.js';
+import { dataPathExpression } from '../../src/jobs/sqlite-backend/json-match.js';
 import { SqliteBackend } from '../../src/jobs/sqlite-backend/index.js';
 import { canLimitFileSize, limitFileSize } from '../support/file-size-limit.js';
 
@@ -423,6 +424,48 @@ describe('SqliteJobRepository across threads', () => {
     expect(new Set(all)).toEqual(ids);
     expect(claims.filter((claimed) => claimed.length > 0).length).toBeGreaterThanOrEqual(2);
     expect((await seeder.repository.queryJobs({ name: 'coalesce' })).total).toBe(1);
+  });
+});
+
+describe('SqliteJobRepository unique saves', () => {
+  it('when a unique constraint names a data field, then a new key is looked up by an index on that field, and a row saved without the constraint is still the one it designates', async () => {
+    const backend = newBackend();
+    await backend.connect();
+    const repo = backend.repository;
+    // Finished jobs of other chats, as after weeks of answers, and one job saved without any constraint.
+    for (let n = 0; n < 200; n += 1)
+      await repo.saveJob(jobParams('respond', { nextRunAt: null, data: { chatId: `c${n}` } }), undefined);
+    const bare = await repo.saveJob(jobParams('respond', { data: { chatId: 'old', n: 1 } }), undefined);
+
+    const saved = await repo.saveJob(
+      jobParams('respond', {
+        data: { chatId: 'old', n: 2 },
+        unique: { 'data.chatId': 'old', lockedAt: null },
+      }),
+      undefined,
+    );
+    expect(String(saved._id)).toBe(String(bare._id));
+    expect(saved.data).toEqual({ chatId: 'old', n: 2 });
+    await repo.saveJob(
+      jobParams('respond', { data: { chatId: 'new' }, unique: { 'data.chatId': 'new', lockedAt: null } }),
+      undefined,
+    );
+    expect((await repo.queryJobs({ name: 'respond' })).total).toBe(202);
+
+    // The lookup among all rows of the name (no row has the new key yet) searches the index, not the rows.
+    const raw = new DatabaseSync(path);
+    try {
+      const plan = raw
+        .prepare(
+          `EXPLAIN QUERY PLAN SELECT * FROM "agenda_jobs" WHERE name = ? AND ((${dataPathExpression(['chatId'])} = json(?)) AND (locked_at IS NULL)) ORDER BY rowid LIMIT 1`,
+        )
+        .all('respond', '"new"') as Array<{ detail: string }>;
+      expect(plan.map((step) => step.detail).join('; ')).toMatch(
+        /SEARCH agenda_jobs USING INDEX agenda_jobs_data_\w+ \(name=\? AND <expr>=\?\)/,
+      );
+    } finally {
+      raw.close();
+    }
   });
 });
 

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { SqlParam } from './sqlite-connection.js';
 
 /**
@@ -37,7 +38,7 @@ export function flattenLeaves(value: Record<string, unknown>, prefix: string[] =
   return leaves;
 }
 
-/** `['a', 'b']` → `$."a"."b"` (passed as a bound parameter, never interpolated). */
+/** `['a', 'b']` → `$."a"."b"`. */
 export function jsonPath(segments: string[]): string {
   for (const segment of segments) {
     if (segment === '' || segment.includes('"')) {
@@ -47,11 +48,26 @@ export function jsonPath(segments: string[]): string {
   return `$${segments.map((segment) => `."${segment}"`).join('')}`;
 }
 
+/**
+ * The JSON value at a data path, as SQL text: `coalesce(data -> '$."a"', 'null')`. The path is a literal (a
+ * validated {@link jsonPath}, quotes doubled), not a bound parameter, so that an index on this very
+ * expression ({@link dataPathIndexSql}) serves the conditions on it.
+ */
+export function dataPathExpression(segments: string[]): string {
+  return `coalesce(data -> '${jsonPath(segments).replaceAll("'", "''")}', 'null')`;
+}
+
+/**
+ * An index on a data path's value per job name, as unique constraints on that path look rows up by it: without
+ * it, a constraint that no row of its own key satisfies (a new chat's first job) reads every row of the name.
+ */
+export function dataPathIndexSql(table: string, segments: string[]): string {
+  const id = createHash('sha256').update(jsonPath(segments)).digest('hex').slice(0, 16);
+  return `CREATE INDEX IF NOT EXISTS "${table}_data_${id}" ON "${table}" (name, ${dataPathExpression(segments)})`;
+}
+
 function jsonLeafCondition(segments: string[], value: unknown): SqlCondition {
-  return {
-    sql: `coalesce(data -> ?, 'null') = json(?)`,
-    params: [jsonPath(segments), JSON.stringify(value)],
-  };
+  return { sql: `${dataPathExpression(segments)} = json(?)`, params: [JSON.stringify(value)] };
 }
 
 /** Conditions for a `data` filter (see the module comment for the semantics). */
@@ -107,6 +123,8 @@ export interface UniqueConstraint {
   /** Canonical text of the constraint (flattened, sorted), stored in `unique_key` and indexed. */
   key: string;
   conditions: SqlCondition[];
+  /** The `data` paths it names (segments), each worth an index ({@link dataPathIndexSql}). */
+  dataPaths: string[][];
 }
 
 /** `{ 'data.chatId': 'abc', name: 'x' }` → SQL conditions plus its canonical key. */
@@ -116,9 +134,11 @@ export function uniqueConstraint(unique: Record<string, unknown>): UniqueConstra
     value,
   ]);
   pairs.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const dataPaths: string[][] = [];
   const conditions = pairs.map(([path, value]) => {
     const [head, ...rest] = path.split('.');
     if (head === 'data') {
+      if (rest.length > 0) dataPaths.push(rest);
       return rest.length > 0
         ? jsonLeafCondition(rest, value)
         : { sql: `coalesce(json(data), 'null') = json(?)`, params: [JSON.stringify(value)] };
@@ -126,7 +146,7 @@ export function uniqueConstraint(unique: Record<string, unknown>): UniqueConstra
     if (rest.length > 0) throw new Error(`Invalid unique constraint field: "${path}"`);
     return columnCondition(path, value);
   });
-  return { key: JSON.stringify(pairs), conditions };
+  return { key: JSON.stringify(pairs), conditions, dataPaths };
 }
 
 export function joinConditions(conditions: SqlCondition[]): SqlCondition {

@@ -18,7 +18,7 @@ import { debounceSchedule } from './debounce-schedule.js';
 import { orderByClause, queryJobsConditions, removeJobsConditions } from './job-filters.js';
 import { asJobRow, asJobRows, type JobRow, rowToJob, toJson, toMs } from './job-row.js';
 import { createJobTableSql, leaseTable, lockOwnerIndexSql, upgradeJobTableSql } from './job-table-schema.js';
-import { joinConditions, type SqlCondition, uniqueConstraint } from './json-match.js';
+import { dataPathIndexSql, joinConditions, type SqlCondition, uniqueConstraint } from './json-match.js';
 import { assertAgendaTableName, type SqliteConnection, type SqlParam } from './sqlite-connection.js';
 
 export interface SqliteJobRepositoryOptions {
@@ -122,6 +122,8 @@ export class SqliteJobRepository implements JobRepository {
   readonly tableName: string;
   readonly #connection: SqliteConnection;
   #statements = new WeakMap<DatabaseSync, Map<string, StatementSync>>();
+  /** The data-path indexes made on each connection (see {@link SqliteJobRepository.#indexDataPaths}). */
+  #indexedDataPaths = new WeakMap<DatabaseSync, Set<string>>();
 
   readonly #insertSql: string;
   readonly #updateDefinitionSql: Record<'by-id' | 'coalescing', string>;
@@ -475,6 +477,7 @@ export class SqliteJobRepository implements JobRepository {
       const insertOnly = job.uniqueOpts?.insertOnly === true;
       const debounce = job.uniqueOpts?.debounce;
       values.uniqueKey = constraint.key;
+      this.#indexDataPaths(constraint.dataPaths);
       return this.#connection.immediate(() => {
         const existing = this.#findUnique(values.name, constraint.key, constraint.conditions);
         if (existing && insertOnly && !debounce) return rowToJob<DATA>(existing);
@@ -515,6 +518,22 @@ export class SqliteJobRepository implements JobRepository {
         ...match.params,
       ])
     );
+  }
+
+  /** Creates (once per connection) the indexes a unique constraint's data paths are looked up by. */
+  #indexDataPaths(paths: readonly string[][]): void {
+    const db = this.#connection.db;
+    let made = this.#indexedDataPaths.get(db);
+    if (!made) {
+      made = new Set();
+      this.#indexedDataPaths.set(db, made);
+    }
+    for (const path of paths) {
+      const sql = dataPathIndexSql(this.tableName, path);
+      if (made.has(sql)) continue;
+      db.exec(sql);
+      made.add(sql);
+    }
   }
 
   #definitionValues(

@@ -64,6 +64,11 @@ function leadFromRow(r: Row): Lead {
 
 function replaceContactKeys(db: SqliteDatabase, leadId: string, keys: readonly string[]): void {
   db.run('DELETE FROM lead_contact_keys WHERE lead_id = ?', leadId);
+  insertContactKeys(db, leadId, keys);
+}
+
+/** The keys of a lead that has none stored (a new one): nothing to delete first. */
+function insertContactKeys(db: SqliteDatabase, leadId: string, keys: readonly string[]): void {
   for (const key of new Set(keys))
     db.run('INSERT INTO lead_contact_keys (lead_id, key) VALUES (?, ?)', leadId, key);
 }
@@ -124,23 +129,17 @@ export function leads(db: SqliteDatabase, now: () => Date): LeadRepository {
   const holderOf = (key: string) =>
     str(db.get('SELECT lead_id FROM lead_conversations WHERE key = ? AND open = 1', key)?.lead_id);
 
-  /** Makes the lead's conversation rows exactly `conversations`, claimed (open) or not. */
-  const syncConversations = (leadId: string, conversations: readonly LeadConversation[], open: boolean) => {
-    const keys = conversations.map(conversationKey);
-    if (open) {
-      for (const [i, key] of keys.entries()) {
-        const holder = holderOf(key);
-        if (holder !== null && holder !== leadId) {
-          const c = conversations[i]!;
-          throw new LeadConversationTakenError(c.channel, c.conversationId, holder);
-        }
-      }
+  /** Throws when another lead holds one of these conversations open; `checked`: a key already found free. */
+  const checkClaims = (leadId: string, conversations: readonly LeadConversation[], checked?: string) => {
+    for (const c of conversations) {
+      const key = conversationKey(c);
+      if (key === checked) continue;
+      const holder = holderOf(key);
+      if (holder !== null && holder !== leadId)
+        throw new LeadConversationTakenError(c.channel, c.conversationId, holder);
     }
-    db.run(
-      `DELETE FROM lead_conversations WHERE lead_id = ? AND key NOT IN (${placeholders(keys.length)})`,
-      leadId,
-      ...keys,
-    );
+  };
+  const writeConversations = (leadId: string, keys: readonly string[], open: boolean) => {
     for (const key of keys) {
       db.run(
         `INSERT INTO lead_conversations (lead_id, key, open) VALUES (?, ?, ?)
@@ -150,6 +149,17 @@ export function leads(db: SqliteDatabase, now: () => Date): LeadRepository {
         open ? 1 : 0,
       );
     }
+  };
+  /** Makes the lead's conversation rows exactly `conversations`, claimed (open) or not. */
+  const syncConversations = (leadId: string, conversations: readonly LeadConversation[], open: boolean) => {
+    const keys = conversations.map(conversationKey);
+    if (open) checkClaims(leadId, conversations);
+    db.run(
+      `DELETE FROM lead_conversations WHERE lead_id = ? AND key NOT IN (${placeholders(keys.length)})`,
+      leadId,
+      ...keys,
+    );
+    writeConversations(leadId, keys, open);
   };
   const keysFor = (contact: Lead['contact'], given: readonly string[] | undefined) =>
     given ?? contactKeysOf(contact, [undefined]);
@@ -167,15 +177,18 @@ export function leads(db: SqliteDatabase, now: () => Date): LeadRepository {
     create(input, entries) {
       return db.groupWrite(() => {
         const lead = newLead(input, now());
-        const holder = holderOf(conversationKey(lead));
+        const key = conversationKey(lead);
+        const holder = holderOf(key);
         if (holder !== null) return { inserted: false as const, existing: get(holder)! };
+        // A fresh id has no rows of its own to replace, and its conversation was just found free.
+        checkClaims(lead.id, lead.conversations, key);
         db.run(
           `INSERT INTO leads (id, ${COLUMNS.join(', ')}) VALUES (${placeholders(COLUMNS.length + 1)})`,
           lead.id,
           ...leadColumns(lead),
         );
-        syncConversations(lead.id, lead.conversations, true);
-        replaceContactKeys(db, lead.id, keysFor(lead.contact, input.contactKeys));
+        writeConversations(lead.id, lead.conversations.map(conversationKey), true);
+        insertContactKeys(db, lead.id, keysFor(lead.contact, input.contactKeys));
         audit(lead.id, entries, lead.createdAt);
         return { inserted: true as const, record: lead };
       });
