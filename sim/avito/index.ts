@@ -2,7 +2,7 @@ import express from 'express';
 import { CallLog } from '../common/call-log.js';
 import { FaultInjector } from '../common/faults.js';
 import { listen } from '../common/server.js';
-import { WebhookSender } from '../common/webhook-sender.js';
+import { type ReleaseOrder, WebhookSender } from '../common/webhook-sender.js';
 import { type AvitoActors, createActors } from './actors.js';
 import { requireBearer, tokenHandler } from './auth.js';
 import { registerControlRoutes } from './control-routes.js';
@@ -19,7 +19,6 @@ import type {
   SubscriptionCheck,
   WebhookDelivery,
 } from './types.js';
-import type { ReleaseOrder } from '../common/webhook-sender.js';
 import { WebhookDispatcher } from './webhooks.js';
 
 export type { AvitoActors, BuyerWritesInput, BuyerWritesResult, SellerWritesResult } from './actors.js';
