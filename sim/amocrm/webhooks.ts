@@ -49,8 +49,13 @@ export class AmoWebhooks {
     const targets = this.state.webhooks.filter((w) => !w.disabled && w.settings.includes('status_lead'));
     const body = this.body(changes);
     const sent = await Promise.all(
+      // One send per URL: `duplicateNext` counts each URL's POST as a webhook of its own.
       targets.map((w) =>
-        this.sender.send(w.destination, body, 'application/x-www-form-urlencoded', 'status_lead'),
+        this.sender.send([w.destination], {
+          body,
+          contentType: 'application/x-www-form-urlencoded',
+          label: 'status_lead',
+        }),
       ),
     );
     return sent.flat();

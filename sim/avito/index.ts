@@ -2,6 +2,7 @@ import express from 'express';
 import { CallLog } from '../common/call-log.js';
 import { FaultInjector } from '../common/faults.js';
 import { listen } from '../common/server.js';
+import { type ReleaseOrder, WebhookSender } from '../common/webhook-sender.js';
 import { type AvitoActors, createActors } from './actors.js';
 import { requireBearer, tokenHandler } from './auth.js';
 import { registerControlRoutes } from './control-routes.js';
@@ -18,13 +19,13 @@ import type {
   SubscriptionCheck,
   WebhookDelivery,
 } from './types.js';
-import { type ReleaseOrder, WebhookDispatcher } from './webhooks.js';
+import { WebhookDispatcher } from './webhooks.js';
 
 export type { AvitoActors, BuyerWritesInput, BuyerWritesResult, SellerWritesResult } from './actors.js';
 export type { AfterSendFault } from './messenger.js';
 export { priceString, rfc3339 } from './state.js';
 export * from './types.js';
-export type { ReleaseOrder } from './webhooks.js';
+export type { ReleaseOrder } from '../common/webhook-sender.js';
 
 /** Run-time switches of the simulated Avito (the things a test changes mid-scenario). */
 export interface AvitoControls {
@@ -100,10 +101,16 @@ export async function startAvitoSim(opts: AvitoSimOptions = {}): Promise<AvitoSi
     htmlStatuses: new Set(opts.htmlFaultStatuses ?? []),
     emptyRateLimitBody: opts.emptyRateLimitFaultBody ?? false,
   };
-  const webhooks = new WebhookDispatcher(state, {
+  const sender = new WebhookSender<Pick<WebhookDelivery, 'envelope'>>({
     timeoutMs: opts.webhookTimeoutMs ?? 2000,
     retries: opts.webhookRetry?.retries ?? 3,
     backoffMs: opts.webhookRetry?.backoffMs ?? 200,
+    random: state.random,
+    idPrefix: 'd',
+    // Without the tariff Avito accepts the subscription but never calls.
+    suppressed: () => !state.tariff,
+  });
+  const webhooks = new WebhookDispatcher(state, sender, {
     version: opts.webhookVersion ?? 'v3.0.0',
     subscriptionCheck: opts.subscriptionCheck ?? true,
   });
@@ -156,11 +163,11 @@ export async function startAvitoSim(opts: AvitoSimOptions = {}): Promise<AvitoSi
     failAfterSend: (fault = { kind: 'drop' }, times = 1) => {
       for (let i = 0; i < times; i += 1) knobs.afterSend.push(fault);
     },
-    duplicateNext: (count = 1) => webhooks.duplicateNext(count),
-    holdDeliveries: () => webhooks.hold(),
-    releaseDeliveries: (o) => webhooks.release(o?.order ?? 'fifo'),
-    redeliver: (id) => webhooks.redeliver(id),
-    settled: () => webhooks.settled(),
+    duplicateNext: (count = 1) => sender.duplicateNext(count),
+    holdDeliveries: () => sender.hold(),
+    releaseDeliveries: (o) => sender.release(o?.order ?? 'fifo'),
+    redeliver: (id) => sender.redeliver(id),
+    settled: () => sender.settled(),
   };
 
   const client = state.clients[0];
@@ -183,13 +190,13 @@ export async function startAvitoSim(opts: AvitoSimOptions = {}): Promise<AvitoSi
     actors,
     chatMessages: (chatId) => state.messagesOf(chatId),
     sentByApi: () => [...state.sent],
-    deliveries: webhooks.deliveries,
+    deliveries: sender.deliveries,
     subscriptionChecks: webhooks.checks,
     subscriptions: () => [...webhooks.subscriptions],
     async close() {
-      webhooks.close();
+      sender.close();
       await server.close();
-      await webhooks.settled();
+      await sender.settled();
     },
   };
 }

@@ -2,6 +2,7 @@
  * Records and options of the Avito simulator. Field names follow Avito's wire format where a record is
  * rendered as-is (see /work/shared/api/avito.md); everything else is camelCase.
  */
+import type { OutgoingDelivery } from '../common/webhook-sender.js';
 
 /** OAuth client the simulator accepts at `POST /token`. */
 export interface AvitoClientCredentials {
@@ -145,32 +146,12 @@ export interface WebhookEnvelope {
   };
 }
 
-/** One HTTP attempt of a webhook delivery. */
-export interface DeliveryAttempt {
-  /** Epoch ms. */
-  at: number;
-  /** HTTP status, absent when the request failed (timeout, refused, reset). */
-  status?: number;
-  error?: string;
-  durationMs: number;
-}
-
-/** One envelope on its way to one subscribed URL. */
-export interface WebhookDelivery {
-  /** Simulator-side id (`d1`, `d2`…) used by `redeliver`. */
-  id: string;
-  url: string;
+/**
+ * One envelope on its way to one subscribed URL, ids `d1`, `d2`… for `redeliver`. `suppressed` = never sent
+ * because the account has no Messenger tariff (Avito accepts the subscription but never calls).
+ */
+export interface WebhookDelivery extends OutgoingDelivery {
   envelope: WebhookEnvelope;
-  /**
-   * `held` waits for `releaseDeliveries`; `suppressed` = never sent because the account has no Messenger
-   * tariff (Avito accepts the subscription but never calls).
-   */
-  state: 'held' | 'sending' | 'delivered' | 'failed' | 'suppressed';
-  attempts: DeliveryAttempt[];
-  /** Set on the second copy made by `duplicateNext`. */
-  duplicateOf?: string;
-  /** Set on copies made by `redeliver`. */
-  redeliveryOf?: string;
 }
 
 /** Avito's own check when subscribing: a POST of `{}` to the URL. */

@@ -11,17 +11,24 @@ export interface OutgoingAttempt {
   durationMs: number;
 }
 
-/** One webhook body on its way to one URL, with every attempt. */
-export interface OutgoingDelivery {
-  /** Simulator-side id (`w1`, `w2`…) for `redeliver`. */
-  id: string;
-  url: string;
+/** What one webhook carries, whichever URLs it goes to. */
+export interface OutgoingMessage {
   contentType: string;
   body: string;
   /** What the body announces (e.g. `payment.succeeded`), for tests to find it. */
   label: string;
-  /** `held` waits for `release`. */
-  state: 'held' | 'sending' | 'delivered' | 'failed';
+}
+
+/** One webhook body on its way to one URL, with every attempt. */
+export interface OutgoingDelivery extends OutgoingMessage {
+  /** Simulator-side id (`w1`, `w2`… or the simulator's own prefix) for `redeliver`. */
+  id: string;
+  url: string;
+  /**
+   * `held` waits for `release`; `suppressed` = recorded but never sent, because the service would not call
+   * at that moment (see `WebhookSenderSettings.suppressed`).
+   */
+  state: 'held' | 'sending' | 'delivered' | 'failed' | 'suppressed';
   attempts: OutgoingAttempt[];
   /** Set on the second copy made by `duplicateNext`. */
   duplicateOf?: string;
@@ -29,8 +36,12 @@ export interface OutgoingDelivery {
   redeliveryOf?: string;
 }
 
+/** Order in which `release` sends what was held. */
+export type ReleaseOrder = 'fifo' | 'reverse' | 'shuffle';
+
 /** How a simulated service POSTs its webhooks. */
 export interface WebhookSenderSettings {
+  /** Deadline of one attempt, from connecting to the end of the answer. */
   timeoutMs: number;
   /** Extra attempts after a non-2xx answer or a failed connection; 0 = fire once. */
   retries: number;
@@ -43,16 +54,28 @@ export interface WebhookSenderSettings {
   sourceAddress?: string;
   /** For `release('shuffle')`. */
   random: () => number;
+  /** Prefix of delivery ids; default `w`. */
+  idPrefix?: string;
+  /** While this says true, new deliveries are recorded as `suppressed` and never sent. Default: never. */
+  suppressed?: () => boolean;
+}
+
+/** Outcome of one POST: a status, or why there is none. */
+export interface PostResult {
+  status?: number;
+  error?: string;
 }
 
 /**
- * The sending side of a service's webhooks, shared by the simulators that call back (amoCRM, YooKassa):
- * POST with a timeout and retries, a log of every delivery, and the test levers for duplicate, held,
- * reordered and repeated deliveries.
+ * The sending side of a service's webhooks, shared by the simulators that call back (Avito, amoCRM,
+ * YooKassa): POST with a timeout and retries, a log of every delivery, and the test levers for duplicate,
+ * held, reordered and repeated deliveries. `Extra` is what a simulator keeps on each delivery besides the
+ * body (Avito: the envelope as an object).
  */
-export class WebhookSender {
-  readonly deliveries: OutgoingDelivery[] = [];
-  private held: OutgoingDelivery[] = [];
+export class WebhookSender<Extra extends object = Record<never, never>> {
+  readonly deliveries: Array<OutgoingDelivery & Extra> = [];
+  private readonly messages = new Map<string, OutgoingMessage & Extra>();
+  private held: Array<OutgoingDelivery & Extra> = [];
   private holding = false;
   private duplicates = 0;
   private nextId = 1;
@@ -62,25 +85,36 @@ export class WebhookSender {
 
   constructor(private readonly settings: WebhookSenderSettings) {}
 
-  /** Delivers `body` to `url` (twice after `duplicateNext`); resolves when done or held. */
-  async send(url: string, body: string, contentType: string, label: string): Promise<OutgoingDelivery[]> {
+  /**
+   * Delivers one webhook to each URL (twice to each after `duplicateNext`, which counts webhooks, not
+   * URLs); resolves when every delivery is done, held or suppressed.
+   */
+  async send(
+    urls: readonly string[],
+    message: OutgoingMessage & Extra,
+  ): Promise<Array<OutgoingDelivery & Extra>> {
     const copies = this.duplicates > 0 ? 2 : 1;
     if (this.duplicates > 0) this.duplicates -= 1;
-    const created: OutgoingDelivery[] = [];
-    for (let i = 0; i < copies; i += 1) {
-      const delivery = this.create(url, body, contentType, label);
-      if (created[0]) delivery.duplicateOf = created[0].id;
-      created.push(delivery);
+    const created: Array<OutgoingDelivery & Extra> = [];
+    for (const url of urls) {
+      let first: OutgoingDelivery | undefined;
+      for (let i = 0; i < copies; i += 1) {
+        const delivery = this.create(url, message);
+        if (first) delivery.duplicateOf = first.id;
+        first ??= delivery;
+        created.push(delivery);
+      }
     }
     await Promise.all(created.map((d) => this.route(d)));
     return created;
   }
 
-  /** Sends a past delivery's body again as a new delivery record. */
-  async redeliver(deliveryId: string): Promise<OutgoingDelivery> {
+  /** Sends a past delivery's webhook again as a new delivery record. */
+  async redeliver(deliveryId: string): Promise<OutgoingDelivery & Extra> {
     const original = this.deliveries.find((d) => d.id === deliveryId);
-    if (!original) throw new Error(`No delivery ${deliveryId}; see sim.deliveries for the ids`);
-    const copy = this.create(original.url, original.body, original.contentType, original.label);
+    const message = this.messages.get(deliveryId);
+    if (!original || !message) throw new Error(`No delivery ${deliveryId}; see sim.deliveries for the ids`);
+    const copy = this.create(original.url, message);
     copy.redeliveryOf = original.id;
     await this.route(copy);
     return copy;
@@ -97,7 +131,7 @@ export class WebhookSender {
   }
 
   /** Stops holding and sends what was held one after another, in arrival order, reversed or shuffled. */
-  async release(order: 'fifo' | 'reverse' | 'shuffle' = 'fifo'): Promise<OutgoingDelivery[]> {
+  async release(order: ReleaseOrder = 'fifo'): Promise<Array<OutgoingDelivery & Extra>> {
     this.holding = false;
     const batch = this.held;
     this.held = [];
@@ -123,21 +157,69 @@ export class WebhookSender {
     for (const abort of this.aborts) abort();
   }
 
-  private create(url: string, body: string, contentType: string, label: string): OutgoingDelivery {
-    const delivery: OutgoingDelivery = {
-      id: `w${this.nextId++}`,
+  /** One POST outside the delivery log, without retries (e.g. Avito's check of a URL on subscribe). */
+  post(url: string, body: string, contentType: string): Promise<PostResult> {
+    return new Promise((resolve) => {
+      let done = false;
+      const finish = (result: PostResult) => {
+        if (done) return;
+        done = true;
+        clearTimeout(timer);
+        this.aborts.delete(abort);
+        resolve(result);
+      };
+      const target = new URL(url);
+      const request = target.protocol === 'https:' ? httpsRequest : httpRequest;
+      const req = request(
+        target,
+        {
+          method: 'POST',
+          headers: { 'content-type': contentType, 'content-length': Buffer.byteLength(body) },
+          localAddress: this.settings.sourceAddress,
+        },
+        (res) => {
+          // Drain so the socket is released; what the receiver says does not matter beyond its status.
+          res.resume();
+          res.on('end', () => finish({ status: res.statusCode }));
+          res.on('error', (error) => finish({ error: error.message }));
+          res.on('close', () => finish({ error: 'answer cut off' }));
+        },
+      );
+      // Stop the attempt with its reason first, so the destroy's own error does not replace it.
+      const stop = (reason: string) => {
+        finish({ error: reason });
+        req.destroy();
+      };
+      // A deadline for the whole exchange, not an idle timeout: a receiver that trickles its answer fails too.
+      const timer = setTimeout(
+        () => stop(`timeout after ${this.settings.timeoutMs} ms`),
+        this.settings.timeoutMs,
+      );
+      const abort = () => stop('simulator closed');
+      this.aborts.add(abort);
+      req.on('error', (error) => finish({ error: error.message }));
+      req.end(body);
+    });
+  }
+
+  private create(url: string, message: OutgoingMessage & Extra): OutgoingDelivery & Extra {
+    const delivery: OutgoingDelivery & Extra = {
+      ...message,
+      id: `${this.settings.idPrefix ?? 'w'}${this.nextId++}`,
       url,
-      contentType,
-      body,
-      label,
       state: 'sending',
       attempts: [],
     };
     this.deliveries.push(delivery);
+    this.messages.set(delivery.id, message);
     return delivery;
   }
 
-  private route(delivery: OutgoingDelivery): Promise<void> {
+  private route(delivery: OutgoingDelivery & Extra): Promise<void> {
+    if (this.settings.suppressed?.()) {
+      delivery.state = 'suppressed';
+      return Promise.resolve();
+    }
     if (this.holding) {
       delivery.state = 'held';
       this.held.push(delivery);
@@ -157,7 +239,7 @@ export class WebhookSender {
       if (attempt > 0) await new Promise((r) => setTimeout(r, this.settings.backoffMs * 2 ** (attempt - 1)));
       if (this.closed) break;
       const at = Date.now();
-      const result = await this.post(delivery);
+      const result = await this.post(delivery.url, delivery.body, delivery.contentType);
       delivery.attempts.push({ at, ...result, durationMs: Date.now() - at });
       if (result.status !== undefined && result.status >= 200 && result.status <= 299) {
         delivery.state = 'delivered';
@@ -165,40 +247,6 @@ export class WebhookSender {
       }
     }
     delivery.state = 'failed';
-  }
-
-  private post(delivery: OutgoingDelivery): Promise<{ status?: number; error?: string }> {
-    return new Promise((resolve) => {
-      const target = new URL(delivery.url);
-      const request = target.protocol === 'https:' ? httpsRequest : httpRequest;
-      const req = request(
-        target,
-        {
-          method: 'POST',
-          headers: {
-            'content-type': delivery.contentType,
-            'content-length': Buffer.byteLength(delivery.body),
-          },
-          localAddress: this.settings.sourceAddress,
-          timeout: this.settings.timeoutMs,
-        },
-        (res) => {
-          // Drain so the socket is released; what the receiver says does not matter beyond its status.
-          res.resume();
-          res.on('end', () => finish({ status: res.statusCode }));
-          res.on('error', (error) => finish({ error: error.message }));
-        },
-      );
-      const abort = () => req.destroy(new Error('simulator closed'));
-      this.aborts.add(abort);
-      const finish = (result: { status?: number; error?: string }) => {
-        this.aborts.delete(abort);
-        resolve(result);
-      };
-      req.on('timeout', () => req.destroy(new Error(`timeout after ${this.settings.timeoutMs} ms`)));
-      req.on('error', (error) => finish({ error: error.message }));
-      req.end(delivery.body);
-    });
   }
 }
 
@@ -209,7 +257,7 @@ export interface WebhookLevers {
   /** Keep deliveries back until `releaseDeliveries`. */
   holdDeliveries(): void;
   /** Send what was held one by one: in arrival order, reversed, or shuffled (seeded). */
-  releaseDeliveries(order?: 'fifo' | 'reverse' | 'shuffle'): Promise<OutgoingDelivery[]>;
+  releaseDeliveries(order?: ReleaseOrder): Promise<OutgoingDelivery[]>;
   /** Send a past delivery's body again as a new delivery. */
   redeliver(deliveryId: string): Promise<OutgoingDelivery>;
   /** Resolves once no delivery is in flight. */

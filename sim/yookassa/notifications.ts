@@ -23,6 +23,10 @@ export class Notifier {
   notify(event: NotificationEvent, object: PaymentObject | RefundObject): Promise<OutgoingDelivery[]> {
     if (!this.url) return Promise.resolve([]);
     // Serialised now: later changes to the payment must not leak into this notification.
-    return this.sender.send(this.url, this.body(event, object), 'application/json', event);
+    return this.sender.send([this.url], {
+      body: this.body(event, object),
+      contentType: 'application/json',
+      label: event,
+    });
   }
 }
