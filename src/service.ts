@@ -165,6 +165,8 @@ export async function startService(
     file: salesSettings.file,
     leadSettings: salesSettings,
     listeners: pipeline.listeners,
+    // The brief asks the same providers as the answers, through the same router.
+    models: knowledge.router,
     publicUrl: () => {
       const url = config.http.publicUrl ?? listening.url;
       if (!url) throw new Error('a document link was made before the service listened');

@@ -174,13 +174,25 @@ export async function startOpenAISim(opts: OpenAISimOptions = {}): Promise<OpenA
     const messages = body.messages
       .filter((m) => m.role !== 'system' && m.role !== 'developer')
       .map((m) => ({ role: m.role, text: textOf(m.content) }));
+    const format = body.response_format?.type ?? 'text';
+    // The API's own rule: JSON mode without the word in the messages could loop on whitespace.
+    if (format === 'json_object' && !body.messages.some((m) => /json/i.test(textOf(m.content)))) {
+      throw invalidRequest(
+        "'messages' must contain the word 'json' in some form, to use 'response_format' of type 'json_object'.",
+        'messages',
+      );
+    }
     const script = scripted.shift();
-    const reply = passageModelReply({
-      system,
-      messages,
-      ...(script !== undefined ? { scripted: script } : {}),
-      maxSentences: settings.answerSentences,
-    });
+    const reply =
+      format === 'text'
+        ? passageModelReply({
+            system,
+            messages,
+            ...(script !== undefined ? { scripted: script } : {}),
+            maxSentences: settings.answerSentences,
+          })
+        : // In JSON mode the passage model has no prose to give: an empty object unless a test scripts one.
+          { text: script ?? '{}', question: messages.at(-1)?.text ?? '', passages: [] };
     const limit = body.max_completion_tokens ?? body.max_tokens ?? undefined;
     const { text, cut } = truncateTokens(reply.text, limit ?? undefined);
     completions.push({
