@@ -70,7 +70,7 @@ export function openSales(deps: {
     config: sales,
     leads,
     conversations: createConversationLeads(leadsDeps, leads),
-    prices: sales ? createPriceQuotes(sales) : null,
+    prices: sales ? createPriceQuotes(sales, config.locale) : null,
     openDesk: (deliver) =>
       sales
         ? createDocumentDesk({
@@ -90,6 +90,7 @@ export function openSales(deps: {
             ttlDays: config.sales.linkTtlDays,
             now: () => new Date(),
             logger,
+            locale: config.locale,
           })
         : null,
   };

@@ -20,7 +20,7 @@ import { type StageChange } from './stages.js';
 export type { BriefExtractor, BuyerMessage, ExtractedValue } from './brief/extractor.js';
 export { createModelBriefExtractor, type ModelBriefDeps } from './brief/model.js';
 export { createRuleBriefExtractor } from './brief/rules.js';
-export { type BriefField, DEFAULT_BRIEF_FIELDS } from './brief/fields.js';
+export { type BriefField, DEFAULT_BRIEF_FIELDS, defaultBriefFields } from './brief/fields.js';
 export { formatBriefValue } from './brief/values.js';
 export type { BuyerBurst, BuyerOutcome } from './buyer.js';
 export { findContacts } from './contacts.js';
