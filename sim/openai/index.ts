@@ -71,8 +71,11 @@ export interface OpenAISim {
   settings: OpenAISimSettings;
   /** One entry per successful chat completion. */
   completions: CompletionTrace[];
-  /** Forces the text of the next chat completion (queued, one per call). */
-  scriptNextAnswer(text: string): void;
+  /**
+   * Forces the text of the next chat completion (queued, one per call); `for: 'json'` (or `'text'`) keeps it for
+   * the next call in a JSON mode (or without one), as the Gemini simulator's does.
+   */
+  scriptNextAnswer(text: string, options?: { for?: 'any' | 'text' | 'json' }): void;
   clearScriptedAnswers(): void;
   /** 429 `rate_limit_exceeded` with `retry-after` on chat completions (or `match`) for `times` calls. */
   rateLimit(opts?: { retryAfter?: number; times?: number; match?: FaultRule['match'] }): void;
@@ -115,7 +118,7 @@ export async function startOpenAISim(opts: OpenAISimOptions = {}): Promise<OpenA
   const calls = new CallLog();
   const faults = new FaultInjector(seed);
   const renderer = openaiStatusRenderer(requestId);
-  const scripted: string[] = [];
+  const scripted: Array<{ text: string; for: 'any' | 'text' | 'json' }> = [];
   const completions: CompletionTrace[] = [];
 
   const checkAuth = (req: IncomingMessage) => {
@@ -182,7 +185,8 @@ export async function startOpenAISim(opts: OpenAISimOptions = {}): Promise<OpenA
         'messages',
       );
     }
-    const script = scripted.shift();
+    const at = scripted.findIndex((x) => x.for === 'any' || x.for === (format === 'text' ? 'text' : 'json'));
+    const script = at >= 0 ? scripted.splice(at, 1)[0]!.text : undefined;
     const reply =
       format === 'text'
         ? passageModelReply({
@@ -339,8 +343,8 @@ export async function startOpenAISim(opts: OpenAISimOptions = {}): Promise<OpenA
     faults,
     settings,
     completions,
-    scriptNextAnswer: (text) => {
-      scripted.push(text);
+    scriptNextAnswer: (text, options) => {
+      scripted.push({ text, for: options?.for ?? 'any' });
     },
     clearScriptedAnswers: () => {
       scripted.length = 0;
