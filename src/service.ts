@@ -147,7 +147,7 @@ export async function startService(
   // Sales: the settings (SALES_CONFIG, else defaults), the integrations' plan whose listeners hear lead events,
   // then the leads, quotes and documents, then the integrations connected to the leads. Where buyers download
   // documents is known once the service listens (PUBLIC_URL, else its own address).
-  const salesSettings = await loadSalesSettings(config.sales.configPath);
+  const salesSettings = await loadSalesSettings(config.sales.configPath, config.locale);
   const pipeline = await openSalesIntegrations({
     config,
     store,
@@ -165,6 +165,8 @@ export async function startService(
     file: salesSettings.file,
     leadSettings: salesSettings,
     listeners: pipeline.listeners,
+    // The brief asks the same providers as the answers, through the same router.
+    models: knowledge.router,
     publicUrl: () => {
       const url = config.http.publicUrl ?? listening.url;
       if (!url) throw new Error('a document link was made before the service listened');

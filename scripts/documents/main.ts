@@ -139,6 +139,7 @@ async function render(args: RenderArgs): Promise<void> {
       now: new Date(),
       numbering: store ? { sequences: store.sequences } : { number: args.number! },
       maxBytes: env.sales.maxPdfBytes,
+      locale: env.locale,
     });
     const out = resolve(args.out);
     await writeAtomically(out, doc.pdf);

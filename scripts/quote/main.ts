@@ -45,12 +45,17 @@ async function main(): Promise<number> {
     return 2;
   }
   loadDotEnv();
-  const path = args.config ?? loadConfig(process.env).sales.configPath;
-  const sales = await loadSalesConfig(path);
+  const config = loadConfig(process.env);
+  const sales = await loadSalesConfig(args.config ?? config.sales.configPath);
   try {
     const order = orderFromWords(sales.priceList, args.words);
-    const quote = calculateQuote(sales.priceList, order, { now: new Date(), timeZone: sales.timeZone });
-    process.stdout.write(args.json ? `${JSON.stringify(quoteJson(quote))}\n` : quoteText(quote));
+    const { locale } = config;
+    const quote = calculateQuote(sales.priceList, order, {
+      now: new Date(),
+      timeZone: sales.timeZone,
+      locale,
+    });
+    process.stdout.write(args.json ? `${JSON.stringify(quoteJson(quote))}\n` : quoteText(quote, locale));
     return 0;
   } catch (err) {
     if (!(err instanceof QuoteError)) throw err;

@@ -71,8 +71,11 @@ export interface OpenAISim {
   settings: OpenAISimSettings;
   /** One entry per successful chat completion. */
   completions: CompletionTrace[];
-  /** Forces the text of the next chat completion (queued, one per call). */
-  scriptNextAnswer(text: string): void;
+  /**
+   * Forces the text of the next chat completion (queued, one per call); `for: 'json'` (or `'text'`) keeps it for
+   * the next call in a JSON mode (or without one), as the Gemini simulator's does.
+   */
+  scriptNextAnswer(text: string, options?: { for?: 'any' | 'text' | 'json' }): void;
   clearScriptedAnswers(): void;
   /** 429 `rate_limit_exceeded` with `retry-after` on chat completions (or `match`) for `times` calls. */
   rateLimit(opts?: { retryAfter?: number; times?: number; match?: FaultRule['match'] }): void;
@@ -115,7 +118,7 @@ export async function startOpenAISim(opts: OpenAISimOptions = {}): Promise<OpenA
   const calls = new CallLog();
   const faults = new FaultInjector(seed);
   const renderer = openaiStatusRenderer(requestId);
-  const scripted: string[] = [];
+  const scripted: Array<{ text: string; for: 'any' | 'text' | 'json' }> = [];
   const completions: CompletionTrace[] = [];
 
   const checkAuth = (req: IncomingMessage) => {
@@ -174,13 +177,26 @@ export async function startOpenAISim(opts: OpenAISimOptions = {}): Promise<OpenA
     const messages = body.messages
       .filter((m) => m.role !== 'system' && m.role !== 'developer')
       .map((m) => ({ role: m.role, text: textOf(m.content) }));
-    const script = scripted.shift();
-    const reply = passageModelReply({
-      system,
-      messages,
-      ...(script !== undefined ? { scripted: script } : {}),
-      maxSentences: settings.answerSentences,
-    });
+    const format = body.response_format?.type ?? 'text';
+    // The API's own rule: JSON mode without the word in the messages could loop on whitespace.
+    if (format === 'json_object' && !body.messages.some((m) => /json/i.test(textOf(m.content)))) {
+      throw invalidRequest(
+        "'messages' must contain the word 'json' in some form, to use 'response_format' of type 'json_object'.",
+        'messages',
+      );
+    }
+    const at = scripted.findIndex((x) => x.for === 'any' || x.for === (format === 'text' ? 'text' : 'json'));
+    const script = at >= 0 ? scripted.splice(at, 1)[0]!.text : undefined;
+    const reply =
+      format === 'text'
+        ? passageModelReply({
+            system,
+            messages,
+            ...(script !== undefined ? { scripted: script } : {}),
+            maxSentences: settings.answerSentences,
+          })
+        : // In JSON mode the passage model has no prose to give: an empty object unless a test scripts one.
+          { text: script ?? '{}', question: messages.at(-1)?.text ?? '', passages: [] };
     const limit = body.max_completion_tokens ?? body.max_tokens ?? undefined;
     const { text, cut } = truncateTokens(reply.text, limit ?? undefined);
     completions.push({
@@ -327,8 +343,8 @@ export async function startOpenAISim(opts: OpenAISimOptions = {}): Promise<OpenA
     faults,
     settings,
     completions,
-    scriptNextAnswer: (text) => {
-      scripted.push(text);
+    scriptNextAnswer: (text, options) => {
+      scripted.push({ text, for: options?.for ?? 'any' });
     },
     clearScriptedAnswers: () => {
       scripted.length = 0;

@@ -48,7 +48,21 @@ export const ChatCompletionSchema = z.strictObject({
   user: z.string().optional(),
   metadata: z.record(z.string(), z.string()).nullish(),
   store: z.boolean().nullish(),
-  response_format: z.strictObject({ type: z.literal('text') }).optional(),
+  response_format: z
+    .discriminatedUnion('type', [
+      z.strictObject({ type: z.literal('text') }),
+      z.strictObject({ type: z.literal('json_object') }),
+      z.strictObject({
+        type: z.literal('json_schema'),
+        json_schema: z.strictObject({
+          name: z.string().regex(/^[a-zA-Z0-9_-]{1,64}$/),
+          description: z.string().optional(),
+          schema: z.record(z.string(), z.unknown()).optional(),
+          strict: z.boolean().nullish(),
+        }),
+      }),
+    ])
+    .optional(),
 });
 export type ChatCompletionBody = z.infer<typeof ChatCompletionSchema>;
 

@@ -23,7 +23,7 @@ import type { DraftActions, OwnerAlerts } from '../responder/ports.js';
 import { loadSalesConfig, type SalesConfig } from '../sales/config.js';
 import type { IssuedDocument } from '../sales/documents/issue.js';
 import {
-  DEFAULT_BRIEF_FIELDS,
+  defaultBriefFields,
   type LeadActionResult,
   type LeadEvent,
   type LeadListener,
@@ -65,14 +65,18 @@ export type SalesSettings = Pick<SalesConfig, 'timeZone' | 'brief' | 'calendar' 
  * one stops start-up with every problem listed), else defaults (Moscow time, the default brief, Mon–Fri
  * 10–19 consultations, no status map).
  */
-export async function loadSalesSettings(path: string): Promise<SalesSettings & { file: SalesConfig | null }> {
+export async function loadSalesSettings(
+  path: string,
+  /** BOT_LOCALE: the default brief's labels when there is no file. */
+  locale: Config['locale'] = 'ru',
+): Promise<SalesSettings & { file: SalesConfig | null }> {
   if (existsSync(path)) {
     const file = await loadSalesConfig(path);
     return { ...file, file };
   }
   return {
     timeZone: 'Europe/Moscow',
-    brief: { fields: [...DEFAULT_BRIEF_FIELDS] },
+    brief: { fields: defaultBriefFields(locale) },
     calendar: calendarSettingsSchema.parse({}),
     amocrm: { statuses: {} },
     seller: {},

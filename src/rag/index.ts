@@ -33,7 +33,7 @@ export { checkGrounding, type GuardResult } from './guard.js';
 export type { IngestInput, IngestProgress, IngestResult } from './ingest.js';
 export { listingDocumentText } from './listing-document.js';
 export type { ModelAlerts, ModelProviderAlert } from './models/port.js';
-export type { ProviderStatus } from './models/router.js';
+export type { ModelRouter, PlainRequest, ProviderStatus } from './models/router.js';
 export { NO_ANSWER_MARKER } from './prompt.js';
 
 /** Tuning knobs; defaults suit production, tests shrink the timings. */
@@ -82,6 +82,11 @@ export interface Knowledge {
   readonly providers: readonly LlmProvider[];
   /** Whose vectors rank local passages (`openai:text-embedding-3-small`), or null for BM25 alone. */
   readonly embeddings: string | null;
+  /**
+   * The providers of LLM_PROVIDERS behind one router, for other model work (the buyer's brief) to share its
+   * fallback, circuit breaker and owner alerts; null without providers.
+   */
+  readonly router: ModelRouter | null;
 }
 
 /**
@@ -208,5 +213,6 @@ export function createKnowledge(deps: {
     geminiEnabled: config.gemini.enabled,
     providers: config.llm.providers,
     embeddings: embedder?.id ?? null,
+    router,
   };
 }

@@ -2,6 +2,7 @@ import type { BriefExtractor } from './leads/brief/extractor.js';
 import type { BuyerBurst } from './leads/buyer.js';
 import { createLeads, type Leads, type LeadsDeps } from './leads/index.js';
 import type { SalesConfig } from './config.js';
+import type { SalesLocale } from './texts.js';
 import { type ComputedQuote, quoteForQuestion } from './pricing/price-question.js';
 
 /**
@@ -33,6 +34,7 @@ export function createConversationLeads(
 /** The calculator answering price questions, priced now with the product's defaults. */
 export function createPriceQuotes(
   sales: Pick<SalesConfig, 'priceList' | 'timeZone'>,
+  locale: SalesLocale,
   now: () => Date = () => new Date(),
 ) {
   return {
@@ -40,6 +42,6 @@ export function createPriceQuotes(
       questions: readonly string[];
       listing: { itemId: string | null; title: string | null } | null;
     }): Promise<ComputedQuote | null> =>
-      quoteForQuestion(sales.priceList, input, { now: now(), timeZone: sales.timeZone }),
+      quoteForQuestion(sales.priceList, input, { now: now(), timeZone: sales.timeZone, locale }),
   };
 }

@@ -35,7 +35,7 @@ export { DOCUMENT_KINDS, type DocumentKind } from './documents/template.js';
 export { DEFAULT_TEMPLATES } from './documents/templates/index.js';
 export { formatRubles, formatRublesDecimal, type Kopecks, parseRubles } from './money.js';
 export {
-  createGeminiBriefExtractor,
+  createModelBriefExtractor,
   createLeads,
   createRuleBriefExtractor,
   type LeadEvent,

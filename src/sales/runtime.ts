@@ -1,14 +1,14 @@
 import { join } from 'node:path';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
-import { createGenAI } from '../rag/gemini/client.js';
+import type { ModelRouter } from '../rag/models/router.js';
 import type { Store } from '../store/port.js';
 import type { SalesConfig } from './config.js';
 import { type ConversationLeads, createConversationLeads, createPriceQuotes } from './conversations.js';
 import { type BuyerDelivery, createDocumentDesk, type DocumentDesk } from './delivery/desk.js';
 import { createPdfFiles } from './delivery/files.js';
 import { createDocumentLinks } from './delivery/links.js';
-import { createGeminiBriefExtractor } from './leads/brief/gemini.js';
+import { createModelBriefExtractor } from './leads/brief/model.js';
 import { createRuleBriefExtractor } from './leads/brief/rules.js';
 import type { LeadListener } from './leads/events.js';
 import { createLeads, type Leads, type LeadsDeps } from './leads/index.js';
@@ -26,13 +26,10 @@ export interface SalesRuntime {
   openDesk(deliver: BuyerDelivery): DocumentDesk | null;
 }
 
-/** How long one brief extraction may wait for Gemini per attempt. */
-const BRIEF_TIMEOUT_MS = 30_000;
-
 /**
  * The sales core from the configuration as read at start-up (a missing file leaves leads on with the default
- * brief, and quotes and documents off), with Gemini's brief extraction when a key is set (the rules otherwise,
- * and as its fallback).
+ * brief, and quotes and documents off), with the brief read by the answers' model providers when any are
+ * configured (the rules otherwise, and as their fallback).
  */
 export function openSales(deps: {
   config: Config;
@@ -45,6 +42,8 @@ export function openSales(deps: {
   /** The brief and time zone the leads use: the file's, or the defaults when there is none. */
   leadSettings: LeadsDeps['sales'];
   listeners?: readonly LeadListener[];
+  /** The answers' router (LLM_PROVIDERS), shared by the brief; null without providers. */
+  models: Pick<ModelRouter, 'complete'> | null;
 }): SalesRuntime {
   const { config, store } = deps;
   const logger = deps.logger.child({ module: 'sales' });
@@ -55,13 +54,8 @@ export function openSales(deps: {
       'no sales configuration: leads are kept with the default brief; quotes and documents are off',
     );
   const rules = createRuleBriefExtractor();
-  const extractor = config.gemini.enabled
-    ? createGeminiBriefExtractor({
-        ai: createGenAI(config.gemini, BRIEF_TIMEOUT_MS),
-        models: [config.gemini.model, ...config.gemini.fallbackModels],
-        logger,
-        fallback: rules,
-      })
+  const extractor = deps.models
+    ? createModelBriefExtractor({ models: deps.models, logger, fallback: rules })
     : rules;
   const leadsDeps: LeadsDeps = {
     store,
@@ -76,7 +70,7 @@ export function openSales(deps: {
     config: sales,
     leads,
     conversations: createConversationLeads(leadsDeps, leads),
-    prices: sales ? createPriceQuotes(sales) : null,
+    prices: sales ? createPriceQuotes(sales, config.locale) : null,
     openDesk: (deliver) =>
       sales
         ? createDocumentDesk({
@@ -96,6 +90,7 @@ export function openSales(deps: {
             ttlDays: config.sales.linkTtlDays,
             now: () => new Date(),
             logger,
+            locale: config.locale,
           })
         : null,
   };

@@ -275,6 +275,7 @@ export async function startHarness(
       ttlDays: 14,
       now: () => new Date(),
       logger,
+      locale: config.locale,
     });
     sales = { leads, config: salesConfig, desk };
   }

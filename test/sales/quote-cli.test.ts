@@ -38,6 +38,18 @@ describe('npm run quote', () => {
     expect(text).toMatch(/^Расчёт действителен до \d\d\.\d\d\.\d{4} 23:59 \(Europe\/Moscow\)$/m);
   });
 
+  it('when BOT_LOCALE is en, then the table and totals are printed in English', async () => {
+    const { code, stdout } = await quote(['--config', EXAMPLE, 'sofa-milan', 'urgency=express'], {
+      BOT_LOCALE: 'en',
+    });
+    expect(code).toBe(0);
+    const text = stdout.replaceAll('\u00a0', ' ');
+    expect(text).toMatch(/^No\. +Item +Qty +Price +Amount$/m);
+    expect(text).toMatch(/^ *2 +Срок изготовления: срочно, 10 рабочих дней \(×1\.3\) +1 svc /m);
+    expect(text).toMatch(/^Total due: +[\d ]+,\d\d ₽$/m);
+    expect(text).toMatch(/^Valid until \d\d\.\d\d\.\d{4} 23:59 \(Europe\/Moscow\)$/m);
+  });
+
   it('when --json is asked with SALES_CONFIG set, then the figures are the calculator’s as decimal strings', async () => {
     const { code, stdout } = await quote(
       ['--json', 'wardrobe', 'qty=2.35', 'doors=mirror', 'urgency=express', 'discount=winter'],

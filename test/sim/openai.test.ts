@@ -170,6 +170,47 @@ describe('chat completions', () => {
     expect(viaSdk).toBeInstanceOf(BadRequestError);
   });
 
+  it('when JSON mode is asked, then the word json must be in the messages, and the answer is a JSON object', async () => {
+    const refused = await client.chat.completions
+      .create({
+        model: 'gpt-4o-mini',
+        messages: [{ role: 'user', content: 'Сколько стоит доставка?' }],
+        response_format: { type: 'json_object' },
+      })
+      .catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(BadRequestError);
+    expect((refused as BadRequestError).message).toContain("must contain the word 'json'");
+
+    const empty = await client.chat.completions.create({
+      model: 'gpt-4o-mini',
+      messages: [
+        { role: 'system', content: 'Answer in JSON.' },
+        { role: 'user', content: 'Сколько стоит доставка?' },
+      ],
+      response_format: { type: 'json_object' },
+    });
+    expect(JSON.parse(empty.choices[0]!.message.content!)).toEqual({});
+
+    sim.scriptNextAnswer('{"values":[]}');
+    const scripted = await client.chat.completions.create({
+      model: 'gpt-4o-mini',
+      messages: [{ role: 'user', content: 'Заполни бриф' }],
+      response_format: {
+        type: 'json_schema',
+        json_schema: { name: 'brief', schema: { type: 'object' }, strict: false },
+      },
+    });
+    expect(scripted.choices[0]!.message.content).toBe('{"values":[]}');
+
+    const badName = await post('/chat/completions', {
+      model: 'gpt-4o-mini',
+      messages: [{ role: 'user', content: 'json' }],
+      response_format: { type: 'json_schema', json_schema: { name: 'a brief' } },
+    });
+    expect(badName.status).toBe(400);
+    expect(badName.body.error.param).toBe('response_format.json_schema.name');
+  });
+
   it('when the model is unknown, then 404 model_not_found', async () => {
     const err = await client.chat.completions
       .create({ model: 'gpt-0-retired', messages: [{ role: 'user', content: 'x' }] })

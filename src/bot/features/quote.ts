@@ -102,8 +102,12 @@ export function quoteConversation(env: FeatureEnv) {
 
     const priced = await conversation.external(() => {
       try {
-        const computed = calculateQuote(list, order, { now: new Date(), timeZone: sales.config!.timeZone });
-        return { ok: true as const, table: quoteText(computed) };
+        const computed = calculateQuote(list, order, {
+          now: new Date(),
+          timeZone: sales.config!.timeZone,
+          locale: t.locale,
+        });
+        return { ok: true as const, table: quoteText(computed, t.locale) };
       } catch (err) {
         if (err instanceof QuoteError) return { ok: false as const, error: err.message };
         throw err;

@@ -2,6 +2,7 @@ import Anthropic, { APIError } from '@anthropic-ai/sdk';
 import { z } from 'zod';
 import type { Config } from '../../config.js';
 import { httpFailure, transportFailure } from './failures.js';
+import { jsonInstruction, jsonText } from './json.js';
 import type { ChatTurn, ModelAdapter, ModelFailure } from './port.js';
 
 export const ANTHROPIC_DEFAULT_BASE_URL = 'https://api.anthropic.com';
@@ -53,7 +54,8 @@ function messages(turns: readonly ChatTurn[]) {
 /**
  * Claude through the Messages API: the passages from the local index are in `system` (see
  * `buildSystemInstruction`), the chat follows as user/assistant messages. No temperature: the current
- * API version (the SDK's `anthropic-version`) no longer takes sampling parameters.
+ * API version (the SDK's `anthropic-version`) no longer takes sampling parameters. A JSON answer is asked by
+ * the schema in `system` (the Messages API has no JSON mode), and the object is taken out of the text.
  */
 export function anthropicAdapter(deps: { client: Anthropic; models: readonly string[] }): ModelAdapter {
   return {
@@ -66,7 +68,7 @@ export function anthropicAdapter(deps: { client: Anthropic; models: readonly str
         {
           model: call.model,
           max_tokens: ANTHROPIC_MAX_TOKENS,
-          system: call.system,
+          system: call.json ? jsonInstruction(call.system, call.json) : call.system,
           messages: messages(call.turns),
         },
         { signal: call.signal },
@@ -78,7 +80,7 @@ export function anthropicAdapter(deps: { client: Anthropic; models: readonly str
         .map((b) => b.text ?? '')
         .join('');
       return {
-        text: text.trim(),
+        text: call.json ? jsonText(text) : text.trim(),
         passages: [...passages],
         cited: [],
         finishReason: parsed.data.stop_reason ?? undefined,

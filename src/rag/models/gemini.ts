@@ -54,7 +54,8 @@ export interface GeminiAdapterDeps {
 
 /**
  * Gemini with the File Search tool: it retrieves from our store itself, filtered to the stage (this
- * listing's documents, or general ones), and reports what it retrieved in its grounding metadata.
+ * listing's documents, or general ones), and reports what it retrieved in its grounding metadata. Without a
+ * stage (the brief) it answers from the instruction and turns alone, as JSON of the call's schema when asked.
  */
 export function geminiAdapter(deps: GeminiAdapterDeps): ModelAdapter {
   return {
@@ -64,8 +65,19 @@ export function geminiAdapter(deps: GeminiAdapterDeps): ModelAdapter {
     ...(deps.health ? { health: deps.health } : {}),
     classify: classifyGemini,
     async generate(call) {
-      const storeName = await deps.storeName();
       const thinking = thinkingFor(call.model);
+      // File Search only for a retrieval stage; a JSON answer is held to its schema by the API itself.
+      const tools = call.stage
+        ? [
+            {
+              fileSearch: {
+                fileSearchStoreNames: [await deps.storeName()],
+                metadataFilter: stageFilter(call.stage),
+                topK: deps.topK,
+              },
+            },
+          ]
+        : undefined;
       const response = await (
         await deps.ai()
       ).models.generateContent({
@@ -73,18 +85,13 @@ export function geminiAdapter(deps: GeminiAdapterDeps): ModelAdapter {
         contents: contents(call.turns),
         config: {
           systemInstruction: call.system,
-          temperature: deps.temperature,
+          temperature: call.json ? 0 : deps.temperature,
           abortSignal: call.signal,
           ...(thinking ? { thinkingConfig: thinking } : {}),
-          tools: [
-            {
-              fileSearch: {
-                fileSearchStoreNames: [storeName],
-                metadataFilter: stageFilter(call.stage),
-                topK: deps.topK,
-              },
-            },
-          ],
+          ...(tools ? { tools } : {}),
+          ...(call.json
+            ? { responseMimeType: 'application/json', responseJsonSchema: call.json.schema }
+            : {}),
         },
       });
       const parsed = parseGeneration(response, call.model);

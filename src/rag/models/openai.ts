@@ -2,6 +2,7 @@ import OpenAI, { APIError } from 'openai';
 import { z } from 'zod';
 import type { Config } from '../../config.js';
 import { httpFailure, transportFailure } from './failures.js';
+import { jsonInstruction, jsonText } from './json.js';
 import type { Embedder, ModelAdapter, ModelFailure } from './port.js';
 
 /** OpenAI's own API; gateways (OpenRouter, DeepSeek, YandexGPT/GigaChat proxies, Ollama, vLLM) set OPENAI_BASE_URL. */
@@ -56,7 +57,9 @@ export function classifyOpenAI(err: unknown): ModelFailure {
 
 /**
  * Chat Completions over an OpenAI-compatible API: the passages from the local index are in the system
- * message (see `buildSystemInstruction`), the chat follows as user/assistant messages.
+ * message (see `buildSystemInstruction`), the chat follows as user/assistant messages. A JSON answer is asked
+ * with `response_format: json_object` and the schema in the system message: DeepSeek, Ollama and most
+ * gateways take `json_object`, not all take `json_schema`.
  */
 export function openaiAdapter(deps: {
   client: OpenAI;
@@ -73,18 +76,20 @@ export function openaiAdapter(deps: {
         {
           model: call.model,
           messages: [
-            { role: 'system', content: call.system },
+            { role: 'system', content: call.json ? jsonInstruction(call.system, call.json) : call.system },
             ...call.turns.map((t) => ({ role: t.role, content: t.text })),
           ],
-          temperature: deps.temperature,
+          temperature: call.json ? 0 : deps.temperature,
+          ...(call.json ? { response_format: { type: 'json_object' as const } } : {}),
         },
         { signal: call.signal },
       );
       const parsed = completionSchema.safeParse(raw);
       if (!parsed.success) throw new Error(`unexpected chat completion: ${parsed.error.message}`);
       const choice = parsed.data.choices[0]!;
+      const text = (choice.message.content ?? '').trim();
       return {
-        text: (choice.message.content ?? '').trim(),
+        text: call.json ? jsonText(text) : text,
         passages: [...passages],
         cited: [],
         finishReason: choice.finish_reason ?? undefined,

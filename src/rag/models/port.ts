@@ -23,6 +23,18 @@ export interface GivenPassage {
   text: string;
 }
 
+/**
+ * An answer wanted as one JSON object of this JSON Schema (a subset every provider understands: object,
+ * array, string with enum, number; every property listed in `required`). Asked at temperature 0: it is
+ * extraction, not prose. Gemini enforces the schema; the others are told it (see `jsonInstruction`), so the
+ * caller validates the answer either way.
+ */
+export interface JsonAnswer {
+  /** What the object is, in a word (`brief`): OpenAI-style schema name. */
+  name: string;
+  schema: Record<string, unknown>;
+}
+
 /** One request to one model of one provider. */
 export interface ModelCall {
   model: string;
@@ -32,7 +44,10 @@ export interface ModelCall {
    */
   system: string;
   turns: ChatTurn[];
-  stage: RetrievalStage;
+  /** Null: no retrieval, the model answers from `system` and `turns` alone (File Search is not used). */
+  stage: RetrievalStage | null;
+  /** Set when the answer must be a JSON object (then `ModelOutput.text` is its JSON text). */
+  json?: JsonAnswer;
   /** Aborts on the per-call timeout. */
   signal: AbortSignal;
 }

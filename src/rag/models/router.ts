@@ -8,6 +8,7 @@ import {
   type ChatTurn,
   type GivenPassage,
   isRetryable,
+  type JsonAnswer,
   type LlmProvider,
   type ModelAdapter,
   type ModelAlerts,
@@ -26,6 +27,18 @@ export interface ModelRequest {
   /** The local index's passages for the stage: looked up once, when the first such provider needs them. */
   passages(): Promise<GivenPassage[]>;
 }
+
+/** A request without retrieval (the buyer's brief): the model reads only the system instruction and turns. */
+export interface PlainRequest {
+  system: string;
+  turns: ChatTurn[];
+  json?: JsonAnswer;
+}
+
+/** Either kind, as the providers' loop takes it. */
+type RoutedRequest =
+  | (ModelRequest & { json?: undefined })
+  | { stage: null; turns: ChatTurn[]; system(): string; json?: JsonAnswer };
 
 /** A model's answer with who wrote it. */
 export interface ModelAnswer extends ModelOutput {
@@ -98,6 +111,26 @@ export class ModelRouter {
    * (nothing to answer from at this stage). Throws {@link ModelUnavailableError} when no model answered.
    */
   async generate(req: ModelRequest): Promise<ModelAnswer | null> {
+    return this.route(req);
+  }
+
+  /**
+   * The first answer to a request without retrieval, through the same providers, retries, breaker and owner
+   * alerts as the answers. Throws {@link ModelUnavailableError} when no model answered.
+   */
+  async complete(req: PlainRequest): Promise<ModelAnswer> {
+    const answer = await this.route({
+      stage: null,
+      turns: req.turns,
+      system: () => req.system,
+      json: req.json,
+    });
+    if (!answer)
+      throw new Error('ModelRouter.complete: a request without retrieval ends in an answer or an error');
+    return answer;
+  }
+
+  private async route(req: RoutedRequest): Promise<ModelAnswer | null> {
     const { logger } = this.deps;
     let passages: Promise<GivenPassage[]> | undefined;
     let last: { provider: LlmProvider; model: string; failure: ModelFailure } | undefined;
@@ -110,7 +143,7 @@ export class ModelRouter {
         continue;
       }
       let given: GivenPassage[] = [];
-      if (!adapter.retrievesItself) {
+      if (!adapter.retrievesItself && req.stage !== null) {
         try {
           given = await (passages ??= req.passages());
         } catch (err) {
@@ -165,7 +198,7 @@ export class ModelRouter {
   }
 
   /** One provider's turn: its models in order, each with retries. */
-  private async turn(adapter: ModelAdapter, req: ModelRequest, given: GivenPassage[]): Promise<Turn> {
+  private async turn(adapter: ModelAdapter, req: RoutedRequest, given: GivenPassage[]): Promise<Turn> {
     const { retry, logger } = this.deps;
     const system = req.system(adapter.retrievesItself ? null : given);
     let failure: ModelFailure | undefined;
@@ -178,7 +211,14 @@ export class ModelRouter {
         const seconds = () => (performance.now() - started) / 1000;
         try {
           const output = await adapter.generate(
-            { model, system, turns: req.turns, stage: req.stage, signal },
+            {
+              model,
+              system,
+              turns: req.turns,
+              stage: req.stage,
+              signal,
+              ...(req.json ? { json: req.json } : {}),
+            },
             given,
           );
           this.deps.metrics?.modelCall(model, 'ok', seconds());

@@ -11,7 +11,7 @@ import type { DocumentKind } from '../documents/template.js';
 import type { Leads } from '../leads/index.js';
 import { type Quote, QuoteError, type QuoteRequest } from '../pricing/calculate.js';
 import { MILLI } from '../quantity.js';
-import { salesTexts } from '../texts.js';
+import { type SalesLocale, salesTextsFor } from '../texts.js';
 import { formatDateShort, localDate } from '../time.js';
 import type { PdfFiles } from './files.js';
 import type { DocumentLinks } from './links.js';
@@ -87,13 +87,15 @@ export interface DeskDeps {
   ttlDays: number;
   now: () => Date;
   logger: Logger;
+  /** BOT_LOCALE: the documents' headings and the buyer's link message. */
+  locale: SalesLocale;
 }
 
 /** The buyer's requisites a document prints, from what the lead knows. */
-export function buyerOf(lead: Lead): Buyer {
+export function buyerOf(lead: Lead, locale: SalesLocale): Buyer {
   const address = lead.brief['address']?.value;
   return {
-    name: lead.contact.name ?? salesTexts.delivery.unnamedBuyer,
+    name: lead.contact.name ?? salesTextsFor(locale).delivery.unnamedBuyer,
     ...(lead.contact.phone ? { phone: lead.contact.phone } : {}),
     ...(lead.contact.email ? { email: lead.contact.email } : {}),
     ...(typeof address === 'string' && address ? { address } : {}),
@@ -165,11 +167,12 @@ export function createDocumentDesk(deps: DeskDeps) {
         kind,
         config: deps.sales,
         order,
-        buyer: buyerOf(lead),
+        buyer: buyerOf(lead, deps.locale),
         lead: { id: lead.id, ...(lead.listing?.title ? { listing: lead.listing.title } : {}) },
         now: deps.now(),
         numbering: number ? { number } : { sequences: deps.sequences },
         maxBytes: deps.maxPdfBytes,
+        locale: deps.locale,
       });
       return { ok: true, issued };
     } catch (err) {
@@ -288,7 +291,7 @@ export function createDocumentDesk(deps: DeskDeps) {
       });
       await deps.files.touch(doc.id);
       const until = formatDateShort(localDate(link.expiresAt, deps.sales.timeZone));
-      const text = salesTexts.delivery.message(doc.title, link.url, until);
+      const text = salesTextsFor(deps.locale).delivery.message(doc.title, link.url, until);
       const conversation = lead.conversations.at(-1) ?? {
         channel: lead.channel,
         conversationId: lead.conversationId,

@@ -1,7 +1,7 @@
 import type { SequenceRepository } from '../../store/port.js';
 import type { SalesConfig } from '../config.js';
 import { calculateQuote, type Quote, type QuoteRequest } from '../pricing/calculate.js';
-import { salesTexts } from '../texts.js';
+import { type SalesLocale, salesTextsFor } from '../texts.js';
 import { type LocalDate, localDate } from '../time.js';
 import { formatDocumentNumber, nextDocumentNumber } from './numbering.js';
 import { MissingRequisitesError } from './errors.js';
@@ -26,6 +26,8 @@ export interface IssueRequest {
   numbering: { number: string } | { sequences: SequenceRepository };
   /** MAX_PDF_SIZE_MB in bytes. */
   maxBytes: number;
+  /** The language of the title, headings, requisites and calculated lines (BOT_LOCALE). Default ru. */
+  locale?: SalesLocale | undefined;
 }
 
 export interface IssuedDocument {
@@ -47,10 +49,12 @@ export interface IssuedDocument {
  */
 export async function issueDocument(req: IssueRequest): Promise<IssuedDocument> {
   const { config, kind } = req;
+  const locale = req.locale ?? 'ru';
+  const texts = salesTextsFor(locale);
   const quote =
     'quote' in req.order
       ? req.order.quote
-      : calculateQuote(config.priceList, req.order, { now: req.now, timeZone: config.timeZone });
+      : calculateQuote(config.priceList, req.order, { now: req.now, timeZone: config.timeZone, locale });
   const date = req.date ?? localDate(req.now, config.timeZone);
   const template = config.documents.templates[kind];
   const prefix = config.documents.prefixes[kind];
@@ -64,14 +68,24 @@ export async function issueDocument(req: IssueRequest): Promise<IssuedDocument> 
       contract: req.contract,
       terms: { ...config.documents.terms, ...req.terms },
     };
-    const values = documentValues(facts, quote);
+    const values = documentValues(facts, quote, texts);
     const missing = missingValues(template, values);
     if (missing.length > 0) throw new MissingRequisitesError(kind, template.origin, missing);
-    const title = salesTexts.document.numbered(salesTexts.document.titles[kind], number);
+    const title = texts.document.numbered(texts.document.titles[kind], number);
     // pdfkit and its fonts load with the first document, not with the service.
     const { renderPdf } = await import('./render.js');
     const out = await renderPdf(
-      { kind, template, values, quote, seller: config.seller, buyer: req.buyer, title, createdAt: req.now },
+      {
+        kind,
+        template,
+        values,
+        quote,
+        seller: config.seller,
+        buyer: req.buyer,
+        title,
+        createdAt: req.now,
+        locale,
+      },
       { maxBytes: req.maxBytes },
     );
     return { title, ...out };

@@ -3,7 +3,7 @@ import PDFDocument from 'pdfkit';
 import { formatRubles } from '../money.js';
 import type { Quote } from '../pricing/calculate.js';
 import { formatQuantity } from '../quantity.js';
-import { salesTexts } from '../texts.js';
+import { type SalesLocale, type SalesTexts, salesTextsFor } from '../texts.js';
 import type { Buyer, Seller } from './requisites.js';
 import {
   type Block,
@@ -32,7 +32,6 @@ const FONT_FILES = {
 const REGULAR = FONT_FILES.regular;
 const BOLD = FONT_FILES.bold;
 
-const t = salesTexts.document;
 const SIZE = { body: 9.5, table: 8.5, small: 7, title: 13, heading: 10.5 };
 const MARGINS = { top: 40, bottom: 50, left: 50, right: 40 };
 const PAD = { x: 3, y: 3 };
@@ -49,6 +48,8 @@ export interface RenderInput {
   title: string;
   /** Written as the PDF's creation date, so the same input gives the same file. */
   createdAt: Date;
+  /** The language of the headings, requisites and totals around the template's text. Default ru. */
+  locale?: SalesLocale;
 }
 
 type Doc = PDFKit.PDFDocument;
@@ -81,10 +82,18 @@ function segmentsOf(text: string): { text: string; bold: boolean }[] {
 }
 
 class Writer {
+  readonly texts: SalesTexts;
   constructor(
     readonly doc: Doc,
     readonly input: RenderInput,
-  ) {}
+  ) {
+    this.texts = salesTextsFor(input.locale);
+  }
+
+  /** The documents' own texts (headings, requisites, columns). */
+  get t(): SalesTexts['document'] {
+    return this.texts.document;
+  }
 
   get left(): number {
     return this.doc.page.margins.left;
@@ -271,16 +280,16 @@ class Writer {
         .stroke();
 
     this.cell(this.value('seller.bank.name'), x, y, c1);
-    this.cell(t.bank.bank, x, y + hTop - label, c1, { size: SIZE.small });
-    this.cell(t.bank.bik, x + c1, y, c2);
+    this.cell(this.t.bank.bank, x, y + hTop - label, c1, { size: SIZE.small });
+    this.cell(this.t.bank.bik, x + c1, y, c2);
     this.cell(this.value('seller.bank.bik'), x + c1 + c2, y, c3);
-    this.cell(t.bank.account, x + c1, y + row, c2);
+    this.cell(this.t.bank.account, x + c1, y + row, c2);
     this.cell(this.value('seller.bank.corr_account'), x + c1 + c2, y + row, c3);
-    this.cell(t.inn(this.value('seller.inn')), x, y + hTop, kpp ? c1 / 2 : c1);
-    if (kpp) this.cell(t.kpp(kpp), x + c1 / 2, y + hTop, c1 / 2);
+    this.cell(this.t.inn(this.value('seller.inn')), x, y + hTop, kpp ? c1 / 2 : c1);
+    if (kpp) this.cell(this.t.kpp(kpp), x + c1 / 2, y + hTop, c1 / 2);
     this.cell(this.value('seller.name'), x, y + hTop + row, c1);
-    this.cell(t.bank.recipient, x, y + hTop + hBottom - label, c1, { size: SIZE.small });
-    this.cell(t.bank.account, x + c1, y + hTop, c2);
+    this.cell(this.t.bank.recipient, x, y + hTop + hBottom - label, c1, { size: SIZE.small });
+    this.cell(this.t.bank.account, x + c1, y + hTop, c2);
     this.cell(this.value('seller.bank.account'), x + c1 + c2, y + hTop, c3);
     doc.x = x;
     doc.y = y + hTop + hBottom + 8;
@@ -292,12 +301,12 @@ class Writer {
     const fixed = [22, 48, 36, 72, 80];
     const titleWidth = this.width - fixed.reduce((a, b) => a + b, 0);
     const columns: { label: string; width: number; align: Align }[] = [
-      { label: t.columns.n, width: 22, align: 'center' },
-      { label: t.columns.title, width: titleWidth, align: 'left' },
-      { label: t.columns.qty, width: 48, align: 'right' },
-      { label: t.columns.unit, width: 36, align: 'left' },
-      { label: t.columns.price, width: 72, align: 'right' },
-      { label: t.columns.amount, width: 80, align: 'right' },
+      { label: this.t.columns.n, width: 22, align: 'center' },
+      { label: this.t.columns.title, width: titleWidth, align: 'left' },
+      { label: this.t.columns.qty, width: 48, align: 'right' },
+      { label: this.t.columns.unit, width: 36, align: 'left' },
+      { label: this.t.columns.price, width: 72, align: 'right' },
+      { label: this.t.columns.amount, width: 80, align: 'right' },
     ];
     const showDetails = this.input.kind === 'offer';
     const drawRow = (cells: string[], bold: boolean, details: string[] = []) => {
@@ -356,8 +365,8 @@ class Writer {
   totals(): void {
     const doc = this.doc;
     const q = this.input.quote;
-    const t = salesTexts.quote;
-    const rate = salesTexts.percent(q.vatRate / 100);
+    const t = this.texts.quote;
+    const rate = this.texts.percent(q.vatRate / 100);
     const rows: { label: string; value: string; bold?: boolean }[] = [
       { label: `${t.subtotal}:`, value: formatRubles(q.subtotal) },
     ];
@@ -390,7 +399,7 @@ class Writer {
   signatoryTitle(): string {
     const position = this.value('seller.signatory.position');
     if (position) return position;
-    return this.input.seller.inn?.length === 12 ? t.signatory.individual : t.signatory.head;
+    return this.input.seller.inn?.length === 12 ? this.t.signatory.individual : this.t.signatory.head;
   }
 
   /** «Руководитель ________ / Иванов И. И. /» (and the accountant on invoices). */
@@ -399,7 +408,7 @@ class Writer {
     const name = this.value('seller.signatory.name');
     const rows = [{ role: this.signatoryTitle(), name }];
     if (this.input.kind === 'invoice')
-      rows.push({ role: t.signatory.accountant, name: this.value('seller.accountant') || name });
+      rows.push({ role: this.t.signatory.accountant, name: this.value('seller.accountant') || name });
     const roleWidth = 170;
     const lineWidth = 130;
     const rowHeight = 26;
@@ -430,27 +439,33 @@ class Writer {
     const colWidth = (this.width - gap) / 2;
     const bank = seller.bank;
     const sellerLines: { text: string; bold?: boolean }[] = [
-      { text: t.parties.seller, bold: true },
+      { text: this.t.parties.seller, bold: true },
       { text: seller.name ?? '', bold: true },
       {
-        text: [seller.inn && t.inn(seller.inn), seller.kpp && t.kpp(seller.kpp)].filter(Boolean).join(', '),
+        text: [seller.inn && this.t.inn(seller.inn), seller.kpp && this.t.kpp(seller.kpp)]
+          .filter(Boolean)
+          .join(', '),
       },
       { text: seller.ogrn ? `${this.value('seller.ogrn_label')} ${seller.ogrn}` : '' },
-      { text: seller.address ? t.address(seller.address) : '' },
-      { text: bank?.account ? t.account(bank.account) : '' },
-      { text: bank?.name ? t.inBank(bank.name) : '' },
-      { text: bank?.corr_account ? t.corrAccount(bank.corr_account) : '' },
-      { text: bank?.bik ? t.bik(bank.bik) : '' },
-      { text: seller.phone ? t.phone(seller.phone) : '' },
-      { text: seller.email ? t.email(seller.email) : '' },
+      { text: seller.address ? this.t.address(seller.address) : '' },
+      { text: bank?.account ? this.t.account(bank.account) : '' },
+      { text: bank?.name ? this.t.inBank(bank.name) : '' },
+      { text: bank?.corr_account ? this.t.corrAccount(bank.corr_account) : '' },
+      { text: bank?.bik ? this.t.bik(bank.bik) : '' },
+      { text: seller.phone ? this.t.phone(seller.phone) : '' },
+      { text: seller.email ? this.t.email(seller.email) : '' },
     ];
     const buyerLines: { text: string; bold?: boolean }[] = [
-      { text: t.parties.buyer, bold: true },
+      { text: this.t.parties.buyer, bold: true },
       { text: buyer.name, bold: true },
-      { text: [buyer.inn && t.inn(buyer.inn), buyer.kpp && t.kpp(buyer.kpp)].filter(Boolean).join(', ') },
-      { text: buyer.address ? t.address(buyer.address) : '' },
-      { text: buyer.phone ? t.phone(buyer.phone) : '' },
-      { text: buyer.email ? t.email(buyer.email) : '' },
+      {
+        text: [buyer.inn && this.t.inn(buyer.inn), buyer.kpp && this.t.kpp(buyer.kpp)]
+          .filter(Boolean)
+          .join(', '),
+      },
+      { text: buyer.address ? this.t.address(buyer.address) : '' },
+      { text: buyer.phone ? this.t.phone(buyer.phone) : '' },
+      { text: buyer.email ? this.t.email(buyer.email) : '' },
     ];
     const present = (lines: { text: string; bold?: boolean }[]) => lines.filter((l) => l.text.trim() !== '');
     const columns = [present(sellerLines), present(buyerLines)];
@@ -496,7 +511,7 @@ class Writer {
       // Writing inside the bottom margin would make pdfkit start a new page.
       doc.page.margins.bottom = 0;
       this.font(false, SIZE.small);
-      doc.text(t.page(this.input.title, i + 1, range.count), this.left, doc.page.height - 30, {
+      doc.text(this.t.page(this.input.title, i + 1, range.count), this.left, doc.page.height - 30, {
         width: this.width,
         align: 'center',
         lineBreak: false,
@@ -526,7 +541,7 @@ export async function renderPdf(
     margins: MARGINS,
     bufferPages: true,
     font: FONT_FILES.regular,
-    lang: 'ru-RU',
+    lang: input.locale === 'en' ? 'en-GB' : 'ru-RU',
     displayTitle: true,
     info: {
       Title: input.title,

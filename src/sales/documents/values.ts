@@ -1,6 +1,6 @@
 import { formatRubles } from '../money.js';
 import type { Quote } from '../pricing/calculate.js';
-import { salesTexts } from '../texts.js';
+import { type SalesTexts, salesTextsFor } from '../texts.js';
 import { formatDateLong, formatDateShort, type LocalDate, localDate } from '../time.js';
 import { amountInWords } from './amount-in-words.js';
 import type { Buyer, Seller } from './requisites.js';
@@ -19,8 +19,6 @@ export interface DocumentFacts {
   terms: Readonly<Record<string, string>>;
 }
 
-const t = salesTexts.document;
-
 const join = (parts: (string | undefined)[], separator = ', ') =>
   parts.filter((p): p is string => Boolean(p && p.trim())).join(separator);
 
@@ -34,13 +32,18 @@ export function signatureName(name: string): string {
 }
 
 /** The VAT sentence: «В том числе НДС 22%: 11 256,39 ₽» or «Без НДС». */
-export function vatLine(quote: Quote): string {
-  if (quote.vatMode === 'none') return salesTexts.quote.noVat;
-  return `${salesTexts.quote.vatIncluded(salesTexts.percent(quote.vatRate / 100))}: ${formatRubles(quote.vat, { withSign: true })}`;
+export function vatLine(quote: Quote, texts: SalesTexts = salesTextsFor('ru')): string {
+  if (quote.vatMode === 'none') return texts.quote.noVat;
+  return `${texts.quote.vatIncluded(texts.percent(quote.vatRate / 100))}: ${formatRubles(quote.vat, { withSign: true })}`;
 }
 
 /** Every placeholder's value for one document (see `PLACEHOLDERS` in template.ts). */
-export function documentValues(facts: DocumentFacts, quote: Quote): TemplateValues {
+export function documentValues(
+  facts: DocumentFacts,
+  quote: Quote,
+  texts: SalesTexts = salesTextsFor('ru'),
+): TemplateValues {
+  const t = texts.document;
   const { seller, buyer } = facts;
   const ogrnLabel = seller.ogrn ? t.ogrn(seller.ogrn.length) : undefined;
   const validUntil = localDate(quote.validUntil, quote.timeZone);
@@ -100,7 +103,7 @@ export function documentValues(facts: DocumentFacts, quote: Quote): TemplateValu
     subtotal: formatRubles(quote.subtotal),
     discount: formatRubles(quote.discount),
     vat: formatRubles(quote.vat),
-    vat_line: vatLine(quote),
+    vat_line: vatLine(quote, texts),
     total: formatRubles(quote.total),
     total_words: amountInWords(quote.total),
     items_count: String(quote.lines.length),

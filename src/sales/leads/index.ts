@@ -18,9 +18,9 @@ import {
 import { type StageChange } from './stages.js';
 
 export type { BriefExtractor, BuyerMessage, ExtractedValue } from './brief/extractor.js';
-export { createGeminiBriefExtractor, type GeminiBriefDeps } from './brief/gemini.js';
+export { createModelBriefExtractor, type ModelBriefDeps } from './brief/model.js';
 export { createRuleBriefExtractor } from './brief/rules.js';
-export { type BriefField, DEFAULT_BRIEF_FIELDS } from './brief/fields.js';
+export { type BriefField, DEFAULT_BRIEF_FIELDS, defaultBriefFields } from './brief/fields.js';
 export { formatBriefValue } from './brief/values.js';
 export type { BuyerBurst, BuyerOutcome } from './buyer.js';
 export { findContacts } from './contacts.js';

@@ -1,7 +1,7 @@
 import { AmountOverflowError, type Kopecks, roundDiv, roundToStep, toKopecks } from '../money.js';
 import { formatQuantity, MILLI, type Milli, parseQuantity } from '../quantity.js';
 import { endOfDayAfter } from '../time.js';
-import { salesTexts } from '../texts.js';
+import { type SalesLocale, type SalesTexts, salesTextsFor } from '../texts.js';
 import {
   type BasisPoints,
   type Charge,
@@ -157,7 +157,13 @@ function unitPriceAt(product: Product, qty: Milli): Kopecks {
  * less than 9; so an order below a tier never costs more than the tier's threshold quantity would: the
  * line takes the cheaper tier's price and a top-up line brings it to that threshold's amount.
  */
-function productLines(product: Product, qty: Milli, item: number, notes: string[]): Computed[] {
+function productLines(
+  product: Product,
+  qty: Milli,
+  item: number,
+  notes: string[],
+  t: SalesTexts,
+): Computed[] {
   const title = notes.length ? `${product.title} (${notes.join(', ')})` : product.title;
   const details = [...(product.description ? [product.description] : []), ...(product.includes ?? [])];
   const price = unitPriceAt(product, qty);
@@ -189,9 +195,9 @@ function productLines(product: Product, qty: Milli, item: number, notes: string[
     {
       kind: 'tier_topup',
       item,
-      title: salesTexts.tierTopUp(product.title, formatQuantity(best.from), product.unit),
+      title: t.tierTopUp(product.title, formatQuantity(best.from), product.unit),
       qty: MILLI,
-      unit: salesTexts.serviceUnit,
+      unit: t.serviceUnit,
       unitPrice: topUp,
       amount: topUp,
       base: 'goods',
@@ -211,6 +217,7 @@ function chargeLine(
   item: number,
   list: PriceList,
   option: { unit?: string | undefined; service?: boolean | undefined },
+  t: SalesTexts,
 ): Computed | null {
   const common = { kind: 'option' as const, item, title };
   switch (charge.kind) {
@@ -220,7 +227,7 @@ function chargeLine(
       return {
         ...common,
         qty: MILLI,
-        unit: option.unit ?? salesTexts.serviceUnit,
+        unit: option.unit ?? t.serviceUnit,
         unitPrice: charge.amount,
         amount: charge.amount,
         base: baseOf(option.service, 'extra'),
@@ -276,6 +283,7 @@ function optionLines(
   item: number,
   values: Readonly<Record<string, string>>,
   list: PriceList,
+  t: SalesTexts,
 ): { lines: Computed[]; notes: string[] } {
   const known = new Set(product.options.map((o) => o.id));
   for (const name of Object.keys(values)) {
@@ -303,9 +311,16 @@ function optionLines(
         continue;
       }
       const choice = pickChoice(option, id, product);
-      const line = chargeLine(choice.charge, `${option.title}: ${choice.title}`, product, qty, item, list, {
-        service: option.service,
-      });
+      const line = chargeLine(
+        choice.charge,
+        `${option.title}: ${choice.title}`,
+        product,
+        qty,
+        item,
+        list,
+        { service: option.service },
+        t,
+      );
       if (line) lines.push(line);
       // A free choice the order names goes into the product's title; defaults are the standard make.
       else if (given !== undefined) notes.push(`${option.title.toLowerCase()}: ${choice.title}`);
@@ -322,7 +337,7 @@ function optionLines(
         on = YES.has(v);
       }
       if (!on) continue;
-      const line = chargeLine(option.charge, option.title, product, qty, item, list, option);
+      const line = chargeLine(option.charge, option.title, product, qty, item, list, option, t);
       if (line) lines.push(line);
     } else {
       let count = option.default;
@@ -364,6 +379,7 @@ function coefficientLines(
   list: PriceList,
   chosen: Readonly<Record<string, string>>,
   lines: Computed[],
+  t: SalesTexts,
 ): Computed[] {
   const known = new Set(list.coefficients.map((c) => c.id));
   for (const name of Object.keys(chosen)) {
@@ -404,9 +420,9 @@ function coefficientLines(
     out.push({
       kind: 'coefficient',
       item: null,
-      title: salesTexts.coefficientTitle(c.title, choice.title, choice.factor / FACTOR_ONE),
+      title: t.coefficientTitle(c.title, choice.title, choice.factor / FACTOR_ONE),
       qty: MILLI,
-      unit: salesTexts.serviceUnit,
+      unit: t.serviceUnit,
       unitPrice: surcharge,
       amount: surcharge,
       base: 'goods',
@@ -431,6 +447,7 @@ function applyDiscounts(
   requested: readonly DiscountRequest[],
   subtotal: bigint,
   floor: bigint,
+  t: SalesTexts,
 ): DiscountOutcome {
   if (requested.length === 0) return { discount: 0, titles: [], limitedBy: null };
   const scale = BigInt(PERCENT_100);
@@ -459,11 +476,11 @@ function applyDiscounts(
       raw += subtotal * BigInt(d.percent);
       titles.push({
         order: Number.MAX_SAFE_INTEGER,
-        title: salesTexts.manualDiscountPercent(d.percent / 100),
+        title: t.manualDiscountPercent(d.percent / 100),
       });
     } else {
       raw += BigInt(d.amount) * scale;
-      titles.push({ order: Number.MAX_SAFE_INTEGER, title: salesTexts.manualDiscount });
+      titles.push({ order: Number.MAX_SAFE_INTEGER, title: t.manualDiscount });
     }
   }
   const byMaxPercent = subtotal * BigInt(list.discounts.maxPercent);
@@ -483,6 +500,8 @@ export interface CalculateOptions {
   now: Date;
   /** IANA zone of the seller: the validity ends at 23:59:59 there. */
   timeZone: string;
+  /** The language of the lines the calculator names (a tier top-up, a coefficient, a discount). Default ru. */
+  locale?: SalesLocale;
 }
 
 /**
@@ -494,6 +513,7 @@ export interface CalculateOptions {
  */
 export function calculateQuote(list: PriceList, request: QuoteRequest, options: CalculateOptions): Quote {
   if (request.items.length === 0) throw new QuoteError('empty_order', 'the order has no products');
+  const t = salesTextsFor(options.locale);
   try {
     const lines: Computed[] = [];
     let floor = 0n;
@@ -501,14 +521,14 @@ export function calculateQuote(list: PriceList, request: QuoteRequest, options: 
       const product = findProduct(list, item.product);
       const qty = item.qty ?? product.quantity.min;
       checkQuantity(product, qty);
-      const opts = optionLines(product, qty, index, item.options ?? {}, list);
-      lines.push(...productLines(product, qty, index, opts.notes), ...opts.lines);
+      const opts = optionLines(product, qty, index, item.options ?? {}, list, t);
+      lines.push(...productLines(product, qty, index, opts.notes, t), ...opts.lines);
       // Rounded as the product line is, so the floor never exceeds what the product itself costs.
       if (product.floor !== undefined) floor += milliTimes(qty, product.floor);
     });
-    lines.push(...coefficientLines(list, request.coefficients ?? {}, lines));
+    lines.push(...coefficientLines(list, request.coefficients ?? {}, lines, t));
     const subtotal = sum(lines.map((l) => l.amount));
-    const d = applyDiscounts(list, request.discounts ?? [], subtotal, floor);
+    const d = applyDiscounts(list, request.discounts ?? [], subtotal, floor, t);
     const net = subtotal - BigInt(d.discount);
     const rate = BigInt(list.vat.rate);
     const scale = BigInt(PERCENT_100);

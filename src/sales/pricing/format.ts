@@ -1,6 +1,6 @@
 import { formatRubles, formatRublesDecimal } from '../money.js';
 import { formatQuantity, quantityNumber } from '../quantity.js';
-import { salesTexts } from '../texts.js';
+import { type SalesLocale, salesTextsFor } from '../texts.js';
 import { formatDateShort, isoInZone, localDate } from '../time.js';
 import type { Quote } from './calculate.js';
 
@@ -42,8 +42,9 @@ const padEnd = (s: string, n: number) => s + ' '.repeat(Math.max(0, n - width(s)
 const padStart = (s: string, n: number) => ' '.repeat(Math.max(0, n - width(s))) + s;
 
 /** The quote as the owner reads it in a terminal (or a monospace message): a table, then the totals. */
-export function quoteText(q: Quote): string {
-  const t = salesTexts.quote;
+export function quoteText(q: Quote, locale: SalesLocale = 'ru'): string {
+  const texts = salesTextsFor(locale);
+  const t = texts.quote;
   const rows = q.lines.map((l, i) => [
     String(i + 1),
     l.title,
@@ -59,7 +60,7 @@ export function quoteText(q: Quote): string {
       .map((cell, i) => (right.has(i) ? padStart(cell, widths[i]!) : padEnd(cell, widths[i]!)))
       .join('  ')
       .trimEnd();
-  const rate = salesTexts.percent(q.vatRate / 100);
+  const rate = texts.percent(q.vatRate / 100);
   const totals: [string, string][] = [[t.subtotal, formatRubles(q.subtotal, { withSign: true })]];
   if (q.discount > 0) {
     const limited = q.discountLimitedBy ? ` — ${t.discountLimited[q.discountLimitedBy]}` : '';

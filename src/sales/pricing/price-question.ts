@@ -2,7 +2,7 @@ import { contentStems } from '../../rag/text/tokens.js';
 import { groupThousands, type Kopecks } from '../money.js';
 import { MILLI, type Milli } from '../quantity.js';
 import { formatDateShort, localDate } from '../time.js';
-import { calculateQuote, type Quote, QuoteError } from './calculate.js';
+import { calculateQuote, type CalculateOptions, type Quote, QuoteError } from './calculate.js';
 import type { PriceList, Product } from './schema.js';
 
 /**
@@ -165,7 +165,7 @@ export interface ComputedQuote {
 export function quoteForQuestion(
   list: PriceList,
   input: PriceQuestionInput,
-  clock: { now: Date; timeZone: string },
+  clock: CalculateOptions,
 ): ComputedQuote | null {
   const match = matchPriceQuestion(list, input);
   if (!match) return null;

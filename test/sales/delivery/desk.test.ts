@@ -9,7 +9,7 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { mountDocumentLinks } from '../../../src/http/document-links.js';
 import { createLogger } from '../../../src/logger.js';
 import { loadSalesConfig, type SalesConfig } from '../../../src/sales/config.js';
-import { createDocumentDesk, type DocumentDesk } from '../../../src/sales/delivery/desk.js';
+import { createDocumentDesk, type DeskDeps, type DocumentDesk } from '../../../src/sales/delivery/desk.js';
 import { createPdfFiles } from '../../../src/sales/delivery/files.js';
 import { createDocumentLinks } from '../../../src/sales/delivery/links.js';
 import { createLeads, createRuleBriefExtractor, type Leads } from '../../../src/sales/leads/index.js';
@@ -26,6 +26,7 @@ let dir: string;
 let store: Store;
 let leads: Leads;
 let desk: DocumentDesk;
+let deskDeps: DeskDeps;
 let now: Date;
 let delivered: Array<{ chatId: string; text: string; actor: string; source: { title: string } }>;
 let deliverOk: boolean;
@@ -46,7 +47,7 @@ beforeEach(() => {
   });
   delivered = [];
   deliverOk = true;
-  desk = createDocumentDesk({
+  deskDeps = {
     sales: config,
     documents: store.salesDocuments,
     sequences: store.sequences,
@@ -66,7 +67,9 @@ beforeEach(() => {
     ttlDays: 14,
     now: () => now,
     logger,
-  });
+    locale: 'ru',
+  };
+  desk = createDocumentDesk(deskDeps);
 });
 afterEach(async () => {
   await store.close();
@@ -142,6 +145,18 @@ describe('the owner’s documents for a lead', () => {
       status: 'sent',
     });
     expect(delivered).toHaveLength(1);
+  });
+
+  it('when the locale is en, then the buyer’s link message and the document’s title are in English', async () => {
+    const english = createDocumentDesk({ ...deskDeps, locale: 'en' });
+    const lead = await sofaLead();
+    const prepared = await english.prepare(lead.id, 'offer', 'tg:1');
+    if (!prepared.ok) throw new Error(prepared.reason);
+    expect(prepared.document.title).toBe('Commercial offer No. КП-2026-0001');
+    expect(await english.send(prepared.document.id, 'tg:1')).toMatchObject({ ok: true });
+    expect(delivered[0]!.text).toMatch(
+      /^Commercial offer No\. КП-2026-0001: https:\/\/shop\.example\/d\/[A-Za-z0-9_-]{43}\nThe link works until 21\.12\.2026\.$/,
+    );
   });
 
   it('when ✅ and ✖️ (or two ✅) arrive at once, then the buyer gets at most one link', async () => {

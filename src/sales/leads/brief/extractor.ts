@@ -6,7 +6,7 @@ import type { BriefValue } from './values.js';
 
 /**
  * The port that reads a brief out of a buyer's burst of messages: rules without a model
- * (`rules.ts`), structured output of Gemini with the rules as fallback (`gemini.ts`). Whatever an
+ * (`rules.ts`), structured output of the configured model providers with the rules as fallback (`model.ts`). Whatever an
  * extractor returns is checked again by the caller (`merge.ts`): a value must be of its field's type and
  * stand in the words it quotes from the message it names, so nothing the buyer did not say gets in.
  */
@@ -44,7 +44,7 @@ export const extractedValueSchema = z.strictObject({
 });
 
 export interface BriefExtractor {
-  /** `rules` or `gemini`, for logs. */
+  /** `rules` or `model`, for logs and the audit. */
   readonly kind: string;
   /** Values found in the messages; nothing for a field the buyer did not speak of. Never throws for bad input. */
   extract(input: BriefExtractionInput): Promise<ExtractedValue[]>;

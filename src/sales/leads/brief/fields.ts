@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { salesTexts } from '../../texts.js';
+import { type SalesLocale, salesTextsFor } from '../../texts.js';
 
 /**
  * The brief: what the seller needs to know about a request, as fields of the sales configuration
@@ -34,17 +34,33 @@ const RULE_TYPES: Record<BriefRule, BriefFieldType> = {
   address: 'text',
 };
 
-const labels = salesTexts.brief.labels;
-
 /** The brief when the configuration says nothing: what is needed, quantity, deadline, budget, address, comments. */
-export const DEFAULT_BRIEF_FIELDS: readonly BriefField[] = [
-  { id: 'need', label: labels.need, type: 'text', rule: 'need', hint: 'what the buyer wants: item, service' },
-  { id: 'quantity', label: labels.quantity, type: 'number', rule: 'quantity', hint: 'how many units' },
-  { id: 'deadline', label: labels.deadline, type: 'date', rule: 'deadline', hint: 'when it is needed by' },
-  { id: 'budget', label: labels.budget, type: 'money', rule: 'budget', hint: 'the most the buyer will pay' },
-  { id: 'address', label: labels.address, type: 'text', rule: 'address', hint: 'where to deliver' },
-  { id: 'comments', label: labels.comments, type: 'text', rule: null, hint: 'other wishes of the buyer' },
-];
+export function defaultBriefFields(locale: SalesLocale): BriefField[] {
+  const labels = salesTextsFor(locale).brief.labels;
+  return [
+    {
+      id: 'need',
+      label: labels.need,
+      type: 'text',
+      rule: 'need',
+      hint: 'what the buyer wants: item, service',
+    },
+    { id: 'quantity', label: labels.quantity, type: 'number', rule: 'quantity', hint: 'how many units' },
+    { id: 'deadline', label: labels.deadline, type: 'date', rule: 'deadline', hint: 'when it is needed by' },
+    {
+      id: 'budget',
+      label: labels.budget,
+      type: 'money',
+      rule: 'budget',
+      hint: 'the most the buyer will pay',
+    },
+    { id: 'address', label: labels.address, type: 'text', rule: 'address', hint: 'where to deliver' },
+    { id: 'comments', label: labels.comments, type: 'text', rule: null, hint: 'other wishes of the buyer' },
+  ];
+}
+
+/** The default brief in Russian: what a configuration file without a `brief` section gets. */
+export const DEFAULT_BRIEF_FIELDS: readonly BriefField[] = defaultBriefFields('ru');
 
 const fieldSchema = z.strictObject({
   id: z

@@ -1,34 +1,25 @@
 import { z } from 'zod';
 import { isoWeekday } from '../../../lib/zoned-time.js';
 import type { Logger } from '../../../logger.js';
-import {
-  DEFAULT_RETRY,
-  GeminiAttemptsExhausted,
-  type RetryPolicy,
-  toGeminiError,
-  withRetries,
-} from '../../../rag/gemini/caller.js';
-import type { GenAI } from '../../../rag/gemini/client.js';
-import { parseGeneration, thinkingFor } from '../../../rag/gemini/generate.js';
+import type { ModelRouter } from '../../../rag/models/router.js';
 import { isoDate } from './dates.js';
 import type { BriefExtractionInput, BriefExtractor, ExtractedValue } from './extractor.js';
 import { formatBriefValue, parseBriefValue } from './values.js';
 
 /**
- * The brief by structured output: Gemini is asked for JSON matching a schema (field, value, message id,
- * the buyer's verbatim words), the answer is validated with zod and converted to the fields' types. Any
- * failure (API, quota, timeout, malformed JSON) falls back to the rules; whatever comes back is checked
- * for grounding by the caller like any extractor's output, so a model that invents is simply not heard.
+ * The brief by a model: the providers of LLM_PROVIDERS, through the answers' own router (its fallback across
+ * providers and models, circuit breaker, timeouts and owner alerts), are asked for a JSON object (field,
+ * value, message id, the buyer's verbatim words); the answer is validated with zod and converted to the
+ * fields' types. Any failure (no provider answered, malformed JSON) falls back to the rules; whatever comes
+ * back is checked for grounding by the caller like any extractor's output, so a model that invents is not heard.
  */
 
-export interface GeminiBriefDeps {
-  ai: GenAI;
-  /** The configured model first, then the fallbacks (GEMINI_MODEL, GEMINI_FALLBACK_MODELS). */
-  models: readonly string[];
+export interface ModelBriefDeps {
+  /** The answers' router; only its request without retrieval is used. */
+  models: Pick<ModelRouter, 'complete'>;
   logger: Logger;
-  /** Used when the model cannot answer. */
+  /** Used when no model answers in shape. */
   fallback: BriefExtractor;
-  retry?: RetryPolicy;
 }
 
 const WEEKDAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
@@ -59,7 +50,7 @@ const answerSchema = z.object({
 });
 
 /** The JSON schema of the answer, with the field and message ids as enums. */
-function responseSchema(fieldIds: string[], messageIds: string[]) {
+export function briefSchema(fieldIds: string[], messageIds: string[]): Record<string, unknown> {
   return {
     type: 'object',
     properties: {
@@ -101,70 +92,63 @@ function requestOf(input: BriefExtractionInput, open: BriefExtractionInput['fiel
   });
 }
 
-/** The brief extractor backed by Gemini structured output, with `fallback` (the rules) on any failure. */
-export function createGeminiBriefExtractor(deps: GeminiBriefDeps): BriefExtractor {
-  const retry = deps.retry ?? DEFAULT_RETRY;
-
-  async function ask(model: string, input: BriefExtractionInput, open: BriefExtractionInput['fields']) {
-    const thinking = thinkingFor(model);
-    const response = await withRetries(
-      `brief ${model}`,
-      async () =>
-        (await deps.ai()).models.generateContent({
-          model,
-          contents: [{ role: 'user', parts: [{ text: requestOf(input, open) }] }],
-          config: {
-            systemInstruction: BRIEF_INSTRUCTION,
-            temperature: 0,
-            responseMimeType: 'application/json',
-            responseJsonSchema: responseSchema(
-              open.map((f) => f.id),
-              input.messages.map((m) => m.id),
-            ),
-            ...(thinking ? { thinkingConfig: thinking } : {}),
-          },
-        }),
-      { policy: retry, logger: deps.logger },
-    );
-    const text = parseGeneration(response, model).text;
-    const answer = answerSchema.parse(JSON.parse(text));
+/** The brief extractor backed by the configured model providers, with `fallback` (the rules) on any failure. */
+export function createModelBriefExtractor(deps: ModelBriefDeps): BriefExtractor {
+  /** The model's values, or null when its answer was not the JSON asked for. Throws when no model answered. */
+  async function ask(
+    input: BriefExtractionInput,
+    open: BriefExtractionInput['fields'],
+  ): Promise<ExtractedValue[] | null> {
+    const answer = await deps.models.complete({
+      system: BRIEF_INSTRUCTION,
+      turns: [{ role: 'user', text: requestOf(input, open) }],
+      json: {
+        name: 'brief',
+        schema: briefSchema(
+          open.map((f) => f.id),
+          input.messages.map((m) => m.id),
+        ),
+      },
+    });
+    const by = { provider: answer.provider, model: answer.model };
+    let parsed: z.infer<typeof answerSchema>;
+    try {
+      parsed = answerSchema.parse(JSON.parse(answer.text));
+    } catch {
+      deps.logger.warn(by, 'brief by model: malformed answer; rules used');
+      return null;
+    }
     const out: ExtractedValue[] = [];
-    for (const v of answer.values) {
+    for (const v of parsed.values) {
       const field = open.find((f) => f.id === v.field);
       const value = field && parseBriefValue(field, v.value, input.today);
       if (!value?.ok) {
-        deps.logger.debug({ field: v.field, model }, 'brief value of the wrong field or type dropped');
+        deps.logger.debug({ field: v.field, ...by }, 'brief value of the wrong field or type dropped');
         continue;
       }
       out.push({ field: v.field, value: value.value, messageId: v.message_id, quote: v.quote });
     }
+    deps.logger.debug({ ...by, values: out.length }, 'brief read by model');
     return out;
   }
 
   return {
-    kind: 'gemini',
+    kind: 'model',
     async extract(input) {
       // Fields the owner set are the owner's: the model is not asked about them.
       const open = input.fields.filter((f) => input.current[f.id]?.source.kind !== 'owner');
       if (open.length === 0 || input.messages.length === 0) return [];
-      for (const [i, model] of deps.models.entries()) {
-        try {
-          return await ask(model, input, open);
-        } catch (err) {
-          const nextModel =
-            err instanceof GeminiAttemptsExhausted && err.failure.tryNextModel && i < deps.models.length - 1;
-          const reason =
-            err instanceof z.ZodError || err instanceof SyntaxError
-              ? 'malformed answer'
-              : toGeminiError(err, 'brief').message;
-          deps.logger.warn(
-            { model, reason, nextModel },
-            nextModel ? 'brief by model failed; next model' : 'brief by model failed; rules used',
-          );
-          if (!nextModel) break;
-        }
+      let found: ExtractedValue[] | null = null;
+      try {
+        found = await ask(input, open);
+      } catch (err) {
+        // The router has retried, fallen back and told the owner what needs them; the reason names the provider.
+        deps.logger.warn(
+          { reason: err instanceof Error ? err.message : String(err) },
+          'brief by model failed; rules used',
+        );
       }
-      return deps.fallback.extract(input);
+      return found ?? deps.fallback.extract(input);
     },
   };
 }

@@ -1,0 +1,112 @@
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadSalesSettings } from '../../src/integrations/index.js';
+import { loadSalesConfig, type SalesConfig } from '../../src/sales/config.js';
+import { issueDocument } from '../../src/sales/documents/issue.js';
+import { calculateQuote } from '../../src/sales/pricing/calculate.js';
+import { quoteText } from '../../src/sales/pricing/format.js';
+import { type SalesTexts, salesTextsFor } from '../../src/sales/texts.js';
+import { pdfPages, shown } from './documents/pdf-text.js';
+
+const EXAMPLE = fileURLToPath(new URL('../../examples/sales.yaml', import.meta.url));
+const NOW = new Date('2026-12-06T10:00:00Z');
+const CYRILLIC = /[а-яё]/i;
+
+let config: SalesConfig;
+beforeAll(async () => {
+  config = await loadSalesConfig(EXAMPLE);
+});
+
+/** Every text of the module: strings, and functions called with sample strings, numbers and lists (those that take them). */
+function everyText(texts: unknown, path = ''): Array<[string, string]> {
+  if (typeof texts === 'string') return [[path, texts]];
+  if (typeof texts === 'function') {
+    const samples: Record<string, unknown[]> = {
+      strings: ['X', 'Y', 'Z'],
+      numbers: [2, 3, 4],
+      lists: [['X', 'Y']],
+    };
+    return Object.entries(samples).flatMap(([kind, args]): Array<[string, string]> => {
+      try {
+        return [[`${path}(${kind})`, String((texts as (...a: unknown[]) => unknown)(...args))]];
+      } catch {
+        return [];
+      }
+    });
+  }
+  if (texts && typeof texts === 'object')
+    return Object.entries(texts).flatMap(([k, v]) => everyText(v, path ? `${path}.${k}` : k));
+  return [];
+}
+
+describe('the sales texts in Russian and English', () => {
+  it('when the locale is en, then every text has an English form with no Russian in it; otherwise Russian', () => {
+    const ru = everyText(salesTextsFor('ru'));
+    const en = everyText(salesTextsFor('en'));
+    expect(en.map(([p]) => p)).toEqual(ru.map(([p]) => p));
+    expect(ru.length).toBeGreaterThan(60);
+    for (const [path, text] of en)
+      expect({ path, russian: CYRILLIC.test(text) }).toEqual({ path, russian: false });
+    // A function of numbers only (a page footer, the ОГРН label) says it in Russian in ru.
+    const ruText = (p: string) => ru.find(([path]) => path === p)![1];
+    expect(CYRILLIC.test(ruText('document.page(numbers)'))).toBe(true);
+    expect(CYRILLIC.test(ruText('delivery.message(strings)'))).toBe(true);
+    expect(salesTextsFor('de')).toBe(salesTextsFor('ru'));
+    expect(salesTextsFor(undefined)).toBe(salesTextsFor('ru'));
+  });
+
+  it('when the calculator names lines in en, then the coefficient and discounts are in English; ru by default', () => {
+    const order = {
+      items: [{ product: 'sofa-milan', qty: 1000 }],
+      coefficients: { urgency: 'express' },
+      discounts: [{ percent: 500 }],
+    };
+    const en = calculateQuote(config.priceList, order, { now: NOW, timeZone: 'Europe/Moscow', locale: 'en' });
+    const ru = calculateQuote(config.priceList, order, { now: NOW, timeZone: 'Europe/Moscow' });
+    expect(en.lines.at(-1)!.title).toBe('Срок изготовления: срочно, 10 рабочих дней (×1.3)');
+    expect(ru.lines.at(-1)!.title).toBe('Срок изготовления: срочно, 10 рабочих дней (×1,3)');
+    expect(en.discountTitles).toEqual(['Discount 5%']);
+    expect(ru.discountTitles).toEqual(['Скидка 5%']);
+    expect(en.total).toBe(ru.total);
+
+    const table = quoteText(en, 'en');
+    expect(table).toContain('Subtotal:');
+    expect(table).toContain('Total due:');
+    expect(table).toContain('Valid until ');
+    expect(table).not.toContain('Итого');
+    expect(quoteText(ru)).toContain('Всего к оплате:');
+  });
+
+  it('when an invoice is issued in en, then its title, headings and VAT line are English', async () => {
+    const doc = await issueDocument({
+      kind: 'invoice',
+      config,
+      order: { items: [{ product: 'sofa-milan', qty: 1000 }] },
+      buyer: { name: 'Ivan Petrov' },
+      now: NOW,
+      numbering: { number: 'СЧ-2026-0007' },
+      maxBytes: 10 * 1024 * 1024,
+      locale: 'en',
+    });
+    expect(doc.title).toBe('Invoice No. СЧ-2026-0007');
+    const text = shown((await pdfPages(doc.pdf)).join(' '));
+    for (const words of ['Goods (works, services)', "Payee's bank", 'Total due:', 'Accountant'])
+      expect(text).toContain(words);
+    expect(text).not.toContain('Всего к оплате');
+  });
+
+  it('when there is no sales file, then the default brief is labelled in the configured locale', async () => {
+    const labels = async (locale: 'ru' | 'en') =>
+      (await loadSalesSettings('/nonexistent/sales.yaml', locale)).brief.fields.map((f) => f.label);
+    const en: SalesTexts['brief']['labels'] = salesTextsFor('en').brief.labels;
+    expect(await labels('en')).toEqual(Object.values(en));
+    expect(await labels('ru')).toEqual([
+      'Что нужно',
+      'Количество',
+      'Срок',
+      'Бюджет',
+      'Адрес доставки',
+      'Комментарии',
+    ]);
+  });
+});
