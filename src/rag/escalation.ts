@@ -1,3 +1,4 @@
+import { findWordNumbers } from './text/number-words.js';
 import { type Token, tokenize } from './text/tokens.js';
 
 /**
@@ -251,7 +252,9 @@ const MONEY_SLANG = w(
 );
 /** Slang that is money only after a price cut ("скиньте сотку"); "возьму сотку" may be a hundred pieces. */
 const CUT_SLANG = w(/^(сотк[уиа]|соточк\w*|сотню|пятер(ку|ки|очку)|пятихатк\w*)$/);
-const PRICE_WORD = w(/^(цен\w*|стоимост\w*|руб\w*|тыс\w*|\d+|немного|чуть|копеечк\w*|сколько)$/);
+const PRICE_WORD = w(
+  /^(цен\w*|стоимост\w*|руб\w*|тыс\w*|\d+|немного|немножко|чуть|чуток|чуточку|малость|капельку|копеечк\w*|сколько)$/,
+);
 const PRICE_OR_SLANG: Pred = (t) => PRICE_WORD(t) || MONEY_SLANG(t) || CUT_SLANG(t);
 const OFFER_VERB = w(/^(отдад\w*|отдаст\w*|отдашь|отдаете|продадите|заберу|возьму|take|sell)$/);
 
@@ -266,7 +269,23 @@ function offerBelowPrice(tokens: Token[], price: number | null | undefined): Spa
   return offered < price ? span : null;
 }
 
-function bargaining(tokens: Token[], price: number | null | undefined): Span | null {
+/** "Давайте за три тыщи, и я заберу": an amount in words after «за», with an offer in the message. */
+const OFFER_INTENT = w(
+  /^(давайте|давай|согласен|согласна|готов|готова|заберу|возьму|отдадите|отдашь|продадите)$/,
+);
+
+function offerInWords(text: string, tokens: Token[], price: number | null | undefined): Span | null {
+  if (!has(tokens, OFFER_INTENT)) return null;
+  for (const n of findWordNumbers(text)) {
+    const at = tokens.findIndex((t) => t.start >= n.start);
+    if (at < 1 || tokens[at - 1]!.word !== 'за') continue;
+    const last = tokens.findLastIndex((t) => t.start < n.end);
+    if (!price || n.value < price) return [at - 1, Math.max(at, last)];
+  }
+  return null;
+}
+
+function bargaining(text: string, tokens: Token[], price: number | null | undefined): Span | null {
   return (
     single(tokens, w(/^(скидк\w*|скидочк\w*|discount\w*|cheaper)$/)) ??
     near(tokens, CUT, PRICE_OR_SLANG, 3, NOT_MONEY) ??
@@ -276,6 +295,7 @@ function bargaining(tokens: Token[], price: number | null | undefined): Span | n
     near(tokens, w(/^(договор\w*)$/), w(/^(цен\w*|стоимост\w*|сумм\w*)$/), 3) ??
     single(tokens, w(/^(торг|торга|торгуетесь|торгуемся|торговаться|торгнемся|торганемся|haggle)$/)) ??
     offerBelowPrice(tokens, price) ??
+    offerInWords(text, tokens, price) ??
     single(tokens, w(/^(дешевл\w*|подешевл\w*)$/)) ??
     near(
       tokens,
@@ -301,18 +321,23 @@ const OWNED = w(
 /** Soon after buying: "в первый же день", "после первой стирки", "на второй день", "через неделю". */
 const EARLY = w(/^(перв\w*|втор\w*|трет\w*|через|спустя|after)$/);
 const USE_PERIOD = w(
-  /^(день|дня|дней|недел\w*|месяц\w*|раз|раза|стирк\w*|носк\w*|использован\w*|примерк\w*|поездк\w*|включени\w*|запуск\w*|day|week|use|wash)$/,
+  /^(день|дня|дней|ночь|ночи|недел\w*|месяц\w*|раз|раза|стирк\w*|носк\w*|использован\w*|примерк\w*|поездк\w*|поход\w*|выход\w*|выезд\w*|включени\w*|запуск\w*|day|night|week|use|wash)$/,
 );
 const IS_DELIVERED: Pred = (t) => DELIVERED(t) || OWNED(t);
 
 /** The buyer has the item: delivered, bought or in use (a defect then is a complaint, not a question). */
 function hasItem(tokens: Token[]): boolean {
-  return has(tokens, IS_DELIVERED) || near(tokens, EARLY, USE_PERIOD, 1) !== null;
+  return (
+    has(tokens, IS_DELIVERED) ||
+    near(tokens, EARLY, USE_PERIOD, 1) !== null ||
+    // "в первую же рыбалку": whatever the occasion, «же» after an ordinal says it has happened.
+    followedBy(tokens, EARLY, w(/^же$/)) !== null
+  );
 }
 /** "а если придёт со сколом?", "вдруг привезут не тот цвет": a question before buying. */
 const HYPOTHETICAL = w(/^(если|вдруг|случае|бывает|будет|окажется|придет|придут|привезут|пришлют|if)$/);
 const DAMAGED = w(
-  /^(сломан\w*|сломал\w*|бракован\w*|брак|браком|разбит\w*|разбил\w*|поврежд\w*|скол|скола|сколом|сколы|сколами|царапин\w*|поцарапан\w*|трещин\w*|треснул\w*|вмятин\w*|помят\w*|мятый|мятая|порван\w*|порвал\w*|разорван\w*|порез\w*|прокол\w*|грыж\w*|вздут\w*|дыр\w*|пятн\w*|испачкан\w*|грязн\w*|отломан\w*|отломал\w*|отвалил\w*|оторван\w*|деформ\w*|некомплект\w*|бит(?:ый|ая|ое|ые|ых|ую|ой|ыми)|мокр\w*|намок\w*|промок\w*|отсырел\w*|вытек\w*|протек\w*|пролил\w*|разлил\w*|просроч\w*|испорчен\w*|протух\w*|тухл\w*|прокис\w*|плесен\w*|заплесневел\w*|лома(?:ется|ются)|трескается|трескаются|крошится|крошатся|облезает|облезла|отклеивается|отклеилось|поломал\w*|поломк\w*|треснут\w*|трещ\w*|расколол\w*|расколот\w*|царап\w*|вмят\w*|погнут\w*|погнул\w*|гнут\w*|кривой|кривая|кривое|кривые|криво|рван\w*|разорвал\w*|разошел\w*|разошл\w*|распол\w*|расползл\w*|лопнул\w*|лопнут\w*|дефект\w*|течет|текут|тек|текла|текло|потек\w*|подтек\w*|протеч\w*|течь|подтекает|вытека\w*|капает|заглох\w*|глохнет|глюч\w*|зависа\w*|завис|заел\w*|заедает|перегорел\w*|сгорел\w*|горелым|дымит|задымил\w*|искрит|гудит|тарахтит|стучит|скрипит|перегрева\w*|линя\w*|полинял\w*|выцвел\w*|сел[аи]?|садится|сели|катышк\w*|затяжк\w*|лезет|лезут|вылез\w*|торчит|торчат|отпал\w*|отлетел\w*|оторвал\w*|отошл[аои]|отходит|облез\w*|облупил\w*|ржав\w*|заржав\w*|окислил\w*|гнил\w*|сгнил\w*|завял\w*|вонял\w*|воняет|воняют|вонь|испортил\w*|неисправ\w*|подделк\w*|поддельн\w*|паленк\w*|паленые|паленая|паленый|паленое|фейк\w*|faulty|defective|fake|counterfeit|leaks|leaking|stopped|dead)$/,
+  /^(сломан\w*|сломал\w*|бракован\w*|брак|браком|разбит\w*|разбил\w*|поврежд\w*|скол|скола|сколом|сколы|сколами|царапин\w*|поцарапан\w*|трещин\w*|треснул\w*|вмятин\w*|помят\w*|мятый|мятая|порван\w*|порвал\w*|разорван\w*|порез\w*|прокол\w*|грыж\w*|вздут\w*|дыр\w*|пятн(?:о|а|ом|е|у|ами|ах|ышк\w*)|испачкан\w*|грязн\w*|отломан\w*|отломал\w*|отвалил\w*|оторван\w*|деформ\w*|некомплект\w*|бит(?:ый|ая|ое|ые|ых|ую|ой|ыми)|мокр\w*|намок\w*|промок\w*|отсырел\w*|вытек\w*|протек\w*|пролил\w*|разлил\w*|просроч\w*|испорчен\w*|протух\w*|тухл\w*|прокис\w*|плесен\w*|заплесневел\w*|лома(?:ется|ются)|трескается|трескаются|крошится|крошатся|облезает|облезла|отклеивается|отклеилось|поломал\w*|поломк\w*|треснут\w*|трещ\w*|расколол\w*|расколот\w*|царап\w*|вмят\w*|погнут\w*|погнул\w*|гнут\w*|кривой|кривая|кривое|кривые|криво|рван\w*|разорвал\w*|разошел\w*|разошл\w*|распол\w*|расползл\w*|лопнул\w*|лопнут\w*|дефект\w*|течет|текут|тек|текла|текло|потек\w*|подтек\w*|протеч\w*|течь|подтекает|вытека\w*|капает|травит|травят|спускает|спускают|сдувается|сдул(ся|ась|ось|ись)|пропускает|заглох\w*|глохнет|глюч\w*|зависа\w*|завис|заел\w*|заедает|перегорел\w*|сгорел\w*|горелым|дымит|задымил\w*|искрит|гудит|тарахтит|стучит|скрипит|перегрева\w*|линя\w*|полинял\w*|выцвел\w*|сел[аи]?|садится|сели|катышк\w*|затяжк\w*|лезет|лезут|вылез\w*|торчит|торчат|отпал\w*|отлетел\w*|оторвал\w*|отошл[аои]|отходит|облез\w*|облупил\w*|ржав\w*|заржав\w*|окислил\w*|гнил\w*|сгнил\w*|завял\w*|вонял\w*|воняет|воняют|вонь|испортил\w*|неисправ\w*|подделк\w*|поддельн\w*|паленк\w*|паленые|паленая|паленый|паленое|фейк\w*|faulty|defective|fake|counterfeit|leaks|leaking|stopped|dead)$/,
 );
 /** "не работает", "не включается", "не хватает": something missing or failing. */
 const FAILS = w(
@@ -347,7 +372,27 @@ const WHEN = w(
 const VERB_LIKE = /(ть|ться|тся|л|ла|ли|ло|лся|лась|ешь|ете|ишь|ите|у|ю)$/;
 
 /** "X, а привезли Y" / "пришёл чёрный, а не графит": what came is set against what was ordered. */
+/** What follows a delivery verb that is not the item: "пришла в среду", "прислали трек". */
+const NOT_THE_ITEM = w(
+  /^(в|во|на|к|ко|до|по|домой|за|через|трек\w*|чек\w*|номер\w*|ссылк\w*|уведомлени\w*|смс|sms|код\w*|сообщени\w*|письм\w*)$/,
+);
+/** Ordering verbs alone ("оплатил" is followed by many things that are not the item). */
+const ORDERED_ITEM = w(/^(заказывал\w*|заказал|заказала|заказали|брал|брала|брали|выбирал\w*|выбрал\w*)$/);
+/** "заказала платье, пришло отличное, спасибо": a delivery praised. */
+const PLEASED = w(
+  /^(спасибо|благодар\w*|отличн\w*|хорош\w*|супер|класс\w*|понравил\w*|довол(ен|ьна|ьны)|целое|целый|целая|целые|thanks?)$/,
+);
+const IN_ORDER = w(/^(заказ\w*|заказывал\w*|заказала|заказал|брал|брала|просил\w*|order\w*)$/);
+
 function contrast(tokens: Token[]): Span | null {
+  // "Заказывал синюю лодку, пришла серая": ordered a thing, then a delivery verb and another thing.
+  const o = tokens.findIndex(ORDERED_ITEM);
+  if (o >= 0 && !has(tokens, PLEASED)) {
+    for (let d = o + 2; d + 1 < tokens.length; d++) {
+      const after = tokens[d + 1]!;
+      if (DELIVERED(tokens[d]!) && !WHEN(after) && !NOT_THE_ITEM(after) && !NOT(after)) return [o, d + 1];
+    }
+  }
   for (let i = 0; i + 2 < tokens.length; i++) {
     if (tokens[i]!.word !== 'а' && tokens[i]!.word !== 'but') continue;
     const next = tokens[i + 1]!;
@@ -357,6 +402,8 @@ function contrast(tokens: Token[]): Span | null {
       return [ordered, i + 2];
     }
     // "он чёрный, а не графит": after a delivery, the item said to be one thing and not another.
+    // "Прислали 2,1 м, а у меня в заказе 2,4": what was ordered said after what came.
+    if (has(tokens.slice(0, i), DELIVERED) && has(tokens.slice(i + 1), IN_ORDER)) return [i, i + 1];
     const said = tokens[i + 2]!;
     if (NOT(next) && !VERB_LIKE.test(said.word) && !WHEN(said) && has(tokens.slice(0, i), DELIVERED)) {
       return [i, i + 2];
@@ -406,13 +453,46 @@ function defect(tokens: Token[]): Span | null {
   return single(tokens, STOPPED);
 }
 
+/**
+ * The item failed by itself, in the past: "удочка сломалась", "палатка протекла", "мотор заглох". The
+ * buyer's own doing ("порвал на коряге") is a question for a repair service, and so is a failure asked
+ * about with a repair word ("сломалась, почините?").
+ */
+const FAILED_BY_ITSELF = w(
+  /^(сломал(ся|ась|ось|ись)|треснул(а|о|и)?|лопнул(а|о|и)?|протек(ла|ло|ли)?|потек(ла|ло|ли)?|порвал(ся|ась|ось|ись)|разбил(ся|ась|ось|ись)|заглох(ла|ло|ли)?|перегорел(а|о|и)?|сгорел(а|о|и)?|отвалил(ся|ась|ось|ись)|отклеил(ся|ась|ось|ись)|оторвал(ся|ась|ось|ись)|разошел(ся)?|разошл(ась|ось|ись)|развалил(ся|ась|ось|ись)|погнул(ся|ась|ось|ись)|полинял(а|о|и)?|облез(ла|ло|ли)?|расползл(ась|ось|ись)|сдох(ла|ло|ли)?)$/,
+);
+const REPAIR = w(
+  /^(чин\w*|почин\w*|ремонт\w*|отремонт\w*|заплат\w*|заклеит\w*|переклеит\w*|восстанов\w*|мастерск\w*|repair\w*|fix)$/,
+);
+/** "доставили без опозданий", "получил без проблем": nothing missing. */
+const FINE_WITHOUT = w(
+  /^(опоздан\w*|задерж\w*|проблем\w*|вопрос\w*|претензи\w*|замечани\w*|нарекани\w*|поврежден\w*|происшестви\w*|приключени\w*|косяк\w*)$/,
+);
+
 function damaged(tokens: Token[]): Span | null {
   if (has(tokens, HYPOTHETICAL)) return null;
   const short = single(tokens, SHORT_DELIVERY);
   if (short) return short;
-  if (!hasItem(tokens)) return null;
+  if (!has(tokens, REPAIR)) {
+    const failed = single(tokens, FAILED_BY_ITSELF);
+    if (failed) return failed;
+  }
+  // "Курьер швырнул коробку, кольца погнуты": the carrier's doing is the delivery's.
+  if (!hasItem(tokens) && !has(tokens, DELIVERY_AGENT)) return null;
   const broken = defect(tokens);
   if (broken) return broken;
+  // "Привезли лодку без насоса": a delivery that came without a part.
+  if (has(tokens, DELIVERED)) {
+    const at = tokens.findIndex(
+      (t, i) =>
+        t.word === 'без' &&
+        tokens[i + 1] !== undefined &&
+        !FINE_WITHOUT(tokens[i + 1]!) &&
+        !DAMAGED(tokens[i + 1]!),
+    );
+    if (at >= 0) return [at, at + 1];
+  }
+  if (!hasItem(tokens)) return null;
   if (has(tokens, PACKED)) {
     const at = tokens.findIndex(
       (t, i) => t.word === 'нет' && tokens[i + 1] !== undefined && !NOTHING_WRONG(tokens[i + 1]!),
@@ -500,7 +580,7 @@ export function detectEscalation(
       ['refund', () => refund(tokens)],
       ['human_request', () => humanRequest(tokens)],
       ['callback', () => callback(text, tokens)],
-      ['bargaining', () => bargaining(tokens, options.listingPrice)],
+      ['bargaining', () => bargaining(text, tokens, options.listingPrice)],
       ['wrong_item', () => wrongItem(tokens)],
       ['complaint', () => complaint(tokens)],
       ['keyword', () => keyword(tokens, options.keywords ?? [])],
