@@ -269,7 +269,7 @@ function offerBelowPrice(tokens: Token[], price: number | null | undefined): Spa
   return offered < price ? span : null;
 }
 
-/** "Давайте за три тыщи, и я заберу": an amount in words after «за», with an offer in the message. */
+/** "Давайте за три тыщи, и я заберу", "по тысяче отдадите?": an amount in words, with an offer. */
 const OFFER_INTENT = w(
   /^(давайте|давай|согласен|согласна|готов|готова|заберу|возьму|отдадите|отдашь|продадите)$/,
 );
@@ -278,7 +278,7 @@ function offerInWords(text: string, tokens: Token[], price: number | null | unde
   if (!has(tokens, OFFER_INTENT)) return null;
   for (const n of findWordNumbers(text)) {
     const at = tokens.findIndex((t) => t.start >= n.start);
-    if (at < 1 || tokens[at - 1]!.word !== 'за') continue;
+    if (at < 1 || !['за', 'по'].includes(tokens[at - 1]!.word)) continue;
     const last = tokens.findLastIndex((t) => t.start < n.end);
     if (!price || n.value < price) return [at - 1, Math.max(at, last)];
   }
@@ -337,7 +337,7 @@ function hasItem(tokens: Token[]): boolean {
 /** "а если придёт со сколом?", "вдруг привезут не тот цвет": a question before buying. */
 const HYPOTHETICAL = w(/^(если|вдруг|случае|бывает|будет|окажется|придет|придут|привезут|пришлют|if)$/);
 const DAMAGED = w(
-  /^(сломан\w*|сломал\w*|бракован\w*|брак|браком|разбит\w*|разбил\w*|поврежд\w*|скол|скола|сколом|сколы|сколами|царапин\w*|поцарапан\w*|трещин\w*|треснул\w*|вмятин\w*|помят\w*|мятый|мятая|порван\w*|порвал\w*|разорван\w*|порез\w*|прокол\w*|грыж\w*|вздут\w*|дыр\w*|пятн(?:о|а|ом|е|у|ами|ах|ышк\w*)|испачкан\w*|грязн\w*|отломан\w*|отломал\w*|отвалил\w*|оторван\w*|деформ\w*|некомплект\w*|бит(?:ый|ая|ое|ые|ых|ую|ой|ыми)|мокр\w*|намок\w*|промок\w*|отсырел\w*|вытек\w*|протек\w*|пролил\w*|разлил\w*|просроч\w*|испорчен\w*|протух\w*|тухл\w*|прокис\w*|плесен\w*|заплесневел\w*|лома(?:ется|ются)|трескается|трескаются|крошится|крошатся|облезает|облезла|отклеивается|отклеилось|поломал\w*|поломк\w*|треснут\w*|трещ\w*|расколол\w*|расколот\w*|царап\w*|вмят\w*|погнут\w*|погнул\w*|гнут\w*|кривой|кривая|кривое|кривые|криво|рван\w*|разорвал\w*|разошел\w*|разошл\w*|распол\w*|расползл\w*|лопнул\w*|лопнут\w*|дефект\w*|течет|текут|тек|текла|текло|потек\w*|подтек\w*|протеч\w*|течь|подтекает|вытека\w*|капает|травит|травят|спускает|спускают|сдувается|сдул(ся|ась|ось|ись)|пропускает|заглох\w*|глохнет|глюч\w*|зависа\w*|завис|заел\w*|заедает|перегорел\w*|сгорел\w*|горелым|дымит|задымил\w*|искрит|гудит|тарахтит|стучит|скрипит|перегрева\w*|линя\w*|полинял\w*|выцвел\w*|сел[аи]?|садится|сели|катышк\w*|затяжк\w*|лезет|лезут|вылез\w*|торчит|торчат|отпал\w*|отлетел\w*|оторвал\w*|отошл[аои]|отходит|облез\w*|облупил\w*|ржав\w*|заржав\w*|окислил\w*|гнил\w*|сгнил\w*|завял\w*|вонял\w*|воняет|воняют|вонь|испортил\w*|неисправ\w*|подделк\w*|поддельн\w*|паленк\w*|паленые|паленая|паленый|паленое|фейк\w*|faulty|defective|fake|counterfeit|leaks|leaking|stopped|dead)$/,
+  /^(сломан\w*|сломал\w*|бракован\w*|брак|браком|разбит\w*|разбил\w*|поврежд\w*|скол|скола|сколом|сколы|сколами|царапин\w*|поцарапан\w*|трещин\w*|треснул\w*|вмятин\w*|помят\w*|мятый|мятая|порван\w*|порвал\w*|разорван\w*|порез\w*|прокол\w*|грыж\w*|вздут\w*|дыр\w*|пятн(?:о|а|ом|е|у|ами|ах|ышк\w*)|испачкан\w*|грязн\w*|отломан\w*|отломал\w*|отвалил\w*|оторван\w*|деформ\w*|некомплект\w*|бит(?:ый|ая|ое|ые|ых|ую|ой|ыми)|мокр\w*|намок\w*|промок\w*|отсырел\w*|вытек\w*|протек\w*|пролил\w*|разлил\w*|просроч\w*|испорчен\w*|протух\w*|тухл\w*|прокис\w*|плесен\w*|заплесневел\w*|лома(?:ется|ются)|трескается|трескаются|крошится|крошатся|облезает|облезла|отклеивается|отклеилось|поломал\w*|поломк\w*|треснут\w*|трещ\w*|расколол\w*|расколот\w*|царап\w*|вмят\w*|погнут\w*|погнул\w*|гнут\w*|кривой|кривая|кривое|кривые|криво|рван\w*|разорвал\w*|разошел\w*|разошл\w*|распол\w*|расползл\w*|лопнул\w*|лопнут\w*|дефект\w*|течет|текут|тек|текла|текло|потек\w*|подтек\w*|протеч\w*|течь|подтекает|вытека\w*|капает|травит|травят|спускает|спускают|сдувается|сдул(ся|ась|ось|ись)|пропускает|заглох\w*|глохнет|глюч\w*|зависа\w*|завис|заел\w*|заедает|перегорел\w*|сгорел\w*|горелым|дымит|задымил\w*|искрит|гудит|тарахтит|стучит|скрипит|перегрева\w*|линя\w*|полинял\w*|выцвел\w*|сел[аи]?|садится|сели|катышк\w*|затяжк\w*|лезет|лезут|вылез\w*|торчит|торчат|отпал\w*|отлетел\w*|оторвал\w*|отошл[аои]|отходит|облез\w*|облупил\w*|ржав\w*|заржав\w*|окислил\w*|гнил\w*|сгнил\w*|завял\w*|вонял\w*|воняет|воняют|вонь|испортил\w*|неисправ\w*|засох\w*|засохл\w*|высох\w*|высохл\w*|пересох\w*|пересохл\w*|подделк\w*|поддельн\w*|паленк\w*|паленые|паленая|паленый|паленое|фейк\w*|faulty|defective|fake|counterfeit|leaks|leaking|stopped|dead)$/,
 );
 /** "не работает", "не включается", "не хватает": something missing or failing. */
 const FAILS = w(
@@ -442,9 +442,17 @@ const SHORT_DELIVERY = w(
 const ABSENT_BEFORE = w(/^(без|нет|ни|никаких|никакого|no|without)$/);
 const ABSENT_AFTER = w(/^(нет|не|никаких|none)$/);
 
+/**
+ * A colour or state turned, in the past: "пожелтела", "потемнел", "почернели", "помутнел", "заржавел" —
+ * a defect of leaves, fabric, metal or cream alike. The future ("не пожелтеет?") asks before buying.
+ */
+const TURNED =
+  /^(по|за)(желт|черн|красн|бел|син|зелен|темн|светл|мутн|рыж|ржав|сер|бур|коричнев|тускл|блекл|мерз|вял|гнил|ржав)\p{L}*(ел|ела|ело|ели|ла|ло|ли|л)$/u;
+const IS_DEFECT: Pred = (t) => DAMAGED(t) || TURNED.test(t.word);
+
 function defect(tokens: Token[]): Span | null {
   for (let i = 0; i < tokens.length; i++) {
-    if (!DAMAGED(tokens[i]!)) continue;
+    if (!IS_DEFECT(tokens[i]!)) continue;
     if (i > 0 && ABSENT_BEFORE(tokens[i - 1]!)) continue;
     if (i + 1 < tokens.length && ABSENT_AFTER(tokens[i + 1]!) && !FAILS(tokens[i + 2] ?? tokens[i]!))
       continue;
@@ -469,12 +477,37 @@ const FINE_WITHOUT = w(
   /^(опоздан\w*|задерж\w*|проблем\w*|вопрос\w*|претензи\w*|замечани\w*|нарекани\w*|поврежден\w*|происшестви\w*|приключени\w*|косяк\w*)$/,
 );
 
+const FIRST_PERSON = w(/^(я|мы|i|we)$/);
+const BUYERS_OWN = w(
+  /^(понял\w*|нашел|нашла|нашли|увидел\w*|определил\w*|решил\w*|разобрал\w*|собрал\w*|успел\w*|смог\w*|удал\w*|получилось|сложилось|выбрал\w*|прочитал\w*|прочел|прочла|договорил\w*|сориентировал\w*)$/,
+);
+/** A past reflexive: "не прижился", "не включилась", "не завелось". */
+const PAST_REFLEXIVE = /^\p{L}{3,}(лся|лась|лось|лись)$/u;
+
+/**
+ * What should have happened did not: "не прижился", "так и не проснулась", "так и не заработал". A past
+ * reflexive after «не», or any verb after «так и не»; the future ("если не приживётся") is a question.
+ */
+function didNotHappen(tokens: Token[]): Span | null {
+  for (let i = 0; i + 1 < tokens.length; i++) {
+    if (!NOT(tokens[i]!)) continue;
+    const verb = tokens[i + 1]!;
+    // "я так и не понял", "не определилась с размером", "не получилось забрать": the buyer's own.
+    if (BUYERS_OWN(verb) || tokens.slice(Math.max(0, i - 3), i).some(FIRST_PERSON)) continue;
+    if (PAST_REFLEXIVE.test(verb.word)) return [i, i + 1];
+    const soAnd = i >= 2 && tokens[i - 2]!.word === 'так' && tokens[i - 1]!.word === 'и';
+    if (soAnd && /(л|ла|ло|ли)$/.test(verb.word)) return [i - 2, i + 1];
+  }
+  return null;
+}
+
 function damaged(tokens: Token[]): Span | null {
   if (has(tokens, HYPOTHETICAL)) return null;
   const short = single(tokens, SHORT_DELIVERY);
   if (short) return short;
   if (!has(tokens, REPAIR)) {
-    const failed = single(tokens, FAILED_BY_ITSELF);
+    const failed =
+      single(tokens, FAILED_BY_ITSELF) ?? single(tokens, (t) => TURNED.test(t.word)) ?? didNotHappen(tokens);
     if (failed) return failed;
   }
   // "Курьер швырнул коробку, кольца погнуты": the carrier's doing is the delivery's.
@@ -508,7 +541,7 @@ function damaged(tokens: Token[]): Span | null {
 // --- complaints: dissatisfaction with an order or with us --------------------------------------------
 /** An order that has not come: "так и не пришёл", "до сих пор не доставили". */
 const CAME = w(
-  /^(пришел|пришла|пришло|пришли|привезли|привез|доставили|доставлен\w*|приехал\w*|прислали|отправили|отправлен\w*|получил\w*|arrived|delivered|received)$/,
+  /^(пришел|пришла|пришло|пришли|привезли|привез|доставили|доставлен\w*|приехал\w*|прислали|отправили|отправлен\w*|получил|получила|получили|arrived|delivered|received)$/,
 );
 const ORDER = w(/^(заказ\w*|посылк\w*|покупк\w*|товар\w*|доставк\w*|order|parcel)$/);
 const ORDER_OR_MONEY: Pred = (t) => ORDER(t) || MONEY(t);
@@ -520,8 +553,21 @@ const JUNK = w(
   /^(брак|браком|бракованн\w*|хлам|барахл\w*|подделк\w*|подделки|фуфл\w*|мусор|паленк\w*|junk|fakes?)$/,
 );
 
+/** "Курьер опоздал", "водитель не позвонил": the carrier's failing, in the past. */
+const CARRIER_FAILED = w(
+  /^(опоздал\w*|задержал(ся|ась|и)|позвонил|приехал|предупредил|дозвонил\w*|перезвонил)$/,
+);
+
 function notCome(tokens: Token[]): Span | null {
   if (has(tokens, HYPOTHETICAL)) return null;
+  const agent = tokens.findIndex(DELIVERY_AGENT);
+  if (agent >= 0) {
+    for (let i = agent + 1; i < Math.min(tokens.length, agent + 6); i++) {
+      const t = tokens[i]!;
+      const late = /^опоздал|^задержал/.test(t.word);
+      if (CARRIER_FAILED(t) && (late || NOT(tokens[i - 1]!))) return [agent, i];
+    }
+  }
   for (let i = 0; i + 1 < tokens.length; i++) {
     if (NOT(tokens[i]!) && CAME(tokens[i + 1]!)) return [i, i + 1];
   }

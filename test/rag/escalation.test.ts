@@ -240,6 +240,46 @@ const roundSixNearMisses = [
   'Если сдуется за ночь, поменяете?',
 ];
 
+// Round 7: shapes the garden set showed after its first run (each positive missed by round 6).
+const roundSeven: Array<[string, EscalationReason]> = [
+  // A colour or state turned, or dried out, in the past.
+  ['Крем потемнел через неделю, брала у вас', 'complaint'],
+  ['Фикус пожелтел, покупали в вашем магазине', 'complaint'],
+  ['Тушь засохла, получила вчера', 'complaint'],
+  // What should have happened did not.
+  ['Рассада так и не взошла', 'complaint'],
+  ['Роутер так и не заработал', 'complaint'],
+  ['Котёнок не прижился у нас, заберёте?', 'complaint'],
+  // The carrier late.
+  ['Водитель опоздал на два часа', 'complaint'],
+  // An amount in words after «по».
+  ['По тысяче отдадите, если возьму пять?', 'bargaining'],
+];
+
+const roundSevenNearMisses = [
+  'Не пожелтеет зимой?',
+  'Я так и не понял, сколько стоит доставка',
+  'Не получилось забрать вчера, можно сегодня?',
+  'Пока не определилась с размером, подскажите',
+  'Если не приживётся, замените?',
+  'Если курьер опоздает, что делать?',
+  'Я опоздала, можно завтра забрать?',
+  'По тысяче в месяц рассрочка есть?',
+];
+
+describe('escalation rules, round 7', () => {
+  it.each(roundSeven)('when a buyer writes «%s», then it escalates as %s', (text, reason) => {
+    expect(detectEscalation([text], { listingPrice: 1500 })?.reason).toBe(reason);
+  });
+
+  it.each(roundSevenNearMisses)(
+    'when a buyer writes the near-miss «%s», then it does not escalate',
+    (text) => {
+      expect(detectEscalation([text], { listingPrice: 1500 })).toBeNull();
+    },
+  );
+});
+
 describe('escalation rules, round 6', () => {
   it.each(roundSix)('when a buyer writes «%s», then it escalates as %s', (text, reason) => {
     expect(detectEscalation([text], { listingPrice: 2500 })?.reason).toBe(reason);
