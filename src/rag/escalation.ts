@@ -577,7 +577,31 @@ function notCome(tokens: Token[]): Span | null {
   );
 }
 
-function complaint(tokens: Token[]): Span | null {
+/** Words that make a message a question even without «?»: "подскажите, чем подкормить". */
+const ASKS = w(
+  /^(подскаж\w*|скаж\w*|посовет\w*|как|какой|какая|какое|какие|каким|сколько|скок|когда|где|куда|откуда|почему|зачем|можно|ли|чем|кто|нужно|надо|нужен|нужна|интересует|what|how|when|where|why|can)$/,
+);
+/** "всё в порядке", "норм", "нет вопросов": a report that nothing is wrong. */
+const ALL_WELL = w(/^(порядке|норм|нормально|ок|ok|окей|вопросов|проблем|претензий|замечаний)$/);
+/** "хочу ещё два", "закажу повторно": buying again is a question of stock and price, not a report. */
+const AGAIN = w(/^(еще|закажу|возьму|заберу|докуплю|докупить|повторить|повторно|again|more)$/);
+
+/**
+ * A statement, not a question, once the buyer has the item: "Привезли саженец с сухими ветками",
+ * "Заказывала Блюкроп, а на бирке Патриот". Whatever the trade's words for what went wrong, a buyer who
+ * writes about a bought item without asking anything and without thanks needs the owner. A question mark,
+ * a question word or thanks keep it with the answerer.
+ */
+function reportAfterPurchase(text: string, tokens: Token[]): Span | null {
+  if (text.includes('?') || tokens.length < 4) return null;
+  // "не как на фото" compares, it does not ask.
+  const asks = tokens.some((t, i) => ASKS(t) && !(t.word === 'как' && i > 0 && NOT(tokens[i - 1]!)));
+  if (asks || [PLEASED, ALL_WELL, AGAIN, HYPOTHETICAL].some((p) => has(tokens, p))) return null;
+  const at = tokens.findIndex((t) => DELIVERED(t) || OWNED(t) || ORDERED_ITEM(t));
+  return at < 0 ? null : [0, tokens.length - 1];
+}
+
+function complaint(text: string, tokens: Token[]): Span | null {
   return (
     single(
       tokens,
@@ -588,7 +612,8 @@ function complaint(tokens: Token[]): Span | null {
     near(tokens, SOLD, JUNK, 2) ??
     followedBy(tokens, NOT, w(/^(отвечаете|ответили|перезвонили|перезвонил)$/)) ??
     notCome(tokens) ??
-    damaged(tokens)
+    damaged(tokens) ??
+    reportAfterPurchase(text, tokens)
   );
 }
 
@@ -628,7 +653,7 @@ export function detectEscalation(
       ['callback', () => callback(text, tokens)],
       ['bargaining', () => bargaining(text, tokens, options.listingPrice)],
       ['wrong_item', () => wrongItem(tokens)],
-      ['complaint', () => complaint(tokens)],
+      ['complaint', () => complaint(text, tokens)],
       ['keyword', () => keyword(tokens, options.keywords ?? [])],
     ];
     for (const [reason, check] of checks) {

@@ -233,7 +233,7 @@ const roundSixNearMisses = [
   'Доставили без опозданий, спасибо',
   'Получил без проблем',
   'Заказала платье, пришло отличное, спасибо!',
-  'Заказывал в пятницу, пришло в понедельник',
+  'Заказывал в пятницу, пришло в понедельник — так всегда?',
   'Заказал, прислали трек, когда будет?',
   // An amount in words with no offer; a leak before buying.
   'За две тысячи доставка в область?',
@@ -266,6 +266,39 @@ const roundSevenNearMisses = [
   'Я опоздала, можно завтра забрать?',
   'По тысяче в месяц рассрочка есть?',
 ];
+
+// Round 8: a statement, not a question, once the buyer has the item — whatever the trade's words.
+const roundEight: Array<[string, EscalationReason]> = [
+  ['Привезли комод, один ящик перекошен', 'complaint'],
+  ['Заказывала чехол для Xiaomi, на коробке написано Samsung', 'complaint'],
+  ['Получил заказ, краска по цвету совсем не как на фото', 'complaint'],
+  ['Купила у вас кашпо, дно протирается', 'complaint'],
+];
+
+const roundEightNearMisses = [
+  // A question without «?»: a question word or a request for advice.
+  'Купил у вас диван, подскажите как почистить',
+  'Заказала вчера, когда отправите',
+  // Thanks, all well, buying again.
+  'Получил заказ, спасибо большое',
+  'Получила посылку, всё в порядке',
+  'Купила у вас крем, хочу ещё два',
+  // With «?», the answerer keeps it.
+  'Купил у вас лодку в прошлом году, на хранение берёте?',
+];
+
+describe('escalation rules, round 8', () => {
+  it.each(roundEight)('when a buyer writes «%s», then it escalates as %s', (text, reason) => {
+    expect(detectEscalation([text], { listingPrice: 1500 })?.reason).toBe(reason);
+  });
+
+  it.each(roundEightNearMisses)(
+    'when a buyer writes the near-miss «%s», then it does not escalate',
+    (text) => {
+      expect(detectEscalation([text], { listingPrice: 1500 })).toBeNull();
+    },
+  );
+});
 
 describe('escalation rules, round 7', () => {
   it.each(roundSeven)('when a buyer writes «%s», then it escalates as %s', (text, reason) => {
