@@ -56,6 +56,7 @@ describe('npm run eval', () => {
       'fishing',
       'garden',
       'kids',
+      'music',
       'pets',
       'phones',
       'tools',
