@@ -287,57 +287,33 @@ const roundEightNearMisses = [
   'Купил у вас лодку в прошлом году, на хранение берёте?',
 ];
 
-describe('escalation rules, round 8', () => {
-  it.each(roundEight)('when a buyer writes «%s», then it escalates as %s', (text, reason) => {
-    expect(detectEscalation([text], { listingPrice: 1500 })?.reason).toBe(reason);
-  });
+// Rounds 5-8 are tested at one listing price: «за две тысячи» is an offer below 2 500.
+const anyTradeCases = [...anyTrade, ...roundSix, ...roundSeven, ...roundEight];
+const anyTradeNearMissCases = [
+  ...anyTradeNearMisses,
+  ...roundSixNearMisses,
+  ...roundSevenNearMisses,
+  ...roundEightNearMisses,
+];
 
-  it.each(roundEightNearMisses)(
-    'when a buyer writes the near-miss «%s», then it does not escalate',
-    (text) => {
-      expect(detectEscalation([text], { listingPrice: 1500 })).toBeNull();
-    },
-  );
-});
-
-describe('escalation rules, round 7', () => {
-  it.each(roundSeven)('when a buyer writes «%s», then it escalates as %s', (text, reason) => {
-    expect(detectEscalation([text], { listingPrice: 1500 })?.reason).toBe(reason);
-  });
-
-  it.each(roundSevenNearMisses)(
-    'when a buyer writes the near-miss «%s», then it does not escalate',
-    (text) => {
-      expect(detectEscalation([text], { listingPrice: 1500 })).toBeNull();
-    },
-  );
-});
-
-describe('escalation rules, round 6', () => {
-  it.each(roundSix)('when a buyer writes «%s», then it escalates as %s', (text, reason) => {
+describe('escalation rules for any trade', () => {
+  it.each(anyTradeCases)('when a buyer writes «%s», then it escalates as %s', (text, reason) => {
     expect(detectEscalation([text], { listingPrice: 2500 })?.reason).toBe(reason);
   });
 
-  it.each(roundSixNearMisses)('when a buyer writes the near-miss «%s», then it does not escalate', (text) => {
-    expect(detectEscalation([text], { listingPrice: 2500 })).toBeNull();
+  it.each(anyTradeNearMissCases)(
+    'when a buyer writes the near-miss «%s», then it does not escalate',
+    (text) => {
+      expect(detectEscalation([text], { listingPrice: 2500 })).toBeNull();
+    },
+  );
+
+  it('when a complaint names the defect, then matched quotes the defect word', () => {
+    expect(detectEscalation(['Плитка пришла треснутая'])?.matched).toBe('треснутая');
   });
 
   it('when the offer in words is at the listing price, then it is not bargaining', () => {
     expect(detectEscalation(['Давайте за три тысячи, и я сразу заберу'], { listingPrice: 3000 })).toBeNull();
-  });
-});
-
-describe('escalation rules for any trade', () => {
-  it.each(anyTrade)('when a buyer writes «%s», then it escalates as %s', (text, reason) => {
-    expect(detectEscalation([text], { listingPrice: 1500 })?.reason).toBe(reason);
-  });
-
-  it.each(anyTradeNearMisses)('when a buyer writes the near-miss «%s», then it does not escalate', (text) => {
-    expect(detectEscalation([text], { listingPrice: 1500 })).toBeNull();
-  });
-
-  it('when a complaint names the defect, then matched quotes the defect word', () => {
-    expect(detectEscalation(['Плитка пришла треснутая'])?.matched).toBe('треснутая');
   });
 });
 
