@@ -1,3 +1,4 @@
+import { findWordNumbers } from './text/number-words.js';
 import { type Token, tokenize } from './text/tokens.js';
 
 /**
@@ -122,7 +123,13 @@ function refund(tokens: Token[]): Span | null {
     single(tokens, w(/^(верните|refund)$/)) ??
     near(tokens, MONEY, w(/^назад$/), 2) ??
     near(tokens, w(/^(заберите)$/), w(/^(товар\w*|обратно|назад)$/), 3);
-  return hit && !has(tokens, POLICY_CUE) ? hit : null;
+  const exchange =
+    hit ??
+    (hasItem(tokens)
+      ? (single(tokens, w(/^(обменяйте|поменяйте|замените|переделайте)$/)) ??
+        near(tokens, DEMAND, w(/^(обменя\w*|обмен|помен\w*|замен\w*)$/), 3))
+      : null);
+  return exchange && !has(tokens, POLICY_CUE) ? exchange : null;
 }
 
 // --- a human: "позовите менеджера", "хочу поговорить с человеком", "соедините с оператором" ---------
@@ -130,12 +137,18 @@ const PERSON = w(
   /^(менеджер\w*|оператор\w*|человек\w*|сотрудник\w*|консультант\w*|продавц\w*|продавец|хозя\w*|владел\w*|администратор\w*|руководител\w*|начальник\w*|специалист\w*|люд\w*|manager|human|person|operator|agent|someone|somebody)$/,
 );
 const CALL = w(
-  /^(позов\w*|позва\w*|соедин\w*|переключ\w*|свяж\w*|связать|связаться|дайте|пригласите|подключите|передайте|поговор\w*|пообща\w*|общаться|разговарива\w*|talk|speak|connect|transfer|call)$/,
+  /^(позов\w*|позва\w*|соедин\w*|переключ\w*|свяж\w*|связать|связаться|дайте|пригласите|подключите|передайте|поговор\w*|пообща\w*|общаться|разговарива\w*|обсуд\w*|обсужу|talk|speak|connect|transfer|call)$/,
 );
 
 /** "Нужен человек": the need comes first ("для скольких человек нужен стол?" is about the item). */
 const NEED = w(/^(нужен|нужна|нужны|need)$/);
-const HELPER = w(/^(человек|оператор|менеджер|сотрудник|консультант|person|human|operator|manager)$/);
+const HELPER = w(
+  /^(человек|оператор|менеджер|сотрудник|консультант|продавец|хозяин|хозяйка|владелец|владелица|администратор|person|human|operator|manager|seller|owner)$/,
+);
+/** "Пусть хозяин ответит": the person themselves, not the one answering now. */
+const IN_PERSON = w(/^(пусть|let)$/);
+/** Who answers when it is not a person. */
+const MACHINE = w(/^(бот|ботом|бота|боту|робот\w*|нейросет\w*|автоответчик\w*|чатбот\w*|bot|robot|chatbot)$/);
 
 function followedBy(tokens: Token[], a: Pred, b: Pred): Span | null {
   for (let i = 0; i + 1 < tokens.length; i++) if (a(tokens[i]!) && b(tokens[i + 1]!)) return [i, i + 1];
@@ -147,12 +160,8 @@ function humanRequest(tokens: Token[]): Span | null {
     near(tokens, CALL, PERSON, 3) ??
     near(tokens, w(/^(жив\w*|real|live)$/), w(/^(человек\w*|люд\w*|оператор\w*|person|human)$/), 1) ??
     followedBy(tokens, NEED, HELPER) ??
-    near(
-      tokens,
-      w(/^(бот|ботом|бота|робот\w*|нейросет\w*|bot|robot)$/),
-      w(/^(вы|ты|это|с|не|are|отвечает)$/),
-      2,
-    )
+    near(tokens, IN_PERSON, PERSON, 2) ??
+    near(tokens, MACHINE, w(/^(вы|ты|это|с|не|а|are|отвечает|отвечаете|переписываюсь|пишу|общаюсь)$/), 2)
   );
 }
 
@@ -177,6 +186,11 @@ const GIVES_NUMBER = w(
   /^(мой|моя|мои|свой|ваш|вашего|вашим|твой|оставлю|оставляю|запишите|запиши|дайте|дай|скиньте|скинь|пришлите|продиктуйте|вот|my|your)$/,
 );
 /** "номер заказа", "номер модели": a number that is not a phone. */
+/** A contact other than a phone: "мой телеграм", "пишите в вотсап". */
+const MESSENGER = w(
+  /^(ватсап\w*|вотсап\w*|вацап\w*|whatsapp|телеграм\w*|телега|телегу|телеге|тг|telegram|tg|вайбер\w*|viber|email)$/,
+);
+const EMAIL = /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}.-]+\.[\p{L}]{2,}/u;
 const OTHER_NUMBER = w(
   /^(заказ\w*|модел\w*|артикул\w*|трек\w*|счет\w*|дом\w*|квартир\w*|кварт\w*|размер\w*|order|model)$/,
 );
@@ -206,7 +220,9 @@ function callback(text: string, tokens: Token[]): Span | null {
     // "Можете позвонить?" asks us to call; "можно позвонить в магазин?" asks whether the buyer may.
     near(tokens, w(/^(можете|сможете|могли|could|can)$/), CALL_VERB, 2);
   const byPhone = near(tokens, CONTACT_VERB, PHONE_WORD, 4) ?? near(tokens, CONTACT_VERB, ME, 2);
-  const leaves = near(tokens, GIVES_NUMBER, PHONE_WORD, 2, OTHER_NUMBER);
+  const leaves =
+    near(tokens, GIVES_NUMBER, PHONE_WORD, 2, OTHER_NUMBER) ??
+    near(tokens, w(/^(мой|моя|мои|пишите|напишите|напиши|write|text)$/), MESSENGER, 3);
   for (const span of [call, asked, byPhone, leaves]) {
     if (!span) continue;
     // "Курьер позвонит перед доставкой?" asks how delivery works.
@@ -214,7 +230,15 @@ function callback(text: string, tokens: Token[]): Span | null {
     if (around.some(DELIVERY_AGENT) && !around.some(ME)) continue;
     return span;
   }
-  return phoneNumber(text, tokens);
+  return phoneNumber(text, tokens) ?? emailAddress(text, tokens);
+}
+
+function emailAddress(text: string, tokens: Token[]): Span | null {
+  const m = EMAIL.exec(text);
+  if (!m) return null;
+  const first = tokens.findIndex((t) => t.end > m.index);
+  const last = tokens.findLastIndex((t) => t.start < m.index + m[0].length);
+  return first >= 0 && last >= first ? [first, last] : null;
 }
 
 // --- bargaining beyond the listing ------------------------------------------------------------------
@@ -222,7 +246,16 @@ const NOT_MONEY = w(
   /^(фот\w*|видео|ссылк\w*|адрес\w*|номер\w*|контакт\w*|геолокац\w*|размер\w*|фотограф\w*|фотк\w*|скрин\w*)$/,
 );
 const CUT = w(/^(скин\w*|скинут\w*|скиньт\w*|уступ\w*|подвин\w*)$/);
-const PRICE_WORD = w(/^(цен\w*|стоимост\w*|руб\w*|тыс\w*|\d+|немного|чуть|копеечк\w*|сколько)$/);
+/** Money in buyers' slang: "пятихатку", "косарь", "пару тыщ", "сотку". */
+const MONEY_SLANG = w(
+  /^(пятихат\w*|пятисотк\w*|полтинник\w*|полтос\w*|косар\w*|косых|касар\w*|тыщ\w*|тысчонк\w*|штукарь)$/,
+);
+/** Slang that is money only after a price cut ("скиньте сотку"); "возьму сотку" may be a hundred pieces. */
+const CUT_SLANG = w(/^(сотк[уиа]|соточк\w*|сотню|пятер(ку|ки|очку)|пятихатк\w*)$/);
+const PRICE_WORD = w(
+  /^(цен\w*|стоимост\w*|руб\w*|тыс\w*|\d+|немного|немножко|чуть|чуток|чуточку|малость|капельку|копеечк\w*|сколько)$/,
+);
+const PRICE_OR_SLANG: Pred = (t) => PRICE_WORD(t) || MONEY_SLANG(t) || CUT_SLANG(t);
 const OFFER_VERB = w(/^(отдад\w*|отдаст\w*|отдашь|отдаете|продадите|заберу|возьму|take|sell)$/);
 
 /** "отдадите за 40": an offer below the listing price (40 means 40 000 when the price is 45 000). */
@@ -236,12 +269,33 @@ function offerBelowPrice(tokens: Token[], price: number | null | undefined): Spa
   return offered < price ? span : null;
 }
 
-function bargaining(tokens: Token[], price: number | null | undefined): Span | null {
+/** "Давайте за три тыщи, и я заберу", "по тысяче отдадите?": an amount in words, with an offer. */
+const OFFER_INTENT = w(
+  /^(давайте|давай|согласен|согласна|готов|готова|заберу|возьму|отдадите|отдашь|продадите)$/,
+);
+
+function offerInWords(text: string, tokens: Token[], price: number | null | undefined): Span | null {
+  if (!has(tokens, OFFER_INTENT)) return null;
+  for (const n of findWordNumbers(text)) {
+    const at = tokens.findIndex((t) => t.start >= n.start);
+    if (at < 1 || !['за', 'по'].includes(tokens[at - 1]!.word)) continue;
+    const last = tokens.findLastIndex((t) => t.start < n.end);
+    if (!price || n.value < price) return [at - 1, Math.max(at, last)];
+  }
+  return null;
+}
+
+function bargaining(text: string, tokens: Token[], price: number | null | undefined): Span | null {
   return (
     single(tokens, w(/^(скидк\w*|скидочк\w*|discount\w*|cheaper)$/)) ??
-    near(tokens, CUT, PRICE_WORD, 3, NOT_MONEY) ??
+    near(tokens, CUT, PRICE_OR_SLANG, 3, NOT_MONEY) ??
+    // "Уступите?", "подвинетесь?": these verbs are about the price alone.
+    single(tokens, w(/^(уступит\w*|уступишь|уступка|уступку|подвинет\w*|подвинешься|подвиньтесь)$/)) ??
+    near(tokens, OFFER_VERB, MONEY_SLANG, 3) ??
+    near(tokens, w(/^(договор\w*)$/), w(/^(цен\w*|стоимост\w*|сумм\w*)$/), 3) ??
     single(tokens, w(/^(торг|торга|торгуетесь|торгуемся|торговаться|торгнемся|торганемся|haggle)$/)) ??
     offerBelowPrice(tokens, price) ??
+    offerInWords(text, tokens, price) ??
     single(tokens, w(/^(дешевл\w*|подешевл\w*)$/)) ??
     near(
       tokens,
@@ -255,17 +309,42 @@ function bargaining(tokens: Token[], price: number | null | undefined): Span | n
 // --- after delivery: the wrong item, or a damaged or incomplete one --------------------------------
 /** The item reached the buyer (past tense): a question about what would happen is not a complaint. */
 const DELIVERED = w(
-  /^(пришел|пришла|пришло|пришли|приехал|приехала|приехало|приехали|привезли|привез|доставили|доставлен\w*|прислали|прислал|отправили|получил\w*|купил\w*|забрал\w*|распаковал\w*|открыл\w*|arrived|received|delivered|sent)$/,
+  /^(пришел|пришла|пришло|пришли|приехал|приехала|приехало|приехали|привезли|привез|привезла|доставили|доставил|доставлен\w*|прислали|прислал|отправили|получил\w*|купил\w*|забрал\w*|распаковал\w*|открыл\w*|arrived|received|delivered|sent)$/,
 );
+/**
+ * The item is the buyer's already, from us: bought, ordered or used ("брала у вас", "заказывал",
+ * "купленный у вас", "оказались подделкой"). Past tense only; "закажу" or "возьму" is before buying.
+ */
+const OWNED = w(
+  /^(брал|брала|брали|покупал\w*|купленн\w*|заказывал\w*|заказал|заказала|заказали|заказанн\w*|приобрел\w*|приобретенн\w*|оплатил\w*|оплачен\w*|оказал(ся|ась|ось|ись)|bought|ordered|purchased)$/,
+);
+/** Soon after buying: "в первый же день", "после первой стирки", "на второй день", "через неделю". */
+const EARLY = w(/^(перв\w*|втор\w*|трет\w*|через|спустя|after)$/);
+const USE_PERIOD = w(
+  /^(день|дня|дней|ночь|ночи|недел\w*|месяц\w*|раз|раза|стирк\w*|носк\w*|использован\w*|примерк\w*|поездк\w*|поход\w*|выход\w*|выезд\w*|включени\w*|запуск\w*|day|night|week|use|wash)$/,
+);
+const IS_DELIVERED: Pred = (t) => DELIVERED(t) || OWNED(t);
+
+/** The buyer has the item: delivered, bought or in use (a defect then is a complaint, not a question). */
+function hasItem(tokens: Token[]): boolean {
+  return (
+    has(tokens, IS_DELIVERED) ||
+    near(tokens, EARLY, USE_PERIOD, 1) !== null ||
+    // "в первую же рыбалку": whatever the occasion, «же» after an ordinal says it has happened.
+    followedBy(tokens, EARLY, w(/^же$/)) !== null
+  );
+}
 /** "а если придёт со сколом?", "вдруг привезут не тот цвет": a question before buying. */
 const HYPOTHETICAL = w(/^(если|вдруг|случае|бывает|будет|окажется|придет|придут|привезут|пришлют|if)$/);
 const DAMAGED = w(
-  /^(сломан\w*|сломал\w*|бракован\w*|брак|браком|разбит\w*|разбил\w*|поврежд\w*|скол|скола|сколом|сколы|сколами|царапин\w*|поцарапан\w*|трещин\w*|треснул\w*|вмятин\w*|помят\w*|мятый|мятая|порван\w*|порвал\w*|разорван\w*|порез\w*|прокол\w*|грыж\w*|вздут\w*|дыр\w*|пятн\w*|испачкан\w*|грязн\w*|отломан\w*|отломал\w*|отвалил\w*|оторван\w*|деформ\w*|некомплект\w*|бит(?:ый|ая|ое|ые|ых|ую|ой|ыми)|мокр\w*|намок\w*|промок\w*|отсырел\w*|вытек\w*|протек\w*|пролил\w*|разлил\w*|просроч\w*|испорчен\w*|протух\w*|тухл\w*|прокис\w*|плесен\w*|заплесневел\w*|лома(?:ется|ются)|трескается|трескаются|крошится|крошатся|облезает|облезла|отклеивается|отклеилось|broken|damaged|scratched|cracked|leaked|expired)$/,
+  /^(сломан\w*|сломал\w*|бракован\w*|брак|браком|разбит\w*|разбил\w*|поврежд\w*|скол|скола|сколом|сколы|сколами|царапин\w*|поцарапан\w*|трещин\w*|треснул\w*|вмятин\w*|помят\w*|мятый|мятая|порван\w*|порвал\w*|разорван\w*|порез\w*|прокол\w*|грыж\w*|вздут\w*|дыр\w*|пятн(?:о|а|ом|е|у|ами|ах|ышк\w*)|испачкан\w*|грязн\w*|отломан\w*|отломал\w*|отвалил\w*|оторван\w*|деформ\w*|некомплект\w*|бит(?:ый|ая|ое|ые|ых|ую|ой|ыми)|мокр\w*|намок\w*|промок\w*|отсырел\w*|вытек\w*|протек\w*|пролил\w*|разлил\w*|просроч\w*|испорчен\w*|протух\w*|тухл\w*|прокис\w*|плесен\w*|заплесневел\w*|лома(?:ется|ются)|трескается|трескаются|крошится|крошатся|облезает|облезла|отклеивается|отклеилось|поломал\w*|поломк\w*|треснут\w*|трещ\w*|расколол\w*|расколот\w*|царап\w*|вмят\w*|погнут\w*|погнул\w*|гнут\w*|кривой|кривая|кривое|кривые|криво|рван\w*|разорвал\w*|разошел\w*|разошл\w*|распол\w*|расползл\w*|лопнул\w*|лопнут\w*|дефект\w*|течет|текут|тек|текла|текло|потек\w*|подтек\w*|протеч\w*|течь|подтекает|вытека\w*|капает|травит|травят|спускает|спускают|сдувается|сдул(ся|ась|ось|ись)|пропускает|заглох\w*|глохнет|глюч\w*|зависа\w*|завис|заел\w*|заедает|перегорел\w*|сгорел\w*|горелым|дымит|задымил\w*|искрит|гудит|тарахтит|стучит|скрипит|перегрева\w*|линя\w*|полинял\w*|выцвел\w*|сел[аи]?|садится|сели|катышк\w*|затяжк\w*|лезет|лезут|вылез\w*|торчит|торчат|отпал\w*|отлетел\w*|оторвал\w*|отошл[аои]|отходит|облез\w*|облупил\w*|ржав\w*|заржав\w*|окислил\w*|гнил\w*|сгнил\w*|завял\w*|вонял\w*|воняет|воняют|вонь|испортил\w*|неисправ\w*|засох\w*|засохл\w*|высох\w*|высохл\w*|пересох\w*|пересохл\w*|подделк\w*|поддельн\w*|паленк\w*|паленые|паленая|паленый|паленое|фейк\w*|faulty|defective|fake|counterfeit|leaks|leaking|stopped|dead)$/,
 );
 /** "не работает", "не включается", "не хватает": something missing or failing. */
 const FAILS = w(
-  /^(работает|работают|включается|заряжается|складывается|раскладывается|крутится|едет|закрывается|открывается|хватает|хватило)$/,
+  /^(работает|работают|работал|работала|работало|работали|включается|включаются|включился|включилась|заряжается|заряжаются|заряжает|складывается|раскладывается|крутится|едет|закрывается|открывается|хватает|хватило|заводится|завелся|завелась|запускается|запустился|греет|нагревается|светит|светится|горит|ловит|видит|держит|застегивается|застегиваются|печатает|сушит|режет|пилит|сверлит|качает|тянет|морозит|охлаждает|греет|грузится|загружается|реагирует|показывает|слышно|звонит|подошел|подошла|подошло|подошли|подходит|подходят|налез\w*|влез\w*|соответствует|совпадает|works|working|charge|charges|start|starts)$/,
 );
+/** "Перестал работать", "перестала заряжаться": a failure whatever the verb. */
+const STOPPED = w(/^(перестал|перестала|перестало|перестали|прекратил\w*)$/);
 const NOT = w(/^(не|нет|not)$/);
 const WRONG = w(/^(тот|та|то|те|того|той|ту|тех|такой|такая|такого|соответствует|совпадает)$/);
 const OTHER = w(/^(другой|другого|другую|другая|другие|других|other|wrong)$/);
@@ -280,10 +359,65 @@ function notThe(tokens: Token[]): Span | null {
   return null;
 }
 
+/** What was ordered: "заказывал Makita, а привезли Bosch", "брала 46, а прислали 44". */
+const ORDERED = w(
+  /^(заказывал\w*|заказал|заказала|заказали|брал|брала|брали|выбирал\w*|выбрал\w*|оплачивал\w*|оплатил\w*|покупал\w*|купил\w*|просил\w*|ordered)$/,
+);
+/** Words after "а" that say when, not what: "заказал вчера, а привезли уже сегодня". */
+const WHEN = w(
+  /^(уже|сегодня|вчера|завтра|утром|вечером|днем|быстро|вовремя|рано|сразу|только|через|ночью|on|today)$/,
+);
+
+/** A verb's ending ("а не пойму", "а не могу"): "а не" then speaks of the buyer, not of the item. */
+const VERB_LIKE = /(ть|ться|тся|л|ла|ли|ло|лся|лась|ешь|ете|ишь|ите|у|ю)$/;
+
+/** "X, а привезли Y" / "пришёл чёрный, а не графит": what came is set against what was ordered. */
+/** What follows a delivery verb that is not the item: "пришла в среду", "прислали трек". */
+const NOT_THE_ITEM = w(
+  /^(в|во|на|к|ко|до|по|домой|за|через|трек\w*|чек\w*|номер\w*|ссылк\w*|уведомлени\w*|смс|sms|код\w*|сообщени\w*|письм\w*)$/,
+);
+/** Ordering verbs alone ("оплатил" is followed by many things that are not the item). */
+const ORDERED_ITEM = w(/^(заказывал\w*|заказал|заказала|заказали|брал|брала|брали|выбирал\w*|выбрал\w*)$/);
+/** "заказала платье, пришло отличное, спасибо": a delivery praised. */
+const PLEASED = w(
+  /^(спасибо|благодар\w*|отличн\w*|хорош\w*|супер|класс\w*|понравил\w*|довол(ен|ьна|ьны)|целое|целый|целая|целые|thanks?)$/,
+);
+const IN_ORDER = w(/^(заказ\w*|заказывал\w*|заказала|заказал|брал|брала|просил\w*|order\w*)$/);
+
+function contrast(tokens: Token[]): Span | null {
+  // "Заказывал синюю лодку, пришла серая": ordered a thing, then a delivery verb and another thing.
+  const o = tokens.findIndex(ORDERED_ITEM);
+  if (o >= 0 && !has(tokens, PLEASED)) {
+    for (let d = o + 2; d + 1 < tokens.length; d++) {
+      const after = tokens[d + 1]!;
+      if (DELIVERED(tokens[d]!) && !WHEN(after) && !NOT_THE_ITEM(after) && !NOT(after)) return [o, d + 1];
+    }
+  }
+  for (let i = 0; i + 2 < tokens.length; i++) {
+    if (tokens[i]!.word !== 'а' && tokens[i]!.word !== 'but') continue;
+    const next = tokens[i + 1]!;
+    const ordered = tokens.slice(0, i).findIndex(ORDERED);
+    // The thing ordered and the thing delivered are both named: "заказывал Makita, а привезли Bosch".
+    if (ordered >= 0 && ordered + 1 < i && DELIVERED(next) && !WHEN(tokens[i + 2]!)) {
+      return [ordered, i + 2];
+    }
+    // "он чёрный, а не графит": after a delivery, the item said to be one thing and not another.
+    // "Прислали 2,1 м, а у меня в заказе 2,4": what was ordered said after what came.
+    if (has(tokens.slice(0, i), DELIVERED) && has(tokens.slice(i + 1), IN_ORDER)) return [i, i + 1];
+    const said = tokens[i + 2]!;
+    if (NOT(next) && !VERB_LIKE.test(said.word) && !WHEN(said) && has(tokens.slice(0, i), DELIVERED)) {
+      return [i, i + 2];
+    }
+  }
+  return null;
+}
+
 function wrongItem(tokens: Token[]): Span | null {
   if (has(tokens, HYPOTHETICAL)) return null;
   const mixedUp = single(tokens, w(/^(перепутали|перепутал|перепутан\w*|mixed)$/));
   if (mixedUp) return mixedUp;
+  const swapped = contrast(tokens);
+  if (swapped) return swapped;
   if (!has(tokens, DELIVERED)) return null;
   return (
     notThe(tokens) ??
@@ -304,13 +438,94 @@ const SHORT_DELIVERY = w(
   /^(недовезли|недовез|недоложили|недоложил|недопоставили|недослали|недодали|недовложили|недовложение)$/,
 );
 
+/** "без царапин", "ни одного скола", "дефектов нет": a defect said to be absent. */
+const ABSENT_BEFORE = w(/^(без|нет|ни|никаких|никакого|no|without)$/);
+const ABSENT_AFTER = w(/^(нет|не|никаких|none)$/);
+
+/**
+ * A colour or state turned, in the past: "пожелтела", "потемнел", "почернели", "помутнел", "заржавел" —
+ * a defect of leaves, fabric, metal or cream alike. The future ("не пожелтеет?") asks before buying.
+ */
+const TURNED =
+  /^(по|за)(желт|черн|красн|бел|син|зелен|темн|светл|мутн|рыж|ржав|сер|бур|коричнев|тускл|блекл|мерз|вял|гнил|ржав)\p{L}*(ел|ела|ело|ели|ла|ло|ли|л)$/u;
+const IS_DEFECT: Pred = (t) => DAMAGED(t) || TURNED.test(t.word);
+
+function defect(tokens: Token[]): Span | null {
+  for (let i = 0; i < tokens.length; i++) {
+    if (!IS_DEFECT(tokens[i]!)) continue;
+    if (i > 0 && ABSENT_BEFORE(tokens[i - 1]!)) continue;
+    if (i + 1 < tokens.length && ABSENT_AFTER(tokens[i + 1]!) && !FAILS(tokens[i + 2] ?? tokens[i]!))
+      continue;
+    return [i, i];
+  }
+  return single(tokens, STOPPED);
+}
+
+/**
+ * The item failed by itself, in the past: "удочка сломалась", "палатка протекла", "мотор заглох". The
+ * buyer's own doing ("порвал на коряге") is a question for a repair service, and so is a failure asked
+ * about with a repair word ("сломалась, почините?").
+ */
+const FAILED_BY_ITSELF = w(
+  /^(сломал(ся|ась|ось|ись)|треснул(а|о|и)?|лопнул(а|о|и)?|протек(ла|ло|ли)?|потек(ла|ло|ли)?|порвал(ся|ась|ось|ись)|разбил(ся|ась|ось|ись)|заглох(ла|ло|ли)?|перегорел(а|о|и)?|сгорел(а|о|и)?|отвалил(ся|ась|ось|ись)|отклеил(ся|ась|ось|ись)|оторвал(ся|ась|ось|ись)|разошел(ся)?|разошл(ась|ось|ись)|развалил(ся|ась|ось|ись)|погнул(ся|ась|ось|ись)|полинял(а|о|и)?|облез(ла|ло|ли)?|расползл(ась|ось|ись)|сдох(ла|ло|ли)?)$/,
+);
+const REPAIR = w(
+  /^(чин\w*|почин\w*|ремонт\w*|отремонт\w*|заплат\w*|заклеит\w*|переклеит\w*|восстанов\w*|мастерск\w*|repair\w*|fix)$/,
+);
+/** "доставили без опозданий", "получил без проблем": nothing missing. */
+const FINE_WITHOUT = w(
+  /^(опоздан\w*|задерж\w*|проблем\w*|вопрос\w*|претензи\w*|замечани\w*|нарекани\w*|поврежден\w*|происшестви\w*|приключени\w*|косяк\w*)$/,
+);
+
+const FIRST_PERSON = w(/^(я|мы|i|we)$/);
+const BUYERS_OWN = w(
+  /^(понял\w*|нашел|нашла|нашли|увидел\w*|определил\w*|решил\w*|разобрал\w*|собрал\w*|успел\w*|смог\w*|удал\w*|получилось|сложилось|выбрал\w*|прочитал\w*|прочел|прочла|договорил\w*|сориентировал\w*)$/,
+);
+/** A past reflexive: "не прижился", "не включилась", "не завелось". */
+const PAST_REFLEXIVE = /^\p{L}{3,}(лся|лась|лось|лись)$/u;
+
+/**
+ * What should have happened did not: "не прижился", "так и не проснулась", "так и не заработал". A past
+ * reflexive after «не», or any verb after «так и не»; the future ("если не приживётся") is a question.
+ */
+function didNotHappen(tokens: Token[]): Span | null {
+  for (let i = 0; i + 1 < tokens.length; i++) {
+    if (!NOT(tokens[i]!)) continue;
+    const verb = tokens[i + 1]!;
+    // "я так и не понял", "не определилась с размером", "не получилось забрать": the buyer's own.
+    if (BUYERS_OWN(verb) || tokens.slice(Math.max(0, i - 3), i).some(FIRST_PERSON)) continue;
+    if (PAST_REFLEXIVE.test(verb.word)) return [i, i + 1];
+    const soAnd = i >= 2 && tokens[i - 2]!.word === 'так' && tokens[i - 1]!.word === 'и';
+    if (soAnd && /(л|ла|ло|ли)$/.test(verb.word)) return [i - 2, i + 1];
+  }
+  return null;
+}
+
 function damaged(tokens: Token[]): Span | null {
   if (has(tokens, HYPOTHETICAL)) return null;
   const short = single(tokens, SHORT_DELIVERY);
   if (short) return short;
-  if (!has(tokens, DELIVERED)) return null;
-  const broken = single(tokens, DAMAGED);
+  if (!has(tokens, REPAIR)) {
+    const failed =
+      single(tokens, FAILED_BY_ITSELF) ?? single(tokens, (t) => TURNED.test(t.word)) ?? didNotHappen(tokens);
+    if (failed) return failed;
+  }
+  // "Курьер швырнул коробку, кольца погнуты": the carrier's doing is the delivery's.
+  if (!hasItem(tokens) && !has(tokens, DELIVERY_AGENT)) return null;
+  const broken = defect(tokens);
   if (broken) return broken;
+  // "Привезли лодку без насоса": a delivery that came without a part.
+  if (has(tokens, DELIVERED)) {
+    const at = tokens.findIndex(
+      (t, i) =>
+        t.word === 'без' &&
+        tokens[i + 1] !== undefined &&
+        !FINE_WITHOUT(tokens[i + 1]!) &&
+        !DAMAGED(tokens[i + 1]!),
+    );
+    if (at >= 0) return [at, at + 1];
+  }
+  if (!hasItem(tokens)) return null;
   if (has(tokens, PACKED)) {
     const at = tokens.findIndex(
       (t, i) => t.word === 'нет' && tokens[i + 1] !== undefined && !NOTHING_WRONG(tokens[i + 1]!),
@@ -324,14 +539,81 @@ function damaged(tokens: Token[]): Span | null {
 }
 
 // --- complaints: dissatisfaction with an order or with us --------------------------------------------
-function complaint(tokens: Token[]): Span | null {
+/** An order that has not come: "так и не пришёл", "до сих пор не доставили". */
+const CAME = w(
+  /^(пришел|пришла|пришло|пришли|привезли|привез|доставили|доставлен\w*|приехал\w*|прислали|отправили|отправлен\w*|получил|получила|получили|arrived|delivered|received)$/,
+);
+const ORDER = w(/^(заказ\w*|посылк\w*|покупк\w*|товар\w*|доставк\w*|order|parcel)$/);
+const ORDER_OR_MONEY: Pred = (t) => ORDER(t) || MONEY(t);
+const WAITING = w(/^(жду|ждем|ждал|ждала|ждали|ожидаю|ожидаем|waiting)$/);
+const LONG = w(/^(недел\w*|месяц\w*|дня|дней|сутк\w*|час\w*|сих|долго|weeks?|days?)$/);
+/** Selling junk: "продаёте брак", "подсунули подделку". */
+const SOLD = w(/^(продаете|продают|продали|продал|продала|подсовываете|торгуете)$/);
+const JUNK = w(
+  /^(брак|браком|бракованн\w*|хлам|барахл\w*|подделк\w*|подделки|фуфл\w*|мусор|паленк\w*|junk|fakes?)$/,
+);
+
+/** "Курьер опоздал", "водитель не позвонил": the carrier's failing, in the past. */
+const CARRIER_FAILED = w(
+  /^(опоздал\w*|задержал(ся|ась|и)|позвонил|приехал|предупредил|дозвонил\w*|перезвонил)$/,
+);
+
+function notCome(tokens: Token[]): Span | null {
+  if (has(tokens, HYPOTHETICAL)) return null;
+  const agent = tokens.findIndex(DELIVERY_AGENT);
+  if (agent >= 0) {
+    for (let i = agent + 1; i < Math.min(tokens.length, agent + 6); i++) {
+      const t = tokens[i]!;
+      const late = /^опоздал|^задержал/.test(t.word);
+      if (CARRIER_FAILED(t) && (late || NOT(tokens[i - 1]!))) return [agent, i];
+    }
+  }
+  for (let i = 0; i + 1 < tokens.length; i++) {
+    if (NOT(tokens[i]!) && CAME(tokens[i + 1]!)) return [i, i + 1];
+  }
+  return (
+    (has(tokens, w(/^(где|where)$/)) ? near(tokens, w(/^(мой|моя|мое|мои|my)$/), ORDER_OR_MONEY, 1) : null) ??
+    near(tokens, WAITING, LONG, 3, w(/^(звонк\w*|ответ\w*|call)$/))
+  );
+}
+
+/** Words that make a message a question even without «?»: "подскажите, чем подкормить". */
+const ASKS = w(
+  /^(подскаж\w*|скаж\w*|посовет\w*|как|какой|какая|какое|какие|каким|сколько|скок|когда|где|куда|откуда|почему|зачем|можно|ли|чем|кто|нужно|надо|нужен|нужна|интересует|what|how|when|where|why|can)$/,
+);
+/** "всё в порядке", "норм", "нет вопросов": a report that nothing is wrong. */
+const ALL_WELL = w(/^(порядке|норм|нормально|ок|ok|окей|вопросов|проблем|претензий|замечаний)$/);
+/** "хочу ещё два", "закажу повторно": buying again is a question of stock and price, not a report. */
+const AGAIN = w(/^(еще|закажу|возьму|заберу|докуплю|докупить|повторить|повторно|again|more)$/);
+
+/**
+ * A statement, not a question, once the buyer has the item: "Привезли саженец с сухими ветками",
+ * "Заказывала Блюкроп, а на бирке Патриот". Whatever the trade's words for what went wrong, a buyer who
+ * writes about a bought item without asking anything and without thanks needs the owner. A question mark,
+ * a question word or thanks keep it with the answerer.
+ */
+function reportAfterPurchase(text: string, tokens: Token[]): Span | null {
+  if (text.includes('?') || tokens.length < 4) return null;
+  // "не как на фото" compares, it does not ask.
+  const asks = tokens.some((t, i) => ASKS(t) && !(t.word === 'как' && i > 0 && NOT(tokens[i - 1]!)));
+  if (asks || [PLEASED, ALL_WELL, AGAIN, HYPOTHETICAL].some((p) => has(tokens, p))) return null;
+  const at = tokens.findIndex((t) => DELIVERED(t) || OWNED(t) || ORDERED_ITEM(t));
+  return at < 0 ? null : [0, tokens.length - 1];
+}
+
+function complaint(text: string, tokens: Token[]): Span | null {
   return (
     single(
       tokens,
       w(
-        /^(жалоб\w*|претензи\w*|недовол\w*|обманул\w*|обман|развели|кошмар\w*|ужасн\w*|отвратительн\w*|безобрази\w*|хамств\w*|нахамил\w*|complaint|terrible|awful)$/,
+        /^(жалоб\w*|претензи\w*|недовол\w*|обманул\w*|обман|развели|кошмар\w*|ужасн\w*|отвратительн\w*|безобрази\w*|хамств\w*|нахамил\w*|нагруб\w*|грубил\w*|хамил\w*|хамят|хамк\w*|разочарован\w*|обсчитал\w*|подсунул\w*|впарил\w*|втюхал\w*|complaint|terrible|awful|rude)$/,
       ),
-    ) ?? damaged(tokens)
+    ) ??
+    near(tokens, SOLD, JUNK, 2) ??
+    followedBy(tokens, NOT, w(/^(отвечаете|ответили|перезвонили|перезвонил)$/)) ??
+    notCome(tokens) ??
+    damaged(tokens) ??
+    reportAfterPurchase(text, tokens)
   );
 }
 
@@ -351,8 +633,10 @@ function keyword(tokens: Token[], keywords: readonly string[]): Span | null {
  * Decides whether buyer messages must go to the owner before any retrieval. Morphology-aware (word
  * forms and stems, not exact phrases) and context-aware: a noun alone ("менеджер по доставке сказал…",
  * "человек на фото — это вы?") is not a request, and a question about the return policy is not a demand.
- * A call request is a lead ("перезвоните", a phone number left); "курьер позвонит?" is not. A wrong or
- * damaged delivered item is escalated; "а если придёт со сколом?" asks before buying and is not.
+ * A call request is a lead ("перезвоните", a phone number left, a messenger or e-mail); "курьер позвонит?"
+ * is not. A defect or a mismatch is escalated once the buyer has the item (delivered, bought, ordered or in
+ * use: "купил у вас", "после первой стирки"), and so is an order that has not come; "а если придёт со
+ * сколом?" asks before buying and is not, nor is a defect said to be absent ("без царапин").
  * Checked in order: threat, refund, human request, callback, bargaining, wrong item, complaint, owner
  * keyword.
  */
@@ -367,9 +651,9 @@ export function detectEscalation(
       ['refund', () => refund(tokens)],
       ['human_request', () => humanRequest(tokens)],
       ['callback', () => callback(text, tokens)],
-      ['bargaining', () => bargaining(tokens, options.listingPrice)],
+      ['bargaining', () => bargaining(text, tokens, options.listingPrice)],
       ['wrong_item', () => wrongItem(tokens)],
-      ['complaint', () => complaint(tokens)],
+      ['complaint', () => complaint(text, tokens)],
       ['keyword', () => keyword(tokens, options.keywords ?? [])],
     ];
     for (const [reason, check] of checks) {
