@@ -1,3 +1,4 @@
+import { normalizeEmail } from '../lib/contact.js';
 import { findWordNumbers } from './text/number-words.js';
 import { type Token, tokenize } from './text/tokens.js';
 
@@ -190,7 +191,6 @@ const GIVES_NUMBER = w(
 const MESSENGER = w(
   /^(ватсап\w*|вотсап\w*|вацап\w*|whatsapp|телеграм\w*|телега|телегу|телеге|тг|telegram|tg|вайбер\w*|viber|email)$/,
 );
-const EMAIL = /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}.-]+\.[\p{L}]{2,}/u;
 const OTHER_NUMBER = w(
   /^(заказ\w*|модел\w*|артикул\w*|трек\w*|счет\w*|дом\w*|квартир\w*|кварт\w*|размер\w*|order|model)$/,
 );
@@ -233,12 +233,28 @@ function callback(text: string, tokens: Token[]): Span | null {
   return phoneNumber(text, tokens) ?? emailAddress(text, tokens);
 }
 
+/**
+ * An e-mail address left in the message. Word by word (runs without spaces, punctuation around them trimmed):
+ * a pattern over the whole text backtracked quadratically on a long message without one, which stalled the
+ * service for seconds per message.
+ */
+const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
+
 function emailAddress(text: string, tokens: Token[]): Span | null {
-  const m = EMAIL.exec(text);
-  if (!m) return null;
-  const first = tokens.findIndex((t) => t.end > m.index);
-  const last = tokens.findLastIndex((t) => t.start < m.index + m[0].length);
-  return first >= 0 && last >= first ? [first, last] : null;
+  if (!text.includes('@')) return null;
+  for (const m of text.matchAll(/\S+/g)) {
+    if (!m[0].includes('@')) continue;
+    let [from, to] = [0, m[0].length];
+    while (from < to && !LETTER_OR_DIGIT.test(m[0][from]!)) from++;
+    while (to > from && !LETTER_OR_DIGIT.test(m[0][to - 1]!)) to--;
+    const word = m[0].slice(from, to);
+    if (!normalizeEmail(word)) continue;
+    const start = m.index + from;
+    const first = tokens.findIndex((t) => t.end > start);
+    const last = tokens.findLastIndex((t) => t.start < start + word.length);
+    if (first >= 0 && last >= first) return [first, last];
+  }
+  return null;
 }
 
 // --- bargaining beyond the listing ------------------------------------------------------------------

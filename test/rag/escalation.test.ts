@@ -166,6 +166,7 @@ const anyTrade: Array<[string, EscalationReason]> = [
   ['Мой телеграм @ivan_petrov', 'callback'],
   ['Напишите мне в вотсап', 'callback'],
   ['Пишите на ivan.petrov@mail.ru', 'callback'],
+  ['Ответьте на почту (почта@магазин.рф).', 'callback'],
   // An order that has not come, a rude seller, junk sold, no answer.
   ['Заказ так и не пришёл', 'complaint'],
   ['Где мой заказ?', 'complaint'],
