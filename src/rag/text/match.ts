@@ -99,14 +99,21 @@ const DIMINUTIVE_WORD = /^(\p{L}{3,}?)(?:оч|еч|ич)(?:ек|к\p{L}{0,3})$/u
  * "листочек" / «лист»). A three-letter base matches only its «-к-» word: "полочка" is «полка», not «пол».
  */
 export function diminutiveOf(a: string, b: string): boolean {
-  const test = (small: string, other: string) => {
-    const base = DIMINUTIVE_WORD.exec(small)?.[1];
-    if (!base) return false;
-    if (new RegExp(`^${base}о?к\\p{L}{0,3}$`, 'u').test(other)) return true;
-    return base.length >= 4 && sameWordForm(base, other);
-  };
-  return test(a, b) || test(b, a);
+  return diminutiveOfWord(a, b) || diminutiveOfWord(b, a);
 }
+
+/** Whether `small` is a diminutive of `other`: `other` is the base, «о» maybe, «к» and up to three letters. */
+function diminutiveOfWord(small: string, other: string): boolean {
+  const base = DIMINUTIVE_WORD.exec(small)?.[1];
+  if (!base || !other.startsWith(base))
+    return base !== undefined && base.length >= 4 && sameWordForm(base, other);
+  let i = base.length;
+  if (other[i] === 'о') i += 1;
+  if (other[i] === 'к' && other.length - (i + 1) <= 3 && LETTERS.test(other.slice(i + 1))) return true;
+  return base.length >= 4 && sameWordForm(base, other);
+}
+
+const LETTERS = /^\p{L}*$/u;
 
 /**
  * "запись" / "записаться": the shorter word is the longer one's first five letters or more and one more
@@ -330,6 +337,19 @@ function concepts(word: string): Concept[] {
  * other script ("изофикс" in «ISOFIX»). Numbers are found as themselves or inside a range.
  */
 export function findTerm(term: Token, evidence: Evidence, options: FindOptions = {}): MatchKind | null {
+  // A long message repeats its words, and each lookup compares the word with every word of the evidence.
+  let found = foundIn.get(evidence);
+  if (!found) foundIn.set(evidence, (found = new Map()));
+  const key = `${options.synonymsOnly ? 1 : 0}\u0000${term.stem}\u0000${term.word}`;
+  let kind = found.get(key);
+  if (kind === undefined) found.set(key, (kind = lookUp(term, evidence, options)));
+  return kind;
+}
+
+/** What {@link findTerm} found, per evidence (immutable once made) and term. */
+const foundIn = new WeakMap<Evidence, Map<string, MatchKind | null>>();
+
+function lookUp(term: Token, evidence: Evidence, options: FindOptions): MatchKind | null {
   if (/^\d+$/.test(term.word))
     return numberFound(Number(term.word), evidence.tokens, evidence.text) ? 'literal' : null;
   if (
