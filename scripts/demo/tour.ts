@@ -1,7 +1,7 @@
 import { type Listing, priceString } from '../../sim/avito/index.js';
 import { buttonTexts, formatTelegramMessage } from '../../sim/cli/format.js';
 import type { TgMessage } from '../../sim/telegram/index.js';
-import { type Texts, textsFor } from '../../src/bot/texts/index.js';
+import { type Texts, textsFor } from '../../src/texts/index.js';
 import type { DemoStack } from './stack.js';
 import { DemoStepError, waitFor } from './wait.js';
 

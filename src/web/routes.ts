@@ -1,6 +1,6 @@
 import type { IRouter, Request, Response } from 'express';
 import { z } from 'zod';
-import { textsFor } from '../bot/texts/index.js';
+import { textsFor } from '../texts/index.js';
 import type { AllowedOrigins } from './network.js';
 import { MAX_VISITOR_TEXT, type WidgetSettings, type WidgetTexts } from './protocol.js';
 import type { WidgetScript } from './script.js';

@@ -5,7 +5,7 @@ import { loadSalesConfig, type SalesConfig } from '../../src/sales/config.js';
 import { issueDocument } from '../../src/sales/documents/issue.js';
 import { calculateQuote } from '../../src/sales/pricing/calculate.js';
 import { quoteText } from '../../src/sales/pricing/format.js';
-import { type SalesTexts, salesTextsFor } from '../../src/sales/texts.js';
+import { type DocumentTexts, textsFor } from '../../src/texts/index.js';
 import { pdfPages, shown } from './documents/pdf-text.js';
 
 const EXAMPLE = fileURLToPath(new URL('../../examples/sales.yaml', import.meta.url));
@@ -41,8 +41,8 @@ function everyText(texts: unknown, path = ''): Array<[string, string]> {
 
 describe('the sales texts in Russian and English', () => {
   it('when the locale is en, then every text has an English form with no Russian in it; otherwise Russian', () => {
-    const ru = everyText(salesTextsFor('ru'));
-    const en = everyText(salesTextsFor('en'));
+    const ru = everyText(textsFor('ru').documents);
+    const en = everyText(textsFor('en').documents);
     expect(en.map(([p]) => p)).toEqual(ru.map(([p]) => p));
     expect(ru.length).toBeGreaterThan(60);
     for (const [path, text] of en)
@@ -51,8 +51,8 @@ describe('the sales texts in Russian and English', () => {
     const ruText = (p: string) => ru.find(([path]) => path === p)![1];
     expect(CYRILLIC.test(ruText('document.page(numbers)'))).toBe(true);
     expect(CYRILLIC.test(ruText('delivery.message(strings)'))).toBe(true);
-    expect(salesTextsFor('de')).toBe(salesTextsFor('ru'));
-    expect(salesTextsFor(undefined)).toBe(salesTextsFor('ru'));
+    expect(textsFor('de').documents).toBe(textsFor('ru').documents);
+    expect(textsFor(undefined).documents).toBe(textsFor('ru').documents);
   });
 
   it('when the calculator names lines in en, then the coefficient and discounts are in English; ru by default', () => {
@@ -98,7 +98,7 @@ describe('the sales texts in Russian and English', () => {
   it('when there is no sales file, then the default brief is labelled in the configured locale', async () => {
     const labels = async (locale: 'ru' | 'en') =>
       (await loadSalesSettings('/nonexistent/sales.yaml', locale)).brief.fields.map((f) => f.label);
-    const en: SalesTexts['brief']['labels'] = salesTextsFor('en').brief.labels;
+    const en: DocumentTexts['brief']['labels'] = textsFor('en').documents.brief.labels;
     expect(await labels('en')).toEqual(Object.values(en));
     expect(await labels('ru')).toEqual([
       'Что нужно',

@@ -1,9 +1,9 @@
-/** Every text the owner reads, in English (`BOT_LOCALE=en`): typed against the Russian texts. */
+/** Every text the owner reads in Telegram, in English (`BOT_LOCALE=en`): typed against the Russian texts. */
 
 import type { DocumentState, Mode } from '../../models/records.js';
 import type { ChannelId } from '../../responder/channel.js';
 import type { IntegrationName, IntegrationOperation, OwnerAlert } from '../../responder/ports.js';
-import type { Texts } from './ru.js';
+import type { OwnerTexts } from '../ru/owner.js';
 
 // ▼ sales-pipeline integrations
 const integrationName: Record<IntegrationName, string> = {
@@ -114,13 +114,7 @@ const tokenCause: Record<Extract<OwnerAlert, { kind: 'avito-token' }>['cause'], 
   other: 'no access token.',
 };
 
-/** What a buyer agrees to (152-ФЗ) before leaving a contact, in the widget and the buyer bot alike. */
-const consentText =
-  'I consent to the seller processing my personal data (name, phone or e-mail, the text of this chat) to ' +
-  'answer my questions and prepare an offer, under Russian Federal Law No. 152-FZ "On Personal Data". ' +
-  'The consent lasts until I withdraw it, which I can do by writing so in this chat.';
-
-export const en: Texts = {
+export const owner: OwnerTexts = {
   locale: 'en',
   timeZone: 'Europe/Moscow',
   tzLabel: 'MSK',
@@ -579,65 +573,5 @@ export const en: Texts = {
         noInvoice: 'The invoice is no longer on the lead',
       },
     },
-  },
-  widget: {
-    title: 'Chat with the seller',
-    open: 'Open chat',
-    close: 'Close chat',
-    greeting: 'Hello! Ask your question and we will answer right here.',
-    briefIntro: 'How should we call you, and how can we reach you if you close this page?',
-    nameLabel: 'Name',
-    contactLabel: 'Phone or e-mail',
-    contactHint: 'For example, +7 912 345-67-89 or name@example.com',
-    consent: consentText,
-    privacyPolicy: 'Personal data policy',
-    start: 'Start chat',
-    placeholder: 'Write a message…',
-    send: 'Send',
-    you: 'You',
-    seller: 'Seller',
-    typing: 'The seller is typing…',
-    sending: 'Sending…',
-    failed: 'Not sent.',
-    retry: 'Retry',
-    connecting: 'Connecting…',
-    offline: 'No connection. Reconnecting…',
-    rateLimited: 'Too many messages. Please wait a minute and try again.',
-    tooLong: 'The message is too long.',
-    serverError: 'The message was not saved. Please try again.',
-    unread: 'New message',
-    nameInvalid: 'Please enter your name (up to 100 characters).',
-    contactInvalid: 'Please enter a phone (+7 912 345-67-89) or an e-mail.',
-    consentRequired: 'We cannot take your contact without your consent.',
-  },
-  buyer: {
-    commands: { start: 'Start', help: 'What the bot does', contact: 'Leave your name and phone' },
-    greeting:
-      "Hello! I'm the seller's assistant: I answer questions about the goods, delivery and payment, and pass on to the seller whatever I can't answer.",
-    greetingListing: (title: string, price: string | null) =>
-      `Hello! You're writing about «${title}»${price ? ` (${price})` : ''}. Ask your question and I'll answer or pass it on to the seller.`,
-    contactOffer:
-      'So that the seller can reach you, leave your name and a phone number or e-mail. This needs your consent:',
-    consent: consentText,
-    privacyPolicy: (url: string) => `Personal data policy: ${url}`,
-    agree: '✅ I agree',
-    decline: 'Not now',
-    agreed: 'Thank you!',
-    askName: 'What is your name?',
-    askContact: (name: string) =>
-      `${name}, share your phone (button below) or type a phone number or e-mail.`,
-    shareContact: '📱 Share my number',
-    skip: 'Skip',
-    contactSaved: 'Thank you, your contact is saved. Ask your question and I will answer here.',
-    skipped: 'All right. Ask your question and I will answer here.',
-    declined: 'All right, no contact details. Ask your question and I will answer here.',
-    badName: 'Please write just your name (up to 64 characters).',
-    badContact:
-      "That doesn't look like a phone number or an e-mail. Tap «📱 Share my number», type a number (+7 912 345-67-89) or an e-mail, or «Skip».",
-    consentFirst: 'To keep your contact, I need your consent to the processing of personal data.',
-    help: 'Write your question about the goods: I answer here or pass it on to the seller. /contact: leave your name and phone.',
-    notHere: "This command doesn't work here. Just write your question.",
-    slowDown: "You're writing faster than I can read. Please wait a minute and write again.",
-    notReceived: "Your message didn't get through. Please send it again a little later.",
   },
 };

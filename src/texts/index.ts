@@ -1,0 +1,49 @@
+/**
+ * Every text a seller or a buyer reads, in Russian (the default) and English, and the one place to choose
+ * them: `textsFor(locale)`. The owner's Telegram texts are at the top level; the other audiences have their
+ * sections: `widget` and `buyer` (what buyers read: the website chat, the Telegram buyer bot, the
+ * integrations' messages about slots, bookings and payments), `documents` (quotes, documents' headings and
+ * requisites, the buyer's document link), `crm` and `calendar` (what the seller reads in amoCRM and the
+ * calendar). Each locale keeps a file per section (`ru/`, `en/`); the English ones are typed against the
+ * Russian, so a key missing in a locale is a type error. This module imports nothing of ours but types of
+ * `src/models`, so every layer may use it.
+ */
+import { buyer as enBuyer, widget as enWidget } from './en/buyer.js';
+import { calendar as enCalendar, crm as enCrm } from './en/crm.js';
+import { documents as enDocuments } from './en/documents.js';
+import { owner as enOwner } from './en/owner.js';
+import { buyer as ruBuyer, widget as ruWidget } from './ru/buyer.js';
+import { calendar as ruCalendar, crm as ruCrm } from './ru/crm.js';
+import { documents as ruDocuments } from './ru/documents.js';
+import { owner as ruOwner } from './ru/owner.js';
+
+export type Locale = 'ru' | 'en';
+
+const ru = {
+  ...ruOwner,
+  widget: ruWidget,
+  buyer: ruBuyer,
+  documents: ruDocuments,
+  crm: ruCrm,
+  calendar: ruCalendar,
+};
+
+export type Texts = typeof ru;
+export type { DocumentTexts } from './ru/documents.js';
+export type { DownloadProblem } from './ru/owner.js';
+
+const en: Texts = {
+  ...enOwner,
+  widget: enWidget,
+  buyer: enBuyer,
+  documents: enDocuments,
+  crm: enCrm,
+  calendar: enCalendar,
+};
+
+/** The texts for a locale; anything but `en` is Russian. */
+export function textsFor(locale: string | undefined): Texts {
+  return locale === 'en' ? en : ru;
+}
+
+export { formatKopecks, formatMegabytes, formatSlot, formatWhen } from './format.js';
