@@ -15,6 +15,7 @@ import {
   optionalUrl,
   secret,
 } from './lib/env.js';
+import type { LlmProvider } from './models/problems.js';
 import { decodeKey } from './security/keys.js';
 // ▼ sales-pipeline integrations: each brings its env fragment (see src/integrations/*/config.ts)
 import {
@@ -80,8 +81,8 @@ const dataKeySchema = () =>
 export const DEFAULT_DOCS_DIR = './knowledge';
 
 /** The model services that can write answers, in the order LLM_PROVIDERS lists them. */
-export const LLM_PROVIDER_NAMES = ['gemini', 'openai', 'anthropic'] as const;
-export type LlmProvider = (typeof LLM_PROVIDER_NAMES)[number];
+export const LLM_PROVIDER_NAMES = ['gemini', 'openai', 'anthropic'] as const satisfies readonly LlmProvider[];
+export type { LlmProvider } from './models/problems.js';
 
 /** Each provider's key variable, for the start-up checks and the owner's alerts. */
 export const PROVIDER_KEY_VARIABLE: Record<LlmProvider, string> = {

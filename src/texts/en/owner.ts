@@ -1,8 +1,7 @@
 /** Every text the owner reads in Telegram, in English (`BOT_LOCALE=en`): typed against the Russian texts. */
 
 import type { DocumentState, Mode } from '../../models/records.js';
-import type { ChannelId } from '../../responder/channel.js';
-import type { IntegrationName, IntegrationOperation, OwnerAlert } from '../../responder/ports.js';
+import type { ChannelId, IntegrationName, IntegrationOperation, OwnerAlert } from '../../models/problems.js';
 import type { OwnerTexts } from '../ru/owner.js';
 
 // ▼ sales-pipeline integrations

@@ -5,15 +5,15 @@
  */
 
 import type { DocumentState, DraftStatus, Mode } from '../../models/records.js';
-import type { Locale } from '../index.js';
-import type { ChannelId } from '../../responder/channel.js';
-import type { DeliveryProblem } from '../../responder/delivery-problem.js';
 import type {
   ActionProblem,
+  ChannelId,
+  DeliveryProblem,
   IntegrationName,
   IntegrationOperation,
   OwnerAlert,
-} from '../../responder/ports.js';
+} from '../../models/problems.js';
+import type { Locale } from '../index.js';
 
 /** Why a Telegram file could not be fetched (see `bot/jobs/ingest-upload.ts`). */
 export type DownloadProblem = { code: 'no-path' } | { code: 'too-big' } | { code: 'http'; status: number };

@@ -6,7 +6,8 @@ import { issueDocument } from '../../src/sales/documents/issue.js';
 import { calculateQuote } from '../../src/sales/pricing/calculate.js';
 import { quoteText } from '../../src/sales/pricing/format.js';
 import { type DocumentTexts, textsFor } from '../../src/texts/index.js';
-import { pdfPages, shown } from './documents/pdf-text.js';
+import { pdfPages, shown } from '../sales/documents/pdf-text.js';
+import { everyText } from './every-text.js';
 
 const EXAMPLE = fileURLToPath(new URL('../../examples/sales.yaml', import.meta.url));
 const NOW = new Date('2026-12-06T10:00:00Z');
@@ -16,28 +17,6 @@ let config: SalesConfig;
 beforeAll(async () => {
   config = await loadSalesConfig(EXAMPLE);
 });
-
-/** Every text of the module: strings, and functions called with sample strings, numbers and lists (those that take them). */
-function everyText(texts: unknown, path = ''): Array<[string, string]> {
-  if (typeof texts === 'string') return [[path, texts]];
-  if (typeof texts === 'function') {
-    const samples: Record<string, unknown[]> = {
-      strings: ['X', 'Y', 'Z'],
-      numbers: [2, 3, 4],
-      lists: [['X', 'Y']],
-    };
-    return Object.entries(samples).flatMap(([kind, args]): Array<[string, string]> => {
-      try {
-        return [[`${path}(${kind})`, String((texts as (...a: unknown[]) => unknown)(...args))]];
-      } catch {
-        return [];
-      }
-    });
-  }
-  if (texts && typeof texts === 'object')
-    return Object.entries(texts).flatMap(([k, v]) => everyText(v, path ? `${path}.${k}` : k));
-  return [];
-}
 
 describe('the sales texts in Russian and English', () => {
   it('when the locale is en, then every text has an English form with no Russian in it; otherwise Russian', () => {
