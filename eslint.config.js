@@ -55,7 +55,8 @@ function textsLayer() {
           patterns: [
             {
               regex: `^(\\.\\./){${depth + 1}}(?!models/)`,
-              message: 'src/texts must import nothing of ours but types of src/models (docs/architecture.md).',
+              message:
+                'src/texts must import nothing of ours but types of src/models (docs/architecture.md).',
             },
             {
               regex: `^(\\.\\./){${depth + 1}}models/`,

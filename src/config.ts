@@ -1,3 +1,4 @@
+import type { Locale } from './texts/index.js';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
@@ -361,7 +362,7 @@ export interface Config {
     calendar: CalendarEnvConfig;
     email: EmailEnvConfig;
   };
-  locale: 'ru' | 'en';
+  locale: Locale;
   /** Web and Telegram-buyer conversations (and the widget's sessions) last this many days after their last use. */
   contextTtlDays: number;
   /** The buyer's consent to the processing of personal data (152-ФЗ), asked before a contact is taken. */
@@ -377,7 +378,7 @@ export interface Config {
     color: string;
     /** Replaces the locale's default title. */
     title: string | undefined;
-    locale: 'ru' | 'en';
+    locale: Locale;
     enabled: boolean;
   };
   adminToken: string | undefined;

@@ -28,7 +28,7 @@ const STEPS = 4;
 /** The tour prints through this: one call per block of lines. */
 export type Print = (text: string) => void;
 
-/** Card labels are HTML in `src/bot/texts/`; the Telegram simulator stores what the user sees. */
+/** Card labels are HTML in `src/texts/`; the Telegram simulator stores what the user sees. */
 function plain(html: string): string {
   return html
     .replace(/<[^>]+>/g, '')
