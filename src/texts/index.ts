@@ -3,7 +3,8 @@
  * them: `textsFor(locale)`. The owner's Telegram texts are at the top level; the other audiences have their
  * sections: `widget` and `buyer` (what buyers read: the website chat, the Telegram buyer bot, the
  * integrations' messages about slots, bookings and payments), `documents` (quotes, documents' headings and
- * requisites, the buyer's document link), `crm` and `calendar` (what the seller reads in amoCRM and the
+ * requisites, the buyer's document link), `email` (the words of the e-mails buyers get; `integrations/email/templates.ts`
+ * lays them out), `crm` and `calendar` (what the seller reads in amoCRM and the
  * calendar). Each locale keeps a file per section (`ru/`, `en/`); the English ones are typed against the
  * Russian, so a key missing in a locale is a type error. This module imports nothing of ours but types of
  * `src/models`, so every layer may use it.
@@ -11,10 +12,12 @@
 import { buyer as enBuyer, widget as enWidget } from './en/buyer.js';
 import { calendar as enCalendar, crm as enCrm } from './en/crm.js';
 import { documents as enDocuments } from './en/documents.js';
+import { email as enEmail } from './en/email.js';
 import { owner as enOwner } from './en/owner.js';
 import { buyer as ruBuyer, widget as ruWidget } from './ru/buyer.js';
 import { calendar as ruCalendar, crm as ruCrm } from './ru/crm.js';
 import { documents as ruDocuments } from './ru/documents.js';
+import { email as ruEmail } from './ru/email.js';
 import { owner as ruOwner } from './ru/owner.js';
 
 export type Locale = 'ru' | 'en';
@@ -24,6 +27,7 @@ const ru = {
   widget: ruWidget,
   buyer: ruBuyer,
   documents: ruDocuments,
+  email: ruEmail,
   crm: ruCrm,
   calendar: ruCalendar,
 };
@@ -37,6 +41,7 @@ const en: Texts = {
   widget: enWidget,
   buyer: enBuyer,
   documents: enDocuments,
+  email: enEmail,
   crm: enCrm,
   calendar: enCalendar,
 };

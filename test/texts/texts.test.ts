@@ -21,7 +21,7 @@ describe('one texts module for every reader', () => {
     expect(ru.locale).toBe('ru');
   });
 
-  for (const section of ['widget', 'buyer', 'crm', 'calendar'] as const) {
+  for (const section of ['widget', 'buyer', 'email', 'crm', 'calendar'] as const) {
     it(`when the ${section} section is read in en, then it has every Russian key and no Russian in it`, () => {
       const ruTexts = everyText(ru[section]);
       const enTexts = everyText(en[section]);
