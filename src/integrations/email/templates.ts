@@ -3,7 +3,7 @@
  * from the texts module (`src/texts/`, section `email`); here they are laid out, values are escaped for HTML,
  * money comes in kopecks, times with a zone.
  */
-import { type Locale, textsFor } from '../../texts/index.js';
+import { formatKopecks, type Locale, textsFor } from '../../texts/index.js';
 
 /** A rendered e-mail body. */
 export interface EmailContent {
@@ -59,9 +59,7 @@ const INTL_LOCALE: Record<Locale, string> = { ru: 'ru-RU', en: 'en-GB' };
 /** 1234567 kopecks → "12 345,67 ₽" (ru) / "RUB 12,345.67" (en). */
 export function formatRubles(kopecks: number, locale: Locale): string {
   if (!Number.isSafeInteger(kopecks)) throw new RangeError(`money must be whole kopecks, got ${kopecks}`);
-  return new Intl.NumberFormat(INTL_LOCALE[locale], { style: 'currency', currency: 'RUB' }).format(
-    kopecks / 100,
-  );
+  return formatKopecks(kopecks, locale);
 }
 
 /** "7 июня 2027 г., 10:00 (Europe/Moscow)" — always with the zone the buyer should read it in. */

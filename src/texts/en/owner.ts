@@ -1,5 +1,6 @@
 /** Every text the owner reads in Telegram, in English (`BOT_LOCALE=en`): typed against the Russian texts. */
 
+import { formatKopecks } from '../format.js';
 import type { DocumentState, Mode } from '../../models/records.js';
 import type { ChannelId, IntegrationName, IntegrationOperation, OwnerAlert } from '../../models/problems.js';
 import type { OwnerTexts } from '../ru/owner.js';
@@ -30,8 +31,6 @@ const wallTime = (rfc3339: string): string => {
   const m = /^\d{4}-(\d{2})-(\d{2})T(\d{2}):(\d{2})/.exec(rfc3339);
   return m ? `${m[2]}.${m[1]} at ${m[3]}:${m[4]}` : rfc3339;
 };
-const rubles = (kopecks: number): string =>
-  new Intl.NumberFormat('en-GB', { style: 'currency', currency: 'RUB' }).format(kopecks / 100);
 const who = (buyer: string | null, possessive = false): string =>
   buyer ? `"${buyer}"${possessive ? "'s" : ''}` : possessive ? "The buyer's" : 'the buyer';
 // ▲ sales-pipeline integrations
@@ -324,9 +323,9 @@ export const owner: OwnerTexts = {
             : `📅 ${who(a.buyer, true)} consultation on ${wallTime(a.start)} cancelled.`;
       case 'payment':
         return a.change === 'succeeded'
-          ? `💳 Payment: ${rubles(a.amountKopecks)} for invoice No. ${a.invoice} from ${who(a.buyer)}.`
+          ? `💳 Payment: ${formatKopecks(a.amountKopecks, 'en')} for invoice No. ${a.invoice} from ${who(a.buyer)}.`
           : a.change === 'refunded'
-            ? `💳 Refund of ${rubles(a.amountKopecks)} for invoice No. ${a.invoice} done.`
+            ? `💳 Refund of ${formatKopecks(a.amountKopecks, 'en')} for invoice No. ${a.invoice} done.`
             : `💳 The payment for invoice No. ${a.invoice} did not go through${a.cancellation ? ` (${a.cancellation})` : ''}.`;
     }
   },
@@ -552,20 +551,20 @@ export const owner: OwnerTexts = {
       creating: (invoice: string) => `💳 Invoice ${invoice}: preparing the payment link`,
       canceled: (invoice: string) => `💳 Invoice ${invoice}: the payment did not go through`,
       paid: (invoice: string, kopecks: number, refunded: number) =>
-        `💳 Invoice ${invoice}: paid ${rubles(kopecks)}${refunded > 0 ? `, refunded ${rubles(refunded)}` : ''}`,
+        `💳 Invoice ${invoice}: paid ${formatKopecks(kopecks, 'en')}${refunded > 0 ? `, refunded ${formatKopecks(refunded, 'en')}` : ''}`,
       link: (invoice: string | null) => `💳 Payment link${invoice ? ` · ${invoice}` : ''}`,
       refund: (invoice: string | null) => `↩️ Refund${invoice ? ` · ${invoice}` : ''}`,
       other: '✏️ Another amount',
       askAmount: (invoice: string, max: number) =>
-        `↩️ How much of invoice ${invoice} to refund? Write the amount in rubles, up to ${rubles(max)} (/cancel to stop).`,
+        `↩️ How much of invoice ${invoice} to refund? Write the amount in rubles, up to ${formatKopecks(max, 'en')} (/cancel to stop).`,
       badAmount: (max: number) =>
-        `An amount from 0.01 to ${rubles(max)} is needed, e.g. 1500 or 1500.50. Again, or /cancel.`,
+        `An amount from 0.01 to ${formatKopecks(max, 'en')} is needed, e.g. 1500 or 1500.50. Again, or /cancel.`,
       confirmRefund: (invoice: string, kopecks: number) =>
-        `↩️ <b>Refund ${rubles(kopecks)} of invoice ${invoice}?</b>\nThe money goes back to the buyer through YooKassa.`,
+        `↩️ <b>Refund ${formatKopecks(kopecks, 'en')} of invoice ${invoice}?</b>\nThe money goes back to the buyer through YooKassa.`,
       toast: {
         linkQueued: '💳 The payment link is on its way to the buyer',
         linkSent: 'The payment link was sent already',
-        refunding: (kopecks: number) => `↩️ Refund of ${rubles(kopecks)} sent to YooKassa`,
+        refunding: (kopecks: number) => `↩️ Refund of ${formatKopecks(kopecks, 'en')} sent to YooKassa`,
         alreadyPaid: 'The invoice is paid already',
         notPaid: 'The invoice is not paid: nothing to refund',
         refunded: 'Refunded already',

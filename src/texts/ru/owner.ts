@@ -4,6 +4,7 @@
  * already escaped (see `bot/html.ts`); the rest is safe HTML.
  */
 
+import { formatKopecks } from '../format.js';
 import type { DocumentState, DraftStatus, Mode } from '../../models/records.js';
 import type {
   ActionProblem,
@@ -44,8 +45,6 @@ const wallTime = (rfc3339: string): string => {
   const m = /^\d{4}-(\d{2})-(\d{2})T(\d{2}):(\d{2})/.exec(rfc3339);
   return m ? `${m[2]}.${m[1]} в ${m[3]}:${m[4]}` : rfc3339;
 };
-const rubles = (kopecks: number): string =>
-  new Intl.NumberFormat('ru-RU', { style: 'currency', currency: 'RUB' }).format(kopecks / 100);
 const who = (buyer: string | null): string => (buyer ? `«${buyer}»` : 'покупателя');
 // ▲ sales-pipeline integrations
 
@@ -361,9 +360,9 @@ export const owner = {
             : `📅 Консультация ${who(a.buyer)} на ${wallTime(a.start)} отменена.`;
       case 'payment':
         return a.change === 'succeeded'
-          ? `💳 Оплата: ${rubles(a.amountKopecks)} по счёту № ${a.invoice} от ${who(a.buyer)}.`
+          ? `💳 Оплата: ${formatKopecks(a.amountKopecks, 'ru')} по счёту № ${a.invoice} от ${who(a.buyer)}.`
           : a.change === 'refunded'
-            ? `💳 Возврат ${rubles(a.amountKopecks)} по счёту № ${a.invoice} проведён.`
+            ? `💳 Возврат ${formatKopecks(a.amountKopecks, 'ru')} по счёту № ${a.invoice} проведён.`
             : `💳 Платёж по счёту № ${a.invoice} не состоялся${a.cancellation ? ` (${a.cancellation})` : ''}.`;
     }
   },
@@ -597,20 +596,20 @@ export const owner = {
       creating: (invoice: string) => `💳 Счёт № ${invoice}: готовим ссылку на оплату`,
       canceled: (invoice: string) => `💳 Счёт № ${invoice}: платёж не состоялся`,
       paid: (invoice: string, kopecks: number, refunded: number) =>
-        `💳 Счёт № ${invoice}: оплачено ${rubles(kopecks)}${refunded > 0 ? `, возвращено ${rubles(refunded)}` : ''}`,
+        `💳 Счёт № ${invoice}: оплачено ${formatKopecks(kopecks, 'ru')}${refunded > 0 ? `, возвращено ${formatKopecks(refunded, 'ru')}` : ''}`,
       link: (invoice: string | null) => `💳 Ссылка на оплату${invoice ? ` · ${invoice}` : ''}`,
       refund: (invoice: string | null) => `↩️ Возврат${invoice ? ` · ${invoice}` : ''}`,
       other: '✏️ Другая сумма',
       askAmount: (invoice: string, max: number) =>
-        `↩️ Сколько вернуть по счёту № ${invoice}? Напишите сумму в рублях, до ${rubles(max)} (/cancel — отмена).`,
+        `↩️ Сколько вернуть по счёту № ${invoice}? Напишите сумму в рублях, до ${formatKopecks(max, 'ru')} (/cancel — отмена).`,
       badAmount: (max: number) =>
-        `Нужна сумма от 0,01 до ${rubles(max)}, например 1 500 или 1 500,50. Ещё раз или /cancel.`,
+        `Нужна сумма от 0,01 до ${formatKopecks(max, 'ru')}, например 1 500 или 1 500,50. Ещё раз или /cancel.`,
       confirmRefund: (invoice: string, kopecks: number) =>
-        `↩️ <b>Вернуть ${rubles(kopecks)} по счёту № ${invoice}?</b>\nДеньги вернутся покупателю через ЮKassa.`,
+        `↩️ <b>Вернуть ${formatKopecks(kopecks, 'ru')} по счёту № ${invoice}?</b>\nДеньги вернутся покупателю через ЮKassa.`,
       toast: {
         linkQueued: '💳 Ссылка на оплату уйдёт покупателю',
         linkSent: 'Ссылка на оплату уже отправлена',
-        refunding: (kopecks: number) => `↩️ Возврат ${rubles(kopecks)} отправлен в ЮKassa`,
+        refunding: (kopecks: number) => `↩️ Возврат ${formatKopecks(kopecks, 'ru')} отправлен в ЮKassa`,
         alreadyPaid: 'Счёт уже оплачен',
         notPaid: 'Счёт не оплачен: возвращать нечего',
         refunded: 'Уже возвращено',
