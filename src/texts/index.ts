@@ -1,13 +1,15 @@
 /**
- * Every text a seller or a buyer reads, in Russian (the default) and English, and the one place to choose
- * them: `textsFor(locale)`. The owner's Telegram texts are at the top level; the other audiences have their
- * sections: `widget` and `buyer` (what buyers read: the website chat, the Telegram buyer bot, the
- * integrations' messages about slots, bookings and payments), `documents` (quotes, documents' headings and
- * requisites, the buyer's document link), `email` (the words of the e-mails buyers get; `integrations/email/templates.ts`
- * lays them out), `crm` and `calendar` (what the seller reads in amoCRM and the
- * calendar). Each locale keeps a file per section (`ru/`, `en/`); the English ones are typed against the
- * Russian, so a key missing in a locale is a type error. This module imports nothing of ours but types of
- * `src/models`, so every layer may use it.
+ * Every text a seller or a buyer reads, in Russian (the default) and English, and the one place to choose them:
+ * `textsFor(locale)`. The owner's Telegram texts are at the top level, as the bot reads them; the other audiences
+ * have their sections:
+ * - `widget` and `buyer`: the website chat, the Telegram buyer bot, the integrations' messages to buyers about
+ *   free slots, bookings and payment links;
+ * - `documents`: quotes, the documents' headings and requisites, the buyer's document link;
+ * - `email`: the words of the e-mails buyers get (`integrations/email/templates.ts` lays them out);
+ * - `crm` and `calendar`: what the seller reads in amoCRM and in the calendar.
+ * Each locale keeps a file per section (`ru/`, `en/`); the English ones are typed against the Russian, so a key
+ * missing in a locale is a type error. This module imports nothing of ours but types of `src/models` (lint
+ * checks it), so every layer may use it.
  */
 import { buyer as enBuyer, widget as enWidget } from './en/buyer.js';
 import { calendar as enCalendar, crm as enCrm } from './en/crm.js';
@@ -33,6 +35,14 @@ const ru = {
 };
 
 export type Texts = typeof ru;
+
+/** An owner key named like a section would be silently replaced by the section in the spread above. */
+const _ownerKeysAreNotSections: Extract<
+  keyof typeof ruOwner,
+  'widget' | 'buyer' | 'documents' | 'email' | 'crm' | 'calendar'
+> extends never
+  ? true
+  : never = true;
 export type { DocumentTexts } from './ru/documents.js';
 export type { DownloadProblem } from './ru/owner.js';
 
