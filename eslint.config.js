@@ -41,6 +41,35 @@ function layering() {
   );
 }
 
+/**
+ * The texts (src/texts/) are the innermost layer: every layer may import them, and they import nothing of ours
+ * but types of src/models (the codes they word), so no text pulls code from another layer along.
+ */
+function textsLayer() {
+  return Array.from({ length: LAYER_DEPTH }, (_, depth) => ({
+    files: [`src/texts/${'*/'.repeat(depth)}*.ts`],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: `^(\\.\\./){${depth + 1}}(?!models/)`,
+              message:
+                'src/texts must import nothing of ours but types of src/models (docs/architecture.md).',
+            },
+            {
+              regex: `^(\\.\\./){${depth + 1}}models/`,
+              allowTypeImports: true,
+              message: 'src/texts may import only types from src/models (docs/architecture.md).',
+            },
+          ],
+        },
+      ],
+    },
+  }));
+}
+
 export default tseslint.config(
   { ignores: ['dist/', 'data/', 'coverage/', 'node_modules/'] },
   js.configs.recommended,
@@ -58,6 +87,7 @@ export default tseslint.config(
     },
   },
   ...layering(),
+  ...textsLayer(),
   {
     files: ['**/*.cjs'],
     languageOptions: { sourceType: 'commonjs' },

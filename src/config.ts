@@ -1,3 +1,4 @@
+import type { Locale } from './texts/index.js';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
@@ -15,6 +16,7 @@ import {
   optionalUrl,
   secret,
 } from './lib/env.js';
+import type { LlmProvider } from './models/problems.js';
 import { decodeKey } from './security/keys.js';
 // ▼ sales-pipeline integrations: each brings its env fragment (see src/integrations/*/config.ts)
 import {
@@ -80,8 +82,8 @@ const dataKeySchema = () =>
 export const DEFAULT_DOCS_DIR = './knowledge';
 
 /** The model services that can write answers, in the order LLM_PROVIDERS lists them. */
-export const LLM_PROVIDER_NAMES = ['gemini', 'openai', 'anthropic'] as const;
-export type LlmProvider = (typeof LLM_PROVIDER_NAMES)[number];
+export const LLM_PROVIDER_NAMES = ['gemini', 'openai', 'anthropic'] as const satisfies readonly LlmProvider[];
+export type { LlmProvider } from './models/problems.js';
 
 /** Each provider's key variable, for the start-up checks and the owner's alerts. */
 export const PROVIDER_KEY_VARIABLE: Record<LlmProvider, string> = {
@@ -360,7 +362,7 @@ export interface Config {
     calendar: CalendarEnvConfig;
     email: EmailEnvConfig;
   };
-  locale: 'ru' | 'en';
+  locale: Locale;
   /** Web and Telegram-buyer conversations (and the widget's sessions) last this many days after their last use. */
   contextTtlDays: number;
   /** The buyer's consent to the processing of personal data (152-ФЗ), asked before a contact is taken. */
@@ -376,7 +378,7 @@ export interface Config {
     color: string;
     /** Replaces the locale's default title. */
     title: string | undefined;
-    locale: 'ru' | 'en';
+    locale: Locale;
     enabled: boolean;
   };
   adminToken: string | undefined;

@@ -1,7 +1,7 @@
 import { type Listing, priceString } from '../../sim/avito/index.js';
 import { buttonTexts, formatTelegramMessage } from '../../sim/cli/format.js';
 import type { TgMessage } from '../../sim/telegram/index.js';
-import { type Texts, textsFor } from '../../src/bot/texts/index.js';
+import { type Texts, textsFor } from '../../src/texts/index.js';
 import type { DemoStack } from './stack.js';
 import { DemoStepError, waitFor } from './wait.js';
 
@@ -28,7 +28,7 @@ const STEPS = 4;
 /** The tour prints through this: one call per block of lines. */
 export type Print = (text: string) => void;
 
-/** Card labels are HTML in `src/bot/texts/`; the Telegram simulator stores what the user sees. */
+/** Card labels are HTML in `src/texts/`; the Telegram simulator stores what the user sees. */
 function plain(html: string): string {
   return html
     .replace(/<[^>]+>/g, '')

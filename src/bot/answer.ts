@@ -3,7 +3,7 @@ import type { Context } from 'grammy';
 import type { Logger } from '../logger.js';
 import type { ActionResult } from '../responder/ports.js';
 import { isQueryTooOld } from './telegram-errors.js';
-import type { Texts } from './texts/index.js';
+import type { Texts } from '../texts/index.js';
 
 /** Answers the tap; a late or repeated answer is only logged (Telegram's 15 s window). */
 export async function answerTap(ctx: Context, text: string | undefined, log: Logger): Promise<void> {

@@ -2,7 +2,7 @@
 import type { ConversationFlavor } from '@grammyjs/conversations';
 import type { Context } from 'grammy';
 import type { Logger } from '../logger.js';
-import type { Texts } from './texts/index.js';
+import type { Texts } from '../texts/index.js';
 
 /** Added to each update before any feature runs. */
 export interface BotContextExtras {

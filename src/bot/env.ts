@@ -2,7 +2,7 @@
 import type { Api } from 'grammy';
 import type { LeadCardRegistry } from './cards/lead.js';
 import type { BotDeps } from './deps.js';
-import type { Texts } from './texts/index.js';
+import type { Texts } from '../texts/index.js';
 
 export interface FeatureEnv extends BotDeps {
   t: Texts;

@@ -55,7 +55,7 @@ import { uploadFeature } from './features/upload.js';
 import { defineBotJobs } from './jobs/index.js';
 import { createNotifier } from './notifier.js';
 import { RETRY_OPTIONS } from './retry.js';
-import { textsFor, type Texts } from './texts/index.js';
+import { textsFor, type Texts } from '../texts/index.js';
 import { mountWebhookRoute, WEBHOOK_PATH, webhookSecret } from './webhook.js';
 
 export type { BotContext } from './context.js';

@@ -12,7 +12,7 @@ import type { Store } from '../store/port.js';
 import { namesFor, rememberCard } from './card-index.js';
 import { renderCard, renderNotice, type Rendered } from './cards/render.js';
 import { isMessageGone, isNotModified, isTransientTelegramError } from './telegram-errors.js';
-import type { Texts } from './texts/index.js';
+import type { Texts } from '../texts/index.js';
 
 export interface NotifierDeps {
   api: Api;

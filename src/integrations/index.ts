@@ -49,7 +49,7 @@ import { type OutboxDeps, type OutboxRetry } from './outbox.js';
 import { createYooKassaClient } from './payments/index.js';
 import { createPayments, type Payments, paymentQueues, paymentsListener } from './payments/checkout.js';
 import { mountYooKassaRoutes, YOOKASSA_RETURN_PATH } from './payments/route.js';
-import { integrationTexts } from './texts.js';
+import { textsFor } from '../texts/index.js';
 
 export { IntegrationHealth } from './health.js';
 export type { Consultations } from './calendar/consultations.js';
@@ -152,7 +152,7 @@ export async function openSalesIntegrations(deps: SalesIntegrationsDeps): Promis
   const { config, store, agenda, logger, sales } = deps;
   const options = deps.options ?? {};
   const { amocrm, yookassa, calendar, email } = config.integrations;
-  const texts = integrationTexts(config.locale);
+  const texts = textsFor(config.locale);
   const health = new IntegrationHealth();
   const outbox: OutboxDeps = {
     agenda,

@@ -1,3 +1,4 @@
+import type { Locale } from '../texts/index.js';
 import type { Logger } from '../logger.js';
 import type { DraftSource, ListingFacts } from '../models/records.js';
 import type { Store } from '../store/port.js';
@@ -36,7 +37,7 @@ export interface AnswerInput {
   /** The last N messages of the chat, oldest first. */
   history: HistoryMessage[];
   listing: (ListingFacts & { itemId: string | null }) | null;
-  locale?: 'ru' | 'en';
+  locale?: Locale;
   /**
    * Passages computed for this question rather than retrieved: the calculator's quote for a price question.
    * The answer is written from them as from the documents, and the grounding guard counts them as sources.

@@ -1,3 +1,4 @@
+import type { Locale } from '../texts/index.js';
 import { AppError } from '../errors.js';
 import type { LlmProvider, ModelFailureKind } from './models/port.js';
 
@@ -54,7 +55,7 @@ export class IngestError extends AppError {
   }
 
   /** The owner-facing text in the bot's language. */
-  localized(locale: 'ru' | 'en'): string {
+  localized(locale: Locale): string {
     return locale === 'ru' ? this.messageRu : this.messageEn;
   }
 }

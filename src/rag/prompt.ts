@@ -1,3 +1,4 @@
+import type { Locale } from '../texts/index.js';
 import type { Content } from '@google/genai';
 import type { ListingFacts } from '../models/records.js';
 import type { ChatTurn } from './models/port.js';
@@ -57,7 +58,7 @@ function sourcesBlock(passages: readonly PromptPassage[]): string {
  */
 export function buildSystemInstruction(
   listing: ListingFacts | null,
-  locale: 'ru' | 'en' = 'ru',
+  locale: Locale = 'ru',
   passages: readonly PromptPassage[] | null = null,
   computed: ReadonlyArray<{ title: string; text: string }> = [],
 ): string {

@@ -1,3 +1,4 @@
+import type { Locale } from '../texts/index.js';
 import { LISTING_FIELDS, type ListingField } from './listing-document.js';
 
 const LABELS = new Map<string, ListingField>(
@@ -36,7 +37,7 @@ function asSentence(raw: string): string {
 }
 
 export interface ReplyOptions {
-  locale?: 'ru' | 'en';
+  locale?: Locale;
   /** Start with a greeting: the first reply in a chat. */
   greet: boolean;
 }

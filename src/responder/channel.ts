@@ -11,8 +11,9 @@
  *    sees becomes an {@link InboundEvent} for `inbound.receive(event)`.
  */
 
-/** The channels a buyer can write from. Chat and message ids are unique across channels (see {@link chatIdOf}). */
-export type ChannelId = 'avito' | 'telegram' | 'web';
+import type { ChannelId } from '../models/problems.js';
+
+export type { ChannelId } from '../models/problems.js';
 
 /** What a channel can do; the responder shapes its output to fit (splitting, no files where none are carried). */
 export interface ChannelCapabilities {

@@ -1,17 +1,7 @@
 import { z } from 'zod';
+import type { DeliveryProblem } from '../models/problems.js';
 
-/**
- * Why a draft did not (fully) reach the buyer, as a typed code with its data. It is kept in `draft.error`
- * as JSON, so the owner's card can word it in the owner's language (the bot's texts) while the store keeps
- * a plain string field.
- */
-export type DeliveryProblem =
-  /** The channel refused or could not take the message; `reason` is the technical cause (log and card). */
-  | { code: 'send-failed'; reason: string }
-  /** A long answer was split and only the first `sent` of `total` parts went out. */
-  | { code: 'partly-sent'; sent: number; total: number; reason: string | null }
-  /** The send's outcome stayed unknown and the chat did not show it after the retries. */
-  | { code: 'unconfirmed'; reason: string | null };
+export type { DeliveryProblem } from '../models/problems.js';
 
 const DeliveryProblemSchema = z.discriminatedUnion('code', [
   z.object({ code: z.literal('send-failed'), reason: z.string() }),

@@ -1,75 +1,8 @@
 import type { CardRef, Chat, Draft, Message, Mode } from '../models/records.js';
-import type { ChannelId } from './channel.js';
-import type { ModelProviderAlert } from '../rag/models/port.js';
+import type { ActionProblem, ChannelId, OwnerAlert } from '../models/problems.js';
 import type { ModeStatus } from './mode.js';
 
-/**
- * A problem the owner must hear about, as a typed code with its data: the bot words it in the owner's
- * language (`src/bot/texts/`), so no owner-facing sentence lives in the core.
- */
-export type OwnerAlert =
-  /** An Avito event failed after every attempt; it is kept as `failed` in the inbox. */
-  | { kind: 'inbound-failed'; attempts: number; reason: string }
-  /**
-   * No Avito token. `cause` names what the owner can fix: `tariff` (402, a paid tariff is needed),
-   * `permission` (403, scope or an employee account), `auth` (client id/secret refused), else `other`.
-   */
-  | { kind: 'avito-token'; cause: 'tariff' | 'permission' | 'auth' | 'other'; reason: string }
-  /** The Avito webhook subscription had disappeared and was made again. */
-  | { kind: 'avito-subscription-restored' }
-  /** The store refuses writes (disk full, I/O errors): webhooks get 503 and are redelivered, answers wait. */
-  | { kind: 'storage-failing'; reason: string }
-  /** A model provider's quota or credits ran out, or it refused the key: answers go to the next provider. */
-  | ModelProviderAlert
-  // ▼ sales-pipeline integrations (src/integrations/): what the owner hears from amoCRM, the calendar, payments, e-mail
-  /** An integration call failed for good (refused, or after every retry): kept as a failed job, the work waits. */
-  | {
-      kind: 'integration-failed';
-      integration: IntegrationName;
-      operation: IntegrationOperation;
-      /** The lead it was for, when there is one. */
-      leadId: string | null;
-      reason: string;
-    }
-  /** A buyer booked (or the owner moved or cancelled) a consultation; `start` is RFC 3339 in the seller's zone. */
-  | {
-      kind: 'consultation';
-      change: 'booked' | 'rescheduled' | 'cancelled';
-      buyer: string | null;
-      start: string;
-      listing: string | null;
-      leadId: string;
-    }
-  /** YooKassa: an invoice was paid, its payment canceled, or a refund went through (amounts in kopecks). */
-  | {
-      kind: 'payment';
-      change: 'succeeded' | 'canceled' | 'refunded';
-      invoice: string;
-      amountKopecks: number;
-      buyer: string | null;
-      leadId: string;
-      /** Why a payment was canceled (YooKassa's `cancellation_details.reason`). */
-      cancellation?: string;
-    };
-// ▲ sales-pipeline integrations
-
-/** The outside services of the sales pipeline. */
-export type IntegrationName = 'amocrm' | 'calendar' | 'yookassa' | 'email';
-
-/** What an integration job was doing, for the owner's alert. */
-export type IntegrationOperation =
-  | 'sync-deal'
-  | 'add-note'
-  | 'register-webhook'
-  | 'offer-slots'
-  | 'book'
-  | 'reschedule'
-  | 'cancel-booking'
-  | 'create-payment'
-  | 'check-payment'
-  | 'refund'
-  | 'send-email'
-  | 'message-buyer';
+export type { ActionProblem, IntegrationName, IntegrationOperation, OwnerAlert } from '../models/problems.js';
 
 /**
  * How the core tells the owner about problems without knowing about Telegram: the bot implements it,
@@ -153,10 +86,6 @@ export interface OwnerControls {
   /** Chats the owner (or the seller outside our service) answers personally, most recently active first. */
   humanChats(limit: number): Promise<Chat[]>;
 }
-
-/** Why an action refused its input (`reason: 'invalid'`), for the bot to word. */
-export type ActionProblem =
-  { code: 'empty-text' } | { code: 'text-too-long'; max: number } | { code: 'not-escalation' };
 
 /** What a {@link DraftActions} call did: the draft as it now is, or why nothing changed. */
 export type ActionResult =

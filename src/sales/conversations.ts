@@ -2,7 +2,7 @@ import type { BriefExtractor } from './leads/brief/extractor.js';
 import type { BuyerBurst } from './leads/buyer.js';
 import { createLeads, type Leads, type LeadsDeps } from './leads/index.js';
 import type { SalesConfig } from './config.js';
-import type { SalesLocale } from './texts.js';
+import type { Locale } from '../texts/index.js';
 import { type ComputedQuote, quoteForQuestion } from './pricing/price-question.js';
 
 /**
@@ -34,7 +34,7 @@ export function createConversationLeads(
 /** The calculator answering price questions, priced now with the product's defaults. */
 export function createPriceQuotes(
   sales: Pick<SalesConfig, 'priceList' | 'timeZone'>,
-  locale: SalesLocale,
+  locale: Locale,
   now: () => Date = () => new Date(),
 ) {
   return {

@@ -122,7 +122,7 @@ export interface WidgetSettings {
   texts: WidgetTexts;
 }
 
-/** The `widget` section of the texts module (`src/bot/texts/`). */
+/** The `widget` section of the texts module (`src/texts/`). */
 export type WidgetTexts = Record<
   | 'title'
   | 'open'

@@ -1,6 +1,6 @@
 import type { IRouter, Request, Response } from 'express';
 import { z } from 'zod';
-import { textsFor } from '../bot/texts/index.js';
+import { textsFor, type Locale } from '../texts/index.js';
 import type { AllowedOrigins } from './network.js';
 import { MAX_VISITOR_TEXT, type WidgetSettings, type WidgetTexts } from './protocol.js';
 import type { WidgetScript } from './script.js';
@@ -8,7 +8,7 @@ import type { WidgetScript } from './script.js';
 export interface WidgetLook {
   color: string;
   title: string | undefined;
-  locale: 'ru' | 'en';
+  locale: Locale;
   consentText: string | undefined;
   privacyPolicyUrl: string | undefined;
 }
@@ -28,13 +28,13 @@ const demoQuery = z.object({
     .optional(),
 });
 
-/** The widget's texts for a locale, from the one texts module (`src/bot/texts/`). */
-export function widgetTexts(locale: 'ru' | 'en'): WidgetTexts {
+/** The widget's texts for a locale, from the one texts module (`src/texts/`). */
+export function widgetTexts(locale: Locale): WidgetTexts {
   return textsFor(locale).widget;
 }
 
 /** What the widget shows before anything else: colours, title, texts, the consent to ask for. */
-export function widgetSettings(look: WidgetLook, locale: 'ru' | 'en' = look.locale): WidgetSettings {
+export function widgetSettings(look: WidgetLook, locale: Locale = look.locale): WidgetSettings {
   const texts = widgetTexts(locale);
   return {
     locale,
@@ -129,7 +129,7 @@ function cors(req: Request, res: Response, origins: AllowedOrigins): boolean {
 }
 
 /** The demo shop page: static text and the one script tag a seller puts on their site. */
-function demoPage(locale: 'ru' | 'en', listing: string | undefined): string {
+function demoPage(locale: Locale, listing: string | undefined): string {
   const ru = locale === 'ru';
   // Attribute values come from the enums and the id pattern above: nothing here needs escaping.
   const attributes = [`data-locale="${locale}"`, ...(listing ? [`data-listing="${listing}"`] : [])].join(' ');

@@ -1,3 +1,4 @@
+import type { Locale } from '../texts/index.js';
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
@@ -50,7 +51,7 @@ export interface SocketServerDeps {
   live: LiveConversations;
   limits: SocketLimits;
   /** The consent text and policy link shown to the visitor, recorded with their consent. */
-  consent: (locale: 'ru' | 'en' | undefined) => { text: string; privacyPolicyUrl: string | null };
+  consent: (locale: Locale | undefined) => { text: string; privacyPolicyUrl: string | null };
   /** The responder's inbound port, once it exists (see `WebChannel.start`). */
   inbound: () => InboundPort | undefined;
 }

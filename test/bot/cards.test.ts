@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseCallbackData } from '../../src/bot/callback-data.js';
 import { renderCard } from '../../src/bot/cards/render.js';
 import { codePoints } from '../../src/bot/html.js';
-import { textsFor } from '../../src/bot/texts/index.js';
+import { textsFor } from '../../src/texts/index.js';
 import type { Draft } from '../../src/models/records.js';
 import { unansweredFinding, unsupportedFinding } from '../../src/rag/findings.js';
 import { encodeDeliveryProblem } from '../../src/responder/delivery-problem.js';

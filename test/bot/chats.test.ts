@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buttonsOf } from '../../sim/telegram/actors.js';
-import { textsFor } from '../../src/bot/texts/index.js';
+import { textsFor } from '../../src/texts/index.js';
 import { eventually } from '../support/service.js';
 import { type Harness, seedDraft, showCard, startHarness } from './harness.js';
 

@@ -828,7 +828,7 @@ interface StorageFault {
   mend(stack: Stack): Promise<void>;
 }
 
-/** The owner's alert about the storage (src/bot/texts.ts, Russian). */
+/** The owner's alert about the storage (src/texts/, Russian). */
 const STORAGE_ALERT = /Хранилище данных не принимает записи/;
 /** More error lines than this during one outage is a storm. */
 const MAX_ERROR_LINES_PER_OUTAGE = 5;

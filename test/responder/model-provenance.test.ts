@@ -5,7 +5,7 @@ import { serviceEnvFor } from '../../sim/env.js';
 import { type OpenAISim, startOpenAISim } from '../../sim/openai/index.js';
 import { providerEnvFor } from '../../sim/providers-env.js';
 import { renderCard } from '../../src/bot/cards/render.js';
-import { textsFor } from '../../src/bot/texts/index.js';
+import { textsFor } from '../../src/texts/index.js';
 import { RecordingNotifier } from '../support/recording-notifier.js';
 import { eventually, startTestService, type TestService } from '../support/service.js';
 

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AVITO_CAPABILITIES, AVITO_TEXT_LIMIT } from '../../src/avito/channel.js';
 import { renderCard, renderNotice } from '../../src/bot/cards/render.js';
 import { escapeHtml } from '../../src/bot/html.js';
-import { textsFor } from '../../src/bot/texts/index.js';
+import { textsFor } from '../../src/texts/index.js';
 import { loadConfig } from '../../src/config.js';
 import { createAgenda } from '../../src/jobs/index.js';
 import { splitText } from '../../src/lib/split-text.js';

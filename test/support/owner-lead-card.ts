@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { textsFor } from '../../src/bot/texts/index.js';
+import { textsFor } from '../../src/texts/index.js';
 import type { Lead } from '../../src/models/records.js';
 import { issueDocument, loadSalesConfig, orderFromWords } from '../../src/sales/index.js';
 import { type AvitoSim, startAvitoSim } from '../../sim/avito/index.js';

@@ -16,8 +16,7 @@ import {
   type InboundPort,
 } from '../../responder/channel.js';
 import type { Store } from '../../store/port.js';
-import { textsFor } from '../texts/index.js';
-import type { Texts } from '../texts/index.js';
+import { textsFor, type Texts } from '../../texts/index.js';
 import { buyerMessageId } from './channel.js';
 import type { BuyerFloodGuard } from './flood.js';
 import { type BuyerProfile, type BuyerProfiles, consentRecord, newProfile } from './profile.js';

@@ -16,7 +16,7 @@ import type { Channel, InboundPort } from '../../responder/channel.js';
 import type { Store } from '../../store/port.js';
 import { botLifecycle, TelegramConnection } from '../connection.js';
 import { RETRY_OPTIONS } from '../retry.js';
-import { textsFor } from '../texts/index.js';
+import { textsFor } from '../../texts/index.js';
 import { mountWebhookRoute, webhookSecret } from '../webhook.js';
 import { telegramBuyerChannel, telegramChatOf } from './channel.js';
 import { type BuyerContext, buyerConversation } from './conversation.js';

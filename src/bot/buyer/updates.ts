@@ -2,6 +2,7 @@
  * The parts of a buyer's update the bot reads, validated with zod before anything is used: a buyer is anyone
  * on Telegram, and what they send reaches the store, the model and the owner's card.
  */
+import type { Locale } from '../../texts/index.js';
 import { z } from 'zod';
 
 const int = z.number().int();
@@ -53,7 +54,7 @@ export type ContactMessage = z.infer<typeof contactMessageSchema>;
 export type OtherMessage = z.infer<typeof otherMessageSchema>;
 
 /** The buyer's language: English when Telegram says so, Russian otherwise. */
-export const localeOf = (user: BuyerUser): 'ru' | 'en' =>
+export const localeOf = (user: BuyerUser): Locale =>
   user.language_code?.toLowerCase().startsWith('en') ? 'en' : 'ru';
 
 /** The command a text starts with (`/start@shop_bot payload` → `start`), lower-cased; undefined for plain text. */

@@ -1,7 +1,7 @@
 /** How `/ask` shows what a buyer would get: the answer, the fallback or the escalation, nothing sent. */
 import type { Decision } from '../deps.js';
 import { cutText, escapeHtml, MESSAGE_BUDGET } from '../html.js';
-import type { Texts } from '../texts/index.js';
+import type { Texts } from '../../texts/index.js';
 import { groundingLines } from './render.js';
 
 export function renderDecision(

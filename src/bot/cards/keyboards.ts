@@ -3,7 +3,7 @@ import type { InlineKeyboardButton, InlineKeyboardMarkup } from 'grammy/types';
 import type { CardView, Notice } from '../../responder/ports.js';
 import { cb, fitsCallbackData } from '../callback-data.js';
 import { salesCallback } from '../sales-callbacks.js';
-import type { Texts } from '../texts/index.js';
+import type { Texts } from '../../texts/index.js';
 
 const button = (text: string, data: string): InlineKeyboardButton => ({ text, callback_data: data });
 

@@ -13,7 +13,7 @@ import { rublesForBuyer } from '../../sales/pricing/price-question.js';
 import type { BotContext } from '../context.js';
 import { cutText, escapeHtml, MESSAGE_BUDGET } from '../html.js';
 import { salesCallback } from '../sales-callbacks.js';
-import { formatWhen, type Texts } from '../texts/index.js';
+import { formatWhen, type Texts } from '../../texts/index.js';
 import type { Rendered } from './render.js';
 
 /** What an extension sees when the card is drawn. */

@@ -9,7 +9,7 @@ import { channelOf } from '../../responder/channel.js';
 import { decodeDeliveryProblem } from '../../responder/delivery-problem.js';
 import type { CardView, Notice } from '../../responder/ports.js';
 import { cutText, escapeHtml, MESSAGE_BUDGET, visibleLength } from '../html.js';
-import { formatWhen, type Texts } from '../texts/index.js';
+import { formatWhen, type Texts } from '../../texts/index.js';
 import { cardKeyboard, noticeKeyboard, withLeadButton } from './keyboards.js';
 
 /** A message ready for `sendMessage`/`editMessageText` with `parse_mode: 'HTML'`. */

@@ -10,7 +10,7 @@ import { cb, fitsCallbackData } from '../callback-data.js';
 import type { BotContext } from '../context.js';
 import type { FeatureEnv } from '../env.js';
 import { cutText, escapeHtml } from '../html.js';
-import { formatWhen } from '../texts/index.js';
+import { formatWhen } from '../../texts/index.js';
 
 const LIMIT = 20;
 

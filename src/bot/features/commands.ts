@@ -4,7 +4,7 @@ import type { BotContext } from '../context.js';
 import type { StatusSnapshot } from '../deps.js';
 import type { FeatureEnv } from '../env.js';
 import { escapeHtml } from '../html.js';
-import type { Texts } from '../texts/index.js';
+import type { Texts } from '../../texts/index.js';
 
 const ICON: Record<string, string> = { ok: '✅', degraded: '⚠️', down: '❌', error: '❌', disabled: '⚪️' };
 

@@ -9,7 +9,7 @@ import type { FeatureEnv } from '../env.js';
 import { cutText, escapeHtml } from '../html.js';
 import { queueFolderSyncForOwner } from '../jobs/index.js';
 import { isNotModified } from '../telegram-errors.js';
-import type { Texts } from '../texts/index.js';
+import type { Texts } from '../../texts/index.js';
 
 const PAGE_SIZE = 8;
 

@@ -12,7 +12,6 @@
 import { Composer } from 'grammy';
 import type { InlineKeyboardButton } from 'grammy/types';
 import type { Consultations } from '../../integrations/index.js';
-import { formatSlot } from '../../integrations/texts.js';
 import type { Lead } from '../../models/records.js';
 import { answerTap, tapWithResult } from '../answer.js';
 import { type LeadCardExtension, leadIsOpen } from '../cards/lead.js';
@@ -20,7 +19,7 @@ import type { BotContext } from '../context.js';
 import type { FeatureEnv } from '../env.js';
 import { isNotModified } from '../telegram-errors.js';
 import { parseSalesCallback, salesCallback } from '../sales-callbacks.js';
-import type { Texts } from '../texts/index.js';
+import { formatSlot, type Texts } from '../../texts/index.js';
 import { redrawLeadCard, whenSettled } from './leads.js';
 
 type Booking = NonNullable<Awaited<ReturnType<Consultations['booking']>>>;

@@ -20,7 +20,7 @@ import type { FeatureEnv } from '../env.js';
 import { escapeHtml } from '../html.js';
 import { isNotModified } from '../telegram-errors.js';
 import { parseSalesCallback, salesCallback } from '../sales-callbacks.js';
-import type { Texts } from '../texts/index.js';
+import type { Texts } from '../../texts/index.js';
 import { LEAD_REFUND_CONVERSATION } from './lead-conversations.js';
 import { enterSalesConversation, redrawLeadCard, whenSettled } from './leads.js';
 import { nextFlowInput, pickButton } from './sales-flow.js';

@@ -15,7 +15,7 @@ import type { FeatureEnv } from '../env.js';
 import { cutText, escapeHtml } from '../html.js';
 import { isNotModified } from '../telegram-errors.js';
 import { parseSalesCallback, salesCallback } from '../sales-callbacks.js';
-import type { Texts } from '../texts/index.js';
+import type { Texts } from '../../texts/index.js';
 import {
   LEAD_BRIEF_CONVERSATION,
   LEAD_LOST_CONVERSATION,

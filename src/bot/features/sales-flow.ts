@@ -14,7 +14,7 @@ import { rublesForBuyer } from '../../sales/pricing/price-question.js';
 import type { BotContext } from '../context.js';
 import { escapeHtml } from '../html.js';
 import { salesCallback } from '../sales-callbacks.js';
-import type { Texts } from '../texts/index.js';
+import type { Texts } from '../../texts/index.js';
 
 /** How long a sales conversation waits for each answer. */
 export const SALES_FLOW_TIMEOUT_MS = 10 * 60_000;

@@ -12,7 +12,7 @@ import { DOCUMENT_KINDS, mayBeReadable } from '../../rag/extract/detect.js';
 import { escapeHtml } from '../html.js';
 import { type IngestUploadData, queueIngestUpload } from '../jobs/index.js';
 import { claimPick, listingPicker, newToken } from '../keyboards/listing-picker.js';
-import { formatMegabytes } from '../texts/index.js';
+import { formatMegabytes } from '../../texts/index.js';
 
 /** Telegram lets bots download files up to 20 MB. */
 export const MAX_DOWNLOAD_BYTES = 20 * 1024 * 1024;

@@ -9,7 +9,7 @@ import type { Config } from '../../config.js';
 import type { Logger } from '../../logger.js';
 import type { Store } from '../../store/port.js';
 import type { BotKnowledge } from '../deps.js';
-import { type Texts, textsFor } from '../texts/index.js';
+import { type Texts, textsFor } from '../../texts/index.js';
 import { defineAskPreviewJob } from './ask-preview.js';
 import { defineFolderSyncForOwnerJob } from './folder-sync-for-owner.js';
 import { defineIngestUploadJob } from './ingest-upload.js';

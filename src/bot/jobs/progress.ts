@@ -5,7 +5,7 @@ import type { Logger } from '../../logger.js';
 import { IngestError } from '../../rag/errors.js';
 import { cutText, escapeHtml } from '../html.js';
 import { isNotModified } from '../telegram-errors.js';
-import { type DownloadProblem, type Texts } from '../texts/index.js';
+import { type DownloadProblem, type Texts } from '../../texts/index.js';
 
 const PROGRESS_EDIT_INTERVAL_MS = 1000;
 

@@ -12,7 +12,7 @@ import { encodeCallbackData, type PickChoice, parseCallbackData } from '../callb
 import type { BotContext } from '../context.js';
 import { isNotModified } from '../telegram-errors.js';
 import { cutText } from '../html.js';
-import type { Texts } from '../texts/index.js';
+import type { Texts } from '../../texts/index.js';
 
 export const PICKER_PAGE_SIZE = 6;
 

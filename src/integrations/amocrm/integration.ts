@@ -9,7 +9,7 @@ import type { BriefField, LeadEvent, LeadListener } from '../../sales/leads/inde
 import type { Store } from '../../store/port.js';
 import type { IntegrationHealth } from '../health.js';
 import type { OutboxDeps } from '../outbox.js';
-import { formatKopecks, type IntegrationLocale, type IntegrationTexts } from '../texts.js';
+import { formatKopecks, type Locale, type Texts } from '../../texts/index.js';
 import { kvTokenStore, LongLivedAuth, OAuthAuth } from './auth.js';
 import type { AmoCrmClientOptions } from './client.js';
 import type { AmoCrmConfig } from './config.js';
@@ -42,7 +42,7 @@ export function amoCrm(queues: Pick<AmoCrmJobs, 'note'>): Crm {
  */
 export function amoCrmListener(
   queues: AmoCrmJobs,
-  options: { texts: IntegrationTexts; locale: IntegrationLocale; briefDelayMs?: number },
+  options: { texts: Texts; locale: Locale; briefDelayMs?: number },
 ): LeadListener {
   const { texts } = options;
   const briefDelay = options.briefDelayMs ?? 30_000;
@@ -93,7 +93,7 @@ export interface AmoCrmIntegrationDeps {
   leads: LeadMoves;
   statuses: Partial<Record<LeadStage, number | string>>;
   briefFields: readonly BriefField[];
-  texts: IntegrationTexts;
+  texts: Texts;
   publicUrl: string | undefined;
   logger: Logger;
   fetch?: FetchLike;

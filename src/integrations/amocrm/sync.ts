@@ -9,7 +9,7 @@ import type { Lead, LeadStage } from '../../models/records.js';
 import { type BriefField, formatBriefValue, type LeadActionResult } from '../../sales/leads/index.js';
 import type { Store } from '../../store/port.js';
 import { withLease } from '../lease.js';
-import type { IntegrationTexts } from '../texts.js';
+import type { Texts } from '../../texts/index.js';
 import type { AmoAuth } from './auth.js';
 import {
   AMO_LOST_STATUS_ID,
@@ -48,7 +48,7 @@ export interface AmoSyncDeps {
   /** `amocrm.statuses` of the sales configuration. */
   statuses: Partial<Record<LeadStage, number | string>>;
   briefFields: readonly BriefField[];
-  texts: IntegrationTexts;
+  texts: Texts;
   logger: Logger;
   fetch?: FetchLike;
   /** The client's own retries inside one job run (the outbox retries the run). */

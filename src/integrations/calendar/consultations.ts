@@ -19,7 +19,7 @@ import { type BuyerMessenger, buyerChatOf, INTEGRATIONS_ACTOR } from '../buyer-m
 import type { Crm } from '../amocrm/integration.js';
 import type { EmailOutbox } from '../email/outbox.js';
 import { isTransient, type OutboxDeps, PermanentFailure } from '../outbox.js';
-import { formatSlot, type IntegrationLocale, type IntegrationTexts } from '../texts.js';
+import { formatSlot, type Locale, type Texts } from '../../texts/index.js';
 import { toRfc3339 } from '../../lib/zoned-time.js';
 import { bookingEventId, bookSlot, cancelBooking, findFreeSlots, rescheduleBooking } from './booking.js';
 import type { CalendarClient, CalendarEvent } from './client.js';
@@ -45,8 +45,8 @@ export interface ConsultationDeps {
   alerts: OwnerAlerts;
   messenger: BuyerMessenger;
   outbox: OutboxDeps;
-  texts: IntegrationTexts;
-  locale: IntegrationLocale;
+  texts: Texts;
+  locale: Locale;
   now?: () => Date;
   logger: Logger;
 }

@@ -26,7 +26,6 @@ export {
 export {
   type BookingEmail,
   type EmailContent,
-  type EmailLocale,
   emailTemplates,
   formatRubles,
   formatWhen,

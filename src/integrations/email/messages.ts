@@ -1,8 +1,8 @@
+import type { Locale } from '../../texts/index.js';
 import { buildIcs, type IcsPerson } from './ics.js';
 import {
   type BookingEmail,
   type EmailContent,
-  type EmailLocale,
   emailTemplates,
   type InvoiceEmail,
   type OfferEmail,
@@ -39,12 +39,12 @@ function pdfAttachment(pdf: PdfFile): EmailAttachment {
 }
 
 /** The offer (КП) with its PDF. */
-export function composeOfferEmail(locale: EmailLocale, data: OfferEmail, pdf: PdfFile): OutgoingEmail {
+export function composeOfferEmail(locale: Locale, data: OfferEmail, pdf: PdfFile): OutgoingEmail {
   return { kind: 'offer', content: emailTemplates(locale).offer(data), attachments: [pdfAttachment(pdf)] };
 }
 
 /** The invoice with its PDF and the payment link in the body. */
-export function composeInvoiceEmail(locale: EmailLocale, data: InvoiceEmail, pdf: PdfFile): OutgoingEmail {
+export function composeInvoiceEmail(locale: Locale, data: InvoiceEmail, pdf: PdfFile): OutgoingEmail {
   return {
     kind: 'invoice',
     content: emailTemplates(locale).invoice(data),
@@ -52,7 +52,7 @@ export function composeInvoiceEmail(locale: EmailLocale, data: InvoiceEmail, pdf
   };
 }
 
-export function composePaymentReceivedEmail(locale: EmailLocale, data: PaymentReceivedEmail): OutgoingEmail {
+export function composePaymentReceivedEmail(locale: Locale, data: PaymentReceivedEmail): OutgoingEmail {
   return { kind: 'payment-received', content: emailTemplates(locale).paymentReceived(data), attachments: [] };
 }
 
@@ -61,7 +61,7 @@ export function composePaymentReceivedEmail(locale: EmailLocale, data: PaymentRe
  * attendee = the buyer). `uid` must be stable per booking so a later update or cancel replaces it.
  */
 export function composeBookingConfirmationEmail(
-  locale: EmailLocale,
+  locale: Locale,
   data: BookingEmail,
   invitation: { uid: string; sequence?: number; stamp: Date; organizer: IcsPerson; attendee: IcsPerson },
 ): OutgoingEmail {

@@ -20,7 +20,7 @@ import {
   composePaymentReceivedEmail,
   type OutgoingEmail,
 } from './messages.js';
-import type { EmailLocale } from './templates.js';
+import type { Locale } from '../../texts/index.js';
 
 /** An instant as RFC 3339 (job data is JSON). */
 const instant = z.iso.datetime({ offset: true });
@@ -70,7 +70,7 @@ export interface EmailOutboxDeps {
   ownerEmail: string | undefined;
   leads: { get(leadId: string): Promise<Lead | null> };
   files: DocumentFiles;
-  locale: EmailLocale;
+  locale: Locale;
   /** The seller's name for greetings and signatures. */
   sellerName: string;
   timeZone: string;

@@ -1,9 +1,9 @@
 /**
- * Every e-mail a buyer reads, in Russian (default) and English: subject, plain text and HTML. The one
- * place for their wording; values are escaped for HTML here, money comes in kopecks, times with a zone.
+ * Every e-mail a buyer reads, in Russian (default) and English: subject, plain text and HTML. The words come
+ * from the texts module (`src/texts/`, section `email`); here they are laid out, values are escaped for HTML,
+ * money comes in kopecks, times with a zone.
  */
-
-export type EmailLocale = 'ru' | 'en';
+import { formatKopecks, type Locale, textsFor } from '../../texts/index.js';
 
 /** A rendered e-mail body. */
 export interface EmailContent {
@@ -54,18 +54,16 @@ export function escapeHtml(value: string): string {
   return value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-const INTL_LOCALE: Record<EmailLocale, string> = { ru: 'ru-RU', en: 'en-GB' };
+const INTL_LOCALE: Record<Locale, string> = { ru: 'ru-RU', en: 'en-GB' };
 
 /** 1234567 kopecks → "12 345,67 ₽" (ru) / "RUB 12,345.67" (en). */
-export function formatRubles(kopecks: number, locale: EmailLocale): string {
+export function formatRubles(kopecks: number, locale: Locale): string {
   if (!Number.isSafeInteger(kopecks)) throw new RangeError(`money must be whole kopecks, got ${kopecks}`);
-  return new Intl.NumberFormat(INTL_LOCALE[locale], { style: 'currency', currency: 'RUB' }).format(
-    kopecks / 100,
-  );
+  return formatKopecks(kopecks, locale);
 }
 
 /** "7 июня 2027 г., 10:00 (Europe/Moscow)" — always with the zone the buyer should read it in. */
-export function formatWhen(date: Date, timeZone: string, locale: EmailLocale): string {
+export function formatWhen(date: Date, timeZone: string, locale: Locale): string {
   const text = new Intl.DateTimeFormat(INTL_LOCALE[locale], {
     timeZone,
     dateStyle: 'long',
@@ -74,7 +72,7 @@ export function formatWhen(date: Date, timeZone: string, locale: EmailLocale): s
   return `${text} (${timeZone})`;
 }
 
-function formatTime(date: Date, timeZone: string, locale: EmailLocale): string {
+function formatTime(date: Date, timeZone: string, locale: Locale): string {
   return new Intl.DateTimeFormat(INTL_LOCALE[locale], { timeZone, timeStyle: 'short' }).format(date);
 }
 
@@ -100,89 +98,56 @@ interface Templates {
   paymentReceived(m: PaymentReceivedEmail): EmailContent;
 }
 
-const ru: Templates = {
-  offer: (m) => ({
-    subject: `Коммерческое предложение № ${m.offerNumber} — ${m.sellerName}`,
-    ...body([
-      m.buyerName ? `Здравствуйте, ${m.buyerName}!` : 'Здравствуйте!',
-      `Отправляем коммерческое предложение № ${m.offerNumber} на сумму ${formatRubles(m.totalKopecks, 'ru')}. Оно во вложении (PDF).`,
-      ...(m.validUntil ? [`Предложение действует до ${formatWhen(m.validUntil, m.timeZone, 'ru')}.`] : []),
-      'Если есть вопросы, просто ответьте на это письмо.',
-      `С уважением,\n${m.sellerName}`,
-    ]),
-  }),
-  bookingConfirmation: (m) => ({
-    subject: `Запись подтверждена: ${formatWhen(m.start, m.timeZone, 'ru')}`,
-    ...body([
-      m.buyerName ? `Здравствуйте, ${m.buyerName}!` : 'Здравствуйте!',
-      `Вы записаны: ${m.topic}.\nКогда: ${formatWhen(m.start, m.timeZone, 'ru')} – ${formatTime(m.end, m.timeZone, 'ru')}.` +
-        (m.location ? `\nГде: ${m.location}.` : ''),
-      'Приглашение для календаря — во вложении (.ics). Если планы изменятся, ответьте на это письмо.',
-      `С уважением,\n${m.sellerName}`,
-    ]),
-  }),
-  invoice: (m) => ({
-    subject: `Счёт № ${m.invoiceNumber} на ${formatRubles(m.amountKopecks, 'ru')} — ${m.sellerName}`,
-    ...body([
-      m.buyerName ? `Здравствуйте, ${m.buyerName}!` : 'Здравствуйте!',
-      `Счёт № ${m.invoiceNumber} на сумму ${formatRubles(m.amountKopecks, 'ru')} — во вложении (PDF).` +
-        (m.dueDate ? `\nОплатить до ${formatWhen(m.dueDate, m.timeZone, 'ru')}.` : ''),
-      { label: 'Оплатить онлайн', link: m.paymentUrl },
-      `С уважением,\n${m.sellerName}`,
-    ]),
-  }),
-  paymentReceived: (m) => ({
-    subject: `Оплата получена: счёт № ${m.invoiceNumber}`,
-    ...body([
-      m.buyerName ? `Здравствуйте, ${m.buyerName}!` : 'Здравствуйте!',
-      `Мы получили оплату ${formatRubles(m.amountKopecks, 'ru')} по счёту № ${m.invoiceNumber} (${formatWhen(m.paidAt, m.timeZone, 'ru')}). Спасибо!`,
-      `С уважением,\n${m.sellerName}`,
-    ]),
-  }),
-};
+/** The templates of a locale: the words from the texts module, laid out with its amounts and dates. */
+function templatesFor(locale: Locale): Templates {
+  const t = textsFor(locale).email;
+  const money = (kopecks: number) => formatRubles(kopecks, locale);
+  const when = (date: Date, timeZone: string) => formatWhen(date, timeZone, locale);
+  return {
+    offer: (m) => ({
+      subject: t.offer.subject(m.offerNumber, m.sellerName),
+      ...body([
+        t.greeting(m.buyerName),
+        t.offer.body(m.offerNumber, money(m.totalKopecks)),
+        ...(m.validUntil ? [t.offer.validUntil(when(m.validUntil, m.timeZone))] : []),
+        t.offer.questions,
+        t.signature(m.sellerName),
+      ]),
+    }),
+    bookingConfirmation: (m) => ({
+      subject: t.booking.subject(when(m.start, m.timeZone)),
+      ...body([
+        t.greeting(m.buyerName),
+        t.booking.body(m.topic, when(m.start, m.timeZone), formatTime(m.end, m.timeZone, locale)) +
+          (m.location ? t.booking.where(m.location) : ''),
+        t.booking.invitation,
+        t.signature(m.sellerName),
+      ]),
+    }),
+    invoice: (m) => ({
+      subject: t.invoice.subject(m.invoiceNumber, money(m.amountKopecks), m.sellerName),
+      ...body([
+        t.greeting(m.buyerName),
+        t.invoice.body(m.invoiceNumber, money(m.amountKopecks)) +
+          (m.dueDate ? t.invoice.payBy(when(m.dueDate, m.timeZone)) : ''),
+        { label: t.invoice.payOnline, link: m.paymentUrl },
+        t.signature(m.sellerName),
+      ]),
+    }),
+    paymentReceived: (m) => ({
+      subject: t.paymentReceived.subject(m.invoiceNumber),
+      ...body([
+        t.greeting(m.buyerName),
+        t.paymentReceived.body(money(m.amountKopecks), m.invoiceNumber, when(m.paidAt, m.timeZone)),
+        t.signature(m.sellerName),
+      ]),
+    }),
+  };
+}
 
-const en: Templates = {
-  offer: (m) => ({
-    subject: `Quotation No. ${m.offerNumber} — ${m.sellerName}`,
-    ...body([
-      m.buyerName ? `Hello ${m.buyerName},` : 'Hello,',
-      `Please find attached our quotation No. ${m.offerNumber} for ${formatRubles(m.totalKopecks, 'en')} (PDF).`,
-      ...(m.validUntil ? [`The offer is valid until ${formatWhen(m.validUntil, m.timeZone, 'en')}.`] : []),
-      'If you have any questions, just reply to this e-mail.',
-      `Kind regards,\n${m.sellerName}`,
-    ]),
-  }),
-  bookingConfirmation: (m) => ({
-    subject: `Booking confirmed: ${formatWhen(m.start, m.timeZone, 'en')}`,
-    ...body([
-      m.buyerName ? `Hello ${m.buyerName},` : 'Hello,',
-      `You are booked: ${m.topic}.\nWhen: ${formatWhen(m.start, m.timeZone, 'en')} – ${formatTime(m.end, m.timeZone, 'en')}.` +
-        (m.location ? `\nWhere: ${m.location}.` : ''),
-      'The calendar invitation is attached (.ics). If your plans change, reply to this e-mail.',
-      `Kind regards,\n${m.sellerName}`,
-    ]),
-  }),
-  invoice: (m) => ({
-    subject: `Invoice No. ${m.invoiceNumber} for ${formatRubles(m.amountKopecks, 'en')} — ${m.sellerName}`,
-    ...body([
-      m.buyerName ? `Hello ${m.buyerName},` : 'Hello,',
-      `Invoice No. ${m.invoiceNumber} for ${formatRubles(m.amountKopecks, 'en')} is attached (PDF).` +
-        (m.dueDate ? `\nPlease pay by ${formatWhen(m.dueDate, m.timeZone, 'en')}.` : ''),
-      { label: 'Pay online', link: m.paymentUrl },
-      `Kind regards,\n${m.sellerName}`,
-    ]),
-  }),
-  paymentReceived: (m) => ({
-    subject: `Payment received: invoice No. ${m.invoiceNumber}`,
-    ...body([
-      m.buyerName ? `Hello ${m.buyerName},` : 'Hello,',
-      `We have received your payment of ${formatRubles(m.amountKopecks, 'en')} for invoice No. ${m.invoiceNumber} (${formatWhen(m.paidAt, m.timeZone, 'en')}). Thank you!`,
-      `Kind regards,\n${m.sellerName}`,
-    ]),
-  }),
-};
+const TEMPLATES: Record<Locale, Templates> = { ru: templatesFor('ru'), en: templatesFor('en') };
 
 /** The templates of a locale. */
-export function emailTemplates(locale: EmailLocale): Templates {
-  return locale === 'en' ? en : ru;
+export function emailTemplates(locale: Locale): Templates {
+  return TEMPLATES[locale];
 }

@@ -15,7 +15,7 @@ import { type BuyerMessenger, buyerChatOf, INTEGRATIONS_ACTOR } from '../buyer-m
 import type { DocumentFiles } from '../documents.js';
 import type { EmailOutbox } from '../email/outbox.js';
 import { type OutboxDeps, PermanentFailure } from '../outbox.js';
-import { formatKopecks, type IntegrationLocale, type IntegrationTexts } from '../texts.js';
+import { formatKopecks, type Locale, type Texts } from '../../texts/index.js';
 import type { YooKassaClient, YooPayment } from './client.js';
 import { YooKassaError } from './errors.js';
 import { definePaymentJobs, type PaymentJobs } from './jobs/index.js';
@@ -44,8 +44,8 @@ export interface PaymentsDeps {
   outbox: OutboxDeps;
   /** Where the jobs are queued (see {@link paymentQueues}). */
   queues: PaymentJobs;
-  texts: IntegrationTexts;
-  locale: IntegrationLocale;
+  texts: Texts;
+  locale: Locale;
   logger: Logger;
   now?: () => Date;
 }

@@ -1,7 +1,9 @@
 import type { LlmProvider } from '../../config.js';
+import type { ModelProviderAlert } from '../../models/problems.js';
 import type { DocumentOrigin } from '../../models/records.js';
 
 export type { LlmProvider } from '../../config.js';
+export type { ModelProviderAlert } from '../../models/problems.js';
 
 /** One turn of the chat as every provider takes it: the buyer is `user`, the seller's side `assistant`. */
 export interface ChatTurn {
@@ -124,18 +126,6 @@ export interface Embedder {
     purpose: 'document' | 'query',
     signal?: AbortSignal,
   ): Promise<Float32Array[]>;
-}
-
-/**
- * An owner alert about a provider the owner must fix: `quota` (credits or quota used up) or `auth` (the
- * key was refused). Part of the responder's `OwnerAlert`; sent once per provider and problem until the
- * provider answers again.
- */
-export interface ModelProviderAlert {
-  kind: 'model-provider';
-  provider: LlmProvider;
-  problem: 'quota' | 'auth';
-  reason: string;
 }
 
 /** The part of the owner-alerts port the router uses. */

@@ -11,7 +11,7 @@ import type { DocumentKind } from '../documents/template.js';
 import type { Leads } from '../leads/index.js';
 import { type Quote, QuoteError, type QuoteRequest } from '../pricing/calculate.js';
 import { MILLI } from '../quantity.js';
-import { type SalesLocale, salesTextsFor } from '../texts.js';
+import { type Locale, textsFor } from '../../texts/index.js';
 import { formatDateShort, localDate } from '../time.js';
 import type { PdfFiles } from './files.js';
 import type { DocumentLinks } from './links.js';
@@ -88,14 +88,14 @@ export interface DeskDeps {
   now: () => Date;
   logger: Logger;
   /** BOT_LOCALE: the documents' headings and the buyer's link message. */
-  locale: SalesLocale;
+  locale: Locale;
 }
 
 /** The buyer's requisites a document prints, from what the lead knows. */
-export function buyerOf(lead: Lead, locale: SalesLocale): Buyer {
+export function buyerOf(lead: Lead, locale: Locale): Buyer {
   const address = lead.brief['address']?.value;
   return {
-    name: lead.contact.name ?? salesTextsFor(locale).delivery.unnamedBuyer,
+    name: lead.contact.name ?? textsFor(locale).documents.delivery.unnamedBuyer,
     ...(lead.contact.phone ? { phone: lead.contact.phone } : {}),
     ...(lead.contact.email ? { email: lead.contact.email } : {}),
     ...(typeof address === 'string' && address ? { address } : {}),
@@ -291,7 +291,7 @@ export function createDocumentDesk(deps: DeskDeps) {
       });
       await deps.files.touch(doc.id);
       const until = formatDateShort(localDate(link.expiresAt, deps.sales.timeZone));
-      const text = salesTextsFor(deps.locale).delivery.message(doc.title, link.url, until);
+      const text = textsFor(deps.locale).documents.delivery.message(doc.title, link.url, until);
       const conversation = lead.conversations.at(-1) ?? {
         channel: lead.channel,
         conversationId: lead.conversationId,

@@ -1,7 +1,7 @@
 import type { SequenceRepository } from '../../store/port.js';
 import type { SalesConfig } from '../config.js';
 import { calculateQuote, type Quote, type QuoteRequest } from '../pricing/calculate.js';
-import { type SalesLocale, salesTextsFor } from '../texts.js';
+import { type Locale, textsFor } from '../../texts/index.js';
 import { type LocalDate, localDate } from '../time.js';
 import { formatDocumentNumber, nextDocumentNumber } from './numbering.js';
 import { MissingRequisitesError } from './errors.js';
@@ -27,7 +27,7 @@ export interface IssueRequest {
   /** MAX_PDF_SIZE_MB in bytes. */
   maxBytes: number;
   /** The language of the title, headings, requisites and calculated lines (BOT_LOCALE). Default ru. */
-  locale?: SalesLocale | undefined;
+  locale?: Locale | undefined;
 }
 
 export interface IssuedDocument {
@@ -50,7 +50,7 @@ export interface IssuedDocument {
 export async function issueDocument(req: IssueRequest): Promise<IssuedDocument> {
   const { config, kind } = req;
   const locale = req.locale ?? 'ru';
-  const texts = salesTextsFor(locale);
+  const texts = textsFor(locale).documents;
   const quote =
     'quote' in req.order
       ? req.order.quote

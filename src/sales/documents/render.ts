@@ -3,7 +3,7 @@ import PDFDocument from 'pdfkit';
 import { formatRubles } from '../money.js';
 import type { Quote } from '../pricing/calculate.js';
 import { formatQuantity } from '../quantity.js';
-import { type SalesLocale, type SalesTexts, salesTextsFor } from '../texts.js';
+import { type Locale, type DocumentTexts, textsFor } from '../../texts/index.js';
 import type { Buyer, Seller } from './requisites.js';
 import {
   type Block,
@@ -49,7 +49,7 @@ export interface RenderInput {
   /** Written as the PDF's creation date, so the same input gives the same file. */
   createdAt: Date;
   /** The language of the headings, requisites and totals around the template's text. Default ru. */
-  locale?: SalesLocale;
+  locale?: Locale;
 }
 
 type Doc = PDFKit.PDFDocument;
@@ -82,16 +82,16 @@ function segmentsOf(text: string): { text: string; bold: boolean }[] {
 }
 
 class Writer {
-  readonly texts: SalesTexts;
+  readonly texts: DocumentTexts;
   constructor(
     readonly doc: Doc,
     readonly input: RenderInput,
   ) {
-    this.texts = salesTextsFor(input.locale);
+    this.texts = textsFor(input.locale).documents;
   }
 
   /** The documents' own texts (headings, requisites, columns). */
-  get t(): SalesTexts['document'] {
+  get t(): DocumentTexts['document'] {
     return this.texts.document;
   }
 

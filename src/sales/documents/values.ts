@@ -1,6 +1,6 @@
 import { formatRubles } from '../money.js';
 import type { Quote } from '../pricing/calculate.js';
-import { type SalesTexts, salesTextsFor } from '../texts.js';
+import { type DocumentTexts, textsFor } from '../../texts/index.js';
 import { formatDateLong, formatDateShort, type LocalDate, localDate } from '../time.js';
 import { amountInWords } from './amount-in-words.js';
 import type { Buyer, Seller } from './requisites.js';
@@ -32,7 +32,7 @@ export function signatureName(name: string): string {
 }
 
 /** The VAT sentence: «В том числе НДС 22%: 11 256,39 ₽» or «Без НДС». */
-export function vatLine(quote: Quote, texts: SalesTexts = salesTextsFor('ru')): string {
+export function vatLine(quote: Quote, texts: DocumentTexts = textsFor('ru').documents): string {
   if (quote.vatMode === 'none') return texts.quote.noVat;
   return `${texts.quote.vatIncluded(texts.percent(quote.vatRate / 100))}: ${formatRubles(quote.vat, { withSign: true })}`;
 }
@@ -41,7 +41,7 @@ export function vatLine(quote: Quote, texts: SalesTexts = salesTextsFor('ru')): 
 export function documentValues(
   facts: DocumentFacts,
   quote: Quote,
-  texts: SalesTexts = salesTextsFor('ru'),
+  texts: DocumentTexts = textsFor('ru').documents,
 ): TemplateValues {
   const t = texts.document;
   const { seller, buyer } = facts;

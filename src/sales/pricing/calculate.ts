@@ -1,7 +1,7 @@
 import { AmountOverflowError, type Kopecks, roundDiv, roundToStep, toKopecks } from '../money.js';
 import { formatQuantity, MILLI, type Milli, parseQuantity } from '../quantity.js';
 import { endOfDayAfter } from '../time.js';
-import { type SalesLocale, type SalesTexts, salesTextsFor } from '../texts.js';
+import { type Locale, type DocumentTexts, textsFor } from '../../texts/index.js';
 import {
   type BasisPoints,
   type Charge,
@@ -162,7 +162,7 @@ function productLines(
   qty: Milli,
   item: number,
   notes: string[],
-  t: SalesTexts,
+  t: DocumentTexts,
 ): Computed[] {
   const title = notes.length ? `${product.title} (${notes.join(', ')})` : product.title;
   const details = [...(product.description ? [product.description] : []), ...(product.includes ?? [])];
@@ -217,7 +217,7 @@ function chargeLine(
   item: number,
   list: PriceList,
   option: { unit?: string | undefined; service?: boolean | undefined },
-  t: SalesTexts,
+  t: DocumentTexts,
 ): Computed | null {
   const common = { kind: 'option' as const, item, title };
   switch (charge.kind) {
@@ -283,7 +283,7 @@ function optionLines(
   item: number,
   values: Readonly<Record<string, string>>,
   list: PriceList,
-  t: SalesTexts,
+  t: DocumentTexts,
 ): { lines: Computed[]; notes: string[] } {
   const known = new Set(product.options.map((o) => o.id));
   for (const name of Object.keys(values)) {
@@ -379,7 +379,7 @@ function coefficientLines(
   list: PriceList,
   chosen: Readonly<Record<string, string>>,
   lines: Computed[],
-  t: SalesTexts,
+  t: DocumentTexts,
 ): Computed[] {
   const known = new Set(list.coefficients.map((c) => c.id));
   for (const name of Object.keys(chosen)) {
@@ -447,7 +447,7 @@ function applyDiscounts(
   requested: readonly DiscountRequest[],
   subtotal: bigint,
   floor: bigint,
-  t: SalesTexts,
+  t: DocumentTexts,
 ): DiscountOutcome {
   if (requested.length === 0) return { discount: 0, titles: [], limitedBy: null };
   const scale = BigInt(PERCENT_100);
@@ -501,7 +501,7 @@ export interface CalculateOptions {
   /** IANA zone of the seller: the validity ends at 23:59:59 there. */
   timeZone: string;
   /** The language of the lines the calculator names (a tier top-up, a coefficient, a discount). Default ru. */
-  locale?: SalesLocale;
+  locale?: Locale;
 }
 
 /**
@@ -513,7 +513,7 @@ export interface CalculateOptions {
  */
 export function calculateQuote(list: PriceList, request: QuoteRequest, options: CalculateOptions): Quote {
   if (request.items.length === 0) throw new QuoteError('empty_order', 'the order has no products');
-  const t = salesTextsFor(options.locale);
+  const t = textsFor(options.locale).documents;
   try {
     const lines: Computed[] = [];
     let floor = 0n;

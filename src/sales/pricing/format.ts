@@ -1,6 +1,6 @@
 import { formatRubles, formatRublesDecimal } from '../money.js';
 import { formatQuantity, quantityNumber } from '../quantity.js';
-import { type SalesLocale, salesTextsFor } from '../texts.js';
+import { type Locale, textsFor } from '../../texts/index.js';
 import { formatDateShort, isoInZone, localDate } from '../time.js';
 import type { Quote } from './calculate.js';
 
@@ -42,8 +42,8 @@ const padEnd = (s: string, n: number) => s + ' '.repeat(Math.max(0, n - width(s)
 const padStart = (s: string, n: number) => ' '.repeat(Math.max(0, n - width(s))) + s;
 
 /** The quote as the owner reads it in a terminal (or a monospace message): a table, then the totals. */
-export function quoteText(q: Quote, locale: SalesLocale = 'ru'): string {
-  const texts = salesTextsFor(locale);
+export function quoteText(q: Quote, locale: Locale = 'ru'): string {
+  const texts = textsFor(locale).documents;
   const t = texts.quote;
   const rows = q.lines.map((l, i) => [
     String(i + 1),

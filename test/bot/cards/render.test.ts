@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { renderCard, renderNotice } from '../../../src/bot/cards/render.js';
-import { textsFor } from '../../../src/bot/texts/index.js';
+import { textsFor } from '../../../src/texts/index.js';
 import type { Chat, Draft, Message } from '../../../src/models/records.js';
 import { type ChannelId, chatIdOf } from '../../../src/responder/channel.js';
 import { encodeDeliveryProblem } from '../../../src/responder/delivery-problem.js';

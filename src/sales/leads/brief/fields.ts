@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { type SalesLocale, salesTextsFor } from '../../texts.js';
+import { type Locale, textsFor } from '../../../texts/index.js';
 
 /**
  * The brief: what the seller needs to know about a request, as fields of the sales configuration
@@ -35,8 +35,8 @@ const RULE_TYPES: Record<BriefRule, BriefFieldType> = {
 };
 
 /** The brief when the configuration says nothing: what is needed, quantity, deadline, budget, address, comments. */
-export function defaultBriefFields(locale: SalesLocale): BriefField[] {
-  const labels = salesTextsFor(locale).brief.labels;
+export function defaultBriefFields(locale: Locale): BriefField[] {
+  const labels = textsFor(locale).documents.brief.labels;
   return [
     {
       id: 'need',

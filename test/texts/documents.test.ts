@@ -5,8 +5,9 @@ import { loadSalesConfig, type SalesConfig } from '../../src/sales/config.js';
 import { issueDocument } from '../../src/sales/documents/issue.js';
 import { calculateQuote } from '../../src/sales/pricing/calculate.js';
 import { quoteText } from '../../src/sales/pricing/format.js';
-import { type SalesTexts, salesTextsFor } from '../../src/sales/texts.js';
-import { pdfPages, shown } from './documents/pdf-text.js';
+import { type DocumentTexts, textsFor } from '../../src/texts/index.js';
+import { pdfPages, shown } from '../sales/documents/pdf-text.js';
+import { everyText } from './every-text.js';
 
 const EXAMPLE = fileURLToPath(new URL('../../examples/sales.yaml', import.meta.url));
 const NOW = new Date('2026-12-06T10:00:00Z');
@@ -17,32 +18,10 @@ beforeAll(async () => {
   config = await loadSalesConfig(EXAMPLE);
 });
 
-/** Every text of the module: strings, and functions called with sample strings, numbers and lists (those that take them). */
-function everyText(texts: unknown, path = ''): Array<[string, string]> {
-  if (typeof texts === 'string') return [[path, texts]];
-  if (typeof texts === 'function') {
-    const samples: Record<string, unknown[]> = {
-      strings: ['X', 'Y', 'Z'],
-      numbers: [2, 3, 4],
-      lists: [['X', 'Y']],
-    };
-    return Object.entries(samples).flatMap(([kind, args]): Array<[string, string]> => {
-      try {
-        return [[`${path}(${kind})`, String((texts as (...a: unknown[]) => unknown)(...args))]];
-      } catch {
-        return [];
-      }
-    });
-  }
-  if (texts && typeof texts === 'object')
-    return Object.entries(texts).flatMap(([k, v]) => everyText(v, path ? `${path}.${k}` : k));
-  return [];
-}
-
 describe('the sales texts in Russian and English', () => {
   it('when the locale is en, then every text has an English form with no Russian in it; otherwise Russian', () => {
-    const ru = everyText(salesTextsFor('ru'));
-    const en = everyText(salesTextsFor('en'));
+    const ru = everyText(textsFor('ru').documents);
+    const en = everyText(textsFor('en').documents);
     expect(en.map(([p]) => p)).toEqual(ru.map(([p]) => p));
     expect(ru.length).toBeGreaterThan(60);
     for (const [path, text] of en)
@@ -51,8 +30,8 @@ describe('the sales texts in Russian and English', () => {
     const ruText = (p: string) => ru.find(([path]) => path === p)![1];
     expect(CYRILLIC.test(ruText('document.page(numbers)'))).toBe(true);
     expect(CYRILLIC.test(ruText('delivery.message(strings)'))).toBe(true);
-    expect(salesTextsFor('de')).toBe(salesTextsFor('ru'));
-    expect(salesTextsFor(undefined)).toBe(salesTextsFor('ru'));
+    expect(textsFor('de').documents).toBe(textsFor('ru').documents);
+    expect(textsFor(undefined).documents).toBe(textsFor('ru').documents);
   });
 
   it('when the calculator names lines in en, then the coefficient and discounts are in English; ru by default', () => {
@@ -98,7 +77,7 @@ describe('the sales texts in Russian and English', () => {
   it('when there is no sales file, then the default brief is labelled in the configured locale', async () => {
     const labels = async (locale: 'ru' | 'en') =>
       (await loadSalesSettings('/nonexistent/sales.yaml', locale)).brief.fields.map((f) => f.label);
-    const en: SalesTexts['brief']['labels'] = salesTextsFor('en').brief.labels;
+    const en: DocumentTexts['brief']['labels'] = textsFor('en').documents.brief.labels;
     expect(await labels('en')).toEqual(Object.values(en));
     expect(await labels('ru')).toEqual([
       'Что нужно',

@@ -1,9 +1,9 @@
-/** Every text the owner reads, in English (`BOT_LOCALE=en`): typed against the Russian texts. */
+/** Every text the owner reads in Telegram, in English (`BOT_LOCALE=en`): typed against the Russian texts. */
 
+import { formatKopecks } from '../format.js';
 import type { DocumentState, Mode } from '../../models/records.js';
-import type { ChannelId } from '../../responder/channel.js';
-import type { IntegrationName, IntegrationOperation, OwnerAlert } from '../../responder/ports.js';
-import type { Texts } from './ru.js';
+import type { ChannelId, IntegrationName, IntegrationOperation, OwnerAlert } from '../../models/problems.js';
+import type { OwnerTexts } from '../ru/owner.js';
 
 // ▼ sales-pipeline integrations
 const integrationName: Record<IntegrationName, string> = {
@@ -31,8 +31,6 @@ const wallTime = (rfc3339: string): string => {
   const m = /^\d{4}-(\d{2})-(\d{2})T(\d{2}):(\d{2})/.exec(rfc3339);
   return m ? `${m[2]}.${m[1]} at ${m[3]}:${m[4]}` : rfc3339;
 };
-const rubles = (kopecks: number): string =>
-  new Intl.NumberFormat('en-GB', { style: 'currency', currency: 'RUB' }).format(kopecks / 100);
 const who = (buyer: string | null, possessive = false): string =>
   buyer ? `"${buyer}"${possessive ? "'s" : ''}` : possessive ? "The buyer's" : 'the buyer';
 // ▲ sales-pipeline integrations
@@ -114,13 +112,7 @@ const tokenCause: Record<Extract<OwnerAlert, { kind: 'avito-token' }>['cause'], 
   other: 'no access token.',
 };
 
-/** What a buyer agrees to (152-ФЗ) before leaving a contact, in the widget and the buyer bot alike. */
-const consentText =
-  'I consent to the seller processing my personal data (name, phone or e-mail, the text of this chat) to ' +
-  'answer my questions and prepare an offer, under Russian Federal Law No. 152-FZ "On Personal Data". ' +
-  'The consent lasts until I withdraw it, which I can do by writing so in this chat.';
-
-export const en: Texts = {
+export const owner: OwnerTexts = {
   locale: 'en',
   timeZone: 'Europe/Moscow',
   tzLabel: 'MSK',
@@ -331,9 +323,9 @@ export const en: Texts = {
             : `📅 ${who(a.buyer, true)} consultation on ${wallTime(a.start)} cancelled.`;
       case 'payment':
         return a.change === 'succeeded'
-          ? `💳 Payment: ${rubles(a.amountKopecks)} for invoice No. ${a.invoice} from ${who(a.buyer)}.`
+          ? `💳 Payment: ${formatKopecks(a.amountKopecks, 'en')} for invoice No. ${a.invoice} from ${who(a.buyer)}.`
           : a.change === 'refunded'
-            ? `💳 Refund of ${rubles(a.amountKopecks)} for invoice No. ${a.invoice} done.`
+            ? `💳 Refund of ${formatKopecks(a.amountKopecks, 'en')} for invoice No. ${a.invoice} done.`
             : `💳 The payment for invoice No. ${a.invoice} did not go through${a.cancellation ? ` (${a.cancellation})` : ''}.`;
     }
   },
@@ -559,85 +551,25 @@ export const en: Texts = {
       creating: (invoice: string) => `💳 Invoice ${invoice}: preparing the payment link`,
       canceled: (invoice: string) => `💳 Invoice ${invoice}: the payment did not go through`,
       paid: (invoice: string, kopecks: number, refunded: number) =>
-        `💳 Invoice ${invoice}: paid ${rubles(kopecks)}${refunded > 0 ? `, refunded ${rubles(refunded)}` : ''}`,
+        `💳 Invoice ${invoice}: paid ${formatKopecks(kopecks, 'en')}${refunded > 0 ? `, refunded ${formatKopecks(refunded, 'en')}` : ''}`,
       link: (invoice: string | null) => `💳 Payment link${invoice ? ` · ${invoice}` : ''}`,
       refund: (invoice: string | null) => `↩️ Refund${invoice ? ` · ${invoice}` : ''}`,
       other: '✏️ Another amount',
       askAmount: (invoice: string, max: number) =>
-        `↩️ How much of invoice ${invoice} to refund? Write the amount in rubles, up to ${rubles(max)} (/cancel to stop).`,
+        `↩️ How much of invoice ${invoice} to refund? Write the amount in rubles, up to ${formatKopecks(max, 'en')} (/cancel to stop).`,
       badAmount: (max: number) =>
-        `An amount from 0.01 to ${rubles(max)} is needed, e.g. 1500 or 1500.50. Again, or /cancel.`,
+        `An amount from 0.01 to ${formatKopecks(max, 'en')} is needed, e.g. 1500 or 1500.50. Again, or /cancel.`,
       confirmRefund: (invoice: string, kopecks: number) =>
-        `↩️ <b>Refund ${rubles(kopecks)} of invoice ${invoice}?</b>\nThe money goes back to the buyer through YooKassa.`,
+        `↩️ <b>Refund ${formatKopecks(kopecks, 'en')} of invoice ${invoice}?</b>\nThe money goes back to the buyer through YooKassa.`,
       toast: {
         linkQueued: '💳 The payment link is on its way to the buyer',
         linkSent: 'The payment link was sent already',
-        refunding: (kopecks: number) => `↩️ Refund of ${rubles(kopecks)} sent to YooKassa`,
+        refunding: (kopecks: number) => `↩️ Refund of ${formatKopecks(kopecks, 'en')} sent to YooKassa`,
         alreadyPaid: 'The invoice is paid already',
         notPaid: 'The invoice is not paid: nothing to refund',
         refunded: 'Refunded already',
         noInvoice: 'The invoice is no longer on the lead',
       },
     },
-  },
-  widget: {
-    title: 'Chat with the seller',
-    open: 'Open chat',
-    close: 'Close chat',
-    greeting: 'Hello! Ask your question and we will answer right here.',
-    briefIntro: 'How should we call you, and how can we reach you if you close this page?',
-    nameLabel: 'Name',
-    contactLabel: 'Phone or e-mail',
-    contactHint: 'For example, +7 912 345-67-89 or name@example.com',
-    consent: consentText,
-    privacyPolicy: 'Personal data policy',
-    start: 'Start chat',
-    placeholder: 'Write a message…',
-    send: 'Send',
-    you: 'You',
-    seller: 'Seller',
-    typing: 'The seller is typing…',
-    sending: 'Sending…',
-    failed: 'Not sent.',
-    retry: 'Retry',
-    connecting: 'Connecting…',
-    offline: 'No connection. Reconnecting…',
-    rateLimited: 'Too many messages. Please wait a minute and try again.',
-    tooLong: 'The message is too long.',
-    serverError: 'The message was not saved. Please try again.',
-    unread: 'New message',
-    nameInvalid: 'Please enter your name (up to 100 characters).',
-    contactInvalid: 'Please enter a phone (+7 912 345-67-89) or an e-mail.',
-    consentRequired: 'We cannot take your contact without your consent.',
-  },
-  buyer: {
-    commands: { start: 'Start', help: 'What the bot does', contact: 'Leave your name and phone' },
-    greeting:
-      "Hello! I'm the seller's assistant: I answer questions about the goods, delivery and payment, and pass on to the seller whatever I can't answer.",
-    greetingListing: (title: string, price: string | null) =>
-      `Hello! You're writing about «${title}»${price ? ` (${price})` : ''}. Ask your question and I'll answer or pass it on to the seller.`,
-    contactOffer:
-      'So that the seller can reach you, leave your name and a phone number or e-mail. This needs your consent:',
-    consent: consentText,
-    privacyPolicy: (url: string) => `Personal data policy: ${url}`,
-    agree: '✅ I agree',
-    decline: 'Not now',
-    agreed: 'Thank you!',
-    askName: 'What is your name?',
-    askContact: (name: string) =>
-      `${name}, share your phone (button below) or type a phone number or e-mail.`,
-    shareContact: '📱 Share my number',
-    skip: 'Skip',
-    contactSaved: 'Thank you, your contact is saved. Ask your question and I will answer here.',
-    skipped: 'All right. Ask your question and I will answer here.',
-    declined: 'All right, no contact details. Ask your question and I will answer here.',
-    badName: 'Please write just your name (up to 64 characters).',
-    badContact:
-      "That doesn't look like a phone number or an e-mail. Tap «📱 Share my number», type a number (+7 912 345-67-89) or an e-mail, or «Skip».",
-    consentFirst: 'To keep your contact, I need your consent to the processing of personal data.',
-    help: 'Write your question about the goods: I answer here or pass it on to the seller. /contact: leave your name and phone.',
-    notHere: "This command doesn't work here. Just write your question.",
-    slowDown: "You're writing faster than I can read. Please wait a minute and write again.",
-    notReceived: "Your message didn't get through. Please send it again a little later.",
   },
 };

@@ -1,9 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { formatMegabytes, textsFor } from '../../src/bot/texts/index.js';
-import type { DeliveryProblem } from '../../src/responder/delivery-problem.js';
-import type { ActionProblem, OwnerAlert } from '../../src/responder/ports.js';
+import { formatMegabytes, textsFor } from '../../src/texts/index.js';
+import type { ActionProblem, DeliveryProblem, OwnerAlert } from '../../src/models/problems.js';
 
 const ru = textsFor('ru');
 const en = textsFor('en');

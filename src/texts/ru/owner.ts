@@ -1,20 +1,20 @@
 /**
- * Every text the owner reads, in Russian (the default). `en.ts` is typed against this object, so a key
- * missing in English is a type error. Texts that embed buyer, AI or document content expect it already
- * escaped (see `html.ts`); the rest is safe HTML.
+ * Every text the owner reads in Telegram, in Russian (the default). `en/owner.ts` is typed against this object,
+ * so a key missing in English is a type error. Texts that embed buyer, AI or document content expect it
+ * already escaped (see `bot/html.ts`); the rest is safe HTML.
  */
 
+import { formatKopecks } from '../format.js';
 import type { DocumentState, DraftStatus, Mode } from '../../models/records.js';
-import type { ChannelId } from '../../responder/channel.js';
-import type { DeliveryProblem } from '../../responder/delivery-problem.js';
 import type {
   ActionProblem,
+  ChannelId,
+  DeliveryProblem,
   IntegrationName,
   IntegrationOperation,
   OwnerAlert,
-} from '../../responder/ports.js';
-
-export type Locale = 'ru' | 'en';
+} from '../../models/problems.js';
+import type { Locale } from '../index.js';
 
 /** Why a Telegram file could not be fetched (see `bot/jobs/ingest-upload.ts`). */
 export type DownloadProblem = { code: 'no-path' } | { code: 'too-big' } | { code: 'http'; status: number };
@@ -45,8 +45,6 @@ const wallTime = (rfc3339: string): string => {
   const m = /^\d{4}-(\d{2})-(\d{2})T(\d{2}):(\d{2})/.exec(rfc3339);
   return m ? `${m[2]}.${m[1]} в ${m[3]}:${m[4]}` : rfc3339;
 };
-const rubles = (kopecks: number): string =>
-  new Intl.NumberFormat('ru-RU', { style: 'currency', currency: 'RUB' }).format(kopecks / 100);
 const who = (buyer: string | null): string => (buyer ? `«${buyer}»` : 'покупателя');
 // ▲ sales-pipeline integrations
 
@@ -137,13 +135,7 @@ const tokenCause: Record<Extract<OwnerAlert, { kind: 'avito-token' }>['cause'], 
   other: 'не удаётся получить токен.',
 };
 
-/** What a buyer agrees to (152-ФЗ) before leaving a contact, in the widget and the buyer bot alike. */
-const consentText =
-  'Я даю согласие продавцу на обработку моих персональных данных (имя, телефон или e-mail, текст переписки) ' +
-  'для ответа на мои вопросы и подготовки предложения в соответствии с Федеральным законом от 27.07.2006 ' +
-  '№ 152-ФЗ «О персональных данных». Согласие действует до его отзыва; отозвать его можно, написав об этом в чате.';
-
-export const ru = {
+export const owner = {
   locale: 'ru' as Locale,
   timeZone: 'Europe/Moscow',
   tzLabel: 'МСК',
@@ -368,9 +360,9 @@ export const ru = {
             : `📅 Консультация ${who(a.buyer)} на ${wallTime(a.start)} отменена.`;
       case 'payment':
         return a.change === 'succeeded'
-          ? `💳 Оплата: ${rubles(a.amountKopecks)} по счёту № ${a.invoice} от ${who(a.buyer)}.`
+          ? `💳 Оплата: ${formatKopecks(a.amountKopecks, 'ru')} по счёту № ${a.invoice} от ${who(a.buyer)}.`
           : a.change === 'refunded'
-            ? `💳 Возврат ${rubles(a.amountKopecks)} по счёту № ${a.invoice} проведён.`
+            ? `💳 Возврат ${formatKopecks(a.amountKopecks, 'ru')} по счёту № ${a.invoice} проведён.`
             : `💳 Платёж по счёту № ${a.invoice} не состоялся${a.cancellation ? ` (${a.cancellation})` : ''}.`;
     }
   },
@@ -604,20 +596,20 @@ export const ru = {
       creating: (invoice: string) => `💳 Счёт № ${invoice}: готовим ссылку на оплату`,
       canceled: (invoice: string) => `💳 Счёт № ${invoice}: платёж не состоялся`,
       paid: (invoice: string, kopecks: number, refunded: number) =>
-        `💳 Счёт № ${invoice}: оплачено ${rubles(kopecks)}${refunded > 0 ? `, возвращено ${rubles(refunded)}` : ''}`,
+        `💳 Счёт № ${invoice}: оплачено ${formatKopecks(kopecks, 'ru')}${refunded > 0 ? `, возвращено ${formatKopecks(refunded, 'ru')}` : ''}`,
       link: (invoice: string | null) => `💳 Ссылка на оплату${invoice ? ` · ${invoice}` : ''}`,
       refund: (invoice: string | null) => `↩️ Возврат${invoice ? ` · ${invoice}` : ''}`,
       other: '✏️ Другая сумма',
       askAmount: (invoice: string, max: number) =>
-        `↩️ Сколько вернуть по счёту № ${invoice}? Напишите сумму в рублях, до ${rubles(max)} (/cancel — отмена).`,
+        `↩️ Сколько вернуть по счёту № ${invoice}? Напишите сумму в рублях, до ${formatKopecks(max, 'ru')} (/cancel — отмена).`,
       badAmount: (max: number) =>
-        `Нужна сумма от 0,01 до ${rubles(max)}, например 1 500 или 1 500,50. Ещё раз или /cancel.`,
+        `Нужна сумма от 0,01 до ${formatKopecks(max, 'ru')}, например 1 500 или 1 500,50. Ещё раз или /cancel.`,
       confirmRefund: (invoice: string, kopecks: number) =>
-        `↩️ <b>Вернуть ${rubles(kopecks)} по счёту № ${invoice}?</b>\nДеньги вернутся покупателю через ЮKassa.`,
+        `↩️ <b>Вернуть ${formatKopecks(kopecks, 'ru')} по счёту № ${invoice}?</b>\nДеньги вернутся покупателю через ЮKassa.`,
       toast: {
         linkQueued: '💳 Ссылка на оплату уйдёт покупателю',
         linkSent: 'Ссылка на оплату уже отправлена',
-        refunding: (kopecks: number) => `↩️ Возврат ${rubles(kopecks)} отправлен в ЮKassa`,
+        refunding: (kopecks: number) => `↩️ Возврат ${formatKopecks(kopecks, 'ru')} отправлен в ЮKassa`,
         alreadyPaid: 'Счёт уже оплачен',
         notPaid: 'Счёт не оплачен: возвращать нечего',
         refunded: 'Уже возвращено',
@@ -625,73 +617,6 @@ export const ru = {
       },
     },
   },
-  /**
-   * The website chat widget, as the visitor reads it. Plain text (the widget renders every string with
-   * `textContent`, never as HTML), no functions: the whole section is sent to the browser as JSON.
-   */
-  widget: {
-    title: 'Чат с продавцом',
-    open: 'Открыть чат',
-    close: 'Закрыть чат',
-    greeting: 'Здравствуйте! Задайте вопрос — ответим здесь же.',
-    briefIntro: 'Как к вам обращаться и как с вами связаться, если вы закроете страницу?',
-    nameLabel: 'Имя',
-    contactLabel: 'Телефон или e-mail',
-    contactHint: 'Например, +7 912 345-67-89 или name@example.ru',
-    consent: consentText,
-    privacyPolicy: 'Политика обработки персональных данных',
-    start: 'Начать чат',
-    placeholder: 'Напишите сообщение…',
-    send: 'Отправить',
-    you: 'Вы',
-    seller: 'Продавец',
-    typing: 'Продавец печатает…',
-    sending: 'Отправляется…',
-    failed: 'Не отправлено.',
-    retry: 'Повторить',
-    connecting: 'Подключаемся…',
-    offline: 'Нет связи. Переподключаемся…',
-    rateLimited: 'Слишком много сообщений. Подождите минуту и попробуйте снова.',
-    tooLong: 'Сообщение слишком длинное.',
-    serverError: 'Сообщение не сохранилось. Попробуйте ещё раз.',
-    unread: 'Новое сообщение',
-    nameInvalid: 'Укажите имя (до 100 символов).',
-    contactInvalid: 'Укажите телефон (+7 912 345-67-89) или e-mail.',
-    consentRequired: 'Без согласия мы не можем принять ваши контакты.',
-  },
-  /**
-   * The Telegram buyer bot (`bot/buyer/`), as the buyer reads it: plain text (sent without a parse mode, so
-   * listing titles and names need no escaping). Never the owner's commands or cards.
-   */
-  buyer: {
-    commands: { start: 'Начать', help: 'Что умеет бот', contact: 'Оставить имя и телефон' },
-    greeting:
-      'Здравствуйте! Я помощник продавца: отвечу на вопросы о товарах, доставке и оплате, а если не смогу — передам вопрос продавцу.',
-    greetingListing: (title: string, price: string | null) =>
-      `Здравствуйте! Вы пишете по объявлению «${title}»${price ? ` (${price})` : ''}. Задайте вопрос — отвечу или передам продавцу.`,
-    contactOffer:
-      'Чтобы продавец мог с вами связаться, оставьте имя и телефон или e-mail. Для этого нужно ваше согласие:',
-    consent: consentText,
-    privacyPolicy: (url: string) => `Политика обработки персональных данных: ${url}`,
-    agree: '✅ Согласен',
-    decline: 'Не сейчас',
-    agreed: 'Спасибо!',
-    askName: 'Как к вам обращаться?',
-    askContact: (name: string) => `${name}, оставьте телефон (кнопка ниже) или напишите номер или e-mail.`,
-    shareContact: '📱 Отправить мой номер',
-    skip: 'Пропустить',
-    contactSaved: 'Спасибо, контакт сохранён. Задайте ваш вопрос — отвечу здесь.',
-    skipped: 'Хорошо. Задайте ваш вопрос — отвечу здесь.',
-    declined: 'Хорошо, без контактов. Задайте ваш вопрос — отвечу здесь.',
-    badName: 'Напишите, пожалуйста, только имя (до 64 символов).',
-    badContact:
-      'Не похоже на телефон или e-mail. Нажмите «📱 Отправить мой номер», напишите номер (+7 912 345-67-89) или e-mail — или «Пропустить».',
-    consentFirst: 'Чтобы сохранить ваш контакт, нужно согласие на обработку персональных данных.',
-    help: 'Напишите вопрос о товаре — отвечу здесь или передам продавцу. /contact — оставить имя и телефон.',
-    notHere: 'Эта команда здесь не работает. Просто напишите ваш вопрос.',
-    slowDown: 'Вы пишете быстрее, чем я успеваю читать. Подождите минуту и напишите снова, пожалуйста.',
-    notReceived: 'Не удалось принять сообщение. Отправьте его ещё раз чуть позже, пожалуйста.',
-  },
 };
 
-export type Texts = typeof ru;
+export type OwnerTexts = typeof owner;
