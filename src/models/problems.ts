@@ -4,6 +4,10 @@
  * The responder's ports, the channels and the model router use them from here.
  */
 
+/** Why a document was refused at ingestion or could not be indexed (`rag/errors.ts`). */
+export type IngestFailureReason =
+  'empty' | 'unsupported' | 'too_large' | 'corrupt' | 'indexing_failed' | 'gemini_unavailable';
+
 /** The model services that can write answers (`LLM_PROVIDER_NAMES` in config.ts lists them in order). */
 export type LlmProvider = 'gemini' | 'openai' | 'anthropic';
 

@@ -1,37 +1,9 @@
-import type { Locale } from '../texts/index.js';
+import type { IngestFailureReason } from '../models/problems.js';
+import { type Locale, textsFor } from '../texts/index.js';
 import { AppError } from '../errors.js';
 import type { LlmProvider, ModelFailureKind } from './models/port.js';
 
-/** Why a document was refused or could not be indexed. */
-export type IngestFailureReason =
-  'empty' | 'unsupported' | 'too_large' | 'corrupt' | 'indexing_failed' | 'gemini_unavailable';
-
-const MESSAGES: Record<IngestFailureReason, { ru: string; en: string }> = {
-  empty: {
-    ru: 'В файле нет текста: пустой файл или скан без текстового слоя.',
-    en: 'The file has no text: it is empty or a scan without a text layer.',
-  },
-  unsupported: {
-    ru: 'Такой тип файла не поддерживается. Подходят PDF, DOCX, XLSX, TXT, MD, HTML, CSV.',
-    en: 'This file type is not supported. Use PDF, DOCX, XLSX, TXT, MD, HTML or CSV.',
-  },
-  too_large: {
-    ru: 'Файл слишком большой.',
-    en: 'The file is too large.',
-  },
-  corrupt: {
-    ru: 'Файл повреждён или не читается.',
-    en: 'The file is damaged or cannot be read.',
-  },
-  indexing_failed: {
-    ru: 'Gemini не смог проиндексировать документ.',
-    en: 'Gemini could not index the document.',
-  },
-  gemini_unavailable: {
-    ru: 'Gemini сейчас недоступен, документ не загружен. Попробуйте позже.',
-    en: 'Gemini is unavailable right now; the document was not uploaded. Try again later.',
-  },
-};
+export type { IngestFailureReason } from '../models/problems.js';
 
 /**
  * A document refused at ingestion, with a machine `reason` and texts for the owner in both languages.
@@ -46,12 +18,12 @@ export class IngestError extends AppError {
     readonly detail?: string,
     options: { cause?: unknown } = {},
   ) {
-    const texts = MESSAGES[reason];
     const suffix = detail ? ` (${detail})` : '';
-    super(`ingest_${reason}`, `${texts.en}${suffix}`, { ...options, httpStatus: 422 });
+    const en = `${textsFor('en').ingestFailure[reason]}${suffix}`;
+    super(`ingest_${reason}`, en, { ...options, httpStatus: 422 });
     this.name = 'IngestError';
-    this.messageRu = `${texts.ru}${suffix}`;
-    this.messageEn = `${texts.en}${suffix}`;
+    this.messageRu = `${textsFor('ru').ingestFailure[reason]}${suffix}`;
+    this.messageEn = en;
   }
 
   /** The owner-facing text in the bot's language. */

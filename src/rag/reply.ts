@@ -1,4 +1,4 @@
-import type { Locale } from '../texts/index.js';
+import { type Locale, textsFor } from '../texts/index.js';
 import { LISTING_FIELDS, type ListingField } from './listing-document.js';
 
 const LABELS = new Map<string, ListingField>(
@@ -50,6 +50,5 @@ export interface ReplyOptions {
  */
 export function composeReply(sentences: readonly string[], options: ReplyOptions): string {
   const body = sentences.map(asSentence).filter((s) => s.length > 1);
-  const greeting = options.locale === 'en' ? 'Hello!' : 'Здравствуйте!';
-  return [...(options.greet ? [greeting] : []), ...body].join(' ');
+  return [...(options.greet ? [textsFor(options.locale).buyer.hello] : []), ...body].join(' ');
 }

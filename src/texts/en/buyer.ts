@@ -43,6 +43,7 @@ export const widget: WidgetTexts = {
 
 export const buyer: BuyerTexts = {
   commands: { start: 'Start', help: 'What the bot does', contact: 'Leave your name and phone' },
+  hello: 'Hello!',
   greeting:
     "Hello! I'm the seller's assistant: I answer questions about the goods, delivery and payment, and pass on to the seller whatever I can't answer.",
   greetingListing: (title: string, price: string | null) =>

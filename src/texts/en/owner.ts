@@ -114,6 +114,14 @@ const tokenCause: Record<Extract<OwnerAlert, { kind: 'avito-token' }>['cause'], 
 
 export const owner: OwnerTexts = {
   locale: 'en',
+  ingestFailure: {
+    empty: 'The file has no text: it is empty or a scan without a text layer.',
+    unsupported: 'This file type is not supported. Use PDF, DOCX, XLSX, TXT, MD, HTML or CSV.',
+    too_large: 'The file is too large.',
+    corrupt: 'The file is damaged or cannot be read.',
+    indexing_failed: 'Gemini could not index the document.',
+    gemini_unavailable: 'Gemini is unavailable right now; the document was not uploaded. Try again later.',
+  },
   timeZone: 'Europe/Moscow',
   tzLabel: 'MSK',
   numberLocale: 'en-GB',

@@ -55,6 +55,8 @@ export const widget = {
  */
 export const buyer = {
   commands: { start: 'Начать', help: 'Что умеет бот', contact: 'Оставить имя и телефон' },
+  /** Opens the first answer in a chat (`rag/reply.ts`). */
+  hello: 'Здравствуйте!',
   greeting:
     'Здравствуйте! Я помощник продавца: отвечу на вопросы о товарах, доставке и оплате, а если не смогу — передам вопрос продавцу.',
   greetingListing: (title: string, price: string | null) =>

@@ -11,6 +11,7 @@ import type {
   ChannelId,
   DeliveryProblem,
   IntegrationName,
+  IngestFailureReason,
   IntegrationOperation,
   OwnerAlert,
 } from '../../models/problems.js';
@@ -137,6 +138,15 @@ const tokenCause: Record<Extract<OwnerAlert, { kind: 'avito-token' }>['cause'], 
 
 export const owner = {
   locale: 'ru' as Locale,
+  /** Why a document was refused (`rag/errors.ts`); a detail (file name, limit) follows in brackets. */
+  ingestFailure: {
+    empty: 'В файле нет текста: пустой файл или скан без текстового слоя.',
+    unsupported: 'Такой тип файла не поддерживается. Подходят PDF, DOCX, XLSX, TXT, MD, HTML, CSV.',
+    too_large: 'Файл слишком большой.',
+    corrupt: 'Файл повреждён или не читается.',
+    indexing_failed: 'Gemini не смог проиндексировать документ.',
+    gemini_unavailable: 'Gemini сейчас недоступен, документ не загружен. Попробуйте позже.',
+  } as Record<IngestFailureReason, string>,
   timeZone: 'Europe/Moscow',
   tzLabel: 'МСК',
   /** Decimal comma. */
