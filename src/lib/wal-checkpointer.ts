@@ -141,7 +141,8 @@ function stopWorker(running: Running, keepAlive: boolean): Promise<void> {
   return running.exited;
 }
 
-function running(entry: Entry): Running {
+/** The file's worker, started if none runs. */
+function workerOf(entry: Entry): Running {
   entry.running ??= startWorker(entry);
   return entry.running;
 }
@@ -160,7 +161,7 @@ async function lookAtWal(entry: Entry): Promise<void> {
     entry.walSignature = signature;
     entry.quietSince = now;
     if (entry.running?.stopping) await entry.running.exited;
-    if (entries.get(entry.path) === entry) running(entry);
+    if (entries.get(entry.path) === entry) workerOf(entry);
     return;
   }
   const current = entry.running;
@@ -217,9 +218,11 @@ function leaseWalCheckpointer(
           worker.worker.postMessage({ type: 'checkpoint', id });
         };
         const current = held.running;
-        if (!current?.stopping) return send(running(held));
+        if (!current?.stopping) return send(workerOf(held));
         // Stopping for quiet: a new worker once this one has let go.
-        void current.exited.then(() => (entries.get(path) === held ? send(running(held)) : done(UNFINISHED)));
+        void current.exited.then(() =>
+          entries.get(path) === held ? send(workerOf(held)) : done(UNFINISHED),
+        );
       });
     },
     async release() {
