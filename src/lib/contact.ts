@@ -14,6 +14,19 @@ const RUSSIAN_NATIONAL = /^[3489]\d{9}$/;
 const EMAIL =
   /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:".]+(?:\.[^\s@<>()[\]\\,;:".]+)*\.(?:\p{L}{2,}|xn--[a-z0-9-]+)$/iu;
 
+/** Top-level domains written in Cyrillic. */
+const CYRILLIC_TLD = 'рф|рус|москва|онлайн|сайт|дети|орг|ком|бел|укр|қаз|срб';
+/**
+ * E-mail addresses inside a text (global: use with `matchAll`/`replace`). An address starts only where a word
+ * does, so a long text without one is read in linear time.
+ */
+export const EMAIL_IN_TEXT = new RegExp(
+  String.raw`(?<![\p{L}\p{N}._%+\-@])[\p{L}\p{N}](?:[\p{L}\p{N}._%+\-]*[\p{L}\p{N}_])?@` +
+    String.raw`(?:[\p{L}\p{N}](?:[\p{L}\p{N}\-]*[\p{L}\p{N}])?\.)+(?:[a-z]{2,24}|xn--[a-z0-9\-]+|${CYRILLIC_TLD})` +
+    String.raw`(?![\p{L}\p{N}_\-@]|\.[\p{L}\p{N}])`,
+  'giu',
+);
+
 /**
  * A phone as typed (`+7 912 345-67-89`, `8 (912) 345 67 89`, `9123456789`) in E.164, or undefined when it is
  * not one. Russian numbers in any common form; other countries only with their `+` and code.

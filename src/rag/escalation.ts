@@ -1,4 +1,4 @@
-import { normalizeEmail } from '../lib/contact.js';
+import { EMAIL_IN_TEXT } from '../lib/contact.js';
 import { findWordNumbers } from './text/number-words.js';
 import { type Token, tokenize } from './text/tokens.js';
 
@@ -233,25 +233,11 @@ function callback(text: string, tokens: Token[]): Span | null {
   return phoneNumber(text, tokens) ?? emailAddress(text, tokens);
 }
 
-/**
- * An e-mail address left in the message. Word by word (runs without spaces, punctuation around them trimmed):
- * a pattern over the whole text backtracked quadratically on a long message without one, which stalled the
- * service for seconds per message.
- */
-const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
-
+/** An e-mail address left in the message. */
 function emailAddress(text: string, tokens: Token[]): Span | null {
-  if (!text.includes('@')) return null;
-  for (const m of text.matchAll(/\S+/g)) {
-    if (!m[0].includes('@')) continue;
-    let [from, to] = [0, m[0].length];
-    while (from < to && !LETTER_OR_DIGIT.test(m[0][from]!)) from++;
-    while (to > from && !LETTER_OR_DIGIT.test(m[0][to - 1]!)) to--;
-    const word = m[0].slice(from, to);
-    if (!normalizeEmail(word)) continue;
-    const start = m.index + from;
-    const first = tokens.findIndex((t) => t.end > start);
-    const last = tokens.findLastIndex((t) => t.start < start + word.length);
+  for (const m of text.matchAll(EMAIL_IN_TEXT)) {
+    const first = tokens.findIndex((t) => t.end > m.index);
+    const last = tokens.findLastIndex((t) => t.start < m.index + m[0].length);
     if (first >= 0 && last >= first) return [first, last];
   }
   return null;

@@ -5,6 +5,7 @@
  * E.164 (`+79161234567`). Prices («12 500 ₽», «50 тыс»), dates, order and document numbers (№, ИНН,
  * ОГРН, счёт…), Avito ids and links are not phones. Numbers of other countries are left alone.
  */
+import { EMAIL_IN_TEXT } from '../../lib/contact.js';
 
 export interface FoundContacts {
   /** E.164, in order of appearance, without repeats. */
@@ -13,14 +14,6 @@ export interface FoundContacts {
   emails: string[];
 }
 
-/** Top-level domains written in Cyrillic. */
-const CYRILLIC_TLD = 'рф|рус|москва|онлайн|сайт|дети|орг|ком|бел|укр|қаз|срб';
-const EMAIL = new RegExp(
-  String.raw`(?<![\p{L}\p{N}._%+\-@])[\p{L}\p{N}](?:[\p{L}\p{N}._%+\-]*[\p{L}\p{N}_])?@` +
-    String.raw`(?:[\p{L}\p{N}](?:[\p{L}\p{N}\-]*[\p{L}\p{N}])?\.)+(?:[a-z]{2,24}|xn--[a-z0-9\-]+|${CYRILLIC_TLD})` +
-    String.raw`(?![\p{L}\p{N}_\-@]|\.[\p{L}\p{N}])`,
-  'giu',
-);
 const URL = /(?:https?:\/\/|www\.)\S+|\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:ru|com|рф|net|org|su|me|io)\/\S*/giu;
 
 /** A run of digits and the separators people put in phone numbers, maybe after a `+`. */
@@ -73,7 +66,7 @@ const blank = (text: string, re: RegExp) => text.replace(re, (m) => ' '.repeat(m
 /** Phones written in `text`, as E.164. */
 export function findPhones(text: string): string[] {
   // Digits inside e-mails and links are never phones.
-  const plain = blank(blank(text, EMAIL), URL);
+  const plain = blank(blank(text, EMAIL_IN_TEXT), URL);
   const out: string[] = [];
   for (const m of plain.matchAll(RUN)) {
     // A run may hold two numbers or a number next to something else ("15.05 8 916…", "8 916… 8 926…"):
@@ -103,7 +96,7 @@ export function findPhones(text: string): string[] {
 /** E-mails written in `text`, in lower case. */
 export function findEmails(text: string): string[] {
   const out: string[] = [];
-  for (const m of text.matchAll(EMAIL)) {
+  for (const m of text.matchAll(EMAIL_IN_TEXT)) {
     const email = m[0].toLowerCase();
     if (!out.includes(email)) out.push(email);
   }
