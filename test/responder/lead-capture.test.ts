@@ -8,7 +8,8 @@ import { loadConfig } from '../../src/config.js';
 import { createAgenda } from '../../src/jobs/index.js';
 import { createLogger } from '../../src/logger.js';
 import type { AnswerInput, Decision } from '../../src/rag/answer.js';
-import { createResponder, type Responder } from '../../src/responder/index.js';
+import { createResponder, type Responder, type ResponderDeps } from '../../src/responder/index.js';
+import { answerChat } from '../../src/responder/respond.js';
 import type { LeadSink, LeadSinkInput, PriceQuotes } from '../../src/responder/ports.js';
 import type { Store } from '../../src/store/port.js';
 import { openSqliteStore } from '../../src/store/sqlite/index.js';
@@ -35,11 +36,10 @@ function flakySink(failures: number): LeadSink {
   return { buyerMessage: (i) => call('message', i), buyerBurst: (i) => call('burst', i) };
 }
 
-async function start(leads: LeadSink, prices?: PriceQuotes) {
-  const config = loadConfig({ DATA_DIR: dir, DEBOUNCE_SECONDS: '0', MODE: 'review' });
-  agenda = await createAgenda({ kind: 'sqlite', path: join(dir, 'store.sqlite') }, { processEvery: 50 });
-  responder = createResponder({
-    config,
+/** What the responder is built with here; `over` replaces parts (a dying process's store and notifier). */
+function depsWith(leads: LeadSink, over: Partial<ResponderDeps> = {}): ResponderDeps {
+  return {
+    config: loadConfig({ DATA_DIR: dir, DEBOUNCE_SECONDS: '0', MODE: 'review' }),
     store,
     agenda,
     channels: new Map([
@@ -64,9 +64,50 @@ async function start(leads: LeadSink, prices?: PriceQuotes) {
     notifier: new RecordingNotifier(),
     logger: createLogger({ level: 'silent' }),
     leads,
-    ...(prices ? { prices } : {}),
-  });
+    ...over,
+  };
+}
+
+async function start(leads: LeadSink, prices?: PriceQuotes) {
+  agenda = await createAgenda({ kind: 'sqlite', path: join(dir, 'store.sqlite') }, { processEvery: 50 });
+  responder = createResponder(depsWith(leads, prices ? { prices } : {}));
   await agenda.start();
+}
+
+/**
+ * A process that dies once `dies` is called: from then on none of its store calls completes (nor the call
+ * that killed it), as when the process is gone. Remembers the chat lease holders it took.
+ */
+function dyingProcess() {
+  let dead = false;
+  const holders: string[] = [];
+  const never = new Promise<never>(() => {});
+  const guard = <T extends object>(repo: T): T =>
+    new Proxy(repo, {
+      get(target, key, receiver) {
+        const value: unknown = Reflect.get(target, key, receiver);
+        if (typeof value !== 'function') return value;
+        return (...args: unknown[]) => {
+          if (dead) return never;
+          if (repo === store.leases && key === 'acquire') holders.push(args[1] as string);
+          return (value as (...a: unknown[]) => unknown).apply(target, args);
+        };
+      },
+    });
+  const dyingStore = new Proxy(store, {
+    get(target, key, receiver) {
+      const value: unknown = Reflect.get(target, key, receiver);
+      return value && typeof value === 'object' ? guard(value) : value;
+    },
+  });
+  return {
+    store: dyingStore,
+    holders,
+    dies: (): Promise<never> => {
+      dead = true;
+      return never;
+    },
+  };
 }
 
 async function buyerWrites(text: string, id = `m-${Math.random().toString(36).slice(2)}`) {
@@ -162,5 +203,38 @@ describe('leads from buyer conversations', () => {
       10_000,
     );
     expect(asked[0]?.computed).toBeUndefined();
+  });
+
+  it('when the process dies after the draft and before the brief, then after a restart the chat’s brief is read', async () => {
+    // The first process: its run drafts the answer, then dies while showing the card (the brief comes after it).
+    const dying = dyingProcess();
+    const firstAgenda = await createAgenda({ kind: 'sqlite', path: join(dir, 'store.sqlite') });
+    const firstNotifier = new RecordingNotifier();
+    const first = depsWith(flakySink(0), {
+      agenda: firstAgenda,
+      store: dying.store,
+      notifier: Object.assign(firstNotifier, { syncCard: () => dying.dies() }),
+    });
+    responder = createResponder(first);
+    const message = await buyerWrites('Нужен диван к 20 декабря, доставка в Химки');
+    void answerChat(first, 'u2i-lead~1');
+    await eventually(
+      async () => (await store.drafts.listForChat('u2i-lead~1', ['pending'])).length === 1,
+      10_000,
+    );
+    await eventually(() => dying.holders.length === 1, 10_000);
+    expect(calls.filter((c) => c.kind === 'burst')).toEqual([]);
+
+    // The dead process's chat lease runs out (released here rather than waited for); the service restarts on
+    // the same store, and its job processor takes up the chat's respond job the first process never finished.
+    await store.leases.release('respond:u2i-lead~1', dying.holders[0]!);
+    await start(flakySink(0));
+    await eventually(() => calls.some((c) => c.kind === 'burst'), 10_000);
+    expect(calls.filter((c) => c.kind === 'burst').map((c) => c.input.messages)).toEqual([
+      [{ id: message.id, text: message.text, at: message.createdAt }],
+    ]);
+    // The answer was not drafted twice.
+    expect(await store.drafts.listForChat('u2i-lead~1', ['pending'])).toHaveLength(1);
+    await firstAgenda.stop().catch(() => {});
   });
 });
