@@ -68,11 +68,13 @@ function depsWith(leads: LeadSink, over: Partial<ResponderDeps> = {}): Responder
   };
 }
 
-async function start(leads: LeadSink, prices?: PriceQuotes) {
+async function start(leads: LeadSink, prices?: PriceQuotes, over: Partial<ResponderDeps> = {}) {
   agenda = await createAgenda({ kind: 'sqlite', path: join(dir, 'store.sqlite') }, { processEvery: 50 });
-  responder = createResponder(depsWith(leads, prices ? { prices } : {}));
+  responder = createResponder(depsWith(leads, { ...(prices ? { prices } : {}), ...over }));
   await agenda.start();
 }
+
+const autoMode = () => loadConfig({ DATA_DIR: dir, DEBOUNCE_SECONDS: '0', MODE: 'auto' });
 
 /**
  * A process that dies once `dies` is called: from then on none of its store calls completes (nor the call
@@ -236,5 +238,37 @@ describe('leads from buyer conversations', () => {
     // The answer was not drafted twice.
     expect(await store.drafts.listForChat('u2i-lead~1', ['pending'])).toHaveLength(1);
     await firstAgenda.stop().catch(() => {});
+  });
+
+  it('when a run dies before the brief of an answer sent automatically and the buyer writes again, then the next brief includes the dead run’s messages', async () => {
+    // Auto mode: the first answer is approved before the brief, so its message leaves what waits for an answer.
+    const dying = dyingProcess();
+    const firstAgenda = await createAgenda({ kind: 'sqlite', path: join(dir, 'store.sqlite') });
+    const sink = flakySink(0);
+    const first = depsWith(
+      { buyerMessage: sink.buyerMessage, buyerBurst: () => dying.dies() },
+      { agenda: firstAgenda, store: dying.store, config: autoMode() },
+    );
+    responder = createResponder(first);
+    const before = await buyerWrites('Нужен диван к 20 декабря');
+    void answerChat(first, 'u2i-lead~1');
+    await eventually(
+      async () => (await store.drafts.listForChat('u2i-lead~1', ['approved'])).length === 1,
+      10_000,
+    );
+    await eventually(() => dying.holders.length === 1, 10_000);
+    await store.leases.release('respond:u2i-lead~1', dying.holders[0]!);
+    await firstAgenda.stop().catch(() => {});
+
+    // The restarted service hears the buyer again before its job processor starts: one run answers the new
+    // message, and the brief it reads covers both bursts.
+    agenda = await createAgenda({ kind: 'sqlite', path: join(dir, 'store.sqlite') }, { processEvery: 50 });
+    responder = createResponder(depsWith(flakySink(0), { config: autoMode() }));
+    const after = await buyerWrites('И доставка в Химки');
+    await agenda.start();
+    await eventually(() => calls.some((c) => c.kind === 'burst'), 10_000);
+    expect(calls.filter((c) => c.kind === 'burst').map((c) => c.input.messages.map((m) => m.id))).toEqual([
+      [before.id, after.id],
+    ]);
   });
 });
