@@ -74,11 +74,21 @@ export async function oweBrief(deps: ResponderDeps, chat: Chat, messages: Messag
 /**
  * Reads the brief the chat owes, under the chat's lease: from `burst` when this run answered one (only
  * messages a dead run left owed are read again), else from what a dead run left owed (looked up only then).
- * A failing sales side gets the brief retried by a job; the brief never fails the answer it follows.
+ * A failing sales side gets the brief retried by a job; so does a run that lost the lease, leaving the brief
+ * owed for whoever holds the chat now. Never throws: the brief never fails the answer it follows.
  */
-export async function settleBrief(deps: ResponderDeps, chatId: string, burst: Burst | null): Promise<void> {
+export async function settleBrief(
+  deps: ResponderDeps,
+  chatId: string,
+  burst: Burst | null,
+  { leaseHeld }: { leaseHeld: boolean },
+): Promise<void> {
   if (!deps.leads) return;
   try {
+    if (!leaseHeld) {
+      if (burst) await scheduleLeadBrief(deps.agenda, chatId, burst.owed);
+      return;
+    }
     const ids = burst?.owed ?? (await owedIds(deps, chatId));
     if (ids.length === 0) return;
     if (!burst) deps.logger.info({ chatId }, 'reading the brief a stopped run owed');

@@ -5,7 +5,6 @@ import { type Conversation, humanHasChat, loadConversation, needsDraft, sameIds 
 import { type ResponderDeps, syncCard } from './deps.js';
 import { replyFromIntents } from './intents.js';
 import { scheduleDeliver } from './jobs/deliver.js';
-import { scheduleLeadBrief } from './jobs/lead-capture.js';
 import { scheduleRespond } from './jobs/respond.js';
 import { type Burst, oweBrief, settleBrief } from './lead-capture.js';
 import { effectiveMode } from './mode.js';
@@ -28,15 +27,15 @@ export interface RespondOptions {
   skipEscalation?: boolean;
   /** False once the run lost its exclusive hold on the chat: it must not send anything then. */
   stillExclusive?: () => Promise<boolean>;
-  /** What the look found, for the run that made it (see answerChat). */
+  /** Where the look notes what it found, for the run that made it (see answerChat). */
   notes?: LookNotes;
 }
 
-/** What one look tells the run after it. */
+/** What the looks of a run tell it. */
 export interface LookNotes {
-  /** The burst it answered, whose brief the run reads once done. */
+  /** The latest burst answered, whose brief the run reads once done. */
   burst?: Burst;
-  /** Its check after drafting found no other buyer message waiting: another look now would find nothing. */
+  /** The last look's check after drafting found no other buyer message waiting: another would find nothing. */
   doneWithChat?: boolean;
 }
 
@@ -60,26 +59,25 @@ export async function answerChat(
   const lease = await takeChatLease(deps, chatId);
   if (!lease) return 'busy';
   let outcome: RespondOutcome = 'nothing-to-answer';
+  // Shared by the looks: the latest burst stays noted (a later one owes the earlier one's brief too).
+  const notes: LookNotes = {};
   try {
     let skipEscalation = options.skipEscalation;
-    let burst: Burst | null = null;
     for (let run = 0; run < MAX_RUNS; run += 1) {
-      const notes: LookNotes = {};
+      notes.doneWithChat = false;
       outcome = await respondToChat(deps, chatId, {
         skipEscalation,
         stillExclusive: lease.stillHeld,
         notes,
       });
       skipEscalation = undefined;
-      burst = notes.burst ?? burst;
       // A message stored after the last look is answered by its own job, or by respondIfNeeded below.
       if (!DRAFTED.includes(outcome) || notes.doneWithChat) break;
     }
-    // After the answer, never before it; under the lease, so that no other run writes the owed brief meanwhile.
-    if (outcome !== 'busy') await settleBrief(deps, chatId, burst);
-    // The lease is lost: the brief goes to a job, and stays owed for whoever holds the chat now.
-    else if (burst) await scheduleLeadBrief(deps.agenda, chatId, burst.owed);
   } finally {
+    // After the answer (or its failure), never before it; under the lease, so that no other run writes the
+    // owed brief meanwhile.
+    await settleBrief(deps, chatId, notes.burst ?? null, { leaseHeld: outcome !== 'busy' });
     await lease.release();
   }
   await respondIfNeeded(deps, chatId);

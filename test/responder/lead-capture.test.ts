@@ -207,6 +207,16 @@ describe('leads from buyer conversations', () => {
     expect(asked[0]?.computed).toBeUndefined();
   });
 
+  it('when the answer fails, then the burst’s brief is still read', async () => {
+    await start(flakySink(0), undefined, {
+      knowledge: { answer: () => Promise.reject(new Error('every model is down')) },
+    });
+    const message = await buyerWrites('Нужен диван к 20 декабря');
+    await eventually(() => calls.some((c) => c.kind === 'burst'), 10_000);
+    expect(calls.find((c) => c.kind === 'burst')?.input.messages.map((m) => m.id)).toEqual([message.id]);
+    expect(await store.drafts.listForChat('u2i-lead~1', ['pending'])).toEqual([]);
+  });
+
   it('when the process dies after the draft and before the brief, then after a restart the chat’s brief is read', async () => {
     // The first process: its run drafts the answer, then dies while showing the card (the brief comes after it).
     const dying = dyingProcess();
