@@ -8,8 +8,8 @@ import type { LeadSink, LeadSinkInput } from './ports.js';
 /**
  * Buyer conversations become leads through the {@link LeadSink}, beside answering and never in its way: a
  * message's lead is made when it arrives (retried by a job when the sales side fails), the brief is filled from
- * each burst the responder answers, by the `respond` run itself once the answer is drafted (retried by a job
- * when the sales side fails).
+ * each burst the responder answers, read by the `respond` run beside its answer (retried by a job when the
+ * sales side fails).
  */
 
 /** The sink's view of a chat and some of its buyer messages. */
@@ -39,17 +39,10 @@ export async function captureBuyerMessage(deps: ResponderDeps, chat: Chat, messa
   }
 }
 
-/** A burst a `respond` run answers, as it read it, and every message whose brief the chat owes with it. */
-export interface Burst {
-  chat: Chat;
-  messages: Message[];
-  owed: string[];
-}
-
 /**
  * The brief a chat owes, kept in the store from the moment a burst is known until its brief is read (or handed
- * to a job): a run that dies between the draft and the brief leaves it there, and the chat's next run (the
- * dead run's job, claimed again) reads it. Written and cleared only under the chat's lease.
+ * to a job): a run that dies before then leaves it there, and the chat's next run (the dead run's job, claimed
+ * again) reads it. Written and cleared only under the chat's lease.
  */
 const owedKey = (chatId: string) => `lead-brief:${chatId}`;
 const Owed = z.object({ messageIds: z.array(z.string().min(1)).min(1) });
@@ -60,54 +53,76 @@ async function owedIds(deps: ResponderDeps, chatId: string): Promise<string[]> {
 }
 
 /**
- * Notes the burst's brief as owed, before the answer is drafted, with whatever a dead run left owed (answered
- * messages leave the next burst, so theirs would be lost otherwise). Null when no brief is read (no leads).
+ * Notes the brief of a burst as owed, before it is answered, with whatever a dead run left owed (answered
+ * messages leave the next burst, so theirs would be lost otherwise): the ids of every message owed. Null when
+ * no brief is read (no leads).
  */
-export async function oweBrief(deps: ResponderDeps, chat: Chat, messages: Message[]): Promise<Burst | null> {
+export async function oweBrief(
+  deps: ResponderDeps,
+  chatId: string,
+  messages: readonly Message[],
+): Promise<string[] | null> {
   if (!deps.leads || messages.length === 0) return null;
   const ids = messages.map((m) => m.id);
-  const owed = [...(await owedIds(deps, chat.id)).filter((id) => !ids.includes(id)), ...ids];
-  await deps.store.kv.set(owedKey(chat.id), { messageIds: owed } satisfies z.infer<typeof Owed>);
-  return { chat, messages, owed };
+  const owed = [...(await owedIds(deps, chatId)).filter((id) => !ids.includes(id)), ...ids];
+  await deps.store.kv.set(owedKey(chatId), { messageIds: owed } satisfies z.infer<typeof Owed>);
+  return owed;
 }
 
 /**
- * Reads the brief the chat owes, under the chat's lease: from `burst` when this run answered one (only
- * messages a dead run left owed are read again), else from what a dead run left owed (looked up only then).
- * A failing sales side gets the brief retried by a job; so does a run that lost the lease, leaving the brief
- * owed for whoever holds the chat now. Never throws: the brief never fails the answer it follows.
+ * Reads the brief of the `owed` messages, from the burst as the run read it when that is all of them (else from
+ * the store). A failing sales side gets it retried by a job. True when read or handed to a job; never rejects.
  */
-export async function settleBrief(
+export async function readBrief(
   deps: ResponderDeps,
   chatId: string,
-  burst: Burst | null,
+  owed: readonly string[],
+  burst: { chat: Chat; messages: readonly Message[] } | null,
+): Promise<boolean> {
+  if (!deps.leads) return true;
+  try {
+    const input =
+      burst && burst.messages.length === owed.length
+        ? leadInput(burst.chat, burst.messages)
+        : await storedInput(deps, chatId, owed);
+    if (input && input.messages.length > 0) await deps.leads.buyerBurst(input);
+    return true;
+  } catch (err) {
+    deps.logger.warn({ err, chatId }, 'lead brief failed: retried by a job');
+    try {
+      await scheduleLeadBrief(deps.agenda, chatId, [...owed]);
+      return true;
+    } catch (error) {
+      deps.logger.warn({ err: error, chatId }, 'could not queue the lead brief: left owed for the next run');
+      return false;
+    }
+  }
+}
+
+/**
+ * Once a run's answers are done, under the chat's lease: waits for the briefs it read beside them, or reads the
+ * one a dead run left owed (looked up only when the run had none), then clears the owed brief. A run that lost
+ * the lease leaves it owed for whoever holds the chat now (read twice at worst). Never throws.
+ */
+export async function settleBriefs(
+  deps: ResponderDeps,
+  chatId: string,
+  reads: ReadonlyArray<Promise<boolean>>,
   { leaseHeld }: { leaseHeld: boolean },
 ): Promise<void> {
   if (!deps.leads) return;
   try {
-    if (!leaseHeld) {
-      if (burst) await scheduleLeadBrief(deps.agenda, chatId, burst.owed);
-      return;
+    const done = await Promise.all(reads);
+    if (!leaseHeld) return;
+    if (reads.length === 0) {
+      const owed = await owedIds(deps, chatId);
+      if (owed.length === 0) return;
+      deps.logger.info({ chatId }, 'reading the brief a stopped run owed');
+      done.push(await readBrief(deps, chatId, owed, null));
     }
-    const ids = burst?.owed ?? (await owedIds(deps, chatId));
-    if (ids.length === 0) return;
-    if (!burst) deps.logger.info({ chatId }, 'reading the brief a stopped run owed');
-    const known = burst?.messages ?? [];
-    const left = ids.filter((id) => !known.some((m) => m.id === id));
-    const input =
-      left.length === 0 && burst
-        ? leadInput(burst.chat, burst.messages)
-        : await storedInput(deps, chatId, ids);
-    try {
-      if (input) await deps.leads.buyerBurst(input);
-    } catch (err) {
-      deps.logger.warn({ err, chatId }, 'lead brief failed: retried by a job');
-      await scheduleLeadBrief(deps.agenda, chatId, ids);
-    }
-    await deps.store.kv.delete(owedKey(chatId));
+    if (done.every(Boolean)) await deps.store.kv.delete(owedKey(chatId));
   } catch (err) {
-    // The owed brief stays in the store: the chat's next run reads it.
-    deps.logger.warn({ err, chatId }, 'could not settle the lead brief: left for the next run');
+    deps.logger.warn({ err, chatId }, 'could not settle the lead brief: left owed for the next run');
   }
 }
 

@@ -6,7 +6,7 @@ import { type ResponderDeps, syncCard } from './deps.js';
 import { replyFromIntents } from './intents.js';
 import { scheduleDeliver } from './jobs/deliver.js';
 import { scheduleRespond } from './jobs/respond.js';
-import { type Burst, oweBrief, settleBrief } from './lead-capture.js';
+import { oweBrief, readBrief, settleBriefs } from './lead-capture.js';
 import { effectiveMode } from './mode.js';
 
 export type RespondOutcome =
@@ -27,14 +27,17 @@ export interface RespondOptions {
   skipEscalation?: boolean;
   /** False once the run lost its exclusive hold on the chat: it must not send anything then. */
   stillExclusive?: () => Promise<boolean>;
-  /** Where the look notes what it found, for the run that made it (see answerChat). */
+  /**
+   * Where the look notes what it started and found, for the run that made it (see answerChat). Without it, a
+   * burst's brief stays owed for the chat's next run.
+   */
   notes?: LookNotes;
 }
 
 /** What the looks of a run tell it. */
 export interface LookNotes {
-  /** The latest burst answered, whose brief the run reads once done. */
-  burst?: Burst;
+  /** The briefs of the bursts answered, read beside the answers (see readBrief). */
+  briefs: Array<Promise<boolean>>;
   /** The last look's check after drafting found no other buyer message waiting: another would find nothing. */
   doneWithChat?: boolean;
 }
@@ -59,8 +62,7 @@ export async function answerChat(
   const lease = await takeChatLease(deps, chatId);
   if (!lease) return 'busy';
   let outcome: RespondOutcome = 'nothing-to-answer';
-  // Shared by the looks: the latest burst stays noted (a later one owes the earlier one's brief too).
-  const notes: LookNotes = {};
+  const notes: LookNotes = { briefs: [] };
   try {
     let skipEscalation = options.skipEscalation;
     for (let run = 0; run < MAX_RUNS; run += 1) {
@@ -75,9 +77,8 @@ export async function answerChat(
       if (!DRAFTED.includes(outcome) || notes.doneWithChat) break;
     }
   } finally {
-    // After the answer (or its failure), never before it; under the lease, so that no other run writes the
-    // owed brief meanwhile.
-    await settleBrief(deps, chatId, notes.burst ?? null, { leaseHeld: outcome !== 'busy' });
+    // Under the lease, so that no other run writes the owed brief meanwhile; also when an answer failed.
+    await settleBriefs(deps, chatId, notes.briefs, { leaseHeld: outcome !== 'busy' });
     await lease.release();
   }
   await respondIfNeeded(deps, chatId);
@@ -136,9 +137,10 @@ export async function respondToChat(
     await syncCard(deps, superseded);
   }
 
-  // A new burst to answer: its brief is owed from now on, and read once the answer is drafted.
-  const burst = await oweBrief(deps, chat, toAnswer);
-  if (burst && options.notes) options.notes.burst = burst;
+  // A new burst to answer: its brief is owed from now on, and read beside the answer, never in its way.
+  const owed = await oweBrief(deps, chatId, toAnswer);
+  if (owed && options.notes)
+    options.notes.briefs.push(readBrief(deps, chatId, owed, { chat, messages: toAnswer }));
   // ▼ buyer intents (src/responder/intents.ts): the sales pipeline answers what it recognises itself
   const intent = await replyFromIntents(deps, chat, toAnswer);
   if (intent) return intent;
