@@ -8,6 +8,7 @@ import { loadConfig } from '../../src/config.js';
 import { createAgenda } from '../../src/jobs/index.js';
 import { createLogger } from '../../src/logger.js';
 import type { AnswerInput, Decision } from '../../src/rag/answer.js';
+import type { Message } from '../../src/models/records.js';
 import { createResponder, type Responder, type ResponderDeps } from '../../src/responder/index.js';
 import { answerChat } from '../../src/responder/respond.js';
 import type { LeadSink, LeadSinkInput, PriceQuotes } from '../../src/responder/ports.js';
@@ -75,6 +76,26 @@ async function start(leads: LeadSink, prices?: PriceQuotes, over: Partial<Respon
 }
 
 const autoMode = () => loadConfig({ DATA_DIR: dir, DEBOUNCE_SECONDS: '0', MODE: 'auto' });
+
+/**
+ * The first process: the buyer writes, its run answers until the process dies where `dying` says, the brief still
+ * on the way; then the dead process's chat lease runs out (released here rather than waited for).
+ */
+async function firstProcessDies(
+  dying: ReturnType<typeof dyingProcess>,
+  over: Partial<ResponderDeps>,
+  text: string,
+): Promise<Message> {
+  const firstAgenda = await createAgenda({ kind: 'sqlite', path: join(dir, 'store.sqlite') });
+  const first = depsWith(briefNeverRead(), { agenda: firstAgenda, store: dying.store, ...over });
+  responder = createResponder(first);
+  const message = await buyerWrites(text);
+  void answerChat(first, 'u2i-lead~1');
+  await eventually(() => dying.isDead() && dying.holders.length === 1, 10_000);
+  await store.leases.release('respond:u2i-lead~1', dying.holders[0]!);
+  await firstAgenda.stop().catch(() => {});
+  return message;
+}
 
 /** A sink whose brief never comes back: the brief is being read when its process dies. */
 const briefNeverRead = (): LeadSink => ({
@@ -234,25 +255,15 @@ describe('leads from buyer conversations', () => {
   it('when the process dies after the draft, before the brief is read, then after a restart the chat’s brief is read', async () => {
     // The first process: its run drafts the answer, then dies while showing the card, its brief still on the way.
     const dying = dyingProcess();
-    const firstAgenda = await createAgenda({ kind: 'sqlite', path: join(dir, 'store.sqlite') });
-    const firstNotifier = new RecordingNotifier();
-    const first = depsWith(briefNeverRead(), {
-      agenda: firstAgenda,
-      store: dying.store,
-      notifier: Object.assign(firstNotifier, { syncCard: () => dying.dies() }),
-    });
-    responder = createResponder(first);
-    const message = await buyerWrites('Нужен диван к 20 декабря, доставка в Химки');
-    void answerChat(first, 'u2i-lead~1');
-    await eventually(
-      async () => (await store.drafts.listForChat('u2i-lead~1', ['pending'])).length === 1,
-      10_000,
+    const message = await firstProcessDies(
+      dying,
+      { notifier: Object.assign(new RecordingNotifier(), { syncCard: () => dying.dies() }) },
+      'Нужен диван к 20 декабря, доставка в Химки',
     );
-    await eventually(() => dying.isDead() && dying.holders.length === 1, 10_000);
+    expect(await store.drafts.listForChat('u2i-lead~1', ['pending'])).toHaveLength(1);
 
-    // The dead process's chat lease runs out (released here rather than waited for); the service restarts on
-    // the same store, and its job processor takes up the chat's respond job the first process never finished.
-    await store.leases.release('respond:u2i-lead~1', dying.holders[0]!);
+    // The service restarts on the same store, and its job processor takes up the chat's respond job the first
+    // process never finished.
     await start(flakySink(0));
     await eventually(() => calls.some((c) => c.kind === 'burst'), 10_000);
     expect(calls.filter((c) => c.kind === 'burst').map((c) => c.input.messages)).toEqual([
@@ -260,29 +271,14 @@ describe('leads from buyer conversations', () => {
     ]);
     // The answer was not drafted twice.
     expect(await store.drafts.listForChat('u2i-lead~1', ['pending'])).toHaveLength(1);
-    await firstAgenda.stop().catch(() => {});
   });
 
   it('when a run dies before the brief of an answer sent automatically and the buyer writes again, then the next brief includes the dead run’s messages', async () => {
     // Auto mode: the first answer is approved (and the process dies) before its brief is read, and its message
     // leaves what waits for an answer.
     const dying = dyingProcess({ repo: 'drafts', method: 'transition' });
-    const firstAgenda = await createAgenda({ kind: 'sqlite', path: join(dir, 'store.sqlite') });
-    const first = depsWith(briefNeverRead(), {
-      agenda: firstAgenda,
-      store: dying.store,
-      config: autoMode(),
-    });
-    responder = createResponder(first);
-    const before = await buyerWrites('Нужен диван к 20 декабря');
-    void answerChat(first, 'u2i-lead~1');
-    await eventually(
-      async () => (await store.drafts.listForChat('u2i-lead~1', ['approved'])).length === 1,
-      10_000,
-    );
-    await eventually(() => dying.isDead() && dying.holders.length === 1, 10_000);
-    await store.leases.release('respond:u2i-lead~1', dying.holders[0]!);
-    await firstAgenda.stop().catch(() => {});
+    const before = await firstProcessDies(dying, { config: autoMode() }, 'Нужен диван к 20 декабря');
+    expect(await store.drafts.listForChat('u2i-lead~1', ['approved'])).toHaveLength(1);
 
     // The restarted service hears the buyer again before its job processor starts: one run answers the new
     // message, and the brief it reads covers both bursts.
