@@ -2,7 +2,7 @@ import type { Agenda } from 'agenda';
 import type { Config } from '../config.js';
 import type { DomainMetrics } from '../domain-metrics.js';
 import type { Logger } from '../logger.js';
-import type { Draft } from '../models/records.js';
+import type { Chat, Draft, Message } from '../models/records.js';
 import type { AnswerInput, Decision } from '../rag/answer.js';
 import type { Store } from '../store/port.js';
 import type { ChannelRegistry } from './channel.js';
@@ -45,13 +45,19 @@ export interface ResponderDeps {
 /** The audit action that marks a draft retired because the owner took its chat over (🙋). */
 export const TAKEN_OVER = 'draft.taken-over';
 
-/** The draft with its chat and the buyer messages it answers, as a card shows it. */
-export async function loadView(store: Store, draft: Draft): Promise<CardView | null> {
-  const chat = await store.chats.get(draft.chatId);
+/** A draft's chat and the buyer messages it answers, as the caller has just read them. */
+export interface ViewParts {
+  chat: Chat;
+  buyerMessages: Message[];
+}
+
+/** The draft with its chat and the buyer messages it answers, as a card shows it (`known`: not read again). */
+export async function loadView(store: Store, draft: Draft, known?: ViewParts): Promise<CardView | null> {
+  const chat = known?.chat ?? (await store.chats.get(draft.chatId));
   if (!chat) return null;
-  const buyerMessages = (
-    await Promise.all(draft.coversMessageIds.map((id) => store.messages.get(id)))
-  ).filter((m) => m !== null);
+  const buyerMessages =
+    known?.buyerMessages ??
+    (await Promise.all(draft.coversMessageIds.map((id) => store.messages.get(id)))).filter((m) => m !== null);
   // Only a dismissed draft can have been taken over; the audit says by whom.
   const takeOver =
     draft.status === 'dismissed'
@@ -69,10 +75,10 @@ export async function loadView(store: Store, draft: Draft): Promise<CardView | n
  * Brings the draft's Telegram card in line with its state and remembers where the card lives.
  * Telegram problems are the notifier's to handle; anything it throws is logged, never fatal to the flow.
  */
-export async function syncCard(deps: ResponderDeps, draft: Draft): Promise<Draft> {
+export async function syncCard(deps: ResponderDeps, draft: Draft, known?: ViewParts): Promise<Draft> {
   // An answer the AI sends on its own gets a log entry (auto-sent notice), not a card, unless it fails.
   if (draft.approvedBy === 'auto' && !draft.card && draft.status !== 'failed') return draft;
-  const view = await loadView(deps.store, draft);
+  const view = await loadView(deps.store, draft, known);
   if (!view) return draft;
   try {
     const card = await deps.notifier.syncCard(view);

@@ -6,7 +6,7 @@ import { type ResponderDeps, syncCard } from './deps.js';
 import { replyFromIntents } from './intents.js';
 import { scheduleDeliver } from './jobs/deliver.js';
 import { scheduleRespond } from './jobs/respond.js';
-import { captureBurst } from './lead-capture.js';
+import { oweBrief, readBrief, settleBriefs } from './lead-capture.js';
 import { effectiveMode } from './mode.js';
 
 export type RespondOutcome =
@@ -27,6 +27,19 @@ export interface RespondOptions {
   skipEscalation?: boolean;
   /** False once the run lost its exclusive hold on the chat: it must not send anything then. */
   stillExclusive?: () => Promise<boolean>;
+  /**
+   * Where the look notes what it started and found, for the run that made it (see answerChat). Without it, a
+   * burst's brief stays owed for the chat's next run.
+   */
+  notes?: LookNotes;
+}
+
+/** What the looks of a run tell it. */
+export interface LookNotes {
+  /** The briefs of the bursts answered, read beside the answers (see readBrief). */
+  briefs: Array<Promise<boolean>>;
+  /** The last look's check after drafting found no other buyer message waiting: another would find nothing. */
+  doneWithChat?: boolean;
 }
 
 /** Outcomes after which the chat may hold more to answer (messages that arrived during the run). */
@@ -36,8 +49,9 @@ const MAX_RUNS = 5;
 
 /**
  * The `respond` job: answers a chat, one run per chat at a time across processes (a lease in the store).
- * Buyer messages that arrive while it runs are answered by it before it lets go; one stored after its last
- * look, whose own job found the chat busy, gets a fresh job once the lease is released. A second run that finds
+ * Buyer messages that arrive before its check after drafting are answered by it before it lets go, then the
+ * burst's lead brief is read; one stored after its last look waits for the lease in its own job, and should
+ * that job give up, gets a fresh one once the lease is released. A second run that finds
  * the chat busy waits for it: should the holder's process have died, its lease runs out and this run answers.
  */
 export async function answerChat(
@@ -48,14 +62,23 @@ export async function answerChat(
   const lease = await takeChatLease(deps, chatId);
   if (!lease) return 'busy';
   let outcome: RespondOutcome = 'nothing-to-answer';
+  const notes: LookNotes = { briefs: [] };
   try {
     let skipEscalation = options.skipEscalation;
     for (let run = 0; run < MAX_RUNS; run += 1) {
-      outcome = await respondToChat(deps, chatId, { skipEscalation, stillExclusive: lease.stillHeld });
+      notes.doneWithChat = false;
+      outcome = await respondToChat(deps, chatId, {
+        skipEscalation,
+        stillExclusive: lease.stillHeld,
+        notes,
+      });
       skipEscalation = undefined;
-      if (!DRAFTED.includes(outcome)) break;
+      // A message stored after the last look is answered by its own job, or by respondIfNeeded below.
+      if (!DRAFTED.includes(outcome) || notes.doneWithChat) break;
     }
   } finally {
+    // Under the lease, so that no other run writes the owed brief meanwhile; also when an answer failed.
+    await settleBriefs(deps, chatId, notes.briefs, { leaseHeld: outcome !== 'busy' });
     await lease.release();
   }
   await respondIfNeeded(deps, chatId);
@@ -68,11 +91,12 @@ export async function answerChat(
  * when it was made).
  */
 export async function respondIfNeeded(deps: ResponderDeps, chatId: string): Promise<void> {
+  const conversation = await loadConversation(deps.store, chatId, deps.config.responder.contextMessages);
+  if (!needsDraft(conversation)) return;
   const chat = await deps.store.chats.get(chatId);
   // While a human has the chat its buyer messages are forwarded, not drafted (handing back queues a run).
   if (!chat || humanHasChat(chat, deps.now?.() ?? new Date())) return;
-  const conversation = await loadConversation(deps.store, chatId, deps.config.responder.contextMessages);
-  if (needsDraft(conversation)) await scheduleRespond(deps.agenda, chatId, 0);
+  await scheduleRespond(deps.agenda, chatId, 0);
 }
 
 /**
@@ -113,8 +137,10 @@ export async function respondToChat(
     await syncCard(deps, superseded);
   }
 
-  // A new burst to answer: its brief is read beside the answer, never in its way.
-  await captureBurst(deps, chatId, ids);
+  // A new burst to answer: its brief is owed from now on, and read beside the answer, never in its way.
+  const owed = await oweBrief(deps, chatId, toAnswer);
+  if (owed && options.notes)
+    options.notes.briefs.push(readBrief(deps, chatId, owed, { chat, messages: toAnswer }));
   // ▼ buyer intents (src/responder/intents.ts): the sales pipeline answers what it recognises itself
   const intent = await replyFromIntents(deps, chat, toAnswer);
   if (intent) return intent;
@@ -129,7 +155,7 @@ export async function respondToChat(
   const draft = await store.drafts.create(draftFields(chat, decision, ids));
 
   // The model took a while: the seller may have written from the app, the owner taken over or replied.
-  const conflict = await conflictAfterDrafting(deps, draft, options);
+  const { conflict, chat: chatNow, doneWithChat } = await conflictAfterDrafting(deps, draft, options);
   if (conflict) {
     await store.drafts.transition(draft.id, ['pending'], 'superseded');
     logger.info({ chatId, draftId: draft.id, conflict }, 'draft dropped: the chat changed while it was made');
@@ -161,9 +187,12 @@ export async function respondToChat(
     if (!approved) return 'raced';
     await scheduleDeliver(deps.agenda, approved.id);
     logger.info({ chatId, draftId: draft.id, kind: draft.kind }, 'draft approved automatically');
+    if (options.notes) options.notes.doneWithChat = doneWithChat;
     return 'auto-sent';
   }
-  await syncCard(deps, draft);
+  // The card shows the chat as read after drafting and the messages the draft covers, as read for it.
+  await syncCard(deps, draft, { chat: chatNow, buyerMessages: toAnswer });
+  if (options.notes) options.notes.doneWithChat = doneWithChat;
   return draft.kind === 'escalation' ? 'escalated' : 'review';
 }
 
@@ -180,22 +209,29 @@ async function ownerLetAiAnswer(
   );
 }
 
-/** Why a draft just made must not stand: the chat went to a human, or its messages were answered meanwhile. */
+/**
+ * Why a draft just made must not stand: the chat went to a human, or its messages were answered meanwhile.
+ * Without a conflict, also the chat as it is now and whether anything but the draft's messages waits.
+ */
 async function conflictAfterDrafting(
   deps: ResponderDeps,
   draft: Draft,
   options: RespondOptions,
-): Promise<'human' | 'raced' | 'busy' | null> {
-  if (options.stillExclusive && !(await options.stillExclusive())) return 'busy';
+): Promise<
+  | { conflict: 'human' | 'raced' | 'busy'; chat?: never; doneWithChat?: never }
+  | { conflict: null; chat: Chat; doneWithChat: boolean }
+> {
+  if (options.stillExclusive && !(await options.stillExclusive())) return { conflict: 'busy' };
   const chat = await deps.store.chats.get(draft.chatId);
-  if (!chat || humanHasChat(chat, deps.now?.() ?? new Date())) return 'human';
+  if (!chat || humanHasChat(chat, deps.now?.() ?? new Date())) return { conflict: 'human' };
   const now: Conversation = await loadConversation(
     deps.store,
     draft.chatId,
     deps.config.responder.contextMessages,
   );
   const waiting = new Set(now.awaiting.map((m) => m.id));
-  return draft.coversMessageIds.every((id) => waiting.has(id)) ? null : 'raced';
+  if (!draft.coversMessageIds.every((id) => waiting.has(id))) return { conflict: 'raced' };
+  return { conflict: null, chat, doneWithChat: waiting.size === draft.coversMessageIds.length };
 }
 
 async function decide(

@@ -8,7 +8,9 @@ import { loadConfig } from '../../src/config.js';
 import { createAgenda } from '../../src/jobs/index.js';
 import { createLogger } from '../../src/logger.js';
 import type { AnswerInput, Decision } from '../../src/rag/answer.js';
-import { createResponder, type Responder } from '../../src/responder/index.js';
+import type { Message } from '../../src/models/records.js';
+import { createResponder, type Responder, type ResponderDeps } from '../../src/responder/index.js';
+import { answerChat } from '../../src/responder/respond.js';
 import type { LeadSink, LeadSinkInput, PriceQuotes } from '../../src/responder/ports.js';
 import type { Store } from '../../src/store/port.js';
 import { openSqliteStore } from '../../src/store/sqlite/index.js';
@@ -35,11 +37,10 @@ function flakySink(failures: number): LeadSink {
   return { buyerMessage: (i) => call('message', i), buyerBurst: (i) => call('burst', i) };
 }
 
-async function start(leads: LeadSink, prices?: PriceQuotes) {
-  const config = loadConfig({ DATA_DIR: dir, DEBOUNCE_SECONDS: '0', MODE: 'review' });
-  agenda = await createAgenda({ kind: 'sqlite', path: join(dir, 'store.sqlite') }, { processEvery: 50 });
-  responder = createResponder({
-    config,
+/** What the responder is built with here; `over` replaces parts (a dying process's store and notifier). */
+function depsWith(leads: LeadSink, over: Partial<ResponderDeps> = {}): ResponderDeps {
+  return {
+    config: loadConfig({ DATA_DIR: dir, DEBOUNCE_SECONDS: '0', MODE: 'review' }),
     store,
     agenda,
     channels: new Map([
@@ -64,9 +65,86 @@ async function start(leads: LeadSink, prices?: PriceQuotes) {
     notifier: new RecordingNotifier(),
     logger: createLogger({ level: 'silent' }),
     leads,
-    ...(prices ? { prices } : {}),
-  });
+    ...over,
+  };
+}
+
+async function start(leads: LeadSink, prices?: PriceQuotes, over: Partial<ResponderDeps> = {}) {
+  agenda = await createAgenda({ kind: 'sqlite', path: join(dir, 'store.sqlite') }, { processEvery: 50 });
+  responder = createResponder(depsWith(leads, { ...(prices ? { prices } : {}), ...over }));
   await agenda.start();
+}
+
+const autoMode = () => loadConfig({ DATA_DIR: dir, DEBOUNCE_SECONDS: '0', MODE: 'auto' });
+
+/**
+ * The first process: the buyer writes, its run answers until the process dies where `dying` says, the brief still
+ * on the way; then the dead process's chat lease runs out (released here rather than waited for).
+ */
+async function firstProcessDies(
+  dying: ReturnType<typeof dyingProcess>,
+  over: Partial<ResponderDeps>,
+  text: string,
+): Promise<Message> {
+  const firstAgenda = await createAgenda({ kind: 'sqlite', path: join(dir, 'store.sqlite') });
+  const first = depsWith(briefNeverRead(), { agenda: firstAgenda, store: dying.store, ...over });
+  responder = createResponder(first);
+  const message = await buyerWrites(text);
+  void answerChat(first, 'u2i-lead~1');
+  await eventually(() => dying.isDead() && dying.holders.length === 1, 10_000);
+  await store.leases.release('respond:u2i-lead~1', dying.holders[0]!);
+  await firstAgenda.stop().catch(() => {});
+  return message;
+}
+
+/** A sink whose brief never comes back: the brief is being read when its process dies. */
+const briefNeverRead = (): LeadSink => ({
+  buyerMessage: async () => {},
+  buyerBurst: () => new Promise(() => {}),
+});
+
+/**
+ * A process that dies once `dies` is called, or once the store call `after` names has been made: from then on
+ * none of its store calls completes (nor the call that killed it), as when the process is gone. Remembers the
+ * chat lease holders it took.
+ */
+function dyingProcess(after?: { repo: 'drafts'; method: 'transition' }) {
+  let dead = false;
+  const holders: string[] = [];
+  const never = new Promise<never>(() => {});
+  const guard = <T extends object>(repo: T): T =>
+    new Proxy(repo, {
+      get(target, key, receiver) {
+        const value: unknown = Reflect.get(target, key, receiver);
+        if (typeof value !== 'function') return value;
+        return (...args: unknown[]) => {
+          if (dead) return never;
+          if (repo === store.leases && key === 'acquire') holders.push(args[1] as string);
+          const result = (value as (...a: unknown[]) => unknown).apply(target, args);
+          if (after && repo === store[after.repo] && key === after.method)
+            return Promise.resolve(result).then(() => {
+              dead = true;
+              return never;
+            });
+          return result;
+        };
+      },
+    });
+  const dyingStore = new Proxy(store, {
+    get(target, key, receiver) {
+      const value: unknown = Reflect.get(target, key, receiver);
+      return value && typeof value === 'object' ? guard(value) : value;
+    },
+  });
+  return {
+    store: dyingStore,
+    holders,
+    isDead: () => dead,
+    dies: (): Promise<never> => {
+      dead = true;
+      return never;
+    },
+  };
 }
 
 async function buyerWrites(text: string, id = `m-${Math.random().toString(36).slice(2)}`) {
@@ -162,5 +240,55 @@ describe('leads from buyer conversations', () => {
       10_000,
     );
     expect(asked[0]?.computed).toBeUndefined();
+  });
+
+  it('when the answer fails, then the burst’s brief is still read', async () => {
+    await start(flakySink(0), undefined, {
+      knowledge: { answer: () => Promise.reject(new Error('every model is down')) },
+    });
+    const message = await buyerWrites('Нужен диван к 20 декабря');
+    await eventually(() => calls.some((c) => c.kind === 'burst'), 10_000);
+    expect(calls.find((c) => c.kind === 'burst')?.input.messages.map((m) => m.id)).toEqual([message.id]);
+    expect(await store.drafts.listForChat('u2i-lead~1', ['pending'])).toEqual([]);
+  });
+
+  it('when the process dies after the draft, before the brief is read, then after a restart the chat’s brief is read', async () => {
+    // The first process: its run drafts the answer, then dies while showing the card, its brief still on the way.
+    const dying = dyingProcess();
+    const message = await firstProcessDies(
+      dying,
+      { notifier: Object.assign(new RecordingNotifier(), { syncCard: () => dying.dies() }) },
+      'Нужен диван к 20 декабря, доставка в Химки',
+    );
+    expect(await store.drafts.listForChat('u2i-lead~1', ['pending'])).toHaveLength(1);
+
+    // The service restarts on the same store, and its job processor takes up the chat's respond job the first
+    // process never finished.
+    await start(flakySink(0));
+    await eventually(() => calls.some((c) => c.kind === 'burst'), 10_000);
+    expect(calls.filter((c) => c.kind === 'burst').map((c) => c.input.messages)).toEqual([
+      [{ id: message.id, text: message.text, at: message.createdAt }],
+    ]);
+    // The answer was not drafted twice.
+    expect(await store.drafts.listForChat('u2i-lead~1', ['pending'])).toHaveLength(1);
+  });
+
+  it('when a run dies before the brief of an answer sent automatically and the buyer writes again, then the next brief includes the dead run’s messages', async () => {
+    // Auto mode: the first answer is approved (and the process dies) before its brief is read, and its message
+    // leaves what waits for an answer.
+    const dying = dyingProcess({ repo: 'drafts', method: 'transition' });
+    const before = await firstProcessDies(dying, { config: autoMode() }, 'Нужен диван к 20 декабря');
+    expect(await store.drafts.listForChat('u2i-lead~1', ['approved'])).toHaveLength(1);
+
+    // The restarted service hears the buyer again before its job processor starts: one run answers the new
+    // message, and the brief it reads covers both bursts.
+    agenda = await createAgenda({ kind: 'sqlite', path: join(dir, 'store.sqlite') }, { processEvery: 50 });
+    responder = createResponder(depsWith(flakySink(0), { config: autoMode() }));
+    const after = await buyerWrites('И доставка в Химки');
+    await agenda.start();
+    await eventually(() => calls.some((c) => c.kind === 'burst'), 10_000);
+    expect(calls.filter((c) => c.kind === 'burst').map((c) => c.input.messages.map((m) => m.id))).toEqual([
+      [before.id, after.id],
+    ]);
   });
 });
