@@ -5,6 +5,7 @@ import { CHATTER_WORDS, conceptsOf, isWeak, QUESTION_WORDS, SHORT_FORMS } from '
 import {
   contrasts,
   type Evidence,
+  clippingOf,
   isCompoundOf,
   namesOtherPlace,
   evidenceOf,
@@ -196,14 +197,19 @@ export function relatedWords(ask: Ask): string {
   return [...words].join(' ');
 }
 
-/** A word of the listing's name, in any form, spelling or script, or the tail of one ("кресло" in «Автокресло»). */
+/**
+ * A word of the listing's name, in any form, spelling or script, the tail of one ("кресло" in
+ * «Автокресло», "карта" in «Видеокарта») or its slang clipping ("видюха" for «Видеокарта», "велик" for
+ * «Велотренажёр»).
+ */
 const isNaming = (naming: readonly Token[], t: Token) =>
   !/^\d+$/.test(t.word) &&
   naming.some(
     (n) =>
       sameStem(n.stem, t.stem) ||
       soundAlike(n.word, t.word) ||
-      (t.stem.length >= 5 && isCompoundOf(n.stem, t.stem)),
+      (t.stem.length >= 4 && isCompoundOf(n.stem, t.stem)) ||
+      clippingOf(t.word, n.word),
   );
 
 /** How well a match counts: the passage saying the word itself beats a related word or the title saying it. */
@@ -320,21 +326,27 @@ function judge(ask: Ask, sentence: Evidence, around: Surroundings): Judgement | 
         (u.onTopic && !u.term.weak ? ON_TOPIC : 0),
       0,
     ) +
-    (naming.some((t) => findTerm(t.token, sentence)) ? NAMES_IT : 0) -
+    (naming.some((t) => namedIn(t.token, sentence)) ? NAMES_IT : 0) -
     (usesLead ? LEAD_COST : 0);
   return { quality, usesLead };
 }
 
+/** Whether the sentence names the listing with the buyer's word for it, or the word it clips ("велик"). */
+const namedIn = (word: Token, sentence: Evidence) =>
+  findTerm(word, sentence) !== null || sentence.tokens.some((t) => clippingOf(word.word, t.word));
+
 /** Words before a unit that make a statement hold for any number of it: «150 ₽ за этаж», «поднимает на этаж». */
 const ANY_NUMBER_OF = new Set(['за', 'на', 'per', 'каждый', 'каждого', 'каждую', 'each']);
-/** Words before a number that make it a limit: «выдерживает до 8 кг». */
-const UP_TO = new Set(['до', 'up']);
+/** Words before a number that make it an upper bound: «выдерживает до 8 кг», «максимальный вес — 130 кг». */
+const UP_TO = /^(?:до|более|максим\p{L}*|макс)$/u;
+/** Words before a number that make it a lower bound: «от 550 Вт», «не менее 2 м». */
+const FROM = /^(?:от|менее|миним\p{L}*)$/u;
 
 /**
- * A number the buyer states with its unit ("на 5 этаж", "кот 7 кг"), answered by what the sentence says
- * of the unit: a rate or a service per the unit («150 ₽ за этаж», «поднимает на этаж») holds for any
- * number of them, a limit («до 8 кг») for every number up to it. Another number of the unit («2 этаж»)
- * does not answer.
+ * A number the buyer states with its unit ("на 5 этаж", "кот 7 кг", "блок на 500 ватт"), answered by what
+ * the sentence says of the unit: a rate or a service per the unit («150 ₽ за этаж», «поднимает на этаж»)
+ * holds for any number of them, and a bound («до 8 кг», «от 550 Вт», «максимальный вес — 130 кг») says
+ * yes or no to any number. Another number of the unit alone («2 этаж») does not answer.
  */
 function perUnit(value: number, unit: Token, sentence: Evidence): MatchKind | null {
   const { tokens } = sentence;
@@ -342,7 +354,15 @@ function perUnit(value: number, unit: Token, sentence: Evidence): MatchKind | nu
     if (!(sameStem(t.stem, unit.stem) || findTerm(unit, evidenceOf(t.word)) === 'concept')) return false;
     const before = tokens[i - 1]?.word ?? '';
     if (ANY_NUMBER_OF.has(before)) return true;
-    return /^\d+$/.test(before) && Number(before) >= value && UP_TO.has(tokens[i - 2]?.word ?? '');
+    if (!/^\d+$/.test(before)) return false;
+    // The bound's word may stand a few words before the number, with no other number between them:
+    // «максимальный вес пользователя — 130 кг».
+    const lead: string[] = [];
+    for (let j = i - 2; j >= Math.max(0, i - 5) && !/\d/.test(tokens[j]!.word); j--) lead.push(tokens[j]!.word);
+    const bound = Number(before);
+    return (
+      (value <= bound && lead.some((w) => UP_TO.test(w))) || (value >= bound && lead.some((w) => FROM.test(w)))
+    );
   });
   return found ? 'literal' : null;
 }
@@ -367,6 +387,11 @@ export interface Cover {
 
 /** The listing's title line says what the buyer already sees: any other sentence that answers is better. */
 const NAMING_LINE_COST = 1;
+/**
+ * "Почём гантели?" asks the listing's price: its price line beats a sentence that merely names the item
+ * and some other price («удлинитель … 900 ₽»).
+ */
+const OWN_PRICE = 1;
 
 /**
  * A listing document's line naming the item («Объявление: …», «Категория: …») when the ask is not about
@@ -398,6 +423,8 @@ export function coverIn(ask: Ask, passage: QuotablePassage): Cover | null {
   // A listing document's lines are facts each on its own: its title (the listing's) is no context for
   // «Цена: …», nor is the line above.
   const listing = readListingDocument(passage.text).title !== undefined;
+  const asked = ask.terms.filter((t) => !t.naming);
+  const asksOwnPrice = asked.length > 0 && asked.every((t) => ASKS_ABOUT.price!.test(t.token.word));
   let best: Cover | null = null;
   let heading = '';
   let lead: Sentence | null = null;
@@ -416,7 +443,9 @@ export function coverIn(ask: Ask, passage: QuotablePassage): Cover | null {
     const judged = judge(ask, evidenceOf(spellOut(s.text)), around);
     const naming = namingLine(ask, s.text);
     if (judged === null || naming === 'skip') continue;
-    const judgement = naming === 'last' ? { ...judged, quality: judged.quality - NAMING_LINE_COST } : judged;
+    const cost = naming === 'last' ? NAMING_LINE_COST : 0;
+    const bonus = asksOwnPrice && readListingDocument(s.text).price !== undefined ? OWN_PRICE : 0;
+    const judgement = { ...judged, quality: judged.quality - cost + bonus };
     if (best && judgement.quality <= best.quality) continue;
     const next = sentences[i + 1];
     const goesOn = next && !next.heading && next.paragraph === s.paragraph && CONTINUES.test(next.text);

@@ -113,6 +113,39 @@ const VOLUME_SHOWS = /\d\s*(?:мл|л|ml)(?![\p{L}])/u;
 const AREA = either(starts('квадрат|метраж|площад'), exactly('кв|м2|м²'));
 const AREA_SAY = either(starts('квадратн|площад|метраж'), exactly('м2|м²|кв'));
 const AREA_SHOWS = /\d\s*(?:м²|м2|кв\.?\s*м)/u;
+/**
+ * Units buyers write in full or in slang ("500 ватт", "герцовка", "16 гигов") and documents as symbols
+ * («550 Вт», «144 Гц», «16 ГБ»): any trade's specifications.
+ */
+const UNITS: Concept[] = [
+  {
+    name: 'watt',
+    ask: either(starts('ватт|киловатт'), exactly('вт|квт|w|kw')),
+    say: either(starts('ватт|киловатт'), exactly('вт|квт|w|kw')),
+    words: 'вт',
+  },
+  {
+    name: 'hertz',
+    ask: either(starts('герц'), exactly('гц|hz')),
+    say: either(starts('герц'), exactly('гц|hz')),
+    words: 'гц',
+  },
+  {
+    name: 'inch',
+    ask: starts('дюйм|inch'),
+    say: starts('дюйм|inch'),
+    shows: /\d\s*(?:"|″|'')/u,
+    words: 'дюймов',
+  },
+];
+
+/**
+ * "Минимальные диски какие?", "максимальная нагрузка?": answered by the bound a document gives — a word
+ * of the bound or a range («диски от 1,25 до 5 кг»).
+ */
+const LIMIT = starts('минимальн|максимальн|наименьш|наибольш|предельн');
+const LIMIT_SAY = starts('минимальн|максимальн|минимум|максимум|наименьш|наибольш|предельн');
+
 /** "7 кило", «до 8 кг»: one unit ("километр" is not it). */
 const KILOGRAM = either(exactly('кг|кило|kg'), starts('килограм'));
 const COLOR = starts('цвет|расцвет|оттен|окрас|colou?r');
@@ -159,7 +192,8 @@ const WEEKDAY = either(
 );
 const WEEKDAY_SAY = either(
   starts('ежедневн|выходн|будн|круглосуточн|понедельник|вторник|четверг|пятниц|суббот|воскресен|daily'),
-  exactly('среда|среду|среды'),
+  // Opening hours are written short: «пн–пт с 10 до 19, сб с 11 до 17».
+  exactly('среда|среду|среды|пн|вт|ср|чт|пт|сб|вс'),
 );
 /** "В лифт войдёт?", "в багажник влезет?": answered by a size, or by a document saying it fits. */
 const FIT = starts(
@@ -331,7 +365,7 @@ export const CONCEPTS: readonly Concept[] = [
   },
   {
     name: 'memory',
-    ask: starts('памят|объем|гигабайт|терабайт|storage|memory'),
+    ask: either(starts('памят|объем|гигабайт|терабайт|storage|memory'), exactly('гиг|гига|гигов|гигами')),
     say: either(starts('памят|гигабайт|терабайт|storage|memory'), exactly('гб|тб|gb|tb|ssd|hdd')),
     shows: /\d\s*(?:гб|тб|gb|tb)(?![\p{L}])/iu,
     words: 'память гб',
@@ -353,6 +387,16 @@ export const CONCEPTS: readonly Concept[] = [
     words: 'размеры объем',
   },
   { name: 'kilogram', ask: KILOGRAM, say: KILOGRAM, words: 'кг' },
+  ...UNITS,
+  { name: 'limit', ask: LIMIT, say: LIMIT_SAY, shows: /(?:от|до)\s+\d/u, words: 'максимальный до' },
+  // "Наложенным платежом можно?": answered by what a document says of paying on receipt or in advance.
+  {
+    name: 'cash on delivery',
+    ask: starts('наложен'),
+    say: starts('наложен|предоплат|постоплат'),
+    shows: /при\s+получени/u,
+    words: 'наложенный платёж предоплата',
+  },
   { name: 'colour', ask: COLOR, say: either(COLOR, COLORS), words: 'цвет' },
   { name: 'material', ask: MATERIAL, say: MATERIAL_SAY, words: 'материал массив ткань' },
   { name: 'child', ask: CHILD, say: CHILD, words: 'детей детский ребенка' },
@@ -403,6 +447,13 @@ export const CONCEPTS: readonly Concept[] = [
     words: 'продаём в наличии цена',
   },
   { name: 'location', ask: LOCATION, say: LOCATION_SAY, words: 'адрес улица' },
+  // "Адрес магазина": the shop is where its address is ("магазин в Тюмени?" still needs the city).
+  {
+    name: 'shop',
+    ask: exactly('магазин|магазина|магазине|магазину|магазином|магаз|магазе'),
+    say: either(starts('магазин|шоурум|салон|склад|офис|пункт'), LOCATION_SAY),
+    words: 'магазин адрес',
+  },
   { name: 'look', ask: LOOK, say: either(LOOK, LOCATION_SAY, PICKUP), words: 'посмотреть адрес' },
   { name: 'bicycle', ask: BIKE, say: BIKE, words: 'велосипед' },
   { name: 'tyres', ask: TYRES, say: TYRES, words: 'шины резина' },
@@ -451,6 +502,11 @@ export const WEAK_WORDS: RegExp = either(
   starts('обраща|обратит'),
   adjective('нов|друг|так|хорош|нормальн|обычн'),
   exactly('берете|берем|берут|беру|брать|взять'),
+  // Whether it happens, holds or copes frames the question ("доставка бесплатная бывает?", "выдержит 120
+  // кг?", "потянет?"), and so does coming over to do it ("можно прийти попробовать?").
+  exactly(
+    'бывает|бывают|выдержит|выдержат|выдерживает|выдерживают|потянет|потянут|осилит|справится|прийти|приду|придем|придём|зайти|зайду|зайдем|зайдём|заглянуть|загляну',
+  ),
   // "пойдёт?" is the buyer's "подойдёт?"; help, manage, use and mine frame what is asked about.
   exactly(
     'пойдет|пойдут|пойдёт|поможете|поможешь|помогите|помочь|успеете|успеешь|успеть|успею|пользоваться|использовать|применять|мою|моего|моей|моим|моих|мои|мое',

@@ -77,6 +77,19 @@ export function isCompoundOf(long: string, short: string): boolean {
   return long.length > short.length && long.endsWith(short) && COMBINING.test(long.slice(0, -short.length));
 }
 
+/** Suffixes of colloquial clippings: "вид|юх|а" (видеокарта), "вел|ик" (велосипед), "холод|ос" (холодильник). */
+const CLIPPED = /^(\p{L}{3,}?)(?:юх|ух|ик|ос|ан)(?:а|у|е|и|ой|ом|ами|ах|ов)?$/u;
+
+/**
+ * Whether `word` is a colloquial clipping of `full`: the first syllables of a long word plus a slang
+ * suffix ("видюху" of «Видеокарта», "велик" of «Велотренажёр»). Loose by nature (three letters), so only
+ * for naming the listing, whose title is a handful of words.
+ */
+export function clippingOf(word: string, full: string): boolean {
+  const base = CLIPPED.exec(word)?.[1];
+  return base !== undefined && full.length >= base.length + 4 && full.startsWith(base) && full !== word;
+}
+
 /** Case and number endings of nouns and adjectives. */
 const INFLECTION =
   /^(?:а|я|у|ю|е|и|ы|о|ь|ом|ем|ой|ей|ою|ею|ам|ям|ами|ями|ах|ях|ов|ев|ью|ые|ие|ых|их|ым|им|ыми|ими|ую|юю|ая|яя|ое|ее|ого|его|ому|ему|ый|ий)$/;
