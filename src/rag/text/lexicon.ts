@@ -192,9 +192,14 @@ const WEEKDAY = either(
 );
 const WEEKDAY_SAY = either(
   starts('ежедневн|выходн|будн|круглосуточн|понедельник|вторник|четверг|пятниц|суббот|воскресен|daily'),
-  // Opening hours are written short: «пн–пт с 10 до 19, сб с 11 до 17».
-  exactly('среда|среду|среды|пн|вт|ср|чт|пт|сб|вс'),
+  exactly('среда|среду|среды'),
 );
+/**
+ * Opening hours written short, «пн–пт с 10 до 19, сб с 11 до 17»: a day's abbreviation only before hours
+ * or in a span of days ("Вт" alone is a watt).
+ */
+const WEEKDAY_SHORT =
+  /(?<![\p{L}])(?:пн|вт|ср|чт|пт|сб|вс)(?:\s*[–—-]\s*(?:пн|вт|ср|чт|пт|сб|вс))?(?:\s*[–—-]\s*|,?\s+с\s+)\d/iu;
 /** "В лифт войдёт?", "в багажник влезет?": answered by a size, or by a document saying it fits. */
 const FIT = starts(
   'войдет|войдут|влез|помест|пролез|пройдет|пройдут|проходит|проходят|встан|уместит|заед|заезж|проед|проезж|fit',
@@ -406,13 +411,19 @@ export const CONCEPTS: readonly Concept[] = [
   { name: 'duration', ask: DURATION, say: DURATION_SAY, shows: DURATION_SHOWS, words: 'срок дней' },
   // Opening hours answer "вечером?" and "утром?"; nothing but a night service answers "ночью?".
   ...TIME_OF_DAY.map((c) => ({ ...c, shows: c.name === 'night' ? undefined : (c.shows ?? HOURS_SHOWS) })),
-  { name: 'weekday', ask: WEEKDAY, say: WEEKDAY_SAY, words: 'ежедневно выходных' },
+  {
+    name: 'weekday',
+    ask: WEEKDAY,
+    say: WEEKDAY_SAY,
+    shows: WEEKDAY_SHORT,
+    words: 'ежедневно выходных пн сб вс',
+  },
   {
     name: 'opening hours',
     ask: exactly('работаете|работает|работаешь|открыты|открыто|открываетесь|закрываетесь'),
     say: either(WEEKDAY_SAY, starts('работа')),
-    shows: HOURS_SHOWS,
-    words: 'ежедневно работаем',
+    shows: new RegExp(`${HOURS_SHOWS.source}|${WEEKDAY_SHORT.source}`, 'iu'),
+    words: 'ежедневно работаем пн сб вс',
   },
   { name: 'volume', ask: VOLUME, say: VOLUME_SAY, shows: VOLUME_SHOWS, words: 'объём мл литров' },
   { name: 'area', ask: AREA, say: AREA_SAY, shows: AREA_SHOWS, words: 'м² квадратный метр' },
@@ -446,7 +457,7 @@ export const CONCEPTS: readonly Concept[] = [
     shows: PRICE_SHOWS,
     words: 'продаём в наличии цена',
   },
-  { name: 'location', ask: LOCATION, say: LOCATION_SAY, words: 'адрес улица' },
+  { name: 'location', ask: LOCATION, say: LOCATION_SAY, words: 'адрес улица ул проспект шоссе самовывоз' },
   // "Адрес магазина": the shop is where its address is ("магазин в Тюмени?" still needs the city).
   {
     name: 'shop',
