@@ -172,17 +172,56 @@ export function askedIn(questions: readonly string[], naming: readonly string[])
       }
       const cue = tokenize(part).find((t) => CONDITION_WORDS.has(t.word));
       if (cue) {
-        // The condition runs to the next comma, or to the end when it closes the sentence.
+        // The condition runs to the next comma; without one, to the word that opens the question
+        // ("если я сам разберу ноут гарантия сохранится?"), or to the end when it closes the sentence.
         const comma = part.indexOf(',', cue.end);
-        const end = comma < 0 ? part.length : comma;
+        const opener = words.find(
+          (t, i) => t.start > cue.end && words[i - 1]!.start > cue.start && opensAsk(t),
+        );
+        const end = comma >= 0 ? comma : (opener?.start ?? part.length);
         for (const t of terms) if (t.token.start > cue.start && t.token.start < end) t.condition = true;
       }
-      previous = { text: part.trim(), terms, question: (m[2] ?? '').includes('?') };
+      const asked = (m[2] ?? '').includes('?');
+      const lastComma = part.lastIndexOf(',');
+      if (!cue && asked && lastComma >= 0) {
+        // "У меня тренажёр из другого магазина скрипит, чините такие?": the question is the last clause;
+        // what comes before says what about, and one of its words is enough.
+        const before = terms.filter((t) => t.token.start < lastComma && !t.naming);
+        const after = terms.filter(
+          (t) => t.token.start > lastComma && !t.naming && !t.weak && !onlySpecifies(t),
+        );
+        if (before.length > 0 && after.length > 0) for (const t of before) t.condition = true;
+      }
+      previous = { text: part.trim(), terms, question: asked };
       asks.push(previous);
     }
   }
   return asks;
 }
+
+/** Words that open the question after an «если …» clause written without a comma. */
+const OPENS_ASK = /^(?:можно|нужно|надо|что|как|куда|где|когда|сколько|кто|то|это)$/u;
+/** What a condition is asked about: the warranty, a return or an exchange, a repair, the price. */
+const ASKED_UNDER_CONDITION = new Set(['warranty', 'return', 'exchange', 'repair', 'price']);
+const opensAsk = (t: Token) =>
+  OPENS_ASK.test(t.word) || conceptsOf(t.word).some((c) => ASKED_UNDER_CONDITION.has(c.name));
+
+/**
+ * A last clause that only asks whether it is sold, what it costs or when ("…, продаёте?", "…, к 10
+ * утра?") is about the clauses before it, which stay the question.
+ */
+const SPECIFIES = new Set([
+  'sale',
+  'availability',
+  'price',
+  'duration',
+  'morning',
+  'evening',
+  'night',
+  'weekday',
+]);
+const onlySpecifies = (t: KeyTerm) =>
+  /^\d+$/.test(t.token.word) || conceptsOf(t.token.word).some((c) => SPECIFIES.has(c.name));
 
 /** Notions a follow-up asks about what was just asked: its price, how long it takes. */
 const ASPECTS = new Set(['price', 'duration']);
@@ -358,10 +397,12 @@ function perUnit(value: number, unit: Token, sentence: Evidence): MatchKind | nu
     // The bound's word may stand a few words before the number, with no other number between them:
     // «максимальный вес пользователя — 130 кг».
     const lead: string[] = [];
-    for (let j = i - 2; j >= Math.max(0, i - 5) && !/\d/.test(tokens[j]!.word); j--) lead.push(tokens[j]!.word);
+    for (let j = i - 2; j >= Math.max(0, i - 5) && !/\d/.test(tokens[j]!.word); j--)
+      lead.push(tokens[j]!.word);
     const bound = Number(before);
     return (
-      (value <= bound && lead.some((w) => UP_TO.test(w))) || (value >= bound && lead.some((w) => FROM.test(w)))
+      (value <= bound && lead.some((w) => UP_TO.test(w))) ||
+      (value >= bound && lead.some((w) => FROM.test(w)))
     );
   });
   return found ? 'literal' : null;

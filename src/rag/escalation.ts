@@ -508,7 +508,8 @@ function didNotHappen(tokens: Token[]): Span | null {
  */
 function isStatement(text: string, tokens: Token[]): boolean {
   return (
-    !text.includes('?') && !tokens.some((t, i) => ASKS(t) && !(t.word === 'как' && i > 0 && NOT(tokens[i - 1]!)))
+    !text.includes('?') &&
+    !tokens.some((t, i) => ASKS(t) && !(t.word === 'как' && i > 0 && NOT(tokens[i - 1]!)))
   );
 }
 
