@@ -298,10 +298,12 @@ function judge(ask: Ask, sentence: Evidence, around: Surroundings): Judgement | 
   const found: Found[] = ask.terms
     .filter((t) => !t.naming || t.either !== undefined)
     .map((term) => {
-      const onTopic = findTerm(term.token, around.title) !== null;
+      // A number asked with a measure is found only beside its unit («8 кг» is not in «4–12 дней»).
+      const find = (evidence: Evidence) =>
+        measured(term) && !findTerm(term.unit!, evidence) ? null : findTerm(term.token, evidence);
+      const onTopic = find(around.title) !== null;
       const kind =
-        findTerm(term.token, sentence) ??
-        (term.unit ? perUnit(Number(term.token.word), term.unit, sentence) : null);
+        find(sentence) ?? (term.unit ? perUnit(Number(term.token.word), term.unit, sentence) : null);
       const elsewhere = namesOtherPlace(term.token, sentence);
       if (kind === 'concept' && elsewhere)
         return { term, score: 0, inPassage: true, fromLead: false, onTopic };
@@ -312,16 +314,16 @@ function judge(ask: Ask, sentence: Evidence, around: Surroundings): Judgement | 
         !(around.lead && contrasts(term.token, around.lead))
       ) {
         // The title first: what it says needs no quoting; the lead is quoted along (its words count in full).
-        const viaTitle = onTopic ? findTerm(term.token, around.title) : null;
+        const viaTitle = onTopic ? find(around.title) : null;
         if (viaTitle)
           return { term, score: QUALITY[viaTitle] * FROM_CONTEXT, inPassage: true, fromLead: false, onTopic };
-        const viaLead = around.lead && findTerm(term.token, around.lead);
+        const viaLead = around.lead && find(around.lead);
         if (viaLead) return { term, score: QUALITY[viaLead], inPassage: true, fromLead: true, onTopic };
       }
       return {
         term,
         score: 0,
-        inPassage: findTerm(term.token, around.passage) !== null,
+        inPassage: find(around.passage) !== null,
         fromLead: false,
         onTopic,
       };
@@ -369,6 +371,26 @@ function judge(ask: Ask, sentence: Evidence, around: Surroundings): Judgement | 
     (usesLead ? LEAD_COST : 0);
   return { quality, usesLead };
 }
+
+/** Notions of measure: a number asked with one of them is found only beside its unit. */
+const MEASURES = new Set([
+  'kilogram',
+  'weight',
+  'size',
+  'age',
+  'duration',
+  'area',
+  'volume',
+  'watt',
+  'hertz',
+  'inch',
+  'memory',
+  'percent',
+]);
+const measured = (term: KeyTerm) =>
+  term.unit !== undefined &&
+  /^\d+$/.test(term.token.word) &&
+  conceptsOf(term.unit.word).some((c) => MEASURES.has(c.name));
 
 /** Whether the sentence names the listing with the buyer's word for it, or the word it clips ("велик"). */
 const namedIn = (word: Token, sentence: Evidence) =>
@@ -435,16 +457,26 @@ const NAMING_LINE_COST = 1;
 const OWN_PRICE = 1;
 
 /**
- * A listing document's line naming the item («Объявление: …», «Категория: …») when the ask is not about
- * the name or the category: the title line is the last resort (it may hold a size or a capacity), the
- * category line never answers ("Корм для собак есть?" is not answered by «Товары для животных»).
+ * A listing document's labelled line when the ask is not about its field: the title line is the last
+ * resort (it may hold a size or a capacity); the category line never answers ("Корм для собак есть?" is
+ * not answered by «Товары для животных»), nor the link, the status or the address.
  */
 function namingLine(ask: Ask, text: string): 'skip' | 'last' | null {
-  const fields = Object.keys(readListingDocument(text));
-  const field = fields.length === 1 && (fields[0] === 'title' || fields[0] === 'category') ? fields[0] : null;
-  if (!field || ask.terms.some((t) => ASKS_ABOUT[field]?.test(t.token.word))) return null;
+  const fields = Object.keys(readListingDocument(text)) as ListingField[];
+  const field = fields.length === 1 ? fields[0]! : null;
+  if (!field || field === 'price' || ask.terms.some((t) => ASKS_ABOUT[field]?.test(t.token.word)))
+    return null;
+  // The link, the status and the address answer only what asks for them: «Красный проспект» is no colour.
+  if (field === 'url' || field === 'status') return 'skip';
+  if (field === 'address')
+    return ask.terms.some((t) => conceptsOf(t.token.word).some((c) => ADDRESS_CONCEPTS.has(c.name)))
+      ? null
+      : 'skip';
   return field === 'category' ? 'skip' : 'last';
 }
+
+/** Notions an address line answers: where, picking up, coming to look. */
+const ADDRESS_CONCEPTS = new Set(['location', 'pickup', 'look', 'shop']);
 
 /** A sentence that goes on from the one before: "…не входят, их можно докупить", "Его можно снять". */
 const CONTINUES =

@@ -433,8 +433,39 @@ describe('round 9: units, bounds, frames, clippings and the question clause', ()
       'Колёса в сборе, шины на дисках, продаёте?',
       { title: 'Шины', text: 'Шины продаём комплектом из 4 штук.' },
     ],
+    // A name is no colour; a measured number is not in a range of another unit, nor in hours; a deadline
+    // is no opening hours; «склада» is not "складывается".
+    ['Какие цвета есть?', { title: 'Самовывоз', text: 'Пункт выдачи: Красный проспект, 200.' }],
+    [
+      'Есть такая же, но на 8 кг?',
+      { title: 'Доставка', text: 'В регионы отправляем за 4–12 дней.' },
+      ['Стиральная машина, 6,5 кг'],
+    ],
+    [
+      'Есть на 8 кг?',
+      { title: 'Доставка', text: 'Доставляем ежедневно с 9:00 до 22:00.' },
+      ['Стиральная машина, 6,5 кг'],
+    ],
+    ['До скольки работаете?', { title: 'Доставка', text: 'Доставим в день заказа, если оформить до 15:00.' }],
+    ['Складывается?', { title: 'Самовывоз', text: 'Самовывоз со склада на Лиговском.' }],
   ])('when asked the near-miss «%s», then nothing covers it', (question, passage, naming = []) => {
     expect(answerIn(question, passage, naming)).toBeNull();
+  });
+
+  it('when opening hours are a span of the day, then they answer «до скольки работаете»', () => {
+    const pickup = { title: 'Самовывоз', text: 'Самовывоз: ул. Мира, 5, с 10 до 21 без выходных.' };
+    expect(answerIn('До скольки работаете?', pickup)).toBe(pickup.text);
+  });
+
+  it('when a listing document is read, then its address line answers where, not a colour', () => {
+    const card = {
+      title: 'Объявление',
+      text: 'Объявление: Кресло\nАдрес: Новосибирск, Красный проспект, 200\n',
+    };
+    expect(answerIn('Какие цвета есть?', card, ['Кресло'])).toBeNull();
+    expect(answerIn('Где вы находитесь?', card, ['Кресло'])).toBe(
+      'Адрес: Новосибирск, Красный проспект, 200',
+    );
   });
 
   it('when an «если» clause has no comma, then it ends where the question opens', () => {

@@ -185,7 +185,12 @@ const DURATION_SAY = either(
   ),
 );
 const DURATION_SHOWS = /\d\s*(?:[–-]\s*\d+\s*)?(?:дн|дня|дней|час|мин|недел|сут|мес|год|лет)|\d{1,2}:\d{2}/u;
-const HOURS_SHOWS = /\d{1,2}:\d{2}|\bс\s+\d{1,2}\s+до\s+\d{1,2}/u;
+/**
+ * Opening hours: a span of the day, «с 10 до 21», «10:00–21:00» — not one time, which may be a deadline
+ * («если оформить до 15:00»).
+ */
+const HOURS_SHOWS =
+  /(?<![\p{L}\d])с\s+\d{1,2}(?::\d{2})?\s+до\s+\d{1,2}|\d{1,2}:\d{2}\s*(?:[–—-]|до)\s*\d{1,2}:\d{2}/u;
 const WEEKDAY = either(
   starts('понедельник|вторник|четверг|пятниц|суббот|воскресен|выходн|будн|weekend|sunday|saturday'),
   exactly('среда|среду|среды'),

@@ -135,10 +135,11 @@ const LETTERS = /^\p{L}*$/u;
 function nearlyPrefix(a: string, b: string): boolean {
   const [short, long] = a.length <= b.length ? [a, b] : [b, a];
   const stem = short.slice(0, -1);
+  // Not a noun's case ending: "склада" is not "складывается".
   return (
     short.length >= 6 &&
     short.length < long.length &&
-    /[аеиоуыэюяь]$/.test(short) &&
+    /[еиоэюяь]$/.test(short) &&
     long.startsWith(stem) &&
     /[аеиоуыэюя]/.test(long[stem.length] ?? '')
   );
@@ -302,10 +303,24 @@ export function soundAlike(a: string, b: string): boolean {
   return bare !== ru && bare.length >= 4 && alike(bare, latin);
 }
 
-/** A question number is found as itself or inside a range the text gives ("от 4 до 7 лет", "100–125 см"). */
+/**
+ * A capitalised word inside a sentence is a name («Красный проспект», «Белый ветер»): it names no
+ * colour ("Какие цвета есть?").
+ */
+function properName(t: Token, text: string): boolean {
+  const first = text[t.start];
+  if (!first || first === first.toLowerCase()) return false;
+  const before = text.slice(0, t.start).trimEnd();
+  return before.length > 0 && !/[.!?\n]$/u.test(before) && !/^\p{Lu}+$/u.test(text.slice(t.start, t.end));
+}
+
+/**
+ * A question number is found as itself or inside a range the text gives ("от 4 до 7 лет", "100–125 см");
+ * not inside a span of hours («с 9:00 до 22:00» holds no 8 kg).
+ */
 function numberFound(value: number, tokens: readonly Token[], text: string): boolean {
   if (tokens.some((t) => /^\d+$/.test(t.word) && Number(t.word) === value)) return true;
-  const range = /(\d+(?:[.,]\d+)?)\s*(?:[–—-]|до|to)\s*(\d+(?:[.,]\d+)?)/giu;
+  const range = /(?<![\d:.,])(\d+(?:[.,]\d+)?)(?!:)\s*(?:[–—-]|до|to)\s*(\d+(?:[.,]\d+)?)(?![:\d])/giu;
   for (const m of text.matchAll(range)) {
     const [from, to] = [Number(m[1]!.replace(',', '.')), Number(m[2]!.replace(',', '.'))];
     if (from <= value && value <= to) return true;
@@ -392,7 +407,13 @@ function lookUp(term: Token, evidence: Evidence, options: FindOptions): MatchKin
   }
   const related = concepts(term.word).filter((c) => !options.synonymsOnly || c.ask === c.say);
   for (const c of related) {
-    if (evidence.tokens.some((t) => c.say.test(t.word)) || c.shows?.test(evidence.text)) return 'concept';
+    if (
+      evidence.tokens.some(
+        (t) => c.say.test(t.word) && !(c.name === 'colour' && properName(t, evidence.text)),
+      ) ||
+      c.shows?.test(evidence.text)
+    )
+      return 'concept';
   }
   if (term.stem.length >= 5 && !/\d/.test(term.word)) {
     const typo = evidence.tokens.some(
