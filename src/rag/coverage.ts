@@ -6,6 +6,7 @@ import {
   contrasts,
   type Evidence,
   clippingOf,
+  compoundTail,
   isCompoundOf,
   namesOtherPlace,
   evidenceOf,
@@ -15,7 +16,7 @@ import {
   soundAlike,
 } from './text/match.js';
 import { type Sentence, splitSentences } from './text/sentences.js';
-import { contentStems, contentTokens, type Token, tokenize } from './text/tokens.js';
+import { contentStems, contentTokens, stem, type Token, tokenize } from './text/tokens.js';
 
 /** A retrieved passage; `listingDocument` marks the item document made from the listing's own facts. */
 export interface Passage {
@@ -248,6 +249,9 @@ const isNaming = (naming: readonly Token[], t: Token) =>
       sameStem(n.stem, t.stem) ||
       soundAlike(n.word, t.word) ||
       (t.stem.length >= 4 && isCompoundOf(n.stem, t.stem)) ||
+      sameStem(stem(compoundTail(n.word) ?? ''), t.stem) ||
+      // "кроссы" for «Кроссовки», "ноут" for «Ноутбук»: the name cut short.
+      (t.stem.length >= 4 && n.stem.length >= t.stem.length + 3 && n.stem.startsWith(t.stem)) ||
       clippingOf(t.word, n.word),
   );
 

@@ -413,6 +413,33 @@ describe('round 9: units, bounds, frames, clippings and the question clause', ()
       { title: 'Сервис', text: 'Ремонт кресел других магазинов — от 1 500 ₽.' },
       'Ремонт кресел других магазинов — от 1 500 ₽.',
     ],
+    // Words of any device's specifications: the diagonal in inches, connecting to an output, beginners,
+    // the hours a charge lasts.
+    ['Диагональ какая?', { title: 'Планшет', text: 'Экран 10,1 дюйма, IPS.' }, 'Экран 10,1 дюйма, IPS.'],
+    [
+      'Наушники к нему подключить можно?',
+      { title: 'Синтезатор', text: 'Есть линейный выход и выход на наушники.' },
+      'Есть линейный выход и выход на наушники.',
+    ],
+    [
+      'Для новичка пойдёт?',
+      { title: 'Скрипка', text: 'Подходит для начинающих.' },
+      'Подходит для начинающих.',
+    ],
+    ['Сколько держит заряд?', { title: 'Колонка', text: 'До 12 часов работы.' }, 'До 12 часов работы.'],
+    // The listing's name cut short, or the second half of a compound, only names it.
+    [
+      'Гарантия на пилу какая?',
+      { title: 'Гарантия', text: 'На инструмент — гарантия 2 года.' },
+      'На инструмент — гарантия 2 года.',
+      ['Бензопила Husqvarna 120'],
+    ],
+    [
+      'Почём кроссы?',
+      { title: 'Объявление', text: 'Объявление: Кроссовки Asics\nЦена: 7 990 ₽\n' },
+      'Цена: 7 990 ₽',
+      ['Кроссовки Asics'],
+    ],
   ])('when asked «%s», then the passage answers it', (question, passage, expected, naming = []) => {
     expect(answerIn(question, passage, naming)).toBe(expected);
   });

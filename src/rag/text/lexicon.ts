@@ -132,7 +132,7 @@ const UNITS: Concept[] = [
   },
   {
     name: 'inch',
-    ask: starts('дюйм|inch'),
+    ask: starts('дюйм|inch|диагонал'),
     say: starts('дюйм|inch'),
     shows: /\d\s*(?:"|″|'')/u,
     words: 'дюймов',
@@ -412,7 +412,28 @@ export const CONCEPTS: readonly Concept[] = [
   { name: 'child', ask: CHILD, say: CHILD, words: 'детей детский ребенка' },
   { name: 'age', ask: AGE, say: AGE_SAY, words: 'лет возраст' },
   { name: 'battery', ask: BATTERY, say: BATTERY, words: 'аккумулятор батарея' },
-  { name: 'charge', ask: CHARGE, say: CHARGE, words: 'зарядка заряд' },
+  // "Сколько держит заряд?": answered by the hours it works.
+  {
+    name: 'charge',
+    ask: CHARGE,
+    say: CHARGE,
+    shows: /\d\s*(?:час|ч(?![\p{L}]))/u,
+    words: 'зарядка заряд часов работы',
+  },
+  // "Наушники подключить можно?": answered by the outputs, inputs and ports a document lists.
+  {
+    name: 'connect',
+    ask: starts('подключ|подсоедин|connect'),
+    say: starts('подключ|подсоедин|выход|вход|разъем|порт|connect|bluetooth|блютуз|блютус'),
+    words: 'подключение выход разъём',
+  },
+  // "Для новичка подойдёт?": answered by what a document says of beginners.
+  {
+    name: 'beginner',
+    ask: starts('новичк|новичок|начинающ|чайник'),
+    say: starts('новичк|новичок|начинающ'),
+    words: 'начинающих',
+  },
   { name: 'duration', ask: DURATION, say: DURATION_SAY, shows: DURATION_SHOWS, words: 'срок дней' },
   // Opening hours answer "вечером?" and "утром?"; nothing but a night service answers "ночью?".
   ...TIME_OF_DAY.map((c) => ({ ...c, shows: c.name === 'night' ? undefined : (c.shows ?? HOURS_SHOWS) })),
@@ -521,7 +542,7 @@ export const WEAK_WORDS: RegExp = either(
   // Whether it happens, holds or copes frames the question ("доставка бесплатная бывает?", "выдержит 120
   // кг?", "потянет?"), and so does coming over to do it ("можно прийти попробовать?").
   exactly(
-    'бывает|бывают|выдержит|выдержат|выдерживает|выдерживают|потянет|потянут|осилит|справится|прийти|приду|придем|придём|зайти|зайду|зайдем|зайдём|заглянуть|загляну',
+    'бывает|бывают|держит|держат|выдержит|выдержат|выдерживает|выдерживают|потянет|потянут|осилит|справится|прийти|приду|придем|придём|зайти|зайду|зайдем|зайдём|заглянуть|загляну',
   ),
   // "пойдёт?" is the buyer's "подойдёт?"; help, manage, use and mine frame what is asked about.
   exactly(

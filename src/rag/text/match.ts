@@ -70,7 +70,14 @@ export function sameVerb(a: string, b: string): boolean {
 
 /** The first halves of Russian compounds: «авто|кресло», «электро|самокат», «мото|шлем». */
 const COMBINING =
-  /^(?:авто|электро|мото|вело|фото|видео|аудио|радио|аэро|гидро|термо|микро|мини|макси|супер|мульти|полу|само|пыле|паро|водо|морозо|тепло|снего|спорт|эко|био|нано|сверх|экстра)$/;
+  /^(?:авто|электро|мото|вело|фото|видео|аудио|радио|аэро|гидро|термо|микро|мини|макси|супер|мульти|полу|само|пыле|паро|водо|морозо|тепло|снего|спорт|эко|био|нано|сверх|экстра|бензо|газо|лесо)$/;
+
+const COMBINING_START = new RegExp(`^(${COMBINING.source.slice(4, -2)})(\\p{L}{3,})$`, 'u');
+
+/** The second half of a compound word ("пила" of «бензопила», "кресло" of «автокресло»), or null. */
+export function compoundTail(word: string): string | null {
+  return COMBINING_START.exec(word)?.[2] ?? null;
+}
 
 /** Whether `long` is a compound ending in `short`: "самокат" in «электросамокат», not "правка" in «отправка». */
 export function isCompoundOf(long: string, short: string): boolean {
