@@ -117,19 +117,11 @@ const AREA_SHOWS = /\d\s*(?:м²|м2|кв\.?\s*м)/u;
  * Units buyers write in full or in slang ("500 ватт", "герцовка", "16 гигов") and documents as symbols
  * («550 Вт», «144 Гц», «16 ГБ»): any trade's specifications.
  */
+const WATT = either(starts('ватт|киловатт'), exactly('вт|квт|w|kw'));
+const HERTZ = either(starts('герц'), exactly('гц|hz'));
 const UNITS: Concept[] = [
-  {
-    name: 'watt',
-    ask: either(starts('ватт|киловатт'), exactly('вт|квт|w|kw')),
-    say: either(starts('ватт|киловатт'), exactly('вт|квт|w|kw')),
-    words: 'вт',
-  },
-  {
-    name: 'hertz',
-    ask: either(starts('герц'), exactly('гц|hz')),
-    say: either(starts('герц'), exactly('гц|hz')),
-    words: 'гц',
-  },
+  { name: 'watt', ask: WATT, say: WATT, words: 'вт' },
+  { name: 'hertz', ask: HERTZ, say: HERTZ, words: 'гц' },
   {
     name: 'inch',
     ask: starts('дюйм|inch|диагонал'),
