@@ -479,8 +479,8 @@ function namingLine(ask: Ask, text: string): 'skip' | 'last' | null {
   return field === 'category' ? 'skip' : 'last';
 }
 
-/** Notions an address line answers: where, picking up, coming to look. */
-const ADDRESS_CONCEPTS = new Set(['location', 'pickup', 'look', 'shop']);
+/** Notions an address line answers: where, which city, picking up, coming to look. */
+const ADDRESS_CONCEPTS = new Set(['location', 'pickup', 'look', 'shop', 'city', 'this city', 'region']);
 
 /** A sentence that goes on from the one before: "…не входят, их можно докупить", "Его можно снять". */
 const CONTINUES =

@@ -493,6 +493,9 @@ describe('round 9: units, bounds, frames, clippings and the question clause', ()
     expect(answerIn('Где вы находитесь?', card, ['Кресло'])).toBe(
       'Адрес: Новосибирск, Красный проспект, 200',
     );
+    expect(answerIn('Вы в Новосибирске?', card, ['Кресло'])).toBe(
+      'Адрес: Новосибирск, Красный проспект, 200',
+    );
   });
 
   it('when an «если» clause has no comma, then it ends where the question opens', () => {
