@@ -439,8 +439,11 @@ const SHORT_DELIVERY = w(
   /^(недовезли|недовез|недоложили|недоложил|недопоставили|недослали|недодали|недовложили|недовложение)$/,
 );
 
-/** "без царапин", "ни одного скола", "дефектов нет": a defect said to be absent. */
-const ABSENT_BEFORE = w(/^(без|нет|ни|никаких|никакого|no|without)$/);
+/**
+ * "без царапин", "ни одного скола", "дефектов нет": a defect said to be absent; "для мокрой уборки",
+ * "защита от царапин": a defect named as what the item is for or against.
+ */
+const ABSENT_BEFORE = w(/^(без|нет|ни|никаких|никакого|для|от|против|no|without|for|against)$/);
 const ABSENT_AFTER = w(/^(нет|не|никаких|none)$/);
 
 /**

@@ -23,9 +23,10 @@ export interface LocalSearchOptions {
   filter: { scope: 'item'; itemId: string } | { scope: 'general' };
   limit?: number;
   /**
-   * Top up a short list with the filter's other chunks (score 0, nothing matched; a found hit scores above 0), up to the limit: a
-   * question in the buyer's words may share no word with the passage that answers it ("До скольки
-   * работаете?" and «с 10 до 21 без выходных»), and the coverage check, not BM25, decides what answers.
+   * Top up a short list with the filter's other chunks, up to the limit (score 0, nothing matched; a hit
+   * found scores above 0): a question in the buyer's words may share no word with the passage that
+   * answers it ("До скольки работаете?" and «с 10 до 21 без выходных»), and the coverage check, not BM25,
+   * decides what answers.
    */
   fill?: boolean;
 }

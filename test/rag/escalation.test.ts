@@ -304,6 +304,9 @@ const roundNineNearMisses = [
   'А если мотор будет гудеть, поменяете?',
   'Пульс меряет',
   'Складывается без инструментов',
+  // A defect named as what the item is for or against, in a question without «?».
+  'Для мокрой уборки подходит',
+  'Чехол защищает от царапин',
   // Asking for the shop's number leaves none.
   'Дайте номер телефона магазина',
   'Скиньте ваш номер телефона',
