@@ -304,7 +304,10 @@ const roundNineNearMisses = [
   'А если мотор будет гудеть, поменяете?',
   'Пульс меряет',
   'Складывается без инструментов',
-  // A defect named as what the item is for or against, in a question without «?».
+  // A defect said to be absent, or named as what the item is for or against, in a question without «?»;
+  // a carrier's promise that is not said to be broken.
+  'Кровать не скрипит',
+  'Курьер обещал позвонить за час',
   'Для мокрой уборки подходит',
   'Чехол защищает от царапин',
   // Asking for the shop's number leaves none.
