@@ -187,11 +187,14 @@ export function askedIn(questions: readonly string[], naming: readonly string[])
       if (!cue && asked && lastComma >= 0) {
         // "У меня тренажёр из другого магазина скрипит, чините такие?": the question is the last clause;
         // what comes before says what about, and one of its words is enough.
+        // Only a told context: the buyer's own situation («у меня», «мы», «купил», «порвал»), not a
+        // subject the last clause merely goes on about («Доставка в Казахстан, отправляете?»).
         const before = terms.filter((t) => t.token.start < lastComma && !t.naming);
         const after = terms.filter(
           (t) => t.token.start > lastComma && !t.naming && !t.weak && !onlySpecifies(t),
         );
-        if (before.length > 0 && after.length > 0) for (const t of before) t.condition = true;
+        const told = words.some((t) => t.start < lastComma && TELLS.test(t.word));
+        if (told && before.length > 0 && after.length > 0) for (const t of before) t.condition = true;
       }
       previous = { text: part.trim(), terms, question: asked };
       asks.push(previous);
@@ -199,6 +202,13 @@ export function askedIn(questions: readonly string[], naming: readonly string[])
   }
   return asks;
 }
+
+/**
+ * Words that tell the buyer's situation: a person («у меня», «мы», «нам», «у соседей») or a past verb
+ * («купил», «порвал», «повело»).
+ */
+const TELLS =
+  /^(?:я|мы|мне|нам|меня|нас|мой|моя|моё|мое|мои|наш|наша|наше|наши|соседей|соседи|\p{L}{2,}(?:л|ла|ло|ли|лся|лась|лось|лись))$/u;
 
 /** Words that open the question after an «если …» clause written without a comma. */
 const OPENS_ASK = /^(?:можно|нужно|надо|что|как|куда|где|когда|сколько|кто|то|это)$/u;

@@ -460,6 +460,8 @@ describe('round 9: units, bounds, frames, clippings and the question clause', ()
       'Колёса в сборе, шины на дисках, продаёте?',
       { title: 'Шины', text: 'Шины продаём комплектом из 4 штук.' },
     ],
+    // Nor when the clause before tells no situation of the buyer's: it is the subject.
+    ['Доставка в Казахстан, отправляете?', { title: 'Доставка', text: 'В другие города отправляем СДЭКом.' }],
     // A name is no colour; a measured number is not in a range of another unit, nor in hours; a deadline
     // is no opening hours; «склада» is not "складывается".
     ['Какие цвета есть?', { title: 'Самовывоз', text: 'Пункт выдачи: Красный проспект, 200.' }],
