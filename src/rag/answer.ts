@@ -376,8 +376,13 @@ export function createAnswerer(deps: AnswererDeps) {
     for (const filter of filters) {
       const open = asks.filter((a) => !answered.has(a));
       if (open.length === 0) break;
-      const hits = await deps.localIndex.search(query, { filter, limit: Math.min(6, 2 + asks.length) });
-      seen.push(...hits);
+      const hits = await deps.localIndex.search(query, {
+        filter,
+        limit: Math.min(6, 2 + asks.length),
+        fill: true,
+      });
+      // What retrieval found; a chunk only topped up counts once it answers.
+      seen.push(...hits.filter((h) => h.score > 0));
       for (const ask of open) {
         let best: { cover: Cover; hit: LocalHit } | null = null;
         for (const hit of hits) {
@@ -407,9 +412,10 @@ export function createAnswerer(deps: AnswererDeps) {
     }
     const text = composeReply(sentences, { locale: input.locale ?? 'ru', greet: firstReply(input.history) });
     const used = asks.flatMap((a) => answered.get(a)?.hit ?? []);
+    const given = [...seen, ...used];
     const guard = guardAnswer(
       text,
-      [...seen.map((h) => h.text), ...seen.map((h) => h.title), listingFactsText(input.listing)],
+      [...given.map((h) => h.text), ...given.map((h) => h.title), listingFactsText(input.listing)],
       asks.filter((a) => !answered.has(a)),
       supportThreshold,
     );

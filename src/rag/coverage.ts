@@ -5,6 +5,8 @@ import { CHATTER_WORDS, conceptsOf, isWeak, QUESTION_WORDS, SHORT_FORMS } from '
 import {
   contrasts,
   type Evidence,
+  clippingOf,
+  compoundTail,
   isCompoundOf,
   namesOtherPlace,
   evidenceOf,
@@ -14,7 +16,7 @@ import {
   soundAlike,
 } from './text/match.js';
 import { type Sentence, splitSentences } from './text/sentences.js';
-import { contentStems, contentTokens, type Token, tokenize } from './text/tokens.js';
+import { contentStems, contentTokens, stem, type Token, tokenize } from './text/tokens.js';
 
 /** A retrieved passage; `listingDocument` marks the item document made from the listing's own facts. */
 export interface Passage {
@@ -171,17 +173,66 @@ export function askedIn(questions: readonly string[], naming: readonly string[])
       }
       const cue = tokenize(part).find((t) => CONDITION_WORDS.has(t.word));
       if (cue) {
-        // The condition runs to the next comma, or to the end when it closes the sentence.
+        // The condition runs to the next comma; without one, to the word that opens the question
+        // ("если я сам разберу ноут гарантия сохранится?"), or to the end when it closes the sentence.
         const comma = part.indexOf(',', cue.end);
-        const end = comma < 0 ? part.length : comma;
+        const opener = words.find(
+          (t, i) => t.start > cue.end && words[i - 1]!.start > cue.start && opensAsk(t),
+        );
+        const end = comma >= 0 ? comma : (opener?.start ?? part.length);
         for (const t of terms) if (t.token.start > cue.start && t.token.start < end) t.condition = true;
       }
-      previous = { text: part.trim(), terms, question: (m[2] ?? '').includes('?') };
+      const asked = (m[2] ?? '').includes('?');
+      const lastComma = part.lastIndexOf(',');
+      if (!cue && asked && lastComma >= 0) {
+        // "У меня тренажёр из другого магазина скрипит, чините такие?": the question is the last clause;
+        // what comes before says what about, and one of its words is enough.
+        // Only a told context: the buyer's own situation («у меня», «мы», «купил», «порвал»), not a
+        // subject the last clause merely goes on about («Доставка в Казахстан, отправляете?»).
+        const before = terms.filter((t) => t.token.start < lastComma && !t.naming);
+        const after = terms.filter(
+          (t) => t.token.start > lastComma && !t.naming && !t.weak && !onlySpecifies(t),
+        );
+        const told = words.some((t) => t.start < lastComma && TELLS.test(t.word));
+        if (told && before.length > 0 && after.length > 0) for (const t of before) t.condition = true;
+      }
+      previous = { text: part.trim(), terms, question: asked };
       asks.push(previous);
     }
   }
   return asks;
 }
+
+/**
+ * Words that tell the buyer's situation: a person («у меня», «мы», «нам», «у соседей») or a past verb
+ * («купил», «порвал», «повело»).
+ */
+const TELLS =
+  /^(?:я|мы|мне|нам|меня|нас|мой|моя|моё|мое|мои|наш|наша|наше|наши|соседей|соседи|\p{L}{2,}(?:л|ла|ло|ли|лся|лась|лось|лись))$/u;
+
+/** Words that open the question after an «если …» clause written without a comma. */
+const OPENS_ASK = /^(?:можно|нужно|надо|что|как|куда|где|когда|сколько|кто|то|это)$/u;
+/** What a condition is asked about: the warranty, a return or an exchange, a repair, the price. */
+const ASKED_UNDER_CONDITION = new Set(['warranty', 'return', 'exchange', 'repair', 'price']);
+const opensAsk = (t: Token) =>
+  OPENS_ASK.test(t.word) || conceptsOf(t.word).some((c) => ASKED_UNDER_CONDITION.has(c.name));
+
+/**
+ * A last clause that only asks whether it is sold, what it costs or when ("…, продаёте?", "…, к 10
+ * утра?") is about the clauses before it, which stay the question.
+ */
+const SPECIFIES = new Set([
+  'sale',
+  'availability',
+  'price',
+  'duration',
+  'morning',
+  'evening',
+  'night',
+  'weekday',
+]);
+const onlySpecifies = (t: KeyTerm) =>
+  /^\d+$/.test(t.token.word) || conceptsOf(t.token.word).some((c) => SPECIFIES.has(c.name));
 
 /** Notions a follow-up asks about what was just asked: its price, how long it takes. */
 const ASPECTS = new Set(['price', 'duration']);
@@ -196,14 +247,22 @@ export function relatedWords(ask: Ask): string {
   return [...words].join(' ');
 }
 
-/** A word of the listing's name, in any form, spelling or script, or the tail of one ("кресло" in «Автокресло»). */
+/**
+ * A word of the listing's name, in any form, spelling or script, the tail of one ("кресло" in
+ * «Автокресло», "карта" in «Видеокарта») or its slang clipping ("видюха" for «Видеокарта», "велик" for
+ * «Велотренажёр»).
+ */
 const isNaming = (naming: readonly Token[], t: Token) =>
   !/^\d+$/.test(t.word) &&
   naming.some(
     (n) =>
       sameStem(n.stem, t.stem) ||
       soundAlike(n.word, t.word) ||
-      (t.stem.length >= 5 && isCompoundOf(n.stem, t.stem)),
+      (t.stem.length >= 4 && isCompoundOf(n.stem, t.stem)) ||
+      sameStem(stem(compoundTail(n.word) ?? ''), t.stem) ||
+      // "кроссы" for «Кроссовки», "ноут" for «Ноутбук»: the name cut short.
+      (t.stem.length >= 4 && n.stem.length >= t.stem.length + 3 && n.stem.startsWith(t.stem)) ||
+      clippingOf(t.word, n.word),
   );
 
 /** How well a match counts: the passage saying the word itself beats a related word or the title saying it. */
@@ -253,10 +312,12 @@ function judge(ask: Ask, sentence: Evidence, around: Surroundings): Judgement | 
   const found: Found[] = ask.terms
     .filter((t) => !t.naming || t.either !== undefined)
     .map((term) => {
-      const onTopic = findTerm(term.token, around.title) !== null;
+      // A number asked with a measure is found only beside its unit («8 кг» is not in «4–12 дней»).
+      const find = (evidence: Evidence) =>
+        measured(term) && !findTerm(term.unit!, evidence) ? null : findTerm(term.token, evidence);
+      const onTopic = find(around.title) !== null;
       const kind =
-        findTerm(term.token, sentence) ??
-        (term.unit ? perUnit(Number(term.token.word), term.unit, sentence) : null);
+        find(sentence) ?? (term.unit ? perUnit(Number(term.token.word), term.unit, sentence) : null);
       const elsewhere = namesOtherPlace(term.token, sentence);
       if (kind === 'concept' && elsewhere)
         return { term, score: 0, inPassage: true, fromLead: false, onTopic };
@@ -267,16 +328,16 @@ function judge(ask: Ask, sentence: Evidence, around: Surroundings): Judgement | 
         !(around.lead && contrasts(term.token, around.lead))
       ) {
         // The title first: what it says needs no quoting; the lead is quoted along (its words count in full).
-        const viaTitle = onTopic ? findTerm(term.token, around.title) : null;
+        const viaTitle = onTopic ? find(around.title) : null;
         if (viaTitle)
           return { term, score: QUALITY[viaTitle] * FROM_CONTEXT, inPassage: true, fromLead: false, onTopic };
-        const viaLead = around.lead && findTerm(term.token, around.lead);
+        const viaLead = around.lead && find(around.lead);
         if (viaLead) return { term, score: QUALITY[viaLead], inPassage: true, fromLead: true, onTopic };
       }
       return {
         term,
         score: 0,
-        inPassage: findTerm(term.token, around.passage) !== null,
+        inPassage: find(around.passage) !== null,
         fromLead: false,
         onTopic,
       };
@@ -320,21 +381,47 @@ function judge(ask: Ask, sentence: Evidence, around: Surroundings): Judgement | 
         (u.onTopic && !u.term.weak ? ON_TOPIC : 0),
       0,
     ) +
-    (naming.some((t) => findTerm(t.token, sentence)) ? NAMES_IT : 0) -
+    (naming.some((t) => namedIn(t.token, sentence)) ? NAMES_IT : 0) -
     (usesLead ? LEAD_COST : 0);
   return { quality, usesLead };
 }
 
+/** Notions of measure: a number asked with one of them is found only beside its unit. */
+const MEASURES = new Set([
+  'kilogram',
+  'weight',
+  'size',
+  'age',
+  'duration',
+  'area',
+  'volume',
+  'watt',
+  'hertz',
+  'inch',
+  'memory',
+  'percent',
+]);
+const measured = (term: KeyTerm) =>
+  term.unit !== undefined &&
+  /^\d+$/.test(term.token.word) &&
+  conceptsOf(term.unit.word).some((c) => MEASURES.has(c.name));
+
+/** Whether the sentence names the listing with the buyer's word for it, or the word it clips ("велик"). */
+const namedIn = (word: Token, sentence: Evidence) =>
+  findTerm(word, sentence) !== null || sentence.tokens.some((t) => clippingOf(word.word, t.word));
+
 /** Words before a unit that make a statement hold for any number of it: «150 ₽ за этаж», «поднимает на этаж». */
 const ANY_NUMBER_OF = new Set(['за', 'на', 'per', 'каждый', 'каждого', 'каждую', 'each']);
-/** Words before a number that make it a limit: «выдерживает до 8 кг». */
-const UP_TO = new Set(['до', 'up']);
+/** Words before a number that make it an upper bound: «выдерживает до 8 кг», «максимальный вес — 130 кг». */
+const UP_TO = /^(?:до|более|максим\p{L}*|макс)$/u;
+/** Words before a number that make it a lower bound: «от 550 Вт», «не менее 2 м». */
+const FROM = /^(?:от|менее|миним\p{L}*)$/u;
 
 /**
- * A number the buyer states with its unit ("на 5 этаж", "кот 7 кг"), answered by what the sentence says
- * of the unit: a rate or a service per the unit («150 ₽ за этаж», «поднимает на этаж») holds for any
- * number of them, a limit («до 8 кг») for every number up to it. Another number of the unit («2 этаж»)
- * does not answer.
+ * A number the buyer states with its unit ("на 5 этаж", "кот 7 кг", "блок на 500 ватт"), answered by what
+ * the sentence says of the unit: a rate or a service per the unit («150 ₽ за этаж», «поднимает на этаж»)
+ * holds for any number of them, and a bound («до 8 кг», «от 550 Вт», «максимальный вес — 130 кг») says
+ * yes or no to any number. Another number of the unit alone («2 этаж») does not answer.
  */
 function perUnit(value: number, unit: Token, sentence: Evidence): MatchKind | null {
   const { tokens } = sentence;
@@ -342,7 +429,17 @@ function perUnit(value: number, unit: Token, sentence: Evidence): MatchKind | nu
     if (!(sameStem(t.stem, unit.stem) || findTerm(unit, evidenceOf(t.word)) === 'concept')) return false;
     const before = tokens[i - 1]?.word ?? '';
     if (ANY_NUMBER_OF.has(before)) return true;
-    return /^\d+$/.test(before) && Number(before) >= value && UP_TO.has(tokens[i - 2]?.word ?? '');
+    if (!/^\d+$/.test(before)) return false;
+    // The bound's word may stand a few words before the number, with no other number between them:
+    // «максимальный вес пользователя — 130 кг».
+    const lead: string[] = [];
+    for (let j = i - 2; j >= Math.max(0, i - 5) && !/\d/.test(tokens[j]!.word); j--)
+      lead.push(tokens[j]!.word);
+    const bound = Number(before);
+    return (
+      (value <= bound && lead.some((w) => UP_TO.test(w))) ||
+      (value >= bound && lead.some((w) => FROM.test(w)))
+    );
   });
   return found ? 'literal' : null;
 }
@@ -367,18 +464,33 @@ export interface Cover {
 
 /** The listing's title line says what the buyer already sees: any other sentence that answers is better. */
 const NAMING_LINE_COST = 1;
+/**
+ * "Почём гантели?" asks the listing's price: its price line beats a sentence that merely names the item
+ * and some other price («удлинитель … 900 ₽»).
+ */
+const OWN_PRICE = 1;
 
 /**
- * A listing document's line naming the item («Объявление: …», «Категория: …») when the ask is not about
- * the name or the category: the title line is the last resort (it may hold a size or a capacity), the
- * category line never answers ("Корм для собак есть?" is not answered by «Товары для животных»).
+ * A listing document's labelled line when the ask is not about its field: the title line is the last
+ * resort (it may hold a size or a capacity); the category line never answers ("Корм для собак есть?" is
+ * not answered by «Товары для животных»), nor the link, the status or the address.
  */
 function namingLine(ask: Ask, text: string): 'skip' | 'last' | null {
-  const fields = Object.keys(readListingDocument(text));
-  const field = fields.length === 1 && (fields[0] === 'title' || fields[0] === 'category') ? fields[0] : null;
-  if (!field || ask.terms.some((t) => ASKS_ABOUT[field]?.test(t.token.word))) return null;
+  const fields = Object.keys(readListingDocument(text)) as ListingField[];
+  const field = fields.length === 1 ? fields[0]! : null;
+  if (!field || field === 'price' || ask.terms.some((t) => ASKS_ABOUT[field]?.test(t.token.word)))
+    return null;
+  // The link, the status and the address answer only what asks for them: «Красный проспект» is no colour.
+  if (field === 'url' || field === 'status') return 'skip';
+  if (field === 'address')
+    return ask.terms.some((t) => conceptsOf(t.token.word).some((c) => ADDRESS_CONCEPTS.has(c.name)))
+      ? null
+      : 'skip';
   return field === 'category' ? 'skip' : 'last';
 }
+
+/** Notions an address line answers: where, which city, picking up, coming to look. */
+const ADDRESS_CONCEPTS = new Set(['location', 'pickup', 'look', 'shop', 'city', 'this city', 'region']);
 
 /** A sentence that goes on from the one before: "…не входят, их можно докупить", "Его можно снять". */
 const CONTINUES =
@@ -398,6 +510,8 @@ export function coverIn(ask: Ask, passage: QuotablePassage): Cover | null {
   // A listing document's lines are facts each on its own: its title (the listing's) is no context for
   // «Цена: …», nor is the line above.
   const listing = readListingDocument(passage.text).title !== undefined;
+  const asked = ask.terms.filter((t) => !t.naming);
+  const asksOwnPrice = asked.length > 0 && asked.every((t) => ASKS_ABOUT.price!.test(t.token.word));
   let best: Cover | null = null;
   let heading = '';
   let lead: Sentence | null = null;
@@ -416,7 +530,9 @@ export function coverIn(ask: Ask, passage: QuotablePassage): Cover | null {
     const judged = judge(ask, evidenceOf(spellOut(s.text)), around);
     const naming = namingLine(ask, s.text);
     if (judged === null || naming === 'skip') continue;
-    const judgement = naming === 'last' ? { ...judged, quality: judged.quality - NAMING_LINE_COST } : judged;
+    const cost = naming === 'last' ? NAMING_LINE_COST : 0;
+    const bonus = asksOwnPrice && readListingDocument(s.text).price !== undefined ? OWN_PRICE : 0;
+    const judgement = { ...judged, quality: judged.quality - cost + bonus };
     if (best && judgement.quality <= best.quality) continue;
     const next = sentences[i + 1];
     const goesOn = next && !next.heading && next.paragraph === s.paragraph && CONTINUES.test(next.text);

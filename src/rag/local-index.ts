@@ -22,6 +22,13 @@ export interface LocalSearchOptions {
   /** Only chunks of item documents of this listing, or only general documents. */
   filter: { scope: 'item'; itemId: string } | { scope: 'general' };
   limit?: number;
+  /**
+   * Top up a short list with the filter's other chunks, up to the limit (score 0, nothing matched; a hit
+   * found scores above 0): a question in the buyer's words may share no word with the passage that
+   * answers it ("До скольки работаете?" and «с 10 до 21 без выходных»), and the coverage check, not BM25,
+   * decides what answers.
+   */
+  fill?: boolean;
 }
 
 export interface LocalIndexOptions {
@@ -210,7 +217,7 @@ export class LocalIndex {
   /** Search without the freshness check (benchmarks; callers that just refreshed). */
   searchLoaded(question: string, options: LocalSearchOptions): LocalHit[] {
     const terms = this.queryTerms(question);
-    if (terms.size === 0 || this.chunkCount === 0) return [];
+    if (this.chunkCount === 0 || (terms.size === 0 && !options.fill)) return [];
     const avgLength = this.totalLength / this.chunkCount || 1;
     const { filter } = options;
     const scores = new Map<IndexedChunk, { score: number; matched: string[] }>();
@@ -242,6 +249,17 @@ export class LocalIndex {
       while (at > 0 && better(entry, top[at - 1]!) < 0) at--;
       top.splice(at, 0, entry);
       if (top.length > limit) top.pop();
+    }
+    if (options.fill && top.length < limit) {
+      const taken = new Set(top.map(([c]) => c));
+      for (const doc of this.docs.values()) {
+        for (const chunk of doc.chunks) {
+          if (top.length >= limit) break;
+          if (taken.has(chunk) || chunk.scope !== filter.scope) continue;
+          if (filter.scope === 'item' && chunk.itemId !== filter.itemId) continue;
+          top.push([chunk, { score: 0, matched: [] }]);
+        }
+      }
     }
     return top.map(([c, s]) => ({
       docId: c.docId,

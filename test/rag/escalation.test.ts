@@ -288,13 +288,41 @@ const roundEightNearMisses = [
   'Купил у вас лодку в прошлом году, на хранение берёте?',
 ];
 
-// Rounds 5-8 are tested at one listing price: «за две тысячи» is an offer below 2 500.
-const anyTradeCases = [...anyTrade, ...roundSix, ...roundSeven, ...roundEight];
+// Round 9: a defect stated, not asked about, with no word of buying; a carrier's broken promise.
+const roundNine: Array<[string, EscalationReason]> = [
+  ['Мотор гудит и выключается на полной скорости', 'complaint'],
+  ['Ноутбук не заряжается вообще', 'complaint'],
+  ['Клавиатура залипает, буквы не печатаются', 'complaint'],
+  ['Экран мерцает и мигает', 'complaint'],
+  ['В коробке не хватает двух винтов', 'complaint'],
+  ['Курьер обещал привезти до обеда, уже вечер и никого', 'complaint'],
+];
+
+const roundNineNearMisses = [
+  // Asked, not stated; before buying.
+  'Мотор не гудит при работе?',
+  'А если мотор будет гудеть, поменяете?',
+  'Пульс меряет',
+  'Складывается без инструментов',
+  // A defect said to be absent, or named as what the item is for or against, in a question without «?»;
+  // a carrier's promise that is not said to be broken.
+  'Кровать не скрипит',
+  'Курьер обещал позвонить за час',
+  'Для мокрой уборки подходит',
+  'Чехол защищает от царапин',
+  // Asking for the shop's number leaves none.
+  'Дайте номер телефона магазина',
+  'Скиньте ваш номер телефона',
+];
+
+// Rounds 5-9 are tested at one listing price: «за две тысячи» is an offer below 2 500.
+const anyTradeCases = [...anyTrade, ...roundSix, ...roundSeven, ...roundEight, ...roundNine];
 const anyTradeNearMissCases = [
   ...anyTradeNearMisses,
   ...roundSixNearMisses,
   ...roundSevenNearMisses,
   ...roundEightNearMisses,
+  ...roundNineNearMisses,
 ];
 
 describe('escalation rules for any trade', () => {

@@ -70,6 +70,26 @@ describe('local index answers (no Gemini key)', () => {
     ]);
   });
 
+  it('when a question shares no word with the passage that answers it, then the passage is still checked and quoted', async () => {
+    await knowledge.ingest({
+      origin: 'upload',
+      fileName: 'Самовывоз.txt',
+      bytes: utf8('Самовывоз: ул. Мира, 5, с 10 до 21 без выходных.'),
+    });
+    await knowledge.ingest({
+      origin: 'upload',
+      fileName: 'Оплата.txt',
+      bytes: utf8('Оплата наличными или картой.'),
+    });
+    const decision = await knowledge.answer(ask('До скольки работаете?'));
+    expect(decision).toMatchObject({
+      kind: 'answer',
+      strategy: 'local',
+      text: 'Здравствуйте! Самовывоз: ул. Мира, 5, с 10 до 21 без выходных.',
+    });
+    expect(decision.kind === 'answer' && decision.sources.map((s) => s.title)).toEqual(['Самовывоз']);
+  });
+
   it("when only another listing's document matches, then it is not used; general documents are", async () => {
     await seed();
     const other = await knowledge.answer(ask('Гарантия на стол письменный?', '111'));

@@ -95,6 +95,21 @@ describe('local index', () => {
     );
   });
 
+  it('when asked to fill and the query shares no word with the passages, then the scope tops the list up, unscored', async () => {
+    const index = new LocalIndex(store);
+    expect(await index.search('До скольки работаете?', { filter: { scope: 'general' } })).toEqual([]);
+    const filled = await index.search('До скольки работаете?', {
+      filter: { scope: 'general' },
+      limit: 3,
+      fill: true,
+    });
+    expect(filled).toHaveLength(3);
+    expect(filled.every((h) => h.score === 0 && h.matched.length === 0)).toBe(true);
+    const ranked = await index.search('гарантия', { filter: { scope: 'general' }, limit: 2, fill: true });
+    expect(ranked.map((h) => h.matched.length > 0)).toEqual([true, false]);
+    expect(ranked[0]!.text).toContain('Гарантия');
+  });
+
   it('when a query joins a word the document hyphenates, then the passage is found', async () => {
     const index = new LocalIndex(store);
     expect((await index.search('трейдин есть?', { filter: { scope: 'general' } }))[0]?.text).toContain(

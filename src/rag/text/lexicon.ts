@@ -113,6 +113,31 @@ const VOLUME_SHOWS = /\d\s*(?:мл|л|ml)(?![\p{L}])/u;
 const AREA = either(starts('квадрат|метраж|площад'), exactly('кв|м2|м²'));
 const AREA_SAY = either(starts('квадратн|площад|метраж'), exactly('м2|м²|кв'));
 const AREA_SHOWS = /\d\s*(?:м²|м2|кв\.?\s*м)/u;
+/**
+ * Units buyers write in full or in slang ("500 ватт", "герцовка", "16 гигов") and documents as symbols
+ * («550 Вт», «144 Гц», «16 ГБ»): any trade's specifications.
+ */
+const WATT = either(starts('ватт|киловатт'), exactly('вт|квт|w|kw'));
+const HERTZ = either(starts('герц'), exactly('гц|hz'));
+const UNITS: Concept[] = [
+  { name: 'watt', ask: WATT, say: WATT, words: 'вт' },
+  { name: 'hertz', ask: HERTZ, say: HERTZ, words: 'гц' },
+  {
+    name: 'inch',
+    ask: starts('дюйм|inch|диагонал'),
+    say: starts('дюйм|inch'),
+    shows: /\d\s*(?:"|″|'')/u,
+    words: 'дюймов',
+  },
+];
+
+/**
+ * "Минимальные диски какие?", "максимальная нагрузка?": answered by the bound a document gives — a word
+ * of the bound or a range («диски от 1,25 до 5 кг»).
+ */
+const LIMIT = starts('минимальн|максимальн|наименьш|наибольш|предельн');
+const LIMIT_SAY = starts('минимальн|максимальн|минимум|максимум|наименьш|наибольш|предельн');
+
 /** "7 кило", «до 8 кг»: one unit ("километр" is not it). */
 const KILOGRAM = either(exactly('кг|кило|kg'), starts('килограм'));
 const COLOR = starts('цвет|расцвет|оттен|окрас|colou?r');
@@ -152,7 +177,12 @@ const DURATION_SAY = either(
   ),
 );
 const DURATION_SHOWS = /\d\s*(?:[–-]\s*\d+\s*)?(?:дн|дня|дней|час|мин|недел|сут|мес|год|лет)|\d{1,2}:\d{2}/u;
-const HOURS_SHOWS = /\d{1,2}:\d{2}|\bс\s+\d{1,2}\s+до\s+\d{1,2}/u;
+/**
+ * Opening hours: a span of the day, «с 10 до 21», «10:00–21:00» — not one time, which may be a deadline
+ * («если оформить до 15:00»).
+ */
+const HOURS_SHOWS =
+  /(?<![\p{L}\d])с\s+\d{1,2}(?::\d{2})?\s+до\s+\d{1,2}|\d{1,2}:\d{2}\s*(?:[–—-]|до)\s*\d{1,2}:\d{2}/u;
 const WEEKDAY = either(
   starts('понедельник|вторник|четверг|пятниц|суббот|воскресен|выходн|будн|weekend|sunday|saturday'),
   exactly('среда|среду|среды'),
@@ -161,6 +191,12 @@ const WEEKDAY_SAY = either(
   starts('ежедневн|выходн|будн|круглосуточн|понедельник|вторник|четверг|пятниц|суббот|воскресен|daily'),
   exactly('среда|среду|среды'),
 );
+/**
+ * Opening hours written short, «пн–пт с 10 до 19, сб с 11 до 17»: a day's abbreviation only before hours
+ * or in a span of days ("Вт" alone is a watt).
+ */
+const WEEKDAY_SHORT =
+  /(?<![\p{L}])(?:пн|вт|ср|чт|пт|сб|вс)(?:\s*[–—-]\s*(?:пн|вт|ср|чт|пт|сб|вс))?(?:\s*[–—-]\s*|,?\s+с\s+)\d/iu;
 /** "В лифт войдёт?", "в багажник влезет?": answered by a size, or by a document saying it fits. */
 const FIT = starts(
   'войдет|войдут|влез|помест|пролез|пройдет|пройдут|проходит|проходят|встан|уместит|заед|заезж|проед|проезж|fit',
@@ -331,7 +367,7 @@ export const CONCEPTS: readonly Concept[] = [
   },
   {
     name: 'memory',
-    ask: starts('памят|объем|гигабайт|терабайт|storage|memory'),
+    ask: either(starts('памят|объем|гигабайт|терабайт|storage|memory'), exactly('гиг|гига|гигов|гигами')),
     say: either(starts('памят|гигабайт|терабайт|storage|memory'), exactly('гб|тб|gb|tb|ssd|hdd')),
     shows: /\d\s*(?:гб|тб|gb|tb)(?![\p{L}])/iu,
     words: 'память гб',
@@ -353,22 +389,59 @@ export const CONCEPTS: readonly Concept[] = [
     words: 'размеры объем',
   },
   { name: 'kilogram', ask: KILOGRAM, say: KILOGRAM, words: 'кг' },
+  ...UNITS,
+  { name: 'limit', ask: LIMIT, say: LIMIT_SAY, shows: /(?:от|до)\s+\d/u, words: 'максимальный до' },
+  // "Наложенным платежом можно?": answered by what a document says of paying on receipt or in advance.
+  {
+    name: 'cash on delivery',
+    ask: starts('наложен'),
+    say: starts('наложен|предоплат|постоплат'),
+    shows: /при\s+получени/u,
+    words: 'наложенный платёж предоплата',
+  },
   { name: 'colour', ask: COLOR, say: either(COLOR, COLORS), words: 'цвет' },
   { name: 'material', ask: MATERIAL, say: MATERIAL_SAY, words: 'материал массив ткань' },
   { name: 'child', ask: CHILD, say: CHILD, words: 'детей детский ребенка' },
   { name: 'age', ask: AGE, say: AGE_SAY, words: 'лет возраст' },
   { name: 'battery', ask: BATTERY, say: BATTERY, words: 'аккумулятор батарея' },
-  { name: 'charge', ask: CHARGE, say: CHARGE, words: 'зарядка заряд' },
+  // "Сколько держит заряд?": answered by the hours it works.
+  {
+    name: 'charge',
+    ask: CHARGE,
+    say: CHARGE,
+    shows: /\d\s*(?:час|ч(?![\p{L}]))/u,
+    words: 'зарядка заряд часов работы',
+  },
+  // "Наушники подключить можно?": answered by the outputs, inputs and ports a document lists.
+  {
+    name: 'connect',
+    ask: starts('подключ|подсоедин|connect'),
+    say: starts('подключ|подсоедин|выход|вход|разъем|порт|connect|bluetooth|блютуз|блютус'),
+    words: 'подключение выход разъём',
+  },
+  // "Для новичка подойдёт?": answered by what a document says of beginners.
+  {
+    name: 'beginner',
+    ask: starts('новичк|новичок|начинающ|чайник'),
+    say: starts('новичк|новичок|начинающ'),
+    words: 'начинающих',
+  },
   { name: 'duration', ask: DURATION, say: DURATION_SAY, shows: DURATION_SHOWS, words: 'срок дней' },
   // Opening hours answer "вечером?" and "утром?"; nothing but a night service answers "ночью?".
   ...TIME_OF_DAY.map((c) => ({ ...c, shows: c.name === 'night' ? undefined : (c.shows ?? HOURS_SHOWS) })),
-  { name: 'weekday', ask: WEEKDAY, say: WEEKDAY_SAY, words: 'ежедневно выходных' },
+  {
+    name: 'weekday',
+    ask: WEEKDAY,
+    say: WEEKDAY_SAY,
+    shows: WEEKDAY_SHORT,
+    words: 'ежедневно выходных пн сб вс',
+  },
   {
     name: 'opening hours',
     ask: exactly('работаете|работает|работаешь|открыты|открыто|открываетесь|закрываетесь'),
     say: either(WEEKDAY_SAY, starts('работа')),
-    shows: HOURS_SHOWS,
-    words: 'ежедневно работаем',
+    shows: new RegExp(`${HOURS_SHOWS.source}|${WEEKDAY_SHORT.source}`, 'iu'),
+    words: 'ежедневно работаем пн сб вс',
   },
   { name: 'volume', ask: VOLUME, say: VOLUME_SAY, shows: VOLUME_SHOWS, words: 'объём мл литров' },
   { name: 'area', ask: AREA, say: AREA_SAY, shows: AREA_SHOWS, words: 'м² квадратный метр' },
@@ -402,7 +475,14 @@ export const CONCEPTS: readonly Concept[] = [
     shows: PRICE_SHOWS,
     words: 'продаём в наличии цена',
   },
-  { name: 'location', ask: LOCATION, say: LOCATION_SAY, words: 'адрес улица' },
+  { name: 'location', ask: LOCATION, say: LOCATION_SAY, words: 'адрес улица ул проспект шоссе самовывоз' },
+  // "Адрес магазина": the shop is where its address is ("магазин в Тюмени?" still needs the city).
+  {
+    name: 'shop',
+    ask: exactly('магазин|магазина|магазине|магазину|магазином|магаз|магазе'),
+    say: either(starts('магазин|шоурум|салон|склад|офис|пункт'), LOCATION_SAY),
+    words: 'магазин адрес',
+  },
   { name: 'look', ask: LOOK, say: either(LOOK, LOCATION_SAY, PICKUP), words: 'посмотреть адрес' },
   { name: 'bicycle', ask: BIKE, say: BIKE, words: 'велосипед' },
   { name: 'tyres', ask: TYRES, say: TYRES, words: 'шины резина' },
@@ -451,6 +531,11 @@ export const WEAK_WORDS: RegExp = either(
   starts('обраща|обратит'),
   adjective('нов|друг|так|хорош|нормальн|обычн'),
   exactly('берете|берем|берут|беру|брать|взять'),
+  // Whether it happens, holds or copes frames the question ("доставка бесплатная бывает?", "выдержит 120
+  // кг?", "потянет?"), and so does coming over to do it ("можно прийти попробовать?").
+  exactly(
+    'бывает|бывают|держит|держат|выдержит|выдержат|выдерживает|выдерживают|потянет|потянут|осилит|справится|прийти|приду|придем|придём|зайти|зайду|зайдем|зайдём|заглянуть|загляну',
+  ),
   // "пойдёт?" is the buyer's "подойдёт?"; help, manage, use and mine frame what is asked about.
   exactly(
     'пойдет|пойдут|пойдёт|поможете|поможешь|помогите|помочь|успеете|успеешь|успеть|успею|пользоваться|использовать|применять|мою|моего|моей|моим|моих|мои|мое',

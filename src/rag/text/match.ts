@@ -70,11 +70,31 @@ export function sameVerb(a: string, b: string): boolean {
 
 /** The first halves of Russian compounds: «авто|кресло», «электро|самокат», «мото|шлем». */
 const COMBINING =
-  /^(?:авто|электро|мото|вело|фото|видео|аудио|радио|аэро|гидро|термо|микро|мини|макси|супер|мульти|полу|само|пыле|паро|водо|морозо|тепло|снего|спорт|эко|био|нано|сверх|экстра)$/;
+  /^(?:авто|электро|мото|вело|фото|видео|аудио|радио|аэро|гидро|термо|микро|мини|макси|супер|мульти|полу|само|пыле|паро|водо|морозо|тепло|снего|спорт|эко|био|нано|сверх|экстра|бензо|газо|лесо)$/;
+
+const COMBINING_START = new RegExp(`^(${COMBINING.source.slice(4, -2)})(\\p{L}{3,})$`, 'u');
+
+/** The second half of a compound word ("пила" of «бензопила», "кресло" of «автокресло»), or null. */
+export function compoundTail(word: string): string | null {
+  return COMBINING_START.exec(word)?.[2] ?? null;
+}
 
 /** Whether `long` is a compound ending in `short`: "самокат" in «электросамокат», not "правка" in «отправка». */
 export function isCompoundOf(long: string, short: string): boolean {
   return long.length > short.length && long.endsWith(short) && COMBINING.test(long.slice(0, -short.length));
+}
+
+/** Suffixes of colloquial clippings: "вид|юх|а" (видеокарта), "вел|ик" (велосипед), "холод|ос" (холодильник). */
+const CLIPPED = /^(\p{L}{3,}?)(?:юх|ух|ик|ос|ан)(?:а|у|е|и|ой|ом|ами|ах|ов)?$/u;
+
+/**
+ * Whether `word` is a colloquial clipping of `full`: the first syllables of a long word plus a slang
+ * suffix ("видюху" of «Видеокарта», "велик" of «Велотренажёр»). Loose by nature (three letters), so only
+ * for naming the listing, whose title is a handful of words.
+ */
+export function clippingOf(word: string, full: string): boolean {
+  const base = CLIPPED.exec(word)?.[1];
+  return base !== undefined && full.length >= base.length + 4 && full.startsWith(base) && full !== word;
 }
 
 /** Case and number endings of nouns and adjectives. */
@@ -122,10 +142,11 @@ const LETTERS = /^\p{L}*$/u;
 function nearlyPrefix(a: string, b: string): boolean {
   const [short, long] = a.length <= b.length ? [a, b] : [b, a];
   const stem = short.slice(0, -1);
+  // Not a noun's case ending: "склада" is not "складывается".
   return (
     short.length >= 6 &&
     short.length < long.length &&
-    /[аеиоуыэюяь]$/.test(short) &&
+    /[еиоэюяь]$/.test(short) &&
     long.startsWith(stem) &&
     /[аеиоуыэюя]/.test(long[stem.length] ?? '')
   );
@@ -289,10 +310,24 @@ export function soundAlike(a: string, b: string): boolean {
   return bare !== ru && bare.length >= 4 && alike(bare, latin);
 }
 
-/** A question number is found as itself or inside a range the text gives ("от 4 до 7 лет", "100–125 см"). */
+/**
+ * A capitalised word inside a sentence is a name («Красный проспект», «Белый ветер»): it names no
+ * colour ("Какие цвета есть?").
+ */
+function properName(t: Token, text: string): boolean {
+  const first = text[t.start];
+  if (!first || first === first.toLowerCase()) return false;
+  const before = text.slice(0, t.start).trimEnd();
+  return before.length > 0 && !/[.!?\n]$/u.test(before) && !/^\p{Lu}+$/u.test(text.slice(t.start, t.end));
+}
+
+/**
+ * A question number is found as itself or inside a range the text gives ("от 4 до 7 лет", "100–125 см");
+ * not inside a span of hours («с 9:00 до 22:00» holds no 8 kg).
+ */
 function numberFound(value: number, tokens: readonly Token[], text: string): boolean {
   if (tokens.some((t) => /^\d+$/.test(t.word) && Number(t.word) === value)) return true;
-  const range = /(\d+(?:[.,]\d+)?)\s*(?:[–—-]|до|to)\s*(\d+(?:[.,]\d+)?)/giu;
+  const range = /(?<![\d:.,])(\d+(?:[.,]\d+)?)(?!:)\s*(?:[–—-]|до|to)\s*(\d+(?:[.,]\d+)?)(?![:\d])/giu;
   for (const m of text.matchAll(range)) {
     const [from, to] = [Number(m[1]!.replace(',', '.')), Number(m[2]!.replace(',', '.'))];
     if (from <= value && value <= to) return true;
@@ -379,7 +414,13 @@ function lookUp(term: Token, evidence: Evidence, options: FindOptions): MatchKin
   }
   const related = concepts(term.word).filter((c) => !options.synonymsOnly || c.ask === c.say);
   for (const c of related) {
-    if (evidence.tokens.some((t) => c.say.test(t.word)) || c.shows?.test(evidence.text)) return 'concept';
+    if (
+      evidence.tokens.some(
+        (t) => c.say.test(t.word) && !(c.name === 'colour' && properName(t, evidence.text)),
+      ) ||
+      c.shows?.test(evidence.text)
+    )
+      return 'concept';
   }
   if (term.stem.length >= 5 && !/\d/.test(term.word)) {
     const typo = evidence.tokens.some(
