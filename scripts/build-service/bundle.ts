@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type BuildOptions, type Metafile } from 'esbuild';
 import { asciiRegExps } from './ascii-regexps.js';
+import { zodEnglishOnly } from './zod-locales.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -53,10 +54,11 @@ export const SERVICE_BUILD_OPTIONS = {
   minifyIdentifiers: true,
   keepNames: true,
   sourcemap: 'linked',
+  sourcesContent: false,
   legalComments: 'none',
   external: SERVICE_EXTERNAL,
   banner: { js: REQUIRE_SHIM },
-  plugins: [asciiRegExps],
+  plugins: [asciiRegExps, zodEnglishOnly],
   metafile: true,
   logLevel: 'warning',
 } satisfies BuildOptions;
