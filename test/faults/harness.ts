@@ -379,6 +379,8 @@ export interface Stack {
   startService(extraEnv?: Record<string, string>): Promise<ServiceProcess>;
   /** Owner-visible bot messages in the Telegram sim (cards, notices, alerts). */
   ownerMessages(): number;
+  /** A buyer writes about a new listing; resolves once the bot has sent the owner a message (the draft card). */
+  buyerGetsCard(text?: string): Promise<void>;
   /** Stops the service (SIGTERM) and the simulators, removes the data dir. */
   close(): Promise<void>;
 }
@@ -445,6 +447,15 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     },
     ownerMessages() {
       return telegram.chat(telegram.user.id).messages.filter((m) => m.from?.id === telegram.bot.id).length;
+    },
+    async buyerGetsCard(text = 'Доставка есть?') {
+      const listing = avito.seedListing({ title: 'Диван угловой', price: 54_900 });
+      const cards = telegram.calls.find('/sendMessage').length;
+      await avito.buyerWrites({ itemId: listing.id, buyer: { name: 'Покупатель' }, text });
+      await pollUntil(() => telegram.calls.find('/sendMessage').length > cards, {
+        timeoutMs: 30_000,
+        what: 'the draft card',
+      });
     },
     async close() {
       await stack.service?.kill('SIGTERM');
