@@ -7,7 +7,8 @@ COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 COPY sim ./sim
 COPY scripts ./scripts
-# The service and the operator commands (dist/scripts/*.js) as plain JS, then production dependencies only.
+# The service (dist/src/main.js, bundled) and the operator commands (dist/scripts/*.js) as plain JS, then
+# production dependencies only (the bundle loads a few packages from node_modules).
 RUN npm run build && npm prune --omit=dev
 
 FROM node:24-slim

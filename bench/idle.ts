@@ -2,7 +2,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { pollUntil } from '../sim/common/wait.js';
 import { freePort, ServiceProcess, startStack } from '../test/faults/harness.js';
 import { buildService } from './build.js';
 import { rssMiB } from './proc.js';
@@ -68,17 +67,7 @@ export const idleBench: BenchCase = {
       await sleep(IDLE_MS);
       row('simulators configured, restarted', rssMiB(again.pid));
       // In use: a buyer's message answered (the model's SDK and the answering path loaded), then quiet again.
-      const listing = stack.avito.seedListing({ title: 'Диван угловой', price: 54_900 });
-      const cards = stack.telegram.calls.find('/sendMessage').length;
-      await stack.avito.buyerWrites({
-        itemId: listing.id,
-        buyer: { name: 'Покупатель' },
-        text: 'Доставка есть?',
-      });
-      await pollUntil(() => stack.telegram.calls.find('/sendMessage').length > cards, {
-        timeoutMs: 30_000,
-        what: 'the draft card',
-      });
+      await stack.buyerGetsCard();
       await sleep(IDLE_MS);
       row('simulators configured, restarted, one chat answered', rssMiB(again.pid));
     } finally {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import type { BuildOptions } from 'esbuild';
@@ -11,9 +12,20 @@ export interface WidgetScript {
   etag: string;
 }
 
-/** The browser code's entry point, and where `npm run build` puts its bundle (beside the compiled service). */
+/** The browser code's entry point. */
 export const WIDGET_ENTRY = fileURLToPath(new URL('./client/main.ts', import.meta.url));
-const BUILT_BUNDLE = fileURLToPath(new URL('../../widget/widget.js', import.meta.url));
+
+/**
+ * Where `npm run build` puts the widget's bundle: `dist/widget/widget.js`, found from the `dist/` this module
+ * runs from, wherever in it the service's bundle put this code (scripts/build-service.ts).
+ */
+export function builtWidgetPath(moduleUrl: string): string {
+  const here = fileURLToPath(moduleUrl);
+  const dist = here.lastIndexOf(`${sep}dist${sep}`);
+  return dist === -1
+    ? fileURLToPath(new URL('../../widget/widget.js', moduleUrl))
+    : join(here.slice(0, dist), 'dist', 'widget', 'widget.js');
+}
 
 /**
  * esbuild options shared by `npm run build` (`scripts/build-widget.ts`) and the in-memory build used when
@@ -45,10 +57,11 @@ export async function loadWidgetScript(): Promise<WidgetScript> {
 }
 
 async function readBuiltBundle(): Promise<Buffer> {
+  const path = builtWidgetPath(import.meta.url);
   try {
-    return await readFile(BUILT_BUNDLE);
+    return await readFile(path);
   } catch (err) {
-    throw new Error(`${BUILT_BUNDLE} is missing: run \`npm run build\` (it bundles the widget)`, {
+    throw new Error(`${path} is missing: run \`npm run build\` (it bundles the widget)`, {
       cause: err,
     });
   }

@@ -147,6 +147,7 @@ export class ServiceProcess {
   /**
    * Spawns the service (see {@link ServiceEntry}) with `env` and waits for "listening" and `/ready` 200.
    * `preload`: modules imported before the service (from source they may be TypeScript), e.g. a fault.
+   * `root`: the folder it runs from (a copy of the build elsewhere, with `dist/` and `package.json`).
    */
   static async start(
     env: Record<string, string>,
@@ -154,10 +155,11 @@ export class ServiceProcess {
     timeoutMs = 30_000,
     entry: ServiceEntry = 'source',
     preload: readonly string[] = [],
+    root = REPO_ROOT,
   ): Promise<ServiceProcess> {
     const blank = Object.fromEntries(envExampleKeys().map((k) => [k, '']));
     const child = spawn(process.execPath, ENTRY_ARGS[entry](preload), {
-      cwd: REPO_ROOT,
+      cwd: root,
       env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...blank, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -356,6 +358,8 @@ export interface StackOptions {
   entry?: ServiceEntry;
   /** Modules the service imports first (see {@link ServiceProcess.start}). */
   preload?: string[];
+  /** The folder the service runs from (see {@link ServiceProcess.start}); the repository by default. */
+  root?: string;
 }
 
 /** Three simulators, a data dir with a docs folder, and the env that points the service at them. */
@@ -375,6 +379,8 @@ export interface Stack {
   startService(extraEnv?: Record<string, string>): Promise<ServiceProcess>;
   /** Owner-visible bot messages in the Telegram sim (cards, notices, alerts). */
   ownerMessages(): number;
+  /** A buyer writes about a new listing; resolves once the bot has sent the owner a message (the draft card). */
+  buyerGetsCard(text?: string): Promise<void>;
   /** Stops the service (SIGTERM) and the simulators, removes the data dir. */
   close(): Promise<void>;
 }
@@ -430,6 +436,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         undefined,
         options.entry,
         options.preload,
+        options.root,
       );
       stack.service = svc;
       await pollUntil(() => avito.subscriptions().includes(webhookUrl), {
@@ -440,6 +447,15 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     },
     ownerMessages() {
       return telegram.chat(telegram.user.id).messages.filter((m) => m.from?.id === telegram.bot.id).length;
+    },
+    async buyerGetsCard(text = 'Доставка есть?') {
+      const listing = avito.seedListing({ title: 'Диван угловой', price: 54_900 });
+      const cards = telegram.calls.find('/sendMessage').length;
+      await avito.buyerWrites({ itemId: listing.id, buyer: { name: 'Покупатель' }, text });
+      await pollUntil(() => telegram.calls.find('/sendMessage').length > cards, {
+        timeoutMs: 30_000,
+        what: 'the draft card',
+      });
     },
     async close() {
       await stack.service?.kill('SIGTERM');
