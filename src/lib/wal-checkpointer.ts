@@ -11,6 +11,10 @@ import { Worker } from 'node:worker_threads';
  * 10–20 ms, and on average checkpointing doubles the cost of a write. A connection that takes part here
  * turns its automatic checkpoints off; one worker thread per database file checkpoints instead, on its own
  * connection, in PASSIVE mode (writers and readers go on while it copies).
+ *
+ * The worker runs only while writes go on. A lone small change after a quiet second (an idle service's minutely
+ * sweeps) is checkpointed on this thread instead: a few pages cost less than starting a thread with its own V8
+ * heap, which keeps ~10 MB of an idle service's memory while it runs and part of it after.
  */
 
 /** How often the worker checkpoints: the WAL holds at most about this much work. */
@@ -21,6 +25,12 @@ export const CHECKPOINT_INTERVAL_MS = 1000;
  * service's memory); the next write starts it again within {@link CHECKPOINT_INTERVAL_MS}.
  */
 export const WORKER_IDLE_MS = 10_000;
+
+/**
+ * A change that grew the WAL by more than this is left to the worker even when lone (a bulk import): copying it
+ * would block the event loop. A WAL reused after a checkpoint does not grow, and holds at most its size.
+ */
+const LONE_CHANGE_MAX_BYTES = 1024 * 1024;
 
 /** SQLite's own default, restored on a connection whose checkpoint worker is gone. */
 const SQLITE_DEFAULT_AUTOCHECKPOINT = 1000;
@@ -88,6 +98,11 @@ interface Entry {
   leases: number;
   /** Connections to hand their automatic checkpoints back to if a worker dies. */
   onLost: Set<() => void>;
+  /** The same connections' own PASSIVE checkpoint, for a lone change; false when the connection is closed. */
+  here: Set<() => boolean>;
+  /** Whether the last look saw the WAL change: a second change in a row means writes go on. */
+  changedAtLastLook: boolean;
+  walSize: number;
   running: Running | null;
   /** Looks at the WAL file each interval: a change starts the worker, a long quiet stops it. */
   watcher: NodeJS.Timeout;
@@ -149,8 +164,10 @@ function workerOf(entry: Entry): Running {
 
 async function lookAtWal(entry: Entry): Promise<void> {
   let signature: string;
+  let size = 0;
   try {
     const wal = await stat(`${entry.path}-wal`);
+    size = wal.size;
     signature = `${wal.size}:${wal.mtimeMs}`;
   } catch {
     signature = 'absent';
@@ -158,16 +175,33 @@ async function lookAtWal(entry: Entry): Promise<void> {
   if (entries.get(entry.path) !== entry) return;
   const now = Date.now();
   if (signature !== entry.walSignature) {
+    const lone =
+      !entry.changedAtLastLook &&
+      entry.walSignature !== '' &&
+      size - entry.walSize <= LONE_CHANGE_MAX_BYTES &&
+      (entry.running === null || entry.running.stopping);
     entry.walSignature = signature;
+    entry.walSize = size;
+    entry.changedAtLastLook = true;
     entry.quietSince = now;
+    if (lone && checkpointHere(entry)) return;
     if (entry.running?.stopping) await entry.running.exited;
     if (entries.get(entry.path) === entry) workerOf(entry);
     return;
   }
+  entry.changedAtLastLook = false;
   const current = entry.running;
   if (current && !current.stopping && current.waiting.size === 0 && now - entry.quietSince >= entry.idleMs) {
     void stopWorker(current, false);
   }
+}
+
+/** A PASSIVE checkpoint on one of the file's own open connections; false when none could run it. */
+function checkpointHere(entry: Entry): boolean {
+  for (const checkpoint of entry.here) {
+    if (checkpoint()) return true;
+  }
+  return false;
 }
 
 /**
@@ -177,6 +211,7 @@ async function lookAtWal(entry: Entry): Promise<void> {
 function leaseWalCheckpointer(
   file: string,
   onLost: () => void,
+  here: () => boolean,
   busyTimeoutMs = 5000,
   idleMs = WORKER_IDLE_MS,
 ): WalCheckpointLease | null {
@@ -190,6 +225,9 @@ function leaseWalCheckpointer(
       idleMs,
       leases: 0,
       onLost: new Set(),
+      here: new Set(),
+      changedAtLastLook: false,
+      walSize: 0,
       running: null,
       walSignature: '',
       quietSince: Date.now(),
@@ -202,6 +240,7 @@ function leaseWalCheckpointer(
   const held = entry;
   held.leases += 1;
   held.onLost.add(onLost);
+  held.here.add(here);
   let released = false;
   return {
     get working() {
@@ -229,6 +268,7 @@ function leaseWalCheckpointer(
       if (released) return;
       released = true;
       held.onLost.delete(onLost);
+      held.here.delete(here);
       held.leases -= 1;
       if (held.leases > 0) return;
       if (entries.get(path) === held) {
@@ -256,6 +296,15 @@ export function checkpointInBackground(
     file,
     () => {
       if (db.isOpen) db.exec(`PRAGMA wal_autocheckpoint = ${SQLITE_DEFAULT_AUTOCHECKPOINT}`);
+    },
+    () => {
+      if (!db.isOpen) return false;
+      try {
+        db.exec('PRAGMA wal_checkpoint(PASSIVE)');
+        return true;
+      } catch {
+        return false;
+      }
     },
     busyTimeoutMs,
     idleMs,
