@@ -4,7 +4,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_DOCS_DIR } from '../src/config.js';
 import { NODE_FLOOR, NODE_FLOOR_EXIT } from '../src/node-floor.js';
-import { REPO_ROOT } from './faults/harness.js';
+import { BUILD_ENTRY_ENV, REPO_ROOT } from './faults/harness.js';
 
 const read = (path: string) => readFileSync(join(REPO_ROOT, path), 'utf8');
 
@@ -60,6 +60,7 @@ function importGraph(entries: string[]): { files: Set<string>; packages: Set<str
 describe('what production runs', () => {
   const manifest = JSON.parse(read('package.json')) as {
     engines: { node: string };
+    scripts: Record<string, string>;
     dependencies: Record<string, string>;
     devDependencies: Record<string, string>;
   };
@@ -111,5 +112,17 @@ describe('what production runs', () => {
     expect(execStart).toBe('/usr/local/bin/node');
     expect(unit).toContain(`RestartPreventExitStatus=${NODE_FLOOR_EXIT}`);
     expect(read('README.md')).toContain(`Node.js ${major}.${minor} or newer`);
+  });
+
+  it('when the built service is started by npm start, the image or the unit, then each gives it the allocator setting the benchmarks run it with', () => {
+    const settings = Object.entries(BUILD_ENTRY_ENV);
+    expect(settings.length).toBeGreaterThan(0);
+    for (const [name, value] of settings) {
+      expect(manifest.scripts.start).toMatch(new RegExp(`^${name}=${value} node `));
+      expect(read('Dockerfile')).toMatch(new RegExp(`^ENV ${name}=${value}$`, 'm'));
+      expect(read('deploy/avito-responder.service')).toMatch(
+        new RegExp(`^Environment=${name}=${value}$`, 'm'),
+      );
+    }
   });
 });
