@@ -92,7 +92,7 @@ export type ServiceEntry = 'source' | 'build';
  * agree): a fixed glibc mmap threshold, so the large blocks V8 allocates while compiling go back to the system
  * when freed instead of staying in the heap (glibc's threshold otherwise rises to the largest block freed).
  */
-export const BUILD_ENTRY_ENV: Readonly<Record<string, string>> = { MALLOC_MMAP_THRESHOLD_: '65536' };
+export const BUILD_ENTRY_ENV: Readonly<Record<string, string>> = { MALLOC_MMAP_THRESHOLD_: '32768' };
 
 const ENTRY_ARGS: Record<ServiceEntry, (preload: readonly string[]) => string[]> = {
   source: (preload) => [
