@@ -13,7 +13,8 @@ RUN npm run build && npm prune --omit=dev
 
 FROM node:24-slim
 ENV NODE_ENV=production DATA_DIR=/data DOCS_DIR=/app/knowledge PORT=3000
-# glibc hands large freed blocks back to the system: ~11 MB less resident memory (docs/reports/performance.md).
+# glibc hands blocks of 32 KiB and more back to the system when freed (V8 compiles in such blocks): 10-15 MB
+# less resident memory once the service has answered (docs/reports/performance.md).
 ENV MALLOC_MMAP_THRESHOLD_=32768
 WORKDIR /app
 COPY --from=build --chown=node:node /app/node_modules ./node_modules
