@@ -98,7 +98,7 @@ interface Entry {
   leases: number;
   /** Connections to hand their automatic checkpoints back to if a worker dies. */
   onLost: Set<() => void>;
-  /** The same connections' own PASSIVE checkpoint, for a lone change; false when the connection is closed. */
+  /** The same connections' own PASSIVE checkpoint, for a lone change; false when it could not copy every frame. */
   here: Set<() => boolean>;
   /** Whether the last look saw the WAL change: a second change in a row means writes go on. */
   changedAtLastLook: boolean;
@@ -300,8 +300,9 @@ export function checkpointInBackground(
     () => {
       if (!db.isOpen) return false;
       try {
-        db.exec('PRAGMA wal_checkpoint(PASSIVE)');
-        return true;
+        const row = db.prepare('PRAGMA wal_checkpoint(PASSIVE)').get();
+        // Another checkpoint or a reader kept some frames back: the worker finishes the job.
+        return row !== undefined && Number(row.busy) === 0 && Number(row.checkpointed) === Number(row.log);
       } catch {
         return false;
       }
