@@ -9,19 +9,24 @@ import { pollUntil } from '../../sim/common/wait.js';
 const dir = mkdtempSync(join(tmpdir(), 'wal-checkpointer-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+/** A WAL database whose worker started on its first write and has stopped since (the WAL stayed quiet). */
+async function quietDatabase(name: string, idleMs: number) {
+  const path = join(dir, `${name}.sqlite`);
+  const db = new DatabaseSync(path);
+  db.exec('PRAGMA journal_mode = WAL');
+  const lease = checkpointInBackground(db, path, 5000, idleMs)!;
+  db.exec('CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)');
+  await pollUntil(() => lease.working, { timeoutMs: 5000, what: 'the worker to start on the first write' });
+  await pollUntil(() => !lease.working, {
+    timeoutMs: 10_000,
+    what: 'the worker to stop once the WAL is quiet',
+  });
+  return { path, db, lease };
+}
+
 describe('WAL checkpoints on a worker that runs only while writes go on', () => {
   it('when the WAL stays unchanged, then the worker stops; writes that go on start it again and it stops after them', async () => {
-    const path = join(dir, 'quiet.sqlite');
-    const db = new DatabaseSync(path);
-    db.exec('PRAGMA journal_mode = WAL');
-    const lease = checkpointInBackground(db, path, 5000, 300)!;
-    db.exec('CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)');
-
-    await pollUntil(() => lease.working, { timeoutMs: 5000, what: 'the worker to start on the first write' });
-    await pollUntil(() => !lease.working, {
-      timeoutMs: 10_000,
-      what: 'the worker to stop once the WAL is quiet',
-    });
+    const { db, lease } = await quietDatabase('quiet', 300);
 
     const insert = db.prepare('INSERT INTO t (v) VALUES (?)');
     // Automatic checkpoints stay off while the worker is away.
@@ -39,13 +44,7 @@ describe('WAL checkpoints on a worker that runs only while writes go on', () => 
   });
 
   it('when one small change follows a quiet WAL, then this thread checkpoints it and no worker starts', async () => {
-    const path = join(dir, 'lone.sqlite');
-    const db = new DatabaseSync(path);
-    db.exec('PRAGMA journal_mode = WAL');
-    const lease = checkpointInBackground(db, path, 5000, 300)!;
-    db.exec('CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)');
-    await pollUntil(() => lease.working, { timeoutMs: 5000, what: 'the worker to start on the first write' });
-    await pollUntil(() => !lease.working, { timeoutMs: 10_000, what: 'the worker to stop' });
+    const { path, db, lease } = await quietDatabase('lone', 300);
 
     const before = statSync(path).size;
     const insert = db.prepare('INSERT INTO t (v) VALUES (?)');
@@ -67,13 +66,7 @@ describe('WAL checkpoints on a worker that runs only while writes go on', () => 
   });
 
   it('when a checkpoint is asked for while no worker runs, then one starts and answers', async () => {
-    const path = join(dir, 'asked.sqlite');
-    const db = new DatabaseSync(path);
-    db.exec('PRAGMA journal_mode = WAL');
-    const lease = checkpointInBackground(db, path, 5000, 200)!;
-    db.exec('CREATE TABLE t (id INTEGER PRIMARY KEY)');
-    await pollUntil(() => lease.working, { timeoutMs: 5000, what: 'the worker to start' });
-    await pollUntil(() => !lease.working, { timeoutMs: 10_000, what: 'the worker to stop' });
+    const { db, lease } = await quietDatabase('asked', 200);
     db.exec('INSERT INTO t DEFAULT VALUES');
     const result = await lease.checkpoint();
     expect(result.error).toBeUndefined();
