@@ -38,16 +38,36 @@ export async function listen(handler: RequestListener, port = 0, host = '127.0.0
 }
 
 /**
- * A loopback port free right now, for a server that must know its own address before it listens (the widget's
- * demo page needs the service's origin in WIDGET_ORIGINS).
+ * Ports handed out by {@link freePort}: below the ephemeral ranges of Linux (32768–60999), macOS and Windows
+ * (49152–65535), which the kernel draws from for every outgoing connection and every `listen(0)`. A port taken
+ * from the ephemeral range could be given to a client socket (ours or another program's) before the server that
+ * asked for it binds it; this one only collides with a program that names it.
  */
-export function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
+const FREE_PORT_RANGE = { from: 20_000, to: 32_767 };
+const FREE_PORT_TRIES = 50;
+
+const tryListen = (port: number) =>
+  new Promise<number | null>((resolvePort) => {
     const server = createTcpServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolvePort(port));
+    server.once('error', () => resolvePort(null));
+    server.listen(port, '127.0.0.1', () => {
+      const bound = (server.address() as AddressInfo).port;
+      server.close(() => resolvePort(bound));
     });
   });
+
+/**
+ * A loopback port free right now, for a server that must know its own address before it listens (the widget's
+ * demo page needs the service's origin in WIDGET_ORIGINS). Drawn at random outside the ephemeral range; one the
+ * kernel picks when none there is free.
+ */
+export async function freePort(): Promise<number> {
+  const span = FREE_PORT_RANGE.to - FREE_PORT_RANGE.from + 1;
+  for (let i = 0; i < FREE_PORT_TRIES; i += 1) {
+    const port = await tryListen(FREE_PORT_RANGE.from + Math.floor(Math.random() * span));
+    if (port !== null) return port;
+  }
+  const port = await tryListen(0);
+  if (port === null) throw new Error('no free loopback port');
+  return port;
 }
