@@ -1,8 +1,8 @@
-import type { Chat, Draft, Message } from '../models/records.js';
+import type { Chat, Draft, Message, Mode } from '../models/records.js';
 import type { Decision } from '../rag/answer.js';
 import { takeChatLease } from './chat-lease.js';
 import { type Conversation, humanHasChat, loadConversation, needsDraft, sameIds } from './context.js';
-import { type ResponderDeps, syncCard } from './deps.js';
+import { type ResponderDeps, syncCard, type ViewParts } from './deps.js';
 import { replyFromIntents } from './intents.js';
 import { scheduleDeliver } from './jobs/deliver.js';
 import { scheduleRespond } from './jobs/respond.js';
@@ -126,10 +126,11 @@ export async function respondToChat(
   const pending = conversation.drafts.filter((d) => d.status === 'pending');
   const covering = pending.filter((d) => sameIds(d.coversMessageIds, ids));
   // A pending answer covering exactly these messages stands whatever the owner chose on an escalation.
-  if (covering.some((d) => d.kind !== 'escalation')) return 'already-drafted';
+  const standing = covering.find((d) => d.kind !== 'escalation');
+  if (standing) return standingDraft(deps, chat, standing, toAnswer, options);
   const skipEscalation = options.skipEscalation || (await ownerLetAiAnswer(deps, chatId, ids));
   // A pending escalation the owner has since overruled is not an answer; any other is.
-  if (covering.length > 0 && !skipEscalation) return 'already-drafted';
+  if (covering[0] && !skipEscalation) return standingDraft(deps, chat, covering[0], toAnswer, options);
   for (const old of pending) {
     const superseded = await store.drafts.transition(old.id, ['pending'], 'superseded');
     // The owner approved (or dismissed) it a moment ago: what waits for an answer has changed.
@@ -151,7 +152,6 @@ export async function respondToChat(
     skipEscalation,
     keywords: settings.escalationKeywords ?? [],
   });
-  const mode = effectiveMode(chat, settings, config.responder.mode);
   const draft = await store.drafts.create(draftFields(chat, decision, ids));
 
   // The model took a while: the seller may have written from the app, the owner taken over or replied.
@@ -161,10 +161,45 @@ export async function respondToChat(
     logger.info({ chatId, draftId: draft.id, conflict }, 'draft dropped: the chat changed while it was made');
     return conflict;
   }
-  await store.audit.append({
+  const mode = effectiveMode(chat, settings, config.responder.mode);
+  await auditCreated(deps, draft, mode);
+  // The card shows the chat as read after drafting and the messages the draft covers, as read for it.
+  const outcome = await present(deps, draft, mode, { chat: chatNow, buyerMessages: toAnswer });
+  if (options.notes && outcome !== 'raced') options.notes.doneWithChat = doneWithChat;
+  return outcome;
+}
+
+/**
+ * A pending draft already covers exactly what waits. One that never reached the owner (no card) was left by
+ * a run that died between making it and presenting it (kill -9, a failed write): this run presents it, as that
+ * run would have (the brief that run owed is read as the run ends, see settleBriefs). Otherwise there is nothing
+ * to do.
+ */
+async function standingDraft(
+  deps: ResponderDeps,
+  chat: Chat,
+  draft: Draft,
+  toAnswer: Message[],
+  options: RespondOptions,
+): Promise<RespondOutcome> {
+  if (draft.card) return 'already-drafted';
+  deps.logger.info({ chatId: chat.id, draftId: draft.id }, 'presenting a draft an interrupted run left');
+  const mode = effectiveMode(chat, await deps.store.settings.get(), deps.config.responder.mode);
+  const action = `draft.created.${draft.kind}`;
+  if ((await deps.store.audit.query({ draftId: draft.id, action, limit: 1 })).length === 0)
+    await auditCreated(deps, draft, mode);
+  const outcome = await present(deps, draft, mode, { chat, buyerMessages: toAnswer });
+  // What waits is exactly what the draft covers.
+  if (options.notes && outcome !== 'raced') options.notes.doneWithChat = true;
+  return outcome;
+}
+
+/** The audit entry of a new draft, with how it was made. */
+async function auditCreated(deps: ResponderDeps, draft: Draft, mode: Mode): Promise<void> {
+  await deps.store.audit.append({
     actor: 'system',
     action: `draft.created.${draft.kind}`,
-    chatId,
+    chatId: draft.chatId,
     draftId: draft.id,
     after: draft.text || null,
     details: {
@@ -176,23 +211,35 @@ export async function respondToChat(
       model: draft.model,
     },
   });
+}
 
+/**
+ * Puts a pending draft on its way: in auto mode a grounded model answer or the fallback goes to the buyer;
+ * anything else gets its card, for the owner to decide.
+ */
+async function present(
+  deps: ResponderDeps,
+  draft: Draft,
+  mode: Mode,
+  known: ViewParts,
+): Promise<RespondOutcome> {
   const autoSend =
     mode === 'auto' &&
-    ((decision.kind === 'answer' && decision.grounded && decision.strategy !== 'local') ||
-      decision.kind === 'fallback');
+    ((draft.kind === 'answer' && draft.grounded && draft.strategy !== 'local') || draft.kind === 'fallback');
   if (autoSend) {
-    const approved = await store.drafts.transition(draft.id, ['pending'], 'approved', { approvedBy: 'auto' });
+    const approved = await deps.store.drafts.transition(draft.id, ['pending'], 'approved', {
+      approvedBy: 'auto',
+    });
     // Retired meanwhile (the seller took the chat, the owner replied): nothing goes out.
     if (!approved) return 'raced';
     await scheduleDeliver(deps.agenda, approved.id);
-    logger.info({ chatId, draftId: draft.id, kind: draft.kind }, 'draft approved automatically');
-    if (options.notes) options.notes.doneWithChat = doneWithChat;
+    deps.logger.info(
+      { chatId: draft.chatId, draftId: draft.id, kind: draft.kind },
+      'draft approved automatically',
+    );
     return 'auto-sent';
   }
-  // The card shows the chat as read after drafting and the messages the draft covers, as read for it.
-  await syncCard(deps, draft, { chat: chatNow, buyerMessages: toAnswer });
-  if (options.notes) options.notes.doneWithChat = doneWithChat;
+  await syncCard(deps, draft, known);
   return draft.kind === 'escalation' ? 'escalated' : 'review';
 }
 

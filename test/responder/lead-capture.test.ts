@@ -15,6 +15,7 @@ import type { LeadSink, LeadSinkInput, PriceQuotes } from '../../src/responder/p
 import type { Store } from '../../src/store/port.js';
 import { openSqliteStore } from '../../src/store/sqlite/index.js';
 import { RecordingNotifier } from '../support/recording-notifier.js';
+import { dyingProcess } from '../support/dying-process.js';
 import { eventually } from '../support/service.js';
 
 let dir: string;
@@ -102,50 +103,6 @@ const briefNeverRead = (): LeadSink => ({
   buyerMessage: async () => {},
   buyerBurst: () => new Promise(() => {}),
 });
-
-/**
- * A process that dies once `dies` is called, or once the store call `after` names has been made: from then on
- * none of its store calls completes (nor the call that killed it), as when the process is gone. Remembers the
- * chat lease holders it took.
- */
-function dyingProcess(after?: { repo: 'drafts'; method: 'transition' }) {
-  let dead = false;
-  const holders: string[] = [];
-  const never = new Promise<never>(() => {});
-  const guard = <T extends object>(repo: T): T =>
-    new Proxy(repo, {
-      get(target, key, receiver) {
-        const value: unknown = Reflect.get(target, key, receiver);
-        if (typeof value !== 'function') return value;
-        return (...args: unknown[]) => {
-          if (dead) return never;
-          if (repo === store.leases && key === 'acquire') holders.push(args[1] as string);
-          const result = (value as (...a: unknown[]) => unknown).apply(target, args);
-          if (after && repo === store[after.repo] && key === after.method)
-            return Promise.resolve(result).then(() => {
-              dead = true;
-              return never;
-            });
-          return result;
-        };
-      },
-    });
-  const dyingStore = new Proxy(store, {
-    get(target, key, receiver) {
-      const value: unknown = Reflect.get(target, key, receiver);
-      return value && typeof value === 'object' ? guard(value) : value;
-    },
-  });
-  return {
-    store: dyingStore,
-    holders,
-    isDead: () => dead,
-    dies: (): Promise<never> => {
-      dead = true;
-      return never;
-    },
-  };
-}
 
 async function buyerWrites(text: string, id = `m-${Math.random().toString(36).slice(2)}`) {
   await responder.inbound.receive({
@@ -254,7 +211,7 @@ describe('leads from buyer conversations', () => {
 
   it('when the process dies after the draft, before the brief is read, then after a restart the chat’s brief is read', async () => {
     // The first process: its run drafts the answer, then dies while showing the card, its brief still on the way.
-    const dying = dyingProcess();
+    const dying = dyingProcess(store);
     const message = await firstProcessDies(
       dying,
       { notifier: Object.assign(new RecordingNotifier(), { syncCard: () => dying.dies() }) },
@@ -276,7 +233,7 @@ describe('leads from buyer conversations', () => {
   it('when a run dies before the brief of an answer sent automatically and the buyer writes again, then the next brief includes the dead run’s messages', async () => {
     // Auto mode: the first answer is approved (and the process dies) before its brief is read, and its message
     // leaves what waits for an answer.
-    const dying = dyingProcess({ repo: 'drafts', method: 'transition' });
+    const dying = dyingProcess(store, { repo: 'drafts', method: 'transition' });
     const before = await firstProcessDies(dying, { config: autoMode() }, 'Нужен диван к 20 декабря');
     expect(await store.drafts.listForChat('u2i-lead~1', ['approved'])).toHaveLength(1);
 
