@@ -128,6 +128,7 @@ function checkEveryMessage(run: Run, stack: Stack, ownerMayHold: boolean): void 
   let twice = 0;
   let olderDraft = 0;
   let heldForOwner = 0;
+  const held: string[] = [];
   const unanswered: string[] = [];
   for (const m of messages) {
     const covering = drafts.filter((d) => d.covers.includes(m.id));
@@ -136,8 +137,10 @@ function checkEveryMessage(run: Run, stack: Stack, ownerMayHold: boolean): void 
     else if (sent.length === 1) {
       if (sent[0]!.createdAt < m.arrivedAt) olderDraft += 1;
       else once += 1;
-    } else if (covering.some((d) => d.status === 'pending' || d.status === 'failed')) heldForOwner += 1;
-    else unanswered.push(m.id);
+    } else if (covering.some((d) => d.status === 'pending' || d.status === 'failed')) {
+      heldForOwner += 1;
+      held.push(...covering.map((d) => `${d.kind} ${d.status}`));
+    } else unanswered.push(m.id);
   }
   run.set({
     buyerMessages: messages.length,
@@ -157,7 +160,10 @@ function checkEveryMessage(run: Run, stack: Stack, ownerMayHold: boolean): void 
     `${unanswered.length} buyer messages neither answered nor shown to the owner (e.g. ${unanswered.slice(0, 3).join(', ')})`,
   );
   if (!ownerMayHold)
-    run.check(heldForOwner === 0, `${heldForOwner} buyer messages were not answered (held or failed)`);
+    run.check(
+      heldForOwner === 0,
+      `${heldForOwner} buyer messages were not answered (held or failed; their drafts: ${held.join(', ')})`,
+    );
 }
 
 /**
