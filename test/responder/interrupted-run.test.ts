@@ -10,6 +10,7 @@ import { createAgenda } from '../../src/jobs/index.js';
 import { createLogger } from '../../src/logger.js';
 import type { Decision } from '../../src/rag/answer.js';
 import { createResponder, type ResponderDeps } from '../../src/responder/index.js';
+import { scheduleDeliver } from '../../src/responder/jobs/deliver.js';
 import { SENDING_SWEEP_JOB } from '../../src/responder/jobs/reconcile.js';
 import { answerChat } from '../../src/responder/respond.js';
 import type { Store } from '../../src/store/port.js';
@@ -166,5 +167,35 @@ describe('a respond run that dies between making a draft and presenting it', () 
     await agendas[1]!.now(SENDING_SWEEP_JOB.name, {});
     await eventually(async () => (await store.drafts.listForChat(CHAT, ['sent'])).length === 1, 10_000);
     expect(sent).toEqual(['Да, диван в наличии.']);
+  });
+
+  it('when an approved draft waits for its delivery retry, then the drafts sweep leaves its delivery as scheduled', async () => {
+    agendas.push(
+      await createAgenda({ kind: 'sqlite', path: join(dir, 'store.sqlite') }, { processEvery: 50 }),
+    );
+    createResponder(depsWith('auto', {}));
+    const draft = await store.drafts.create({
+      chatId: CHAT,
+      kind: 'answer',
+      status: 'approved',
+      approvedBy: 'auto',
+      text: 'Да, диван в наличии.',
+      grounded: true,
+      coversMessageIds: [],
+    });
+    const retryAt = new Date(Date.now() + 3_600_000);
+    await scheduleDeliver(agendas[0]!, draft.id, retryAt);
+    sql('UPDATE drafts SET updated_at = updated_at - 120000');
+    await agendas[0]!.start();
+    await agendas[0]!.now(SENDING_SWEEP_JOB.name, {});
+    await eventually(
+      () =>
+        sql(
+          `SELECT COUNT(*) AS n FROM agenda_jobs WHERE name = '${SENDING_SWEEP_JOB.name}' AND last_finished_at IS NOT NULL`,
+        ) > 0,
+      10_000,
+    );
+    expect(sql(`SELECT next_run_at AS n FROM agenda_jobs WHERE name = 'deliver'`)).toBe(retryAt.getTime());
+    expect(sent).toEqual([]);
   });
 });

@@ -2,14 +2,14 @@
  * Settling drafts whose send is in doubt, against the chat: `reconcile-draft` checks one draft (an unknown send
  * outcome), and the `drafts-sending-sweep` finds drafts a crash left in `sending` and queues their check. A send
  * in doubt is never repeated blindly. The sweep also queues the delivery of drafts a crash left `approved`
- * without one (a process killed between approving a draft and queueing its delivery).
+ * without a delivery job (a process killed between approving a draft and queueing its delivery).
  */
 import type { Agenda } from 'agenda';
 import { z } from 'zod';
 import { defineJob, jobKind, scheduleEvery } from '../../jobs/job.js';
 import type { Draft } from '../../models/records.js';
 import type { Store } from '../../store/port.js';
-import { scheduleDeliver } from './deliver.js';
+import { DELIVER_JOB, scheduleDeliver } from './deliver.js';
 
 export const RECONCILE_JOB = jobKind('reconcile-draft', z.object({ draftId: z.string().min(1) }));
 export const SENDING_SWEEP_JOB = jobKind('drafts-sending-sweep', z.unknown());
@@ -17,10 +17,12 @@ export const SENDING_SWEEP_JOB = jobKind('drafts-sending-sweep', z.unknown());
 /** A draft left in `sending` this long is settled against the chat (crash recovery). */
 const STALE_SENDING_MS = 2 * 60_000;
 /**
- * A draft left `approved` this long is queued for delivery again: well past the longest retry backoff (see
- * deliverDraft), and harmless when its delivery is only late (one job per draft; it sends only what is approved).
+ * A draft `approved` this long with no delivery job waiting or running is queued for delivery: the process that
+ * approved it died before queueing it (the live path queues it a few milliseconds after approving).
  */
-const STALE_APPROVED_MS = 60_000;
+const ORPHAN_APPROVED_MS = 10_000;
+/** The states of a delivery job that will still deliver its draft. */
+const LIVE_JOB_STATES: ReadonlySet<string> = new Set(['queued', 'scheduled', 'running']);
 
 /** Queues a check of a draft whose send outcome is unknown, `delayMs` from now. */
 export async function scheduleReconcile(agenda: Agenda, draftId: string, delayMs: number): Promise<void> {
@@ -43,8 +45,10 @@ export function defineReconcileJobs(
     for (const draft of onTheWay) {
       if (draft.status === 'sending' && age(draft) > STALE_SENDING_MS)
         await scheduleReconcile(agenda, draft.id, 0);
-      if (draft.status === 'approved' && age(draft) > STALE_APPROVED_MS)
-        await scheduleDeliver(agenda, draft.id);
+      if (draft.status === 'approved' && age(draft) > ORPHAN_APPROVED_MS) {
+        const { jobs } = await agenda.queryJobs({ name: DELIVER_JOB.name, data: { draftId: draft.id } });
+        if (!jobs.some((job) => LIVE_JOB_STATES.has(job.state))) await scheduleDeliver(agenda, draft.id);
+      }
     }
   });
 }
