@@ -120,6 +120,10 @@ export interface KeyTerm {
 /** A question of what to do, whose subject is its condition: "если сломается, что делать?". */
 const WHAT_TO_DO = /^(?:делать|сделать|поступить|действовать|do)$/u;
 
+/** A word with an adjective's full ending ("бонусная", "цельный"): a guess good enough to tell it from a noun. */
+const isAdjective = (word: string) =>
+  word.length > 4 && /(?:ый|ий|ой|ая|яя|ое|ее|ые|ие|ого|его|ую|юю|ых|их)$/u.test(word);
+
 /** Words that open a condition: "если …", "в случае …", "вдруг …". */
 const CONDITION_WORDS = new Set(['если', 'вдруг', 'случае', 'if', 'when', 'unless']);
 
@@ -169,7 +173,14 @@ export function askedIn(questions: readonly string[], naming: readonly string[])
       }
       if (or) {
         const before = terms.filter((t) => t.token.start < or.start && (!t.weak || t.naming)).pop();
-        for (const t of terms) if (t === before || t.token.start > or.start) t.either = 0;
+        const after = terms.filter((t) => t.token.start > or.start);
+        // "накопительная или бонусная карта": adjectives are the alternatives, the noun after them is asked of both.
+        const shared =
+          before && after.length > 1 && isAdjective(before.token.word) && isAdjective(after[0]!.token.word)
+            ? after.slice(1).filter((t) => !isAdjective(t.token.word))
+            : [];
+        for (const t of terms)
+          if ((t === before || t.token.start > or.start) && !shared.includes(t)) t.either = 0;
       }
       const cue = tokenize(part).find((t) => CONDITION_WORDS.has(t.word));
       if (cue) {
@@ -395,6 +406,7 @@ const MEASURES = new Set([
   'duration',
   'area',
   'volume',
+  'gram',
   'watt',
   'hertz',
   'inch',

@@ -512,3 +512,58 @@ describe('round 9: units, bounds, frames, clippings and the question clause', ()
     expect(coverIn(ask!, card)!.quality).toBeGreaterThan(coverIn(ask!, doc)?.quality ?? -Infinity);
   });
 });
+
+describe('round 10: glued units, grams, amounts, service frames and shared nouns', () => {
+  it.each<[string, { title: string; text: string }, string]>([
+    // A number written onto its unit is the number beside the unit.
+    [
+      'Кастрюля на 5л есть?',
+      { title: 'Посуда', text: 'Кастрюля эмалированная, объём 5 л.' },
+      'Кастрюля эмалированная, объём 5 л.',
+    ],
+    // Grams, written as a letter after the number.
+    [
+      'Сколько грамм в пачке чая?',
+      { title: 'Чай', text: 'Чай листовой, в пачке 100 г.' },
+      'Чай листовой, в пачке 100 г.',
+    ],
+    // An amount is a price.
+    [
+      'С какой суммы упаковка бесплатная?',
+      { title: 'Упаковка', text: 'Подарочная упаковка бесплатно при заказе от 3 000 ₽.' },
+      'Подарочная упаковка бесплатно при заказе от 3 000 ₽.',
+    ],
+    // Having a service done, and a number, frame what is asked about.
+    [
+      'Кредит оформить можно?',
+      { title: 'Оплата', text: 'Кредит от банка на 12 месяцев.' },
+      'Кредит от банка на 12 месяцев.',
+    ],
+    [
+      'Сколько стоит вызвать электрика?',
+      { title: 'Услуги', text: 'Выезд электрика — 1 000 ₽.' },
+      'Выезд электрика — 1 000 ₽.',
+    ],
+    [
+      'Полку можно повесить на гипсокартон?',
+      { title: 'Полка', text: 'Полка крепится к стенам из гипсокартона и кирпича.' },
+      'Полка крепится к стенам из гипсокартона и кирпича.',
+    ],
+    [
+      'Дайте номер телефона сервиса',
+      { title: 'Контакты', text: 'Телефон сервиса: +7 (495) 123-45-67.' },
+      'Телефон сервиса: +7 (495) 123-45-67.',
+    ],
+  ])('when asked «%s», then the passage answers it', (question, passage, expected) => {
+    expect(answerIn(question, passage)).toBe(expected);
+  });
+
+  it.each<[string, { title: string; text: string }]>([
+    // Adjectives are the alternatives; the noun after them is asked of both.
+    ['Есть подарочная или клубная карта?', { title: 'Упаковка', text: 'Подарочная упаковка — 200 ₽.' }],
+    // A model name keeps its digits: "i7" is not a 7 of the passage.
+    ['Есть такой же, но с i7?', { title: 'Ноутбук', text: 'Процессор Core i5, 7 часов работы.' }],
+  ])('when asked the near-miss «%s», then nothing covers it', (question, passage) => {
+    expect(answerIn(question, passage)).toBeNull();
+  });
+});

@@ -53,8 +53,11 @@ const CITIES = either(
     'уфа|уфы|уфе|уфу|уфой|тула|тулы|туле|тулу|тулой|чита|читы|чите|читу|орел|орла|орле|орлу|иваново|кострома',
   ),
 );
-const PRICE = starts('цен|стоимост|стоит|стоят|стоить|стоил|почем|прайс|бюджет|платн|бесплатн|price|cost');
-const PRICE_SAY = starts('цен|стоимост|стоит|стоят|стоить|прайс|руб|бесплатн|платн|доплат|копе|тысяч');
+/** "От какой суммы …?": an amount is a price too. */
+const PRICE = starts(
+  'цен|стоимост|стоит|стоят|стоить|стоил|почем|прайс|бюджет|платн|бесплатн|сумм|price|cost',
+);
+const PRICE_SAY = starts('цен|стоимост|стоит|стоят|стоить|прайс|руб|бесплатн|платн|доплат|копе|тысяч|сумм');
 const PRICE_SHOWS = /\d\s*(?:₽|руб|р\.|тыс)/u;
 const PAYMENT = starts('оплат|оплач|плат[иеяю]|заплат|расплат|pay');
 const PAYMENT_SAY = starts(
@@ -120,6 +123,14 @@ const AREA_SHOWS = /\d\s*(?:м²|м2|кв\.?\s*м)/u;
 const WATT = either(starts('ватт|киловатт'), exactly('вт|квт|w|kw'));
 const HERTZ = either(starts('герц'), exactly('гц|hz'));
 const UNITS: Concept[] = [
+  // «Вес: 27,9 г», «пачки по 250 г»: a gram is a letter after a number in documents ("г." alone is a city).
+  {
+    name: 'gram',
+    ask: either(starts('грамм'), exactly('гр|g')),
+    say: starts('грамм'),
+    shows: /\d\s*(?:г|гр)(?![\p{L}])/u,
+    words: 'г',
+  },
   { name: 'watt', ask: WATT, say: WATT, words: 'вт' },
   { name: 'hertz', ask: HERTZ, say: HERTZ, words: 'гц' },
   {
@@ -535,6 +546,11 @@ export const WEAK_WORDS: RegExp = either(
   // кг?", "потянет?"), and so does coming over to do it ("можно прийти попробовать?").
   exactly(
     'бывает|бывают|держит|держат|выдержит|выдержат|выдерживает|выдерживают|потянет|потянут|осилит|справится|прийти|приду|придем|придём|зайти|зайду|зайдем|зайдём|заглянуть|загляну',
+  ),
+  // Having a service done frames the service ("рассрочку оформить?", "вызвать мастера на замер", "можно
+  // повесить горизонтально?"), and a number frames whose it is ("номер телефона", "дайте номер карты").
+  exactly(
+    'оформить|оформлю|оформите|оформим|оформляете|оформлять|оформляем|вызвать|вызову|вызовете|вызывать|вызываете|повесить|повешу|повесите|повесим|вешать|вешаете|номер|номера|номеру|номером|дайте|дай',
   ),
   // "пойдёт?" is the buyer's "подойдёт?"; help, manage, use and mine frame what is asked about.
   exactly(

@@ -9,7 +9,11 @@ export interface Token {
   end: number;
 }
 
-const WORD = /[\p{L}\p{N}]+/gu;
+/**
+ * A run of letters and digits; a number written onto a Russian word ("22мм", "5кг", "2шт") is two words, as
+ * documents write them. Model names keep their digits ("i7", "rtx3060", "5G").
+ */
+const WORD = /\p{N}+(?=[а-яёА-ЯЁ])|[\p{L}\p{N}]+/gu;
 const CYRILLIC = /[а-я]/;
 const LATIN = /^[a-z]+$/;
 
