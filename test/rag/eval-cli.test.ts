@@ -49,6 +49,7 @@ describe('npm run eval', () => {
     const by = new Map(results.map((r) => [r.set, r]));
     expect([...by.keys()].sort()).toEqual([
       'appliances',
+      'autoparts',
       'bikes',
       'building',
       'clothes',
@@ -58,10 +59,13 @@ describe('npm run eval', () => {
       'fishing',
       'fitness',
       'garden',
+      'jewellery',
       'kids',
       'music',
       'pets',
       'phones',
+      'plumbing',
+      'textiles',
       'tools',
       'tyres',
     ]);
