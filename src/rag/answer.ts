@@ -386,6 +386,7 @@ export function createAnswerer(deps: AnswererDeps) {
       for (const ask of open) {
         let best: { cover: Cover; hit: LocalHit } | null = null;
         for (const hit of hits) {
+          if (ask.another && hit.scope === 'item') continue;
           const cover = coverIn(ask, { text: hit.text, title: hit.title });
           if (cover && (!best || cover.quality > best.cover.quality)) best = { cover, hit };
         }

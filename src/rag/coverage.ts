@@ -98,7 +98,15 @@ export interface Ask {
   terms: KeyTerm[];
   /** It ends with a question mark: left unanswered, it is worth telling the owner. */
   question: boolean;
+  /**
+   * It asks for another item like the listing ("Есть такой же, но на 50 литров?"): what the listing's own
+   * documents say of it does not answer.
+   */
+  another?: boolean;
 }
+
+/** "такой же", "такие же": another item like this one. */
+const ANOTHER_LIKE = /(?<![\p{L}])так(?:ой|ая|ое|ие|ую|ого|их)\s+же(?![\p{L}])/iu;
 
 /**
  * A word a passage must contain (in some form) to answer the question. `weak` words frame the question
@@ -207,7 +215,12 @@ export function askedIn(questions: readonly string[], naming: readonly string[])
         const told = words.some((t) => t.start < lastComma && TELLS.test(t.word));
         if (told && before.length > 0 && after.length > 0) for (const t of before) t.condition = true;
       }
-      previous = { text: part.trim(), terms, question: asked };
+      previous = {
+        text: part.trim(),
+        terms,
+        question: asked,
+        ...(ANOTHER_LIKE.test(part) ? { another: true } : {}),
+      };
       asks.push(previous);
     }
   }

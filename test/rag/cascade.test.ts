@@ -198,6 +198,18 @@ describe('the cascade with the local index (no Gemini key)', () => {
     },
   );
 
+  it('when another item like the listing is asked for, then its own documents do not answer', async () => {
+    await seedShop(knowledge);
+    // The listing's document says what this machine loads and how worn it is; it says nothing of another one.
+    for (const question of [
+      'Такую же на 7 кг белья ещё продаёте?',
+      'Есть такая же машина, тоже почти новая?',
+    ])
+      expect(await knowledge.answer(ask(question, WASHER))).toMatchObject({ kind: 'fallback' });
+    // Asked of this one, the same document answers.
+    expectAnswer(await knowledge.answer(ask('Сколько кг белья загружает?', WASHER)), 'local', '7 кг');
+  });
+
   it('when no passage answers, then the decision is a fallback, never the listing restated', async () => {
     await seedShop(knowledge, false);
     const decision = await knowledge.answer(ask('Какая гарантия на холодильник?', FRIDGE));
