@@ -123,7 +123,13 @@ export interface KeyTerm {
   naming?: boolean;
   /** For a number, the word after it ("5 этаж"): «150 ₽ за этаж» answers it for any number. */
   unit?: Token;
+  /** A span of time asked for ("рассрочка на год"): only the same span answers, not any duration. */
+  span?: boolean;
 }
+
+/** "на год", "за неделю", "через месяц": one span of time, as specific as a number with its unit. */
+const SPAN_BEFORE = new Set(['на', 'за', 'через']);
+const SPAN_UNIT = /^(?:год|года|полгода|месяц|месяца|неделю|недели|сутки|день|квартал)$/u;
 
 /** A question of what to do, whose subject is its condition: "если сломается, что делать?". */
 const WHAT_TO_DO = /^(?:делать|сделать|поступить|действовать|do)$/u;
@@ -164,9 +170,12 @@ export function askedIn(questions: readonly string[], naming: readonly string[])
       const terms: KeyTerm[] = named.map((token) => {
         const next = words[words.findIndex((w) => w.start === token.start) + 1];
         const unit = /^\d+$/.test(token.word) && next && !/^\d/.test(next.word) ? { unit: next } : {};
+        const before = words[words.findIndex((w) => w.start === token.start) - 1];
+        const span =
+          SPAN_UNIT.test(token.word) && before && SPAN_BEFORE.has(before.word) ? { span: true } : {};
         return isNaming(namingTokens, token)
           ? { token, weak: true, naming: true }
-          : { token, weak: isWeak(token.word), ...unit };
+          : { token, weak: isWeak(token.word), ...unit, ...span };
       });
       if (terms.every((t) => t.naming)) continue;
       // "Подключите машинку? Сколько стоит?": a bare price or time question asks about the one before.
@@ -337,8 +346,12 @@ function judge(ask: Ask, sentence: Evidence, around: Surroundings): Judgement | 
     .filter((t) => !t.naming || t.either !== undefined)
     .map((term) => {
       // A number asked with a measure is found only beside its unit («8 кг» is not in «4–12 дней»).
-      const find = (evidence: Evidence) =>
-        measured(term) && !findTerm(term.unit!, evidence) ? null : findTerm(term.token, evidence);
+      const find = (evidence: Evidence) => {
+        if (measured(term) && !findTerm(term.unit!, evidence)) return null;
+        const kind = findTerm(term.token, evidence);
+        // Another span of time is no answer to the one asked ("на год" / «на 6 месяцев»).
+        return term.span && kind === 'concept' ? null : kind;
+      };
       const onTopic = find(around.title) !== null;
       const kind =
         find(sentence) ?? (term.unit ? perUnit(Number(term.token.word), term.unit, sentence) : null);

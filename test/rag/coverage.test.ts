@@ -513,7 +513,7 @@ describe('round 9: units, bounds, frames, clippings and the question clause', ()
   });
 });
 
-describe('round 10: glued units, grams, amounts, service frames and shared nouns', () => {
+describe('round 10: glued units, grams, amounts, service frames, shared nouns and spans of time', () => {
   it.each<[string, { title: string; text: string }, string]>([
     // A number written onto its unit is the number beside the unit.
     [
@@ -549,6 +549,12 @@ describe('round 10: glued units, grams, amounts, service frames and shared nouns
       { title: 'Полка', text: 'Полка крепится к стенам из гипсокартона и кирпича.' },
       'Полка крепится к стенам из гипсокартона и кирпича.',
     ],
+    // The same span answers it.
+    [
+      'Рассрочка на год есть?',
+      { title: 'Оплата', text: 'Рассрочка на год без переплаты.' },
+      'Рассрочка на год без переплаты.',
+    ],
     [
       'Дайте номер телефона сервиса',
       { title: 'Контакты', text: 'Телефон сервиса: +7 (495) 123-45-67.' },
@@ -563,6 +569,9 @@ describe('round 10: glued units, grams, amounts, service frames and shared nouns
     ['Есть подарочная или клубная карта?', { title: 'Упаковка', text: 'Подарочная упаковка — 200 ₽.' }],
     // A model name keeps its digits: "i7" is not a 7 of the passage.
     ['Есть такой же, но с i7?', { title: 'Ноутбук', text: 'Процессор Core i5, 7 часов работы.' }],
+    // A span of time asked for is not answered by another span.
+    ['Рассрочка на год есть?', { title: 'Оплата', text: 'Рассрочка на 6 месяцев без переплаты.' }],
+    ['Аренда на неделю возможна?', { title: 'Аренда', text: 'Аренда инструмента — на сутки или на 3 дня.' }],
   ])('when asked the near-miss «%s», then nothing covers it', (question, passage) => {
     expect(answerIn(question, passage)).toBeNull();
   });
