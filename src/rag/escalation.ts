@@ -328,11 +328,13 @@ const IS_DELIVERED: Pred = (t) => DELIVERED(t) || OWNED(t);
 
 /** The buyer has the item: delivered, bought or in use (a defect then is a complaint, not a question). */
 function hasItem(tokens: Token[]): boolean {
+  // "при первой стирке", "при первом же мытье": a condition asked about, not a time that has come.
+  const soon = tokens.filter((t, i) => !(EARLY(t) && tokens[i - 1]?.word === 'при'));
   return (
     has(tokens, IS_DELIVERED) ||
-    near(tokens, EARLY, USE_PERIOD, 1) !== null ||
+    near(soon, EARLY, USE_PERIOD, 1) !== null ||
     // "в первую же рыбалку": whatever the occasion, «же» after an ordinal says it has happened.
-    followedBy(tokens, EARLY, w(/^же$/)) !== null
+    followedBy(soon, EARLY, w(/^же$/)) !== null
   );
 }
 /** "а если придёт со сколом?", "вдруг привезут не тот цвет": a question before buying. */

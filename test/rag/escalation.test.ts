@@ -321,10 +321,15 @@ const roundTen: Array<[string, EscalationReason]> = [
   ['Из пульта выпадает батарейный отсек, купили неделю назад', 'complaint'],
   ['После вашей установки под стиральной машиной лужа', 'complaint'],
   ['Затопило соседей из-за вашего шланга, приезжайте', 'complaint'],
+  // The same words after the fact stay a complaint.
+  ['Джинсы сели после первой стирки, верните деньги', 'refund'],
+  ['Сели после первой же стирки', 'complaint'],
 ];
 
 const roundTenNearMisses = [
-  // Asked before buying, or a puddle that is weather.
+  // Asked before buying, or a puddle that is weather; «при первом …» is a condition asked about.
+  'Футболки линяют при первой стирке?',
+  'Краска облезает при первом же мытье?',
   'Камни из серёжек не выпадают со временем?',
   'Если будет лужа под машинкой, что делать?',
   'На улице лужи, курьер сможет подъехать к подъезду?',
