@@ -326,6 +326,23 @@ const roundTen: Array<[string, EscalationReason]> = [
   ['Сели после первой же стирки', 'complaint'],
 ];
 
+const roundTwelve: Array<[string, EscalationReason]> = [
+  // What was ordered, then what the package holds; a person asked for in person; a part that fell out.
+  ['Заказывала крем для лица, в посылке шампунь', 'wrong_item'],
+  ['Заказывал синий чехол, в коробке какой-то зелёный', 'wrong_item'],
+  ['Хочу поговорить с мастером лично', 'human_request'],
+  ['Через день после покупки вывалилась кнопка из пульта', 'complaint'],
+  // A part fallen out, with no replacement priced, stays a complaint.
+  ['Кнопка выпала на второй день, не работает', 'complaint'],
+];
+
+const roundTwelveNearMisses = [
+  // What a package holds, asked; a replacement priced is a question for the workshop.
+  'Заказала набор, в коробке есть инструкция на русском?',
+  'Выпала кнопка у пульта, сколько стоит заменить?',
+  'Можно лично приехать посмотреть?',
+];
+
 const roundTenNearMisses = [
   // Asked before buying, or a puddle that is weather; «при первом …» is a condition asked about.
   'Футболки линяют при первой стирке?',
@@ -335,8 +352,16 @@ const roundTenNearMisses = [
   'На улице лужи, курьер сможет подъехать к подъезду?',
 ];
 
-// Rounds 5-10 are tested at one listing price: «за две тысячи» is an offer below 2 500.
-const anyTradeCases = [...anyTrade, ...roundSix, ...roundSeven, ...roundEight, ...roundNine, ...roundTen];
+// Rounds 5-12 are tested at one listing price: «за две тысячи» is an offer below 2 500.
+const anyTradeCases = [
+  ...anyTrade,
+  ...roundSix,
+  ...roundSeven,
+  ...roundEight,
+  ...roundNine,
+  ...roundTen,
+  ...roundTwelve,
+];
 const anyTradeNearMissCases = [
   ...anyTradeNearMisses,
   ...roundSixNearMisses,
@@ -344,6 +369,7 @@ const anyTradeNearMissCases = [
   ...roundEightNearMisses,
   ...roundNineNearMisses,
   ...roundTenNearMisses,
+  ...roundTwelveNearMisses,
 ];
 
 describe('escalation rules for any trade', () => {
