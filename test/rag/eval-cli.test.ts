@@ -72,8 +72,8 @@ describe('npm run eval', () => {
       'tyres',
     ]);
     // Every set has been looked at (docs/reports/quality.md): each keeps its recorded floor, and no draft
-    // holds a number no document does. Escalation precision meets the goal on every set but one whose first
-    // look recorded less (coffee, 17/19), which its floor holds instead.
+    // holds a number no document does. Escalation precision meets the goal on every set (a set whose first
+    // look recorded less would be held to its floor instead).
     for (const r of results) {
       expect({ set: r.set, failures: r.checkFailures }).toEqual({ set: r.set, failures: [] });
       expect(r.factsNotInSources).toEqual([]);
