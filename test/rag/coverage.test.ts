@@ -569,6 +569,8 @@ describe('round 10: glued units, grams, amounts, service frames, shared nouns an
     ['Есть подарочная или клубная карта?', { title: 'Упаковка', text: 'Подарочная упаковка — 200 ₽.' }],
     // A model name keeps its digits: "i7" is not a 7 of the passage.
     ['Есть такой же, но с i7?', { title: 'Ноутбук', text: 'Процессор Core i5, 7 часов работы.' }],
+    // A year is no weight.
+    ['Сколько там грамм?', { title: 'Гарантия', text: 'Модель выпущена в 2024 г. и снята с производства.' }],
     // A span of time asked for is not answered by another span.
     ['Рассрочка на год есть?', { title: 'Оплата', text: 'Рассрочка на 6 месяцев без переплаты.' }],
     ['Аренда на неделю возможна?', { title: 'Аренда', text: 'Аренда инструмента — на сутки или на 3 дня.' }],

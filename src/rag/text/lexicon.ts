@@ -123,12 +123,13 @@ const AREA_SHOWS = /\d\s*(?:м²|м2|кв\.?\s*м)/u;
 const WATT = either(starts('ватт|киловатт'), exactly('вт|квт|w|kw'));
 const HERTZ = either(starts('герц'), exactly('гц|hz'));
 const UNITS: Concept[] = [
-  // «Вес: 27,9 г», «пачки по 250 г»: a gram is a letter after a number in documents ("г." alone is a city).
+  // «Вес: 27,9 г», «пачки по 250 г»: a gram is a letter after a number in documents ("г." alone is a city,
+  // and after a year «2026 г.» a year).
   {
     name: 'gram',
     ask: either(starts('грамм'), exactly('гр|g')),
     say: starts('грамм'),
-    shows: /\d\s*(?:г|гр)(?![\p{L}])/u,
+    shows: /(?<!(?:19|20)\d)\d\s*(?:г|гр)(?![\p{L}])/u,
     words: 'г',
   },
   { name: 'watt', ask: WATT, say: WATT, words: 'вт' },
