@@ -40,15 +40,15 @@ export function defineReconcileJobs(
 ): void {
   defineJob(agenda, RECONCILE_JOB, async ({ draftId }) => void (await deps.reconcile(draftId)));
   defineJob(agenda, SENDING_SWEEP_JOB, async () => {
-    const age = (d: Draft) => Date.now() - d.updatedAt.getTime();
-    const onTheWay = await deps.store.drafts.listByStatus(['sending', 'approved'], 200);
-    for (const draft of onTheWay) {
-      if (draft.status === 'sending' && age(draft) > STALE_SENDING_MS)
-        await scheduleReconcile(agenda, draft.id, 0);
-      if (draft.status === 'approved' && age(draft) > ORPHAN_APPROVED_MS) {
-        const { jobs } = await agenda.queryJobs({ name: DELIVER_JOB.name, data: { draftId: draft.id } });
-        if (!jobs.some((job) => LIVE_JOB_STATES.has(job.state))) await scheduleDeliver(agenda, draft.id);
-      }
+    const olderThan = (ms: number) => (d: Draft) => Date.now() - d.updatedAt.getTime() > ms;
+    const sending = await deps.store.drafts.listByStatus(['sending'], 200);
+    for (const draft of sending.filter(olderThan(STALE_SENDING_MS)))
+      await scheduleReconcile(agenda, draft.id, 0);
+    // Looked up apart, so that a backlog of approved drafts (an outage's retries) never hides one in `sending`.
+    const approved = await deps.store.drafts.listByStatus(['approved'], 200);
+    for (const draft of approved.filter(olderThan(ORPHAN_APPROVED_MS))) {
+      const { jobs } = await agenda.queryJobs({ name: DELIVER_JOB.name, data: { draftId: draft.id } });
+      if (!jobs.some((job) => LIVE_JOB_STATES.has(job.state))) await scheduleDeliver(agenda, draft.id);
     }
   });
 }
