@@ -168,9 +168,10 @@ export function askedIn(questions: readonly string[], naming: readonly string[])
         (t) => !QUESTION_WORDS.has(t.word) && !CHATTER_WORDS.has(t.word),
       );
       const terms: KeyTerm[] = named.map((token) => {
-        const next = words[words.findIndex((w) => w.start === token.start) + 1];
+        const at = words.findIndex((w) => w.start === token.start);
+        const next = words[at + 1];
         const unit = /^\d+$/.test(token.word) && next && !/^\d/.test(next.word) ? { unit: next } : {};
-        const before = words[words.findIndex((w) => w.start === token.start) - 1];
+        const before = words[at - 1];
         const span =
           SPAN_UNIT.test(token.word) && before && SPAN_BEFORE.has(before.word) ? { span: true } : {};
         return isNaming(namingTokens, token)
