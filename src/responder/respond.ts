@@ -185,20 +185,21 @@ async function standingDraft(
   if (draft.card) return 'already-drafted';
   deps.logger.info({ chatId: chat.id, draftId: draft.id }, 'presenting a draft an interrupted run left');
   const mode = effectiveMode(chat, await deps.store.settings.get(), deps.config.responder.mode);
-  const action = `draft.created.${draft.kind}`;
-  if ((await deps.store.audit.query({ draftId: draft.id, action, limit: 1 })).length === 0)
-    await auditCreated(deps, draft, mode);
+  const audited = await deps.store.audit.query({ draftId: draft.id, action: createdAction(draft), limit: 1 });
+  if (audited.length === 0) await auditCreated(deps, draft, mode);
   const outcome = await present(deps, draft, mode, { chat, buyerMessages: toAnswer });
   // What waits is exactly what the draft covers.
   if (options.notes && outcome !== 'raced') options.notes.doneWithChat = true;
   return outcome;
 }
 
+const createdAction = (draft: Draft) => `draft.created.${draft.kind}`;
+
 /** The audit entry of a new draft, with how it was made. */
 async function auditCreated(deps: ResponderDeps, draft: Draft, mode: Mode): Promise<void> {
   await deps.store.audit.append({
     actor: 'system',
-    action: `draft.created.${draft.kind}`,
+    action: createdAction(draft),
     chatId: draft.chatId,
     draftId: draft.id,
     after: draft.text || null,
