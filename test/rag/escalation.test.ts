@@ -318,7 +318,7 @@ const roundNineNearMisses = [
 const roundTen: Array<[string, EscalationReason]> = [
   // Something fell out of the item, a leak that left a puddle or flooded the neighbours.
   ['У куртки выпала кнопка после первой носки', 'complaint'],
-  ['Из пульта выпадает батарейный отсек, купили неделю назад', 'complaint'],
+  ['Из пульта выпадает батарейный отсек', 'complaint'],
   ['После вашей установки под стиральной машиной лужа', 'complaint'],
   ['Затопило соседей из-за вашего шланга, приезжайте', 'complaint'],
   // The same words after the fact stay a complaint.
@@ -332,8 +332,8 @@ const roundTwelve: Array<[string, EscalationReason]> = [
   ['Заказывал синий чехол, в коробке какой-то зелёный', 'wrong_item'],
   ['Хочу поговорить с мастером лично', 'human_request'],
   ['Через день после покупки вывалилась кнопка из пульта', 'complaint'],
-  // A part fallen out, with no replacement priced, stays a complaint.
-  ['Кнопка выпала на второй день, не работает', 'complaint'],
+  // A replacement wanted but not priced: the failure stays a complaint.
+  ['Куст не прижился, надо заменить', 'complaint'],
 ];
 
 const roundTwelveNearMisses = [
