@@ -138,6 +138,10 @@ const WHAT_TO_DO = /^(?:делать|сделать|поступить|дейс�
 const isAdjective = (word: string) =>
   word.length > 4 && /(?:ый|ий|ой|ая|яя|ое|ее|ые|ие|ого|его|ую|юю|ых|их)$/u.test(word);
 
+/** "Какой?", "сколько?": asks what something is, or how much of it. */
+const ASKS_WHICH =
+  /^(?:как(?:ой|ая|ое|ие|ого|ую|ом|их|ова|ово|овы|ов)|сколько|скольки|скока|скоко|скок|what|which)$/u;
+
 /** Words that open a condition: "если …", "в случае …", "вдруг …". */
 const CONDITION_WORDS = new Set(['если', 'вдруг', 'случае', 'if', 'when', 'unless']);
 
@@ -178,7 +182,11 @@ export function askedIn(questions: readonly string[], naming: readonly string[])
           ? { token, weak: true, naming: true }
           : { token, weak: isWeak(token.word), ...unit, ...span };
       });
-      if (terms.every((t) => t.naming)) continue;
+      if (terms.every((t) => t.naming)) {
+        // "Тест какой?" of a rod titled «…, тест 5–20 г»: asking what a word of the title is, asks about it.
+        if (terms.length === 0 || !words.some((w) => ASKS_WHICH.test(w.word))) continue;
+        for (const t of terms) t.naming = t.weak = false;
+      }
       // "Подключите машинку? Сколько стоит?": a bare price or time question asks about the one before.
       if (
         previous &&

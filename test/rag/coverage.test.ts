@@ -229,6 +229,13 @@ describe('what a question asks (askedIn)', () => {
   it('when a buyer writes a short form, then it is read spelt out', () => {
     expect(terms('Счёт для юрлица выставите?')).toEqual([['счет', 'юридическое', 'лицо', 'выставите']]);
   });
+
+  it('when a buyer asks which or how much of a word in the title, then that word is asked; naming it alone asks nothing', () => {
+    const tent = ['Палатка Tramp Lite 3-местная, вес 3,2 кг'];
+    expect(terms('Вес какой?', tent)).toEqual([['вес']]);
+    expect(terms('А вес у палатки сколько?', tent)).toEqual([['вес', 'палатки']]);
+    expect(terms('Палатка Tramp Lite?', tent)).toEqual([]);
+  });
 });
 
 describe('whether a passage covers a question (coverIn)', () => {
