@@ -142,6 +142,9 @@ const isAdjective = (word: string) =>
 const ASKS_WHICH =
   /^(?:как(?:ой|ая|ое|ие|ого|ую|ом|их|ова|ово|овы|ов)|сколько|скольки|скока|скоко|скок|what|which)$/u;
 
+/** A verb asking the seller to do something: "доставите", "привезёте", "отправляете". */
+const ASKS_SELLER = /^\p{L}{3,}(?:ете|ёте|ите)$/u;
+
 /** Words that open a condition: "если …", "в случае …", "вдруг …". */
 const CONDITION_WORDS = new Set(['если', 'вдруг', 'случае', 'if', 'when', 'unless']);
 
@@ -232,6 +235,17 @@ export function askedIn(questions: readonly string[], naming: readonly string[])
         );
         const told = words.some((t) => t.start < lastComma && TELLS.test(t.word));
         if (told && before.length > 0 && after.length > 0) for (const t of before) t.condition = true;
+      }
+      const firstComma = part.indexOf(',');
+      if (!cue && firstComma >= 0) {
+        // "какая мощность у него, проводка в доме старая": the question opens, what follows tells why; unless
+        // it asks too ("…, доставите?", "…, а гарантия?").
+        const opened = words.filter((t) => t.start < firstComma).some((t) => ASKS_WHICH.test(t.word));
+        const rest = words.filter((t) => t.start > firstComma);
+        const head = terms.filter((t) => t.token.start < firstComma && !t.naming && !t.weak);
+        const asksToo = (t: Token) => ASKS_WHICH.test(t.word) || opensAsk(t) || ASKS_SELLER.test(t.word);
+        if (opened && head.length > 0 && !rest.some(asksToo))
+          for (const t of terms) if (t.token.start > firstComma) t.weak = true;
       }
       previous = {
         text: part.trim(),

@@ -236,6 +236,19 @@ describe('what a question asks (askedIn)', () => {
     expect(terms('А вес у палатки сколько?', tent)).toEqual([['вес', 'палатки']]);
     expect(terms('Палатка Tramp Lite?', tent)).toEqual([]);
   });
+
+  it('when a question opens the message and a told reason follows the comma, then the reason only frames it', () => {
+    expect(terms('Какая ёмкость аккумулятора, работаю весь день на выезде')).toEqual([
+      ['емкость', 'аккумулятора', 'работаю?', 'выезде?'],
+    ]);
+    // What follows asks too: it stays asked.
+    expect(terms('Какая ёмкость аккумулятора, зарядку положите')).toEqual([
+      ['емкость', 'аккумулятора', 'зарядку', 'положите'],
+    ]);
+    expect(terms('Какая ёмкость аккумулятора, гарантия сколько')).toEqual([
+      ['емкость', 'аккумулятора', 'гарантия'],
+    ]);
+  });
 });
 
 describe('whether a passage covers a question (coverIn)', () => {
