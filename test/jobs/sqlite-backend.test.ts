@@ -9,6 +9,7 @@ import { Worker } from 'node:worker_threads';
 import { Agenda, type AgendaOptions, constant, type JobParameters } from 'agenda';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { pollUntil } from '../../sim/common/wait.js';
+import { claimParams, claimSql } from '../../src/jobs/sqlite-backend/claim-sql.js';
 import { debounceSchedule } from '../../src/jobs/sqlite-backend/debounce-schedule.js';
 import { dataPathExpression } from '../../src/jobs/sqlite-backend/json-match.js';
 import { SqliteBackend } from '../../src/jobs/sqlite-backend/index.js';
@@ -499,6 +500,78 @@ describe('SqliteJobRepository claims', () => {
     ]);
     // Every lock counts as expired now: the oldest held one comes first.
     expect(String((await claim(repo, at(60_000)))?._id)).toBe(String(held._id));
+  });
+
+  it('when a burst of due jobs is held by this process, then a claim takes the free one by the free-rows index, never walking the held ones', async () => {
+    const backend = newBackend();
+    await backend.connect();
+    const repo = backend.repository;
+    const at = (offsetMs: number) => new Date(Date.now() + offsetMs);
+    for (let n = 0; n < 200; n += 1) await repo.saveJob(jobParams('burst', { nextRunAt: null }), undefined);
+    // Agenda claims a burst's due jobs into its queue before running them: locked, but still due.
+    for (let n = 0; n < 60; n += 1)
+      await repo.saveJob(jobParams('burst', { nextRunAt: at(-60_000 + n) }), undefined);
+    const claim = () => repo.getNextJobToRun('burst', at(0), new Date(0), undefined, undefined);
+    for (let n = 0; n < 60; n += 1) expect(await claim()).toBeDefined();
+    const free = await repo.saveJob(jobParams('burst', { nextRunAt: at(-1000) }), undefined);
+
+    expect(String((await claim())?._id)).toBe(String(free._id));
+    expect(await claim()).toBeUndefined();
+
+    const raw = new DatabaseSync(path);
+    try {
+      const params = claimParams({
+        name: 'burst',
+        now: Date.now(),
+        dueBy: Date.now(),
+        lockDeadline: 0,
+        owner: 'someone',
+        leaseMs: 10_000,
+        lastModifiedBy: null,
+      });
+      const plan = raw.prepare(`EXPLAIN QUERY PLAN ${claimSql('agenda_jobs')}`).all(...params) as Array<{
+        detail: string;
+      }>;
+      const steps = plan.map((step) => step.detail);
+      expect(steps).toContain(
+        'SEARCH agenda_jobs USING INDEX agenda_jobs_free (name=? AND disabled=? AND next_run_at<?)',
+      );
+      expect(steps.join('; ')).not.toMatch(/agenda_jobs_find_next|SCAN agenda_jobs/);
+    } finally {
+      raw.close();
+    }
+  });
+
+  it('when the jobs table predates the free-rows index, then connecting makes it and claims work', async () => {
+    const first = newBackend();
+    await first.connect();
+    await first.disconnect();
+    const raw = new DatabaseSync(path);
+    const hasFreeIndex = () =>
+      raw.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = 'agenda_jobs_free'`).get() !==
+      undefined;
+    try {
+      raw.exec('DROP INDEX "agenda_jobs_free"');
+      expect(hasFreeIndex()).toBe(false);
+
+      const backend = newBackend();
+      await backend.connect();
+      expect(hasFreeIndex()).toBe(true);
+      const job = await backend.repository.saveJob(
+        jobParams('old-index', { nextRunAt: new Date(Date.now() - 1000) }),
+        undefined,
+      );
+      const claimed = await backend.repository.getNextJobToRun(
+        'old-index',
+        new Date(),
+        new Date(0),
+        undefined,
+        undefined,
+      );
+      expect(String(claimed?._id)).toBe(String(job._id));
+    } finally {
+      raw.close();
+    }
   });
 
   it('when the jobs table predates lock owners, then connecting adds the column and the index claims use', async () => {
