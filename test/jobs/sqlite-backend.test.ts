@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DatabaseSync } from 'node:sqlite';
+import { constants as sqlite, DatabaseSync } from 'node:sqlite';
 import { createInterface } from 'node:readline';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -12,7 +12,8 @@ import { pollUntil } from '../../sim/common/wait.js';
 import { claimParams, claimSql } from '../../src/jobs/sqlite-backend/claim-sql.js';
 import { debounceSchedule } from '../../src/jobs/sqlite-backend/debounce-schedule.js';
 import { dataPathExpression } from '../../src/jobs/sqlite-backend/json-match.js';
-import { SqliteBackend } from '../../src/jobs/sqlite-backend/index.js';
+import { SqliteBackend, SqliteJobRepository } from '../../src/jobs/sqlite-backend/index.js';
+import { SqliteConnection } from '../../src/jobs/sqlite-backend/sqlite-connection.js';
 import { canLimitFileSize, limitFileSize } from '../support/file-size-limit.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -458,7 +459,7 @@ describe('SqliteJobRepository unique saves', () => {
     try {
       const plan = raw
         .prepare(
-          `EXPLAIN QUERY PLAN SELECT * FROM "agenda_jobs" WHERE name = ? AND ((${dataPathExpression(['chatId'])} = json(?)) AND (locked_at IS NULL)) ORDER BY rowid LIMIT 1`,
+          `EXPLAIN QUERY PLAN SELECT * FROM "agenda_jobs" WHERE name = +? AND ((${dataPathExpression(['chatId'])} = json(?)) AND (locked_at IS NULL)) ORDER BY rowid LIMIT 1`,
         )
         .all('respond', '"new"') as Array<{ detail: string }>;
       expect(plan.map((step) => step.detail).join('; ')).toMatch(
@@ -597,6 +598,59 @@ describe('SqliteJobRepository claims', () => {
       undefined,
     );
     expect(String(claimed?._id)).toBe(String(job._id));
+  });
+});
+
+describe('SqliteJobRepository statements', () => {
+  it('when chats schedule, claim and finish jobs again and again, then SQLite prepares each job statement once, never again per call', async () => {
+    const connection = new SqliteConnection(path, 2000);
+    const repo = new SqliteJobRepository(connection);
+    await repo.connect();
+    try {
+      const ahead = () => new Date(Date.now() + 60_000);
+      // What a chat costs the jobs table: its debounced respond job (a new key, then the same key again), a plain
+      // job, the claim, the run's start and end, and a claim that finds nothing.
+      const chat = async (n: number) => {
+        const unique = { 'data.chatId': `chat-${n}`, lockedAt: null };
+        await repo.saveJob(jobParams('respond', { data: { chatId: `chat-${n}` }, unique }), undefined);
+        await repo.saveJob(
+          jobParams('respond', {
+            data: { chatId: `chat-${n}` },
+            unique,
+            uniqueOpts: { debounce: { delay: 10 } },
+          }),
+          undefined,
+        );
+        await repo.saveJob(jobParams(`plain-${n}`), undefined);
+        const claimed = await repo.getNextJobToRun(`respond`, ahead(), new Date(0), undefined, undefined);
+        if (!claimed) throw new Error(`chat ${n}: nothing claimed`);
+        await repo.saveJobState(
+          { ...claimed, lockedAt: new Date(), lastRunAt: new Date(), nextRunAt: null },
+          undefined,
+        );
+        await repo.saveJobState(
+          { ...claimed, lockedAt: undefined, lastFinishedAt: new Date(), nextRunAt: null },
+          undefined,
+        );
+        expect(
+          await repo.getNextJobToRun(`none-${n}`, ahead(), new Date(0), undefined, undefined),
+        ).toBeUndefined();
+      };
+      // SQLite asks the authorizer while it prepares a statement, and again whenever it prepares it anew (setting
+      // an authorizer expires every statement once, hence a chat before counting). Transactions (BEGIN/COMMIT) are
+      // prepared by each exec by design.
+      let preparing = 0;
+      connection.db.setAuthorizer((action) => {
+        if (action !== sqlite.SQLITE_TRANSACTION) preparing += 1;
+        return sqlite.SQLITE_OK;
+      });
+      await chat(0);
+      preparing = 0;
+      for (let n = 1; n <= 5; n += 1) await chat(n);
+      expect(preparing).toBe(0);
+    } finally {
+      await repo.disconnect();
+    }
   });
 });
 

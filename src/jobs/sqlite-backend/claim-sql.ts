@@ -24,6 +24,13 @@ export interface ClaimRequest {
  * ours. The rows a claim must skip are thus never visited, however many finished jobs or held locks there are.
  * `INDEXED BY` keeps the planner from falling back to a walk over the name. A lock always sets `locked_at` with
  * `locked_by`. Parameters: {@link claimParams}.
+ *
+ * The name is compared with `+?`, not `?`: with a bare `?` there, SQLite (3.54, in node:sqlite) prepared this
+ * statement anew each time values were bound to it (its planner had compared that parameter with a constant),
+ * ~100-200 µs per claim for a run of ~10 µs. The unary plus passes the same value, compared the same way (a
+ * parameter has no affinity either way), and the indexes are searched as before. The unique lookups
+ * (sqlite-job-repository.ts) bind their keys the same way; a test checks through the authorizer that no job
+ * statement is prepared again per call.
  */
 export function claimSql(table: string): string {
   const t = `"${table}"`;
@@ -34,17 +41,17 @@ export function claimSql(table: string): string {
          SELECT id FROM (
            SELECT * FROM (
              SELECT ${columns} FROM ${t} INDEXED BY "${freeIndex(table)}"
-             WHERE name = ? AND disabled = 0 AND locked_at IS NULL AND next_run_at <= ?
+             WHERE name = +? AND disabled = 0 AND locked_at IS NULL AND next_run_at <= ?
              ${order})
            UNION ALL
            SELECT * FROM (
              SELECT ${columns} FROM ${t} INDEXED BY "${table}_locked_at"
-             WHERE locked_at IS NOT NULL AND locked_at <= ? AND name = ? AND disabled = 0
+             WHERE locked_at IS NOT NULL AND locked_at <= ? AND name = +? AND disabled = 0
              ${order})
            UNION ALL
            SELECT * FROM (
              SELECT ${columns} FROM ${t} AS j INDEXED BY "${table}_locked_by"
-             WHERE locked_by IS NOT NULL AND (locked_by < ? OR locked_by > ?) AND name = ? AND disabled = 0
+             WHERE locked_by IS NOT NULL AND (locked_by < ? OR locked_by > ?) AND name = +? AND disabled = 0
                AND NOT EXISTS (SELECT 1 FROM "${leaseTable(table)}" AS l WHERE l.owner = j.locked_by AND l.renewed_at > ?)
              ${order}))
          ORDER BY next_run_at ASC NULLS LAST, priority DESC, position ASC LIMIT 1

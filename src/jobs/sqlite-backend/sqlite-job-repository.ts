@@ -474,15 +474,16 @@ export class SqliteJobRepository implements JobRepository {
 
   /** The row a unique constraint designates: first among rows saved with the same constraint
    * (indexed on name + unique_key), then among all rows of the name (a row saved without, or
-   * with another, constraint). The fields are checked either way. */
+   * with another, constraint). The fields are checked either way. `+?`: see claim-sql.ts (the
+   * lookup of a new key cost ~50 µs with `?`, ~7 µs with `+?`). */
   #findUnique(name: string, key: string, conditions: SqlCondition[]): JobRow | undefined {
     const match = joinConditions(conditions);
     return (
       this.#get(
-        `SELECT * FROM ${this.#t} WHERE name = ? AND unique_key = ? AND (${match.sql}) ORDER BY rowid LIMIT 1`,
+        `SELECT * FROM ${this.#t} WHERE name = +? AND unique_key = +? AND (${match.sql}) ORDER BY rowid LIMIT 1`,
         [name, key, ...match.params],
       ) ??
-      this.#get(`SELECT * FROM ${this.#t} WHERE name = ? AND (${match.sql}) ORDER BY rowid LIMIT 1`, [
+      this.#get(`SELECT * FROM ${this.#t} WHERE name = +? AND (${match.sql}) ORDER BY rowid LIMIT 1`, [
         name,
         ...match.params,
       ])
