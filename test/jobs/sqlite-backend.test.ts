@@ -471,6 +471,22 @@ describe('SqliteJobRepository unique saves', () => {
   });
 });
 
+/** A job saved as due is the one the next claim of its name takes. */
+async function expectDueJobClaimed(backend: SqliteBackend, name: string): Promise<void> {
+  const job = await backend.repository.saveJob(
+    jobParams(name, { nextRunAt: new Date(Date.now() - 1000) }),
+    undefined,
+  );
+  const claimed = await backend.repository.getNextJobToRun(
+    name,
+    new Date(),
+    new Date(0),
+    undefined,
+    undefined,
+  );
+  expect(String(claimed?._id)).toBe(String(job._id));
+}
+
 describe('SqliteJobRepository claims', () => {
   it('when finished, future, held and due jobs share a name, then claims hand out the due ones in order, then an expired lock, never a finished, future or live-held one', async () => {
     const mine = newBackend();
@@ -558,18 +574,7 @@ describe('SqliteJobRepository claims', () => {
       const backend = newBackend();
       await backend.connect();
       expect(hasFreeIndex()).toBe(true);
-      const job = await backend.repository.saveJob(
-        jobParams('old-index', { nextRunAt: new Date(Date.now() - 1000) }),
-        undefined,
-      );
-      const claimed = await backend.repository.getNextJobToRun(
-        'old-index',
-        new Date(),
-        new Date(0),
-        undefined,
-        undefined,
-      );
-      expect(String(claimed?._id)).toBe(String(job._id));
+      await expectDueJobClaimed(backend, 'old-index');
     } finally {
       raw.close();
     }
@@ -586,18 +591,7 @@ describe('SqliteJobRepository claims', () => {
 
     const backend = newBackend();
     await backend.connect();
-    const job = await backend.repository.saveJob(
-      jobParams('old-table', { nextRunAt: new Date(Date.now() - 1000) }),
-      undefined,
-    );
-    const claimed = await backend.repository.getNextJobToRun(
-      'old-table',
-      new Date(),
-      new Date(0),
-      undefined,
-      undefined,
-    );
-    expect(String(claimed?._id)).toBe(String(job._id));
+    await expectDueJobClaimed(backend, 'old-table');
   });
 });
 
