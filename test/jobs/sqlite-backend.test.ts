@@ -2,16 +2,18 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DatabaseSync } from 'node:sqlite';
+import { constants as sqlite, DatabaseSync } from 'node:sqlite';
 import { createInterface } from 'node:readline';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { Agenda, type AgendaOptions, constant, type JobParameters } from 'agenda';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { pollUntil } from '../../sim/common/wait.js';
+import { claimParams, claimSql } from '../../src/jobs/sqlite-backend/claim-sql.js';
 import { debounceSchedule } from '../../src/jobs/sqlite-backend/debounce-schedule.js';
 import { dataPathExpression } from '../../src/jobs/sqlite-backend/json-match.js';
-import { SqliteBackend } from '../../src/jobs/sqlite-backend/index.js';
+import { SqliteBackend, SqliteJobRepository } from '../../src/jobs/sqlite-backend/index.js';
+import { SqliteConnection } from '../../src/jobs/sqlite-backend/sqlite-connection.js';
 import { canLimitFileSize, limitFileSize } from '../support/file-size-limit.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -457,7 +459,7 @@ describe('SqliteJobRepository unique saves', () => {
     try {
       const plan = raw
         .prepare(
-          `EXPLAIN QUERY PLAN SELECT * FROM "agenda_jobs" WHERE name = ? AND ((${dataPathExpression(['chatId'])} = json(?)) AND (locked_at IS NULL)) ORDER BY rowid LIMIT 1`,
+          `EXPLAIN QUERY PLAN SELECT * FROM "agenda_jobs" WHERE name = +? AND ((${dataPathExpression(['chatId'])} = json(?)) AND (locked_at IS NULL)) ORDER BY rowid LIMIT 1`,
         )
         .all('respond', '"new"') as Array<{ detail: string }>;
       expect(plan.map((step) => step.detail).join('; ')).toMatch(
@@ -468,6 +470,22 @@ describe('SqliteJobRepository unique saves', () => {
     }
   });
 });
+
+/** A job saved as due is the one the next claim of its name takes. */
+async function expectDueJobClaimed(backend: SqliteBackend, name: string): Promise<void> {
+  const job = await backend.repository.saveJob(
+    jobParams(name, { nextRunAt: new Date(Date.now() - 1000) }),
+    undefined,
+  );
+  const claimed = await backend.repository.getNextJobToRun(
+    name,
+    new Date(),
+    new Date(0),
+    undefined,
+    undefined,
+  );
+  expect(String(claimed?._id)).toBe(String(job._id));
+}
 
 describe('SqliteJobRepository claims', () => {
   it('when finished, future, held and due jobs share a name, then claims hand out the due ones in order, then an expired lock, never a finished, future or live-held one', async () => {
@@ -501,6 +519,67 @@ describe('SqliteJobRepository claims', () => {
     expect(String((await claim(repo, at(60_000)))?._id)).toBe(String(held._id));
   });
 
+  it('when a burst of due jobs is held by this process, then a claim takes the free one by the free-rows index, never walking the held ones', async () => {
+    const backend = newBackend();
+    await backend.connect();
+    const repo = backend.repository;
+    const at = (offsetMs: number) => new Date(Date.now() + offsetMs);
+    for (let n = 0; n < 200; n += 1) await repo.saveJob(jobParams('burst', { nextRunAt: null }), undefined);
+    // Agenda claims a burst's due jobs into its queue before running them: locked, but still due.
+    for (let n = 0; n < 60; n += 1)
+      await repo.saveJob(jobParams('burst', { nextRunAt: at(-60_000 + n) }), undefined);
+    const claim = () => repo.getNextJobToRun('burst', at(0), new Date(0), undefined, undefined);
+    for (let n = 0; n < 60; n += 1) expect(await claim()).toBeDefined();
+    const free = await repo.saveJob(jobParams('burst', { nextRunAt: at(-1000) }), undefined);
+
+    expect(String((await claim())?._id)).toBe(String(free._id));
+    expect(await claim()).toBeUndefined();
+
+    const raw = new DatabaseSync(path);
+    try {
+      const params = claimParams({
+        name: 'burst',
+        now: Date.now(),
+        dueBy: Date.now(),
+        lockDeadline: 0,
+        owner: 'someone',
+        leaseMs: 10_000,
+        lastModifiedBy: null,
+      });
+      const plan = raw.prepare(`EXPLAIN QUERY PLAN ${claimSql('agenda_jobs')}`).all(...params) as Array<{
+        detail: string;
+      }>;
+      const steps = plan.map((step) => step.detail);
+      expect(steps).toContain(
+        'SEARCH agenda_jobs USING INDEX agenda_jobs_free (name=? AND disabled=? AND next_run_at<?)',
+      );
+      expect(steps.join('; ')).not.toMatch(/agenda_jobs_find_next|SCAN agenda_jobs/);
+    } finally {
+      raw.close();
+    }
+  });
+
+  it('when the jobs table predates the free-rows index, then connecting makes it and claims work', async () => {
+    const first = newBackend();
+    await first.connect();
+    await first.disconnect();
+    const raw = new DatabaseSync(path);
+    const hasFreeIndex = () =>
+      raw.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = 'agenda_jobs_free'`).get() !==
+      undefined;
+    try {
+      raw.exec('DROP INDEX "agenda_jobs_free"');
+      expect(hasFreeIndex()).toBe(false);
+
+      const backend = newBackend();
+      await backend.connect();
+      expect(hasFreeIndex()).toBe(true);
+      await expectDueJobClaimed(backend, 'old-index');
+    } finally {
+      raw.close();
+    }
+  });
+
   it('when the jobs table predates lock owners, then connecting adds the column and the index claims use', async () => {
     const first = newBackend();
     await first.connect();
@@ -512,18 +591,60 @@ describe('SqliteJobRepository claims', () => {
 
     const backend = newBackend();
     await backend.connect();
-    const job = await backend.repository.saveJob(
-      jobParams('old-table', { nextRunAt: new Date(Date.now() - 1000) }),
-      undefined,
-    );
-    const claimed = await backend.repository.getNextJobToRun(
-      'old-table',
-      new Date(),
-      new Date(0),
-      undefined,
-      undefined,
-    );
-    expect(String(claimed?._id)).toBe(String(job._id));
+    await expectDueJobClaimed(backend, 'old-table');
+  });
+});
+
+describe('SqliteJobRepository statements', () => {
+  it('when chats schedule, claim and finish jobs again and again, then SQLite prepares each job statement once, never again per call', async () => {
+    const connection = new SqliteConnection(path, 2000);
+    const repo = new SqliteJobRepository(connection);
+    await repo.connect();
+    try {
+      const ahead = () => new Date(Date.now() + 60_000);
+      // What a chat costs the jobs table: its debounced respond job (a new key, then the same key again), a plain
+      // job, the claim, the run's start and end, and a claim that finds nothing.
+      const chat = async (n: number) => {
+        const unique = { 'data.chatId': `chat-${n}`, lockedAt: null };
+        await repo.saveJob(jobParams('respond', { data: { chatId: `chat-${n}` }, unique }), undefined);
+        await repo.saveJob(
+          jobParams('respond', {
+            data: { chatId: `chat-${n}` },
+            unique,
+            uniqueOpts: { debounce: { delay: 10 } },
+          }),
+          undefined,
+        );
+        await repo.saveJob(jobParams(`plain-${n}`), undefined);
+        const claimed = await repo.getNextJobToRun(`respond`, ahead(), new Date(0), undefined, undefined);
+        if (!claimed) throw new Error(`chat ${n}: nothing claimed`);
+        await repo.saveJobState(
+          { ...claimed, lockedAt: new Date(), lastRunAt: new Date(), nextRunAt: null },
+          undefined,
+        );
+        await repo.saveJobState(
+          { ...claimed, lockedAt: undefined, lastFinishedAt: new Date(), nextRunAt: null },
+          undefined,
+        );
+        expect(
+          await repo.getNextJobToRun(`none-${n}`, ahead(), new Date(0), undefined, undefined),
+        ).toBeUndefined();
+      };
+      // SQLite asks the authorizer while it prepares a statement, and again whenever it prepares it anew (setting
+      // an authorizer expires every statement once, hence a chat before counting). Transactions (BEGIN/COMMIT) are
+      // prepared by each exec by design.
+      let preparing = 0;
+      connection.db.setAuthorizer((action) => {
+        if (action !== sqlite.SQLITE_TRANSACTION) preparing += 1;
+        return sqlite.SQLITE_OK;
+      });
+      await chat(0);
+      preparing = 0;
+      for (let n = 1; n <= 5; n += 1) await chat(n);
+      expect(preparing).toBe(0);
+    } finally {
+      await repo.disconnect();
+    }
   });
 });
 

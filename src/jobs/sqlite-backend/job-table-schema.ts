@@ -9,6 +9,12 @@
  * - `locked_by`: the lease owner (one per repository instance) whose claim holds the lock. The `_leases`
  *   table holds each owner's last heartbeat: a lock whose owner stopped renewing its lease (a killed process)
  *   is free again within seconds, without waiting out the job's lock lifetime.
+ * - `<table>_free`: the rows a claim can take without a lock to break (free, with a next run). Claims search it
+ *   rather than `find_next`, where every row this process holds (all of a burst's jobs, queued in memory, locked
+ *   but still due) sat in the searched range and was read on every claim. `find_next` stays for the lookups by
+ *   name alone (queryJobs, removeJobs and cancel by name, distinct names) where no data-path index serves them.
+ *
+ * Every index here is made with `IF NOT EXISTS` at each connect, so a table made before an index gets it then.
  */
 export function createJobTableSql(table: string): string {
   return `
@@ -44,6 +50,8 @@ export function createJobTableSql(table: string): string {
     );
     CREATE INDEX IF NOT EXISTS "${table}_find_next"
       ON "${table}" (name, disabled, next_run_at, priority DESC);
+    CREATE INDEX IF NOT EXISTS "${freeIndex(table)}"
+      ON "${table}" (name, disabled, next_run_at, priority DESC) WHERE locked_at IS NULL AND next_run_at IS NOT NULL;
     CREATE INDEX IF NOT EXISTS "${table}_locked_at"
       ON "${table}" (locked_at) WHERE locked_at IS NOT NULL;
     CREATE INDEX IF NOT EXISTS "${table}_next_run_at"
@@ -58,6 +66,9 @@ export function createJobTableSql(table: string): string {
     );
   `;
 }
+
+/** The index of the rows free to claim (see {@link createJobTableSql}). */
+export const freeIndex = (table: string): string => `${table}_free`;
 
 /** The lease table of a jobs table. */
 export const leaseTable = (table: string): string => `${table}_leases`;
