@@ -49,7 +49,7 @@ export function chats(db: SqliteDatabase, now: () => Date): ChatRepository {
     async listByState(state, limit) {
       return db
         .all(
-          'SELECT * FROM chats WHERE state = ? ORDER BY updated_at DESC LIMIT ?',
+          'SELECT * FROM chats WHERE state = +? ORDER BY updated_at DESC LIMIT +?',
           state,
           checkLimit(limit, 100),
         )

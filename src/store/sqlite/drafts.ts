@@ -129,7 +129,7 @@ export function drafts(db: SqliteDatabase, now: () => Date): DraftRepository {
       if (s.length === 0) return [];
       return db
         .all(
-          `SELECT * FROM drafts WHERE status IN (${placeholders(s.length)}) ORDER BY created_at LIMIT ?`,
+          `SELECT * FROM drafts WHERE status IN (${placeholders(s.length)}) ORDER BY created_at LIMIT +?`,
           ...s,
           checkLimit(limit, 100),
         )
@@ -139,14 +139,14 @@ export function drafts(db: SqliteDatabase, now: () => Date): DraftRepository {
       checkId('chat id', chatId);
       if (!statuses) {
         return db
-          .all('SELECT * FROM drafts WHERE chat_id = ? ORDER BY created_at DESC, rowid DESC', chatId)
+          .all('SELECT * FROM drafts WHERE chat_id = +? ORDER BY created_at DESC, rowid DESC', chatId)
           .map(draftFromRow);
       }
       const s = statusList(statuses);
       if (s.length === 0) return [];
       return db
         .all(
-          `SELECT * FROM drafts WHERE chat_id = ? AND status IN (${placeholders(s.length)})
+          `SELECT * FROM drafts WHERE chat_id = +? AND status IN (${placeholders(s.length)})
            ORDER BY created_at DESC, rowid DESC`,
           chatId,
           ...s,

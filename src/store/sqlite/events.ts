@@ -72,7 +72,7 @@ export function events(db: SqliteDatabase, now: () => Date): EventRepository {
     async listByStatus(status, limit) {
       return db
         .all(
-          'SELECT * FROM events WHERE status = ? ORDER BY received_at LIMIT ?',
+          'SELECT * FROM events WHERE status = +? ORDER BY received_at LIMIT +?',
           status,
           checkLimit(limit, 100),
         )

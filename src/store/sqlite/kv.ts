@@ -60,7 +60,7 @@ export function kv(db: SqliteDatabase, now: () => Date): KvRepository {
       const after = page.after === undefined ? '' : checkKey('kv key', page.after);
       return db
         .all(
-          'SELECT key FROM kv WHERE key >= ? AND key < ? AND key > ? ORDER BY key LIMIT ?',
+          'SELECT key FROM kv WHERE key >= +? AND key < +? AND key > +? ORDER BY key LIMIT +?',
           from,
           prefixEnd(from),
           after,

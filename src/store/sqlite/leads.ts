@@ -198,7 +198,7 @@ export function leads(db: SqliteDatabase, now: () => Date): LeadRepository {
     },
     async findOpenByConversation(channel, conversationId) {
       const row = db.get(
-        `SELECT l.* FROM lead_conversations c JOIN leads l ON l.id = c.lead_id WHERE c.key = ? AND c.open = 1`,
+        `SELECT l.* FROM lead_conversations c JOIN leads l ON l.id = c.lead_id WHERE c.key = +? AND c.open = 1`,
         conversationKey({ channel: checkLeadChannel(channel), conversationId }),
       );
       return row ? leadFromRow(row) : null;

@@ -39,7 +39,7 @@ export function messages(db: SqliteDatabase): MessageRepository {
     async lastN(chatId, limit) {
       // Newest N by arrival; then returned oldest first.
       const rows = db.all(
-        'SELECT * FROM messages WHERE chat_id = ? ORDER BY seq DESC LIMIT ?',
+        'SELECT * FROM messages WHERE chat_id = +? ORDER BY seq DESC LIMIT +?',
         checkId('chat id', chatId),
         checkLimit(limit, 20),
       );

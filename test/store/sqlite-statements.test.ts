@@ -1,0 +1,56 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { constants } from 'node:sqlite';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { chats } from '../../src/store/sqlite/chats.js';
+import { SqliteDatabase } from '../../src/store/sqlite/database.js';
+import { drafts } from '../../src/store/sqlite/drafts.js';
+import { events } from '../../src/store/sqlite/events.js';
+import { kv } from '../../src/store/sqlite/kv.js';
+import { leads } from '../../src/store/sqlite/leads.js';
+import { messages } from '../../src/store/sqlite/messages.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'store-statements-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('SQLite store statements', () => {
+  it('when the reads every chat makes run again and again, then SQLite prepares each statement once, never again per call', async () => {
+    const db = new SqliteDatabase(join(dir, 'statements.sqlite'));
+    const now = () => new Date();
+    const repos = {
+      chats: chats(db, now),
+      drafts: drafts(db, now),
+      events: events(db, now),
+      kv: kv(db, now),
+      leads: leads(db, now),
+      messages: messages(db),
+    };
+    try {
+      // The lookups a buyer's message costs (and the sweeps beside it), each with this chat's own values.
+      const chat = async (n: number) => {
+        await repos.messages.lastN(`chat-${n}`, 10 + n);
+        await repos.drafts.listForChat(`chat-${n}`);
+        await repos.drafts.listForChat(`chat-${n}`, ['pending', 'approved']);
+        await repos.drafts.listByStatus(['sending'], 50 + n);
+        await repos.leads.findOpenByConversation('avito', `chat-${n}`);
+        await repos.kv.keys(`lead-brief:${n}`, { limit: 10 + n });
+        await repos.events.listByStatus('pending', 100 + n);
+        await repos.chats.listByState('human', 20 + n);
+      };
+      // SQLite asks the authorizer while it prepares a statement, and again whenever it prepares one anew
+      // (setting an authorizer expires every statement once, hence a chat before counting).
+      let preparing = 0;
+      db.db.setAuthorizer((action) => {
+        if (action !== constants.SQLITE_TRANSACTION) preparing += 1;
+        return constants.SQLITE_OK;
+      });
+      await chat(0);
+      preparing = 0;
+      for (let n = 1; n <= 5; n += 1) await chat(n);
+      expect(preparing).toBe(0);
+    } finally {
+      await db.close();
+    }
+  });
+});
