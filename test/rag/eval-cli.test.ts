@@ -49,6 +49,7 @@ describe('npm run eval', () => {
     const by = new Map(results.map((r) => [r.set, r]));
     expect([...by.keys()].sort()).toEqual([
       'appliances',
+      'aquarium',
       'autoparts',
       'bikes',
       'building',
@@ -69,6 +70,7 @@ describe('npm run eval', () => {
       'phones',
       'plumbing',
       'stationery',
+      'tea',
       'textiles',
       'tools',
       'tyres',
