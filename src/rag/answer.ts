@@ -8,6 +8,7 @@ import {
   answersAsk,
   type Cover,
   coverIn,
+  listingMayAnswer,
   namingOf,
   type Passage,
   relatedWords,
@@ -247,6 +248,31 @@ export function createAnswerer(deps: AnswererDeps) {
     return [...out.values()];
   }
 
+  /**
+   * When this listing's only documents are the one made from its facts, and those cannot answer the buyer
+   * (`listingMayAnswer`), the item stage's model call would end refused whatever it said: its sources then,
+   * for the card. Null when the stage must be asked.
+   */
+  async function listingCannotAnswer(
+    itemId: string,
+    input: AnswerInput,
+  ): Promise<{ sources: DraftSource[] } | null> {
+    const docs = await deps.store.documents.list({ scope: 'item', itemId });
+    if (docs.some((d) => d.origin !== 'listing')) return null;
+    const chunks = await deps.store.documents.chunks({ scope: 'item', itemId });
+    const passages = chunks.map((c) => ({ text: c.text, listingDocument: true }));
+    if (listingMayAnswer(input.questions, input.listing, passages)) return null;
+    const byDoc = new Map(chunks.map((c) => [c.docId, c]));
+    return {
+      sources: [...byDoc.values()].map((c) => ({
+        title: c.title,
+        docId: c.docId,
+        itemId: c.itemId,
+        snippet: snippet(c.text),
+      })),
+    };
+  }
+
   async function withModels(
     models: NonNullable<AnswererDeps['models']>,
     input: AnswerInput,
@@ -262,6 +288,17 @@ export function createAnswerer(deps: AnswererDeps) {
     const computedTexts = computed.flatMap((c) => [c.text, c.title]);
     let notCovered: { sources: DraftSource[]; by: ProducedBy } | null = null;
     for (const stage of stages) {
+      if (stage.strategy === 'item' && computed.length === 0) {
+        const skip = await listingCannotAnswer(stage.itemId, input);
+        if (skip) {
+          logger.debug(
+            { itemId: stage.itemId },
+            'item stage skipped: only the listing facts, which cannot answer',
+          );
+          if (skip.sources.length > 0) notCovered = { sources: skip.sources, by: {} };
+          continue;
+        }
+      }
       const filter =
         stage.strategy === 'item'
           ? { scope: 'item' as const, itemId: stage.itemId }

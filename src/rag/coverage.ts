@@ -616,6 +616,37 @@ export function namingOf(listing: ListingFacts | null, retrieved: readonly Passa
 }
 
 /**
+ * A key term the listing's facts hold (its stem is in them, or it asks a field they give), and that `says`
+ * (for a fact word, with no field value; for a field asked, with its value) accepts.
+ */
+function coveredByFacts(
+  listingDocs: readonly Passage[],
+  fields: ReadonlyArray<[Field, string]>,
+  says: (t: Token, fieldValue?: string) => boolean,
+) {
+  const factStems = [...listingDocs.map((p) => p.text), ...fields.map(([, v]) => v)].flatMap(stemsOf);
+  return ({ token: t }: KeyTerm) =>
+    (hasStem(factStems, t.stem) && says(t)) ||
+    fields.some(([field, value]) => ASKS_ABOUT[field]?.test(t.word) && says(t, value));
+}
+
+/**
+ * Whether an answer backed by the listing's own facts alone could pass {@link whyUnanswered}: some message
+ * asks only what the facts hold. When not, asking a model to answer from them is a call whose answer is
+ * refused whatever it says.
+ */
+export function listingMayAnswer(
+  questions: readonly string[],
+  listing: ListingFacts | null,
+  listingDocs: readonly Passage[],
+): boolean {
+  const asked = askedIn(questions, namingOf(listing, listingDocs));
+  if (asked.length === 0) return true;
+  const covered = coveredByFacts(listingDocs, listingFields(listing, listingDocs), () => true);
+  return asked.some((ask) => ask.terms.filter((t) => !t.naming).every(covered));
+}
+
+/**
  * Decides whether a stage's text answers the buyer's messages, so the search may stop there; returns
  * why not, or null when it does. It must answer at least one of the asks: the others may be chatter
  * («Хорошо», «Жду») or questions a later answer covers. Messages left without key terms ("А он
@@ -632,10 +663,9 @@ export function whyUnanswered(check: AnswerCheck): Unanswered | null {
   if (check.evidence.length > 0 && check.evidence.every((p) => p.listingDocument)) {
     // Only the listing's facts behind the answer: every key term of a message must be one of them, said
     // in the answer.
-    const factStems = [...check.evidence.map((p) => p.text), ...fields.map(([, v]) => v)].flatMap(stemsOf);
-    const covered = ({ token: t }: KeyTerm) =>
-      (hasStem(factStems, t.stem) && hasStem(answerStems, t.stem)) ||
-      fields.some(([field, value]) => ASKS_ABOUT[field]?.test(t.word) && restates(answerStems, value));
+    const covered = coveredByFacts(check.evidence, fields, (t, value) =>
+      value === undefined ? hasStem(answerStems, t.stem) : restates(answerStems, value),
+    );
     return asked.some((ask) => ask.terms.filter((t) => !t.naming).every(covered)) ? null : 'restates_listing';
   }
 

@@ -29,7 +29,10 @@ const input = (computed: ComputedPassage[] = [QUOTE]) => ({
 function withGemini(text: string, chunks: GivenPassage[] = []) {
   const requests: string[] = [];
   const answer = createAnswerer({
-    store: { documents: { get: async () => null } } as unknown as Store,
+    // A listing without documents of its own.
+    store: {
+      documents: { get: async () => null, list: async () => [], chunks: async () => [] },
+    } as unknown as Store,
     logger: silentLogger,
     fallbackText: FALLBACK,
     escalationKeywords: [],

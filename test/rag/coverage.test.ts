@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { ListingFacts } from '../../src/models/records.js';
-import { askedIn, coverIn, type Passage, type Unanswered, whyUnanswered } from '../../src/rag/coverage.js';
+import {
+  askedIn,
+  coverIn,
+  listingMayAnswer,
+  type Passage,
+  type Unanswered,
+  whyUnanswered,
+} from '../../src/rag/coverage.js';
 import { parseGeneration } from '../../src/rag/gemini/generate.js';
 import { listingDocumentText, readListingDocument } from '../../src/rag/listing-document.js';
 
@@ -248,6 +255,33 @@ describe('what a question asks (askedIn)', () => {
     expect(terms('Какая ёмкость аккумулятора, гарантия сколько')).toEqual([
       ['емкость', 'аккумулятора', 'гарантия'],
     ]);
+  });
+});
+
+describe('whether the listing facts alone may answer (listingMayAnswer)', () => {
+  it.each<[string, boolean]>([
+    // Asked what the facts hold (a field, or a word of them): a model may answer from them.
+    ['Сколько стоит велосипед?', true],
+    ['Где можно посмотреть велосипед?', true],
+    ['Рама какая?', true],
+    // Messages without key terms cannot be judged: the stage is asked.
+    ['Хорошо, жду', true],
+    // Asked about something the facts do not hold: any answer from them is refused, so no model is asked.
+    ['Какая гарантия на велосипед?', false],
+    ['Сколько стоит доставка велосипеда?', false],
+  ])('when asked «%s», then %s', (question, may) => {
+    expect(listingMayAnswer([question], facts, [card])).toBe(may);
+    // The same verdict whyUnanswered gives a model's answer that only restates the facts.
+    if (!may)
+      expect(check(question, 'Велосипед Stels Navigator 700 стоит 18 500 ₽.', [card])).toBe(
+        'restates_listing',
+      );
+  });
+
+  it('when the listing has no documents, then its facts alone decide', () => {
+    expect(listingMayAnswer(['Сколько стоит велосипед?'], facts, [])).toBe(true);
+    expect(listingMayAnswer(['Доставка есть?'], facts, [])).toBe(false);
+    expect(listingMayAnswer(['Доставка есть?'], null, [])).toBe(false);
   });
 });
 

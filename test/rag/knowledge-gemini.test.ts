@@ -232,7 +232,8 @@ describe('answering with File Search', () => {
     const decision = await knowledge.answer(ask('Сколько стоит доставка по Москве?', '999'));
     expect(decision).toMatchObject({ kind: 'answer', strategy: 'general', grounded: true });
     if (decision.kind === 'answer') expect(decision.sources[0]?.docId).toBe(general.id);
-    expect(sim.retrievals.map((t) => t.metadataFilter)).toEqual(['item_id = "999"', 'scope = "general"']);
+    // Nothing of the listing's own could answer: only the general documents are searched.
+    expect(sim.retrievals.map((t) => t.metadataFilter)).toEqual(['scope = "general"']);
   });
 
   it('when nothing is retrieved, then the decision is the configured fallback (nothing_found)', async () => {
