@@ -467,7 +467,7 @@ function concepts(word: string): Concept[] {
  * other script ("изофикс" in «ISOFIX»). Numbers are found as themselves or inside a range.
  */
 export function findTerm(term: Token, evidence: Evidence, options: FindOptions = {}): MatchKind | null {
-  // A long message repeats its words, and each lookup compares the word with every word of the evidence.
+  // A long message repeats its words, and a cached passage meets the same words chat after chat.
   let found = foundIn.get(evidence);
   if (!found) foundIn.set(evidence, (found = new Map()));
   const key = `${options.synonymsOnly ? 1 : 0}\u0000${term.stem}\u0000${term.word}`;
