@@ -1,18 +1,24 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   consonantKey,
   diminutiveOf,
+  EVIDENCE_CACHE_CHARS,
+  evidenceCacheSize,
   evidenceOf,
   findTerm,
   oneEditApart,
   sameStem,
   sameVerb,
+  sameWordForm,
   soundAlike,
   soundKey,
   StemVocabulary,
   twoEditsApart,
 } from '../../src/rag/text/match.js';
+import { findWordNumbers } from '../../src/rag/text/number-words.js';
 import { splitSentences } from '../../src/rag/text/sentences.js';
+import { TextCache } from '../../src/rag/text/text-cache.js';
 import { hyphenJoined, tokenize } from '../../src/rag/text/tokens.js';
 
 const word = (w: string) => tokenize(w)[0]!;
@@ -140,5 +146,161 @@ describe('word matching', () => {
     expect(vocabulary.near('изофикс')).toEqual(['isofix']);
     expect(vocabulary.near('дива')).toEqual(['диван']);
     expect(vocabulary.near('погод')).toEqual([]);
+  });
+});
+
+describe('evidence of a text (evidenceOf)', () => {
+  it('when the same text is read twice, then the same evidence comes back, and another for another text', () => {
+    const text = 'Доставка по Казани — 300 ₽, в пригород — 500 ₽.';
+    const evidence = evidenceOf(text);
+    expect(evidenceOf(`${text}`)).toBe(evidence);
+    expect(evidenceOf(`${text} `)).not.toBe(evidence);
+    expect(evidenceOf('Самовывоз из Казани.').text).toBe('Самовывоз из Казани.');
+  });
+
+  it('when more text is read than the cache holds, then it keeps within its bound and drops the oldest', () => {
+    const first = evidenceOf(`Гарантия на шуруповёрт ${'один год. '.repeat(1000)}`);
+    for (let i = 0; i < 120; i++) evidenceOf(`Текст номер ${i}. ${'доставка курьером '.repeat(500)}`);
+    const { texts, chars } = evidenceCacheSize();
+    expect(chars).toBeLessThanOrEqual(EVIDENCE_CACHE_CHARS);
+    expect(texts).toBeGreaterThan(0);
+    expect(evidenceOf(first.text)).not.toBe(first);
+    expect(evidenceOf(first.text).tokens).toEqual(first.tokens);
+  });
+
+  it('when a text is read line by line from the cache, then its words are those of the whole text', () => {
+    const piece = fc.constantFrom(
+      'Доставка',
+      'трейд-ин',
+      'wi-fi',
+      '22мм',
+      '5кг',
+      'rtx3060',
+      '1 500 ₽',
+      'Ёлка',
+      '-',
+      ' ',
+      '\n',
+      '\n\n',
+      'до',
+      '4–7',
+      'а-',
+      '-б',
+    );
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 30 }), (pieces) => {
+        const text = pieces.join('');
+        const fresh = { tokens: tokenize(text), joined: hyphenJoined(text) };
+        for (const evidence of [evidenceOf(text), evidenceOf(text)]) {
+          expect(evidence.tokens).toEqual(fresh.tokens);
+          expect(evidence.joined).toEqual(fresh.joined);
+        }
+      }),
+    );
+  });
+
+  it('when two words are forms of one word, then they begin with the same letter (lookups read one letter)', () => {
+    // findTerm compares a word only with the evidence's words (and stems) of its own first letter.
+    const word = fc
+      .tuple(
+        fc.constantFrom('', 'при', 'под', 'с', 'от', 'по', 'вы', 'за', 'о', 'а', 'е'),
+        fc.constantFrom(
+          'ним',
+          'ня',
+          'колес',
+          'коробоч',
+          'короб',
+          'мешоч',
+          'ребен',
+          'склад',
+          'дива',
+          'ше',
+          'ок',
+        ),
+        fc.constantFrom(
+          '',
+          'а',
+          'ок',
+          'ек',
+          'ка',
+          'ик',
+          'ет',
+          'ут',
+          'ен',
+          'ени',
+          'н',
+          'ной',
+          'ть',
+          'л',
+          'ами',
+          'ов',
+        ),
+      )
+      .map((parts) => parts.join(''))
+      .filter((w) => w.length > 0);
+    fc.assert(
+      fc.property(word, word, (a, b) => {
+        const [ta, tb] = [tokenize(a)[0]!, tokenize(b)[0]!];
+        if (sameStem(ta.stem, tb.stem)) expect(ta.stem[0]).toBe(tb.stem[0]);
+        if (sameWordForm(a, b) || sameVerb(a, b) || diminutiveOf(a, b)) expect(a[0]).toBe(b[0]);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
+
+describe('values kept by text (TextCache)', () => {
+  const counting = () => {
+    const made: string[] = [];
+    return { made, make: (text: string) => (made.push(text), { of: text }) };
+  };
+
+  it('when a text is asked again, then the value made for it comes back, not a new one', () => {
+    const cache = new TextCache<{ of: string }>(100);
+    const { made, make } = counting();
+    const value = cache.get('доставка', make);
+    expect(cache.get('доставка', make)).toBe(value);
+    expect(cache.get('самовывоз', make)).not.toBe(value);
+    expect(made).toEqual(['доставка', 'самовывоз']);
+  });
+
+  it('when more characters come than the bound, then the texts used lately stay, the others go and the bound holds', () => {
+    const cache = new TextCache<{ of: string }>(30);
+    const { made, make } = counting();
+    const texts = Array.from({ length: 10 }, (_, i) => `т${String(i).padStart(2, '0')}`);
+    for (const t of texts) {
+      cache.get(t, make);
+      if (t === texts[5]) cache.get(texts[0]!, make);
+      expect(cache.size.chars).toBeLessThanOrEqual(30);
+    }
+    cache.get(texts[0]!, make);
+    cache.get(texts[1]!, make);
+    expect(made).toEqual([...texts, texts[1]]);
+  });
+
+  it('when a text is longer than a tenth of the bound, then it is made each time and nothing is pushed out', () => {
+    const cache = new TextCache<{ of: string }>(100);
+    const { made, make } = counting();
+    cache.get('короткий', make);
+    const long = 'д'.repeat(11);
+    expect(cache.get(long, make)).not.toBe(cache.get(long, make));
+    expect(cache.size).toEqual({ texts: 1, chars: 8 });
+    expect(made).toEqual(['короткий', long, long]);
+  });
+});
+
+describe('numbers in words (findWordNumbers)', () => {
+  it('when the same words come again, then they are read as the first time, each word as itself', () => {
+    const text = 'Пятьсот рублей за стол, две тысячи за стул';
+    const expected = [
+      { value: 500, start: 0, end: 7 },
+      { value: 2000, start: 24, end: 34 },
+    ];
+    expect(findWordNumbers(text)).toEqual(expected);
+    expect(findWordNumbers(text)).toEqual(expected);
+    expect(findWordNumbers('пятьсот сто стол столы')).toEqual([
+      { value: 500, start: 0, end: 7 },
+      { value: 100, start: 8, end: 11 },
+    ]);
   });
 });

@@ -1,4 +1,5 @@
 import { type Concept, conceptNamed, conceptsOf } from './lexicon.js';
+import { TextCache } from './text-cache.js';
 import { hyphenJoined, type Token, tokenize } from './tokens.js';
 
 /** How a question word was found: as itself, as a notion the lexicon relates, misspelt, or in the other script. */
@@ -351,8 +352,102 @@ export interface Evidence {
   joined?: readonly Token[];
 }
 
+/**
+ * Evidence already built, by text: the shop's passages come back chat after chat, and a shared Evidence
+ * keeps {@link findTerm}'s memo of it. At most {@link EVIDENCE_CACHE_CHARS} characters of text (with their
+ * tokens and memos some 20–40 MB).
+ */
+export const EVIDENCE_CACHE_CHARS = 1_000_000;
+const evidenceCache = new TextCache<Evidence>(EVIDENCE_CACHE_CHARS);
+
+/** The evidence of `text`: the same (immutable) object for the same text while it stays cached. */
 export function evidenceOf(text: string): Evidence {
-  return { tokens: tokenize(text), text, joined: hyphenJoined(text) };
+  return evidenceCache.get(text, wordsOf);
+}
+
+/** How many texts and characters the evidence cache holds (for its tests). */
+export const evidenceCacheSize = () => evidenceCache.size;
+
+/**
+ * The words of a text, line by line: an answer and the passages it rests on make a new text each chat,
+ * but its lines (the passages' paragraphs) come back. No word or hyphenated pair spans a line break, and a
+ * line break is as much a boundary to the tokenizer as the text's ends, so the tokens are those of the
+ * whole text. Lines are kept up to {@link LINE_CACHE_CHARS} characters (some 10 MB with their tokens).
+ */
+function wordsOf(text: string): Evidence {
+  const tokens: Token[] = [];
+  const joined: Token[] = [];
+  let offset = 0;
+  for (const line of text.split('\n')) {
+    const words = lineCache.get(line, lineWords);
+    for (const t of words.tokens) tokens.push(offset === 0 ? t : shifted(t, offset));
+    for (const t of words.joined) joined.push(offset === 0 ? t : shifted(t, offset));
+    offset += line.length + 1;
+  }
+  return { tokens, text, joined };
+}
+
+const shifted = (t: Token, offset: number): Token => ({
+  word: t.word,
+  stem: t.stem,
+  start: t.start + offset,
+  end: t.end + offset,
+});
+
+interface LineWords {
+  tokens: readonly Token[];
+  joined: readonly Token[];
+}
+
+const LINE_CACHE_CHARS = 500_000;
+const lineCache = new TextCache<LineWords>(LINE_CACHE_CHARS);
+const lineWords = (line: string): LineWords => ({ tokens: tokenize(line), joined: hyphenJoined(line) });
+
+/**
+ * The evidence's distinct tokens (by word and stem), by first letter of the word and of the stem: a
+ * word is a form, a derivation or a misspelling of another only if both begin alike (see {@link lookUp}),
+ * so a lookup reads a bucket, not every token. Built on first need, per evidence.
+ */
+interface TokenIndex {
+  distinct: readonly Token[];
+  byWord: ReadonlyMap<string, readonly Token[]>;
+  byStem: ReadonlyMap<string, readonly Token[]>;
+}
+
+const tokenIndexes = new WeakMap<Evidence, TokenIndex>();
+const NONE: readonly Token[] = [];
+const first = (s: string) => s[0] ?? '';
+
+function tokenIndexOf(evidence: Evidence): TokenIndex {
+  let index = tokenIndexes.get(evidence);
+  if (index) return index;
+  // The first stem seen per word; a word with another stem (only in evidence made by hand) counts apart.
+  const stemOf = new Map<string, string>();
+  const others = new Set<string>();
+  const distinct: Token[] = [];
+  const byWord = new Map<string, Token[]>();
+  const byStem = new Map<string, Token[]>();
+  const add = (map: Map<string, Token[]>, key: string, t: Token) => {
+    const list = map.get(key);
+    if (list) list.push(t);
+    else map.set(key, [t]);
+  };
+  for (const t of evidence.tokens) {
+    const known = stemOf.get(t.word);
+    if (known === t.stem) continue;
+    if (known === undefined) stemOf.set(t.word, t.stem);
+    else {
+      const key = `${t.word}\u0000${t.stem}`;
+      if (others.has(key)) continue;
+      others.add(key);
+    }
+    distinct.push(t);
+    add(byWord, first(t.word), t);
+    add(byStem, first(t.stem), t);
+  }
+  index = { distinct, byWord, byStem };
+  tokenIndexes.set(evidence, index);
+  return index;
 }
 
 const conceptCache = new Map<string, Concept[]>();
@@ -372,30 +467,41 @@ function concepts(word: string): Concept[] {
  * other script ("изофикс" in «ISOFIX»). Numbers are found as themselves or inside a range.
  */
 export function findTerm(term: Token, evidence: Evidence, options: FindOptions = {}): MatchKind | null {
-  // A long message repeats its words, and each lookup compares the word with every word of the evidence.
+  // A long message repeats its words, and a cached passage meets the same words chat after chat.
   let found = foundIn.get(evidence);
   if (!found) foundIn.set(evidence, (found = new Map()));
   const key = `${options.synonymsOnly ? 1 : 0}\u0000${term.stem}\u0000${term.word}`;
   let kind = found.get(key);
-  if (kind === undefined) found.set(key, (kind = lookUp(term, evidence, options)));
+  if (kind === undefined) {
+    if (found.size >= FOUND_PER_EVIDENCE) found.clear();
+    found.set(key, (kind = lookUp(term, evidence, options)));
+  }
   return kind;
 }
 
-/** What {@link findTerm} found, per evidence (immutable once made) and term. */
+/**
+ * What {@link findTerm} found, per evidence (immutable once made) and term; at most
+ * {@link FOUND_PER_EVIDENCE} terms per evidence, since a cached passage's evidence outlives many chats.
+ */
 const foundIn = new WeakMap<Evidence, Map<string, MatchKind | null>>();
+const FOUND_PER_EVIDENCE = 5000;
 
 function lookUp(term: Token, evidence: Evidence, options: FindOptions): MatchKind | null {
   if (/^\d+$/.test(term.word))
     return numberFound(Number(term.word), evidence.tokens, evidence.text) ? 'literal' : null;
+  // Each of these relations holds only between words (and stems) of one first letter: a bucket is enough.
+  const { distinct, byWord, byStem } = tokenIndexOf(evidence);
+  const sameWord = byWord.get(first(term.word)) ?? NONE;
+  const sameStemStart = byStem.get(first(term.stem)) ?? NONE;
+  const literal = (t: Token) =>
+    sameStem(t.stem, term.stem) ||
+    sameWordForm(t.word, term.word) ||
+    nearlyPrefix(t.word, term.word) ||
+    sameVerb(t.word, term.word) ||
+    diminutiveOf(t.word, term.word);
   if (
-    evidence.tokens.some(
-      (t) =>
-        sameStem(t.stem, term.stem) ||
-        sameWordForm(t.word, term.word) ||
-        nearlyPrefix(t.word, term.word) ||
-        sameVerb(t.word, term.word) ||
-        diminutiveOf(t.word, term.word),
-    ) ||
+    sameWord.some(literal) ||
+    sameStemStart.some((t) => first(t.word) !== first(term.word) && literal(t)) ||
     evidence.joined?.some((t) => t.stem === term.stem || sameWordForm(t.word, term.word))
   ) {
     return 'literal';
@@ -404,26 +510,27 @@ function lookUp(term: Token, evidence: Evidence, options: FindOptions): MatchKin
   // other way: "складной" is not «склад»).
   if (
     term.stem.length >= 4 &&
-    evidence.tokens.some((t) => t.stem.length > term.stem.length + 2 && t.stem.startsWith(term.stem))
+    sameStemStart.some((t) => t.stem.length > term.stem.length + 2 && t.stem.startsWith(term.stem))
   ) {
     return 'derived';
   }
   // A compound of the word: "самокат" in «электросамокат», "кресло" in «автокресло» (not the other way).
-  if (term.stem.length >= 5 && evidence.tokens.some((t) => isCompoundOf(t.stem, term.stem))) {
+  if (term.stem.length >= 5 && distinct.some((t) => isCompoundOf(t.stem, term.stem))) {
     return 'literal';
   }
   const related = concepts(term.word).filter((c) => !options.synonymsOnly || c.ask === c.say);
   for (const c of related) {
     if (
-      evidence.tokens.some(
-        (t) => c.say.test(t.word) && !(c.name === 'colour' && properName(t, evidence.text)),
-      ) ||
+      // A colour depends on where the word stands (a name or not): every occurrence counts.
+      (c.name === 'colour'
+        ? evidence.tokens.some((t) => c.say.test(t.word) && !properName(t, evidence.text))
+        : distinct.some((t) => c.say.test(t.word))) ||
       c.shows?.test(evidence.text)
     )
       return 'concept';
   }
   if (term.stem.length >= 5 && !/\d/.test(term.word)) {
-    const typo = evidence.tokens.some(
+    const typo = sameWord.some(
       (t) =>
         t.stem.length >= 5 &&
         t.word[0] === term.word[0] &&
@@ -436,7 +543,7 @@ function lookUp(term: Token, evidence: Evidence, options: FindOptions): MatchKin
     );
     if (typo) return 'typo';
   }
-  if (evidence.tokens.some((t) => soundAlike(term.word, t.word))) return 'script';
+  if (distinct.some((t) => soundAlike(term.word, t.word))) return 'script';
   return null;
 }
 

@@ -93,10 +93,28 @@ const MAY_FOLLOW: Record<Kind | 'start', readonly Kind[]> = {
   scale: ['hundred', 'ten', 'teen', 'unit', 'scale'],
 };
 
+/**
+ * What each word read so far is: drafts and sources repeat their words chat after chat, and a word is
+ * tried against every form. At most {@link FORM_CACHE_SIZE} words (then it starts over).
+ */
+const formCache = new Map<string, readonly [Kind, number] | null>();
+const FORM_CACHE_SIZE = 20_000;
+
 function formOf(word: string): readonly [Kind, number] | null {
   const w = word.toLowerCase().replaceAll('ё', 'е');
-  for (const [re, kind, value] of FORMS) if (re.test(w)) return [kind, value];
-  return null;
+  let form = formCache.get(w);
+  if (form === undefined) {
+    form = null;
+    for (const [re, kind, value] of FORMS) {
+      if (re.test(w)) {
+        form = [kind, value];
+        break;
+      }
+    }
+    if (formCache.size >= FORM_CACHE_SIZE) formCache.clear();
+    formCache.set(w, form);
+  }
+  return form;
 }
 
 interface Building {
