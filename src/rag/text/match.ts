@@ -355,9 +355,10 @@ export interface Evidence {
 /**
  * Evidence already built, by text: the shop's passages come back chat after chat, and a shared Evidence
  * keeps {@link findTerm}'s memo of it. At most {@link EVIDENCE_CACHE_CHARS} characters of text (with their
- * tokens and memos some 20–40 MB).
+ * tokens and memos some 6–12 MB): a shop's documents fit many times over; the answers joined with their
+ * passages, new every chat, pass through. A long-running service keeps it full, so it is not larger.
  */
-export const EVIDENCE_CACHE_CHARS = 1_000_000;
+export const EVIDENCE_CACHE_CHARS = 300_000;
 const evidenceCache = new TextCache<Evidence>(EVIDENCE_CACHE_CHARS);
 
 /** The evidence of `text`: the same (immutable) object for the same text while it stays cached. */
@@ -372,7 +373,7 @@ export const evidenceCacheSize = () => evidenceCache.size;
  * The words of a text, line by line: an answer and the passages it rests on make a new text each chat,
  * but its lines (the passages' paragraphs) come back. No word or hyphenated pair spans a line break, and a
  * line break is as much a boundary to the tokenizer as the text's ends, so the tokens are those of the
- * whole text. Lines are kept up to {@link LINE_CACHE_CHARS} characters (some 10 MB with their tokens).
+ * whole text. Lines are kept up to {@link LINE_CACHE_CHARS} characters (some 4 MB with their tokens).
  */
 function wordsOf(text: string): Evidence {
   const tokens: Token[] = [];
@@ -399,7 +400,7 @@ interface LineWords {
   joined: readonly Token[];
 }
 
-const LINE_CACHE_CHARS = 500_000;
+const LINE_CACHE_CHARS = 200_000;
 const lineCache = new TextCache<LineWords>(LINE_CACHE_CHARS);
 const lineWords = (line: string): LineWords => ({ tokens: tokenize(line), joined: hyphenJoined(line) });
 
