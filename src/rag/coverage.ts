@@ -616,8 +616,8 @@ export function namingOf(listing: ListingFacts | null, retrieved: readonly Passa
 }
 
 /**
- * A key term the listing's facts hold (its stem is in them, or it asks a field they give), and that `says`
- * (for a fact word, with no field value; for a field asked, with its value) accepts.
+ * A key term the listing's facts hold, and that `says` accepts: a term asking a field they give ("цена")
+ * with the field's value, any other term of them with none.
  */
 function coveredByFacts(
   listingDocs: readonly Passage[],
@@ -625,9 +625,12 @@ function coveredByFacts(
   says: (t: Token, fieldValue?: string) => boolean,
 ) {
   const factStems = [...listingDocs.map((p) => p.text), ...fields.map(([, v]) => v)].flatMap(stemsOf);
-  return ({ token: t }: KeyTerm) =>
-    (hasStem(factStems, t.stem) && says(t)) ||
-    fields.some(([field, value]) => ASKS_ABOUT[field]?.test(t.word) && says(t, value));
+  return ({ token: t }: KeyTerm) => {
+    const asked = fields.filter(([field]) => ASKS_ABOUT[field]?.test(t.word));
+    // «Цена: …» holds the word "цена" as a label: only the value answers it.
+    if (asked.length > 0) return asked.some(([, value]) => says(t, value));
+    return hasStem(factStems, t.stem) && says(t);
+  };
 }
 
 /**

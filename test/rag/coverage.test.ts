@@ -55,6 +55,8 @@ describe('whether a stage answered (whyUnanswered)', () => {
       [card],
     ],
     ['Какая гарантия на велосипед?', 'В объявлении гарантия не указана.', 'restates_listing', [card]],
+    // A field's label said is not its value.
+    ['Какая цена у велосипеда?', 'Цена велосипеда указана в объявлении.', 'restates_listing', [card]],
     [
       'Где можно посмотреть велосипед?',
       'Объявление: Велосипед Stels Navigator 700, рама 19"',
