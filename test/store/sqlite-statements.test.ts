@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { chats } from '../../src/store/sqlite/chats.js';
 import { SqliteDatabase } from '../../src/store/sqlite/database.js';
+import { documents } from '../../src/store/sqlite/documents.js';
 import { drafts } from '../../src/store/sqlite/drafts.js';
 import { events } from '../../src/store/sqlite/events.js';
 import { kv } from '../../src/store/sqlite/kv.js';
@@ -20,6 +21,7 @@ describe('SQLite store statements', () => {
     const now = () => new Date();
     const repos = {
       chats: chats(db, now),
+      documents: documents(db, now),
       drafts: drafts(db, now),
       events: events(db, now),
       kv: kv(db, now),
@@ -37,6 +39,9 @@ describe('SQLite store statements', () => {
         await repos.kv.keys(`lead-brief:${n}`, { limit: 10 + n });
         await repos.events.listByStatus('pending', 100 + n);
         await repos.chats.listByState('human', 20 + n);
+        // The answer's look at the listing's own documents.
+        await repos.documents.list({ scope: 'item', itemId: `item-${n}` });
+        await repos.documents.chunks({ scope: 'item', itemId: `item-${n}` });
       };
       // SQLite asks the authorizer while it prepares a statement, and again whenever it prepares one anew
       // (setting an authorizer expires every statement once, hence a chat before counting).

@@ -5,12 +5,13 @@ import { checkId, checkKey } from '../validate.js';
 import { placeholders, type SqliteDatabase, SqlParts, toMs } from './database.js';
 import { documentFromRow } from './rows.js';
 
+/** `+?`: an answer reads a listing's documents per chat (why: SqliteDatabase's comment). */
 function documentWhere(filter: DocumentFilter, alias = ''): SqlParts {
   return new SqlParts()
-    .add(`${alias}scope = ?`, filter.scope)
-    .add(`${alias}item_id = ?`, filter.itemId)
-    .add(`${alias}state = ?`, filter.state)
-    .add(`${alias}origin = ?`, filter.origin);
+    .add(`${alias}scope = +?`, filter.scope)
+    .add(`${alias}item_id = +?`, filter.itemId)
+    .add(`${alias}state = +?`, filter.state)
+    .add(`${alias}origin = +?`, filter.origin);
 }
 
 export function documents(db: SqliteDatabase, now: () => Date): DocumentRepository {
