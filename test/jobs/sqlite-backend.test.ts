@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { constants as sqlite, DatabaseSync } from 'node:sqlite';
+import { DatabaseSync } from 'node:sqlite';
 import { createInterface } from 'node:readline';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -15,6 +15,7 @@ import { dataPathExpression } from '../../src/jobs/sqlite-backend/json-match.js'
 import { SqliteBackend, SqliteJobRepository } from '../../src/jobs/sqlite-backend/index.js';
 import { SqliteConnection } from '../../src/jobs/sqlite-backend/sqlite-connection.js';
 import { canLimitFileSize, limitFileSize } from '../support/file-size-limit.js';
+import { preparationsDuring } from '../support/sqlite-preparations.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -630,18 +631,10 @@ describe('SqliteJobRepository statements', () => {
           await repo.getNextJobToRun(`none-${n}`, ahead(), new Date(0), undefined, undefined),
         ).toBeUndefined();
       };
-      // SQLite asks the authorizer while it prepares a statement, and again whenever it prepares it anew (setting
-      // an authorizer expires every statement once, hence a chat before counting). Transactions (BEGIN/COMMIT) are
-      // prepared by each exec by design.
-      let preparing = 0;
-      connection.db.setAuthorizer((action) => {
-        if (action !== sqlite.SQLITE_TRANSACTION) preparing += 1;
-        return sqlite.SQLITE_OK;
-      });
-      await chat(0);
-      preparing = 0;
-      for (let n = 1; n <= 5; n += 1) await chat(n);
-      expect(preparing).toBe(0);
+      const chats = async () => {
+        for (let n = 1; n <= 5; n += 1) await chat(n);
+      };
+      expect(await preparationsDuring(connection.db, () => chat(0), chats)).toBe(0);
     } finally {
       await repo.disconnect();
     }

@@ -1,5 +1,4 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { constants } from 'node:sqlite';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -11,6 +10,7 @@ import { events } from '../../src/store/sqlite/events.js';
 import { kv } from '../../src/store/sqlite/kv.js';
 import { leads } from '../../src/store/sqlite/leads.js';
 import { messages } from '../../src/store/sqlite/messages.js';
+import { preparationsDuring } from '../support/sqlite-preparations.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'store-statements-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -43,17 +43,10 @@ describe('SQLite store statements', () => {
         await repos.documents.list({ scope: 'item', itemId: `item-${n}` });
         await repos.documents.chunks({ scope: 'item', itemId: `item-${n}` });
       };
-      // SQLite asks the authorizer while it prepares a statement, and again whenever it prepares one anew
-      // (setting an authorizer expires every statement once, hence a chat before counting).
-      let preparing = 0;
-      db.db.setAuthorizer((action) => {
-        if (action !== constants.SQLITE_TRANSACTION) preparing += 1;
-        return constants.SQLITE_OK;
-      });
-      await chat(0);
-      preparing = 0;
-      for (let n = 1; n <= 5; n += 1) await chat(n);
-      expect(preparing).toBe(0);
+      const chats = async () => {
+        for (let n = 1; n <= 5; n += 1) await chat(n);
+      };
+      expect(await preparationsDuring(db.db, () => chat(0), chats)).toBe(0);
     } finally {
       await db.close();
     }
