@@ -15,6 +15,7 @@ import {
 import type { GeminiSimSettings } from './settings.js';
 import { type GeminiState, pageOffset, pageToken } from './state.js';
 import { continueUpload, operationJson, startUpload } from './upload.js';
+import { minimalInstance } from '../common/schema-instance.js';
 
 /** What one generateContent call retrieved, kept for tests that want to see behind the answer. */
 export interface RetrievalTrace {
@@ -177,13 +178,20 @@ function generate(ctx: RouteContext, r: SimRequest, name: string, version: strin
   const json = body.generationConfig?.responseMimeType === 'application/json';
   const at = ctx.scripted.findIndex((s) => s.for === 'any' || s.for === (json ? 'json' : 'text'));
   const scripted = at >= 0 ? ctx.scripted.splice(at, 1)[0]!.text : undefined;
+  // Asked for JSON, a model answers JSON in the schema given; the passage model has nothing to put in it.
+  const config = body.generationConfig;
+  const answer =
+    scripted ??
+    (json
+      ? JSON.stringify(minimalInstance(config?.responseJsonSchema ?? config?.responseSchema))
+      : undefined);
   const response = buildResponse({
     model,
     systemInstruction,
     conversation,
     question,
     retrieved,
-    ...(scripted !== undefined ? { scripted } : {}),
+    ...(answer !== undefined ? { scripted: answer } : {}),
     ...(body.generationConfig?.maxOutputTokens !== undefined
       ? { maxOutputTokens: body.generationConfig.maxOutputTokens }
       : {}),

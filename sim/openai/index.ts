@@ -13,6 +13,7 @@ import {
   sendJson,
 } from './errors.js';
 import { ChatCompletionSchema, EmbeddingsSchema, parseBody } from './schemas.js';
+import { minimalInstance } from '../common/schema-instance.js';
 
 export { insufficientQuotaFault, OpenAIError } from './errors.js';
 
@@ -195,8 +196,19 @@ export async function startOpenAISim(opts: OpenAISimOptions = {}): Promise<OpenA
             ...(script !== undefined ? { scripted: script } : {}),
             maxSentences: settings.answerSentences,
           })
-        : // In JSON mode the passage model has no prose to give: an empty object unless a test scripts one.
-          { text: script ?? '{}', question: messages.at(-1)?.text ?? '', passages: [] };
+        : // In JSON mode the passage model has no content to give: the schema's smallest instance (an empty
+          // object without one) unless a test scripts an answer.
+          {
+            text:
+              script ??
+              JSON.stringify(
+                body.response_format?.type === 'json_schema'
+                  ? minimalInstance(body.response_format.json_schema.schema)
+                  : {},
+              ),
+            question: messages.at(-1)?.text ?? '',
+            passages: [],
+          };
     const limit = body.max_completion_tokens ?? body.max_tokens ?? undefined;
     const { text, cut } = truncateTokens(reply.text, limit ?? undefined);
     completions.push({

@@ -202,6 +202,24 @@ describe('chat completions', () => {
     });
     expect(scripted.choices[0]!.message.content).toBe('{"values":[]}');
 
+    // Unscripted, a schema gets its smallest instance: the shape asked for, nothing the passages could fill.
+    const structured = await client.chat.completions.create({
+      model: 'gpt-4o-mini',
+      messages: [{ role: 'user', content: 'Заполни бриф' }],
+      response_format: {
+        type: 'json_schema',
+        json_schema: {
+          name: 'brief',
+          schema: {
+            type: 'object',
+            properties: { values: { type: 'array', items: { type: 'string' } }, note: { type: 'string' } },
+            required: ['values'],
+          },
+        },
+      },
+    });
+    expect(JSON.parse(structured.choices[0]!.message.content!)).toEqual({ values: [] });
+
     const badName = await post('/chat/completions', {
       model: 'gpt-4o-mini',
       messages: [{ role: 'user', content: 'json' }],

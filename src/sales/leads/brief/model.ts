@@ -92,7 +92,10 @@ function requestOf(input: BriefExtractionInput, open: BriefExtractionInput['fiel
   });
 }
 
-/** The brief extractor backed by the configured model providers, with `fallback` (the rules) on any failure. */
+/**
+ * The brief extractor backed by the configured model providers, with `fallback` (the rules) on any failure and
+ * for the fields the model gave no value.
+ */
 export function createModelBriefExtractor(deps: ModelBriefDeps): BriefExtractor {
   /** The model's values, or null when its answer was not the JSON asked for. Throws when no model answered. */
   async function ask(
@@ -148,7 +151,13 @@ export function createModelBriefExtractor(deps: ModelBriefDeps): BriefExtractor 
           'brief by model failed; rules used',
         );
       }
-      return found ?? deps.fallback.extract(input);
+      if (!found) return deps.fallback.extract(input);
+      // What the model left open, the rules may still read (a phone, a date, a sum): the model's values first.
+      const given = new Set(found.map((v) => v.field));
+      const rest = open.filter((f) => !given.has(f.id));
+      return rest.length === 0
+        ? found
+        : [...found, ...(await deps.fallback.extract({ ...input, fields: rest }))];
     },
   };
 }

@@ -200,6 +200,26 @@ describe('the brief by the configured model providers', () => {
     expect(alerts.map((a) => [a.key, a.alert.problem])).toEqual([['model:openai:quota', 'quota']]);
   });
 
+  it('when the model gives some fields, then the rules read the ones it left open, and the model is not overruled', async () => {
+    script.gemini(
+      answer([{ field: 'need', value: 'венские стулья', message_id: 'm1', quote: 'Нужен стул «Венский»' }]),
+    );
+    const found = await extractor(['gemini']).extract(input);
+    expect(found.map((f) => [f.field, f.value])).toEqual([
+      ['need', 'венские стулья'],
+      ['quantity', 6],
+      ['deadline', '2026-05-08'],
+      ['budget', 4_000_000],
+    ]);
+  });
+
+  it('when the model answers in the schema with nothing in it (the simulator unscripted), then the rules fill the brief and nothing is malformed', async () => {
+    const found = await extractor(['gemini']).extract(input);
+    expect(found).toEqual(await createRuleBriefExtractor().extract(input));
+    // What the simulator answered: the schema's smallest instance, as a model in JSON mode with nothing to say.
+    expect(gemini.retrievals.map((t) => JSON.parse(t.answer) as unknown)).toEqual([{ values: [] }]);
+  });
+
   it('when every provider fails, then the rules fill the brief', async () => {
     openai.faults.add({ match: '/v1/chat/completions', fault: { kind: 'status', status: 500 } });
     anthropic.overload({ times: 5 });
@@ -236,10 +256,10 @@ describe('the brief by the configured model providers', () => {
         ]),
       );
       const found = await extractor([provider]).extract(input);
-      expect(found).toHaveLength(3);
       const merged = mergeInto({}, found);
-      expect(merged.changed).toEqual([]);
       expect(merged.rejected.map((r) => r.because)).toEqual(['not_grounded', 'not_grounded', 'not_grounded']);
+      // What the model left open (the need, the deadline) the rules read from the messages.
+      expect(merged.changed.sort()).toEqual(['deadline', 'need']);
     },
   );
 
