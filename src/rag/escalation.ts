@@ -1,6 +1,7 @@
 import { EMAIL_IN_TEXT } from '../lib/contact.js';
 import { findWordNumbers } from './text/number-words.js';
 import { type Token, tokenize } from './text/tokens.js';
+import { memoized } from './text/memo.js';
 
 /**
  * Why a buyer needs a human. `callback`: the buyer left a phone number or asks to be called (a lead for
@@ -48,16 +49,8 @@ const w = (re: RegExp): Pred => {
   let pred = predicates.get(re.source);
   if (!pred) {
     const unicode = new RegExp(re.source.replaceAll('\\w', '[\\p{L}\\p{N}]'), 'u');
-    const seen = new Map<string, boolean>();
-    pred = (t) => {
-      let hit = seen.get(t.word);
-      if (hit === undefined) {
-        hit = unicode.test(t.word);
-        if (seen.size >= WORDS_PER_PATTERN) seen.clear();
-        seen.set(t.word, hit);
-      }
-      return hit;
-    };
+    const test = memoized(WORDS_PER_PATTERN, (word) => unicode.test(word));
+    pred = (t) => test(t.word);
     predicates.set(re.source, pred);
   }
   return pred;

@@ -16,6 +16,7 @@ import {
   StemVocabulary,
   twoEditsApart,
 } from '../../src/rag/text/match.js';
+import { memoized } from '../../src/rag/text/memo.js';
 import { findWordNumbers } from '../../src/rag/text/number-words.js';
 import { splitSentences } from '../../src/rag/text/sentences.js';
 import { TextCache } from '../../src/rag/text/text-cache.js';
@@ -286,6 +287,33 @@ describe('values kept by text (TextCache)', () => {
     expect(cache.get(long, make)).not.toBe(cache.get(long, make));
     expect(cache.size).toEqual({ texts: 1, chars: 8 });
     expect(made).toEqual(['короткий', long, long]);
+  });
+});
+
+describe('values remembered by word (memoized)', () => {
+  it('when a word comes again, then its value is not made again, and a full memo starts over', () => {
+    const made: string[] = [];
+    const upper = memoized(2, (w) => {
+      made.push(w);
+      return w.toUpperCase();
+    });
+    expect([upper('да'), upper('да'), upper('нет')]).toEqual(['ДА', 'ДА', 'НЕТ']);
+    expect(made).toEqual(['да', 'нет']);
+    // Full at two words: the third clears it, so the first is made again.
+    upper('может');
+    upper('да');
+    expect(made).toEqual(['да', 'нет', 'может', 'да']);
+  });
+
+  it('when the value is null or false, then it is remembered too', () => {
+    let calls = 0;
+    const never = memoized(10, () => {
+      calls += 1;
+      return null;
+    });
+    never('слово');
+    never('слово');
+    expect(calls).toBe(1);
   });
 });
 

@@ -1,6 +1,7 @@
 import { type Concept, conceptNamed, conceptsOf } from './lexicon.js';
 import { TextCache } from './text-cache.js';
 import { hyphenJoined, type Token, tokenize } from './tokens.js';
+import { memoized } from './memo.js';
 
 /** How a question word was found: as itself, as a notion the lexicon relates, misspelt, or in the other script. */
 export type MatchKind = 'literal' | 'derived' | 'concept' | 'typo' | 'script';
@@ -281,16 +282,7 @@ const SKELETON_MIN = 5;
 const CYRILLIC = /[а-я]/;
 const LATIN = /[a-z]/;
 
-const soundKeys = new Map<string, string>();
-const keyOf = (word: string) => {
-  let key = soundKeys.get(word);
-  if (key === undefined) {
-    key = soundKey(word);
-    if (soundKeys.size > 50_000) soundKeys.clear();
-    soundKeys.set(word, key);
-  }
-  return key;
-};
+const keyOf = memoized(50_000, soundKey);
 
 /** A case ending or a diminutive a Russian buyer puts on a Latin name: "андроид|ом", "есим|ку", "айфон|а". */
 const DECLINED = /(?:ом|ем|ой|ами|ах|ов|ку|ка|ки|ке|кой|у|а|е|ы|и)$/;
@@ -451,16 +443,7 @@ function tokenIndexOf(evidence: Evidence): TokenIndex {
   return index;
 }
 
-const conceptCache = new Map<string, Concept[]>();
-function concepts(word: string): Concept[] {
-  let found = conceptCache.get(word);
-  if (!found) {
-    found = conceptsOf(word);
-    if (conceptCache.size > 20_000) conceptCache.clear();
-    conceptCache.set(word, found);
-  }
-  return found;
-}
+const concepts: (word: string) => Concept[] = memoized(20_000, conceptsOf);
 
 /**
  * How a question's word is found in the evidence, or null: as a form of itself, as a notion the

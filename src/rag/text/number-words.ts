@@ -3,6 +3,7 @@
  * "полторы тысячи", "двухсот", "пятихатку". A lone "один"/"одна" is left out: it is mostly a word
  * ("одна из моделей"), not an amount.
  */
+import { memoized } from './memo.js';
 
 /** One number found in a text, with its span. */
 export interface WordNumber {
@@ -93,29 +94,13 @@ const MAY_FOLLOW: Record<Kind | 'start', readonly Kind[]> = {
   scale: ['hundred', 'ten', 'teen', 'unit', 'scale'],
 };
 
-/**
- * What each word read so far is: drafts and sources repeat their words chat after chat, and a word is
- * tried against every form. At most {@link FORM_CACHE_SIZE} words (then it starts over).
- */
-const formCache = new Map<string, readonly [Kind, number] | null>();
-const FORM_CACHE_SIZE = 20_000;
+/** What a normalised word is, remembered: drafts and sources repeat their words, each tried against every form. */
+const formOfNormal = memoized(20_000, (w): readonly [Kind, number] | null => {
+  for (const [re, kind, value] of FORMS) if (re.test(w)) return [kind, value];
+  return null;
+});
 
-function formOf(word: string): readonly [Kind, number] | null {
-  const w = word.toLowerCase().replaceAll('ё', 'е');
-  let form = formCache.get(w);
-  if (form === undefined) {
-    form = null;
-    for (const [re, kind, value] of FORMS) {
-      if (re.test(w)) {
-        form = [kind, value];
-        break;
-      }
-    }
-    if (formCache.size >= FORM_CACHE_SIZE) formCache.clear();
-    formCache.set(w, form);
-  }
-  return form;
-}
+const formOf = (word: string) => formOfNormal(word.toLowerCase().replaceAll('ё', 'е'));
 
 interface Building {
   start: number;

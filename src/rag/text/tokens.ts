@@ -1,4 +1,5 @@
 import { stemRussian } from './stem-ru.js';
+import { memoized } from './memo.js';
 
 /** A word of a text with its position, for matching and for quoting the original span back. */
 export interface Token {
@@ -35,21 +36,15 @@ function stemEnglish(word: string): string {
   return word;
 }
 
-// Stemming dominates indexing time; vocabularies are small, so memoise (bounded).
-const stemCache = new Map<string, string>();
-const STEM_CACHE_LIMIT = 200_000;
-
-/** Stems a normalised word: Snowball Russian for Cyrillic, a light English stemmer for Latin. */
-export function stem(word: string): string {
-  const cached = stemCache.get(word);
-  if (cached !== undefined) return cached;
-  let out = word;
-  if (CYRILLIC.test(word)) out = stemRussian(word);
-  else if (LATIN.test(word)) out = stemEnglish(word);
-  if (stemCache.size >= STEM_CACHE_LIMIT) stemCache.clear();
-  stemCache.set(word, out);
-  return out;
-}
+/**
+ * Stems a normalised word: Snowball Russian for Cyrillic, a light English stemmer for Latin. Stemming
+ * dominates indexing time and vocabularies are small, so it is remembered (bounded).
+ */
+export const stem: (word: string) => string = memoized(200_000, (word) => {
+  if (CYRILLIC.test(word)) return stemRussian(word);
+  if (LATIN.test(word)) return stemEnglish(word);
+  return word;
+});
 
 /** Splits text into word tokens (letters and digits) with stems and offsets. */
 export function tokenize(text: string): Token[] {
