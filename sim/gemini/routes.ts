@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { hashedEmbedding } from '../common/passage-model.js';
+import { minimalInstance } from '../common/schema-instance.js';
 import { GoogleError, invalidArgument, sendJson } from './errors.js';
 import { FilterSyntaxError, parseMetadataFilter } from './metadata-filter.js';
 import { buildResponse } from './model.js';
@@ -15,7 +16,6 @@ import {
 import type { GeminiSimSettings } from './settings.js';
 import { type GeminiState, pageOffset, pageToken } from './state.js';
 import { continueUpload, operationJson, startUpload } from './upload.js';
-import { minimalInstance } from '../common/schema-instance.js';
 
 /** What one generateContent call retrieved, kept for tests that want to see behind the answer. */
 export interface RetrievalTrace {

@@ -3,6 +3,7 @@ import { CallLog } from '../common/call-log.js';
 import { FaultInjector, type FaultRule, seededRandom } from '../common/faults.js';
 import { countTokens, hashedEmbedding, passageModelReply, truncateTokens } from '../common/passage-model.js';
 import { bodyForLog, idMaker, readRawBody, recordCall } from '../common/raw-http.js';
+import { minimalInstance } from '../common/schema-instance.js';
 import { listen } from '../common/server.js';
 import {
   insufficientQuotaFault,
@@ -13,7 +14,6 @@ import {
   sendJson,
 } from './errors.js';
 import { ChatCompletionSchema, EmbeddingsSchema, parseBody } from './schemas.js';
-import { minimalInstance } from '../common/schema-instance.js';
 
 export { insufficientQuotaFault, OpenAIError } from './errors.js';
 

@@ -259,7 +259,7 @@ export function createAnswerer(deps: AnswererDeps) {
   ): Promise<{ sources: DraftSource[] } | null> {
     const docs = await deps.store.documents.list({ scope: 'item', itemId });
     if (docs.some((d) => d.origin !== 'listing')) return null;
-    const chunks = await deps.store.documents.chunks({ scope: 'item', itemId });
+    const chunks = docs.length > 0 ? await deps.store.documents.chunks({ scope: 'item', itemId }) : [];
     const passages = chunks.map((c) => ({ text: c.text, listingDocument: true }));
     if (listingMayAnswer(input.questions, input.listing, passages)) return null;
     const byDoc = new Map(chunks.map((c) => [c.docId, c]));

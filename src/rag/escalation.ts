@@ -1,7 +1,7 @@
 import { EMAIL_IN_TEXT } from '../lib/contact.js';
+import { memoized } from './text/memo.js';
 import { findWordNumbers } from './text/number-words.js';
 import { type Token, tokenize } from './text/tokens.js';
-import { memoized } from './text/memo.js';
 
 /**
  * Why a buyer needs a human. `callback`: the buyer left a phone number or asks to be called (a lead for

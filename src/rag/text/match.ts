@@ -1,7 +1,7 @@
 import { type Concept, conceptNamed, conceptsOf } from './lexicon.js';
+import { memoized } from './memo.js';
 import { TextCache } from './text-cache.js';
 import { hyphenJoined, type Token, tokenize } from './tokens.js';
-import { memoized } from './memo.js';
 
 /** How a question word was found: as itself, as a notion the lexicon relates, misspelt, or in the other script. */
 export type MatchKind = 'literal' | 'derived' | 'concept' | 'typo' | 'script';
