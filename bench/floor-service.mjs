@@ -7,8 +7,9 @@
  * Plain JavaScript run by `node`: the service runs from its build, without a transform.
  *
  * Env: the service's own variables (PORT, AVITO_*, GEMINI_*, TELEGRAM_*, DOCS_DIR), plus FLOOR_SKIP, a comma
- * list of calls to leave out (`avito`, `brief`, `answer`) to see what each costs, and FLOOR_GEMINI=fetch to make
- * the Gemini calls with `fetch` instead of the SDK (same requests).
+ * list of calls to leave out (`avito`, `brief`, `answer`) to see what each costs; FLOOR_GEMINI=fetch and
+ * FLOOR_TELEGRAM=fetch make the same requests with `fetch` instead of the SDK or grammY, to see what the client
+ * adds.
  */
 import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -24,6 +25,7 @@ const env = (name) => {
 };
 const skip = new Set((process.env.FLOOR_SKIP ?? '').split(',').filter(Boolean));
 const geminiByFetch = process.env.FLOOR_GEMINI === 'fetch';
+const telegramByFetch = process.env.FLOOR_TELEGRAM === 'fetch';
 
 const MODEL = 'gemini-2.5-flash-lite';
 const TIMEOUT_MS = 30_000;
@@ -278,11 +280,23 @@ async function handle(message, storeName) {
     skip.has('answer') ? undefined : answer(message, chat?.context?.value, storeName),
   ]);
   const { text, keyboard } = card(message, chat, reply);
-  await telegram.sendMessage(ownerId, text, {
+  const other = {
     parse_mode: 'HTML',
     link_preview_options: { is_disabled: true },
     reply_markup: { inline_keyboard: keyboard },
+  };
+  if (!telegramByFetch) {
+    await telegram.sendMessage(ownerId, text, other);
+    return;
+  }
+  const res = await fetch(`${env('TELEGRAM_API_ROOT')}/bot${env('TELEGRAM_BOT_TOKEN')}/sendMessage`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ chat_id: ownerId, text, ...other }),
+    signal: AbortSignal.timeout(TIMEOUT_MS),
   });
+  const body = await res.json();
+  if (!body.ok) throw new Error(`floor: Telegram sendMessage → ${res.status}: ${JSON.stringify(body)}`);
 }
 
 async function main() {

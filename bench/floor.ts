@@ -6,8 +6,9 @@
  * the same simulators under the same load, and its CPU is counted the same way. The service's CPU per chat can
  * fall towards this figure, not below it: it tells how much of the pipeline's cost is ours to cut (issue 17).
  *
- * FLOOR_SKIP (`avito`, `brief`, `answer`, comma separated) and FLOOR_GEMINI=fetch reach the floor process, to
- * see what one kind of call costs; the calls-per-chat check then expects those calls gone.
+ * FLOOR_SKIP (`avito`, `brief`, `answer`, comma separated), FLOOR_GEMINI=fetch and FLOOR_TELEGRAM=fetch reach
+ * the floor process (see there), to see what one kind of call or client costs; the calls-per-chat check then
+ * expects skipped calls gone.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
@@ -38,6 +39,7 @@ async function startFloor(env: Record<string, string>): Promise<ChildProcess> {
       ...env,
       ...(process.env.FLOOR_SKIP ? { FLOOR_SKIP: process.env.FLOOR_SKIP } : {}),
       ...(process.env.FLOOR_GEMINI ? { FLOOR_GEMINI: process.env.FLOOR_GEMINI } : {}),
+      ...(process.env.FLOOR_TELEGRAM ? { FLOOR_TELEGRAM: process.env.FLOOR_TELEGRAM } : {}),
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -75,8 +77,10 @@ export const floorBench: BenchCase = {
       const variant = [
         ...(SKIP.size > 0 ? [`without ${[...SKIP].join(', ')}`] : []),
         ...(process.env.FLOOR_GEMINI === 'fetch' ? ['Gemini by fetch'] : []),
+        ...(process.env.FLOOR_TELEGRAM === 'fetch' ? ['Telegram by fetch'] : []),
       ];
       row(`floor CPU per chat (bursts${variant.map((v) => `; ${v}`).join('')})`, figures.cpuMsPerChat, 'ms');
+      row('simulators and load CPU per chat (bench process)', figures.harnessCpuMsPerChat, 'ms');
       row(`webhook → sendMessage p50 (${CHATS} chats at once)`, percentile(figures.latencies, 0.5), 'ms');
       row('webhook → sendMessage p99', percentile(figures.latencies, 0.99), 'ms');
       row('webhook → sendMessage, 1 chat (median of 5)', figures.singleMs, 'ms');

@@ -52,6 +52,7 @@ export const pipelineBench: BenchCase = {
       row('webhook → card p99', percentile(figures.latencies, 0.99), 'ms');
       // What bounds the burst: the service's own CPU per chat, on its one event loop.
       row('service CPU per chat (bursts)', figures.cpuMsPerChat, 'ms');
+      row('simulators and load CPU per chat (bench process)', figures.harnessCpuMsPerChat, 'ms');
       for (const [name, calls] of Object.entries(figures.callsPerChat)) {
         row(`${name} calls per chat (bursts)`, calls, 'calls');
       }
