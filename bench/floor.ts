@@ -13,6 +13,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { pollUntil } from '../sim/common/wait.js';
+import { buildSystemInstruction } from '../src/rag/prompt.js';
+import { BRIEF_INSTRUCTION, briefSchema } from '../src/sales/leads/brief/model.js';
+import { DEFAULT_BRIEF_FIELDS } from '../src/sales/leads/index.js';
 import { BUILD_ENTRY_ENV, REPO_ROOT, startStack } from '../test/faults/harness.js';
 import { CHATS, measureChatBursts, ROUNDS, type SimName } from './chat-bursts.js';
 import { rssMiB } from './proc.js';
@@ -28,6 +31,30 @@ const EXPECTED_CALLS: Record<SimName, number> = {
   Telegram: 1,
 };
 
+/**
+ * The service's own prompts for the floor's two Gemini calls, so its requests stay the service's size: `$…` slots
+ * for what differs per chat (the message id, the listing's facts from Avito), filled in by the floor.
+ */
+function servicePrompts(): string {
+  const fields = DEFAULT_BRIEF_FIELDS.map((f) => ({
+    id: f.id,
+    label: f.label,
+    type: f.type,
+    ...(f.hint ? { hint: f.hint } : {}),
+  }));
+  return JSON.stringify({
+    briefSystem: BRIEF_INSTRUCTION,
+    briefFields: fields,
+    briefSchema: JSON.stringify(
+      briefSchema(
+        fields.map((f) => f.id),
+        ['$MESSAGE_ID'],
+      ),
+    ),
+    answerSystem: buildSystemInstruction({ title: '$TITLE', price: '$PRICE', url: '$URL' }),
+  });
+}
+
 /** Starts the floor process and resolves once it has said "ready" (store indexed, token, webhook subscribed). */
 async function startFloor(env: Record<string, string>): Promise<ChildProcess> {
   const child = spawn(process.execPath, [join(REPO_ROOT, 'bench/floor-service.mjs')], {
@@ -37,6 +64,7 @@ async function startFloor(env: Record<string, string>): Promise<ChildProcess> {
       HOME: process.env.HOME ?? '/tmp',
       ...BUILD_ENTRY_ENV,
       ...env,
+      FLOOR_PROMPTS: servicePrompts(),
       ...(process.env.FLOOR_SKIP ? { FLOOR_SKIP: process.env.FLOOR_SKIP } : {}),
       ...(process.env.FLOOR_GEMINI ? { FLOOR_GEMINI: process.env.FLOOR_GEMINI } : {}),
       ...(process.env.FLOOR_TELEGRAM ? { FLOOR_TELEGRAM: process.env.FLOOR_TELEGRAM } : {}),
