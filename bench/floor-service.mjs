@@ -261,6 +261,8 @@ async function main() {
   await new Promise((resolve) => app.listen(Number(env('PORT')), '127.0.0.1', resolve));
   await avito('POST', '/messenger/v3/webhook', { url: webhookUrl });
   process.stdout.write('ready\n');
+  // A clean exit on SIGTERM, so `--cpu-prof` writes its profile.
+  process.once('SIGTERM', () => process.exit(0));
 }
 
 main().catch((err) => {

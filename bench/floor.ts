@@ -65,6 +65,10 @@ async function startFloor(env: Record<string, string>): Promise<ChildProcess> {
       ...BUILD_ENTRY_ENV,
       ...env,
       FLOOR_PROMPTS: servicePrompts(),
+      // As the pipeline case gives the service: e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` (bench/profile-summary.ts).
+      ...(process.env.BENCH_SERVICE_NODE_OPTIONS
+        ? { NODE_OPTIONS: process.env.BENCH_SERVICE_NODE_OPTIONS }
+        : {}),
       ...(process.env.FLOOR_SKIP ? { FLOOR_SKIP: process.env.FLOOR_SKIP } : {}),
       ...(process.env.FLOOR_GEMINI ? { FLOOR_GEMINI: process.env.FLOOR_GEMINI } : {}),
       ...(process.env.FLOOR_TELEGRAM ? { FLOOR_TELEGRAM: process.env.FLOOR_TELEGRAM } : {}),
@@ -128,7 +132,12 @@ export const floorBench: BenchCase = {
         );
       }
     } finally {
-      floor?.kill('SIGTERM');
+      // A profile is written on a clean exit only.
+      if (floor && floor.exitCode === null) {
+        const exited = new Promise((done) => floor?.once('exit', done));
+        floor.kill('SIGTERM');
+        await exited;
+      }
       await stack.close();
     }
     return rows;
