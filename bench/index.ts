@@ -3,13 +3,14 @@
  * table (or, with --json, one JSON array on stdout). Add a case: export a {@link BenchCase} from a
  * module here and list it in CASES.
  */
+import { floorBench } from './floor.js';
 import { idleBench } from './idle.js';
 import { pipelineBench } from './pipeline.js';
 import { retrievalBench } from './retrieval.js';
 import { webhookBench } from './webhook.js';
 import type { BenchCase, BenchRow } from './types.js';
 
-const CASES: BenchCase[] = [webhookBench, pipelineBench, idleBench, retrievalBench];
+const CASES: BenchCase[] = [webhookBench, pipelineBench, floorBench, idleBench, retrievalBench];
 
 function table(rows: BenchRow[]): string {
   const cells = rows.map((r) => [r.case, r.metric, r.value.toFixed(r.value < 10 ? 3 : 1), r.unit]);
