@@ -10,6 +10,7 @@ import { mergeExtracted } from '../../../../src/sales/leads/brief/merge.js';
 import { createModelBriefExtractor } from '../../../../src/sales/leads/brief/model.js';
 import { createRuleBriefExtractor } from '../../../../src/sales/leads/brief/rules.js';
 import type { Store } from '../../../../src/store/port.js';
+import { createLogger, type Logger } from '../../../../src/logger.js';
 import { silentLogger, tempStore, testConfig } from '../../../rag/helpers.js';
 
 const today = { year: 2026, month: 5, day: 6 };
@@ -63,7 +64,7 @@ beforeEach(() => {
 type Provider = 'gemini' | 'openai' | 'anthropic';
 
 /** The brief on the answers' router, over the simulators in `order`, as the service wires it. */
-function extractor(order: Provider[]) {
+function extractor(order: Provider[], logger: Logger = silentLogger) {
   const knowledge = createKnowledge({
     config: testConfig(providerEnvFor({ gemini, openai, anthropic }, order)),
     store,
@@ -76,7 +77,7 @@ function extractor(order: Provider[]) {
   });
   return createModelBriefExtractor({
     models: knowledge.router!,
-    logger: silentLogger,
+    logger,
     fallback: createRuleBriefExtractor(),
   });
 }
@@ -218,6 +219,26 @@ describe('the brief by the configured model providers', () => {
     expect(found).toEqual(await createRuleBriefExtractor().extract(input));
     // What the simulator answered: the schema's smallest instance, as a model in JSON mode with nothing to say.
     expect(gemini.retrievals.map((t) => JSON.parse(t.answer) as unknown)).toEqual([{ values: [] }]);
+  });
+
+  it('when an OpenAI-compatible model answers {} (its JSON mode enforces no schema), then it found nothing: the rules fill the brief and no malformed answer is logged', async () => {
+    const lines: Array<{ level: number; msg: string }> = [];
+    const logger = createLogger({
+      level: 'debug',
+      destination: {
+        write: (line: string) => void lines.push(JSON.parse(line) as { level: number; msg: string }),
+      },
+    });
+    script.openai('{}');
+    const found = await extractor(['openai'], logger).extract(input);
+    expect(found).toEqual(await createRuleBriefExtractor().extract(input));
+    expect(lines.filter((l) => l.level >= 40).map((l) => l.msg)).toEqual([]);
+    // A JSON object of another shape still is malformed, and says so.
+    script.openai('{"values": "нет"}');
+    await extractor(['openai'], logger).extract(input);
+    expect(lines.filter((l) => l.level >= 40).map((l) => l.msg)).toEqual([
+      'brief by model: malformed answer; rules used',
+    ]);
   });
 
   it('when every provider fails, then the rules fill the brief', async () => {
