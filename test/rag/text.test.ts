@@ -121,6 +121,22 @@ describe('word matching', () => {
     );
   });
 
+  it('when a «-брать» verb changes aspect, tense or root vowel, then its forms are one verb; another prefix or word is not', () => {
+    expect(sameVerb('разбирается', 'разобранном')).toBe(true);
+    expect(sameVerb('соберёте', 'собрать')).toBe(true);
+    expect(sameVerb('сборка', 'соберёте')).toBe(true);
+    expect(sameVerb('заберу', 'забирать')).toBe(true);
+    expect(sameVerb('подберёте', 'подобрать')).toBe(true);
+    // Assembling is not taking apart; a fence, a device and a kit are not verbs of taking.
+    expect(sameVerb('разберёте', 'собрать')).toBe(false);
+    expect(sameVerb('забор', 'заберу')).toBe(false);
+    expect(sameVerb('прибор', 'приберу')).toBe(false);
+    expect(sameVerb('набор', 'наберу')).toBe(false);
+    expect(sameVerb('добрый', 'доберу')).toBe(false);
+    expect(sameVerb('сбербанк', 'соберу')).toBe(false);
+    expect(findTerm(word('разбирается'), evidenceOf('Диван привозим в разобранном виде.'))).toBe('literal');
+  });
+
   it('when a document hyphenates a word, then the joined spelling of a buyer finds it', () => {
     expect(hyphenJoined('Трейд-ин и wi-fi, а не «до 5-ти»').map((t) => t.word)).toEqual(['трейдин', 'wifi']);
     expect(findTerm(word('трейдин'), evidenceOf('Трейд-ин: принимаем старый смартфон.'))).toBe('literal');

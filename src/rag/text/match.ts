@@ -57,17 +57,33 @@ const NYAT =
 /** The future of «принять», which drops «-н-»: "приму", "примете", "примут". */
 const PRIM = /^при(?:му|мешь|мет|мем|мете|мут|ми|мите)$/u;
 
-/** The prefix of a «-нять» verb (`при` for "примете", «принимаем», «принять»), or null. */
-function nyatPrefix(word: string): string | null {
-  if (PRIM.test(word)) return 'при';
-  const m = NYAT.exec(word);
-  return m ? m[1]! : null;
+/**
+ * The verbs of «-брать» / «-бирать» by their prefix ("разбирается" / «разобранном», "соберёте" / «собрать»,
+ * "заберу" / «забирать»): the root alternates (бр, бер, бир) and a fleeting «о» follows some prefixes, so no stem
+ * compares. Only a verb's own forms (the present with its personal endings, the past, participles and gerunds):
+ * «добрый» is not «доберу», «Сбербанк» not «соберу».
+ */
+const BRAT =
+  /^(раз|с|под|от|об|вы|за|пере|до|из|у)о?(?:бр(?:ать|ал|ала|ало|али|ан\p{L}*|ав\p{L}*)|бер(?:у|ёшь|ешь|ёт|ет|ём|ем|ёте|ете|ут|и|ите)|бир\p{L}*)(?:ся|сь)?$/u;
+/**
+ * «Сборка», «разборка», «сборный», «разборный»: the nouns and adjectives of «собрать» and «разобрать». Other
+ * «-бор» words are words of their own: «забор», «прибор», «набор».
+ */
+const SBORKA = /^(раз|с)бор(?:к|н)\p{L}*$/u;
+
+/** The verb a word is a form of, when its stem cannot tell (`нять:при` for "примете", «принимаем»), or null. */
+function verbOf(word: string): string | null {
+  if (PRIM.test(word)) return 'нять:при';
+  const nyat = NYAT.exec(word);
+  if (nyat) return `нять:${nyat[1]!}`;
+  const brat = BRAT.exec(word) ?? SBORKA.exec(word);
+  return brat ? `брать:${brat[1]!}` : null;
 }
 
-/** Whether two words are forms of one «-нять» verb (see {@link NYAT}). */
+/** Whether two words are forms of one «-нять» or «-брать» verb (see {@link NYAT}, {@link BRAT}). */
 export function sameVerb(a: string, b: string): boolean {
-  const p = nyatPrefix(a);
-  return p !== null && p === nyatPrefix(b);
+  const verb = verbOf(a);
+  return verb !== null && verb === verbOf(b);
 }
 
 /** The first halves of Russian compounds: «авто|кресло», «электро|самокат», «мото|шлем». */
