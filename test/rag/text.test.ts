@@ -121,20 +121,39 @@ describe('word matching', () => {
     );
   });
 
+  // Words as tokens carry them: lower case, «ё» folded.
   it('when a «-брать» verb changes aspect, tense or root vowel, then its forms are one verb; another prefix or word is not', () => {
     expect(sameVerb('разбирается', 'разобранном')).toBe(true);
-    expect(sameVerb('соберёте', 'собрать')).toBe(true);
-    expect(sameVerb('сборка', 'соберёте')).toBe(true);
+    expect(sameVerb('соберете', 'собрать')).toBe(true);
+    expect(sameVerb('сборка', 'соберете')).toBe(true);
     expect(sameVerb('заберу', 'забирать')).toBe(true);
-    expect(sameVerb('подберёте', 'подобрать')).toBe(true);
+    expect(sameVerb('подберете', 'подобрать')).toBe(true);
     // Assembling is not taking apart; a fence, a device and a kit are not verbs of taking.
-    expect(sameVerb('разберёте', 'собрать')).toBe(false);
+    expect(sameVerb('разберете', 'собрать')).toBe(false);
     expect(sameVerb('забор', 'заберу')).toBe(false);
     expect(sameVerb('прибор', 'приберу')).toBe(false);
     expect(sameVerb('набор', 'наберу')).toBe(false);
     expect(sameVerb('добрый', 'доберу')).toBe(false);
     expect(sameVerb('сбербанк', 'соберу')).toBe(false);
     expect(findTerm(word('разбирается'), evidenceOf('Диван привозим в разобранном виде.'))).toBe('literal');
+  });
+
+  it('when «-слать», «-йти», «-везти» or «-нести» verbs change their root, then their forms are one verb; look-alikes are not', () => {
+    expect(sameVerb('вышлете', 'высылаем')).toBe(true);
+    expect(sameVerb('посылкой', 'пошлем')).toBe(true);
+    expect(sameVerb('обойдется', 'обходится')).toBe(true);
+    expect(sameVerb('придет', 'приходит')).toBe(true);
+    expect(sameVerb('вывезете', 'вывоз')).toBe(true);
+    expect(sameVerb('перевозка', 'перевезем')).toBe(true);
+    expect(sameVerb('вынесете', 'выносим')).toBe(true);
+    // Another prefix, another verb; and words that only look like a verb's forms.
+    expect(sameVerb('вышлете', 'пошлем')).toBe(false);
+    expect(sameVerb('после', 'пошлем')).toBe(false);
+    expect(sameVerb('уход', 'уйдет')).toBe(false);
+    expect(sameVerb('находится', 'найдется')).toBe(false);
+    expect(sameVerb('относится', 'отнесете')).toBe(false);
+    expect(sameVerb('подвеска', 'подвезете')).toBe(false);
+    expect(findTerm(word('обойдётся'), evidenceOf('Доставка обходится в 500 рублей.'))).toBe('literal');
   });
 
   it('when a document hyphenates a word, then the joined spelling of a buyer finds it', () => {

@@ -57,30 +57,77 @@ const NYAT =
 /** The future of «принять», which drops «-н-»: "приму", "примете", "примут". */
 const PRIM = /^при(?:му|мешь|мет|мем|мете|мут|ми|мите)$/u;
 
+/** Personal endings of the present or simple future (and the plural imperative), with `ё` folded as in every word here. */
+const PERSON_ENDINGS = 'у|ю|ешь|ет|ем|ете|ут|ют|ите';
+const PERSON = `(?:${PERSON_ENDINGS})`;
+
 /**
- * The verbs of «-брать» / «-бирать» by their prefix ("разбирается" / «разобранном», "соберёте" / «собрать»,
- * "заберу" / «забирать»): the root alternates (бр, бер, бир) and a fleeting «о» follows some prefixes, so no stem
- * compares. Only a verb's own forms (the present with its personal endings, the past, participles and gerunds):
- * «добрый» is not «доберу», «Сбербанк» not «соберу».
+ * Verbs whose root changes between aspects, with a fleeting «о» after some prefixes, so no stem compares their
+ * forms: one verb by its prefix. Only a verb's own forms count (the present and future with their endings, the
+ * infinitive, the past, participles and gerunds), and the few nouns named: «добрый» is not «доберу», «Сбербанк»
+ * not «соберу», «уход» (care) not «уйдёт», «износ» not «износить».
  */
-const BRAT =
-  /^(раз|с|под|от|об|вы|за|пере|до|из|у)о?(?:бр(?:ать|ал|ала|ало|али|ан\p{L}*|ав\p{L}*)|бер(?:у|ёшь|ешь|ёт|ет|ём|ем|ёте|ете|ут|и|ите)|бир\p{L}*)(?:ся|сь)?$/u;
-/**
- * «Сборка», «разборка», «сборный», «разборный»: the nouns and adjectives of «собрать» and «разобрать». Other
- * «-бор» words are words of their own: «забор», «прибор», «набор».
- */
-const SBORKA = /^(раз|с)бор(?:к|н)\p{L}*$/u;
+const ROOT_CHANGING_VERBS: ReadonlyArray<readonly [verb: string, forms: RegExp]> = [
+  // "разбирается" / «разобранном», "соберёте" / «собрать», "заберу" / «забирать»
+  [
+    'брать',
+    new RegExp(
+      `^(раз|с|под|от|об|вы|за|пере|до|из|у)о?(?:бр(?:ать|ал|ала|ало|али|ан\\p{L}*|ав\\p{L}*)|бер${PERSON}|бир\\p{L}*)(?:ся|сь)?$`,
+      'u',
+    ),
+  ],
+  // «сборка», «разборка», «сборный», «разборный»; other «-бор» words are words of their own («забор», «набор»)
+  ['брать', /^(раз|с)бор(?:к|н)\p{L}*$/u],
+  // "вышлете" / «высылаем», "пришлёте" / «присылаем», "посылкой" / «пошлём», «рассылка» / «разошлём»
+  [
+    'слать',
+    new RegExp(
+      `^(при|вы|пере|от|по|раз|рас|за|до)о?(?:сыл\\p{L}*|сл(?:ать|ал|ала|али|ан\\p{L}*|ав)|шл${PERSON})(?:ся|сь)?$`,
+      'u',
+    ),
+  ],
+  // "подойдёт" / «подходит», "обойдётся" / «обходится», "пройдёт" / «проходит» (not «на-»: «находится» is where
+  // a thing is, «найдётся» whether there is one)
+  [
+    'йти',
+    new RegExp(
+      `^(под|при|до|вы|за|про|от|у|пере|об|с|раз|из)о?(?:ход(?:ит|ят|им|ишь|ите|ить|ил|ила|ило|или|ящ\\p{L}*|я)|йд${PERSON}|йти)(?:ся|сь)?$`,
+      'u',
+    ),
+  ],
+  // "придёт" / «приходит»: «прийти» drops «-й-» in its future
+  ['йти', new RegExp(`^(при)д${PERSON}(?:ся|сь)?$`, 'u')],
+  // "вывезете" / «вывозим» / «вывоз», "перевезёте" / «перевозка»
+  [
+    'везти',
+    new RegExp(
+      `^(при|до|вы|пере|от|за|у|под|раз|с|в)(?:вез(?:${PERSON_ENDINGS}|ти|ла|ли|ло|ен\\p{L}*)|воз(?:ит|ят|им|ишь|ите|ить|ил|ила|или|к\\p{L}*|)|вож(?:у|ен\\p{L}*))(?:ся|сь)?$`,
+      'u',
+    ),
+  ],
+  // "вынесете" / «выносим», "внесёте" / «вносится» (not «от-»: «относится» is what a thing belongs to)
+  [
+    'нести',
+    new RegExp(
+      `^(при|за|под|вы|пере|до|у|в|раз|с)(?:нес(?:${PERSON_ENDINGS}|ти|ла|ли|ло|ен\\p{L}*)|нос(?:ит|ят|им|ишь|ите|ить|ил|ила|или)|нош(?:у|ен\\p{L}*))(?:ся|сь)?$`,
+      'u',
+    ),
+  ],
+];
 
 /** The verb a word is a form of, when its stem cannot tell (`нять:при` for "примете", «принимаем»), or null. */
 function verbOf(word: string): string | null {
   if (PRIM.test(word)) return 'нять:при';
   const nyat = NYAT.exec(word);
   if (nyat) return `нять:${nyat[1]!}`;
-  const brat = BRAT.exec(word) ?? SBORKA.exec(word);
-  return brat ? `брать:${brat[1]!}` : null;
+  for (const [verb, forms] of ROOT_CHANGING_VERBS) {
+    const m = forms.exec(word);
+    if (m) return `${verb}:${m[1]!}`;
+  }
+  return null;
 }
 
-/** Whether two words are forms of one «-нять» or «-брать» verb (see {@link NYAT}, {@link BRAT}). */
+/** Whether two words are forms of one verb whose root changes (see {@link NYAT}, {@link ROOT_CHANGING_VERBS}). */
 export function sameVerb(a: string, b: string): boolean {
   const verb = verbOf(a);
   return verb !== null && verb === verbOf(b);
