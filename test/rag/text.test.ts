@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  alternatingForms,
   consonantKey,
   diminutiveOf,
   EVIDENCE_CACHE_CHARS,
@@ -154,6 +155,24 @@ describe('word matching', () => {
     expect(sameVerb('относится', 'отнесете')).toBe(false);
     expect(sameVerb('подвеска', 'подвезете')).toBe(false);
     expect(findTerm(word('обойдётся'), evidenceOf('Доставка обходится в 500 рублей.'))).toBe('literal');
+  });
+
+  it('when the root of a verb ends in an alternating consonant, then its forms and its noun are one word; adjectives and look-alikes are not', () => {
+    const same = (a: string, b: string) => alternatingForms(word(a), word(b));
+    expect(same('поместится', 'помещается')).toBe(true);
+    expect(same('ответите', 'отвечаем')).toBe(true);
+    expect(same('оплачу', 'оплата')).toBe(true);
+    expect(same('заряжается', 'зарядка')).toBe(true);
+    expect(same('покажете', 'показываем')).toBe(true);
+    expect(same('выезжаете', 'выезд')).toBe(true);
+    expect(same('приедете', 'приезжаем')).toBe(true);
+    expect(same('защищает', 'защита')).toBe(true);
+    // Fewer than four letters in common, a noun of another meaning, an adjective.
+    expect(same('пласт', 'плащ')).toBe(false);
+    expect(same('поместится', 'помещение')).toBe(false);
+    expect(same('обратно', 'обращайтесь')).toBe(false);
+    expect(same('работаете', 'рабочих')).toBe(false);
+    expect(findTerm(word('поместится'), evidenceOf('Помещается в багажник седана.'))).toBe('literal');
   });
 
   it('when a document hyphenates a word, then the joined spelling of a buyer finds it', () => {

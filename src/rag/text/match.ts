@@ -133,6 +133,62 @@ export function sameVerb(a: string, b: string): boolean {
   return verb !== null && verb === verbOf(b);
 }
 
+/**
+ * Consonants that alternate at the end of a verb's root between its forms and aspects: «оплатить» / «оплачу»,
+ * «зарядить» / «заряжать», «поместить» / «помещать», «защитить» / «защищать», «показать» / «показывать» /
+ * «покажу», «приедет» / «приезжает».
+ */
+const ALTERNATING: ReadonlyArray<readonly [string, string]> = [
+  ['т', 'ч'],
+  ['т', 'щ'],
+  ['ст', 'щ'],
+  ['ск', 'щ'],
+  ['д', 'ж'],
+  ['д', 'жд'],
+  ['д', 'зж'],
+  ['з', 'ж'],
+  ['с', 'ш'],
+  ['к', 'ч'],
+  ['г', 'ж'],
+];
+
+/**
+ * What may follow the alternating consonant: nothing, an aspect's suffix, a person's ending the stemmer left, or
+ * «-к-» of a noun («зарядка»). Not «-ен-» or «-н-»: «помещение» is a room, not «поместится»; «обратно» is not
+ * «обращаться».
+ */
+const AFTER_ALTERNATION = /^(?:|а|я|ыва|ива|ет|ит|ат|ят|к)$/;
+
+/** Adjective endings: «рабочих» (дней) is not "работаете", though one root. */
+const ADJECTIVE_ENDING = /(?:ий|ый|ой|ая|яя|ое|ее|ие|ые|их|ых|им|ым|ими|ыми|ого|его|ому|ему|ую|юю)$/;
+
+/**
+ * Whether two words are forms of one verb (or its noun) whose root's last consonant alternates ("поместится" /
+ * «помещается», "ответите" / «отвечаем», "выезжаете" / «выезд»): four letters in common first, so that «пласт»
+ * is not «плащ»; never an adjective.
+ */
+export function alternatingForms(x: Token, y: Token): boolean {
+  if (ADJECTIVE_ENDING.test(x.word) || ADJECTIVE_ENDING.test(y.word)) return false;
+  const a = x.stem;
+  const b = y.stem;
+  let common = 0;
+  while (common < a.length && common < b.length && a[common] === b[common]) common++;
+  if (common < 4 || common === a.length || common === b.length) return false;
+  const restA = a.slice(common);
+  const restB = b.slice(common);
+  return ALTERNATING.some(
+    ([x, y]) =>
+      (restA.startsWith(x) &&
+        restB.startsWith(y) &&
+        AFTER_ALTERNATION.test(restA.slice(x.length)) &&
+        AFTER_ALTERNATION.test(restB.slice(y.length))) ||
+      (restA.startsWith(y) &&
+        restB.startsWith(x) &&
+        AFTER_ALTERNATION.test(restA.slice(y.length)) &&
+        AFTER_ALTERNATION.test(restB.slice(x.length))),
+  );
+}
+
 /** The first halves of Russian compounds: «авто|кресло», «электро|самокат», «мото|шлем». */
 const COMBINING =
   /^(?:авто|электро|мото|вело|фото|видео|аудио|радио|аэро|гидро|термо|микро|мини|макси|супер|мульти|полу|само|пыле|паро|водо|морозо|тепло|снего|спорт|эко|био|нано|сверх|экстра|бензо|газо|лесо)$/;
@@ -545,6 +601,7 @@ function lookUp(term: Token, evidence: Evidence, options: FindOptions): MatchKin
     sameWordForm(t.word, term.word) ||
     nearlyPrefix(t.word, term.word) ||
     sameVerb(t.word, term.word) ||
+    alternatingForms(t, term) ||
     diminutiveOf(t.word, term.word);
   if (
     sameWord.some(literal) ||
