@@ -115,8 +115,11 @@ const ROOT_CHANGING_VERBS: ReadonlyArray<readonly [verb: string, forms: RegExp]>
   ],
 ];
 
-/** The verb a word is a form of, when its stem cannot tell (`нять:при` for "примете", «принимаем»), or null. */
-function verbOf(word: string): string | null {
+/**
+ * The verb a word is a form of, when its stem cannot tell (`нять:при` for "примете", «принимаем»), or null.
+ * Remembered: it is asked for every pair of words compared.
+ */
+const verbOf = memoized(20_000, (word: string): string | null => {
   if (PRIM.test(word)) return 'нять:при';
   const nyat = NYAT.exec(word);
   if (nyat) return `нять:${nyat[1]!}`;
@@ -125,7 +128,7 @@ function verbOf(word: string): string | null {
     if (m) return `${verb}:${m[1]!}`;
   }
   return null;
-}
+});
 
 /** Whether two words are forms of one verb whose root changes (see {@link NYAT}, {@link ROOT_CHANGING_VERBS}). */
 export function sameVerb(a: string, b: string): boolean {
@@ -168,12 +171,12 @@ const ADJECTIVE_ENDING = /(?:ий|ый|ой|ая|яя|ое|ее|ие|ые|их|�
  * is not «плащ»; never an adjective.
  */
 export function alternatingForms(x: Token, y: Token): boolean {
-  if (ADJECTIVE_ENDING.test(x.word) || ADJECTIVE_ENDING.test(y.word)) return false;
   const a = x.stem;
   const b = y.stem;
   let common = 0;
   while (common < a.length && common < b.length && a[common] === b[common]) common++;
   if (common < 4 || common === a.length || common === b.length) return false;
+  if (ADJECTIVE_ENDING.test(x.word) || ADJECTIVE_ENDING.test(y.word)) return false;
   const restA = a.slice(common);
   const restB = b.slice(common);
   return ALTERNATING.some(
