@@ -137,6 +137,8 @@ describe('word matching', () => {
     expect(sameVerb('добрый', 'доберу')).toBe(false);
     expect(sameVerb('сбербанк', 'соберу')).toBe(false);
     expect(findTerm(word('разбирается'), evidenceOf('Диван привозим в разобранном виде.'))).toBe('literal');
+    // And a transport is a delivery.
+    expect(findTerm(word('перевозки'), evidenceOf('Диван привозим в разобранном виде.'))).toBe('concept');
   });
 
   it('when «-слать», «-йти», «-везти» or «-нести» verbs change their root, then their forms are one verb; look-alikes are not', () => {
