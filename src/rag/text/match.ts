@@ -57,7 +57,9 @@ const NYAT =
 /** The future of «принять», which drops «-н-»: "приму", "примете", "примут". */
 const PRIM = /^при(?:му|мешь|мет|мем|мете|мут|ми|мите)$/u;
 
-/** Personal endings of the present or simple future (and the plural imperative), with `ё` folded as in every word here. */
+/**
+ * Personal endings of the present or simple future (and the plural imperative), `ё` folded as in every word here.
+ */
 const PERSON_ENDINGS = 'у|ю|ешь|ет|ем|ете|ут|ют|ите';
 const PERSON = `(?:${PERSON_ENDINGS})`;
 
@@ -179,17 +181,12 @@ export function alternatingForms(x: Token, y: Token): boolean {
   if (ADJECTIVE_ENDING.test(x.word) || ADJECTIVE_ENDING.test(y.word)) return false;
   const restA = a.slice(common);
   const restB = b.slice(common);
-  return ALTERNATING.some(
-    ([x, y]) =>
-      (restA.startsWith(x) &&
-        restB.startsWith(y) &&
-        AFTER_ALTERNATION.test(restA.slice(x.length)) &&
-        AFTER_ALTERNATION.test(restB.slice(y.length))) ||
-      (restA.startsWith(y) &&
-        restB.startsWith(x) &&
-        AFTER_ALTERNATION.test(restA.slice(y.length)) &&
-        AFTER_ALTERNATION.test(restB.slice(x.length))),
-  );
+  const alternate = (one: string, other: string, c1: string, c2: string) =>
+    one.startsWith(c1) &&
+    other.startsWith(c2) &&
+    AFTER_ALTERNATION.test(one.slice(c1.length)) &&
+    AFTER_ALTERNATION.test(other.slice(c2.length));
+  return ALTERNATING.some(([c1, c2]) => alternate(restA, restB, c1, c2) || alternate(restA, restB, c2, c1));
 }
 
 /** The first halves of Russian compounds: «авто|кресло», «электро|самокат», «мото|шлем». */
