@@ -14,7 +14,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { pollUntil } from '../sim/common/wait.js';
 import { buildSystemInstruction } from '../src/rag/prompt.js';
-import { BRIEF_INSTRUCTION, briefSchema } from '../src/sales/leads/brief/model.js';
+import { BRIEF_INSTRUCTION, briefSchema, fieldsForModel } from '../src/sales/leads/brief/model.js';
 import { DEFAULT_BRIEF_FIELDS } from '../src/sales/leads/index.js';
 import { BUILD_ENTRY_ENV, REPO_ROOT, startStack } from '../test/faults/harness.js';
 import { CHATS, measureChatBursts, ROUNDS, type SimName } from './chat-bursts.js';
@@ -36,12 +36,7 @@ const EXPECTED_CALLS: Record<SimName, number> = {
  * for what differs per chat (the message id, the listing's facts from Avito), filled in by the floor.
  */
 function servicePrompts(): string {
-  const fields = DEFAULT_BRIEF_FIELDS.map((f) => ({
-    id: f.id,
-    label: f.label,
-    type: f.type,
-    ...(f.hint ? { hint: f.hint } : {}),
-  }));
+  const fields = fieldsForModel(DEFAULT_BRIEF_FIELDS);
   return JSON.stringify({
     briefSystem: BRIEF_INSTRUCTION,
     briefFields: fields,

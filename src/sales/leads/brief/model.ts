@@ -75,6 +75,11 @@ export function briefSchema(fieldIds: string[], messageIds: string[]): Record<st
   };
 }
 
+/** The brief's fields as the model is shown them. */
+export function fieldsForModel(fields: BriefExtractionInput['fields']) {
+  return fields.map((f) => ({ id: f.id, label: f.label, type: f.type, ...(f.hint ? { hint: f.hint } : {}) }));
+}
+
 /** What the model is shown: the open fields, the current brief, today, the messages. */
 function requestOf(input: BriefExtractionInput, open: BriefExtractionInput['fields']): string {
   const current: Record<string, string> = {};
@@ -84,12 +89,7 @@ function requestOf(input: BriefExtractionInput, open: BriefExtractionInput['fiel
   }
   return JSON.stringify({
     today: `${isoDate(input.today)} (${WEEKDAYS[isoWeekday(input.today) - 1]})`,
-    fields: open.map((f) => ({
-      id: f.id,
-      label: f.label,
-      type: f.type,
-      ...(f.hint ? { hint: f.hint } : {}),
-    })),
+    fields: fieldsForModel(open),
     current,
     messages: input.messages.map((m) => ({ id: m.id, text: m.text })),
   });
